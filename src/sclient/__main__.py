@@ -1,0 +1,3 @@
+from sclient.cli.main import main
+
+raise SystemExit(main())
