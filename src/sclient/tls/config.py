@@ -1,0 +1,89 @@
+"""The engine's configuration: everything the command line decides, and the
+injected clock, randomness and certificate verifier (the engine reads no
+clock and no entropy of its own, and calls no I/O).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sclient.tls.registry import groups, sigschemes
+
+#: OpenSSL 3.0's default TLS 1.3 suites, in its order.
+DEFAULT_TLS13_SUITES: tuple[int, ...] = (0x1302, 0x1303, 0x1301)
+
+#: OpenSSL 3.0's default TLS <= 1.2 cipher list (``DEFAULT`` at security level 2), in order.
+DEFAULT_TLS12_SUITES: tuple[int, ...] = (
+    0xC02C,
+    0xC030,
+    0x009F,
+    0xCCA9,
+    0xCCA8,
+    0xCCAA,
+    0xC02B,
+    0xC02F,
+    0x009E,
+    0xC024,
+    0xC028,
+    0x006B,
+    0xC023,
+    0xC027,
+    0x0067,
+    0xC00A,
+    0xC014,
+    0x0039,
+    0xC009,
+    0xC013,
+    0x0033,
+    0x009D,
+    0x009C,
+    0x003D,
+    0x003C,
+    0x0035,
+    0x002F,
+)
+
+
+def _no_verifier(chain: Sequence[bytes]) -> int | None:
+    return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientConfig:
+    """Client settings. Defaults reproduce ``openssl s_client`` 3.0's ClientHello."""
+
+    #: Injected entropy: ``random(n)`` returns n random bytes.
+    random: Callable[[int], bytes]
+    #: Injected clock: seconds since the epoch.
+    now: Callable[[], float]
+
+    min_version: int = 0x0303
+    max_version: int = 0x0304
+    tls13_suites: tuple[int, ...] = DEFAULT_TLS13_SUITES
+    tls12_suites: tuple[int, ...] = DEFAULT_TLS12_SUITES
+    groups: tuple[int, ...] = groups.DEFAULT_GROUPS
+    #: Groups to send key shares for in the first ClientHello (OpenSSL: the first group).
+    key_share_groups: tuple[int, ...] | None = None
+    signature_schemes: tuple[int, ...] = sigschemes.DEFAULT_SCHEMES
+    server_name: str | None = None
+    alpn: tuple[bytes, ...] = ()
+    session_ticket: bool = True
+    encrypt_then_mac: bool = True
+    extended_master_secret: bool = True
+    middlebox_compat: bool = True
+    #: Accept a TLS <= 1.2 server that lacks renegotiation_info (-legacy_server_connect).
+    legacy_server_connect: bool = False
+    fallback_scsv: bool = False
+    #: max_fragment_length code 1..4 (512..4096) or None.
+    max_fragment_length: int | None = None
+    max_send_fragment: int = 16384
+    #: TLS 1.3 record padding block size (0 = none).
+    record_padding: int = 0
+    #: Smallest DHE prime accepted (OpenSSL security level 2: 2048).
+    min_dh_bits: int = 2048
+    #: Called with the server's DER chain when it arrives; returns None to go on or
+    #: the alert description to abort with (``-verify_return_error``).
+    verify_certificates: Callable[[Sequence[bytes]], int | None] = field(default=_no_verifier)
+    #: Test hook: build the key share for a group (known-answer tests); None = fresh keys.
+    key_share_factory: Callable[[int], object] | None = None

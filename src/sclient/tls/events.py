@@ -1,0 +1,177 @@
+"""Events the engine emits: small frozen dataclasses, the engine's only output.
+
+``Client.receive()`` returns them in the order things happened. Renderers
+(``-msg``, ``-debug``, the summary, JSON) read events and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sclient.tls.errors import TLSError
+    from sclient.tls.session import Session
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Base class of all engine events."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSent(Event):
+    """One record written (``raw`` = header + fragment as on the wire)."""
+
+    content_type: int
+    version: int
+    raw: bytes
+    inner_type: int | None = None  # TLS 1.3 inner content type of a protected record
+
+
+@dataclass(frozen=True, slots=True)
+class RecordReceived(Event):
+    content_type: int
+    version: int
+    raw: bytes
+    inner_type: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HandshakeSent(Event):
+    """A handshake message we sent; ``raw`` includes the 4-byte header."""
+
+    msg_type: int
+    raw: bytes
+    message: object = None
+
+
+@dataclass(frozen=True, slots=True)
+class HandshakeReceived(Event):
+    msg_type: int
+    raw: bytes
+    message: object = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeCipherSpecSent(Event):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeCipherSpecReceived(Event):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class AlertSent(Event):
+    level: int
+    description: int
+
+
+@dataclass(frozen=True, slots=True)
+class AlertReceived(Event):
+    level: int
+    description: int
+
+
+@dataclass(frozen=True, slots=True)
+class StateChanged(Event):
+    """OpenSSL-style handshake state reached (``-state``): a key of registry states."""
+
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeylogSecret(Event):
+    """An NSS key-log line: ``label`` ``client_random`` ``secret``."""
+
+    label: str
+    client_random: bytes
+    secret: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PeerCertificates(Event):
+    """The server's Certificate message, DER certificates in the order sent."""
+
+    chain: tuple[bytes, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateRequested(Event):
+    """The server asked for a client certificate."""
+
+    certificate_types: tuple[int, ...] = ()
+    signature_schemes: tuple[int, ...] = ()
+    authorities: tuple[bytes, ...] = ()  # DER-encoded distinguished names
+
+
+@dataclass(frozen=True, slots=True)
+class Negotiated:
+    """What the handshake settled; the summary and JSON are printed from this."""
+
+    version: int
+    cipher_suite: int
+    client_random: bytes
+    server_random: bytes
+    session_id: bytes
+    resumed: bool = False
+    group: int | None = None  # key-exchange group (TLS 1.3, or ECDHE in 1.2)
+    dh_bits: int | None = None  # TLS 1.2 DHE prime size
+    peer_signature_scheme: int | None = None
+    alpn: bytes | None = None
+    server_name_sent: str | None = None
+    server_name_acked: bool = False
+    secure_renegotiation: bool = False
+    extended_master_secret: bool = False
+    encrypt_then_mac: bool = False
+    max_fragment_length: int | None = None
+    peer_chain: tuple[bytes, ...] = ()
+    hello_retry_request: bool = False
+    server_extensions: tuple[int, ...] = ()  # extension types seen in SH/EE, in order
+    early_data: str = "not sent"  # "not sent" | "accepted" | "rejected"
+    certificate_request: CertificateRequested | None = None
+    ec_point_formats: tuple[int, ...] | None = None  # TLS <= 1.2, server's list if sent
+
+
+@dataclass(frozen=True, slots=True)
+class HandshakeComplete(Event):
+    negotiated: Negotiated
+    session: Session
+
+
+@dataclass(frozen=True, slots=True)
+class NewSessionTicket(Event):
+    """A ticket arrived; ``session`` is the resumable session it makes."""
+
+    session: Session
+    post_handshake: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationData(Event):
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class KeyUpdateReceived(Event):
+    update_requested: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HelloRequestReceived(Event):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionClosed(Event):
+    """The peer sent close_notify."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionFailed(Event):
+    """A fatal error; always the last event. The fatal alert (if any) is queued."""
+
+    error: TLSError
+    during_handshake: bool = field(default=True)

@@ -1,0 +1,95 @@
+"""TLS ExtensionType registry.
+
+``trace`` is the name ``-trace`` prints; ``debug`` the name ``-tlsextdebug``
+prints (``TLS server extension "<debug>" (id=N), len=L``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionType:
+    code: int
+    iana: str
+    trace: str
+    debug: str
+
+
+_E = ExtensionType
+
+EXTENSIONS: tuple[ExtensionType, ...] = (
+    _E(0, "server_name", "server_name", "server name"),
+    _E(1, "max_fragment_length", "max_fragment_length", "max fragment length"),
+    _E(2, "client_certificate_url", "client_certificate_url", "client certificate URL"),
+    _E(3, "trusted_ca_keys", "trusted_ca_keys", "trusted CA keys"),
+    _E(4, "truncated_hmac", "truncated_hmac", "truncated HMAC"),
+    _E(5, "status_request", "status_request", "status request"),
+    _E(6, "user_mapping", "user_mapping", "user mapping"),
+    _E(7, "client_authz", "client_authz", "client authz"),
+    _E(8, "server_authz", "server_authz", "server authz"),
+    _E(9, "cert_type", "cert_type", "cert type"),
+    _E(10, "supported_groups", "supported_groups", "supported_groups"),
+    _E(11, "ec_point_formats", "ec_point_formats", "EC point formats"),
+    _E(12, "srp", "srp", "SRP"),
+    _E(13, "signature_algorithms", "signature_algorithms", "signature algorithms"),
+    _E(14, "use_srtp", "use_srtp", "use SRTP"),
+    _E(
+        16,
+        "application_layer_protocol_negotiation",
+        "application_layer_protocol_negotiation",
+        "application layer protocol negotiation",
+    ),
+    _E(
+        18,
+        "signed_certificate_timestamp",
+        "signed_certificate_timestamps",
+        "signed certificate timestamps",
+    ),
+    _E(21, "padding", "padding", "TLS padding"),
+    _E(22, "encrypt_then_mac", "encrypt_then_mac", "encrypt-then-mac"),
+    _E(23, "extended_master_secret", "extended_master_secret", "extended master secret"),
+    _E(28, "record_size_limit", "record_size_limit", "record size limit"),
+    _E(35, "session_ticket", "session_ticket", "session ticket"),
+    _E(41, "pre_shared_key", "psk", "psk"),
+    _E(42, "early_data", "early_data", "early_data"),
+    _E(43, "supported_versions", "supported_versions", "supported versions"),
+    _E(44, "cookie", "cookie_ext", "cookie"),
+    _E(45, "psk_key_exchange_modes", "psk_key_exchange_modes", "PSK kex modes"),
+    _E(47, "certificate_authorities", "certificate_authorities", "certificate authorities"),
+    _E(48, "oid_filters", "oid_filters", "oid filters"),
+    _E(49, "post_handshake_auth", "post_handshake_auth", "post handshake auth"),
+    _E(50, "signature_algorithms_cert", "signature_algorithms_cert", "signature algorithms cert"),
+    _E(51, "key_share", "key_share", "key share"),
+    _E(13172, "next_protocol_negotiation", "next_proto_neg", "next protocol"),
+    _E(65281, "renegotiation_info", "renegotiate", "renegotiation info"),
+)
+
+BY_CODE: dict[int, ExtensionType] = {e.code: e for e in EXTENSIONS}
+BY_NAME: dict[str, int] = {e.iana: e.code for e in EXTENSIONS}
+
+SERVER_NAME = 0
+MAX_FRAGMENT_LENGTH = 1
+STATUS_REQUEST = 5
+SUPPORTED_GROUPS = 10
+EC_POINT_FORMATS = 11
+SIGNATURE_ALGORITHMS = 13
+ALPN = 16
+SCT = 18
+PADDING = 21
+ENCRYPT_THEN_MAC = 22
+EXTENDED_MASTER_SECRET = 23
+RECORD_SIZE_LIMIT = 28
+SESSION_TICKET = 35
+PRE_SHARED_KEY = 41
+EARLY_DATA = 42
+SUPPORTED_VERSIONS = 43
+COOKIE = 44
+PSK_KEY_EXCHANGE_MODES = 45
+CERTIFICATE_AUTHORITIES = 47
+POST_HANDSHAKE_AUTH = 49
+SIGNATURE_ALGORITHMS_CERT = 50
+KEY_SHARE = 51
+NEXT_PROTO_NEG = 13172
+RENEGOTIATION_INFO = 65281

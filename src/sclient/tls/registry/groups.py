@@ -1,0 +1,88 @@
+"""TLS supported groups (IANA "TLS Supported Groups") with OpenSSL's names.
+
+``names`` are the spellings ``-groups``/``-curves`` accept (OpenSSL compares
+them case-insensitively); ``trace`` is the ``-trace`` rendering; ``temp_key``
+the ``Server Temp Key:`` text without the bit count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    code: int
+    iana: str
+    names: tuple[str, ...]
+    kind: str  # "x" (RFC 7748), "ec" (NIST curve), "ffdhe"
+    bits: int  # bits printed in "Server Temp Key"
+    security_bits: int
+    trace: str
+    temp_key: str
+
+    @property
+    def openssl(self) -> str:
+        return self.names[0]
+
+
+GROUPS: tuple[Group, ...] = (
+    Group(
+        0x0017,
+        "secp256r1",
+        ("P-256", "prime256v1", "secp256r1"),
+        "ec",
+        256,
+        128,
+        "secp256r1 (P-256)",
+        "ECDH, prime256v1",
+    ),
+    Group(
+        0x0018,
+        "secp384r1",
+        ("P-384", "secp384r1"),
+        "ec",
+        384,
+        192,
+        "secp384r1 (P-384)",
+        "ECDH, secp384r1",
+    ),
+    Group(
+        0x0019,
+        "secp521r1",
+        ("P-521", "secp521r1"),
+        "ec",
+        521,
+        256,
+        "secp521r1 (P-521)",
+        "ECDH, secp521r1",
+    ),
+    Group(0x001D, "x25519", ("X25519", "x25519"), "x", 253, 128, "ecdh_x25519", "X25519"),
+    Group(0x001E, "x448", ("X448", "x448"), "x", 448, 224, "ecdh_x448", "X448"),
+    Group(0x0100, "ffdhe2048", ("ffdhe2048",), "ffdhe", 2048, 112, "ffdhe2048", "DH"),
+    Group(0x0101, "ffdhe3072", ("ffdhe3072",), "ffdhe", 3072, 128, "ffdhe3072", "DH"),
+    Group(0x0102, "ffdhe4096", ("ffdhe4096",), "ffdhe", 4096, 152, "ffdhe4096", "DH"),
+    Group(0x0103, "ffdhe6144", ("ffdhe6144",), "ffdhe", 6144, 176, "ffdhe6144", "DH"),
+    Group(0x0104, "ffdhe8192", ("ffdhe8192",), "ffdhe", 8192, 192, "ffdhe8192", "DH"),
+)
+
+BY_CODE: dict[int, Group] = {g.code: g for g in GROUPS}
+BY_NAME: dict[str, Group] = {n.lower(): g for g in GROUPS for n in g.names}
+
+#: What ``openssl s_client`` 3.0 offers in supported_groups, in its order.
+DEFAULT_GROUPS: tuple[int, ...] = (
+    0x001D,
+    0x0017,
+    0x001E,
+    0x0019,
+    0x0018,
+    0x0100,
+    0x0101,
+    0x0102,
+    0x0103,
+    0x0104,
+)
+
+
+def lookup(name: str) -> Group | None:
+    return BY_NAME.get(name.lower())

@@ -1,0 +1,31 @@
+"""A resumable TLS session, as OpenSSL's ``SSL_SESSION`` holds it.
+
+The report layer prints it (``SSL-Session:`` block); a later issue reads and
+writes it in OpenSSL's ``SSL SESSION PARAMETERS`` form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    version: int
+    cipher_suite: int | None  # None before a cipher was chosen
+    session_id: bytes = b""
+    master_key: bytes = b""  # TLS <= 1.2 master secret; TLS 1.3 resumption PSK
+    session_id_context: bytes = b""
+    ticket: bytes = b""
+    ticket_lifetime_hint: int = 0
+    ticket_age_add: int = 0
+    ticket_nonce: bytes = b""
+    max_early_data: int = 0
+    start_time: int = 0  # seconds since the epoch, from the injected clock
+    timeout: int = 7200
+    verify_result: int = 0
+    extended_master_secret: bool = False
+    alpn: bytes | None = None
+    server_name: str | None = None
+    peer_certificate: bytes | None = None  # DER of the leaf
+    group: int | None = None
