@@ -1,0 +1,69 @@
+"""Entry point: ``sclient`` / ``python -m sclient``.
+
+Imports stay lazy so that ``sclient -help`` and usage errors start fast: nothing outside the
+standard library and ``sclient.cli`` is imported before the command line is known to be good.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+EXIT_INTERRUPTED = 130
+
+
+def _write_stderr(text: str) -> None:
+    """Write ``text`` to stderr byte for byte (arguments may hold undecodable bytes)."""
+    if not text:
+        return
+    data = os.fsencode(text)
+    stream = sys.stderr
+    buffer = getattr(stream, "buffer", None)
+    try:
+        if buffer is not None:
+            stream.flush()
+            buffer.write(data)
+            buffer.flush()
+        else:
+            stream.write(text)
+            stream.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """After EPIPE on stdout, keep the interpreter's final flush from raising again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run s_client with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    from sclient.cli.parse import UsageError, parse_args
+
+    if argv is None:
+        argv = sys.argv[1:]
+    try:
+        try:
+            options = parse_args(argv)
+        except UsageError as e:
+            _write_stderr(e.text)
+            return e.status
+        _write_stderr("".join(options.messages))
+        try:
+            from sclient.app.run import run
+        except ModuleNotFoundError as e:
+            if e.name not in ("sclient.app.run", "sclient.app"):
+                raise
+            _write_stderr("s_client: the connection layer (sclient.app.run) is not available\n")
+            return 1
+        return int(run(options))
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1

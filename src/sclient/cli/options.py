@@ -1,0 +1,377 @@
+"""The option table of ``openssl s_client`` 3.0.19, plus sclient's additions.
+
+This table is the single source of truth for the command line: the parser
+(:mod:`sclient.cli.parse`), the ``-help`` text (:mod:`sclient.cli.help`) and
+``docs/compatibility.md`` (``tools/gen_compat.py``) are all generated from it.
+Nothing else lists the options.
+
+Rows are in the order of ``openssl s_client -help`` (3.0.19), grouped by the
+same sections, with the same value-type word and help text (trailing spaces
+included).  Rows with ``in_build=False`` are options of the 1.1.1 manual that
+the 3.0.19 build does not have: they are not shown by ``-help`` and are
+rejected as unknown options, exactly as ``openssl`` does.
+"""
+
+from __future__ import annotations
+
+import keyword
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Status = Literal["supported", "deviation", "not yet"]
+Repeat = Literal["last", "append"]
+
+SUPPORTED: Status = "supported"
+DEVIATION: Status = "deviation"
+NOT_YET: Status = "not yet"
+
+#: Repeat rules: ``LAST`` keeps the last value given, ``APPEND`` collects all
+#: values in command-line order into a list.
+LAST: Repeat = "last"
+APPEND: Repeat = "append"
+
+#: ``family`` values: options passed to ``SSL_CONF_cmd()`` in command-line
+#: order (also collected in ``Options.ssl_conf``), and X509_VERIFY_PARAM
+#: options (OpenSSL's ``OPT_V_*``).
+SSL_CONF = "ssl_conf"
+VERIFY_PARAM = "verify_param"
+
+#: Value-type words as printed by ``-help`` (``""`` for flags).
+VALUE_TYPES = (
+    "",
+    "val",
+    "+int",
+    "int",
+    "intmax",
+    "infile",
+    "outfile",
+    "dir",
+    "uri",
+    "PEM|DER",
+    "PEM|DER|ENGINE",
+)
+
+#: The program name OpenSSL prints in its messages.
+PROG = "s_client"
+
+#: Positional parameters, listed by ``-help`` under ``Parameters:``.
+PARAMETERS: tuple[tuple[str, str], ...] = (
+    ("host:port", "Where to connect; same as -connect option"),
+)
+
+_SPECIAL_ATTRS = {"-4": "ipv4", "-6": "ipv6"}
+
+
+def attr_name(name: str) -> str:
+    """Attribute name on ``Options`` for option ``name``.
+
+    Strip the leading dash, ``-`` -> ``_`` (``-no-CAfile`` -> ``no_CAfile``,
+    ``-provider-path`` -> ``provider_path``); ``-4``/``-6`` -> ``ipv4``/``ipv6``; a Python
+    keyword gets a trailing underscore (``-pass`` -> ``pass_``, ``-async`` -> ``async_``).
+    """
+    special = _SPECIAL_ATTRS.get(name)
+    if special:
+        return special
+    attr = name.removeprefix("-").replace("-", "_")
+    return attr + "_" if keyword.iskeyword(attr) else attr
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    """One option of ``s_client``."""
+
+    name: str  # with its leading dash, e.g. "-connect"
+    section: str  # help section, without " options", e.g. "Network"
+    valtype: str  # "" for flags, else one of VALUE_TYPES
+    help: str  # help text exactly as printed by -help
+    status: Status
+    note: str = ""  # for docs/compatibility.md
+    repeat: Repeat = LAST
+    family: str = ""  # SSL_CONF, VERIFY_PARAM or ""
+    #: How the value is stored on ``Options``: "bool" (flags), "str", "int"
+    #: (``+int``/``int``: OpenSSL's ``atoi``), "intmax" (``strtoimax``).
+    #: Derived from ``valtype`` when left empty.
+    value_kind: str = ""
+    in_build: bool = True  # False: absent from the 3.0.19 build (unknown option)
+    added: bool = False  # an sclient addition, not an option of openssl s_client
+    attr: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if self.valtype not in VALUE_TYPES:
+            raise ValueError(f"{self.name}: bad value type {self.valtype!r}")
+        if not self.attr:
+            object.__setattr__(self, "attr", attr_name(self.name))
+        if not self.value_kind:
+            if not self.valtype:
+                kind = "bool"
+            elif self.valtype in ("+int", "int"):
+                kind = "int"
+            elif self.valtype == "intmax":
+                kind = "intmax"
+            else:
+                kind = "str"
+            object.__setattr__(self, "value_kind", kind)
+
+    @property
+    def takes_value(self) -> bool:
+        return self.valtype != ""
+
+    @property
+    def bare(self) -> str:
+        """The name without its leading dash, as OpenSSL's table spells it."""
+        return self.name[1:]
+
+
+S, N = SUPPORTED, NOT_YET
+
+
+def _o(name: str, valtype: str, help: str, status: Status, **kw: Any) -> dict[str, Any]:
+    return dict(name=name, valtype=valtype, help=help, status=status, **kw)
+
+
+def _section(section: str, *rows: dict[str, Any]) -> tuple[OptionSpec, ...]:
+    return tuple(OptionSpec(section=section, **row) for row in rows)
+
+
+# fmt: off
+OPTIONS: tuple[OptionSpec, ...] = (
+    *_section(
+        'General',
+        _o('-help', '', 'Display this summary', S),
+        _o('-engine', 'val', 'Use engine, possibly a hardware device', N, note='engines are an OpenSSL library feature'),
+        _o('-ssl_client_engine', 'val', 'Specify engine to be used for client certificate operations', N, note='engines are an OpenSSL library feature'),
+        _o('-ssl_config', 'val', 'Use specified section for SSL_CTX configuration', N, note='planned'),
+        _o('-ct', '', 'Request and parse SCTs (also enables OCSP stapling)', N, note='planned (certificate transparency)'),
+        _o('-noct', '', 'Do not request or parse SCTs (default)', N, note='planned (certificate transparency)'),
+        _o('-ctlogfile', 'infile', 'CT log list CONF file', N, note='planned (certificate transparency)'),
+    ),
+    *_section(
+        'Network',
+        _o('-host', 'val', 'Use -connect instead', S),
+        _o('-port', '+int', 'Use -connect instead', S, value_kind="str"),
+        _o('-connect', 'val', 'TCP/IP where to connect; default: 4433)', S),
+        _o('-bind', 'val', 'bind local address for connection', S),
+        _o('-proxy', 'val', 'Connect to via specified proxy to the real server', S),
+        _o('-proxy_user', 'val', 'UserID for proxy authentication', S),
+        _o('-proxy_pass', 'val', 'Proxy authentication password source', S),
+        _o('-unix', 'val', 'Connect over the specified Unix-domain socket', S),
+        _o('-4', '', 'Use IPv4 only', S),
+        _o('-6', '', 'Use IPv6 only', S),
+        _o('-maxfraglen', '+int', 'Enable Maximum Fragment Length Negotiation (len values: 512, 1024, 2048 and 4096)', S),
+        _o('-max_send_frag', '+int', 'Maximum Size of send frames ', S),
+        _o('-split_send_frag', '+int', 'Size used to split data for encrypt pipelines', N, note='planned (pipelining)'),
+        _o('-max_pipelines', '+int', 'Maximum number of encrypt/decrypt pipelines to be used', N, note='planned (pipelining)'),
+        _o('-read_buf', '+int', 'Default read buffer size to be used for connections', N, note='planned'),
+        _o('-fallback_scsv', '', 'Send the fallback SCSV', N, note='planned'),
+    ),
+    *_section(
+        'Identity',
+        _o('-cert', 'infile', 'Client certificate file to use', N, note='planned (client authentication)'),
+        _o('-certform', 'PEM|DER', 'Client certificate file format (PEM/DER/P12); has no effect', N, note='planned (client authentication)'),
+        _o('-cert_chain', 'infile', 'Client certificate chain file (in PEM format)', N, note='planned (client authentication)'),
+        _o('-build_chain', '', 'Build client certificate chain', N, note='planned (client authentication)'),
+        _o('-key', 'val', 'Private key file to use; default: -cert file', N, note='planned (client authentication)'),
+        _o('-keyform', 'PEM|DER|ENGINE', 'Key format (ENGINE, other values ignored)', N, note='planned (client authentication)'),
+        _o('-pass', 'val', 'Private key and cert file pass phrase source', N, note='planned (client authentication)'),
+        _o('-verify', '+int', 'Turn on peer certificate verification', S),
+        _o('-nameopt', 'val', 'Certificate subject/issuer name printing options', N, note='planned (verification)', repeat=APPEND),
+        _o('-CApath', 'dir', "PEM format directory of CA's", S),
+        _o('-CAfile', 'infile', "PEM format file of CA's", S),
+        _o('-CAstore', 'uri', "URI to store of CA's", N, note='planned (verification)'),
+        _o('-no-CAfile', '', 'Do not load the default certificates file', S),
+        _o('-no-CApath', '', 'Do not load certificates from the default certificates directory', S),
+        _o('-no-CAstore', '', 'Do not load certificates from the default certificates store', N, note='planned (verification)'),
+        _o('-requestCAfile', 'infile', 'PEM format file of CA names to send to the server', N, note='planned (client authentication)'),
+        _o('-dane_tlsa_domain', 'val', 'DANE TLSA base domain', N, note='planned (DANE)'),
+        _o('-dane_tlsa_rrdata', 'val', 'DANE TLSA rrdata presentation form', N, note='planned (DANE)', repeat=APPEND),
+        _o('-dane_ee_no_namechecks', '', 'Disable name checks when matching DANE-EE(3) TLSA records', N, note='planned (DANE)'),
+        _o('-psk_identity', 'val', 'PSK identity', N, note='planned (PSK)'),
+        _o('-psk', 'val', 'PSK in hex (without 0x)', N, note='planned (PSK)'),
+        _o('-psk_session', 'infile', 'File to read PSK SSL session from', N, note='planned (PSK)'),
+        _o('-name', 'val', 'Hostname to use for "-starttls lmtp", "-starttls smtp" or "-starttls xmpp[-server]"', N, note='planned (STARTTLS layer)'),
+    ),
+    *_section(
+        'Session',
+        _o('-reconnect', '', 'Drop and re-make the connection with the same Session-ID', N, note='planned'),
+        _o('-sess_out', 'outfile', 'File to write SSL session to', N, note='planned (session files)'),
+        _o('-sess_in', 'infile', 'File to read SSL session from', N, note='planned (session files)'),
+    ),
+    *_section(
+        'Input/Output',
+        _o('-crlf', '', 'Convert LF from terminal into CRLF', S),
+        _o('-quiet', '', 'No s_client output', S),
+        _o('-ign_eof', '', 'Ignore input eof (default when -quiet)', S),
+        _o('-no_ign_eof', '', "Don't ignore input eof", S),
+        _o('-starttls', 'val', 'Use the appropriate STARTTLS command before starting TLS', N, note='planned (STARTTLS layer)'),
+        _o('-xmpphost', 'val', 'Alias of -name option for "-starttls xmpp[-server]"', N, note='planned (STARTTLS layer)'),
+        _o('-brief', '', 'Restrict output to brief summary of connection parameters', S),
+        _o('-prexit', '', 'Print session information when the program exits', S),
+        _o('-json', '', 'Print the session as one JSON document on stdout (sclient)', S, added=True,
+           note='sclient addition: prints the session as one JSON document on stdout'),
+    ),
+    *_section(
+        'Debug',
+        _o('-showcerts', '', 'Show all certificates sent by the server', S),
+        _o('-debug', '', 'Extra output', N, note='planned (report layer)'),
+        _o('-msg', '', 'Show protocol messages', N, note='planned (report layer)'),
+        _o('-msgfile', 'outfile', 'File to send output of -msg or -trace, instead of stdout', N, note='planned (report layer)'),
+        _o('-nbio_test', '', 'More ssl protocol testing', N, note='planned'),
+        _o('-state', '', 'Print the ssl states', N, note='planned (report layer)'),
+        _o('-keymatexport', 'val', 'Export keying material using label', N, note='planned'),
+        _o('-keymatexportlen', '+int', 'Export len bytes of keying material; default 20', N, note='planned'),
+        _o('-security_debug', '', 'Enable security debug messages', N, note='planned'),
+        _o('-security_debug_verbose', '', 'Output more security debug output', N, note='planned'),
+        _o('-trace', '', 'Show trace output of protocol messages', N, note='planned (report layer)'),
+        _o('-keylogfile', 'outfile', 'Write TLS secrets to file', S),
+        _o('-nocommands', '', 'Do not use interactive command letters', S),
+        _o('-servername', 'val', 'Set TLS extension servername (SNI) in ClientHello (default)', S),
+        _o('-noservername', '', 'Do not send the server name (SNI) extension in the ClientHello', S),
+        _o('-tlsextdebug', '', 'Hex dump of all TLS extensions received', N, note='planned (report layer)'),
+        _o('-ignore_unexpected_eof', '', 'Do not treat lack of close_notify from a peer as an error', S),
+        _o('-status', '', 'Request certificate status from server', N, note='planned (OCSP stapling)'),
+        _o('-serverinfo', 'val', 'types  Send empty ClientHello extensions (comma-separated numbers)', N, note='planned', repeat=APPEND),
+        _o('-alpn', 'val', 'Enable ALPN extension, considering named protocols supported (comma-separated list)', S),
+        _o('-async', '', 'Support asynchronous operation', N, note='asynchronous engines are an OpenSSL library feature'),
+        _o('-nbio', '', 'Use non-blocking IO', S),
+    ),
+    *_section(
+        'Protocol and version',
+        _o('-ssl3', '', 'Just use SSLv3', N, in_build=False,
+           note='not in OpenSSL 3.0.19 builds (no-ssl3): rejected as an unknown option, as openssl does'),
+        _o('-tls1', '', 'Just use TLSv1', N, note='planned (TLS 1.0)'),
+        _o('-tls1_1', '', 'Just use TLSv1.1', N, note='planned (TLS 1.1)'),
+        _o('-tls1_2', '', 'Just use TLSv1.2', S),
+        _o('-tls1_3', '', 'Just use TLSv1.3', S),
+        _o('-dtls', '', 'Use any version of DTLS', N, note='planned (DTLS)'),
+        _o('-timeout', '', 'Enable send/receive timeout on DTLS connections', N, note='planned (DTLS)'),
+        _o('-mtu', '+int', 'Set the link layer MTU', N, note='planned (DTLS)'),
+        _o('-dtls1', '', 'Just use DTLSv1', N, note='planned (DTLS)'),
+        _o('-dtls1_2', '', 'Just use DTLSv1.2', N, note='planned (DTLS)'),
+        _o('-sctp', '', 'Use SCTP', N, in_build=False,
+           note='not in OpenSSL 3.0.19 builds (no-sctp): rejected as an unknown option, as openssl does'),
+        _o('-sctp_label_bug', '', 'Enable SCTP label length bug', N, in_build=False,
+           note='not in OpenSSL 3.0.19 builds (no-sctp): rejected as an unknown option, as openssl does'),
+        _o('-nextprotoneg', 'val', 'Enable NPN extension, considering named protocols supported (comma-separated list)', N, note='planned (NPN)'),
+        _o('-early_data', 'infile', 'File to send as early data', N, note='planned (0-RTT)'),
+        _o('-enable_pha', '', 'Enable post-handshake-authentication', N, note='planned (post-handshake authentication)'),
+        _o('-use_srtp', 'val', 'Offer SRTP key management with a colon-separated profile list', N, note='planned (SRTP)'),
+        _o('-srpuser', 'val', "(deprecated) SRP authentication for 'user'", N, note='planned (SRP, deprecated in OpenSSL 3.0)'),
+        _o('-srppass', 'val', "(deprecated) Password for 'user'", N, note='planned (SRP, deprecated in OpenSSL 3.0)'),
+        _o('-srp_lateuser', '', '(deprecated) SRP username into second ClientHello message', N, note='planned (SRP, deprecated in OpenSSL 3.0)'),
+        _o('-srp_moregroups', '', '(deprecated) Tolerate other than the known g N values.', N, note='planned (SRP, deprecated in OpenSSL 3.0)'),
+        _o('-srp_strength', '+int', '(deprecated) Minimal length in bits for N', N, note='planned (SRP, deprecated in OpenSSL 3.0)'),
+    ),
+    *_section(
+        'Random state',
+        _o('-rand', 'val', 'Load the given file(s) into the random number generator', N, note='planned', repeat=APPEND),
+        _o('-writerand', 'outfile', 'Write random data to the specified file', N, note='planned'),
+    ),
+    *_section(
+        'TLS/SSL',
+        _o('-no_ssl3', '', 'Just disable SSLv3', S, family=SSL_CONF),
+        _o('-no_tls1', '', 'Just disable TLSv1', S, family=SSL_CONF),
+        _o('-no_tls1_1', '', 'Just disable TLSv1.1', S, family=SSL_CONF),
+        _o('-no_tls1_2', '', 'Just disable TLSv1.2', S, family=SSL_CONF),
+        _o('-no_tls1_3', '', 'Just disable TLSv1.3', S, family=SSL_CONF),
+        _o('-bugs', '', 'Turn on SSL bug compatibility', N, note='planned', family=SSL_CONF),
+        _o('-no_comp', '', 'Disable SSL/TLS compression (default)', S, family=SSL_CONF),
+        _o('-comp', '', 'Use SSL/TLS-level compression', N, note='planned (compression)', family=SSL_CONF),
+        _o('-no_ticket', '', 'Disable use of TLS session tickets', S, family=SSL_CONF),
+        _o('-serverpref', '', "Use server's cipher preferences", S, note='server-side option: accepted, no effect on a client (as in OpenSSL)', family=SSL_CONF),
+        _o('-legacy_renegotiation', '', 'Enable use of legacy renegotiation (dangerous)', S, family=SSL_CONF),
+        _o('-client_renegotiation', '', 'Allow client-initiated renegotiation', S, note='server-side option: accepted, no effect on a client (as in OpenSSL)', family=SSL_CONF),
+        _o('-no_renegotiation', '', 'Disable all renegotiation.', S, family=SSL_CONF),
+        _o('-legacy_server_connect', '', "Allow initial connection to servers that don't support RI", S, family=SSL_CONF),
+        _o('-no_resumption_on_reneg', '', 'Disallow session resumption on renegotiation', S, note='server-side option: accepted, no effect on a client (as in OpenSSL)', family=SSL_CONF),
+        _o('-no_legacy_server_connect', '', "Disallow initial connection to servers that don't support RI", S, family=SSL_CONF),
+        _o('-allow_no_dhe_kex', '', 'In TLSv1.3 allow non-(ec)dhe based key exchange on resumption', N, note='planned', family=SSL_CONF),
+        _o('-prioritize_chacha', '', 'Prioritize ChaCha ciphers when preferred by clients', S, note='server-side option: accepted, no effect on a client (as in OpenSSL)', family=SSL_CONF),
+        _o('-strict', '', 'Enforce strict certificate checks as per TLS standard', N, note='planned', family=SSL_CONF),
+        _o('-sigalgs', 'val', 'Signature algorithms to support (colon-separated list)', S, family=SSL_CONF),
+        _o('-client_sigalgs', 'val', 'Signature algorithms to support for client certificate authentication (colon-separated list)', N, note='planned (client authentication)', family=SSL_CONF),
+        _o('-groups', 'val', 'Groups to advertise (colon-separated list)', S, family=SSL_CONF),
+        _o('-curves', 'val', 'Groups to advertise (colon-separated list)', S, family=SSL_CONF),
+        _o('-named_curve', 'val', 'Elliptic curve used for ECDHE (server-side only)', S, note='server-side option: accepted, no effect on a client (as in OpenSSL)', family=SSL_CONF),
+        _o('-cipher', 'val', 'Specify TLSv1.2 and below cipher list to be used', S, family=SSL_CONF),
+        _o('-ciphersuites', 'val', 'Specify TLSv1.3 ciphersuites to be used', S, family=SSL_CONF),
+        _o('-min_protocol', 'val', 'Specify the minimum protocol version to be used', S, family=SSL_CONF),
+        _o('-max_protocol', 'val', 'Specify the maximum protocol version to be used', S, family=SSL_CONF),
+        _o('-record_padding', 'val', 'Block size to pad TLS 1.3 records to.', S, family=SSL_CONF),
+        _o('-debug_broken_protocol', '', 'Perform all sorts of protocol violations for testing purposes', N, note='planned', family=SSL_CONF),
+        _o('-no_middlebox', '', 'Disable TLSv1.3 middlebox compat mode', S, family=SSL_CONF),
+        _o('-no_etm', '', 'Disable Encrypt-then-Mac extension', S, family=SSL_CONF),
+    ),
+    *_section(
+        'Validation',
+        _o('-policy', 'val', 'adds policy to the acceptable policy set', N, note='planned (verification)', family=VERIFY_PARAM, repeat=APPEND),
+        _o('-purpose', 'val', 'certificate chain purpose', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-verify_name', 'val', 'verification policy name', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-verify_depth', 'int', 'chain depth limit', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-auth_level', 'int', 'chain authentication security level', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-attime', 'intmax', 'verification epoch time', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-verify_hostname', 'val', 'expected peer hostname', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-verify_email', 'val', 'expected peer email', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-verify_ip', 'val', 'expected peer IP address', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-ignore_critical', '', 'permit unhandled critical extensions', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-issuer_checks', '', '(deprecated)', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-crl_check', '', 'check leaf certificate revocation', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-crl_check_all', '', 'check full chain revocation', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-policy_check', '', 'perform rfc5280 policy checks', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-explicit_policy', '', 'set policy variable require-explicit-policy', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-inhibit_any', '', 'set policy variable inhibit-any-policy', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-inhibit_map', '', 'set policy variable inhibit-policy-mapping', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-x509_strict', '', 'disable certificate compatibility work-arounds', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-extended_crl', '', 'enable extended CRL features', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-use_deltas', '', 'use delta CRLs', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-policy_print', '', 'print policy processing diagnostics', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-check_ss_sig', '', 'check root CA self-signatures', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-trusted_first', '', 'search trust store first (default)', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-suiteB_128_only', '', 'Suite B 128-bit-only mode', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-suiteB_128', '', 'Suite B 128-bit mode allowing 192-bit algorithms', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-suiteB_192', '', 'Suite B 192-bit-only mode', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-partial_chain', '', 'accept chains anchored by intermediate trust-store CAs', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-no_alt_chains', '', '(deprecated)', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-no_check_time', '', 'ignore certificate validity time', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-allow_proxy_certs', '', 'allow the use of proxy certificates', N, note='planned (verification)', family=VERIFY_PARAM),
+        _o('-CRL', 'infile', 'CRL file to use', N, note='planned (verification)'),
+        _o('-crl_download', '', 'Download CRL from distribution points', N, note='planned (verification)'),
+        _o('-CRLform', 'PEM|DER', 'CRL format (PEM or DER); default PEM', N, note='planned (verification)'),
+        _o('-verify_return_error', '', 'Close connection on verification error', S),
+        _o('-verify_quiet', '', 'Restrict verify output to errors', S),
+        _o('-chainCAfile', 'infile', 'CA file for certificate chain (PEM format)', N, note='planned (verification)'),
+        _o('-chainCApath', 'dir', 'Use dir as certificate store path to build CA certificate chain', N, note='planned (verification)'),
+        _o('-chainCAstore', 'uri', 'CA store URI for certificate chain', N, note='planned (verification)'),
+        _o('-verifyCAfile', 'infile', 'CA file for certificate verification (PEM format)', N, note='planned (verification)'),
+        _o('-verifyCApath', 'dir', 'Use dir as certificate store path to verify CA certificate', N, note='planned (verification)'),
+        _o('-verifyCAstore', 'uri', 'CA store URI for certificate verification', N, note='planned (verification)'),
+    ),
+    *_section(
+        'Extended certificate',
+        _o('-xkey', 'infile', 'key for Extended certificates', N, note='planned (client authentication)', repeat=APPEND),
+        _o('-xcert', 'infile', 'cert for Extended certificates', N, note='planned (client authentication)', repeat=APPEND),
+        _o('-xchain', 'infile', 'chain for Extended certificates', N, note='planned (client authentication)', repeat=APPEND),
+        _o('-xchain_build', '', 'build certificate chain for the extended certificates', N, note='planned (client authentication)'),
+        _o('-xcertform', 'PEM|DER', 'format of Extended certificate (PEM/DER/P12); has no effect', N, note='planned (client authentication)', repeat=APPEND),
+        _o('-xkeyform', 'PEM|DER', "format of Extended certificate's key (DER/PEM/P12); has no effect", N, note='planned (client authentication)', repeat=APPEND),
+    ),
+    *_section(
+        'Provider',
+        _o('-provider-path', 'val', "Provider load path (must be before 'provider' argument if required)", N, note='providers are an OpenSSL library feature'),
+        _o('-provider', 'val', 'Provider to load (can be specified multiple times)', N, note='providers are an OpenSSL library feature', repeat=APPEND),
+        _o('-propquery', 'val', 'Property query used when fetching algorithms', N, note='providers are an OpenSSL library feature'),
+    ),
+)
+# fmt: on
+
+del S, N
+
+#: Options known to the parser (present in the 3.0.19 build), by bare name.
+BY_NAME: dict[str, OptionSpec] = {o.bare: o for o in OPTIONS if o.in_build}
+
+#: Section names in help order.
+SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(o.section for o in OPTIONS))
+
+
+def option(name: str) -> OptionSpec:
+    """The row for ``name``, given with or without its leading dash (``-connect``, ``connect``)."""
+    return BY_NAME[name.removeprefix("-")]

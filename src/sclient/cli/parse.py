@@ -1,0 +1,600 @@
+"""Command-line parsing with the exact rules and messages of ``openssl s_client`` 3.0.19.
+
+``parse_args(argv)`` walks the words like OpenSSL's ``opt_next()`` and the option loop of
+``s_client_main()``, then runs the post-parse checks in OpenSSL's order.  It never prints and
+never exits: whatever OpenSSL would print before exiting is carried by :class:`UsageError`
+(``text``, ``status``); what OpenSSL prints while parsing and then goes on (``verify depth is
+N``) is returned in ``Options.messages`` for the caller to write to stderr first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from sclient.cli.numbers import NumberError, atoi, opt_int, opt_intmax
+from sclient.cli.options import (
+    APPEND,
+    BY_NAME,
+    NOT_YET,
+    OPTIONS,
+    PROG,
+    SSL_CONF,
+    OptionSpec,
+)
+from sclient.cli.passwd import PasswordSourceError, read_password_source
+
+__all__ = [
+    "DEFAULT_PORT",
+    "STARTTLS_PROTOCOLS",
+    "ExtendedCert",
+    "HostPortError",
+    "Options",
+    "UsageError",
+    "parse_args",
+    "parse_host_port",
+    "parse_protocol_list",
+]
+
+DEFAULT_PORT = "4433"
+
+USAGE_LINE = f"{PROG}: Use -help for summary.\n"
+
+#: ``-starttls`` values, in OpenSSL's order (the order of its error message).
+STARTTLS_PROTOCOLS = (
+    "smtp",
+    "pop3",
+    "imap",
+    "ftp",
+    "xmpp",
+    "xmpp-server",
+    "telnet",
+    "irc",
+    "mysql",
+    "postgres",
+    "lmtp",
+    "nntp",
+    "sieve",
+    "ldap",
+)
+
+#: ``-purpose`` values accepted by OpenSSL 3.0 (X509_PURPOSE short names).
+X509_PURPOSES = (
+    "sslclient",
+    "sslserver",
+    "nssslserver",
+    "smimesign",
+    "smimeencrypt",
+    "crlsign",
+    "any",
+    "ocsphelper",
+    "timestampsign",
+)
+
+#: ``-verify_name`` values accepted by OpenSSL 3.0 (X509_VERIFY_PARAM table).
+VERIFY_NAMES = ("default", "pkcs7", "smime_sign", "ssl_client", "ssl_server")
+
+_PROTOCOL_FLAGS = {"-tls1", "-tls1_1", "-tls1_2", "-tls1_3", "-dtls", "-dtls1", "-dtls1_2"}
+_DTLS_FLAGS = {"-dtls", "-dtls1", "-dtls1_2"}
+_NO_PROTOCOL_FLAGS = {"-no_ssl3", "-no_tls1", "-no_tls1_1", "-no_tls1_2", "-no_tls1_3"}
+_INET_FLAGS = {"-4", "-6", "-host", "-port", "-connect"}
+_MAX_FRAGLENS = (512, 1024, 2048, 4096)
+
+# Entries of OpenSSL's option array that are not options but can be matched by opt_next():
+# the help/section/parameters markers ("-H", "-S", "-P", reachable as ---H etc.) all carry
+# OPT_HELP's value, and the "host:port" parameter line carries OPT_EOF (ends the options).
+_HELP_MARKERS = {"-H", "-S", "-P"}
+_EOF_MARKERS = {"host:port"}
+
+
+class UsageError(Exception):
+    """Parsing ended the program: ``text`` goes to stderr verbatim, exit with ``status``.
+
+    Raised for every usage error (status 1) and also for ``-help`` (the help text, status 0).
+    ``text`` includes what was printed while parsing before the error (``verify depth is N``).
+    """
+
+    def __init__(self, text: str, status: int = 1) -> None:
+        super().__init__(text)
+        self.text = text
+        self.status = status
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+class HostPortError(ValueError):
+    """``parse_host_port`` failure; ``reason`` is ``"ambiguous"`` or ``"malformed"``."""
+
+    def __init__(self, reason: str, text: str) -> None:
+        super().__init__(f"{reason} host or service: {text!r}")
+        self.reason = reason
+
+
+def parse_host_port(s: str, default_port: str | None = None) -> tuple[str | None, str | None]:
+    """Split ``host:port`` like OpenSSL's ``BIO_parse_hostserv(..., BIO_PARSE_PRIO_HOST)``.
+
+    * ``[addr]:port`` / ``[addr]`` - bracketed host (IPv6);
+    * ``host:port`` - exactly one colon; more colons outside brackets are ambiguous;
+    * ``host`` - no colon: host only, the port is ``default_port`` (OpenSSL keeps the port it
+      had: 4433, ``-port``'s value, or for ``-proxy`` the target's port);
+    * an empty or ``*`` host gives ``None`` (loopback), an empty or ``*`` port gives ``None``.
+
+    Raises :class:`HostPortError`.
+    """
+    host: str | None
+    port: str | None = default_port
+    if s.startswith("["):
+        close = s.find("]")
+        if close < 0:
+            raise HostPortError("malformed", s)
+        h = s[1:close]
+        rest = s[close + 1 :]
+        p: str | None
+        if rest == "":
+            p = None
+        elif rest.startswith(":"):
+            p = rest[1:]
+        else:
+            raise HostPortError("malformed", s)
+    else:
+        if s.count(":") > 1:
+            raise HostPortError("ambiguous", s)
+        if ":" in s:
+            h, p = s.split(":", 1)
+        else:
+            h, p = s, None
+    if p is not None and ":" in p:
+        raise HostPortError("malformed", s)
+    host = None if h in ("", "*") else h
+    if p is not None:
+        port = None if p in ("", "*") else p
+    return host, port
+
+
+def parse_protocol_list(s: str) -> list[bytes] | None:
+    """OpenSSL's ``next_protos_parse`` for ``-alpn``/``-nextprotoneg``: the names, or ``None``.
+
+    Comma-separated; empty elements are skipped (3.0.19 behaviour: ``a,,b`` is fine); ``None``
+    (OpenSSL: ``Error parsing -alpn argument``) for an empty string, a string of 65535 bytes or
+    more, an element longer than 255 bytes, or nothing left after skipping empty elements.
+    """
+    data = os.fsencode(s)
+    if len(data) == 0 or len(data) >= 65535:
+        return None
+    names = []
+    for part in data.split(b","):
+        if not part:
+            continue
+        if len(part) > 255:
+            return None
+        names.append(part)
+    return names or None
+
+
+@dataclasses.dataclass(slots=True)
+class ExtendedCert:
+    """One ``-xcert`` entry (``-xkey``, ``-xchain``, ``-xchain_build``, forms)."""
+
+    certfile: str | None = None
+    keyfile: str | None = None
+    chainfile: str | None = None
+    build_chain: bool = False
+    certform: str | None = None
+    keyform: str | None = None
+
+
+def _default(spec: OptionSpec) -> Any:
+    if spec.name == "-port":
+        return DEFAULT_PORT  # OpenSSL's initial value of its port variable
+    if spec.repeat == APPEND:
+        return dataclasses.field(default_factory=list)
+    if spec.value_kind == "bool":
+        return False
+    return None
+
+
+def _annotation(spec: OptionSpec) -> str:
+    if spec.repeat == APPEND:
+        return "list[str]"
+    return {"bool": "bool", "int": "int | None", "intmax": "int | None"}.get(
+        spec.value_kind, "str | None"
+    )
+
+
+#: Resolved fields, beyond one attribute per option row.  (name, annotation, default)
+_RESOLVED_FIELDS: tuple[tuple[str, str, Any], ...] = (
+    # The positional parameter, verbatim.
+    ("target", "str | None", None),
+    # host/port are the rows of -host/-port, resolved the way OpenSSL resolves its variables:
+    # default port "4433"; -unix sets host to the socket path; -connect or the positional
+    # target then overrides (see parse_host_port).  port stays a string (getaddrinfo service).
+    ("proxy_host", "str | None", None),
+    ("proxy_port", "str | None", None),
+    ("proxy_password", "str | None", None),  # read from the -proxy_pass source
+    ("bind_host", "str | None", None),
+    ("bind_port", "str | None", None),
+    # Order-dependent resolution of -quiet/-ign_eof/-no_ign_eof/-nocommands/-brief.
+    # ``ign_eof`` (the row of -ign_eof) holds OpenSSL's c_ign_eof after the whole command line.
+    ("commands", "bool", True),  # connected-command letters active
+    ("effective_quiet", "bool", False),  # c_quiet: -quiet or -brief
+    ("effective_verify_quiet", "bool", False),  # -verify_quiet or -brief
+    ("verify_peer", "bool", False),  # SSL_VERIFY_PEER: -verify or -verify_return_error
+    ("protocol_flag", "str | None", None),  # "-tls1_2", ... (at most one is allowed)
+    ("protohost", "str | None", None),  # last of -name / -xmpphost
+    ("ssl_conf", "list[tuple[str, str | None]]", None),  # SSL_CONF options in order
+    ("excerts", "list[ExtendedCert]", None),  # -xcert entries, newest first (as OpenSSL)
+    ("given", "list[str]", None),  # canonical names of all options given, in order
+    ("messages", "list[str]", None),  # stderr text printed while parsing (verify depth ...)
+)
+
+
+def _last_of(self: Any, *names: str) -> str | None:
+    """Which of ``names`` (``"-msg"``, ``"-trace"``) was given last, or ``None``."""
+    for name in reversed(self.given):
+        if name in names:
+            return str(name)
+    return None
+
+
+def _build_options_class() -> type:
+    fields: list[tuple[str, str, Any]] = []
+    for spec in OPTIONS:
+        fields.append((spec.attr, _annotation(spec), _default(spec)))
+    for name, ann, default in _RESOLVED_FIELDS:
+        if default is None and ann.startswith("list["):
+            default = dataclasses.field(default_factory=list)
+        fields.append((name, ann, default))
+    cls = dataclasses.make_dataclass(
+        "Options",
+        fields,
+        namespace={"last_of": _last_of},
+        slots=True,
+    )
+    cls.__module__ = __name__
+    cls.__doc__ = (
+        "Parsed command line: one attribute per option row (see sclient.cli.options.OPTIONS; "
+        "flags bool, values str | None, +int/int values int | None via atoi, repeatable "
+        "options list[str]), plus resolved fields (target, host, port, proxy_*, bind_*, "
+        "ign_eof, commands, effective_quiet, ...)."
+    )
+    return cls
+
+
+Options: Any = _build_options_class()
+
+
+def _format_check(arg: str, valtype: str) -> str | None:
+    """OpenSSL 3.0.19 ``opt_format`` for PEM|DER / PEM|DER|ENGINE: None or the message."""
+    pemder = valtype == "PEM|DER"
+    c = arg[:1]
+    verdict = "bad"
+    if c in ("D", "d"):
+        verdict = "ok"
+    elif c in ("E", "e"):
+        verdict = "flags" if pemder else "ok"
+    elif c != "" and c in "TtNnSsMmHh1":
+        verdict = "flags"
+    elif c in ("P", "p"):
+        if len(arg) == 1 or arg in ("PEM", "pem"):
+            verdict = "ok"
+        elif arg in ("PVK", "pvk", "P12", "p12", "PKCS12", "pkcs12"):
+            verdict = "flags"
+    if verdict == "ok":
+        return None
+    if verdict == "bad":
+        return f'{PROG}: Bad format "{arg}"\n'
+    if pemder:
+        return f'{PROG}: Bad format "{arg}"; must be pem or der\n'
+    return f'{PROG}: Bad format "{arg}"; must be one of:\n   PEM/DER\n   engine\n'
+
+
+def _check_value(spec: OptionSpec, arg: str) -> str | None:
+    """opt_next()'s syntax check of a value; the error text (without usage line) or None."""
+    vt = spec.valtype
+    try:
+        if vt == "dir":
+            if not os.path.isdir(arg):
+                return f"{PROG}: Not a directory: {arg}\n"
+        elif vt in ("+int", "int"):
+            value = opt_int(arg)
+            if vt == "+int" and value <= 0:
+                return f'{PROG}: Non-positive number "{arg}" for option {spec.name}\n'
+        elif vt == "intmax":
+            opt_intmax(arg)
+        elif vt in ("PEM|DER", "PEM|DER|ENGINE"):
+            bad = _format_check(arg, vt)
+            if bad is not None:
+                return bad + f'{PROG}: Invalid format "{arg}" for option {spec.name}\n'
+    except NumberError as e:
+        return f"{PROG}: {e.text}\n"
+    return None
+
+
+def _convert(spec: OptionSpec, arg: str) -> Any:
+    if spec.value_kind == "int":
+        return atoi(arg)
+    if spec.value_kind == "intmax":
+        return opt_intmax(arg)
+    return arg
+
+
+class _Parser:
+    def __init__(self, argv: Sequence[str]) -> None:
+        self.argv = list(argv)
+        self.out: list[str] = []  # stderr text so far
+        self.o: Any = Options()
+        self.connect_type: str | None = None  # "inet" / "unix"
+        self.count4or6 = 0
+        self.prot_opt = 0
+        self.no_prot_opt = 0
+        self.quiet = False  # c_quiet
+        self.excert: ExtendedCert | None = None
+
+    # -- errors --------------------------------------------------------------------------
+    def fail(self, text: str, usage: bool = False) -> UsageError:
+        return UsageError("".join(self.out) + text + (USAGE_LINE if usage else ""), 1)
+
+    # -- the option loop -------------------------------------------------------------------
+    def run(self) -> Any:
+        argv = self.argv
+        i = 0
+        while i < len(argv):
+            word = argv[i]
+            if not word.startswith("-"):
+                break
+            i += 1
+            if word == "--":
+                break
+            p = word[1:]
+            if p.startswith("-"):
+                p = p[1:]
+            arg: str | None = None
+            if "=" in p:
+                p, arg = p.split("=", 1)
+            spec = BY_NAME.get("help" if p == "h" else p)
+            if spec is None and (p in _HELP_MARKERS or p in _EOF_MARKERS):
+                if arg is not None:
+                    raise self.fail(f"{PROG}: Option -{p} does not take a value\n", usage=True)
+                if p in _EOF_MARKERS:
+                    break
+                spec = BY_NAME["help"]
+            if spec is None:
+                raise self.fail(f"{PROG}: Unknown option: -{p}\n", usage=True)
+            if not spec.takes_value:
+                if arg is not None:
+                    raise self.fail(f"{PROG}: Option -{p} does not take a value\n", usage=True)
+            else:
+                if arg is None:
+                    if i >= len(argv):
+                        raise self.fail(f"{PROG}: Option {spec.name} needs a value\n", usage=True)
+                    arg = argv[i]
+                    i += 1
+                bad = _check_value(spec, arg)
+                if bad is not None:
+                    raise self.fail(bad, usage=True)
+            self.apply(spec, arg)
+        self.rest = argv[i:]
+        self.finish()
+        return self.o
+
+    def apply(self, spec: OptionSpec, arg: str | None) -> None:
+        """The body of s_client's option loop for one option."""
+        o = self.o
+        name = spec.name
+        # Checks made before the switch, in this order.
+        if self.connect_type == "unix" and name in _INET_FLAGS:
+            raise self.fail(f"{PROG}: Intermixed protocol flags (unix and internet domains)\n")
+        if self.connect_type == "inet" and name == "-unix":
+            raise self.fail(f"{PROG}: Intermixed protocol flags (internet and unix domains)\n")
+        if name in _PROTOCOL_FLAGS:
+            self.prot_opt += 1
+            if self.prot_opt > 1:
+                raise self.fail("Cannot supply multiple protocol flags\n")
+        if name in _NO_PROTOCOL_FLAGS:
+            self.no_prot_opt += 1
+        if self.prot_opt == 1 and self.no_prot_opt:
+            raise self.fail("Cannot supply both a protocol flag and '-no_<prot>'\n")
+
+        if name == "-help":
+            from sclient.cli.help import format_help
+
+            raise UsageError("".join(self.out) + format_help(), 0)
+
+        o.given.append(name)
+        # Store the value.
+        if spec.value_kind == "bool":
+            setattr(o, spec.attr, True)
+        elif spec.repeat == APPEND:
+            getattr(o, spec.attr).append(arg)
+        else:
+            assert arg is not None
+            setattr(o, spec.attr, _convert(spec, arg))
+        if spec.family == SSL_CONF:
+            o.ssl_conf.append((name, arg))
+
+        # Option-specific processing, in the same place OpenSSL does it.
+        if name in ("-4", "-6", "-host", "-port", "-connect"):
+            self.connect_type = "inet"
+            if name in ("-4", "-6"):
+                self.count4or6 += 1
+        elif name == "-unix":
+            self.connect_type = "unix"
+            o.host = arg
+        elif name == "-verify":
+            o.verify_peer = True
+            if not self.quiet:
+                self.say(f"verify depth is {o.verify}\n")
+        elif name == "-verify_return_error":
+            o.verify_peer = True
+        elif name == "-brief":
+            self.quiet = True
+            o.effective_verify_quiet = True
+        elif name == "-verify_quiet":
+            o.effective_verify_quiet = True
+        elif name == "-quiet":
+            self.quiet = True
+            o.ign_eof = True
+        elif name == "-ign_eof":
+            o.ign_eof = True
+        elif name == "-no_ign_eof":
+            o.ign_eof = False
+        elif name in ("-name", "-xmpphost"):
+            o.protohost = arg
+        elif name == "-psk":
+            assert arg is not None
+            if any(c not in "0123456789abcdefABCDEF" for c in arg):
+                raise self.fail(f"Not a hex number '{arg}'\n")
+        elif name == "-srp_strength":
+            self.say(f"SRP minimal length for N is {o.srp_strength}\n")
+        elif name == "-starttls":
+            if arg not in STARTTLS_PROTOCOLS:
+                raise self.fail(
+                    f"{PROG}: Value must be one of:\n"
+                    + "".join(f"\t{p}\n" for p in STARTTLS_PROTOCOLS)
+                )
+        elif name == "-maxfraglen":
+            if o.maxfraglen not in _MAX_FRAGLENS:
+                # No newline after the message: OpenSSL's own quirk.
+                raise self.fail(
+                    f"{PROG}: Max Fragment Len {o.maxfraglen & 0xFFFFFFFF} "
+                    "is out of permitted values",
+                    usage=True,
+                )
+        elif name == "-purpose":
+            if arg not in X509_PURPOSES:
+                raise self.fail(f"{PROG}: Invalid purpose {arg}\n")
+        elif name == "-verify_name":
+            if arg not in VERIFY_NAMES:
+                raise self.fail(f"{PROG}: Invalid verify name {arg}\n")
+        elif name in ("-xcert", "-xkey", "-xchain", "-xchain_build", "-xcertform", "-xkeyform"):
+            self.extended_cert(name, arg)
+        if name in _PROTOCOL_FLAGS:
+            o.protocol_flag = name
+
+    def say(self, text: str) -> None:
+        self.out.append(text)
+        self.o.messages.append(text)
+
+    def extended_cert(self, name: str, arg: str | None) -> None:
+        o = self.o
+        if self.excert is None:
+            self.excert = ExtendedCert()
+            o.excerts.insert(0, self.excert)
+        exc = self.excert
+        if name == "-xcert":
+            if exc.certfile is not None:
+                exc = self.excert = ExtendedCert()
+                o.excerts.insert(0, exc)
+            exc.certfile = arg
+        elif name == "-xkey":
+            if exc.keyfile is not None:
+                raise self.fail(f"{PROG}: Key already specified\n")
+            exc.keyfile = arg
+        elif name == "-xchain":
+            if exc.chainfile is not None:
+                raise self.fail(f"{PROG}: Chain already specified\n")
+            exc.chainfile = arg
+        elif name == "-xchain_build":
+            exc.build_chain = True
+        elif name == "-xcertform":
+            exc.certform = arg
+        elif name == "-xkeyform":
+            exc.keyform = arg
+
+    # -- after the loop ----------------------------------------------------------------------
+    def finish(self) -> None:
+        o = self.o
+        rest = self.rest
+        connectstr = o.connect
+        if len(rest) == 1:
+            if connectstr is not None:
+                raise self.fail(
+                    f"{PROG}: cannot provide both -connect option and target parameter\n",
+                    usage=True,
+                )
+            o.target = connectstr = rest[0]
+        elif rest:
+            raise self.fail("", usage=True)
+
+        o.effective_quiet = self.quiet
+        o.commands = not (o.ign_eof or o.nocommands)
+
+        if self.count4or6 >= 2:
+            raise self.fail(f"{PROG}: Can't use both -4 and -6\n", usage=True)
+        if o.noservername:
+            if o.servername is not None:
+                raise self.fail(
+                    f"{PROG}: Can't use -servername and -noservername together\n", usage=True
+                )
+            if o.dane_tlsa_domain is not None:
+                raise self.fail(
+                    f"{PROG}: Can't use -dane_tlsa_domain and -noservername together\n",
+                    usage=True,
+                )
+        if o.protocol_flag == "-tls1_3" and o.nextprotoneg is not None:
+            raise self.fail("Cannot supply -nextprotoneg with TLSv1.3\n", usage=True)
+
+        if connectstr is not None:
+            try:
+                o.host, o.port = parse_host_port(connectstr, o.port)
+            except HostPortError:
+                raise self.fail(
+                    f"{PROG}: -connect argument or target parameter malformed or ambiguous\n"
+                ) from None
+
+        if o.proxy is not None:
+            if o.host is None or o.port is None:
+                raise self.fail(
+                    f"{PROG}: -proxy requires use of -connect or target parameter\n", usage=True
+                )
+            try:
+                o.proxy_host, o.proxy_port = parse_host_port(o.proxy, o.port)
+            except HostPortError:
+                raise self.fail(f"{PROG}: -proxy argument malformed or ambiguous\n") from None
+
+        if o.bind is not None:
+            try:
+                o.bind_host, o.bind_port = parse_host_port(o.bind, None)
+            except HostPortError:
+                raise self.fail(
+                    f"{PROG}: -bind argument parameter malformed or ambiguous\n"
+                ) from None
+
+        if o.unix is not None and o.protocol_flag in _DTLS_FLAGS:
+            raise self.fail("Can't use unix sockets and datagrams together\n")
+
+        if o.nextprotoneg is not None and parse_protocol_list(o.nextprotoneg) is None:
+            raise self.fail("Error parsing -nextprotoneg argument\n")
+
+        if o.proxy_pass is not None:
+            try:
+                o.proxy_password = read_password_source(o.proxy_pass)
+            except PasswordSourceError as e:
+                raise self.fail(e.text + "Error getting proxy password\n") from None
+            if o.proxy_user is None:
+                raise self.fail("Error: Must specify proxy_user with proxy_pass\n")
+
+        # OpenSSL checks this one later, after creating the SSL_CTX (SSL_CONF errors such as a
+        # bad -cipher come first there); values <= 0 after atoi() are ignored.
+        if o.max_send_frag is not None:
+            frag = o.max_send_frag & 0xFFFFFFFF
+            if frag > 0 and not 512 <= frag <= 16384:
+                raise self.fail(
+                    f"{PROG}: Max send fragment size {frag} is out of permitted range\n"
+                )
+
+        for name in o.given:
+            if BY_NAME[name[1:]].status == NOT_YET:
+                raise self.fail(
+                    f"{PROG}: Option {name} is not supported yet by sclient "
+                    "(see docs/compatibility.md)\n"
+                )
+
+
+def parse_args(argv: Sequence[str]) -> Any:
+    """Parse ``argv`` (without the program name) into an ``Options``; raise :class:`UsageError`."""
+    return _Parser(argv).run()

@@ -1,0 +1,185 @@
+"""The option table: invariants, -help text, the 1.1.1 manual, docs/compatibility.md."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from sclient.cli import options as table
+from sclient.cli.help import format_help
+from sclient.cli.options import OPTIONS, VALUE_TYPES, OptionSpec, attr_name
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC_DIR = Path("/work/shared/spec")
+MANUAL = SPEC_DIR / "manual-1.1.1.txt"
+OPTIONS_SPEC = SPEC_DIR / "options.md"
+
+JSON_LINE = (
+    " -json                      Print the session as one JSON document on stdout (sclient)\n"
+)
+
+_SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass unix 4 6 servername noservername
+    alpn no_ticket tls1_2 tls1_3 no_ssl3 no_tls1 no_tls1_1 no_tls1_2 no_tls1_3 min_protocol
+    max_protocol cipher ciphersuites curves groups sigalgs named_curve serverpref
+    prioritize_chacha no_resumption_on_reneg client_renegotiation no_middlebox no_etm
+    legacy_server_connect no_legacy_server_connect legacy_renegotiation no_renegotiation no_comp
+    record_padding maxfraglen max_send_frag showcerts prexit quiet brief crlf ign_eof no_ign_eof
+    nocommands ignore_unexpected_eof nbio CAfile CApath no-CAfile no-CApath verify
+    verify_return_error verify_quiet keylogfile json"""
+SUPPORTED = set(_SUPPORTED_TEXT.split())
+
+
+def test_rows_are_frozen_dataclasses() -> None:
+    assert isinstance(OPTIONS, tuple)
+    spec = OPTIONS[0]
+    assert isinstance(spec, OptionSpec)
+    with pytest.raises(AttributeError):
+        spec.name = "-x"  # type: ignore[misc]
+
+
+def test_names_and_attrs_unique() -> None:
+    names = [o.name for o in OPTIONS]
+    attrs = [o.attr for o in OPTIONS]
+    assert len(set(names)) == len(names)
+    assert len(set(attrs)) == len(attrs)
+    for o in OPTIONS:
+        assert o.name.startswith("-") and not o.name.startswith("--")
+        assert o.valtype in VALUE_TYPES
+        assert o.attr.isidentifier()
+        assert o.status in ("supported", "deviation", "not yet")
+        assert o.repeat in ("last", "append")
+
+
+def test_attr_rule() -> None:
+    assert attr_name("-no-CAfile") == "no_CAfile"
+    assert attr_name("-provider-path") == "provider_path"
+    assert attr_name("-4") == "ipv4"
+    assert attr_name("-6") == "ipv6"
+    assert attr_name("-connect") == "connect"
+    assert attr_name("-pass") == "pass_"
+
+
+def test_resolved_fields_do_not_shadow_rows() -> None:
+    from sclient.cli import parse
+
+    rows = {o.attr for o in OPTIONS}
+    for name, _ann, _default in parse._RESOLVED_FIELDS:
+        assert name not in rows, name
+
+
+def test_statuses() -> None:
+    supported = {o.bare for o in OPTIONS if o.status == "supported"}
+    assert supported == SUPPORTED
+    assert {o.bare for o in OPTIONS if o.status == "not yet"} == {
+        o.bare for o in OPTIONS
+    } - SUPPORTED
+    for o in OPTIONS:
+        if o.status != "supported":
+            assert o.note, f"{o.name}: a non-supported option needs a note"
+
+
+def test_json_row() -> None:
+    rows = [o for o in OPTIONS if o.in_build]
+    names = [o.name for o in rows]
+    i = names.index("-json")
+    assert names[i - 1] == "-prexit"
+    json_row = rows[i]
+    assert json_row.section == "Input/Output"
+    assert json_row.valtype == ""
+    assert json_row.help == "Print the session as one JSON document on stdout (sclient)"
+    assert json_row.added and json_row.status == "supported"
+    assert [o.name for o in OPTIONS if o.added] == ["-json"]
+
+
+def test_help_text_trailing_space_kept() -> None:
+    assert table.option("-max_send_frag").help == "Maximum Size of send frames "
+    assert table.option("max_send_frag") is table.option("-max_send_frag")
+
+
+def _spec_help() -> str:
+    if not OPTIONS_SPEC.exists():
+        pytest.skip(f"{OPTIONS_SPEC} not present")
+    text = OPTIONS_SPEC.read_text(encoding="utf-8")
+    m = re.search(r"```\n(Usage: s_client \[options\] \[host:port\]\n.*?)```", text, re.S)
+    assert m, "help block not found in options.md section 8"
+    return m.group(1)
+
+
+def test_help_matches_spec_section_8() -> None:
+    ours = format_help()
+    assert ours.count(JSON_LINE) == 1
+    assert ours.replace(JSON_LINE, "") == _spec_help()
+
+
+def test_help_layout_long_option() -> None:
+    from sclient.cli.help import _line
+
+    # "-name type" of 30 chars or more goes on its own line (OpenSSL's opt_print).
+    long_prefix = " -" + "x" * 28
+    assert _line(long_prefix, "help", 26) == f"{long_prefix}\n{' ' * 26}  help\n"
+
+
+def _synopsis_options() -> list[str]:
+    if not MANUAL.exists():
+        pytest.skip(f"{MANUAL} not present")
+    text = MANUAL.read_text(encoding="utf-8", errors="replace")
+    m = re.search(r"^SYNOPSIS\n(.*?)^DESCRIPTION", text, re.S | re.M)
+    assert m, "no SYNOPSIS section in the manual"
+    return re.findall(r"\[(-[A-Za-z0-9_-]+)", m.group(1))
+
+
+def test_manual_synopsis_options_are_in_the_table() -> None:
+    names = {o.name for o in OPTIONS}
+    synopsis = _synopsis_options()
+    assert len(synopsis) > 100
+    missing = sorted(set(synopsis) - names)
+    assert missing == []
+
+
+def test_options_absent_from_build_are_documented() -> None:
+    absent = [o for o in OPTIONS if not o.in_build]
+    assert {o.name for o in absent} == {"-ssl3", "-sctp", "-sctp_label_bug"}
+    for o in absent:
+        assert o.bare not in table.BY_NAME
+        assert o.name not in format_help()
+        assert "unknown option" in o.note
+
+
+def _load_generator():  # type: ignore[no-untyped-def]
+    path = ROOT / "tools" / "gen_compat.py"
+    spec = importlib.util.spec_from_file_location("gen_compat", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_compatibility_md_is_current() -> None:
+    gen = _load_generator()
+    doc = ROOT / "docs" / "compatibility.md"
+    assert doc.read_text(encoding="utf-8") == gen.render(), (
+        "docs/compatibility.md is out of date: run python tools/gen_compat.py"
+    )
+
+
+def test_compatibility_md_content() -> None:
+    gen = _load_generator()
+    text = gen.render()
+    for section in table.SECTIONS:
+        assert f"## {section} options\n" in text
+    assert "## Deviations" in text
+    assert "`-json`" in text.split("## Deviations")[1]
+    for o in OPTIONS:
+        assert f"| `{o.name}" in text, o.name
+    assert isinstance(gen.EXTRA_DEVIATIONS, list)
+
+
+def test_generator_check_mode(tmp_path: Path) -> None:
+    gen = _load_generator()
+    out = tmp_path / "c.md"
+    assert gen.main(["--check", "--output", str(out)]) == 1
+    assert gen.main(["--output", str(out)]) == 0
+    assert gen.main(["--check", "--output", str(out)]) == 0
