@@ -1,0 +1,362 @@
+"""Key exchange: TLS 1.3 key shares and TLS 1.2 (EC)DHE / RSA key transport.
+
+Every group works for both versions: a TLS 1.2 ECDHE exchange uses the same
+:class:`KeyShare` as a TLS 1.3 key share (the premaster secret is the
+X25519/X448 output or the ECDH x-coordinate, RFC 8422 section 5.10). Finite
+fields differ: in TLS 1.3 the shared secret is left-padded to the prime length
+(RFC 8446 section 7.4.1); in TLS 1.2 leading zero bytes are stripped (RFC 5246
+section 8.1.2): pass ``strip_leading_zeros=True``, which only finite-field
+shares honour (EC output has a fixed length in both versions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from cryptography.hazmat.primitives.asymmetric import dh, ec, padding, rsa, x448, x25519
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from sclient.tls.crypto.errors import (
+    CryptoError,
+    IllegalKeyShare,
+    UnsupportedAlgorithm,
+    WeakDhParameters,
+)
+from sclient.tls.crypto.ffdhe import FFDHE_G, FFDHE_GROUPS
+
+__all__ = [
+    "DEFAULT_MIN_DH_BITS",
+    "GROUP_NAMES",
+    "SUPPORTED_GROUPS",
+    "DheKeyShare",
+    "EcKeyShare",
+    "FfdheKeyShare",
+    "KeyShare",
+    "X448KeyShare",
+    "X25519KeyShare",
+    "dhe_client_share",
+    "generate_key_share",
+    "make_rsa_premaster",
+    "rsa_encrypt_premaster",
+]
+
+X25519 = 0x001D
+X448 = 0x001E
+SECP256R1 = 0x0017
+SECP384R1 = 0x0018
+SECP521R1 = 0x0019
+
+GROUP_NAMES: dict[int, str] = {
+    X25519: "x25519",
+    X448: "x448",
+    SECP256R1: "secp256r1",
+    SECP384R1: "secp384r1",
+    SECP521R1: "secp521r1",
+    0x0100: "ffdhe2048",
+    0x0101: "ffdhe3072",
+    0x0102: "ffdhe4096",
+    0x0103: "ffdhe6144",
+    0x0104: "ffdhe8192",
+}
+#: Every NamedGroup :func:`generate_key_share` accepts.
+SUPPORTED_GROUPS: tuple[int, ...] = tuple(GROUP_NAMES)
+
+_EC_CURVES: dict[int, tuple[type[ec.EllipticCurve], int]] = {
+    SECP256R1: (ec.SECP256R1, 32),
+    SECP384R1: (ec.SECP384R1, 48),
+    SECP521R1: (ec.SECP521R1, 66),
+}
+
+#: OpenSSL's default security level 2 wants a >= 2048-bit DH prime.
+DEFAULT_MIN_DH_BITS = 2048
+
+
+class KeyShare(Protocol):
+    """One ephemeral key pair of a named group."""
+
+    group: int
+
+    def public_bytes(self) -> bytes:
+        """The wire form (TLS 1.3 ``key_exchange``, TLS 1.2 ECPoint / dh_Yc)."""
+        ...
+
+    def exchange(self, peer: bytes, strip_leading_zeros: bool = False) -> bytes:
+        """The shared secret with the peer's wire-form public value; raises
+        :class:`IllegalKeyShare` if that value is invalid."""
+        ...
+
+
+class X25519KeyShare:
+    """X25519 (RFC 7748): 32-byte public values."""
+
+    __slots__ = ("_priv", "_pub", "group")
+
+    def __init__(self, private_key: x25519.X25519PrivateKey | None = None) -> None:
+        self.group = X25519
+        self._priv = private_key or x25519.X25519PrivateKey.generate()
+        self._pub = self._priv.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+    @classmethod
+    def from_private_bytes(cls, raw: bytes) -> X25519KeyShare:
+        """A share with a given private key (test vectors)."""
+        return cls(x25519.X25519PrivateKey.from_private_bytes(raw))
+
+    def public_bytes(self) -> bytes:
+        return self._pub
+
+    def exchange(self, peer: bytes, strip_leading_zeros: bool = False) -> bytes:
+        if len(peer) != 32:
+            raise IllegalKeyShare(f"x25519 key share of {len(peer)} bytes, expected 32")
+        try:
+            z = self._priv.exchange(x25519.X25519PublicKey.from_public_bytes(peer))
+        except ValueError:
+            raise IllegalKeyShare("x25519 exchange failed (low-order point)") from None
+        if z == bytes(32):
+            raise IllegalKeyShare("x25519 shared secret is all zeros")
+        return z
+
+
+class X448KeyShare:
+    """X448 (RFC 7748): 56-byte public values."""
+
+    __slots__ = ("_priv", "_pub", "group")
+
+    def __init__(self, private_key: x448.X448PrivateKey | None = None) -> None:
+        self.group = X448
+        self._priv = private_key or x448.X448PrivateKey.generate()
+        self._pub = self._priv.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+    @classmethod
+    def from_private_bytes(cls, raw: bytes) -> X448KeyShare:
+        """A share with a given private key (test vectors)."""
+        return cls(x448.X448PrivateKey.from_private_bytes(raw))
+
+    def public_bytes(self) -> bytes:
+        return self._pub
+
+    def exchange(self, peer: bytes, strip_leading_zeros: bool = False) -> bytes:
+        if len(peer) != 56:
+            raise IllegalKeyShare(f"x448 key share of {len(peer)} bytes, expected 56")
+        try:
+            z = self._priv.exchange(x448.X448PublicKey.from_public_bytes(peer))
+        except ValueError:
+            raise IllegalKeyShare("x448 exchange failed (low-order point)") from None
+        if z == bytes(56):
+            raise IllegalKeyShare("x448 shared secret is all zeros")
+        return z
+
+
+class EcKeyShare:
+    """ECDHE on secp256r1/384r1/521r1: uncompressed points ``04 || X || Y``;
+    the shared secret is the x-coordinate (RFC 8446 section 7.4.2)."""
+
+    __slots__ = ("_coord_len", "_curve", "_priv", "_pub", "group")
+
+    def __init__(self, group: int, private_key: ec.EllipticCurvePrivateKey | None = None) -> None:
+        try:
+            curve_cls, coord_len = _EC_CURVES[group]
+        except KeyError:
+            raise UnsupportedAlgorithm(f"not an EC group: 0x{group:04x}") from None
+        self.group = group
+        self._curve = curve_cls()
+        self._coord_len = coord_len
+        if private_key is None:
+            private_key = ec.generate_private_key(self._curve)
+        elif not isinstance(private_key.curve, curve_cls):
+            raise CryptoError("private key is on another curve")
+        self._priv = private_key
+        self._pub = private_key.public_key().public_bytes(
+            Encoding.X962, PublicFormat.UncompressedPoint
+        )
+
+    @classmethod
+    def from_private_value(cls, group: int, d: int) -> EcKeyShare:
+        """A share with a given private scalar (test vectors)."""
+        try:
+            curve_cls, _ = _EC_CURVES[group]
+        except KeyError:
+            raise UnsupportedAlgorithm(f"not an EC group: 0x{group:04x}") from None
+        return cls(group, ec.derive_private_key(d, curve_cls()))
+
+    def public_bytes(self) -> bytes:
+        return self._pub
+
+    def exchange(self, peer: bytes, strip_leading_zeros: bool = False) -> bytes:
+        if len(peer) != 1 + 2 * self._coord_len or peer[:1] != b"\x04":
+            raise IllegalKeyShare(
+                f"{GROUP_NAMES[self.group]} key share is not an uncompressed point"
+            )
+        try:
+            pub = ec.EllipticCurvePublicKey.from_encoded_point(self._curve, peer)
+            return self._priv.exchange(ec.ECDH(), pub)
+        except ValueError:
+            raise IllegalKeyShare(f"{GROUP_NAMES[self.group]} point is not on the curve") from None
+
+
+_DH_PARAMS: dict[tuple[int, int], dh.DHParameters] = {}
+_DH_PARAMS_MAX = 32
+
+
+def _dh_parameters(p: int, g: int) -> dh.DHParameters:
+    key = (p, g)
+    params = _DH_PARAMS.get(key)
+    if params is None:
+        params = dh.DHParameterNumbers(p, g).parameters()
+        if len(_DH_PARAMS) >= _DH_PARAMS_MAX:  # keep the named groups, drop servers' groups
+            for k in [k for k in _DH_PARAMS if k[0] not in _FFDHE_PRIMES]:
+                del _DH_PARAMS[k]
+        _DH_PARAMS[key] = params
+    return params
+
+
+_FFDHE_PRIMES = frozenset(FFDHE_GROUPS.values())
+
+
+class _FiniteFieldShare:
+    __slots__ = ("_g", "_p", "_plen", "_pn", "_priv", "_pub", "group")
+
+    group: int
+
+    def _setup(self, p: int, g: int, private_key: dh.DHPrivateKey | None) -> None:
+        self._p = p
+        self._g = g
+        self._plen = (p.bit_length() + 7) // 8
+        params = _dh_parameters(p, g)
+        self._pn = params.parameter_numbers()
+        try:
+            self._priv = private_key or params.generate_private_key()
+        except ValueError as e:
+            raise WeakDhParameters(f"unusable DH parameters: {e}") from None
+        y = self._priv.public_key().public_numbers().y
+        self._pub = y.to_bytes(self._plen, "big")
+
+    @property
+    def prime(self) -> int:
+        return self._p
+
+    @property
+    def prime_len(self) -> int:
+        """Bytes in the prime (the padded length of public values and of the
+        TLS 1.3 shared secret)."""
+        return self._plen
+
+    def public_bytes(self) -> bytes:
+        """The public value left-padded to the prime length (RFC 8446 section
+        4.2.8.1; OpenSSL pads the TLS 1.2 dh_Yc the same way)."""
+        return self._pub
+
+    def _exchange(self, peer: bytes, exact_len: bool, strip: bool) -> bytes:
+        if (exact_len and len(peer) != self._plen) or not 0 < len(peer) <= self._plen:
+            raise IllegalKeyShare(
+                f"DH public value of {len(peer)} bytes for a {self._plen}-byte prime"
+            )
+        y = int.from_bytes(peer, "big")
+        if not 1 < y < self._p - 1:
+            raise IllegalKeyShare("DH public value not in [2, p-2]")
+        try:
+            z = self._priv.exchange(dh.DHPublicNumbers(y, self._pn).public_key())
+        except ValueError:
+            raise IllegalKeyShare("DH public value rejected") from None
+        if strip:
+            z = z.lstrip(b"\x00")
+        elif len(z) < self._plen:
+            z = z.rjust(self._plen, b"\x00")
+        return z
+
+
+class FfdheKeyShare(_FiniteFieldShare):
+    """An RFC 7919 group (ffdhe2048..8192, NamedGroup 0x0100..0x0104)."""
+
+    __slots__ = ()
+
+    def __init__(self, group: int, private_key: dh.DHPrivateKey | None = None) -> None:
+        try:
+            p = FFDHE_GROUPS[group]
+        except KeyError:
+            raise UnsupportedAlgorithm(f"not an FFDHE group: 0x{group:04x}") from None
+        self.group = group
+        self._setup(p, FFDHE_G, private_key)
+
+    def exchange(self, peer: bytes, strip_leading_zeros: bool = False) -> bytes:
+        """TLS 1.3: ``peer`` must be exactly the prime length, and the secret is
+        padded to it. ``strip_leading_zeros=True`` (TLS 1.2 with a negotiated
+        FFDHE group) strips the secret and accepts unpadded peer values."""
+        return self._exchange(peer, not strip_leading_zeros, strip_leading_zeros)
+
+
+class DheKeyShare(_FiniteFieldShare):
+    """TLS 1.2 DHE with the server's own (p, g) from its ServerKeyExchange.
+
+    Raises :class:`WeakDhParameters` if p has fewer than ``min_bits`` bits
+    (OpenSSL's default security level 2 needs 2048), :class:`IllegalKeyShare`
+    if p or g is malformed. ``group`` is the RFC 7919 code point when p is one
+    of those primes with g = 2, else 0.
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        p: int,
+        g: int,
+        min_bits: int = DEFAULT_MIN_DH_BITS,
+        private_key: dh.DHPrivateKey | None = None,
+    ) -> None:
+        bits = p.bit_length()
+        if bits < min_bits:
+            raise WeakDhParameters(f"dh key too small: {bits}-bit prime, minimum {min_bits}")
+        if p < 7 or p % 2 == 0 or not 1 < g < p - 1:
+            raise IllegalKeyShare("malformed DH parameters")
+        self.group = 0
+        if g == FFDHE_G:
+            for code, prime in FFDHE_GROUPS.items():
+                if prime == p:
+                    self.group = code
+                    break
+        self._setup(p, g, private_key)
+
+    def exchange(self, peer: bytes, strip_leading_zeros: bool = True) -> bytes:
+        """The premaster secret with the server's dh_Ys (any length up to the
+        prime's). Leading zeros are stripped by default (RFC 5246 section
+        8.1.2): this class is for TLS 1.2."""
+        return self._exchange(peer, False, strip_leading_zeros)
+
+
+def dhe_client_share(
+    p: int, g: int, min_bits: int = DEFAULT_MIN_DH_BITS
+) -> tuple[bytes, Callable[[bytes], bytes]]:
+    """``(dh_Yc, premaster_fn)`` for TLS 1.2 DHE: ``premaster_fn(dh_Ys)``
+    returns the premaster secret (leading zeros stripped)."""
+    share = DheKeyShare(p, g, min_bits)
+    return share.public_bytes(), share.exchange
+
+
+def generate_key_share(group_id: int) -> KeyShare:
+    """A fresh key pair for a NamedGroup (see :data:`SUPPORTED_GROUPS`)."""
+    if group_id == X25519:
+        return X25519KeyShare()
+    if group_id == X448:
+        return X448KeyShare()
+    if group_id in _EC_CURVES:
+        return EcKeyShare(group_id)
+    if group_id in FFDHE_GROUPS:
+        return FfdheKeyShare(group_id)
+    raise UnsupportedAlgorithm(f"unsupported group 0x{group_id:04x}")
+
+
+def make_rsa_premaster(rng: Callable[[int], bytes], client_version: int = 0x0303) -> bytes:
+    """The 48-byte RSA premaster secret: ClientHello.client_version(2) +
+    46 random bytes (RFC 5246 section 7.4.7.1)."""
+    rand = rng(46)
+    if len(rand) != 46:
+        raise CryptoError("rng did not return 46 bytes")
+    return client_version.to_bytes(2, "big") + bytes(rand)
+
+
+def rsa_encrypt_premaster(public_key: rsa.RSAPublicKey, premaster: bytes) -> bytes:
+    """RSAES-PKCS1-v1_5 encryption of the premaster secret (the body of the
+    EncryptedPreMasterSecret, without the TLS 1.0+ 2-byte length prefix)."""
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise CryptoError("RSA key exchange needs an RSA public key")
+    return public_key.encrypt(premaster, padding.PKCS1v15())
