@@ -1,0 +1,59 @@
+"""s_client's two output channels (output.md §1).
+
+``out`` is the buffered stdout channel (``bio_c_out``): a null sink under
+``-quiet``/``-brief`` unless ``-debug``; flushed at the points OpenSSL flushes.
+``err`` is unbuffered stderr. ``data`` writes application data raw to fd 1,
+after flushing the channel so the logical order is kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+class Console:
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self._buf: list[bytes] = []
+
+    def out(self, text: str) -> None:
+        """Text for stdout, written at once (line-buffered, as on a terminal):
+        every caller passes whole lines or whole blocks."""
+        if not self.quiet and text:
+            self._buf.append(text.encode("utf-8", "surrogateescape"))
+            self.flush()
+
+    def flush(self) -> None:
+        if self._buf:
+            data = b"".join(self._buf)
+            self._buf.clear()
+            with contextlib.suppress(OSError):
+                _write_all(1, data)
+
+    def err(self, text: str) -> None:
+        """Unbuffered stderr; pending stdout text goes first (logical order)."""
+        if text:
+            self.flush()
+            try:
+                sys.stderr.flush()
+                _write_all(2, text.encode("utf-8", "surrogateescape"))
+            except OSError:
+                pass
+
+    def data(self, data: bytes) -> bool:
+        """Application data to fd 1; False when stdout is gone."""
+        self.flush()
+        try:
+            _write_all(1, data)
+        except OSError:
+            return False
+        return True

@@ -1,0 +1,167 @@
+"""``-json`` (sclient's addition): one JSON document on stdout at the end of the
+run, built from the same facts as the text summary. See docs/json.md."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING, Any
+
+from sclient.transport import clock
+
+if TYPE_CHECKING:
+    from sclient.app.program import Program
+
+REPORT_VERSION = 1
+
+
+def _ms(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None:
+        return None
+    return round((b - a) * 1000.0, 3)
+
+
+def _cert(p: Program, der: bytes) -> dict[str, Any]:
+    from sclient.report.certs import sha256_fingerprint
+
+    c = p.cert_info(der)
+    return {
+        "subject": c.subject,
+        "issuer": c.issuer,
+        "not_before": c.not_before_iso or c.not_before,
+        "not_after": c.not_after_iso or c.not_after,
+        "key_type": c.key_type,
+        "key_bits": c.key_bits,
+        "signature_algorithm": c.sigalg,
+        "sha256_fingerprint": sha256_fingerprint(der),
+        "pem": c.pem,
+    }
+
+
+def _session(s: Any) -> dict[str, Any]:
+    return {
+        "protocol": _version_name(s.version),
+        "id": s.session_id.hex().upper(),
+        "ticket_lifetime_hint": s.ticket_lifetime_hint,
+        "ticket_length": len(s.ticket),
+        "start_time": s.start_time,
+        "timeout": s.timeout,
+        "max_early_data": s.max_early_data,
+        "extended_master_secret": bool(s.extended_master_secret),
+    }
+
+
+def _version_name(v: int | None) -> str | None:
+    from sclient.tls.registry.protocol import VERSION_NAMES
+
+    return None if v is None else VERSION_NAMES.get(v, f"0x{v:04X}")
+
+
+def build_report(p: Program) -> dict[str, Any]:
+    from sclient.report.facts import temp_key_text
+    from sclient.tls.registry import alerts, groups, sigschemes, suites
+
+    t = p.s.target
+    n = p.negotiated
+    doc: dict[str, Any] = {
+        "sclient_report_version": REPORT_VERSION,
+        "target": {
+            "host": t.host,
+            "port": t.port,
+            "unix": t.unix,
+            "proxy": None if not t.proxied else {"host": t.proxy_host, "port": t.proxy_port},
+        },
+        "sni": p.s.sni,
+        "connected": p.t_connected is not None,
+        "handshake_complete": n is not None,
+        "protocol": _version_name(n.version) if n is not None else None,
+        "cipher": None,
+        "group": None,
+        "server_temp_key": None,
+        "peer_signature": None,
+        "alpn": None,
+        "resumed": False,
+        "secure_renegotiation": False,
+        "extended_master_secret": False,
+        "certificate_chain": [_cert(p, d) for d in (p.peer_chain or ())],
+        "verification": {
+            "code": p.verifier.code if p.verifier is not None else 0,
+            "text": p.verify_text(p.verifier.code if p.verifier is not None else 0),
+            "depths": [
+                {
+                    "depth": r.depth,
+                    "error": r.error,
+                    "error_text": p.verify_text(r.error),
+                    "ok": r.ok,
+                }
+                for r in (p.verifier.results if p.verifier is not None else [])
+            ],
+        },
+        "session": None,
+        "tickets": [
+            {
+                "lifetime_hint": s.ticket_lifetime_hint,
+                "age_add": s.ticket_age_add,
+                "length": len(s.ticket),
+                "max_early_data": s.max_early_data,
+            }
+            for s in p.tickets
+        ],
+        "bytes": {
+            "read": p.conn.bytes_read if p.conn is not None else 0,
+            "written": p.conn.bytes_written if p.conn is not None else 0,
+            "handshake_read": p.handshake_read,
+            "handshake_written": p.handshake_written,
+        },
+        "timing_ms": {
+            "connect": _ms(p.t_start, p.t_connected),
+            "handshake": _ms(p.t_connected, p.t_handshake),
+            "total": _ms(p.t_start, clock.monotonic()),
+        },
+        "error": None,
+        "exit_status": p.status,
+    }
+    if n is not None:
+        suite = suites.BY_CODE.get(n.cipher_suite)
+        doc["cipher"] = {
+            "code": f"0x{n.cipher_suite:04X}",
+            "iana": suite.iana if suite else suites.iana_name(n.cipher_suite),
+            "openssl": suite.openssl if suite else None,
+        }
+        g = groups.BY_CODE.get(n.group) if n.group is not None else None
+        doc["group"] = g.iana if g else (None if n.group is None else f"0x{n.group:04X}")
+        doc["server_temp_key"] = temp_key_text(n)
+        if n.peer_signature_scheme is not None:
+            s = sigschemes.BY_CODE.get(n.peer_signature_scheme)
+            doc["peer_signature"] = {
+                "scheme": s.iana if s else f"0x{n.peer_signature_scheme:04X}",
+                "type": s.peer_type if s else None,
+                "digest": s.peer_digest if s else None,
+            }
+        doc["alpn"] = n.alpn.decode("latin-1") if n.alpn else None
+        doc["resumed"] = bool(n.resumed)
+        doc["secure_renegotiation"] = bool(n.secure_renegotiation)
+        doc["extended_master_secret"] = bool(n.extended_master_secret)
+    if p.session is not None:
+        doc["session"] = _session(p.session)
+    if p.error_entries:
+        err = p.error
+        alert = getattr(err, "alert", None) if err not in (None, True) else None
+        doc["error"] = {
+            "reason": getattr(err, "reason", None) if err not in (None, True) else None,
+            "text": p.error_entries[-1].reason,
+            "alert": None if alert is None else {"code": alert, "name": alerts.describe(alert).msg},
+            "lines": [e.line_text("0" * 16) for e in p.error_entries],
+        }
+    return doc
+
+
+def emit_json(p: Program) -> None:
+    doc = build_report(p)
+    data = (json.dumps(doc, indent=2) + "\n").encode("utf-8")
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(1, view) :]
+    except OSError:
+        pass

@@ -1,0 +1,558 @@
+"""One run of s_client: connect, (proxy), handshake, summary, the interactive
+loop, shutdown (output.md §2, §5 to §9). The engine's events drive every line."""
+
+from __future__ import annotations
+
+import contextlib
+import errno as errno_mod
+import os
+import select
+from collections.abc import Sequence
+from typing import Any
+
+from sclient.app.console import Console
+from sclient.app.settings import ANY_VERSION, TLS1_3, Settings, opt
+from sclient.report.errors import SSL_LIB, ErrorEntry, thread_id, tls_error_entry
+from sclient.transport import clock
+
+HANDSHAKE_TYPES_AFTER_SH = {8, 11, 12, 13, 14, 20}  # EE, Certificate, SKE, CR, SHD, Finished
+
+
+class _Shut(Exception):
+    """Leave the loop through s_client's ``shut:`` path with ``status``."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def _server_hello_is_tls12(raw: bytes) -> bool:
+    """True when a ServerHello (with header) has no supported_versions extension
+    and is not a HelloRetryRequest."""
+    from sclient.tls.registry.protocol import HRR_RANDOM
+
+    try:
+        body = raw[4:]
+        if body[2:34] == HRR_RANDOM:
+            return False
+        pos = 34
+        pos += 1 + body[pos]
+        pos += 3
+        if pos + 2 > len(body):
+            return True
+        end = pos + 2 + int.from_bytes(body[pos : pos + 2], "big")
+        pos += 2
+        while pos + 4 <= end:
+            etype = int.from_bytes(body[pos : pos + 2], "big")
+            elen = int.from_bytes(body[pos + 2 : pos + 4], "big")
+            if etype == 43:
+                return False
+            pos += 4 + elen
+        return True
+    except IndexError:
+        return False
+
+
+class Program:
+    """Holds the state of one connection and prints as s_client does."""
+
+    def __init__(self, options: Any, console: Console, settings: Settings) -> None:
+        self.o = options
+        self.c = console
+        self.s = settings
+        self.conn: Any = None
+        self.client: Any = None
+        self.in_init = True
+        self.negotiated: Any = None
+        self.session: Any = None
+        self.peer_chain: tuple[bytes, ...] | None = None
+        self.cert_request: Any = None
+        self.records_read = 0
+        self.pre_tls_read = 0
+        self.handshake_read: int | None = None
+        self.handshake_written: int | None = None
+        self.sni_notice_done = False
+        self.tickets: list[Any] = []
+        self.error_entries: list[ErrorEntry] = []
+        self.error: Any = None
+        self.client_hello_sent = False
+        self.brief = bool(opt(options, "brief", False))
+        self.full = True
+        self.t_start = clock.monotonic()
+        self.t_connected: float | None = None
+        self.t_handshake: float | None = None
+        self.status = 0
+        self.hello_time = 0.0
+        self.verifier: Any = None
+        self.json_mode = bool(opt(options, "json", False))
+        self._cert_cache: dict[bytes, Any] = {}
+
+    # ------------------------------------------------------------ helpers
+
+    def err_entry(self, entry: ErrorEntry) -> None:
+        self.error_entries.append(entry)
+        self.c.err(entry.line_text() + "\n")
+
+    def print_tls_error(self, error: Any) -> None:
+        self.error = error
+        self.err_entry(tls_error_entry(error))
+
+    def servername_notice(self) -> None:
+        """``Can't use SSL_get_servername`` (once per handshake, when the
+        server_name finaliser runs: ServerHello in 1.2, EncryptedExtensions in 1.3)."""
+        if self.sni_notice_done:
+            return
+        self.sni_notice_done = True
+        if self.s.sni is None and not opt(self.o, "noservername", False):
+            self.c.err("Can't use SSL_get_servername\n")
+
+    def connection_version(self) -> int:
+        if self.negotiated is not None:
+            return int(self.negotiated.version)
+        v = getattr(self.client, "version", None) if self.client is not None else None
+        if v:
+            return int(v)
+        if self.client_hello_sent:
+            return self.s.max_version
+        return ANY_VERSION
+
+    # ------------------------------------------------------------ summary
+
+    def verify_text(self, code: int) -> str:
+        from sclient.app.verify import verify_error_string
+
+        return verify_error_string(code)
+
+    def cert_info(self, der: bytes) -> Any:
+        info = self._cert_cache.get(der)
+        if info is None:
+            from sclient.report.certs import describe
+
+            info = describe(der, opt(self.o, "nameopt"))
+            self._cert_cache[der] = info
+        return info
+
+    def summary_data(self, full: bool, final: bool = False) -> Any:
+        from sclient.report.facts import summary_data
+
+        chain = None
+        if self.peer_chain is not None:
+            chain = [self.cert_info(d) for d in self.peer_chain]
+        peer = None
+        if not self.in_init and self.negotiated is not None:
+            if self.peer_chain:
+                peer = self.cert_info(self.peer_chain[0])
+            elif self.session is not None and self.session.peer_certificate:
+                peer = self.cert_info(self.session.peer_certificate)
+        ca_names: list[str] = []
+        if self.cert_request is not None and self.cert_request.authorities:
+            from sclient.report.certs import name_text
+
+            ca_names = [name_text(n, opt(self.o, "nameopt")) for n in self.cert_request.authorities]
+        if final or self.handshake_read is None:
+            read = self.conn.bytes_read if self.conn is not None else 0
+            written = self.conn.bytes_written if self.conn is not None else 0
+        else:
+            read, written = self.handshake_read, self.handshake_written or 0
+        session = self.session
+        version = self.connection_version()
+        if session is None and self.client_hello_sent and version != TLS1_3:
+            from sclient.tls.session import Session
+
+            session = Session(
+                version=version, cipher_suite=None, start_time=int(self.hello_time), timeout=7200
+            )
+        our = self.s.config_kwargs.get("signature_schemes")
+        if our is None:
+            from sclient.tls.registry.sigschemes import DEFAULT_SCHEMES
+
+            our = DEFAULT_SCHEMES
+        verify_code = self.verifier.code if self.verifier is not None else 0
+        return summary_data(
+            version=version,
+            negotiated=self.negotiated,
+            session=session,
+            chain=chain if full else None,
+            peer=peer,
+            cert_request=self.cert_request,
+            ca_names=ca_names,
+            our_sigalgs=our,
+            bytes_read=read,
+            bytes_written=written,
+            verify_code=verify_code,
+            verify_text=self.verify_text,
+            full=full,
+            showcerts=bool(opt(self.o, "showcerts", False)),
+        )
+
+    def print_summary(self, final: bool = False) -> None:
+        if self.json_mode:
+            return
+        from sclient.report.summary import render_summary
+
+        self.c.out(render_summary(self.summary_data(True, final)))
+        self.c.flush()
+
+    # ------------------------------------------------------------ engine I/O
+
+    def flush_engine(self) -> None:
+        data = self.client.data_to_send()
+        if data:
+            try:
+                self.conn.sendall(data)
+            except OSError as exc:
+                code = exc.errno or 0
+                self.c.err(f"write:errno={code}\n")
+                raise _Shut(1) from None
+
+    def handle_events(self, events: Sequence[Any]) -> None:
+        from sclient.tls import events as ev
+
+        for e in events:
+            if isinstance(e, ev.RecordReceived):
+                self.records_read += len(e.raw)
+            elif isinstance(e, ev.HandshakeReceived):
+                if (e.msg_type == 2 and _server_hello_is_tls12(e.raw)) or (
+                    e.msg_type in HANDSHAKE_TYPES_AFTER_SH and self.in_init
+                ):
+                    self.servername_notice()
+            elif isinstance(e, ev.PeerCertificates):
+                if self.in_init:
+                    self.peer_chain = tuple(e.chain)
+            elif isinstance(e, ev.CertificateRequested):
+                self.cert_request = e
+            elif isinstance(e, ev.KeylogSecret):
+                self.write_keylog(e)
+            elif isinstance(e, ev.HandshakeComplete):
+                self.handshake_complete(e)
+            elif isinstance(e, ev.NewSessionTicket):
+                self.ticket(e)
+            elif isinstance(e, ev.KeyUpdateReceived):
+                self.c.out("read R BLOCK\n")
+            elif isinstance(e, ev.ApplicationData):
+                if not self.c.data(e.data):
+                    self.c.out("DONE\n")
+                    raise _Shut(0)
+            elif isinstance(e, ev.ConnectionClosed):
+                self.c.out("closed\n")
+                self.c.flush()
+                raise _Shut(0)
+            elif isinstance(e, ev.ConnectionFailed):
+                self.fail(e.error)
+
+    def fail(self, error: Any) -> None:
+        from sclient.tls.errors import UnexpectedEOF
+
+        if (
+            isinstance(error, UnexpectedEOF)
+            and not self.in_init
+            and opt(self.o, "ignore_unexpected_eof", False)
+        ):
+            self.c.out("closed\n")
+            self.c.flush()
+            raise _Shut(0)
+        self.print_tls_error(error)
+        raise _Shut(1)
+
+    def feed(self, data: bytes) -> None:
+        from sclient.tls.errors import TLSError
+
+        try:
+            events = self.client.receive(data) if data else self.client.receive_eof()
+        except TLSError as exc:
+            self.flush_engine_quietly()
+            self.fail(exc)
+            return
+        self.flush_engine()
+        self.handle_events(events or [])
+
+    def flush_engine_quietly(self) -> None:
+        try:
+            data = self.client.data_to_send()
+            if data:
+                self.conn.sendall(data)
+        except Exception:
+            pass
+
+    def write_keylog(self, e: Any) -> None:
+        f = self.s.keylog
+        if f is None:
+            return
+        line = f"{e.label} {e.client_random.hex()} {e.secret.hex()}\n"
+        try:
+            f.write(line.encode("ascii"))
+            f.flush()
+        except OSError:
+            pass
+
+    # ------------------------------------------------------------ milestones
+
+    def handshake_complete(self, e: Any) -> None:
+        self.negotiated = e.negotiated
+        self.session = e.session
+        self.in_init = False
+        self.servername_notice()
+        self.t_handshake = clock.monotonic()
+        self.handshake_read = self.pre_tls_read + self.records_read
+        if self.handshake_read == self.pre_tls_read:  # engine without record events
+            self.handshake_read = self.conn.bytes_read
+        self.handshake_written = self.conn.bytes_written
+        if self.brief:
+            from sclient.report.summary import render_brief
+
+            self.c.err(render_brief(self.summary_data(True)))
+        self.print_summary()
+        self.full = False
+
+    def ticket(self, e: Any) -> None:
+        self.tickets.append(e.session)
+        if self.connection_version() == TLS1_3 and not self.json_mode:
+            from sclient.report.session import render_ticket_block
+
+            self.c.out(render_ticket_block(e.session, self.verify_text))
+            self.c.flush()
+            self.c.out("read R BLOCK\n")
+        if not self.in_init:
+            self.session = e.session
+
+    # ------------------------------------------------------------ the run
+
+    def run(self) -> int:
+        from sclient.transport import tcp
+
+        t = self.s.target
+        try:
+            if t.proxied:
+                self.conn = tcp.connect(
+                    t.proxy_host,
+                    t.proxy_port,
+                    family=t.family,
+                    bind_host=t.bind_host,
+                    bind_port=t.bind_port,
+                )
+            else:
+                self.conn = tcp.connect(
+                    t.host,
+                    t.port,
+                    family=t.family,
+                    bind_host=t.bind_host,
+                    bind_port=t.bind_port,
+                    unix_path=t.unix,
+                )
+        except tcp.ConnectError as exc:
+            for line in exc.lines:
+                self.c.err(line + "\n")
+            tid = thread_id()
+            for entry in exc.entries:
+                self.error_entries.append(entry)
+                self.c.err(entry.line_text(tid) + "\n")
+            self.c.err(f"connect:errno={exc.errno}\n")
+            self.status = 1
+            if opt(self.o, "prexit", False):
+                self.print_summary(final=True)
+            return self.finish()
+        self.t_connected = self.conn.connected
+        self.c.out(f"CONNECTED({self.conn.fileno():08X})\n")
+        if opt(self.o, "nbio", False):
+            self.c.out("Turned on non blocking io\n")
+        try:
+            self.status = self.session_loop()
+        except _Shut as shut:
+            self.status = shut.status
+        self.shutdown()
+        return self.finish()
+
+    def finish(self) -> int:
+        if self.json_mode:
+            from sclient.app.jsonout import emit_json
+
+            emit_json(self)
+        self.c.flush()
+        return self.status
+
+    def shutdown(self) -> None:
+        if self.in_init:
+            self.print_summary()
+        elif self.client is not None and self.error is None:
+            try:
+                self.client.close()
+                data = self.client.data_to_send()
+                if data:
+                    self.conn.sendall(data)
+            except Exception:
+                pass
+        self.conn.shutdown_and_drain(0.5)
+        self.conn.close()
+        if opt(self.o, "prexit", False):
+            self.print_summary(final=True)
+
+    def session_loop(self) -> int:
+        t = self.s.target
+        if t.proxied:
+            from sclient.transport.proxy import ProxyError, http_connect
+
+            try:
+                http_connect(
+                    self.conn,
+                    t.host or "",
+                    t.port,
+                    opt(self.o, "proxy_user"),
+                    self.s.proxy_password,
+                )
+            except ProxyError as exc:
+                self.c.err(f"s_client: {exc.message}\n")
+                return 1
+            except OSError as exc:
+                self.c.err(f"write:errno={exc.errno or 0}\n")
+                return 1
+        self.pre_tls_read = self.conn.bytes_read
+        self.hello_time = clock.wall()
+        if self.s.no_protocols:
+            self.err_entry(
+                ErrorEntry(
+                    0x0A0000BF,
+                    SSL_LIB,
+                    "tls_setup_handshake",
+                    "no protocols available",
+                    "../ssl/statem/statem_lib.c",
+                    102,
+                )
+            )
+            with contextlib.suppress(OSError):
+                self.conn.sendall(b"\x15\x03\x03\x00\x02\x02\x46")
+            self.error = True
+            return 1
+        self.start_engine()
+        self.client_hello_sent = True
+        while self.in_init:
+            self.feed(self.read_socket())
+        return self.interactive()
+
+    def start_engine(self) -> None:
+        from sclient.app.verify import make_verifier
+        from sclient.tls.client import Client
+        from sclient.tls.config import ClientConfig
+
+        self.verifier = make_verifier(self.o, self.c, self.servername_notice, self.s.trust_store)
+        cfg = ClientConfig(
+            random=clock.random_bytes,
+            now=clock.wall,
+            verify_certificates=self.verifier,
+            **self.s.config_kwargs,
+        )
+        self.client = Client(cfg)
+        events = self.client.start()
+        self.flush_engine()
+        self.handle_events(events or [])
+
+    def read_socket(self) -> bytes:
+        try:
+            data: bytes = self.conn.recv(16384)
+            return data
+        except (InterruptedError, BlockingIOError):
+            return self.read_socket()
+        except OSError as exc:
+            code = exc.errno or 0
+            if self.in_init:
+                self.c.err(f"write:errno={code}\n")
+                raise _Shut(1) from None
+            if self.brief:
+                self.c.err("CONNECTION CLOSED BY SERVER\n")
+            else:
+                self.c.err(f"read:errno={code}\n")
+            raise _Shut(code) from None
+
+    # ------------------------------------------------------------ interactive
+
+    def interactive(self) -> int:
+        ign_eof = resolve_ign_eof(self.o)
+        commands = bool(opt(self.o, "commands", not ign_eof))
+        crlf = bool(opt(self.o, "crlf", False))
+        stdin_open = True
+        sock = self.conn.fileno()
+        while True:
+            rlist = [sock] + ([0] if stdin_open else [])
+            self.c.flush()
+            try:
+                readable, _, _ = select.select(rlist, [], [])
+            except InterruptedError:
+                continue
+            if sock in readable:
+                self.feed(self.read_socket())
+            if 0 in readable:
+                try:
+                    chunk = os.read(0, 4096 if crlf else 8192)
+                except OSError as exc:
+                    if exc.errno in (errno_mod.EINTR, errno_mod.EAGAIN):
+                        continue
+                    chunk = b""
+                if not chunk:
+                    if ign_eof:
+                        stdin_open = False
+                        continue
+                    self.c.err("DONE\n")
+                    return 0
+                if commands and self.command(chunk[:1]):
+                    continue
+                if crlf:
+                    chunk = chunk.replace(b"\n", b"\r\n")
+                self.send_app_data(chunk)
+
+    def send_app_data(self, data: bytes) -> None:
+        from sclient.tls.errors import TLSError
+
+        try:
+            events = self.client.send(data)
+        except TLSError as exc:
+            self.fail(exc)
+            return
+        self.flush_engine()
+        self.handle_events(events or [])
+
+    def command(self, first: bytes) -> bool:
+        """A connected command (options.md §7); True if ``first`` was one."""
+        if first == b"Q":
+            self.c.err("DONE\n")
+            raise _Shut(0)
+        if first == b"R":
+            self.c.err("RENEGOTIATING\n")
+            if self.connection_version() == TLS1_3:
+                from sclient.tls.registry import reasons
+
+                row = reasons.REASONS["WRONG_SSL_VERSION"]
+                self.err_entry(
+                    ErrorEntry(row.code, SSL_LIB, row.func, row.text, row.file, row.line)
+                )
+            else:
+                self.c.err("s_client: renegotiation (R) is not supported yet by sclient\n")
+            raise _Shut(1)
+        if first in (b"k", b"K"):
+            self.c.err("KEYUPDATE\n")
+            if self.connection_version() != TLS1_3:
+                self.err_entry(
+                    ErrorEntry(
+                        0x0A00010A,
+                        SSL_LIB,
+                        "SSL_key_update",
+                        "wrong ssl version",
+                        "../ssl/ssl_lib.c",
+                        2318,
+                    )
+                )
+                raise _Shut(1)
+            from sclient.tls.errors import TLSError
+
+            try:
+                events = self.client.key_update(first == b"K")
+            except TLSError as exc:
+                self.fail(exc)
+                return True
+            self.flush_engine()
+            self.handle_events(events or [])
+            return True
+        return False
+
+
+def resolve_ign_eof(o: Any) -> bool:
+    """Whether stdin EOF is ignored (``-ign_eof``, ``-quiet``, ``-no_ign_eof`` in order)."""
+    return bool(opt(o, "ign_eof", False))

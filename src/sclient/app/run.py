@@ -1,0 +1,75 @@
+"""``run(options) -> int``: the s_client program behind the command line."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from types import FrameType
+from typing import Any
+
+
+class _Signalled(BaseException):
+    def __init__(self, signo: int) -> None:
+        super().__init__(signo)
+        self.signo = signo
+
+
+def _on_signal(signo: int, frame: FrameType | None) -> None:
+    raise _Signalled(signo)
+
+
+def run(options: Any) -> int:
+    """Run one s_client session; the exit status OpenSSL would give.
+
+    SIGINT/SIGTERM end the run without a traceback (status 128 + signo);
+    any unexpected exception prints ``s_client: internal error: …`` and gives 1
+    (``SCLIENT_DEBUG=1`` re-raises it).
+    """
+    old = {}
+    for signo in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError, OSError):  # not the main thread
+            old[signo] = signal.signal(signo, _on_signal)
+    try:
+        return _run(options)
+    except _Signalled as sig:
+        return 128 + sig.signo
+    except KeyboardInterrupt:
+        return 128 + signal.SIGINT
+    except Exception as exc:
+        if os.environ.get("SCLIENT_DEBUG"):
+            raise
+        what = str(exc) or type(exc).__name__
+        try:
+            sys.stderr.flush()
+            os.write(2, f"s_client: internal error: {type(exc).__name__}: {what}\n".encode())
+        except OSError:
+            pass
+        return 1
+    finally:
+        for signo, handler in old.items():
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(signo, handler)
+
+
+def _run(options: Any) -> int:
+    from sclient.app.console import Console
+    from sclient.app.program import Program
+    from sclient.app.settings import Exit, build_settings, opt
+
+    quiet = bool(opt(options, "effective_quiet", False)) and not opt(options, "debug", False)
+    if opt(options, "json", False):
+        quiet = True
+    console = Console(quiet=quiet)
+    try:
+        settings = build_settings(options, console)
+    except Exit as e:
+        return e.status
+    program = Program(options, console, settings)
+    try:
+        return program.run()
+    finally:
+        console.flush()
+        if settings.keylog is not None:
+            settings.keylog.close()

@@ -1,0 +1,355 @@
+"""From :class:`Options` to the engine's :class:`ClientConfig` and the program's
+own settings: target and SNI (options.md §2), protocol versions, ALPN, the
+SSL_CONF lists, the key-log file.
+
+Errors a user can cause end in :class:`Exit` after their stderr lines were
+written, with the status OpenSSL gives.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from sclient.app.console import Console
+
+DEFAULT_PORT = "4433"
+
+SSL3, TLS1_0, TLS1_1, TLS1_2, TLS1_3 = 0x0300, 0x0301, 0x0302, 0x0303, 0x0304
+#: What "before any version is known" prints as (``TLS_ANY_VERSION``).
+ANY_VERSION = 0x10000
+
+
+class Exit(Exception):
+    """Stop the program with ``status``; everything to print was printed."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def opt(options: Any, name: str, default: Any = None) -> Any:
+    """An option's value, tolerant of parsers that leave unset options out."""
+    value = getattr(options, name, default)
+    return default if value is None else value
+
+
+# --------------------------------------------------------------------- target
+
+
+def is_dns_name(host: str) -> bool:
+    """``is_dNS_name`` of apps/s_client.c: at least two labels, not all numeric."""
+    max_label = 63
+    isdns = False
+    label = 0
+    all_numeric = True
+    n = len(host)
+    i = 0
+    while i < n and label < max_label:
+        c = host[i]
+        if ("a" <= c <= "z") or ("A" <= c <= "Z") or c == "_":
+            label += 1
+            all_numeric = False
+            i += 1
+            continue
+        if "0" <= c <= "9":
+            label += 1
+            i += 1
+            continue
+        if 0 < i < n - 1:
+            if c == "-":
+                label += 1
+                i += 1
+                continue
+            if c == "." and host[i + 1] != "." and host[i - 1] != "-" and host[i + 1] != "-":
+                label = 0
+                isdns = True
+                i += 1
+                continue
+        isdns = False
+        break
+    return isdns and not all_numeric and label != max_label
+
+
+@dataclass
+class Target:
+    host: str | None  # None = loopback; the socket path with -unix
+    port: str | None
+    unix: str | None = None
+    proxy_host: str | None = None
+    proxy_port: str | None = None
+    bind_host: str | None = None
+    bind_port: str | None = None
+    family: int = socket.AF_UNSPEC
+
+    @property
+    def proxied(self) -> bool:
+        return self.proxy_host is not None or self.proxy_port is not None
+
+
+def resolve_target(o: Any) -> Target:
+    """Where to connect (options.md §2), from the parser's resolved fields."""
+    family = socket.AF_UNSPEC
+    if opt(o, "ipv4", False):
+        family = socket.AF_INET
+    elif opt(o, "ipv6", False):
+        family = socket.AF_INET6
+    unix = opt(o, "unix")
+    t = Target(
+        host=None if unix is not None else opt(o, "host"),
+        port=opt(o, "port"),
+        unix=unix,
+        family=family,
+    )
+    if t.port is not None:
+        t.port = str(t.port)
+    if opt(o, "proxy") is not None:
+        t.proxy_host, t.proxy_port = opt(o, "proxy_host"), opt(o, "proxy_port")
+    if opt(o, "bind") is not None:
+        t.bind_host, t.bind_port = opt(o, "bind_host"), opt(o, "bind_port")
+    return t
+
+
+def server_name(o: Any, t: Target) -> str | None:
+    """The SNI to send (options.md §2)."""
+    if opt(o, "noservername", False):
+        return None
+    name = opt(o, "servername")
+    if name is not None:
+        return str(name)
+    dane = opt(o, "dane_tlsa_domain")
+    if dane is not None:
+        return str(dane)
+    if t.proxied:
+        return t.host
+    if t.unix is not None:
+        return "localhost"
+    if t.host is None:
+        return "localhost"
+    return t.host if is_dns_name(t.host) else None
+
+
+# ------------------------------------------------------------------- versions
+
+_ORDER = (TLS1_3, TLS1_2, TLS1_1, TLS1_0, SSL3)
+_FLAG = {TLS1_3: "tls1_3", TLS1_2: "tls1_2", TLS1_1: "tls1_1", TLS1_0: "tls1", SSL3: "ssl3"}
+
+
+def _conf() -> Any:
+    """``sclient.tls.conf`` (the SSL_CONF list languages), or None if absent."""
+    import importlib
+
+    try:
+        return importlib.import_module("sclient.tls.conf")
+    except ImportError:
+        return None
+
+
+def _protocol_value(option: str, value: str) -> int | None:
+    conf = _conf()
+    if conf is None:  # pragma: no cover - conf lands separately
+        from sclient.tls.registry.protocol import PROTOCOL_OPTION_VALUES
+
+        return PROTOCOL_OPTION_VALUES[value]
+    result: int | None = conf.protocol_version(option, value)
+    return result
+
+
+def version_range(o: Any) -> tuple[int, int] | None:
+    """(min, max) the ClientHello offers, by ``ssl_get_min_max_version``'s
+    hole rule; None when nothing is left ("no protocols available")."""
+    lo = hi = 0
+    mn, mx = opt(o, "min_protocol"), opt(o, "max_protocol")
+    if mn is not None:
+        lo = _protocol_value("min_protocol", mn) or 0
+    if mx is not None:
+        hi = _protocol_value("max_protocol", mx) or 0
+    for v in _ORDER:
+        if opt(o, _FLAG[v], False):
+            lo = hi = v
+    disabled = {v for v in _ORDER if opt(o, "no_" + _FLAG[v], False)}
+    disabled.add(SSL3)  # not built into OpenSSL 3.0's default provider set
+    version = 0
+    low = 0
+    hole = True
+    for v in _ORDER:
+        enabled = v not in disabled and (lo == 0 or v >= lo) and (hi == 0 or v <= hi)
+        if not enabled:
+            hole = True
+        elif not hole:
+            low = v
+        else:
+            version = low = v
+            hole = False
+    if version == 0:
+        return None
+    return low, version
+
+
+# ------------------------------------------------------------------- settings
+
+
+@dataclass
+class Settings:
+    """What the program decided before connecting."""
+
+    target: Target
+    sni: str | None
+    min_version: int
+    max_version: int
+    no_protocols: bool = False
+    config_kwargs: dict[str, Any] = field(default_factory=dict)
+    keylog: IO[bytes] | None = None
+    proxy_password: str | None = None
+    trust_store: Any = None
+
+
+def _conf_error(console: Console, exc: Exception) -> Exit:
+    from sclient.report.errors import thread_id
+
+    lines = getattr(exc, "lines", None) or [str(exc)]
+    tid = thread_id()
+    console.err("".join(line.replace("{tid}", tid) + "\n" for line in lines))
+    return Exit(1)
+
+
+_LIST_OPTIONS = ("cipher", "ciphersuites", "curves", "groups", "sigalgs")
+
+
+def _ssl_conf(o: Any) -> list[tuple[str, str]]:
+    """SSL_CONF list options in command-line order (as the parser recorded them)."""
+    recorded = getattr(o, "ssl_conf", None)
+    if recorded:
+        return [(str(k).lstrip("-"), str(v)) for k, v in recorded]
+    out = []
+    for name in _LIST_OPTIONS:
+        value = getattr(o, name, None)
+        if value is not None:
+            out.append((name, str(value)))
+    return out
+
+
+def load_trust_store(o: Any, console: Console) -> Any:
+    """``-CAfile``/``-CApath``/defaults (``-no-CAfile``, ``-no-CApath``); a load
+    error prints OpenSSL's error queue and exits 1."""
+    from sclient.report.errors import thread_id
+    from sclient.x509.store import StoreLoadError, TrustStore
+
+    try:
+        return TrustStore.load(
+            cafile=opt(o, "CAfile"),
+            capath=opt(o, "CApath"),
+            no_cafile=bool(opt(o, "no_CAfile", False)),
+            no_capath=bool(opt(o, "no_CApath", False)),
+        )
+    except StoreLoadError as exc:
+        tid = thread_id()
+        console.err(
+            "".join(
+                f"{tid}:error:{e.code:08X}:{e.library}:{e.func}:{e.reason}:{e.file}:{e.line}:{e.data}\n"
+                for e in exc.errors
+            )
+        )
+        raise Exit(1) from None
+
+
+def build_settings(o: Any, console: Console) -> Settings:
+    """Everything up to (not including) the connect, in OpenSSL's order."""
+    target = resolve_target(o)
+    proxy_password = opt(o, "proxy_password")
+
+    kwargs: dict[str, Any] = {}
+    for name, value in _ssl_conf(o):
+        if name not in _LIST_OPTIONS:
+            continue
+        conf = _conf()
+        if conf is None:
+            console.err(f"s_client: -{name} is not supported yet by sclient\n")
+            raise Exit(1)
+        try:
+            if name == "cipher":
+                kwargs["tls12_suites"] = tuple(conf.cipher_list(value))
+            elif name == "ciphersuites":
+                kwargs["tls13_suites"] = tuple(conf.ciphersuites(value))
+            elif name in ("curves", "groups"):
+                kwargs["groups"] = tuple(conf.group_list(value))
+            elif name == "sigalgs":
+                kwargs["signature_schemes"] = tuple(conf.sigalg_list(value))
+        except Exception as exc:
+            if type(exc).__name__ == "ConfError":
+                raise _conf_error(console, exc) from None
+            raise
+    try:
+        rng = version_range(o)
+    except Exception as exc:
+        if type(exc).__name__ == "ConfError":
+            raise _conf_error(console, exc) from None
+        raise
+    no_protocols = rng is None
+    lo, hi = rng if rng is not None else (TLS1_3, TLS1_3)
+    if not no_protocols and hi < TLS1_2:
+        console.err("s_client: TLS 1.0 and 1.1 are not supported yet by sclient\n")
+        raise Exit(1)
+    lo = max(lo, TLS1_2)
+    kwargs["min_version"], kwargs["max_version"] = lo, hi
+
+    if opt(o, "no_ticket", False):
+        kwargs["session_ticket"] = False
+    if opt(o, "no_middlebox", False):
+        kwargs["middlebox_compat"] = False
+    if opt(o, "no_etm", False):
+        kwargs["encrypt_then_mac"] = False
+    if opt(o, "legacy_server_connect", False):
+        kwargs["legacy_server_connect"] = True
+    if opt(o, "no_legacy_server_connect", False):
+        kwargs["legacy_server_connect"] = False
+    mfl = opt(o, "maxfraglen")
+    if mfl is not None:
+        kwargs["max_fragment_length"] = {512: 1, 1024: 2, 2048: 3, 4096: 4}.get(int(mfl))
+    msf = opt(o, "max_send_frag")
+    if msf is not None:
+        kwargs["max_send_fragment"] = int(msf)
+    pad = opt(o, "record_padding")
+    if pad is not None:
+        kwargs["record_padding"] = int(pad)
+    if opt(o, "fallback_scsv", False):
+        kwargs["fallback_scsv"] = True
+
+    alpn = opt(o, "alpn")
+    if alpn is not None:
+        from sclient.cli.parse import parse_protocol_list
+
+        protos = parse_protocol_list(str(alpn))
+        if protos is None:
+            console.err("Error parsing -alpn argument\n")
+            raise Exit(1)
+        kwargs["alpn"] = tuple(protos)
+
+    store = load_trust_store(o, console)
+
+    keylog = None
+    path = opt(o, "keylogfile")
+    if path is not None:
+        try:
+            keylog = open(path, "ab")  # noqa: SIM115 - lives for the whole run
+            if keylog.seekable() and keylog.tell() == 0:
+                keylog.write(b"# SSL/TLS secrets log file, generated by OpenSSL\n")
+                keylog.flush()
+        except OSError:
+            console.err(f"Error writing keylog file {path}\n")
+            raise Exit(1) from None
+
+    sni = server_name(o, target)
+    kwargs["server_name"] = sni
+    return Settings(
+        target=target,
+        sni=sni,
+        min_version=lo,
+        max_version=hi,
+        no_protocols=no_protocols,
+        config_kwargs=kwargs,
+        keylog=keylog,
+        proxy_password=proxy_password,
+        trust_store=store,
+    )

@@ -1,0 +1,79 @@
+"""OpenSSL's error-queue line (``ERR_print_errors``, output.md §21).
+
+3.0 format: ``<tid>:error:<%08X code>:<library>:<function>:<reason>:<file>:<line>:<data>``.
+The thread id is the raw bytes of ``pthread_self()`` in memory order, which on
+the platforms we run on is what :func:`threading.get_ident` returns.
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+from dataclasses import dataclass
+
+SSL_LIB = "SSL routines"
+BIO_LIB = "BIO routines"
+SYS_LIB = "system library"
+
+
+def thread_id() -> str:
+    """16 upper-case hex digits, as OpenSSL 3.0 prints the current thread."""
+    return struct.pack("<Q", threading.get_ident() & 0xFFFFFFFFFFFFFFFF).hex().upper()
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorEntry:
+    """One entry of OpenSSL's error queue."""
+
+    code: int
+    library: str
+    func: str
+    reason: str
+    file: str
+    line: int
+    data: str = ""
+
+    def line_text(self, tid: str | None = None) -> str:
+        tid = thread_id() if tid is None else tid
+        return (
+            f"{tid}:error:{self.code:08X}:{self.library}:{self.func}:{self.reason}:"
+            f"{self.file}:{self.line}:{self.data}"
+        )
+
+
+def system_error(
+    func: str, errno: int, strerror: str, file: str, line: int, data: str
+) -> ErrorEntry:
+    """An ``ERR_LIB_SYS`` entry: code ``0x80000000 | errno``, reason = strerror."""
+    return ErrorEntry(0x80000000 | (errno & 0x7FFFFFFF), SYS_LIB, func, strerror, file, line, data)
+
+
+def tls_error_entry(error: object) -> ErrorEntry:
+    """The error-queue entry for an engine :class:`~sclient.tls.errors.TLSError`.
+
+    A received fatal alert gives ``ssl3_read_bytes:<alert reason>`` with
+    ``SSL alert number N``; anything else looks its row up in
+    ``registry.reasons``.
+    """
+    from sclient.tls.registry import alerts, reasons
+
+    reason_key = getattr(error, "reason", "INTERNAL_ERROR")
+    alert = getattr(error, "alert", None)
+    if reason_key == "PEER_ALERT" and alert is not None:
+        row = reasons.REASONS["PEER_ALERT"]
+        a = alerts.describe(alert)
+        return ErrorEntry(
+            a.reason_code,
+            SSL_LIB,
+            row.func,
+            a.reason,
+            row.file,
+            row.line,
+            f"SSL alert number {alert}",
+        )
+    found = reasons.REASONS.get(reason_key)
+    if found is None:
+        detail = getattr(error, "detail", "") or str(reason_key)
+        row = reasons.REASONS["INTERNAL_ERROR"]
+        return ErrorEntry(row.code, SSL_LIB, row.func, row.text, row.file, row.line, detail)
+    return ErrorEntry(found.code, SSL_LIB, found.func, found.text, found.file, found.line)

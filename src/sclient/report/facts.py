@@ -1,0 +1,89 @@
+"""Turn engine results (Negotiated, Session, events' data) into :class:`SummaryData`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sclient.report.model import CertInfo, SummaryData
+from sclient.tls.events import CertificateRequested, Negotiated
+from sclient.tls.registry import groups, sigschemes, suites
+from sclient.tls.session import Session
+
+TLS1_3 = 0x0304
+
+
+def temp_key_text(n: Negotiated) -> str | None:
+    """``Server Temp Key:`` text (``ssl_print_tmp_key``)."""
+    if n.resumed and n.version == TLS1_3 and n.group is None:
+        return None
+    if n.dh_bits:
+        return f"DH, {n.dh_bits} bits"
+    if n.group is None:
+        return None
+    g = groups.BY_CODE.get(n.group)
+    if g is None:
+        return None
+    return f"{g.temp_key}, {g.bits} bits"
+
+
+def shared_sigalgs(peer: Sequence[int], ours: Sequence[int]) -> list[int]:
+    """The client's "shared" list: the peer's order, filtered by ours."""
+    mine = set(ours)
+    return [s for s in peer if s in mine]
+
+
+def summary_data(
+    *,
+    version: int,
+    negotiated: Negotiated | None,
+    session: Session | None,
+    chain: list[CertInfo] | None,
+    peer: CertInfo | None,
+    cert_request: CertificateRequested | None,
+    ca_names: list[str],
+    our_sigalgs: Sequence[int],
+    bytes_read: int,
+    bytes_written: int,
+    verify_code: int,
+    verify_text: Callable[[int], str],
+    full: bool = True,
+    showcerts: bool = False,
+) -> SummaryData:
+    d = SummaryData(
+        version=version,
+        full=full,
+        showcerts=showcerts,
+        chain=chain,
+        peer=peer,
+        ca_names=ca_names,
+        bytes_read=bytes_read,
+        bytes_written=bytes_written,
+        verify_code=verify_code,
+        verify_text=verify_text,
+        session=session,
+    )
+    if cert_request is not None:
+        d.cert_types = tuple(cert_request.certificate_types)
+        d.requested_sigalgs = [sigschemes.listed_name(s) for s in cert_request.signature_schemes]
+        d.shared_sigalgs = [
+            sigschemes.listed_name(s)
+            for s in shared_sigalgs(cert_request.signature_schemes, our_sigalgs)
+        ]
+    if negotiated is None:
+        return d
+    n = negotiated
+    suite = suites.BY_CODE.get(n.cipher_suite)
+    if suite is not None:
+        d.cipher_version, d.cipher_name = suite.version, suite.openssl
+    d.resumed = n.resumed
+    d.secure_renegotiation = n.secure_renegotiation
+    d.alpn = n.alpn
+    d.early_data = n.early_data
+    d.ec_point_formats = n.ec_point_formats
+    if n.peer_signature_scheme is not None:
+        s = sigschemes.BY_CODE.get(n.peer_signature_scheme)
+        if s is not None:
+            d.peer_digest = s.peer_digest
+            d.peer_sigtype = s.peer_type
+    d.temp_key = temp_key_text(n)
+    return d

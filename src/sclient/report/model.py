@@ -1,0 +1,67 @@
+"""What the renderers print from: plain data the program collects from engine
+events, the session and the verification result. Renderers import nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sclient.tls.session import Session
+
+
+def _default_verify_text(code: int) -> str:
+    return "ok" if code == 0 else "unknown certificate verification error"
+
+
+@dataclass(frozen=True, slots=True)
+class CertInfo:
+    """One certificate as the summary and JSON show it."""
+
+    subject: str  # rendered with the -nameopt flags (default oneline)
+    issuer: str
+    key_type: str | None  # OpenSSL short name: rsaEncryption, id-ecPublicKey, ED25519 ...
+    key_bits: int
+    sigalg: str  # OpenSSL short name: RSA-SHA256, ecdsa-with-SHA256 ...
+    not_before: str  # ASN1_TIME_print form: "Nov 24 12:11:32 2026 GMT"
+    not_after: str
+    pem: str  # PEM text, ending with a newline
+    der: bytes = b""
+    not_before_iso: str = ""
+    not_after_iso: str = ""
+    #: ``subject=``/``issuer=`` values (``print_name``: differs from ``subject`` only
+    #: for multi-line and compat -nameopt styles).
+    subject_line: str | None = None
+    issuer_line: str | None = None
+
+
+@dataclass(slots=True)
+class SummaryData:
+    """Everything ``print_stuff`` (output.md §5) reads."""
+
+    #: The connection's version: negotiated, else the client's maximum before
+    #: ServerHello, else 0x10000 ("any", before the ClientHello was built).
+    version: int
+    full: bool = True
+    showcerts: bool = False
+    chain: list[CertInfo] | None = None  # the peer chain as sent; None = none received
+    peer: CertInfo | None = None  # the accepted server certificate
+    ca_names: list[str] = field(default_factory=list)
+    cert_types: tuple[int, ...] = ()
+    requested_sigalgs: list[str] = field(default_factory=list)
+    shared_sigalgs: list[str] = field(default_factory=list)
+    peer_digest: str | None = None  # "SHA256"; None for EdDSA / unknown
+    peer_sigtype: str | None = None  # "RSA-PSS", "ECDSA", "ed25519" ...
+    temp_key: str | None = None  # "X25519, 253 bits"
+    bytes_read: int = 0
+    bytes_written: int = 0
+    verify_code: int = 0
+    verified_peername: str | None = None
+    resumed: bool = False
+    cipher_version: str | None = None  # "TLSv1.3"; None = no cipher yet
+    cipher_name: str | None = None
+    secure_renegotiation: bool = False
+    alpn: bytes | None = None
+    early_data: str = "not sent"
+    session: Session | None = None
+    verify_text: Callable[[int], str] = _default_verify_text
+    ec_point_formats: tuple[int, ...] | None = None

@@ -1,0 +1,241 @@
+"""TCP and UNIX-domain connect by ``apps/lib/s_socket.c:init_client`` rules.
+
+Failures are returned as :class:`ConnectError` carrying OpenSSL's error-queue
+entries, the optional ``Can't bind …`` line and the errno for
+``connect:errno=N`` (output.md §2).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno as errno_mod
+import os
+import select
+import socket
+from dataclasses import dataclass, field
+
+from sclient.report.errors import BIO_LIB, ErrorEntry, system_error
+from sclient.transport import clock
+
+_SOCK2 = "../crypto/bio/bio_sock2.c"
+
+
+class ConnectError(Exception):
+    """Connecting failed; print ``lines`` then the error queue then ``connect:errno=N``."""
+
+    def __init__(
+        self, entries: list[ErrorEntry], errno: int = 0, lines: list[str] | None = None
+    ) -> None:
+        super().__init__("; ".join(e.reason for e in entries) or "connect failed")
+        self.entries = entries
+        self.errno = errno
+        self.lines = lines or []
+
+
+def _lookup_error(exc: OSError) -> ErrorEntry:
+    text = exc.strerror or str(exc)
+    return ErrorEntry(
+        0x10080002, BIO_LIB, "BIO_lookup_ex", "system lib", "../crypto/bio/bio_addr.c", 746, text
+    )
+
+
+def _strerror(code: int) -> str:
+    return os.strerror(code)
+
+
+@dataclass
+class Connection:
+    """A connected stream socket that counts the bytes it moves."""
+
+    sock: socket.socket
+    family: int
+    bytes_read: int = 0
+    bytes_written: int = 0
+    started: float = field(default_factory=clock.monotonic)
+    connected: float = 0.0
+
+    def fileno(self) -> int:
+        return self.sock.fileno()
+
+    def recv(self, n: int = 16384) -> bytes:
+        data = self.sock.recv(n)
+        self.bytes_read += len(data)
+        return data
+
+    def sendall(self, data: bytes) -> None:
+        if data:
+            self.sock.sendall(data)
+            self.bytes_written += len(data)
+
+    def readable(self, timeout: float | None) -> bool:
+        r, _, _ = select.select([self.sock], [], [], timeout)
+        return bool(r)
+
+    def set_blocking(self, flag: bool) -> None:
+        self.sock.setblocking(flag)
+
+    def shutdown_and_drain(self, timeout: float = 0.5) -> None:
+        """``shutdown(SHUT_WR)`` then read and discard for up to ``timeout`` seconds
+        in all (s_client's ``shut:`` path; Linux select() consumes its timeout)."""
+        try:
+            self.sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            return
+        deadline = clock.monotonic() + timeout
+        while True:
+            left = deadline - clock.monotonic()
+            if left <= 0:
+                return
+            try:
+                if not self.readable(left):
+                    return
+                if not self.recv(16384):
+                    return
+            except (BlockingIOError, InterruptedError):
+                continue
+            except OSError:
+                return
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+
+def _family_name(family: int) -> str:
+    if family == socket.AF_INET6:
+        return "IPv6 "
+    if family == socket.AF_INET:
+        return "IPv4 "
+    if family == getattr(socket, "AF_UNIX", -1):
+        return "unix "
+    return ""
+
+
+def _getaddrinfo(
+    host: str | None, port: str | None, family: int
+) -> list[tuple[int, int, int, str, object]]:
+    flags = socket.AI_ADDRCONFIG if family == socket.AF_UNSPEC else 0
+    return socket.getaddrinfo(host, port, family, socket.SOCK_STREAM, socket.IPPROTO_TCP, flags)  # type: ignore[return-value]
+
+
+def connect(
+    host: str | None,
+    port: str | None,
+    *,
+    family: int = socket.AF_UNSPEC,
+    bind_host: str | None = None,
+    bind_port: str | None = None,
+    unix_path: str | None = None,
+) -> Connection:
+    """Connect like ``init_client``: look up, then try each address in order."""
+    started = clock.monotonic()
+    if unix_path is not None:
+        return _connect_unix(unix_path, started)
+    try:
+        targets = _getaddrinfo(host, port, family)
+    except socket.gaierror as exc:
+        raise ConnectError([_lookup_error(exc)]) from None
+    binds: list[tuple[int, int, int, str, object]] | None = None
+    if bind_host is not None or bind_port is not None:
+        try:
+            binds = _getaddrinfo(bind_host, bind_port, family)
+        except socket.gaierror as exc:
+            raise ConnectError([_lookup_error(exc)]) from None
+
+    entries: list[ErrorEntry] = []
+    last_errno = 0
+    found = 0
+    for fam, stype, proto, _canon, addr in targets:
+        bind_addr = None
+        if binds is not None:
+            match = [b for b in binds if b[0] == fam]
+            if not match:
+                continue
+            found += 1
+            bind_addr = match[0][4]
+        try:
+            sock = socket.socket(fam, stype, proto)
+        except OSError as exc:
+            code = exc.errno or 0
+            entries.append(
+                system_error("BIO_socket", code, _strerror(code), _SOCK2, 54, "calling socket()")
+            )
+            entries.append(
+                ErrorEntry(0x10000076, BIO_LIB, "BIO_socket", "unable to create socket", _SOCK2, 55)
+            )
+            last_errno = code
+            continue
+        if bind_addr is not None:
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                sock.bind(bind_addr)  # type: ignore[arg-type]
+            except OSError as exc:
+                code = exc.errno or 0
+                entries.append(
+                    system_error("BIO_bind", code, _strerror(code), _SOCK2, 171, "calling bind()")
+                )
+                entries.append(
+                    ErrorEntry(
+                        0x10000075, BIO_LIB, "BIO_bind", "unable to bind socket", _SOCK2, 173
+                    )
+                )
+                sock.close()
+                last_errno = code
+                break
+        try:
+            if fam in (socket.AF_INET, socket.AF_INET6):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.connect(addr)  # type: ignore[arg-type]
+        except OSError as exc:
+            code = exc.errno or 0
+            entries.append(
+                system_error("BIO_connect", code, _strerror(code), _SOCK2, 117, "calling connect()")
+            )
+            entries.append(
+                ErrorEntry(0x10000067, BIO_LIB, "BIO_connect", "connect error", _SOCK2, 119)
+            )
+            sock.close()
+            last_errno = code
+            continue
+        conn = Connection(sock, fam, started=started)
+        conn.connected = clock.monotonic()
+        return conn
+
+    lines: list[str] = []
+    if binds is not None and not found:
+        fam0 = targets[0][0] if targets else socket.AF_UNSPEC
+        lines.append(
+            f"Can't bind {_family_name(fam0)}address for {bind_host or ''}"
+            f"{':' if bind_port is not None else ''}{bind_port or ''}"
+        )
+        entries = []
+        last_errno = 0
+    raise ConnectError(entries, last_errno, lines)
+
+
+def _connect_unix(path: str, started: float) -> Connection:
+    try:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    except OSError as exc:  # pragma: no cover - no AF_UNIX
+        code = exc.errno or errno_mod.EAFNOSUPPORT
+        raise ConnectError(
+            [system_error("BIO_socket", code, _strerror(code), _SOCK2, 54, "calling socket()")],
+            code,
+        ) from None
+    try:
+        sock.connect(path)
+    except OSError as exc:
+        sock.close()
+        code = exc.errno or 0
+        raise ConnectError(
+            [
+                system_error(
+                    "BIO_connect", code, _strerror(code), _SOCK2, 117, "calling connect()"
+                ),
+                ErrorEntry(0x10000067, BIO_LIB, "BIO_connect", "connect error", _SOCK2, 119),
+            ],
+            code,
+        ) from None
+    conn = Connection(sock, socket.AF_UNIX, started=started)
+    conn.connected = clock.monotonic()
+    return conn
