@@ -1,0 +1,145 @@
+"""OpenSSL object names and the signature-algorithm cross reference.
+
+``sn``/``ln``/``known`` look OIDs up in OpenSSL 3.0's object table
+(``_objects.py``, generated). ``SIGID`` is ``obj_xref.txt``: signature
+algorithm OID -> (digest name or ``None``, public-key family), which is what
+``OBJ_find_sigid_algs`` answers.
+"""
+
+from __future__ import annotations
+
+import functools
+
+# Public-key families (EVP_PKEY_is_a against the sigid pkey short name).
+RSA = "rsa"
+RSA_PSS = "rsa-pss"
+DSA = "dsa"
+EC = "ec"
+ED25519 = "ed25519"
+ED448 = "ed448"
+SM2 = "sm2"
+
+OID_RSA = "1.2.840.113549.1.1.1"
+OID_RSA_PSS = "1.2.840.113549.1.1.10"
+OID_DSA = "1.2.840.10040.4.1"
+OID_EC = "1.2.840.10045.2.1"
+OID_ED25519 = "1.3.101.112"
+OID_ED448 = "1.3.101.113"
+OID_X25519 = "1.3.101.110"
+OID_X448 = "1.3.101.111"
+OID_MGF1 = "1.2.840.113549.1.1.8"
+
+#: signature algorithm OID -> (digest, key family the signature needs)
+SIGID: dict[str, tuple[str | None, str]] = {
+    "1.2.840.113549.1.1.2": ("md2", RSA),
+    "1.2.840.113549.1.1.3": ("md4", RSA),
+    "1.2.840.113549.1.1.4": ("md5", RSA),
+    "1.2.840.113549.1.1.5": ("sha1", RSA),
+    "1.2.840.113549.1.1.11": ("sha256", RSA),
+    "1.2.840.113549.1.1.12": ("sha384", RSA),
+    "1.2.840.113549.1.1.13": ("sha512", RSA),
+    "1.2.840.113549.1.1.14": ("sha224", RSA),
+    "1.2.840.113549.1.1.15": ("sha512-224", RSA),
+    "1.2.840.113549.1.1.16": ("sha512-256", RSA),
+    "2.16.840.1.101.3.4.3.13": ("sha3-224", RSA),
+    "2.16.840.1.101.3.4.3.14": ("sha3-256", RSA),
+    "2.16.840.1.101.3.4.3.15": ("sha3-384", RSA),
+    "2.16.840.1.101.3.4.3.16": ("sha3-512", RSA),
+    "1.3.14.3.2.15": ("sha", RSA),
+    "1.3.14.3.2.3": ("md5", RSA),
+    "1.3.14.3.2.29": ("sha1", RSA),
+    "2.5.8.3.100": ("mdc2", RSA),
+    "1.3.36.3.3.1.2": ("ripemd160", RSA),
+    OID_RSA_PSS: (None, RSA_PSS),
+    "1.2.840.10040.4.3": ("sha1", DSA),
+    "1.3.14.3.2.13": ("sha", DSA),
+    "1.3.14.3.2.27": ("sha1", DSA),
+    "2.16.840.1.101.3.4.3.1": ("sha224", DSA),
+    "2.16.840.1.101.3.4.3.2": ("sha256", DSA),
+    "2.16.840.1.101.3.4.3.3": ("sha384", DSA),
+    "2.16.840.1.101.3.4.3.4": ("sha512", DSA),
+    "2.16.840.1.101.3.4.3.5": ("sha3-224", DSA),
+    "2.16.840.1.101.3.4.3.6": ("sha3-256", DSA),
+    "2.16.840.1.101.3.4.3.7": ("sha3-384", DSA),
+    "2.16.840.1.101.3.4.3.8": ("sha3-512", DSA),
+    "1.2.840.10045.4.1": ("sha1", EC),
+    "1.2.840.10045.4.3.1": ("sha224", EC),
+    "1.2.840.10045.4.3.2": ("sha256", EC),
+    "1.2.840.10045.4.3.3": ("sha384", EC),
+    "1.2.840.10045.4.3.4": ("sha512", EC),
+    "2.16.840.1.101.3.4.3.9": ("sha3-224", EC),
+    "2.16.840.1.101.3.4.3.10": ("sha3-256", EC),
+    "2.16.840.1.101.3.4.3.11": ("sha3-384", EC),
+    "2.16.840.1.101.3.4.3.12": ("sha3-512", EC),
+    "1.2.840.10045.4.2": (None, EC),
+    "1.2.840.10045.4.3": (None, EC),
+    OID_ED25519: (None, ED25519),
+    OID_ED448: (None, ED448),
+    "1.2.156.10197.1.501": ("sm3", SM2),
+}
+
+#: digest OID -> name (for RSASSA-PSS parameters)
+DIGESTS: dict[str, str] = {
+    "1.2.840.113549.2.5": "md5",
+    "1.3.14.3.2.26": "sha1",
+    "2.16.840.1.101.3.4.2.4": "sha224",
+    "2.16.840.1.101.3.4.2.1": "sha256",
+    "2.16.840.1.101.3.4.2.2": "sha384",
+    "2.16.840.1.101.3.4.2.3": "sha512",
+    "2.16.840.1.101.3.4.2.5": "sha512-224",
+    "2.16.840.1.101.3.4.2.6": "sha512-256",
+    "2.16.840.1.101.3.4.2.7": "sha3-224",
+    "2.16.840.1.101.3.4.2.8": "sha3-256",
+    "2.16.840.1.101.3.4.2.9": "sha3-384",
+    "2.16.840.1.101.3.4.2.10": "sha3-512",
+}
+
+#: digest output sizes in bytes (security bits = size * 4, SHA-1/MD5 special-cased)
+DIGEST_SIZE: dict[str, int] = {
+    "md2": 16,
+    "md4": 16,
+    "md5": 16,
+    "sha": 20,
+    "sha1": 20,
+    "mdc2": 16,
+    "ripemd160": 20,
+    "sha224": 28,
+    "sha256": 32,
+    "sha384": 48,
+    "sha512": 64,
+    "sha512-224": 28,
+    "sha512-256": 32,
+    "sha3-224": 28,
+    "sha3-256": 32,
+    "sha3-384": 48,
+    "sha3-512": 64,
+    "sm3": 32,
+}
+
+
+@functools.cache
+def _table() -> dict[str, tuple[int, str, str]]:
+    from sclient.x509._objects import OBJECTS
+
+    return OBJECTS
+
+
+def known(oid: str) -> bool:
+    """True when OpenSSL has a NID for ``oid`` (``OBJ_obj2nid != NID_undef``)."""
+    return oid in _table()
+
+
+def nid(oid: str) -> int:
+    row = _table().get(oid)
+    return row[0] if row else 0
+
+
+def sn(oid: str) -> str:
+    """``OBJ_nid2sn`` (the dotted OID when unknown, like ``i2t_ASN1_OBJECT``)."""
+    row = _table().get(oid)
+    return row[1] if row else oid
+
+
+def ln(oid: str) -> str:
+    row = _table().get(oid)
+    return row[2] if row else oid

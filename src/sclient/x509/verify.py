@@ -1,0 +1,1005 @@
+"""``X509_verify_cert`` (OpenSSL 3.0) for a TLS peer chain.
+
+A pure function: certificates in, a :class:`VerifyResult` out. It records
+every verify-callback invocation (:class:`CallbackCall`) in OpenSSL's order:
+one ``ok=0`` call per error where it is found, then the ``ok=1`` calls of the
+signature/time pass from the top of the chain down to the leaf. The
+structure mirrors ``crypto/x509/x509_vfy.c`` function by function
+(``build_chain``, ``check_trust``, ``check_extensions``, ``check_auth_level``,
+``internal_verify``, ``ossl_x509_check_cert_time``) so options can be added
+where OpenSSL has them.
+
+By default every error is "continued" (what s_client's callback does unless
+``-verify_return_error`` or a ``-verify`` depth limit says otherwise); pass
+``callback`` to decide per call (return ``False`` to stop, as OpenSSL's
+callback returning 0 does). :mod:`sclient.x509.callback` turns the recorded
+calls into s_client's stderr lines.
+
+Not yet implemented (verification proceeds as if they passed): hostname/email/IP
+checks, CRLs, name constraints, policies, DANE, Suite B.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sclient.x509 import cert as C
+from sclient.x509 import der, errors, oids
+from sclient.x509.cert import Certificate
+from sclient.x509.names import Name
+
+# X509_TRUST_* results
+TRUST_TRUSTED = 1
+TRUST_REJECTED = 2
+TRUST_UNTRUSTED = 3
+
+# trust flags
+_TRUST_DO_SS_COMPAT = 1
+_TRUST_OK_ANY_EKU = 2
+_TRUST_NO_SS_COMPAT = 4
+
+_OID_SERVER_AUTH = "1.3.6.1.5.5.7.3.1"
+_OID_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2"
+_OID_EMAIL_PROTECT = "1.3.6.1.5.5.7.3.4"
+_OID_CODE_SIGN = "1.3.6.1.5.5.7.3.3"
+_OID_TIME_STAMP = "1.3.6.1.5.5.7.3.8"
+_OID_OCSP_SIGN = "1.3.6.1.5.5.7.3.9"
+_OID_ANY_EKU = "2.5.29.37.0"
+
+#: X509_TRUST table: name -> (kind, EKU OID)
+TRUSTS: dict[str, tuple[str, str | None]] = {
+    "compat": ("compat", None),
+    "sslclient": ("1oidany", _OID_CLIENT_AUTH),
+    "sslserver": ("1oidany", _OID_SERVER_AUTH),
+    "email": ("1oidany", _OID_EMAIL_PROTECT),
+    "objsign": ("1oidany", _OID_CODE_SIGN),
+    "ocspsign": ("1oid", _OID_OCSP_SIGN),
+    "ocsprequest": ("1oid", "1.3.6.1.5.5.7.48.1"),
+    "tsa": ("1oidany", _OID_TIME_STAMP),
+    "default": ("default", None),
+}
+
+#: X509_PURPOSE table: -purpose name -> its default trust
+PURPOSES: dict[str, str] = {
+    "sslclient": "sslclient",
+    "sslserver": "sslserver",
+    "nssslserver": "sslserver",
+    "smimesign": "email",
+    "smimeencrypt": "email",
+    "crlsign": "compat",
+    "any": "default",
+    "ocsphelper": "compat",
+    "timestampsign": "tsa",
+}
+
+_MINBITS = (80, 112, 128, 192, 256)
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackCall:
+    """One call of the verify callback, with what it can query from the context.
+
+    ``error`` is ``X509_STORE_CTX_get_error`` at that moment: it is sticky, so
+    ``ok=True`` calls after an error still carry it (s_client prints the
+    ``issuer=``/``notBefore=``/``notAfter=`` extra lines from it).
+    """
+
+    ok: bool
+    depth: int
+    cert: Certificate | None
+    error: int
+
+
+VerifyCallback = Callable[[CallbackCall], bool]
+
+
+class IssuerStore(Protocol):
+    """What the verifier needs from a trust store (:class:`~sclient.x509.store.TrustStore`)."""
+
+    def get_by_subject(self, name: Name) -> list[Certificate]: ...
+
+
+@dataclass(frozen=True)
+class VerifyParams:
+    """The ``X509_VERIFY_PARAM`` fields the verifier uses (s_client defaults)."""
+
+    purpose: str | None = "sslserver"
+    trust: str = "sslserver"
+    depth: int = 100
+    auth_level: int = 0
+    no_check_time: bool = False
+    partial_chain: bool = False
+    check_ss_sig: bool = False
+    ignore_critical: bool = False
+    x509_strict: bool = False
+    allow_proxy_certs: bool = False
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What ``X509_verify_cert`` leaves behind."""
+
+    ok: bool  # X509_verify_cert() > 0
+    error: int  # X509_STORE_CTX_get_error(): SSL_get_verify_result()
+    error_depth: int
+    calls: tuple[CallbackCall, ...]
+    chain: tuple[Certificate, ...]  # X509_STORE_CTX_get0_chain()
+    num_untrusted: int
+    aborted: bool = False  # the callback returned 0
+    internal_error: bool = False  # returned -1 without calling the callback
+
+    @property
+    def error_string(self) -> str:
+        return errors.error_string(self.error)
+
+    @property
+    def alert(self) -> int:
+        """The alert s_client sends when this failure aborts the handshake."""
+        return errors.alert_for(self.error)
+
+
+class _Abort(Exception):
+    """The callback returned 0: verification stops here."""
+
+
+class _InternalError(Exception):
+    pass
+
+
+def _continue(call: CallbackCall) -> bool:
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# Purpose and trust (crypto/x509/v3_purp.c, x509_trust.c)
+
+
+def _ku_reject(x: Certificate, usage: int) -> bool:
+    return bool(x.ex_flags & C.EXFLAG_KUSAGE) and not x.ex_kusage & usage
+
+
+def _xku_reject(x: Certificate, usage: int) -> bool:
+    return bool(x.ex_flags & C.EXFLAG_XKUSAGE) and not x.ex_xkusage & usage
+
+
+def _ns_reject(x: Certificate, usage: int) -> bool:
+    return bool(x.ex_flags & C.EXFLAG_NSCERT) and not x.ex_nscert & usage
+
+
+def _check_ca(x: Certificate) -> int:
+    if _ku_reject(x, C.KU_KEY_CERT_SIGN):
+        return 0
+    f = x.ex_flags
+    if f & C.EXFLAG_BCONS:
+        return 1 if f & C.EXFLAG_CA else 0
+    if f & (C.EXFLAG_V1 | C.EXFLAG_SS) == C.EXFLAG_V1 | C.EXFLAG_SS:
+        return 3
+    if f & C.EXFLAG_KUSAGE:
+        return 4
+    if f & C.EXFLAG_NSCERT and x.ex_nscert & C.NS_ANY_CA:
+        return 5
+    return 0
+
+
+def x509_check_ca(x: Certificate) -> int:
+    """``X509_check_ca``: 0 (not a CA), 1 (basicConstraints CA), 3/4/5 (legacy CA forms)."""
+    if not x.valid_extensions:
+        return 0
+    return _check_ca(x)
+
+
+def _check_ssl_ca(x: Certificate) -> int:
+    ca_ret = _check_ca(x)
+    if ca_ret == 0:
+        return 0
+    return 1 if ca_ret != 5 or x.ex_nscert & C.NS_SSL_CA else 0
+
+
+def _purpose_smime(x: Certificate, require_ca: bool) -> int:
+    if _xku_reject(x, C.XKU_SMIME):
+        return 0
+    if require_ca:
+        ca_ret = _check_ca(x)
+        if ca_ret == 0:
+            return 0
+        return ca_ret if ca_ret != 5 or x.ex_nscert & C.NS_SMIME_CA else 0
+    if x.ex_flags & C.EXFLAG_NSCERT:
+        if x.ex_nscert & C.NS_SMIME:
+            return 1
+        return 2 if x.ex_nscert & C.NS_SSL_CLIENT else 0
+    return 1
+
+
+def _check_purpose_fn(name: str, x: Certificate, require_ca: bool) -> int:
+    ku_tls = C.KU_DIGITAL_SIGNATURE | C.KU_KEY_ENCIPHERMENT | C.KU_KEY_AGREEMENT
+    if name == "sslclient":
+        if _xku_reject(x, C.XKU_SSL_CLIENT):
+            return 0
+        if require_ca:
+            return _check_ssl_ca(x)
+        if _ku_reject(x, C.KU_DIGITAL_SIGNATURE | C.KU_KEY_AGREEMENT):
+            return 0
+        return 0 if _ns_reject(x, C.NS_SSL_CLIENT) else 1
+    if name in ("sslserver", "nssslserver"):
+        if _xku_reject(x, C.XKU_SSL_SERVER | C.XKU_SGC):
+            return 0
+        if require_ca:
+            return _check_ssl_ca(x)
+        if _ns_reject(x, C.NS_SSL_SERVER) or _ku_reject(x, ku_tls):
+            return 0
+        if name == "nssslserver" and _ku_reject(x, C.KU_KEY_ENCIPHERMENT):
+            return 0
+        return 1
+    if name == "smimesign":
+        ret = _purpose_smime(x, require_ca)
+        if not ret or require_ca:
+            return ret
+        return 0 if _ku_reject(x, C.KU_DIGITAL_SIGNATURE | C.KU_NON_REPUDIATION) else ret
+    if name == "smimeencrypt":
+        ret = _purpose_smime(x, require_ca)
+        if not ret or require_ca:
+            return ret
+        return 0 if _ku_reject(x, C.KU_KEY_ENCIPHERMENT) else ret
+    if name == "crlsign":
+        if require_ca:
+            ca_ret = _check_ca(x)
+            return 0 if ca_ret == 2 else ca_ret
+        return 0 if _ku_reject(x, C.KU_CRL_SIGN) else 1
+    if name == "ocsphelper":
+        return _check_ca(x) if require_ca else 1
+    if name == "timestampsign":
+        if require_ca:
+            return _check_ca(x)
+        sig_ku = C.KU_NON_REPUDIATION | C.KU_DIGITAL_SIGNATURE
+        if x.ex_flags & C.EXFLAG_KUSAGE and (x.ex_kusage & ~sig_ku or not x.ex_kusage & sig_ku):
+            return 0
+        if not x.ex_flags & C.EXFLAG_XKUSAGE or x.ex_xkusage != C.XKU_TIMESTAMP:
+            return 0
+        ext, _crit = x.get_ext(C.OID_EXT_KEY_USAGE)
+        return 0 if ext is not None and not ext.critical else 1
+    return 1  # "any"
+
+
+def x509_check_purpose(x: Certificate, purpose: str, require_ca: bool) -> int:
+    """``X509_check_purpose``: -1 when the extensions could not be cached."""
+    if not x.valid_extensions:
+        return -1
+    return _check_purpose_fn(purpose, x, require_ca)
+
+
+def _trust_compat(x: Certificate, flags: int) -> int:
+    if not x.valid_extensions:
+        return TRUST_UNTRUSTED
+    if not flags & _TRUST_NO_SS_COMPAT and x.self_signed:
+        return TRUST_TRUSTED
+    return TRUST_UNTRUSTED
+
+
+def _obj_trust(oid: str, x: Certificate, flags: int) -> int:
+    ax = x.aux
+    if ax is not None and ax.reject is not None:
+        for o in ax.reject:
+            if o == oid or (o == _OID_ANY_EKU and flags & _TRUST_OK_ANY_EKU):
+                return TRUST_REJECTED
+    if ax is not None and ax.trust is not None:
+        for o in ax.trust:
+            if o == oid or (o == _OID_ANY_EKU and flags & _TRUST_OK_ANY_EKU):
+                return TRUST_TRUSTED
+        return TRUST_REJECTED
+    if not flags & _TRUST_DO_SS_COMPAT:
+        return TRUST_UNTRUSTED
+    return _trust_compat(x, flags)
+
+
+def x509_check_trust(x: Certificate, trust: str, flags: int) -> int:
+    """``X509_check_trust``."""
+    kind, oid = TRUSTS[trust]
+    if kind == "default":
+        return _obj_trust(_OID_ANY_EKU, x, flags | _TRUST_DO_SS_COMPAT)
+    if kind == "1oidany":
+        assert oid is not None
+        return _obj_trust(oid, x, flags | _TRUST_DO_SS_COMPAT | _TRUST_OK_ANY_EKU)
+    if kind == "1oid":
+        assert oid is not None
+        if x.aux is not None:
+            return _obj_trust(oid, x, flags)
+        return TRUST_UNTRUSTED
+    return _trust_compat(x, flags)
+
+
+def _signing_allowed(issuer: Certificate, subject: Certificate) -> int:
+    """``ossl_x509_signing_allowed``."""
+    if subject.ex_flags & C.EXFLAG_PROXY:
+        if _ku_reject(issuer, C.KU_DIGITAL_SIGNATURE):
+            return errors.KEYUSAGE_NO_DIGITAL_SIGNATURE
+    elif _ku_reject(issuer, C.KU_KEY_CERT_SIGN):
+        return errors.KEYUSAGE_NO_CERTSIGN
+    return errors.OK
+
+
+# --------------------------------------------------------------------------------------------
+# Security bits
+
+
+def _ifc_security_bits(n: int) -> int:
+    """``ossl_ifc_ffc_compute_security_bits`` (RSA/DH modulus size -> bits)."""
+    table = {2048: 112, 3072: 128, 4096: 152, 6144: 176, 7680: 192, 8192: 200, 15360: 256}
+    if n in table:
+        return table[n]
+    if n >= 687737:
+        return 1200
+    if n < 8:
+        return 0
+    cap = 192 if n <= 7680 else 256 if n <= 15360 else 1200
+    x = n * math.log(2)
+    lx = math.log(x)
+    y = int((1.923 * (x * lx * lx) ** (1 / 3) - 4.690) / math.log(2))
+    y = (y + 4) & ~7
+    return min(y, cap)
+
+
+def _bn_security_bits(lbits: int, nbits: int) -> int:
+    if lbits >= 15360:
+        secbits = 256
+    elif lbits >= 7680:
+        secbits = 192
+    elif lbits >= 3072:
+        secbits = 128
+    elif lbits >= 2048:
+        secbits = 112
+    elif lbits >= 1024:
+        secbits = 80
+    else:
+        return 0
+    if nbits == -1:
+        return secbits
+    bits = nbits // 2
+    if bits < 80:
+        return 0
+    return min(bits, secbits)
+
+
+def key_security_bits(key: Any) -> int:
+    """``EVP_PKEY_get_security_bits`` for a ``cryptography`` public key (0 if unknown)."""
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+
+    if isinstance(key, rsa.RSAPublicKey):
+        return _ifc_security_bits(key.key_size)
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        from sclient.x509.describe import ec_order_bits
+
+        bits = ec_order_bits(key)
+        for limit, sec in ((512, 256), (384, 192), (256, 128), (224, 112), (160, 80)):
+            if bits >= limit:
+                return sec
+        return bits // 2
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return 128
+    if isinstance(key, ed448.Ed448PublicKey):
+        return 224
+    if isinstance(key, dsa.DSAPublicKey):
+        pn = key.parameters().parameter_numbers()
+        return _bn_security_bits(pn.p.bit_length(), pn.q.bit_length())
+    return 0
+
+
+def signature_security_bits(x: Certificate) -> int | None:
+    """``X509_get_signature_info`` secbits (None when the algorithm is unknown)."""
+    row = oids.SIGID.get(x.sig_alg_oid)
+    if row is None:
+        return None
+    digest, fam = row
+    if digest is None:
+        if fam == oids.ED25519:
+            return 128
+        if fam == oids.ED448:
+            return 224
+        if fam == oids.RSA_PSS:
+            pss = _pss_params(x.sig_alg_raw)
+            if pss is None:
+                return None
+            d = pss[0]
+            return 64 if d == "sha1" else 39 if d == "md5" else oids.DIGEST_SIZE[d] * 4
+        return None
+    if digest in ("sha1", "sha"):
+        return 63
+    if digest == "md5":
+        return 39
+    return oids.DIGEST_SIZE.get(digest, 0) * 4
+
+
+# --------------------------------------------------------------------------------------------
+# Signatures
+
+
+def _hash(name: str) -> Any:
+    from cryptography.hazmat.primitives import hashes
+
+    table: dict[str, Any] = {
+        "md5": hashes.MD5,
+        "sha1": hashes.SHA1,
+        "sha224": hashes.SHA224,
+        "sha256": hashes.SHA256,
+        "sha384": hashes.SHA384,
+        "sha512": hashes.SHA512,
+        "sha512-224": hashes.SHA512_224,
+        "sha512-256": hashes.SHA512_256,
+        "sha3-224": hashes.SHA3_224,
+        "sha3-256": hashes.SHA3_256,
+        "sha3-384": hashes.SHA3_384,
+        "sha3-512": hashes.SHA3_512,
+        "sm3": getattr(hashes, "SM3", None),
+    }
+    cls = table.get(name)
+    if cls is None:
+        raise ValueError(f"unsupported digest {name}")
+    return cls()
+
+
+def _alg_params(alg_raw: bytes) -> der.TLV | None:
+    kids = der.parse(alg_raw).children()
+    return kids[1] if len(kids) > 1 else None
+
+
+def _pss_params(alg_raw: bytes) -> tuple[str, str, int] | None:
+    """RSASSA-PSS-params -> (digest, mgf1 digest, salt length), None if unusable."""
+    try:
+        p = _alg_params(alg_raw)
+        digest, mgf_digest, salt, trailer = "sha1", "sha1", 20, 1
+        if p is None or p.tag != der.SEQUENCE:
+            return None
+        for k in p.children():
+            inner = k.children()
+            if k.tag == 0xA0:
+                digest = oids.DIGESTS[der.decode_oid(inner[0].children()[0].content)]
+            elif k.tag == 0xA1:
+                mgf = inner[0].children()
+                if der.decode_oid(mgf[0].content) != oids.OID_MGF1:
+                    return None
+                mgf_digest = oids.DIGESTS[der.decode_oid(mgf[1].children()[0].content)]
+            elif k.tag == 0xA2:
+                salt = der.decode_int(inner[0].content)
+            elif k.tag == 0xA3:
+                trailer = der.decode_int(inner[0].content)
+        if trailer != 1 or salt < 0:
+            return None
+        return digest, mgf_digest, salt
+    except (der.DERError, KeyError, IndexError):
+        return None
+
+
+def x509_verify(subject: Certificate, issuer_key: Any, issuer_key_alg: str) -> bool:
+    """``X509_verify(subject, issuer_key)``: the signature on ``subject`` checks out."""
+    if subject.sig_alg_raw != subject.tbs_sig_alg_raw:
+        return False
+    if subject.signature_unused_bits != 0:
+        return False
+    row = oids.SIGID.get(subject.sig_alg_oid)
+    if row is None:
+        return False
+    digest, need = row
+    fam = C.key_family(issuer_key, issuer_key_alg)
+    if not (fam == need or (need == oids.RSA_PSS and fam == oids.RSA)):
+        return False
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric import ec, padding
+
+    sig, data = subject.signature, subject.tbs_raw
+    try:
+        if need == oids.RSA_PSS:
+            pss = _pss_params(subject.sig_alg_raw)
+            if pss is None:
+                return False
+            h, mh, salt = pss
+            issuer_key.verify(
+                sig, data, padding.PSS(mgf=padding.MGF1(_hash(mh)), salt_length=salt), _hash(h)
+            )
+        elif fam == oids.RSA_PSS:
+            return False
+        elif need == oids.RSA:
+            assert digest is not None
+            issuer_key.verify(sig, data, padding.PKCS1v15(), _hash(digest))
+        elif need == oids.EC:
+            if digest is None:
+                return False
+            issuer_key.verify(sig, data, ec.ECDSA(_hash(digest)))
+        elif need == oids.DSA:
+            assert digest is not None
+            issuer_key.verify(sig, data, _hash(digest))
+        elif need in (oids.ED25519, oids.ED448):
+            if _alg_params(subject.sig_alg_raw) is not None:
+                return False
+            issuer_key.verify(sig, data)
+        else:
+            return False
+    except (InvalidSignature, ValueError, TypeError, der.DERError):
+        return False
+    except Exception:  # UnsupportedAlgorithm and friends
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# The verification context
+
+
+@dataclass
+class _Ctx:
+    untrusted: list[Certificate]
+    store: IssuerStore | None
+    params: VerifyParams
+    now: int
+    callback: VerifyCallback
+    chain: list[Certificate] = field(default_factory=list)
+    num_untrusted: int = 0
+    error: int = 0
+    error_depth: int = 0
+    current_cert: Certificate | None = None
+    calls: list[CallbackCall] = field(default_factory=list)
+
+    # --- callback plumbing ------------------------------------------------------------------
+    def verify_cb(self, ok: bool) -> None:
+        call = CallbackCall(ok, self.error_depth, self.current_cert, self.error)
+        self.calls.append(call)
+        if not self.callback(call):
+            raise _Abort
+
+    def verify_cb_cert(self, x: Certificate | None, depth: int, err: int) -> None:
+        """``verify_cb_cert``: report ``err`` (raises :class:`_Abort` if not continued)."""
+        if depth < 0:
+            depth = self.error_depth
+        else:
+            self.error_depth = depth
+        self.current_cert = x if x is not None else self.chain[depth]
+        if err != errors.OK:
+            self.error = err
+        self.verify_cb(False)
+
+    def cb_fail_if(self, cond: bool, x: Certificate | None, depth: int, err: int) -> None:
+        if cond:
+            self.verify_cb_cert(x, depth, err)
+
+    # --- helpers ----------------------------------------------------------------------------
+    def check_issued(self, x: Certificate, issuer: Certificate) -> bool:
+        return C.likely_issued(issuer, x) == errors.OK
+
+    def check_cert_time(self, x: Certificate, depth: int) -> bool:
+        """``ossl_x509_check_cert_time``; depth < 0: just answer, no callback."""
+        if self.params.no_check_time:
+            return True
+        nb = x.not_before.posix_strict()
+        i = 0 if nb is None else (-1 if nb <= self.now else 1)
+        if i >= 0 and depth < 0:
+            return False
+        self.cb_fail_if(i == 0, x, depth, errors.ERROR_IN_CERT_NOT_BEFORE_FIELD)
+        self.cb_fail_if(i > 0, x, depth, errors.CERT_NOT_YET_VALID)
+        na = x.not_after.posix_strict()
+        i = 0 if na is None else (-1 if na <= self.now else 1)
+        if i <= 0 and depth < 0:
+            return False
+        self.cb_fail_if(i == 0, x, depth, errors.ERROR_IN_CERT_NOT_AFTER_FIELD)
+        self.cb_fail_if(i < 0, x, depth, errors.CERT_HAS_EXPIRED)
+        return True
+
+    def _best_issuer(
+        self, candidates: Sequence[Certificate], x: Certificate, no_dup: bool
+    ) -> Certificate | None:
+        """``find_issuer`` / the loop of ``X509_STORE_CTX_get1_issuer``."""
+        best: Certificate | None = None
+        for cand in candidates:
+            if no_dup and not (x.self_issued and len(self.chain) == 1) and cand in self.chain:
+                continue
+            if not self.check_issued(x, cand):
+                continue
+            if self.check_cert_time(cand, -1):
+                return cand
+            if best is None or cand.not_after.compare(best.not_after) > 0:
+                best = cand
+        return best
+
+    def get1_trusted_issuer(self, x: Certificate) -> Certificate | None:
+        if self.store is None:
+            return None
+        return self._best_issuer(self.store.get_by_subject(x.issuer), x, no_dup=False)
+
+    def lookup_cert_match(self, x: Certificate) -> Certificate | None:
+        if self.store is None:
+            return None
+        for c in self.store.get_by_subject(x.subject):
+            if c == x:
+                return c
+        return None
+
+    def key_level_ok(self, x: Certificate) -> bool:
+        level = self.params.auth_level
+        if level <= 0:
+            return True
+        if x.public_key is None:
+            return False
+        return key_security_bits(x.public_key) >= _MINBITS[min(level, 5) - 1]
+
+    def sig_level_ok(self, x: Certificate) -> bool:
+        level = self.params.auth_level
+        if level <= 0:
+            return True
+        bits = signature_security_bits(x)
+        return bits is not None and bits >= _MINBITS[min(level, 5) - 1]
+
+    # --- check_trust --------------------------------------------------------------------------
+    def check_trust(self, num_untrusted: int) -> int:
+        num = len(self.chain)
+        trust_id = self.params.trust
+        for i in range(num_untrusted, num):
+            x = self.chain[i]
+            t = x509_check_trust(x, trust_id, 0)
+            if t == TRUST_TRUSTED:
+                return TRUST_TRUSTED
+            if t == TRUST_REJECTED:
+                self.verify_cb_cert(x, i, errors.CERT_REJECTED)
+                return TRUST_UNTRUSTED
+        if num_untrusted < num:
+            return TRUST_TRUSTED if self.params.partial_chain else TRUST_UNTRUSTED
+        if num_untrusted == num and self.params.partial_chain:
+            x = self.chain[0]
+            mx = self.lookup_cert_match(x)
+            if mx is None:
+                return TRUST_UNTRUSTED
+            if x509_check_trust(mx, trust_id, 0) == TRUST_REJECTED:
+                self.verify_cb_cert(x, 0, errors.CERT_REJECTED)
+                return TRUST_UNTRUSTED
+            self.chain[0] = mx
+            self.num_untrusted = 0
+            return TRUST_TRUSTED
+        return TRUST_UNTRUSTED
+
+    # --- build_chain --------------------------------------------------------------------------
+    def build_chain(self) -> None:
+        s_untrusted, s_trusted = 1, 2
+        search = s_untrusted | s_trusted
+        may_trusted = True
+        sk_untrusted = list(self.untrusted)
+        max_depth = max(self.params.depth, 0) + 1
+        trust = TRUST_UNTRUSTED
+
+        while search:
+            num = len(self.chain)
+            self.error_depth = num - 1
+            if search & s_trusted:
+                curr = self.chain[num - 1]
+                issuer = None if num > max_depth else self.get1_trusted_issuer(curr)
+                ok = issuer is not None
+                if issuer is not None:
+                    self_signed = curr.x509_self_signed()
+                    if self_signed < 0:
+                        raise _InternalError
+                    if not self_signed:
+                        self.chain.append(issuer)
+                        self_signed = issuer.x509_self_signed()
+                        if self_signed < 0:
+                            raise _InternalError
+                    elif curr != issuer:
+                        ok = False  # self-signed untrusted mimic
+                    else:
+                        num -= 1
+                        self.num_untrusted = num
+                        self.chain[num] = issuer
+                    if ok:
+                        search &= ~s_untrusted
+                        trust = self.check_trust(num)
+                        if trust != TRUST_UNTRUSTED:
+                            break
+                        if not self_signed:
+                            continue
+                if not search & s_untrusted:
+                    break  # trusted-first: no alternate chains
+            if search & s_untrusted:
+                num = len(self.chain)
+                curr = self.chain[num - 1]
+                cand = (
+                    None
+                    if curr.x509_self_signed() > 0 or num > max_depth
+                    else self._best_issuer(sk_untrusted, curr, no_dup=True)
+                )
+                if cand is None:
+                    search &= ~s_untrusted
+                    if may_trusted:
+                        search |= s_trusted
+                    continue
+                for k, c in enumerate(sk_untrusted):
+                    if c is cand:
+                        del sk_untrusted[k]
+                        break
+                self.chain.append(cand)
+                self.num_untrusted += 1
+
+        num = len(self.chain)
+        if num <= max_depth and trust == TRUST_UNTRUSTED and num == self.num_untrusted:
+            trust = self.check_trust(num)
+
+        if trust == TRUST_TRUSTED:
+            return
+        if self.error in (
+            errors.ERROR_IN_CERT_NOT_BEFORE_FIELD,
+            errors.CERT_NOT_YET_VALID,
+            errors.ERROR_IN_CERT_NOT_AFTER_FIELD,
+            errors.CERT_HAS_EXPIRED,
+        ):
+            raise _Abort
+        if self.error != errors.OK:
+            self.verify_cb_cert(None, num - 1, self.error)
+            return
+        self.cb_fail_if(num > max_depth, None, num - 1, errors.CERT_CHAIN_TOO_LONG)
+        if self.chain[num - 1].x509_self_signed() > 0:
+            self.verify_cb_cert(
+                None,
+                num - 1,
+                errors.DEPTH_ZERO_SELF_SIGNED_CERT
+                if num == 1
+                else errors.SELF_SIGNED_CERT_IN_CHAIN,
+            )
+            return
+        self.verify_cb_cert(
+            None,
+            num - 1,
+            errors.UNABLE_TO_GET_ISSUER_CERT
+            if self.num_untrusted < num
+            else errors.UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+        )
+
+    # --- check_extensions ---------------------------------------------------------------------
+    def check_purpose(self, x: Certificate, purpose: str, depth: int, must_be_ca: int) -> None:
+        tr_ok = TRUST_UNTRUSTED
+        if depth >= self.num_untrusted and purpose == self.params.purpose:
+            tr_ok = x509_check_trust(x, self.params.trust, _TRUST_NO_SS_COMPAT)
+        if tr_ok == TRUST_TRUSTED:
+            return
+        if tr_ok != TRUST_REJECTED:
+            r = x509_check_purpose(x, purpose, must_be_ca > 0)
+            if r == 1:
+                return
+            if r != 0 and not self.params.x509_strict:
+                return
+        self.verify_cb_cert(x, depth, errors.INVALID_PURPOSE)
+
+    def check_extensions(self) -> None:
+        p = self.params
+        num = len(self.chain)
+        must_be_ca = -1
+        plen = 0
+        proxy_path_length = 0
+        for i, x in enumerate(self.chain):
+            f = x.ex_flags
+            self.cb_fail_if(
+                not p.ignore_critical and bool(f & C.EXFLAG_CRITICAL),
+                x,
+                i,
+                errors.UNHANDLED_CRITICAL_EXTENSION,
+            )
+            self.cb_fail_if(
+                not p.allow_proxy_certs and bool(f & C.EXFLAG_PROXY),
+                x,
+                i,
+                errors.PROXY_CERTIFICATES_NOT_ALLOWED,
+            )
+            ret = x509_check_ca(x)
+            if must_be_ca == -1:
+                self.cb_fail_if(p.x509_strict and ret not in (0, 1), x, i, errors.INVALID_CA)
+            elif must_be_ca == 0:
+                self.cb_fail_if(ret != 0, x, i, errors.INVALID_NON_CA)
+            else:
+                self.cb_fail_if(
+                    ret == 0 or ((i + 1 < num or p.x509_strict) and ret != 1),
+                    x,
+                    i,
+                    errors.INVALID_CA,
+                )
+            if num > 1:
+                # 3.0.19 checks explicit EC parameters also without -x509_strict [obs]
+                ret = _check_curve(x)
+                self.cb_fail_if(ret < 0, x, i, errors.UNSPECIFIED)
+                self.cb_fail_if(ret == 0, x, i, errors.EC_KEY_EXPLICIT_PARAMS)
+            if p.x509_strict and num > 1:
+                self._strict_checks(x, i, num)
+            if p.purpose is not None:
+                self.check_purpose(x, p.purpose, i, must_be_ca)
+            self.cb_fail_if(
+                i > 1 and x.ex_pathlen != -1 and plen > x.ex_pathlen + proxy_path_length,
+                x,
+                i,
+                errors.PATH_LENGTH_EXCEEDED,
+            )
+            if i > 0 and not f & C.EXFLAG_SI:
+                plen += 1
+            if f & C.EXFLAG_PROXY:
+                if x.ex_pcpathlen != -1:
+                    self.cb_fail_if(
+                        proxy_path_length > x.ex_pcpathlen, x, i, errors.PROXY_PATH_LENGTH_EXCEEDED
+                    )
+                    proxy_path_length = x.ex_pcpathlen
+                proxy_path_length += 1
+                must_be_ca = 0
+            else:
+                must_be_ca = 1
+
+    def _strict_checks(self, x: Certificate, i: int, num: int) -> None:
+        """The ``-x509_strict`` RFC 5280 profile checks of 3.0 ``check_extensions``."""
+        f = x.ex_flags
+        if x.ex_pathlen != -1:
+            self.cb_fail_if(not f & C.EXFLAG_CA, x, i, 80)
+            self.cb_fail_if(not x.ex_kusage & C.KU_KEY_CERT_SIGN, x, i, 81)
+        self.cb_fail_if(
+            bool(f & C.EXFLAG_CA and f & C.EXFLAG_BCONS and not f & C.EXFLAG_BCONS_CRITICAL),
+            x,
+            i,
+            89,
+        )
+        if f & C.EXFLAG_CA:
+            self.cb_fail_if(not f & C.EXFLAG_KUSAGE, x, i, 92)
+        else:
+            self.cb_fail_if(
+                bool(x.ex_kusage & C.KU_KEY_CERT_SIGN) and bool(f & C.EXFLAG_KUSAGE), x, i, 82
+            )
+        self.cb_fail_if(len(x.issuer) == 0, x, i, 83)
+        san, _ = x.get_ext(C.OID_SAN)
+        has_san = san is not None
+        self.cb_fail_if(
+            bool(
+                f & C.EXFLAG_CA
+                or (x.ex_kusage & C.KU_CRL_SIGN and f & C.EXFLAG_KUSAGE)
+                or not has_san
+            )
+            and len(x.subject) == 0,
+            x,
+            i,
+            84,
+        )
+        self.cb_fail_if(len(x.subject) == 0 and has_san and not f & C.EXFLAG_SAN_CRITICAL, x, i, 88)
+        self.cb_fail_if(has_san and san is not None and _empty_seq(san.value), x, i, 87)
+        self.cb_fail_if(x.sig_alg_raw != x.tbs_sig_alg_raw, x, i, 78)
+        akid_ext, _ = x.get_ext(C.OID_AKID)
+        skid_ext, _ = x.get_ext(C.OID_SKID)
+        self.cb_fail_if(akid_ext is not None and akid_ext.critical, x, i, 90)
+        self.cb_fail_if(skid_ext is not None and skid_ext.critical, x, i, 91)
+        if x.version >= 2:
+            self.cb_fail_if(i + 1 < num and (x.akid is None or x.akid.keyid is None), x, i, 85)
+            self.cb_fail_if(bool(f & C.EXFLAG_CA) and x.skid is None, x, i, 86)
+        else:
+            self.cb_fail_if(len(x.extensions) > 0, x, i, 93)
+
+    # --- check_auth_level ---------------------------------------------------------------------
+    def check_auth_level(self) -> None:
+        if self.params.auth_level <= 0:
+            return
+        num = len(self.chain)
+        for i, x in enumerate(self.chain):
+            self.cb_fail_if(i > 0 and not self.key_level_ok(x), x, i, errors.CA_KEY_TOO_SMALL)
+            self.cb_fail_if(i < num - 1 and not self.sig_level_ok(x), x, i, errors.CA_MD_TOO_WEAK)
+
+    # --- internal_verify ----------------------------------------------------------------------
+    def internal_verify(self) -> None:
+        n = len(self.chain) - 1
+        xi = self.chain[n]
+        xs = xi
+        self.error_depth = n
+        if C.likely_issued(xi, xi) != errors.OK and not self.params.partial_chain:
+            if n > 0:
+                n -= 1
+                self.error_depth = n
+                xs = self.chain[n]
+            else:
+                self.verify_cb_cert(xi, 0, errors.UNABLE_TO_VERIFY_LEAF_SIGNATURE)
+        while n >= 0:
+            if xs is not xi or (self.params.check_ss_sig and xi.self_signed):
+                issuer_depth = n + (0 if xs is xi else 1)
+                ret = (
+                    errors.OK
+                    if xs is xi and not xi.ex_flags & C.EXFLAG_CA
+                    else _signing_allowed(xi, xs)
+                )
+                self.cb_fail_if(ret != errors.OK, xi, issuer_depth, ret)
+                if xi.public_key is None:
+                    self.verify_cb_cert(xi, issuer_depth, errors.UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY)
+                else:
+                    self.cb_fail_if(
+                        not x509_verify(xs, xi.public_key, xi.key_alg_oid),
+                        xs,
+                        n,
+                        errors.CERT_SIGNATURE_FAILURE,
+                    )
+            if not self.check_cert_time(xs, n):
+                raise _Abort
+            self.current_cert = xs
+            self.error_depth = n
+            self.verify_cb(True)
+            n -= 1
+            if n >= 0:
+                xi = xs
+                xs = self.chain[n]
+
+    # --- verify_chain -------------------------------------------------------------------------
+    def run(self) -> int:
+        leaf = self.chain[0]
+        self.cb_fail_if(not self.key_level_ok(leaf), leaf, 0, errors.EE_KEY_TOO_SMALL)
+        self.build_chain()
+        self.check_extensions()
+        self.check_auth_level()
+        # check_id, revocation, Suite B: not implemented yet
+        self.internal_verify()
+        # name constraints, RFC 3779, policy: not implemented yet
+        return 1
+
+
+def _check_curve(x: Certificate) -> int:
+    """``check_curve``: 1 fine, 0 explicit EC parameters, -1 key not decodable."""
+    if x.public_key is None and not oids.known(x.key_alg_oid):
+        return -1
+    return 0 if x.ec_explicit_params else 1
+
+
+def _empty_seq(value: bytes) -> bool:
+    try:
+        return not der.parse(value).content
+    except der.DERError:
+        return False
+
+
+def _as_cert(c: bytes | Certificate) -> Certificate:
+    return c if isinstance(c, Certificate) else Certificate(c)
+
+
+def verify_chain(
+    chain_der: Sequence[bytes | Certificate],
+    store: IssuerStore | None,
+    *,
+    now: float,
+    purpose: str | None = "sslserver",
+    depth: int = 100,
+    auth_level: int = 0,
+    params: VerifyParams | None = None,
+    callback: VerifyCallback | None = None,
+) -> VerifyResult:
+    """Verify a peer chain (leaf first, as sent) against ``store`` at time ``now``.
+
+    ``store`` is a :class:`~sclient.x509.store.TrustStore` (anything with
+    ``get_by_subject(name)``) or ``None``. ``params`` overrides ``purpose``,
+    ``depth`` and ``auth_level`` when given. ``callback`` sees each
+    :class:`CallbackCall` and returns whether to continue (default: always).
+    Raises :class:`~sclient.x509.cert.CertificateError` for undecodable input.
+    """
+    if params is None:
+        params = VerifyParams(purpose=purpose, depth=depth, auth_level=auth_level)
+    certs = [_as_cert(c) for c in chain_der]
+    if not certs:
+        return VerifyResult(False, errors.INVALID_CALL, 0, (), (), 0, internal_error=True)
+    ctx = _Ctx(
+        untrusted=certs,
+        store=store,
+        params=params,
+        now=math.floor(now),
+        callback=callback or _continue,
+    )
+    ctx.chain = [certs[0]]
+    ctx.num_untrusted = 1
+    aborted = internal = False
+    try:
+        ok = ctx.run() > 0
+    except _Abort:
+        ok, aborted = False, True
+    except _InternalError:
+        ok, internal = False, True
+        ctx.error = errors.UNSPECIFIED
+    if not ok and ctx.error == errors.OK:
+        ctx.error = errors.UNSPECIFIED
+    return VerifyResult(
+        ok=ok,
+        error=ctx.error,
+        error_depth=ctx.error_depth,
+        calls=tuple(ctx.calls),
+        chain=tuple(ctx.chain),
+        num_untrusted=ctx.num_untrusted,
+        aborted=aborted,
+        internal_error=internal,
+    )
