@@ -4,6 +4,7 @@ loop, shutdown (output.md §2, §5 to §9). The engine's events drive every line
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno as errno_mod
 import os
 import select
@@ -168,6 +169,8 @@ class Program:
 
             our = DEFAULT_SCHEMES
         verify_code = self.verifier.code if self.verifier is not None else 0
+        if session is not None and session.verify_result != verify_code:
+            session = dataclasses.replace(session, verify_result=verify_code)
         return summary_data(
             version=version,
             negotiated=self.negotiated,
@@ -309,7 +312,10 @@ class Program:
         if self.connection_version() == TLS1_3 and not self.json_mode:
             from sclient.report.session import render_ticket_block
 
-            self.c.out(render_ticket_block(e.session, self.verify_text))
+            session = e.session
+            if self.verifier is not None:
+                session = dataclasses.replace(session, verify_result=self.verifier.code)
+            self.c.out(render_ticket_block(session, self.verify_text))
             self.c.flush()
             self.c.out("read R BLOCK\n")
         if not self.in_init:
@@ -433,7 +439,9 @@ class Program:
         from sclient.tls.client import Client
         from sclient.tls.config import ClientConfig
 
-        self.verifier = make_verifier(self.o, self.c, self.servername_notice, self.s.trust_store)
+        self.verifier = make_verifier(
+            self.o, self.c, self.servername_notice, self.s.trust_store, clock.wall
+        )
         cfg = ClientConfig(
             random=clock.random_bytes,
             now=clock.wall,

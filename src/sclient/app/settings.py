@@ -136,24 +136,10 @@ _ORDER = (TLS1_3, TLS1_2, TLS1_1, TLS1_0, SSL3)
 _FLAG = {TLS1_3: "tls1_3", TLS1_2: "tls1_2", TLS1_1: "tls1_1", TLS1_0: "tls1", SSL3: "ssl3"}
 
 
-def _conf() -> Any:
-    """``sclient.tls.conf`` (the SSL_CONF list languages), or None if absent."""
-    import importlib
-
-    try:
-        return importlib.import_module("sclient.tls.conf")
-    except ImportError:
-        return None
-
-
 def _protocol_value(option: str, value: str) -> int | None:
-    conf = _conf()
-    if conf is None:  # pragma: no cover - conf lands separately
-        from sclient.tls.registry.protocol import PROTOCOL_OPTION_VALUES
+    from sclient.tls import conf
 
-        return PROTOCOL_OPTION_VALUES[value]
-    result: int | None = conf.protocol_version(option, value)
-    return result
+    return conf.protocol_version(option, value)
 
 
 def version_range(o: Any) -> tuple[int, int] | None:
@@ -230,6 +216,60 @@ def _ssl_conf(o: Any) -> list[tuple[str, str]]:
     return out
 
 
+def _parse_lists(lists: list[tuple[str, str]]) -> dict[str, Any]:
+    """Evaluate the SSL_CONF list options in command-line order (the first bad
+    one fails, as ``SSL_CONF_cmd`` does); later ones of a kind replace earlier."""
+    if not lists:
+        return {}
+    from sclient.tls import conf
+
+    given: dict[str, Any] = {}
+    for name, value in lists:
+        if name == "cipher":
+            given["cipher"] = (value, conf.cipher_selection(value))
+        elif name == "ciphersuites":
+            given["ciphersuites"] = conf.ciphersuites(value)
+        elif name in ("curves", "groups"):
+            given["groups"] = conf.group_list(value, option="-" + name)
+        elif name == "sigalgs":
+            given["sigalgs"] = conf.sigalg_list(value)
+    return given
+
+
+#: Smallest DHE prime accepted per security level (``ssl_security_default_callback``).
+_DH_BITS = {0: 512, 1: 1024, 2: 2048, 3: 3072, 4: 7680, 5: 15360}
+
+
+def _offered_lists(given: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
+    """What the ClientHello carries from the list options, filtered as OpenSSL
+    filters them (security level from ``@SECLEVEL=n``, protocol range, the
+    authentications the signature algorithms can serve)."""
+    from sclient.tls import conf
+
+    out: dict[str, Any] = {}
+    seclevel = 2
+    if "cipher" in given:
+        seclevel = given["cipher"][1].seclevel
+        out["min_dh_bits"] = _DH_BITS.get(seclevel, 2048)
+    sigalgs = given.get("sigalgs")
+    if "cipher" in given or sigalgs is not None:
+        spec = given["cipher"][0] if "cipher" in given else "DEFAULT"
+        out["tls12_suites"] = conf.cipher_list(
+            spec, seclevel=seclevel, min_version=lo, max_version=hi, sigalgs=sigalgs
+        )
+    if sigalgs is not None:
+        out["signature_schemes"] = conf.offered_sigalgs(sigalgs, seclevel=seclevel, min_version=lo)
+    if "ciphersuites" in given:
+        out["tls13_suites"] = conf.offered_ciphersuites(
+            given["ciphersuites"], seclevel=seclevel, min_version=lo, max_version=hi
+        )
+    if "groups" in given:
+        out["groups"] = conf.offered_groups(
+            given["groups"], seclevel=seclevel, min_version=lo, max_version=hi
+        )
+    return out
+
+
 def load_trust_store(o: Any, console: Console) -> Any:
     """``-CAfile``/``-CApath``/defaults (``-no-CAfile``, ``-no-CApath``); a load
     error prints OpenSSL's error queue and exits 1."""
@@ -260,38 +300,22 @@ def build_settings(o: Any, console: Console) -> Settings:
     proxy_password = opt(o, "proxy_password")
 
     kwargs: dict[str, Any] = {}
-    for name, value in _ssl_conf(o):
-        if name not in _LIST_OPTIONS:
-            continue
-        conf = _conf()
-        if conf is None:
-            console.err(f"s_client: -{name} is not supported yet by sclient\n")
-            raise Exit(1)
-        try:
-            if name == "cipher":
-                kwargs["tls12_suites"] = tuple(conf.cipher_list(value))
-            elif name == "ciphersuites":
-                kwargs["tls13_suites"] = tuple(conf.ciphersuites(value))
-            elif name in ("curves", "groups"):
-                kwargs["groups"] = tuple(conf.group_list(value))
-            elif name == "sigalgs":
-                kwargs["signature_schemes"] = tuple(conf.sigalg_list(value))
-        except Exception as exc:
-            if type(exc).__name__ == "ConfError":
-                raise _conf_error(console, exc) from None
-            raise
+    lists = _ssl_conf(o)
+    from sclient.tls.conf_error import ConfError
+
     try:
+        given = _parse_lists(lists)
         rng = version_range(o)
-    except Exception as exc:
-        if type(exc).__name__ == "ConfError":
-            raise _conf_error(console, exc) from None
-        raise
+    except ConfError as exc:
+        raise _conf_error(console, exc) from None
     no_protocols = rng is None
     lo, hi = rng if rng is not None else (TLS1_3, TLS1_3)
     if not no_protocols and hi < TLS1_2:
         console.err("s_client: TLS 1.0 and 1.1 are not supported yet by sclient\n")
         raise Exit(1)
     lo = max(lo, TLS1_2)
+    if given:
+        kwargs.update(_offered_lists(given, lo, hi))
     kwargs["min_version"], kwargs["max_version"] = lo, hi
 
     if opt(o, "no_ticket", False):

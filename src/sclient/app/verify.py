@@ -1,7 +1,11 @@
-"""The engine's ``verify_certificates`` callback: runs the X.509 layer's chain
-verification and prints s_client's per-depth callback lines on stderr at the
+"""The engine's ``verify_certificates`` callback: runs the X.509 verifier on the
+chain as sent and prints s_client's per-depth callback lines on stderr at the
 moment the certificate arrives (output.md §4, verify.md §1, §4).
 
+In OpenSSL's default mode (``SSL_VERIFY_NONE``) the callback lines are printed
+and the result recorded, but the handshake goes on whatever it says; with
+``-verify N`` or ``-verify_return_error`` (``SSL_VERIFY_PEER``) a failed
+verification aborts the handshake with the alert OpenSSL sends for the error.
 The per-depth results are kept for ``-json``.
 """
 
@@ -13,19 +17,15 @@ from typing import Any
 
 from sclient.app.console import Console
 
+#: OpenSSL 3.0's default security level on Debian (OPENSSL_TLS_SECURITY_LEVEL=2).
+DEFAULT_AUTH_LEVEL = 2
+
 
 def verify_error_string(code: int) -> str:
     """``X509_verify_cert_error_string`` (3.0.19 wording)."""
-    try:
-        from sclient.x509 import errors
-    except ImportError:
-        errors = None  # type: ignore[assignment]
-    if errors is not None:
-        for name in ("error_string", "verify_error_string", "describe"):
-            fn = getattr(errors, name, None)
-            if callable(fn):
-                return str(fn(code))
-    return "ok" if code == 0 else "unknown certificate verification error"
+    from sclient.x509.errors import error_string
+
+    return error_string(code)
 
 
 @dataclass
@@ -42,32 +42,47 @@ class Verifier:
     options: Any
     console: Console
     before: Callable[[], None]
-    store: Any = None  # sclient.x509.store.TrustStore from -CAfile/-CApath/defaults
+    store: Any  # sclient.x509.store.TrustStore from -CAfile/-CApath/defaults
+    now: Callable[[], float]
     code: int = 0
     results: list[DepthResult] = field(default_factory=list)
     called: bool = False
 
     def __call__(self, chain: Sequence[bytes]) -> int | None:
+        from sclient.x509.callback import CallbackOptions, SClientVerifyCallback, outcome
+        from sclient.x509.cert import CertificateError
+        from sclient.x509.errors import alert_for
+        from sclient.x509.verify import verify_chain
+
         self.before()
         self.called = True
-        import importlib
-
+        o = self.options
+        callback = SClientVerifyCallback(
+            CallbackOptions(
+                verify_depth=getattr(o, "verify", None),
+                return_error=bool(getattr(o, "verify_return_error", False)),
+                quiet=bool(getattr(o, "effective_verify_quiet", False)),
+            )
+        )
         try:
-            x509_verify = importlib.import_module("sclient.x509.verify")
-        except ImportError:
-            return None
-        run = getattr(x509_verify, "verify_for_client", None)
-        if run is None:
-            return None
-        outcome = run(chain, self.store, self.options)
-        self.console.err("".join(outcome.lines))
-        self.code = int(outcome.code)
-        self.results = [DepthResult(r.depth, r.error, r.ok) for r in outcome.results]
-        alert = outcome.alert
-        return None if alert is None else int(alert)
+            result = verify_chain(
+                chain, self.store, now=self.now(), auth_level=DEFAULT_AUTH_LEVEL, callback=callback
+            )
+        except CertificateError:
+            # OpenSSL refuses to decode the certificate: a bad_certificate alert.
+            from sclient.tls.registry import alerts
+
+            return alerts.BAD_CERTIFICATE
+        done = outcome(result, callback)
+        self.console.err(done.text)
+        self.code = done.verify_result
+        self.results = [DepthResult(c.depth, c.error, c.ok) for c in result.calls]
+        if getattr(o, "verify_peer", False) and not done.ok:
+            return alert_for(done.verify_result)
+        return None
 
 
 def make_verifier(
-    options: Any, console: Console, before: Callable[[], None], store: Any = None
+    options: Any, console: Console, before: Callable[[], None], store: Any, now: Callable[[], float]
 ) -> Verifier:
-    return Verifier(options, console, before, store)
+    return Verifier(options, console, before, store, now)
