@@ -1,0 +1,99 @@
+"""Shared pytest set-up.
+
+- ``pki``: the session's test PKI (RSA, ECDSA P-256, Ed25519 chains).
+- A header naming the client under test and the peers found on this machine.
+- A per-test alarm so that no test can hang the run.
+- The session fails (exit 5) when no test actually ran, e.g. everything
+  skipped: a green run must have tested something.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from support.pki import PKI
+from support.procs import sclient_cmd
+
+#: Hard ceiling for one test (seconds); ``SCLIENT_TEST_TIMEOUT`` overrides.
+TEST_TIMEOUT = int(os.environ.get("SCLIENT_TEST_TIMEOUT", "180"))
+
+_ran = 0
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in (
+        "interop: talks to a real TLS peer started on loopback",
+        "golden: compares sclient with openssl s_client",
+        "hostile: a scripted malicious or broken server",
+    ):
+        config.addinivalue_line("markers", line)
+
+
+def _version(cmd: list[str]) -> str:
+    exe = shutil.which(cmd[0])
+    if exe is None:
+        return "not installed"
+    try:
+        r = subprocess.run(cmd, capture_output=True, timeout=10, text=True)
+    except (OSError, subprocess.TimeoutExpired) as e:  # pragma: no cover
+        return f"error: {e}"
+    return (r.stdout or r.stderr).strip().splitlines()[0] if (r.stdout or r.stderr).strip() else "?"
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [
+        f"client under test: {shlex.join(sclient_cmd())}"
+        + ("  (SCLIENT_CMD override)" if os.environ.get("SCLIENT_CMD") else ""),
+        f"openssl: {_version(['openssl', 'version'])}; gnutls-serv: {_version(['gnutls-serv', '--version'])}",
+    ]
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> PKI:
+    return PKI(Path(tmp_path_factory.mktemp("pki")))
+
+
+class HangTimeout(Exception):
+    pass
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Backstop: fail a test that runs longer than TEST_TIMEOUT seconds."""
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise HangTimeout(f"test exceeded {TEST_TIMEOUT}s (SCLIENT_TEST_TIMEOUT)")
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(TEST_TIMEOUT)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    global _ran
+    if report.when == "call" and not report.skipped:
+        _ran += 1
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if session.config.option.collectonly:
+        return
+    if _ran == 0 and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        tr = session.config.pluginmanager.get_plugin("terminalreporter")
+        if tr is not None:
+            tr.write_line(
+                "ERROR: no test ran (all skipped or none collected); failing the run", red=True
+            )
+        session.exitstatus = pytest.ExitCode.NO_TESTS_COLLECTED

@@ -1,0 +1,329 @@
+"""Scripted hostile servers: each is ``script(conn, pki)`` run on one accepted
+connection, or a relay hook in front of a real Python ``ssl`` server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from support import tlsforge as t
+from support.pki import PKI
+
+X25519, SECP256R1 = 0x001D, 0x0017
+ECDHE_RSA_AES128_GCM = 0xC02F
+RSA_AES128_GCM = 0x009C
+
+Script = Callable[[t.Conn, PKI], None]
+
+
+class ScriptedServer:
+    """Accepts one connection on 127.0.0.1 and runs ``script`` on it.
+
+    After the script returns, whatever the client still sends is collected
+    until it closes (``drain``); ``response`` is everything the client sent
+    that the script did not consume: where its alert must be.
+    """
+
+    def __init__(
+        self,
+        script: Script,
+        pki: PKI,
+        *,
+        accept_timeout: float = 30.0,
+        drain_timeout: float = 10.0,
+        close: bool = False,
+    ) -> None:
+        self.script = script
+        self.pki = pki
+        self.accept_timeout = accept_timeout
+        self.drain_timeout = drain_timeout
+        self.close_after = close
+        self.error: BaseException | None = None
+        self.response = b""
+        self.conn: t.Conn | None = None
+        self.connected = threading.Event()
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(1)
+        self.port = int(self._sock.getsockname()[1])
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="hostile-server")
+
+    def start(self) -> ScriptedServer:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        self._sock.settimeout(self.accept_timeout)
+        try:
+            s, _ = self._sock.accept()
+        except OSError as e:
+            self.error = e
+            return
+        self.connected.set()
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        conn = self.conn = t.Conn(s)
+        try:
+            self.script(conn, self.pki)
+        except BaseException as e:  # recorded for the test to report
+            self.error = e
+        finally:
+            if self.close_after:
+                conn.shut_wr()
+            if not self._stop.is_set():
+                conn.drain(self.drain_timeout)
+            self.response = conn.unread
+            s.close()
+
+    def join(self, timeout: float = 15.0) -> None:
+        self._thread.join(timeout)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._sock.close()
+        self._thread.join(5)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _ders(pki: PKI, kind: str = "rsa") -> list[bytes]:
+    c = pki[kind]
+    return [
+        x509.load_pem_x509_certificate(c.leaf.read_bytes()).public_bytes(
+            serialization.Encoding.DER
+        ),
+        x509.load_pem_x509_certificate(c.chain.read_bytes()).public_bytes(
+            serialization.Encoding.DER
+        ),
+    ]
+
+
+def _sh12(ch: t.ClientHello, **kw: Any) -> bytes:
+    kw.setdefault("cipher", ECDHE_RSA_AES128_GCM)
+    kw.setdefault("extensions", t.ext(t.EXT_RENEGOTIATION_INFO, b"\x00"))
+    return t.server_hello(session_id=ch.session_id, **kw)
+
+
+def _hrr(ch: t.ClientHello, group: int) -> bytes:
+    exts = t.ext(t.EXT_SUPPORTED_VERSIONS, t.u16(t.TLS13)) + t.ext(t.EXT_KEY_SHARE, t.u16(group))
+    return t.server_hello(
+        session_id=ch.session_id, cipher=0x1301, random=t.HRR_RANDOM, extensions=exts
+    )
+
+
+# --- scripts ----------------------------------------------------------------------------
+
+
+def truncated_record(conn: t.Conn, pki: PKI) -> None:
+    """Record header promising 64 bytes, 16 sent, then close."""
+    conn.read_client_hello()
+    conn.send(bytes.fromhex("1603030040") + os.urandom(16))
+    conn.shut_wr()
+
+
+def oversized_record(conn: t.Conn, pki: PKI) -> None:
+    """Record length 18433: more than 2^14 + 2048, and the connection stays open."""
+    conn.read_client_hello()
+    conn.send(bytes.fromhex("1603034801") + b"\x02" + b"\x00" * 200)
+
+
+def close_after_client_hello(conn: t.Conn, pki: PKI) -> None:
+    conn.read_client_hello()
+    conn.shut_wr()
+
+
+def close_mid_handshake(conn: t.Conn, pki: PKI) -> None:
+    """ServerHello and half a Certificate message, then close."""
+    ch = conn.read_client_hello()
+    cert = t.certificate_tls12(_ders(pki))
+    conn.send(t.record(t.HANDSHAKE, _sh12(ch)) + t.record(t.HANDSHAKE, cert[: len(cert) // 2]))
+    conn.shut_wr()
+
+
+def http_response(conn: t.Conn, pki: PKI) -> None:
+    conn.read_client_hello()
+    conn.send(
+        b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nBad Request"
+    )
+
+
+def fatal_alert(conn: t.Conn, pki: PKI) -> None:
+    conn.read_client_hello()
+    conn.send(t.alert(2, 40))  # handshake_failure
+
+
+def server_hello_done_first(conn: t.Conn, pki: PKI) -> None:
+    conn.read_client_hello()
+    conn.send(t.record(t.HANDSHAKE, t.handshake(t.SERVER_HELLO_DONE, b"")))
+
+
+def server_hello_ssl3(conn: t.Conn, pki: PKI) -> None:
+    ch = conn.read_client_hello()
+    conn.send(t.record(t.HANDSHAKE, _sh12(ch, version=0x0300, cipher=0x002F), version=0x0300))
+
+
+def supported_versions_0305(conn: t.Conn, pki: PKI) -> None:
+    ch = conn.read_client_hello()
+    exts = t.ext(t.EXT_SUPPORTED_VERSIONS, t.u16(0x0305)) + t.ext(
+        t.EXT_KEY_SHARE, t.u16(X25519) + t.vec16(os.urandom(32))
+    )
+    conn.send(
+        t.record(
+            t.HANDSHAKE, t.server_hello(session_id=ch.session_id, cipher=0x1301, extensions=exts)
+        )
+    )
+
+
+def downgrade_sentinel(conn: t.Conn, pki: PKI) -> None:
+    """A TLS 1.2 ServerHello whose random ends in DOWNGRD\\x01 although the client offered 1.3."""
+    ch = conn.read_client_hello()
+    assert t.TLS13 in ch.supported_versions, "the client must offer TLS 1.3 for this test"
+    rnd = os.urandom(24) + t.DOWNGRADE_TLS12
+    conn.send(t.record(t.HANDSHAKE, _sh12(ch, random=rnd)))
+
+
+def unsolicited_extension(conn: t.Conn, pki: PKI) -> None:
+    """ALPN in a TLS 1.2 ServerHello when the client offered none."""
+    ch = conn.read_client_hello()
+    assert t.EXT_ALPN not in ch.extensions
+    exts = t.ext(t.EXT_RENEGOTIATION_INFO, b"\x00") + t.ext(t.EXT_ALPN, t.vec16(t.vec8(b"h2")))
+    conn.send(t.record(t.HANDSHAKE, _sh12(ch, extensions=exts)))
+
+
+def wrong_cipher(conn: t.Conn, pki: PKI) -> None:
+    """A suite the client did not offer (RC4-SHA)."""
+    ch = conn.read_client_hello()
+    assert 0x0005 not in ch.cipher_suites
+    conn.send(t.record(t.HANDSHAKE, _sh12(ch, cipher=0x0005)))
+
+
+def bad_compression(conn: t.Conn, pki: PKI) -> None:
+    ch = conn.read_client_hello()
+    conn.send(t.record(t.HANDSHAKE, _sh12(ch, compression=1)))
+
+
+def hrr_twice(conn: t.Conn, pki: PKI) -> None:
+    ch = conn.read_client_hello()
+    assert SECP256R1 not in ch.key_share_groups and SECP256R1 in ch.supported_groups
+    conn.send(t.record(t.HANDSHAKE, _hrr(ch, SECP256R1)))
+    ch2 = conn.read_client_hello()
+    conn.send(t.record(t.HANDSHAKE, _hrr(ch2, SECP256R1)))
+
+
+def hrr_for_offered_share(conn: t.Conn, pki: PKI) -> None:
+    """HelloRetryRequest asking for the group the client already sent a share for."""
+    ch = conn.read_client_hello()
+    conn.send(t.record(t.HANDSHAKE, _hrr(ch, ch.key_share_groups[0])))
+
+
+def excessive_message_length(conn: t.Conn, pki: PKI) -> None:
+    """A ServerHello header claiming 1 MiB, far more than any ServerHello may be.
+
+    (OpenSSL 3.0 accepts a header claiming up to about 64 KiB and waits for the bytes.)
+    """
+    conn.read_client_hello()
+    conn.send(t.record(t.HANDSHAKE, b"\x02\x10\x00\x00" + b"\x03\x03" + os.urandom(200)))
+
+
+def empty_record_flood(conn: t.Conn, pki: PKI) -> None:
+    """Empty handshake records, many of them."""
+    conn.read_client_hello()
+    conn.send(t.record(t.HANDSHAKE, b"") * 64)
+
+
+def bad_finished_tls12(conn: t.Conn, pki: PKI) -> None:
+    """A complete TLS 1.2 RSA-key-exchange handshake, with a wrong server Finished.
+
+    The client's alert comes encrypted; the keys are left in ``conn.notes``.
+    """
+    ch = conn.read_client_hello()
+    assert RSA_AES128_GCM in ch.cipher_suites, "client must offer AES128-GCM-SHA256"
+    sr = os.urandom(32)
+    flight = (
+        t.record(t.HANDSHAKE, _sh12(ch, cipher=RSA_AES128_GCM, random=sr))
+        + t.record(t.HANDSHAKE, t.certificate_tls12(_ders(pki)))
+        + t.record(t.HANDSHAKE, t.handshake(t.SERVER_HELLO_DONE, b""))
+    )
+    conn.send(flight)
+    cke = conn.read_handshake()
+    assert cke[0] == t.CLIENT_KEY_EXCHANGE
+    key = serialization.load_pem_private_key(pki["rsa"].key.read_bytes(), None)
+    pms = key.decrypt(cke[6:], padding.PKCS1v15())  # type: ignore[union-attr]
+    master = t.prf_sha256(pms, b"master secret", ch.random + sr, 48)
+    ckeys, skeys = t.tls12_gcm_keys(master, ch.random, sr)
+    ctype, _, payload = conn.read_record()
+    assert ctype == t.CCS, f"expected the client's ChangeCipherSpec, got {ctype}"
+    ctype, _, payload = conn.read_record()
+    assert ctype == t.HANDSHAKE
+    fin = ckeys.open(t.HANDSHAKE, payload)  # our key derivation must be right
+    assert fin[0] == t.FINISHED and len(fin) == 16, fin.hex()
+    conn.notes["client_keys"] = ckeys
+    conn.send(
+        t.record(t.CCS, b"\x01") + skeys.seal(t.HANDSHAKE, t.handshake(t.FINISHED, b"\x00" * 12))
+    )
+
+
+def silent(conn: t.Conn, pki: PKI) -> None:
+    """Reads the ClientHello and says nothing, ever (until the test ends)."""
+    conn.read_client_hello()
+    conn.drain(60)
+
+
+# --- relay hooks in front of a real server ---------------------------------------------------
+
+
+def _walk_handshake(payload: bytes) -> list[tuple[int, int, int]]:
+    """(type, offset, length) of the complete handshake messages in one record."""
+    out, i = [], 0
+    while i + 4 <= len(payload):
+        n = int.from_bytes(payload[i + 1 : i + 4], "big")
+        out.append((payload[i], i, 4 + n))
+        i += 4 + n
+    return out
+
+
+def corrupt_ske_signature() -> Callable[[int, int, bytes], list[bytes]]:
+    """Flip the last byte of the ServerKeyExchange (inside its signature)."""
+    state = {"encrypted": False}
+
+    def hook(ctype: int, version: int, payload: bytes) -> list[bytes]:
+        if ctype == t.CCS:
+            state["encrypted"] = True
+        if ctype == t.HANDSHAKE and not state["encrypted"]:
+            buf = bytearray(payload)
+            for mtype, off, n in _walk_handshake(payload):
+                if mtype == t.SERVER_KEY_EXCHANGE:
+                    buf[off + n - 1] ^= 0x01
+            payload = bytes(buf)
+        return [t.record(ctype, payload, version)]
+
+    return hook
+
+
+def corrupt_first_encrypted(after_ccs: bool) -> Callable[[int, int, bytes], list[bytes]]:
+    """Flip one byte in the middle of the server's first protected handshake record:
+    the TLS 1.2 Finished (type 22 after the CCS) or the first TLS 1.3 record (type 23)."""
+    state = {"ccs": False, "done": False}
+
+    def hook(ctype: int, version: int, payload: bytes) -> list[bytes]:
+        if ctype == t.CCS:
+            state["ccs"] = True
+            return [t.record(ctype, payload, version)]
+        target = (ctype == t.HANDSHAKE and state["ccs"]) if after_ccs else ctype == t.APPDATA
+        if target and not state["done"]:
+            state["done"] = True
+            buf = bytearray(payload)
+            buf[len(buf) // 2] ^= 0x01
+            payload = bytes(buf)
+        return [t.record(ctype, payload, version)]
+
+    return hook

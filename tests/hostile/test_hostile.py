@@ -1,0 +1,383 @@
+"""Hostile peers: scripted servers that send malformed, truncated, oversized,
+downgraded, mis-signed or out-of-order messages.
+
+Each scenario runs against sclient and against ``openssl s_client`` (the
+reference, to keep the expectations honest), and asserts for both:
+
+- the alert the client put on the wire (read by the server; exact record
+  bytes, e.g. ``15 03 01 00 02 02 32``), or that it sent none;
+- one OpenSSL-style error line on stderr with the reason (and 3.0 error code)
+  that OpenSSL 3.0 reports;
+- exit status 1, no Python traceback, and an exit well within the timeout.
+
+Expectations were taken from OpenSSL 3.0.19.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import hostile_servers as h
+import pytest
+
+from support import tlsforge as t
+from support.peers import PyTLSServer, Relay
+from support.pki import PKI
+from support.procs import Proc, Result, _env, assert_clean_stderr, run, sclient_cmd
+
+pytestmark = pytest.mark.hostile
+
+CLIENT_TIMEOUT = 15.0
+CLIENTS = ("sclient", "openssl")
+
+
+def client_prefix(which: str) -> list[str]:
+    if which == "openssl":
+        if shutil.which("openssl") is None:
+            pytest.skip("openssl not installed: the reference check needs it")
+        return ["openssl", "s_client"]
+    return sclient_cmd()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    script: h.Script | None  # a scripted server, or
+    relay: Callable[[], Callable[[int, int, bytes], list[bytes]]] | None = (
+        None  # a relay hook on a real server
+    )
+    args: tuple[str, ...] = ()
+    alert: tuple[int, int] | None = (
+        None  # (record version, description) of a plaintext alert, None: no alert
+    )
+    encrypted_alert: int | None = None  # description of an alert sent under encryption
+    code: str | None = None  # OpenSSL 3.0 error code of the SSL routines line
+    reason: str = ""
+    extra: str | None = None  # further text the error line must carry
+    kind: str = "rsa"  # certificate of the relayed real server
+    note: str = ""
+
+
+SCENARIOS = [
+    Scenario(
+        "truncated-record-then-close",
+        h.truncated_record,
+        alert=(0x0301, 50),
+        code="0A000126",
+        reason="unexpected eof while reading",
+    ),
+    Scenario(
+        "oversized-record-length",
+        h.oversized_record,
+        alert=(0x0301, 22),
+        code="0A0000C6",
+        reason="packet length too long",
+    ),
+    Scenario(
+        "close-after-client-hello",
+        h.close_after_client_hello,
+        alert=(0x0301, 50),
+        code="0A000126",
+        reason="unexpected eof while reading",
+    ),
+    Scenario(
+        "close-mid-handshake",
+        h.close_mid_handshake,
+        alert=(0x0303, 50),
+        code="0A000126",
+        reason="unexpected eof while reading",
+    ),
+    Scenario(
+        "http-response-instead-of-tls",
+        h.http_response,
+        alert=None,
+        code="0A00010B",
+        reason="wrong version number",
+    ),
+    Scenario(
+        "fatal-alert-from-server",
+        h.fatal_alert,
+        alert=None,
+        code="0A000410",
+        reason="sslv3 alert handshake failure",
+        extra="SSL alert number 40",
+    ),
+    Scenario(
+        "server-hello-done-first",
+        h.server_hello_done_first,
+        alert=(0x0301, 10),
+        code="0A0000F4",
+        reason="unexpected message",
+    ),
+    Scenario(
+        "server-hello-version-ssl3",
+        h.server_hello_ssl3,
+        alert=(0x0303, 70),
+        code="0A000102",
+        reason="unsupported protocol",
+    ),
+    Scenario(
+        "supported-versions-0x0305",
+        h.supported_versions_0305,
+        alert=(0x0303, 47),
+        code="0A000074",
+        reason="bad protocol version number",
+    ),
+    Scenario(
+        "downgrade-sentinel-tls12",
+        h.downgrade_sentinel,
+        alert=(0x0303, 47),
+        code="0A000175",
+        reason="inappropriate fallback",
+    ),
+    Scenario(
+        "unsolicited-alpn-extension",
+        h.unsolicited_extension,
+        alert=(0x0303, 110),
+        code="0A0000D9",
+        reason="unsolicited extension",
+    ),
+    Scenario(
+        "cipher-not-offered",
+        h.wrong_cipher,
+        alert=(0x0303, 47),
+        code="0A0000F8",
+        reason="unknown cipher returned",
+    ),
+    Scenario(
+        "compression-method-1",
+        h.bad_compression,
+        alert=(0x0303, 47),
+        code="0A000157",
+        reason="compression disabled",
+    ),
+    Scenario(
+        "hello-retry-request-twice",
+        h.hrr_twice,
+        alert=(0x0303, 10),
+        code="0A0000F4",
+        reason="unexpected message",
+    ),
+    Scenario(
+        "hello-retry-request-for-offered-share",
+        h.hrr_for_offered_share,
+        alert=(0x0303, 47),
+        code="0A00006C",
+        reason="bad key share",
+    ),
+    Scenario(
+        "handshake-length-1MiB",
+        h.excessive_message_length,
+        alert=(0x0303, 47),
+        code="0A000098",
+        reason="excessive message size",
+        note="OpenSSL accepts and waits for a ServerHello header claiming up to about 64 KiB",
+    ),
+    Scenario(
+        "empty-record-flood",
+        h.empty_record_flood,
+        alert=(0x0301, 10),
+        code="0A00012A",
+        reason="record too small",
+    ),
+    Scenario(
+        "bad-finished-tls12",
+        h.bad_finished_tls12,
+        args=("-tls1_2", "-cipher", "AES128-GCM-SHA256"),
+        encrypted_alert=51,
+        code="0A000095",
+        reason="digest check failed",
+    ),
+    Scenario(
+        "bad-ske-signature-rsa",
+        None,
+        relay=h.corrupt_ske_signature,
+        args=("-tls1_2",),
+        alert=(0x0303, 51),
+        code="0A00007B",
+        reason="bad signature",
+        note="TLS 1.2: the ServerKeyExchange signature is in the clear; a TLS 1.3 "
+        "CertificateVerify is encrypted, so corrupting it gives bad_record_mac",
+    ),
+    Scenario(
+        "bad-ske-signature-ecdsa",
+        None,
+        relay=h.corrupt_ske_signature,
+        args=("-tls1_2",),
+        alert=(0x0303, 51),
+        code="0A00007B",
+        reason="bad signature",
+        kind="ecdsa",
+    ),
+    Scenario(
+        "corrupt-tls12-finished-record",
+        None,
+        relay=lambda: h.corrupt_first_encrypted(True),
+        args=("-tls1_2",),
+        encrypted_alert=20,
+        code="0A000119",
+        reason="decryption failed or bad record mac",
+    ),
+    Scenario(
+        "corrupt-tls13-encrypted-record",
+        None,
+        relay=lambda: h.corrupt_first_encrypted(False),
+        args=("-tls1_3",),
+        alert=(0x0303, 20),
+        code="0A000119",
+        reason="decryption failed or bad record mac",
+    ),
+]
+
+_ALERT_NAMES = {10: "UNEXPECTED_MESSAGE", 20: "BAD_RECORD_MAC", 51: "DECRYPT_ERROR"}
+
+
+def _run_client(prefix: list[str], port: int, args: tuple[str, ...]) -> tuple[Result, float]:
+    t0 = time.monotonic()
+    res = run([*prefix, "-connect", f"127.0.0.1:{port}", *args], stdin=b"", timeout=CLIENT_TIMEOUT)
+    return res, time.monotonic() - t0
+
+
+def _check_stderr(res: Result, sc: Scenario) -> None:
+    assert_clean_stderr(res.stderr)
+    errors = [line for line in res.stderr.splitlines() if re.match(r"^[0-9A-Fa-f]+:error:", line)]
+    assert errors, f"no OpenSSL-style error line on stderr:\n{res.stderr}"
+    pat = re.compile(
+        r"^[0-9A-Fa-f]+:error:(?P<code>[0-9A-F]{8}):SSL routines:[^:]*:"
+        + re.escape(sc.reason)
+        + r":"
+    )
+    ssl_lines = [line for line in errors if pat.match(line)]
+    assert ssl_lines, f"no error line with reason {sc.reason!r}:\n{res.stderr}"
+    m = pat.match(ssl_lines[-1])
+    assert m is not None
+    if sc.code:
+        assert m.group("code") == sc.code, (
+            f"error code {m.group('code')}, OpenSSL 3.0 says {sc.code}"
+        )
+    if sc.extra:
+        assert sc.extra in ssl_lines[-1]
+
+
+def _check_alert(sent: bytes, sc: Scenario, decrypt: object | None = None) -> None:
+    recs = t.records_of(sent)
+    alerts = [(v, p) for ctype, v, p in recs if ctype == t.ALERT]
+    if sc.alert is None and sc.encrypted_alert is None:
+        assert not alerts, (
+            f"client sent alert(s) {[(hex(v), p.hex()) for v, p in alerts]}, expected none"
+        )
+        return
+    assert alerts, (
+        f"client sent no alert; its records after the trigger: {[(c, hex(v), p.hex()) for c, v, p in recs]}"
+    )
+    version, payload = alerts[-1]
+    if sc.alert is not None:
+        want = (
+            bytes([t.ALERT])
+            + sc.alert[0].to_bytes(2, "big")
+            + b"\x00\x02\x02"
+            + bytes([sc.alert[1]])
+        )
+        got = (
+            bytes([t.ALERT])
+            + version.to_bytes(2, "big")
+            + len(payload).to_bytes(2, "big")
+            + payload
+        )
+        assert got.hex(" ") == want.hex(" "), "alert record on the wire"
+    else:
+        assert len(payload) > 2, f"expected an encrypted alert, got plaintext {payload.hex()}"
+        if decrypt is not None:
+            plain = decrypt.open(t.ALERT, payload)  # type: ignore[attr-defined]
+            assert plain == bytes([2, sc.encrypted_alert]), f"decrypted alert {plain.hex()}"
+
+
+@pytest.mark.parametrize("which", CLIENTS)
+@pytest.mark.parametrize("sc", SCENARIOS, ids=lambda s: s.id)
+def test_hostile(sc: Scenario, which: str, pki: PKI) -> None:
+    prefix = client_prefix(which)
+    if sc.script is not None:
+        srv = h.ScriptedServer(sc.script, pki).start()
+        try:
+            res, took = _run_client(prefix, srv.port, sc.args)
+            srv.join(15)
+        finally:
+            srv.stop()
+        assert srv.error is None, (
+            f"the scripted server failed: {srv.error!r}\nclient stderr:\n{res.stderr}"
+        )
+        decrypt = srv.conn.notes.get("client_keys") if srv.conn else None
+        sent = srv.response
+        server_saw = None
+    else:
+        assert sc.relay is not None
+        with PyTLSServer(pki[sc.kind]) as real, Relay(real.port, server_hook=sc.relay()) as relay:
+            res, took = _run_client(prefix, relay.port, sc.args)
+            deadline = time.monotonic() + 5
+            while not real.errors and time.monotonic() < deadline:
+                time.sleep(0.02)
+            sent = bytes(relay.client_bytes[0]) if relay.client_bytes else b""
+            server_saw = list(real.errors)
+        decrypt = None
+        # drop the ClientHello (and the client's second flight): only alerts matter
+    assert res.rc == 1, f"exit status {res.rc}, expected 1\n--- stderr ---\n{res.stderr}"
+    assert took < CLIENT_TIMEOUT
+    _check_stderr(res, sc)
+    _check_alert(sent, sc, decrypt)
+    if server_saw is not None and sc.encrypted_alert is not None:
+        name = _ALERT_NAMES[sc.encrypted_alert]
+        assert any(name in e for e in server_saw), (
+            f"the real server saw {server_saw}, expected {name}"
+        )
+
+
+# --- a server that goes silent ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", CLIENTS)
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_silent_server_waits_then_signal_ends_it(sig: signal.Signals, which: str, pki: PKI) -> None:
+    """Like openssl, the client waits for a server that never answers; a signal
+    ends it promptly, quietly, with no traceback."""
+    prefix = client_prefix(which)
+    srv = h.ScriptedServer(h.silent, pki).start()
+    try:
+        with Proc([*prefix, "-connect", f"127.0.0.1:{srv.port}"], env=_env()) as proc:
+            assert srv.connected.wait(10), "client never connected"
+            time.sleep(1.5)
+            assert proc.running(), (
+                f"client gave up on a silent server (exit {proc.p.returncode}):\n"
+                + (proc.err.data.decode(errors="replace"))
+            )
+            proc.send_signal(sig)
+            rc = proc.wait(3.0)
+            assert rc is not None, f"client still running 3s after {sig.name}"
+            err = proc.err.data.decode(errors="replace")
+    finally:
+        srv.stop()
+    assert "Traceback" not in err, err
+    assert "KeyboardInterrupt" not in err, err
+    # openssl dies of the signal (-N); a Python program may instead exit 128+N.
+    assert rc in (-sig, 128 + sig), f"exit status {rc} after {sig.name}"
+
+
+def test_relay_server_is_sane(pki: PKI) -> None:
+    """The relay used above passes a clean handshake (so failures are the corruption's)."""
+    with (
+        PyTLSServer(pki["rsa"]) as real,
+        Relay(real.port, server_hook=lambda c, v, p: [t.record(c, p, v)]) as r,
+    ):
+        res = run(
+            ["openssl", "s_client", "-connect", f"127.0.0.1:{r.port}", "-tls1_2"],
+            stdin=b"",
+            timeout=15,
+        )
+    assert res.rc == 0, res.stderr
+    assert real.handshakes and real.handshakes[0].version == "TLSv1.2"
+    assert ssl.OPENSSL_VERSION  # the real server is OpenSSL through Python

@@ -1,0 +1,1 @@
+"""Shared test support: a PKI factory, real TLS peers on loopback, process runners."""
