@@ -11,11 +11,13 @@ shares honour (EC output has a fixed length in both versions).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric import dh, ec, padding, rsa, x448, x25519
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.utils import CryptographyDeprecationWarning
 
 from sclient.tls.crypto.errors import (
     CryptoError,
@@ -24,6 +26,13 @@ from sclient.tls.crypto.errors import (
     WeakDhParameters,
 )
 from sclient.tls.crypto.ffdhe import FFDHE_G, FFDHE_GROUPS
+
+# cryptography 50 deprecates finite-field Diffie-Hellman. TLS servers still
+# pick ffdhe groups and DHE suites, and openssl s_client offers them by
+# default, so sclient keeps them; the warning would only pollute stderr.
+warnings.filterwarnings(
+    "ignore", message="Diffie-Hellman over finite fields", category=CryptographyDeprecationWarning
+)
 
 __all__ = [
     "DEFAULT_MIN_DH_BITS",
