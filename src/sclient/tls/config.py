@@ -58,7 +58,8 @@ class ClientConfig:
     #: Injected clock: seconds since the epoch.
     now: Callable[[], float]
 
-    min_version: int = 0x0303
+    #: OpenSSL 3.0's s_client offers TLS 1.0 and up (supported_versions 0304..0301).
+    min_version: int = 0x0301
     max_version: int = 0x0304
     tls13_suites: tuple[int, ...] = DEFAULT_TLS13_SUITES
     tls12_suites: tuple[int, ...] = DEFAULT_TLS12_SUITES

@@ -50,10 +50,16 @@ class PeerAlert(TLSError):
 
 
 class UnexpectedEOF(TLSError):
-    """The transport ended without close_notify (OpenSSL 3.0: ``unexpected eof while reading``)."""
+    """The transport ended without close_notify (OpenSSL 3.0: ``unexpected eof while reading``).
+
+    OpenSSL 3.0 answers it with a fatal ``decode_error`` alert (ssl3_read_n:
+    ``SSLfatal(s, SSL_AD_DECODE_ERROR, SSL_R_UNEXPECTED_EOF_WHILE_READING)``,
+    observed on the wire with s_client 3.0.19), so the engine queues one too;
+    an application honouring ``-ignore_unexpected_eof`` drops it.
+    """
 
     def __init__(self) -> None:
-        super().__init__(None, "UNEXPECTED_EOF_WHILE_READING")
+        super().__init__(alerts.DECODE_ERROR, "UNEXPECTED_EOF_WHILE_READING")
 
 
 class UsageError(Exception):

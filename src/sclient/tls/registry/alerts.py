@@ -123,4 +123,4 @@ NO_APPLICATION_PROTOCOL = 120
 
 def describe(code: int) -> Alert:
     """The row for ``code``; unknown codes get OpenSSL's ``unknown`` wording."""
-    return BY_CODE.get(code) or Alert(code, "???", "unknown", "reason(%d)" % (1000 + code))
+    return BY_CODE.get(code) or Alert(code, "???", "unknown", f"reason({1000 + code})")

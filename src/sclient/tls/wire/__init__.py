@@ -1,1 +1,8 @@
+"""Pure codecs: bytes <-> frozen dataclasses, no crypto, no state.
 
+:mod:`~sclient.tls.wire.buffer` (bounds-checked reader/writer),
+:mod:`~sclient.tls.wire.extensions` (extension bodies, the (type, context)
+codec table and OpenSSL's allowed contexts), :mod:`~sclient.tls.wire.handshake`
+(handshake messages). Untrusted bytes raise only
+:class:`~sclient.tls.errors.DecodeError`.
+"""

@@ -1,0 +1,389 @@
+"""The sans-I/O TLS client: bytes in, events and bytes out.
+
+>>> c = Client(config)
+>>> events = c.start()            # queues the ClientHello
+>>> sock.sendall(c.data_to_send())
+>>> events = c.receive(sock.recv(65536))   # any split of the server's bytes
+
+Every call that changes the connection returns the events it caused, in
+order (``start``, ``receive``, ``receive_eof``, ``send``, ``key_update``,
+``close``). ``receive`` never raises for bad input: a protocol error queues
+the fatal alert (fetch it with ``data_to_send``) and ends the event list with
+:class:`~sclient.tls.events.ConnectionFailed`; later input is ignored.
+
+Record framing and protection live in :mod:`sclient.tls.records`; the
+handshake states in :mod:`sclient.tls.hello`, :mod:`sclient.tls.tls13` and
+:mod:`sclient.tls.tls12` (the table of what each state accepts is
+:data:`sclient.tls.states.EXPECTED`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from sclient.tls import events as ev
+from sclient.tls.config import ClientConfig
+from sclient.tls.errors import LocalError, PeerAlert, TLSError, UnexpectedEOF, UsageError
+from sclient.tls.hello import ExpectServerHello, Offer, build_client_hello
+from sclient.tls.records import RecordLayer
+from sclient.tls.registry import alerts
+from sclient.tls.registry import protocol as P
+from sclient.tls.session import Session
+from sclient.tls.states import (
+    CCS,
+    MAX_MESSAGE_SIZE,
+    MAX_TICKET_12,
+    MAX_TICKET_13,
+    READ_STATE,
+    Handshake,
+    OsslState,
+    State,
+)
+from sclient.tls.wire.handshake import ClientHello, HelloRequest, decode_message
+
+__all__ = ["Client"]
+
+_MAX_WARN_ALERTS = 5
+#: Detail prefix of the internal_error a bug in the engine turns into.
+BUG = "unexpected exception: "
+
+
+class _Idle(State):
+    """Before :meth:`Client.start`."""
+
+    __slots__ = ()
+
+
+class Client:
+    """One TLS client connection (TLS 1.3 and 1.2)."""
+
+    __slots__ = (
+        "_closed",
+        "_config",
+        "_events",
+        "_failed",
+        "_header_seen",
+        "_hs",
+        "_hsbuf",
+        "_peer_closed",
+        "_rl",
+        "_state",
+        "_warn_alerts",
+    )
+
+    def __init__(self, config: ClientConfig) -> None:
+        self._config = config
+        self._events: list[ev.Event] = []
+        self._rl = RecordLayer(max(1, min(config.max_send_fragment, 1 << 14)))
+        self._hs = Handshake(config, self._rl, self._events)
+        self._state: State = _Idle()
+        self._hsbuf = bytearray()
+        self._header_seen = False
+        self._failed: TLSError | None = None
+        self._peer_closed = False
+        self._closed = False
+        self._warn_alerts = 0
+
+    # -- properties ------------------------------------------------------------------
+
+    @property
+    def handshake_complete(self) -> bool:
+        return self._hs.complete
+
+    @property
+    def version(self) -> int:
+        """The negotiated version, or ``config.max_version`` before ServerHello."""
+        v = self._hs.version
+        return self._config.max_version if v is None else v
+
+    @property
+    def negotiated(self) -> ev.Negotiated | None:
+        """What is settled so far (None before the ServerHello chose a suite)."""
+        return self._hs.negotiated()
+
+    @property
+    def session(self) -> Session | None:
+        """The current session: complete after the handshake (replaced by
+        every TLS 1.3 ticket), partial (``cipher_suite`` None) before."""
+        return self._hs.session
+
+    @property
+    def state(self) -> State:
+        """The handshake state object (for diagnostics and tests)."""
+        return self._state
+
+    @property
+    def error(self) -> TLSError | None:
+        return self._failed
+
+    # -- driving -----------------------------------------------------------------------
+
+    def start(
+        self, client_hello: ClientHello | None = None, retry_hello: ClientHello | None = None
+    ) -> list[ev.Event]:
+        """Queue the ClientHello.
+
+        For known-answer replays (RFC 8448) ``client_hello`` replaces the one
+        built from the configuration and ``retry_hello`` the one answering a
+        HelloRetryRequest; their key shares must be those
+        ``config.key_share_factory`` makes. Nothing else changes: the rest of
+        the handshake is checked against what these messages offered."""
+        if not isinstance(self._state, _Idle):
+            raise UsageError("start() called twice")
+        hs = self._hs
+        try:
+            hs.loop(OsslState.CW_CLNT_HELLO)
+            if client_hello is None:
+                ch = build_client_hello(self._config, self._config.random, hs.shares)
+            else:
+                ch = client_hello
+                self._adopt_shares(ch)
+            hs.ch = hs.ch1 = ch
+            hs.retry_hello = retry_hello
+            hs.offer = Offer.of(ch)
+            hs.client_random = ch.random
+            hs.send_message(ch)
+            hs.loop()
+            self._state = ExpectServerHello()
+        except TLSError as e:
+            self._fail(e)
+        return self._take_events()
+
+    def _adopt_shares(self, ch: ClientHello) -> None:
+        from sclient.tls.hello import make_key_share
+        from sclient.tls.wire.extensions import KeyShareClient
+
+        ks = ch.ext(KeyShareClient)
+        for entry in ks.entries if ks else ():
+            share = make_key_share(self._config, entry.group)
+            if share.public_bytes() != entry.key_exchange:
+                raise UsageError("ClientHello key share does not match key_share_factory")
+            self._hs.shares[entry.group] = share
+
+    def data_to_send(self) -> bytes:
+        """Everything queued for the peer (one flight = one chunk), cleared."""
+        return self._rl.take_output()
+
+    def receive(self, data: bytes) -> list[ev.Event]:
+        """Feed bytes read from the transport (any split)."""
+        if isinstance(self._state, _Idle):
+            raise UsageError("receive() before start()")
+        if self._failed is not None or self._peer_closed or not data:
+            return self._take_events()
+        rl = self._rl
+        rl.feed(data)
+        try:
+            while self._failed is None and not self._peer_closed:
+                rec = rl.read()
+                if rec is None:
+                    break
+                self._on_record(*rec)
+        except TLSError as e:
+            self._fail(e)
+        except Exception as e:  # a bug in the engine must not escape as a crash
+            self._fail(LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"{BUG}{e!r}"))
+        rl.compact()
+        return self._take_events()
+
+    def receive_eof(self) -> list[ev.Event]:
+        """The transport reached end of file."""
+        if self._failed is None and not self._peer_closed:
+            self._fail(UnexpectedEOF())
+        return self._take_events()
+
+    def send(self, data: bytes) -> list[ev.Event]:
+        """Application data (after the handshake), split per max_send_fragment."""
+        self._require_open()
+        if data:
+            self._rl.write(P.APPLICATION_DATA, data, self._events)
+        return self._take_events()
+
+    def key_update(self, request: bool) -> list[ev.Event]:
+        """Send a TLS 1.3 KeyUpdate (``request``: ask the peer to update too)."""
+        from sclient.tls.tls13 import Connected13
+
+        self._require_open()
+        if not isinstance(self._state, Connected13):
+            raise TLSError(None, "WRONG_SSL_VERSION", "KeyUpdate needs TLS 1.3")
+        self._state.send_key_update(self._hs, request)
+        return self._take_events()
+
+    def close(self) -> list[ev.Event]:
+        """Queue close_notify (once)."""
+        if self._closed or self._failed is not None or isinstance(self._state, _Idle):
+            return self._take_events()
+        self._closed = True
+        self._send_alert(alerts.WARNING, alerts.CLOSE_NOTIFY)
+        return self._take_events()
+
+    def export_keying_material(self, label: bytes, context: bytes | None, length: int) -> bytes:
+        """RFC 5705 / RFC 8446 §7.5 exporter (after the handshake)."""
+        from sclient.tls.crypto.errors import CryptoError
+
+        exporter = getattr(self._state, "export", None)
+        if not self._hs.complete or exporter is None:
+            raise UsageError("keying material is only available after the handshake")
+        try:
+            result: bytes = exporter(label, context, length)
+        except CryptoError as e:  # a reserved label, an impossible length
+            raise UsageError(str(e)) from None
+        return result
+
+    def _require_open(self) -> None:
+        if not self._hs.complete:
+            raise UsageError("the handshake is not complete")
+        if self._failed is not None:
+            raise UsageError("the connection failed")
+        if self._closed:
+            raise UsageError("close_notify already sent")
+
+    # -- records -------------------------------------------------------------------------
+
+    def _on_record(self, ctype: int, payload: bytes, raw: bytes, inner: int | None) -> None:
+        events = self._events
+        events.append(ev.RecordReceived(raw[0], (raw[1] << 8) | raw[2], raw, inner))
+        if ctype != P.HANDSHAKE and self._state.AFTER_CCS:
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "DATA_BETWEEN_CCS_AND_FINISHED")
+        if ctype == P.HANDSHAKE:
+            if payload:
+                self._warn_alerts = 0
+            self._on_handshake_data(payload)
+            return
+        hs = self._hs
+        if hs.version == P.TLS1_3 and 0 < len(self._hsbuf) < 4:
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "MIXED_HANDSHAKE_AND_NON_HANDSHAKE_DATA")
+        if ctype == P.ALERT:
+            self._on_alert(payload)
+            return
+        if payload:
+            self._warn_alerts = 0
+        if ctype == P.APPLICATION_DATA and hs.complete and not self._hsbuf:
+            if payload:
+                events.append(ev.ApplicationData(payload))
+            return
+        if ctype == P.CHANGE_CIPHER_SPEC:
+            self._on_ccs(payload)
+            return
+        if hs.version is None:
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE", "before ServerHello")
+        raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_RECORD")
+
+    def _on_ccs(self, payload: bytes) -> None:
+        hs = self._hs
+        if self._rl.compat_ccs:
+            # A middlebox-compatibility CCS; the record layer checked it.
+            self._events.append(ev.ChangeCipherSpecReceived())
+            return
+        if hs.complete or 0 < len(self._hsbuf) < 4:
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "CCS_RECEIVED_EARLY")
+        if self._hsbuf:
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "BAD_CHANGE_CIPHER_SPEC")
+        if payload != b"\x01":
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "BAD_CHANGE_CIPHER_SPEC")
+        state = self._state
+        if CCS not in state.EXPECTED:
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE", "ChangeCipherSpec")
+        hs.loop(READ_STATE[CCS])
+        self._events.append(ev.ChangeCipherSpecReceived())
+        self._state = state.handle_ccs(hs)
+
+    def _on_alert(self, payload: bytes) -> None:
+        if len(payload) != 2:
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "INVALID_ALERT")
+        level, desc = payload[0], payload[1]
+        self._events.append(ev.AlertReceived(level, desc))
+        tls13 = self._hs.version == P.TLS1_3
+        if level == alerts.WARNING or (tls13 and desc == alerts.USER_CANCELED):
+            self._warn_alerts += 1
+            if self._warn_alerts == _MAX_WARN_ALERTS:
+                raise LocalError(alerts.UNEXPECTED_MESSAGE, "TOO_MANY_WARN_ALERTS")
+        if tls13 and desc == alerts.USER_CANCELED:
+            return
+        if desc == alerts.CLOSE_NOTIFY and (tls13 or level == alerts.WARNING):
+            self._peer_closed = True
+            self._events.append(ev.ConnectionClosed())
+            return
+        if level == alerts.FATAL or tls13:
+            raise PeerAlert(desc, level)
+        if desc == alerts.NO_RENEGOTIATION:
+            raise LocalError(alerts.HANDSHAKE_FAILURE, "NO_RENEGOTIATION")
+        if level == alerts.WARNING:
+            return
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "UNKNOWN_ALERT_TYPE")
+
+    # -- handshake messages ------------------------------------------------------------------
+
+    def _on_handshake_data(self, payload: bytes) -> None:
+        buf = self._hsbuf
+        buf += payload
+        hs = self._hs
+        while len(buf) >= 4 and self._failed is None:
+            mt = buf[0]
+            length = (buf[1] << 16) | (buf[2] << 8) | buf[3]
+            if not self._header_seen:
+                if mt == P.HELLO_REQUEST and length == 0 and not hs.complete:
+                    # OpenSSL skips a well-formed HelloRequest during a handshake.
+                    raw = bytes(buf[:4])
+                    del buf[:4]
+                    self._events.append(ev.HandshakeReceived(mt, raw, HelloRequest(raw=raw)))
+                    continue
+                state = self._state
+                if mt not in state.EXPECTED:
+                    raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
+                if hs.complete:
+                    hs.loop()
+                elif hs.version is None and hs.ossl == OsslState.CW_CLNT_HELLO:
+                    # OpenSSL writes record version 0x0301 only while its state
+                    # is "write client hello"; reading the ServerHello moves it.
+                    self._rl.set_write_version(min(self._config.max_version, P.TLS1_2))
+                hs.loop(READ_STATE.get(mt))
+                if length > self._max_size(mt):
+                    raise LocalError(alerts.ILLEGAL_PARAMETER, "EXCESSIVE_MESSAGE_SIZE")
+                self._header_seen = True
+            if len(buf) < 4 + length:
+                return
+            raw = bytes(buf[: 4 + length])
+            del buf[: 4 + length]
+            self._header_seen = False
+            hs.record_pending = bool(buf)
+            version = hs.version
+            suite = hs.suite
+            msg = decode_message(
+                raw,
+                tls13=version == P.TLS1_3,
+                kx=suite.kx if suite is not None else None,
+                tls12=version is None or version >= P.TLS1_2,
+            )
+            self._events.append(ev.HandshakeReceived(mt, raw, msg))
+            self._state = self._state.handle(hs, msg)
+            if hs.complete and mt in (P.NEW_SESSION_TICKET, P.KEY_UPDATE, P.HELLO_REQUEST):
+                hs.loop(OsslState.OK)
+
+    def _max_size(self, mt: int) -> int:
+        if mt == P.NEW_SESSION_TICKET:
+            return MAX_TICKET_13 if self._hs.version == P.TLS1_3 else MAX_TICKET_12
+        return MAX_MESSAGE_SIZE.get(mt, 1 << 24)
+
+    # -- errors and alerts -----------------------------------------------------------------
+
+    def _send_alert(self, level: int, desc: int) -> None:
+        self._hs.flush()
+        self._rl.write(P.ALERT, bytes((level, desc)), self._events)
+        self._events.append(ev.AlertSent(level, desc))
+
+    def _fail(self, error: TLSError) -> None:
+        if self._failed is not None:
+            return
+        self._failed = error
+        hs = self._hs
+        hs.pending.clear()
+        if error.alert is not None and not isinstance(error, PeerAlert):
+            with contextlib.suppress(Exception):  # an alert we cannot protect is not sent
+                self._send_alert(alerts.FATAL, error.alert)
+        hs.ossl = OsslState.ERROR
+        self._events.append(ev.ConnectionFailed(error, during_handshake=not hs.complete))
+
+    def _take_events(self) -> list[ev.Event]:
+        events = self._events[:]
+        self._events.clear()
+        return events

@@ -1,0 +1,433 @@
+"""The ClientHello: built from the configuration the way ``openssl s_client``
+3.0.19 builds it, and the :class:`Offer` the rest of the handshake checks the
+server's answers against.
+
+Observed with ``openssl s_client -trace`` 3.0.19 (see tests/tls/test_hello.py):
+
+* cipher suites: the TLS 1.3 suites, then the TLS <= 1.2 list, then
+  TLS_EMPTY_RENEGOTIATION_INFO_SCSV (always, even with ``-tls1_3``), then
+  TLS_FALLBACK_SCSV with ``-fallback_scsv``;
+* extensions in ``ext_defs[]`` order: server_name, max_fragment_length,
+  ec_point_formats (00 01 02), supported_groups, session_ticket, [status_request],
+  [ALPN], encrypt_then_mac, extended_master_secret, signature_algorithms,
+  supported_versions, psk_key_exchange_modes (psk_dhe_ke), key_share;
+* supported_groups without the FFDHE groups when TLS 1.3 is not offered;
+* signature_algorithms without SHA-1/SHA-224/DSA schemes when TLS 1.2 and
+  below are not offered;
+* a 32-byte random legacy_session_id when TLS 1.3 is offered (middlebox
+  compatibility), empty otherwise; legacy_version 0x0303; record version
+  0x0301 for the first ClientHello;
+* one key share, for the first group of the list, unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import cast
+
+from sclient.tls.config import ClientConfig
+from sclient.tls.crypto.kex import KeyShare, generate_key_share
+from sclient.tls.errors import LocalError, TLSError
+from sclient.tls.registry import alerts, sigschemes, suites
+from sclient.tls.registry import extensions as ext
+from sclient.tls.registry import groups as G
+from sclient.tls.registry import protocol as P
+from sclient.tls.states import Handshake, State, register
+from sclient.tls.wire import extensions as X
+from sclient.tls.wire.handshake import ClientHello, HandshakeMessage, ServerHello
+
+__all__ = ["Offer", "build_client_hello", "make_key_share", "offered_versions"]
+
+_KNOWN_VERSIONS = (P.TLS1_3, P.TLS1_2, P.TLS1_1, P.TLS1_0)
+_EC_POINT_FORMATS = (0, 1, 2)
+_PSK_DHE_KE = 1
+
+
+def offered_versions(config: ClientConfig) -> tuple[int, ...]:
+    """The versions in [min_version, max_version] sclient speaks, highest first."""
+    lo, hi = config.min_version, config.max_version
+    return tuple(v for v in _KNOWN_VERSIONS if lo <= v <= hi)
+
+
+def make_key_share(config: ClientConfig, group: int) -> KeyShare:
+    if config.key_share_factory is not None:
+        share = config.key_share_factory(group)
+        return share  # type: ignore[return-value]
+    return generate_key_share(group)
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """What our ClientHello offered, read back from the message itself (so a
+    replayed ClientHello is checked exactly like a built one)."""
+
+    versions: tuple[int, ...]
+    suites: tuple[int, ...]
+    groups: tuple[int, ...]
+    schemes: tuple[int, ...]
+    alpn: tuple[bytes, ...]
+    ext_types: frozenset[int]
+    session_id: bytes
+    max_fragment_length: int | None
+    server_name: str | None
+
+    @classmethod
+    def of(cls, ch: ClientHello) -> Offer:
+        sv = ch.ext(X.SupportedVersions)
+        sg = ch.ext(X.SupportedGroups)
+        sa = ch.ext(X.SignatureAlgorithms)
+        al = ch.ext(X.Alpn)
+        mf = ch.ext(X.MaxFragmentLength)
+        sn = ch.ext(X.ServerName)
+        host = sn.host_name if sn else None
+        return cls(
+            versions=sv.versions if sv else (ch.legacy_version,),
+            suites=ch.cipher_suites,
+            groups=sg.groups if sg else (),
+            schemes=sa.schemes if sa else (),
+            alpn=al.protocols if al else (),
+            ext_types=frozenset(e.ext_type for e in ch.extensions),
+            session_id=ch.session_id,
+            max_fragment_length=mf.code if mf else None,
+            server_name=host.decode("ascii", "replace") if host is not None else None,
+        )
+
+    @property
+    def max_version(self) -> int:
+        return max(self.versions)
+
+    @property
+    def min_version(self) -> int:
+        return min(self.versions)
+
+
+def _tls12_scheme_ok(code: int) -> bool:
+    s = sigschemes.BY_CODE.get(code)
+    return s is None or (s.sig != "DSA" and s.hash not in ("SHA1", "SHA224"))
+
+
+def _tls13_group_ok(code: int) -> bool:
+    return code in G.BY_CODE
+
+
+def _tls12_group_ok(code: int) -> bool:
+    g = G.BY_CODE.get(code)
+    return g is None or g.kind != "ffdhe"
+
+
+def build_client_hello(
+    config: ClientConfig,
+    random: Callable[[int], bytes],
+    shares: dict[int, KeyShare],
+) -> ClientHello:
+    """The first ClientHello for ``config``; fills ``shares`` with the key
+    shares it offers. Raises TLSError when nothing can be offered."""
+    versions = offered_versions(config)
+    if not versions:
+        raise LocalError(None, "NO_PROTOCOLS_AVAILABLE")
+    tls13 = versions[0] == P.TLS1_3
+    below13 = versions[-1] < P.TLS1_3
+
+    cipher_suites: list[int] = []
+    if tls13:
+        cipher_suites += [s for s in config.tls13_suites if _suite_ok(s, True)]
+    if below13:
+        cipher_suites += [s for s in config.tls12_suites if _suite_ok(s, False, versions[0])]
+    if not cipher_suites:
+        raise LocalError(None, "NO_CIPHERS_AVAILABLE")
+    cipher_suites.append(suites.TLS_EMPTY_RENEGOTIATION_INFO_SCSV)
+    if config.fallback_scsv:
+        cipher_suites.append(suites.TLS_FALLBACK_SCSV)
+
+    client_random = random(32)
+    session_id = random(32) if tls13 and config.middlebox_compat else b""
+
+    group_ok = _tls13_group_ok if tls13 else _tls12_group_ok
+    groups = tuple(g for g in config.groups if group_ok(g))
+    schemes = tuple(s for s in config.signature_schemes if below13 or _tls12_scheme_ok(s))
+
+    exts: list[X.Extension] = []
+    if config.server_name is not None:
+        exts.append(X.ServerName.host(config.server_name))
+    if config.max_fragment_length is not None:
+        exts.append(X.MaxFragmentLength(config.max_fragment_length))
+    exts.append(X.EcPointFormats(_EC_POINT_FORMATS))
+    if groups:
+        exts.append(X.SupportedGroups(groups))
+    if config.session_ticket:
+        exts.append(X.SessionTicket())
+    if config.alpn:
+        exts.append(X.Alpn(tuple(config.alpn)))
+    if config.encrypt_then_mac:
+        exts.append(X.EncryptThenMac())
+    if config.extended_master_secret:
+        exts.append(X.ExtendedMasterSecret())
+    if schemes:
+        exts.append(X.SignatureAlgorithms(schemes))
+    if tls13:
+        exts.append(X.SupportedVersions(versions))
+        exts.append(X.PskKeyExchangeModes((_PSK_DHE_KE,)))
+        share_groups = config.key_share_groups
+        if share_groups is None:
+            share_groups = tuple(g for g in groups if _tls13_group_ok(g))[:1]
+        entries = []
+        for g in share_groups:
+            share = make_key_share(config, g)
+            shares[g] = share
+            entries.append(X.KeyShareEntry(g, share.public_bytes()))
+        exts.append(X.KeyShareClient(tuple(entries)))
+
+    return ClientHello(
+        legacy_version=min(versions[0], P.TLS1_2),
+        random=client_random,
+        session_id=session_id,
+        cipher_suites=tuple(cipher_suites),
+        compression_methods=b"\x00",
+        extensions=tuple(exts),
+    )
+
+
+def _suite_ok(code: int, tls13: bool, max_version: int = P.TLS1_2) -> bool:
+    s = suites.BY_CODE.get(code)
+    if s is None:
+        return True  # an unknown code point the user asked for: send it
+    if s.tls13 != tls13:
+        return False
+    return not (s.version == "TLSv1.2" and max_version < P.TLS1_2)
+
+
+def second_client_hello(
+    ch1: ClientHello,
+    shares: dict[int, KeyShare],
+    new_share: KeyShare | None,
+    cookie: bytes | None,
+) -> ClientHello:
+    """RFC 8446 §4.1.2: ClientHello1 with the key shares replaced by the one
+    the HelloRetryRequest asked for (if it asked), a cookie added (if one
+    came), and early_data removed."""
+    exts: list[X.Extension] = []
+    for e in ch1.extensions:
+        if isinstance(e, X.KeyShareClient):
+            if new_share is not None:
+                shares.clear()
+                shares[new_share.group] = new_share
+                e = X.KeyShareClient((X.KeyShareEntry(new_share.group, new_share.public_bytes()),))
+            exts.append(e)
+            if cookie is not None:
+                exts.append(X.Cookie(cookie))
+            continue
+        if isinstance(e, X.EarlyData | X.Cookie):
+            continue
+        exts.append(e)
+    return ClientHello(
+        ch1.legacy_version,
+        ch1.random,
+        ch1.session_id,
+        ch1.cipher_suites,
+        ch1.compression_methods,
+        tuple(exts),
+    )
+
+
+def collect_extensions(exts: tuple[X.Extension, ...], context: X.Context, offer: Offer) -> None:
+    """OpenSSL's tls_collect_extensions for a server message: a recognised
+    extension twice or outside ``context`` is illegal_parameter ("bad
+    extension"); one we did not send is unsupported_extension ("unsolicited
+    extension"); types OpenSSL does not know pass unchecked."""
+    seen: set[int] = set()
+    ctx = int(context)
+    dtls_only = int(X.Context.DTLS_ONLY)
+    for e in exts:
+        t = e.ext_type
+        allowed = X.OPENSSL_CONTEXTS.get(t)
+        if allowed is None:
+            continue
+        if t in seen or not allowed & ctx or allowed & dtls_only:
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", f"extension {t}")
+        seen.add(t)
+        if (
+            ctx & _REQUESTS == 0
+            and t not in offer.ext_types
+            and t not in (ext.COOKIE, ext.RENEGOTIATION_INFO, ext.SCT)
+        ):
+            raise LocalError(
+                alerts.UNSUPPORTED_EXTENSION, "UNSOLICITED_EXTENSION", f"extension {t}"
+            )
+
+
+_REQUESTS = int(X.Context.CR | X.Context.NST)
+
+
+def validate_contexts(exts: tuple[X.Extension, ...], context: X.Context) -> None:
+    """OpenSSL's tls_validate_all_contexts: once the version is known, every
+    recognised extension must be allowed in that version's message."""
+    ctx = int(context)
+    for e in exts:
+        allowed = X.OPENSSL_CONTEXTS.get(e.ext_type)
+        if allowed is not None and not allowed & ctx:
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", f"extension {e.ext_type}")
+
+
+def parse_common_extension(hs: Handshake, e: X.Extension) -> None:
+    """The server extensions TLS 1.3 EncryptedExtensions and the TLS 1.2
+    ServerHello share (tls_parse_stoc_server_name / _maxfragmentlen / _alpn)."""
+    assert hs.offer is not None
+    if isinstance(e, X.ServerNameAck):
+        hs.sni_acked = True
+    elif isinstance(e, X.MaxFragmentLength):
+        if not 1 <= e.code <= 4 or e.code != hs.offer.max_fragment_length:
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH")
+        hs.max_fragment_length = e.code
+        limit = 1 << (8 + e.code)
+        hs.rl.max_recv_plaintext = limit
+        hs.rl.max_fragment = min(hs.rl.max_fragment, limit)
+    elif isinstance(e, X.Alpn):
+        if len(e.protocols) != 1:
+            raise LocalError(alerts.DECODE_ERROR, "BAD_EXTENSION", "ALPN: one name expected")
+        if e.protocols[0] not in hs.offer.alpn:
+            # OpenSSL 3.0.19 answers decode_error here (observed), not illegal_parameter.
+            raise LocalError(alerts.DECODE_ERROR, "BAD_EXTENSION", "ALPN: not offered")
+        hs.alpn = e.protocols[0]
+    elif isinstance(e, X.EarlyData):
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", "early_data: not sent")
+
+
+def version_error(reason: str, detail: str = "") -> TLSError:
+    return LocalError(alerts.PROTOCOL_VERSION, reason, detail)
+
+
+# --- ServerHello ------------------------------------------------------------------
+
+_SCSVS = (suites.TLS_EMPTY_RENEGOTIATION_INFO_SCSV, suites.TLS_FALLBACK_SCSV)
+_SUITE_MIN = {"SSLv3": P.SSL3, "TLSv1.0": P.TLS1_0, "TLSv1.2": P.TLS1_2, "TLSv1.3": P.TLS1_3}
+
+
+def _suite_range(s: suites.CipherSuite) -> tuple[int, int]:
+    lo = _SUITE_MIN.get(s.version, P.SSL3)
+    return lo, (P.TLS1_3 if s.tls13 else P.TLS1_2)
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class ExpectServerHello(State):
+    """Waiting for ServerHello (or a HelloRetryRequest, unless one came)."""
+
+    EXPECTED = frozenset({P.SERVER_HELLO})
+    retried: bool = False
+    hrr_suite: int | None = None
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        sh = cast(ServerHello, msg)
+        return process_server_hello(hs, sh, self.retried, self.hrr_suite)
+
+
+def process_server_hello(
+    hs: Handshake, sh: ServerHello, retried: bool, hrr_suite: int | None
+) -> State:
+    """OpenSSL 3.0's tls_process_server_hello, check for check."""
+    from sclient.tls import tls13  # the TLS 1.2 module is imported only when needed
+
+    offer = hs.offer
+    config = hs.config
+    assert offer is not None
+    is_hrr = (
+        config.max_version >= P.TLS1_3
+        and sh.legacy_version == P.TLS1_2
+        and sh.random == P.HRR_RANDOM
+    )
+    if is_hrr and retried:
+        raise LocalError(
+            alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE", "second HelloRetryRequest"
+        )
+    if len(sh.session_id) > 32:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "SSL3_SESSION_ID_TOO_LONG")
+    if is_hrr and sh.no_extensions_block:
+        raise LocalError(alerts.DECODE_ERROR, "BAD_LENGTH")
+
+    version = P.TLS1_3
+    if not is_hrr:
+        hs.server_random = sh.random
+        collect_extensions(sh.extensions, X.Context.SH, offer)
+        version = choose_version(hs, sh, retried)
+    if version == P.TLS1_3:
+        if sh.compression_method != 0:
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "INVALID_COMPRESSION_ALGORITHM")
+        if sh.session_id != offer.session_id:
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "INVALID_SESSION_ID")
+    if is_hrr:
+        suite = client_ciphersuite(hs, sh.cipher_suite, None, None)
+        return tls13.process_hello_retry_request(hs, sh, suite)
+
+    validate_contexts(sh.extensions, X.Context.SH13 if version == P.TLS1_3 else X.Context.SH12)
+    if version == P.TLS1_3 and hs.record_pending:
+        raise LocalError(alerts.UNEXPECTED_MESSAGE, "NOT_ON_RECORD_BOUNDARY")
+    hs.version = version
+    hs.rl.version = version
+    hs.rl.set_write_version(min(version, P.TLS1_2))
+    suite = client_ciphersuite(hs, sh.cipher_suite, version, hrr_suite)
+    if version != P.TLS1_3 and sh.compression_method != 0:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "COMPRESSION_DISABLED")
+    hs.suite = suite
+    hs.server_ext_types.extend(e.ext_type for e in sh.extensions)
+    hs.session = dataclasses.replace(hs.session, version=version)
+    if version == P.TLS1_3:
+        return tls13.process_server_hello(hs, sh, suite)
+    from sclient.tls import tls12
+
+    return tls12.process_server_hello(hs, sh, suite)
+
+
+def choose_version(hs: Handshake, sh: ServerHello, retried: bool) -> int:
+    """ssl_choose_client_version: supported_versions, the configured range,
+    the RFC 8446 §4.1.3 downgrade sentinels."""
+    config = hs.config
+    version = sh.legacy_version
+    for e in sh.extensions:
+        if isinstance(e, X.Malformed) and e.type == ext.SUPPORTED_VERSIONS:
+            e.raise_error()
+        if isinstance(e, X.SupportedVersionSelected):
+            if e.version != P.TLS1_3:
+                raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_PROTOCOL_VERSION_NUMBER")
+            version = e.version
+    if retried and version != P.TLS1_3:
+        raise version_error("WRONG_SSL_VERSION_HRR")
+    if not config.min_version <= version <= config.max_version:
+        raise version_error("UNSUPPORTED_PROTOCOL")
+    real_max = P.TLS1_3 if config.fallback_scsv else config.max_version
+    tail = sh.random[-8:]
+    if version == P.TLS1_2 and real_max > version and tail == P.DOWNGRADE_TLS12:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "INAPPROPRIATE_FALLBACK")
+    if version < P.TLS1_2 and real_max > version and tail == P.DOWNGRADE_TLS11:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "INAPPROPRIATE_FALLBACK")
+    if version not in (P.TLS1_3, P.TLS1_2, P.TLS1_1, P.TLS1_0):
+        raise version_error("UNSUPPORTED_PROTOCOL")
+    return version
+
+
+def client_ciphersuite(
+    hs: Handshake, code: int, version: int | None, hrr_suite: int | None
+) -> suites.CipherSuite:
+    """set_client_ciphersuite. ``version`` is None for a HelloRetryRequest
+    (the offered range applies then)."""
+    assert hs.offer is not None
+    s = suites.BY_CODE.get(code)
+    if s is None or code in _SCSVS:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "UNKNOWN_CIPHER_RETURNED")
+    lo, hi = _suite_range(s)
+    vmin, vmax = (
+        (version, version)
+        if version is not None
+        else (
+            hs.config.min_version,
+            hs.config.max_version,
+        )
+    )
+    if hi < vmin or lo > vmax or code not in hs.offer.suites:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CIPHER_RETURNED")
+    if version == P.TLS1_3 and hrr_suite is not None and hrr_suite != code:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CIPHER_RETURNED", "not the HRR's suite")
+    if s.cipher is None:
+        raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"cannot protect with {s.enc}")
+    return s

@@ -1,0 +1,183 @@
+"""Checks on what the server proves about itself: its certificate chain and
+its signatures, with OpenSSL 3.0's alerts and reasons.
+
+``process_certificates`` mirrors ``tls_process_server_certificate`` and
+``tls_post_process_server_certificate``; ``check_peer_sigalg`` mirrors
+``tls12_check_peer_sigalg`` (used for the TLS 1.3 CertificateVerify and the
+TLS 1.2 ServerKeyExchange alike); ``verify_signature`` maps the crypto
+layer's exceptions to ``decrypt_error`` "bad signature".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sclient.tls import events as ev
+from sclient.tls.crypto import errors as cerr
+from sclient.tls.crypto.signatures import verify_scheme
+from sclient.tls.errors import LocalError
+from sclient.tls.registry import alerts, sigschemes
+from sclient.tls.registry.suites import CipherSuite
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
+
+    from sclient.tls.states import Handshake
+
+__all__ = ["PeerKey", "check_peer_sigalg", "process_certificates", "verify_signature"]
+
+_RSA_PSS_OID = "1.2.840.113549.1.1.10"
+_CURVES = {"secp256r1": 0x0017, "secp384r1": 0x0018, "secp521r1": 0x0019}
+
+
+@dataclass(frozen=True, slots=True)
+class PeerKey:
+    """The leaf certificate's public key and OpenSSL's name for its type."""
+
+    key: PublicKeyTypes
+    #: "rsa", "rsa-pss", "ec", "ed25519", "ed448", "dsa"
+    kind: str
+    #: NamedGroup code of an EC key's curve (None otherwise or if unknown).
+    curve: int | None = None
+
+
+def _der_ok(der: bytes) -> bool:
+    """A cheap DER check for non-leaf certificates: one SEQUENCE, exact length."""
+    if len(der) < 2 or der[0] != 0x30:
+        return False
+    n = der[1]
+    if n < 0x80:
+        return 2 + n == len(der)
+    k = n & 0x7F
+    if k == 0 or k > 4 or len(der) < 2 + k:
+        return False
+    return 2 + k + int.from_bytes(der[2 : 2 + k], "big") == len(der)
+
+
+def _peer_key(leaf_der: bytes) -> PeerKey:
+    from cryptography import x509
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+
+    try:
+        cert = x509.load_der_x509_certificate(leaf_der)
+    except (ValueError, x509.InvalidVersion) as e:
+        raise LocalError(alerts.BAD_CERTIFICATE, "ASN1_LIB", f"certificate: {e}") from None
+    try:
+        key = cert.public_key()
+    except (ValueError, TypeError, NotImplementedError, UnsupportedAlgorithm) as e:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "UNKNOWN_CERTIFICATE_TYPE", str(e)) from None
+    if isinstance(key, rsa.RSAPublicKey):
+        try:
+            pss = cert.public_key_algorithm_oid.dotted_string == _RSA_PSS_OID
+        except ValueError:
+            pss = False
+        return PeerKey(key, "rsa-pss" if pss else "rsa")
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return PeerKey(key, "ec", _CURVES.get(key.curve.name))
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return PeerKey(key, "ed25519")
+    if isinstance(key, ed448.Ed448PublicKey):
+        return PeerKey(key, "ed448")
+    if isinstance(key, dsa.DSAPublicKey):
+        return PeerKey(key, "dsa")
+    raise LocalError(alerts.ILLEGAL_PARAMETER, "UNKNOWN_CERTIFICATE_TYPE")
+
+
+#: OpenSSL's certificate-type ``amask`` against a TLS <= 1.2 suite's ``Au=``.
+_AUTH_KEYS: dict[str, frozenset[str]] = {
+    "RSA": frozenset(("rsa", "rsa-pss")),
+    "ECDSA": frozenset(("ec", "ed25519", "ed448")),
+    "DSS": frozenset(("dsa",)),
+}
+
+
+def process_certificates(
+    hs: Handshake, chain: tuple[bytes, ...], suite: CipherSuite | None
+) -> PeerKey:
+    """Report the chain, let the verifier judge it, return the leaf key.
+
+    ``suite`` is the TLS <= 1.2 suite whose authentication must match the
+    key type (None in TLS 1.3)."""
+    if not chain:
+        raise LocalError(alerts.DECODE_ERROR, "LENGTH_MISMATCH", "empty certificate list")
+    for der in chain[1:]:
+        if not _der_ok(der):
+            raise LocalError(alerts.BAD_CERTIFICATE, "ASN1_LIB", "certificate does not parse")
+    peer = _peer_key(chain[0])
+    hs.peer_chain = chain
+    hs.events.append(ev.PeerCertificates(chain))
+    verdict = hs.config.verify_certificates(chain)
+    if verdict is not None:
+        raise LocalError(verdict, "CERTIFICATE_VERIFY_FAILED")
+    if suite is not None:
+        allowed = _AUTH_KEYS.get(suite.au)
+        if allowed is None or peer.kind not in allowed:
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CERTIFICATE_TYPE")
+    return peer
+
+
+def _lu_sig(s: sigschemes.SignatureScheme) -> str:
+    """OpenSSL's signature algorithm of a scheme: RSA (PKCS#1), RSA_PSS (both
+    rsae and pss), EC, ED25519, ED448, DSA."""
+    if s.sig == "RSA-PSS":
+        return "rsa-pss"
+    if s.sig == "RSA":
+        return "rsa"
+    if s.sig == "ECDSA":
+        return "ec"
+    if s.sig == "DSA":
+        return "dsa"
+    return s.sig  # "ed25519", "ed448"
+
+
+def check_peer_sigalg(
+    scheme: int,
+    peer: PeerKey,
+    tls13: bool,
+    offered: tuple[int, ...],
+    groups: tuple[int, ...] = (),
+) -> sigschemes.SignatureScheme:
+    """OpenSSL's tls12_check_peer_sigalg at security level 2. ``lu.key`` is
+    OpenSSL's certificate slot of the scheme (``lu->sig_idx``)."""
+    kind = peer.kind
+    if tls13 and kind == "dsa":
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_SIGNATURE_TYPE")
+    pkeyid = "rsa-pss" if tls13 and kind == "rsa" else kind
+    lu = sigschemes.BY_CODE.get(scheme)
+    if lu is None:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_SIGNATURE_TYPE")
+    sig = _lu_sig(lu)
+    if (
+        (tls13 and lu.hash in ("SHA1", "SHA224"))
+        or (pkeyid != sig and not (sig == "rsa-pss" and pkeyid == "rsa"))
+        or kind != lu.key
+    ):
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_SIGNATURE_TYPE")
+    if kind == "ec":
+        if tls13:
+            want = _CURVES.get(lu.curve) if lu.curve else None
+            if want is not None and peer.curve != want:
+                raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CURVE")
+        elif groups and peer.curve not in groups:
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CURVE")
+    if scheme not in offered and lu.hash != "SHA1":
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_SIGNATURE_TYPE")
+    if lu.hash == "SHA1":
+        # Security level 2 wants 112 bits; a SHA-1 signature gives fewer.
+        raise LocalError(alerts.HANDSHAKE_FAILURE, "WRONG_SIGNATURE_TYPE")
+    return lu
+
+
+def verify_signature(
+    scheme: int, peer: PeerKey, data: bytes, signature: bytes, tls13: bool
+) -> None:
+    try:
+        verify_scheme(
+            scheme, peer.key, data, signature, tls13=tls13, rsa_pss_key=peer.kind == "rsa-pss"
+        )
+    except cerr.SchemeMismatch as e:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_SIGNATURE_TYPE", str(e)) from None
+    except cerr.BadSignature as e:
+        raise LocalError(alerts.DECRYPT_ERROR, "BAD_SIGNATURE", str(e)) from None

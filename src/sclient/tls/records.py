@@ -1,0 +1,262 @@
+"""The record layer: framing, protection and fragmentation.
+
+Theory of operation
+-------------------
+Received bytes are appended to one ``bytearray``; :meth:`RecordLayer.read`
+takes the next complete record off its front (the consumed prefix is dropped
+once per :meth:`RecordLayer.compact`, not per record), checks the header the
+way OpenSSL 3.0's ``ssl3_get_record`` does, removes protection with the
+current read cipher and returns ``(type, payload, raw, inner_type)``, where
+``type`` is the effective content type (the inner type of a TLS 1.3 record).
+Header checks run as soon as the 5 header bytes are present, so an oversized
+or non-TLS header fails without waiting for a body that may never come.
+
+Outgoing data is cut into fragments of at most ``max_fragment`` bytes,
+protected with the current write cipher and appended to ``out``; the client
+hands ``out`` to the application in one piece per flight.
+
+Ciphers come from :mod:`sclient.tls.crypto.protection`; each direction
+switches cipher on its own (:meth:`set_read_cipher`, :meth:`set_write_cipher`).
+Failures raise :class:`~sclient.tls.errors.LocalError` with OpenSSL's alert and
+reason; the crypto layer's exceptions are mapped here.
+"""
+
+from __future__ import annotations
+
+from sclient.tls import events as ev
+from sclient.tls.crypto import errors as cerr
+from sclient.tls.crypto.protection import NullCipher, RecordCipher
+from sclient.tls.errors import LocalError
+from sclient.tls.registry import alerts
+from sclient.tls.registry import protocol as P
+
+__all__ = ["MAX_PLAINTEXT", "Received", "RecordLayer"]
+
+MAX_PLAINTEXT = 1 << 14
+#: OpenSSL 3.0's read buffer: 2^14 + 320 (max encrypted overhead) + 5 + 3
+#: (alignment); a header announcing more than the buffer holds is "packet
+#: length too long" (ssl3_get_record).
+_RBUF_BODY_MAX = MAX_PLAINTEXT + 320 + 3
+#: SSL3_RT_MAX_TLS13_ENCRYPTED_LENGTH.
+_MAX_CIPHERTEXT_13 = MAX_PLAINTEXT + 256
+#: SSL3_RT_MAX_ENCRYPTED_LENGTH without the compression allowance (2^14 + 320):
+#: the limit before TLS 1.3 is chosen. Observed with s_client 3.0.19: a header
+#: of 16705..16707 bytes is "encrypted length too long", 16708+ "packet length
+#: too long", both as soon as the header arrives.
+_MAX_CIPHERTEXT_12 = MAX_PLAINTEXT + 320
+#: Consecutive empty records (or TLS 1.3 CCS) OpenSSL tolerates (MAX_EMPTY_RECORDS).
+_MAX_EMPTY_RECORDS = 32
+_KNOWN_TYPES = frozenset((P.CHANGE_CIPHER_SPEC, P.ALERT, P.HANDSHAKE, P.APPLICATION_DATA))
+
+#: One received record: effective content type, payload, raw record bytes
+#: (header included), TLS 1.3 inner content type (or None).
+Received = tuple[int, bytes, bytes, int | None]
+
+
+class RecordLayer:
+    __slots__ = (
+        "_empty",
+        "_in",
+        "_pos",
+        "_read",
+        "_write",
+        "ccs_allowed",
+        "compat_ccs",
+        "first_record",
+        "max_fragment",
+        "max_recv_plaintext",
+        "out",
+        "read_protected",
+        "tls13",
+        "version",
+        "write_protected",
+    )
+
+    def __init__(self, max_fragment: int = MAX_PLAINTEXT) -> None:
+        self._in = bytearray()
+        self._pos = 0
+        self._read: RecordCipher = NullCipher()
+        self._write: RecordCipher = NullCipher(P.TLS1_0)
+        self._empty = 0
+        self.read_protected = False
+        self.write_protected = False
+        self.first_record = True
+        #: Negotiated version (None before ServerHello); TLS <= 1.2 records
+        #: must then carry it.
+        self.version: int | None = None
+        self.tls13 = False
+        #: TLS 1.3: a plaintext CCS is still allowed (first handshake only).
+        self.ccs_allowed = True
+        #: A CCS record is a TLS 1.3 compatibility CCS (after a HelloRetryRequest
+        #: or a TLS 1.3 ServerHello, until the handshake ends): checked, ignored.
+        self.compat_ccs = False
+        self.max_fragment = max_fragment
+        self.max_recv_plaintext = MAX_PLAINTEXT
+        self.out = bytearray()
+
+    # -- configuration ---------------------------------------------------------
+
+    def set_read_cipher(self, cipher: RecordCipher) -> None:
+        self._read = cipher
+        self.read_protected = True
+
+    def set_write_cipher(self, cipher: RecordCipher) -> None:
+        self._write = cipher
+        self.write_protected = True
+
+    def set_write_version(self, version: int) -> None:
+        """Record version of unprotected records written from now on."""
+        self._write.version = version
+
+    @property
+    def read_cipher(self) -> RecordCipher:
+        return self._read
+
+    @property
+    def write_cipher(self) -> RecordCipher:
+        return self._write
+
+    # -- input -----------------------------------------------------------------
+
+    def feed(self, data: bytes) -> None:
+        self._in += data
+
+    @property
+    def buffered(self) -> int:
+        """Received bytes not yet returned as records."""
+        return len(self._in) - self._pos
+
+    def compact(self) -> None:
+        """Drop the bytes already returned."""
+        if self._pos:
+            del self._in[: self._pos]
+            self._pos = 0
+
+    def read(self) -> Received | None:
+        """The next record, or None if it is not complete yet."""
+        buf = self._in
+        pos = self._pos
+        avail = len(buf) - pos
+        if avail < 5:
+            return None
+        ctype = buf[pos]
+        version = (buf[pos + 1] << 8) | buf[pos + 2]
+        length = (buf[pos + 3] << 8) | buf[pos + 4]
+        self._check_header(ctype, version, length, bytes(buf[pos : pos + 5]))
+        end = pos + 5 + length
+        if len(buf) < end:
+            return None
+        raw = bytes(buf[pos:end])
+        self._pos = end
+        self.first_record = False
+        return self._unprotect(ctype, version, length, raw)
+
+    def _check_header(self, ctype: int, version: int, length: int, head: bytes) -> None:
+        """ssl3_get_record's header checks, in OpenSSL's order."""
+        v = self.version
+        if not self.first_record and not self.tls13 and v is not None and version != v:
+            if ctype == P.ALERT and version >> 8 == v >> 8 and not self.write_protected:
+                raise LocalError(None, "WRONG_VERSION_NUMBER", "alert with wrong version")
+            raise LocalError(alerts.PROTOCOL_VERSION, "WRONG_VERSION_NUMBER")
+        if version >> 8 != 3:
+            if self.first_record:
+                if head.startswith((b"GET ", b"POST ", b"HEAD ", b"PUT ")):
+                    raise LocalError(None, "HTTP_REQUEST")
+                if head.startswith(b"CONNE"):
+                    raise LocalError(None, "HTTPS_PROXY_REQUEST")
+                raise LocalError(None, "WRONG_VERSION_NUMBER", "not a TLS record")
+            raise LocalError(alerts.PROTOCOL_VERSION, "WRONG_VERSION_NUMBER")
+        if self.tls13 and self.read_protected:
+            if ctype != P.APPLICATION_DATA and not (
+                ctype == P.CHANGE_CIPHER_SPEC and self.ccs_allowed
+            ):
+                raise LocalError(alerts.UNEXPECTED_MESSAGE, "BAD_RECORD_TYPE")
+            if version != P.TLS1_2:
+                raise LocalError(alerts.DECODE_ERROR, "WRONG_VERSION_NUMBER")
+        if length > _RBUF_BODY_MAX:
+            raise LocalError(alerts.RECORD_OVERFLOW, "PACKET_LENGTH_TOO_LONG")
+        if length > (_MAX_CIPHERTEXT_13 if self.tls13 else _MAX_CIPHERTEXT_12):
+            raise LocalError(alerts.RECORD_OVERFLOW, "ENCRYPTED_LENGTH_TOO_LONG")
+
+    def _unprotect(self, ctype: int, version: int, length: int, raw: bytes) -> Received:
+        if self.compat_ccs and ctype == P.CHANGE_CIPHER_SPEC:
+            # RFC 8446 §5: a compatibility CCS is never protected; OpenSSL
+            # checks it is exactly 01 and treats it as an empty record.
+            if length != 1 or raw[5] != 1:
+                raise LocalError(alerts.ILLEGAL_PARAMETER, "INVALID_CCS_MESSAGE")
+            self._count_empty()
+            return ctype, raw[5:], raw, None
+        if not self.read_protected:
+            if length > self.max_recv_plaintext:
+                raise LocalError(alerts.RECORD_OVERFLOW, "DATA_LENGTH_TOO_LONG")
+            self._read.read_seq += 1
+            payload = raw[5:]
+            if length == 0 and ctype != P.APPLICATION_DATA:
+                self._count_empty()
+            else:
+                self._empty = 0
+            return ctype, payload, raw, None
+        mv = memoryview(raw)
+        try:
+            inner, payload = self._read.decrypt(mv[:5], mv[5:])
+        except cerr.BadRecordMac:
+            raise LocalError(alerts.BAD_RECORD_MAC, "DECRYPTION_FAILED_OR_BAD_RECORD_MAC") from None
+        except cerr.EmptyInnerPlaintext:
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "BAD_RECORD_TYPE") from None
+        except cerr.RecordOverflow:
+            raise LocalError(alerts.RECORD_OVERFLOW, "DATA_LENGTH_TOO_LONG") from None
+        except cerr.CryptoError as e:
+            raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", str(e)) from None
+        if len(payload) > self.max_recv_plaintext:
+            raise LocalError(alerts.RECORD_OVERFLOW, "DATA_LENGTH_TOO_LONG")
+        if self.tls13:
+            if inner not in _KNOWN_TYPES or inner == P.CHANGE_CIPHER_SPEC:
+                raise LocalError(alerts.UNEXPECTED_MESSAGE, "BAD_RECORD_TYPE")
+            if not payload:
+                if inner != P.APPLICATION_DATA:
+                    # RFC 8446 §5.1: no zero-length Handshake or Alert fragments.
+                    raise LocalError(alerts.UNEXPECTED_MESSAGE, "BAD_LENGTH")
+                self._count_empty()
+            else:
+                self._empty = 0
+            return inner, payload, raw, inner
+        if not payload:
+            self._count_empty()
+        else:
+            self._empty = 0
+        return ctype, payload, raw, None
+
+    def _count_empty(self) -> None:
+        self._empty += 1
+        if self._empty > _MAX_EMPTY_RECORDS:
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "RECORD_TOO_SMALL")
+
+    # -- output ----------------------------------------------------------------
+
+    def write(self, ctype: int, data: bytes, events: list[ev.Event]) -> None:
+        """Protect ``data`` as records of ``ctype`` (fragmenting as needed),
+        append them to ``out`` and a RecordSent event per record to ``events``."""
+        n = len(data)
+        step = self.max_fragment
+        cipher = self._write
+        protected13 = self.tls13 and self.write_protected
+        out = self.out
+        if n <= step:
+            rec = cipher.encrypt(ctype, data)
+            out += rec
+            events.append(
+                ev.RecordSent(rec[0], (rec[1] << 8) | rec[2], rec, ctype if protected13 else None)
+            )
+            return
+        mv = memoryview(data)
+        for off in range(0, n, step):
+            rec = cipher.encrypt(ctype, mv[off : off + step])
+            out += rec
+            events.append(
+                ev.RecordSent(rec[0], (rec[1] << 8) | rec[2], rec, ctype if protected13 else None)
+            )
+
+    def take_output(self) -> bytes:
+        data = bytes(self.out)
+        self.out.clear()
+        return data

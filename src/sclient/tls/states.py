@@ -1,0 +1,299 @@
+"""Handshake states as types, the table of what each accepts, and the shared
+per-connection handshake context.
+
+Theory of operation
+-------------------
+The connection is always in exactly one state: an instance of a
+:class:`State` subclass holding only what is valid at that point (a key
+schedule once there is one, the server's public key once the Certificate was
+read, ...). A state class lists in ``EXPECTED`` the handshake message types
+it accepts (plus :data:`CCS` for a TLS <= 1.2 ChangeCipherSpec). The client
+checks every incoming message against that set *before* decoding it —
+OpenSSL's ``ossl_statem_client_read_transition`` — so anything else is
+``unexpected_message`` whatever it contains. Then ``handle`` consumes the
+decoded message and returns the next state. Handlers live with their
+version: :mod:`sclient.tls.hello` (ServerHello), :mod:`sclient.tls.tls13`,
+:mod:`sclient.tls.tls12`.
+
+:data:`EXPECTED` gathers every state's set in one table (documentation and
+an exhaustive test read it); :data:`MAX_MESSAGE_SIZE` is OpenSSL's
+``ossl_statem_client_max_message_size``.
+
+:class:`Handshake` is the mutable context all states share: configuration,
+record layer, transcript, what we offered and what was negotiated so far.
+It also keeps OpenSSL's ``SSL_state_string_long`` position for ``-state``:
+the info callback fires at every write transition and at every message
+header read, with the state *before* the move (see :meth:`Handshake.loop`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from sclient.tls import events as ev
+from sclient.tls.config import ClientConfig
+from sclient.tls.crypto.transcript import Transcript
+from sclient.tls.errors import LocalError
+from sclient.tls.registry import alerts
+from sclient.tls.registry import protocol as P
+from sclient.tls.registry.suites import CipherSuite
+from sclient.tls.session import Session
+from sclient.tls.wire.handshake import HandshakeMessage
+
+if TYPE_CHECKING:
+    from sclient.tls.crypto.kex import KeyShare
+    from sclient.tls.hello import Offer
+    from sclient.tls.records import RecordLayer
+    from sclient.tls.wire.handshake import ClientHello
+
+__all__ = ["CCS", "EXPECTED", "MAX_MESSAGE_SIZE", "Handshake", "OsslState", "State"]
+
+#: Pseudo message type for a TLS <= 1.2 ChangeCipherSpec in ``EXPECTED``.
+CCS = 0x100
+
+
+class OsslState:
+    """``SSL_state_string_long`` texts (ssl/ssl_stat.c)."""
+
+    BEFORE = "before SSL initialization"
+    OK = "SSL negotiation finished successfully"
+    ERROR = "error"
+    CW_CLNT_HELLO = "SSLv3/TLS write client hello"
+    CR_SRVR_HELLO = "SSLv3/TLS read server hello"
+    CR_CERT = "SSLv3/TLS read server certificate"
+    CR_KEY_EXCH = "SSLv3/TLS read server key exchange"
+    CR_CERT_REQ = "SSLv3/TLS read server certificate request"
+    CR_SESSION_TICKET = "SSLv3/TLS read server session ticket"
+    CR_SRVR_DONE = "SSLv3/TLS read server done"
+    CW_CERT = "SSLv3/TLS write client certificate"
+    CW_KEY_EXCH = "SSLv3/TLS write client key exchange"
+    CW_CERT_VRFY = "SSLv3/TLS write certificate verify"
+    CW_CHANGE = "SSLv3/TLS write change cipher spec"
+    CW_FINISHED = "SSLv3/TLS write finished"
+    CR_CHANGE = "SSLv3/TLS read change cipher spec"
+    CR_FINISHED = "SSLv3/TLS read finished"
+    CR_CERT_STATUS = "SSLv3/TLS read certificate status"
+    CR_HELLO_REQ = "SSLv3/TLS read hello request"
+    CR_ENCRYPTED_EXTENSIONS = "TLSv1.3 read encrypted extensions"
+    CR_CERT_VRFY = "TLSv1.3 read server certificate verify"
+    CW_KEY_UPDATE = "TLSv1.3 write client key update"
+    CR_KEY_UPDATE = "TLSv1.3 read server key update"
+
+
+#: The state OpenSSL moves to when it reads each message type.
+READ_STATE: dict[int, str] = {
+    P.SERVER_HELLO: OsslState.CR_SRVR_HELLO,
+    P.CERTIFICATE: OsslState.CR_CERT,
+    P.SERVER_KEY_EXCHANGE: OsslState.CR_KEY_EXCH,
+    P.CERTIFICATE_REQUEST: OsslState.CR_CERT_REQ,
+    P.NEW_SESSION_TICKET: OsslState.CR_SESSION_TICKET,
+    P.SERVER_HELLO_DONE: OsslState.CR_SRVR_DONE,
+    P.FINISHED: OsslState.CR_FINISHED,
+    P.CERTIFICATE_STATUS: OsslState.CR_CERT_STATUS,
+    P.HELLO_REQUEST: OsslState.CR_HELLO_REQ,
+    P.ENCRYPTED_EXTENSIONS: OsslState.CR_ENCRYPTED_EXTENSIONS,
+    P.CERTIFICATE_VERIFY: OsslState.CR_CERT_VRFY,
+    P.KEY_UPDATE: OsslState.CR_KEY_UPDATE,
+    CCS: OsslState.CR_CHANGE,
+}
+
+#: OpenSSL 3.0 ``ossl_statem_client_max_message_size`` by message type.
+MAX_MESSAGE_SIZE: dict[int, int] = {
+    P.SERVER_HELLO: 20000,
+    P.ENCRYPTED_EXTENSIONS: 20000,
+    P.CERTIFICATE: 100 * 1024,
+    P.CERTIFICATE_REQUEST: 100 * 1024,
+    P.SERVER_KEY_EXCHANGE: 100 * 1024,
+    P.CERTIFICATE_VERIFY: 1 << 14,
+    P.CERTIFICATE_STATUS: 1 << 14,
+    P.SERVER_HELLO_DONE: 0,
+    P.FINISHED: 64,
+    P.KEY_UPDATE: 1,
+    P.HELLO_REQUEST: 0,
+}
+#: SESSION_TICKET_MAX_LENGTH_TLS13 / _TLS12.
+MAX_TICKET_13 = 131338
+MAX_TICKET_12 = 65541
+
+
+class State:
+    """Base class of the handshake states."""
+
+    __slots__ = ()
+    EXPECTED: ClassVar[frozenset[int]] = frozenset()
+    #: TLS <= 1.2 between the server's CCS and Finished: only handshake data.
+    AFTER_CCS: ClassVar[bool] = False
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
+
+    def handle_ccs(self, hs: Handshake) -> State:
+        raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+
+#: Every state class -> the message types it accepts (filled by ``register``).
+EXPECTED: dict[type[State], frozenset[int]] = {}
+
+
+def register(cls: type[State]) -> type[State]:
+    EXPECTED[cls] = cls.EXPECTED
+    return cls
+
+
+class Handshake:
+    """The context the states share (one per connection)."""
+
+    __slots__ = (
+        "alpn",
+        "cert_request",
+        "ch",
+        "ch1",
+        "client_random",
+        "complete",
+        "config",
+        "dh_bits",
+        "ec_point_formats",
+        "ems",
+        "etm",
+        "events",
+        "group",
+        "hrr",
+        "max_fragment_length",
+        "offer",
+        "ossl",
+        "peer_chain",
+        "peer_scheme",
+        "pending",
+        "random",
+        "record_pending",
+        "retry_hello",
+        "rl",
+        "secure_renegotiation",
+        "server_ext_types",
+        "server_random",
+        "server_session_id",
+        "session",
+        "shares",
+        "sni_acked",
+        "suite",
+        "transcript",
+        "version",
+    )
+
+    def __init__(self, config: ClientConfig, rl: RecordLayer, events: list[ev.Event]) -> None:
+        self.config = config
+        self.rl = rl
+        self.events = events
+        self.random: Callable[[int], bytes] = config.random
+        self.transcript = Transcript()
+        self.ossl = OsslState.BEFORE
+        self.shares: dict[int, KeyShare] = {}
+        self.ch: ClientHello | None = None
+        self.ch1: ClientHello | None = None
+        self.offer: Offer | None = None
+        self.client_random = b""
+        self.server_random = b""
+        self.server_session_id = b""
+        self.hrr = False
+        self.version: int | None = None
+        self.suite: CipherSuite | None = None
+        self.server_ext_types: list[int] = []
+        self.alpn: bytes | None = None
+        self.sni_acked = False
+        self.max_fragment_length: int | None = None
+        self.ems = False
+        self.etm = False
+        self.secure_renegotiation = False
+        self.group: int | None = None
+        self.dh_bits: int | None = None
+        self.peer_scheme: int | None = None
+        self.peer_chain: tuple[bytes, ...] = ()
+        self.cert_request: ev.CertificateRequested | None = None
+        self.ec_point_formats: tuple[int, ...] | None = None
+        self.complete = False
+        #: Handshake bytes of the current record follow the message being handled.
+        self.record_pending = False
+        self.pending: list[tuple[bytes, HandshakeMessage]] = []
+        #: Replays only: the second ClientHello to send after a HelloRetryRequest.
+        self.retry_hello: ClientHello | None = None
+        self.session = Session(version=config.max_version, cipher_suite=None)
+
+    # -- -state ------------------------------------------------------------------
+
+    def loop(self, next_state: str | None = None) -> None:
+        """OpenSSL's info callback (SSL_CB_LOOP) with the current state, then
+        move to ``next_state``."""
+        self.events.append(ev.StateChanged(self.ossl))
+        if next_state is not None:
+            self.ossl = next_state
+
+    # -- output ------------------------------------------------------------------
+
+    def queue(self, msg: HandshakeMessage, state: str | None = None) -> bytes:
+        """Encode ``msg`` and record it in the transcript; it is written (with
+        the messages queued after it, in as few records as possible) by
+        :meth:`flush`. ``state`` is the OpenSSL write state it moves to."""
+        if state is not None:
+            self.loop(state)
+        raw = msg.encode()
+        self.transcript.update(raw)
+        self.pending.append((raw, msg))
+        return raw
+
+    def flush(self) -> None:
+        """Write the queued handshake messages under the current write keys."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        self.rl.write(P.HANDSHAKE, b"".join(raw for raw, _ in pending), self.events)
+        for raw, msg in pending:
+            self.events.append(ev.HandshakeSent(raw[0], raw, msg))
+
+    def send_message(self, msg: HandshakeMessage, state: str | None = None) -> bytes:
+        raw = self.queue(msg, state)
+        self.flush()
+        return raw
+
+    def send_ccs(self) -> None:
+        self.flush()
+        self.loop(OsslState.CW_CHANGE)
+        self.rl.write(P.CHANGE_CIPHER_SPEC, b"\x01", self.events)
+        self.events.append(ev.ChangeCipherSpecSent())
+
+    def keylog(self, label: str, secret: bytes) -> None:
+        self.events.append(ev.KeylogSecret(label, self.client_random, secret))
+
+    # -- negotiated --------------------------------------------------------------
+
+    def negotiated(self) -> ev.Negotiated | None:
+        if self.version is None or self.suite is None:
+            return None
+        return ev.Negotiated(
+            version=self.version,
+            cipher_suite=self.suite.code,
+            client_random=self.client_random,
+            server_random=self.server_random,
+            session_id=self.session.session_id,
+            resumed=False,
+            group=self.group,
+            dh_bits=self.dh_bits,
+            peer_signature_scheme=self.peer_scheme,
+            alpn=self.alpn,
+            server_name_sent=self.offer.server_name if self.offer else None,
+            server_name_acked=self.sni_acked,
+            secure_renegotiation=self.secure_renegotiation,
+            extended_master_secret=self.ems,
+            encrypt_then_mac=self.etm,
+            max_fragment_length=self.max_fragment_length,
+            peer_chain=self.peer_chain,
+            hello_retry_request=self.hrr,
+            server_extensions=tuple(self.server_ext_types),
+            early_data="not sent",
+            certificate_request=self.cert_request,
+            ec_point_formats=self.ec_point_formats,
+        )

@@ -1,0 +1,432 @@
+"""The TLS 1.2 (and 1.1/1.0) client handshake (RFC 5246) from the ServerHello on.
+
+States: ExpectCertificate12 -> [ExpectServerKeyExchange] ->
+ExpectCertificateRequestOrDone -> (our flight: [Certificate]
+ClientKeyExchange ChangeCipherSpec Finished) -> [ExpectNewSessionTicket12]
+-> ExpectChangeCipherSpec12 -> ExpectFinished12 -> Connected12.
+
+Key exchange: ECDHE (named groups), DHE (the server's parameters, at least
+``config.min_dh_bits``), RSA key transport. Record protection: AEAD, or
+AES-CBC with HMAC, MAC-then-encrypt or encrypt-then-MAC (RFC 7366, when the
+server echoes it for a CBC suite). Extended master secret (RFC 7627) and
+renegotiation_info (RFC 5746) as OpenSSL 3.0 handles them: without the
+server's renegotiation_info the handshake fails unless
+``config.legacy_server_connect``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import cast
+
+from cryptography.hazmat.primitives.constant_time import bytes_eq
+
+from sclient.tls import events as ev
+from sclient.tls.crypto import errors as cerr
+from sclient.tls.crypto import hashes
+from sclient.tls.crypto.kex import DheKeyShare, KeyShare, make_rsa_premaster, rsa_encrypt_premaster
+from sclient.tls.crypto.prf import (
+    export_keying_material12,
+    extended_master_secret,
+    key_block,
+    master_secret,
+    split_key_block,
+    verify_data12,
+)
+from sclient.tls.crypto.protection import (
+    CIPHER_PARAMS,
+    MAC_PARAMS,
+    RecordCipher,
+    Tls12Aead,
+    Tls12Cbc,
+    fixed_iv_len,
+)
+from sclient.tls.crypto.signatures import tls12_server_key_exchange_input
+from sclient.tls.errors import LocalError
+from sclient.tls.hello import make_key_share, parse_common_extension
+from sclient.tls.peer import PeerKey, check_peer_sigalg, process_certificates, verify_signature
+from sclient.tls.registry import alerts
+from sclient.tls.registry import groups as G
+from sclient.tls.registry import protocol as P
+from sclient.tls.registry.suites import CipherSuite
+from sclient.tls.session import Session
+from sclient.tls.states import Handshake, OsslState, State, register
+from sclient.tls.wire import extensions as X
+from sclient.tls.wire.handshake import (
+    Certificate12,
+    CertificateRequest12,
+    ClientKeyExchange,
+    Finished,
+    HandshakeMessage,
+    HelloRequest,
+    NewSessionTicket12,
+    ServerHello,
+    ServerKeyExchangeDhe,
+    ServerKeyExchangeEcdhe,
+)
+
+__all__ = [
+    "Connected12",
+    "ExpectCertificate12",
+    "ExpectCertificateRequestOrDone",
+    "ExpectChangeCipherSpec12",
+    "ExpectFinished12",
+    "ExpectNewSessionTicket12",
+    "ExpectServerKeyExchange",
+    "process_server_hello",
+]
+
+_OPENSSL_ORDER = (65281, 0, 1, 11, 10, 35, 5, 13172, 16, 22, 18, 23)
+
+
+def prf_hash(suite: CipherSuite, version: int) -> str:
+    return suite.prf_hash if version >= P.TLS1_2 else hashes.MD5_SHA1
+
+
+@dataclass(frozen=True, slots=True)
+class Params12:
+    """What the ServerHello settled."""
+
+    suite: CipherSuite
+    version: int
+    ticket_expected: bool
+
+
+def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> State:
+    """The TLS <= 1.2 part of tls_process_server_hello: extensions (parsed in
+    OpenSSL's ext_defs order, then the "final" checks)."""
+    assert hs.version is not None
+    version = hs.version
+    hs.server_session_id = sh.session_id
+    hs.transcript.set_hash(prf_hash(suite, version))
+    hs.transcript.update(sh.raw)
+    ri = False
+    ticket_expected = False
+    peer_formats: tuple[int, ...] | None = None
+    order = {t: i for i, t in enumerate(_OPENSSL_ORDER)}
+    for e in sorted(
+        (e for e in sh.extensions if e.ext_type in order), key=lambda e: order[e.ext_type]
+    ):
+        if isinstance(e, X.Malformed):
+            e.raise_error()
+        if isinstance(e, X.RenegotiationInfo):
+            if e.renegotiated_connection:
+                raise LocalError(alerts.ILLEGAL_PARAMETER, "RENEGOTIATION_MISMATCH")
+            ri = True
+        elif isinstance(e, X.EcPointFormats):
+            peer_formats = e.formats
+        elif isinstance(e, X.SessionTicket):
+            if e.ticket:
+                raise LocalError(alerts.DECODE_ERROR, "BAD_EXTENSION", "non-empty session_ticket")
+            ticket_expected = True
+        elif isinstance(e, X.EncryptThenMac):
+            hs.etm = not suite.aead
+        elif isinstance(e, X.ExtendedMasterSecret):
+            hs.ems = True
+        else:
+            parse_common_extension(hs, e)
+    # The "final" callbacks, in ext_defs order.
+    if not ri and not hs.config.legacy_server_connect:
+        raise LocalError(alerts.HANDSHAKE_FAILURE, "UNSAFE_LEGACY_RENEGOTIATION_DISABLED")
+    hs.secure_renegotiation = ri
+    # final_ec_pt_formats only checks the server's list against formats the
+    # application configured explicitly; s_client never does, so nothing here.
+    hs.ec_point_formats = peer_formats
+    hs.session = dataclasses.replace(hs.session, session_id=sh.session_id, version=version)
+    return ExpectCertificate12(Params12(suite, version, ticket_expected))
+
+
+# --- Certificate, ServerKeyExchange ------------------------------------------------------
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class ExpectCertificate12(State):
+    EXPECTED = frozenset({P.CERTIFICATE})
+    params: Params12
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        cert = cast(Certificate12, msg)
+        hs.transcript.update(cert.raw)
+        peer = process_certificates(hs, cert.chain, self.params.suite)
+        hs.session = dataclasses.replace(hs.session, peer_certificate=cert.chain[0])
+        kx = self.params.suite.kx
+        if kx in ("ECDH", "DH"):
+            return ExpectServerKeyExchange(self.params, peer)
+        if kx == "RSA":
+            if peer.kind != "rsa":
+                raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", "RSA kx needs an RSA key")
+            return ExpectCertificateRequestOrDone(self.params, peer, None)
+        raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"key exchange {kx}")
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """Our half of the key exchange, decided at ServerKeyExchange."""
+
+    public: bytes  # ClientKeyExchange contents
+    width: int  # its length prefix
+    premaster: bytes
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class ExpectServerKeyExchange(State):
+    EXPECTED = frozenset({P.SERVER_KEY_EXCHANGE})
+    params: Params12
+    peer: PeerKey
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        assert hs.offer is not None
+        version = self.params.version
+        if isinstance(msg, ServerKeyExchangeEcdhe):
+            exchange = self._ecdhe(hs, msg)
+        else:
+            exchange = self._dhe(hs, cast(ServerKeyExchangeDhe, msg))
+        ske = cast(ServerKeyExchangeEcdhe | ServerKeyExchangeDhe, msg)
+        if version < P.TLS1_2 or ske.scheme is None:
+            raise LocalError(alerts.INTERNAL_ERROR, "LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED")
+        groups = tuple(g for g in hs.offer.groups if G.BY_CODE.get(g, None) is not None)
+        check_peer_sigalg(ske.scheme, self.peer, False, hs.offer.schemes, groups)
+        hs.peer_scheme = ske.scheme
+        data = tls12_server_key_exchange_input(hs.client_random, hs.server_random, ske.params)
+        verify_signature(ske.scheme, self.peer, data, ske.signature, False)
+        hs.transcript.update(ske.raw)
+        return ExpectCertificateRequestOrDone(self.params, self.peer, exchange)
+
+    def _ecdhe(self, hs: Handshake, ske: ServerKeyExchangeEcdhe) -> Exchange:
+        assert hs.offer is not None
+        group = G.BY_CODE.get(ske.group)
+        if (
+            ske.curve_type != 3
+            or ske.group not in hs.offer.groups
+            or group is None
+            or group.kind == "ffdhe"
+        ):
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CURVE")
+        share: KeyShare = make_key_share(hs.config, ske.group)
+        try:
+            premaster = share.exchange(ske.public)
+        except cerr.IllegalKeyShare as e:
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_ECPOINT", str(e)) from None
+        hs.group = ske.group
+        hs.session = dataclasses.replace(hs.session, group=ske.group)
+        return Exchange(share.public_bytes(), 1, premaster)
+
+    def _dhe(self, hs: Handshake, ske: ServerKeyExchangeDhe) -> Exchange:
+        p = int.from_bytes(ske.p, "big")
+        g = int.from_bytes(ske.g, "big")
+        ys = int.from_bytes(ske.ys, "big")
+        if ys == 0:
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE")
+        try:
+            share = DheKeyShare(p, g, hs.config.min_dh_bits)
+            premaster = share.exchange(ske.ys)
+        except cerr.WeakDhParameters as e:
+            raise LocalError(alerts.HANDSHAKE_FAILURE, "DH_KEY_TOO_SMALL", str(e)) from None
+        except cerr.CryptoError as e:
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE", str(e)) from None
+        hs.dh_bits = p.bit_length()
+        hs.group = share.group or None
+        return Exchange(share.public_bytes(), 2, premaster)
+
+
+# --- CertificateRequest, ServerHelloDone, our flight ------------------------------------
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class ExpectCertificateRequestOrDone(State):
+    EXPECTED = frozenset({P.CERTIFICATE_REQUEST, P.SERVER_HELLO_DONE})
+    params: Params12
+    peer: PeerKey
+    exchange: Exchange | None
+    requested: bool = False
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        if isinstance(msg, CertificateRequest12):
+            if self.requested:
+                raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
+            hs.transcript.update(msg.raw)
+            hs.cert_request = ev.CertificateRequested(
+                tuple(msg.certificate_types), msg.signature_schemes, msg.authorities
+            )
+            hs.events.append(hs.cert_request)
+            return dataclasses.replace(self, requested=True)
+        hs.transcript.update(msg.raw)
+        return self.client_flight(hs)
+
+    def client_flight(self, hs: Handshake) -> State:
+        params = self.params
+        suite, version = params.suite, params.version
+        exchange = self.exchange
+        if exchange is None:  # RSA key transport
+            assert hs.ch is not None
+            premaster = make_rsa_premaster(hs.random, hs.ch.legacy_version)
+            try:
+                encrypted = rsa_encrypt_premaster(self.peer.key, premaster)  # type: ignore[arg-type]
+            except cerr.CryptoError as e:
+                raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", str(e)) from None
+            exchange = Exchange(encrypted, 2, premaster)
+        if self.requested:
+            hs.queue(Certificate12(()), OsslState.CW_CERT)
+        hs.queue(ClientKeyExchange(exchange.public, exchange.width), OsslState.CW_KEY_EXCH)
+
+        h = prf_hash(suite, version)
+        if hs.ems:
+            session_hash = hs.transcript.digest(h)
+            master = extended_master_secret(h, exchange.premaster, session_hash)
+        else:
+            master = master_secret(h, exchange.premaster, hs.client_random, hs.server_random)
+        hs.keylog("CLIENT_RANDOM", master)
+        write, read = _ciphers(hs, suite, version, master)
+
+        hs.send_ccs()
+        hs.rl.set_write_cipher(write)
+        verify = verify_data12(h, master, b"client finished", hs.transcript.digest(h))
+        hs.queue(Finished(verify), OsslState.CW_FINISHED)
+        hs.flush()
+        hs.loop()
+        keys = Keys12(params, master, read, hs.client_random, hs.server_random)
+        hs.session = dataclasses.replace(
+            hs.session, master_key=master, extended_master_secret=hs.ems
+        )
+        if params.ticket_expected:
+            return ExpectNewSessionTicket12(keys)
+        return ExpectChangeCipherSpec12(keys)
+
+
+def _ciphers(
+    hs: Handshake, suite: CipherSuite, version: int, master: bytes
+) -> tuple[RecordCipher, RecordCipher]:
+    """(client write, server read) record protection from the key block."""
+    name = suite.cipher
+    assert name is not None
+    p = CIPHER_PARAMS[name]
+    h = prf_hash(suite, version)
+    mac_hash = None if suite.aead else suite.mac_hash
+    mac_len = 0 if mac_hash is None else MAC_PARAMS[mac_hash]
+    iv_len = fixed_iv_len(name, version)
+    block = key_block(
+        h, master, hs.server_random, hs.client_random, 2 * (mac_len + p.key_len + iv_len)
+    )
+    kb = split_key_block(block, mac_len, p.key_len, iv_len)
+    if suite.aead:
+        return (
+            Tls12Aead(name, kb.client_key, kb.client_iv, version),
+            Tls12Aead(name, kb.server_key, kb.server_iv, version),
+        )
+    assert mac_hash is not None
+    iv_c = kb.client_iv if iv_len else None
+    iv_s = kb.server_iv if iv_len else None
+    return (
+        Tls12Cbc(kb.client_key, kb.client_mac_key, mac_hash, hs.etm, hs.random, version, iv_c),
+        Tls12Cbc(kb.server_key, kb.server_mac_key, mac_hash, hs.etm, hs.random, version, iv_s),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Keys12:
+    params: Params12
+    master: bytes
+    read: RecordCipher
+    client_random: bytes
+    server_random: bytes
+
+
+# --- the server's finish ---------------------------------------------------------------------
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class ExpectNewSessionTicket12(State):
+    EXPECTED = frozenset({P.NEW_SESSION_TICKET})
+    keys: Keys12
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        nst = cast(NewSessionTicket12, msg)
+        hs.transcript.update(nst.raw)
+        if nst.ticket:
+            hs.session = dataclasses.replace(
+                hs.session,
+                session_id=hashes.digest("sha256", nst.ticket),
+                ticket=nst.ticket,
+                ticket_lifetime_hint=nst.lifetime_hint,
+            )
+        return ExpectChangeCipherSpec12(self.keys)
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class ExpectChangeCipherSpec12(State):
+    EXPECTED = frozenset({0x100})
+    keys: Keys12
+
+    def handle_ccs(self, hs: Handshake) -> State:
+        hs.rl.set_read_cipher(self.keys.read)
+        return ExpectFinished12(self.keys)
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class ExpectFinished12(State):
+    EXPECTED = frozenset({P.FINISHED})
+    #: Anything but handshake data now is "data between CCS and Finished".
+    AFTER_CCS = True
+    keys: Keys12
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        fin = cast(Finished, msg)
+        params = self.keys.params
+        h = prf_hash(params.suite, params.version)
+        expected = verify_data12(h, self.keys.master, b"server finished", hs.transcript.digest(h))
+        if len(fin.verify_data) != len(expected):
+            raise LocalError(alerts.DECODE_ERROR, "BAD_DIGEST_LENGTH")
+        if not bytes_eq(fin.verify_data, expected):
+            raise LocalError(alerts.DECRYPT_ERROR, "DIGEST_CHECK_FAILED")
+        hs.transcript.update(fin.raw)
+        hs.loop(OsslState.OK)
+        hs.complete = True
+        hs.session = _final_session(hs)
+        neg = hs.negotiated()
+        assert neg is not None
+        hs.events.append(ev.HandshakeComplete(neg, hs.session))
+        return Connected12(self.keys)
+
+
+def _final_session(hs: Handshake) -> Session:
+    assert hs.suite is not None
+    return dataclasses.replace(
+        hs.session,
+        cipher_suite=hs.suite.code,
+        alpn=hs.alpn,
+        server_name=hs.offer.server_name if hs.offer is not None and hs.sni_acked else None,
+        group=hs.group,
+        extended_master_secret=hs.ems,
+        start_time=int(hs.config.now()),
+    )
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class Connected12(State):
+    """After the handshake: a HelloRequest is answered with a warning
+    no_renegotiation alert (sclient does not renegotiate)."""
+
+    EXPECTED = frozenset({P.HELLO_REQUEST})
+    keys: Keys12
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        assert isinstance(msg, HelloRequest)
+        hs.events.append(ev.HelloRequestReceived())
+        hs.rl.write(P.ALERT, bytes((alerts.WARNING, alerts.NO_RENEGOTIATION)), hs.events)
+        hs.events.append(ev.AlertSent(alerts.WARNING, alerts.NO_RENEGOTIATION))
+        return self
+
+    def export(self, label: bytes, context: bytes | None, length: int) -> bytes:
+        keys = self.keys
+        h = prf_hash(keys.params.suite, keys.params.version)
+        return export_keying_material12(
+            h, keys.master, keys.client_random, keys.server_random, label, context, length
+        )

@@ -1,0 +1,488 @@
+"""The TLS 1.3 client handshake (RFC 8446) from the ServerHello on.
+
+States: ExpectEncryptedExtensions -> ExpectCertificateOrRequest ->
+[ExpectCertificate] -> ExpectCertificateVerify -> ExpectFinished ->
+Connected13 (NewSessionTicket, KeyUpdate). The HelloRetryRequest is answered
+here too (:func:`process_hello_retry_request`).
+
+Key changes follow OpenSSL 3.0: the read side moves to the handshake keys
+right after the ServerHello; the write side only when the second flight is
+built (after the middlebox CCS), so alerts about the server's flight go out
+in the clear. Secrets are logged in the order OpenSSL logs them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import cast
+
+from cryptography.hazmat.primitives.constant_time import bytes_eq
+
+from sclient.tls import events as ev
+from sclient.tls.crypto import errors as cerr
+from sclient.tls.crypto import hashes
+from sclient.tls.crypto.keyschedule import (
+    KeySchedule13,
+    export_keying_material13,
+    finished_verify_data,
+    next_application_traffic_secret,
+    resumption_psk,
+    traffic_key_iv,
+)
+from sclient.tls.crypto.protection import CIPHER_PARAMS, Tls13Aead
+from sclient.tls.crypto.signatures import tls13_certificate_verify_input
+from sclient.tls.errors import LocalError
+from sclient.tls.hello import (
+    collect_extensions,
+    make_key_share,
+    parse_common_extension,
+    second_client_hello,
+)
+from sclient.tls.peer import PeerKey, check_peer_sigalg, process_certificates, verify_signature
+from sclient.tls.registry import alerts
+from sclient.tls.registry import groups as G
+from sclient.tls.registry import protocol as P
+from sclient.tls.registry.suites import CipherSuite
+from sclient.tls.session import Session
+from sclient.tls.states import Handshake, OsslState, State, register
+from sclient.tls.wire import extensions as X
+from sclient.tls.wire.handshake import (
+    Certificate13,
+    CertificateRequest13,
+    CertificateVerify,
+    EncryptedExtensions,
+    Finished,
+    HandshakeMessage,
+    KeyUpdate,
+    NewSessionTicket13,
+    ServerHello,
+)
+
+__all__ = [
+    "Connected13",
+    "ExpectCertificate",
+    "ExpectCertificateOrRequest",
+    "ExpectCertificateVerify",
+    "ExpectEncryptedExtensions",
+    "ExpectFinished",
+    "Keys13",
+    "process_hello_retry_request",
+    "process_server_hello",
+]
+
+
+def _cipher(hs: Handshake, suite: CipherSuite, secret: bytes) -> Tls13Aead:
+    name = suite.cipher
+    assert name is not None
+    p = CIPHER_PARAMS[name]
+    key, iv = traffic_key_iv(suite.prf_hash, secret, p.key_len, p.iv_len)
+    return Tls13Aead(name, key, iv, hs.config.record_padding)
+
+
+@dataclass(frozen=True, slots=True)
+class Keys13:
+    """The handshake-phase secrets."""
+
+    suite: CipherSuite
+    schedule: KeySchedule13
+    client_hs: bytes
+    server_hs: bytes
+
+
+# --- HelloRetryRequest ----------------------------------------------------------
+
+
+def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSuite) -> State:
+    """RFC 8446 §4.1.4, with OpenSSL's checks: a HelloRetryRequest must ask
+    for a group we support and did not already send a share for, or carry a
+    cookie; otherwise the second ClientHello would not change."""
+    from sclient.tls.hello import ExpectServerHello
+
+    assert hs.offer is not None and hs.ch is not None
+    collect_extensions(hrr.extensions, X.Context.HRR, hs.offer)
+    new_group: int | None = None
+    cookie: bytes | None = None
+    for e in _in_openssl_order(hrr.extensions):
+        if isinstance(e, X.Malformed):
+            e.raise_error()
+        if isinstance(e, X.SupportedVersionSelected):
+            if e.version != P.TLS1_3:
+                raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_PROTOCOL_VERSION_NUMBER")
+        elif isinstance(e, X.KeyShareRetry):
+            g = e.selected_group
+            if g in hs.shares:
+                raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_KEY_SHARE", "group already sent")
+            if g not in hs.offer.groups or g not in G.BY_CODE:
+                raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_KEY_SHARE", "group not offered")
+            new_group = g
+        elif isinstance(e, X.Cookie):
+            cookie = e.cookie
+    if cookie is None and new_group is None:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "NO_CHANGE_FOLLOWING_HRR")
+
+    hs.hrr = True
+    hs.suite = suite
+    try:
+        hs.transcript.rewrite_for_hrr(suite.prf_hash)
+    except cerr.CryptoError as e:
+        raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", str(e)) from None
+    hs.transcript.update(hrr.raw)
+
+    new_share = make_key_share(hs.config, new_group) if new_group is not None else None
+    ch2 = second_client_hello(hs.ch, hs.shares, new_share, cookie)
+    if hs.retry_hello is not None:  # a known-answer replay
+        ch2 = hs.retry_hello
+    hs.ch = ch2
+    hs.rl.set_write_version(P.TLS1_2)
+    hs.rl.compat_ccs = True
+    if hs.config.middlebox_compat:
+        hs.send_ccs()
+    hs.send_message(ch2, OsslState.CW_CLNT_HELLO)
+    hs.loop()
+    return ExpectServerHello(retried=True, hrr_suite=suite.code)
+
+
+# --- ServerHello ------------------------------------------------------------------
+
+#: OpenSSL parses extensions in ``ext_defs[]`` order, not wire order.
+_OPENSSL_ORDER = {
+    t: i
+    for i, t in enumerate(
+        (
+            65281,
+            0,
+            1,
+            12,
+            11,
+            10,
+            35,
+            5,
+            13172,
+            16,
+            14,
+            22,
+            18,
+            23,
+            50,
+            49,
+            13,
+            43,
+            45,
+            51,
+            44,
+            0xFDE8,
+            42,
+            47,
+            21,
+            41,
+        )
+    )
+}
+
+
+def _in_openssl_order(exts: tuple[X.Extension, ...]) -> list[X.Extension]:
+    known = [e for e in exts if e.ext_type in _OPENSSL_ORDER]
+    return sorted(known, key=lambda e: _OPENSSL_ORDER[e.ext_type])
+
+
+def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> State:
+    """The TLS 1.3 part of tls_process_server_hello: key share, handshake
+    secrets, read keys."""
+    share_ext: X.KeyShareServer | None = None
+    for e in _in_openssl_order(sh.extensions):
+        if isinstance(e, X.Malformed):
+            e.raise_error()
+        if isinstance(e, X.KeyShareServer):
+            share_ext = e
+    if share_ext is None:
+        # final_key_share: no key_share and no PSK to fall back on.
+        raise LocalError(alerts.MISSING_EXTENSION, "NO_SUITABLE_KEY_SHARE")
+    entry = share_ext.entry
+    share = hs.shares.get(entry.group)
+    if share is None:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_KEY_SHARE", "not a group we sent")
+    try:
+        shared = share.exchange(entry.key_exchange)
+    except cerr.IllegalKeyShare as e:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_ECPOINT", str(e)) from None
+    hs.group = entry.group
+
+    hash_name = suite.prf_hash
+    hs.transcript.set_hash(hash_name)
+    hs.transcript.update(sh.raw)
+    ks = KeySchedule13(hash_name)
+    ks.early()
+    ks.handshake(shared)
+    th = hs.transcript.digest()
+    server_hs = ks.server_handshake_traffic_secret(th)
+    client_hs = ks.client_handshake_traffic_secret(th)
+    hs.keylog("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_hs)
+    rl = hs.rl
+    rl.tls13 = True
+    rl.compat_ccs = True
+    rl.set_read_cipher(_cipher(hs, suite, server_hs))
+    rl.set_write_version(P.TLS1_2)
+    return ExpectEncryptedExtensions(Keys13(suite, ks, client_hs, server_hs))
+
+
+# --- EncryptedExtensions ----------------------------------------------------------
+
+
+def process_server_extensions(hs: Handshake, exts: tuple[X.Extension, ...]) -> None:
+    """Parse the EncryptedExtensions (server_name, max_fragment_length, ALPN)."""
+    for e in _in_openssl_order(exts):
+        if isinstance(e, X.Malformed):
+            e.raise_error()
+        parse_common_extension(hs, e)
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class ExpectEncryptedExtensions(State):
+    EXPECTED = frozenset({P.ENCRYPTED_EXTENSIONS})
+    keys: Keys13
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        ee = cast(EncryptedExtensions, msg)
+        assert hs.offer is not None
+        hs.transcript.update(ee.raw)
+        collect_extensions(ee.extensions, X.Context.EE, hs.offer)
+        process_server_extensions(hs, ee.extensions)
+        hs.server_ext_types.extend(e.ext_type for e in ee.extensions)
+        return ExpectCertificateOrRequest(self.keys)
+
+
+# --- CertificateRequest, Certificate, CertificateVerify ------------------------------
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class ExpectCertificateOrRequest(State):
+    EXPECTED = frozenset({P.CERTIFICATE_REQUEST, P.CERTIFICATE})
+    keys: Keys13
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        if isinstance(msg, CertificateRequest13):
+            request = process_certificate_request(hs, msg)
+            return ExpectCertificate(self.keys, request)
+        return ExpectCertificate(self.keys, None).handle(hs, msg)
+
+
+def process_certificate_request(hs: Handshake, cr: CertificateRequest13) -> CertificateRequest13:
+    assert hs.offer is not None
+    hs.transcript.update(cr.raw)
+    collect_extensions(cr.extensions, X.Context.CR, hs.offer)
+    schemes: tuple[int, ...] | None = None
+    authorities: tuple[bytes, ...] = ()
+    for e in _in_openssl_order(cr.extensions):
+        if isinstance(e, X.Malformed):
+            e.raise_error()
+        if isinstance(e, X.SignatureAlgorithms):
+            schemes = e.schemes
+        elif isinstance(e, X.CertificateAuthorities):
+            authorities = e.authorities
+    if schemes is None:
+        raise LocalError(alerts.MISSING_EXTENSION, "MISSING_SIGALGS_EXTENSION")
+    hs.cert_request = ev.CertificateRequested((), schemes, authorities)
+    hs.events.append(hs.cert_request)
+    return cr
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class ExpectCertificate(State):
+    EXPECTED = frozenset({P.CERTIFICATE})
+    keys: Keys13
+    request: CertificateRequest13 | None
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        cert = cast(Certificate13, msg)
+        assert hs.offer is not None
+        if cert.context:
+            raise LocalError(alerts.DECODE_ERROR, "LENGTH_MISMATCH", "non-empty context")
+        if not cert.entries:
+            raise LocalError(alerts.DECODE_ERROR, "LENGTH_MISMATCH", "empty certificate list")
+        for entry in cert.entries:
+            collect_extensions(entry.extensions, X.Context.CT, hs.offer)
+            for e in entry.extensions:
+                if isinstance(e, X.Malformed):
+                    e.raise_error()
+        hs.transcript.update(cert.raw)
+        peer = process_certificates(hs, cert.chain, None)
+        hs.session = _replace_session(hs, peer_certificate=cert.chain[0])
+        return ExpectCertificateVerify(self.keys, self.request, peer, hs.transcript.digest())
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class ExpectCertificateVerify(State):
+    EXPECTED = frozenset({P.CERTIFICATE_VERIFY})
+    keys: Keys13
+    request: CertificateRequest13 | None
+    peer: PeerKey
+    transcript_hash: bytes
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        cv = cast(CertificateVerify, msg)
+        assert hs.offer is not None
+        check_peer_sigalg(cv.scheme, self.peer, True, hs.offer.schemes)
+        hs.peer_scheme = cv.scheme  # OpenSSL reports it even if the signature fails
+        content = tls13_certificate_verify_input(self.transcript_hash, server=True)
+        verify_signature(cv.scheme, self.peer, content, cv.signature, True)
+        hs.transcript.update(cv.raw)
+        return ExpectFinished(self.keys, self.request)
+
+
+# --- Finished -------------------------------------------------------------------------
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class ExpectFinished(State):
+    EXPECTED = frozenset({P.FINISHED})
+    keys: Keys13
+    request: CertificateRequest13 | None
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        fin = cast(Finished, msg)
+        keys = self.keys
+        suite = keys.suite
+        h = suite.prf_hash
+        if hs.record_pending:
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "NOT_ON_RECORD_BOUNDARY")
+        expected = finished_verify_data(h, keys.server_hs, hs.transcript.digest())
+        if len(fin.verify_data) != len(expected):
+            raise LocalError(alerts.DECODE_ERROR, "BAD_DIGEST_LENGTH")
+        if not bytes_eq(fin.verify_data, expected):
+            raise LocalError(alerts.DECRYPT_ERROR, "DIGEST_CHECK_FAILED")
+        hs.transcript.update(fin.raw)
+
+        ks = keys.schedule
+        ks.master()
+        th = hs.transcript.digest()
+        server_app = ks.server_application_traffic_secret_0(th)
+        client_app = ks.client_application_traffic_secret_0(th)
+        exporter = ks.exporter_master_secret(th)
+        hs.keylog("EXPORTER_SECRET", exporter)
+        hs.keylog("SERVER_TRAFFIC_SECRET_0", server_app)
+        rl = hs.rl
+        rl.set_read_cipher(_cipher(hs, suite, server_app))
+
+        # The second flight: [CCS] [Certificate] Finished.
+        if hs.config.middlebox_compat and not hs.hrr:
+            hs.send_ccs()
+        hs.keylog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", keys.client_hs)
+        rl.set_write_cipher(_cipher(hs, suite, keys.client_hs))
+        if self.request is not None:
+            hs.queue(Certificate13(self.request.context, ()), OsslState.CW_CERT)
+        verify_data = finished_verify_data(h, keys.client_hs, hs.transcript.digest())
+        hs.queue(Finished(verify_data), OsslState.CW_FINISHED)
+        hs.flush()
+        resumption = ks.resumption_master_secret(hs.transcript.digest())
+        hs.keylog("CLIENT_TRAFFIC_SECRET_0", client_app)
+        rl.set_write_cipher(_cipher(hs, suite, client_app))
+        hs.loop(OsslState.OK)
+        rl.ccs_allowed = rl.compat_ccs = False
+
+        app = App13(suite, server_app, client_app, exporter, resumption)
+        complete(hs)
+        return Connected13(app)
+
+
+def complete(hs: Handshake) -> None:
+    hs.complete = True
+    neg = hs.negotiated()
+    assert neg is not None
+    hs.session = _replace_session(hs)
+    hs.events.append(ev.HandshakeComplete(neg, hs.session))
+
+
+def _replace_session(hs: Handshake, **changes: object) -> Session:
+    base = dataclasses.replace(
+        hs.session,
+        version=hs.version if hs.version is not None else hs.session.version,
+        cipher_suite=hs.suite.code if hs.complete and hs.suite is not None else None,
+        alpn=hs.alpn,
+        server_name=hs.offer.server_name if hs.offer is not None and hs.sni_acked else None,
+        group=hs.group,
+        extended_master_secret=hs.ems,
+        start_time=int(hs.config.now()),
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+# --- after the handshake --------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class App13:
+    """Application-phase secrets (mutable: KeyUpdate moves them)."""
+
+    suite: CipherSuite
+    server_app: bytes
+    client_app: bytes
+    exporter: bytes
+    resumption: bytes
+
+
+@register
+@dataclass(frozen=True, slots=True)
+class Connected13(State):
+    EXPECTED = frozenset({P.NEW_SESSION_TICKET, P.KEY_UPDATE})
+    app: App13
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        if isinstance(msg, KeyUpdate):
+            self.on_key_update(hs, msg)
+        else:
+            self.on_ticket(hs, cast(NewSessionTicket13, msg))
+        return self
+
+    def on_ticket(self, hs: Handshake, nst: NewSessionTicket13) -> None:
+        assert hs.offer is not None
+        collect_extensions(nst.extensions, X.Context.NST, hs.offer)
+        max_early = 0
+        for e in _in_openssl_order(nst.extensions):
+            if isinstance(e, X.Malformed):
+                e.raise_error()
+            if isinstance(e, X.EarlyDataMax):
+                max_early = e.max_early_data_size
+        h = self.app.suite.prf_hash
+        psk = resumption_psk(h, self.app.resumption, nst.nonce)
+        session = _replace_session(
+            hs,
+            session_id=hashes.digest("sha256", nst.ticket),
+            master_key=psk,
+            ticket=nst.ticket,
+            ticket_lifetime_hint=nst.lifetime,
+            ticket_age_add=nst.age_add,
+            ticket_nonce=nst.nonce,
+            max_early_data=max_early,
+        )
+        hs.session = session
+        hs.events.append(ev.NewSessionTicket(session, post_handshake=True))
+
+    def on_key_update(self, hs: Handshake, ku: KeyUpdate) -> None:
+        if hs.record_pending:
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "NOT_ON_RECORD_BOUNDARY")
+        if ku.request_update not in (0, 1):
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_KEY_UPDATE")
+        app = self.app
+        app.server_app = next_application_traffic_secret(app.suite.prf_hash, app.server_app)
+        hs.rl.set_read_cipher(_cipher(hs, app.suite, app.server_app))
+        hs.events.append(ev.KeyUpdateReceived(bool(ku.request_update)))
+        if ku.request_update:
+            self.send_key_update(hs, False)
+
+    def send_key_update(self, hs: Handshake, request: bool) -> None:
+        app = self.app
+        hs.send_message(KeyUpdate(1 if request else 0), OsslState.CW_KEY_UPDATE)
+        app.client_app = next_application_traffic_secret(app.suite.prf_hash, app.client_app)
+        hs.rl.set_write_cipher(_cipher(hs, app.suite, app.client_app))
+        hs.loop(OsslState.OK)
+
+    def export(self, label: bytes, context: bytes | None, length: int) -> bytes:
+        return export_keying_material13(
+            self.app.suite.prf_hash, self.app.exporter, label, context, length
+        )

@@ -1,0 +1,653 @@
+"""Handshake messages: one frozen dataclass per message.
+
+``encode()`` returns the whole message with its 4-byte header;
+``decode(body)`` parses the body (header already removed) and rejects trailing
+bytes. Decoded messages keep the bytes they came from in ``raw`` (header
+included) for the transcript and byte-exact renderers; ``raw`` takes no part
+in equality.
+
+Some bodies depend on the negotiated version or key exchange (Certificate,
+CertificateRequest, NewSessionTicket, ServerKeyExchange, ClientKeyExchange):
+those have one class per variant and :func:`decode_message` picks by
+``tls13`` / ``kx``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar, Self, TypeVar
+
+from sclient.tls.errors import DecodeError
+from sclient.tls.registry import protocol as P
+from sclient.tls.wire import extensions as X
+from sclient.tls.wire.buffer import Reader, vec
+
+__all__ = [
+    "Certificate12",
+    "Certificate13",
+    "CertificateEntry",
+    "CertificateRequest12",
+    "CertificateRequest13",
+    "CertificateStatus",
+    "CertificateVerify",
+    "ClientHello",
+    "ClientKeyExchange",
+    "EncryptedExtensions",
+    "EndOfEarlyData",
+    "Finished",
+    "HandshakeMessage",
+    "HelloRequest",
+    "KeyUpdate",
+    "NewSessionTicket12",
+    "NewSessionTicket13",
+    "ServerHello",
+    "ServerHelloDone",
+    "ServerKeyExchangeDhe",
+    "ServerKeyExchangeEcdhe",
+    "UnknownMessage",
+    "decode_message",
+    "header",
+]
+
+
+def header(msg_type: int, body: bytes) -> bytes:
+    """The 4-byte handshake header followed by ``body``."""
+    return bytes((msg_type,)) + len(body).to_bytes(3, "big") + body
+
+
+class HandshakeMessage:
+    """Base class. ``MSG_TYPE`` is the HandshakeType code."""
+
+    __slots__ = ()
+    MSG_TYPE: ClassVar[int] = -1
+    #: The bytes the message was decoded from, header included (b"" if built).
+    raw: bytes
+    #: OpenSSL's reason when the body does not parse.
+    DECODE_REASON: ClassVar[str] = "LENGTH_MISMATCH"
+
+    @property
+    def msg_type(self) -> int:
+        return self.MSG_TYPE
+
+    def encode_body(self) -> bytes:
+        raise NotImplementedError
+
+    def encode(self) -> bytes:
+        return header(self.msg_type, self.encode_body())
+
+
+M = TypeVar("M", bound=HandshakeMessage)
+
+
+def _raw() -> bytes:
+    return field(default=b"", compare=False, repr=False)
+
+
+def _suites(r: Reader) -> tuple[int, ...]:
+    b = r.block(2, 2)
+    out = []
+    while b.remaining:
+        out.append(b.u16())
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownMessage(HandshakeMessage):
+    type: int
+    body: bytes
+    raw: bytes = _raw()
+
+    @property
+    def msg_type(self) -> int:
+        return self.type
+
+    def encode_body(self) -> bytes:
+        return self.body
+
+
+@dataclass(frozen=True, slots=True)
+class HelloRequest(HandshakeMessage):
+    MSG_TYPE = P.HELLO_REQUEST
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        return b""
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        r.done()
+        return cls()
+
+
+@dataclass(frozen=True, slots=True)
+class ClientHello(HandshakeMessage):
+    MSG_TYPE = P.CLIENT_HELLO
+    legacy_version: int
+    random: bytes
+    session_id: bytes
+    cipher_suites: tuple[int, ...]
+    compression_methods: bytes = b"\x00"
+    extensions: tuple[X.Extension, ...] = ()
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        return b"".join(
+            (
+                self.legacy_version.to_bytes(2, "big"),
+                self.random,
+                vec(1, self.session_id),
+                vec(2, b"".join(s.to_bytes(2, "big") for s in self.cipher_suites)),
+                vec(1, self.compression_methods),
+                X.encode_extensions(self.extensions) if self.extensions else b"",
+            )
+        )
+
+    def encode_truncated(self) -> bytes:
+        """The message up to (not including) the PSK binders (RFC 8446 §4.2.11.2)."""
+        psk = self.extensions[-1]
+        if not isinstance(psk, X.PreSharedKeyClient):
+            raise ValueError("pre_shared_key is not the last extension")
+        full = self.encode()
+        return full[: len(full) - len(psk.encode_binders())]
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        v = r.u16()
+        rnd = r.read(32)
+        sid = r.vec(1, 0, 32)
+        suites = _suites(r)
+        comp = r.vec(1, 1)
+        exts = X.decode_extensions(r, X.Context.CH) if r.remaining else ()
+        r.done()
+        return cls(v, rnd, sid, suites, comp, exts)
+
+    def ext(self, cls: type[X.E]) -> X.E | None:
+        return X.find(self.extensions, cls)
+
+
+@dataclass(frozen=True, slots=True)
+class ServerHello(HandshakeMessage):
+    """ServerHello, or a HelloRetryRequest when ``random`` is the HRR value."""
+
+    MSG_TYPE = P.SERVER_HELLO
+    legacy_version: int
+    random: bytes
+    session_id: bytes
+    cipher_suite: int
+    compression_method: int = 0
+    extensions: tuple[X.Extension, ...] = ()
+    raw: bytes = _raw()
+    #: True when the message ended after the compression method (TLS <= 1.2
+    #: allows no extensions block at all); keeps re-encoding byte-exact.
+    no_extensions_block: bool = field(default=False, compare=False, repr=False)
+
+    @property
+    def is_hello_retry_request(self) -> bool:
+        return self.random == P.HRR_RANDOM
+
+    def encode_body(self) -> bytes:
+        exts = b""
+        if self.extensions or not self.no_extensions_block:
+            exts = X.encode_extensions(self.extensions)
+        return b"".join(
+            (
+                self.legacy_version.to_bytes(2, "big"),
+                self.random,
+                vec(1, self.session_id),
+                self.cipher_suite.to_bytes(2, "big"),
+                bytes((self.compression_method,)),
+                exts,
+            )
+        )
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        v = r.u16()
+        rnd = r.read(32)
+        sid = r.vec(1)
+        suite = r.u16()
+        comp = r.u8()
+        if not r.remaining:
+            return cls(v, rnd, sid, suite, comp, (), no_extensions_block=True)
+        ctx = X.Context.HRR if rnd == P.HRR_RANDOM else X.Context.SH
+        exts = X.decode_extensions(r, ctx, "BAD_LENGTH")
+        if r.remaining:
+            raise DecodeError("trailing bytes", "BAD_LENGTH")
+        return cls(v, rnd, sid, suite, comp, exts)
+
+    def ext(self, cls: type[X.E]) -> X.E | None:
+        return X.find(self.extensions, cls)
+
+
+@dataclass(frozen=True, slots=True)
+class NewSessionTicket13(HandshakeMessage):
+    MSG_TYPE = P.NEW_SESSION_TICKET
+    lifetime: int
+    age_add: int
+    nonce: bytes
+    ticket: bytes
+    extensions: tuple[X.Extension, ...] = ()
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        return b"".join(
+            (
+                self.lifetime.to_bytes(4, "big"),
+                self.age_add.to_bytes(4, "big"),
+                vec(1, self.nonce),
+                vec(2, self.ticket),
+                X.encode_extensions(self.extensions),
+            )
+        )
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        life = r.u32()
+        add = r.u32()
+        nonce = r.vec(1)
+        ticket = r.vec(2, 1)
+        exts = X.decode_extensions(r, X.Context.NST)
+        r.done()
+        return cls(life, add, nonce, ticket, exts)
+
+
+@dataclass(frozen=True, slots=True)
+class NewSessionTicket12(HandshakeMessage):
+    """RFC 5077 §3.3."""
+
+    MSG_TYPE = P.NEW_SESSION_TICKET
+    lifetime_hint: int
+    ticket: bytes
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        return self.lifetime_hint.to_bytes(4, "big") + vec(2, self.ticket)
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        hint = r.u32()
+        t = r.vec(2)
+        r.done()
+        return cls(hint, t)
+
+
+@dataclass(frozen=True, slots=True)
+class EndOfEarlyData(HandshakeMessage):
+    MSG_TYPE = P.END_OF_EARLY_DATA
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        return b""
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        r.done()
+        return cls()
+
+
+@dataclass(frozen=True, slots=True)
+class EncryptedExtensions(HandshakeMessage):
+    MSG_TYPE = P.ENCRYPTED_EXTENSIONS
+    extensions: tuple[X.Extension, ...] = ()
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        return X.encode_extensions(self.extensions)
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        exts = X.decode_extensions(r, X.Context.EE)
+        r.done()
+        return cls(exts)
+
+    def ext(self, cls: type[X.E]) -> X.E | None:
+        return X.find(self.extensions, cls)
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateEntry:
+    data: bytes  # DER X.509 (or a raw public key)
+    extensions: tuple[X.Extension, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate13(HandshakeMessage):
+    MSG_TYPE = P.CERTIFICATE
+    context: bytes
+    entries: tuple[CertificateEntry, ...]
+    raw: bytes = _raw()
+
+    @property
+    def chain(self) -> tuple[bytes, ...]:
+        return tuple(e.data for e in self.entries)
+
+    def encode_body(self) -> bytes:
+        lst = b"".join(vec(3, e.data) + X.encode_extensions(e.extensions) for e in self.entries)
+        return vec(1, self.context) + vec(3, lst)
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        ctx = r.vec(1)
+        b = r.block(3)
+        entries = []
+        while b.remaining:
+            data = b.vec(3, 1)
+            entries.append(CertificateEntry(data, X.decode_extensions(b, X.Context.CT)))
+        r.done()
+        return cls(ctx, tuple(entries))
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate12(HandshakeMessage):
+    MSG_TYPE = P.CERTIFICATE
+    certificates: tuple[bytes, ...]
+    raw: bytes = _raw()
+
+    @property
+    def chain(self) -> tuple[bytes, ...]:
+        return self.certificates
+
+    def encode_body(self) -> bytes:
+        return vec(3, b"".join(vec(3, c) for c in self.certificates))
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        b = r.block(3)
+        certs = []
+        while b.remaining:
+            certs.append(b.vec(3, 1))
+        r.done()
+        return cls(tuple(certs))
+
+
+@dataclass(frozen=True, slots=True)
+class ServerKeyExchangeEcdhe(HandshakeMessage):
+    """RFC 8422 §5.4 (named_curve only). ``scheme`` is None before TLS 1.2."""
+
+    MSG_TYPE = P.SERVER_KEY_EXCHANGE
+    group: int
+    public: bytes
+    scheme: int | None
+    signature: bytes
+    curve_type: int = 3
+    raw: bytes = _raw()
+
+    @property
+    def params(self) -> bytes:
+        """The signed ServerECDHParams."""
+        return bytes((self.curve_type,)) + self.group.to_bytes(2, "big") + vec(1, self.public)
+
+    def encode_body(self) -> bytes:
+        s = b"" if self.scheme is None else self.scheme.to_bytes(2, "big")
+        return self.params + s + vec(2, self.signature)
+
+    @classmethod
+    def decode(cls, r: Reader, tls12: bool = True) -> Self:
+        ct = r.u8()  # the engine rejects anything but named_curve (3)
+        g = r.u16()
+        pub = r.vec(1, 1)
+        scheme = r.u16() if tls12 else None
+        sig = r.vec(2)
+        r.done()
+        return cls(g, pub, scheme, sig, ct)
+
+
+@dataclass(frozen=True, slots=True)
+class ServerKeyExchangeDhe(HandshakeMessage):
+    """RFC 5246 §7.4.3 ServerDHParams + signature."""
+
+    MSG_TYPE = P.SERVER_KEY_EXCHANGE
+    p: bytes
+    g: bytes
+    ys: bytes
+    scheme: int | None
+    signature: bytes
+    raw: bytes = _raw()
+
+    @property
+    def params(self) -> bytes:
+        return vec(2, self.p) + vec(2, self.g) + vec(2, self.ys)
+
+    def encode_body(self) -> bytes:
+        s = b"" if self.scheme is None else self.scheme.to_bytes(2, "big")
+        return self.params + s + vec(2, self.signature)
+
+    @classmethod
+    def decode(cls, r: Reader, tls12: bool = True) -> Self:
+        p = r.vec(2, 1)
+        g = r.vec(2, 1)
+        ys = r.vec(2, 1)
+        scheme = r.u16() if tls12 else None
+        sig = r.vec(2)
+        r.done()
+        return cls(p, g, ys, scheme, sig)
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateRequest13(HandshakeMessage):
+    MSG_TYPE = P.CERTIFICATE_REQUEST
+    context: bytes
+    extensions: tuple[X.Extension, ...]
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        return vec(1, self.context) + X.encode_extensions(self.extensions)
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        ctx = r.vec(1)
+        exts = X.decode_extensions(r, X.Context.CR)
+        r.done()
+        return cls(ctx, exts)
+
+    def ext(self, cls: type[X.E]) -> X.E | None:
+        return X.find(self.extensions, cls)
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateRequest12(HandshakeMessage):
+    MSG_TYPE = P.CERTIFICATE_REQUEST
+    certificate_types: bytes
+    signature_schemes: tuple[int, ...]
+    authorities: tuple[bytes, ...]
+    raw: bytes = _raw()
+    #: False for TLS 1.0/1.1 (no supported_signature_algorithms field).
+    tls12: bool = True
+
+    def encode_body(self) -> bytes:
+        schemes = b"".join(s.to_bytes(2, "big") for s in self.signature_schemes)
+        return b"".join(
+            (
+                vec(1, self.certificate_types),
+                vec(2, schemes) if self.tls12 else b"",
+                vec(2, b"".join(vec(2, a) for a in self.authorities)),
+            )
+        )
+
+    @classmethod
+    def decode(cls, r: Reader, tls12: bool = True) -> Self:
+        types = r.vec(1, 1)
+        schemes = []
+        if tls12:
+            b = r.block(2, 2)
+            while b.remaining:
+                schemes.append(b.u16())
+        b = r.block(2)
+        cas = []
+        while b.remaining:
+            cas.append(b.vec(2, 1))
+        r.done()
+        return cls(types, tuple(schemes), tuple(cas), tls12=tls12)
+
+
+@dataclass(frozen=True, slots=True)
+class ServerHelloDone(HandshakeMessage):
+    MSG_TYPE = P.SERVER_HELLO_DONE
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        return b""
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        r.done()
+        return cls()
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateVerify(HandshakeMessage):
+    MSG_TYPE = P.CERTIFICATE_VERIFY
+    scheme: int
+    signature: bytes
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        return self.scheme.to_bytes(2, "big") + vec(2, self.signature)
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        s = r.u16()
+        sig = r.vec(2)
+        r.done()
+        return cls(s, sig)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientKeyExchange(HandshakeMessage):
+    """``exchange`` is the ECDH point (``width`` 1), the DH Yc or the
+    RSA-encrypted premaster (``width`` 2)."""
+
+    MSG_TYPE = P.CLIENT_KEY_EXCHANGE
+    exchange: bytes
+    width: int = 1
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        return vec(self.width, self.exchange)
+
+    @classmethod
+    def decode(cls, r: Reader, width: int = 1) -> Self:
+        e = r.vec(width, 1)
+        r.done()
+        return cls(e, width)
+
+
+@dataclass(frozen=True, slots=True)
+class Finished(HandshakeMessage):
+    MSG_TYPE = P.FINISHED
+    verify_data: bytes
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        return self.verify_data
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        return cls(r.rest())
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateStatus(HandshakeMessage):
+    """RFC 6066 §8 (TLS <= 1.2): an OCSP response."""
+
+    MSG_TYPE = P.CERTIFICATE_STATUS
+    response: bytes
+    status_type: int = 1
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        return bytes((self.status_type,)) + vec(3, self.response)
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        t = r.u8()
+        if t != 1:
+            raise DecodeError("unknown status type")
+        resp = r.vec(3, 1)
+        r.done()
+        return cls(resp, t)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyUpdate(HandshakeMessage):
+    MSG_TYPE = P.KEY_UPDATE
+    request_update: int  # 0 update_not_requested, 1 update_requested
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        return bytes((self.request_update,))
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        v = r.u8()
+        r.done()
+        return cls(v)
+
+
+_COMMON: dict[int, type[HandshakeMessage]] = {
+    P.HELLO_REQUEST: HelloRequest,
+    P.CLIENT_HELLO: ClientHello,
+    P.SERVER_HELLO: ServerHello,
+    P.END_OF_EARLY_DATA: EndOfEarlyData,
+    P.ENCRYPTED_EXTENSIONS: EncryptedExtensions,
+    P.SERVER_HELLO_DONE: ServerHelloDone,
+    P.CERTIFICATE_VERIFY: CertificateVerify,
+    P.FINISHED: Finished,
+    P.CERTIFICATE_STATUS: CertificateStatus,
+    P.KEY_UPDATE: KeyUpdate,
+}
+_TLS13: dict[int, type[HandshakeMessage]] = {
+    P.NEW_SESSION_TICKET: NewSessionTicket13,
+    P.CERTIFICATE: Certificate13,
+    P.CERTIFICATE_REQUEST: CertificateRequest13,
+}
+_TLS12: dict[int, type[HandshakeMessage]] = {
+    P.NEW_SESSION_TICKET: NewSessionTicket12,
+    P.CERTIFICATE: Certificate12,
+    P.CERTIFICATE_REQUEST: CertificateRequest12,
+}
+
+
+def message_class(
+    msg_type: int, tls13: bool = True, kx: str | None = None
+) -> type[HandshakeMessage]:
+    """The class :func:`decode_message` uses (``UnknownMessage`` if none)."""
+    if msg_type == P.SERVER_KEY_EXCHANGE:
+        return ServerKeyExchangeDhe if kx == "DH" else ServerKeyExchangeEcdhe
+    if msg_type == P.CLIENT_KEY_EXCHANGE:
+        return ClientKeyExchange
+    cls = _COMMON.get(msg_type) or (_TLS13 if tls13 else _TLS12).get(msg_type)
+    return cls or UnknownMessage
+
+
+def decode_message(
+    raw: bytes, tls13: bool = True, kx: str | None = None, tls12: bool = True
+) -> HandshakeMessage:
+    """Decode one complete message (``raw`` includes the 4-byte header).
+
+    ``tls13`` picks the TLS 1.3 body of Certificate/CertificateRequest/
+    NewSessionTicket; ``kx`` ("ECDH" or "DH") the ServerKeyExchange body and
+    ("ECDH", "DH", "RSA") the ClientKeyExchange width; ``tls12`` says whether
+    ServerKeyExchange carries a signature scheme.
+    """
+    if len(raw) < 4 or int.from_bytes(raw[1:4], "big") != len(raw) - 4:
+        raise DecodeError("bad handshake header")
+    t = raw[0]
+    cls = message_class(t, tls13, kx)
+    r = Reader(raw, 4)
+    msg: HandshakeMessage
+    try:
+        if cls is UnknownMessage:
+            msg = UnknownMessage(t, r.rest())
+        elif cls in (ServerKeyExchangeDhe, ServerKeyExchangeEcdhe, CertificateRequest12):
+            msg = cls.decode(r, tls12)
+        elif cls is ClientKeyExchange:
+            msg = ClientKeyExchange.decode(r, 1 if kx == "ECDH" else 2)
+        else:
+            msg = cls.decode(r)  # type: ignore[attr-defined]
+    except DecodeError as e:
+        if e.reason == "LENGTH_MISMATCH" and cls.DECODE_REASON != "LENGTH_MISMATCH":
+            raise DecodeError(e.detail, cls.DECODE_REASON) from None
+        raise
+    object.__setattr__(msg, "raw", bytes(raw))  # frozen: set once, at birth
+    return msg

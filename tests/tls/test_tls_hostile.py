@@ -1,0 +1,60 @@
+"""Hostile servers: sclient must fail exactly like ``openssl s_client`` 3.0.19
+(same alert on the wire, same error reason) and never raise or hang.
+
+Each scenario of tls_scenarios.py runs in memory against :class:`Client`; the
+alert is read back from the client's own bytes by the scripted server. The
+recorded OpenSSL answers are re-checked against the real binary when it is
+installed (``test_openssl_still_agrees``).
+"""
+
+from __future__ import annotations
+
+import pytest
+from tls_fakeserver import converse
+from tls_peers import OPENSSL, config
+from tls_scenarios import EXPECTED, SCENARIOS, Scenario
+
+from sclient.tls import events as ev
+from sclient.tls.client import Client
+from sclient.tls.errors import PeerAlert
+from sclient.tls.registry import alerts
+from sclient.tls.registry.reasons import REASONS
+
+IDS = [s.name for s in SCENARIOS]
+
+
+def _reason_text(error: object) -> str:
+    if isinstance(error, PeerAlert):
+        return alerts.describe(error.alert or 0).reason
+    return REASONS[error.reason].text  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("scen", SCENARIOS, ids=IDS)
+@pytest.mark.parametrize("chunk", [0, 7], ids=["whole", "split7"])
+def test_like_openssl(scen: Scenario, chunk: int) -> None:
+    want_alert, want_reason = EXPECTED[scen.name]
+    server = scen.factory()
+    conv = converse(Client(config(**scen.config)), server, chunk=chunk)
+    failure = conv.failure
+    if not want_reason:
+        assert failure is None, failure
+        assert conv.of(ev.HandshakeComplete)
+        return
+    assert failure is not None, f"expected {want_reason!r}"
+    assert conv.events[-1] is failure
+    assert _reason_text(failure.error) == want_reason
+    fatal = [a[1] for a in server.alerts if a[0] == alerts.FATAL]
+    assert (fatal[0] if fatal else None) == want_alert
+    if want_alert is not None:
+        assert failure.error.alert == want_alert
+        assert conv.of(ev.AlertSent)[-1] == ev.AlertSent(alerts.FATAL, want_alert)
+
+
+@pytest.mark.interop
+@pytest.mark.skipif(OPENSSL is None, reason="openssl binary not installed")
+@pytest.mark.parametrize("scen", SCENARIOS, ids=IDS)
+def test_openssl_still_agrees(scen: Scenario) -> None:
+    from tls_oracle import openssl_verdict
+
+    verdict = openssl_verdict(scen.factory, *scen.openssl_args)
+    assert (verdict.alert, verdict.reason) == EXPECTED[scen.name], verdict.output[-2000:]
