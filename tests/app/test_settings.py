@@ -102,10 +102,17 @@ def test_tls10_only_is_refused(capfd: pytest.CaptureFixture[str]) -> None:
     assert capfd.readouterr().err == "s_client: TLS 1.0 and 1.1 are not supported yet by sclient\n"
 
 
-def test_range_clamped_to_tls12() -> None:
+def test_default_range_is_openssls() -> None:
+    # openssl s_client 3.0 offers TLS 1.3 down to TLS 1.0 in supported_versions.
     s = build_settings(parse_args([]), Console())
-    assert (s.min_version, s.max_version) == (TLS1_2, TLS1_3)
-    assert s.config_kwargs["min_version"] == TLS1_2
+    assert (s.min_version, s.max_version) == (TLS1_0, TLS1_3)
+    assert s.config_kwargs["min_version"] == TLS1_0
+
+
+def test_range_below_tls12_only_is_refused(capfd: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(Exit):
+        build_settings(parse_args(["-max_protocol", "TLSv1.1"]), Console())
+    assert "TLS 1.0 and 1.1 are not supported yet by sclient" in capfd.readouterr().err
 
 
 @pytest.mark.parametrize("spec", ["", ","])

@@ -153,6 +153,10 @@ class Program:
         if final or self.handshake_read is None:
             read = self.conn.bytes_read if self.conn is not None else 0
             written = self.conn.bytes_written if self.conn is not None else 0
+            if not final and self.records_read:
+                # OpenSSL reads record by record (no read-ahead): after a failed
+                # handshake it has read only up to the record that failed.
+                read = self.pre_tls_read + self.records_read
         else:
             read, written = self.handshake_read, self.handshake_written or 0
         session = self.session
@@ -168,12 +172,16 @@ class Program:
             from sclient.tls.registry.sigschemes import DEFAULT_SCHEMES
 
             our = DEFAULT_SCHEMES
+        negotiated = self.negotiated
+        if negotiated is None and self.client is not None:
+            # What the ServerHello settled, for a handshake that failed later.
+            negotiated = getattr(self.client, "negotiated", None)
         verify_code = self.verifier.code if self.verifier is not None else 0
         if session is not None and session.verify_result != verify_code:
             session = dataclasses.replace(session, verify_result=verify_code)
         return summary_data(
             version=version,
-            negotiated=self.negotiated,
+            negotiated=negotiated,
             session=session,
             chain=chain if full else None,
             peer=peer,

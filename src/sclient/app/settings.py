@@ -313,7 +313,6 @@ def build_settings(o: Any, console: Console) -> Settings:
     if not no_protocols and hi < TLS1_2:
         console.err("s_client: TLS 1.0 and 1.1 are not supported yet by sclient\n")
         raise Exit(1)
-    lo = max(lo, TLS1_2)
     if given:
         kwargs.update(_offered_lists(given, lo, hi))
     kwargs["min_version"], kwargs["max_version"] = lo, hi
