@@ -51,6 +51,13 @@ def _session(s: Any) -> dict[str, Any]:
     }
 
 
+def _extension(code: int) -> dict[str, Any]:
+    from sclient.tls.registry.extensions import BY_CODE
+
+    ext = BY_CODE.get(code)
+    return {"type": code, "name": ext.iana if ext else None}
+
+
 def _version_name(v: int | None) -> str | None:
     from sclient.tls.registry.protocol import VERSION_NAMES
 
@@ -83,6 +90,9 @@ def build_report(p: Program) -> dict[str, Any]:
         "resumed": False,
         "secure_renegotiation": False,
         "extended_master_secret": False,
+        "encrypt_then_mac": False,
+        "hello_retry_request": False,
+        "server_extensions": [],
         "certificate_chain": [_cert(p, d) for d in (p.peer_chain or ())],
         "verification": {
             "code": p.verifier.code if p.verifier is not None else 0,
@@ -142,6 +152,9 @@ def build_report(p: Program) -> dict[str, Any]:
         doc["resumed"] = bool(n.resumed)
         doc["secure_renegotiation"] = bool(n.secure_renegotiation)
         doc["extended_master_secret"] = bool(n.extended_master_secret)
+        doc["encrypt_then_mac"] = bool(n.encrypt_then_mac)
+        doc["hello_retry_request"] = bool(n.hello_retry_request)
+        doc["server_extensions"] = [_extension(code) for code in n.server_extensions]
     if p.session is not None:
         doc["session"] = _session(p.session)
     if p.error_entries:
