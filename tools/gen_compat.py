@@ -43,6 +43,31 @@ EXTRA_DEVIATIONS: list[str] = [
     "`-max_send_frag` outside 512..16384 is reported while parsing; OpenSSL reports it only "
     "after setting up its SSL_CTX, so when a command line also has a bad `-cipher`, "
     "`-groups`, … OpenSSL reports that one first.",
+    "SIGINT and SIGTERM end sclient quietly with exit status 128+signal (130, 143); "
+    "`openssl s_client` dies by the signal itself.",
+    "A proxy that closes the connection before sending a status line: `openssl s_client` "
+    "3.0.19 loops forever; sclient prints `s_client: HTTP CONNECT failed, connection closed "
+    "by proxy` and exits 1.",
+    "stdout is flushed before each stderr line, so the two streams keep their logical order "
+    "even when piped (OpenSSL block-buffers stdout on a pipe).",
+    "TLS 1.0 and 1.1: the ClientHello offers them as OpenSSL's does, and a server that picks "
+    "them with RSA key exchange is served; with (EC)DHE they fail as OpenSSL 3.0 fails at its "
+    "default security level (`legacy sigalg disallowed or unsupported`). `-tls1`, `-tls1_1` "
+    "and ranges that end below TLS 1.2 are not yet supported; `@SECLEVEL=0` does not re-enable "
+    "SHA-1 or MD5+SHA-1 signatures.",
+    "Renegotiation (TLS 1.2): the `R` command prints `RENEGOTIATING` and then "
+    "`s_client: renegotiation (R) is not supported yet by sclient` (exit 1); a server's "
+    "HelloRequest is answered with a warning `no_renegotiation` alert and the connection "
+    "goes on, where OpenSSL 3.0 would renegotiate.",
+    "A server KeyUpdate with `update_requested` is answered at once; OpenSSL sends its own "
+    "KeyUpdate with its next write.",
+    "TLS 1.2 AES-GCM records carry the sequence number as explicit nonce; OpenSSL counts up "
+    "from a random start. Both are valid (RFC 5288); only the bytes on the wire differ.",
+    "On a CertificateRequest sclient always answers with an empty Certificate (client "
+    "certificates are not yet supported).",
+    "The security level is OpenSSL's default, 2, for certificate checks and key sizes; "
+    "`@SECLEVEL=n` in `-cipher` changes the suites, groups and DH sizes offered, not the "
+    "verification of the server's chain.",
 ]
 
 _STATUS_TEXT = {
