@@ -232,7 +232,15 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-serverinfo', 'val', 'types  Send empty ClientHello extensions (comma-separated numbers)', N, note='planned', repeat=APPEND),
         _o('-alpn', 'val', 'Enable ALPN extension, considering named protocols supported (comma-separated list)', S),
         _o('-async', '', 'Support asynchronous operation', N, note='asynchronous engines are an OpenSSL library feature'),
-        _o('-nbio', '', 'Use non-blocking IO', S),
+        _o(
+            '-nbio',
+            '',
+            'Use non-blocking IO',
+            DEVIATION,
+            note='prints `Turned on non blocking io` and uses a non-blocking socket; the '
+            '`read R BLOCK`/`write W BLOCK` lines OpenSSL prints while the handshake waits are '
+            'not printed',
+        ),
     ),
     *_section(
         'Protocol and version',
