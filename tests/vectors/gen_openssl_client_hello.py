@@ -56,7 +56,9 @@ def main() -> None:
     out = {"_source": f"{version}; gen_openssl_client_hello.py", "_args": CASES}
     for name, args in CASES.items():
         out[name] = capture(args).hex()
-    Path(__file__).with_name("openssl_client_hello.json").write_text(json.dumps(out, indent=1) + "\n")
+    Path(__file__).with_name("openssl_client_hello.json").write_text(
+        json.dumps(out, indent=1) + "\n"
+    )
 
 
 if __name__ == "__main__":
