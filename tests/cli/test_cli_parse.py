@@ -16,6 +16,7 @@ from sclient.cli.parse import (
     parse_args,
     parse_protocol_list,
 )
+from sclient.tls import structs
 
 USAGE = "s_client: Use -help for summary.\n"
 
@@ -53,7 +54,7 @@ def test_defaults() -> None:
 
 
 def test_one_attribute_per_row() -> None:
-    names = {f.name for f in Options.__dataclass_fields__.values()}
+    names = {f.name for f in structs.fields(Options)}
     for spec in OPTIONS:
         assert spec.attr in names, spec.name
 

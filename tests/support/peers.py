@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Self
 
 import pytest
 
@@ -38,6 +39,7 @@ __all__ = [
     "OpenSSLServer",
     "PyTLSServer",
     "Relay",
+    "ThreadedListener",
     "client_line",
     "free_port",
     "gnutls_server",
@@ -336,6 +338,68 @@ def default_reply(line: bytes) -> bytes | None:
     return b"echo: " + line
 
 
+class ThreadedListener:
+    """A listening socket on loopback served by daemon threads: ``start()``,
+    ``stop()``, and a ``with`` block. Subclasses set ``host`` and handle each
+    accepted connection in :meth:`_on_connection`."""
+
+    host: str = HOST
+    port: int
+    _sock: socket.socket | None
+    _stop: threading.Event
+    _threads: list[threading.Thread]
+
+    def _init_listener(self) -> None:
+        self.port = 0
+        self._sock = None
+        self._stop = threading.Event()
+        self._threads = []
+
+    def start(self) -> Self:
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        s = socket.socket(family, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((self.host, 0))
+        s.listen(16)
+        s.settimeout(0.2)
+        self._sock = s
+        self.port = int(s.getsockname()[1])
+        self._spawn(self._accept_loop)
+        return self
+
+    def _spawn(self, target: Callable[..., None], *args: Any) -> None:
+        t = threading.Thread(target=target, args=args, daemon=True)
+        t.start()
+        self._threads.append(t)
+
+    def _accept_loop(self) -> None:
+        assert self._sock is not None
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self._on_connection(conn)
+
+    def _on_connection(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._sock is not None:
+            self._sock.close()
+        for t in self._threads:
+            t.join(5)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
 @dataclass
 class HandshakeInfo:
     version: str | None
@@ -344,7 +408,7 @@ class HandshakeInfo:
 
 
 @dataclass
-class PyTLSServer:
+class PyTLSServer(ThreadedListener):
     """A TLS echo server on Python's ``ssl`` module, in threads."""
 
     chain: Chain
@@ -364,10 +428,7 @@ class PyTLSServer:
     errors: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.port = 0
-        self._sock: socket.socket | None = None
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._init_listener()
         self._cond = threading.Condition()
         self.ctx = self._context()
 
@@ -388,32 +449,8 @@ class PyTLSServer:
             ctx.options |= self.options
         return ctx
 
-    def start(self) -> PyTLSServer:
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        s = socket.socket(family, socket.SOCK_STREAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind((self.host, 0))
-        s.listen(16)
-        s.settimeout(0.2)
-        self._sock = s
-        self.port = int(s.getsockname()[1])
-        t = threading.Thread(target=self._accept_loop, name="pytls-accept", daemon=True)
-        t.start()
-        self._threads.append(t)
-        return self
-
-    def _accept_loop(self) -> None:
-        assert self._sock is not None
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            t = threading.Thread(target=self._serve, args=(conn,), name="pytls-conn", daemon=True)
-            t.start()
-            self._threads.append(t)
+    def _on_connection(self, conn: socket.socket) -> None:
+        self._spawn(self._serve, conn)
 
     def _serve(self, raw: socket.socket) -> None:
         raw.settimeout(15)
@@ -514,7 +551,7 @@ def tiny_records(ctype: int, version: int, payload: bytes, state: dict[str, bool
     return [frame(ctype, version, payload)]
 
 
-class Relay:
+class Relay(ThreadedListener):
     """TCP relay on loopback in front of ``upstream_port``.
 
     ``server_hook(type, version, payload) -> [raw records]`` rewrites what the
@@ -538,48 +575,21 @@ class Relay:
         self.tiny = tiny
         self.bytewise = bytewise
         self.client_bytes: list[bytearray] = []
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._sock: socket.socket | None = None
-        self.port = 0
+        self._init_listener()
 
-    def start(self) -> Relay:
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind((HOST, 0))
-        s.listen(8)
-        s.settimeout(0.2)
-        self._sock = s
-        self.port = int(s.getsockname()[1])
-        t = threading.Thread(target=self._accept_loop, daemon=True, name="relay-accept")
-        t.start()
-        self._threads.append(t)
-        return self
-
-    def _accept_loop(self) -> None:
-        assert self._sock is not None
-        while not self._stop.is_set():
-            try:
-                c, _ = self._sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            try:
-                u = socket.create_connection(self.upstream, timeout=5)
-            except OSError:
-                c.close()
-                continue
-            for sk in (c, u):
-                sk.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                sk.settimeout(0.2)
-            sent = bytearray()
-            self.client_bytes.append(sent)
-            t1 = threading.Thread(target=self._c2s, args=(c, u, sent), daemon=True)
-            t2 = threading.Thread(target=self._s2c, args=(u, c), daemon=True)
-            t1.start()
-            t2.start()
-            self._threads += [t1, t2]
+    def _on_connection(self, c: socket.socket) -> None:
+        try:
+            u = socket.create_connection(self.upstream, timeout=5)
+        except OSError:
+            c.close()
+            return
+        for sk in (c, u):
+            sk.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sk.settimeout(0.2)
+        sent = bytearray()
+        self.client_bytes.append(sent)
+        self._spawn(self._c2s, c, u, sent)
+        self._spawn(self._s2c, u, c)
 
     def _c2s(self, c: socket.socket, u: socket.socket, sent: bytearray) -> None:
         try:
@@ -631,19 +641,6 @@ class Relay:
         finally:
             with contextlib.suppress(OSError):
                 c.shutdown(socket.SHUT_WR)
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._sock is not None:
-            self._sock.close()
-        for t in self._threads:
-            t.join(5)
-
-    def __enter__(self) -> Relay:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 # --- context-manager shorthands ------------------------------------------------------

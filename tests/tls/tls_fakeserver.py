@@ -15,7 +15,7 @@ import select
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography import x509
@@ -41,6 +41,7 @@ from sclient.tls.crypto.signatures import (
 from sclient.tls.crypto.transcript import Transcript
 from sclient.tls.registry import protocol as P
 from sclient.tls.registry import suites
+from sclient.tls.structs import replace
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import (
     Certificate12,

@@ -9,9 +9,10 @@ present, re-checks the record against OpenSSL itself.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from tls_fakeserver import Fake12, Fake13, Hooks, Item, Key
 from tls_peers import make_cert
 
+from sclient.tls import structs
 from sclient.tls.registry import protocol as P
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import (
@@ -32,6 +34,13 @@ from sclient.tls.wire.handshake import (
     ServerHello,
     ServerKeyExchangeEcdhe,
 )
+
+
+def replace(obj: Any, **changes: Any) -> Any:
+    """A copy with ``changes``: the engine's records and the harness's dataclasses."""
+    if dataclasses.is_dataclass(obj):
+        return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+    return structs.replace(obj, **changes)
 
 
 @cache

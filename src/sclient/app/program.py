@@ -4,7 +4,6 @@ loop, shutdown (output.md §2, §5 to §9). The engine's events drive every line
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno as errno_mod
 import os
 import select
@@ -14,6 +13,7 @@ from typing import Any
 from sclient.app.console import Console
 from sclient.app.settings import ANY_VERSION, TLS1_3, Settings, opt
 from sclient.report.errors import SSL_LIB, ErrorEntry, thread_id, tls_error_entry
+from sclient.tls import structs
 from sclient.transport import clock
 
 HANDSHAKE_TYPES_AFTER_SH = {8, 11, 12, 13, 14, 20}  # EE, Certificate, SKE, CR, SHD, Finished
@@ -92,7 +92,7 @@ class Program:
 
     def err_entry(self, entry: ErrorEntry) -> None:
         self.error_entries.append(entry)
-        self.c.err(entry.line_text() + "\n")
+        self.c.err(entry.line_text(thread_id()) + "\n")
 
     def print_tls_error(self, error: Any) -> None:
         self.error = error
@@ -178,7 +178,7 @@ class Program:
             negotiated = getattr(self.client, "negotiated", None)
         verify_code = self.verifier.code if self.verifier is not None else 0
         if session is not None and session.verify_result != verify_code:
-            session = dataclasses.replace(session, verify_result=verify_code)
+            session = structs.replace(session, verify_result=verify_code)
         return summary_data(
             version=version,
             negotiated=negotiated,
@@ -322,7 +322,7 @@ class Program:
 
             session = e.session
             if self.verifier is not None:
-                session = dataclasses.replace(session, verify_result=self.verifier.code)
+                session = structs.replace(session, verify_result=self.verifier.code)
             self.c.out(render_ticket_block(session, self.verify_text))
             self.c.flush()
             self.c.out("read R BLOCK\n")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import _signal as signal  # the C module: ``signal`` builds enums at import
 import contextlib
 import os
-import signal
 import sys
 from types import FrameType
 from typing import Any

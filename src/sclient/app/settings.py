@@ -9,10 +9,10 @@ written, with the status OpenSSL gives.
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass, field
 from typing import IO, Any
 
 from sclient.app.console import Console
+from sclient.tls.structs import field, struct
 
 DEFAULT_PORT = "4433"
 
@@ -72,7 +72,7 @@ def is_dns_name(host: str) -> bool:
     return isdns and not all_numeric and label != max_label
 
 
-@dataclass
+@struct
 class Target:
     host: str | None  # None = loopback; the socket path with -unix
     port: str | None
@@ -176,7 +176,7 @@ def version_range(o: Any) -> tuple[int, int] | None:
 # ------------------------------------------------------------------- settings
 
 
-@dataclass
+@struct
 class Settings:
     """What the program decided before connecting."""
 

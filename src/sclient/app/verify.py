@@ -12,10 +12,10 @@ The per-depth results are kept for ``-json``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sclient.app.console import Console
+from sclient.tls.structs import field, struct
 
 #: OpenSSL 3.0's default security level on Debian (OPENSSL_TLS_SECURITY_LEVEL=2).
 DEFAULT_AUTH_LEVEL = 2
@@ -28,14 +28,14 @@ def verify_error_string(code: int) -> str:
     return error_string(code)
 
 
-@dataclass
+@struct
 class DepthResult:
     depth: int
     error: int
     ok: bool
 
 
-@dataclass
+@struct
 class Verifier:
     """Callable handed to the engine as ``ClientConfig.verify_certificates``."""
 

@@ -15,8 +15,9 @@ rejected as unknown options, exactly as ``openssl`` does.
 from __future__ import annotations
 
 import keyword
-from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from sclient.tls.structs import field, struct
 
 Status = Literal["supported", "deviation", "not yet"]
 Repeat = Literal["last", "append"]
@@ -76,7 +77,7 @@ def attr_name(name: str) -> str:
     return attr + "_" if keyword.iskeyword(attr) else attr
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class OptionSpec:
     """One option of ``s_client``."""
 

@@ -9,7 +9,6 @@ N``) is returned in ``Options.messages`` for the caller to write to stderr first
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -25,6 +24,7 @@ from sclient.cli.options import (
     OptionSpec,
 )
 from sclient.cli.passwd import PasswordSourceError, read_password_source
+from sclient.tls import structs
 
 __all__ = [
     "DEFAULT_PORT",
@@ -175,7 +175,7 @@ def parse_protocol_list(s: str) -> list[bytes] | None:
     return names or None
 
 
-@dataclasses.dataclass(slots=True)
+@structs.struct(slots=True)
 class ExtendedCert:
     """One ``-xcert`` entry (``-xkey``, ``-xchain``, ``-xchain_build``, forms)."""
 
@@ -191,7 +191,7 @@ def _default(spec: OptionSpec) -> Any:
     if spec.name == "-port":
         return DEFAULT_PORT  # OpenSSL's initial value of its port variable
     if spec.repeat == APPEND:
-        return dataclasses.field(default_factory=list)
+        return structs.field(default_factory=list)
     if spec.value_kind == "bool":
         return False
     return None
@@ -246,15 +246,11 @@ def _build_options_class() -> type:
         fields.append((spec.attr, _annotation(spec), _default(spec)))
     for name, ann, default in _RESOLVED_FIELDS:
         if default is None and ann.startswith("list["):
-            default = dataclasses.field(default_factory=list)
+            default = structs.field(default_factory=list)
         fields.append((name, ann, default))
-    cls = dataclasses.make_dataclass(
-        "Options",
-        fields,
-        namespace={"last_of": _last_of},
-        slots=True,
+    cls = structs.make_struct(
+        "Options", fields, namespace={"last_of": _last_of}, module=__name__, slots=True
     )
-    cls.__module__ = __name__
     cls.__doc__ = (
         "Parsed command line: one attribute per option row (see sclient.cli.options.OPTIONS; "
         "flags bool, values str | None, +int/int values int | None via atoi, repeatable "

@@ -83,11 +83,8 @@ def _key_facts(cert: Any) -> tuple[str | None, int]:
     oid = cert.key_alg_oid
     if oid in _EDDSA_BITS:
         return _KEYTYPE[oid], _EDDSA_BITS[oid]
-    try:
-        from cryptography.hazmat.primitives.serialization import load_der_public_key
-
-        key = load_der_public_key(cert.spki_raw)
-    except Exception:
+    key = cert.public_key
+    if key is None:
         return None, 0
     return _KEYTYPE.get(oid, oid), int(getattr(key, "key_size", 0))
 

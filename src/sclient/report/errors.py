@@ -2,14 +2,17 @@
 
 3.0 format: ``<tid>:error:<%08X code>:<library>:<function>:<reason>:<file>:<line>:<data>``.
 The thread id is the raw bytes of ``pthread_self()`` in memory order, which on
-the platforms we run on is what :func:`threading.get_ident` returns.
+the platforms we run on is what :func:`threading.get_ident` (``_thread.get_ident``) returns.
 """
 
 from __future__ import annotations
 
+import _thread
 import struct
-import threading
-from dataclasses import dataclass
+
+from sclient.tls.registry.reasons import ErrorEntry
+
+__all__ = ["ErrorEntry", "system_error", "thread_id", "tls_error_entry"]
 
 SSL_LIB = "SSL routines"
 BIO_LIB = "BIO routines"
@@ -18,27 +21,7 @@ SYS_LIB = "system library"
 
 def thread_id() -> str:
     """16 upper-case hex digits, as OpenSSL 3.0 prints the current thread."""
-    return struct.pack("<Q", threading.get_ident() & 0xFFFFFFFFFFFFFFFF).hex().upper()
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorEntry:
-    """One entry of OpenSSL's error queue."""
-
-    code: int
-    library: str
-    func: str
-    reason: str
-    file: str
-    line: int
-    data: str = ""
-
-    def line_text(self, tid: str | None = None) -> str:
-        tid = thread_id() if tid is None else tid
-        return (
-            f"{tid}:error:{self.code:08X}:{self.library}:{self.func}:{self.reason}:"
-            f"{self.file}:{self.line}:{self.data}"
-        )
+    return struct.pack("<Q", _thread.get_ident() & 0xFFFFFFFFFFFFFFFF).hex().upper()
 
 
 def system_error(

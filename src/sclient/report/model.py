@@ -4,16 +4,16 @@ events, the session and the verification result. Renderers import nothing else."
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from sclient.tls.session import Session
+from sclient.tls.structs import field, struct
 
 
 def _default_verify_text(code: int) -> str:
     return "ok" if code == 0 else "unknown certificate verification error"
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class CertInfo:
     """One certificate as the summary and JSON show it."""
 
@@ -34,7 +34,7 @@ class CertInfo:
     issuer_line: str | None = None
 
 
-@dataclass(slots=True)
+@struct(slots=True)
 class SummaryData:
     """Everything ``print_stuff`` (output.md §5) reads."""
 

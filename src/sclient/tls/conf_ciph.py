@@ -28,10 +28,10 @@ What is observable and was checked against the real ``openssl`` binary:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 from sclient.tls.conf_error import ConfError, queue_line
+from sclient.tls.structs import struct
 
 # --- OpenSSL's algorithm bits (ssl/ssl_local.h) --------------------------------
 
@@ -180,7 +180,7 @@ OPENSSL_TABLE_ORDER: tuple[int, ...] = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Cipher:
     """One TLS <= 1.2 suite as ``ssl_ciph.c`` sees it (an ``SSL_CIPHER``)."""
 
@@ -239,7 +239,7 @@ def ciphers() -> tuple[Cipher, ...]:
 # --- aliases (cipher_aliases[] in ssl_ciph.c) ----------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class _Alias:
     name: str
     mkey: int = 0
@@ -329,7 +329,7 @@ _ALIASES: tuple[_Alias, ...] = (
 _ADD, _KILL, _DEL, _ORD, _SPECIAL, _BUMP = 1, 2, 3, 4, 5, 6
 
 
-@dataclass(slots=True)
+@struct(slots=True)
 class _Rule:
     cipher_id: int = 0
     mkey: int = 0
@@ -541,22 +541,14 @@ def _process(rule_str: str, lst: _List, state: _State) -> bool:
 
 def _combine(rule: _Rule, a: _Alias, cipher_id: int) -> bool:
     """AND one word of a ``+`` combination into ``rule``; False if it became empty."""
-    if a.mkey:
-        rule.mkey = rule.mkey & a.mkey if rule.mkey else a.mkey
-        if not rule.mkey:
-            return False
-    if a.auth:
-        rule.auth = rule.auth & a.auth if rule.auth else a.auth
-        if not rule.auth:
-            return False
-    if a.enc:
-        rule.enc = rule.enc & a.enc if rule.enc else a.enc
-        if not rule.enc:
-            return False
-    if a.mac:
-        rule.mac = rule.mac & a.mac if rule.mac else a.mac
-        if not rule.mac:
-            return False
+    for attr in ("mkey", "auth", "enc", "mac"):
+        bits: int = getattr(a, attr)
+        if bits:
+            current: int = getattr(rule, attr)
+            combined = current & bits if current else bits
+            setattr(rule, attr, combined)
+            if not combined:
+                return False
     if a.strength & S_STRONG_MASK:
         if rule.strength & S_STRONG_MASK:
             rule.strength &= (a.strength & S_STRONG_MASK) | ~S_STRONG_MASK
@@ -581,7 +573,7 @@ def _combine(rule: _Rule, a: _Alias, cipher_id: int) -> bool:
     return True
 
 
-@dataclass(slots=True)
+@struct(slots=True)
 class _State:
     seclevel: int
     errors: list[str]
@@ -594,7 +586,7 @@ SUITEB_128_ONLY = "SUITEB128ONLY"
 SUITEB_192 = "SUITEB192"
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class CipherSelection:
     """What ``SSL_CTX_set_cipher_list`` leaves in the context.
 

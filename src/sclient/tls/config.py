@@ -6,9 +6,9 @@ clock and no entropy of its own, and calls no I/O).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from sclient.tls.registry import groups, sigschemes
+from sclient.tls.structs import field, struct
 
 #: OpenSSL 3.0's default TLS 1.3 suites, in its order.
 DEFAULT_TLS13_SUITES: tuple[int, ...] = (0x1302, 0x1303, 0x1301)
@@ -49,7 +49,7 @@ def _no_verifier(chain: Sequence[bytes]) -> int | None:
     return None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@struct(frozen=True, slots=True, kw_only=True)
 class ClientConfig:
     """Client settings. Defaults reproduce ``openssl s_client`` 3.0's ClientHello."""
 

@@ -1,4 +1,4 @@
-"""Events the engine emits: small frozen dataclasses, the engine's only output.
+"""Events the engine emits: small frozen record classes (``sclient.tls.structs``), the engine's only output.
 
 ``Client.receive()`` returns them in the order things happened. Renderers
 (``-msg``, ``-debug``, the summary, JSON) read events and nothing else.
@@ -6,20 +6,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from sclient.tls.structs import field, struct
 
 if TYPE_CHECKING:
     from sclient.tls.errors import TLSError
     from sclient.tls.session import Session
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Event:
     """Base class of all engine events."""
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class RecordSent(Event):
     """One record written (``raw`` = header + fragment as on the wire)."""
 
@@ -29,7 +30,7 @@ class RecordSent(Event):
     inner_type: int | None = None  # TLS 1.3 inner content type of a protected record
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class RecordReceived(Event):
     content_type: int
     version: int
@@ -37,7 +38,7 @@ class RecordReceived(Event):
     inner_type: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class HandshakeSent(Event):
     """A handshake message we sent; ``raw`` includes the 4-byte header."""
 
@@ -46,43 +47,43 @@ class HandshakeSent(Event):
     message: object = None
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class HandshakeReceived(Event):
     msg_type: int
     raw: bytes
     message: object = None
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ChangeCipherSpecSent(Event):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ChangeCipherSpecReceived(Event):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class AlertSent(Event):
     level: int
     description: int
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class AlertReceived(Event):
     level: int
     description: int
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class StateChanged(Event):
     """OpenSSL-style handshake state reached (``-state``): a key of registry states."""
 
     state: str
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class KeylogSecret(Event):
     """An NSS key-log line: ``label`` ``client_random`` ``secret``."""
 
@@ -91,14 +92,14 @@ class KeylogSecret(Event):
     secret: bytes
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class PeerCertificates(Event):
     """The server's Certificate message, DER certificates in the order sent."""
 
     chain: tuple[bytes, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class CertificateRequested(Event):
     """The server asked for a client certificate."""
 
@@ -107,7 +108,7 @@ class CertificateRequested(Event):
     authorities: tuple[bytes, ...] = ()  # DER-encoded distinguished names
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Negotiated:
     """What the handshake settled; the summary and JSON are printed from this."""
 
@@ -135,13 +136,13 @@ class Negotiated:
     ec_point_formats: tuple[int, ...] | None = None  # TLS <= 1.2, server's list if sent
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class HandshakeComplete(Event):
     negotiated: Negotiated
     session: Session
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class NewSessionTicket(Event):
     """A ticket arrived; ``session`` is the resumable session it makes."""
 
@@ -149,27 +150,27 @@ class NewSessionTicket(Event):
     post_handshake: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ApplicationData(Event):
     data: bytes
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class KeyUpdateReceived(Event):
     update_requested: bool
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class HelloRequestReceived(Event):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ConnectionClosed(Event):
     """The peer sent close_notify."""
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ConnectionFailed(Event):
     """A fatal error; always the last event. The fatal alert (if any) is queued."""
 

@@ -22,11 +22,10 @@ Observed with ``openssl s_client -trace`` 3.0.19 (see tests/tls/test_hello.py):
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import cast
 
+from sclient.tls import structs
 from sclient.tls.config import ClientConfig
 from sclient.tls.crypto.kex import KeyShare, generate_key_share
 from sclient.tls.errors import LocalError, TLSError
@@ -35,6 +34,7 @@ from sclient.tls.registry import extensions as ext
 from sclient.tls.registry import groups as G
 from sclient.tls.registry import protocol as P
 from sclient.tls.states import Handshake, State, register
+from sclient.tls.structs import struct
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import ClientHello, HandshakeMessage, ServerHello
 
@@ -58,7 +58,7 @@ def make_key_share(config: ClientConfig, group: int) -> KeyShare:
     return generate_key_share(group)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Offer:
     """What our ClientHello offered, read back from the message itself (so a
     replayed ClientHello is checked exactly like a built one)."""
@@ -310,7 +310,7 @@ def _suite_range(s: suites.CipherSuite) -> tuple[int, int]:
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ExpectServerHello(State):
     """Waiting for ServerHello (or a HelloRetryRequest, unless one came)."""
 
@@ -371,7 +371,7 @@ def process_server_hello(
         raise LocalError(alerts.ILLEGAL_PARAMETER, "COMPRESSION_DISABLED")
     hs.suite = suite
     hs.server_ext_types.extend(e.ext_type for e in sh.extensions)
-    hs.session = dataclasses.replace(hs.session, version=version)
+    hs.session = structs.replace(hs.session, version=version)
     if version == P.TLS1_3:
         return tls13.process_server_hello(hs, sh, suite)
     from sclient.tls import tls12

@@ -10,7 +10,6 @@ layer's exceptions to ``decrypt_error`` "bad signature".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sclient.tls import events as ev
@@ -19,6 +18,7 @@ from sclient.tls.crypto.signatures import verify_scheme
 from sclient.tls.errors import LocalError
 from sclient.tls.registry import alerts, sigschemes
 from sclient.tls.registry.suites import CipherSuite
+from sclient.tls.structs import struct
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
@@ -31,7 +31,7 @@ _RSA_PSS_OID = "1.2.840.113549.1.1.10"
 _CURVES = {"secp256r1": 0x0017, "secp384r1": 0x0018, "secp521r1": 0x0019}
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class PeerKey:
     """The leaf certificate's public key and OpenSSL's name for its type."""
 

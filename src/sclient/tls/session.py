@@ -6,10 +6,10 @@ writes it in OpenSSL's ``SSL SESSION PARAMETERS`` form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sclient.tls.structs import struct
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Session:
     version: int
     cipher_suite: int | None  # None before a cipher was chosen

@@ -16,13 +16,12 @@ server's renegotiation_info the handshake fails unless
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from typing import cast
 
 from cryptography.hazmat.primitives.constant_time import bytes_eq
 
 from sclient.tls import events as ev
+from sclient.tls import structs
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.kex import DheKeyShare, KeyShare, make_rsa_premaster, rsa_encrypt_premaster
@@ -52,6 +51,7 @@ from sclient.tls.registry import protocol as P
 from sclient.tls.registry.suites import CipherSuite
 from sclient.tls.session import Session
 from sclient.tls.states import Handshake, OsslState, State, register
+from sclient.tls.structs import struct
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import (
     Certificate12,
@@ -84,7 +84,7 @@ def prf_hash(suite: CipherSuite, version: int) -> str:
     return suite.prf_hash if version >= P.TLS1_2 else hashes.MD5_SHA1
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Params12:
     """What the ServerHello settled."""
 
@@ -133,7 +133,7 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
     # final_ec_pt_formats only checks the server's list against formats the
     # application configured explicitly; s_client never does, so nothing here.
     hs.ec_point_formats = peer_formats
-    hs.session = dataclasses.replace(hs.session, session_id=sh.session_id, version=version)
+    hs.session = structs.replace(hs.session, session_id=sh.session_id, version=version)
     return ExpectCertificate12(Params12(suite, version, ticket_expected))
 
 
@@ -141,7 +141,7 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ExpectCertificate12(State):
     EXPECTED = frozenset({P.CERTIFICATE})
     params: Params12
@@ -150,7 +150,7 @@ class ExpectCertificate12(State):
         cert = cast(Certificate12, msg)
         hs.transcript.update(cert.raw)
         peer = process_certificates(hs, cert.chain, self.params.suite)
-        hs.session = dataclasses.replace(hs.session, peer_certificate=cert.chain[0])
+        hs.session = structs.replace(hs.session, peer_certificate=cert.chain[0])
         kx = self.params.suite.kx
         if kx in ("ECDH", "DH"):
             return ExpectServerKeyExchange(self.params, peer)
@@ -161,7 +161,7 @@ class ExpectCertificate12(State):
         raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"key exchange {kx}")
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Exchange:
     """Our half of the key exchange, decided at ServerKeyExchange."""
 
@@ -171,7 +171,7 @@ class Exchange:
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ExpectServerKeyExchange(State):
     EXPECTED = frozenset({P.SERVER_KEY_EXCHANGE})
     params: Params12
@@ -211,7 +211,7 @@ class ExpectServerKeyExchange(State):
         except cerr.IllegalKeyShare as e:
             raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_ECPOINT", str(e)) from None
         hs.group = ske.group
-        hs.session = dataclasses.replace(hs.session, group=ske.group)
+        hs.session = structs.replace(hs.session, group=ske.group)
         return Exchange(share.public_bytes(), 1, premaster)
 
     def _dhe(self, hs: Handshake, ske: ServerKeyExchangeDhe) -> Exchange:
@@ -236,7 +236,7 @@ class ExpectServerKeyExchange(State):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ExpectCertificateRequestOrDone(State):
     EXPECTED = frozenset({P.CERTIFICATE_REQUEST, P.SERVER_HELLO_DONE})
     params: Params12
@@ -253,7 +253,7 @@ class ExpectCertificateRequestOrDone(State):
                 tuple(msg.certificate_types), msg.signature_schemes, msg.authorities
             )
             hs.events.append(hs.cert_request)
-            return dataclasses.replace(self, requested=True)
+            return structs.replace(self, requested=True)
         hs.transcript.update(msg.raw)
         return self.client_flight(hs)
 
@@ -289,9 +289,7 @@ class ExpectCertificateRequestOrDone(State):
         hs.flush()
         hs.loop()
         keys = Keys12(params, master, read, hs.client_random, hs.server_random)
-        hs.session = dataclasses.replace(
-            hs.session, master_key=master, extended_master_secret=hs.ems
-        )
+        hs.session = structs.replace(hs.session, master_key=master, extended_master_secret=hs.ems)
         if params.ticket_expected:
             return ExpectNewSessionTicket12(keys)
         return ExpectChangeCipherSpec12(keys)
@@ -326,7 +324,7 @@ def _ciphers(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Keys12:
     params: Params12
     master: bytes
@@ -339,7 +337,7 @@ class Keys12:
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ExpectNewSessionTicket12(State):
     EXPECTED = frozenset({P.NEW_SESSION_TICKET})
     keys: Keys12
@@ -348,7 +346,7 @@ class ExpectNewSessionTicket12(State):
         nst = cast(NewSessionTicket12, msg)
         hs.transcript.update(nst.raw)
         if nst.ticket:
-            hs.session = dataclasses.replace(
+            hs.session = structs.replace(
                 hs.session,
                 session_id=hashes.digest("sha256", nst.ticket),
                 ticket=nst.ticket,
@@ -358,7 +356,7 @@ class ExpectNewSessionTicket12(State):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ExpectChangeCipherSpec12(State):
     EXPECTED = frozenset({0x100})
     keys: Keys12
@@ -369,7 +367,7 @@ class ExpectChangeCipherSpec12(State):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ExpectFinished12(State):
     EXPECTED = frozenset({P.FINISHED})
     #: Anything but handshake data now is "data between CCS and Finished".
@@ -397,7 +395,7 @@ class ExpectFinished12(State):
 
 def _final_session(hs: Handshake) -> Session:
     assert hs.suite is not None
-    return dataclasses.replace(
+    return structs.replace(
         hs.session,
         cipher_suite=hs.suite.code,
         alpn=hs.alpn,
@@ -409,7 +407,7 @@ def _final_session(hs: Handshake) -> Session:
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Connected12(State):
     """After the handshake: a HelloRequest is answered with a warning
     no_renegotiation alert (sclient does not renegotiate)."""

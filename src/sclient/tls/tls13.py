@@ -13,13 +13,12 @@ in the clear. Secrets are logged in the order OpenSSL logs them.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from typing import cast
 
 from cryptography.hazmat.primitives.constant_time import bytes_eq
 
 from sclient.tls import events as ev
+from sclient.tls import structs
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.keyschedule import (
@@ -46,6 +45,7 @@ from sclient.tls.registry import protocol as P
 from sclient.tls.registry.suites import CipherSuite
 from sclient.tls.session import Session
 from sclient.tls.states import Handshake, OsslState, State, register
+from sclient.tls.structs import struct
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import (
     Certificate13,
@@ -80,7 +80,7 @@ def _cipher(hs: Handshake, suite: CipherSuite, secret: bytes) -> Tls13Aead:
     return Tls13Aead(name, key, iv, hs.config.record_padding)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Keys13:
     """The handshake-phase secrets."""
 
@@ -238,7 +238,7 @@ def process_server_extensions(hs: Handshake, exts: tuple[X.Extension, ...]) -> N
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ExpectEncryptedExtensions(State):
     EXPECTED = frozenset({P.ENCRYPTED_EXTENSIONS})
     keys: Keys13
@@ -257,7 +257,7 @@ class ExpectEncryptedExtensions(State):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ExpectCertificateOrRequest(State):
     EXPECTED = frozenset({P.CERTIFICATE_REQUEST, P.CERTIFICATE})
     keys: Keys13
@@ -290,7 +290,7 @@ def process_certificate_request(hs: Handshake, cr: CertificateRequest13) -> Cert
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ExpectCertificate(State):
     EXPECTED = frozenset({P.CERTIFICATE})
     keys: Keys13
@@ -315,7 +315,7 @@ class ExpectCertificate(State):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ExpectCertificateVerify(State):
     EXPECTED = frozenset({P.CERTIFICATE_VERIFY})
     keys: Keys13
@@ -338,7 +338,7 @@ class ExpectCertificateVerify(State):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ExpectFinished(State):
     EXPECTED = frozenset({P.FINISHED})
     keys: Keys13
@@ -399,7 +399,7 @@ def complete(hs: Handshake) -> None:
 
 
 def _replace_session(hs: Handshake, **changes: object) -> Session:
-    base = dataclasses.replace(
+    base = structs.replace(
         hs.session,
         version=hs.version if hs.version is not None else hs.session.version,
         cipher_suite=hs.suite.code if hs.complete and hs.suite is not None else None,
@@ -409,13 +409,13 @@ def _replace_session(hs: Handshake, **changes: object) -> Session:
         extended_master_secret=hs.ems,
         start_time=int(hs.config.now()),
     )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    return structs.replace(base, **changes)
 
 
 # --- after the handshake --------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@struct(slots=True)
 class App13:
     """Application-phase secrets (mutable: KeyUpdate moves them)."""
 
@@ -427,7 +427,7 @@ class App13:
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Connected13(State):
     EXPECTED = frozenset({P.NEW_SESSION_TICKET, P.KEY_UPDATE})
     app: App13

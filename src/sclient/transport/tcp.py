@@ -12,9 +12,9 @@ import errno as errno_mod
 import os
 import select
 import socket
-from dataclasses import dataclass, field
 
 from sclient.report.errors import BIO_LIB, ErrorEntry, system_error
+from sclient.tls.structs import field, struct
 from sclient.transport import clock
 
 _SOCK2 = "../crypto/bio/bio_sock2.c"
@@ -43,7 +43,7 @@ def _strerror(code: int) -> str:
     return os.strerror(code)
 
 
-@dataclass
+@struct
 class Connection:
     """A connected stream socket that counts the bytes it moves."""
 
@@ -115,7 +115,10 @@ def _getaddrinfo(
     host: str | None, port: str | None, family: int
 ) -> list[tuple[int, int, int, str, object]]:
     flags = socket.AI_ADDRCONFIG if family == socket.AF_UNSPEC else 0
-    return socket.getaddrinfo(host, port, family, socket.SOCK_STREAM, socket.IPPROTO_TCP, flags)  # type: ignore[return-value]
+    node: str | bytes | None = host
+    if host is not None and host.isascii():
+        node = host.encode("ascii")  # a str host costs an import of the idna codec
+    return socket.getaddrinfo(node, port, family, socket.SOCK_STREAM, socket.IPPROTO_TCP, flags)  # type: ignore[return-value]
 
 
 def connect(

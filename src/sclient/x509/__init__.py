@@ -24,7 +24,7 @@ _EXPORTS = {
     "Name": "names",
     "TrustStore": "store",
     "StoreLoadError": "store",
-    "ErrorRecord": "store",
+    "ErrorEntry": "store",
     "verify_chain": "verify",
     "VerifyParams": "verify",
     "VerifyResult": "verify",

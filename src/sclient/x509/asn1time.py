@@ -11,8 +11,8 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 
+from sclient.tls.structs import struct
 from sclient.x509 import der
 
 UTCTIME = 23
@@ -28,7 +28,7 @@ def _leap(y: int) -> bool:
     return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Tm:
     year: int
     month: int  # 1..12
@@ -43,7 +43,7 @@ class Tm:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Asn1Time:
     type: int  # 23 (UTCTime) or 24 (GeneralizedTime); anything else is invalid
     text: bytes

@@ -21,14 +21,13 @@ same :class:`CallbackOutcome`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from sclient.tls.structs import field, struct
 from sclient.x509 import errors
 from sclient.x509.names import DEFAULT_NAMEOPT, print_ex
 from sclient.x509.verify import CallbackCall, VerifyResult
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class CallbackOptions:
     """``verify_args`` of s_client."""
 
@@ -38,7 +37,7 @@ class CallbackOptions:
     nameopt: int = DEFAULT_NAMEOPT  # -nameopt flags (default oneline)
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class CallbackOutcome:
     text: str  # everything the callback wrote to stderr (each line ends with "\n")
     ok: bool  # X509_verify_cert() > 0
@@ -70,7 +69,7 @@ class CallbackOutcome:
         )
 
 
-@dataclass
+@struct
 class SClientVerifyCallback:
     """A live verify callback: pass it to ``verify_chain(callback=...)``."""
 

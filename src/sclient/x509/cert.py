@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass
+import warnings
 from typing import Any
 
+from sclient.tls.structs import struct
 from sclient.x509 import der, oids
 from sclient.x509.asn1time import Asn1Time
 from sclient.x509.names import Name, NameError_
@@ -121,14 +122,14 @@ class CertificateError(ValueError):
     """The DER is not a certificate OpenSSL would decode."""
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Extension:
     oid: str
     critical: bool
     value: bytes  # the extnValue OCTET STRING contents
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class AuthorityKeyId:
     keyid: bytes | None
     issuer_dirnames: tuple[Name, ...] | None  # None when authorityCertIssuer is absent
@@ -144,7 +145,7 @@ def parse_trusted(data: bytes) -> Certificate:
     return cert
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class CertAux:
     """``X509_CERT_AUX`` (from ``TRUSTED CERTIFICATE`` PEM): trust/reject EKU OIDs."""
 
@@ -263,6 +264,17 @@ class Certificate:
     @functools.cached_property
     def public_key(self) -> Any | None:
         """The ``cryptography`` public key, or ``None`` if it cannot be decoded."""
+        # Through cryptography's certificate first: its serialization module,
+        # needed for a bare SubjectPublicKeyInfo, is slow to import.
+        from cryptography import x509
+
+        try:
+            with warnings.catch_warnings():
+                # cryptography warns of what OpenSSL accepts (a serial <= 0, ...)
+                warnings.simplefilter("ignore")
+                return x509.load_der_x509_certificate(self.der).public_key()
+        except Exception:
+            pass
         from cryptography.hazmat.primitives import serialization
 
         try:

@@ -7,7 +7,7 @@ walked here rather than through a higher-level parser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sclient.tls.structs import struct
 
 # Universal tags.
 BOOLEAN = 0x01
@@ -33,7 +33,7 @@ class DERError(ValueError):
     """Malformed DER."""
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class TLV:
     """One element: ``tag`` is the identifier octet (class+constructed+number < 31)."""
 

@@ -15,8 +15,8 @@ OpenSSL's bytes back (the default ``oneline`` output is always ASCII).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 
+from sclient.tls.structs import field, struct
 from sclient.x509 import der, oids
 
 # --- ASN1_STRFLGS_* (low 16 bits) -------------------------------------------------------------
@@ -164,7 +164,7 @@ class NameError_(ValueError):
     """A name OpenSSL would refuse to decode (for example invalid UTF-8)."""
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class NameEntry:
     """One AttributeTypeAndValue. ``type`` is the value's universal tag number
     (``V_ASN1_*``; SEQUENCE/SET and other non-primitive values keep 16/17/…)."""
@@ -302,7 +302,7 @@ def _oid_der(oid: str) -> bytes:
     return der.encode(der.OID, bytes(body))
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Name:
     """A parsed X.509 Name (``X509_NAME``): entries in encoding order."""
 

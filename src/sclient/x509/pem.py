@@ -14,7 +14,8 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass
+
+from sclient.tls.structs import struct
 
 _BEGIN = re.compile(rb"^-----BEGIN (.*)-----$")
 
@@ -27,7 +28,7 @@ class PemError(ValueError):
         self.line = line
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class PemBlock:
     name: str
     data: bytes

@@ -25,8 +25,9 @@ import contextlib
 import errno as _errno
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 
+from sclient.tls.registry.reasons import ErrorEntry
+from sclient.tls.structs import field, struct
 from sclient.x509 import der
 from sclient.x509.cert import Certificate, CertificateError, parse_trusted
 from sclient.x509.names import Name
@@ -45,31 +46,18 @@ CERT_PEM_NAMES = ("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE")
 CRL_PEM_NAME = "X509 CRL"
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorRecord:
-    """One OpenSSL error-queue entry (same fields as the report layer's entry)."""
-
-    code: int
-    library: str
-    func: str
-    reason: str
-    file: str
-    line: int
-    data: str = ""
-
-
 class StoreLoadError(Exception):
     """A CA file/directory could not be loaded; ``errors`` is the error queue."""
 
-    def __init__(self, errors: Iterable[ErrorRecord]) -> None:
+    def __init__(self, errors: Iterable[ErrorEntry]) -> None:
         self.errors = tuple(errors)
         super().__init__("; ".join(e.reason for e in self.errors))
 
 
-def _fopen_errors(path: str, err: OSError, func: str) -> list[ErrorRecord]:
+def _fopen_errors(path: str, err: OSError, func: str) -> list[ErrorEntry]:
     en = err.errno or 0
     recs = [
-        ErrorRecord(
+        ErrorEntry(
             0x80000000 | en,
             _SYS,
             "BIO_new_file",
@@ -81,27 +69,25 @@ def _fopen_errors(path: str, err: OSError, func: str) -> list[ErrorRecord]:
     ]
     if en in (_errno.ENOENT, _errno.ENXIO):
         recs.append(
-            ErrorRecord(
+            ErrorEntry(
                 0x10000080, _BIO, "BIO_new_file", "no such file", "../crypto/bio/bss_file.c", 75
             )
         )
     else:
         recs.append(
-            ErrorRecord(
+            ErrorEntry(
                 0x10080002, _BIO, "BIO_new_file", "system lib", "../crypto/bio/bss_file.c", 77
             )
         )
     recs.append(
-        ErrorRecord(
-            0x05880002, _X509, func, "system lib", _BY_FILE, 229 if func == _LOAD_CRL else 0
-        )
+        ErrorEntry(0x05880002, _X509, func, "system lib", _BY_FILE, 229 if func == _LOAD_CRL else 0)
     )
     return recs
 
 
-def _asn1_errors() -> list[ErrorRecord]:
+def _asn1_errors() -> list[ErrorEntry]:
     return [
-        ErrorRecord(
+        ErrorEntry(
             0x0688010A,
             _ASN1,
             "asn1_item_embed_d2i",
@@ -110,7 +96,7 @@ def _asn1_errors() -> list[ErrorRecord]:
             375,
             "Type=X509",
         ),
-        ErrorRecord(
+        ErrorEntry(
             0x0488000D,
             _PEM,
             "PEM_X509_INFO_read_bio_ex",
@@ -121,10 +107,8 @@ def _asn1_errors() -> list[ErrorRecord]:
     ]
 
 
-def _pem_lib(func: str) -> ErrorRecord:
-    return ErrorRecord(
-        0x05880009, _X509, func, "PEM lib", _BY_FILE, 235 if func == _LOAD_CRL else 0
-    )
+def _pem_lib(func: str) -> ErrorEntry:
+    return ErrorEntry(0x05880009, _X509, func, "PEM lib", _BY_FILE, 235 if func == _LOAD_CRL else 0)
 
 
 def read_cert_crl_file(path: str) -> tuple[list[Certificate], list[bytes]]:
@@ -146,7 +130,7 @@ def read_cert_crl_file(path: str) -> tuple[list[Certificate], list[bytes]]:
         )
         raise StoreLoadError(
             [
-                ErrorRecord(code, _PEM, e.func, e.reason, "../crypto/pem/pem_lib.c", e.line),
+                ErrorEntry(code, _PEM, e.func, e.reason, "../crypto/pem/pem_lib.c", e.line),
                 _pem_lib(_LOAD_CRL),
             ]
         ) from None
@@ -164,11 +148,7 @@ def read_cert_crl_file(path: str) -> tuple[list[Certificate], list[bytes]]:
             crls.append(b.data)
     if not certs and not crls:
         raise StoreLoadError(
-            [
-                ErrorRecord(
-                    0x05800088, _X509, _LOAD_CRL, "no certificate or crl found", _BY_FILE, 252
-                )
-            ]
+            [ErrorEntry(0x05800088, _X509, _LOAD_CRL, "no certificate or crl found", _BY_FILE, 252)]
         )
     return certs, crls
 
@@ -199,12 +179,12 @@ def read_cert_file(path: str) -> list[Certificate]:
             break
     if not out:
         raise StoreLoadError(
-            [ErrorRecord(0x05800087, _X509, _LOAD_CERT, "no certificate found", _BY_FILE, 0)]
+            [ErrorEntry(0x05800087, _X509, _LOAD_CERT, "no certificate found", _BY_FILE, 0)]
         )
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class DefaultPaths:
     """OpenSSL's compiled-in default locations (``X509_get_default_cert_*``)."""
 
@@ -219,19 +199,20 @@ class DefaultPaths:
 
     @classmethod
     def system(cls) -> DefaultPaths:
-        """The locations of the OpenSSL Python is linked with (``ssl`` module)."""
-        import ssl
+        """The locations of the OpenSSL Python is linked with (``ssl`` module's
+        ``get_default_verify_paths``, read from ``_ssl`` for its lighter import)."""
+        import _ssl
 
-        p = ssl.get_default_verify_paths()
+        cafile_env, cafile, capath_env, capath = _ssl.get_default_verify_paths()
         return cls(
-            p.openssl_cafile or "/usr/lib/ssl/cert.pem",
-            p.openssl_capath or "/usr/lib/ssl/certs",
-            p.openssl_cafile_env or "SSL_CERT_FILE",
-            p.openssl_capath_env or "SSL_CERT_DIR",
+            cafile or "/usr/lib/ssl/cert.pem",
+            capath or "/usr/lib/ssl/certs",
+            cafile_env or "SSL_CERT_FILE",
+            capath_env or "SSL_CERT_DIR",
         )
 
 
-@dataclass
+@struct
 class TrustStore:
     """An ``X509_STORE``: certificates in load order, plus hashed directories."""
 

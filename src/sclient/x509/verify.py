@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from sclient.tls.structs import field, struct
 from sclient.x509 import cert as C
 from sclient.x509 import der, errors, oids
 from sclient.x509.cert import Certificate
@@ -78,7 +78,7 @@ PURPOSES: dict[str, str] = {
 _MINBITS = (80, 112, 128, 192, 256)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class CallbackCall:
     """One call of the verify callback, with what it can query from the context.
 
@@ -102,7 +102,7 @@ class IssuerStore(Protocol):
     def get_by_subject(self, name: Name) -> list[Certificate]: ...
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class VerifyParams:
     """The ``X509_VERIFY_PARAM`` fields the verifier uses (s_client defaults)."""
 
@@ -118,7 +118,7 @@ class VerifyParams:
     allow_proxy_certs: bool = False
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class VerifyResult:
     """What ``X509_verify_cert`` leaves behind."""
 
@@ -526,7 +526,7 @@ def x509_verify(subject: Certificate, issuer_key: Any, issuer_key_alg: str) -> b
 # The verification context
 
 
-@dataclass
+@struct
 class _Ctx:
     untrusted: list[Certificate]
     store: IssuerStore | None

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric import dh, ec, padding, rsa, x448, x25519
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.utils import CryptographyDeprecationWarning
 
 from sclient.tls.crypto.errors import (
@@ -104,7 +103,7 @@ class X25519KeyShare:
     def __init__(self, private_key: x25519.X25519PrivateKey | None = None) -> None:
         self.group = X25519
         self._priv = private_key or x25519.X25519PrivateKey.generate()
-        self._pub = self._priv.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        self._pub = self._priv.public_key().public_bytes_raw()
 
     @classmethod
     def from_private_bytes(cls, raw: bytes) -> X25519KeyShare:
@@ -134,7 +133,7 @@ class X448KeyShare:
     def __init__(self, private_key: x448.X448PrivateKey | None = None) -> None:
         self.group = X448
         self._priv = private_key or x448.X448PrivateKey.generate()
-        self._pub = self._priv.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        self._pub = self._priv.public_key().public_bytes_raw()
 
     @classmethod
     def from_private_bytes(cls, raw: bytes) -> X448KeyShare:
@@ -175,8 +174,11 @@ class EcKeyShare:
         elif not isinstance(private_key.curve, curve_cls):
             raise CryptoError("private key is on another curve")
         self._priv = private_key
-        self._pub = private_key.public_key().public_bytes(
-            Encoding.X962, PublicFormat.UncompressedPoint
+        # The uncompressed point (X9.62), built from the coordinates: the
+        # serialization module costs milliseconds of start-up to import.
+        numbers = private_key.public_key().public_numbers()
+        self._pub = (
+            b"\x04" + numbers.x.to_bytes(coord_len, "big") + numbers.y.to_bytes(coord_len, "big")
         )
 
     @classmethod

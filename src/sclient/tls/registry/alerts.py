@@ -8,13 +8,13 @@ alert (``tlsv1 alert protocol version``), whose code is ``0x0A000000 | (1000 + c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sclient.tls.structs import struct
 
 WARNING = 1
 FATAL = 2
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Alert:
     code: int
     msg: str

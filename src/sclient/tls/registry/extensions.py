@@ -6,10 +6,10 @@ prints (``TLS server extension "<debug>" (id=N), len=L``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sclient.tls.structs import struct
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ExtensionType:
     code: int
     iana: str

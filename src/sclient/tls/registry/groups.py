@@ -7,10 +7,10 @@ the ``Server Temp Key:`` text without the bit count.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sclient.tls.structs import struct
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Group:
     code: int
     iana: str

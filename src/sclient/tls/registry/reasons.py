@@ -7,10 +7,10 @@ Each row: the 3.0 packed error code, the function and source position OpenSSL
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sclient.tls.structs import struct
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Reason:
     code: int
     func: str
@@ -20,6 +20,28 @@ class Reason:
 
 
 R = Reason
+
+
+@struct(frozen=True, slots=True)
+class ErrorEntry:
+    """One entry of OpenSSL's error queue (the engine's, the verifier's, the
+    program's), printed by ``ERR_print_errors`` as :meth:`line_text`."""
+
+    code: int
+    library: str
+    func: str
+    reason: str
+    file: str
+    line: int
+    data: str = ""
+
+    def line_text(self, tid: str) -> str:
+        """``<tid>:error:<code>:<library>:<func>:<reason>:<file>:<line>:<data>``."""
+        return (
+            f"{tid}:error:{self.code:08X}:{self.library}:{self.func}:{self.reason}:"
+            f"{self.file}:{self.line}:{self.data}"
+        )
+
 
 _CLNT = "../ssl/statem/statem_clnt.c"
 _LIB = "../ssl/statem/statem_lib.c"

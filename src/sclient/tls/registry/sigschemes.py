@@ -9,10 +9,10 @@ word (``None`` for EdDSA, which has no separate digest).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sclient.tls.structs import struct
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class SignatureScheme:
     code: int
     iana: str

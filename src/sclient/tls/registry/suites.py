@@ -12,10 +12,10 @@ strength.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sclient.tls.structs import struct
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class CipherSuite:
     code: int
     iana: str

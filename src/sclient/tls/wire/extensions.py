@@ -1,4 +1,4 @@
-"""TLS extensions: one frozen dataclass per extension body, and the tables
+"""TLS extensions: one frozen record class per extension body, and the tables
 that say which body format applies in which message.
 
 An extension's body format depends on the message it travels in (a
@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import ClassVar, TypeVar
 
 from sclient.tls.errors import DecodeError
 from sclient.tls.registry import extensions as ext
+from sclient.tls.structs import field, struct
 from sclient.tls.wire.buffer import Reader, vec
 
 __all__ = [
@@ -138,7 +138,7 @@ def _empty(r: Reader) -> None:
 # --- bodies -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Unknown(Extension):
     """An extension sclient does not decode (or decodes no further)."""
 
@@ -153,7 +153,7 @@ class Unknown(Extension):
         return self.data
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Malformed(Extension):
     """A recognised extension whose body did not parse. Kept (not raised) so
     the engine can run OpenSSL's message-level checks (duplicates, unsolicited
@@ -176,7 +176,7 @@ class Malformed(Extension):
         raise DecodeError(self.detail, self.reason)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ServerName(Extension):
     """RFC 6066 §3 ClientHello body: ``(name_type, name)`` pairs (0 = host_name)."""
 
@@ -205,7 +205,7 @@ class ServerName(Extension):
         return cls(tuple(names))
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ServerNameAck(Extension):
     """The server's empty server_name (it used our name)."""
 
@@ -220,7 +220,7 @@ class ServerNameAck(Extension):
         return cls()
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class MaxFragmentLength(Extension):
     """RFC 6066 §4: code 1..4 = 2^9..2^12 bytes."""
 
@@ -237,7 +237,7 @@ class MaxFragmentLength(Extension):
         return cls(v)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class StatusRequest(Extension):
     """RFC 6066 §8 ClientHello body (status_type 1 = ocsp)."""
 
@@ -264,7 +264,7 @@ class StatusRequest(Extension):
         return cls(t, tuple(ids), exts)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class StatusRequestAck(Extension):
     """TLS 1.2 ServerHello: empty status_request (a CertificateStatus follows)."""
 
@@ -279,7 +279,23 @@ class StatusRequestAck(Extension):
         return cls()
 
 
-@dataclass(frozen=True, slots=True)
+def encode_certificate_status(status_type: int, response: bytes) -> bytes:
+    """A CertificateStatus (RFC 6066 §8): the body of the TLS <= 1.2 message
+    and of the status_request entry of a TLS 1.3 Certificate."""
+    return bytes((status_type,)) + vec(3, response)
+
+
+def decode_certificate_status(r: Reader) -> tuple[bytes, int]:
+    """(response, status_type) of a CertificateStatus; only ocsp (1) is known."""
+    t = r.u8()
+    if t != 1:
+        raise DecodeError("unknown status type")
+    resp = r.vec(3, 1)
+    r.done()
+    return resp, t
+
+
+@struct(frozen=True, slots=True)
 class OcspResponse(Extension):
     """TLS 1.3 Certificate entry: a CertificateStatus (RFC 8446 §4.4.2.1)."""
 
@@ -288,19 +304,14 @@ class OcspResponse(Extension):
     status_type: int = 1
 
     def encode_body(self) -> bytes:
-        return bytes((self.status_type,)) + vec(3, self.response)
+        return encode_certificate_status(self.status_type, self.response)
 
     @classmethod
     def decode(cls, r: Reader) -> OcspResponse:
-        t = r.u8()
-        if t != 1:
-            raise DecodeError("unknown status type")
-        resp = r.vec(3, 1)
-        r.done()
-        return cls(resp, t)
+        return cls(*decode_certificate_status(r))
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class SupportedGroups(Extension):
     TYPE = ext.SUPPORTED_GROUPS
     groups: tuple[int, ...]
@@ -315,7 +326,7 @@ class SupportedGroups(Extension):
         return cls(v)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class EcPointFormats(Extension):
     """RFC 8422 §5.1.2 (0 = uncompressed)."""
 
@@ -332,7 +343,7 @@ class EcPointFormats(Extension):
         return cls(v)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class SignatureAlgorithms(Extension):
     TYPE = ext.SIGNATURE_ALGORITHMS
     schemes: tuple[int, ...]
@@ -347,7 +358,7 @@ class SignatureAlgorithms(Extension):
         return cls(v)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class SignatureAlgorithmsCert(Extension):
     TYPE = ext.SIGNATURE_ALGORITHMS_CERT
     schemes: tuple[int, ...]
@@ -362,7 +373,7 @@ class SignatureAlgorithmsCert(Extension):
         return cls(v)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Alpn(Extension):
     """RFC 7301. In a ServerHello/EncryptedExtensions the list must hold exactly
     one name; the engine checks that (OpenSSL's reason differs by case)."""
@@ -383,7 +394,7 @@ class Alpn(Extension):
         return cls(tuple(out))
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class SignedCertificateTimestamps(Extension):
     """RFC 6962: empty in a ClientHello, a SignedCertificateTimestampList
     (kept opaque) from the server."""
@@ -399,7 +410,7 @@ class SignedCertificateTimestamps(Extension):
         return cls(r.rest())
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Padding(Extension):
     """RFC 7685: zero bytes."""
 
@@ -417,7 +428,7 @@ class Padding(Extension):
         return cls(len(data))
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class EncryptThenMac(Extension):
     """Empty; OpenSSL ignores a body, so it is kept rather than rejected."""
 
@@ -432,7 +443,7 @@ class EncryptThenMac(Extension):
         return cls(r.rest())
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ExtendedMasterSecret(Extension):
     """Empty; OpenSSL ignores a body, so it is kept rather than rejected."""
 
@@ -447,7 +458,7 @@ class ExtendedMasterSecret(Extension):
         return cls(r.rest())
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class RecordSizeLimit(Extension):
     """RFC 8449 (OpenSSL 3.0 does not know it)."""
 
@@ -464,7 +475,7 @@ class RecordSizeLimit(Extension):
         return cls(v)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class SessionTicket(Extension):
     """RFC 5077: the ticket (empty to ask for one; empty from the server)."""
 
@@ -479,13 +490,13 @@ class SessionTicket(Extension):
         return cls(r.rest())
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class PskIdentity:
     identity: bytes
     obfuscated_ticket_age: int
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class PreSharedKeyClient(Extension):
     """RFC 8446 §4.2.11 OfferedPsks."""
 
@@ -522,7 +533,7 @@ class PreSharedKeyClient(Extension):
         return cls(tuple(ids), tuple(binders))
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class PreSharedKeySelected(Extension):
     TYPE = ext.PRE_SHARED_KEY
     DECODE_REASON = "LENGTH_MISMATCH"
@@ -538,7 +549,7 @@ class PreSharedKeySelected(Extension):
         return cls(v)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class EarlyData(Extension):
     """Empty early_data (ClientHello, EncryptedExtensions)."""
 
@@ -553,7 +564,7 @@ class EarlyData(Extension):
         return cls()
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class EarlyDataMax(Extension):
     """NewSessionTicket early_data: max_early_data_size."""
 
@@ -571,7 +582,7 @@ class EarlyDataMax(Extension):
         return cls(v)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class SupportedVersions(Extension):
     """ClientHello body: the versions offered."""
 
@@ -588,7 +599,7 @@ class SupportedVersions(Extension):
         return cls(v)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class SupportedVersionSelected(Extension):
     """ServerHello/HelloRetryRequest body: the version chosen."""
 
@@ -606,7 +617,7 @@ class SupportedVersionSelected(Extension):
         return cls(v)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Cookie(Extension):
     TYPE = ext.COOKIE
     DECODE_REASON = "LENGTH_MISMATCH"
@@ -622,7 +633,7 @@ class Cookie(Extension):
         return cls(c)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class PskKeyExchangeModes(Extension):
     """0 = psk_ke, 1 = psk_dhe_ke."""
 
@@ -639,7 +650,7 @@ class PskKeyExchangeModes(Extension):
         return cls(v)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class CertificateAuthorities(Extension):
     """DER distinguished names."""
 
@@ -659,7 +670,7 @@ class CertificateAuthorities(Extension):
         return cls(tuple(out))
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class PostHandshakeAuth(Extension):
     TYPE = ext.POST_HANDSHAKE_AUTH
 
@@ -672,7 +683,7 @@ class PostHandshakeAuth(Extension):
         return cls()
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class KeyShareEntry:
     group: int
     key_exchange: bytes
@@ -686,7 +697,7 @@ class KeyShareEntry:
         return cls(g, r.vec(2, 1))
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class KeyShareClient(Extension):
     TYPE = ext.KEY_SHARE
     DECODE_REASON = "LENGTH_MISMATCH"
@@ -705,7 +716,7 @@ class KeyShareClient(Extension):
         return cls(tuple(out))
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class KeyShareServer(Extension):
     TYPE = ext.KEY_SHARE
     DECODE_REASON = "LENGTH_MISMATCH"
@@ -721,7 +732,7 @@ class KeyShareServer(Extension):
         return cls(e)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class KeyShareRetry(Extension):
     """HelloRetryRequest body: the group the server wants."""
 
@@ -739,7 +750,7 @@ class KeyShareRetry(Extension):
         return cls(g)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class NextProtocolNegotiation(Extension):
     """draft-agl-tls-nextprotoneg: empty from the client, the server's list."""
 
@@ -757,7 +768,7 @@ class NextProtocolNegotiation(Extension):
         return cls(tuple(out))
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class RenegotiationInfo(Extension):
     """RFC 5746 §3.2."""
 

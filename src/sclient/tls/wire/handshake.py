@@ -1,4 +1,4 @@
-"""Handshake messages: one frozen dataclass per message.
+"""Handshake messages: one frozen record class per message.
 
 ``encode()`` returns the whole message with its 4-byte header;
 ``decode(body)`` parses the body (header already removed) and rejects trailing
@@ -14,11 +14,11 @@ those have one class per variant and :func:`decode_message` picks by
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import ClassVar, Self, TypeVar
 
 from sclient.tls.errors import DecodeError
 from sclient.tls.registry import protocol as P
+from sclient.tls.structs import field, struct
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.buffer import Reader, vec
 
@@ -91,7 +91,7 @@ def _suites(r: Reader) -> tuple[int, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class UnknownMessage(HandshakeMessage):
     type: int
     body: bytes
@@ -105,7 +105,7 @@ class UnknownMessage(HandshakeMessage):
         return self.body
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class HelloRequest(HandshakeMessage):
     MSG_TYPE = P.HELLO_REQUEST
     raw: bytes = _raw()
@@ -119,7 +119,7 @@ class HelloRequest(HandshakeMessage):
         return cls()
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ClientHello(HandshakeMessage):
     MSG_TYPE = P.CLIENT_HELLO
     legacy_version: int
@@ -165,7 +165,7 @@ class ClientHello(HandshakeMessage):
         return X.find(self.extensions, cls)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ServerHello(HandshakeMessage):
     """ServerHello, or a HelloRetryRequest when ``random`` is the HRR value."""
 
@@ -219,7 +219,7 @@ class ServerHello(HandshakeMessage):
         return X.find(self.extensions, cls)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class NewSessionTicket13(HandshakeMessage):
     MSG_TYPE = P.NEW_SESSION_TICKET
     lifetime: int
@@ -251,7 +251,7 @@ class NewSessionTicket13(HandshakeMessage):
         return cls(life, add, nonce, ticket, exts)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class NewSessionTicket12(HandshakeMessage):
     """RFC 5077 §3.3."""
 
@@ -271,7 +271,7 @@ class NewSessionTicket12(HandshakeMessage):
         return cls(hint, t)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class EndOfEarlyData(HandshakeMessage):
     MSG_TYPE = P.END_OF_EARLY_DATA
     raw: bytes = _raw()
@@ -285,7 +285,7 @@ class EndOfEarlyData(HandshakeMessage):
         return cls()
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class EncryptedExtensions(HandshakeMessage):
     MSG_TYPE = P.ENCRYPTED_EXTENSIONS
     extensions: tuple[X.Extension, ...] = ()
@@ -304,13 +304,13 @@ class EncryptedExtensions(HandshakeMessage):
         return X.find(self.extensions, cls)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class CertificateEntry:
     data: bytes  # DER X.509 (or a raw public key)
     extensions: tuple[X.Extension, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Certificate13(HandshakeMessage):
     MSG_TYPE = P.CERTIFICATE
     context: bytes
@@ -337,7 +337,7 @@ class Certificate13(HandshakeMessage):
         return cls(ctx, tuple(entries))
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Certificate12(HandshakeMessage):
     MSG_TYPE = P.CERTIFICATE
     certificates: tuple[bytes, ...]
@@ -360,7 +360,7 @@ class Certificate12(HandshakeMessage):
         return cls(tuple(certs))
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ServerKeyExchangeEcdhe(HandshakeMessage):
     """RFC 8422 §5.4 (named_curve only). ``scheme`` is None before TLS 1.2."""
 
@@ -392,7 +392,7 @@ class ServerKeyExchangeEcdhe(HandshakeMessage):
         return cls(g, pub, scheme, sig, ct)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ServerKeyExchangeDhe(HandshakeMessage):
     """RFC 5246 §7.4.3 ServerDHParams + signature."""
 
@@ -423,7 +423,7 @@ class ServerKeyExchangeDhe(HandshakeMessage):
         return cls(p, g, ys, scheme, sig)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class CertificateRequest13(HandshakeMessage):
     MSG_TYPE = P.CERTIFICATE_REQUEST
     context: bytes
@@ -444,7 +444,7 @@ class CertificateRequest13(HandshakeMessage):
         return X.find(self.extensions, cls)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class CertificateRequest12(HandshakeMessage):
     MSG_TYPE = P.CERTIFICATE_REQUEST
     certificate_types: bytes
@@ -480,7 +480,7 @@ class CertificateRequest12(HandshakeMessage):
         return cls(types, tuple(schemes), tuple(cas), tls12=tls12)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ServerHelloDone(HandshakeMessage):
     MSG_TYPE = P.SERVER_HELLO_DONE
     raw: bytes = _raw()
@@ -494,7 +494,7 @@ class ServerHelloDone(HandshakeMessage):
         return cls()
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class CertificateVerify(HandshakeMessage):
     MSG_TYPE = P.CERTIFICATE_VERIFY
     scheme: int
@@ -512,7 +512,7 @@ class CertificateVerify(HandshakeMessage):
         return cls(s, sig)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class ClientKeyExchange(HandshakeMessage):
     """``exchange`` is the ECDH point (``width`` 1), the DH Yc or the
     RSA-encrypted premaster (``width`` 2)."""
@@ -532,7 +532,7 @@ class ClientKeyExchange(HandshakeMessage):
         return cls(e, width)
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class Finished(HandshakeMessage):
     MSG_TYPE = P.FINISHED
     verify_data: bytes
@@ -546,7 +546,7 @@ class Finished(HandshakeMessage):
         return cls(r.rest())
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class CertificateStatus(HandshakeMessage):
     """RFC 6066 §8 (TLS <= 1.2): an OCSP response."""
 
@@ -556,19 +556,14 @@ class CertificateStatus(HandshakeMessage):
     raw: bytes = _raw()
 
     def encode_body(self) -> bytes:
-        return bytes((self.status_type,)) + vec(3, self.response)
+        return X.encode_certificate_status(self.status_type, self.response)
 
     @classmethod
     def decode(cls, r: Reader) -> Self:
-        t = r.u8()
-        if t != 1:
-            raise DecodeError("unknown status type")
-        resp = r.vec(3, 1)
-        r.done()
-        return cls(resp, t)
+        return cls(*X.decode_certificate_status(r))
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class KeyUpdate(HandshakeMessage):
     MSG_TYPE = P.KEY_UPDATE
     request_update: int  # 0 update_not_requested, 1 update_requested

@@ -1,0 +1,296 @@
+"""Record classes: what ``@dataclass`` gives sclient, without its start-up cost.
+
+The standard decorator writes ``__init__``, ``__repr__``, ``__eq__``, ``__hash__``
+and the frozen ``__setattr__`` as source text and ``exec``s each one, and with
+``slots=True`` builds the class a second time: 0.3-0.8 ms a class.  sclient has
+some 140 such classes (messages, extensions, events, states, options), which
+made the decorator the largest single part of a run's start-up.  :func:`struct`
+gives the same classes (typed the same way through ``dataclass_transform``)
+from shared, generic methods: a class costs tens of microseconds.
+
+Supported: ``frozen``, ``slots``, ``kw_only``; ``field(default=...,
+default_factory=..., compare=..., repr=...)``; inheritance from other structs;
+``__post_init__``; ``ClassVar`` annotations are not fields.  :func:`replace`,
+:func:`fields` and :func:`make_struct` stand in for their ``dataclasses``
+namesakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, dataclass_transform, overload
+
+__all__ = ["Field", "FrozenInstanceError", "field", "fields", "make_struct", "replace", "struct"]
+
+T = TypeVar("T")
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+class FrozenInstanceError(AttributeError):
+    """Assignment to a field of a frozen struct."""
+
+
+class Field:
+    """One field: its name, default or default factory, and flags."""
+
+    __slots__ = ("compare", "default", "default_factory", "kw_only", "name", "repr")
+
+    def __init__(
+        self,
+        default: Any = MISSING,
+        default_factory: Any = MISSING,
+        compare: bool = True,
+        repr: bool = True,
+    ) -> None:
+        if default is not MISSING and default_factory is not MISSING:
+            raise ValueError("cannot specify both default and default_factory")
+        self.name = ""
+        self.default = default
+        self.default_factory = default_factory
+        self.compare = compare
+        self.repr = repr
+        self.kw_only = False
+
+    def __repr__(self) -> str:
+        return f"Field(name={self.name!r})"
+
+
+@overload
+def field(*, default: T, compare: bool = ..., repr: bool = ...) -> T: ...
+@overload
+def field(*, default_factory: Callable[[], T], compare: bool = ..., repr: bool = ...) -> T: ...
+@overload
+def field(*, compare: bool = ..., repr: bool = ...) -> Any: ...
+def field(
+    *,
+    default: Any = MISSING,
+    default_factory: Any = MISSING,
+    compare: bool = True,
+    repr: bool = True,
+) -> Any:
+    """A field with options, as ``dataclasses.field``."""
+    return Field(default, default_factory, compare, repr)
+
+
+def _is_classvar(annotation: object) -> bool:
+    if isinstance(annotation, str):
+        return annotation.startswith(("ClassVar", "typing.ClassVar", "t.ClassVar"))
+    return getattr(annotation, "__origin__", None) is not None and "ClassVar" in repr(annotation)
+
+
+def _collect(cls: type, kw_only: bool) -> list[Field]:
+    inherited: dict[str, Field] = {}
+    for base in reversed(cls.__mro__[1:]):
+        for f in base.__dict__.get("__struct_fields__", ()):
+            inherited[f.name] = f
+    own: list[Field] = []
+    for name, annotation in cls.__dict__.get("__annotations__", {}).items():  # noqa: RUF063
+        if _is_classvar(annotation):
+            continue
+        value = cls.__dict__.get(name, MISSING)
+        f = value if isinstance(value, Field) else Field(default=value)
+        f.name = name
+        f.kw_only = kw_only
+        own.append(f)
+        inherited.pop(name, None)
+    return [*inherited.values(), *own]
+
+
+def _has_default(f: Field) -> bool:
+    return f.default is not MISSING or f.default_factory is not MISSING
+
+
+def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Callable[..., None]:
+    positional = tuple(f.name for f in all_fields if not f.kw_only)
+    order = tuple(f.name for f in all_fields)
+    defaults = {f.name: f.default for f in all_fields if f.default is not MISSING}
+    factories = {f.name: f.default_factory for f in all_fields if f.default_factory is not MISSING}
+    required = tuple(f.name for f in all_fields if not _has_default(f))
+    n_pos = len(positional)
+    n_all = len(order) if n_pos == len(order) else -1
+    setter = object.__setattr__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if len(args) == n_all and not kwargs:
+            for name, value in zip(order, args, strict=True):
+                setter(self, name, value)
+            if post_init:
+                self.__post_init__()
+            return
+        if len(args) > n_pos:
+            raise TypeError(
+                f"{cls_name}.__init__() takes {n_pos + 1} positional arguments "
+                f"but {len(args) + 1} were given"
+            )
+        given = dict(zip(positional, args, strict=False))
+        for name, value in kwargs.items():
+            if name in given:
+                raise TypeError(f"{cls_name}.__init__() got multiple values for argument {name!r}")
+            given[name] = value
+        if len(given) != len(order) or any(name not in given for name in order):
+            for name in given:
+                if name not in order:
+                    raise TypeError(
+                        f"{cls_name}.__init__() got an unexpected keyword argument {name!r}"
+                    )
+            missing = [name for name in required if name not in given]
+            if missing:
+                raise TypeError(
+                    f"{cls_name}.__init__() missing required argument(s): "
+                    + ", ".join(repr(m) for m in missing)
+                )
+            for name in order:
+                if name not in given:
+                    given[name] = defaults[name] if name in defaults else factories[name]()
+        for name in order:
+            setter(self, name, given[name])
+        if post_init:
+            self.__post_init__()
+
+    return __init__
+
+
+def _frozen_setattr(self: Any, name: str, value: Any) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delattr(self: Any, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _build(cls: type, frozen: bool, slots: bool, kw_only: bool) -> type:
+    all_fields = _collect(cls, kw_only)
+    seen_default = False
+    for f in all_fields:
+        if f.kw_only:
+            continue
+        if _has_default(f):
+            seen_default = True
+        elif seen_default:
+            raise TypeError(f"non-default argument {f.name!r} follows default argument")
+    annotated = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
+    own_names = {f.name for f in all_fields if f.name in annotated}
+    shown = tuple(f.name for f in all_fields if f.repr)
+    compared = tuple(f.name for f in all_fields if f.compare)
+    ns: dict[str, Any] = {}
+    if slots:
+        ns = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
+        for name in own_names:
+            ns.pop(name, None)
+        ns["__slots__"] = tuple(f.name for f in all_fields if f.name in own_names)
+    else:
+        for name in own_names:
+            value = cls.__dict__.get(name)
+            if isinstance(value, Field):
+                if value.default is MISSING:
+                    delattr(cls, name)
+                else:
+                    setattr(cls, name, value.default)
+    qualname = cls.__qualname__
+
+    def __repr__(self: Any) -> str:
+        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in shown)
+        return f"{qualname}({inner})"
+
+    def __eq__(self: Any, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in compared)
+
+    def __hash__(self: Any) -> int:
+        return hash(tuple(getattr(self, n) for n in compared))
+
+    methods: dict[str, Any] = {
+        "__init__": _make_init(cls.__name__, all_fields, hasattr(cls, "__post_init__")),
+        "__repr__": __repr__,
+        "__eq__": __eq__,
+        "__struct_fields__": tuple(all_fields),
+        "__match_args__": tuple(f.name for f in all_fields if not f.kw_only),
+    }
+    if frozen:
+        methods["__setattr__"] = _frozen_setattr
+        methods["__delattr__"] = _frozen_delattr
+        methods["__hash__"] = __hash__
+    elif "__hash__" not in cls.__dict__ or cls.__dict__["__hash__"] is None:
+        methods["__hash__"] = None
+    for name, method in methods.items():
+        if name in ("__repr__", "__eq__", "__init__", "__hash__") and cls.__dict__.get(name):
+            continue
+        if callable(method) and hasattr(method, "__qualname__"):
+            method.__qualname__ = f"{qualname}.{name}"
+        if slots:
+            ns[name] = method
+        else:
+            setattr(cls, name, method)
+    if not slots:
+        return cls
+    new = type(cls)(cls.__name__, cls.__bases__, ns)
+    new.__qualname__ = qualname
+    return new
+
+
+@overload
+def struct(cls: type[T], /) -> type[T]: ...
+@overload
+def struct(
+    *, frozen: bool = ..., slots: bool = ..., kw_only: bool = ...
+) -> Callable[[type[T]], type[T]]: ...
+@dataclass_transform(field_specifiers=(field, Field))
+def struct(
+    cls: type[T] | None = None,
+    /,
+    *,
+    frozen: bool = False,
+    slots: bool = False,
+    kw_only: bool = False,
+) -> type[T] | Callable[[type[T]], type[T]]:
+    """Make ``cls`` a record class, as ``@dataclass`` with the same flags would."""
+
+    def wrap(c: type[T]) -> type[T]:
+        return _build(c, frozen, slots, kw_only)
+
+    return wrap if cls is None else wrap(cls)
+
+
+def fields(obj: Any) -> tuple[Field, ...]:
+    """The fields of a struct class or instance, in order."""
+    found: tuple[Field, ...] = getattr(obj, "__struct_fields__")  # noqa: B009
+    return found
+
+
+def replace(obj: T, /, **changes: Any) -> T:
+    """A copy of ``obj`` with ``changes`` applied, as ``dataclasses.replace``."""
+    values = {f.name: getattr(obj, f.name) for f in fields(obj)}
+    values.update(changes)
+    return obj.__class__(**values)
+
+
+def make_struct(
+    name: str,
+    spec: Iterable[tuple[str, str, Any]],
+    *,
+    namespace: dict[str, Any] | None = None,
+    module: str = __name__,
+    frozen: bool = False,
+    slots: bool = False,
+) -> type:
+    """A struct class from ``(name, annotation, default)`` triples."""
+    ns: dict[str, Any] = dict(namespace or {})
+    annotations: dict[str, str] = {}
+    for fname, annotation, default in spec:
+        annotations[fname] = annotation
+        if default is not MISSING:
+            ns[fname] = default
+    ns["__annotations__"] = annotations
+    ns["__module__"] = module
+    ns["__qualname__"] = name
+    return _build(type(name, (), ns), frozen, slots, False)
