@@ -33,13 +33,17 @@ def engine_rate(port: int, size: int) -> float:
     got = 0
     t0 = time.perf_counter()
     recv = sock.recv
-    while True:
+    closed = False
+    while not closed:
         data = recv(262144)
         if not data:
             break
         for ev in client.receive(data):
             if type(ev) is events.ApplicationData:
                 got += len(ev.data)
+            elif type(ev) is events.ConnectionClosed:
+                client.close()  # answer close_notify, as s_client does
+                closed = True
         out = client.data_to_send()
         if out:
             sock.sendall(out)

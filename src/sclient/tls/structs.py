@@ -114,45 +114,56 @@ def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Calla
     order = tuple(f.name for f in all_fields)
     defaults = {f.name: f.default for f in all_fields if f.default is not MISSING}
     factories = {f.name: f.default_factory for f in all_fields if f.default_factory is not MISSING}
-    required = tuple(f.name for f in all_fields if not _has_default(f))
     n_pos = len(positional)
     n_all = len(order) if n_pos == len(order) else -1
+    # rest[n]: the fields not given by n positional arguments, in order.
+    rest = [tuple(x for x in order if x not in positional[:n]) for n in range(n_pos + 1)]
     setter = object.__setattr__
 
+    def _fail(n: int, kwargs: dict[str, Any]) -> None:
+        for name in kwargs:
+            if name in positional[:n]:
+                raise TypeError(f"{cls_name}.__init__() got multiple values for argument {name!r}")
+            if name not in order:
+                raise TypeError(
+                    f"{cls_name}.__init__() got an unexpected keyword argument {name!r}"
+                )
+
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if len(args) == n_all and not kwargs:
+        n = len(args)
+        if n == n_all and not kwargs:
             for name, value in zip(order, args, strict=True):
                 setter(self, name, value)
-            if post_init:
-                self.__post_init__()
-            return
-        if len(args) > n_pos:
-            raise TypeError(
-                f"{cls_name}.__init__() takes {n_pos + 1} positional arguments "
-                f"but {len(args) + 1} were given"
-            )
-        given = dict(zip(positional, args, strict=False))
-        for name, value in kwargs.items():
-            if name in given:
-                raise TypeError(f"{cls_name}.__init__() got multiple values for argument {name!r}")
-            given[name] = value
-        if len(given) != len(order) or any(name not in given for name in order):
-            for name in given:
-                if name not in order:
-                    raise TypeError(
-                        f"{cls_name}.__init__() got an unexpected keyword argument {name!r}"
-                    )
-            missing = [name for name in required if name not in given]
-            if missing:
+        else:
+            if n > n_pos:
                 raise TypeError(
-                    f"{cls_name}.__init__() missing required argument(s): "
-                    + ", ".join(repr(m) for m in missing)
+                    f"{cls_name}.__init__() takes {n_pos + 1} positional arguments "
+                    f"but {n + 1} were given"
                 )
-            for name in order:
-                if name not in given:
-                    given[name] = defaults[name] if name in defaults else factories[name]()
-        for name in order:
-            setter(self, name, given[name])
+            for name, value in zip(positional, args, strict=False):
+                setter(self, name, value)
+            used = 0
+            for name in rest[n]:
+                if name in kwargs:
+                    setter(self, name, kwargs[name])
+                    used += 1
+                elif name in defaults:
+                    setter(self, name, defaults[name])
+                elif name in factories:
+                    setter(self, name, factories[name]())
+                else:
+                    _fail(n, kwargs)
+                    missing = [
+                        x
+                        for x in rest[n]
+                        if x not in kwargs and x not in defaults and x not in factories
+                    ]
+                    raise TypeError(
+                        f"{cls_name}.__init__() missing required argument(s): "
+                        + ", ".join(repr(m) for m in missing)
+                    )
+            if used != len(kwargs):
+                _fail(n, kwargs)
         if post_init:
             self.__post_init__()
 
