@@ -11,7 +11,7 @@ STAMP     := $(VENV)/.installed
 DEMO_PORT ?= 4433
 DEMO_PKI  ?= demo-pki
 
-.PHONY: all install demo test lint clean
+.PHONY: all install demo test lint bench clean
 
 all: test
 
@@ -49,6 +49,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	@$(PY) -m compileall -q src > /dev/null
 	$(PY) -m pytest -q
+
+# Timings side by side with openssl (not tests; see bench/README.md).
+bench: $(STAMP)
+	@$(PY) -m compileall -q src > /dev/null
+	$(PY) bench/one_connection.py
+	$(PY) bench/handshakes.py
+	$(PY) bench/verify_chain.py
+	$(PY) bench/bulk.py
 
 lint: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'

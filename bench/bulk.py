@@ -57,10 +57,20 @@ def engine_rate(port: int, size: int) -> float:
 def openssl_rate(port: int, size: int) -> float:
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [openssl(), "s_client", "-connect", f"127.0.0.1:{port}", "-quiet",
-         "-ciphersuites", SUITE, "-ign_eof"],
-        input=b"GET /big.bin HTTP/1.0\r\n\r\n", stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, check=False,
+        [
+            openssl(),
+            "s_client",
+            "-connect",
+            f"127.0.0.1:{port}",
+            "-quiet",
+            "-ciphersuites",
+            SUITE,
+            "-ign_eof",
+        ],
+        input=b"GET /big.bin HTTP/1.0\r\n\r\n",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        check=False,
     )
     elapsed = time.perf_counter() - t0
     if len(proc.stdout) < size:

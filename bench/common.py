@@ -59,20 +59,82 @@ def make_pki(directory: Path, kind: str = "ec") -> dict[str, Path]:
     )
     d = str(directory)
     run = lambda *a: subprocess.run([openssl(), *a], cwd=d, check=True, capture_output=True)  # noqa: E731
-    run("req", "-x509", *keygen, "-nodes", "-keyout", f"{kind}-root.key", "-out", f"{kind}-root.pem",
-        "-days", "3650", "-subj", f"/CN=Bench {kind} Root CA",
-        "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    run("req", *keygen, "-nodes", "-keyout", f"{kind}-int.key", "-out", f"{kind}-int.csr",
-        "-subj", f"/CN=Bench {kind} Intermediate CA")
-    run("x509", "-req", "-in", f"{kind}-int.csr", "-CA", f"{kind}-root.pem", "-CAkey",
-        f"{kind}-root.key", "-CAcreateserial", "-out", f"{kind}-int.pem", "-days", "3650",
-        "-sha256", "-extfile", "ca.ext")
-    run("req", *keygen, "-nodes", "-keyout", f"{kind}-leaf.key", "-out", f"{kind}-leaf.csr",
-        "-subj", "/CN=localhost")
-    run("x509", "-req", "-in", f"{kind}-leaf.csr", "-CA", f"{kind}-int.pem", "-CAkey",
-        f"{kind}-int.key", "-CAcreateserial", "-out", f"{kind}-leaf.pem", "-days", "3650",
-        "-sha256", "-extfile", "leaf.ext")
+    run(
+        "req",
+        "-x509",
+        *keygen,
+        "-nodes",
+        "-keyout",
+        f"{kind}-root.key",
+        "-out",
+        f"{kind}-root.pem",
+        "-days",
+        "3650",
+        "-subj",
+        f"/CN=Bench {kind} Root CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    )
+    run(
+        "req",
+        *keygen,
+        "-nodes",
+        "-keyout",
+        f"{kind}-int.key",
+        "-out",
+        f"{kind}-int.csr",
+        "-subj",
+        f"/CN=Bench {kind} Intermediate CA",
+    )
+    run(
+        "x509",
+        "-req",
+        "-in",
+        f"{kind}-int.csr",
+        "-CA",
+        f"{kind}-root.pem",
+        "-CAkey",
+        f"{kind}-root.key",
+        "-CAcreateserial",
+        "-out",
+        f"{kind}-int.pem",
+        "-days",
+        "3650",
+        "-sha256",
+        "-extfile",
+        "ca.ext",
+    )
+    run(
+        "req",
+        *keygen,
+        "-nodes",
+        "-keyout",
+        f"{kind}-leaf.key",
+        "-out",
+        f"{kind}-leaf.csr",
+        "-subj",
+        "/CN=localhost",
+    )
+    run(
+        "x509",
+        "-req",
+        "-in",
+        f"{kind}-leaf.csr",
+        "-CA",
+        f"{kind}-int.pem",
+        "-CAkey",
+        f"{kind}-int.key",
+        "-CAcreateserial",
+        "-out",
+        f"{kind}-leaf.pem",
+        "-days",
+        "3650",
+        "-sha256",
+        "-extfile",
+        "leaf.ext",
+    )
     return files
 
 
@@ -100,9 +162,23 @@ def s_server(pki: dict[str, Path], *extra: str, cwd: Path | None = None) -> Iter
     os.mkfifo(fifo)
     stdin_fd = os.open(fifo, os.O_RDWR)
     proc = subprocess.Popen(
-        [openssl(), "s_server", "-accept", str(port), "-cert", str(pki["leaf"]),
-         "-key", str(pki["key"]), "-cert_chain", str(pki["chain"]), "-quiet", *extra],
-        stdin=stdin_fd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            openssl(),
+            "s_server",
+            "-accept",
+            str(port),
+            "-cert",
+            str(pki["leaf"]),
+            "-key",
+            str(pki["key"]),
+            "-cert_chain",
+            str(pki["chain"]),
+            "-quiet",
+            *extra,
+        ],
+        stdin=stdin_fd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         cwd=str(cwd) if cwd else None,
     )
     try:
@@ -122,16 +198,26 @@ CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECOD
 
 def precompile() -> None:
     """Write sclient's bytecode once, as ``pip install`` does."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")],
-                   env=CHILD_ENV, check=False, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "src")],
+        env=CHILD_ENV,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def timed_run(cmd: list[str]) -> tuple[float, float]:
     """Run ``cmd`` with stdin /dev/null; return (wall, cpu) seconds of the child."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=False, env=CHILD_ENV)
+    subprocess.run(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+        env=CHILD_ENV,
+    )
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

@@ -47,9 +47,11 @@ def main() -> None:
             for label, cfg in (("TLS 1.3", {}), ("TLS 1.2", {"max_version": 0x0303})):
                 user, system, wall = run(port, args.count, **cfg)
                 per = 1000 / args.count
-                print(f"{label} {kind.upper()}: {args.count / wall:7.1f} handshakes/s, "
-                      f"client CPU {(user + system) * per:6.3f} ms per handshake "
-                      f"(user {user * per:.3f}, system {system * per:.3f})")
+                print(
+                    f"{label} {kind.upper()}: {args.count / wall:7.1f} handshakes/s, "
+                    f"client CPU {(user + system) * per:6.3f} ms per handshake "
+                    f"(user {user * per:.3f}, system {system * per:.3f})"
+                )
 
 
 if __name__ == "__main__":

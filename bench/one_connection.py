@@ -32,8 +32,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pki = make_pki(Path(tmp), kind)
         with s_server(pki) as port:
-            common = ["-connect", f"127.0.0.1:{port}", "-servername", "localhost",
-                      "-CAfile", str(pki["root"]), "-verify_return_error"]
+            common = [
+                "-connect",
+                f"127.0.0.1:{port}",
+                "-servername",
+                "localhost",
+                "-CAfile",
+                str(pki["root"]),
+                "-verify_return_error",
+            ]
             if args.tls1_2:
                 common.append("-tls1_2")
             cmds = {
@@ -48,14 +55,20 @@ def main() -> None:
             for _ in range(args.runs):
                 for name, cmd in cmds.items():
                     res[name].append(timed_run(cmd))
-    print(f"one connection, TLS {'1.2' if args.tls1_2 else '1.3'} {kind.upper()}, "
-          f"{args.runs} paired runs (medians)")
+    print(
+        f"one connection, TLS {'1.2' if args.tls1_2 else '1.3'} {kind.upper()}, "
+        f"{args.runs} paired runs (medians)"
+    )
     for name, rows in res.items():
-        print(f"  {name:8s} wall {median([w for w, _ in rows]) * 1000:7.1f} ms"
-              f"   cpu {median([c for _, c in rows]) * 1000:7.1f} ms")
+        print(
+            f"  {name:8s} wall {median([w for w, _ in rows]) * 1000:7.1f} ms"
+            f"   cpu {median([c for _, c in rows]) * 1000:7.1f} ms"
+        )
     for other in ("openssl", "import"):
         wall = median([a[0] / b[0] for a, b in zip(res["sclient"], res[other], strict=True)])
-        cpu = median([a[1] / max(b[1], 1e-6) for a, b in zip(res["sclient"], res[other], strict=True)])
+        cpu = median(
+            [a[1] / max(b[1], 1e-6) for a, b in zip(res["sclient"], res[other], strict=True)]
+        )
         print(f"  sclient / {other:8s} wall x{wall:5.2f}   cpu x{cpu:5.2f}")
 
 
