@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import make_pki, openssl, s_server  # noqa: E402
-from engine_driver import config, handshake  # noqa: E402
+from common import make_pki, openssl, s_server
+from engine_driver import config, handshake
 
-from sclient.tls import events  # noqa: E402
+from sclient.tls import events
 
 SUITE = "TLS_AES_128_GCM_SHA256"
 

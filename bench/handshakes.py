@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import make_pki, s_server  # noqa: E402
-from engine_driver import close, config, handshake  # noqa: E402
+from common import make_pki, s_server
+from engine_driver import close, config, handshake
 
 
 def run(port: int, count: int, **cfg: object) -> tuple[float, float, float]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import make_pki, median, openssl, precompile, s_server, sclient_cmd, timed_run  # noqa: E402
+from common import make_pki, median, openssl, precompile, s_server, sclient_cmd, timed_run
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import openssl  # noqa: E402
+from common import openssl
 
 
 def build_chain(rsa_keys: bool) -> list[bytes]:
@@ -37,7 +37,7 @@ def build_chain(rsa_keys: bool) -> list[bytes]:
             return rsa.generate_private_key(public_exponent=65537, key_size=2048)
         return ec.generate_private_key(ec.SECP256R1())
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     names = ["Bench Root", "Bench Inter 1", "Bench Inter 2", "Bench Inter 3", "localhost"]
     keys = [key() for _ in names]
     certs: list[bytes] = []
