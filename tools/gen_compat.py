@@ -77,6 +77,17 @@ _STATUS_TEXT = {
 }
 
 
+# SECOND_OPINIONS: why cryptography's verifier may reject a chain OpenSSL accepts
+# (tests/x509/test_x509_crosscheck.py checks that each reason it meets is listed here).
+SECOND_OPINIONS: list[str] = [
+    "RFC 5280 4.1.2.5 encoding rule; OpenSSL reads a GeneralizedTime before 2050",
+    "the Web PKI profile allows RSA and P-256/384/521 keys only; OpenSSL takes "
+    "Ed25519 and Ed448 (and RSA-PSS) keys",
+    "trust settings of TRUSTED CERTIFICATE files (-addtrust/-addreject) have no "
+    "equivalent in cryptography's store",
+]
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -138,6 +149,19 @@ def render() -> str:
             "the only difference from OpenSSL's help text."
         )
     for item in EXTRA_DEVIATIONS:
+        w(f"- {item}")
+    w("")
+    w("## Verification: second opinions")
+    w("")
+    w(
+        "The tests run every chain of the verification battery through `openssl verify` "
+        "(same store, options and time) and through `cryptography`'s verifier. sclient "
+        "never reports `Verification: OK` where `openssl verify` rejects the chain. "
+        "`cryptography` (the Web PKI profile of RFC 5280) rejects some chains that "
+        "OpenSSL, and so sclient, accepts; these are the reasons it may give:"
+    )
+    w("")
+    for item in SECOND_OPINIONS:
         w(f"- {item}")
     return "\n".join(out) + "\n"
 
