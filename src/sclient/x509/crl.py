@@ -58,6 +58,18 @@ SCORE_SAME_PATH = 0x008
 SCORE_AKID = 0x004
 SCORE_TIME_DELTA = 0x002
 
+# X509_V_ERR_* of the CRL checks (the rest come from sclient.x509.errors)
+CRL_SIGNATURE_FAILURE = 8
+CRL_NOT_YET_VALID = 11
+CRL_HAS_EXPIRED = 12
+ERROR_IN_CRL_LAST_UPDATE_FIELD = 15
+ERROR_IN_CRL_NEXT_UPDATE_FIELD = 16
+UNABLE_TO_GET_CRL_ISSUER = 33
+KEYUSAGE_NO_CRL_SIGN = 35
+UNHANDLED_CRITICAL_CRL_EXTENSION = 36
+DIFFERENT_CRL_SCOPE = 44
+CRL_PATH_VALIDATION_ERROR = 54
+
 GEN_DIRNAME = 4
 GEN_URI = 6
 
@@ -514,22 +526,22 @@ def _check_time(ctx: RevocationContext, crl: Crl, notify: bool, score: int) -> b
     if i == 0:
         if not notify:
             return False
-        ctx.verify_crl_error(errors.ERROR_IN_CRL_LAST_UPDATE_FIELD)
+        ctx.verify_crl_error(ERROR_IN_CRL_LAST_UPDATE_FIELD)
     if i > 0:
         if not notify:
             return False
-        ctx.verify_crl_error(errors.CRL_NOT_YET_VALID)
+        ctx.verify_crl_error(CRL_NOT_YET_VALID)
     if crl.next_update is not None:
         nu = crl.next_update.posix_strict()
         i = 0 if nu is None else (-1 if nu <= now else 1)
         if i == 0:
             if not notify:
                 return False
-            ctx.verify_crl_error(errors.ERROR_IN_CRL_NEXT_UPDATE_FIELD)
+            ctx.verify_crl_error(ERROR_IN_CRL_NEXT_UPDATE_FIELD)
         if i < 0 and not score & SCORE_TIME_DELTA:
             if not notify:
                 return False
-            ctx.verify_crl_error(errors.CRL_HAS_EXPIRED)
+            ctx.verify_crl_error(CRL_HAS_EXPIRED)
     return True
 
 
@@ -732,16 +744,16 @@ def _check_crl(ctx: RevocationContext, crl: Crl, st: _State) -> None:
     else:
         issuer = ctx.chain[chnum]
         if not ctx.check_issued(issuer, issuer):
-            ctx.verify_crl_error(errors.UNABLE_TO_GET_CRL_ISSUER)
+            ctx.verify_crl_error(UNABLE_TO_GET_CRL_ISSUER)
     if issuer is None:
         return
     if crl.base_crl_number is None:
         if issuer.ex_flags & C.EXFLAG_KUSAGE and not issuer.ex_kusage & C.KU_CRL_SIGN:
-            ctx.verify_crl_error(errors.KEYUSAGE_NO_CRL_SIGN)
+            ctx.verify_crl_error(KEYUSAGE_NO_CRL_SIGN)
         if not st.score & SCORE_SCOPE:
-            ctx.verify_crl_error(errors.DIFFERENT_CRL_SCOPE)
+            ctx.verify_crl_error(DIFFERENT_CRL_SCOPE)
         if not st.score & SCORE_SAME_PATH and ctx.check_crl_path(st.issuer) <= 0:
-            ctx.verify_crl_error(errors.CRL_PATH_VALIDATION_ERROR)
+            ctx.verify_crl_error(CRL_PATH_VALIDATION_ERROR)
         if crl.idp_flags & IDP_INVALID:
             ctx.verify_crl_error(errors.INVALID_EXTENSION)
     if not st.score & SCORE_TIME:
@@ -749,12 +761,12 @@ def _check_crl(ctx: RevocationContext, crl: Crl, st: _State) -> None:
     if issuer.public_key is None:
         ctx.verify_crl_error(errors.UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY)
     elif not ctx.crl_signature_ok(crl, issuer):
-        ctx.verify_crl_error(errors.CRL_SIGNATURE_FAILURE)
+        ctx.verify_crl_error(CRL_SIGNATURE_FAILURE)
 
 
 def _cert_crl(ctx: RevocationContext, crl: Crl, x: Certificate) -> int:
     if not ctx.params.ignore_critical and crl.flags & C.EXFLAG_CRITICAL:
-        ctx.verify_crl_error(errors.UNHANDLED_CRITICAL_CRL_EXTENSION)
+        ctx.verify_crl_error(UNHANDLED_CRITICAL_CRL_EXTENSION)
     rev = crl.lookup(x.serial, x.issuer)
     if rev is not None:
         if rev.reason == CRL_REASON_REMOVE_FROM_CRL:
