@@ -259,7 +259,7 @@ def test_format_errors(argv: list[str], text: str) -> None:
 @pytest.mark.parametrize(
     ("opt", "value"),
     [("-certform", "PEM"), ("-certform", "p"), ("-certform", "DER"), ("-certform", "dxyz"),
-     ("-keyform", "ENGINE"), ("-keyform", "e"), ("-CRLform", "der")],
+     ("-keyform", "ENGINE"), ("-keyform", "e"), ("-xkeyform", "der")],
 )  # fmt: skip
 def test_format_accepted(opt: str, value: str) -> None:
     # Accepted by the check; then refused as "not yet".
@@ -616,7 +616,7 @@ def test_every_supported_option_parses() -> None:
         argv = [spec.name]
         if spec.takes_value:
             argv.append(
-                {"+int": "512", "dir": "/"}.get(
+                {"+int": "512", "dir": "/", "PEM|DER": "DER"}.get(
                     spec.valtype, "pass:x" if spec.name == "-proxy_pass" else "v"
                 )
             )

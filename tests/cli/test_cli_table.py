@@ -28,7 +28,8 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     legacy_server_connect no_legacy_server_connect legacy_renegotiation no_renegotiation no_comp
     record_padding maxfraglen max_send_frag showcerts prexit quiet brief crlf ign_eof no_ign_eof
     nocommands ignore_unexpected_eof nbio CAfile CApath no-CAfile no-CApath verify
-    verify_return_error verify_quiet keylogfile json"""
+    verify_return_error verify_quiet keylogfile json crl_check crl_check_all use_deltas
+    extended_crl CRL CRLform crl_download"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 
 
@@ -71,7 +72,7 @@ def test_resolved_fields_do_not_shadow_rows() -> None:
 
 
 #: Supported with a documented difference (docs/compatibility.md).
-DEVIATED = {"nbio"}
+DEVIATED = {"nbio", "crl_download"}
 
 
 def test_statuses() -> None:

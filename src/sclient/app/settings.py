@@ -298,6 +298,9 @@ def build_settings(o: Any, console: Console) -> Settings:
     """Everything up to (not including) the connect, in OpenSSL's order."""
     target = resolve_target(o)
     proxy_password = opt(o, "proxy_password")
+    from sclient.app.crl import load_crl_option
+
+    crl = load_crl_option(o, console)  # -CRL: loaded before the SSL_CTX is made
 
     kwargs: dict[str, Any] = {}
     lists = _ssl_conf(o)
@@ -350,6 +353,8 @@ def build_settings(o: Any, console: Console) -> Settings:
         kwargs["alpn"] = tuple(protos)
 
     store = load_trust_store(o, console)
+    if crl is not None and store is not None:
+        store.add_crl(crl)
 
     keylog = None
     path = opt(o, "keylogfile")

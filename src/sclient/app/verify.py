@@ -64,9 +64,27 @@ class Verifier:
                 quiet=bool(getattr(o, "effective_verify_quiet", False)),
             )
         )
+        from sclient.app.crl import crl_lookup
+        from sclient.x509.verify import VerifyParams
+
+        params = VerifyParams(
+            auth_level=DEFAULT_AUTH_LEVEL,
+            crl_check=bool(getattr(o, "crl_check", False)),
+            crl_check_all=bool(getattr(o, "crl_check_all", False)),
+            use_deltas=bool(getattr(o, "use_deltas", False)),
+            extended_crl=bool(getattr(o, "extended_crl", False)),
+        )
+        lookup = crl_lookup(
+            self.store, bool(getattr(o, "crl_download", False)), callback.out.append
+        )
         try:
             result = verify_chain(
-                chain, self.store, now=self.now(), auth_level=DEFAULT_AUTH_LEVEL, callback=callback
+                chain,
+                self.store,
+                now=self.now(),
+                params=params,
+                callback=callback,
+                crl_lookup=lookup,
             )
         except CertificateError:
             # OpenSSL refuses to decode the certificate: a bad_certificate alert.

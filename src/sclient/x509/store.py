@@ -25,6 +25,7 @@ import contextlib
 import errno as _errno
 import os
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sclient.tls.registry.reasons import ErrorEntry
 from sclient.tls.structs import field, struct
@@ -220,6 +221,7 @@ class TrustStore:
     _by_name: dict[bytes, list[Certificate]] = field(default_factory=dict)
     crls: list[bytes] = field(default_factory=list)
     dirs: list[str] = field(default_factory=list)
+    _crl_objs: list[Any] = field(default_factory=list)  # decoded sclient.x509.crl.Crl
     _pending_default_file: str | None = None
 
     # --- construction ---------------------------------------------------------------------
@@ -361,3 +363,40 @@ class TrustStore:
 
     def __len__(self) -> int:
         return len(self.certificates)
+
+    # --- CRLs (X509_LU_CRL) -----------------------------------------------------------------
+    def add_crl(self, crl: Any) -> bool:
+        """``X509_STORE_add_crl``: ignore a CRL identical to one already present."""
+        if any(c.der == crl.der for c in self._crl_objs):
+            return False
+        self._crl_objs.append(crl)
+        return True
+
+    def get_crls(self, name: Name, cert: Certificate | None = None) -> list[Any]:
+        """``X509_STORE_CTX_get1_crls``: the directories (``<hash>.r<n>``) are always
+        searched, then every CRL of issuer ``name`` in the store, in load order."""
+        from sclient.x509.crl import Crl, CrlError
+
+        self._load_defaults()
+        known = {c.der for c in self._crl_objs}
+        for data in self.crls:
+            if data not in known:
+                with contextlib.suppress(CrlError):
+                    self._crl_objs.append(Crl(data))
+                known.add(data)
+        h = name.hash()
+        for d in self.dirs:
+            k = 0
+            while os.path.exists(path := f"{d}/{h:08x}.r{k}"):
+                try:
+                    with open(path, "rb") as f:
+                        blocks = [b for b in read_blocks(f.read()) if b.name == CRL_PEM_NAME]
+                    found = [Crl(b.data) for b in blocks]
+                except (OSError, PemError, CrlError):
+                    break
+                if not found:
+                    break
+                for c in found:
+                    self.add_crl(c)
+                k += 1
+        return [c for c in self._crl_objs if c.issuer == name]

@@ -116,6 +116,10 @@ class VerifyParams:
     ignore_critical: bool = False
     x509_strict: bool = False
     allow_proxy_certs: bool = False
+    crl_check: bool = False  # -crl_check (X509_V_FLAG_CRL_CHECK)
+    crl_check_all: bool = False  # -crl_check_all (X509_V_FLAG_CRL_CHECK_ALL)
+    use_deltas: bool = False  # -use_deltas
+    extended_crl: bool = False  # -extended_crl (X509_V_FLAG_EXTENDED_CRL_SUPPORT)
 
 
 @struct(frozen=True)
@@ -539,6 +543,8 @@ class _Ctx:
     error_depth: int = 0
     current_cert: Certificate | None = None
     calls: list[CallbackCall] = field(default_factory=list)
+    crl_lookup: Any = None  # sclient.x509.crl.CrlLookup: the store's lookup_crls
+    parent: Any = None  # the context whose CRL issuer this one verifies (check_crl_path)
 
     # --- callback plumbing ------------------------------------------------------------------
     def verify_cb(self, ok: bool) -> None:
@@ -561,6 +567,44 @@ class _Ctx:
     def cb_fail_if(self, cond: bool, x: Certificate | None, depth: int, err: int) -> None:
         if cond:
             self.verify_cb_cert(x, depth, err)
+
+    # --- CRLs (sclient.x509.crl does the checks) ----------------------------------------------
+    def verify_crl_error(self, err: int) -> None:
+        """``verify_cb_crl``: depth and certificate are already set."""
+        self.error = err
+        self.verify_cb(False)
+
+    def lookup_crls(self, name: Name, x: Certificate) -> Any:
+        return None if self.crl_lookup is None else self.crl_lookup(name, x)
+
+    def crl_signature_ok(self, crl: Any, issuer: Certificate) -> bool:
+        return x509_verify(crl, issuer.public_key, issuer.key_alg_oid)
+
+    def check_crl_path(self, x: Certificate | None) -> int:
+        """``check_crl_path``: verify the CRL issuer's own chain (same callback)."""
+        if self.parent is not None:
+            return 0
+        if x is None:
+            return -1
+        sub = _Ctx(
+            untrusted=self.untrusted,
+            store=self.store,
+            params=self.params,
+            now=self.now,
+            callback=self.callback,
+            calls=self.calls,
+            crl_lookup=self.crl_lookup,
+            parent=self,
+        )
+        sub.chain = [x]
+        sub.num_untrusted = 1
+        try:
+            ret = sub.run()
+        except _Abort:
+            return 0
+        except _InternalError:
+            return -1
+        return 1 if ret > 0 and sub.chain[-1] == self.chain[-1] else 0
 
     # --- helpers ----------------------------------------------------------------------------
     def check_issued(self, x: Certificate, issuer: Certificate) -> bool:
@@ -926,7 +970,12 @@ class _Ctx:
         self.build_chain()
         self.check_extensions()
         self.check_auth_level()
-        # check_id, revocation, Suite B: not implemented yet
+        # check_id: not implemented yet
+        if self.params.crl_check or self.params.crl_check_all:
+            from sclient.x509.crl import check_revocation
+
+            check_revocation(self)
+        # Suite B: not implemented yet
         self.internal_verify()
         # name constraints, RFC 3779, policy: not implemented yet
         return 1
@@ -960,6 +1009,7 @@ def verify_chain(
     auth_level: int = 0,
     params: VerifyParams | None = None,
     callback: VerifyCallback | None = None,
+    crl_lookup: Any = None,
 ) -> VerifyResult:
     """Verify a peer chain (leaf first, as sent) against ``store`` at time ``now``.
 
@@ -967,6 +1017,8 @@ def verify_chain(
     ``get_by_subject(name)``) or ``None``. ``params`` overrides ``purpose``,
     ``depth`` and ``auth_level`` when given. ``callback`` sees each
     :class:`CallbackCall` and returns whether to continue (default: always).
+    ``crl_lookup(issuer_name, cert)`` returns the CRLs for ``-crl_check`` (default:
+    the store's ``get_crls`` when it has one).
     Raises :class:`~sclient.x509.cert.CertificateError` for undecodable input.
     """
     if params is None:
@@ -980,6 +1032,7 @@ def verify_chain(
         params=params,
         now=math.floor(now),
         callback=callback or _continue,
+        crl_lookup=crl_lookup if crl_lookup is not None else getattr(store, "get_crls", None),
     )
     ctx.chain = [certs[0]]
     ctx.num_untrusted = 1
