@@ -66,7 +66,7 @@ class Verifier:
         )
         try:
             result = verify_chain(
-                chain, self.store, now=self.now(), auth_level=DEFAULT_AUTH_LEVEL, callback=callback
+                chain, self.store, now=self.now(), params=policy_params(o), callback=callback
             )
         except CertificateError:
             # OpenSSL refuses to decode the certificate: a bad_certificate alert.
@@ -80,6 +80,25 @@ class Verifier:
         if getattr(o, "verify_peer", False) and not done.ok:
             return alert_for(done.verify_result)
         return None
+
+
+def policy_params(o: Any) -> Any:
+    """VerifyParams with the policy options (-policy*, -explicit_policy, -inhibit_*)."""
+    from sclient.x509.policy import txt2oid
+    from sclient.x509.verify import VerifyParams
+
+    policies = tuple(t for t in map(txt2oid, getattr(o, "policy", None) or ()) if t)
+    flags = [bool(getattr(o, a, False)) for a in ("explicit_policy", "inhibit_any", "inhibit_map")]
+    return VerifyParams(
+        auth_level=DEFAULT_AUTH_LEVEL,
+        # X509_VERIFY_PARAM_set_flags: any policy flag turns checking on; so does -policy
+        policy_check=bool(getattr(o, "policy_check", False)) or any(flags) or bool(policies),
+        explicit_policy=flags[0],
+        inhibit_any=flags[1],
+        inhibit_map=flags[2],
+        notify_policy=bool(getattr(o, "policy_print", False)),
+        policies=policies,
+    )
 
 
 def make_verifier(
