@@ -30,7 +30,14 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     nocommands ignore_unexpected_eof nbio CAfile CApath no-CAfile no-CApath verify
     verify_return_error verify_quiet keylogfile json"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
-SUPPORTED |= {"policy", "policy_check", "explicit_policy", "inhibit_any", "inhibit_map", "policy_print"}
+SUPPORTED |= {
+    "policy",
+    "policy_check",
+    "explicit_policy",
+    "inhibit_any",
+    "inhibit_map",
+    "policy_print",
+}
 
 
 def test_rows_are_frozen_dataclasses() -> None:
