@@ -620,6 +620,8 @@ def test_every_supported_option_parses() -> None:
                     spec.valtype, "pass:x" if spec.name == "-proxy_pass" else "v"
                 )
             )
+        if spec.name == "-policy":
+            argv[-1] = "1.2.3"  # an OID: "v" is an invalid policy
         if spec.name in ("-proxy", "-proxy_pass"):
             argv += (
                 ["-proxy_user", "u", "-connect", "h:1"] if spec.name == "-proxy_pass" else ["h:1"]

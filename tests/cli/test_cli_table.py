@@ -31,6 +31,14 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     verify_return_error verify_quiet keylogfile json crl_check crl_check_all use_deltas
     extended_crl CRL CRLform crl_download"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
+SUPPORTED |= {
+    "policy",
+    "policy_check",
+    "explicit_policy",
+    "inhibit_any",
+    "inhibit_map",
+    "policy_print",
+}
 
 
 def test_rows_are_frozen_dataclasses() -> None:

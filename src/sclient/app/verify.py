@@ -65,15 +65,8 @@ class Verifier:
             )
         )
         from sclient.app.crl import crl_lookup
-        from sclient.x509.verify import VerifyParams
 
-        params = VerifyParams(
-            auth_level=DEFAULT_AUTH_LEVEL,
-            crl_check=bool(getattr(o, "crl_check", False)),
-            crl_check_all=bool(getattr(o, "crl_check_all", False)),
-            use_deltas=bool(getattr(o, "use_deltas", False)),
-            extended_crl=bool(getattr(o, "extended_crl", False)),
-        )
+        params = verify_params(o)
         lookup = crl_lookup(
             self.store, bool(getattr(o, "crl_download", False)), callback.out.append
         )
@@ -98,6 +91,34 @@ class Verifier:
         if getattr(o, "verify_peer", False) and not done.ok:
             return alert_for(done.verify_result)
         return None
+
+
+def verify_params(o: Any) -> Any:
+    """The ``X509_VERIFY_PARAM`` of the server chain, from the parsed options:
+    one flat mapping, option by option (``opt_verify`` in OpenSSL's apps)."""
+    from sclient.x509.policy import txt2oid
+    from sclient.x509.verify import VerifyParams
+
+    def flag(name: str) -> bool:
+        return bool(getattr(o, name, False))
+
+    policies = tuple(t for t in map(txt2oid, getattr(o, "policy", None) or ()) if t)
+    policy_flags = [flag(a) for a in ("explicit_policy", "inhibit_any", "inhibit_map")]
+    return VerifyParams(
+        auth_level=DEFAULT_AUTH_LEVEL,
+        # revocation
+        crl_check=flag("crl_check"),
+        crl_check_all=flag("crl_check_all"),
+        use_deltas=flag("use_deltas"),
+        extended_crl=flag("extended_crl"),
+        # policies: any policy flag turns checking on; so does -policy
+        policy_check=flag("policy_check") or any(policy_flags) or bool(policies),
+        explicit_policy=policy_flags[0],
+        inhibit_any=policy_flags[1],
+        inhibit_map=policy_flags[2],
+        notify_policy=flag("policy_print"),
+        policies=policies,
+    )
 
 
 def make_verifier(

@@ -463,6 +463,11 @@ class _Parser:
         elif name == "-purpose":
             if arg not in X509_PURPOSES:
                 raise self.fail(f"{PROG}: Invalid purpose {arg}\n")
+        elif name == "-policy":
+            from sclient.x509.policy import txt2oid
+
+            if txt2oid(arg or "") is None:
+                raise self.fail(f"{PROG}: Invalid Policy {arg}\n")
         elif name == "-verify_name":
             if arg not in VERIFY_NAMES:
                 raise self.fail(f"{PROG}: Invalid verify name {arg}\n")

@@ -109,9 +109,12 @@ class SClientVerifyCallback:
             and cert is not None
         ):
             w(f"notAfter={cert.not_after.print()}\n")
-        # 43 (no explicit policy) and ok == 2 print the policy tree: policies not implemented
+        elif err == errors.NO_EXPLICIT_POLICY and not o.quiet and call.policies is not None:
+            w(call.policies)
+        if err == errors.OK and call.notify and not o.quiet and call.policies is not None:
+            w(call.policies)
         if ok and not o.quiet:
-            w("verify return:1\n")
+            w(f"verify return:{2 if call.notify else 1}\n")
         if not ok:
             self.stopped_at = call
         return ok

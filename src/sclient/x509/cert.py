@@ -400,6 +400,10 @@ class Certificate:
         elif crit != -1:
             flags |= EXFLAG_INVALID
         # other extensions whose decoding failure marks the certificate invalid
+        from sclient.x509 import nameconstraints as _nc
+
+        self._altnames: tuple[_nc.GeneralName, ...] | None = None
+        self._nc: _nc.NameConstraints | None = None
         for oid in (OID_SAN, OID_NAME_CONSTRAINTS, OID_CRLDP):
             ext, crit = self.get_ext(oid)
             if ext is None and crit == -2:
@@ -409,6 +413,10 @@ class Certificate:
                     t = der.parse(ext.value)
                     if t.tag != der.SEQUENCE:
                         raise der.DERError("not a SEQUENCE")
+                    if oid == OID_SAN:
+                        self._altnames = _nc.decode_general_names(ext.value)
+                    elif oid == OID_NAME_CONSTRAINTS:
+                        self._nc = _nc.decode_name_constraints(ext.value)
                 except der.DERError:
                     flags |= EXFLAG_INVALID
         self._base_flags = flags
@@ -483,6 +491,18 @@ class Certificate:
     def akid(self) -> AuthorityKeyId | None:
         self._ensure_exts()
         return self._akid
+
+    @property
+    def altnames(self) -> tuple[Any, ...] | None:
+        """``x->altname``: the decoded subjectAltName (``GeneralName`` tuple) or None."""
+        self._ensure_exts()
+        return self._altnames
+
+    @property
+    def name_constraints(self) -> Any | None:
+        """``x->nc``: the decoded nameConstraints (``NameConstraints``) or None."""
+        self._ensure_exts()
+        return self._nc
 
     @property
     def self_issued(self) -> bool:

@@ -15,8 +15,10 @@ By default every error is "continued" (what s_client's callback does unless
 callback returning 0 does). :mod:`sclient.x509.callback` turns the recorded
 calls into s_client's stderr lines.
 
-Not yet implemented (verification proceeds as if they passed): hostname/email/IP
-checks, CRLs, name constraints, policies, DANE, Suite B.
+Revocation (:mod:`sclient.x509.crl`), name constraints
+(:mod:`sclient.x509.nameconstraints`) and policies (:mod:`sclient.x509.policy`) run
+at OpenSSL's places. Not yet implemented (verification proceeds as if they passed):
+hostname/email/IP checks, DANE, Suite B.
 """
 
 from __future__ import annotations
@@ -91,6 +93,8 @@ class CallbackCall:
     depth: int
     cert: Certificate | None
     error: int
+    notify: bool = False  # the ok=2 "policy tree ready" call of -policy_print
+    policies: str | None = None  # policies_print text for this context (43 / notify calls)
 
 
 VerifyCallback = Callable[[CallbackCall], bool]
@@ -120,6 +124,13 @@ class VerifyParams:
     crl_check_all: bool = False  # -crl_check_all (X509_V_FLAG_CRL_CHECK_ALL)
     use_deltas: bool = False  # -use_deltas
     extended_crl: bool = False  # -extended_crl (X509_V_FLAG_EXTENDED_CRL_SUPPORT)
+    # policy checking (X509_V_FLAG_POLICY_CHECK and friends; -policy OIDs)
+    policy_check: bool = False
+    explicit_policy: bool = False
+    inhibit_any: bool = False
+    inhibit_map: bool = False
+    notify_policy: bool = False  # -policy_print
+    policies: tuple[str, ...] = ()
 
 
 @struct(frozen=True)
@@ -150,7 +161,11 @@ class _Abort(Exception):
 
 
 class _InternalError(Exception):
-    pass
+    """Verification ends without a callback (``X509_verify_cert`` < 0 / == 0)."""
+
+    def __init__(self, error: int = errors.UNSPECIFIED) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 def _continue(call: CallbackCall) -> bool:
@@ -977,8 +992,71 @@ class _Ctx:
             check_revocation(self)
         # Suite B: not implemented yet
         self.internal_verify()
-        # name constraints, RFC 3779, policy: not implemented yet
+        self.check_name_constraints()
+        # RFC 3779: not implemented yet
+        if self.params.policy_check:
+            self.check_policy()
         return 1
+
+    # --- check_name_constraints ---------------------------------------------------------------
+    def check_name_constraints(self) -> None:
+        from sclient.x509 import nameconstraints as nc
+
+        chain = self.chain
+        for i in range(len(chain) - 1, -1, -1):
+            x = chain[i]
+            if i and x.ex_flags & C.EXFLAG_SI:
+                continue
+            if x.ex_flags & C.EXFLAG_PROXY:
+                err = nc.proxy_name_error(x.subject, x.issuer)
+                self.cb_fail_if(err != errors.OK, x, i, err)
+            for j in range(len(chain) - 1, i, -1):
+                cons = chain[j].name_constraints
+                if cons is None:
+                    continue
+                altnames = x.altnames or ()
+                rv = nc.check(x.subject, altnames, cons)
+                if rv == errors.OK and i == 0 and not any(g.type == nc.GEN_DNS for g in altnames):
+                    rv = nc.check_cn(x.subject, cons)
+                if rv == errors.OUT_OF_MEM:
+                    raise _InternalError(self.error or errors.UNSPECIFIED)
+                self.cb_fail_if(rv != errors.OK, x, i, rv)
+
+    # --- check_policy -------------------------------------------------------------------------
+    def check_policy(self) -> None:
+        from sclient.x509 import policy as pcy
+
+        p = self.params
+        res = pcy.policy_check(
+            self.chain,
+            p.policies,
+            explicit=p.explicit_policy,
+            inhibit_any=p.inhibit_any,
+            inhibit_map=p.inhibit_map,
+        )
+        if res.ret == pcy.TREE_INTERNAL:
+            raise _InternalError(errors.OUT_OF_MEM)
+        if res.ret == pcy.TREE_INVALID:
+            for i in res.invalid:
+                self.verify_cb_cert(self.chain[i], i, 42)
+            return
+        text = pcy.policies_print(res)
+        if res.ret == pcy.TREE_FAILURE:
+            self.current_cert = None
+            self.error = errors.NO_EXPLICIT_POLICY
+            self._policy_cb(False, text)
+            return
+        if p.notify_policy:
+            self.current_cert = None
+            self._policy_cb(True, text)
+
+    def _policy_cb(self, ok: bool, text: str) -> None:
+        call = CallbackCall(
+            ok, self.error_depth, self.current_cert, self.error, notify=ok, policies=text
+        )
+        self.calls.append(call)
+        if not self.callback(call):
+            raise _Abort
 
 
 def _check_curve(x: Certificate) -> int:
@@ -1041,9 +1119,9 @@ def verify_chain(
         ok = ctx.run() > 0
     except _Abort:
         ok, aborted = False, True
-    except _InternalError:
+    except _InternalError as e:
         ok, internal = False, True
-        ctx.error = errors.UNSPECIFIED
+        ctx.error = e.error
     if not ok and ctx.error == errors.OK:
         ctx.error = errors.UNSPECIFIED
     return VerifyResult(
