@@ -15,8 +15,7 @@ By default every error is "continued" (what s_client's callback does unless
 callback returning 0 does). :mod:`sclient.x509.callback` turns the recorded
 calls into s_client's stderr lines.
 
-Not yet implemented (verification proceeds as if they passed): hostname/email/IP
-checks, CRLs, name constraints, policies, DANE, Suite B.
+Not yet implemented (verification proceeds as if they passed): CRLs, name constraints, policies, DANE, Suite B.
 """
 
 from __future__ import annotations
@@ -116,6 +115,11 @@ class VerifyParams:
     ignore_critical: bool = False
     x509_strict: bool = False
     allow_proxy_certs: bool = False
+    check_time: int | None = None  # -attime (X509_V_FLAG_USE_CHECK_TIME): overrides now
+    hosts: tuple[str, ...] = ()  # -verify_hostname
+    hostflags: int = 0  # X509_CHECK_FLAG_* (s_client: 0)
+    email: str | None = None  # -verify_email
+    ip: bytes | None = None  # -verify_ip, 4 or 16 bytes
 
 
 @struct(frozen=True)
@@ -130,6 +134,7 @@ class VerifyResult:
     num_untrusted: int
     aborted: bool = False  # the callback returned 0
     internal_error: bool = False  # returned -1 without calling the callback
+    peername: str | None = None  # the certificate name a host check matched
 
     @property
     def error_string(self) -> str:
@@ -539,6 +544,7 @@ class _Ctx:
     error_depth: int = 0
     current_cert: Certificate | None = None
     calls: list[CallbackCall] = field(default_factory=list)
+    peername: str | None = None
 
     # --- callback plumbing ------------------------------------------------------------------
     def verify_cb(self, ok: bool) -> None:
@@ -568,7 +574,7 @@ class _Ctx:
 
     def check_cert_time(self, x: Certificate, depth: int) -> bool:
         """``ossl_x509_check_cert_time``; depth < 0: just answer, no callback."""
-        if self.params.no_check_time:
+        if self.params.no_check_time and self.params.check_time is None:
             return True
         nb = x.not_before.posix_strict()
         i = 0 if nb is None else (-1 if nb <= self.now else 1)
@@ -878,6 +884,27 @@ class _Ctx:
             self.cb_fail_if(i > 0 and not self.key_level_ok(x), x, i, errors.CA_KEY_TOO_SMALL)
             self.cb_fail_if(i < num - 1 and not self.sig_level_ok(x), x, i, errors.CA_MD_TOO_WEAK)
 
+    # --- check_id -----------------------------------------------------------------------------
+    def check_id(self) -> None:
+        """Host, email and IP checks of the leaf, each failure reported at depth 0."""
+        from sclient.x509 import identity
+
+        p = self.params
+        x = self.chain[0]
+        if p.hosts:
+            self.peername = None
+            matched = False
+            for h in p.hosts:
+                rv, peer = identity.check_host(x, h, p.hostflags)
+                if rv > 0:
+                    self.peername, matched = peer, True
+                    break
+            self.cb_fail_if(not matched, x, 0, errors.HOSTNAME_MISMATCH)
+        if p.email is not None:
+            self.cb_fail_if(identity.check_email(x, p.email) <= 0, x, 0, errors.EMAIL_MISMATCH)
+        if p.ip is not None:
+            self.cb_fail_if(identity.check_ip(x, p.ip) <= 0, x, 0, errors.IP_ADDRESS_MISMATCH)
+
     # --- internal_verify ----------------------------------------------------------------------
     def internal_verify(self) -> None:
         n = len(self.chain) - 1
@@ -926,7 +953,8 @@ class _Ctx:
         self.build_chain()
         self.check_extensions()
         self.check_auth_level()
-        # check_id, revocation, Suite B: not implemented yet
+        self.check_id()
+        # revocation, Suite B: not implemented yet
         self.internal_verify()
         # name constraints, RFC 3779, policy: not implemented yet
         return 1
@@ -978,7 +1006,7 @@ def verify_chain(
         untrusted=certs,
         store=store,
         params=params,
-        now=math.floor(now),
+        now=math.floor(now) if params.check_time is None else params.check_time,
         callback=callback or _continue,
     )
     ctx.chain = [certs[0]]
@@ -1002,4 +1030,5 @@ def verify_chain(
         num_untrusted=ctx.num_untrusted,
         aborted=aborted,
         internal_error=internal,
+        peername=ctx.peername,
     )
