@@ -220,8 +220,8 @@ def test_positive_int_accepted(value: str) -> None:
 
 
 def test_int_and_intmax_types() -> None:
-    # -verify_depth is "int": negative numbers pass the check (then "not yet").
-    assert "not supported yet" in err(["-verify_depth", "-1"]).text
+    # -verify_depth is "int": negative numbers pass the check (then are ignored).
+    assert parse_args(["-verify_depth", "-1"]).verify_depth == -1
     fails(["-verify_depth", "x"], 's_client: Can\'t parse "x" as a number\n' + USAGE)
     fails(["-attime", "0x"], 's_client: Can\'t parse "0x" as a hexadecimal number\n' + USAGE)
     fails(
@@ -615,13 +615,21 @@ def test_every_supported_option_parses() -> None:
             continue
         argv = [spec.name]
         if spec.takes_value:
+            valid = {
+                "-proxy_pass": "pass:x",
+                "-purpose": "sslserver",
+                "-verify_name": "default",
+                "-verify_ip": "::1",
+                "-verify_depth": "1",
+                "-auth_level": "1",
+                "-attime": "1",
+                "-policy": "1.2.3",  # an OID: "v" is an invalid policy
+            }
             argv.append(
                 {"+int": "512", "dir": "/", "PEM|DER": "DER"}.get(
-                    spec.valtype, "pass:x" if spec.name == "-proxy_pass" else "v"
+                    spec.valtype, valid.get(spec.name, "v")
                 )
             )
-        if spec.name == "-policy":
-            argv[-1] = "1.2.3"  # an OID: "v" is an invalid policy
         if spec.name in ("-proxy", "-proxy_pass"):
             argv += (
                 ["-proxy_user", "u", "-connect", "h:1"] if spec.name == "-proxy_pass" else ["h:1"]

@@ -29,7 +29,11 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     record_padding maxfraglen max_send_frag showcerts prexit quiet brief crlf ign_eof no_ign_eof
     nocommands ignore_unexpected_eof nbio CAfile CApath no-CAfile no-CApath verify
     verify_return_error verify_quiet keylogfile json crl_check crl_check_all use_deltas
-    extended_crl CRL CRLform crl_download"""
+    extended_crl CRL CRLform crl_download purpose verify_name verify_depth auth_level
+    attime verify_hostname verify_email verify_ip ignore_critical issuer_checks x509_strict
+    check_ss_sig trusted_first partial_chain no_alt_chains no_check_time allow_proxy_certs
+    CAstore no-CAstore chainCAfile chainCApath chainCAstore verifyCAfile verifyCApath
+    verifyCAstore"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 SUPPORTED |= {
     "policy",

@@ -299,5 +299,5 @@ def test_castore(tmp_path: Path) -> None:
     assert verify_chain(chain, TrustStore.load(castore=str(d)), now=NOW).error == 20
     (d / f"{Certificate(p.root.der).subject.hash():08x}.0").write_bytes(p.root.pem)
     assert verify_chain(chain, TrustStore.load(castore=str(d)), now=NOW).ok
-    with pytest.raises(ValueError):
+    with pytest.raises(StoreLoadError):
         TrustStore.load(castore="org.openssl.winstore://")

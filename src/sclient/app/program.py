@@ -179,7 +179,7 @@ class Program:
         verify_code = self.verifier.code if self.verifier is not None else 0
         if session is not None and session.verify_result != verify_code:
             session = structs.replace(session, verify_result=verify_code)
-        return summary_data(
+        d = summary_data(
             version=version,
             negotiated=negotiated,
             session=session,
@@ -195,6 +195,9 @@ class Program:
             full=full,
             showcerts=bool(opt(self.o, "showcerts", False)),
         )
+        if self.verifier is not None:
+            d.verified_peername = self.verifier.peername
+        return d
 
     def print_summary(self, final: bool = False) -> None:
         if self.json_mode:

@@ -271,27 +271,57 @@ def _offered_lists(given: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
 
 
 def load_trust_store(o: Any, console: Console) -> Any:
-    """``-CAfile``/``-CApath``/defaults (``-no-CAfile``, ``-no-CApath``); a load
-    error prints OpenSSL's error queue and exits 1."""
+    """The store the server chain is verified with: ``-verifyCAfile``/``-verifyCApath``/
+    ``-verifyCAstore`` when any is given, else ``-CAfile``/``-CApath``/``-CAstore``/
+    defaults (``-no-CAfile``, ``-no-CApath``, ``-no-CAstore``). As s_client, the
+    verify and chain stores (``ssl_load_stores``) are loaded first, then the main
+    one; a load error prints OpenSSL's error queue (after ``Error loading store
+    locations`` for the verify/chain stores) and exits 1. The chain store only
+    serves a client certificate, which sclient does not send yet: it is loaded for
+    its errors and otherwise unused, as in s_client without ``-cert``."""
     from sclient.report.errors import thread_id
     from sclient.x509.store import StoreLoadError, TrustStore
 
-    try:
-        return TrustStore.load(
-            cafile=opt(o, "CAfile"),
-            capath=opt(o, "CApath"),
-            no_cafile=bool(opt(o, "no_CAfile", False)),
-            no_capath=bool(opt(o, "no_CApath", False)),
-        )
-    except StoreLoadError as exc:
+    def fail(exc: StoreLoadError, header: str = "") -> Exit:
         tid = thread_id()
         console.err(
-            "".join(
+            header
+            + "".join(
                 f"{tid}:error:{e.code:08X}:{e.library}:{e.func}:{e.reason}:{e.file}:{e.line}:{e.data}\n"
                 for e in exc.errors
             )
         )
-        raise Exit(1) from None
+        return Exit(1)
+
+    verify_store = None
+    try:
+        for prefix in ("verify", "chain"):
+            f, p, s = (opt(o, f"{prefix}CA{k}") for k in ("file", "path", "store"))
+            if f is None and p is None and s is None:
+                continue
+            store = TrustStore()
+            if f is not None:
+                store.add_file(f)
+            if p is not None:
+                store.add_dir(p)
+            if s is not None:
+                store.add_store(s)
+            if prefix == "verify":
+                verify_store = store
+    except StoreLoadError as exc:
+        raise fail(exc, "Error loading store locations\n") from None
+    try:
+        main = TrustStore.load(
+            cafile=opt(o, "CAfile"),
+            capath=opt(o, "CApath"),
+            no_cafile=bool(opt(o, "no_CAfile", False)),
+            no_capath=bool(opt(o, "no_CApath", False)),
+            castore=opt(o, "CAstore"),
+            no_castore=bool(opt(o, "no_CAstore", False)),
+        )
+    except StoreLoadError as exc:
+        raise fail(exc) from None
+    return verify_store if verify_store is not None else main
 
 
 def build_settings(o: Any, console: Console) -> Settings:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sclient.app.console import Console
 from sclient.tls.structs import field, struct
+from sclient.x509.verify import VerifyParams
 
 #: OpenSSL 3.0's default security level on Debian (OPENSSL_TLS_SECURITY_LEVEL=2).
 DEFAULT_AUTH_LEVEL = 2
@@ -26,6 +27,99 @@ def verify_error_string(code: int) -> str:
     from sclient.x509.errors import error_string
 
     return error_string(code)
+
+
+#: ``-verify_name`` tables (``x509_vpm.c default_table``): purpose, trust, depth
+#: (None: the table leaves that field alone).
+_VERIFY_NAMES: dict[str, tuple[str | None, str | None, int | None]] = {
+    "default": (None, None, 100),
+    "pkcs7": ("smimesign", "email", None),
+    "smime_sign": ("smimesign", "email", None),
+    "ssl_client": ("sslclient", "sslclient", None),
+    "ssl_server": ("sslserver", "sslserver", None),
+}
+
+
+def _after(o: Any, first: str, then: str) -> bool:
+    """``then`` was given (last) after the last ``first`` on the command line."""
+    given = list(getattr(o, "given", None) or ())
+    if then not in given:
+        return False
+    if first not in given:
+        return True
+    return len(given) - given[::-1].index(then) > len(given) - given[::-1].index(first)
+
+
+def verify_params(o: Any) -> VerifyParams:
+    """The X509_VERIFY_PARAM s_client verifies the server with (verify.md §1, §5):
+    the ``ssl_server`` defaults, then the ``-attime … -x509_strict`` options.
+
+    ``-verify_name`` overwrites what its table sets (purpose/trust, or depth for
+    ``default``) of the options given before it, as ``X509_VERIFY_PARAM_set1``.
+    A negative ``-verify_depth``/``-auth_level`` is ignored.
+    """
+    from sclient.x509.identity import parse_ip
+    from sclient.x509.policy import txt2oid
+
+    def get(name: str, default: Any = None) -> Any:
+        value = getattr(o, name, None)
+        return default if value is None else value
+
+    purpose: str | None = "sslserver"
+    trust = "sslserver"
+    depth = 100
+    auth_level = DEFAULT_AUTH_LEVEL
+    name = get("verify_name")
+    table = _VERIFY_NAMES.get(name) if name is not None else None
+    if table is not None:
+        purpose, trust = table[0] or purpose, table[1] or trust
+        depth = table[2] if table[2] is not None else depth
+    if get("purpose") is not None and (
+        table is None or table[0] is None or _after(o, "-verify_name", "-purpose")
+    ):
+        purpose = get("purpose")
+    vd = get("verify_depth")
+    if (
+        vd is not None
+        and vd >= 0
+        and (table is None or table[2] is None or _after(o, "-verify_name", "-verify_depth"))
+    ):
+        depth = vd
+    al = get("auth_level")
+    if al is not None and al >= 0:
+        auth_level = al
+    host = get("verify_hostname")
+    ip = get("verify_ip")
+    policies = tuple(p for p in map(txt2oid, get("policy", ())) if p)
+    policy_flags = [bool(get(a, False)) for a in ("explicit_policy", "inhibit_any", "inhibit_map")]
+    return VerifyParams(
+        purpose=purpose,
+        trust=trust,
+        depth=depth,
+        auth_level=auth_level,
+        check_time=get("attime"),
+        no_check_time=bool(get("no_check_time", False)),
+        partial_chain=bool(get("partial_chain", False)),
+        check_ss_sig=bool(get("check_ss_sig", False)),
+        ignore_critical=bool(get("ignore_critical", False)),
+        x509_strict=bool(get("x509_strict", False)),
+        allow_proxy_certs=bool(get("allow_proxy_certs", False)),
+        hosts=(host,) if host else (),
+        email=get("verify_email"),
+        ip=parse_ip(ip) if ip is not None else None,
+        # revocation
+        crl_check=bool(get("crl_check", False)),
+        crl_check_all=bool(get("crl_check_all", False)),
+        use_deltas=bool(get("use_deltas", False)),
+        extended_crl=bool(get("extended_crl", False)),
+        # policies: any policy flag turns checking on; so does -policy
+        policy_check=bool(get("policy_check", False)) or any(policy_flags) or bool(policies),
+        explicit_policy=policy_flags[0],
+        inhibit_any=policy_flags[1],
+        inhibit_map=policy_flags[2],
+        notify_policy=bool(get("policy_print", False)),
+        policies=policies,
+    )
 
 
 @struct
@@ -47,6 +141,7 @@ class Verifier:
     code: int = 0
     results: list[DepthResult] = field(default_factory=list)
     called: bool = False
+    peername: str | None = None  # SSL_get0_peername(): set by a matching host check
 
     def __call__(self, chain: Sequence[bytes]) -> int | None:
         from sclient.x509.callback import CallbackOptions, SClientVerifyCallback, outcome
@@ -87,38 +182,11 @@ class Verifier:
         done = outcome(result, callback)
         self.console.err(done.text)
         self.code = done.verify_result
+        self.peername = result.peername
         self.results = [DepthResult(c.depth, c.error, c.ok) for c in result.calls]
         if getattr(o, "verify_peer", False) and not done.ok:
             return alert_for(done.verify_result)
         return None
-
-
-def verify_params(o: Any) -> Any:
-    """The ``X509_VERIFY_PARAM`` of the server chain, from the parsed options:
-    one flat mapping, option by option (``opt_verify`` in OpenSSL's apps)."""
-    from sclient.x509.policy import txt2oid
-    from sclient.x509.verify import VerifyParams
-
-    def flag(name: str) -> bool:
-        return bool(getattr(o, name, False))
-
-    policies = tuple(t for t in map(txt2oid, getattr(o, "policy", None) or ()) if t)
-    policy_flags = [flag(a) for a in ("explicit_policy", "inhibit_any", "inhibit_map")]
-    return VerifyParams(
-        auth_level=DEFAULT_AUTH_LEVEL,
-        # revocation
-        crl_check=flag("crl_check"),
-        crl_check_all=flag("crl_check_all"),
-        use_deltas=flag("use_deltas"),
-        extended_crl=flag("extended_crl"),
-        # policies: any policy flag turns checking on; so does -policy
-        policy_check=flag("policy_check") or any(policy_flags) or bool(policies),
-        explicit_policy=policy_flags[0],
-        inhibit_any=policy_flags[1],
-        inhibit_map=policy_flags[2],
-        notify_policy=flag("policy_print"),
-        policies=policies,
-    )
 
 
 def make_verifier(

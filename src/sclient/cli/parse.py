@@ -471,6 +471,12 @@ class _Parser:
         elif name == "-verify_name":
             if arg not in VERIFY_NAMES:
                 raise self.fail(f"{PROG}: Invalid verify name {arg}\n")
+        elif name == "-verify_ip":
+            from sclient.x509.identity import parse_ip
+
+            assert arg is not None
+            if parse_ip(arg) is None:  # X509_VERIFY_PARAM_set1_ip_asc fails: no message
+                raise self.fail("")
         elif name in ("-xcert", "-xkey", "-xchain", "-xchain_build", "-xcertform", "-xkeyform"):
             self.extended_cert(name, arg)
         if name in _PROTOCOL_FLAGS:

@@ -518,7 +518,7 @@ class _State:
 
 def _check_time(ctx: RevocationContext, crl: Crl, notify: bool, score: int) -> bool:
     """``ossl_x509_check_crl_time`` (3.0, ``X509_cmp_time`` semantics)."""
-    if ctx.params.no_check_time and getattr(ctx.params, "attime", None) is None:
+    if ctx.params.no_check_time and ctx.params.check_time is None:
         return True
     now = ctx.now
     lu = crl.last_update.posix_strict()

@@ -234,6 +234,7 @@ class TrustStore:
         no_capath: bool = False,
         *,
         castore: str | None = None,
+        no_castore: bool = True,
         env: Mapping[str, str] | None = None,
         defaults: DefaultPaths | None = None,
     ) -> TrustStore:
@@ -250,6 +251,9 @@ class TrustStore:
                 store._pending_default_file = env.get(defaults.cert_file_env) or defaults.cert_file
             if not no_capath:
                 store.add_dir(env.get(defaults.cert_dir_env) or defaults.cert_dir)
+            if not no_castore:  # the default store URI is the default directory
+                with contextlib.suppress(StoreLoadError, OSError):
+                    store.add_store(env.get(defaults.cert_dir_env) or defaults.cert_dir)
             return store
         if cafile is not None:
             store.add_file(cafile)
@@ -285,23 +289,23 @@ class TrustStore:
         return len(certs) + len(crls)
 
     def add_store(self, uri: str) -> None:
-        """``-CAstore``: a ``file:`` URI or path; a directory is searched by hashed
-        names (like a CA directory), a file is read like a CA file. Other URI
-        schemes are not supported (``ValueError``); load errors are reported with
-        the CA-file wording, not OSSL_STORE's."""
-        path = uri
-        if path.startswith("file:"):
-            path = path[5:]
-            if path.startswith("//"):
-                path = path[2:]
-                if not path.startswith("/"):  # file://host/path
-                    path = "/" + path.split("/", 1)[1] if "/" in path else "/"
-        elif ":" in path.split("/", 1)[0]:
-            raise ValueError(f"unsupported store URI {uri!r}")
+        """``-CAstore`` (``X509_STORE_load_store``): a ``file:`` URI or path
+        (:mod:`sclient.x509.uristore`); a directory is searched by hashed names
+        (like a CA directory), a file's certificates and CRLs are added. Raises
+        :class:`StoreLoadError` with OSSL_STORE's error queue when it cannot be opened."""
+        from sclient.x509.uristore import StoreOpenError, open_store, read_store_file
+
+        try:
+            path = open_store(uri)
+        except StoreOpenError as e:
+            raise StoreLoadError(e.errors) from None
         if os.path.isdir(path):
             self.add_dir(path)
-        else:
-            self.add_file(path)
+            return
+        certs, crls = read_store_file(path)
+        for c in certs:
+            self.add_cert(c)
+        self.crls.extend(crls)
 
     def add_dir(self, path: str) -> None:
         """``X509_LOOKUP_add_dir``: ``:``-separated directories, searched in order."""

@@ -15,10 +15,10 @@ By default every error is "continued" (what s_client's callback does unless
 callback returning 0 does). :mod:`sclient.x509.callback` turns the recorded
 calls into s_client's stderr lines.
 
-Revocation (:mod:`sclient.x509.crl`), name constraints
-(:mod:`sclient.x509.nameconstraints`) and policies (:mod:`sclient.x509.policy`) run
-at OpenSSL's places. Not yet implemented (verification proceeds as if they passed):
-hostname/email/IP checks, DANE, Suite B.
+Identity (:mod:`sclient.x509.identity`), revocation (:mod:`sclient.x509.crl`), name
+constraints (:mod:`sclient.x509.nameconstraints`) and policies (:mod:`sclient.x509.policy`)
+run at OpenSSL's places. Not yet implemented (verification proceeds as if they passed):
+DANE, Suite B.
 """
 
 from __future__ import annotations
@@ -131,6 +131,11 @@ class VerifyParams:
     inhibit_map: bool = False
     notify_policy: bool = False  # -policy_print
     policies: tuple[str, ...] = ()
+    check_time: int | None = None  # -attime (X509_V_FLAG_USE_CHECK_TIME): overrides now
+    hosts: tuple[str, ...] = ()  # -verify_hostname
+    hostflags: int = 0  # X509_CHECK_FLAG_* (s_client: 0)
+    email: str | None = None  # -verify_email
+    ip: bytes | None = None  # -verify_ip, 4 or 16 bytes
 
 
 @struct(frozen=True)
@@ -145,6 +150,7 @@ class VerifyResult:
     num_untrusted: int
     aborted: bool = False  # the callback returned 0
     internal_error: bool = False  # returned -1 without calling the callback
+    peername: str | None = None  # the certificate name a host check matched
 
     @property
     def error_string(self) -> str:
@@ -560,6 +566,7 @@ class _Ctx:
     calls: list[CallbackCall] = field(default_factory=list)
     crl_lookup: Any = None  # sclient.x509.crl.CrlLookup: the store's lookup_crls
     parent: Any = None  # the context whose CRL issuer this one verifies (check_crl_path)
+    peername: str | None = None
 
     # --- callback plumbing ------------------------------------------------------------------
     def verify_cb(self, ok: bool) -> None:
@@ -627,7 +634,7 @@ class _Ctx:
 
     def check_cert_time(self, x: Certificate, depth: int) -> bool:
         """``ossl_x509_check_cert_time``; depth < 0: just answer, no callback."""
-        if self.params.no_check_time:
+        if self.params.no_check_time and self.params.check_time is None:
             return True
         nb = x.not_before.posix_strict()
         i = 0 if nb is None else (-1 if nb <= self.now else 1)
@@ -937,6 +944,27 @@ class _Ctx:
             self.cb_fail_if(i > 0 and not self.key_level_ok(x), x, i, errors.CA_KEY_TOO_SMALL)
             self.cb_fail_if(i < num - 1 and not self.sig_level_ok(x), x, i, errors.CA_MD_TOO_WEAK)
 
+    # --- check_id -----------------------------------------------------------------------------
+    def check_id(self) -> None:
+        """Host, email and IP checks of the leaf, each failure reported at depth 0."""
+        from sclient.x509 import identity
+
+        p = self.params
+        x = self.chain[0]
+        if p.hosts:
+            self.peername = None
+            matched = False
+            for h in p.hosts:
+                rv, peer = identity.check_host(x, h, p.hostflags)
+                if rv > 0:
+                    self.peername, matched = peer, True
+                    break
+            self.cb_fail_if(not matched, x, 0, errors.HOSTNAME_MISMATCH)
+        if p.email is not None:
+            self.cb_fail_if(identity.check_email(x, p.email) <= 0, x, 0, errors.EMAIL_MISMATCH)
+        if p.ip is not None:
+            self.cb_fail_if(identity.check_ip(x, p.ip) <= 0, x, 0, errors.IP_ADDRESS_MISMATCH)
+
     # --- internal_verify ----------------------------------------------------------------------
     def internal_verify(self) -> None:
         n = len(self.chain) - 1
@@ -985,7 +1013,7 @@ class _Ctx:
         self.build_chain()
         self.check_extensions()
         self.check_auth_level()
-        # check_id: not implemented yet
+        self.check_id()
         if self.params.crl_check or self.params.crl_check_all:
             from sclient.x509.crl import check_revocation
 
@@ -1108,7 +1136,7 @@ def verify_chain(
         untrusted=certs,
         store=store,
         params=params,
-        now=math.floor(now),
+        now=math.floor(now) if params.check_time is None else params.check_time,
         callback=callback or _continue,
         crl_lookup=crl_lookup if crl_lookup is not None else getattr(store, "get_crls", None),
     )
@@ -1133,4 +1161,5 @@ def verify_chain(
         num_untrusted=ctx.num_untrusted,
         aborted=aborted,
         internal_error=internal,
+        peername=ctx.peername,
     )
