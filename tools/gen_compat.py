@@ -85,6 +85,8 @@ SECOND_OPINIONS: list[str] = [
     "Ed25519 and Ed448 (and RSA-PSS) keys",
     "trust settings of TRUSTED CERTIFICATE files (-addtrust/-addreject) have no "
     "equivalent in cryptography's store",
+    "cryptography refuses critical directoryName name constraints it cannot evaluate; "
+    "OpenSSL checks the subject DN against them",
 ]
 
 
