@@ -616,7 +616,9 @@ def test_every_supported_option_parses() -> None:
         argv = [spec.name]
         if spec.takes_value:
             argv.append(
-                {"+int": "512", "dir": "/"}.get(
+                spec.choices[0]
+                if spec.choices
+                else {"+int": "512", "dir": "/"}.get(
                     spec.valtype, "pass:x" if spec.name == "-proxy_pass" else "v"
                 )
             )
