@@ -19,7 +19,6 @@ every new connection, as OpenSSL repeats the whole exchange).
 
 from __future__ import annotations
 
-import select
 from collections.abc import Callable
 from typing import Literal
 
@@ -127,10 +126,9 @@ class _Wire:
         if self.buffer:
             return True
         try:
-            r, _, _ = select.select([self.conn.fileno()], [], [], timeout)
+            return self.conn.readable(timeout)
         except (OSError, ValueError):
             return True  # let the read report it
-        return bool(r)
 
 
 def run_exchange(
