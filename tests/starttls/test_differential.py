@@ -66,6 +66,19 @@ def assert_same_output(ref: Result, got: Result) -> None:
     assert mask(got.stdout) == mask(ref.stdout)
 
 
+#: the stderr residue after the handshake (output.md §3) with the SUCCESS scripts
+RESIDUE = {
+    "smtp": "250 SIZE 1000\r\n",
+    "lmtp": "250 SIZE 1000\r\n",
+    "pop3": "+OK POP3 ready\r",  # the greeting cut to the length of the STLS reply
+    "imap": ". OK CAPABILITY completed\r\n",
+    "ftp": "220 FTP ready\r\n",
+    "irc": ":irc.test 670 nick :STARTTLS successful, go ahead\r\n",
+    "nntp": "382 Continue with TLS negotiation\r\n",
+    "sieve": 'OK "Begin TLS"\r\n',
+}
+
+
 @pytest.mark.parametrize("kw", KEYWORDS)
 def test_success(kw: str, serve, pki: PKI) -> None:  # type: ignore[no-untyped-def]
     server = serve(SUCCESS[kw])
@@ -78,6 +91,9 @@ def test_success(kw: str, serve, pki: PKI) -> None:  # type: ignore[no-untyped-d
     assert ref.rc == got.rc == 0
     m = re.search(r"SSL handshake has read \d+ bytes and written \d+ bytes", got.stdout)
     assert m is not None and m.group(0) in ref.stdout
+    residue = RESIDUE.get(kw, "")
+    assert ref.stderr.endswith("verify return:1\n" + residue + "DONE\n")
+    assert got.stderr.endswith("verify return:1\n" + residue + "DONE\n")
     assert_same_output(ref, got)
 
 

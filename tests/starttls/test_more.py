@@ -327,3 +327,25 @@ def test_json_refused(serve, pki: PKI) -> None:  # type: ignore[no-untyped-def]
     assert [e["hex"] for e in doc["starttls"]["transcript"]] == ["0000000804d2162f", "4e"]
     assert doc["bytes"]["read"] == 1 and doc["bytes"]["written"] == 8
     assert mask(got.stderr) == ""
+
+
+def test_end_path_with_prexit(serve, pki: PKI) -> None:  # type: ignore[no-untyped-def]
+    """``goto end`` skips the shut-time summary but not -prexit's."""
+    server = serve(reset_after_request(b"+OK POP3 ready\r\n"))
+    ref, got = both(server, ["-starttls", "pop3", "-prexit"])
+    assert ref.rc == 1 and ref.stdout.count("SSL handshake has read") == 1
+    assert_same_output(ref, got)
+
+
+def test_irc_silent_server_times_out(serve, pki: PKI) -> None:  # type: ignore[no-untyped-def]
+    """No answer to STARTTLS within 8 seconds (both clients wait it out)."""
+
+    def silent(io: ServerIO) -> bool:
+        io.read_line()
+        io.drain(quiet=9.5)
+        return False
+
+    server = serve(silent)
+    ref, got = both(server, ["-starttls", "irc"])
+    assert "Timeout waiting for response (8 seconds).\n" in ref.stderr
+    assert_same_output(ref, got)
