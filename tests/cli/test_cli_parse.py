@@ -626,7 +626,9 @@ def test_every_supported_option_parses() -> None:
                 "-policy": "1.2.3",  # an OID: "v" is an invalid policy
             }
             argv.append(
-                {"+int": "512", "dir": "/", "PEM|DER": "DER"}.get(
+                spec.choices[0]
+                if spec.choices
+                else {"+int": "512", "dir": "/", "PEM|DER": "DER"}.get(
                     spec.valtype, valid.get(spec.name, "v")
                 )
             )

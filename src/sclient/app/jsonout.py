@@ -64,6 +64,27 @@ def _version_name(v: int | None) -> str | None:
     return None if v is None else VERSION_NAMES.get(v, f"0x{v:04X}")
 
 
+def _starttls(p: Program) -> dict[str, Any] | None:
+    ex = p.starttls
+    if ex is None:
+        return None
+    return {
+        "protocol": ex.protocol,
+        "outcome": ex.outcome.status,
+        "offered": ex.outcome.offered,
+        "residue": ex.outcome.residue.decode("latin-1"),
+        "transcript": [
+            {
+                "direction": c.direction,
+                "length": len(c.data),
+                "text": c.data.decode("latin-1"),
+                "hex": c.data.hex(),
+            }
+            for c in ex.transcript
+        ],
+    }
+
+
 def build_report(p: Program) -> dict[str, Any]:
     from sclient.report.facts import temp_key_text
     from sclient.tls.registry import alerts, groups, sigschemes, suites
@@ -78,6 +99,7 @@ def build_report(p: Program) -> dict[str, Any]:
             "unix": t.unix,
             "proxy": None if not t.proxied else {"host": t.proxy_host, "port": t.proxy_port},
         },
+        "starttls": _starttls(p),
         "sni": p.s.sni,
         "connected": p.t_connected is not None,
         "handshake_complete": n is not None,

@@ -87,6 +87,8 @@ class Program:
         self.verifier: Any = None
         self.json_mode = bool(opt(options, "json", False))
         self._cert_cache: dict[bytes, Any] = {}
+        self.starttls: Any = None  # the Exchange of -starttls on this connection
+        self.skip_shut = False  # OpenSSL's "goto end": no summary, no shutdown
 
     # ------------------------------------------------------------ helpers
 
@@ -317,6 +319,9 @@ class Program:
             self.c.err(render_brief(self.summary_data(True)))
         self.print_summary()
         self.full = False
+        if self.starttls is not None:
+            # What is left in s_client's scratch buffer (output.md §3).
+            self.c.err(self.starttls.outcome.residue.decode("utf-8", "surrogateescape"))
 
     def ticket(self, e: Any) -> None:
         self.tickets.append(e.session)
@@ -388,6 +393,11 @@ class Program:
         return self.status
 
     def shutdown(self) -> None:
+        if self.skip_shut:
+            self.conn.close()
+            if opt(self.o, "prexit", False):
+                self.print_summary(final=True)
+            return
         if self.in_init:
             self.print_summary()
         elif self.client is not None and self.error is None:
@@ -422,6 +432,10 @@ class Program:
             except OSError as exc:
                 self.c.err(f"write:errno={exc.errno or 0}\n")
                 return 1
+        if opt(self.o, "starttls") is not None:
+            status = self.run_starttls()
+            if status is not None:
+                return status
         self.pre_tls_read = self.conn.bytes_read
         self.hello_time = clock.wall()
         if self.s.no_protocols:
@@ -444,6 +458,28 @@ class Program:
         while self.in_init:
             self.feed(self.read_socket())
         return self.interactive()
+
+    def run_starttls(self) -> int | None:
+        """The ``-starttls`` exchange on this connection; the exit status when it
+        stops the run (starttls.md: "shut" prints the summary, "end" does not).
+        Runs once per TCP connection: ``-reconnect`` calls it for each one."""
+        from sclient.app.starttls import run_exchange
+        from sclient.starttls.steps import END, OK, Context
+
+        t = self.s.target
+        ctx = Context(protohost=opt(self.o, "protohost"), host=t.host or "localhost")
+        self.starttls = run_exchange(
+            self.conn,
+            str(opt(self.o, "starttls")),
+            ctx,
+            lambda data: self.c.err(data.decode("utf-8", "surrogateescape")),
+        )
+        status = self.starttls.outcome.status
+        if status == OK:
+            return None
+        if status == END:
+            self.skip_shut = True
+        return 1
 
     def start_engine(self) -> None:
         from sclient.app.verify import make_verifier

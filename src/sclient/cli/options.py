@@ -17,6 +17,7 @@ from __future__ import annotations
 import keyword
 from typing import Any, Literal
 
+from sclient.starttls.registry import PROTOCOLS as STARTTLS_PROTOCOLS
 from sclient.tls.structs import field, struct
 
 Status = Literal["supported", "deviation", "not yet"]
@@ -95,6 +96,8 @@ class OptionSpec:
     value_kind: str = ""
     in_build: bool = True  # False: absent from the 3.0.19 build (unknown option)
     added: bool = False  # an sclient addition, not an option of openssl s_client
+    #: The only values accepted, in the order OpenSSL lists them when another is given.
+    choices: tuple[str, ...] = ()
     attr: str = field(default="")
 
     def __post_init__(self) -> None:
@@ -189,7 +192,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-psk_identity', 'val', 'PSK identity', N, note='planned (PSK)'),
         _o('-psk', 'val', 'PSK in hex (without 0x)', N, note='planned (PSK)'),
         _o('-psk_session', 'infile', 'File to read PSK SSL session from', N, note='planned (PSK)'),
-        _o('-name', 'val', 'Hostname to use for "-starttls lmtp", "-starttls smtp" or "-starttls xmpp[-server]"', N, note='planned (STARTTLS layer)'),
+        _o('-name', 'val', 'Hostname to use for "-starttls lmtp", "-starttls smtp" or "-starttls xmpp[-server]"', S),
     ),
     *_section(
         'Session',
@@ -203,8 +206,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-quiet', '', 'No s_client output', S),
         _o('-ign_eof', '', 'Ignore input eof (default when -quiet)', S),
         _o('-no_ign_eof', '', "Don't ignore input eof", S),
-        _o('-starttls', 'val', 'Use the appropriate STARTTLS command before starting TLS', N, note='planned (STARTTLS layer)'),
-        _o('-xmpphost', 'val', 'Alias of -name option for "-starttls xmpp[-server]"', N, note='planned (STARTTLS layer)'),
+        _o('-starttls', 'val', 'Use the appropriate STARTTLS command before starting TLS', S, choices=STARTTLS_PROTOCOLS),
+        _o('-xmpphost', 'val', 'Alias of -name option for "-starttls xmpp[-server]"', S),
         _o('-brief', '', 'Restrict output to brief summary of connection parameters', S),
         _o('-prexit', '', 'Print session information when the program exits', S),
         _o('-json', '', 'Print the session as one JSON document on stdout (sclient)', S, added=True,

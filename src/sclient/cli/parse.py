@@ -42,23 +42,9 @@ DEFAULT_PORT = "4433"
 
 USAGE_LINE = f"{PROG}: Use -help for summary.\n"
 
-#: ``-starttls`` values, in OpenSSL's order (the order of its error message).
-STARTTLS_PROTOCOLS = (
-    "smtp",
-    "pop3",
-    "imap",
-    "ftp",
-    "xmpp",
-    "xmpp-server",
-    "telnet",
-    "irc",
-    "mysql",
-    "postgres",
-    "lmtp",
-    "nntp",
-    "sieve",
-    "ldap",
-)
+#: ``-starttls`` values, in OpenSSL's order (the order of its error message): the
+#: option table's, which come from the STARTTLS registry.
+STARTTLS_PROTOCOLS = BY_NAME["starttls"].choices
 
 #: ``-purpose`` values accepted by OpenSSL 3.0 (X509_PURPOSE short names).
 X509_PURPOSES = (
