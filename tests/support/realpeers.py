@@ -68,9 +68,9 @@ __all__ = [
     "PROXY_PASS",
     "PROXY_USER",
     "STARTTLS_KEYWORDS",
+    "ProxyPeer",
     "RealPeers",
     "StartTLSPeer",
-    "ProxyPeer",
     "dovecot_peer",
     "inspircd_peer",
     "mariadb_peer",
@@ -704,7 +704,9 @@ olcRootDN: cn=admin,cn=config
             what="slapadd",
         )
         chown(d, self.user, recursive=True)
-        urls = " ".join(f"ldap://{'[' + h + ']' if ':' in h else h}:{self.port}/" for h in self.hosts)
+        urls = " ".join(
+            f"ldap://{'[' + h + ']' if ':' in h else h}:{self.port}/" for h in self.hosts
+        )
         self.spawn(
             [
                 self.binary,
@@ -835,7 +837,8 @@ class MariaDB(Instance):
         self.port = free_port_both(self.hosts)
         chown(d, self.user)
         users = "\n".join(
-            f"CREATE USER IF NOT EXISTS 'sclient'@'{h}' IDENTIFIED BY 'sclient';" for h in self.hosts
+            f"CREATE USER IF NOT EXISTS 'sclient'@'{h}' IDENTIFIED BY 'sclient';"
+            for h in self.hosts
         )
         (d / "init.sql").write_text(users + "\n")
         cnf = f"""\
@@ -893,7 +896,11 @@ class Prosody(Instance):
         super().check_installed()
         if not any(
             Path(p).exists()
-            for p in ("/usr/share/lua/5.1/ssl.lua", "/usr/share/lua/5.2/ssl.lua", "/usr/share/lua/5.4/ssl.lua")
+            for p in (
+                "/usr/share/lua/5.1/ssl.lua",
+                "/usr/share/lua/5.2/ssl.lua",
+                "/usr/share/lua/5.4/ssl.lua",
+            )
         ):
             _missing("lua-sec", "ssl.lua")
 
@@ -1119,7 +1126,9 @@ class Nnrpd(Instance):
             'access "local" {\n    users: "<local>"\n    newsgroups: "*"\n    access: RPA\n}\n'
         )
         db = paths["pathdb"]
-        (db / "active").write_text("junk 0000000000 0000000001 n\ncontrol 0000000000 0000000001 n\n")
+        (db / "active").write_text(
+            "junk 0000000000 0000000001 n\ncontrol 0000000000 0000000001 n\n"
+        )
         (db / "newsgroups").write_text("junk\tJunk\ncontrol\tControl\n")
         (db / "active.times").write_text("")
         (db / "history").write_text("")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from support.peers import HOST, ThreadedListener
 
-__all__ = ["Transcript", "RecordingRelay", "is_tls_handshake_start"]
+__all__ = ["RecordingRelay", "Transcript", "client_hello_at", "is_tls_handshake_start"]
 
 
 def is_tls_handshake_start(chunk: bytes) -> bool:
@@ -47,42 +47,46 @@ class Transcript:
     def server_bytes(self) -> bytes:
         return b"".join(d for who, d in self.snapshot() if who == "S")
 
-    def _split(self, who: str) -> tuple[bytes, bool]:
-        out = bytearray()
-        for w, d in self.snapshot():
-            if w != who:
-                continue
-            if w == "C" and is_tls_handshake_start(d):
-                return bytes(out), True
-            if w == "C":
-                # A ClientHello glued to the tail of a plaintext write: cut there.
-                i = d.find(b"\x16\x03\x01")
-                if i > 0 and d[i + 5 : i + 6] == b"\x01":
-                    out += d[:i]
-                    return bytes(out), True
-            out += d
-        return bytes(out), False
+    def pre_tls_dialogue(self) -> list[tuple[str, bytes]]:
+        """The plaintext exchange up to (not including) the ClientHello, with
+        consecutive chunks of the same side merged; all of it if no ClientHello came."""
+        out: list[tuple[str, bytes]] = []
+        for who, d in self.snapshot():
+            cut = client_hello_at(d) if who == "C" else None
+            if cut is not None:
+                d = d[:cut]
+            if d:
+                if out and out[-1][0] == who:
+                    out[-1] = (who, out[-1][1] + d)
+                else:
+                    out.append((who, d))
+            if cut is not None:
+                break
+        return out
 
     def pre_tls_client(self) -> bytes:
         """What the client sent before its ClientHello (all of it if none came)."""
-        return self._split("C")[0]
+        return b"".join(d for who, d in self.pre_tls_dialogue() if who == "C")
 
     def saw_client_hello(self) -> bool:
-        return self._split("C")[1]
+        return any(who == "C" and client_hello_at(d) is not None for who, d in self.snapshot())
 
-    def pre_tls_dialogue(self) -> list[tuple[str, bytes]]:
-        """The plaintext exchange: events up to (not including) the ClientHello,
-        with consecutive chunks of the same side merged."""
-        out: list[tuple[str, bytes]] = []
-        for who, d in self.snapshot():
-            if who == "C" and is_tls_handshake_start(d):
-                break
-            if out and out[-1][0] == who:
-                out[-1] = (who, out[-1][1] + d)
-            else:
-                out.append((who, d))
-        # Server bytes after the ClientHello started are TLS, already excluded.
-        return out
+
+def client_hello_at(chunk: bytes) -> int | None:
+    """Where a ClientHello record starts in one chunk the client sent, or None.
+
+    At the start of a chunk any TLS handshake record counts; further in (a
+    plaintext request and the hello sent in one TCP segment, as seen with the
+    MySQL SSLRequest) a record header ``16 03 0x`` followed by the ClientHello
+    message type (1) does."""
+    if is_tls_handshake_start(chunk):
+        return 0
+    i = chunk.find(b"\x16\x03")
+    while i > 0:
+        if len(chunk) >= i + 6 and chunk[i + 2] <= 4 and chunk[i + 5] == 1:
+            return i
+        i = chunk.find(b"\x16\x03", i + 1)
+    return None
 
 
 class RecordingRelay(ThreadedListener):

@@ -58,8 +58,6 @@ def openssl_pre_tls(keyword: str) -> bytes:
     return decode_bytes(load_openssl_pre_tls()[keyword]["client"])
 
 
-def record_capture(
-    key: str, server: str, sent: bytes, dialogue: list[tuple[str, bytes]]
-) -> None:
+def record_capture(key: str, server: str, sent: bytes, dialogue: list[tuple[str, bytes]]) -> None:
     with _lock:
         CAPTURES[key] = (server, sent, dialogue)
