@@ -22,6 +22,24 @@ import pytest
 from support.pki import PKI
 from support.procs import sclient_cmd
 
+# Real servers (postfix, dovecot, slapd, ...) for every test directory: one pool per
+# session, each server started on first use (see support/realpeers.py).
+from support.realpeers import (  # noqa: F401
+    dovecot_peer,
+    inspircd_peer,
+    mariadb_peer,
+    nnrpd_peer,
+    postfix_peer,
+    postgres_peer,
+    prosody_peer,
+    realpeers,
+    slapd_peer,
+    squid_proxy,
+    telnet_peer,
+    tinyproxy_proxy,
+    vsftpd_peer,
+)
+
 #: Hard ceiling for one test (seconds); ``SCLIENT_TEST_TIMEOUT`` overrides.
 TEST_TIMEOUT = int(os.environ.get("SCLIENT_TEST_TIMEOUT", "180"))
 
@@ -33,6 +51,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "interop: talks to a real TLS peer started on loopback",
         "golden: compares sclient with openssl s_client",
         "hostile: a scripted malicious or broken server",
+        "realpeers: talks to a private instance of a real packaged server (postfix, slapd, ...)",
     ):
         config.addinivalue_line("markers", line)
 
