@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from support import masking
 from support.peers import HOST, OpenSSLServer, PyTLSServer, free_port, require
 from support.pki import PKI
 from support.procs import (
@@ -46,26 +47,9 @@ pytestmark = pytest.mark.golden
 
 # --- masking -----------------------------------------------------------------------
 
-_MASKS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^CONNECTED\([0-9A-F]{8}\)$", re.M), "CONNECTED(<fd>)"),
-    (re.compile(r"^(    Session-ID: )[0-9A-F]+$", re.M), r"\1<session-id>"),
-    (re.compile(r"^(    Master-Key: )[0-9A-F]+$", re.M), r"\1<master-key>"),
-    (re.compile(r"^(    Resumption PSK: )[0-9A-F]+$", re.M), r"\1<resumption-psk>"),
-    (re.compile(r"^(    Start Time: )\d+$", re.M), r"\1<start-time>"),
-    (re.compile(r"^(    [0-9a-f]{4} - .*\n)+", re.M), "    <ticket hex dump>\n"),
-    (re.compile(r"^[0-9A-Fa-f]+:error:", re.M), "<tid>:error:"),
-    (
-        re.compile(r"^(<tid>:error:[^:]*:[^:]*:[^:]*:[^:]*):[^:\n]*:\d+:", re.M),
-        r"\1:<file>:<line>:",
-    ),
-    (re.compile(r"(SSL handshake has read \d+ bytes and written )\d+( bytes)"), r"\1<W>\2"),
-]
-
 
 def mask(text: str) -> str:
-    for pat, repl in _MASKS:
-        text = pat.sub(repl, text)
-    return text
+    return masking.mask(text, masking.ERROR_POSITION, masking.WRITTEN)
 
 
 # --- servers -----------------------------------------------------------------------

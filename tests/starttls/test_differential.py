@@ -10,6 +10,7 @@ import pytest
 
 from starttls.scripted import Script, ScriptedServer
 from starttls.scripts import REFUSAL, SUCCESS
+from support import masking
 from support.pki import PKI
 from support.procs import Result, assert_clean_stderr, run_openssl_s_client, run_sclient
 
@@ -17,19 +18,9 @@ pytestmark = pytest.mark.golden
 
 KEYWORDS = tuple(SUCCESS)
 
-_MASKS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^CONNECTED\([0-9A-F]{8}\)$", re.M), "CONNECTED(<fd>)"),
-    (re.compile(r"^(    Session-ID: )[0-9A-F]+$", re.M), r"\1<session-id>"),
-    (re.compile(r"^(    Master-Key: )[0-9A-F]+$", re.M), r"\1<master-key>"),
-    (re.compile(r"^(    Start Time: )\d+$", re.M), r"\1<start-time>"),
-    (re.compile(r"^[0-9A-Fa-f]+:error:", re.M), "<tid>:error:"),
-]
-
 
 def mask(text: str) -> str:
-    for pat, repl in _MASKS:
-        text = pat.sub(repl, text)
-    return text
+    return masking.mask(text)
 
 
 @pytest.fixture
