@@ -49,6 +49,7 @@ class Verifier:
     called: bool = False
 
     def __call__(self, chain: Sequence[bytes]) -> int | None:
+        from sclient.report.certs import nameopt_flags
         from sclient.x509.callback import CallbackOptions, SClientVerifyCallback, outcome
         from sclient.x509.cert import CertificateError
         from sclient.x509.errors import alert_for
@@ -62,6 +63,7 @@ class Verifier:
                 verify_depth=getattr(o, "verify", None),
                 return_error=bool(getattr(o, "verify_return_error", False)),
                 quiet=bool(getattr(o, "effective_verify_quiet", False)),
+                nameopt=nameopt_flags(getattr(o, "nameopt", None)),
             )
         )
         try:

@@ -175,7 +175,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-keyform', 'PEM|DER|ENGINE', 'Key format (ENGINE, other values ignored)', N, note='planned (client authentication)'),
         _o('-pass', 'val', 'Private key and cert file pass phrase source', N, note='planned (client authentication)'),
         _o('-verify', '+int', 'Turn on peer certificate verification', S),
-        _o('-nameopt', 'val', 'Certificate subject/issuer name printing options', N, note='planned (verification)', repeat=APPEND),
+        _o('-nameopt', 'val', 'Certificate subject/issuer name printing options', S, repeat=APPEND),
         _o('-CApath', 'dir', "PEM format directory of CA's", S),
         _o('-CAfile', 'infile', "PEM format file of CA's", S),
         _o('-CAstore', 'uri', "URI to store of CA's", N, note='planned (verification)'),
