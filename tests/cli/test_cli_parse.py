@@ -617,7 +617,8 @@ def test_every_supported_option_parses() -> None:
         if spec.takes_value:
             argv.append(
                 {"+int": "512", "dir": "/"}.get(
-                    spec.valtype, "pass:x" if spec.name == "-proxy_pass" else "v"
+                    spec.valtype,
+                    {"-proxy_pass": "pass:x", "-nameopt": "oneline"}.get(spec.name, "v"),
                 )
             )
         if spec.name in ("-proxy", "-proxy_pass"):

@@ -179,7 +179,7 @@ class Program:
         verify_code = self.verifier.code if self.verifier is not None else 0
         if session is not None and session.verify_result != verify_code:
             session = structs.replace(session, verify_result=verify_code)
-        return summary_data(
+        d = summary_data(
             version=version,
             negotiated=negotiated,
             session=session,
@@ -195,6 +195,10 @@ class Program:
             full=full,
             showcerts=bool(opt(self.o, "showcerts", False)),
         )
+        if self.verifier is not None:
+            d.verified_peername = self.verifier.peername
+            d.dane_line = self.verifier.dane_line
+        return d
 
     def print_summary(self, final: bool = False) -> None:
         if self.json_mode:
@@ -450,6 +454,7 @@ class Program:
         self.verifier = make_verifier(
             self.o, self.c, self.servername_notice, self.s.trust_store, clock.wall
         )
+        self.verifier.dane = self.s.dane
         cfg = ClientConfig(
             random=clock.random_bytes,
             now=clock.wall,

@@ -47,13 +47,16 @@ class Verifier:
     code: int = 0
     results: list[DepthResult] = field(default_factory=list)
     called: bool = False
+    dane: Any = None  # sclient.x509.dane.Dane (-dane_tlsa_domain)
+    peername: str | None = None  # "Verified peername:"
+    dane_line: str | None = None  # "DANE TLSA … at depth N"
 
     def __call__(self, chain: Sequence[bytes]) -> int | None:
         from sclient.report.certs import nameopt_flags
         from sclient.x509.callback import CallbackOptions, SClientVerifyCallback, outcome
         from sclient.x509.cert import CertificateError
         from sclient.x509.errors import alert_for
-        from sclient.x509.verify import verify_chain
+        from sclient.x509.verify import VerifyParams, verify_chain
 
         self.before()
         self.called = True
@@ -67,8 +70,17 @@ class Verifier:
             )
         )
         try:
+            params = None
+            if self.dane is not None:
+                hosts = (self.dane.domain,) if self.dane.domain else ()
+                params = VerifyParams(auth_level=DEFAULT_AUTH_LEVEL, hosts=hosts, dane=self.dane)
             result = verify_chain(
-                chain, self.store, now=self.now(), auth_level=DEFAULT_AUTH_LEVEL, callback=callback
+                chain,
+                self.store,
+                now=self.now(),
+                auth_level=DEFAULT_AUTH_LEVEL,
+                params=params,
+                callback=callback,
             )
         except CertificateError:
             # OpenSSL refuses to decode the certificate: a bad_certificate alert.
@@ -78,6 +90,8 @@ class Verifier:
         done = outcome(result, callback)
         self.console.err(done.text)
         self.code = done.verify_result
+        self.peername = result.peername
+        self.dane_line = result.dane.authority_line if result.dane is not None else None
         self.results = [DepthResult(c.depth, c.error, c.ok) for c in result.calls]
         if getattr(o, "verify_peer", False) and not done.ok:
             return alert_for(done.verify_result)
