@@ -15,8 +15,8 @@ By default every error is "continued" (what s_client's callback does unless
 callback returning 0 does). :mod:`sclient.x509.callback` turns the recorded
 calls into s_client's stderr lines.
 
-Not yet implemented (verification proceeds as if they passed): hostname/email/IP
-checks, CRLs, name constraints, policies, DANE, Suite B.
+Not yet implemented (verification proceeds as if they passed): email/IP checks,
+CRLs, name constraints, policies, Suite B. DANE: :mod:`sclient.x509.dane`.
 """
 
 from __future__ import annotations
