@@ -624,6 +624,7 @@ def test_every_supported_option_parses() -> None:
                 "-auth_level": "1",
                 "-attime": "1",
                 "-policy": "1.2.3",  # an OID: "v" is an invalid policy
+                "-nameopt": "oneline",
             }
             argv.append(
                 spec.choices[0]

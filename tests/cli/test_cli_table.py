@@ -33,7 +33,8 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     attime verify_hostname verify_email verify_ip ignore_critical issuer_checks x509_strict
     check_ss_sig trusted_first partial_chain no_alt_chains no_check_time allow_proxy_certs
     CAstore no-CAstore chainCAfile chainCApath chainCAstore verifyCAfile verifyCApath
-    verifyCAstore starttls name xmpphost"""
+    verifyCAstore starttls name xmpphost
+    nameopt dane_tlsa_domain dane_tlsa_rrdata dane_ee_no_namechecks"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 SUPPORTED |= {
     "policy",

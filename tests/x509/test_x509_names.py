@@ -110,6 +110,11 @@ NAMES: dict[str, bytes] = {
     "slash": name_der(ava(CN, UTF8, "a/b"), ava(ORG, UTF8, "c/O=d")),
     "dn-single-space-and-hash": name_der(ava(CN, UTF8, "# "), ava(ORG, UTF8, "  ")),
     "quote-only": name_der(ava(CN, UTF8, '"'), ava(ORG, UTF8, "\\")),
+    "mv-specials": name_der(
+        [ava(CN, UTF8, " a,b "), ava(ORG, UTF8, "+#"), ava(OU, UTF8, "")], ava(L, UTF8, "ok")
+    ),
+    "ia5-msb-ctrl": name_der(ava(CN, IA5, b"\x1b[0m\xc3\xa9"), ava(ORG, UTF8, "tab\there")),
+    "bmp-specials": name_der(ava(CN, BMP, ' "q", +p '.encode("utf-16-be"))),
 }
 
 NAMEOPTS = [
@@ -139,6 +144,23 @@ NAMEOPTS = [
     "oneline,dump_unknown",
     "multiline,utf8,-esc_msb",
     "RFC2253,show_type",
+    # every flag word on its own, and the remaining presets
+    "esc_ctrl",
+    "esc_msb",
+    "use_quote",
+    "esc_2253,use_quote",
+    "dump_nostr",
+    "dump_der,dump_all",
+    "sep_multiline",
+    "space_eq,sname",
+    "ca_default",
+    "dump_unknown,oid",
+    "sep_comma_plus_space,ignore_type,show_type",
+    "multiline,dn_rev,oid,-align",
+    "oneline,-sname,nofname,sep_multiline",
+    "RFC2253,-dump_der,dump_all",
+    "compat,utf8",
+    "oneline:value, +lname",
 ]
 
 
@@ -275,6 +297,11 @@ def test_nameopt_parsing() -> None:
     )
     with pytest.raises(ValueError):
         names.set_name_ex(0, "oneline,bogus")
+    # X509V3_parse_list failing (an empty item) leaves nothing to apply: accepted, flags 0
+    assert names.set_name_ex(0, ",") == names.XN_FLAG_COMPAT
+    assert names.set_name_ex(0, "bogus,,") == names.XN_FLAG_COMPAT
+    # "name:value" keeps the name
+    assert names.set_name_ex(0, "oneline:x") == names.XN_FLAG_ONELINE
     # accumulate across two -nameopt arguments
     f = names.set_name_ex(names.set_name_ex(0, "RFC2253"), "dn_rev")
     assert f == names.XN_FLAG_RFC2253

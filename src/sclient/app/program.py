@@ -199,6 +199,7 @@ class Program:
         )
         if self.verifier is not None:
             d.verified_peername = self.verifier.peername
+            d.dane_line = self.verifier.dane_line
         return d
 
     def print_summary(self, final: bool = False) -> None:
@@ -489,6 +490,7 @@ class Program:
         self.verifier = make_verifier(
             self.o, self.c, self.servername_notice, self.s.trust_store, clock.wall
         )
+        self.verifier.dane = self.s.dane
         cfg = ClientConfig(
             random=clock.random_bytes,
             now=clock.wall,

@@ -189,6 +189,7 @@ class Settings:
     keylog: IO[bytes] | None = None
     proxy_password: str | None = None
     trust_store: Any = None
+    dane: Any = None  # sclient.x509.dane.Dane with -dane_tlsa_domain
 
 
 def _conf_error(console: Console, exc: Exception) -> Exit:
@@ -400,7 +401,11 @@ def build_settings(o: Any, console: Console) -> Settings:
 
     sni = server_name(o, target)
     kwargs["server_name"] = sni
+    from sclient.app.dane import load_dane
+
+    dane = load_dane(o, console)
     return Settings(
+        dane=dane,
         target=target,
         sni=sni,
         min_version=lo,

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sclient.app.console import Console
+from sclient.tls import structs
 from sclient.tls.structs import field, struct
 from sclient.x509.verify import VerifyParams
 
@@ -141,9 +142,12 @@ class Verifier:
     code: int = 0
     results: list[DepthResult] = field(default_factory=list)
     called: bool = False
-    peername: str | None = None  # SSL_get0_peername(): set by a matching host check
+    dane: Any = None  # sclient.x509.dane.Dane (-dane_tlsa_domain)
+    peername: str | None = None  # SSL_get0_peername(): "Verified peername:"
+    dane_line: str | None = None  # "DANE TLSA … at depth N"
 
     def __call__(self, chain: Sequence[bytes]) -> int | None:
+        from sclient.report.certs import nameopt_flags
         from sclient.x509.callback import CallbackOptions, SClientVerifyCallback, outcome
         from sclient.x509.cert import CertificateError
         from sclient.x509.errors import alert_for
@@ -157,6 +161,7 @@ class Verifier:
                 verify_depth=getattr(o, "verify", None),
                 return_error=bool(getattr(o, "verify_return_error", False)),
                 quiet=bool(getattr(o, "effective_verify_quiet", False)),
+                nameopt=nameopt_flags(getattr(o, "nameopt", None)),
             )
         )
         from sclient.app.crl import crl_lookup
@@ -165,6 +170,10 @@ class Verifier:
         lookup = crl_lookup(
             self.store, bool(getattr(o, "crl_download", False)), callback.out.append
         )
+        if self.dane is not None:
+            # SSL_dane_enable: the TLSA base domain replaces the -verify_hostname names
+            hosts = (self.dane.domain,) if self.dane.domain else ()
+            params = structs.replace(params, hosts=hosts, dane=self.dane)
         try:
             result = verify_chain(
                 chain,
@@ -183,6 +192,7 @@ class Verifier:
         self.console.err(done.text)
         self.code = done.verify_result
         self.peername = result.peername
+        self.dane_line = result.dane.authority_line if result.dane is not None else None
         self.results = [DepthResult(c.depth, c.error, c.ok) for c in result.calls]
         if getattr(o, "verify_peer", False) and not done.ok:
             return alert_for(done.verify_result)

@@ -211,6 +211,7 @@ _RESOLVED_FIELDS: tuple[tuple[str, str, Any], ...] = (
     ("verify_peer", "bool", False),  # SSL_VERIFY_PEER: -verify or -verify_return_error
     ("protocol_flag", "str | None", None),  # "-tls1_2", ... (at most one is allowed)
     ("protohost", "str | None", None),  # last of -name / -xmpphost
+    ("nameopt_flags", "int | None", None),  # -nameopt flags (None: oneline)
     ("ssl_conf", "list[tuple[str, str | None]]", None),  # SSL_CONF options in order
     ("excerts", "list[ExtendedCert]", None),  # -xcert entries, newest first (as OpenSSL)
     ("given", "list[str]", None),  # canonical names of all options given, in order
@@ -454,6 +455,13 @@ class _Parser:
 
             if txt2oid(arg or "") is None:
                 raise self.fail(f"{PROG}: Invalid Policy {arg}\n")
+        elif name == "-nameopt":
+            from sclient.x509.names import set_name_ex
+
+            try:
+                o.nameopt_flags = set_name_ex(o.nameopt_flags or 0, str(arg))
+            except ValueError:
+                raise self.fail("") from None  # s_client exits 1 silently
         elif name == "-verify_name":
             if arg not in VERIFY_NAMES:
                 raise self.fail(f"{PROG}: Invalid verify name {arg}\n")

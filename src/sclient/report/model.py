@@ -56,6 +56,7 @@ class SummaryData:
     bytes_written: int = 0
     verify_code: int = 0
     verified_peername: str | None = None
+    dane_line: str | None = None  # "DANE TLSA <u> <s> <m> <hex> <how> at depth <d>"
     resumed: bool = False
     cipher_version: str | None = None  # "TLSv1.3"; None = no cipher yet
     cipher_name: str | None = None

@@ -44,6 +44,8 @@ def _verify_detail(d: SummaryData) -> str:
         text = "Verification: OK\n"
         if d.verified_peername is not None:
             text += f"Verified peername: {d.verified_peername}\n"
+        if d.dane_line is not None:
+            text += d.dane_line + "\n"
         return text
     return f"Verification error: {d.verify_text(d.verify_code)}\n"
 

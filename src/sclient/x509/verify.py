@@ -16,9 +16,9 @@ callback returning 0 does). :mod:`sclient.x509.callback` turns the recorded
 calls into s_client's stderr lines.
 
 Identity (:mod:`sclient.x509.identity`), revocation (:mod:`sclient.x509.crl`), name
-constraints (:mod:`sclient.x509.nameconstraints`) and policies (:mod:`sclient.x509.policy`)
-run at OpenSSL's places. Not yet implemented (verification proceeds as if they passed):
-DANE, Suite B.
+constraints (:mod:`sclient.x509.nameconstraints`), policies (:mod:`sclient.x509.policy`)
+and DANE (:mod:`sclient.x509.dane`) run at OpenSSL's places. Not yet implemented
+(verification proceeds as if it passed): Suite B.
 """
 
 from __future__ import annotations
@@ -136,6 +136,7 @@ class VerifyParams:
     hostflags: int = 0  # X509_CHECK_FLAG_* (s_client: 0)
     email: str | None = None  # -verify_email
     ip: bytes | None = None  # -verify_ip, 4 or 16 bytes
+    dane: Any = None  # sclient.x509.dane.Dane: DANE TLSA authentication enabled
 
 
 @struct(frozen=True)
@@ -150,7 +151,8 @@ class VerifyResult:
     num_untrusted: int
     aborted: bool = False  # the callback returned 0
     internal_error: bool = False  # returned -1 without calling the callback
-    peername: str | None = None  # the certificate name a host check matched
+    peername: str | None = None  # SSL_get0_peername(): the name a host check matched
+    dane: Any = None  # sclient.x509.dane.DaneState (SSL_get0_dane_authority) or None
 
     @property
     def error_string(self) -> str:
@@ -567,6 +569,7 @@ class _Ctx:
     crl_lookup: Any = None  # sclient.x509.crl.CrlLookup: the store's lookup_crls
     parent: Any = None  # the context whose CRL issuer this one verifies (check_crl_path)
     peername: str | None = None
+    dane_state: Any = None  # sclient.x509.dane.DaneState while DANE is enabled
 
     # --- callback plumbing ------------------------------------------------------------------
     def verify_cb(self, ok: bool) -> None:
@@ -698,16 +701,23 @@ class _Ctx:
     def check_trust(self, num_untrusted: int) -> int:
         num = len(self.chain)
         trust_id = self.params.trust
+        dane = self.params.dane
+        if dane is not None and dane.has_ta and 0 < num_untrusted < num:
+            t = self.check_dane_issuer(num_untrusted)
+            if t != TRUST_UNTRUSTED:
+                return t
         for i in range(num_untrusted, num):
             x = self.chain[i]
             t = x509_check_trust(x, trust_id, 0)
             if t == TRUST_TRUSTED:
-                return TRUST_TRUSTED
+                return self._pkix_trusted(num_untrusted)
             if t == TRUST_REJECTED:
                 self.verify_cb_cert(x, i, errors.CERT_REJECTED)
                 return TRUST_UNTRUSTED
         if num_untrusted < num:
-            return TRUST_TRUSTED if self.params.partial_chain else TRUST_UNTRUSTED
+            if self.params.partial_chain:
+                return self._pkix_trusted(num_untrusted)
+            return TRUST_UNTRUSTED
         if num_untrusted == num and self.params.partial_chain:
             x = self.chain[0]
             mx = self.lookup_cert_match(x)
@@ -718,8 +728,72 @@ class _Ctx:
                 return TRUST_UNTRUSTED
             self.chain[0] = mx
             self.num_untrusted = 0
+            return self._pkix_trusted(num_untrusted)
+        return TRUST_UNTRUSTED
+
+    def _pkix_trusted(self, num_untrusted: int) -> int:
+        """The ``trusted:`` exit of ``check_trust``: with DANE, PKIX trust alone
+        is not enough until a TLSA record matched too."""
+        st = self.dane_state
+        if st is None:
+            return TRUST_TRUSTED
+        if st.pdpth < 0:
+            st.pdpth = num_untrusted
+        return TRUST_TRUSTED if st.mdpth >= 0 else TRUST_UNTRUSTED
+
+    # --- DANE (dane_verify, check_dane_issuer, check_dane_pkeys) ------------------------------
+    def check_dane_issuer(self, depth: int) -> int:
+        from sclient.x509 import dane
+
+        d = self.params.dane
+        if d is None or not d.has_ta or depth == 0:
+            return TRUST_UNTRUSTED
+        if depth < len(self.chain) and dane.match_cert(
+            d, self.dane_state, self.chain[depth], depth, self.num_untrusted
+        ):
+            self.num_untrusted = depth - 1
             return TRUST_TRUSTED
         return TRUST_UNTRUSTED
+
+    def check_dane_pkeys(self) -> int:
+        from sclient.x509 import dane
+
+        num = self.num_untrusted
+        if not dane.check_dane_pkeys(
+            self.params.dane,
+            self.dane_state,
+            self.chain[num - 1],
+            num - 1,
+            lambda cert, rec: x509_verify(cert, rec.spki, rec.spki_alg_oid),
+        ):
+            return TRUST_UNTRUSTED
+        del self.chain[num:]
+        return TRUST_TRUSTED
+
+    def dane_verify(self) -> int:
+        from sclient.x509 import dane
+
+        d = self.params.dane
+        st = self.dane_state
+        leaf = self.untrusted[0]
+        matched = dane.match_cert(d, st, leaf, 0, self.num_untrusted)
+        done = matched != 0 or (not d.has_ta and st.mdpth < 0)
+        if matched > 0:
+            self.check_leaf_suiteb(leaf)
+            if not d.no_ee_namechecks:
+                self.check_id()
+            self.error_depth = 0
+            self.current_cert = leaf
+            self.verify_cb(True)
+            return 1
+        if done:
+            self.check_leaf_suiteb(leaf)
+            self.verify_cb_cert(leaf, 0, errors.DANE_NO_MATCH)
+            return 1  # the callback continued: X509_verify_cert() returns its answer
+        return self.verify_chain()
+
+    def check_leaf_suiteb(self, leaf: Certificate) -> None:
+        """Suite B checks of a lone leaf (not implemented: passes)."""
 
     # --- build_chain --------------------------------------------------------------------------
     def build_chain(self) -> None:
@@ -727,6 +801,12 @@ class _Ctx:
         search = s_untrusted | s_trusted
         may_trusted = True
         sk_untrusted = list(self.untrusted)
+        dane = self.params.dane
+        if dane is not None:
+            if not dane.has_pkix and dane.has_dane:
+                # DANE-TA/DANE-EE only: the trust store is never consulted
+                search, may_trusted = s_untrusted, False
+            sk_untrusted = dane.certs + sk_untrusted
         max_depth = max(self.params.depth, 0) + 1
         trust = TRUST_UNTRUSTED
 
@@ -780,10 +860,17 @@ class _Ctx:
                         break
                 self.chain.append(cand)
                 self.num_untrusted += 1
+                # DANE-TA trust of the topmost untrusted certificate
+                trust = self.check_dane_issuer(self.num_untrusted - 1)
+                if trust in (TRUST_TRUSTED, TRUST_REJECTED):
+                    break
 
         num = len(self.chain)
-        if num <= max_depth and trust == TRUST_UNTRUSTED and num == self.num_untrusted:
-            trust = self.check_trust(num)
+        if num <= max_depth:
+            if trust == TRUST_UNTRUSTED and dane is not None and dane.has_dane_ta:
+                trust = self.check_dane_pkeys()
+            if trust == TRUST_UNTRUSTED and num == self.num_untrusted:
+                trust = self.check_trust(num)
 
         if trust == TRUST_TRUSTED:
             return
@@ -798,6 +885,12 @@ class _Ctx:
             self.verify_cb_cert(None, num - 1, self.error)
             return
         self.cb_fail_if(num > max_depth, None, num - 1, errors.CERT_CHAIN_TOO_LONG)
+        self.cb_fail_if(
+            dane is not None and (not dane.has_pkix or self.dane_state.pdpth >= 0),
+            None,
+            num - 1,
+            errors.DANE_NO_MATCH,
+        )
         if self.chain[num - 1].x509_self_signed() > 0:
             self.verify_cb_cert(
                 None,
@@ -968,18 +1061,20 @@ class _Ctx:
     # --- internal_verify ----------------------------------------------------------------------
     def internal_verify(self) -> None:
         n = len(self.chain) - 1
-        xi = self.chain[n]
-        xs = xi
+        xi: Certificate | None = self.chain[n]
+        xs = self.chain[n]
         self.error_depth = n
-        if C.likely_issued(xi, xi) != errors.OK and not self.params.partial_chain:
+        if self.dane_state is not None and self.dane_state.bare_ta_signed:
+            xi = None  # signed by a DANE-TA(2) bare public key: checked in build_chain
+        elif C.likely_issued(xs, xs) != errors.OK and not self.params.partial_chain:
             if n > 0:
                 n -= 1
                 self.error_depth = n
                 xs = self.chain[n]
             else:
-                self.verify_cb_cert(xi, 0, errors.UNABLE_TO_VERIFY_LEAF_SIGNATURE)
+                self.verify_cb_cert(xs, 0, errors.UNABLE_TO_VERIFY_LEAF_SIGNATURE)
         while n >= 0:
-            if xs is not xi or (self.params.check_ss_sig and xi.self_signed):
+            if xi is not None and (xs is not xi or (self.params.check_ss_sig and xi.self_signed)):
                 issuer_depth = n + (0 if xs is xi else 1)
                 ret = (
                     errors.OK
@@ -1010,6 +1105,14 @@ class _Ctx:
     def run(self) -> int:
         leaf = self.chain[0]
         self.cb_fail_if(not self.key_level_ok(leaf), leaf, 0, errors.EE_KEY_TOO_SMALL)
+        if self.params.dane is not None:
+            from sclient.x509.dane import DaneState
+
+            self.dane_state = DaneState()
+            return self.dane_verify()
+        return self.verify_chain()
+
+    def verify_chain(self) -> int:
         self.build_chain()
         self.check_extensions()
         self.check_auth_level()
@@ -1162,4 +1265,5 @@ def verify_chain(
         aborted=aborted,
         internal_error=internal,
         peername=ctx.peername,
+        dane=ctx.dane_state,
     )

@@ -1,0 +1,105 @@
+"""``-dane_tlsa_domain``/``-dane_tlsa_rrdata``/``-dane_ee_no_namechecks``: s_client's
+DANE set-up (``SSL_dane_enable`` + ``tlsa_import_rrset``), just before it connects.
+
+Messages and exit statuses are s_client's (options.md §4.1): a bad field is a
+warning and the record is skipped; a record the library refuses prints the
+error queue then a warning; no usable record at all, or a missing domain or
+rrdata, ends the program with status 1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sclient.app.console import Console
+from sclient.app.settings import Exit, opt
+from sclient.x509.dane import (
+    Dane,
+    RRDataAllocError,
+    RRDataFieldError,
+    TlsaAddError,
+    TlsaError,
+    make_record,
+    parse_rrdata,
+)
+
+PROG = "s_client"
+
+
+def _print_errors(console: Console, entries: list[TlsaError]) -> None:
+    from sclient.report.errors import thread_id
+
+    tid = thread_id()
+    console.err(
+        "".join(
+            f"{tid}:error:{e.code:08X}:{e.library}:{e.func}:{e.reason}:{e.file}:{e.line}:{e.data}\n"
+            for e in entries
+        )
+    )
+
+
+def load_dane(o: Any, console: Console) -> Dane | None:
+    """The DANE configuration, or None when DANE is not enabled."""
+    domain = opt(o, "dane_tlsa_domain")
+    rrset: list[str] = list(opt(o, "dane_tlsa_rrdata", []) or [])
+    if domain is None:
+        if rrset:
+            console.err(
+                f"{PROG}: DANE TLSA authentication requires the -dane_tlsa_domain option.\n"
+            )
+            raise Exit(1)
+        return None
+    domain = str(domain)
+    if domain == "" and opt(o, "servername") is None:
+        # SSL_dane_enable sets the empty name as SNI first, and that fails
+        console.err(f"{PROG}: Error enabling DANE TLSA authentication.\n")
+        _print_errors(
+            console,
+            [
+                TlsaError(
+                    0x0A00013F,
+                    "SSL routines",
+                    "ssl3_ctrl",
+                    "ssl3 ext invalid servername",
+                    "../ssl/s3_lib.c",
+                    3915,
+                ),
+                TlsaError(
+                    0x0A0000CC,
+                    "SSL routines",
+                    "SSL_dane_enable",
+                    "error setting tlsa base domain",
+                    "../ssl/ssl_lib.c",
+                    1055,
+                ),
+            ],
+        )
+        raise Exit(1)
+    if not rrset:
+        console.err(
+            f"{PROG}: DANE TLSA authentication requires at least one -dane_tlsa_rrdata option.\n"
+        )
+        raise Exit(1)
+    dane = Dane(domain, no_ee_namechecks=bool(opt(o, "dane_ee_no_namechecks", False)))
+    count = 0
+    for rr in rrset:
+        try:
+            usage, selector, mtype, data = parse_rrdata(rr)
+        except RRDataFieldError as exc:
+            console.err(f"{PROG}: warning: bad TLSA {exc.field} field in: {rr}\n")
+            continue
+        except RRDataAllocError:
+            console.err(f"{PROG}: Could not allocate 0 bytes for hexdecode\n")
+            raise Exit(1) from None
+        try:
+            rec = make_record(usage, selector, mtype, data)
+        except TlsaAddError as exc:
+            _print_errors(console, exc.errors)
+            console.err(f"{PROG}: warning: unusable TLSA rrdata: {rr}\n")
+            continue
+        dane = dane.add(rec)
+        count += 1
+    if not count:
+        console.err(f"{PROG}: Failed to import any TLSA records.\n")
+        raise Exit(1)
+    return dane
