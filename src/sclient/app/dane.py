@@ -30,12 +30,7 @@ def _print_errors(console: Console, entries: list[TlsaError]) -> None:
     from sclient.report.errors import thread_id
 
     tid = thread_id()
-    console.err(
-        "".join(
-            f"{tid}:error:{e.code:08X}:{e.library}:{e.func}:{e.reason}:{e.file}:{e.line}:{e.data}\n"
-            for e in entries
-        )
-    )
+    console.err("".join(e.line_text(tid) + "\n" for e in entries))
 
 
 def load_dane(o: Any, console: Console) -> Dane | None:

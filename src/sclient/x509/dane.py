@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from sclient.tls.registry.reasons import ErrorEntry
 from sclient.tls.structs import field, struct
 from sclient.x509 import der
 from sclient.x509.cert import Certificate
@@ -130,17 +131,8 @@ def parse_rrdata(rrdata: str) -> tuple[int, int, int, bytes]:
 # SSL_dane_tlsa_add (ssl/ssl_lib.c dane_tlsa_add)
 
 
-@struct(frozen=True, slots=True)
-class TlsaError:
-    """One error-queue entry left by a rejected record."""
-
-    code: int
-    library: str
-    func: str
-    reason: str
-    file: str
-    line: int
-    data: str = ""
+#: One error-queue entry left by a rejected record.
+TlsaError = ErrorEntry
 
 
 class TlsaAddError(ValueError):
