@@ -189,6 +189,8 @@ class Settings:
     keylog: IO[bytes] | None = None
     proxy_password: str | None = None
     trust_store: Any = None
+    #: The -cert/-key files as loaded (before the key is matched to the certificate).
+    credential_files: Any = None
 
 
 def _conf_error(console: Console, exc: Exception) -> Exit:
@@ -200,7 +202,7 @@ def _conf_error(console: Console, exc: Exception) -> Exit:
     return Exit(1)
 
 
-_LIST_OPTIONS = ("cipher", "ciphersuites", "curves", "groups", "sigalgs")
+_LIST_OPTIONS = ("cipher", "ciphersuites", "curves", "groups", "sigalgs", "client_sigalgs")
 
 
 def _ssl_conf(o: Any) -> list[tuple[str, str]]:
@@ -233,6 +235,8 @@ def _parse_lists(lists: list[tuple[str, str]]) -> dict[str, Any]:
             given["groups"] = conf.group_list(value, option="-" + name)
         elif name == "sigalgs":
             given["sigalgs"] = conf.sigalg_list(value)
+        elif name == "client_sigalgs":
+            given["client_sigalgs"] = conf.sigalg_list(value, option="-client_sigalgs")
     return given
 
 
@@ -294,12 +298,43 @@ def load_trust_store(o: Any, console: Console) -> Any:
         raise Exit(1) from None
 
 
+def _load_chain_store(o: Any, console: Console) -> Any:
+    """``-chainCAfile``/``-chainCApath``: the store ``-build_chain`` builds from."""
+    cafile, capath = opt(o, "chainCAfile"), opt(o, "chainCApath")
+    if cafile is None and capath is None:
+        return None
+    from sclient.report.errors import thread_id
+    from sclient.x509.store import StoreLoadError, TrustStore
+
+    try:
+        return TrustStore.load(cafile=cafile, capath=capath)
+    except StoreLoadError as exc:
+        tid = thread_id()
+        console.err(
+            "Error loading store locations\n" + "".join(e.line_text(tid) + "\n" for e in exc.errors)
+        )
+        raise Exit(1) from None
+
+
 def build_settings(o: Any, console: Console) -> Settings:
     """Everything up to (not including) the connect, in OpenSSL's order."""
     target = resolve_target(o)
     proxy_password = opt(o, "proxy_password")
 
     kwargs: dict[str, Any] = {}
+    from sclient.app import credentials as cred
+
+    try:
+        loaded = cred.load_files(
+            opt(o, "cert"),
+            opt(o, "key"),
+            opt(o, "key_password"),
+            opt(o, "cert_chain"),
+        )
+    except cred.CredentialError as exc:
+        console.err(exc.render())
+        raise Exit(1) from None
+
     lists = _ssl_conf(o)
     from sclient.tls.conf_error import ConfError
 
@@ -349,7 +384,34 @@ def build_settings(o: Any, console: Console) -> Settings:
             raise Exit(1)
         kwargs["alpn"] = tuple(protos)
 
+    chain_store = _load_chain_store(o, console)
+    try:
+        request_ca = opt(o, "requestCAfile")
+        if request_ca is not None:
+            kwargs["certificate_authorities"] = cred.load_ca_names(str(request_ca))
+    except cred.CredentialError as exc:
+        console.err(exc.render())
+        raise Exit(1) from None
+    if opt(o, "enable_pha", False):
+        kwargs["post_handshake_auth"] = True
+    if "client_sigalgs" in given:
+        kwargs["client_signature_schemes"] = given["client_sigalgs"]
+
     store = load_trust_store(o, console)
+    if loaded is not None and loaded.cert_der is not None:
+        try:
+            credential = cred.make_credential(loaded)
+            if opt(o, "build_chain", False):
+                from sclient.tls import structs
+
+                chain = cred.build_chain(
+                    credential.chain, chain_store if chain_store is not None else store
+                )
+                credential = structs.replace(credential, chain=chain)
+        except cred.CredentialError as exc:
+            console.err(exc.render())
+            raise Exit(1) from None
+        kwargs["credentials"] = (credential,)
 
     keylog = None
     path = opt(o, "keylogfile")
