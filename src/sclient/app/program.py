@@ -68,6 +68,8 @@ class Program:
         self.session: Any = None
         self.peer_chain: tuple[bytes, ...] | None = None
         self.cert_request: Any = None
+        self.pha_requests: list[Any] = []
+        self.client_certs_sent: list[Any] = []
         self.records_read = 0
         self.pre_tls_read = 0
         self.handshake_read: int | None = None
@@ -167,7 +169,9 @@ class Program:
             session = Session(
                 version=version, cipher_suite=None, start_time=int(self.hello_time), timeout=7200
             )
-        our = self.s.config_kwargs.get("signature_schemes")
+        our = self.s.config_kwargs.get("client_signature_schemes")
+        if our is None:
+            our = self.s.config_kwargs.get("signature_schemes")
         if our is None:
             from sclient.tls.registry.sigschemes import DEFAULT_SCHEMES
 
@@ -231,7 +235,12 @@ class Program:
                 if self.in_init:
                     self.peer_chain = tuple(e.chain)
             elif isinstance(e, ev.CertificateRequested):
-                self.cert_request = e
+                if e.post_handshake:
+                    self.pha_requests.append(e)
+                else:
+                    self.cert_request = e
+            elif isinstance(e, ev.ClientCertificateSent):
+                self.client_certs_sent.append(e)
             elif isinstance(e, ev.KeylogSecret):
                 self.write_keylog(e)
             elif isinstance(e, ev.HandshakeComplete):

@@ -164,6 +164,8 @@ def build_client_hello(
         exts.append(X.EncryptThenMac())
     if config.extended_master_secret:
         exts.append(X.ExtendedMasterSecret())
+    if tls13 and config.post_handshake_auth:
+        exts.append(X.PostHandshakeAuth())
     if schemes:
         exts.append(X.SignatureAlgorithms(schemes))
     if tls13:
@@ -178,6 +180,8 @@ def build_client_hello(
             shares[g] = share
             entries.append(X.KeyShareEntry(g, share.public_bytes()))
         exts.append(X.KeyShareClient(tuple(entries)))
+        if config.certificate_authorities:
+            exts.append(X.CertificateAuthorities(config.certificate_authorities))
 
     return ClientHello(
         legacy_version=min(versions[0], P.TLS1_2),

@@ -20,8 +20,8 @@ from typing import cast
 
 from cryptography.hazmat.primitives.constant_time import bytes_eq
 
+from sclient.tls import clientauth, structs
 from sclient.tls import events as ev
-from sclient.tls import structs
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.kex import DheKeyShare, KeyShare, make_rsa_premaster, rsa_encrypt_premaster
@@ -56,6 +56,7 @@ from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import (
     Certificate12,
     CertificateRequest12,
+    CertificateVerify,
     ClientKeyExchange,
     Finished,
     HandshakeMessage,
@@ -269,8 +270,13 @@ class ExpectCertificateRequestOrDone(State):
             except cerr.CryptoError as e:
                 raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", str(e)) from None
             exchange = Exchange(encrypted, 2, premaster)
+        choice = None
         if self.requested:
-            hs.queue(Certificate12(()), OsslState.CW_CERT)
+            assert hs.cert_request is not None
+            choice = clientauth.choose(hs.config, hs.cert_request.signature_schemes, False)
+            chain = choice.credential.chain if choice is not None else ()
+            hs.queue(Certificate12(chain), OsslState.CW_CERT)
+            hs.events.append(clientauth.sent_event(choice))
         hs.queue(ClientKeyExchange(exchange.public, exchange.width), OsslState.CW_KEY_EXCH)
 
         h = prf_hash(suite, version)
@@ -279,6 +285,10 @@ class ExpectCertificateRequestOrDone(State):
             master = extended_master_secret(h, exchange.premaster, session_hash)
         else:
             master = master_secret(h, exchange.premaster, hs.client_random, hs.server_random)
+        if choice is not None:
+            # CertificateVerify signs every handshake message so far (RFC 5246 §7.4.8).
+            signature = clientauth.sign(choice, hs.transcript.raw(), False)
+            hs.queue(CertificateVerify(choice.scheme, signature), OsslState.CW_CERT_VRFY)
         hs.keylog("CLIENT_RANDOM", master)
         write, read = _ciphers(hs, suite, version, master)
 

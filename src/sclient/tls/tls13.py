@@ -17,8 +17,8 @@ from typing import cast
 
 from cryptography.hazmat.primitives.constant_time import bytes_eq
 
+from sclient.tls import clientauth, structs
 from sclient.tls import events as ev
-from sclient.tls import structs
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.keyschedule import (
@@ -31,6 +31,7 @@ from sclient.tls.crypto.keyschedule import (
 )
 from sclient.tls.crypto.protection import CIPHER_PARAMS, Tls13Aead
 from sclient.tls.crypto.signatures import tls13_certificate_verify_input
+from sclient.tls.crypto.transcript import Transcript
 from sclient.tls.errors import LocalError
 from sclient.tls.hello import (
     collect_extensions,
@@ -49,6 +50,7 @@ from sclient.tls.structs import struct
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import (
     Certificate13,
+    CertificateEntry,
     CertificateRequest13,
     CertificateVerify,
     EncryptedExtensions,
@@ -269,7 +271,9 @@ class ExpectCertificateOrRequest(State):
         return ExpectCertificate(self.keys, None).handle(hs, msg)
 
 
-def process_certificate_request(hs: Handshake, cr: CertificateRequest13) -> CertificateRequest13:
+def process_certificate_request(
+    hs: Handshake, cr: CertificateRequest13, post_handshake: bool = False
+) -> CertificateRequest13:
     assert hs.offer is not None
     hs.transcript.update(cr.raw)
     collect_extensions(cr.extensions, X.Context.CR, hs.offer)
@@ -284,7 +288,7 @@ def process_certificate_request(hs: Handshake, cr: CertificateRequest13) -> Cert
             authorities = e.authorities
     if schemes is None:
         raise LocalError(alerts.MISSING_EXTENSION, "MISSING_SIGALGS_EXTENSION")
-    hs.cert_request = ev.CertificateRequested((), schemes, authorities)
+    hs.cert_request = ev.CertificateRequested((), schemes, authorities, post_handshake)
     hs.events.append(hs.cert_request)
     return cr
 
@@ -375,19 +379,33 @@ class ExpectFinished(State):
         hs.keylog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", keys.client_hs)
         rl.set_write_cipher(_cipher(hs, suite, keys.client_hs))
         if self.request is not None:
-            hs.queue(Certificate13(self.request.context, ()), OsslState.CW_CERT)
+            send_client_certificate(hs, self.request.context)
         verify_data = finished_verify_data(h, keys.client_hs, hs.transcript.digest())
         hs.queue(Finished(verify_data), OsslState.CW_FINISHED)
         hs.flush()
+        pha_base = hs.transcript.fork() if hs.config.post_handshake_auth else None
         resumption = ks.resumption_master_secret(hs.transcript.digest())
         hs.keylog("CLIENT_TRAFFIC_SECRET_0", client_app)
         rl.set_write_cipher(_cipher(hs, suite, client_app))
         hs.loop(OsslState.OK)
         rl.ccs_allowed = rl.compat_ccs = False
 
-        app = App13(suite, server_app, client_app, exporter, resumption)
+        app = App13(suite, server_app, client_app, exporter, resumption, pha_base)
         complete(hs)
         return Connected13(app)
+
+
+def send_client_certificate(hs: Handshake, context: bytes, post_handshake: bool = False) -> None:
+    """Queue Certificate [+ CertificateVerify] for the pending request."""
+    assert hs.cert_request is not None
+    choice = clientauth.choose(hs.config, hs.cert_request.signature_schemes, True)
+    entries = tuple(CertificateEntry(d) for d in choice.credential.chain) if choice else ()
+    hs.queue(Certificate13(context, entries), OsslState.CW_CERT)
+    if choice is not None:
+        content = tls13_certificate_verify_input(hs.transcript.digest(), server=False)
+        signature = clientauth.sign(choice, content, True)
+        hs.queue(CertificateVerify(choice.scheme, signature), OsslState.CW_CERT_VRFY)
+    hs.events.append(clientauth.sent_event(choice, post_handshake))
 
 
 def complete(hs: Handshake) -> None:
@@ -424,17 +442,22 @@ class App13:
     client_app: bytes
     exporter: bytes
     resumption: bytes
+    #: The transcript through our Finished (``-enable_pha``), where every
+    #: post-handshake authentication starts.
+    pha_base: Transcript | None = None
 
 
 @register
 @struct(frozen=True, slots=True)
 class Connected13(State):
-    EXPECTED = frozenset({P.NEW_SESSION_TICKET, P.KEY_UPDATE})
+    EXPECTED = frozenset({P.NEW_SESSION_TICKET, P.KEY_UPDATE, P.CERTIFICATE_REQUEST})
     app: App13
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         if isinstance(msg, KeyUpdate):
             self.on_key_update(hs, msg)
+        elif isinstance(msg, CertificateRequest13):
+            self.on_certificate_request(hs, msg)
         else:
             self.on_ticket(hs, cast(NewSessionTicket13, msg))
         return self
@@ -462,6 +485,31 @@ class Connected13(State):
         )
         hs.session = session
         hs.events.append(ev.NewSessionTicket(session, post_handshake=True))
+
+    def on_certificate_request(self, hs: Handshake, cr: CertificateRequest13) -> None:
+        """Post-handshake authentication (RFC 8446 §4.6.2): Certificate,
+        [CertificateVerify,] Finished over the handshake transcript through
+        our Finished plus this exchange, keyed by our current traffic secret."""
+        app = self.app
+        if app.pha_base is None:
+            # We did not offer post_handshake_auth.
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
+        if hs.record_pending:
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "NOT_ON_RECORD_BOUNDARY")
+        if not cr.context:
+            raise LocalError(alerts.DECODE_ERROR, "LENGTH_MISMATCH", "empty context")
+        main = hs.transcript
+        hs.transcript = app.pha_base.fork()
+        try:
+            process_certificate_request(hs, cr, post_handshake=True)
+            send_client_certificate(hs, cr.context, post_handshake=True)
+            h = app.suite.prf_hash
+            verify_data = finished_verify_data(h, app.client_app, hs.transcript.digest())
+            hs.queue(Finished(verify_data), OsslState.CW_FINISHED)
+            hs.flush()
+        finally:
+            hs.transcript = main
+        hs.loop(OsslState.OK)
 
     def on_key_update(self, hs: Handshake, ku: KeyUpdate) -> None:
         if hs.record_pending:
