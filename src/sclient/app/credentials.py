@@ -168,8 +168,11 @@ def _read(path: str, what: str) -> bytes:
         with open(path, "rb") as f:
             return f.read()
     except OSError as e:
+        tail = "Unable to load client certificate\n" if what == "client certificate" else ""
         raise CredentialError(
-            f"Could not open file or uri for loading {what} from {path}\n", _open_errors(path, e)
+            f"Could not open file or uri for loading {what} from {path}\n",
+            _open_errors(path, e),
+            tail,
         ) from None
 
 
@@ -223,7 +226,12 @@ def _load_key_bytes(data: bytes, path: str, password: str | None, prompt: Prompt
         except Exception:  # noqa: BLE001 - a damaged or unsupported key
             raise CredentialError(what, [_UNSUPPORTED] if pem else []) from None
     if password is None:
-        password = prompt(path)
+        # OpenSSL's store loader asks once per PEM decoder that tries an
+        # encrypted PKCS#8 block: three times when nothing can be read.
+        for _ in range(3 if pem and pkcs8 else 1):
+            password = prompt(path)
+            if password is not None:
+                break
         if password is None:
             if pkcs8:
                 lead = [_UNSUPPORTED] if pem else []
