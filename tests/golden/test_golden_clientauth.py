@@ -53,30 +53,113 @@ class Files:
 def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
     require("openssl")
     d = tmp_path_factory.mktemp("clientauth")
-    _ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-          "-subj", "/CN=Client CA", "-days", "30", cwd=d)  # fmt: skip
-    _ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.pem",
-          "-subj", "/CN=localhost", "-days", "30", cwd=d)  # fmt: skip
+    _ossl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-subj",
+        "/CN=Client CA",
+        "-days",
+        "30",
+        cwd=d,
+    )
+    _ossl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "srv.key",
+        "-out",
+        "srv.pem",
+        "-subj",
+        "/CN=localhost",
+        "-days",
+        "30",
+        cwd=d,
+    )
     for kind, alg in KINDS.items():
         _ossl("genpkey", *alg, "-out", f"{kind}.key", cwd=d)
-        _ossl("req", "-new", "-key", f"{kind}.key", "-subj", f"/CN=client-{kind}",
-              "-out", f"{kind}.csr", cwd=d)  # fmt: skip
-        _ossl("x509", "-req", "-in", f"{kind}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-              "-CAcreateserial", "-out", f"{kind}.pem", "-days", "30", cwd=d)  # fmt: skip
+        _ossl(
+            "req",
+            "-new",
+            "-key",
+            f"{kind}.key",
+            "-subj",
+            f"/CN=client-{kind}",
+            "-out",
+            f"{kind}.csr",
+            cwd=d,
+        )
+        _ossl(
+            "x509",
+            "-req",
+            "-in",
+            f"{kind}.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            f"{kind}.pem",
+            "-days",
+            "30",
+            cwd=d,
+        )
     # Other forms of the RSA and P-256 keys.
-    _ossl("pkey", "-in", "rsa.key", "-aes256", "-passout", "pass:secret", "-out", "rsa-enc.key",
-          cwd=d)  # fmt: skip
+    _ossl(
+        "pkey", "-in", "rsa.key", "-aes256", "-passout", "pass:secret", "-out", "rsa-enc.key", cwd=d
+    )
     _ossl("rsa", "-in", "rsa.key", "-traditional", "-out", "rsa-trad.key", cwd=d)
-    _ossl("rsa", "-in", "rsa.key", "-traditional", "-aes256", "-passout", "pass:secret",
-          "-out", "rsa-trad-enc.key", cwd=d)  # fmt: skip
+    _ossl(
+        "rsa",
+        "-in",
+        "rsa.key",
+        "-traditional",
+        "-aes256",
+        "-passout",
+        "pass:secret",
+        "-out",
+        "rsa-trad-enc.key",
+        cwd=d,
+    )
     _ossl("pkey", "-in", "rsa.key", "-outform", "DER", "-out", "rsa-key.der", cwd=d)
     _ossl("x509", "-in", "rsa.pem", "-outform", "DER", "-out", "rsa-cert.der", cwd=d)
-    _ossl("pkcs8", "-topk8", "-in", "p256.key", "-outform", "DER", "-v2", "aes256",
-          "-passout", "pass:secret", "-out", "p256-enc.der", cwd=d)  # fmt: skip
+    _ossl(
+        "pkcs8",
+        "-topk8",
+        "-in",
+        "p256.key",
+        "-outform",
+        "DER",
+        "-v2",
+        "aes256",
+        "-passout",
+        "pass:secret",
+        "-out",
+        "p256-enc.der",
+        cwd=d,
+    )
     _ossl("ec", "-in", "p256.key", "-out", "p256-trad.key", cwd=d)
     (d / "p256-both.pem").write_bytes((d / "p256.key").read_bytes() + (d / "p256.pem").read_bytes())
-    _ossl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "other.key",
-          cwd=d)  # fmt: skip
+    _ossl(
+        "genpkey",
+        "-algorithm",
+        "RSA",
+        "-pkeyopt",
+        "rsa_keygen_bits:2048",
+        "-out",
+        "other.key",
+        cwd=d,
+    )
     _ossl("genpkey", "-algorithm", "X25519", "-out", "x25519.key", cwd=d)
     (d / "junk.txt").write_text("not a key\n")
     return Files(d)
@@ -119,7 +202,10 @@ def compare(ref: Result, got: Result) -> None:
     problems = []
     if ref.rc != got.rc:
         problems.append(f"exit status: openssl {ref.rc}, sclient {got.rc}")
-    for name, want, have in (("stdout", ref.stdout, got.stdout), ("stderr", ref.stderr, got.stderr)):
+    for name, want, have in (
+        ("stdout", ref.stdout, got.stdout),
+        ("stderr", ref.stderr, got.stderr),
+    ):
         if mask(want) != mask(have):
             import difflib
 
@@ -191,8 +277,15 @@ def test_verify_1_without_certificate_and_with(files: Files, version: str) -> No
 )
 def test_signature_scheme_choice(files: Files, args: tuple[str, ...]) -> None:
     with server(files, "-verify", "1") as srv:
-        cmd = ["-connect", f"{HOST}:{srv.port}", "-cert", files.p("p256.pem"),
-               "-key", files.p("p256.key"), *args]  # fmt: skip
+        cmd = [
+            "-connect",
+            f"{HOST}:{srv.port}",
+            "-cert",
+            files.p("p256.pem"),
+            "-key",
+            files.p("p256.key"),
+            *args,
+        ]
         compare(run_client(["openssl", "s_client"], cmd), run_client(sclient_cmd(), cmd))
 
 
@@ -200,8 +293,16 @@ def test_request_ca_file(files: Files) -> None:
     """``-requestCAfile``: the server sees our certificate_authorities (no
     effect on output; both clients connect the same way)."""
     with server(files, "-Verify", "1") as srv:
-        cmd = ["-connect", f"{HOST}:{srv.port}", "-cert", files.p("rsa.pem"),
-               "-key", files.p("rsa.key"), "-requestCAfile", files.p("ca.pem")]  # fmt: skip
+        cmd = [
+            "-connect",
+            f"{HOST}:{srv.port}",
+            "-cert",
+            files.p("rsa.pem"),
+            "-key",
+            files.p("rsa.key"),
+            "-requestCAfile",
+            files.p("ca.pem"),
+        ]
         compare(run_client(["openssl", "s_client"], cmd), run_client(sclient_cmd(), cmd))
 
 
@@ -209,8 +310,10 @@ def test_request_ca_file(files: Files) -> None:
 
 ERRORS = [
     ("wrong-password-pkcs8", ["-cert", "rsa.pem", "-key", "rsa-enc.key", "-pass", "pass:nope"]),
-    ("wrong-password-traditional",
-     ["-cert", "rsa.pem", "-key", "rsa-trad-enc.key", "-pass", "pass:nope"]),  # fmt: skip
+    (
+        "wrong-password-traditional",
+        ["-cert", "rsa.pem", "-key", "rsa-trad-enc.key", "-pass", "pass:nope"],
+    ),
     ("wrong-password-der", ["-cert", "p256.pem", "-key", "p256-enc.der", "-pass", "pass:nope"]),
     ("no-password-eof", ["-cert", "rsa.pem", "-key", "rsa-enc.key"]),
     ("key-other-type", ["-cert", "rsa.pem", "-key", "p256.key"]),
@@ -228,8 +331,10 @@ ERRORS = [
     ("cert-chain-missing", ["-cert", "rsa.pem", "-key", "rsa.key", "-cert_chain", "nosuch"]),
     ("request-ca-missing", ["-cert", "rsa.pem", "-key", "rsa.key", "-requestCAfile", "nosuch"]),
     ("chain-cafile-missing", ["-cert", "rsa.pem", "-key", "rsa.key", "-chainCAfile", "nosuch"]),
-    ("build-chain-fails",
-     ["-cert", "rsa.pem", "-key", "rsa.key", "-build_chain", "-chainCAfile", "p256.pem"]),  # fmt: skip
+    (
+        "build-chain-fails",
+        ["-cert", "rsa.pem", "-key", "rsa.key", "-build_chain", "-chainCAfile", "p256.pem"],
+    ),
 ]
 
 
@@ -249,8 +354,16 @@ def test_load_errors(files: Files, case: tuple[str, list[str]]) -> None:
 
 def test_post_handshake_auth(files: Files) -> None:
     with server(files, "-verify", "1", "-tls1_3") as srv:
-        cmd = [*sclient_cmd(), "-connect", f"{HOST}:{srv.port}", "-enable_pha",
-               "-cert", files.p("ed25519.pem"), "-key", files.p("ed25519.key")]  # fmt: skip
+        cmd = [
+            *sclient_cmd(),
+            "-connect",
+            f"{HOST}:{srv.port}",
+            "-enable_pha",
+            "-cert",
+            files.p("ed25519.pem"),
+            "-key",
+            files.p("ed25519.key"),
+        ]
         with Proc(cmd, env=_env()) as client:
             assert client.out.wait_for(b"Verify return code:", 10)
             assert srv.proc is not None

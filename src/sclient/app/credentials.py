@@ -20,7 +20,7 @@ from typing import Any
 from sclient.report.errors import ErrorEntry, thread_id
 from sclient.tls.structs import struct
 
-__all__ = ["CredentialError", "load_ca_names", "load_credential"]
+__all__ = ["CredentialError", "build_chain", "load_ca_names", "load_files", "make_credential"]
 
 _STORE = "STORE routines"
 _SYS = "system library"
@@ -214,7 +214,7 @@ def _load_key_bytes(data: bytes, path: str, password: str | None, prompt: Prompt
             return ser.load_der_private_key(data, None)
         except TypeError:
             encrypted = True
-        except (ValueError, Exception):  # noqa: BLE001 - not a key at all
+        except (ValueError, Exception):
             return None
 
         def load(pw: bytes | None) -> Any:
@@ -223,7 +223,7 @@ def _load_key_bytes(data: bytes, path: str, password: str | None, prompt: Prompt
     if not encrypted:
         try:
             return load(None)
-        except Exception:  # noqa: BLE001 - a damaged or unsupported key
+        except Exception:
             raise CredentialError(what, [_UNSUPPORTED] if pem else []) from None
     if password is None:
         # OpenSSL's store loader asks once per PEM decoder that tries an
@@ -239,7 +239,7 @@ def _load_key_bytes(data: bytes, path: str, password: str | None, prompt: Prompt
             raise CredentialError(what, [*_UI_ERRORS, _PEM_NO_PASS])
     try:
         return load(os.fsencode(password))
-    except Exception:  # noqa: BLE001 - wrong password (ValueError) or damage
+    except Exception:
         if pkcs8:
             lead = [_UNSUPPORTED] if pem else []
             why = "empty password" if password == "" else "maybe wrong password"
@@ -362,7 +362,7 @@ def make_credential(loaded: Loaded) -> Any:
     rsa_pss = cert.public_key_algorithm_oid.dotted_string == _RSA_PSS_OID
     try:
         cert_key = cert.public_key()
-    except Exception:  # noqa: BLE001 - a key type cryptography cannot read
+    except Exception:
         cert_key = None
     cert_kind = _kind(cert_key)
     if cert_kind != kind:

@@ -77,9 +77,7 @@ def summary_data(
         d.requested_sigalgs = [sigschemes.listed_name(s) for s in cert_request.signature_schemes]
         d.shared_sigalgs = [
             sigschemes.listed_name(s)
-            for s in shared_sigalgs(
-                cert_request.signature_schemes, our_sigalgs, version == TLS1_3
-            )
+            for s in shared_sigalgs(cert_request.signature_schemes, our_sigalgs, version == TLS1_3)
         ]
     if negotiated is None:
         return d
