@@ -330,7 +330,8 @@ class Program:
             from sclient.report.session import render_ticket_block
 
             session = e.session
-            if self.verifier is not None:
+            resumed = self.negotiated is not None and self.negotiated.resumed
+            if self.verifier is not None and not resumed:
                 session = structs.replace(session, verify_result=self.verifier.code)
             self.c.out(render_ticket_block(session, self.verify_text))
             self.c.flush()

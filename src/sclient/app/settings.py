@@ -8,6 +8,7 @@ written, with the status OpenSSL gives.
 
 from __future__ import annotations
 
+import os
 import socket
 from typing import IO, Any
 
@@ -244,7 +245,7 @@ def _parse_lists(lists: list[tuple[str, str]]) -> dict[str, Any]:
 _DH_BITS = {0: 512, 1: 1024, 2: 2048, 3: 3072, 4: 7680, 5: 15360}
 
 
-def _offered_lists(given: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
+def _offered_lists(given: dict[str, Any], lo: int, hi: int, psk: bool = False) -> dict[str, Any]:
     """What the ClientHello carries from the list options, filtered as OpenSSL
     filters them (security level from ``@SECLEVEL=n``, protocol range, the
     authentications the signature algorithms can serve)."""
@@ -256,10 +257,10 @@ def _offered_lists(given: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
         seclevel = given["cipher"][1].seclevel
         out["min_dh_bits"] = _DH_BITS.get(seclevel, 2048)
     sigalgs = given.get("sigalgs")
-    if "cipher" in given or sigalgs is not None:
+    if "cipher" in given or sigalgs is not None or psk:
         spec = given["cipher"][0] if "cipher" in given else "DEFAULT"
         out["tls12_suites"] = conf.cipher_list(
-            spec, seclevel=seclevel, min_version=lo, max_version=hi, sigalgs=sigalgs
+            spec, seclevel=seclevel, psk=psk, min_version=lo, max_version=hi, sigalgs=sigalgs
         )
     if sigalgs is not None:
         out["signature_schemes"] = conf.offered_sigalgs(sigalgs, seclevel=seclevel, min_version=lo)
@@ -348,8 +349,14 @@ def build_settings(o: Any, console: Console) -> Settings:
     if not no_protocols and hi < TLS1_2:
         console.err("s_client: TLS 1.0 and 1.1 are not supported yet by sclient\n")
         raise Exit(1)
-    if given:
-        kwargs.update(_offered_lists(given, lo, hi))
+    psk_hex = opt(o, "psk")
+    if given or psk_hex is not None:
+        kwargs.update(_offered_lists(given, lo, hi, psk_hex is not None))
+    if psk_hex is not None and len(psk_hex) % 2 == 0:
+        from sclient.tls.config import ExternalPsk
+
+        identity = opt(o, "psk_identity", "Client_identity")
+        kwargs["psk"] = ExternalPsk(os.fsencode(identity), bytes.fromhex(psk_hex))
     kwargs["min_version"], kwargs["max_version"] = lo, hi
 
     if opt(o, "no_ticket", False):

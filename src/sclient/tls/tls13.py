@@ -38,6 +38,7 @@ from sclient.tls.hello import (
     make_key_share,
     parse_common_extension,
     second_client_hello,
+    with_psk_binder,
 )
 from sclient.tls.peer import PeerKey, check_peer_sigalg, process_certificates, verify_signature
 from sclient.tls.registry import alerts
@@ -133,6 +134,13 @@ def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSu
 
     new_share = make_key_share(hs.config, new_group) if new_group is not None else None
     ch2 = second_client_hello(hs.ch, hs.shares, new_share, cookie)
+    psk = hs.config.psk
+    if psk is not None and ch2.ext(X.PreSharedKeyClient) is not None:
+        if suite.prf_hash == psk.hash:
+            ch2 = with_psk_binder(ch2, psk, hs.transcript)
+        else:  # the PSK cannot be used with this suite's hash: OpenSSL drops it
+            exts = tuple(e for e in ch2.extensions if not isinstance(e, X.PreSharedKeyClient))
+            ch2 = structs.replace(ch2, extensions=exts)
     if hs.retry_hello is not None:  # a known-answer replay
         ch2 = hs.retry_hello
     hs.ch = ch2
@@ -192,11 +200,18 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
     """The TLS 1.3 part of tls_process_server_hello: key share, handshake
     secrets, read keys."""
     share_ext: X.KeyShareServer | None = None
+    psk = hs.config.psk
     for e in _in_openssl_order(sh.extensions):
         if isinstance(e, X.Malformed):
             e.raise_error()
         if isinstance(e, X.KeyShareServer):
             share_ext = e
+        elif isinstance(e, X.PreSharedKeySelected):
+            if psk is None or e.selected_identity != 0:
+                raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_PSK_IDENTITY")
+            if suite.prf_hash != psk.hash:
+                raise LocalError(alerts.ILLEGAL_PARAMETER, "CIPHERSUITE_DIGEST_HAS_CHANGED")
+            hs.psk_accepted = True
     if share_ext is None:
         # final_key_share: no key_share and no PSK to fall back on.
         raise LocalError(alerts.MISSING_EXTENSION, "NO_SUITABLE_KEY_SHARE")
@@ -214,7 +229,7 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
     hs.transcript.set_hash(hash_name)
     hs.transcript.update(sh.raw)
     ks = KeySchedule13(hash_name)
-    ks.early()
+    ks.early(psk.key if hs.psk_accepted and psk is not None else None)
     ks.handshake(shared)
     th = hs.transcript.digest()
     server_hs = ks.server_handshake_traffic_secret(th)
@@ -252,6 +267,9 @@ class ExpectEncryptedExtensions(State):
         collect_extensions(ee.extensions, X.Context.EE, hs.offer)
         process_server_extensions(hs, ee.extensions)
         hs.server_ext_types.extend(e.ext_type for e in ee.extensions)
+        if hs.psk_accepted:
+            # A PSK handshake authenticates the server by the key: Finished next.
+            return ExpectFinished(self.keys, None)
         return ExpectCertificateOrRequest(self.keys)
 
 
@@ -482,6 +500,10 @@ class Connected13(State):
             ticket_age_add=nst.age_add,
             ticket_nonce=nst.nonce,
             max_early_data=max_early,
+            # OpenSSL: the session's timeout becomes the ticket's lifetime; a
+            # session made without a certificate keeps verify result 1.
+            timeout=nst.lifetime if nst.lifetime else hs.session.timeout,
+            verify_result=1 if hs.psk_accepted else hs.session.verify_result,
         )
         hs.session = session
         hs.events.append(ev.NewSessionTicket(session, post_handshake=True))
