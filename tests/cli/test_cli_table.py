@@ -29,7 +29,7 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     record_padding maxfraglen max_send_frag showcerts prexit quiet brief crlf ign_eof no_ign_eof
     nocommands ignore_unexpected_eof nbio CAfile CApath no-CAfile no-CApath verify
     verify_return_error verify_quiet keylogfile json cert certform cert_chain build_chain key
-    keyform pass requestCAfile enable_pha client_sigalgs chainCAfile chainCApath psk psk_identity"""
+    keyform pass requestCAfile enable_pha client_sigalgs chainCAfile chainCApath psk psk_identity psk_session"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 
 

@@ -461,3 +461,89 @@ def load_ca_names(path: str) -> tuple[bytes, ...]:
     if not names:
         raise CredentialError("Error loading CA names\n")
     return tuple(names)
+
+
+# ------------------------------------------------------------------ -psk_session
+
+
+@struct(frozen=True, slots=True)
+class PskSession:
+    """What ``-psk_session`` takes from an ``SSL SESSION PARAMETERS`` file."""
+
+    version: int
+    cipher_suite: int
+    master_key: bytes
+    max_early_data: int
+
+
+_SESSION_LABEL = b"SSL SESSION PARAMETERS"
+
+
+def load_psk_session(path: str) -> PskSession:
+    """``PEM_read_bio_SSL_SESSION`` as s_client uses it for ``-psk_session``."""
+    import base64
+
+    from sclient.x509 import der
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        en = e.errno or 0
+        entries = [
+            ErrorEntry(
+                0x80000000 | en,
+                _SYS,
+                "BIO_new_file",
+                os.strerror(en),
+                "../crypto/bio/bss_file.c",
+                67,
+                f"calling fopen({path}, r)",
+            )
+        ]
+        if en == 2:
+            entries.append(
+                ErrorEntry(
+                    0x10000080, _BIO, "BIO_new_file", "no such file", "../crypto/bio/bss_file.c", 75
+                )
+            )
+        else:
+            entries.append(
+                ErrorEntry(
+                    0x10000002, _BIO, "BIO_new_file", "system lib", "../crypto/bio/bss_file.c", 77
+                )
+            )
+        raise CredentialError(f"Can't open PSK session file {path}\n", entries) from None
+    unreadable = CredentialError(
+        f"Can't read PSK session file {path}\n",
+        [
+            ErrorEntry(
+                0x0480006C,
+                _PEM,
+                "get_name",
+                "no start line",
+                "../crypto/pem/pem_lib.c",
+                760,
+                "Expecting: SSL SESSION PARAMETERS",
+            )
+        ],
+    )
+    blocks = [raw for label, raw in _blocks(data) if label == _SESSION_LABEL]
+    if not blocks:
+        raise unreadable
+    body = b"".join(blocks[0].splitlines()[1:-1])
+    try:
+        top = der.parse(base64.b64decode(body, validate=False))
+        fields = top.children()
+        version = der.decode_int(fields[1].content)
+        cipher = fields[2].content
+        master = fields[4].content
+        if len(cipher) != 2 or der.decode_int(fields[0].content) != 1:
+            raise der.DERError("bad session")
+        max_early = 0
+        for f in fields[5:]:
+            if f.tag == 0xAF:  # [15] EXPLICIT INTEGER maxEarlyData
+                max_early = der.decode_int(f.children()[0].content)
+    except (ValueError, IndexError):
+        raise CredentialError(f"Can't read PSK session file {path}\n") from None
+    return PskSession(version, int.from_bytes(cipher, "big"), master, max_early)

@@ -169,6 +169,20 @@ class Program:
             session = Session(
                 version=version, cipher_suite=None, start_time=int(self.hello_time), timeout=7200
             )
+            # A TLS <= 1.2 handshake that failed after the ServerHello: OpenSSL's
+            # session already holds the cipher, the server's certificate (once
+            # verified), the PSK identity and the master secret.
+            partial = getattr(self.client, "session", None) if self.client is not None else None
+            settled = getattr(self.client, "negotiated", None) if self.client is not None else None
+            if partial is not None and settled is not None and partial.version == version:
+                session = structs.replace(
+                    partial,
+                    cipher_suite=settled.cipher_suite,
+                    start_time=int(self.hello_time),
+                    timeout=7200,
+                )
+                if peer is None and full and partial.peer_certificate:
+                    peer = self.cert_info(partial.peer_certificate)
         our = self.s.config_kwargs.get("client_signature_schemes")
         if our is None:
             our = self.s.config_kwargs.get("signature_schemes")

@@ -352,11 +352,28 @@ def build_settings(o: Any, console: Console) -> Settings:
     psk_hex = opt(o, "psk")
     if given or psk_hex is not None:
         kwargs.update(_offered_lists(given, lo, hi, psk_hex is not None))
-    if psk_hex is not None and len(psk_hex) % 2 == 0:
-        from sclient.tls.config import ExternalPsk
+    from sclient.tls.config import ExternalPsk
 
-        identity = opt(o, "psk_identity", "Client_identity")
-        kwargs["psk"] = ExternalPsk(os.fsencode(identity), bytes.fromhex(psk_hex))
+    identity = os.fsencode(opt(o, "psk_identity", "Client_identity"))
+    if psk_hex is not None and len(psk_hex) % 2 == 0:
+        kwargs["psk"] = kwargs["psk_tls12"] = ExternalPsk(identity, bytes.fromhex(psk_hex))
+    psk_session = opt(o, "psk_session")
+    if psk_session is not None:
+        try:
+            ps = cred.load_psk_session(str(psk_session))
+        except cred.CredentialError as exc:
+            console.err(exc.render())
+            raise Exit(1) from None
+        from sclient.tls.registry import suites as suite_table
+
+        row = suite_table.BY_CODE.get(ps.cipher_suite)
+        kwargs["psk"] = ExternalPsk(
+            identity,
+            ps.master_key,
+            row.prf_hash if row is not None else "sha256",
+            ps.cipher_suite,
+            ps.max_early_data,
+        )
     kwargs["min_version"], kwargs["max_version"] = lo, hi
 
     if opt(o, "no_ticket", False):

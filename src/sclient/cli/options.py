@@ -188,7 +188,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-dane_ee_no_namechecks', '', 'Disable name checks when matching DANE-EE(3) TLSA records', N, note='planned (DANE)'),
         _o('-psk_identity', 'val', 'PSK identity', S),
         _o('-psk', 'val', 'PSK in hex (without 0x)', S),
-        _o('-psk_session', 'infile', 'File to read PSK SSL session from', N, note='planned (PSK)'),
+        _o('-psk_session', 'infile', 'File to read PSK SSL session from', S),
         _o('-name', 'val', 'Hostname to use for "-starttls lmtp", "-starttls smtp" or "-starttls xmpp[-server]"', N, note='planned (STARTTLS layer)'),
     ),
     *_section(

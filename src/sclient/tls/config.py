@@ -124,7 +124,9 @@ class ClientConfig:
     certificate_authorities: tuple[bytes, ...] = ()
     #: ``-enable_pha``: offer post-handshake authentication (TLS 1.3).
     post_handshake_auth: bool = False
-    #: ``-psk``: TLS <= 1.2 PSK suites and a TLS 1.3 external PSK.
+    #: The TLS 1.3 external PSK (``-psk``, or ``-psk_session``'s key, suite and hash).
     psk: ExternalPsk | None = None
+    #: ``-psk``: the key and identity for TLS <= 1.2 PSK suites.
+    psk_tls12: ExternalPsk | None = None
     #: Test hook: build the key share for a group (known-answer tests); None = fresh keys.
     key_share_factory: Callable[[int], object] | None = None
