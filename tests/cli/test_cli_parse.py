@@ -330,7 +330,7 @@ def test_starttls_values() -> None:
 
 def test_psk_must_be_hex() -> None:
     fails(["-psk", "xyz"], "Not a hex number 'xyz'\n")
-    assert "not supported yet" in err(["-psk", "12ab"]).text
+    assert parse_args(["-psk", "12ab"]).psk == "12ab"
 
 
 def test_purpose_and_verify_name() -> None:
@@ -620,7 +620,10 @@ def test_every_supported_option_parses() -> None:
         if spec.takes_value:
             argv.append(
                 {"+int": "512", "dir": "/", "PEM|DER": "PEM", "PEM|DER|ENGINE": "PEM"}.get(
-                    spec.valtype, "pass:x" if spec.name in ("-proxy_pass", "-pass") else "v"
+                    spec.valtype,
+                    "pass:x"
+                    if spec.name in ("-proxy_pass", "-pass")
+                    else ("ab" if spec.name == "-psk" else "v"),
                 )
             )
         if spec.name in ("-proxy", "-proxy_pass"):

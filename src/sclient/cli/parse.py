@@ -567,11 +567,6 @@ class _Parser:
         if o.nextprotoneg is not None and parse_protocol_list(o.nextprotoneg) is None:
             raise self.fail("Error parsing -nextprotoneg argument\n")
 
-        if o.psk is not None:
-            bad = [c for c in o.psk if c not in "0123456789abcdefABCDEF"]
-            if bad:
-                raise self.fail(f"Not a hex number '{o.psk}'\n")
-
         if o.pass_ is not None:
             try:
                 o.key_password = read_password_source(o.pass_)
