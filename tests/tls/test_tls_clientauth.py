@@ -74,3 +74,79 @@ def test_client_hello_extensions() -> None:
     c12 = cfg(post_handshake_auth=True, certificate_authorities=(b"\x30\x00",), max_version=0x0303)
     types12 = [e.ext_type for e in build_client_hello(c12, os.urandom, {}).extensions]
     assert 49 not in types12 and 47 not in types12
+
+
+# --- in memory against the scripted TLS 1.3 server -------------------------------------------
+
+from tls_fakeserver import Fake13, Hooks, Item, converse  # noqa: E402
+from tls_scenarios import keys  # noqa: E402
+
+from sclient.tls import events as ev  # noqa: E402
+from sclient.tls.registry import protocol as P  # noqa: E402
+from sclient.tls.wire.handshake import CertificateRequest13  # noqa: E402
+
+
+def _request(schemes: tuple[int, ...], context: bytes = b"") -> CertificateRequest13:
+    return CertificateRequest13(context, (X.SignatureAlgorithms(schemes),))
+
+
+@pytest.mark.parametrize("kind", ["rsa", "ec"])
+def test_certificate_and_verify_accepted(kind: str) -> None:
+    k = keys()[kind]
+    server = Fake13(
+        keys()["rsa"],
+        hooks=Hooks(certificate_request=lambda _: _request((0x0403, 0x0807, 0x0804))),
+    )
+    client = Client13(credentials=(ClientCredential((k.der,), k.private),))
+    conv = converse(client, server)
+    assert client.handshake_complete, conv.failure
+    assert server.client_chain == (k.der,)
+    assert server.client_verified_scheme == k.scheme
+    sent = conv.of(ev.ClientCertificateSent)
+    assert sent and sent[0].scheme == k.scheme and sent[0].chain == (k.der,)
+
+
+def test_nothing_fits_sends_empty_certificate() -> None:
+    k = keys()["ec"]
+    server = Fake13(keys()["rsa"], hooks=Hooks(certificate_request=lambda _: _request((0x0807,))))
+    client = Client13(credentials=(ClientCredential((k.der,), k.private),))
+    conv = converse(client, server)
+    assert client.handshake_complete, conv.failure
+    assert server.client_chain == () and server.client_verified_scheme is None
+    assert conv.of(ev.ClientCertificateSent)[0].chain == ()
+
+
+def _pha_after(srv: Fake13) -> list[Item]:
+    cr = _request((0x0403,), b"\x2a")
+    srv.transcript.update(cr.encode())
+    return [Item(P.HANDSHAKE, cr.encode(), "app")]
+
+
+def test_post_handshake_authentication() -> None:
+    k = keys()["ec"]
+    server = Fake13(keys()["rsa"], tickets=0, hooks=Hooks(after=_pha_after))
+    client = Client13(
+        credentials=(ClientCredential((k.der,), k.private),), post_handshake_auth=True
+    )
+    conv = converse(client, server)
+    assert client.handshake_complete and conv.failure is None, conv.failure
+    assert server.pha_finished and server.client_verified_scheme == 0x0403
+    requested = conv.of(ev.CertificateRequested)
+    assert requested and requested[0].post_handshake
+
+
+def test_post_handshake_request_without_offer_is_unexpected() -> None:
+    server = Fake13(keys()["rsa"], tickets=0, hooks=Hooks(after=_pha_after))
+    client = Client13()
+    conv = converse(client, server)
+    assert conv.failure is not None
+    assert conv.failure.error.alert == 10  # unexpected_message
+    assert conv.failure.error.reason == "UNEXPECTED_MESSAGE"
+
+
+def Client13(**kw: object):  # type: ignore[no-untyped-def]
+    from tls_peers import config
+
+    from sclient.tls.client import Client
+
+    return Client(config(**kw))
