@@ -34,7 +34,9 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     check_ss_sig trusted_first partial_chain no_alt_chains no_check_time allow_proxy_certs
     CAstore no-CAstore chainCAfile chainCApath chainCAstore verifyCAfile verifyCApath
     verifyCAstore starttls name xmpphost
-    nameopt dane_tlsa_domain dane_tlsa_rrdata dane_ee_no_namechecks"""
+    nameopt dane_tlsa_domain dane_tlsa_rrdata dane_ee_no_namechecks
+    cert certform cert_chain build_chain key keyform pass requestCAfile enable_pha
+    client_sigalgs psk psk_identity psk_session"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 SUPPORTED |= {
     "policy",

@@ -216,6 +216,48 @@ MESSAGES: dict[str, tuple[st.SearchStrategy[Any], dict[str, Any]]] = {
         ),
         {"kx": "DH"},
     ),
+    "ServerKeyExchangePsk": (
+        st.builds(H.ServerKeyExchangePsk, st.just("PSK"), opaque(0, 20)),
+        {"kx": "PSK"},
+    ),
+    "ServerKeyExchangeRsaPsk": (
+        st.builds(H.ServerKeyExchangePsk, st.just("RSAPSK"), opaque(0, 20)),
+        {"kx": "RSAPSK"},
+    ),
+    "ServerKeyExchangeDhePsk": (
+        st.builds(
+            H.ServerKeyExchangePsk,
+            st.just("DHEPSK"),
+            opaque(0, 20),
+            opaque(1, 30),
+            opaque(1, 4),
+            opaque(1, 30),
+        ),
+        {"kx": "DHEPSK"},
+    ),
+    "ServerKeyExchangeEcdhePsk": (
+        st.builds(
+            H.ServerKeyExchangePsk,
+            st.just("ECDHEPSK"),
+            opaque(0, 20),
+            group=u16,
+            public=opaque(1, 70),
+            curve_type=u8,
+        ),
+        {"kx": "ECDHEPSK"},
+    ),
+    "ClientKeyExchangePsk": (
+        st.builds(H.ClientKeyExchangePsk, opaque(0, 20), st.just(b""), st.just(0)),
+        {"kx": "PSK"},
+    ),
+    "ClientKeyExchangeEcdhePsk": (
+        st.builds(H.ClientKeyExchangePsk, opaque(0, 20), opaque(1, 60), st.just(1)),
+        {"kx": "ECDHEPSK"},
+    ),
+    "ClientKeyExchangeDhePsk": (
+        st.builds(H.ClientKeyExchangePsk, opaque(0, 20), opaque(1, 60), st.just(2)),
+        {"kx": "DHEPSK"},
+    ),
     "CertificateRequest13": (
         st.builds(H.CertificateRequest13, opaque(0, 4), extension_list(X.Context.CR)),
         {"tls13": True},
@@ -279,7 +321,7 @@ def test_message_roundtrip(name: str, data: st.DataObject) -> None:
 @given(
     raw=st.binary(max_size=200),
     tls13=st.booleans(),
-    kx=st.sampled_from([None, "ECDH", "DH", "RSA"]),
+    kx=st.sampled_from([None, "ECDH", "DH", "RSA", "PSK", "DHEPSK", "ECDHEPSK", "RSAPSK"]),
     tls12=st.booleans(),
 )
 @settings(max_examples=1500, deadline=None)
@@ -292,7 +334,7 @@ def test_message_random_bytes(raw: bytes, tls13: bool, kx: str | None, tls12: bo
     t=st.integers(0, 255),
     body=st.binary(max_size=200),
     tls13=st.booleans(),
-    kx=st.sampled_from([None, "ECDH", "DH", "RSA"]),
+    kx=st.sampled_from([None, "ECDH", "DH", "RSA", "PSK", "DHEPSK", "ECDHEPSK", "RSAPSK"]),
 )
 @settings(max_examples=1500, deadline=None)
 def test_message_random_bodies(t: int, body: bytes, tls13: bool, kx: str | None) -> None:

@@ -215,6 +215,9 @@ class Fake13(_Base):
         self.client_hs = b""
         self.client_app = b""
         self.server_app = b""
+        self.client_chain: tuple[bytes, ...] = ()
+        self.client_verified_scheme: int | None = None
+        self.pha_finished = False
 
     def _cipher(self, secret: bytes) -> Tls13Aead:
         name = self.suite.cipher
@@ -227,7 +230,7 @@ class Fake13(_Base):
         msg = decode_message(raw)
         if isinstance(msg, ClientHello):
             return self._on_client_hello(msg)
-        if isinstance(msg, Finished | Certificate13):
+        if isinstance(msg, Finished | Certificate13 | CertificateVerify):
             return self._on_client_finished(msg)
         return b""
 
@@ -326,6 +329,23 @@ class Fake13(_Base):
     def _on_client_finished(self, msg: HandshakeMessage) -> bytes:
         if isinstance(msg, Certificate13):
             self.transcript.update(msg.raw)
+            self.client_chain = msg.chain
+            return b""
+        if isinstance(msg, CertificateVerify):
+            from cryptography import x509
+
+            from sclient.tls.crypto.signatures import verify_scheme
+
+            public = x509.load_der_x509_certificate(self.client_chain[0]).public_key()
+            content = tls13_certificate_verify_input(self.transcript.digest(), server=False)
+            verify_scheme(msg.scheme, public, content, msg.signature, tls13=True)  # type: ignore[arg-type]
+            self.client_verified_scheme = msg.scheme
+            self.transcript.update(msg.raw)
+            return b""
+        if self.done:  # post-handshake authentication: keyed by the application secret
+            expected = finished_verify_data(self.hash, self.client_app, self.transcript.digest())
+            assert msg.verify_data == expected, "client PHA Finished wrong"  # type: ignore[attr-defined]
+            self.pha_finished = True
             return b""
         expected = finished_verify_data(self.hash, self.client_hs, self.transcript.digest())
         assert msg.verify_data == expected, "client Finished wrong"  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ import json
 import os
 from typing import TYPE_CHECKING, Any
 
+from sclient.app.settings import opt
 from sclient.transport import clock
 
 if TYPE_CHECKING:
@@ -85,6 +86,65 @@ def _starttls(p: Program) -> dict[str, Any] | None:
     }
 
 
+def _requested(p: Program, req: Any) -> dict[str, Any]:
+    from sclient.report.certs import name_text
+    from sclient.report.facts import shared_sigalgs
+    from sclient.tls.registry import sigschemes
+
+    our = p.s.config_kwargs.get("client_signature_schemes") or p.s.config_kwargs.get(
+        "signature_schemes", sigschemes.DEFAULT_SCHEMES
+    )
+    tls13 = p.connection_version() == 0x0304
+    return {
+        "certificate_types": list(req.certificate_types),
+        "signature_algorithms": [sigschemes.listed_name(s) for s in req.signature_schemes],
+        "shared_signature_algorithms": [
+            sigschemes.listed_name(s) for s in shared_sigalgs(req.signature_schemes, our, tls13)
+        ],
+        "ca_names": [name_text(n, opt(p.o, "nameopt")) for n in req.authorities],
+    }
+
+
+def _sent(p: Program, sent: Any) -> dict[str, Any] | None:
+    if sent is None:
+        return None
+    from sclient.tls.registry import sigschemes
+
+    scheme = None
+    if sent.scheme is not None:
+        row = sigschemes.BY_CODE.get(sent.scheme)
+        scheme = row.iana if row else f"0x{sent.scheme:04X}"
+    return {
+        "certificates": [p.cert_info(d).subject for d in sent.chain],
+        "signature_scheme": scheme,
+    }
+
+
+def _client_auth(p: Program) -> dict[str, Any] | None:
+    """What the server asked for, what we sent, and whether it went on."""
+    if p.cert_request is None and not p.pha_requests:
+        return None
+    from sclient.tls.errors import PeerAlert
+
+    main = [s for s in p.client_certs_sent if not s.post_handshake]
+    pha = [s for s in p.client_certs_sent if s.post_handshake]
+    accepted: bool | None = None
+    if main:
+        if isinstance(p.error, PeerAlert):
+            accepted = False
+        elif p.negotiated is not None:
+            accepted = True
+    return {
+        "requested": None if p.cert_request is None else _requested(p, p.cert_request),
+        "sent": _sent(p, main[0] if main else None),
+        "accepted": accepted,
+        "post_handshake": [
+            {"requested": _requested(p, r), "sent": _sent(p, pha[i] if i < len(pha) else None)}
+            for i, r in enumerate(p.pha_requests)
+        ],
+    }
+
+
 def build_report(p: Program) -> dict[str, Any]:
     from sclient.report.facts import temp_key_text
     from sclient.tls.registry import alerts, groups, sigschemes, suites
@@ -129,6 +189,7 @@ def build_report(p: Program) -> dict[str, Any]:
                 for r in (p.verifier.results if p.verifier is not None else [])
             ],
         },
+        "client_authentication": _client_auth(p),
         "session": None,
         "tickets": [
             {

@@ -68,6 +68,8 @@ class Program:
         self.session: Any = None
         self.peer_chain: tuple[bytes, ...] | None = None
         self.cert_request: Any = None
+        self.pha_requests: list[Any] = []
+        self.client_certs_sent: list[Any] = []
         self.records_read = 0
         self.pre_tls_read = 0
         self.handshake_read: int | None = None
@@ -169,7 +171,23 @@ class Program:
             session = Session(
                 version=version, cipher_suite=None, start_time=int(self.hello_time), timeout=7200
             )
-        our = self.s.config_kwargs.get("signature_schemes")
+            # A TLS <= 1.2 handshake that failed after the ServerHello: OpenSSL's
+            # session already holds the cipher, the server's certificate (once
+            # verified), the PSK identity and the master secret.
+            partial = getattr(self.client, "session", None) if self.client is not None else None
+            settled = getattr(self.client, "negotiated", None) if self.client is not None else None
+            if partial is not None and settled is not None and partial.version == version:
+                session = structs.replace(
+                    partial,
+                    cipher_suite=settled.cipher_suite,
+                    start_time=int(self.hello_time),
+                    timeout=7200,
+                )
+                if peer is None and full and partial.peer_certificate:
+                    peer = self.cert_info(partial.peer_certificate)
+        our = self.s.config_kwargs.get("client_signature_schemes")
+        if our is None:
+            our = self.s.config_kwargs.get("signature_schemes")
         if our is None:
             from sclient.tls.registry.sigschemes import DEFAULT_SCHEMES
 
@@ -237,7 +255,12 @@ class Program:
                 if self.in_init:
                     self.peer_chain = tuple(e.chain)
             elif isinstance(e, ev.CertificateRequested):
-                self.cert_request = e
+                if e.post_handshake:
+                    self.pha_requests.append(e)
+                else:
+                    self.cert_request = e
+            elif isinstance(e, ev.ClientCertificateSent):
+                self.client_certs_sent.append(e)
             elif isinstance(e, ev.KeylogSecret):
                 self.write_keylog(e)
             elif isinstance(e, ev.HandshakeComplete):
@@ -330,7 +353,8 @@ class Program:
             from sclient.report.session import render_ticket_block
 
             session = e.session
-            if self.verifier is not None:
+            resumed = self.negotiated is not None and self.negotiated.resumed
+            if self.verifier is not None and not resumed:
                 session = structs.replace(session, verify_result=self.verifier.code)
             self.c.out(render_ticket_block(session, self.verify_text))
             self.c.flush()

@@ -8,6 +8,7 @@ written, with the status OpenSSL gives.
 
 from __future__ import annotations
 
+import os
 import socket
 from typing import IO, Any
 
@@ -190,6 +191,8 @@ class Settings:
     proxy_password: str | None = None
     trust_store: Any = None
     dane: Any = None  # sclient.x509.dane.Dane with -dane_tlsa_domain
+    #: The -cert/-key files as loaded (before the key is matched to the certificate).
+    credential_files: Any = None
 
 
 def _conf_error(console: Console, exc: Exception) -> Exit:
@@ -201,7 +204,7 @@ def _conf_error(console: Console, exc: Exception) -> Exit:
     return Exit(1)
 
 
-_LIST_OPTIONS = ("cipher", "ciphersuites", "curves", "groups", "sigalgs")
+_LIST_OPTIONS = ("cipher", "ciphersuites", "curves", "groups", "sigalgs", "client_sigalgs")
 
 
 def _ssl_conf(o: Any) -> list[tuple[str, str]]:
@@ -234,6 +237,8 @@ def _parse_lists(lists: list[tuple[str, str]]) -> dict[str, Any]:
             given["groups"] = conf.group_list(value, option="-" + name)
         elif name == "sigalgs":
             given["sigalgs"] = conf.sigalg_list(value)
+        elif name == "client_sigalgs":
+            given["client_sigalgs"] = conf.sigalg_list(value, option="-client_sigalgs")
     return given
 
 
@@ -241,7 +246,7 @@ def _parse_lists(lists: list[tuple[str, str]]) -> dict[str, Any]:
 _DH_BITS = {0: 512, 1: 1024, 2: 2048, 3: 3072, 4: 7680, 5: 15360}
 
 
-def _offered_lists(given: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
+def _offered_lists(given: dict[str, Any], lo: int, hi: int, psk: bool = False) -> dict[str, Any]:
     """What the ClientHello carries from the list options, filtered as OpenSSL
     filters them (security level from ``@SECLEVEL=n``, protocol range, the
     authentications the signature algorithms can serve)."""
@@ -253,10 +258,10 @@ def _offered_lists(given: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
         seclevel = given["cipher"][1].seclevel
         out["min_dh_bits"] = _DH_BITS.get(seclevel, 2048)
     sigalgs = given.get("sigalgs")
-    if "cipher" in given or sigalgs is not None:
+    if "cipher" in given or sigalgs is not None or psk:
         spec = given["cipher"][0] if "cipher" in given else "DEFAULT"
         out["tls12_suites"] = conf.cipher_list(
-            spec, seclevel=seclevel, min_version=lo, max_version=hi, sigalgs=sigalgs
+            spec, seclevel=seclevel, psk=psk, min_version=lo, max_version=hi, sigalgs=sigalgs
         )
     if sigalgs is not None:
         out["signature_schemes"] = conf.offered_sigalgs(sigalgs, seclevel=seclevel, min_version=lo)
@@ -271,30 +276,26 @@ def _offered_lists(given: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
     return out
 
 
-def load_trust_store(o: Any, console: Console) -> Any:
-    """The store the server chain is verified with: ``-verifyCAfile``/``-verifyCApath``/
-    ``-verifyCAstore`` when any is given, else ``-CAfile``/``-CApath``/``-CAstore``/
-    defaults (``-no-CAfile``, ``-no-CApath``, ``-no-CAstore``). As s_client, the
+def load_trust_stores(o: Any, console: Console) -> tuple[Any, Any]:
+    """(the store the server chain is verified with, the chain store).
+
+    The first is ``-verifyCAfile``/``-verifyCApath``/``-verifyCAstore`` when any is
+    given, else ``-CAfile``/``-CApath``/``-CAstore``/defaults (``-no-CAfile``,
+    ``-no-CApath``, ``-no-CAstore``). The chain store (``-chainCAfile``,
+    ``-chainCApath``, ``-chainCAstore``; ``None`` without them) is what
+    ``-build_chain`` builds the client certificate's chain from. As s_client, the
     verify and chain stores (``ssl_load_stores``) are loaded first, then the main
     one; a load error prints OpenSSL's error queue (after ``Error loading store
-    locations`` for the verify/chain stores) and exits 1. The chain store only
-    serves a client certificate, which sclient does not send yet: it is loaded for
-    its errors and otherwise unused, as in s_client without ``-cert``."""
+    locations`` for the verify/chain stores) and exits 1."""
     from sclient.report.errors import thread_id
     from sclient.x509.store import StoreLoadError, TrustStore
 
     def fail(exc: StoreLoadError, header: str = "") -> Exit:
         tid = thread_id()
-        console.err(
-            header
-            + "".join(
-                f"{tid}:error:{e.code:08X}:{e.library}:{e.func}:{e.reason}:{e.file}:{e.line}:{e.data}\n"
-                for e in exc.errors
-            )
-        )
+        console.err(header + "".join(e.line_text(tid) + "\n" for e in exc.errors))
         return Exit(1)
 
-    verify_store = None
+    verify_store = chain_store = None
     try:
         for prefix in ("verify", "chain"):
             f, p, s = (opt(o, f"{prefix}CA{k}") for k in ("file", "path", "store"))
@@ -309,6 +310,8 @@ def load_trust_store(o: Any, console: Console) -> Any:
                 store.add_store(s)
             if prefix == "verify":
                 verify_store = store
+            else:
+                chain_store = store
     except StoreLoadError as exc:
         raise fail(exc, "Error loading store locations\n") from None
     try:
@@ -322,7 +325,7 @@ def load_trust_store(o: Any, console: Console) -> Any:
         )
     except StoreLoadError as exc:
         raise fail(exc) from None
-    return verify_store if verify_store is not None else main
+    return (verify_store if verify_store is not None else main), chain_store
 
 
 def build_settings(o: Any, console: Console) -> Settings:
@@ -334,6 +337,19 @@ def build_settings(o: Any, console: Console) -> Settings:
     crl = load_crl_option(o, console)  # -CRL: loaded before the SSL_CTX is made
 
     kwargs: dict[str, Any] = {}
+    from sclient.app import credentials as cred
+
+    try:
+        loaded = cred.load_files(
+            opt(o, "cert"),
+            opt(o, "key"),
+            opt(o, "key_password"),
+            opt(o, "cert_chain"),
+        )
+    except cred.CredentialError as exc:
+        console.err(exc.render())
+        raise Exit(1) from None
+
     lists = _ssl_conf(o)
     from sclient.tls.conf_error import ConfError
 
@@ -347,8 +363,31 @@ def build_settings(o: Any, console: Console) -> Settings:
     if not no_protocols and hi < TLS1_2:
         console.err("s_client: TLS 1.0 and 1.1 are not supported yet by sclient\n")
         raise Exit(1)
-    if given:
-        kwargs.update(_offered_lists(given, lo, hi))
+    psk_hex = opt(o, "psk")
+    if given or psk_hex is not None:
+        kwargs.update(_offered_lists(given, lo, hi, psk_hex is not None))
+    from sclient.tls.config import ExternalPsk
+
+    identity = os.fsencode(opt(o, "psk_identity", "Client_identity"))
+    if psk_hex is not None and len(psk_hex) % 2 == 0:
+        kwargs["psk"] = kwargs["psk_tls12"] = ExternalPsk(identity, bytes.fromhex(psk_hex))
+    psk_session = opt(o, "psk_session")
+    if psk_session is not None:
+        try:
+            ps = cred.load_psk_session(str(psk_session))
+        except cred.CredentialError as exc:
+            console.err(exc.render())
+            raise Exit(1) from None
+        from sclient.tls.registry import suites as suite_table
+
+        row = suite_table.BY_CODE.get(ps.cipher_suite)
+        kwargs["psk"] = ExternalPsk(
+            identity,
+            ps.master_key,
+            row.prf_hash if row is not None else "sha256",
+            ps.cipher_suite,
+            ps.max_early_data,
+        )
     kwargs["min_version"], kwargs["max_version"] = lo, hi
 
     if opt(o, "no_ticket", False):
@@ -383,9 +422,35 @@ def build_settings(o: Any, console: Console) -> Settings:
             raise Exit(1)
         kwargs["alpn"] = tuple(protos)
 
-    store = load_trust_store(o, console)
+    try:
+        request_ca = opt(o, "requestCAfile")
+        if request_ca is not None:
+            kwargs["certificate_authorities"] = cred.load_ca_names(str(request_ca))
+    except cred.CredentialError as exc:
+        console.err(exc.render())
+        raise Exit(1) from None
+    if opt(o, "enable_pha", False):
+        kwargs["post_handshake_auth"] = True
+    if "client_sigalgs" in given:
+        kwargs["client_signature_schemes"] = given["client_sigalgs"]
+
+    store, chain_store = load_trust_stores(o, console)
     if crl is not None and store is not None:
         store.add_crl(crl)
+    if loaded is not None and loaded.cert_der is not None:
+        try:
+            credential = cred.make_credential(loaded)
+            if opt(o, "build_chain", False):
+                from sclient.tls import structs
+
+                chain = cred.build_chain(
+                    credential.chain, chain_store if chain_store is not None else store
+                )
+                credential = structs.replace(credential, chain=chain)
+        except cred.CredentialError as exc:
+            console.err(exc.render())
+            raise Exit(1) from None
+        kwargs["credentials"] = (credential,)
 
     keylog = None
     path = opt(o, "keylogfile")

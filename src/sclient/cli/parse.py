@@ -201,6 +201,7 @@ _RESOLVED_FIELDS: tuple[tuple[str, str, Any], ...] = (
     ("proxy_host", "str | None", None),
     ("proxy_port", "str | None", None),
     ("proxy_password", "str | None", None),  # read from the -proxy_pass source
+    ("key_password", "str | None", None),  # read from the -pass source
     ("bind_host", "str | None", None),
     ("bind_port", "str | None", None),
     # Order-dependent resolution of -quiet/-ign_eof/-no_ign_eof/-nocommands/-brief.
@@ -570,6 +571,12 @@ class _Parser:
 
         if o.nextprotoneg is not None and parse_protocol_list(o.nextprotoneg) is None:
             raise self.fail("Error parsing -nextprotoneg argument\n")
+
+        if o.pass_ is not None:
+            try:
+                o.key_password = read_password_source(o.pass_)
+            except PasswordSourceError as e:
+                raise self.fail(e.text + "Error getting private key password\n") from None
 
         if o.proxy_pass is not None:
             try:

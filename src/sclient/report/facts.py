@@ -26,10 +26,20 @@ def temp_key_text(n: Negotiated) -> str | None:
     return f"{g.temp_key}, {g.bits} bits"
 
 
-def shared_sigalgs(peer: Sequence[int], ours: Sequence[int]) -> list[int]:
-    """The client's "shared" list: the peer's order, filtered by ours."""
+def shared_sigalgs(peer: Sequence[int], ours: Sequence[int], tls13: bool = False) -> list[int]:
+    """The client's "shared" list: the peer's order, filtered by ours; in
+    TLS 1.3 without the SHA-1, SHA-224 and DSA schemes (``tls12_sigalg_allowed``)."""
     mine = set(ours)
-    return [s for s in peer if s in mine]
+    out = []
+    for s in peer:
+        if s not in mine:
+            continue
+        if tls13:
+            row = sigschemes.BY_CODE.get(s)
+            if row is not None and (row.sig == "DSA" or row.hash in ("SHA1", "SHA224")):
+                continue
+        out.append(s)
+    return out
 
 
 def summary_data(
@@ -67,7 +77,7 @@ def summary_data(
         d.requested_sigalgs = [sigschemes.listed_name(s) for s in cert_request.signature_schemes]
         d.shared_sigalgs = [
             sigschemes.listed_name(s)
-            for s in shared_sigalgs(cert_request.signature_schemes, our_sigalgs)
+            for s in shared_sigalgs(cert_request.signature_schemes, our_sigalgs, version == TLS1_3)
         ]
     if negotiated is None:
         return d

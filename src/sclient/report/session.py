@@ -29,8 +29,9 @@ def render_session(s: Session, verify_text: Callable[[int], str]) -> str:
     out.append("\n    Session-ID-ctx: " + s.session_id_context.hex().upper())
     out.append("\n    Resumption PSK: " if tls13 else "\n    Master-Key: ")
     out.append(s.master_key.hex().upper())
-    out.append("\n    PSK identity: None")
-    out.append("\n    PSK identity hint: None")
+    ident, hint = s.psk_identity, s.psk_identity_hint
+    out.append("\n    PSK identity: " + ("None" if ident is None else ident.decode("latin-1")))
+    out.append("\n    PSK identity hint: " + ("None" if hint is None else hint.decode("latin-1")))
     out.append("\n    SRP username: None")
     if s.ticket_lifetime_hint:
         out.append(f"\n    TLS session ticket lifetime hint: {s.ticket_lifetime_hint} (seconds)")

@@ -45,6 +45,34 @@ DEFAULT_TLS12_SUITES: tuple[int, ...] = (
 )
 
 
+@struct(frozen=True, slots=True)
+class ClientCredential:
+    """A client certificate chain and its private key (``-cert``/``-key``).
+
+    ``chain`` is DER, leaf first; ``key`` is a ``cryptography`` private key;
+    ``rsa_pss`` says the certificate's key is an RSASSA-PSS key (only the
+    rsa_pss_pss schemes fit it)."""
+
+    chain: tuple[bytes, ...]
+    key: object
+    rsa_pss: bool = False
+
+
+@struct(frozen=True, slots=True)
+class ExternalPsk:
+    """A pre-shared key (``-psk``/``-psk_identity`` or ``-psk_session``).
+
+    ``hash`` is the TLS 1.3 hash the key is bound to (``sha256`` for
+    ``-psk``; the session's suite hash for ``-psk_session``); ``suite`` is
+    the TLS 1.3 suite of a ``-psk_session`` (None: any suite with ``hash``)."""
+
+    identity: bytes
+    key: bytes
+    hash: str = "sha256"
+    suite: int | None = None
+    max_early_data: int = 0
+
+
 def _no_verifier(chain: Sequence[bytes]) -> int | None:
     return None
 
@@ -86,5 +114,19 @@ class ClientConfig:
     #: Called with the server's DER chain when it arrives; returns None to go on or
     #: the alert description to abort with (``-verify_return_error``).
     verify_certificates: Callable[[Sequence[bytes]], int | None] = field(default=_no_verifier)
+    #: Client certificates, in the order OpenSSL would consider them (empty: none).
+    credentials: tuple[ClientCredential, ...] = ()
+    #: ``-client_sigalgs``: the schemes we may sign a CertificateVerify with
+    #: (None: ``signature_schemes``).
+    client_signature_schemes: tuple[int, ...] | None = None
+    #: ``-requestCAfile``: DER distinguished names for the TLS 1.3
+    #: certificate_authorities extension of the ClientHello.
+    certificate_authorities: tuple[bytes, ...] = ()
+    #: ``-enable_pha``: offer post-handshake authentication (TLS 1.3).
+    post_handshake_auth: bool = False
+    #: The TLS 1.3 external PSK (``-psk``, or ``-psk_session``'s key, suite and hash).
+    psk: ExternalPsk | None = None
+    #: ``-psk``: the key and identity for TLS <= 1.2 PSK suites.
+    psk_tls12: ExternalPsk | None = None
     #: Test hook: build the key share for a group (known-answer tests); None = fresh keys.
     key_share_factory: Callable[[int], object] | None = None

@@ -106,6 +106,18 @@ class CertificateRequested(Event):
     certificate_types: tuple[int, ...] = ()
     signature_schemes: tuple[int, ...] = ()
     authorities: tuple[bytes, ...] = ()  # DER-encoded distinguished names
+    #: A TLS 1.3 post-handshake request (``-enable_pha``).
+    post_handshake: bool = False
+
+
+@struct(frozen=True, slots=True)
+class ClientCertificateSent(Event):
+    """Our answer to a CertificateRequest: the chain sent (empty when no
+    certificate fits the request) and the CertificateVerify scheme."""
+
+    chain: tuple[bytes, ...] = ()
+    scheme: int | None = None
+    post_handshake: bool = False
 
 
 @struct(frozen=True, slots=True)

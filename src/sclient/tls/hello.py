@@ -23,10 +23,11 @@ Observed with ``openssl s_client -trace`` 3.0.19 (see tests/tls/test_hello.py):
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from sclient.tls import structs
-from sclient.tls.config import ClientConfig
+from sclient.tls.config import ClientConfig, ExternalPsk
+from sclient.tls.crypto.hashes import digest, hash_len
 from sclient.tls.crypto.kex import KeyShare, generate_key_share
 from sclient.tls.errors import LocalError, TLSError
 from sclient.tls.registry import alerts, sigschemes, suites
@@ -36,6 +37,9 @@ from sclient.tls.registry import protocol as P
 from sclient.tls.states import Handshake, State, register
 from sclient.tls.structs import struct
 from sclient.tls.wire import extensions as X
+
+if TYPE_CHECKING:
+    from sclient.tls.crypto.transcript import Transcript
 from sclient.tls.wire.handshake import ClientHello, HandshakeMessage, ServerHello
 
 __all__ = ["Offer", "build_client_hello", "make_key_share", "offered_versions"]
@@ -72,6 +76,7 @@ class Offer:
     session_id: bytes
     max_fragment_length: int | None
     server_name: str | None
+    psk_offered: bool = False
 
     @classmethod
     def of(cls, ch: ClientHello) -> Offer:
@@ -92,6 +97,7 @@ class Offer:
             session_id=ch.session_id,
             max_fragment_length=mf.code if mf else None,
             server_name=host.decode("ascii", "replace") if host is not None else None,
+            psk_offered=ch.ext(X.PreSharedKeyClient) is not None,
         )
 
     @property
@@ -164,6 +170,8 @@ def build_client_hello(
         exts.append(X.EncryptThenMac())
     if config.extended_master_secret:
         exts.append(X.ExtendedMasterSecret())
+    if tls13 and config.post_handshake_auth:
+        exts.append(X.PostHandshakeAuth())
     if schemes:
         exts.append(X.SignatureAlgorithms(schemes))
     if tls13:
@@ -178,8 +186,14 @@ def build_client_hello(
             shares[g] = share
             entries.append(X.KeyShareEntry(g, share.public_bytes()))
         exts.append(X.KeyShareClient(tuple(entries)))
+        if config.certificate_authorities:
+            exts.append(X.CertificateAuthorities(config.certificate_authorities))
+        if config.psk is not None:
+            psk = config.psk
+            hl = hash_len(psk.hash)
+            exts.append(X.PreSharedKeyClient((X.PskIdentity(psk.identity, 0),), (bytes(hl),)))
 
-    return ClientHello(
+    ch = ClientHello(
         legacy_version=min(versions[0], P.TLS1_2),
         random=client_random,
         session_id=session_id,
@@ -187,6 +201,33 @@ def build_client_hello(
         compression_methods=b"\x00",
         extensions=tuple(exts),
     )
+    if tls13 and config.psk is not None:
+        ch = with_psk_binder(ch, config.psk, None)
+    return ch
+
+
+def with_psk_binder(ch: ClientHello, psk: ExternalPsk, prefix: Transcript | None) -> ClientHello:
+    """Fill in the binder of the pre_shared_key extension (RFC 8446 §4.2.11.2):
+    HMAC over the transcript (``prefix``: the messages before this
+    ClientHello, after a HelloRetryRequest) and the ClientHello up to the binders."""
+    from sclient.tls.crypto.keyschedule import KeySchedule13, finished_verify_data
+
+    ext = ch.ext(X.PreSharedKeyClient)
+    assert ext is not None
+    placeholder = X.PreSharedKeyClient(ext.identities, (bytes(hash_len(psk.hash)),))
+    exts = tuple(placeholder if e is ext else e for e in ch.extensions)
+    ch = structs.replace(ch, extensions=exts)
+    raw = ch.encode()
+    truncated = raw[: len(raw) - len(placeholder.encode_binders())]
+    if prefix is None:
+        th = digest(psk.hash, truncated)
+    else:
+        th = prefix.digest_with(psk.hash, truncated)
+    ks = KeySchedule13(psk.hash)
+    ks.early(psk.key)
+    binder = finished_verify_data(psk.hash, ks.binder_key(external=True), th)
+    final = X.PreSharedKeyClient(ext.identities, (binder,))
+    return structs.replace(ch, extensions=tuple(final if e is placeholder else e for e in exts))
 
 
 def _suite_ok(code: int, tls13: bool, max_version: int = P.TLS1_2) -> bool:

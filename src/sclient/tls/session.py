@@ -29,3 +29,5 @@ class Session:
     server_name: str | None = None
     peer_certificate: bytes | None = None  # DER of the leaf
     group: int | None = None
+    psk_identity: bytes | None = None  # TLS <= 1.2 PSK suites
+    psk_identity_hint: bytes | None = None

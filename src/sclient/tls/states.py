@@ -169,6 +169,7 @@ class Handshake:
         "peer_chain",
         "peer_scheme",
         "pending",
+        "psk_accepted",
         "random",
         "record_pending",
         "retry_hello",
@@ -216,6 +217,8 @@ class Handshake:
         self.cert_request: ev.CertificateRequested | None = None
         self.ec_point_formats: tuple[int, ...] | None = None
         self.complete = False
+        #: TLS 1.3: the server accepted our external PSK ("Reused").
+        self.psk_accepted = False
         #: Handshake bytes of the current record follow the message being handled.
         self.record_pending = False
         self.pending: list[tuple[bytes, HandshakeMessage]] = []
@@ -279,7 +282,7 @@ class Handshake:
             client_random=self.client_random,
             server_random=self.server_random,
             session_id=self.session.session_id,
-            resumed=False,
+            resumed=self.psk_accepted,
             group=self.group,
             dh_bits=self.dh_bits,
             peer_signature_scheme=self.peer_scheme,

@@ -20,8 +20,8 @@ from typing import cast
 
 from cryptography.hazmat.primitives.constant_time import bytes_eq
 
+from sclient.tls import clientauth, structs
 from sclient.tls import events as ev
-from sclient.tls import structs
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.kex import DheKeyShare, KeyShare, make_rsa_premaster, rsa_encrypt_premaster
@@ -56,7 +56,9 @@ from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import (
     Certificate12,
     CertificateRequest12,
+    CertificateVerify,
     ClientKeyExchange,
+    ClientKeyExchangePsk,
     Finished,
     HandshakeMessage,
     HelloRequest,
@@ -64,6 +66,7 @@ from sclient.tls.wire.handshake import (
     ServerHello,
     ServerKeyExchangeDhe,
     ServerKeyExchangeEcdhe,
+    ServerKeyExchangePsk,
 )
 
 __all__ = [
@@ -134,7 +137,12 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
     # application configured explicitly; s_client never does, so nothing here.
     hs.ec_point_formats = peer_formats
     hs.session = structs.replace(hs.session, session_id=sh.session_id, version=version)
-    return ExpectCertificate12(Params12(suite, version, ticket_expected))
+    params = Params12(suite, version, ticket_expected)
+    if suite.kx in ("PSK", "DHEPSK", "ECDHEPSK"):
+        if hs.config.psk_tls12 is None:
+            raise LocalError(alerts.HANDSHAKE_FAILURE, "PSK_NO_CLIENT_CB")
+        return ExpectPskServerKeyExchange(params, None)
+    return ExpectCertificate12(params)
 
 
 # --- Certificate, ServerKeyExchange ------------------------------------------------------
@@ -154,6 +162,14 @@ class ExpectCertificate12(State):
         kx = self.params.suite.kx
         if kx in ("ECDH", "DH"):
             return ExpectServerKeyExchange(self.params, peer)
+        if kx == "RSAPSK":
+            if peer.kind != "rsa":
+                raise LocalError(
+                    alerts.INTERNAL_ERROR, "INTERNAL_ERROR", "RSA-PSK needs an RSA key"
+                )
+            if hs.config.psk_tls12 is None:
+                raise LocalError(alerts.HANDSHAKE_FAILURE, "PSK_NO_CLIENT_CB")
+            return ExpectPskServerKeyExchange(self.params, peer)
         if kx == "RSA":
             if peer.kind != "rsa":
                 raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", "RSA kx needs an RSA key")
@@ -196,40 +212,109 @@ class ExpectServerKeyExchange(State):
         return ExpectCertificateRequestOrDone(self.params, self.peer, exchange)
 
     def _ecdhe(self, hs: Handshake, ske: ServerKeyExchangeEcdhe) -> Exchange:
-        assert hs.offer is not None
-        group = G.BY_CODE.get(ske.group)
-        if (
-            ske.curve_type != 3
-            or ske.group not in hs.offer.groups
-            or group is None
-            or group.kind == "ffdhe"
-        ):
-            raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CURVE")
-        share: KeyShare = make_key_share(hs.config, ske.group)
-        try:
-            premaster = share.exchange(ske.public)
-        except cerr.IllegalKeyShare as e:
-            raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_ECPOINT", str(e)) from None
-        hs.group = ske.group
-        hs.session = structs.replace(hs.session, group=ske.group)
-        return Exchange(share.public_bytes(), 1, premaster)
+        return ecdhe_exchange(hs, ske.curve_type, ske.group, ske.public)
 
     def _dhe(self, hs: Handshake, ske: ServerKeyExchangeDhe) -> Exchange:
-        p = int.from_bytes(ske.p, "big")
-        g = int.from_bytes(ske.g, "big")
-        ys = int.from_bytes(ske.ys, "big")
-        if ys == 0:
-            raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE")
-        try:
-            share = DheKeyShare(p, g, hs.config.min_dh_bits)
-            premaster = share.exchange(ske.ys)
-        except cerr.WeakDhParameters as e:
-            raise LocalError(alerts.HANDSHAKE_FAILURE, "DH_KEY_TOO_SMALL", str(e)) from None
-        except cerr.CryptoError as e:
-            raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE", str(e)) from None
-        hs.dh_bits = p.bit_length()
-        hs.group = share.group or None
-        return Exchange(share.public_bytes(), 2, premaster)
+        return dhe_exchange(hs, ske.p, ske.g, ske.ys)
+
+
+def ecdhe_exchange(hs: Handshake, curve_type: int, group_code: int, public: bytes) -> Exchange:
+    """Our ECDHE half for the server's named-curve parameters."""
+    assert hs.offer is not None
+    group = G.BY_CODE.get(group_code)
+    if (
+        curve_type != 3
+        or group_code not in hs.offer.groups
+        or group is None
+        or group.kind == "ffdhe"
+    ):
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CURVE")
+    share: KeyShare = make_key_share(hs.config, group_code)
+    try:
+        premaster = share.exchange(public)
+    except cerr.IllegalKeyShare as e:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_ECPOINT", str(e)) from None
+    hs.group = group_code
+    hs.session = structs.replace(hs.session, group=group_code)
+    return Exchange(share.public_bytes(), 1, premaster)
+
+
+def dhe_exchange(hs: Handshake, p_raw: bytes, g_raw: bytes, ys_raw: bytes) -> Exchange:
+    """Our DHE half for the server's ServerDHParams."""
+    p = int.from_bytes(p_raw, "big")
+    g = int.from_bytes(g_raw, "big")
+    ys = int.from_bytes(ys_raw, "big")
+    if ys == 0:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE")
+    try:
+        share = DheKeyShare(p, g, hs.config.min_dh_bits)
+        premaster = share.exchange(ys_raw)
+    except cerr.WeakDhParameters as e:
+        raise LocalError(alerts.HANDSHAKE_FAILURE, "DH_KEY_TOO_SMALL", str(e)) from None
+    except cerr.CryptoError as e:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE", str(e)) from None
+    hs.dh_bits = p.bit_length()
+    hs.group = share.group or None
+    return Exchange(share.public_bytes(), 2, premaster)
+
+
+# --- PSK suites (RFC 4279, RFC 5489) ----------------------------------------------------
+
+
+@register
+@struct(frozen=True, slots=True)
+class ExpectPskServerKeyExchange(State):
+    """A PSK suite after ServerHello (or, for RSA-PSK, after Certificate): the
+    ServerKeyExchange (identity hint and DHE/ECDHE parameters) is required
+    for DHE-PSK and ECDHE-PSK, optional for PSK and RSA-PSK."""
+
+    EXPECTED = frozenset({P.SERVER_KEY_EXCHANGE, P.SERVER_HELLO_DONE})
+    params: Params12
+    peer: PeerKey | None
+    hint: bytes | None = None
+    exchange: Exchange | None = None
+    seen: bool = False
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        kx = self.params.suite.kx
+        if isinstance(msg, ServerKeyExchangePsk):
+            if self.seen:
+                raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
+            exchange = None
+            if kx == "DHEPSK":
+                exchange = dhe_exchange(hs, msg.p, msg.g, msg.ys)
+            elif kx == "ECDHEPSK":
+                exchange = ecdhe_exchange(hs, msg.curve_type, msg.group, msg.public)
+            hs.transcript.update(msg.raw)
+            return structs.replace(self, hint=msg.hint, exchange=exchange, seen=True)
+        if not self.seen and kx in ("DHEPSK", "ECDHEPSK"):
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
+        hs.transcript.update(msg.raw)
+        return self.client_flight(hs)
+
+    def client_flight(self, hs: Handshake) -> State:
+        psk = hs.config.psk_tls12
+        assert psk is not None
+        if self.exchange is not None:
+            other, cke = self.exchange.premaster, self.exchange
+        elif self.params.suite.kx == "RSAPSK":
+            assert hs.ch is not None and self.peer is not None
+            other = make_rsa_premaster(hs.random, hs.ch.legacy_version)
+            try:
+                encrypted = rsa_encrypt_premaster(self.peer.key, other)  # type: ignore[arg-type]
+            except cerr.CryptoError as e:
+                raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", str(e)) from None
+            cke = Exchange(encrypted, 2, other)
+        else:
+            other, cke = bytes(len(psk.key)), Exchange(b"", 0, b"")
+        premaster = (
+            len(other).to_bytes(2, "big") + other + len(psk.key).to_bytes(2, "big") + psk.key
+        )
+        hs.session = structs.replace(
+            hs.session, psk_identity=psk.identity, psk_identity_hint=self.hint or None
+        )
+        message = ClientKeyExchangePsk(psk.identity, cke.public, cke.width)
+        return finish_client_flight(hs, self.params, message, premaster, None)
 
 
 # --- CertificateRequest, ServerHelloDone, our flight ------------------------------------
@@ -259,7 +344,6 @@ class ExpectCertificateRequestOrDone(State):
 
     def client_flight(self, hs: Handshake) -> State:
         params = self.params
-        suite, version = params.suite, params.version
         exchange = self.exchange
         if exchange is None:  # RSA key transport
             assert hs.ch is not None
@@ -269,30 +353,52 @@ class ExpectCertificateRequestOrDone(State):
             except cerr.CryptoError as e:
                 raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", str(e)) from None
             exchange = Exchange(encrypted, 2, premaster)
+        choice = None
         if self.requested:
-            hs.queue(Certificate12(()), OsslState.CW_CERT)
-        hs.queue(ClientKeyExchange(exchange.public, exchange.width), OsslState.CW_KEY_EXCH)
+            assert hs.cert_request is not None
+            choice = clientauth.choose(hs.config, hs.cert_request.signature_schemes, False)
+            chain = choice.credential.chain if choice is not None else ()
+            hs.queue(Certificate12(chain), OsslState.CW_CERT)
+            hs.events.append(clientauth.sent_event(choice))
+        message = ClientKeyExchange(exchange.public, exchange.width)
+        return finish_client_flight(hs, params, message, exchange.premaster, choice)
 
-        h = prf_hash(suite, version)
-        if hs.ems:
-            session_hash = hs.transcript.digest(h)
-            master = extended_master_secret(h, exchange.premaster, session_hash)
-        else:
-            master = master_secret(h, exchange.premaster, hs.client_random, hs.server_random)
-        hs.keylog("CLIENT_RANDOM", master)
-        write, read = _ciphers(hs, suite, version, master)
 
-        hs.send_ccs()
-        hs.rl.set_write_cipher(write)
-        verify = verify_data12(h, master, b"client finished", hs.transcript.digest(h))
-        hs.queue(Finished(verify), OsslState.CW_FINISHED)
-        hs.flush()
-        hs.loop()
-        keys = Keys12(params, master, read, hs.client_random, hs.server_random)
-        hs.session = structs.replace(hs.session, master_key=master, extended_master_secret=hs.ems)
-        if params.ticket_expected:
-            return ExpectNewSessionTicket12(keys)
-        return ExpectChangeCipherSpec12(keys)
+def finish_client_flight(
+    hs: Handshake,
+    params: Params12,
+    cke: HandshakeMessage,
+    premaster: bytes,
+    choice: clientauth.Choice | None,
+) -> State:
+    """ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished."""
+    suite, version = params.suite, params.version
+    hs.queue(cke, OsslState.CW_KEY_EXCH)
+
+    h = prf_hash(suite, version)
+    if hs.ems:
+        session_hash = hs.transcript.digest(h)
+        master = extended_master_secret(h, premaster, session_hash)
+    else:
+        master = master_secret(h, premaster, hs.client_random, hs.server_random)
+    if choice is not None:
+        # CertificateVerify signs every handshake message so far (RFC 5246 §7.4.8).
+        signature = clientauth.sign(choice, hs.transcript.raw(), False)
+        hs.queue(CertificateVerify(choice.scheme, signature), OsslState.CW_CERT_VRFY)
+    hs.keylog("CLIENT_RANDOM", master)
+    write, read = _ciphers(hs, suite, version, master)
+
+    hs.send_ccs()
+    hs.rl.set_write_cipher(write)
+    verify = verify_data12(h, master, b"client finished", hs.transcript.digest(h))
+    hs.queue(Finished(verify), OsslState.CW_FINISHED)
+    hs.flush()
+    hs.loop()
+    keys = Keys12(params, master, read, hs.client_random, hs.server_random)
+    hs.session = structs.replace(hs.session, master_key=master, extended_master_secret=hs.ems)
+    if params.ticket_expected:
+        return ExpectNewSessionTicket12(keys)
+    return ExpectChangeCipherSpec12(keys)
 
 
 def _ciphers(

@@ -17,8 +17,8 @@ from typing import cast
 
 from cryptography.hazmat.primitives.constant_time import bytes_eq
 
+from sclient.tls import clientauth, structs
 from sclient.tls import events as ev
-from sclient.tls import structs
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.keyschedule import (
@@ -31,12 +31,14 @@ from sclient.tls.crypto.keyschedule import (
 )
 from sclient.tls.crypto.protection import CIPHER_PARAMS, Tls13Aead
 from sclient.tls.crypto.signatures import tls13_certificate_verify_input
+from sclient.tls.crypto.transcript import Transcript
 from sclient.tls.errors import LocalError
 from sclient.tls.hello import (
     collect_extensions,
     make_key_share,
     parse_common_extension,
     second_client_hello,
+    with_psk_binder,
 )
 from sclient.tls.peer import PeerKey, check_peer_sigalg, process_certificates, verify_signature
 from sclient.tls.registry import alerts
@@ -49,6 +51,7 @@ from sclient.tls.structs import struct
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import (
     Certificate13,
+    CertificateEntry,
     CertificateRequest13,
     CertificateVerify,
     EncryptedExtensions,
@@ -131,6 +134,13 @@ def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSu
 
     new_share = make_key_share(hs.config, new_group) if new_group is not None else None
     ch2 = second_client_hello(hs.ch, hs.shares, new_share, cookie)
+    psk = hs.config.psk
+    if psk is not None and ch2.ext(X.PreSharedKeyClient) is not None:
+        if suite.prf_hash == psk.hash:
+            ch2 = with_psk_binder(ch2, psk, hs.transcript)
+        else:  # the PSK cannot be used with this suite's hash: OpenSSL drops it
+            exts = tuple(e for e in ch2.extensions if not isinstance(e, X.PreSharedKeyClient))
+            ch2 = structs.replace(ch2, extensions=exts)
     if hs.retry_hello is not None:  # a known-answer replay
         ch2 = hs.retry_hello
     hs.ch = ch2
@@ -190,11 +200,18 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
     """The TLS 1.3 part of tls_process_server_hello: key share, handshake
     secrets, read keys."""
     share_ext: X.KeyShareServer | None = None
+    psk = hs.config.psk
     for e in _in_openssl_order(sh.extensions):
         if isinstance(e, X.Malformed):
             e.raise_error()
         if isinstance(e, X.KeyShareServer):
             share_ext = e
+        elif isinstance(e, X.PreSharedKeySelected):
+            if psk is None or e.selected_identity != 0:
+                raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_PSK_IDENTITY")
+            if suite.prf_hash != psk.hash:
+                raise LocalError(alerts.ILLEGAL_PARAMETER, "CIPHERSUITE_DIGEST_HAS_CHANGED")
+            hs.psk_accepted = True
     if share_ext is None:
         # final_key_share: no key_share and no PSK to fall back on.
         raise LocalError(alerts.MISSING_EXTENSION, "NO_SUITABLE_KEY_SHARE")
@@ -212,7 +229,7 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
     hs.transcript.set_hash(hash_name)
     hs.transcript.update(sh.raw)
     ks = KeySchedule13(hash_name)
-    ks.early()
+    ks.early(psk.key if hs.psk_accepted and psk is not None else None)
     ks.handshake(shared)
     th = hs.transcript.digest()
     server_hs = ks.server_handshake_traffic_secret(th)
@@ -250,6 +267,9 @@ class ExpectEncryptedExtensions(State):
         collect_extensions(ee.extensions, X.Context.EE, hs.offer)
         process_server_extensions(hs, ee.extensions)
         hs.server_ext_types.extend(e.ext_type for e in ee.extensions)
+        if hs.psk_accepted:
+            # A PSK handshake authenticates the server by the key: Finished next.
+            return ExpectFinished(self.keys, None)
         return ExpectCertificateOrRequest(self.keys)
 
 
@@ -269,7 +289,9 @@ class ExpectCertificateOrRequest(State):
         return ExpectCertificate(self.keys, None).handle(hs, msg)
 
 
-def process_certificate_request(hs: Handshake, cr: CertificateRequest13) -> CertificateRequest13:
+def process_certificate_request(
+    hs: Handshake, cr: CertificateRequest13, post_handshake: bool = False
+) -> CertificateRequest13:
     assert hs.offer is not None
     hs.transcript.update(cr.raw)
     collect_extensions(cr.extensions, X.Context.CR, hs.offer)
@@ -284,7 +306,7 @@ def process_certificate_request(hs: Handshake, cr: CertificateRequest13) -> Cert
             authorities = e.authorities
     if schemes is None:
         raise LocalError(alerts.MISSING_EXTENSION, "MISSING_SIGALGS_EXTENSION")
-    hs.cert_request = ev.CertificateRequested((), schemes, authorities)
+    hs.cert_request = ev.CertificateRequested((), schemes, authorities, post_handshake)
     hs.events.append(hs.cert_request)
     return cr
 
@@ -375,19 +397,33 @@ class ExpectFinished(State):
         hs.keylog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", keys.client_hs)
         rl.set_write_cipher(_cipher(hs, suite, keys.client_hs))
         if self.request is not None:
-            hs.queue(Certificate13(self.request.context, ()), OsslState.CW_CERT)
+            send_client_certificate(hs, self.request.context)
         verify_data = finished_verify_data(h, keys.client_hs, hs.transcript.digest())
         hs.queue(Finished(verify_data), OsslState.CW_FINISHED)
         hs.flush()
+        pha_base = hs.transcript.fork() if hs.config.post_handshake_auth else None
         resumption = ks.resumption_master_secret(hs.transcript.digest())
         hs.keylog("CLIENT_TRAFFIC_SECRET_0", client_app)
         rl.set_write_cipher(_cipher(hs, suite, client_app))
         hs.loop(OsslState.OK)
         rl.ccs_allowed = rl.compat_ccs = False
 
-        app = App13(suite, server_app, client_app, exporter, resumption)
+        app = App13(suite, server_app, client_app, exporter, resumption, pha_base)
         complete(hs)
         return Connected13(app)
+
+
+def send_client_certificate(hs: Handshake, context: bytes, post_handshake: bool = False) -> None:
+    """Queue Certificate [+ CertificateVerify] for the pending request."""
+    assert hs.cert_request is not None
+    choice = clientauth.choose(hs.config, hs.cert_request.signature_schemes, True)
+    entries = tuple(CertificateEntry(d) for d in choice.credential.chain) if choice else ()
+    hs.queue(Certificate13(context, entries), OsslState.CW_CERT)
+    if choice is not None:
+        content = tls13_certificate_verify_input(hs.transcript.digest(), server=False)
+        signature = clientauth.sign(choice, content, True)
+        hs.queue(CertificateVerify(choice.scheme, signature), OsslState.CW_CERT_VRFY)
+    hs.events.append(clientauth.sent_event(choice, post_handshake))
 
 
 def complete(hs: Handshake) -> None:
@@ -424,17 +460,22 @@ class App13:
     client_app: bytes
     exporter: bytes
     resumption: bytes
+    #: The transcript through our Finished (``-enable_pha``), where every
+    #: post-handshake authentication starts.
+    pha_base: Transcript | None = None
 
 
 @register
 @struct(frozen=True, slots=True)
 class Connected13(State):
-    EXPECTED = frozenset({P.NEW_SESSION_TICKET, P.KEY_UPDATE})
+    EXPECTED = frozenset({P.NEW_SESSION_TICKET, P.KEY_UPDATE, P.CERTIFICATE_REQUEST})
     app: App13
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         if isinstance(msg, KeyUpdate):
             self.on_key_update(hs, msg)
+        elif isinstance(msg, CertificateRequest13):
+            self.on_certificate_request(hs, msg)
         else:
             self.on_ticket(hs, cast(NewSessionTicket13, msg))
         return self
@@ -459,9 +500,38 @@ class Connected13(State):
             ticket_age_add=nst.age_add,
             ticket_nonce=nst.nonce,
             max_early_data=max_early,
+            # OpenSSL: the session's timeout becomes the ticket's lifetime; a
+            # session made without a certificate keeps verify result 1.
+            timeout=nst.lifetime if nst.lifetime else hs.session.timeout,
+            verify_result=1 if hs.psk_accepted else hs.session.verify_result,
         )
         hs.session = session
         hs.events.append(ev.NewSessionTicket(session, post_handshake=True))
+
+    def on_certificate_request(self, hs: Handshake, cr: CertificateRequest13) -> None:
+        """Post-handshake authentication (RFC 8446 §4.6.2): Certificate,
+        [CertificateVerify,] Finished over the handshake transcript through
+        our Finished plus this exchange, keyed by our current traffic secret."""
+        app = self.app
+        if app.pha_base is None:
+            # We did not offer post_handshake_auth.
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
+        if hs.record_pending:
+            raise LocalError(alerts.UNEXPECTED_MESSAGE, "NOT_ON_RECORD_BOUNDARY")
+        if not cr.context:
+            raise LocalError(alerts.DECODE_ERROR, "LENGTH_MISMATCH", "empty context")
+        main = hs.transcript
+        hs.transcript = app.pha_base.fork()
+        try:
+            process_certificate_request(hs, cr, post_handshake=True)
+            send_client_certificate(hs, cr.context, post_handshake=True)
+            h = app.suite.prf_hash
+            verify_data = finished_verify_data(h, app.client_app, hs.transcript.digest())
+            hs.queue(Finished(verify_data), OsslState.CW_FINISHED)
+            hs.flush()
+        finally:
+            hs.transcript = main
+        hs.loop(OsslState.OK)
 
     def on_key_update(self, hs: Handshake, ku: KeyUpdate) -> None:
         if hs.record_pending:

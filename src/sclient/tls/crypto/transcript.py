@@ -50,6 +50,11 @@ class _Running:
             return self._ctxs[0].copy().finalize()
         return b"".join(c.copy().finalize() for c in self._ctxs)
 
+    def copy(self) -> _Running:
+        other = _Running.__new__(_Running)
+        other._ctxs = tuple(c.copy() for c in self._ctxs)
+        return other
+
     def peek_with(self, extra: bytes) -> bytes:
         out = []
         for c in self._ctxs:
@@ -69,6 +74,16 @@ class Transcript:
         self._hash_name: str | None = None
         self._running: _Running | None = None
         self._rewritten = False
+
+    def fork(self) -> Transcript:
+        """An independent copy (TLS 1.3 post-handshake authentication starts
+        every exchange from the transcript as it stood after our Finished)."""
+        other = Transcript()
+        other._messages = list(self._messages)
+        other._hash_name = self._hash_name
+        other._running = self._running.copy() if self._running is not None else None
+        other._rewritten = self._rewritten
+        return other
 
     @property
     def hash_name(self) -> str | None:

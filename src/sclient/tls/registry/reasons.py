@@ -161,6 +161,13 @@ REASONS: dict[str, Reason] = {
     "NO_APPLICATION_PROTOCOL": R(
         0x0A0000EB, "tls_handle_alpn", "no application protocol", "../ssl/statem/statem_srvr.c", 0
     ),
+    "BAD_PSK_IDENTITY": R(0x0A000072, "tls_parse_stoc_psk", "bad psk identity", _EXTC, 1983),
+    "CIPHERSUITE_DIGEST_HAS_CHANGED": R(
+        0x0A0000DA, "tls_process_server_hello", "ciphersuite digest has changed", _CLNT, 1529
+    ),
+    "PSK_NO_CLIENT_CB": R(
+        0x0A0000E0, "tls_construct_cke_psk_preamble", "psk no client cb", _CLNT, 2861
+    ),
     "BAD_KEY_SHARE": R(0x0A00006C, "tls_parse_stoc_key_share", "bad key share", _EXTC, 1792),
     "NO_SUITABLE_KEY_SHARE": R(0x0A000065, "final_key_share", "no suitable key share", _EXT, 1267),
     "NO_CHANGE_FOLLOWING_HRR": R(

@@ -813,7 +813,9 @@ def _reg(cls: type[Extension], *contexts: Context) -> None:
 _reg(ServerName, _CH)
 _reg(ServerNameAck, _SH, _EE)
 _reg(MaxFragmentLength, _CH, _SH, _EE)
-_reg(StatusRequest, _CH, _CR)
+_reg(
+    StatusRequest, _CH
+)  # in a CertificateRequest OpenSSL ignores it (empty there, RFC 8446 §4.4.2.1)
 _reg(StatusRequestAck, _SH)
 _reg(OcspResponse, _CT)
 _reg(SupportedGroups, _CH, _EE, _SH)

@@ -23,6 +23,7 @@ from sclient.tls.wire import extensions as X
 from sclient.tls.wire.buffer import Reader, vec
 
 __all__ = [
+    "PSK_KX",
     "Certificate12",
     "Certificate13",
     "CertificateEntry",
@@ -32,6 +33,7 @@ __all__ = [
     "CertificateVerify",
     "ClientHello",
     "ClientKeyExchange",
+    "ClientKeyExchangePsk",
     "EncryptedExtensions",
     "EndOfEarlyData",
     "Finished",
@@ -44,6 +46,7 @@ __all__ = [
     "ServerHelloDone",
     "ServerKeyExchangeDhe",
     "ServerKeyExchangeEcdhe",
+    "ServerKeyExchangePsk",
     "UnknownMessage",
     "decode_message",
     "header",
@@ -423,6 +426,77 @@ class ServerKeyExchangeDhe(HandshakeMessage):
         return cls(p, g, ys, scheme, sig)
 
 
+#: TLS <= 1.2 key exchanges that carry a PSK identity (RFC 4279, RFC 5489).
+PSK_KX = frozenset({"PSK", "DHEPSK", "ECDHEPSK", "RSAPSK"})
+
+
+@struct(frozen=True, slots=True)
+class ServerKeyExchangePsk(HandshakeMessage):
+    """RFC 4279 §2, §3, §4 and RFC 5489: ``psk_identity_hint``, then for
+    DHE-PSK the ServerDHParams and for ECDHE-PSK the ServerECDHParams
+    (named_curve), unsigned."""
+
+    MSG_TYPE = P.SERVER_KEY_EXCHANGE
+    kx: str
+    hint: bytes
+    p: bytes = b""
+    g: bytes = b""
+    ys: bytes = b""
+    group: int = 0
+    public: bytes = b""
+    curve_type: int = 3
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        out = vec(2, self.hint)
+        if self.kx == "DHEPSK":
+            out += vec(2, self.p) + vec(2, self.g) + vec(2, self.ys)
+        elif self.kx == "ECDHEPSK":
+            out += bytes((self.curve_type,)) + self.group.to_bytes(2, "big") + vec(1, self.public)
+        return out
+
+    @classmethod
+    def decode(cls, r: Reader, kx: str = "PSK") -> Self:
+        hint = r.vec(2)
+        if kx == "DHEPSK":
+            p = r.vec(2, 1)
+            g = r.vec(2, 1)
+            ys = r.vec(2, 1)
+            r.done()
+            return cls(kx, hint, p, g, ys)
+        if kx == "ECDHEPSK":
+            ct = r.u8()
+            group = r.u16()
+            pub = r.vec(1, 1)
+            r.done()
+            return cls(kx, hint, group=group, public=pub, curve_type=ct)
+        r.done()
+        return cls(kx, hint)
+
+
+@struct(frozen=True, slots=True)
+class ClientKeyExchangePsk(HandshakeMessage):
+    """``psk_identity``, then the DH Yc (``width`` 2), the ECDH point
+    (``width`` 1), the RSA-encrypted premaster (``width`` 2) or nothing
+    (``width`` 0, plain PSK)."""
+
+    MSG_TYPE = P.CLIENT_KEY_EXCHANGE
+    identity: bytes
+    exchange: bytes = b""
+    width: int = 0
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        return vec(2, self.identity) + (vec(self.width, self.exchange) if self.width else b"")
+
+    @classmethod
+    def decode(cls, r: Reader, width: int = 0) -> Self:
+        identity = r.vec(2)
+        e = r.vec(width, 1) if width else b""
+        r.done()
+        return cls(identity, e, width)
+
+
 @struct(frozen=True, slots=True)
 class CertificateRequest13(HandshakeMessage):
     MSG_TYPE = P.CERTIFICATE_REQUEST
@@ -608,9 +682,11 @@ def message_class(
 ) -> type[HandshakeMessage]:
     """The class :func:`decode_message` uses (``UnknownMessage`` if none)."""
     if msg_type == P.SERVER_KEY_EXCHANGE:
+        if kx in PSK_KX:
+            return ServerKeyExchangePsk
         return ServerKeyExchangeDhe if kx == "DH" else ServerKeyExchangeEcdhe
     if msg_type == P.CLIENT_KEY_EXCHANGE:
-        return ClientKeyExchange
+        return ClientKeyExchangePsk if kx in PSK_KX else ClientKeyExchange
     cls = _COMMON.get(msg_type) or (_TLS13 if tls13 else _TLS12).get(msg_type)
     return cls or UnknownMessage
 
@@ -638,6 +714,10 @@ def decode_message(
             msg = cls.decode(r, tls12)
         elif cls is ClientKeyExchange:
             msg = ClientKeyExchange.decode(r, 1 if kx == "ECDH" else 2)
+        elif cls is ServerKeyExchangePsk:
+            msg = ServerKeyExchangePsk.decode(r, kx or "PSK")
+        elif cls is ClientKeyExchangePsk:
+            msg = ClientKeyExchangePsk.decode(r, {"PSK": 0, "ECDHEPSK": 1}.get(kx or "PSK", 2))
         else:
             msg = cls.decode(r)  # type: ignore[attr-defined]
     except DecodeError as e:

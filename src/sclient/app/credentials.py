@@ -1,0 +1,549 @@
+"""Client credentials: ``-cert``/``-key``/``-pass``, ``-cert_chain``,
+``-build_chain`` with ``-chainCAfile``/``-chainCApath``, ``-requestCAfile``
+(options.md §3), loaded the way ``openssl s_client`` 3.0 loads them and
+failing with its messages and error-queue lines (exit status 1).
+
+Keys: PEM (PKCS#8, encrypted PKCS#8, traditional RSA/EC, encrypted
+traditional) and DER (PKCS#8, encrypted PKCS#8, traditional); RSA,
+RSA-PSS, ECDSA, Ed25519, Ed448, DSA. Certificates: PEM or DER. The key
+defaults to the certificate file. Everything is parsed by ``cryptography``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from sclient.report.errors import ErrorEntry, thread_id
+from sclient.tls.structs import struct
+
+__all__ = ["CredentialError", "build_chain", "load_ca_names", "load_files", "make_credential"]
+
+_STORE = "STORE routines"
+_SYS = "system library"
+_PROV = "Provider routines"
+_PKCS12 = "PKCS12 routines"
+_PEM = "PEM routines"
+_UI = "UI routines"
+_SSL = "SSL routines"
+_X509 = "x509 certificate routines"
+_BIO = "BIO routines"
+
+_RSA_PSS_OID = "1.2.840.113549.1.1.10"
+
+
+class CredentialError(Exception):
+    """A load failed: ``lines`` are printed to stderr (``{tid}`` = thread id)."""
+
+    def __init__(self, text: str, entries: list[ErrorEntry] | None = None, tail: str = "") -> None:
+        super().__init__(text)
+        self.text = text
+        self.entries = list(entries or ())
+        self.tail = tail
+
+    def render(self) -> str:
+        tid = thread_id()
+        return self.text + "".join(e.line_text(tid) + "\n" for e in self.entries) + self.tail
+
+
+@struct(frozen=True, slots=True)
+class Loaded:
+    """What the files gave, before the key is matched to the certificate."""
+
+    key: Any
+    cert_der: bytes | None
+    chain: tuple[bytes, ...]
+
+
+# ------------------------------------------------------------------ error lines
+
+
+def _open_errors(path: str, err: OSError) -> list[ErrorEntry]:
+    en = err.errno or 0
+    return [
+        ErrorEntry(
+            0x16000069,
+            _STORE,
+            "ossl_store_get0_loader_int",
+            "unregistered scheme",
+            "../crypto/store/store_register.c",
+            237,
+            "scheme=file",
+        ),
+        ErrorEntry(
+            0x80000000 | en,
+            _SYS,
+            "file_open",
+            os.strerror(en),
+            "../providers/implementations/storemgmt/file_store.c",
+            266,
+            f"calling stat({path})",
+        ),
+    ]
+
+
+_UNSUPPORTED = ErrorEntry(
+    0x1608010C,
+    _STORE,
+    "ossl_store_handle_load_result",
+    "unsupported",
+    "../crypto/store/store_result.c",
+    149,
+)
+_BAD_DECRYPT = ErrorEntry(
+    0x1C800064,
+    _PROV,
+    "ossl_cipher_unpadblock",
+    "bad decrypt",
+    "../providers/implementations/ciphers/ciphercommon_block.c",
+    124,
+)
+
+
+def _pkcs12_final(why: str) -> ErrorEntry:
+    return ErrorEntry(
+        0x11800074,
+        _PKCS12,
+        "PKCS12_pbe_crypt_ex",
+        "pkcs12 cipherfinal error",
+        "../crypto/pkcs12/p12_decr.c",
+        88,
+        why,
+    )
+
+
+_PEM_BAD_DECRYPT = ErrorEntry(
+    0x04800065, _PEM, "PEM_do_header", "bad decrypt", "../crypto/pem/pem_lib.c", 469
+)
+_UI_ERRORS = [
+    ErrorEntry(
+        0x1400006B,
+        _UI,
+        "UI_process",
+        "processing error",
+        "../crypto/ui/ui_lib.c",
+        573,
+        "while reading strings",
+    ),
+    ErrorEntry(
+        0x07880028,
+        "common libcrypto routines",
+        "do_ui_passphrase",
+        "UI lib",
+        "../crypto/passphrase.c",
+        187,
+    ),
+]
+_EPKI_NO_PASS = ErrorEntry(
+    0x1C80009F,
+    _PROV,
+    "epki2pki_decode",
+    "unable to get passphrase",
+    "../providers/implementations/encode_decode/decode_epki2pki.c",
+    96,
+)
+_PEM_NO_PASS = ErrorEntry(
+    0x04800068, _PEM, "PEM_do_header", "bad password read", "../crypto/pem/pem_lib.c", 442
+)
+
+
+# ------------------------------------------------------------------ files
+
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", re.DOTALL)
+_KEY_LABELS = {
+    b"PRIVATE KEY",
+    b"ENCRYPTED PRIVATE KEY",
+    b"RSA PRIVATE KEY",
+    b"EC PRIVATE KEY",
+    b"DSA PRIVATE KEY",
+}
+_CERT_LABELS = {b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFICATE"}
+
+
+def _read(path: str, what: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        tail = "Unable to load client certificate\n" if what == "client certificate" else ""
+        raise CredentialError(
+            f"Could not open file or uri for loading {what} from {path}\n",
+            _open_errors(path, e),
+            tail,
+        ) from None
+
+
+def _blocks(data: bytes) -> list[tuple[bytes, bytes]]:
+    return [(m.group(1), m.group(0)) for m in _PEM_BLOCK.finditer(data)]
+
+
+Prompt = Callable[[str], str | None]
+
+
+def _stdin_prompt(path: str) -> str | None:
+    """OpenSSL's UI: ``Enter pass phrase for <file>:`` then a line (None at EOF)."""
+    sys.stderr.write(f"Enter pass phrase for {path}:")
+    sys.stderr.flush()
+    line = sys.stdin.buffer.readline()
+    if not line:
+        sys.stderr.write("\n")
+        return None
+    return os.fsdecode(line.rstrip(b"\r\n"))
+
+
+def _load_key_bytes(data: bytes, path: str, password: str | None, prompt: Prompt) -> Any:
+    """A private key from PEM or DER ``data``; None when there is none."""
+    from cryptography.hazmat.primitives import serialization as ser
+
+    what = f"Could not read client certificate private key from {path}\n"
+    pem = [(label, block) for label, block in _blocks(data) if label in _KEY_LABELS]
+    if pem:
+        label, raw = pem[0]
+        pkcs8 = label == b"ENCRYPTED PRIVATE KEY"
+        encrypted = pkcs8 or b"Proc-Type: 4,ENCRYPTED" in raw
+
+        def load(pw: bytes | None) -> Any:
+            return ser.load_pem_private_key(raw, pw)
+    else:
+        pkcs8 = True
+        encrypted = False
+        try:
+            return ser.load_der_private_key(data, None)
+        except TypeError:
+            encrypted = True
+        except (ValueError, Exception):
+            return None
+
+        def load(pw: bytes | None) -> Any:
+            return ser.load_der_private_key(data, pw)
+
+    if not encrypted:
+        try:
+            return load(None)
+        except Exception:
+            raise CredentialError(what, [_UNSUPPORTED] if pem else []) from None
+    if password is None:
+        # OpenSSL's store loader asks once per PEM decoder that tries an
+        # encrypted PKCS#8 block: three times when nothing can be read.
+        for _ in range(3 if pem and pkcs8 else 1):
+            password = prompt(path)
+            if password is not None:
+                break
+        if password is None:
+            if pkcs8:
+                lead = [_UNSUPPORTED] if pem else []
+                raise CredentialError(what, [*lead, *_UI_ERRORS, _EPKI_NO_PASS])
+            raise CredentialError(what, [*_UI_ERRORS, _PEM_NO_PASS])
+    try:
+        return load(os.fsencode(password))
+    except Exception:
+        if pkcs8:
+            lead = [_UNSUPPORTED] if pem else []
+            why = "empty password" if password == "" else "maybe wrong password"
+            raise CredentialError(what, [*lead, _BAD_DECRYPT, _pkcs12_final(why)]) from None
+        raise CredentialError(what, [_BAD_DECRYPT, _PEM_BAD_DECRYPT]) from None
+
+
+def _load_certs(data: bytes) -> tuple[list[bytes], bool]:
+    """DER certificates from PEM or DER ``data``; and whether other PEM objects were seen."""
+    from cryptography import x509
+
+    blocks = _blocks(data)
+    if blocks:
+        out = []
+        other = False
+        for label, raw in blocks:
+            if label in _CERT_LABELS:
+                try:
+                    out.append(x509.load_pem_x509_certificate(raw).public_bytes(_der()))
+                except ValueError:
+                    continue
+            else:
+                other = True
+        return out, other
+    try:
+        return [x509.load_der_x509_certificate(data).public_bytes(_der())], False
+    except ValueError:
+        return [], False
+
+
+def _der() -> Any:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return Encoding.DER
+
+
+def load_files(
+    cert: str | None,
+    key: str | None,
+    password: str | None,
+    chain: str | None,
+    prompt: Prompt = _stdin_prompt,
+) -> Loaded | None:
+    """s_client's loading order: the key (from ``key`` or else ``cert``), the
+    certificate, the chain file. None when no ``-cert`` and no ``-key``."""
+    key_file = key if key is not None else cert
+    if key_file is None:
+        return None
+    data = _read(key_file, "client certificate private key")
+    pkey = _load_key_bytes(data, key_file, password, prompt)
+    if pkey is None:
+        raise CredentialError(f"Could not read client certificate private key from {key_file}\n")
+    cert_der = None
+    if cert is not None:
+        data = _read(cert, "client certificate")
+        certs, other = _load_certs(data)
+        if not certs:
+            raise CredentialError(
+                f"Could not read client certificate from {cert}\n",
+                [_UNSUPPORTED] if other else [],
+                "Unable to load client certificate\n",
+            )
+        cert_der = certs[0]
+    extra: tuple[bytes, ...] = ()
+    if chain is not None:
+        data = _read(chain, "certs of client certificate chain")
+        certs, _ = _load_certs(data)
+        if not certs:
+            raise CredentialError(
+                f"Could not read certs of client certificate chain from {chain}\n"
+            )
+        extra = tuple(certs)
+    return Loaded(pkey, cert_der, extra)
+
+
+# ------------------------------------------------------------------ matching
+
+
+def _kind(key: Any) -> str | None:
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+
+    if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
+        return "rsa"
+    if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
+        return "ec"
+    if isinstance(key, ed25519.Ed25519PrivateKey | ed25519.Ed25519PublicKey):
+        return "ed25519"
+    if isinstance(key, ed448.Ed448PrivateKey | ed448.Ed448PublicKey):
+        return "ed448"
+    if isinstance(key, dsa.DSAPrivateKey | dsa.DSAPublicKey):
+        return "dsa"
+    return None
+
+
+def make_credential(loaded: Loaded) -> Any:
+    """``set_cert_key_stuff``: the key must be a signing key matching the
+    certificate. Returns the engine's ClientCredential."""
+    from cryptography import x509
+
+    from sclient.tls.config import ClientCredential
+
+    key = loaded.key
+    kind = _kind(key)
+    if kind is None:
+        raise CredentialError(
+            "error setting private key\n",
+            [
+                ErrorEntry(
+                    0x0A0000F7,
+                    _SSL,
+                    "ssl_set_pkey",
+                    "unknown certificate type",
+                    "../ssl/ssl_rsa.c",
+                    123,
+                )
+            ],
+        )
+    assert loaded.cert_der is not None
+    cert = x509.load_der_x509_certificate(loaded.cert_der)
+    rsa_pss = cert.public_key_algorithm_oid.dotted_string == _RSA_PSS_OID
+    try:
+        cert_key = cert.public_key()
+    except Exception:
+        cert_key = None
+    cert_kind = _kind(cert_key)
+    if cert_kind != kind:
+        raise CredentialError("Private key does not match the certificate public key\n")
+    if cert_key != key.public_key():
+        raise CredentialError(
+            "error setting private key\n",
+            [
+                ErrorEntry(
+                    0x05800074,
+                    _X509,
+                    "X509_check_private_key",
+                    "key values mismatch",
+                    "../crypto/x509/x509_cmp.c",
+                    403,
+                )
+            ],
+        )
+    return ClientCredential((loaded.cert_der, *loaded.chain), key, rsa_pss)
+
+
+def build_chain(chain: tuple[bytes, ...], store: Any) -> tuple[bytes, ...]:
+    """``SSL_CTX_build_cert_chain(ctx, 0)``: leaf, then issuers from the chain
+    store up to a self-signed certificate (included)."""
+    from sclient.x509.cert import Certificate
+
+    leaf = Certificate(chain[0])
+    pool = [Certificate(d) for d in chain[1:]]
+    out = [chain[0]]
+    cur = leaf
+    for _ in range(32):
+        if cur.issuer == cur.subject and len(out) > 1:
+            return tuple(out)
+        found = None
+        for cand in [*pool, *(store.find_issuers(cur) if store is not None else [])]:
+            if cand.subject == cur.issuer and cand.der != cur.der:
+                found = cand
+                break
+        if found is None:
+            if cur.issuer == cur.subject:
+                return tuple(out)
+            break
+        out.append(found.der)
+        cur = found
+    raise CredentialError(
+        "error building certificate chain\n",
+        [
+            ErrorEntry(
+                0x0A000086,
+                _SSL,
+                "ssl_build_cert_chain",
+                "certificate verify failed",
+                "../ssl/ssl_cert.c",
+                938,
+                "Verify error:unable to get local issuer certificate",
+            )
+        ],
+    )
+
+
+def load_ca_names(path: str) -> tuple[bytes, ...]:
+    """``-requestCAfile``: the subject names (DER) of the file's certificates."""
+    from cryptography import x509
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        en = e.errno or 0
+        raise CredentialError(
+            "Error loading CA names\n",
+            [
+                ErrorEntry(
+                    0x80000000 | en,
+                    _SYS,
+                    "file_ctrl",
+                    os.strerror(en),
+                    "../crypto/bio/bss_file.c",
+                    297,
+                    f"calling fopen({path}, r)",
+                ),
+                ErrorEntry(
+                    0x10080002, _BIO, "file_ctrl", "system lib", "../crypto/bio/bss_file.c", 300
+                ),
+            ],
+        ) from None
+    names: list[bytes] = []
+    for label, raw in _blocks(data):
+        if label in _CERT_LABELS:
+            try:
+                der = x509.load_pem_x509_certificate(raw).subject.public_bytes()
+            except ValueError:
+                continue
+            if der not in names:
+                names.append(der)
+    if not names:
+        raise CredentialError("Error loading CA names\n")
+    return tuple(names)
+
+
+# ------------------------------------------------------------------ -psk_session
+
+
+@struct(frozen=True, slots=True)
+class PskSession:
+    """What ``-psk_session`` takes from an ``SSL SESSION PARAMETERS`` file."""
+
+    version: int
+    cipher_suite: int
+    master_key: bytes
+    max_early_data: int
+
+
+_SESSION_LABEL = b"SSL SESSION PARAMETERS"
+
+
+def load_psk_session(path: str) -> PskSession:
+    """``PEM_read_bio_SSL_SESSION`` as s_client uses it for ``-psk_session``."""
+    import base64
+
+    from sclient.x509 import der
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        en = e.errno or 0
+        entries = [
+            ErrorEntry(
+                0x80000000 | en,
+                _SYS,
+                "BIO_new_file",
+                os.strerror(en),
+                "../crypto/bio/bss_file.c",
+                67,
+                f"calling fopen({path}, r)",
+            )
+        ]
+        if en == 2:
+            entries.append(
+                ErrorEntry(
+                    0x10000080, _BIO, "BIO_new_file", "no such file", "../crypto/bio/bss_file.c", 75
+                )
+            )
+        else:
+            entries.append(
+                ErrorEntry(
+                    0x10000002, _BIO, "BIO_new_file", "system lib", "../crypto/bio/bss_file.c", 77
+                )
+            )
+        raise CredentialError(f"Can't open PSK session file {path}\n", entries) from None
+    unreadable = CredentialError(
+        f"Can't read PSK session file {path}\n",
+        [
+            ErrorEntry(
+                0x0480006C,
+                _PEM,
+                "get_name",
+                "no start line",
+                "../crypto/pem/pem_lib.c",
+                760,
+                "Expecting: SSL SESSION PARAMETERS",
+            )
+        ],
+    )
+    blocks = [raw for label, raw in _blocks(data) if label == _SESSION_LABEL]
+    if not blocks:
+        raise unreadable
+    body = b"".join(blocks[0].splitlines()[1:-1])
+    try:
+        top = der.parse(base64.b64decode(body, validate=False))
+        fields = top.children()
+        version = der.decode_int(fields[1].content)
+        cipher = fields[2].content
+        master = fields[4].content
+        if len(cipher) != 2 or der.decode_int(fields[0].content) != 1:
+            raise der.DERError("bad session")
+        max_early = 0
+        for f in fields[5:]:
+            if f.tag == 0xAF:  # [15] EXPLICIT INTEGER maxEarlyData
+                max_early = der.decode_int(f.children()[0].content)
+    except (ValueError, IndexError):
+        raise CredentialError(f"Can't read PSK session file {path}\n") from None
+    return PskSession(version, int.from_bytes(cipher, "big"), master, max_early)
