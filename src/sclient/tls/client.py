@@ -115,6 +115,12 @@ class Client:
         return self._hs.session
 
     @property
+    def resumed_session(self) -> Session | None:
+        """The offered session the server agreed to resume (None: a full
+        handshake, or an external PSK)."""
+        return self._hs.resumed
+
+    @property
     def state(self) -> State:
         """The handshake state object (for diagnostics and tests)."""
         return self._state
