@@ -87,7 +87,7 @@ def test_resolved_fields_do_not_shadow_rows() -> None:
 
 
 #: Supported with a documented difference (docs/compatibility.md).
-DEVIATED = {"nbio", "crl_download"}
+DEVIATED = {"nbio", "crl_download", "reconnect"}
 
 
 def test_statuses() -> None:
