@@ -27,6 +27,10 @@ class _Shut(Exception):
         self.status = status
 
 
+class _Reconnect(Exception):
+    """-reconnect: drop this connection and make the next one."""
+
+
 def _server_hello_is_tls12(raw: bytes) -> bool:
     """True when a ServerHello (with header) has no supported_versions extension
     and is not a HelloRetryRequest."""
@@ -91,6 +95,31 @@ class Program:
         self._cert_cache: dict[bytes, Any] = {}
         self.starttls: Any = None  # the Exchange of -starttls on this connection
         self.skip_shut = False  # OpenSSL's "goto end": no summary, no shutdown
+        #: -reconnect: connections still to make after this one (OpenSSL: 5).
+        self.reconnects = 5 if opt(options, "reconnect", False) else 0
+        #: The session the next ClientHello offers (-sess_in, then -reconnect's).
+        self.resume: Any = settings.config_kwargs.get("resume")
+
+    def reset_connection(self) -> None:
+        """Forget what belonged to the previous connection (-reconnect)."""
+        self.conn = None
+        self.client = None
+        self.in_init = True
+        self.negotiated = None
+        self.peer_chain = None
+        self.cert_request = None
+        self.pha_requests = []
+        self.client_certs_sent = []
+        self.records_read = 0
+        self.pre_tls_read = 0
+        self.handshake_read = None
+        self.handshake_written = None
+        self.sni_notice_done = False
+        self.error = None
+        self.client_hello_sent = False
+        self.verifier = None
+        self.starttls = None
+        self.skip_shut = False
 
     # ------------------------------------------------------------ helpers
 
@@ -197,6 +226,10 @@ class Program:
             # What the ServerHello settled, for a handshake that failed later.
             negotiated = getattr(self.client, "negotiated", None)
         verify_code = self.verifier.code if self.verifier is not None else 0
+        resumed = self.resumed_session()
+        if resumed is not None:
+            # No verification on resumption: SSL_get_verify_result is the session's.
+            verify_code = resumed.verify_result
         if session is not None and session.verify_result != verify_code:
             session = structs.replace(session, verify_result=verify_code)
         d = summary_data(
@@ -225,7 +258,7 @@ class Program:
             return
         from sclient.report.summary import render_summary
 
-        self.c.out(render_summary(self.summary_data(True, final)))
+        self.c.out(render_summary(self.summary_data(self.full or final, final)))
         self.c.flush()
 
     # ------------------------------------------------------------ engine I/O
@@ -327,9 +360,36 @@ class Program:
 
     # ------------------------------------------------------------ milestones
 
+    def resumed_session(self) -> Any:
+        if self.client is None or self.negotiated is None:
+            return None
+        return getattr(self.client, "resumed_session", None)
+
+    def with_verify_result(self, session: Any) -> Any:
+        """The session as OpenSSL keeps it: with this connection's verify result
+        (a resumed one keeps the result it was made with)."""
+        if self.verifier is not None and self.resumed_session() is None:
+            return structs.replace(session, verify_result=self.verifier.code)
+        return session
+
+    def new_session(self, session: Any) -> None:
+        """s_client's new-session callback: -sess_out, the session to resume."""
+        self.resume = session
+        path = opt(self.o, "sess_out")
+        if path is not None:
+            from sclient.app.sessions import write_session
+
+            if not write_session(str(path), session):
+                self.c.err(f"Error writing session file {path}\n")
+
     def handshake_complete(self, e: Any) -> None:
         self.negotiated = e.negotiated
         self.session = e.session
+        if e.negotiated.version != TLS1_3 and self.resumed_session() is None:
+            # ssl_update_cache: a TLS <= 1.2 session with an id (or a ticket).
+            self.session = self.with_verify_result(e.session)
+            if self.session.session_id:
+                self.new_session(self.session)
         self.in_init = False
         self.servername_notice()
         self.t_handshake = clock.monotonic()
@@ -356,6 +416,7 @@ class Program:
             resumed = self.negotiated is not None and self.negotiated.resumed
             if self.verifier is not None and not resumed:
                 session = structs.replace(session, verify_result=self.verifier.code)
+            self.new_session(session)
             self.c.out(render_ticket_block(session, self.verify_text))
             self.c.flush()
             self.c.out("read R BLOCK\n")
@@ -365,6 +426,14 @@ class Program:
     # ------------------------------------------------------------ the run
 
     def run(self) -> int:
+        while True:
+            status = self.run_connection()
+            if status is not None:
+                return status
+            self.reset_connection()
+
+    def run_connection(self) -> int | None:
+        """One TCP connection; None when -reconnect goes on with another."""
         from sclient.transport import tcp
 
         t = self.s.target
@@ -406,8 +475,42 @@ class Program:
             self.status = self.session_loop()
         except _Shut as shut:
             self.status = shut.status
+        except _Reconnect:
+            self.drop_connection()
+            return None
         self.shutdown()
         return self.finish()
+
+    def drop_connection(self) -> None:
+        """-reconnect: ``drop connection and then reconnect``, close_notify, close."""
+        self.c.out("drop connection and then reconnect\n")
+        try:
+            self.client.close()
+            data = self.client.data_to_send()
+            if data:
+                self.conn.sendall(data)
+        except Exception:
+            pass
+        self.conn.close()
+
+    def await_tickets(self) -> None:
+        """TLS 1.3 before a reconnection: read the NewSessionTickets the server
+        sends after our Finished, so that the next connection can resume
+        (OpenSSL 3.0 reconnects without reading them and never resumes)."""
+        first, more = 1.0, 0.1
+        timeout = first
+        seen = len(self.tickets)
+        sock = self.conn.fileno()
+        while True:
+            try:
+                readable, _, _ = select.select([sock], [], [], timeout)
+            except InterruptedError:
+                continue
+            if not readable:
+                return
+            self.feed(self.read_socket())
+            if len(self.tickets) > seen:
+                timeout = more
 
     def finish(self) -> int:
         if self.json_mode:
@@ -482,6 +585,11 @@ class Program:
         self.client_hello_sent = True
         while self.in_init:
             self.feed(self.read_socket())
+        if self.reconnects > 0:
+            self.reconnects -= 1
+            if self.connection_version() == TLS1_3:
+                self.await_tickets()
+            raise _Reconnect
         return self.interactive()
 
     def run_starttls(self) -> int | None:
@@ -515,11 +623,13 @@ class Program:
             self.o, self.c, self.servername_notice, self.s.trust_store, clock.wall
         )
         self.verifier.dane = self.s.dane
+        kwargs = dict(self.s.config_kwargs)
+        kwargs["resume"] = self.resume
         cfg = ClientConfig(
             random=clock.random_bytes,
             now=clock.wall,
             verify_certificates=self.verifier,
-            **self.s.config_kwargs,
+            **kwargs,
         )
         self.client = Client(cfg)
         events = self.client.start()

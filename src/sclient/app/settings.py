@@ -464,6 +464,17 @@ def build_settings(o: Any, console: Console) -> Settings:
             console.err(f"Error writing keylog file {path}\n")
             raise Exit(1) from None
 
+    sess_in = opt(o, "sess_in")
+    if sess_in is not None:
+        from sclient.app.sessions import load_session
+        from sclient.transport import clock
+
+        try:
+            kwargs["resume"] = load_session(str(sess_in), int(clock.wall()))
+        except cred.CredentialError as exc:
+            console.err(exc.render())
+            raise Exit(1) from None
+
     sni = server_name(o, target)
     kwargs["server_name"] = sni
     from sclient.app.dane import load_dane

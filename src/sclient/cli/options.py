@@ -196,9 +196,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     *_section(
         'Session',
-        _o('-reconnect', '', 'Drop and re-make the connection with the same Session-ID', N, note='planned'),
-        _o('-sess_out', 'outfile', 'File to write SSL session to', N, note='planned (session files)'),
-        _o('-sess_in', 'infile', 'File to read SSL session from', N, note='planned (session files)'),
+        _o('-reconnect', '', 'Drop and re-make the connection with the same Session-ID', DEVIATION, note='TLS 1.3: the NewSessionTickets are read before each reconnection, which then resumes (`Reused`); OpenSSL 3.0 reconnects before reading them and never resumes'),
+        _o('-sess_out', 'outfile', 'File to write SSL session to', S),
+        _o('-sess_in', 'infile', 'File to read SSL session from', S),
     ),
     *_section(
         'Input/Output',

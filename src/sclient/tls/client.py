@@ -24,7 +24,13 @@ import contextlib
 from sclient.tls import events as ev
 from sclient.tls.config import ClientConfig
 from sclient.tls.errors import LocalError, PeerAlert, TLSError, UnexpectedEOF, UsageError
-from sclient.tls.hello import ExpectServerHello, Offer, build_client_hello
+from sclient.tls.hello import (
+    ExpectServerHello,
+    Offer,
+    build_client_hello,
+    offered_psks,
+    resumable,
+)
 from sclient.tls.records import RecordLayer
 from sclient.tls.registry import alerts
 from sclient.tls.registry import protocol as P
@@ -39,6 +45,7 @@ from sclient.tls.states import (
     OsslState,
     State,
 )
+from sclient.tls.wire.extensions import PreSharedKeyClient
 from sclient.tls.wire.handshake import ClientHello, HelloRequest, decode_message
 
 __all__ = ["Client"]
@@ -108,6 +115,12 @@ class Client:
         return self._hs.session
 
     @property
+    def resumed_session(self) -> Session | None:
+        """The offered session the server agreed to resume (None: a full
+        handshake, or an external PSK)."""
+        return self._hs.resumed
+
+    @property
     def state(self) -> State:
         """The handshake state object (for diagnostics and tests)."""
         return self._state
@@ -140,7 +153,11 @@ class Client:
                 self._adopt_shares(ch)
             hs.ch = hs.ch1 = ch
             hs.retry_hello = retry_hello
-            hs.offer = Offer.of(ch)
+            resume = resumable(self._config)
+            ext = ch.ext(PreSharedKeyClient)
+            sent = {i.identity for i in ext.identities} if ext is not None else set()
+            psks = tuple(p for p in offered_psks(self._config, resume) if p.identity in sent)
+            hs.offer = Offer.of(ch, psks, resume)
             hs.client_random = ch.random
             hs.send_message(ch)
             hs.loop()

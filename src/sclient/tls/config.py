@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from sclient.tls.registry import groups, sigschemes
+from sclient.tls.session import Session
 from sclient.tls.structs import field, struct
 
 #: OpenSSL 3.0's default TLS 1.3 suites, in its order.
@@ -126,6 +127,9 @@ class ClientConfig:
     post_handshake_auth: bool = False
     #: The TLS 1.3 external PSK (``-psk``, or ``-psk_session``'s key, suite and hash).
     psk: ExternalPsk | None = None
+    #: The session to resume (``-sess_in``, ``-reconnect``): its id and TLS <= 1.2
+    #: ticket, or its TLS 1.3 ticket as a resumption PSK.
+    resume: Session | None = None
     #: ``-psk``: the key and identity for TLS <= 1.2 PSK suites.
     psk_tls12: ExternalPsk | None = None
     #: Test hook: build the key share for a group (known-answer tests); None = fresh keys.

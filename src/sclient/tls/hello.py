@@ -34,6 +34,7 @@ from sclient.tls.registry import alerts, sigschemes, suites
 from sclient.tls.registry import extensions as ext
 from sclient.tls.registry import groups as G
 from sclient.tls.registry import protocol as P
+from sclient.tls.session import Session
 from sclient.tls.states import Handshake, State, register
 from sclient.tls.structs import struct
 from sclient.tls.wire import extensions as X
@@ -77,9 +78,15 @@ class Offer:
     max_fragment_length: int | None
     server_name: str | None
     psk_offered: bool = False
+    #: The pre_shared_key identities in their order (resumption first).
+    psks: tuple[OfferedPsk, ...] = ()
+    #: The session whose id or ticket the ClientHello offers.
+    resume: Session | None = None
 
     @classmethod
-    def of(cls, ch: ClientHello) -> Offer:
+    def of(
+        cls, ch: ClientHello, psks: tuple[OfferedPsk, ...] = (), resume: Session | None = None
+    ) -> Offer:
         sv = ch.ext(X.SupportedVersions)
         sg = ch.ext(X.SupportedGroups)
         sa = ch.ext(X.SignatureAlgorithms)
@@ -98,6 +105,8 @@ class Offer:
             max_fragment_length=mf.code if mf else None,
             server_name=host.decode("ascii", "replace") if host is not None else None,
             psk_offered=ch.ext(X.PreSharedKeyClient) is not None,
+            psks=psks,
+            resume=resume,
         )
 
     @property
@@ -107,6 +116,53 @@ class Offer:
     @property
     def min_version(self) -> int:
         return min(self.versions)
+
+
+@struct(frozen=True, slots=True)
+class OfferedPsk:
+    """One identity of our pre_shared_key extension and the key behind it:
+    a resumption ticket (``session`` set) or the external PSK."""
+
+    identity: bytes
+    obfuscated_age: int
+    key: bytes
+    hash: str
+    session: Session | None = None
+
+    @property
+    def external(self) -> bool:
+        return self.session is None
+
+
+def resumable(config: ClientConfig) -> Session | None:
+    """The session to offer: OpenSSL's SSL_SESSION_is_resumable and
+    ssl_version_supported (a session of a version we do not offer is not used)."""
+    s = config.resume
+    if s is None or s.cipher_suite is None:
+        return None
+    if not (s.session_id or s.ticket):
+        return None
+    if s.version not in offered_versions(config):
+        return None
+    return s
+
+
+def offered_psks(config: ClientConfig, session: Session | None) -> tuple[OfferedPsk, ...]:
+    """tls_construct_ctos_psk: the TLS 1.3 ticket of ``session`` (unless its
+    lifetime has run out or its suite is unknown), then the external PSK."""
+    out: list[OfferedPsk] = []
+    if session is not None and session.version == P.TLS1_3 and session.ticket:
+        row = suites.BY_CODE.get(session.cipher_suite or 0)
+        agesec = max(0, int(config.now()) - session.start_time) & 0xFFFFFFFF
+        if agesec > 0:
+            agesec -= 1  # better to underestimate the age (OpenSSL)
+        if row is not None and row.tls13 and session.ticket_lifetime_hint >= agesec:
+            age = (agesec * 1000 + session.ticket_age_add) & 0xFFFFFFFF
+            out.append(OfferedPsk(session.ticket, age, session.master_key, row.prf_hash, session))
+    if config.psk is not None:
+        psk = config.psk
+        out.append(OfferedPsk(psk.identity, 0, psk.key, psk.hash))
+    return tuple(out)
 
 
 def _tls12_scheme_ok(code: int) -> bool:
@@ -148,12 +204,17 @@ def build_client_hello(
         cipher_suites.append(suites.TLS_FALLBACK_SCSV)
 
     client_random = random(32)
-    session_id = random(32) if tls13 and config.middlebox_compat else b""
+    resume = resumable(config)
+    if resume is not None and resume.version != P.TLS1_3:
+        session_id = resume.session_id
+    else:
+        session_id = random(32) if tls13 and config.middlebox_compat else b""
 
     group_ok = _tls13_group_ok if tls13 else _tls12_group_ok
     groups = tuple(g for g in config.groups if group_ok(g))
     schemes = tuple(s for s in config.signature_schemes if below13 or _tls12_scheme_ok(s))
 
+    psk_list: tuple[OfferedPsk, ...] = ()
     exts: list[X.Extension] = []
     if config.server_name is not None:
         exts.append(X.ServerName.host(config.server_name))
@@ -163,7 +224,8 @@ def build_client_hello(
     if groups:
         exts.append(X.SupportedGroups(groups))
     if config.session_ticket:
-        exts.append(X.SessionTicket())
+        old = resume is not None and resume.version != P.TLS1_3
+        exts.append(X.SessionTicket(resume.ticket if old and resume is not None else b""))
     if config.alpn:
         exts.append(X.Alpn(tuple(config.alpn)))
     if config.encrypt_then_mac:
@@ -188,10 +250,12 @@ def build_client_hello(
         exts.append(X.KeyShareClient(tuple(entries)))
         if config.certificate_authorities:
             exts.append(X.CertificateAuthorities(config.certificate_authorities))
-        if config.psk is not None:
-            psk = config.psk
-            hl = hash_len(psk.hash)
-            exts.append(X.PreSharedKeyClient((X.PskIdentity(psk.identity, 0),), (bytes(hl),)))
+        psks = offered_psks(config, resume)
+        if psks:
+            psk_list = psks
+            identities = tuple(X.PskIdentity(p.identity, p.obfuscated_age) for p in psks)
+            binders = tuple(bytes(hash_len(p.hash)) for p in psks)
+            exts.append(X.PreSharedKeyClient(identities, binders))
 
     ch = ClientHello(
         legacy_version=min(versions[0], P.TLS1_2),
@@ -201,32 +265,40 @@ def build_client_hello(
         compression_methods=b"\x00",
         extensions=tuple(exts),
     )
-    if tls13 and config.psk is not None:
-        ch = with_psk_binder(ch, config.psk, None)
+    if psk_list:
+        ch = with_psk_binders(ch, psk_list, None)
     return ch
 
 
 def with_psk_binder(ch: ClientHello, psk: ExternalPsk, prefix: Transcript | None) -> ClientHello:
-    """Fill in the binder of the pre_shared_key extension (RFC 8446 §4.2.11.2):
-    HMAC over the transcript (``prefix``: the messages before this
-    ClientHello, after a HelloRetryRequest) and the ClientHello up to the binders."""
+    """:func:`with_psk_binders` for one external PSK."""
+    return with_psk_binders(ch, (OfferedPsk(psk.identity, 0, psk.key, psk.hash),), prefix)
+
+
+def with_psk_binders(
+    ch: ClientHello, psks: tuple[OfferedPsk, ...], prefix: Transcript | None
+) -> ClientHello:
+    """Fill in the binders of the pre_shared_key extension (RFC 8446 §4.2.11.2),
+    one per identity: HMAC over the transcript (``prefix``: the messages
+    before this ClientHello, after a HelloRetryRequest) and the ClientHello
+    up to the binders, keyed from each PSK (resumption or external binder key)."""
     from sclient.tls.crypto.keyschedule import KeySchedule13, finished_verify_data
 
     ext = ch.ext(X.PreSharedKeyClient)
     assert ext is not None
-    placeholder = X.PreSharedKeyClient(ext.identities, (bytes(hash_len(psk.hash)),))
+    identities = tuple(X.PskIdentity(p.identity, p.obfuscated_age) for p in psks)
+    placeholder = X.PreSharedKeyClient(identities, tuple(bytes(hash_len(p.hash)) for p in psks))
     exts = tuple(placeholder if e is ext else e for e in ch.extensions)
     ch = structs.replace(ch, extensions=exts)
     raw = ch.encode()
     truncated = raw[: len(raw) - len(placeholder.encode_binders())]
-    if prefix is None:
-        th = digest(psk.hash, truncated)
-    else:
-        th = prefix.digest_with(psk.hash, truncated)
-    ks = KeySchedule13(psk.hash)
-    ks.early(psk.key)
-    binder = finished_verify_data(psk.hash, ks.binder_key(external=True), th)
-    final = X.PreSharedKeyClient(ext.identities, (binder,))
+    binders: list[bytes] = []
+    for p in psks:
+        th = digest(p.hash, truncated) if prefix is None else prefix.digest_with(p.hash, truncated)
+        ks = KeySchedule13(p.hash)
+        ks.early(p.key)
+        binders.append(finished_verify_data(p.hash, ks.binder_key(external=p.external), th))
+    final = X.PreSharedKeyClient(identities, tuple(binders))
     return structs.replace(ch, extensions=tuple(final if e is placeholder else e for e in exts))
 
 

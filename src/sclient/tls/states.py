@@ -172,6 +172,7 @@ class Handshake:
         "psk_accepted",
         "random",
         "record_pending",
+        "resumed",
         "retry_hello",
         "rl",
         "secure_renegotiation",
@@ -219,6 +220,8 @@ class Handshake:
         self.complete = False
         #: TLS 1.3: the server accepted our external PSK ("Reused").
         self.psk_accepted = False
+        #: The session the server agreed to resume (TLS 1.3 ticket, TLS 1.2 id or ticket).
+        self.resumed: Session | None = None
         #: Handshake bytes of the current record follow the message being handled.
         self.record_pending = False
         self.pending: list[tuple[bytes, HandshakeMessage]] = []
@@ -282,7 +285,7 @@ class Handshake:
             client_random=self.client_random,
             server_random=self.server_random,
             session_id=self.session.session_id,
-            resumed=self.psk_accepted,
+            resumed=self.psk_accepted or self.resumed is not None,
             group=self.group,
             dh_bits=self.dh_bits,
             peer_signature_scheme=self.peer_scheme,

@@ -94,14 +94,30 @@ class Params12:
     suite: CipherSuite
     version: int
     ticket_expected: bool
+    #: An abbreviated handshake: the server's CCS and Finished come first.
+    resumed: bool = False
 
 
 def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> State:
     """The TLS <= 1.2 part of tls_process_server_hello: extensions (parsed in
     OpenSSL's ext_defs order, then the "final" checks)."""
-    assert hs.version is not None
+    assert hs.version is not None and hs.offer is not None
     version = hs.version
     hs.server_session_id = sh.session_id
+    old = hs.offer.resume
+    resumed: Session | None = None
+    if (
+        old is not None
+        and old.version != P.TLS1_3
+        and sh.session_id
+        and sh.session_id == hs.offer.session_id
+    ):
+        # The server echoed the id we offered: an abbreviated handshake.
+        if old.version != version:
+            raise LocalError(alerts.PROTOCOL_VERSION, "SSL_SESSION_VERSION_MISMATCH")
+        if old.cipher_suite != suite.code:
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "OLD_SESSION_CIPHER_NOT_RETURNED")
+        resumed = old
     hs.transcript.set_hash(prf_hash(suite, version))
     hs.transcript.update(sh.raw)
     ri = False
@@ -133,9 +149,19 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
     if not ri and not hs.config.legacy_server_connect:
         raise LocalError(alerts.HANDSHAKE_FAILURE, "UNSAFE_LEGACY_RENEGOTIATION_DISABLED")
     hs.secure_renegotiation = ri
+    if resumed is not None and hs.ems != resumed.extended_master_secret:
+        raise LocalError(alerts.HANDSHAKE_FAILURE, "INCONSISTENT_EXTMS")
     # final_ec_pt_formats only checks the server's list against formats the
     # application configured explicitly; s_client never does, so nothing here.
     hs.ec_point_formats = peer_formats
+    if resumed is not None:
+        hs.resumed = resumed
+        hs.session = resumed
+        params = Params12(suite, version, ticket_expected, resumed=True)
+        keys = _resumption_keys(hs, params, resumed.master_key)
+        if ticket_expected:
+            return ExpectNewSessionTicket12(keys)
+        return ExpectChangeCipherSpec12(keys)
     hs.session = structs.replace(hs.session, session_id=sh.session_id, version=version)
     params = Params12(suite, version, ticket_expected)
     if suite.kx in ("PSK", "DHEPSK", "ECDHEPSK"):
@@ -430,6 +456,14 @@ def _ciphers(
     )
 
 
+def _resumption_keys(hs: Handshake, params: Params12, master: bytes) -> Keys12:
+    """The abbreviated handshake's keys: the session's master secret with
+    this connection's randoms (RFC 5246 §7.3)."""
+    hs.keylog("CLIENT_RANDOM", master)
+    write, read = _ciphers(hs, params.suite, params.version, master)
+    return Keys12(params, master, read, hs.client_random, hs.server_random, write)
+
+
 @struct(frozen=True, slots=True)
 class Keys12:
     params: Params12
@@ -437,6 +471,8 @@ class Keys12:
     read: RecordCipher
     client_random: bytes
     server_random: bytes
+    #: Abbreviated handshake only: our write protection, used after the server's Finished.
+    write: RecordCipher | None = None
 
 
 # --- the server's finish ---------------------------------------------------------------------
@@ -490,9 +526,20 @@ class ExpectFinished12(State):
         if not bytes_eq(fin.verify_data, expected):
             raise LocalError(alerts.DECRYPT_ERROR, "DIGEST_CHECK_FAILED")
         hs.transcript.update(fin.raw)
+        if params.resumed:
+            # Our ChangeCipherSpec and Finished close the abbreviated handshake.
+            assert self.keys.write is not None
+            hs.send_ccs()
+            hs.rl.set_write_cipher(self.keys.write)
+            verify = verify_data12(h, self.keys.master, b"client finished", hs.transcript.digest(h))
+            hs.queue(Finished(verify), OsslState.CW_FINISHED)
+            hs.flush()
         hs.loop(OsslState.OK)
         hs.complete = True
-        hs.session = _final_session(hs)
+        if params.resumed:
+            hs.session = structs.replace(hs.session, alpn=hs.alpn)
+        else:
+            hs.session = _final_session(hs)
         neg = hs.negotiated()
         assert neg is not None
         hs.events.append(ev.HandshakeComplete(neg, hs.session))

@@ -34,11 +34,12 @@ from sclient.tls.crypto.signatures import tls13_certificate_verify_input
 from sclient.tls.crypto.transcript import Transcript
 from sclient.tls.errors import LocalError
 from sclient.tls.hello import (
+    OfferedPsk,
     collect_extensions,
     make_key_share,
     parse_common_extension,
     second_client_hello,
-    with_psk_binder,
+    with_psk_binders,
 )
 from sclient.tls.peer import PeerKey, check_peer_sigalg, process_certificates, verify_signature
 from sclient.tls.registry import alerts
@@ -134,11 +135,13 @@ def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSu
 
     new_share = make_key_share(hs.config, new_group) if new_group is not None else None
     ch2 = second_client_hello(hs.ch, hs.shares, new_share, cookie)
-    psk = hs.config.psk
-    if psk is not None and ch2.ext(X.PreSharedKeyClient) is not None:
-        if suite.prf_hash == psk.hash:
-            ch2 = with_psk_binder(ch2, psk, hs.transcript)
-        else:  # the PSK cannot be used with this suite's hash: OpenSSL drops it
+    if ch2.ext(X.PreSharedKeyClient) is not None:
+        # A PSK that cannot be used with this suite's hash: OpenSSL drops it.
+        psks = tuple(p for p in hs.offer.psks if p.hash == suite.prf_hash)
+        hs.offer = structs.replace(hs.offer, psks=psks)
+        if psks:
+            ch2 = with_psk_binders(ch2, psks, hs.transcript)
+        else:
             exts = tuple(e for e in ch2.extensions if not isinstance(e, X.PreSharedKeyClient))
             ch2 = structs.replace(ch2, extensions=exts)
     if hs.retry_hello is not None:  # a known-answer replay
@@ -200,18 +203,25 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
     """The TLS 1.3 part of tls_process_server_hello: key share, handshake
     secrets, read keys."""
     share_ext: X.KeyShareServer | None = None
-    psk = hs.config.psk
+    assert hs.offer is not None
+    chosen: OfferedPsk | None = None
     for e in _in_openssl_order(sh.extensions):
         if isinstance(e, X.Malformed):
             e.raise_error()
         if isinstance(e, X.KeyShareServer):
             share_ext = e
         elif isinstance(e, X.PreSharedKeySelected):
-            if psk is None or e.selected_identity != 0:
+            psks = hs.offer.psks
+            if e.selected_identity >= len(psks):
                 raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_PSK_IDENTITY")
-            if suite.prf_hash != psk.hash:
+            chosen = psks[e.selected_identity]
+            if suite.prf_hash != chosen.hash:
                 raise LocalError(alerts.ILLEGAL_PARAMETER, "CIPHERSUITE_DIGEST_HAS_CHANGED")
             hs.psk_accepted = True
+            if chosen.session is not None:
+                # A resumption: the session goes on (certificate, verify result).
+                hs.resumed = chosen.session
+                hs.session = structs.replace(chosen.session, version=P.TLS1_3)
     if share_ext is None:
         # final_key_share: no key_share and no PSK to fall back on.
         raise LocalError(alerts.MISSING_EXTENSION, "NO_SUITABLE_KEY_SHARE")
@@ -229,7 +239,7 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
     hs.transcript.set_hash(hash_name)
     hs.transcript.update(sh.raw)
     ks = KeySchedule13(hash_name)
-    ks.early(psk.key if hs.psk_accepted and psk is not None else None)
+    ks.early(chosen.key if chosen is not None else None)
     ks.handshake(shared)
     th = hs.transcript.digest()
     server_hs = ks.server_handshake_traffic_secret(th)
@@ -503,7 +513,7 @@ class Connected13(State):
             # OpenSSL: the session's timeout becomes the ticket's lifetime; a
             # session made without a certificate keeps verify result 1.
             timeout=nst.lifetime if nst.lifetime else hs.session.timeout,
-            verify_result=1 if hs.psk_accepted else hs.session.verify_result,
+            verify_result=1 if hs.psk_accepted and hs.resumed is None else hs.session.verify_result,
         )
         hs.session = session
         hs.events.append(ev.NewSessionTicket(session, post_handshake=True))

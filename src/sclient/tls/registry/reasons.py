@@ -165,6 +165,14 @@ REASONS: dict[str, Reason] = {
     "CIPHERSUITE_DIGEST_HAS_CHANGED": R(
         0x0A0000DA, "tls_process_server_hello", "ciphersuite digest has changed", _CLNT, 1529
     ),
+    # Resumption (set_client_ciphersuite, tls_process_server_hello, final_ems).
+    "OLD_SESSION_CIPHER_NOT_RETURNED": R(
+        0x0A0000C5, "set_client_ciphersuite", "old session cipher not returned", _CLNT, 1408
+    ),
+    "SSL_SESSION_VERSION_MISMATCH": R(
+        0x0A0000D2, "tls_process_server_hello", "ssl session version mismatch", _CLNT, 1595
+    ),
+    "INCONSISTENT_EXTMS": R(0x0A000068, "final_ems", "inconsistent extms", _EXT, 1163),
     "PSK_NO_CLIENT_CB": R(
         0x0A0000E0, "tls_construct_cke_psk_preamble", "psk no client cb", _CLNT, 2861
     ),

@@ -1,0 +1,95 @@
+"""``-sess_in`` and ``-sess_out``: session files in OpenSSL's PEM form
+(output.md §20), read before connecting and written as s_client's
+new-session callback writes them."""
+
+from __future__ import annotations
+
+import os
+
+from sclient.app.credentials import CredentialError
+from sclient.report.errors import ErrorEntry
+from sclient.tls.session import Session
+from sclient.tls.sessionfile import SessionFileError, from_pem, to_pem
+
+__all__ = ["load_session", "write_session"]
+
+_SYS = "system library"
+_BIO = "BIO routines"
+_PEM = "PEM routines"
+_ASN1 = "asn1 encoding routines"
+_BSS = "../crypto/bio/bss_file.c"
+
+
+def _open_entries(path: str, en: int) -> list[ErrorEntry]:
+    """BIO_new_file's error queue for fopen(path, "r") failing with ``en``."""
+    entries = [
+        ErrorEntry(
+            0x80000000 | en,
+            _SYS,
+            "BIO_new_file",
+            os.strerror(en),
+            _BSS,
+            67,
+            f"calling fopen({path}, r)",
+        )
+    ]
+    if en == 2:
+        entries.append(ErrorEntry(0x10000080, _BIO, "BIO_new_file", "no such file", _BSS, 75))
+    else:
+        entries.append(ErrorEntry(0x10000002, _BIO, "BIO_new_file", "system lib", _BSS, 77))
+    return entries
+
+
+def load_session(path: str, now: int) -> Session:
+    """The ``-sess_in`` file, or CredentialError with s_client's text:
+    ``Can't open session file <f>`` and the error queue, for an unreadable
+    file as for one that holds no session."""
+    text = f"Can't open session file {path}\n"
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise CredentialError(text, _open_entries(path, e.errno or 0)) from None
+    try:
+        return from_pem(data, now)
+    except SessionFileError as e:
+        if str(e) == "no start line":
+            entries = [
+                ErrorEntry(
+                    0x0480006C,
+                    _PEM,
+                    "get_name",
+                    "no start line",
+                    "../crypto/pem/pem_lib.c",
+                    760,
+                    "Expecting: SSL SESSION PARAMETERS",
+                )
+            ]
+        else:
+            dec = "../crypto/asn1/tasn_dec.c"
+            entries = [
+                ErrorEntry(0x068000A8, _ASN1, "asn1_check_tlen", "wrong tag", dec, 1215),
+                ErrorEntry(
+                    0x0688010A,
+                    _ASN1,
+                    "asn1_item_embed_d2i",
+                    "nested asn1 error",
+                    dec,
+                    375,
+                    "Type=SSL_SESSION_ASN1",
+                ),
+                ErrorEntry(
+                    0x0488000D, _PEM, "PEM_ASN1_read_bio", "ASN1 lib", "../crypto/pem/pem_oth.c", 33
+                ),
+            ]
+        raise CredentialError(text, entries) from None
+
+
+def write_session(path: str, session: Session) -> bool:
+    """PEM_write_bio_SSL_SESSION to ``path`` (truncated); False if it cannot be opened."""
+    try:
+        with open(path, "wb") as f:
+            f.write(to_pem(session))
+    except OSError:
+        return False
+    return True
