@@ -51,6 +51,10 @@ def _after(o: Any, first: str, then: str) -> bool:
     return len(given) - given[::-1].index(then) > len(given) - given[::-1].index(first)
 
 
+#: -suiteB_* -> X509_V_FLAG_SUITEB_128_LOS_ONLY / _128_LOS / _192_LOS
+_SUITEB_FLAGS = (("suiteB_128_only", 0x10000), ("suiteB_128", 0x30000), ("suiteB_192", 0x20000))
+
+
 def verify_params(o: Any) -> VerifyParams:
     """The X509_VERIFY_PARAM s_client verifies the server with (verify.md §1, §5):
     the ``ssl_server`` defaults, then the ``-attime … -x509_strict`` options.
@@ -93,6 +97,10 @@ def verify_params(o: Any) -> VerifyParams:
     ip = get("verify_ip")
     policies = tuple(p for p in map(txt2oid, get("policy", ())) if p)
     policy_flags = [bool(get(a, False)) for a in ("explicit_policy", "inhibit_any", "inhibit_map")]
+    suiteb = 0  # X509_VERIFY_PARAM_set_flags ORs the levels together
+    for opt, flag in _SUITEB_FLAGS:
+        if get(opt, False):
+            suiteb |= flag
     return VerifyParams(
         purpose=purpose,
         trust=trust,
@@ -120,6 +128,7 @@ def verify_params(o: Any) -> VerifyParams:
         inhibit_map=policy_flags[2],
         notify_policy=bool(get("policy_print", False)),
         policies=policies,
+        suiteb=suiteb,
     )
 
 
