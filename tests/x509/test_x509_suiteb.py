@@ -228,6 +228,24 @@ def test_leaf_only_check() -> None:
     assert suiteb.check_leaf(p384, 0) == 0
 
 
+@pytest.mark.parametrize(
+    ("cipher", "flags"),
+    [
+        (None, 0),
+        ("DEFAULT", 0),
+        ("SUITEB128ONLY", suiteb.LOS_128_ONLY),
+        ("SUITEB128", suiteb.LOS_128),
+        ("SUITEB128C2", suiteb.LOS_128),
+        ("SUITEB192:ALL", suiteb.LOS_192),
+        ("ALL:SUITEB192", 0),
+    ],
+)
+def test_cipher_string_flags(cipher: str | None, flags: int) -> None:
+    from sclient.app.verify import cipher_suiteb_flags
+
+    assert cipher_suiteb_flags(cipher) == flags
+
+
 # --- end to end against openssl s_server ---------------------------------------------------------
 
 _E2E = ["p256", "p384", "rsa-leaf", "p521-leaf", "p256-under-p384", "p384-under-p256",
@@ -261,6 +279,12 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, di
         ("p384-under-p256", ["-suiteB_128", "-verify_return_error"]),
         ("rsa-leaf", ["-suiteB_192", "-verify_return_error"]),
         ("p256", ["-suiteB_192", "-verify", "1"]),
+        # a SUITEB cipher string turns the same checks on (tls1_suiteb in ssl_verify_cert_chain)
+        ("p384-under-p256", ["-cipher", "SUITEB128"]),
+        ("p256-under-p384", ["-cipher", "SUITEB128ONLY"]),
+        ("p256", ["-cipher", "SUITEB128"]),
+        ("p384", ["-cipher", "SUITEB192"]),
+        ("p384", ["-cipher", "SUITEB192", "-suiteB_128_only"]),
     ],
 )
 def test_against_openssl(
