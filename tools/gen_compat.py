@@ -29,6 +29,12 @@ except ImportError:  # not installed: use the source tree
 # to a single option row.  One Markdown string per item (no leading "- ").  Append yours.
 # --------------------------------------------------------------------------------------
 EXTRA_DEVIATIONS: list[str] = [
+    "A `SUITEB128`, `SUITEB128ONLY`, `SUITEB128C2` or `SUITEB192` cipher string selects "
+    "the Suite B suites and turns on the Suite B chain checks, as in OpenSSL, but does not "
+    "yet restrict the ClientHello's groups, signature algorithms, versions and point "
+    "formats, nor check the server's choices, as OpenSSL does in that mode. "
+    "(`-suiteB_128_only`, `-suiteB_128` and `-suiteB_192` do not change OpenSSL's "
+    "ClientHello and are fully supported.)",
     "Options marked *not yet* are parsed and their values checked exactly as OpenSSL checks "
     "them (same error texts and exit status), but a command line that uses one then stops "
     "with `s_client: Option -X is not supported yet by sclient (see docs/compatibility.md)` "

@@ -33,7 +33,7 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     attime verify_hostname verify_email verify_ip ignore_critical issuer_checks x509_strict
     check_ss_sig trusted_first partial_chain no_alt_chains no_check_time allow_proxy_certs
     CAstore no-CAstore chainCAfile chainCApath chainCAstore verifyCAfile verifyCApath
-    verifyCAstore starttls name xmpphost
+    verifyCAstore starttls name xmpphost suiteB_128_only suiteB_128 suiteB_192
     nameopt dane_tlsa_domain dane_tlsa_rrdata dane_ee_no_namechecks
     cert certform cert_chain build_chain key keyform pass requestCAfile enable_pha
     client_sigalgs psk psk_identity psk_session reconnect sess_out sess_in"""

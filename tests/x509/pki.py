@@ -75,6 +75,8 @@ def key(kind: str, slot: str = "") -> Key:
         return ec.generate_private_key(ec.SECP256R1())
     if kind == "p384":
         return ec.generate_private_key(ec.SECP384R1())
+    if kind == "p521":
+        return ec.generate_private_key(ec.SECP521R1())
     if kind == "ed25519":
         return ed25519.Ed25519PrivateKey.generate()
     if kind == "ed448":

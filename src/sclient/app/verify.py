@@ -51,6 +51,27 @@ def _after(o: Any, first: str, then: str) -> bool:
     return len(given) - given[::-1].index(then) > len(given) - given[::-1].index(first)
 
 
+#: -suiteB_* -> X509_V_FLAG_SUITEB_128_LOS_ONLY / _128_LOS / _192_LOS
+_SUITEB_FLAGS = (("suiteB_128_only", 0x10000), ("suiteB_128", 0x30000), ("suiteB_192", 0x20000))
+
+
+def cipher_suiteb_flags(cipher: str | None) -> int:
+    """The Suite B mode a ``SUITEB128``/``SUITEB128ONLY``/``SUITEB128C2``/``SUITEB192``
+    cipher string switches on (``tls1_suiteb``), as verification flags: the TLS
+    handshake verifies the server's chain with them on top of the -suiteB_* ones."""
+    if cipher is None:
+        return 0
+    from sclient.tls import conf
+
+    try:
+        mode = conf.cipher_selection(cipher).suiteb
+    except conf.ConfError:
+        return 0
+    return {conf.SUITEB_128_ONLY: 0x10000, conf.SUITEB_128: 0x30000, conf.SUITEB_192: 0x20000}.get(
+        mode or "", 0
+    )
+
+
 def verify_params(o: Any) -> VerifyParams:
     """The X509_VERIFY_PARAM s_client verifies the server with (verify.md §1, §5):
     the ``ssl_server`` defaults, then the ``-attime … -x509_strict`` options.
@@ -93,6 +114,10 @@ def verify_params(o: Any) -> VerifyParams:
     ip = get("verify_ip")
     policies = tuple(p for p in map(txt2oid, get("policy", ())) if p)
     policy_flags = [bool(get(a, False)) for a in ("explicit_policy", "inhibit_any", "inhibit_map")]
+    suiteb = 0  # X509_VERIFY_PARAM_set_flags ORs the levels together
+    for opt, flag in _SUITEB_FLAGS:
+        if get(opt, False):
+            suiteb |= flag
     return VerifyParams(
         purpose=purpose,
         trust=trust,
@@ -120,6 +145,7 @@ def verify_params(o: Any) -> VerifyParams:
         inhibit_map=policy_flags[2],
         notify_policy=bool(get("policy_print", False)),
         policies=policies,
+        suiteb=suiteb,
     )
 
 
@@ -167,6 +193,10 @@ class Verifier:
         from sclient.app.crl import crl_lookup
 
         params = verify_params(o)
+        tls_suiteb = cipher_suiteb_flags(getattr(o, "cipher", None))
+        if tls_suiteb:
+            # ssl_verify_cert_chain: X509_STORE_CTX_set_flags(ctx, tls1_suiteb(s))
+            params = structs.replace(params, suiteb=params.suiteb | tls_suiteb)
         lookup = crl_lookup(
             self.store, bool(getattr(o, "crl_download", False)), callback.out.append
         )

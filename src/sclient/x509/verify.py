@@ -17,8 +17,8 @@ calls into s_client's stderr lines.
 
 Identity (:mod:`sclient.x509.identity`), revocation (:mod:`sclient.x509.crl`), name
 constraints (:mod:`sclient.x509.nameconstraints`), policies (:mod:`sclient.x509.policy`)
-and DANE (:mod:`sclient.x509.dane`) run at OpenSSL's places. Not yet implemented
-(verification proceeds as if it passed): Suite B.
+DANE (:mod:`sclient.x509.dane`) and Suite B (:mod:`sclient.x509.suiteb`) run at
+OpenSSL's places.
 """
 
 from __future__ import annotations
@@ -137,6 +137,7 @@ class VerifyParams:
     email: str | None = None  # -verify_email
     ip: bytes | None = None  # -verify_ip, 4 or 16 bytes
     dane: Any = None  # sclient.x509.dane.Dane: DANE TLSA authentication enabled
+    suiteb: int = 0  # X509_V_FLAG_SUITEB_* (-suiteB_128_only/-suiteB_128/-suiteB_192)
 
 
 @struct(frozen=True)
@@ -793,7 +794,12 @@ class _Ctx:
         return self.verify_chain()
 
     def check_leaf_suiteb(self, leaf: Certificate) -> None:
-        """Suite B checks of a lone leaf (not implemented: passes)."""
+        """``check_leaf_suiteb``: Suite B checks of the leaf key alone (no chain)."""
+        from sclient.x509 import suiteb
+
+        err = suiteb.check_leaf(leaf, self.params.suiteb)
+        if err != errors.OK:
+            self.verify_cb_cert(leaf, 0, err)
 
     # --- build_chain --------------------------------------------------------------------------
     def build_chain(self) -> None:
@@ -1121,7 +1127,12 @@ class _Ctx:
             from sclient.x509.crl import check_revocation
 
             check_revocation(self)
-        # Suite B: not implemented yet
+        if self.params.suiteb:
+            from sclient.x509 import suiteb
+
+            err, depth = suiteb.check_chain(self.chain, self.params.suiteb)
+            if err != errors.OK:
+                self.verify_cb_cert(None, depth, err)
         self.internal_verify()
         self.check_name_constraints()
         # RFC 3779: not implemented yet
