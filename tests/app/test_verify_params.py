@@ -83,3 +83,17 @@ def test_refused_values(argv: tuple[str, ...], text: str) -> None:
         params(*argv)
     assert ei.value.text == text
     assert ei.value.status == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "level"),
+    [
+        ((), 2),
+        (("-cipher", "DEFAULT:@SECLEVEL=1"), 1),
+        (("-cipher", "ALL:@SECLEVEL=0"), 0),
+        (("-cipher", "DEFAULT:@SECLEVEL=1", "-auth_level", "3"), 3),
+        (("-cipher", "DEFAULT"), 2),
+    ],
+)
+def test_auth_level_defaults_to_the_security_level(argv: tuple[str, ...], level: int) -> None:
+    assert params(*argv).auth_level == level

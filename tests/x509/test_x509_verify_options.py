@@ -388,3 +388,23 @@ def test_stores(localhost: tuple[Chain, int], stores: Path, k: int, tmp_path: Pa
     chain, port = localhost
     args = _store_cases(str(chain.root), str(chain.leaf), str(stores))[k]
     compare(port, args, tmp_path)
+
+
+# --- the security level of -cipher is the default -auth_level ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cipher", ["DEFAULT", "DEFAULT:@SECLEVEL=1", "ALL:@SECLEVEL=0"], ids=["level2", "1", "0"]
+)
+def test_seclevel_of_cipher_sets_the_auth_level(
+    tmp_path_factory: pytest.TempPathFactory, cipher: str, tmp_path: Path
+) -> None:
+    """A leaf signed with SHA-1 (63 bits in OpenSSL 3.0): error 68 at the default
+    level 2 and at ``@SECLEVEL=1``, none at 0 -- the verifier follows the SSL
+    security level."""
+    p, sent, ca = scenarios._REGISTRY["sha1-leaf"].build()
+    d = tmp_path_factory.mktemp("seclevel")
+    (d / "root.pem").write_bytes(b"".join(ca))
+    with _serve(d / "srv", p.leaf, sent, ("-cipher", "ALL:@SECLEVEL=0")) as srv:
+        ref, _ = compare(srv.port, ["-CAfile", str(d / "root.pem"), "-cipher", cipher], tmp_path)
+    assert ("verify error:num=68:" in ref) == (not cipher.startswith("ALL"))

@@ -72,6 +72,19 @@ def cipher_suiteb_flags(cipher: str | None) -> int:
     )
 
 
+def _security_level(cipher: str | None) -> int:
+    """The SSL security level, which is the default ``-auth_level``: OpenSSL's
+    default, or what an ``@SECLEVEL=n`` in ``-cipher`` sets."""
+    if cipher is None or "@SECLEVEL" not in cipher:
+        return DEFAULT_AUTH_LEVEL
+    from sclient.tls import conf
+
+    try:
+        return conf.cipher_selection(cipher).seclevel
+    except conf.ConfError:  # reported (and fatal) where the ClientHello is built
+        return DEFAULT_AUTH_LEVEL
+
+
 def verify_params(o: Any) -> VerifyParams:
     """The X509_VERIFY_PARAM s_client verifies the server with (verify.md §1, §5):
     the ``ssl_server`` defaults, then the ``-attime … -x509_strict`` options.
@@ -90,7 +103,7 @@ def verify_params(o: Any) -> VerifyParams:
     purpose: str | None = "sslserver"
     trust = "sslserver"
     depth = 100
-    auth_level = DEFAULT_AUTH_LEVEL
+    auth_level = _security_level(get("cipher"))
     name = get("verify_name")
     table = _VERIFY_NAMES.get(name) if name is not None else None
     if table is not None:
