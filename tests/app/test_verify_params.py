@@ -97,3 +97,8 @@ def test_refused_values(argv: tuple[str, ...], text: str) -> None:
 )
 def test_auth_level_defaults_to_the_security_level(argv: tuple[str, ...], level: int) -> None:
     assert params(*argv).auth_level == level
+
+
+def test_a_negative_depth_or_level_keeps_the_earlier_value() -> None:
+    p = params("-verify_depth", "3", "-verify_depth", "-1", "-auth_level", "1", "-auth_level", "-5")
+    assert (p.depth, p.auth_level) == (3, 1)

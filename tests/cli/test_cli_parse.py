@@ -220,8 +220,8 @@ def test_positive_int_accepted(value: str) -> None:
 
 
 def test_int_and_intmax_types() -> None:
-    # -verify_depth is "int": negative numbers pass the check (then are ignored).
-    assert parse_args(["-verify_depth", "-1"]).verify_depth == -1
+    # -verify_depth is "int": negative numbers pass the check, then are ignored.
+    assert parse_args(["-verify_depth", "-1"]).verify_depth is None
     fails(["-verify_depth", "x"], 's_client: Can\'t parse "x" as a number\n' + USAGE)
     fails(["-attime", "0x"], 's_client: Can\'t parse "0x" as a hexadecimal number\n' + USAGE)
     fails(

@@ -396,7 +396,13 @@ class _Parser:
             getattr(o, spec.attr).append(arg)
         else:
             assert arg is not None
-            setattr(o, spec.attr, _convert(spec, arg))
+            value = _convert(spec, arg)
+            # opt_verify sets the depth and the auth level only for a value >= 0:
+            # a negative one leaves what an earlier occurrence set.
+            if not (
+                name in ("-verify_depth", "-auth_level") and isinstance(value, int) and value < 0
+            ):
+                setattr(o, spec.attr, value)
         if spec.family == SSL_CONF:
             o.ssl_conf.append((name, arg))
 
