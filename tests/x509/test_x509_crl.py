@@ -129,3 +129,33 @@ def test_crlform_bad_value() -> None:
     assert r.stderr.startswith(
         's_client: Bad format "XYZ"\ns_client: Invalid format "XYZ" for option -CRLform\n'
     )
+
+
+def test_undecodable_crl_in_cafile_fails_the_file(tmp_path: Path) -> None:
+    """X509_load_cert_crl_file_ex decodes every block: a CRL that does not decode
+    makes the whole -CAfile fail, before any connection, as openssl does."""
+    import re
+    import shutil
+
+    from support.procs import run_openssl_s_client, run_sclient
+
+    p = cc.std()
+    bad = tmp_path / "ca.pem"
+    bad.write_bytes(p.root.pem + b"-----BEGIN X509 CRL-----\nMIIBAAAA\n-----END X509 CRL-----\n")
+    args = ["-connect", "127.0.0.1:1", "-CAfile", str(bad)]
+    ours = run_sclient(args)
+    tail = [
+        ":error:0688010A:asn1 encoding routines:asn1_item_embed_d2i:nested asn1 error:"
+        "../crypto/asn1/tasn_dec.c:375:Type=X509_CRL",
+        ":error:0488000D:PEM routines:PEM_X509_INFO_read_bio_ex:ASN1 lib:"
+        "../crypto/pem/pem_info.c:170:",
+        ":error:05880009:x509 certificate routines:X509_load_cert_crl_file_ex:PEM lib:"
+        "../crypto/x509/by_file.c:235:",
+    ]
+    strip = re.compile(r"^[0-9A-F]+(?=:error:)", re.M)
+    assert ours.rc == 1 and "CONNECTED" not in ours.stdout
+    assert strip.sub("", ours.stderr).splitlines()[-3:] == tail
+    if shutil.which("openssl"):
+        ref = run_openssl_s_client(args)
+        assert ref.rc == 1 and "CONNECTED" not in ref.stdout
+        assert strip.sub("", ref.stderr).splitlines()[-3:] == tail

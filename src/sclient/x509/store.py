@@ -86,7 +86,7 @@ def _fopen_errors(path: str, err: OSError, func: str) -> list[ErrorEntry]:
     return recs
 
 
-def _asn1_errors() -> list[ErrorEntry]:
+def _asn1_errors(type_name: str = "X509") -> list[ErrorEntry]:
     return [
         ErrorEntry(
             0x0688010A,
@@ -95,7 +95,7 @@ def _asn1_errors() -> list[ErrorEntry]:
             "nested asn1 error",
             "../crypto/asn1/tasn_dec.c",
             375,
-            "Type=X509",
+            f"Type={type_name}",
         ),
         ErrorEntry(
             0x0488000D,
@@ -146,6 +146,12 @@ def read_cert_crl_file(path: str) -> tuple[list[Certificate], list[bytes]]:
             except (CertificateError, der.DERError):
                 raise StoreLoadError([*_asn1_errors(), _pem_lib(_LOAD_CRL)]) from None
         elif b.name == CRL_PEM_NAME:
+            from sclient.x509.crl import CrlError, load_der
+
+            try:
+                load_der(b.data)  # PEM_X509_INFO_read_bio_ex decodes it: a bad one fails the file
+            except (CrlError, der.DERError):
+                raise StoreLoadError([*_asn1_errors("X509_CRL"), _pem_lib(_LOAD_CRL)]) from None
             crls.append(b.data)
     if not certs and not crls:
         raise StoreLoadError(
