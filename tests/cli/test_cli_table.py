@@ -36,7 +36,7 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     verifyCAstore starttls name xmpphost
     nameopt dane_tlsa_domain dane_tlsa_rrdata dane_ee_no_namechecks
     cert certform cert_chain build_chain key keyform pass requestCAfile enable_pha
-    client_sigalgs psk psk_identity psk_session"""
+    client_sigalgs psk psk_identity psk_session xkey xcert xchain xchain_build xcertform xkeyform"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 SUPPORTED |= {
     "policy",
@@ -87,7 +87,7 @@ def test_resolved_fields_do_not_shadow_rows() -> None:
 
 
 #: Supported with a documented difference (docs/compatibility.md).
-DEVIATED = {"nbio", "crl_download"}
+DEVIATED = {"nbio", "crl_download", "xcertform", "xkeyform"}
 
 
 def test_statuses() -> None:
