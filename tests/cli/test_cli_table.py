@@ -36,7 +36,8 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     verifyCAstore starttls name xmpphost suiteB_128_only suiteB_128 suiteB_192
     nameopt dane_tlsa_domain dane_tlsa_rrdata dane_ee_no_namechecks
     cert certform cert_chain build_chain key keyform pass requestCAfile enable_pha
-    client_sigalgs psk psk_identity psk_session reconnect sess_out sess_in"""
+    client_sigalgs psk psk_identity psk_session reconnect sess_out sess_in xkey xcert xchain
+    xchain_build xcertform xkeyform"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 SUPPORTED |= {
     "policy",
@@ -87,7 +88,7 @@ def test_resolved_fields_do_not_shadow_rows() -> None:
 
 
 #: Supported with a documented difference (docs/compatibility.md).
-DEVIATED = {"nbio", "crl_download", "reconnect"}
+DEVIATED = {"nbio", "crl_download", "reconnect", "xcertform", "xkeyform"}
 
 
 def test_statuses() -> None:

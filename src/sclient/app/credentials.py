@@ -20,7 +20,15 @@ from typing import Any
 from sclient.report.errors import ErrorEntry, thread_id
 from sclient.tls.structs import struct
 
-__all__ = ["CredentialError", "build_chain", "load_ca_names", "load_files", "make_credential"]
+__all__ = [
+    "CredentialError",
+    "build_chain",
+    "extended_credential",
+    "load_ca_names",
+    "load_extended",
+    "load_files",
+    "make_credential",
+]
 
 _STORE = "STORE routines"
 _SYS = "system library"
@@ -163,12 +171,13 @@ _KEY_LABELS = {
 _CERT_LABELS = {b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFICATE"}
 
 
-def _read(path: str, what: str) -> bytes:
+def _read(path: str, what: str, tail: str | None = None) -> bytes:
     try:
         with open(path, "rb") as f:
             return f.read()
     except OSError as e:
-        tail = "Unable to load client certificate\n" if what == "client certificate" else ""
+        if tail is None:
+            tail = "Unable to load client certificate\n" if what == "client certificate" else ""
         raise CredentialError(
             f"Could not open file or uri for loading {what} from {path}\n",
             _open_errors(path, e),
@@ -194,11 +203,17 @@ def _stdin_prompt(path: str) -> str | None:
     return os.fsdecode(line.rstrip(b"\r\n"))
 
 
-def _load_key_bytes(data: bytes, path: str, password: str | None, prompt: Prompt) -> Any:
+def _load_key_bytes(
+    data: bytes,
+    path: str,
+    password: str | None,
+    prompt: Prompt,
+    desc: str = "client certificate private key",
+) -> Any:
     """A private key from PEM or DER ``data``; None when there is none."""
     from cryptography.hazmat.primitives import serialization as ser
 
-    what = f"Could not read client certificate private key from {path}\n"
+    what = f"Could not read {desc} from {path}\n"
     pem = [(label, block) for label, block in _blocks(data) if label in _KEY_LABELS]
     if pem:
         label, raw = pem[0]
@@ -315,6 +330,163 @@ def load_files(
     return Loaded(pkey, cert_der, extra)
 
 
+# ------------------------------------------------------------------ -xcert sets
+
+_SERVER_CERT = "Server Certificate"
+
+
+def load_extended(excerts: list[Any], prompt: Prompt = _stdin_prompt) -> list[Loaded]:
+    """``load_excert``: each ``-xcert`` set (given newest first) loads its
+    certificate, its key (``-xkey``, else the certificate file; no password)
+    and its ``-xchain``. Returned in command-line order."""
+    if not excerts or (len(excerts) == 1 and excerts[0].certfile is None):
+        return []
+    out: list[Loaded] = []
+    for exc in excerts:
+        if exc.certfile is None:
+            raise CredentialError("Missing filename\n")
+        cert = str(exc.certfile)
+        tail = f"Unable to load {_SERVER_CERT}\n"
+        data = _read(cert, f"cert of {_SERVER_CERT}", tail)
+        certs, other = _load_certs(data)
+        if not certs:
+            raise CredentialError(
+                f"Could not read cert of {_SERVER_CERT} from {cert}\n",
+                [_UNSUPPORTED] if other else [],
+                tail,
+            )
+        key_file = str(exc.keyfile) if exc.keyfile is not None else cert
+        data = _read(key_file, "server key")
+        pkey = _load_key_bytes(data, key_file, None, prompt, "server key")
+        if pkey is None:
+            raise CredentialError(f"Could not read server key from {key_file}\n")
+        chain: tuple[bytes, ...] = ()
+        if exc.chainfile is not None:
+            path = str(exc.chainfile)
+            data = _read(path, "certs of server chain")
+            extra, _ = _load_certs(data)
+            if not extra:
+                raise CredentialError(f"Could not read any cert of server chain from {path}\n")
+            chain = tuple(extra)
+        out.append(Loaded(pkey, certs[0], chain))
+    return out[::-1]
+
+
+_SIG_KEYS = {
+    "1.2.840.113549.1.1.10": "rsa_pss",
+    "1.3.101.112": "ed25519",
+    "1.3.101.113": "ed448",
+}
+_TLS_GROUPS = {
+    "secp224r1": 21,
+    "secp256k1": 22,
+    "secp256r1": 23,
+    "secp384r1": 24,
+    "secp521r1": 25,
+    "brainpoolP256r1": 26,
+    "brainpoolP384r1": 27,
+    "brainpoolP512r1": 28,
+}
+
+
+def cert_signature(der: bytes) -> tuple[str | None, str]:
+    """(hash name or None, signing key kind) of a certificate's own signature."""
+    from cryptography import x509
+
+    try:
+        cert = x509.load_der_x509_certificate(der)
+        oid = cert.signature_algorithm_oid.dotted_string
+    except Exception:
+        return (None, "?")
+    if oid in _SIG_KEYS:
+        kind = _SIG_KEYS[oid]
+    elif oid.startswith("1.2.840.113549.1.1."):
+        kind = "rsa"
+    elif oid.startswith("1.2.840.10045.4."):
+        kind = "ecdsa"
+    elif oid.startswith("2.16.840.1.101.3.4.3.") or oid == "1.2.840.10040.4.3":
+        kind = "dsa"
+    else:
+        kind = "?"
+    try:
+        algo = cert.signature_hash_algorithm
+    except Exception:
+        algo = None
+    return (algo.name if algo is not None else None, kind)
+
+
+_SLOTS = {"rsa": "rsa", "ec": "ecdsa", "ed25519": "ed25519", "ed448": "ed448", "dsa": "dsa"}
+
+
+def extended_credential(loaded: Loaded, build: bool, store: Any) -> tuple[Any, list[ErrorEntry]]:
+    """The engine's ExtendedCredential for one ``-xcert`` set, and the error
+    entries OpenSSL reports when installing it fails at a request (a key of
+    the certificate's type that is not its key; a chain that cannot be built)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from sclient.tls.config import ClientCredential, ExtendedCredential
+    from sclient.x509.cert import Certificate
+
+    assert loaded.cert_der is not None
+    cert = x509.load_der_x509_certificate(loaded.cert_der)
+    rsa_pss = cert.public_key_algorithm_oid.dotted_string == _RSA_PSS_OID
+    try:
+        cert_key = cert.public_key()
+    except Exception:
+        cert_key = None
+    ckind, kkind = _kind(cert_key), _kind(loaded.key)
+    cert_slot = "rsa_pss_pss" if rsa_pss else _SLOTS.get(ckind or "", "?")
+    key_slot = _SLOTS.get(kkind or "", "?")
+    if rsa_pss and kkind == "rsa":
+        key_slot = "rsa_pss_pss"
+    failure: list[ErrorEntry] = []
+    if cert_slot == key_slot and cert_key != loaded.key.public_key():
+        failure = [
+            ErrorEntry(
+                0x05800074,
+                _X509,
+                "X509_check_private_key",
+                "key values mismatch",
+                "../crypto/x509/x509_cmp.c",
+                403,
+            )
+        ]
+    chain = (loaded.cert_der, *loaded.chain)
+    has_chain = bool(loaded.chain)
+    if build:
+        has_chain = True
+        try:
+            chain = build_chain((loaded.cert_der,), store)
+        except CredentialError as exc:
+            failure = failure or exc.entries
+    ee_group = None
+    if isinstance(cert_key, ec.EllipticCurvePublicKey):
+        ee_group = _TLS_GROUPS.get(cert_key.curve.name, 0)
+    certs = [Certificate(d) for d in chain]
+    issuers = [c.issuer.canonical() for c in certs]
+
+    def issued_by(names: Any) -> bool:
+        from sclient.x509.names import Name
+
+        wanted = set()
+        for n in names:
+            try:
+                wanted.add(Name.from_der(n).canonical())
+            except Exception:
+                continue
+        return any(i in wanted for i in issuers)
+
+    sigs = tuple(cert_signature(d) for d in chain)
+    cred = ClientCredential(chain, loaded.key, rsa_pss, sigs[0])
+    return (
+        ExtendedCredential(
+            cred, sigs, ee_group, cert_slot, key_slot, issued_by, bool(failure), has_chain
+        ),
+        failure,
+    )
+
+
 # ------------------------------------------------------------------ matching
 
 
@@ -381,7 +553,9 @@ def make_credential(loaded: Loaded) -> Any:
                 )
             ],
         )
-    return ClientCredential((loaded.cert_der, *loaded.chain), key, rsa_pss)
+    return ClientCredential(
+        (loaded.cert_der, *loaded.chain), key, rsa_pss, cert_signature(loaded.cert_der)
+    )
 
 
 def build_chain(chain: tuple[bytes, ...], store: Any) -> tuple[bytes, ...]:

@@ -294,6 +294,10 @@ class Program:
                     self.cert_request = e
             elif isinstance(e, ev.ClientCertificateSent):
                 self.client_certs_sent.append(e)
+            elif isinstance(e, ev.CertChainChecked):
+                self.chain_checked(e)
+            elif isinstance(e, ev.PskUnusable):
+                self.psk_unusable(e)
             elif isinstance(e, ev.KeylogSecret):
                 self.write_keylog(e)
             elif isinstance(e, ev.HandshakeComplete):
@@ -312,6 +316,46 @@ class Program:
                 raise _Shut(0)
             elif isinstance(e, ev.ConnectionFailed):
                 self.fail(e.error)
+
+    def chain_checked(self, e: Any) -> None:
+        """s_client's ``set_cert_cb``: ``Checking cert chain N:`` and
+        ``print_chain_flags`` for one ``-xcert`` set (stderr)."""
+        from sclient.tls.clientauth import CHAIN_FLAGS
+
+        subject = self.cert_info(e.certificate).subject
+        lines = [f"Checking cert chain {e.index}:\n", f"Subject: {subject}\n"]
+        for name, bit in CHAIN_FLAGS:
+            lines.append(f"\t{name}: {'OK' if e.flags & bit else 'NOT OK'}\n")
+        lines.append("\tSuite B: not tested\n")
+        self.c.err("".join(lines))
+        if e.install_fails:
+            for entry in self.s.install_errors.get(e.index, []):
+                self.err_entry(entry)
+
+    def psk_unusable(self, e: Any) -> None:
+        """s_client's PSK callbacks: ``Could not convert PSK key`` and
+        OPENSSL_hexstr2buf's error, or (TLS 1.2) a key too long for the buffer."""
+        key = str(opt(self.o, "psk", ""))
+        if key and len(key) % 2 == 0:
+            if not e.tls13:
+                self.c.err(f"psk buffer of callback is too small (512) for key ({len(key) // 2})\n")
+            return
+        self.c.err(f"Could not convert PSK key '{key}' to buffer\n")
+        lib = "common libcrypto routines"
+        if key:
+            entry = ErrorEntry(
+                0x07800067, lib, "hexstr2buf_sep", "odd number of digits", "../crypto/o_str.c", 161
+            )
+        else:
+            entry = ErrorEntry(
+                0x07800079,
+                lib,
+                "ossl_hexstr2buf_sep",
+                "hex string too short",
+                "../crypto/o_str.c",
+                202,
+            )
+        self.err_entry(entry)
 
     def fail(self, error: Any) -> None:
         from sclient.tls.errors import UnexpectedEOF

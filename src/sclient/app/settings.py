@@ -193,6 +193,8 @@ class Settings:
     dane: Any = None  # sclient.x509.dane.Dane with -dane_tlsa_domain
     #: The -cert/-key files as loaded (before the key is matched to the certificate).
     credential_files: Any = None
+    #: ``-xcert`` set number -> the error entries printed when installing it fails.
+    install_errors: dict[int, list[Any]] = field(default_factory=dict)
 
 
 def _conf_error(console: Console, exc: Exception) -> Exit:
@@ -328,6 +330,10 @@ def load_trust_stores(o: Any, console: Console) -> tuple[Any, Any]:
     return (verify_store if verify_store is not None else main), chain_store
 
 
+def _excerts_in_order(o: Any) -> list[Any]:
+    return list(reversed(opt(o, "excerts", None) or []))
+
+
 def build_settings(o: Any, console: Console) -> Settings:
     """Everything up to (not including) the connect, in OpenSSL's order."""
     target = resolve_target(o)
@@ -346,6 +352,11 @@ def build_settings(o: Any, console: Console) -> Settings:
             opt(o, "key_password"),
             opt(o, "cert_chain"),
         )
+    except cred.CredentialError as exc:
+        console.err(exc.render())
+        raise Exit(1) from None
+    try:
+        extended = cred.load_extended(list(opt(o, "excerts", None) or []))
     except cred.CredentialError as exc:
         console.err(exc.render())
         raise Exit(1) from None
@@ -369,8 +380,12 @@ def build_settings(o: Any, console: Console) -> Settings:
     from sclient.tls.config import ExternalPsk
 
     identity = os.fsencode(opt(o, "psk_identity", "Client_identity"))
-    if psk_hex is not None and len(psk_hex) % 2 == 0:
-        kwargs["psk"] = kwargs["psk_tls12"] = ExternalPsk(identity, bytes.fromhex(psk_hex))
+    if psk_hex is not None:
+        # OPENSSL_hexstr2buf fails on an odd or empty string; the callbacks take
+        # at most 512 bytes (PSK_MAX_PSK_LEN, and an SSL_SESSION's master key).
+        usable = 0 < len(psk_hex) <= 1024 and len(psk_hex) % 2 == 0
+        key = bytes.fromhex(psk_hex) if usable else b""
+        kwargs["psk"] = kwargs["psk_tls12"] = ExternalPsk(identity, key, unusable=not usable)
     psk_session = opt(o, "psk_session")
     if psk_session is not None:
         try:
@@ -451,6 +466,18 @@ def build_settings(o: Any, console: Console) -> Settings:
             console.err(exc.render())
             raise Exit(1) from None
         kwargs["credentials"] = (credential,)
+    install_errors: dict[int, list[Any]] = {}
+    if extended:
+        sets = []
+        for index, (loaded_x, exc_x) in enumerate(
+            zip(extended, _excerts_in_order(o), strict=True), 1
+        ):
+            xc, failure = cred.extended_credential(
+                loaded_x, exc_x.build_chain, chain_store if chain_store is not None else store
+            )
+            sets.append(xc)
+            install_errors[index] = failure
+        kwargs["extended_credentials"] = tuple(sets)
 
     keylog = None
     path = opt(o, "keylogfile")
@@ -481,6 +508,7 @@ def build_settings(o: Any, console: Console) -> Settings:
 
     dane = load_dane(o, console)
     return Settings(
+        install_errors=install_errors,
         dane=dane,
         target=target,
         sni=sni,

@@ -359,12 +359,12 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     *_section(
         'Extended certificate',
-        _o('-xkey', 'infile', 'key for Extended certificates', N, note='planned (client authentication)', repeat=APPEND),
-        _o('-xcert', 'infile', 'cert for Extended certificates', N, note='planned (client authentication)', repeat=APPEND),
-        _o('-xchain', 'infile', 'chain for Extended certificates', N, note='planned (client authentication)', repeat=APPEND),
-        _o('-xchain_build', '', 'build certificate chain for the extended certificates', N, note='planned (client authentication)'),
-        _o('-xcertform', 'PEM|DER', 'format of Extended certificate (PEM/DER/P12); has no effect', N, note='planned (client authentication)', repeat=APPEND),
-        _o('-xkeyform', 'PEM|DER', "format of Extended certificate's key (DER/PEM/P12); has no effect", N, note='planned (client authentication)', repeat=APPEND),
+        _o('-xkey', 'infile', 'key for Extended certificates', S, repeat=APPEND),
+        _o('-xcert', 'infile', 'cert for Extended certificates', S, repeat=APPEND),
+        _o('-xchain', 'infile', 'chain for Extended certificates', S, repeat=APPEND),
+        _o('-xchain_build', '', 'build certificate chain for the extended certificates', S),
+        _o('-xcertform', 'PEM|DER', 'format of Extended certificate (PEM/DER/P12); has no effect', DEVIATION, note='the format is read from the contents (OpenSSL 3.0 refuses a PEM file with -xcertform DER)', repeat=APPEND),
+        _o('-xkeyform', 'PEM|DER', "format of Extended certificate's key (DER/PEM/P12); has no effect", DEVIATION, note='the format is read from the contents', repeat=APPEND),
     ),
     *_section(
         'Provider',

@@ -146,6 +146,11 @@ class Client:
         hs = self._hs
         try:
             hs.loop(OsslState.CW_CLNT_HELLO)
+            psk = self._config.psk
+            if psk is not None and psk.unusable and self._config.max_version >= P.TLS1_3:
+                # s_client's psk_use_session_cb fails while the ClientHello is built.
+                self._events.append(ev.PskUnusable(True))
+                raise LocalError(alerts.INTERNAL_ERROR, "BAD_PSK")
             if client_hello is None:
                 ch = build_client_hello(self._config, self._config.random, hs.shares)
             else:

@@ -11,6 +11,16 @@ bound to the key's curve; rsa_pss_rsae for an rsaEncryption key,
 rsa_pss_pss for an RSASSA-PSS key; an RSA key large enough for the PSS
 hash). TLS 1.2: the first candidate whose key type is that of our
 certificate (any curve for ECDSA). Nothing fits: an empty Certificate.
+
+A TLS 1.3 ``signature_algorithms_cert`` in the request also restricts the
+signature on our leaf certificate (``check_cert_usable``).
+
+``-xcert`` sets (``extended_credentials``) replace ``credentials`` at each
+request, as s_client's ``set_cert_cb`` does: every set is checked with
+``SSL_check_chain`` (``tls1_check_chain``; one CertChainChecked event
+each, in command-line order) and each valid one is installed in the slot of
+its key type; the last installed is the TLS 1.2 current key, TLS 1.3
+chooses among all slots.
 """
 
 from __future__ import annotations
@@ -20,7 +30,8 @@ from collections.abc import Sequence
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
 from sclient.tls import events as ev
-from sclient.tls.config import ClientConfig, ClientCredential
+from sclient.tls import structs
+from sclient.tls.config import ClientConfig, ClientCredential, ExtendedCredential
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.signatures import SIGNATURE_SCHEMES, sign_scheme
@@ -28,7 +39,44 @@ from sclient.tls.errors import LocalError
 from sclient.tls.registry import alerts
 from sclient.tls.structs import struct
 
-__all__ = ["Choice", "choose", "shared_schemes", "sign"]
+__all__ = ["CHAIN_FLAGS", "Choice", "answer", "check_chain", "choose", "shared_schemes", "sign"]
+
+# SSL_check_chain's CERT_PKEY_* bits.
+CHAIN_VALID = 0x1
+CHAIN_SIGN = 0x2
+CHAIN_EE_SIGNATURE = 0x10
+CHAIN_CA_SIGNATURE = 0x20
+CHAIN_EE_PARAM = 0x40
+CHAIN_CA_PARAM = 0x80
+CHAIN_EXPLICIT_SIGN = 0x100
+CHAIN_ISSUER_NAME = 0x200
+CHAIN_CERT_TYPE = 0x400
+
+#: s_client's ``chain_flags`` table: the lines ``print_chain_flags`` prints.
+CHAIN_FLAGS: tuple[tuple[str, int], ...] = (
+    ("Overall Validity", CHAIN_VALID),
+    ("Sign with EE key", CHAIN_SIGN),
+    ("EE signature", CHAIN_EE_SIGNATURE),
+    ("CA signature", CHAIN_CA_SIGNATURE),
+    ("EE key parameters", CHAIN_EE_PARAM),
+    ("CA key parameters", CHAIN_CA_PARAM),
+    ("Explicitly sign with EE key", CHAIN_EXPLICIT_SIGN),
+    ("Issuer Name", CHAIN_ISSUER_NAME),
+    ("Certificate Type", CHAIN_CERT_TYPE),
+)
+
+# Certificate slot of each scheme kind (SIGALG_LOOKUP.sig_idx).
+_SLOT = {
+    "rsa_pkcs1": "rsa",
+    "rsa_pss_rsae": "rsa",
+    "rsa_pss_pss": "rsa_pss_pss",
+    "ecdsa": "ecdsa",
+    "ed25519": "ed25519",
+    "ed448": "ed448",
+    "dsa": "dsa",
+}
+# ClientCertificateType the key needs in a TLS 1.2 request (rsa_sign, dss_sign, ecdsa_sign).
+_CERT_TYPE = {"rsa": 1, "dsa": 2, "ecdsa": 64}
 
 _CURVES: dict[type[ec.EllipticCurve], int] = {
     ec.SECP256R1: 0x0403,
@@ -100,19 +148,161 @@ def _fits(scheme: int, cred: ClientCredential, tls13: bool) -> bool:
     return kind == info.kind
 
 
-def choose(config: ClientConfig, peer_schemes: Sequence[int], tls13: bool) -> Choice | None:
-    """The credential and scheme OpenSSL would use, or None (send no certificate)."""
-    if not config.credentials:
+def _sigandhash(scheme: int) -> tuple[str | None, str] | None:
+    """SIGALG_LOOKUP.sigandhash as (hash, key kind): only PKCS#1, ECDSA and DSA
+    schemes name a certificate signature algorithm."""
+    info = SIGNATURE_SCHEMES.get(scheme)
+    if info is None:
         return None
+    key = {"rsa_pkcs1": "rsa", "ecdsa": "ecdsa", "dsa": "dsa"}.get(info.kind)
+    return None if key is None else (info.hash, key)
+
+
+def _hash_and_key(scheme: int) -> tuple[str | None, str] | None:
+    """(SIGALG_LOOKUP.hash, .sig) as ``check_cert_usable`` compares them."""
+    info = SIGNATURE_SCHEMES.get(scheme)
+    if info is None:
+        return None
+    key = {"rsa_pkcs1": "rsa", "rsa_pss_rsae": "rsa_pss", "rsa_pss_pss": "rsa_pss"}.get(
+        info.kind, info.kind
+    )
+    return (info.hash, key)
+
+
+def _cert_usable(cred: ClientCredential, cert_schemes: Sequence[int] | None) -> bool:
+    """``check_cert_usable``: a TLS 1.3 signature_algorithms_cert must allow
+    the signature on our leaf."""
+    if cert_schemes is None:
+        return True
+    if cred.leaf_sig is None:
+        return True
+    return any(_hash_and_key(s) == cred.leaf_sig for s in cert_schemes)
+
+
+def choose(
+    config: ClientConfig,
+    peer_schemes: Sequence[int],
+    tls13: bool,
+    cert_schemes: Sequence[int] | None = None,
+    credentials: Sequence[ClientCredential] | None = None,
+) -> Choice | None:
+    """The credential and scheme OpenSSL would use, or None (send no certificate)."""
+    creds = tuple(config.credentials if credentials is None else credentials)
+    if not creds:
+        return None
+    if not tls13:
+        creds = creds[:1]
     for scheme in shared_schemes(config, peer_schemes):
         info = SIGNATURE_SCHEMES[scheme]
         if tls13 and not info.tls13:
             continue
-        creds = config.credentials if tls13 else config.credentials[:1]
         for cred in creds:
-            if _fits(scheme, cred, tls13):
+            if _fits(scheme, cred, tls13) and (not tls13 or _cert_usable(cred, cert_schemes)):
                 return Choice(cred, scheme)
     return None
+
+
+def _sig_allowed(
+    sig: tuple[str | None, str], shared: Sequence[int], cert_schemes: Sequence[int] | None
+) -> bool:
+    """``tls1_check_sig_alg``: a certificate's signature is one of the shared
+    schemes (TLS 1.3: of signature_algorithms_cert when the server sent it)."""
+    pool = shared if cert_schemes is None else cert_schemes
+    return any(_sigandhash(s) == sig for s in pool)
+
+
+def check_chain(
+    config: ClientConfig,
+    request: ev.CertificateRequested,
+    tls13: bool,
+    xc: ExtendedCredential,
+) -> int:
+    """``SSL_check_chain`` for a client (``tls1_check_chain`` with idx -1, not
+    strict): the CHAIN_* bits; valid = EE signature and EE key parameters."""
+    if xc.key_kind not in _SLOT.values():
+        return 0  # ssl_cert_lookup_by_pkey: not a signing key type
+    shared = shared_schemes(config, request.signature_schemes)
+    cert_schemes = request.cert_schemes if tls13 else None
+    cred = xc.credential
+    rv = 0
+    if tls13:
+        for scheme in shared:
+            info = SIGNATURE_SCHEMES[scheme]
+            if not info.tls13 or _SLOT.get(info.kind) != xc.key_kind:
+                continue
+            if _fits(scheme, cred, True) and _cert_usable(
+                structs.replace(cred, leaf_sig=xc.sigs[0]), cert_schemes
+            ):
+                rv |= CHAIN_EE_SIGNATURE
+                break
+    elif _sig_allowed(xc.sigs[0], shared, None):
+        rv |= CHAIN_EE_SIGNATURE
+    rv |= CHAIN_CA_SIGNATURE
+    for sig in xc.sigs[1:]:
+        if not _sig_allowed(sig, shared, cert_schemes):
+            rv &= ~CHAIN_CA_SIGNATURE
+            break
+    if xc.ee_group is None or (xc.ee_group and xc.ee_group in config.groups):
+        rv |= CHAIN_EE_PARAM
+    rv |= CHAIN_CA_PARAM
+    ctype = _CERT_TYPE.get(xc.key_kind)
+    if ctype is None or ctype in request.certificate_types:
+        rv |= CHAIN_CERT_TYPE
+    if not request.authorities or xc.issued_by(request.authorities):
+        rv |= CHAIN_ISSUER_NAME
+    if rv & (CHAIN_EE_SIGNATURE | CHAIN_EE_PARAM) == CHAIN_EE_SIGNATURE | CHAIN_EE_PARAM:
+        rv |= CHAIN_VALID
+    # tls1_process_sigalgs: the key's slot has a shared scheme (no PKCS#1 in TLS 1.3).
+    for scheme in shared:
+        info = SIGNATURE_SCHEMES[scheme]
+        if tls13 and info.kind == "rsa_pkcs1":
+            continue
+        if _SLOT.get(info.kind) == xc.key_kind:
+            rv |= CHAIN_SIGN | CHAIN_EXPLICIT_SIGN
+            break
+    return rv
+
+
+def answer(
+    config: ClientConfig,
+    request: ev.CertificateRequested,
+    tls13: bool,
+    events: list[ev.Event],
+) -> Choice | None:
+    """Our answer to ``request``: from the ``-xcert`` sets when there are any
+    (s_client's certificate callback), else from ``credentials``."""
+    cert_schemes = request.cert_schemes if tls13 else None
+    if not config.extended_credentials:
+        return choose(config, request.signature_schemes, tls13, cert_schemes)
+    slots: dict[str, ClientCredential | None] = {}
+    current: str | None = None
+    for index, xc in enumerate(config.extended_credentials, 1):
+        flags = check_chain(config, request, tls13, xc)
+        valid = bool(flags & CHAIN_VALID)
+        fails = valid and xc.install_fails
+        events.append(ev.CertChainChecked(index, xc.credential.chain[0], flags, fails))
+        if not valid:
+            continue
+        if fails:  # SSL_use_PrivateKey or SSL_build_cert_chain fails: so does the callback
+            raise LocalError(alerts.INTERNAL_ERROR, "CALLBACK_FAILED")
+        if xc.cert_kind != xc.key_kind:
+            # The certificate and the key land in different slots: neither is usable.
+            slots[xc.cert_kind] = slots[xc.key_kind] = None
+            current = xc.key_kind
+            continue
+        cred = xc.credential
+        prev = slots.get(xc.cert_kind)
+        if not xc.has_chain:
+            extra = prev.chain[1:] if prev is not None else ()
+            cred = structs.replace(cred, chain=(cred.chain[0], *extra))
+        slots[xc.cert_kind] = cred
+        current = xc.cert_kind
+    if tls13:
+        creds = tuple(c for c in slots.values() if c is not None)
+    else:
+        cur = slots.get(current) if current is not None else None
+        creds = (cur,) if cur is not None else ()
+    return choose(config, request.signature_schemes, tls13, cert_schemes, creds)
 
 
 def sign(choice: Choice, data: bytes, tls13: bool) -> bytes:

@@ -57,6 +57,37 @@ class ClientCredential:
     chain: tuple[bytes, ...]
     key: object
     rsa_pss: bool = False
+    #: The leaf's own signature (hash name or None, signing key kind), for a
+    #: TLS 1.3 ``signature_algorithms_cert`` restriction (None: not known).
+    leaf_sig: tuple[str | None, str] | None = None
+
+
+@struct(frozen=True, slots=True)
+class ExtendedCredential:
+    """One ``-xcert`` set (``-xkey``, ``-xchain``, ``-xchain_build``): offered
+    to each CertificateRequest as s_client's certificate callback does.
+
+    ``credential.chain`` is the leaf then the ``-xchain`` certificates (or the
+    built chain); ``sigs`` the signature of each of those certificates as
+    (hash name or None, signing key kind: ``rsa``, ``rsa_pss``, ``ecdsa``,
+    ``ed25519``, ``ed448``, ``dsa``); ``ee_group`` the TLS group of an EC
+    leaf key (0: a curve that is no TLS group; None: not EC); ``cert_kind`` /
+    ``key_kind`` the certificate slot of the certificate's and of the private
+    key's type (``rsa``, ``rsa_pss_pss``, ``ecdsa``, ``ed25519``, ``ed448``,
+    ``dsa``); ``install_fails``: installing it fails (a key of the certificate's type
+    that is not its key, a chain that cannot be built);
+    ``issued_by(names)``: whether the leaf's or a chain certificate's issuer
+    is one of the DER names; ``has_chain``: ``-xchain``/``-xchain_build``
+    was given (else the chain of an earlier set for the same slot stays)."""
+
+    credential: ClientCredential
+    sigs: tuple[tuple[str | None, str], ...]
+    ee_group: int | None
+    cert_kind: str
+    key_kind: str
+    issued_by: Callable[[Sequence[bytes]], bool]
+    install_fails: bool = False
+    has_chain: bool = False
 
 
 @struct(frozen=True, slots=True)
@@ -72,6 +103,9 @@ class ExternalPsk:
     hash: str = "sha256"
     suite: int | None = None
     max_early_data: int = 0
+    #: ``-psk`` text the callbacks cannot turn into a key (odd number of digits,
+    #: empty, too long): the handshake fails where OpenSSL's callback is called.
+    unusable: bool = False
 
 
 def _no_verifier(chain: Sequence[bytes]) -> int | None:
@@ -117,6 +151,9 @@ class ClientConfig:
     verify_certificates: Callable[[Sequence[bytes]], int | None] = field(default=_no_verifier)
     #: Client certificates, in the order OpenSSL would consider them (empty: none).
     credentials: tuple[ClientCredential, ...] = ()
+    #: ``-xcert`` sets in command-line order; when given they replace ``credentials``
+    #: at each CertificateRequest (s_client's ``set_cert_cb``).
+    extended_credentials: tuple[ExtendedCredential, ...] = ()
     #: ``-client_sigalgs``: the schemes we may sign a CertificateVerify with
     #: (None: ``signature_schemes``).
     client_signature_schemes: tuple[int, ...] | None = None

@@ -108,6 +108,29 @@ class CertificateRequested(Event):
     authorities: tuple[bytes, ...] = ()  # DER-encoded distinguished names
     #: A TLS 1.3 post-handshake request (``-enable_pha``).
     post_handshake: bool = False
+    #: TLS 1.3 signature_algorithms_cert (None: not sent).
+    cert_schemes: tuple[int, ...] | None = None
+
+
+@struct(frozen=True, slots=True)
+class CertChainChecked(Event):
+    """One ``-xcert`` set checked against a CertificateRequest
+    (``SSL_check_chain``): ``index`` counts from 1, ``flags`` are the
+    ``CHAIN_*`` bits of :mod:`sclient.tls.clientauth`; ``install_fails``:
+    installing it failed (the handshake fails next)."""
+
+    index: int
+    certificate: bytes
+    flags: int
+    install_fails: bool = False
+
+
+@struct(frozen=True, slots=True)
+class PskUnusable(Event):
+    """The ``-psk`` key could not be used (TLS 1.3 ClientHello or TLS 1.2
+    ClientKeyExchange); the handshake fails next."""
+
+    tls13: bool
 
 
 @struct(frozen=True, slots=True)

@@ -321,6 +321,9 @@ class ExpectPskServerKeyExchange(State):
     def client_flight(self, hs: Handshake) -> State:
         psk = hs.config.psk_tls12
         assert psk is not None
+        if psk.unusable:  # s_client's psk_client_cb returns 0
+            hs.events.append(ev.PskUnusable(False))
+            raise LocalError(alerts.HANDSHAKE_FAILURE, "PSK_IDENTITY_NOT_FOUND")
         if self.exchange is not None:
             other, cke = self.exchange.premaster, self.exchange
         elif self.params.suite.kx == "RSAPSK":
@@ -382,7 +385,7 @@ class ExpectCertificateRequestOrDone(State):
         choice = None
         if self.requested:
             assert hs.cert_request is not None
-            choice = clientauth.choose(hs.config, hs.cert_request.signature_schemes, False)
+            choice = clientauth.answer(hs.config, hs.cert_request, False, hs.events)
             chain = choice.credential.chain if choice is not None else ()
             hs.queue(Certificate12(chain), OsslState.CW_CERT)
             hs.events.append(clientauth.sent_event(choice))

@@ -306,17 +306,22 @@ def process_certificate_request(
     hs.transcript.update(cr.raw)
     collect_extensions(cr.extensions, X.Context.CR, hs.offer)
     schemes: tuple[int, ...] | None = None
+    cert_schemes: tuple[int, ...] | None = None
     authorities: tuple[bytes, ...] = ()
     for e in _in_openssl_order(cr.extensions):
         if isinstance(e, X.Malformed):
             e.raise_error()
         if isinstance(e, X.SignatureAlgorithms):
             schemes = e.schemes
+        elif isinstance(e, X.SignatureAlgorithmsCert):
+            cert_schemes = e.schemes
         elif isinstance(e, X.CertificateAuthorities):
             authorities = e.authorities
     if schemes is None:
         raise LocalError(alerts.MISSING_EXTENSION, "MISSING_SIGALGS_EXTENSION")
-    hs.cert_request = ev.CertificateRequested((), schemes, authorities, post_handshake)
+    hs.cert_request = ev.CertificateRequested(
+        (), schemes, authorities, post_handshake, cert_schemes
+    )
     hs.events.append(hs.cert_request)
     return cr
 
@@ -426,7 +431,7 @@ class ExpectFinished(State):
 def send_client_certificate(hs: Handshake, context: bytes, post_handshake: bool = False) -> None:
     """Queue Certificate [+ CertificateVerify] for the pending request."""
     assert hs.cert_request is not None
-    choice = clientauth.choose(hs.config, hs.cert_request.signature_schemes, True)
+    choice = clientauth.answer(hs.config, hs.cert_request, True, hs.events)
     entries = tuple(CertificateEntry(d) for d in choice.credential.chain) if choice else ()
     hs.queue(Certificate13(context, entries), OsslState.CW_CERT)
     if choice is not None:

@@ -161,6 +161,13 @@ REASONS: dict[str, Reason] = {
     "NO_APPLICATION_PROTOCOL": R(
         0x0A0000EB, "tls_handle_alpn", "no application protocol", "../ssl/statem/statem_srvr.c", 0
     ),
+    "BAD_PSK": R(0x0A0000DB, "tls_construct_ctos_early_data", "bad psk", _EXTC, 757),
+    "PSK_IDENTITY_NOT_FOUND": R(
+        0x0A0000DF, "tls_construct_cke_psk_preamble", "psk identity not found", _CLNT, 2782
+    ),
+    "CALLBACK_FAILED": R(
+        0x0A0000EA, "tls_prepare_client_certificate", "callback failed", _CLNT, 3445
+    ),
     "BAD_PSK_IDENTITY": R(0x0A000072, "tls_parse_stoc_psk", "bad psk identity", _EXTC, 1983),
     "CIPHERSUITE_DIGEST_HAS_CHANGED": R(
         0x0A0000DA, "tls_process_server_hello", "ciphersuite digest has changed", _CLNT, 1529
