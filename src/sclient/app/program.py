@@ -83,6 +83,7 @@ class Program:
         self.error_entries: list[ErrorEntry] = []
         self.error: Any = None
         self.client_hello_sent = False
+        self.ccs_sent = False  # our ChangeCipherSpec written (TLS <= 1.2)
         self.brief = bool(opt(options, "brief", False))
         self.full = True
         self.t_start = clock.monotonic()
@@ -117,6 +118,7 @@ class Program:
         self.sni_notice_done = False
         self.error = None
         self.client_hello_sent = False
+        self.ccs_sent = False  # our ChangeCipherSpec written (TLS <= 1.2)
         self.verifier = None
         self.starttls = None
         self.skip_shut = False
@@ -206,9 +208,13 @@ class Program:
             partial = getattr(self.client, "session", None) if self.client is not None else None
             settled = getattr(self.client, "negotiated", None) if self.client is not None else None
             if partial is not None and settled is not None and partial.version == version:
+                # ... but the cipher only once our ChangeCipherSpec is written
+                # (ossl_statem_client_post_work), while the EMS flag comes with
+                # the ServerHello.
                 session = structs.replace(
                     partial,
-                    cipher_suite=settled.cipher_suite,
+                    cipher_suite=settled.cipher_suite if self.ccs_sent else None,
+                    extended_master_secret=settled.extended_master_secret,
                     start_time=int(self.hello_time),
                     timeout=7200,
                 )
@@ -251,6 +257,9 @@ class Program:
         if self.verifier is not None:
             d.verified_peername = self.verifier.peername
             d.dane_line = self.verifier.dane_line
+        if self.negotiated is None and session is not None and session.cipher_suite is None:
+            # SSL_get_current_cipher is the session's: none before our CCS.
+            d.cipher_version = d.cipher_name = None
         return d
 
     def print_summary(self, final: bool = False) -> None:
@@ -279,6 +288,8 @@ class Program:
         for e in events:
             if isinstance(e, ev.RecordReceived):
                 self.records_read += len(e.raw)
+            elif isinstance(e, ev.ChangeCipherSpecSent):
+                self.ccs_sent = True
             elif isinstance(e, ev.HandshakeReceived):
                 if (e.msg_type == 2 and _server_hello_is_tls12(e.raw)) or (
                     e.msg_type in HANDSHAKE_TYPES_AFTER_SH and self.in_init
