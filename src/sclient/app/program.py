@@ -180,6 +180,12 @@ class Program:
                 peer = self.cert_info(self.peer_chain[0])
             elif self.session is not None and self.session.peer_certificate:
                 peer = self.cert_info(self.session.peer_certificate)
+        elif full and self.connection_version() == TLS1_3 and self.client is not None:
+            # A TLS 1.3 handshake that failed after the server's Certificate was
+            # accepted (e.g. at our client certificate): OpenSSL's session has it.
+            partial = getattr(self.client, "session", None)
+            if partial is not None and partial.peer_certificate:
+                peer = self.cert_info(partial.peer_certificate)
         ca_names: list[str] = []
         if self.cert_request is not None and self.cert_request.authorities:
             from sclient.report.certs import name_text

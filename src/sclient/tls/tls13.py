@@ -368,7 +368,13 @@ class ExpectCertificateVerify(State):
         content = tls13_certificate_verify_input(self.transcript_hash, server=True)
         verify_signature(cv.scheme, self.peer, content, cv.signature, True)
         hs.transcript.update(cv.raw)
-        return ExpectFinished(self.keys, self.request)
+        if self.request is None:
+            return ExpectFinished(self.keys, None)
+        # OpenSSL prepares the client certificate (its certificate callback, which
+        # may fail) right after the server's CertificateVerify, before Finished.
+        assert hs.cert_request is not None
+        choice = clientauth.answer(hs.config, hs.cert_request, True, hs.events)
+        return ExpectFinished(self.keys, self.request, (choice,))
 
 
 # --- Finished -------------------------------------------------------------------------
@@ -380,6 +386,8 @@ class ExpectFinished(State):
     EXPECTED = frozenset({P.FINISHED})
     keys: Keys13
     request: CertificateRequest13 | None
+    #: ``(choice,)`` when the client certificate was already chosen
+    prepared: tuple[clientauth.Choice | None] | None = None
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         fin = cast(Finished, msg)
@@ -412,7 +420,7 @@ class ExpectFinished(State):
         hs.keylog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", keys.client_hs)
         rl.set_write_cipher(_cipher(hs, suite, keys.client_hs))
         if self.request is not None:
-            send_client_certificate(hs, self.request.context)
+            send_client_certificate(hs, self.request.context, prepared=self.prepared)
         verify_data = finished_verify_data(h, keys.client_hs, hs.transcript.digest())
         hs.queue(Finished(verify_data), OsslState.CW_FINISHED)
         hs.flush()
@@ -428,10 +436,19 @@ class ExpectFinished(State):
         return Connected13(app)
 
 
-def send_client_certificate(hs: Handshake, context: bytes, post_handshake: bool = False) -> None:
-    """Queue Certificate [+ CertificateVerify] for the pending request."""
+def send_client_certificate(
+    hs: Handshake,
+    context: bytes,
+    post_handshake: bool = False,
+    prepared: tuple[clientauth.Choice | None] | None = None,
+) -> None:
+    """Queue Certificate [+ CertificateVerify] for the pending request (with the
+    certificate already chosen when ``prepared`` holds the choice)."""
     assert hs.cert_request is not None
-    choice = clientauth.answer(hs.config, hs.cert_request, True, hs.events)
+    if prepared is not None:
+        choice = prepared[0]
+    else:
+        choice = clientauth.answer(hs.config, hs.cert_request, True, hs.events)
     entries = tuple(CertificateEntry(d) for d in choice.credential.chain) if choice else ()
     hs.queue(Certificate13(context, entries), OsslState.CW_CERT)
     if choice is not None:
