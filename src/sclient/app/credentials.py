@@ -69,6 +69,31 @@ class Loaded:
 # ------------------------------------------------------------------ error lines
 
 
+def _cert_key(cert_der: bytes) -> tuple[bool, Any]:
+    """(an RSA-PSS key?, the certificate's public key or None)."""
+    from cryptography import x509
+
+    cert = x509.load_der_x509_certificate(cert_der)
+    rsa_pss = cert.public_key_algorithm_oid.dotted_string == _RSA_PSS_OID
+    try:
+        return rsa_pss, cert.public_key()
+    except Exception:
+        return rsa_pss, None
+
+
+def session_no_start_line() -> ErrorEntry:
+    """The PEM error of a file with no ``SSL SESSION PARAMETERS`` block."""
+    return ErrorEntry(
+        0x0480006C,
+        _PEM,
+        "get_name",
+        "no start line",
+        "../crypto/pem/pem_lib.c",
+        760,
+        "Expecting: SSL SESSION PARAMETERS",
+    )
+
+
 def _open_errors(path: str, err: OSError) -> list[ErrorEntry]:
     en = err.errno or 0
     return [
@@ -422,19 +447,13 @@ def extended_credential(loaded: Loaded, build: bool, store: Any) -> tuple[Any, l
     """The engine's ExtendedCredential for one ``-xcert`` set, and the error
     entries OpenSSL reports when installing it fails at a request (a key of
     the certificate's type that is not its key; a chain that cannot be built)."""
-    from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import ec
 
     from sclient.tls.config import ClientCredential, ExtendedCredential
     from sclient.x509.cert import Certificate
 
     assert loaded.cert_der is not None
-    cert = x509.load_der_x509_certificate(loaded.cert_der)
-    rsa_pss = cert.public_key_algorithm_oid.dotted_string == _RSA_PSS_OID
-    try:
-        cert_key = cert.public_key()
-    except Exception:
-        cert_key = None
+    rsa_pss, cert_key = _cert_key(loaded.cert_der)
     ckind, kkind = _kind(cert_key), _kind(loaded.key)
     cert_slot = "rsa_pss_pss" if rsa_pss else _SLOTS.get(ckind or "", "?")
     key_slot = _SLOTS.get(kkind or "", "?")
@@ -509,7 +528,6 @@ def _kind(key: Any) -> str | None:
 def make_credential(loaded: Loaded) -> Any:
     """``set_cert_key_stuff``: the key must be a signing key matching the
     certificate. Returns the engine's ClientCredential."""
-    from cryptography import x509
 
     from sclient.tls.config import ClientCredential
 
@@ -530,12 +548,7 @@ def make_credential(loaded: Loaded) -> Any:
             ],
         )
     assert loaded.cert_der is not None
-    cert = x509.load_der_x509_certificate(loaded.cert_der)
-    rsa_pss = cert.public_key_algorithm_oid.dotted_string == _RSA_PSS_OID
-    try:
-        cert_key = cert.public_key()
-    except Exception:
-        cert_key = None
+    rsa_pss, cert_key = _cert_key(loaded.cert_der)
     cert_kind = _kind(cert_key)
     if cert_kind != kind:
         raise CredentialError("Private key does not match the certificate public key\n")
@@ -690,17 +703,7 @@ def load_psk_session(path: str) -> PskSession:
         raise CredentialError(f"Can't open PSK session file {path}\n", entries) from None
     unreadable = CredentialError(
         f"Can't read PSK session file {path}\n",
-        [
-            ErrorEntry(
-                0x0480006C,
-                _PEM,
-                "get_name",
-                "no start line",
-                "../crypto/pem/pem_lib.c",
-                760,
-                "Expecting: SSL SESSION PARAMETERS",
-            )
-        ],
+        [session_no_start_line()],
     )
     blocks = [raw for label, raw in _blocks(data) if label == _SESSION_LABEL]
     if not blocks:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from sclient.app.credentials import CredentialError
+from sclient.app.credentials import CredentialError, session_no_start_line
 from sclient.report.errors import ErrorEntry
 from sclient.tls.session import Session
 from sclient.tls.sessionfile import SessionFileError, from_pem, to_pem
@@ -54,17 +54,7 @@ def load_session(path: str, now: int) -> Session:
         return from_pem(data, now)
     except SessionFileError as e:
         if str(e) == "no start line":
-            entries = [
-                ErrorEntry(
-                    0x0480006C,
-                    _PEM,
-                    "get_name",
-                    "no start line",
-                    "../crypto/pem/pem_lib.c",
-                    760,
-                    "Expecting: SSL SESSION PARAMETERS",
-                )
-            ]
+            entries = [session_no_start_line()]
         else:
             dec = "../crypto/asn1/tasn_dec.c"
             entries = [
