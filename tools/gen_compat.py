@@ -40,12 +40,11 @@ EXTRA_DEVIATIONS: list[str] = [
     "with `s_client: Option -X is not supported yet by sclient (see docs/compatibility.md)` "
     "and exit status 1, after all the checks OpenSSL makes while parsing.",
     "Errors that OpenSSL reports while parsing some *not yet* options are not reproduced; "
-    "the *not yet* message is printed instead: an invalid `-nameopt` (OpenSSL exits 1 "
-    "silently), `-policy` (`Invalid Policy`), an unparsable `-verify_ip` (silent exit 1), "
-    "`-msgfile` that cannot be created, `-engine`/`-ssl_client_engine`/`-provider` that "
-    "cannot be loaded, `-rand` files that cannot be read, `-pass` sources that cannot be read. "
-    "(`-psk`, `-starttls`, `-purpose`, `-verify_name`, `-xkey`/`-xchain` and `-srp_strength` "
-    "are checked and reported as OpenSSL does.)",
+    "the *not yet* message is printed instead: `-msgfile` that cannot be created, "
+    "`-engine`/`-ssl_client_engine`/`-provider` that cannot be loaded, `-rand` files that "
+    "cannot be read. (The supported options' parse errors, `-nameopt`, `-policy`, "
+    "`-verify_ip`, `-pass`, `-psk`, `-starttls`, `-purpose`, `-verify_name` and "
+    "`-srp_strength` among them, are reported as OpenSSL does.)",
     "`-max_send_frag` outside 512..16384 is reported while parsing; OpenSSL reports it only "
     "after setting up its SSL_CTX, so when a command line also has a bad `-cipher`, "
     "`-groups`, … OpenSSL reports that one first.",
