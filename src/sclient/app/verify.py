@@ -94,7 +94,6 @@ def verify_params(o: Any) -> VerifyParams:
     A negative ``-verify_depth``/``-auth_level`` is ignored.
     """
     from sclient.x509.identity import parse_ip
-    from sclient.x509.policy import txt2oid
 
     def get(name: str, default: Any = None) -> Any:
         value = getattr(o, name, None)
@@ -125,7 +124,11 @@ def verify_params(o: Any) -> VerifyParams:
         auth_level = al
     host = get("verify_hostname")
     ip = get("verify_ip")
-    policies = tuple(p for p in map(txt2oid, get("policy", ())) if p)
+    policies: tuple[str, ...] = ()
+    if get("policy", ()):
+        from sclient.x509.policy import txt2oid
+
+        policies = tuple(p for p in map(txt2oid, get("policy", ())) if p)
     policy_flags = [bool(get(a, False)) for a in ("explicit_policy", "inhibit_any", "inhibit_map")]
     suiteb = 0  # X509_VERIFY_PARAM_set_flags ORs the levels together
     for opt, flag in _SUITEB_FLAGS:
@@ -203,16 +206,18 @@ class Verifier:
                 nameopt=nameopt_flags(getattr(o, "nameopt", None)),
             )
         )
-        from sclient.app.crl import crl_lookup
-
         params = verify_params(o)
         tls_suiteb = cipher_suiteb_flags(getattr(o, "cipher", None))
         if tls_suiteb:
             # ssl_verify_cert_chain: X509_STORE_CTX_set_flags(ctx, tls1_suiteb(s))
             params = structs.replace(params, suiteb=params.suiteb | tls_suiteb)
-        lookup = crl_lookup(
-            self.store, bool(getattr(o, "crl_download", False)), callback.out.append
-        )
+        lookup = None
+        if params.crl_check or params.crl_check_all:
+            from sclient.app.crl import crl_lookup
+
+            lookup = crl_lookup(
+                self.store, bool(getattr(o, "crl_download", False)), callback.out.append
+            )
         if self.dane is not None:
             # SSL_dane_enable: the TLSA base domain replaces the -verify_hostname names
             hosts = (self.dane.domain,) if self.dane.domain else ()

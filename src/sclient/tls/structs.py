@@ -116,8 +116,17 @@ def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Calla
     factories = {f.name: f.default_factory for f in all_fields if f.default_factory is not MISSING}
     n_pos = len(positional)
     n_all = len(order) if n_pos == len(order) else -1
-    # rest[n]: the fields not given by n positional arguments, in order.
-    rest = [tuple(x for x in order if x not in positional[:n]) for n in range(n_pos + 1)]
+    # rest_for(n): the fields not given by n positional arguments, in order
+    # (made on first use: a class of 200 fields would otherwise pay n^2 at import).
+    rest_cache: dict[int, tuple[str, ...]] = {}
+
+    def rest_for(n: int) -> tuple[str, ...]:
+        found = rest_cache.get(n)
+        if found is None:
+            given = set(positional[:n])
+            found = rest_cache[n] = tuple(x for x in order if x not in given)
+        return found
+
     setter = object.__setattr__
 
     def _fail(n: int, kwargs: dict[str, Any]) -> None:
@@ -143,7 +152,7 @@ def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Calla
             for name, value in zip(positional, args, strict=False):
                 setter(self, name, value)
             used = 0
-            for name in rest[n]:
+            for name in rest_for(n):
                 if name in kwargs:
                     setter(self, name, kwargs[name])
                     used += 1
@@ -155,7 +164,7 @@ def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Calla
                     _fail(n, kwargs)
                     missing = [
                         x
-                        for x in rest[n]
+                        for x in rest_for(n)
                         if x not in kwargs and x not in defaults and x not in factories
                     ]
                     raise TypeError(

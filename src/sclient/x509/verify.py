@@ -1142,9 +1142,13 @@ class _Ctx:
 
     # --- check_name_constraints ---------------------------------------------------------------
     def check_name_constraints(self) -> None:
+        chain = self.chain
+        if not any(x.ex_flags & C.EXFLAG_PROXY for x in chain) and all(
+            x.name_constraints is None for x in chain[1:]
+        ):
+            return  # nothing to check (and the module stays unimported)
         from sclient.x509 import nameconstraints as nc
 
-        chain = self.chain
         for i in range(len(chain) - 1, -1, -1):
             x = chain[i]
             if i and x.ex_flags & C.EXFLAG_SI:
