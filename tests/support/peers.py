@@ -494,19 +494,6 @@ class PyTLSServer(ThreadedListener):
         finally:
             raw.close()
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self._sock is not None:
-            self._sock.close()
-        for t in self._threads:
-            t.join(5)
-
-    def __enter__(self) -> PyTLSServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
     def expect_client_line(self, token: str, timeout: float = 10.0) -> bool:
         want = client_line(token).rstrip(b"\n")
         deadline = time.monotonic() + timeout

@@ -676,30 +676,9 @@ def load_psk_session(path: str) -> PskSession:
         with open(path, "rb") as f:
             data = f.read()
     except OSError as e:
-        en = e.errno or 0
-        entries = [
-            ErrorEntry(
-                0x80000000 | en,
-                _SYS,
-                "BIO_new_file",
-                os.strerror(en),
-                "../crypto/bio/bss_file.c",
-                67,
-                f"calling fopen({path}, r)",
-            )
-        ]
-        if en == 2:
-            entries.append(
-                ErrorEntry(
-                    0x10000080, _BIO, "BIO_new_file", "no such file", "../crypto/bio/bss_file.c", 75
-                )
-            )
-        else:
-            entries.append(
-                ErrorEntry(
-                    0x10000002, _BIO, "BIO_new_file", "system lib", "../crypto/bio/bss_file.c", 77
-                )
-            )
+        from sclient.x509.store import bio_fopen_errors
+
+        entries = bio_fopen_errors(path, e.errno or 0)
         raise CredentialError(f"Can't open PSK session file {path}\n", entries) from None
     unreadable = CredentialError(
         f"Can't read PSK session file {path}\n",

@@ -4,8 +4,6 @@ new-session callback writes them."""
 
 from __future__ import annotations
 
-import os
-
 from sclient.app.credentials import CredentialError, session_no_start_line
 from sclient.report.errors import ErrorEntry
 from sclient.tls.session import Session
@@ -13,31 +11,14 @@ from sclient.tls.sessionfile import SessionFileError, from_pem, to_pem
 
 __all__ = ["load_session", "write_session"]
 
-_SYS = "system library"
-_BIO = "BIO routines"
 _PEM = "PEM routines"
 _ASN1 = "asn1 encoding routines"
-_BSS = "../crypto/bio/bss_file.c"
 
 
 def _open_entries(path: str, en: int) -> list[ErrorEntry]:
-    """BIO_new_file's error queue for fopen(path, "r") failing with ``en``."""
-    entries = [
-        ErrorEntry(
-            0x80000000 | en,
-            _SYS,
-            "BIO_new_file",
-            os.strerror(en),
-            _BSS,
-            67,
-            f"calling fopen({path}, r)",
-        )
-    ]
-    if en == 2:
-        entries.append(ErrorEntry(0x10000080, _BIO, "BIO_new_file", "no such file", _BSS, 75))
-    else:
-        entries.append(ErrorEntry(0x10000002, _BIO, "BIO_new_file", "system lib", _BSS, 77))
-    return entries
+    from sclient.x509.store import bio_fopen_errors
+
+    return bio_fopen_errors(path, en)
 
 
 def load_session(path: str, now: int) -> Session:

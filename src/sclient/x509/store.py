@@ -55,8 +55,8 @@ class StoreLoadError(Exception):
         super().__init__("; ".join(e.reason for e in self.errors))
 
 
-def _fopen_errors(path: str, err: OSError, func: str) -> list[ErrorEntry]:
-    en = err.errno or 0
+def bio_fopen_errors(path: str, en: int) -> list[ErrorEntry]:
+    """``BIO_new_file``'s error queue when ``fopen(path, "r")`` fails with errno ``en``."""
     recs = [
         ErrorEntry(
             0x80000000 | en,
@@ -74,12 +74,17 @@ def _fopen_errors(path: str, err: OSError, func: str) -> list[ErrorEntry]:
                 0x10000080, _BIO, "BIO_new_file", "no such file", "../crypto/bio/bss_file.c", 75
             )
         )
-    else:
+    else:  # ERR_R_SYS_LIB
         recs.append(
             ErrorEntry(
                 0x10080002, _BIO, "BIO_new_file", "system lib", "../crypto/bio/bss_file.c", 77
             )
         )
+    return recs
+
+
+def _fopen_errors(path: str, err: OSError, func: str) -> list[ErrorEntry]:
+    recs = bio_fopen_errors(path, err.errno or 0)
     recs.append(
         ErrorEntry(0x05880002, _X509, func, "system lib", _BY_FILE, 229 if func == _LOAD_CRL else 0)
     )
