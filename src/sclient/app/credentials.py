@@ -95,29 +95,19 @@ def session_no_start_line() -> ErrorEntry:
 
 
 def _open_errors(path: str, err: OSError) -> list[ErrorEntry]:
-    en = err.errno or 0
-    return [
-        ErrorEntry(
-            0x16000069,
-            _STORE,
-            "ossl_store_get0_loader_int",
-            "unregistered scheme",
-            "../crypto/store/store_register.c",
-            237,
-            "scheme=file",
-        ),
-        ErrorEntry(
-            0x80000000 | en,
-            _SYS,
-            "file_open",
-            os.strerror(en),
-            "../providers/implementations/storemgmt/file_store.c",
-            266,
-            f"calling stat({path})",
-        ),
-    ]
+    from sclient.x509.uristore import file_open_errors
+
+    return file_open_errors(path, err)
 
 
+_KEY_VALUES_MISMATCH = ErrorEntry(
+    0x05800074,
+    _X509,
+    "X509_check_private_key",
+    "key values mismatch",
+    "../crypto/x509/x509_cmp.c",
+    403,
+)
 _UNSUPPORTED = ErrorEntry(
     0x1608010C,
     _STORE,
@@ -461,16 +451,7 @@ def extended_credential(loaded: Loaded, build: bool, store: Any) -> tuple[Any, l
         key_slot = "rsa_pss_pss"
     failure: list[ErrorEntry] = []
     if cert_slot == key_slot and cert_key != loaded.key.public_key():
-        failure = [
-            ErrorEntry(
-                0x05800074,
-                _X509,
-                "X509_check_private_key",
-                "key values mismatch",
-                "../crypto/x509/x509_cmp.c",
-                403,
-            )
-        ]
+        failure = [_KEY_VALUES_MISMATCH]
     chain = (loaded.cert_der, *loaded.chain)
     has_chain = bool(loaded.chain)
     if build:
@@ -555,16 +536,7 @@ def make_credential(loaded: Loaded) -> Any:
     if cert_key != key.public_key():
         raise CredentialError(
             "error setting private key\n",
-            [
-                ErrorEntry(
-                    0x05800074,
-                    _X509,
-                    "X509_check_private_key",
-                    "key values mismatch",
-                    "../crypto/x509/x509_cmp.c",
-                    403,
-                )
-            ],
+            [_KEY_VALUES_MISMATCH],
         )
     return ClientCredential(
         (loaded.cert_der, *loaded.chain), key, rsa_pss, cert_signature(loaded.cert_der)

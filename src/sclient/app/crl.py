@@ -47,17 +47,13 @@ def load_crl_option(o: Any, console: Console) -> Any:
     try:
         os.stat(path)
     except OSError as e:
-        en = e.errno or _errno.ENOENT
+        from sclient.report.errors import thread_id
+        from sclient.x509.uristore import file_open_errors
+
+        tid = thread_id()
         console.err(
             f"Could not open file or uri for loading CRL from {path}\n"
-            + _queue(
-                [
-                    "16000069:STORE routines:ossl_store_get0_loader_int:unregistered scheme:"
-                    "../crypto/store/store_register.c:237:scheme=file",
-                    f"{0x80000000 | en:08X}:system library:file_open:{os.strerror(en)}:"
-                    f"../providers/implementations/storemgmt/file_store.c:266:calling stat({path})",
-                ]
-            )
+            + "".join(x.line_text(tid) + "\n" for x in file_open_errors(path, e))
             + "Unable to load CRL\n"
         )
         raise Exit(1) from None

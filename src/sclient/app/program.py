@@ -545,6 +545,11 @@ class Program:
     def drop_connection(self) -> None:
         """-reconnect: ``drop connection and then reconnect``, close_notify, close."""
         self.c.out("drop connection and then reconnect\n")
+        self.send_close_notify()
+        self.conn.close()
+
+    def send_close_notify(self) -> None:
+        """SSL_shutdown's close_notify, best effort (the peer may be gone)."""
         try:
             self.client.close()
             data = self.client.data_to_send()
@@ -552,7 +557,6 @@ class Program:
                 self.conn.sendall(data)
         except Exception:
             pass
-        self.conn.close()
 
     def await_tickets(self) -> None:
         """TLS 1.3 before a reconnection: read the NewSessionTickets the server
@@ -590,13 +594,7 @@ class Program:
         if self.in_init:
             self.print_summary()
         elif self.client is not None and self.error is None:
-            try:
-                self.client.close()
-                data = self.client.data_to_send()
-                if data:
-                    self.conn.sendall(data)
-            except Exception:
-                pass
+            self.send_close_notify()
         self.conn.shutdown_and_drain(0.5)
         self.conn.close()
         if opt(self.o, "prexit", False):

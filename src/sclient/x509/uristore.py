@@ -38,7 +38,7 @@ class StoreOpenError(Exception):
         super().__init__("; ".join(e.reason for e in errors))
 
 
-def _unregistered(scheme: str) -> ErrorEntry:
+def unregistered_scheme(scheme: str) -> ErrorEntry:
     return ErrorEntry(
         0x16000069,
         _STORE,
@@ -64,7 +64,7 @@ def _unsupported(scheme: str) -> ErrorEntry:
     )
 
 
-def _stat_error(path: str, err: OSError) -> ErrorEntry:
+def stat_error(path: str, err: OSError) -> ErrorEntry:
     en = err.errno or _errno.ENOENT
     return ErrorEntry(
         0x80000000 | en,
@@ -75,6 +75,12 @@ def _stat_error(path: str, err: OSError) -> ErrorEntry:
         266,
         f"calling stat({path})",
     )
+
+
+def file_open_errors(path: str, err: OSError) -> list[ErrorEntry]:
+    """What loading a local ``path`` through OSSL_STORE leaves when it cannot be
+    opened (``Could not open file or uri for loading ...``)."""
+    return [unregistered_scheme("file"), stat_error(path, err)]
 
 
 def _file_open(uri: str, errors: list[ErrorEntry]) -> str | None:
@@ -118,7 +124,7 @@ def _file_open(uri: str, errors: list[ErrorEntry]) -> str | None:
         try:
             os.stat(path)
         except OSError as e:
-            errors.append(_stat_error(path, e))
+            errors.append(stat_error(path, e))
             continue
         return path
     return None
@@ -136,7 +142,7 @@ def open_store(uri: str) -> str:
                 schemes.pop()
             schemes.append(scheme)
     for scheme in schemes:
-        errors.append(_unregistered(scheme))
+        errors.append(unregistered_scheme(scheme))
         if scheme == "file":
             path = _file_open(uri, errors)
             if path is not None:
