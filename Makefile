@@ -1,23 +1,29 @@
 # sclient: `make demo` shows it working, `make test` runs every test.
 #
 # Everything runs from a virtual environment in .venv, made on first use
-# (needs python3 with venv; on Debian: apt-get install python3-venv).
-# Use another interpreter with `make test PYTHON=python3.12`.
+# (needs python3 with venv; on Debian: apt-get install python3-venv), with
+# the exact versions of constraints.txt (the lock).
+# Use another interpreter with `make test PYTHON=python3.12` (its own venv,
+# .venv-python3.12). `make test-latest` runs the suite on the newest releases
+# of every dependency instead, in .venv-latest; `make lock` moves the lock to them.
 
 PYTHON    ?= python3
-VENV      ?= .venv
+VENV      ?= $(if $(filter python3,$(PYTHON)),.venv,.venv-$(notdir $(PYTHON)))
 PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
+LOCK      := $(abspath constraints.txt)
+PIP       := --quiet --disable-pip-version-check
 DEMO_PORT ?= 4433
 DEMO_PKI  ?= demo-pki
 
-.PHONY: all install demo test lint bench clean
+.PHONY: all install demo test lint bench clean test-latest test-oldest lock
 
 all: test
 
-$(STAMP): pyproject.toml
+# PIP_CONSTRAINT (not -c) so that the build backend's isolated install is pinned too.
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	PIP_CONSTRAINT=$(LOCK) $(PY) -m pip install $(PIP) -e '.[test]'
 	@touch $@
 
 install: $(STAMP)
@@ -50,6 +56,39 @@ test: $(STAMP)
 	@$(PY) -m compileall -q src > /dev/null
 	$(PY) -m pytest -q
 
+# The newest release of every dependency (not the lock), in a venv of its own:
+# run on purpose before moving the lock, never by CI.
+test-latest:
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install $(PIP) --upgrade pip
+	.venv-latest/bin/python -m pip install $(PIP) --upgrade -e '.[test]'
+	@.venv-latest/bin/python -m pip freeze --exclude-editable | sed 's/^/latest: /'
+	@.venv-latest/bin/python -m compileall -q src > /dev/null
+	.venv-latest/bin/python -m pytest -q
+
+# The lock with cryptography at the floor pyproject.toml states.
+OLDEST_CRYPTOGRAPHY := 45.0.0
+test-oldest:
+	rm -rf .venv-oldest
+	$(PYTHON) -m venv .venv-oldest
+	sed 's/^cryptography==.*/cryptography==$(OLDEST_CRYPTOGRAPHY)/' constraints.txt > .venv-oldest/constraints.txt
+	PIP_CONSTRAINT=$(abspath .venv-oldest/constraints.txt) .venv-oldest/bin/python -m pip install $(PIP) -e '.[test]'
+	@.venv-oldest/bin/python -m pip freeze --exclude-editable | grep -i '^cryptography=='
+	@.venv-oldest/bin/python -m compileall -q src > /dev/null
+	.venv-oldest/bin/python -m pytest -q
+
+# Rewrite constraints.txt from the newest releases (keeping its header).
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install $(PIP) --upgrade -e '.[dev]' 'setuptools>=64'
+	{ sed -n '/^#/p' constraints.txt; \
+	  .venv-lock/bin/python -m pip freeze --all --exclude-editable | grep -v '^pip=='; } > constraints.new
+	mv constraints.new constraints.txt
+	rm -rf .venv-lock
+	@git diff --stat -- constraints.txt || true
+
 # Timings side by side with openssl (not tests; see bench/README.md).
 bench: $(STAMP)
 	@$(PY) -m compileall -q src > /dev/null
@@ -59,10 +98,10 @@ bench: $(STAMP)
 	$(PY) bench/bulk.py
 
 lint: $(STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	PIP_CONSTRAINT=$(LOCK) $(PY) -m pip install $(PIP) -e '.[dev]'
 	$(PY) -m ruff check src tests
 	$(PY) -m ruff format --check src tests
 	$(PY) -m mypy
 
 clean:
-	rm -rf $(VENV) $(DEMO_PKI) .pytest_cache .mypy_cache .ruff_cache build dist
+	rm -rf .venv .venv-* $(DEMO_PKI) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from sclient.base.pyca import allow, key_kind
 from sclient.report.errors import ErrorEntry, thread_id
 from sclient.tls.structs import struct
 
@@ -73,12 +74,13 @@ def _cert_key(cert_der: bytes) -> tuple[bool, Any]:
     """(an RSA-PSS key?, the certificate's public key or None)."""
     from cryptography import x509
 
-    cert = x509.load_der_x509_certificate(cert_der)
-    rsa_pss = cert.public_key_algorithm_oid.dotted_string == _RSA_PSS_OID
-    try:
-        return rsa_pss, cert.public_key()
-    except Exception:
-        return rsa_pss, None
+    with allow("dsa", "serial"):
+        cert = x509.load_der_x509_certificate(cert_der)
+        rsa_pss = cert.public_key_algorithm_oid.dotted_string == _RSA_PSS_OID
+        try:
+            return rsa_pss, cert.public_key()
+        except Exception:
+            return rsa_pss, None
 
 
 def session_no_start_line() -> ErrorEntry:
@@ -236,19 +238,22 @@ def _load_key_bytes(
         encrypted = pkcs8 or b"Proc-Type: 4,ENCRYPTED" in raw
 
         def load(pw: bytes | None) -> Any:
-            return ser.load_pem_private_key(raw, pw)
+            with allow("dsa"):
+                return ser.load_pem_private_key(raw, pw)
     else:
         pkcs8 = True
         encrypted = False
         try:
-            return ser.load_der_private_key(data, None)
+            with allow("dsa"):
+                return ser.load_der_private_key(data, None)
         except TypeError:
             encrypted = True
         except (ValueError, Exception):
             return None
 
         def load(pw: bytes | None) -> Any:
-            return ser.load_der_private_key(data, pw)
+            with allow("dsa"):
+                return ser.load_der_private_key(data, pw)
 
     if not encrypted:
         try:
@@ -288,14 +293,16 @@ def _load_certs(data: bytes) -> tuple[list[bytes], bool]:
         for label, raw in blocks:
             if label in _CERT_LABELS:
                 try:
-                    out.append(x509.load_pem_x509_certificate(raw).public_bytes(_der()))
+                    with allow("serial"):
+                        out.append(x509.load_pem_x509_certificate(raw).public_bytes(_der()))
                 except ValueError:
                     continue
             else:
                 other = True
         return out, other
     try:
-        return [x509.load_der_x509_certificate(data).public_bytes(_der())], False
+        with allow("serial"):
+            return [x509.load_der_x509_certificate(data).public_bytes(_der())], False
     except ValueError:
         return [], False
 
@@ -409,7 +416,8 @@ def cert_signature(der: bytes) -> tuple[str | None, str]:
     from cryptography import x509
 
     try:
-        cert = x509.load_der_x509_certificate(der)
+        with allow("serial"):
+            cert = x509.load_der_x509_certificate(der)
         oid = cert.signature_algorithm_oid.dotted_string
     except Exception:
         return (None, "?")
@@ -491,19 +499,12 @@ def extended_credential(loaded: Loaded, build: bool, store: Any) -> tuple[Any, l
 
 
 def _kind(key: Any) -> str | None:
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+    """The signing-key kind of ``key`` (None for a key that cannot sign)."""
+    kind = key_kind(key)
+    return kind if kind in _SIGNING_KINDS else None
 
-    if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
-        return "rsa"
-    if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
-        return "ec"
-    if isinstance(key, ed25519.Ed25519PrivateKey | ed25519.Ed25519PublicKey):
-        return "ed25519"
-    if isinstance(key, ed448.Ed448PrivateKey | ed448.Ed448PublicKey):
-        return "ed448"
-    if isinstance(key, dsa.DSAPrivateKey | dsa.DSAPublicKey):
-        return "dsa"
-    return None
+
+_SIGNING_KINDS = frozenset({"rsa", "ec", "ed25519", "ed448", "dsa"})
 
 
 def make_credential(loaded: Loaded) -> Any:
@@ -612,7 +613,8 @@ def load_ca_names(path: str) -> tuple[bytes, ...]:
     for label, raw in _blocks(data):
         if label in _CERT_LABELS:
             try:
-                der = x509.load_pem_x509_certificate(raw).subject.public_bytes()
+                with allow("serial"):
+                    der = x509.load_pem_x509_certificate(raw).subject.public_bytes()
             except ValueError:
                 continue
             if der not in names:

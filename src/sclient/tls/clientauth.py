@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
+from sclient.base.pyca import key_kind
 from sclient.tls import events as ev
 from sclient.tls import structs
 from sclient.tls.config import ClientConfig, ClientCredential, ExtendedCredential
@@ -115,7 +116,7 @@ def _key_kind(key: object, rsa_pss: bool) -> str:
         return "ed25519"
     if isinstance(key, ed448.Ed448PrivateKey):
         return "ed448"
-    if isinstance(key, dsa.DSAPrivateKey):
+    if key_kind(key) == "dsa":
         return "dsa"
     return "?"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sclient.base.pyca import allow, key_kind
 from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto.signatures import verify_scheme
@@ -58,14 +59,16 @@ def _der_ok(der: bytes) -> bool:
 def _peer_key(leaf_der: bytes) -> PeerKey:
     from cryptography import x509
     from cryptography.exceptions import UnsupportedAlgorithm
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
     try:
-        cert = x509.load_der_x509_certificate(leaf_der)
+        with allow("serial"):
+            cert = x509.load_der_x509_certificate(leaf_der)
     except (ValueError, x509.InvalidVersion) as e:
         raise LocalError(alerts.BAD_CERTIFICATE, "ASN1_LIB", f"certificate: {e}") from None
     try:
-        key = cert.public_key()
+        with allow("dsa"):
+            key = cert.public_key()
     except (ValueError, TypeError, NotImplementedError, UnsupportedAlgorithm) as e:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "UNKNOWN_CERTIFICATE_TYPE", str(e)) from None
     if isinstance(key, rsa.RSAPublicKey):
@@ -80,7 +83,7 @@ def _peer_key(leaf_der: bytes) -> PeerKey:
         return PeerKey(key, "ed25519")
     if isinstance(key, ed448.Ed448PublicKey):
         return PeerKey(key, "ed448")
-    if isinstance(key, dsa.DSAPublicKey):
+    if key_kind(key) == "dsa":
         return PeerKey(key, "dsa")
     raise LocalError(alerts.ILLEGAL_PARAMETER, "UNKNOWN_CERTIFICATE_TYPE")
 

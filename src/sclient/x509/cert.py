@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import warnings
 from typing import Any
 
+from sclient.base.pyca import allow, key_kind
 from sclient.tls.structs import struct
 from sclient.x509 import der, oids
 from sclient.x509.asn1time import Asn1Time
@@ -269,16 +269,16 @@ class Certificate:
         from cryptography import x509
 
         try:
-            with warnings.catch_warnings():
-                # cryptography warns of what OpenSSL accepts (a serial <= 0, ...)
-                warnings.simplefilter("ignore")
+            # cryptography warns of what OpenSSL accepts (a serial <= 0, DSA)
+            with allow("serial", "dsa"):
                 return x509.load_der_x509_certificate(self.der).public_key()
         except Exception:
             pass
         from cryptography.hazmat.primitives import serialization
 
         try:
-            return serialization.load_der_public_key(self.spki_raw)
+            with allow("dsa"):
+                return serialization.load_der_public_key(self.spki_raw)
         except Exception:
             pass
         if self.ec_explicit_params:
@@ -546,13 +546,13 @@ def key_family(key: Any, key_alg_oid: str) -> str | None:
     """The ``oids`` family of a public key (RSA vs RSA-PSS told apart by the SPKI OID)."""
     if key is None:
         return None
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
     if isinstance(key, rsa.RSAPublicKey):
         return oids.RSA_PSS if key_alg_oid == oids.OID_RSA_PSS else oids.RSA
     if isinstance(key, ec.EllipticCurvePublicKey):
         return oids.EC
-    if isinstance(key, dsa.DSAPublicKey):
+    if key_kind(key) == "dsa":
         return oids.DSA
     if isinstance(key, ed25519.Ed25519PublicKey):
         return oids.ED25519

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from sclient.base.pyca import allow
 from sclient.tls.registry.reasons import ErrorEntry
 from sclient.tls.structs import field, struct
 from sclient.x509 import der
@@ -283,7 +284,8 @@ def _parse_spki(data: bytes) -> Any | None:
     from cryptography.hazmat.primitives.serialization import load_der_public_key
 
     try:
-        return load_der_public_key(data)
+        with allow("dsa"):
+            return load_der_public_key(data)
     except Exception:
         return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sclient.base.pyca import key_kind
 from sclient.x509 import oids
 from sclient.x509.cert import Certificate
 from sclient.x509.pem import certificate_pem
@@ -67,13 +68,13 @@ def key_description(cert: Certificate | bytes) -> tuple[str, int] | None:
     key = c.public_key
     if key is None:
         return None
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa, x448, x25519
 
     if isinstance(key, rsa.RSAPublicKey):
         name = "RSASSA-PSS" if c.key_alg_oid == oids.OID_RSA_PSS else "rsaEncryption"
     elif isinstance(key, ec.EllipticCurvePublicKey):
         name = "id-ecPublicKey"
-    elif isinstance(key, dsa.DSAPublicKey):
+    elif key_kind(key) == "dsa":
         name = "DSA"
     elif isinstance(key, ed25519.Ed25519PublicKey):
         name = "ED25519"

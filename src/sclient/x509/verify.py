@@ -27,6 +27,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from sclient.base.pyca import key_kind
 from sclient.tls.structs import field, struct
 from sclient.x509 import cert as C
 from sclient.x509 import der, errors, oids
@@ -392,7 +393,7 @@ def _bn_security_bits(lbits: int, nbits: int) -> int:
 
 def key_security_bits(key: Any) -> int:
     """``EVP_PKEY_get_security_bits`` for a ``cryptography`` public key (0 if unknown)."""
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
     if isinstance(key, rsa.RSAPublicKey):
         return _ifc_security_bits(key.key_size)
@@ -408,7 +409,7 @@ def key_security_bits(key: Any) -> int:
         return 128
     if isinstance(key, ed448.Ed448PublicKey):
         return 224
-    if isinstance(key, dsa.DSAPublicKey):
+    if key_kind(key) == "dsa":
         pn = key.parameters().parameter_numbers()
         return _bn_security_bits(pn.p.bit_length(), pn.q.bit_length())
     return 0

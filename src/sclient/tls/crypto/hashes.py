@@ -8,11 +8,15 @@ RSA signature input; :func:`digest` and :func:`hash_len` accept it, HMAC does no
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cryptography.hazmat.primitives import hashes as _h
 from cryptography.hazmat.primitives import hmac as _hmac
-from cryptography.utils import Buffer
 
 from sclient.tls.crypto.errors import UnsupportedAlgorithm
+
+if TYPE_CHECKING:
+    from cryptography.utils import Buffer  # (cryptography >= 45; only for the type checker)
 
 __all__ = [
     "HASHES",

@@ -11,13 +11,12 @@ shares honour (EC output has a fixed length in both versions).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from cryptography.hazmat.primitives.asymmetric import dh, ec, padding, rsa, x448, x25519
-from cryptography.utils import CryptographyDeprecationWarning
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, x448, x25519
 
+from sclient.base.pyca import allow
 from sclient.tls.crypto.errors import (
     CryptoError,
     IllegalKeyShare,
@@ -26,12 +25,12 @@ from sclient.tls.crypto.errors import (
 )
 from sclient.tls.crypto.ffdhe import FFDHE_G, FFDHE_GROUPS
 
-# cryptography 50 deprecates finite-field Diffie-Hellman. TLS servers still
-# pick ffdhe groups and DHE suites, and openssl s_client offers them by
-# default, so sclient keeps them; the warning would only pollute stderr.
-warnings.filterwarnings(
-    "ignore", message="Diffie-Hellman over finite fields", category=CryptographyDeprecationWarning
-)
+if TYPE_CHECKING:
+    # cryptography 50 deprecates finite-field Diffie-Hellman, and warns when
+    # its names are touched. TLS servers still pick ffdhe groups and DHE
+    # suites, and openssl s_client offers them by default, so sclient keeps
+    # them: the module is reached only inside allow("ffdh") below.
+    from cryptography.hazmat.primitives.asymmetric import dh
 
 __all__ = [
     "DEFAULT_MIN_DH_BITS",
@@ -213,7 +212,10 @@ def _dh_parameters(p: int, g: int) -> dh.DHParameters:
     key = (p, g)
     params = _DH_PARAMS.get(key)
     if params is None:
-        params = dh.DHParameterNumbers(p, g).parameters()
+        from cryptography.hazmat.primitives.asymmetric import dh
+
+        with allow("ffdh"):
+            params = dh.DHParameterNumbers(p, g).parameters()
         if len(_DH_PARAMS) >= _DH_PARAMS_MAX:  # keep the named groups, drop servers' groups
             for k in [k for k in _DH_PARAMS if k[0] not in _FFDHE_PRIMES]:
                 del _DH_PARAMS[k]
@@ -234,12 +236,13 @@ class _FiniteFieldShare:
         self._g = g
         self._plen = (p.bit_length() + 7) // 8
         params = _dh_parameters(p, g)
-        self._pn = params.parameter_numbers()
-        try:
-            self._priv = private_key or params.generate_private_key()
-        except ValueError as e:
-            raise WeakDhParameters(f"unusable DH parameters: {e}") from None
-        y = self._priv.public_key().public_numbers().y
+        with allow("ffdh"):
+            self._pn = params.parameter_numbers()
+            try:
+                self._priv = private_key or params.generate_private_key()
+            except ValueError as e:
+                raise WeakDhParameters(f"unusable DH parameters: {e}") from None
+            y = self._priv.public_key().public_numbers().y
         self._pub = y.to_bytes(self._plen, "big")
 
     @property
@@ -265,8 +268,11 @@ class _FiniteFieldShare:
         y = int.from_bytes(peer, "big")
         if not 1 < y < self._p - 1:
             raise IllegalKeyShare("DH public value not in [2, p-2]")
+        from cryptography.hazmat.primitives.asymmetric import dh
+
         try:
-            z = self._priv.exchange(dh.DHPublicNumbers(y, self._pn).public_key())
+            with allow("ffdh"):
+                z = self._priv.exchange(dh.DHPublicNumbers(y, self._pn).public_key())
         except ValueError:
             raise IllegalKeyShare("DH public value rejected") from None
         if strip:

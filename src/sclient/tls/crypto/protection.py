@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
-from typing import Literal, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import (
@@ -31,7 +31,6 @@ from cryptography.hazmat.primitives.ciphers import (
 )
 from cryptography.hazmat.primitives.ciphers.aead import AESCCM, AESGCM, ChaCha20Poly1305
 from cryptography.hazmat.primitives.constant_time import bytes_eq
-from cryptography.utils import Buffer
 
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.errors import (
@@ -41,6 +40,9 @@ from sclient.tls.crypto.errors import (
     RecordOverflow,
     UnsupportedAlgorithm,
 )
+
+if TYPE_CHECKING:
+    from cryptography.utils import Buffer
 
 __all__ = [
     "AEAD_PARAMS",

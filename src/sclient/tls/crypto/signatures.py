@@ -13,14 +13,20 @@ only be enforced if the caller says which kind of key it is
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple, cast
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 
+from sclient.base.pyca import key_kind
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.errors import BadSignature, SchemeMismatch
+
+if TYPE_CHECKING:
+    # DSA is deprecated in cryptography: its classes are named only for the
+    # type checker (touching them at run time warns; see sclient.base.pyca).
+    from cryptography.hazmat.primitives.asymmetric import dsa
 
 __all__ = [
     "SIGNATURE_SCHEMES",
@@ -126,7 +132,7 @@ def _check(
     elif kind == "ed448":
         ok = isinstance(key, ed448.Ed448PublicKey | ed448.Ed448PrivateKey)
     else:
-        ok = isinstance(key, dsa.DSAPublicKey | dsa.DSAPrivateKey)
+        ok = key_kind(key) == "dsa"
     if not ok:
         raise SchemeMismatch(f"{info.name} does not match a {type(key).__name__}")
 
@@ -171,8 +177,7 @@ def verify_scheme(
             assert isinstance(public_key, ec.EllipticCurvePublicKey)
             public_key.verify(signature, data, ec.ECDSA(alg))
         elif kind == "dsa":
-            assert isinstance(public_key, dsa.DSAPublicKey)
-            public_key.verify(signature, data, alg)
+            cast("dsa.DSAPublicKey", public_key).verify(signature, data, alg)
         else:
             assert isinstance(public_key, rsa.RSAPublicKey)
             pad = padding.PKCS1v15() if kind == "rsa_pkcs1" else _pss(info.hash)
@@ -204,8 +209,7 @@ def sign_scheme(
         assert isinstance(private_key, ec.EllipticCurvePrivateKey)
         return private_key.sign(data, ec.ECDSA(alg))
     if kind == "dsa":
-        assert isinstance(private_key, dsa.DSAPrivateKey)
-        return private_key.sign(data, alg)
+        return cast("dsa.DSAPrivateKey", private_key).sign(data, alg)
     assert isinstance(private_key, rsa.RSAPrivateKey)
     pad = padding.PKCS1v15() if kind == "rsa_pkcs1" else _pss(info.hash)
     return private_key.sign(data, pad, alg)
