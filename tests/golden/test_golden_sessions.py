@@ -9,6 +9,7 @@ errors."""
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -103,6 +104,24 @@ def test_reconnect_tls13_resumes(server: OpenSSLServer) -> None:
     # openssl's own -reconnect makes six full handshakes.
     ref = run_client(OPENSSL, cmd, stdin=b"")
     assert "Reused, TLSv1.3" not in ref.stdout
+
+
+def test_reconnect_tls13_without_tickets_does_not_stall(certdir: Path) -> None:
+    """A TLS 1.3 server that sends no tickets: the wait for them is a few round
+    trips, not a second per reconnection (six full handshakes, as openssl's)."""
+    cert = ["-cert", str(certdir / "c.pem"), "-key", str(certdir / "k.pem")]
+    with OpenSSLServer(None, ["-num_tickets", "0"], quiet=False, cert_args=cert) as s:
+        cmd = _connect(s, "-reconnect")
+        ref = run_client(OPENSSL, cmd, stdin=b"")
+        t0 = time.monotonic()
+        got = run_client(sclient_cmd(), cmd, stdin=b"")
+        took = time.monotonic() - t0
+    assert got.rc == ref.rc == 0, got.stderr
+    assert got.stdout.count("New, TLSv1.3, Cipher is") == 6
+    assert "Reused" not in got.stdout
+    # Not a benchmark: the bug was five one-second waits, far above any loaded machine.
+    assert took < 4.0, f"-reconnect took {took:.1f} s"
+    compare(ref, got)
 
 
 # --- -sess_out / -sess_in -----------------------------------------------------------------

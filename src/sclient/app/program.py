@@ -14,6 +14,7 @@ from sclient.app.console import Console
 from sclient.app.settings import ANY_VERSION, TLS1_3, Settings, opt
 from sclient.report.errors import SSL_LIB, ErrorEntry, thread_id, tls_error_entry
 from sclient.tls import structs
+from sclient.tls.events import ConnectionFailed
 from sclient.transport import clock
 
 HANDSHAKE_TYPES_AFTER_SH = {8, 11, 12, 13, 14, 20}  # EE, Certificate, SKE, CR, SHD, Finished
@@ -89,6 +90,8 @@ class Program:
         self.t_start = clock.monotonic()
         self.t_connected: float | None = None
         self.t_handshake: float | None = None
+        self.t_hello_sent: float | None = None  # the ClientHello flushed
+        self.t_first_reply: float | None = None  # the first bytes after it
         self.status = 0
         self.hello_time = 0.0
         self.verifier: Any = None
@@ -122,6 +125,8 @@ class Program:
         self.verifier = None
         self.starttls = None
         self.skip_shut = False
+        self.t_hello_sent = None
+        self.t_first_reply = None
 
     # ------------------------------------------------------------ helpers
 
@@ -324,7 +329,8 @@ class Program:
             elif isinstance(e, ev.KeyUpdateReceived):
                 self.c.out("read R BLOCK\n")
             elif isinstance(e, ev.ApplicationData):
-                if not self.c.data(e.data):
+                # -json: stdout carries only the document (the data is counted).
+                if not self.json_mode and not self.c.data(e.data):
                     self.c.out("DONE\n")
                     raise _Shut(0)
             elif isinstance(e, ev.ConnectionClosed):
@@ -391,14 +397,22 @@ class Program:
     def feed(self, data: bytes) -> None:
         from sclient.tls.errors import TLSError
 
+        if data and self.t_first_reply is None:
+            self.t_first_reply = clock.monotonic()
         try:
             events = self.client.receive(data) if data else self.client.receive_eof()
         except TLSError as exc:
             self.flush_engine_quietly()
             self.fail(exc)
             return
-        self.flush_engine()
-        self.handle_events(events or [])
+        events = events or []
+        if any(isinstance(e, ConnectionFailed) for e in events):
+            # The alert after a failure is best effort, as SSL's is: a peer that
+            # is gone (EPIPE) must not replace the cause with write:errno=32.
+            self.flush_engine_quietly()
+        else:
+            self.flush_engine()
+        self.handle_events(events)
 
     def flush_engine_quietly(self) -> None:
         try:
@@ -562,7 +576,14 @@ class Program:
         """TLS 1.3 before a reconnection: read the NewSessionTickets the server
         sends after our Finished, so that the next connection can resume
         (OpenSSL 3.0 reconnects without reading them and never resumes)."""
-        first, more = 1.0, 0.1
+        # The server sends its tickets as soon as it has our Finished: they
+        # arrive about one round trip later. Wait twice the round trip the
+        # handshake showed (ClientHello to the first reply), so that a server
+        # that sends none does not cost a second per reconnection.
+        rtt = 0.5
+        if self.t_hello_sent is not None and self.t_first_reply is not None:
+            rtt = self.t_first_reply - self.t_hello_sent
+        first, more = min(1.0, max(0.05, 2 * rtt + 0.02)), 0.1
         timeout = first
         seen = len(self.tickets)
         sock = self.conn.fileno()
@@ -693,6 +714,7 @@ class Program:
         self.client = Client(cfg)
         events = self.client.start()
         self.flush_engine()
+        self.t_hello_sent = clock.monotonic()
         self.handle_events(events or [])
 
     def read_socket(self) -> bytes:
