@@ -240,7 +240,14 @@ def build_report(p: Program) -> dict[str, Any]:
         doc["server_extensions"] = [_extension(code) for code in n.server_extensions]
     if p.session is not None:
         doc["session"] = _session(p.session)
-    if p.error_entries:
+    if p.signal is not None:
+        doc["error"] = {
+            "reason": "SIGNAL",
+            "text": f"ended by signal {p.signal}",
+            "alert": None,
+            "lines": [e.line_text("0" * 16) for e in p.error_entries],
+        }
+    elif p.error_entries:
         err = p.error
         alert = getattr(err, "alert", None) if err not in (None, True) else None
         doc["error"] = {

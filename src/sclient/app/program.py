@@ -93,6 +93,7 @@ class Program:
         self.t_hello_sent: float | None = None  # the ClientHello flushed
         self.t_first_reply: float | None = None  # the first bytes after it
         self.status = 0
+        self.signal: int | None = None  # the signal that ended the run
         self.hello_time = 0.0
         self.verifier: Any = None
         self.json_mode = bool(opt(options, "json", False))

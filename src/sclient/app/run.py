@@ -20,23 +20,39 @@ def _on_signal(signo: int, frame: FrameType | None) -> None:
     raise _Signalled(signo)
 
 
+def _die_by(signo: int) -> int:
+    """End the process by ``signo``, as openssl does: the parent sees a death by
+    signal, so a shell loop stops on Ctrl-C. The status is for the case where
+    the signal cannot kill (not the main thread)."""
+    with contextlib.suppress(ValueError, OSError):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        signal.signal(signo, signal.SIG_DFL)
+        os.kill(os.getpid(), signo)
+    return 128 + signo
+
+
 def run(options: Any) -> int:
     """Run one s_client session; the exit status OpenSSL would give.
 
-    SIGINT/SIGTERM end the run without a traceback (status 128 + signo);
-    any unexpected exception prints ``s_client: internal error: …`` and gives 1
+    SIGINT/SIGTERM end the run without a traceback, the process dying by the
+    signal as openssl's does (after ``-json`` has printed its document); a
+    signal the parent set to be ignored stays ignored. Any unexpected
+    exception prints ``s_client: internal error: …`` and gives 1
     (``SCLIENT_DEBUG=1`` re-raises it).
     """
     old = {}
     for signo in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(ValueError, OSError):  # not the main thread
+            if signal.getsignal(signo) == signal.SIG_IGN:
+                continue  # nohup, a background job of a non-interactive shell
             old[signo] = signal.signal(signo, _on_signal)
     try:
         return _run(options)
     except _Signalled as sig:
-        return 128 + sig.signo
+        return _die_by(sig.signo)
     except KeyboardInterrupt:
-        return 128 + signal.SIGINT
+        return _die_by(signal.SIGINT)
     except Exception as exc:
         if os.environ.get("SCLIENT_DEBUG"):
             raise
@@ -69,6 +85,15 @@ def _run(options: Any) -> int:
     program = Program(options, console, settings)
     try:
         return program.run()
+    except _Signalled as sig:
+        if program.json_mode:
+            from sclient.app.jsonout import emit_json
+
+            console.flush()
+            program.signal = sig.signo
+            program.status = 128 + sig.signo
+            emit_json(program)
+        raise
     finally:
         console.flush()
         if settings.keylog is not None:
