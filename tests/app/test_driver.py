@@ -10,11 +10,15 @@ from __future__ import annotations
 import errno
 import json
 import os
+import pty
+import select
 import shlex
 import signal
 import subprocess
+import termios
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +28,7 @@ from sclient.app.settings import build_settings
 from sclient.cli.parse import parse_args
 from support.peers import HOST, OpenSSLServer, PyTLSServer
 from support.pki import PKI
-from support.procs import Proc, Pump, _env, run_sclient, sclient_cmd
+from support.procs import Proc, Pump, _env, run_openssl_s_client, run_sclient, sclient_cmd
 
 
 class GoneServer:
@@ -170,3 +174,101 @@ def test_sigterm_with_json_prints_the_document(quiet_server: OpenSSLServer) -> N
         assert doc["error"]["reason"] == "SIGNAL"
     finally:
         p.kill()
+
+
+# --- the pass-phrase prompt -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def encrypted_key(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    d = tmp_path_factory.mktemp("enckey")
+    subprocess.run(
+        ["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+         "-aes128", "-pass", "pass:secret", "-out", "k.pem"],
+        cwd=d, check=True, capture_output=True,
+    )  # fmt: skip
+    subprocess.run(
+        ["openssl", "req", "-new", "-x509", "-key", "k.pem", "-passin", "pass:secret",
+         "-subj", "/CN=client", "-out", "c.pem"],
+        cwd=d, check=True, capture_output=True,
+    )  # fmt: skip
+    return d / "c.pem", d / "k.pem"
+
+
+@pytest.mark.parametrize("client", ["openssl", "sclient"])
+def test_pass_phrase_is_read_from_the_terminal_without_echo(
+    client: str, pki: PKI, encrypted_key: tuple[Path, Path]
+) -> None:
+    """With a terminal, the prompt and the answer use /dev/tty with echo off;
+    the data piped to stdin goes to the server, not into the pass phrase."""
+    cert, key = encrypted_key
+    prefix = ["openssl", "s_client"] if client == "openssl" else sclient_cmd()
+    master, slave = pty.openpty()
+    slave_name = os.ttyname(slave)
+
+    def take_terminal() -> None:  # runs in the child, a new session's leader
+        os.close(os.open(slave_name, os.O_RDWR))  # becomes the controlling terminal
+
+    with OpenSSLServer(pki["rsa"]) as srv:
+        cmd = [*prefix, "-connect", f"{HOST}:{srv.port}", "-cert", str(cert), "-key", str(key)]
+        p = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(),
+            start_new_session=True,
+            preexec_fn=take_terminal,
+        )
+        try:  # the parent keeps the slave open: the child opens /dev/tty only to prompt
+            assert p.stdin is not None
+            p.stdin.write(b"data for the server\n")
+            p.stdin.flush()
+            screen = b""
+            deadline = time.monotonic() + 20
+            while b"Enter pass phrase for" not in screen and time.monotonic() < deadline:
+                if select.select([master], [], [], 0.2)[0]:
+                    screen += os.read(master, 1024)
+            assert screen.endswith(f"Enter pass phrase for {key}:".encode())
+            while termios.tcgetattr(slave)[3] & termios.ECHO and time.monotonic() < deadline:
+                time.sleep(0.01)  # type once the client has turned echo off
+            assert not termios.tcgetattr(slave)[3] & termios.ECHO
+            os.write(master, b"secret\n")
+            assert srv.proc is not None and srv.proc.out.wait_for(b"data for the server", 20)
+            time.sleep(0.2)
+            while select.select([master], [], [], 0.2)[0]:
+                try:
+                    screen += os.read(master, 1024)
+                except OSError:
+                    break
+            assert b"secret" not in screen  # not echoed
+            assert screen.endswith(b":\r\n")  # the newline after the answer
+            p.stdin.write(b"Q\n")
+            p.stdin.close()
+            assert p.wait(20) == 0
+        finally:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+            os.close(master)
+            os.close(slave)
+
+
+@pytest.mark.parametrize("answer", [b"secret\n", b"secret", b"wrong\n"])
+def test_pass_phrase_from_stdin_without_a_terminal(
+    answer: bytes, pki: PKI, encrypted_key: tuple[Path, Path]
+) -> None:
+    """No terminal: stdin and stderr, a newline after the answer, and a last
+    line without its newline is no answer at all (prompted again)."""
+    from support import masking
+
+    cert, key = encrypted_key
+    with OpenSSLServer(pki["rsa"]) as srv:
+        args = ["-connect", f"{HOST}:{srv.port}", "-cert", str(cert), "-key", str(key)]
+        ref = run_openssl_s_client(args, stdin=answer)
+        got = run_sclient(args, stdin=answer)
+    assert got.rc == ref.rc
+    mask = (masking.ERROR_POSITION,)
+    want_err = masking.mask(ref.stderr, *mask)
+    assert masking.mask(got.stderr, *mask).startswith(want_err.split("depth=")[0])
+    assert got.stderr.startswith(f"Enter pass phrase for {key}:\n")

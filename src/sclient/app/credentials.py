@@ -11,10 +11,11 @@ defaults to the certificate file. Everything is parsed by ``cryptography``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sclient.base.pyca import allow, key_kind
@@ -210,14 +211,64 @@ Prompt = Callable[[str], str | None]
 
 
 def _stdin_prompt(path: str) -> str | None:
-    """OpenSSL's UI: ``Enter pass phrase for <file>:`` then a line (None at EOF)."""
-    sys.stderr.write(f"Enter pass phrase for {path}:")
-    sys.stderr.flush()
-    line = sys.stdin.buffer.readline()
-    if not line:
-        sys.stderr.write("\n")
+    """OpenSSL's console UI: ``Enter pass phrase for <file>:`` on the terminal,
+    the answer read from it with echo off, then a newline.
+
+    As OpenSSL does, the terminal is ``/dev/tty`` (so data piped to stdin is
+    not taken for the pass phrase); without one, stdin and stderr. A line that
+    ends at EOF without a newline is no answer (None), as is EOF.
+    """
+    try:
+        tty: int | None = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        tty = None
+    out = tty if tty is not None else 2
+    try:
+        sys.stderr.flush()
+        os.write(out, f"Enter pass phrase for {path}:".encode("utf-8", "surrogateescape"))
+        with _echo_off(tty):
+            if tty is None:
+                line = sys.stdin.buffer.readline()
+            else:
+                line = _read_line(tty)
+        os.write(out, b"\n")
+    except OSError:
+        return None
+    finally:
+        if tty is not None:
+            os.close(tty)
+    if not line.endswith(b"\n"):
         return None
     return os.fsdecode(line.rstrip(b"\r\n"))
+
+
+def _read_line(fd: int) -> bytes:
+    """One line from ``fd``, byte by byte (nothing after it is consumed)."""
+    line = bytearray()
+    while not line.endswith(b"\n"):
+        b = os.read(fd, 1)
+        if not b:
+            break
+        line += b
+    return bytes(line)
+
+
+@contextlib.contextmanager
+def _echo_off(tty: int | None) -> Iterator[None]:
+    """The terminal's echo off for the block (nothing to do without one)."""
+    if tty is None or not os.isatty(tty):
+        yield
+        return
+    import termios
+
+    old = termios.tcgetattr(tty)
+    new = termios.tcgetattr(tty)
+    new[3] &= ~termios.ECHO
+    termios.tcsetattr(tty, termios.TCSANOW, new)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(tty, termios.TCSANOW, old)
 
 
 def _load_key_bytes(
