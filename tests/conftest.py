@@ -47,6 +47,13 @@ _ran = 0
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # A run started in the background of a script inherits SIGINT ignored, and
+    # every client a test starts would inherit it too; the tests of Ctrl-C
+    # need the disposition a terminal user has.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_IGN:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for line in (
         "interop: talks to a real TLS peer started on loopback",
         "golden: compares sclient with openssl s_client",
