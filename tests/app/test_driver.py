@@ -14,6 +14,7 @@ import pty
 import select
 import shlex
 import signal
+import socket
 import subprocess
 import termios
 import time
@@ -272,3 +273,47 @@ def test_pass_phrase_from_stdin_without_a_terminal(
     want_err = masking.mask(ref.stderr, *mask)
     assert masking.mask(got.stderr, *mask).startswith(want_err.split("depth=")[0])
     assert got.stderr.startswith(f"Enter pass phrase for {key}:\n")
+
+
+# --- what goes on the wire ----------------------------------------------------------------
+
+
+def _client_hello_over_unix(prefix: list[str], path: Path) -> bytes:
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind(str(path))
+        s.listen(1)
+        s.settimeout(20)
+        with Proc([*prefix, "-unix", str(path)], env=_env()) as proc:
+            c, _ = s.accept()
+            with c:
+                c.settimeout(10)
+                data = b""
+                while len(data) < 5 or len(data) < 5 + int.from_bytes(data[3:5], "big"):
+                    chunk = c.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+            proc.finish()
+    path.unlink()
+    return data
+
+
+def _extension_types(record: bytes) -> list[int]:
+    body = record[9:]
+    pos = 34 + 1 + body[34]
+    pos += 2 + int.from_bytes(body[pos : pos + 2], "big")
+    pos += 1 + body[pos]
+    end = pos + 2 + int.from_bytes(body[pos : pos + 2], "big")
+    pos += 2
+    types = []
+    while pos < end:
+        types.append(int.from_bytes(body[pos : pos + 2], "big"))
+        pos += 4 + int.from_bytes(body[pos + 2 : pos + 4], "big")
+    return types
+
+
+def test_unix_socket_sends_no_server_name(tmp_path: Path) -> None:
+    ref = _extension_types(_client_hello_over_unix(["openssl", "s_client"], tmp_path / "o"))
+    got = _extension_types(_client_hello_over_unix(sclient_cmd(), tmp_path / "s"))
+    assert 0 not in ref  # openssl: no host, no SNI
+    assert got == ref

@@ -125,7 +125,7 @@ def server_name(o: Any, t: Target) -> str | None:
     if t.proxied:
         return t.host
     if t.unix is not None:
-        return "localhost"
+        return None  # s_client has no host name to send over a UNIX socket
     if t.host is None:
         return "localhost"
     return t.host if is_dns_name(t.host) else None

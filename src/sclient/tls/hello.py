@@ -212,6 +212,7 @@ def build_client_hello(
 
     group_ok = _tls13_group_ok if tls13 else _tls12_group_ok
     groups = tuple(g for g in config.groups if group_ok(g))
+    ecc = _use_ecc(cipher_suites, groups)
     schemes = tuple(s for s in config.signature_schemes if below13 or _tls12_scheme_ok(s))
 
     psk_list: tuple[OfferedPsk, ...] = ()
@@ -220,8 +221,9 @@ def build_client_hello(
         exts.append(X.ServerName.host(config.server_name))
     if config.max_fragment_length is not None:
         exts.append(X.MaxFragmentLength(config.max_fragment_length))
-    exts.append(X.EcPointFormats(_EC_POINT_FORMATS))
-    if groups:
+    if ecc:
+        exts.append(X.EcPointFormats(_EC_POINT_FORMATS))
+    if groups and (ecc or tls13):
         exts.append(X.SupportedGroups(groups))
     if config.session_ticket:
         old = resume is not None and resume.version != P.TLS1_3
@@ -300,6 +302,25 @@ def with_psk_binders(
         binders.append(finished_verify_data(p.hash, ks.binder_key(external=p.external), th))
     final = X.PreSharedKeyClient(identities, tuple(binders))
     return structs.replace(ch, extensions=tuple(final if e is placeholder else e for e in exts))
+
+
+def _use_ecc(cipher_suites: list[int], groups: tuple[int, ...]) -> bool:
+    """OpenSSL's ``use_ecc``: an offered suite needs an elliptic curve (ECDHE,
+    ECDSA or any TLS 1.3 suite) and an EC group is offered. Without it the
+    ClientHello has no ec_point_formats, and below TLS 1.3 no supported_groups."""
+    needs_ec = False
+    for code in cipher_suites:
+        s = suites.BY_CODE.get(code)
+        if s is not None and (s.tls13 or s.ecdhe or s.au == "ECDSA"):
+            needs_ec = True
+            break
+    if not needs_ec:
+        return False
+    for g in groups:
+        row = G.BY_CODE.get(g)
+        if row is not None and row.kind in ("ec", "x"):
+            return True
+    return False
 
 
 def _suite_ok(code: int, tls13: bool, max_version: int = P.TLS1_2) -> bool:
