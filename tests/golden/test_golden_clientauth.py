@@ -12,6 +12,7 @@ The server has an RSA key: its signatures have a fixed size, so the
 from __future__ import annotations
 
 import contextlib
+import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -380,3 +381,24 @@ def test_post_handshake_auth(files: Files) -> None:
             result = client.finish(CLIENT_TIMEOUT)
         assert result.rc == 0, result.stderr
         assert_clean_stderr(result.stderr)
+
+
+_HANDSHAKE_BYTES = re.compile(r"SSL handshake has read \d+ bytes and written \d+ bytes")
+
+
+@pytest.mark.parametrize("version", ["-tls1_2", "-tls1_3"])
+@pytest.mark.parametrize("kind", ["rsa", "ed25519"])
+def test_written_bytes_with_a_client_certificate(files: Files, kind: str, version: str) -> None:
+    """The client flight as OpenSSL writes it: each handshake message in a record
+    of its own, so the written count is the same to the byte (RSA and Ed25519
+    signatures have fixed sizes; no -CAfile, so OpenSSL's automatic chain is the
+    certificate alone)."""
+    args = ["-cert", files.p(f"{kind}.pem"), "-key", files.p(f"{kind}.key"), version]
+    with server(files, "-Verify", "1") as srv:
+        base = ["-connect", f"{HOST}:{srv.port}"]
+        ref = run_client(["openssl", "s_client"], base + args)
+        got = run_client(sclient_cmd(), base + args)
+    want = _HANDSHAKE_BYTES.search(ref.stdout)
+    have = _HANDSHAKE_BYTES.search(got.stdout)
+    assert want is not None and have is not None, got.stdout
+    assert have.group(0) == want.group(0)

@@ -314,8 +314,9 @@ def test_several_messages_in_one_record_tls12() -> None:
 
 
 def test_client_flight_is_one_chunk() -> None:
-    """TLS 1.3 with a CertificateRequest: CCS, then Certificate + Finished in
-    one record, all returned by one data_to_send()."""
+    """TLS 1.3 with a CertificateRequest: CCS, then Certificate and Finished
+    each in a record of its own (as OpenSSL writes them), all returned by one
+    data_to_send()."""
     from sclient.tls.wire.extensions import SignatureAlgorithms
     from sclient.tls.wire.handshake import CertificateRequest13
 
@@ -327,7 +328,11 @@ def test_client_flight_is_one_chunk() -> None:
     flight = c.data_to_send()
     assert c.data_to_send() == b""
     sent = [e for e in events if isinstance(e, ev.RecordSent)]
-    assert [r.content_type for r in sent] == [P.CHANGE_CIPHER_SPEC, P.APPLICATION_DATA]
+    assert [r.content_type for r in sent] == [
+        P.CHANGE_CIPHER_SPEC,
+        P.APPLICATION_DATA,
+        P.APPLICATION_DATA,
+    ]
     assert flight == b"".join(r.raw for r in sent)
     msgs = [e for e in events if isinstance(e, ev.HandshakeSent)]
     assert [m.msg_type for m in msgs] == [P.CERTIFICATE, P.FINISHED]

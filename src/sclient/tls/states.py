@@ -241,8 +241,7 @@ class Handshake:
     # -- output ------------------------------------------------------------------
 
     def queue(self, msg: HandshakeMessage, state: str | None = None) -> bytes:
-        """Encode ``msg`` and record it in the transcript; it is written (with
-        the messages queued after it, in as few records as possible) by
+        """Encode ``msg`` and record it in the transcript; it is written by
         :meth:`flush`. ``state`` is the OpenSSL write state it moves to."""
         if state is not None:
             self.loop(state)
@@ -252,12 +251,14 @@ class Handshake:
         return raw
 
     def flush(self) -> None:
-        """Write the queued handshake messages under the current write keys."""
+        """Write the queued handshake messages under the current write keys,
+        each in records of its own as OpenSSL writes them (a flight still
+        leaves in one socket write: the driver sends what is queued at once)."""
         if not self.pending:
             return
         pending, self.pending = self.pending, []
-        self.rl.write(P.HANDSHAKE, b"".join(raw for raw, _ in pending), self.events)
         for raw, msg in pending:
+            self.rl.write(P.HANDSHAKE, raw, self.events)
             self.events.append(ev.HandshakeSent(raw[0], raw, msg))
 
     def send_message(self, msg: HandshakeMessage, state: str | None = None) -> bytes:
