@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.app.helpers import ScriptedServer
 
 from sclient.app.console import Console
 from sclient.app.program import Program, _Shut
@@ -29,7 +30,7 @@ from sclient.app.settings import build_settings
 from sclient.cli.parse import parse_args
 from support.peers import HOST, OpenSSLServer, PyTLSServer
 from support.pki import PKI
-from support.procs import Proc, Pump, _env, run_openssl_s_client, run_sclient, sclient_cmd
+from support.procs import Proc, Pump, _env, run, run_openssl_s_client, run_sclient, sclient_cmd
 
 
 class GoneServer:
@@ -317,3 +318,28 @@ def test_unix_socket_sends_no_server_name(tmp_path: Path) -> None:
     got = _extension_types(_client_hello_over_unix(sclient_cmd(), tmp_path / "s"))
     assert 0 not in ref  # openssl: no host, no SNI
     assert got == ref
+
+
+HTTP_RESPONSE = (
+    b"HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Type: text/html\r\n"
+    b"Content-Length: 255\r\nConnection: close\r\n\r\n" + b"<html>" + b"x" * 243 + b"</html>\r\n"
+)
+
+
+@pytest.mark.parametrize("extra", [[], ["-prexit"], ["-tls1_2"]])
+def test_plaintext_port_read_count_is_the_header(extra: list[str]) -> None:
+    """A TLS client on a plain-HTTP port: the record layer reads the five bytes
+    of the "header" and fails; the summary counts those, not the whole reply."""
+    from support import masking
+
+    outs = []
+    for prefix in (["openssl", "s_client"], sclient_cmd()):
+        srv = ScriptedServer(HTTP_RESPONSE, wait_for=b"\x16\x03")
+        res = run([*prefix, "-connect", f"127.0.0.1:{srv.port}", *extra], stdin=b"")
+        outs.append(res)
+    ref, got = outs
+    assert "SSL handshake has read 5 bytes" in ref.stdout
+    assert got.rc == ref.rc
+    mask = (masking.ERROR_POSITION,)
+    assert masking.mask(got.stdout, *mask) == masking.mask(ref.stdout, *mask)
+    assert masking.mask(got.stderr, *mask) == masking.mask(ref.stderr, *mask)

@@ -76,6 +76,7 @@ class Program:
         self.pha_requests: list[Any] = []
         self.client_certs_sent: list[Any] = []
         self.records_read = 0
+        self.tls_read: int | None = None  # what the record layer had read when it failed
         self.pre_tls_read = 0
         self.handshake_read: int | None = None
         self.handshake_written: int | None = None
@@ -116,6 +117,7 @@ class Program:
         self.pha_requests = []
         self.client_certs_sent = []
         self.records_read = 0
+        self.tls_read = None
         self.pre_tls_read = 0
         self.handshake_read = None
         self.handshake_written = None
@@ -200,7 +202,11 @@ class Program:
         if final or self.handshake_read is None:
             read = self.conn.bytes_read if self.conn is not None else 0
             written = self.conn.bytes_written if self.conn is not None else 0
-            if not final and self.records_read:
+            if self.tls_read is not None and self.in_init and not final:
+                # The record layer failed: OpenSSL read only what it had taken in
+                # (a bad header's five bytes), never what came after.
+                read = self.pre_tls_read + self.tls_read
+            elif not final and self.records_read:
                 # OpenSSL reads record by record (no read-ahead): after a failed
                 # handshake it has read only up to the record that failed.
                 read = self.pre_tls_read + self.records_read
@@ -339,6 +345,7 @@ class Program:
                 self.c.flush()
                 raise _Shut(0)
             elif isinstance(e, ev.ConnectionFailed):
+                self.tls_read = e.bytes_read
                 self.fail(e.error)
 
     def chain_checked(self, e: Any) -> None:

@@ -210,6 +210,7 @@ class Client:
     def receive_eof(self) -> list[ev.Event]:
         """The transport reached end of file."""
         if self._failed is None and not self._peer_closed:
+            self._rl.consumed += self._rl.buffered  # a partial record, read up to the EOF
             self._fail(UnexpectedEOF())
         return self._take_events()
 
@@ -403,7 +404,11 @@ class Client:
             with contextlib.suppress(Exception):  # an alert we cannot protect is not sent
                 self._send_alert(alerts.FATAL, error.alert)
         hs.ossl = OsslState.ERROR
-        self._events.append(ev.ConnectionFailed(error, during_handshake=not hs.complete))
+        self._events.append(
+            ev.ConnectionFailed(
+                error, during_handshake=not hs.complete, bytes_read=self._rl.consumed
+            )
+        )
 
     def _take_events(self) -> list[ev.Event]:
         events = self._events[:]

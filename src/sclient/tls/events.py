@@ -211,3 +211,7 @@ class ConnectionFailed(Event):
 
     error: TLSError
     during_handshake: bool = field(default=True)
+    #: How much of the peer's stream OpenSSL's record layer would have read by
+    #: then (it reads a header, then its body, never ahead): the byte count
+    #: s_client prints after a failure.
+    bytes_read: int = field(default=0)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto.protection import NullCipher, RecordCipher
-from sclient.tls.errors import LocalError
+from sclient.tls.errors import LocalError, TLSError
 from sclient.tls.registry import alerts
 from sclient.tls.registry import protocol as P
 
@@ -62,6 +62,7 @@ class RecordLayer:
         "_write",
         "ccs_allowed",
         "compat_ccs",
+        "consumed",
         "first_record",
         "max_fragment",
         "max_recv_plaintext",
@@ -93,6 +94,11 @@ class RecordLayer:
         self.max_fragment = max_fragment
         self.max_recv_plaintext = MAX_PLAINTEXT
         self.out = bytearray()
+        #: Bytes of the peer's stream the record layer has taken in, as OpenSSL
+        #: (reading without read-ahead: a header, then its body) would have
+        #: read them from the socket: the header of a record whose header
+        #: fails, the whole of one whose body fails.
+        self.consumed = 0
 
     # -- configuration ---------------------------------------------------------
 
@@ -142,12 +148,17 @@ class RecordLayer:
         ctype = buf[pos]
         version = (buf[pos + 1] << 8) | buf[pos + 2]
         length = (buf[pos + 3] << 8) | buf[pos + 4]
-        self._check_header(ctype, version, length, bytes(buf[pos : pos + 5]))
+        try:
+            self._check_header(ctype, version, length, bytes(buf[pos : pos + 5]))
+        except TLSError:
+            self.consumed += 5
+            raise
         end = pos + 5 + length
         if len(buf) < end:
             return None
         raw = bytes(buf[pos:end])
         self._pos = end
+        self.consumed += 5 + length
         self.first_record = False
         return self._unprotect(ctype, version, length, raw)
 
