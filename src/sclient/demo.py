@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import errno
 import ipaddress
 import selectors
 import signal
@@ -178,11 +179,17 @@ def _listeners(host: str, port: int) -> list[socket.socket]:
             s.listen(16)
         except OSError as e:
             s.close()
-            if host:  # asked for explicitly: that is an error
+            # Only a missing address family (no IPv6 here) is passed over: a
+            # port taken on one address would send clients of "localhost" to
+            # whatever listens there instead of this server.
+            if host or e.errno not in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
+                hint = ""
+                if e.errno == errno.EADDRINUSE:
+                    hint = f" (another server has it: choose another port, e.g. --port {port + 1})"
                 raise SystemExit(
-                    f"sclient.demo: cannot listen on {h}:{port}: {e.strerror}"
+                    f"sclient.demo: cannot listen on {h}:{port}: {e.strerror}{hint}"
                 ) from None
-            continue  # e.g. no IPv6 on this machine
+            continue
         socks.append(s)
     if not socks:
         raise SystemExit(f"sclient.demo: cannot listen on port {port}")

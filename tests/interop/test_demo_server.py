@@ -61,3 +61,23 @@ def test_demo_server(tmp_path: Path) -> None:
         assert server.wait_stdout(b"listening on", 60)
         assert b"made a demo PKI" not in server.out.data
     assert (pki / "root.pem").read_bytes() == before
+
+
+def test_demo_refuses_a_port_another_server_has(tmp_path: Path) -> None:
+    """Something else already listens on 127.0.0.1:PORT: the demo must say so
+    and exit, not listen on ::1 alone and let `localhost` reach the other."""
+    import socket
+
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen(1)
+        port = other.getsockname()[1]
+        with Proc(
+            [sys.executable, "-m", "sclient.demo", "--once", "--port", str(port),
+             "--pki", str(tmp_path / "pki")]
+        ) as server:  # fmt: skip
+            rc = server.wait(60)
+    assert rc not in (None, 0)
+    assert b"listening on" not in server.out.data
+    err = server.err.data.decode()
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in err, err
