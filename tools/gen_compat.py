@@ -37,7 +37,7 @@ EXTRA_DEVIATIONS: list[str] = [
     "ClientHello and are fully supported.)",
     "Options marked *not yet* are parsed and their values checked exactly as OpenSSL checks "
     "them (same error texts and exit status), but a command line that uses one then stops "
-    "with `s_client: Option -X is not supported yet by sclient (see docs/compatibility.md)` "
+    "with `s_client: Option -X is not supported yet by sclient (sclient -help marks every such option)` "
     "and exit status 1, after all the checks OpenSSL makes while parsing.",
     "Errors that OpenSSL reports while parsing some *not yet* options are not reproduced; "
     "the *not yet* message is printed instead: `-msgfile` that cannot be created, "
@@ -48,8 +48,12 @@ EXTRA_DEVIATIONS: list[str] = [
     "`-max_send_frag` outside 512..16384 is reported while parsing; OpenSSL reports it only "
     "after setting up its SSL_CTX, so when a command line also has a bad `-cipher`, "
     "`-groups`, … OpenSSL reports that one first.",
-    "SIGINT and SIGTERM end sclient quietly with exit status 128+signal (130, 143); "
-    "`openssl s_client` dies by the signal itself.",
+    "SIGINT and SIGTERM end sclient by the signal, as `openssl s_client`; with `-json` the "
+    "document is printed first (`error.reason` `SIGNAL`).",
+    "The pass-phrase prompt reads `/dev/tty` with echo off, as OpenSSL's console UI does; "
+    "without a terminal, stdin (OpenSSL's stdio buffer may take more than the line from "
+    "piped stdin, sclient's likewise).",
+    "`-help` adds `(not yet in sclient)` to the line of every option not implemented yet.",
     "A proxy that closes the connection before sending a status line: `openssl s_client` "
     "3.0.19 loops forever; sclient prints `s_client: HTTP CONNECT failed, connection closed "
     "by proxy` and exits 1.",
@@ -68,11 +72,8 @@ EXTRA_DEVIATIONS: list[str] = [
     "KeyUpdate with its next write.",
     "TLS 1.2 AES-GCM records carry the sequence number as explicit nonce; OpenSSL counts up "
     "from a random start. Both are valid (RFC 5288); only the bytes on the wire differ.",
-    "On a CertificateRequest sclient always answers with an empty Certificate (client "
-    "certificates are not yet supported).",
-    "The security level is OpenSSL's default, 2, for certificate checks and key sizes; "
-    "`@SECLEVEL=n` in `-cipher` changes the suites, groups and DH sizes offered, not the "
-    "verification of the server's chain.",
+    "`connect:errno=N` after a failed name lookup: OpenSSL prints whatever errno the "
+    "system resolver left behind (0 on most machines, sometimes 2); sclient prints 0.",
 ]
 
 _STATUS_TEXT = {
@@ -121,7 +122,7 @@ def render() -> str:
     w("- **deviation**: supported, with a documented difference (see [Deviations](#deviations)).")
     w(
         "- **not yet**: parsed and checked like OpenSSL does, then refused with "
-        "`s_client: Option -X is not supported yet by sclient (see docs/compatibility.md)` "
+        "`s_client: Option -X is not supported yet by sclient (sclient -help marks every such option)` "
         "(exit status 1)."
     )
     w("")

@@ -35,7 +35,7 @@ def test_not_yet(capfd: pytest.CaptureFixture[str]) -> None:
     assert status == 1
     assert (
         err
-        == "s_client: Option -debug is not supported yet by sclient (see docs/compatibility.md)\n"
+        == "s_client: Option -debug is not supported yet by sclient (sclient -help marks every such option)\n"
     )
 
 

@@ -265,7 +265,7 @@ def test_format_accepted(opt: str, value: str) -> None:
     # Accepted by the format check; an option not supported yet is refused after it.
     if next(s for s in OPTIONS if s.name == opt).status == "not yet":
         assert err([opt, value]).text.endswith(
-            "is not supported yet by sclient (see docs/compatibility.md)\n"
+            "is not supported yet by sclient (sclient -help marks every such option)\n"
         )
     else:
         assert parse_args([opt, value]) is not None
@@ -573,11 +573,11 @@ def test_help() -> None:
 def test_not_yet() -> None:
     fails(
         ["-msg"],
-        "s_client: Option -msg is not supported yet by sclient (see docs/compatibility.md)\n",
+        "s_client: Option -msg is not supported yet by sclient (sclient -help marks every such option)\n",
     )
     fails(
         ["--trace", "-msg"],
-        "s_client: Option -trace is not supported yet by sclient (see docs/compatibility.md)\n",
+        "s_client: Option -trace is not supported yet by sclient (sclient -help marks every such option)\n",
     )
     fails(["-msg", "-foo"], "s_client: Unknown option: -foo\n" + USAGE)
     fails(
@@ -606,7 +606,7 @@ def test_every_not_yet_option_is_refused() -> None:
             )  # fmt: skip
         e = err(argv)
         assert e.text.endswith(
-            f"s_client: Option {spec.name} is not supported yet by sclient (see docs/compatibility.md)\n"
+            f"s_client: Option {spec.name} is not supported yet by sclient (sclient -help marks every such option)\n"
         ), spec.name
         assert e.status == 1
 

@@ -133,7 +133,9 @@ def _spec_help() -> str:
 def test_help_matches_spec_section_8() -> None:
     ours = format_help()
     assert ours.count(JSON_LINE) == 1
-    assert ours.replace(JSON_LINE, "") == _spec_help()
+    not_yet = [o for o in OPTIONS if o.in_build and o.status == "not yet"]
+    assert ours.count(" (not yet in sclient)\n") == len(not_yet) > 0
+    assert ours.replace(JSON_LINE, "").replace(" (not yet in sclient)\n", "\n") == _spec_help()
 
 
 def test_help_layout_long_option() -> None:

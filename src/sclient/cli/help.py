@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sclient.cli.options import OPTIONS, PARAMETERS, PROG
+from sclient.cli.options import NOT_YET, NOT_YET_MARK, OPTIONS, PARAMETERS, PROG
 
 #: OpenSSL's MAX_OPT_HELP_WIDTH.
 MAX_OPT_HELP_WIDTH = 30
@@ -17,7 +17,8 @@ def _line(prefix: str, help_text: str, width: int) -> str:
 
 
 def format_help(prog: str = PROG) -> str:
-    """The exact text ``openssl s_client -help`` writes to stderr (plus sclient's rows)."""
+    """The exact text ``openssl s_client -help`` writes to stderr, plus sclient's
+    rows (``-json``) and a mark on the options sclient does not implement yet."""
     rows = [o for o in OPTIONS if o.in_build]
     # Width: the widest "-name type" (2 + len(name) [+ 1 + len(type)]), at least 5, at most 30.
     width = 5
@@ -34,7 +35,8 @@ def format_help(prog: str = PROG) -> str:
             section = o.section
             out.append(f"\n{section} options:\n")
         prefix = f" {o.name}" + (f" {o.valtype}" if o.valtype else "")
-        out.append(_line(prefix, o.help, width))
+        help_text = o.help + (NOT_YET_MARK if o.status == NOT_YET else "")
+        out.append(_line(prefix, help_text, width))
     out.append("\nParameters:\n")
     for name, help_text in PARAMETERS:
         out.append(_line(f" {name} ", help_text, width))

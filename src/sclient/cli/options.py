@@ -56,6 +56,12 @@ VALUE_TYPES = (
 #: The program name OpenSSL prints in its messages.
 PROG = "s_client"
 
+#: Appended to the -help line of an option sclient parses but does not implement yet.
+NOT_YET_MARK = " (not yet in sclient)"
+#: How the refusal of such an option ends: where to see the others (pip users
+#: have no docs folder, every user has -help).
+NOT_YET_HINT = "(sclient -help marks every such option)"
+
 #: Positional parameters, listed by ``-help`` under ``Parameters:``.
 PARAMETERS: tuple[tuple[str, str], ...] = (
     ("host:port", "Where to connect; same as -connect option"),

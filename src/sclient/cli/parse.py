@@ -18,6 +18,7 @@ from sclient.cli.options import (
     APPEND,
     BY_NAME,
     NOT_YET,
+    NOT_YET_HINT,
     OPTIONS,
     PROG,
     SSL_CONF,
@@ -604,8 +605,7 @@ class _Parser:
         for name in o.given:
             if BY_NAME[name[1:]].status == NOT_YET:
                 raise self.fail(
-                    f"{PROG}: Option {name} is not supported yet by sclient "
-                    "(see docs/compatibility.md)\n"
+                    f"{PROG}: Option {name} is not supported yet by sclient {NOT_YET_HINT}\n"
                 )
 
 
