@@ -402,3 +402,78 @@ def test_written_bytes_with_a_client_certificate(files: Files, kind: str, versio
     have = _HANDSHAKE_BYTES.search(got.stdout)
     assert want is not None and have is not None, got.stdout
     assert have.group(0) == want.group(0)
+
+
+# --- the client certificate's chain ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chained(tmp_path_factory: pytest.TempPathFactory) -> Files:
+    """root -> intermediate -> client leaf; the server trusts the root alone."""
+    require("openssl")
+    d = tmp_path_factory.mktemp("clientchain")
+    ca_ext = "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+    (d / "ca.cnf").write_text(ca_ext)
+    rsa = ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]  # signatures of one size
+    _ossl("genpkey", *rsa, "-out", "root.key", cwd=d)
+    _ossl(
+        "req", "-x509", "-new", "-key", "root.key", "-subj", "/CN=Chain Root", "-days", "30",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", "root.pem", cwd=d,
+    )  # fmt: skip
+    for name, issuer, ext in (("int", "root", "ca.cnf"), ("leaf", "int", None)):
+        _ossl("genpkey", *rsa, "-out", f"{name}.key", cwd=d)
+        _ossl("req", "-new", "-key", f"{name}.key", "-subj", f"/CN=Chain {name}",
+              "-out", f"{name}.csr", cwd=d)  # fmt: skip
+        _ossl(
+            "x509", "-req", "-in", f"{name}.csr", "-CA", f"{issuer}.pem", "-CAkey",
+            f"{issuer}.key", "-set_serial", "7", "-days", "30", "-out", f"{name}.pem",
+            *(["-extfile", ext] if ext else []), cwd=d,
+        )  # fmt: skip
+    (d / "int-root.pem").write_bytes((d / "int.pem").read_bytes() + (d / "root.pem").read_bytes())
+    (d / "leaf-int.pem").write_bytes((d / "leaf.pem").read_bytes() + (d / "int.pem").read_bytes())
+    return Files(d)
+
+
+CHAIN_CASES = [
+    # the chain store: OpenSSL's automatic chain (ssl_add_cert_chain) sends leaf, int, root
+    ("chainCAfile", ["-chainCAfile", "int-root.pem"]),
+    ("chainCApath-like-file-in-CAfile", ["-CAfile", "int-root.pem"]),
+    ("chainCAfile-build", ["-chainCAfile", "int-root.pem", "-build_chain"]),
+    ("chainCAfile-no-root-build", ["-chainCAfile", "int.pem", "-build_chain"]),
+    ("cert_chain", ["-cert_chain", "int.pem"]),
+    ("cert_chain-build-without-root", ["-cert_chain", "int.pem", "-build_chain"]),
+    ("cert_chain-build-with-root", ["-cert_chain", "int-root.pem", "-build_chain"]),
+    ("no-chain", []),
+]
+
+
+@pytest.mark.parametrize("case", CHAIN_CASES, ids=lambda c: c[0])
+@pytest.mark.parametrize("version", ["-tls1_2", "-tls1_3"])
+def test_client_chain_as_openssl_builds_it(
+    chained: Files, case: tuple[str, list[str]], version: str
+) -> None:
+    """-chainCAfile/-CAfile (automatic chain), -build_chain (from the chain store,
+    or from the -cert_chain file alone) and -cert_chain: the same chain reaches
+    the server (which trusts the root only) and the same outcome, or the same
+    error, as with openssl."""
+    _id, extra = case
+    args = ["-cert", chained.p("leaf.pem"), "-key", chained.p("leaf.key"), version]
+    args += [a if a.startswith("-") else chained.p(a) for a in extra]
+    cert = ["-cert", chained.p("leaf.pem"), "-key", chained.p("leaf.key")]
+    srv_args = ["-Verify", "3", "-verify_return_error", "-CAfile", chained.p("root.pem")]
+    outcomes = []
+    for prefix in (["openssl", "s_client"], sclient_cmd()):
+        with OpenSSLServer(None, srv_args, quiet=False, cert_args=cert) as srv:
+            res = run_client(prefix, ["-connect", f"{HOST}:{srv.port}", *args])
+            assert srv.proc is not None
+            time.sleep(0.2)
+            accepted = b"CN = Chain leaf" in srv.proc.out.data or b"Chain leaf" in srv.stdout
+            outcomes.append((res, accepted, srv.proc.err.data.decode(errors="replace")))
+    (ref, ref_ok, _), (got, got_ok, srv_err) = outcomes
+    assert got_ok == ref_ok, srv_err
+    compare(ref, got)
+    # Every key is RSA: the byte counts, the chain sent included, are the same too.
+    want = _HANDSHAKE_BYTES.search(ref.stdout)
+    have = _HANDSHAKE_BYTES.search(got.stdout)
+    assert (have and have.group(0)) == (want and want.group(0))

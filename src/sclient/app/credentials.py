@@ -513,10 +513,12 @@ def extended_credential(loaded: Loaded, build: bool, store: Any) -> tuple[Any, l
         failure = [_KEY_VALUES_MISMATCH]
     chain = (loaded.cert_der, *loaded.chain)
     has_chain = bool(loaded.chain)
+    if not has_chain and not build and store is not None:
+        chain = auto_chain(loaded.cert_der, store)
     if build:
         has_chain = True
         try:
-            chain = build_chain((loaded.cert_der,), store)
+            chain = build_chain(loaded.cert_der, store)
         except CredentialError as exc:
             failure = failure or exc.entries
     ee_group = None
@@ -595,43 +597,57 @@ def make_credential(loaded: Loaded) -> Any:
     )
 
 
-def build_chain(chain: tuple[bytes, ...], store: Any) -> tuple[bytes, ...]:
-    """``SSL_CTX_build_cert_chain(ctx, 0)``: leaf, then issuers from the chain
-    store up to a self-signed certificate (included)."""
-    from sclient.x509.cert import Certificate
+def _chain_from_store(leaf: bytes, store: Any) -> Any:
+    """``X509_verify_cert`` of ``leaf`` alone against ``store`` as the SSL
+    library's chain building runs it (no purpose, no callback, so the first
+    error stops it): the built chain and the verdict."""
+    from sclient.transport import clock
+    from sclient.x509.verify import verify_chain
 
-    leaf = Certificate(chain[0])
-    pool = [Certificate(d) for d in chain[1:]]
-    out = [chain[0]]
-    cur = leaf
-    for _ in range(32):
-        if cur.issuer == cur.subject and len(out) > 1:
-            return tuple(out)
-        found = None
-        for cand in [*pool, *(store.find_issuers(cur) if store is not None else [])]:
-            if cand.subject == cur.issuer and cand.der != cur.der:
-                found = cand
-                break
-        if found is None:
-            if cur.issuer == cur.subject:
-                return tuple(out)
-            break
-        out.append(found.der)
-        cur = found
-    raise CredentialError(
-        "error building certificate chain\n",
-        [
-            ErrorEntry(
-                0x0A000086,
-                _SSL,
-                "ssl_build_cert_chain",
-                "certificate verify failed",
-                "../ssl/ssl_cert.c",
-                938,
-                "Verify error:unable to get local issuer certificate",
-            )
-        ],
+    return verify_chain(
+        [leaf], store, now=clock.wall(), purpose=None, callback=lambda call: call.ok
     )
+
+
+def build_chain(
+    leaf: bytes, store: Any, given: tuple[bytes, ...] | None = None
+) -> tuple[bytes, ...]:
+    """``SSL_CTX_build_cert_chain`` as s_client calls it: the leaf, then the chain
+    ``X509_verify_cert`` builds, the root included.
+
+    Without a chain file (``given`` None: flags 0) the chain comes from the chain
+    store, else the CA store (``store``); certificates of the chain file are not
+    used. With ``-cert_chain`` (``SSL_BUILD_CHAIN_FLAG_CHECK``) the store is the
+    leaf and ``given`` alone, so the chain file must reach a self-signed root.
+    A chain that does not verify fails with OpenSSL's error and its reason."""
+    from sclient.x509.store import TrustStore
+
+    if given is not None:
+        store = TrustStore.from_certificates([leaf, *given])
+    res = _chain_from_store(leaf, store)
+    if not res.ok:
+        raise CredentialError(
+            "error building certificate chain\n",
+            [
+                ErrorEntry(
+                    0x0A000086,
+                    _SSL,
+                    "ssl_build_cert_chain",
+                    "certificate verify failed",
+                    "../ssl/ssl_cert.c",
+                    938,
+                    f"Verify error:{res.error_string}",
+                )
+            ],
+        )
+    return (leaf, *(c.der for c in res.chain[1:]))
+
+
+def auto_chain(leaf: bytes, store: Any) -> tuple[bytes, ...]:
+    """``ssl_add_cert_chain`` for a certificate without a chain of its own: what
+    ``X509_verify_cert`` builds from the chain store, else the CA store, sent
+    whatever the verdict (the root too when the store has it)."""
+    return tuple(c.der for c in _chain_from_store(leaf, store).chain) or (leaf,)
 
 
 def load_ca_names(path: str) -> tuple[bytes, ...]:

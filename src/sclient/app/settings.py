@@ -278,14 +278,16 @@ def _offered_lists(given: dict[str, Any], lo: int, hi: int, psk: bool = False) -
     return out
 
 
-def load_trust_stores(o: Any, console: Console) -> tuple[Any, Any]:
-    """(the store the server chain is verified with, the chain store).
+def load_trust_stores(o: Any, console: Console) -> tuple[Any, Any, Any]:
+    """(the store the server chain is verified with, the chain store, the CA store).
 
     The first is ``-verifyCAfile``/``-verifyCApath``/``-verifyCAstore`` when any is
     given, else ``-CAfile``/``-CApath``/``-CAstore``/defaults (``-no-CAfile``,
     ``-no-CApath``, ``-no-CAstore``). The chain store (``-chainCAfile``,
-    ``-chainCApath``, ``-chainCAstore``; ``None`` without them) is what
-    ``-build_chain`` builds the client certificate's chain from. As s_client, the
+    ``-chainCApath``, ``-chainCAstore``; ``None`` without them) is what the client
+    certificate's chain is built from (``-build_chain``, or automatically when
+    no ``-cert_chain`` is given), else the CA store (``SSL_CTX``'s own store:
+    ``-CAfile`` and the defaults, never the ``-verifyCA*`` one). As s_client, the
     verify and chain stores (``ssl_load_stores``) are loaded first, then the main
     one; a load error prints OpenSSL's error queue (after ``Error loading store
     locations`` for the verify/chain stores) and exits 1."""
@@ -327,7 +329,7 @@ def load_trust_stores(o: Any, console: Console) -> tuple[Any, Any]:
         )
     except StoreLoadError as exc:
         raise fail(exc) from None
-    return (verify_store if verify_store is not None else main), chain_store
+    return (verify_store if verify_store is not None else main), chain_store, main
 
 
 def _excerts_in_order(o: Any) -> list[Any]:
@@ -449,18 +451,21 @@ def build_settings(o: Any, console: Console) -> Settings:
     if "client_sigalgs" in given:
         kwargs["client_signature_schemes"] = given["client_sigalgs"]
 
-    store, chain_store = load_trust_stores(o, console)
+    store, chain_store, ca_store = load_trust_stores(o, console)
+    build_store = chain_store if chain_store is not None else ca_store
     if crl is not None and store is not None:
         store.add_crl(crl)
     if loaded is not None and loaded.cert_der is not None:
         try:
-            credential = cred.make_credential(loaded)
-            if opt(o, "build_chain", False):
-                from sclient.tls import structs
+            from sclient.tls import structs
 
-                chain = cred.build_chain(
-                    credential.chain, chain_store if chain_store is not None else store
-                )
+            credential = cred.make_credential(loaded)
+            given = loaded.chain if opt(o, "cert_chain") is not None else None
+            if opt(o, "build_chain", False):
+                chain = cred.build_chain(loaded.cert_der, build_store, given)
+                credential = structs.replace(credential, chain=chain)
+            elif given is None:
+                chain = cred.auto_chain(loaded.cert_der, build_store)
                 credential = structs.replace(credential, chain=chain)
         except cred.CredentialError as exc:
             console.err(exc.render())
@@ -472,9 +477,7 @@ def build_settings(o: Any, console: Console) -> Settings:
         for index, (loaded_x, exc_x) in enumerate(
             zip(extended, _excerts_in_order(o), strict=True), 1
         ):
-            xc, failure = cred.extended_credential(
-                loaded_x, exc_x.build_chain, chain_store if chain_store is not None else store
-            )
+            xc, failure = cred.extended_credential(loaded_x, exc_x.build_chain, build_store)
             sets.append(xc)
             install_errors[index] = failure
         kwargs["extended_credentials"] = tuple(sets)
