@@ -470,17 +470,18 @@ class Program:
 
     def ticket(self, e: Any) -> None:
         self.tickets.append(e.session)
-        if self.connection_version() == TLS1_3 and not self.json_mode:
-            from sclient.report.session import render_ticket_block
-
+        if self.connection_version() == TLS1_3:
             session = e.session
             resumed = self.negotiated is not None and self.negotiated.resumed
             if self.verifier is not None and not resumed:
                 session = structs.replace(session, verify_result=self.verifier.code)
-            self.new_session(session)
-            self.c.out(render_ticket_block(session, self.verify_text))
-            self.c.flush()
-            self.c.out("read R BLOCK\n")
+            self.new_session(session)  # -sess_out and -reconnect: also under -json
+            if not self.json_mode:
+                from sclient.report.session import render_ticket_block
+
+                self.c.out(render_ticket_block(session, self.verify_text))
+                self.c.flush()
+                self.c.out("read R BLOCK\n")
         if not self.in_init:
             self.session = e.session
 

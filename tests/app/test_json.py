@@ -1,0 +1,70 @@
+"""``-json`` tells the truth (docs/json.md): it switches off text only, and each
+fact in the document is what happened, checked against ``openssl`` itself
+(``openssl s_client -sess_in``, ``openssl x509``) and real ``openssl s_server``
+peers on loopback."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from support.jsondoc import sclient_json
+from support.peers import OpenSSLServer
+from support.pki import PKI
+from support.procs import (
+    Result,
+    assert_clean_stderr,
+    run_openssl_s_client,
+    run_sclient,
+    start_sclient,
+)
+
+HOST = "127.0.0.1"
+
+
+def _json(args: Sequence[str], stdin: bytes = b"") -> tuple[Result, dict]:  # type: ignore[type-arg]
+    res = run_sclient([*args, "-json"], stdin=stdin)
+    assert_clean_stderr(res.stderr)
+    return res, sclient_json(res.stdout)
+
+
+def _openssl(*args: str) -> str:
+    return subprocess.run(
+        ["openssl", *args], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+
+
+@pytest.fixture(scope="module")
+def server(pki: PKI) -> Iterator[OpenSSLServer]:
+    with OpenSSLServer(pki["rsa"]) as srv:
+        yield srv
+
+
+# --- 1. -json switches off text only: sessions -----------------------------------------
+
+
+def test_sess_out_written_in_json_mode(server: OpenSSLServer, tmp_path: Path) -> None:
+    sess = tmp_path / "s.pem"
+    p = start_sclient(
+        ["-connect", f"{HOST}:{server.port}", "-tls1_3", "-sess_out", str(sess), "-json"]
+    )
+    with p:
+        time.sleep(2.0)  # the TLS 1.3 tickets come after our Finished
+        res = p.finish()
+    assert_clean_stderr(res.stderr)
+    doc = sclient_json(res.stdout)
+    assert res.rc == 0 and doc["protocol"] == "TLSv1.3" and len(doc["tickets"]) == 2
+    assert sess.read_text().startswith("-----BEGIN SSL SESSION PARAMETERS-----\n")
+    ref = run_openssl_s_client(["-connect", f"{HOST}:{server.port}", "-sess_in", str(sess)])
+    assert ref.rc == 0, ref.stderr
+    assert "\nReused, TLSv1.3, Cipher is " in ref.stdout
+
+
+def test_reconnect_resumes_in_json_mode(server: OpenSSLServer) -> None:
+    res, doc = _json(["-connect", f"{HOST}:{server.port}", "-reconnect"])
+    assert res.rc == 0
+    assert doc["resumed"] is True and doc["protocol"] == "TLSv1.3"  # the last connection
