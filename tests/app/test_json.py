@@ -5,6 +5,8 @@ peers on loopback."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import subprocess
 import time
 from collections.abc import Iterator, Sequence
@@ -68,3 +70,25 @@ def test_reconnect_resumes_in_json_mode(server: OpenSSLServer) -> None:
     res, doc = _json(["-connect", f"{HOST}:{server.port}", "-reconnect"])
     assert res.rc == 0
     assert doc["resumed"] is True and doc["protocol"] == "TLSv1.3"  # the last connection
+
+
+# --- 2. certificate dates ----------------------------------------------------------------
+
+
+def _openssl_date(text: str) -> str:
+    when = dt.datetime.strptime(text.replace("  ", " "), "%b %d %H:%M:%S %Y GMT")
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_certificate_dates_are_iso_8601_utc(server: OpenSSLServer, pki: PKI) -> None:
+    _res, doc = _json(["-connect", f"{HOST}:{server.port}"])
+    chain = doc["certificate_chain"]
+    assert len(chain) == 2
+    for cert, path in zip(chain, (pki["rsa"].leaf, pki["rsa"].chain), strict=True):
+        dates = dict(
+            line.split("=", 1)
+            for line in _openssl("x509", "-in", str(path), "-noout", "-dates").splitlines()
+        )
+        for key, field in (("notBefore", "not_before"), ("notAfter", "not_after")):
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", cert[field]), cert[field]
+            assert cert[field] == _openssl_date(dates[key])

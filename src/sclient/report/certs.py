@@ -124,11 +124,11 @@ def describe(der: bytes, nameopt: str | list[str] | None = None) -> CertInfo:
 
 
 def _iso(t: Any) -> str:
-    import datetime
-
-    try:
-        return datetime.datetime.fromtimestamp(t.posix(), datetime.UTC).strftime(
-            "%Y-%m-%dT%H:%M:%SZ"
-        )
-    except Exception:
-        return str(t.print())
+    """An ``Asn1Time`` as ISO 8601 UTC (``2026-11-24T12:11:32Z``); "" if it has no
+    valid time (the JSON document then shows the ``ASN1_TIME_print`` text)."""
+    tm = t.to_tm()
+    if tm is None:
+        return ""
+    return (
+        f"{tm.year:04d}-{tm.month:02d}-{tm.day:02d}T{tm.hour:02d}:{tm.minute:02d}:{tm.second:02d}Z"
+    )
