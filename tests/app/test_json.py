@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import socket
 import subprocess
 import time
 from collections.abc import Iterator, Sequence
@@ -92,3 +93,54 @@ def test_certificate_dates_are_iso_8601_utc(server: OpenSSLServer, pki: PKI) -> 
         for key, field in (("notBefore", "not_before"), ("notAfter", "not_after")):
             assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", cert[field]), cert[field]
             assert cert[field] == _openssl_date(dates[key])
+
+
+# --- 3. verification: what was verified ---------------------------------------------------
+
+
+def test_nothing_verified_on_a_refused_connection() -> None:
+    s = socket.socket()
+    s.bind((HOST, 0))
+    port = s.getsockname()[1]
+    s.close()
+    res, doc = _json(["-connect", f"{HOST}:{port}"])
+    assert res.rc == 1
+    v = doc["verification"]
+    assert v == {
+        "performed": False,
+        "source": None,
+        "code": None,
+        "text": None,
+        "peername": None,
+        "depths": [],
+    }
+
+
+def test_nothing_verified_on_a_missing_unix_socket(tmp_path: Path) -> None:
+    res, doc = _json(["-unix", str(tmp_path / "nothing-here")])
+    assert res.rc == 1
+    assert doc["verification"]["performed"] is False and doc["verification"]["code"] is None
+    assert doc["error"] is not None
+
+
+def _text_verify_codes(stdout: str) -> list[int]:
+    return [int(m) for m in re.findall(r"^\s*Verify return code: (\d+) ", stdout, re.M)]
+
+
+def test_resumed_verification_matches_the_text(server: OpenSSLServer) -> None:
+    """No chain on resumption: the code is the session's, as the text shows it."""
+    args = ["-connect", f"{HOST}:{server.port}", "-reconnect", "-tls1_2"]
+    text = run_sclient(args)
+    assert text.rc == 0
+    codes = _text_verify_codes(text.stdout)
+    assert len(codes) == 6 and codes[0] == 20  # no -CAfile: unable to get local issuer
+    _res, doc = _json(args)
+    assert doc["resumed"] is True  # the last connection
+    assert doc["verification"] == {
+        "performed": False,
+        "source": "session",
+        "code": codes[-1],
+        "text": "unable to get local issuer certificate",
+        "peername": None,
+        "depths": [],
+    }

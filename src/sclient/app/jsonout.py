@@ -145,6 +145,36 @@ def _client_auth(p: Program) -> dict[str, Any] | None:
     }
 
 
+def _verification(p: Program) -> dict[str, Any]:
+    """What was verified on this connection (docs/json.md, ``verification``)."""
+    v = p.verifier
+    resumed = p.resumed_session()
+    code: int | None = None
+    source: str | None = None
+    if resumed is not None:
+        # No chain on resumption: the result stored with the session, as the
+        # text summary's "Verify return code:" shows it.
+        code, source = int(resumed.verify_result), "session"
+    elif v is not None and v.called:
+        code, source = int(v.code), "chain"
+    return {
+        "performed": source == "chain",
+        "source": source,
+        "code": code,
+        "text": None if code is None else p.verify_text(code),
+        "peername": v.peername if v is not None and source == "chain" else None,
+        "depths": [
+            {
+                "depth": r.depth,
+                "error": r.error,
+                "error_text": p.verify_text(r.error),
+                "ok": r.ok,
+            }
+            for r in (v.results if v is not None and source == "chain" else [])
+        ],
+    }
+
+
 def build_report(p: Program) -> dict[str, Any]:
     from sclient.report.facts import temp_key_text
     from sclient.tls.registry import alerts, groups, sigschemes, suites
@@ -176,19 +206,7 @@ def build_report(p: Program) -> dict[str, Any]:
         "hello_retry_request": False,
         "server_extensions": [],
         "certificate_chain": [_cert(p, d) for d in (p.peer_chain or ())],
-        "verification": {
-            "code": p.verifier.code if p.verifier is not None else 0,
-            "text": p.verify_text(p.verifier.code if p.verifier is not None else 0),
-            "depths": [
-                {
-                    "depth": r.depth,
-                    "error": r.error,
-                    "error_text": p.verify_text(r.error),
-                    "ok": r.ok,
-                }
-                for r in (p.verifier.results if p.verifier is not None else [])
-            ],
-        },
+        "verification": _verification(p),
         "client_authentication": _client_auth(p),
         "session": None,
         "tickets": [
