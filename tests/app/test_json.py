@@ -9,6 +9,7 @@ import datetime as dt
 import re
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -144,3 +145,79 @@ def test_resumed_verification_matches_the_text(server: OpenSSLServer) -> None:
         "peername": None,
         "depths": [],
     }
+
+
+# --- 4. every failure that exits 1 carries an error -------------------------------------
+
+
+class _OneShot:
+    """A TCP server that answers the first bytes it gets with ``reply`` and closes."""
+
+    def __init__(self, reply: bytes) -> None:
+        self.sock = socket.socket()
+        self.sock.bind((HOST, 0))
+        self.sock.listen(1)
+        self.port = self.sock.getsockname()[1]
+        self.reply = reply
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        conn, _ = self.sock.accept()
+        with conn:
+            conn.settimeout(10)
+            try:
+                conn.recv(4096)
+                conn.sendall(self.reply)
+            except OSError:
+                pass
+        self.sock.close()
+
+
+def test_error_on_proxy_refusal() -> None:
+    proxy = _OneShot(b"HTTP/1.0 403 Forbidden\r\n\r\n")
+    res, doc = _json(["-connect", "example.invalid:443", "-proxy", f"{HOST}:{proxy.port}"])
+    assert res.rc == 1 and doc["exit_status"] == 1
+    err = doc["error"]
+    assert err is not None and err["stage"] == "proxy"
+    assert err["text"] == res.stderr.strip().splitlines()[-1]
+    assert "CONNECT" in err["text"]
+
+
+def test_error_on_starttls_refusal() -> None:
+    srv = _OneShot(b"N")
+    res, doc = _json(["-connect", f"{HOST}:{srv.port}", "-starttls", "postgres"])
+    assert res.rc == 1
+    assert doc["error"] is not None and doc["error"]["stage"] == "starttls"
+    assert doc["error"]["text"]
+
+
+def test_error_on_verify_return_error(server: OpenSSLServer) -> None:
+    res, doc = _json(["-connect", f"{HOST}:{server.port}", "-verify_return_error"])
+    assert res.rc == 1
+    err = doc["error"]
+    assert err is not None and err["stage"] == "handshake" and err["lines"]
+    assert doc["verification"]["code"] == 20 and doc["verification"]["performed"] is True
+
+
+def test_error_on_a_refused_command(server: OpenSSLServer) -> None:
+    """``R`` on TLS 1.2 (renegotiation not supported yet) ends with status 1."""
+    res, doc = _json(["-connect", f"{HOST}:{server.port}", "-tls1_2"], stdin=b"R\n")
+    assert res.rc == 1
+    assert doc["error"] is not None and doc["error"]["stage"] == "session"
+    assert "renegotiation" in doc["error"]["text"]
+
+
+def test_every_exit_1_carries_an_error(server: OpenSSLServer, tmp_path: Path) -> None:
+    s = socket.socket()
+    s.bind((HOST, 0))
+    closed = s.getsockname()[1]
+    s.close()
+    runs = [
+        ["-connect", f"{HOST}:{closed}"],
+        ["-connect", f"{HOST}:{server.port}", "-verify_return_error"],
+        ["-connect", f"{HOST}:{server.port}", "-tls1_2"],
+    ]
+    for args in runs:
+        res, doc = _json(args, stdin=b"R\n")
+        if res.rc != 0:
+            assert doc["error"] is not None, args

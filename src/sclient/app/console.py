@@ -23,6 +23,8 @@ def _write_all(fd: int, data: bytes) -> None:
 class Console:
     def __init__(self, quiet: bool = False) -> None:
         self.quiet = quiet
+        #: Every stderr text, in order (-json reports a failure's message from it).
+        self.err_log: list[str] = []
         self._buf: list[bytes] = []
 
     def out(self, text: str) -> None:
@@ -42,6 +44,7 @@ class Console:
     def err(self, text: str) -> None:
         """Unbuffered stderr; pending stdout text goes first (logical order)."""
         if text:
+            self.err_log.append(text)
             self.flush()
             try:
                 sys.stderr.flush()

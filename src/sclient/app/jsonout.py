@@ -175,9 +175,61 @@ def _verification(p: Program) -> dict[str, Any]:
     }
 
 
+def _stage(p: Program) -> str:
+    from sclient.starttls.steps import OK
+
+    if p.conn is None or p.t_connected is None:
+        return "connect"
+    if p.starttls is not None and p.starttls.outcome.status != OK:
+        return "starttls"
+    if p.s.target.proxied and not p.hello_time and p.starttls is None:
+        return "proxy"
+    return "handshake" if p.in_init else "session"
+
+
+#: The error text when s_client printed nothing for the failure (a STARTTLS
+#: refusal is silent: what the server said is in ``starttls.transcript``).
+_STAGE_TEXT = {
+    "connect": "connect error",
+    "proxy": "proxy CONNECT failed",
+    "starttls": "the server did not start TLS",
+    "handshake": "handshake failed",
+    "session": "the connection failed",
+}
+
+
+def _error(p: Program, final: bool) -> dict[str, Any] | None:
+    """The failure that ended this connection: from the error queue, else (exit
+    status not 0) the message s_client printed for it."""
+    from sclient.tls.registry import alerts
+
+    entries = p.error_entries[p.first_error :]
+    if entries:
+        err = p.error
+        alert = getattr(err, "alert", None) if err not in (None, True) else None
+        return {
+            "stage": _stage(p),
+            "reason": getattr(err, "reason", None) if err not in (None, True) else None,
+            "text": entries[-1].reason,
+            "alert": None if alert is None else {"code": alert, "name": alerts.describe(alert).msg},
+            "lines": [e.line_text("0" * 16) for e in entries],
+        }
+    if not final or p.status == 0:
+        return None
+    said = [ln for t in p.c.err_log[p.first_err_line :] for ln in t.splitlines() if ln.strip()]
+    stage = _stage(p)
+    return {
+        "stage": stage,
+        "reason": None,
+        "text": said[-1] if said else _STAGE_TEXT[stage],
+        "alert": None,
+        "lines": [],
+    }
+
+
 def build_report(p: Program) -> dict[str, Any]:
     from sclient.report.facts import temp_key_text
-    from sclient.tls.registry import alerts, groups, sigschemes, suites
+    from sclient.tls.registry import groups, sigschemes, suites
 
     t = p.s.target
     n = p.negotiated
@@ -258,15 +310,7 @@ def build_report(p: Program) -> dict[str, Any]:
         doc["server_extensions"] = [_extension(code) for code in n.server_extensions]
     if p.session is not None:
         doc["session"] = _session(p.session)
-    if p.error_entries:
-        err = p.error
-        alert = getattr(err, "alert", None) if err not in (None, True) else None
-        doc["error"] = {
-            "reason": getattr(err, "reason", None) if err not in (None, True) else None,
-            "text": p.error_entries[-1].reason,
-            "alert": None if alert is None else {"code": alert, "name": alerts.describe(alert).msg},
-            "lines": [e.line_text("0" * 16) for e in p.error_entries],
-        }
+    doc["error"] = _error(p, final=True)
     return doc
 
 

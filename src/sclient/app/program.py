@@ -100,6 +100,9 @@ class Program:
         self.reconnects = 5 if opt(options, "reconnect", False) else 0
         #: The session the next ClientHello offers (-sess_in, then -reconnect's).
         self.resume: Any = settings.config_kwargs.get("resume")
+        #: -json: where this connection's share of the run-wide lists starts.
+        self.first_error = 0
+        self.first_err_line = len(console.err_log)
 
     def reset_connection(self) -> None:
         """Forget what belonged to the previous connection (-reconnect)."""
@@ -122,6 +125,8 @@ class Program:
         self.verifier = None
         self.starttls = None
         self.skip_shut = False
+        self.first_error = len(self.error_entries)
+        self.first_err_line = len(self.c.err_log)
 
     # ------------------------------------------------------------ helpers
 
