@@ -71,7 +71,10 @@ def test_sess_out_written_in_json_mode(server: OpenSSLServer, tmp_path: Path) ->
 def test_reconnect_resumes_in_json_mode(server: OpenSSLServer) -> None:
     res, doc = _json(["-connect", f"{HOST}:{server.port}", "-reconnect"])
     assert res.rc == 0
-    assert doc["resumed"] is True and doc["protocol"] == "TLSv1.3"  # the last connection
+    conns = doc["connections"]
+    assert len(conns) == 6
+    assert [c["resumed"] for c in conns] == [False] + [True] * 5
+    assert all(c["handshake_complete"] and c["protocol"] == "TLSv1.3" for c in conns)
 
 
 # --- 2. certificate dates ----------------------------------------------------------------
@@ -134,17 +137,19 @@ def test_resumed_verification_matches_the_text(server: OpenSSLServer) -> None:
     text = run_sclient(args)
     assert text.rc == 0
     codes = _text_verify_codes(text.stdout)
-    assert len(codes) == 6 and codes[0] == 20  # no -CAfile: unable to get local issuer
     _res, doc = _json(args)
-    assert doc["resumed"] is True  # the last connection
-    assert doc["verification"] == {
-        "performed": False,
-        "source": "session",
-        "code": codes[-1],
-        "text": "unable to get local issuer certificate",
-        "peername": None,
-        "depths": [],
-    }
+    conns = doc["connections"]
+    assert [c["verification"]["code"] for c in conns] == codes[: len(conns)]
+    assert codes[0] == 20  # no -CAfile: unable to get local issuer certificate
+    first, later = conns[0]["verification"], conns[1:]
+    assert first["performed"] is True and first["source"] == "chain" and first["depths"]
+    for c in later:
+        assert c["resumed"] is True
+        assert c["verification"]["performed"] is False
+        assert c["verification"]["source"] == "session"
+        assert c["verification"]["code"] == 20
+        assert c["verification"]["text"] == "unable to get local issuer certificate"
+    assert doc["verification"] == conns[-1]["verification"]
 
 
 # --- 4. every failure that exits 1 carries an error -------------------------------------
@@ -221,3 +226,14 @@ def test_every_exit_1_carries_an_error(server: OpenSSLServer, tmp_path: Path) ->
         res, doc = _json(args, stdin=b"R\n")
         if res.rc != 0:
             assert doc["error"] is not None, args
+
+
+# --- 6. timing_ms.connect: from the connect attempt ----------------------------------
+
+
+def test_connect_time_counts_from_the_connect_attempt(server: OpenSSLServer) -> None:
+    _res, doc = _json(["-connect", f"localhost:{server.port}", "-reconnect"])
+    t = doc["timing_ms"]
+    # the last connect did not count the five connections made before it
+    assert 0 <= t["connect"] < t["total"] / 2
+    assert t["connect"] + t["handshake"] <= t["total"]

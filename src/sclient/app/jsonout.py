@@ -277,7 +277,7 @@ def build_report(p: Program) -> dict[str, Any]:
             "handshake_written": p.handshake_written,
         },
         "timing_ms": {
-            "connect": _ms(p.t_start, p.t_connected),
+            "connect": _ms(p.t_connect_start, p.t_connected),
             "handshake": _ms(p.t_connected, p.t_handshake),
             "total": _ms(p.t_start, clock.monotonic()),
         },

@@ -103,6 +103,7 @@ class Program:
         #: -json: where this connection's share of the run-wide lists starts.
         self.first_error = 0
         self.first_err_line = len(console.err_log)
+        self.t_connect_start: float | None = None  # the connect attempt began
 
     def reset_connection(self) -> None:
         """Forget what belonged to the previous connection (-reconnect)."""
@@ -127,6 +128,7 @@ class Program:
         self.skip_shut = False
         self.first_error = len(self.error_entries)
         self.first_err_line = len(self.c.err_log)
+        self.t_connect_start = self.t_connected = self.t_handshake = None
 
     # ------------------------------------------------------------ helpers
 
@@ -504,6 +506,7 @@ class Program:
         from sclient.transport import tcp
 
         t = self.s.target
+        self.t_connect_start = clock.monotonic()
         try:
             if t.proxied:
                 self.conn = tcp.connect(
