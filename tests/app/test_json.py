@@ -228,12 +228,51 @@ def test_every_exit_1_carries_an_error(server: OpenSSLServer, tmp_path: Path) ->
             assert doc["error"] is not None, args
 
 
+# --- 5. -reconnect: one entry per connection --------------------------------------------
+
+
+def test_reconnect_one_entry_per_connection(server: OpenSSLServer) -> None:
+    res, doc = _json(["-connect", f"{HOST}:{server.port}", "-reconnect", "-tls1_3"])
+    assert res.rc == 0
+    conns = doc["connections"]
+    assert len(conns) == 6
+    first = conns[0]
+    assert len(first["certificate_chain"]) == 2 and first["verification"]["performed"]
+    assert len(first["tickets"]) == 2  # s_server sends two after a full handshake
+    for i, c in enumerate(conns[1:], 1):
+        # before each reconnection sclient reads the server's tickets; the last
+        # connection ends at stdin's EOF, maybe before its ticket arrived
+        assert c["certificate_chain"] == [] and len(c["tickets"]) in ({1} if i < 5 else {0, 1})
+        assert c["session"] is not None and c["bytes"]["read"] < first["bytes"]["read"]
+    # the top level is the last connection
+    last = conns[-1]
+    for key in ("protocol", "cipher", "resumed", "session", "bytes", "tickets", "verification"):
+        assert doc[key] == last[key], key
+    assert doc["timing_ms"]["connect"] == last["timing_ms"]["connect"]
+    assert sum(len(c["tickets"]) for c in conns) == 6 + len(last["tickets"])
+
+
+def test_single_connection_has_one_entry(server: OpenSSLServer) -> None:
+    _res, doc = _json(["-connect", f"{HOST}:{server.port}"])
+    assert len(doc["connections"]) == 1
+    only = doc["connections"][0]
+    assert {k: doc[k] for k in only if k != "timing_ms"} == {
+        k: v for k, v in only.items() if k != "timing_ms"
+    }
+
+
 # --- 6. timing_ms.connect: from the connect attempt ----------------------------------
 
 
 def test_connect_time_counts_from_the_connect_attempt(server: OpenSSLServer) -> None:
     _res, doc = _json(["-connect", f"localhost:{server.port}", "-reconnect"])
-    t = doc["timing_ms"]
     # the last connect did not count the five connections made before it
-    assert 0 <= t["connect"] < t["total"] / 2
-    assert t["connect"] + t["handshake"] <= t["total"]
+    assert doc["timing_ms"]["connect"] < doc["timing_ms"]["total"] / 2
+    conns = doc["connections"]
+    for c in conns:
+        t = c["timing_ms"]
+        assert 0 <= t["connect"] <= t["total"]
+        assert t["connect"] + t["handshake"] <= t["total"] + 0.01
+    assert doc["timing_ms"]["connect"] == conns[-1]["timing_ms"]["connect"]
+    assert doc["timing_ms"]["connect"] < conns[0]["timing_ms"]["total"]
+    assert doc["timing_ms"]["total"] >= sum(c["timing_ms"]["total"] for c in conns)

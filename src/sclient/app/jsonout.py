@@ -227,22 +227,14 @@ def _error(p: Program, final: bool) -> dict[str, Any] | None:
     }
 
 
-def build_report(p: Program) -> dict[str, Any]:
+def connection_report(p: Program, final: bool = False) -> dict[str, Any]:
+    """The facts of the connection ``p`` holds now (one entry of ``connections``)."""
     from sclient.report.facts import temp_key_text
     from sclient.tls.registry import groups, sigschemes, suites
 
-    t = p.s.target
     n = p.negotiated
     doc: dict[str, Any] = {
-        "sclient_report_version": REPORT_VERSION,
-        "target": {
-            "host": t.host,
-            "port": t.port,
-            "unix": t.unix,
-            "proxy": None if not t.proxied else {"host": t.proxy_host, "port": t.proxy_port},
-        },
         "starttls": _starttls(p),
-        "sni": p.s.sni,
         "connected": p.t_connected is not None,
         "handshake_complete": n is not None,
         "protocol": _version_name(n.version) if n is not None else None,
@@ -268,7 +260,7 @@ def build_report(p: Program) -> dict[str, Any]:
                 "length": len(s.ticket),
                 "max_early_data": s.max_early_data,
             }
-            for s in p.tickets
+            for s in p.tickets[p.first_ticket :]
         ],
         "bytes": {
             "read": p.conn.bytes_read if p.conn is not None else 0,
@@ -279,10 +271,9 @@ def build_report(p: Program) -> dict[str, Any]:
         "timing_ms": {
             "connect": _ms(p.t_connect_start, p.t_connected),
             "handshake": _ms(p.t_connected, p.t_handshake),
-            "total": _ms(p.t_start, clock.monotonic()),
+            "total": _ms(p.t_connect_start, p.t_end or clock.monotonic()),
         },
-        "error": None,
-        "exit_status": p.status,
+        "error": _error(p, final),
     }
     if n is not None:
         suite = suites.BY_CODE.get(n.cipher_suite)
@@ -308,9 +299,30 @@ def build_report(p: Program) -> dict[str, Any]:
         doc["encrypt_then_mac"] = bool(n.encrypt_then_mac)
         doc["hello_retry_request"] = bool(n.hello_retry_request)
         doc["server_extensions"] = [_extension(code) for code in n.server_extensions]
-    if p.session is not None:
-        doc["session"] = _session(p.session)
-    doc["error"] = _error(p, final=True)
+        if p.session is not None:
+            doc["session"] = _session(p.session)
+    return doc
+
+
+def build_report(p: Program) -> dict[str, Any]:
+    t = p.s.target
+    last = connection_report(p, final=True)
+    doc: dict[str, Any] = {
+        "sclient_report_version": REPORT_VERSION,
+        "target": {
+            "host": t.host,
+            "port": t.port,
+            "unix": t.unix,
+            "proxy": None if not t.proxied else {"host": t.proxy_host, "port": t.proxy_port},
+        },
+        "sni": p.s.sni,
+        # The top-level connection fields are the last connection's (the one
+        # that decides the exit status); every connection is in "connections".
+        **last,
+        "connections": [*p.connection_reports, last],
+        "exit_status": p.status,
+    }
+    doc["timing_ms"] = dict(last["timing_ms"], total=_ms(p.t_start, clock.monotonic()))
     return doc
 
 

@@ -100,10 +100,14 @@ class Program:
         self.reconnects = 5 if opt(options, "reconnect", False) else 0
         #: The session the next ClientHello offers (-sess_in, then -reconnect's).
         self.resume: Any = settings.config_kwargs.get("resume")
-        #: -json: where this connection's share of the run-wide lists starts.
+        #: -json: one report per finished connection (-reconnect), and where this
+        #: connection's share of the run-wide lists starts.
+        self.connection_reports: list[dict[str, Any]] = []
+        self.first_ticket = 0
         self.first_error = 0
         self.first_err_line = len(console.err_log)
         self.t_connect_start: float | None = None  # the connect attempt began
+        self.t_end: float | None = None  # this connection was closed
 
     def reset_connection(self) -> None:
         """Forget what belonged to the previous connection (-reconnect)."""
@@ -126,9 +130,10 @@ class Program:
         self.verifier = None
         self.starttls = None
         self.skip_shut = False
+        self.first_ticket = len(self.tickets)
         self.first_error = len(self.error_entries)
         self.first_err_line = len(self.c.err_log)
-        self.t_connect_start = self.t_connected = self.t_handshake = None
+        self.t_connect_start = self.t_connected = self.t_handshake = self.t_end = None
 
     # ------------------------------------------------------------ helpers
 
@@ -499,6 +504,10 @@ class Program:
             status = self.run_connection()
             if status is not None:
                 return status
+            if self.json_mode:
+                from sclient.app.jsonout import connection_report
+
+                self.connection_reports.append(connection_report(self))
             self.reset_connection()
 
     def run_connection(self) -> int | None:
@@ -556,6 +565,7 @@ class Program:
         self.c.out("drop connection and then reconnect\n")
         self.send_close_notify()
         self.conn.close()
+        self.t_end = clock.monotonic()
 
     def send_close_notify(self) -> None:
         """SSL_shutdown's close_notify, best effort (the peer may be gone)."""
@@ -587,6 +597,8 @@ class Program:
                 timeout = more
 
     def finish(self) -> int:
+        if self.t_end is None:
+            self.t_end = clock.monotonic()
         if self.json_mode:
             from sclient.app.jsonout import emit_json
 
