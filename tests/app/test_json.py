@@ -276,3 +276,118 @@ def test_connect_time_counts_from_the_connect_attempt(server: OpenSSLServer) -> 
     assert doc["timing_ms"]["connect"] == conns[-1]["timing_ms"]["connect"]
     assert doc["timing_ms"]["connect"] < conns[0]["timing_ms"]["total"]
     assert doc["timing_ms"]["total"] >= sum(c["timing_ms"]["total"] for c in conns)
+
+
+# --- 7. client_authentication.accepted in TLS 1.3 ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def client_cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    d = tmp_path_factory.mktemp("client")
+    cert, key = d / "client.pem", d / "client.key"
+    _openssl(
+        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", str(key), "-out", str(cert), "-subj", "/CN=sclient test client",
+        "-days", "30", "-addext", "extendedKeyUsage=clientAuth",
+    )  # fmt: skip
+    return cert, key
+
+
+def _client_auth_run(
+    srv: OpenSSLServer, cert: tuple[Path, Path], wait: float, server_says: bytes = b""
+) -> dict:  # type: ignore[type-arg]
+    p = start_sclient(
+        [
+            "-connect",
+            f"{HOST}:{srv.port}",
+            "-tls1_3",
+            "-cert",
+            str(cert[0]),
+            "-key",
+            str(cert[1]),
+            "-json",
+        ]
+    )
+    with p:
+        time.sleep(wait)
+        if server_says:
+            srv.write(server_says)
+            time.sleep(wait)
+        res = p.finish()
+    assert_clean_stderr(res.stderr)
+    doc = sclient_json(res.stdout)
+    assert doc["client_authentication"]["sent"]["certificates"] == ["CN = sclient test client"]
+    return doc
+
+
+def test_client_auth_unknown_until_the_server_shows_it(client_cert: tuple[Path, Path]) -> None:
+    """TLS 1.3: our Finished ends our handshake; nothing came back yet."""
+    args = ["-Verify", "1", "-CAfile", str(client_cert[0]), "-num_tickets", "0"]
+    with OpenSSLServer(None, args, cert_args=_server_cert_args()) as srv:
+        doc = _client_auth_run(srv, client_cert, 0.0)
+    assert doc["handshake_complete"] is True
+    assert doc["client_authentication"]["accepted"] is None
+
+
+def test_client_auth_accepted_once_data_arrives(client_cert: tuple[Path, Path]) -> None:
+    args = ["-Verify", "1", "-CAfile", str(client_cert[0]), "-num_tickets", "0"]
+    with OpenSSLServer(None, args, cert_args=_server_cert_args()) as srv:
+        doc = _client_auth_run(srv, client_cert, 1.0, server_says=b"hello\n")
+    assert doc["client_authentication"]["accepted"] is True
+    assert doc["bytes"]["read"] > doc["bytes"]["handshake_read"]
+
+
+def test_client_auth_accepted_once_a_ticket_arrives(client_cert: tuple[Path, Path]) -> None:
+    args = ["-Verify", "1", "-CAfile", str(client_cert[0])]
+    with OpenSSLServer(None, args, cert_args=_server_cert_args()) as srv:
+        doc = _client_auth_run(srv, client_cert, 3.0)
+    assert doc["tickets"] and doc["client_authentication"]["accepted"] is True
+
+
+def test_client_auth_rejected(client_cert: tuple[Path, Path], pki: PKI) -> None:
+    args = ["-Verify", "1", "-verify_return_error", "-CAfile", str(pki["rsa"].root)]
+    with OpenSSLServer(None, args, cert_args=_server_cert_args()) as srv:
+        doc = _client_auth_run(srv, client_cert, 3.0)
+    assert doc["client_authentication"]["accepted"] is False
+    assert doc["error"] is not None and doc["error"]["alert"] is not None
+
+
+_SERVER: dict[str, Path] = {}
+
+
+def _server_cert_args() -> list[str]:
+    return ["-cert", str(_SERVER["cert"]), "-key", str(_SERVER["key"])]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _rich_server_cert(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A self-signed server certificate with every extension item 8 reports."""
+    d = tmp_path_factory.mktemp("rich")
+    cert, key = d / "server.pem", d / "server.key"
+    _openssl(
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+        "-subj", "/CN=localhost", "-days", "30", "-set_serial", "0x00ff0a",
+        "-addext", "subjectAltName=DNS:localhost,DNS:*.example.test,IP:127.0.0.1,IP:::1,"
+        "email:ops@example.test,URI:https://example.test/id",
+        "-addext", "keyUsage=critical,digitalSignature,keyEncipherment,keyAgreement",
+        "-addext", "extendedKeyUsage=serverAuth,clientAuth,1.2.3.4",
+        "-addext", "authorityInfoAccess=OCSP;URI:http://ocsp.example.test,"
+        "caIssuers;URI:http://ca.example.test/ca.crt",
+        "-addext", "crlDistributionPoints=URI:http://crl.example.test/a.crl,"
+        "URI:ldap://crl.example.test/b",
+    )  # fmt: skip
+    _SERVER["cert"], _SERVER["key"] = cert, key
+
+
+# --- application data never reaches stdout under -json -----------------------------------
+
+
+def test_application_data_is_counted_not_printed(server: OpenSSLServer) -> None:
+    p = start_sclient(["-connect", f"{HOST}:{server.port}", "-json"])
+    with p:
+        time.sleep(1.0)
+        server.write(b"data the server sends\n")
+        time.sleep(0.5)
+        res = p.finish()
+    doc = sclient_json(res.stdout)
+    assert doc["bytes"]["read"] > doc["bytes"]["handshake_read"]

@@ -133,7 +133,15 @@ def _client_auth(p: Program) -> dict[str, Any] | None:
         if isinstance(p.error, PeerAlert):
             accepted = False
         elif p.negotiated is not None:
-            accepted = True
+            if p.negotiated.version != 0x0304:
+                # TLS <= 1.2: the server's Finished came after our certificate.
+                accepted = True
+            elif (
+                len(p.tickets) > p.first_ticket or p.c.data_received > p.first_data or p.peer_closed
+            ):
+                # TLS 1.3: the server's verdict comes after our Finished; only
+                # what it sent afterwards (a ticket, data, close_notify) shows it.
+                accepted = True
     return {
         "requested": None if p.cert_request is None else _requested(p, p.cert_request),
         "sent": _sent(p, main[0] if main else None),

@@ -108,6 +108,8 @@ class Program:
         self.first_err_line = len(console.err_log)
         self.t_connect_start: float | None = None  # the connect attempt began
         self.t_end: float | None = None  # this connection was closed
+        self.first_data = 0
+        self.peer_closed = False  # the server's close_notify arrived
 
     def reset_connection(self) -> None:
         """Forget what belonged to the previous connection (-reconnect)."""
@@ -134,6 +136,8 @@ class Program:
         self.first_error = len(self.error_entries)
         self.first_err_line = len(self.c.err_log)
         self.t_connect_start = self.t_connected = self.t_handshake = self.t_end = None
+        self.first_data = self.c.data_received
+        self.peer_closed = False
 
     # ------------------------------------------------------------ helpers
 
@@ -340,6 +344,7 @@ class Program:
                     self.c.out("DONE\n")
                     raise _Shut(0)
             elif isinstance(e, ev.ConnectionClosed):
+                self.peer_closed = True
                 self.c.out("closed\n")
                 self.c.flush()
                 raise _Shut(0)

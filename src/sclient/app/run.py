@@ -59,9 +59,8 @@ def _run(options: Any) -> int:
     from sclient.app.settings import Exit, build_settings, opt
 
     quiet = bool(opt(options, "effective_quiet", False)) and not opt(options, "debug", False)
-    if opt(options, "json", False):
-        quiet = True
-    console = Console(quiet=quiet)
+    json_mode = bool(opt(options, "json", False))
+    console = Console(quiet=quiet or json_mode, keep_data=not json_mode)
     try:
         settings = build_settings(options, console)
     except Exit as e:
