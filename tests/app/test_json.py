@@ -6,6 +6,7 @@ peers on loopback."""
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 import socket
 import subprocess
@@ -377,6 +378,103 @@ def _rich_server_cert(tmp_path_factory: pytest.TempPathFactory) -> None:
         "URI:ldap://crl.example.test/b",
     )  # fmt: skip
     _SERVER["cert"], _SERVER["key"] = cert, key
+
+
+# --- 8. what people pipe openssl x509 for -------------------------------------------------
+
+
+def _x509_text(path: Path) -> str:
+    return _openssl("x509", "-in", str(path), "-noout", "-text")
+
+
+def _after(text: str, header: str) -> str:
+    m = re.search(rf"^\s*{re.escape(header)}:.*\n\s*(.+)$", text, re.M)
+    assert m, header
+    return m.group(1).strip()
+
+
+def test_certificate_facts_match_openssl_x509() -> None:
+    cert_path = _SERVER["cert"]
+    with OpenSSLServer(None, cert_args=_server_cert_args()) as srv:
+        before = time.time()
+        _res, doc = _json(["-connect", f"{HOST}:{srv.port}", "-verify_hostname", "localhost"])
+        after = time.time()
+    (c,) = doc["certificate_chain"]
+    text = _x509_text(cert_path)
+    # serial: as `openssl x509 -serial`
+    assert c["serial"] == _openssl("x509", "-in", str(cert_path), "-noout", "-serial").strip()[7:]
+    assert c["serial"] == "FF0A"
+    # subject alternative names, in order
+    sans = []
+    for item in _after(text, "X509v3 Subject Alternative Name").split(", "):
+        kind, value = item.split(":", 1)
+        kind = {"IP Address": "IP"}.get(kind, kind)
+        if kind == "IP":
+            value = str(ipaddress.ip_address(value))
+        sans.append({"type": kind, "value": value})
+    assert c["subject_alt_names"] == sans
+    assert {s["type"] for s in sans} == {"DNS", "IP", "email", "URI"}
+    assert c["key_usage"] == _after(text, "X509v3 Key Usage").split(", ")
+    assert c["extended_key_usage"] == _after(text, "X509v3 Extended Key Usage").split(", ")
+    assert c["extended_key_usage"][-1] == "1.2.3.4"
+    assert c["ocsp_urls"] == re.findall(r"OCSP - URI:(\S+)", text)
+    assert c["ca_issuers_urls"] == re.findall(r"CA Issuers - URI:(\S+)", text)
+    crl = text[text.index("X509v3 CRL Distribution Points") :]
+    crl = crl[: crl.index("X509v3 Key Usage") if "X509v3 Key Usage" in crl else len(crl)]
+    assert c["crl_distribution_points"] == re.findall(r"URI:(\S+)", crl)
+    assert len(c["crl_distribution_points"]) == 2
+    # days until expiry, relative to the run's clock
+    end = _openssl("x509", "-in", str(cert_path), "-noout", "-enddate").strip().split("=", 1)[1]
+    not_after = dt.datetime.strptime(end.replace("  ", " "), "%b %d %H:%M:%S %Y GMT")
+    expiry = not_after.replace(tzinfo=dt.UTC).timestamp()
+    assert c["days_until_expiry"] in {int((expiry - t) // 86400) for t in (before, after)}
+    assert c["days_until_expiry"] == 29
+    # the host name check
+    assert doc["host_check"] == {"hostname": "localhost", "ip": None, "email": None}
+    assert doc["verification"]["peername"] == "localhost"
+
+
+def test_certificate_without_extensions_and_expired(tmp_path: Path) -> None:
+    cert, key = tmp_path / "old.pem", tmp_path / "old.key"
+    _old_cert(cert, key)
+    with OpenSSLServer(None, cert_args=["-cert", str(cert), "-key", str(key)]) as srv:
+        _res, doc = _json(["-connect", f"{HOST}:{srv.port}", "-verify_ip", "127.0.0.1"])
+    (c,) = doc["certificate_chain"]
+    assert c["serial"] == "01"
+    assert c["subject_alt_names"] == [] and c["key_usage"] is None
+    assert c["extended_key_usage"] is None and c["ocsp_urls"] == []
+    assert c["days_until_expiry"] < -300
+    assert doc["host_check"] == {"hostname": None, "ip": "127.0.0.1", "email": None}
+
+
+def _old_cert(cert: Path, key: Path) -> None:
+    """A certificate that expired in 2020, with no extensions (made with cryptography:
+    ``openssl req`` 3.0 cannot set past dates)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    k = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "old")])
+    c = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(k.public_key())
+        .serial_number(1)
+        .not_valid_before(dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+        .not_valid_after(dt.datetime(2020, 3, 1, tzinfo=dt.UTC))
+        .sign(k, hashes.SHA256())
+    )
+    cert.write_bytes(c.public_bytes(serialization.Encoding.PEM))
+    key.write_bytes(
+        k.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
 
 
 # --- application data never reaches stdout under -json -----------------------------------

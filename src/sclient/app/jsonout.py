@@ -22,19 +22,24 @@ def _ms(a: float | None, b: float | None) -> float | None:
     return round((b - a) * 1000.0, 3)
 
 
-def _cert(p: Program, der: bytes) -> dict[str, Any]:
-    from sclient.report.certs import sha256_fingerprint
+def _cert(p: Program, der: bytes, now: float) -> dict[str, Any]:
+    import math
+
+    from sclient.report.certs import extension_facts, not_after_posix, sha256_fingerprint
 
     c = p.cert_info(der)
+    expiry = not_after_posix(der)
     return {
         "subject": c.subject,
         "issuer": c.issuer,
         "not_before": c.not_before_iso or c.not_before,
         "not_after": c.not_after_iso or c.not_after,
+        "days_until_expiry": None if expiry is None else math.floor((expiry - now) / 86400),
         "key_type": c.key_type,
         "key_bits": c.key_bits,
         "signature_algorithm": c.sigalg,
         "sha256_fingerprint": sha256_fingerprint(der),
+        **extension_facts(der),
         "pem": c.pem,
     }
 
@@ -241,6 +246,7 @@ def connection_report(p: Program, final: bool = False) -> dict[str, Any]:
     from sclient.tls.registry import groups, sigschemes, suites
 
     n = p.negotiated
+    now = clock.wall()
     doc: dict[str, Any] = {
         "starttls": _starttls(p),
         "connected": p.t_connected is not None,
@@ -257,7 +263,7 @@ def connection_report(p: Program, final: bool = False) -> dict[str, Any]:
         "encrypt_then_mac": False,
         "hello_retry_request": False,
         "server_extensions": [],
-        "certificate_chain": [_cert(p, d) for d in (p.peer_chain or ())],
+        "certificate_chain": [_cert(p, d, now) for d in (p.peer_chain or ())],
         "verification": _verification(p),
         "client_authentication": _client_auth(p),
         "session": None,
@@ -312,6 +318,14 @@ def connection_report(p: Program, final: bool = False) -> dict[str, Any]:
     return doc
 
 
+def _host_check(p: Program) -> dict[str, Any] | None:
+    """The names -verify_hostname, -verify_ip and -verify_email asked to check."""
+    names = {k: opt(p.o, f"verify_{k}") for k in ("hostname", "ip", "email")}
+    if all(v is None for v in names.values()):
+        return None
+    return {k: None if v is None else str(v) for k, v in names.items()}
+
+
 def build_report(p: Program) -> dict[str, Any]:
     t = p.s.target
     last = connection_report(p, final=True)
@@ -324,6 +338,7 @@ def build_report(p: Program) -> dict[str, Any]:
             "proxy": None if not t.proxied else {"host": t.proxy_host, "port": t.proxy_port},
         },
         "sni": p.s.sni,
+        "host_check": _host_check(p),
         # The top-level connection fields are the last connection's (the one
         # that decides the exit status); every connection is in "connections".
         **last,
