@@ -477,6 +477,39 @@ def _old_cert(cert: Path, key: Path) -> None:
     )
 
 
+def test_undecodable_extensions_give_empty_facts() -> None:
+    """Two subjectAltName extensions (the second spliced over a subjectKeyIdentifier):
+    cryptography refuses to decode them; the facts stay empty, nothing raises."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from cryptography.x509.oid import NameOID
+
+    from sclient.report.certs import extension_facts
+
+    k = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "dup")])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(k.public_key())
+        .serial_number(5)
+        .not_valid_before(dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+        .not_valid_after(dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("a.test")]), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(k.public_key()), critical=False)
+        .sign(k, hashes.SHA256())
+    )
+    der = cert.public_bytes(Encoding.DER)
+    ski, san = bytes.fromhex("0603551d0e"), bytes.fromhex("0603551d11")
+    assert der.count(ski) == 1
+    facts = extension_facts(der.replace(ski, san))
+    assert facts["serial"] == "05" and facts["subject_alt_names"] == []
+    assert extension_facts(der)["subject_alt_names"] == [{"type": "DNS", "value": "a.test"}]
+
+
 # --- application data never reaches stdout under -json -----------------------------------
 
 

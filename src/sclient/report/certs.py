@@ -220,8 +220,8 @@ def extension_facts(der: bytes) -> dict[str, Any]:
     try:
         with allow("serial", "dsa"):
             exts = x509.load_der_x509_certificate(der).extensions
-    except ValueError:
-        return facts
+    except (ValueError, x509.DuplicateExtension, x509.UnsupportedGeneralNameType):
+        return facts  # what OpenSSL would not decode either: nothing to report
     for ext in exts:
         v = ext.value
         if isinstance(v, x509.SubjectAlternativeName):
