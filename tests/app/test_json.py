@@ -213,6 +213,18 @@ def test_error_on_a_refused_command(server: OpenSSLServer) -> None:
     assert "renegotiation" in doc["error"]["text"]
 
 
+def test_error_when_the_run_fails_before_connecting(server: OpenSSLServer, tmp_path: Path) -> None:
+    """An unreadable -CAfile ends the run before the connect: still one document."""
+    res, doc = _json(["-connect", f"{HOST}:{server.port}", "-CAfile", str(tmp_path / "none.pem")])
+    assert res.rc == 1 and doc["exit_status"] == 1
+    assert doc["connected"] is False and doc["connections"][0]["connected"] is False
+    err = doc["error"]
+    assert err["stage"] == "setup" and err["text"] == "system lib"
+    queue = [ln for ln in res.stderr.splitlines() if ":error:" in ln]
+    assert [ln.split(":", 1)[1] for ln in err["lines"]] == [ln.split(":", 1)[1] for ln in queue]
+    assert doc["target"] == {"host": HOST, "port": str(server.port), "unix": None, "proxy": None}
+
+
 def test_every_exit_1_carries_an_error(server: OpenSSLServer, tmp_path: Path) -> None:
     s = socket.socket()
     s.bind((HOST, 0))
@@ -220,6 +232,7 @@ def test_every_exit_1_carries_an_error(server: OpenSSLServer, tmp_path: Path) ->
     s.close()
     runs = [
         ["-connect", f"{HOST}:{closed}"],
+        ["-connect", f"{HOST}:{server.port}", "-CAfile", str(tmp_path / "none.pem")],
         ["-connect", f"{HOST}:{server.port}", "-verify_return_error"],
         ["-connect", f"{HOST}:{server.port}", "-tls1_2"],
     ]

@@ -318,9 +318,9 @@ def connection_report(p: Program, final: bool = False) -> dict[str, Any]:
     return doc
 
 
-def _host_check(p: Program) -> dict[str, Any] | None:
+def _host_check(o: Any) -> dict[str, Any] | None:
     """The names -verify_hostname, -verify_ip and -verify_email asked to check."""
-    names = {k: opt(p.o, f"verify_{k}") for k in ("hostname", "ip", "email")}
+    names = {k: opt(o, f"verify_{k}") for k in ("hostname", "ip", "email")}
     if all(v is None for v in names.values()):
         return None
     return {k: None if v is None else str(v) for k, v in names.items()}
@@ -338,7 +338,7 @@ def build_report(p: Program) -> dict[str, Any]:
             "proxy": None if not t.proxied else {"host": t.proxy_host, "port": t.proxy_port},
         },
         "sni": p.s.sni,
-        "host_check": _host_check(p),
+        "host_check": _host_check(p.o),
         # The top-level connection fields are the last connection's (the one
         # that decides the exit status); every connection is in "connections".
         **last,
@@ -349,8 +349,86 @@ def build_report(p: Program) -> dict[str, Any]:
     return doc
 
 
+def _error_line_reason(line: str) -> str | None:
+    """The reason field of an error-queue line (``TID:error:CODE:LIB:FUNC:REASON:…``)."""
+    parts = line.split(":")
+    return parts[5] if len(parts) > 5 and parts[1] == "error" else None
+
+
+def setup_failure_report(options: Any, err_log: list[str], t_start: float) -> dict[str, Any]:
+    """The document of a run that ended before its first connect (an unreadable
+    -CAfile, -cert or -CRL, a bad -cipher list…): one connection never
+    attempted, and the error s_client printed."""
+    import re
+
+    from sclient.app.settings import resolve_target, server_name
+
+    t = resolve_target(options)
+    said = [ln for text in err_log for ln in text.splitlines() if ln.strip()]
+    queue = [re.sub(r"^[0-9A-F]+:error:", "0" * 16 + ":error:", ln) for ln in said]
+    queue = [ln for ln in queue if _error_line_reason(ln) is not None]
+    text = _error_line_reason(queue[-1]) if queue else (said[-1] if said else None)
+    conn: dict[str, Any] = {
+        "starttls": None,
+        "connected": False,
+        "handshake_complete": False,
+        "protocol": None,
+        "cipher": None,
+        "group": None,
+        "server_temp_key": None,
+        "peer_signature": None,
+        "alpn": None,
+        "resumed": False,
+        "secure_renegotiation": False,
+        "extended_master_secret": False,
+        "encrypt_then_mac": False,
+        "hello_retry_request": False,
+        "server_extensions": [],
+        "certificate_chain": [],
+        "verification": {
+            "performed": False,
+            "source": None,
+            "code": None,
+            "text": None,
+            "peername": None,
+            "depths": [],
+        },
+        "client_authentication": None,
+        "session": None,
+        "tickets": [],
+        "bytes": {"read": 0, "written": 0, "handshake_read": None, "handshake_written": None},
+        "timing_ms": {"connect": None, "handshake": None, "total": 0.0},
+        "error": {
+            "stage": "setup",
+            "reason": None,
+            "text": text or "setup failed",
+            "alert": None,
+            "lines": queue,
+        },
+    }
+
+    return {
+        "sclient_report_version": REPORT_VERSION,
+        "target": {
+            "host": t.host,
+            "port": t.port,
+            "unix": t.unix,
+            "proxy": None if not t.proxied else {"host": t.proxy_host, "port": t.proxy_port},
+        },
+        "sni": server_name(options, t),
+        "host_check": _host_check(options),
+        **conn,
+        "timing_ms": dict(conn["timing_ms"], total=_ms(t_start, clock.monotonic())),
+        "connections": [conn],
+        "exit_status": 1,
+    }
+
+
 def emit_json(p: Program) -> None:
-    doc = build_report(p)
+    write_document(build_report(p))
+
+
+def write_document(doc: dict[str, Any]) -> None:
     data = (json.dumps(doc, indent=2) + "\n").encode("utf-8")
     try:
         view = memoryview(data)
