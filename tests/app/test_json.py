@@ -9,6 +9,7 @@ import datetime as dt
 import ipaddress
 import re
 import socket
+import struct
 import subprocess
 import threading
 import time
@@ -211,6 +212,33 @@ def test_error_on_a_refused_command(server: OpenSSLServer) -> None:
     assert res.rc == 1
     assert doc["error"] is not None and doc["error"]["stage"] == "session"
     assert "renegotiation" in doc["error"]["text"]
+
+
+def test_error_on_a_reset_during_the_handshake() -> None:
+    """The server resets the connection after the ClientHello: s_client prints
+    ``write:errno=104`` (no error-queue line) and exits 1."""
+    lst = socket.socket()
+    lst.bind((HOST, 0))
+    lst.listen(1)
+
+    def serve() -> None:
+        conn, _ = lst.accept()
+        conn.recv(4096)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()
+        lst.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    res, doc = _json(["-connect", f"{HOST}:{lst.getsockname()[1]}"])
+    assert res.rc == 1
+    assert "write:errno=104" in res.stderr
+    assert doc["error"] == {
+        "stage": "handshake",
+        "reason": None,
+        "text": "write:errno=104",
+        "alert": None,
+        "lines": [],
+    }
 
 
 def test_error_when_the_run_fails_before_connecting(server: OpenSSLServer, tmp_path: Path) -> None:
