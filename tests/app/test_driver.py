@@ -8,7 +8,6 @@ an object with the same methods that does exactly what each case needs.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import pty
 import select
@@ -28,6 +27,7 @@ from sclient.app.console import Console
 from sclient.app.program import Program, _Shut
 from sclient.app.settings import build_settings
 from sclient.cli.parse import parse_args
+from support.jsondoc import sclient_json
 from support.peers import HOST, OpenSSLServer, PyTLSServer
 from support.pki import PKI
 from support.procs import Proc, Pump, _env, run, run_openssl_s_client, run_sclient, sclient_cmd
@@ -70,14 +70,11 @@ def test_alert_write_to_a_gone_server_keeps_the_eof_reason(
 def test_json_stdout_is_only_the_document_when_the_server_speaks_first(pki: PKI) -> None:
     """An IMAPS/SMTPS-like server greets first: the greeting is counted in
     bytes.read, never written to stdout before the document."""
-    from tests.app.schema import validate
-
     greeting = b"* OK IMAP4rev1 ready\r\n"
     with PyTLSServer(pki["rsa"], greeting=greeting, close_after_greeting=True) as srv:
         res = run_sclient(["-connect", f"{HOST}:{srv.port}", "-json", "-ign_eof"], stdin=None)
     assert res.rc == 0, res.stderr
-    doc = json.loads(res.stdout)  # the whole of stdout, nothing before it
-    validate(doc)
+    doc = sclient_json(res.stdout)  # the whole of stdout, nothing before it
     assert doc["handshake_complete"] is True
     assert doc["bytes"]["read"] > doc["bytes"]["handshake_read"] + len(greeting)
 
@@ -161,16 +158,13 @@ def test_ctrl_c_stops_a_shell_loop(quiet_server: OpenSSLServer) -> None:
 
 
 def test_sigterm_with_json_prints_the_document(quiet_server: OpenSSLServer) -> None:
-    from tests.app.schema import validate
-
     p = _connected_and_waiting([*sclient_cmd(), "-connect", f"{HOST}:{quiet_server.port}", "-json"])
     try:
         # -json prints nothing before the end: wait for the server's tickets instead.
         time.sleep(1.5)
         p.p.send_signal(signal.SIGTERM)
         assert p.wait(10) == -signal.SIGTERM
-        doc = json.loads(p.out.data)
-        validate(doc)
+        doc = sclient_json(p.out.data)
         assert doc["handshake_complete"] is True
         assert doc["exit_status"] == 128 + signal.SIGTERM
         assert doc["error"]["reason"] == "SIGNAL"

@@ -8,7 +8,6 @@ tests/app/fake_engine.py, so the driver is tested on its own) and ``real``
 from __future__ import annotations
 
 import contextlib
-import json
 import signal
 import socket
 import ssl
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 from tests.app.helpers import ScriptedServer, client_cmd, env, real_engine_available
 
+from support.jsondoc import sclient_json
 from support.peers import OpenSSLServer, PyTLSServer
 from support.pki import PKI
 from support.procs import Proc
@@ -291,15 +291,12 @@ def test_handshake_alert_failure(engine: str) -> None:
 
 
 def test_json_document(engine: str, s_server: OpenSSLServer, tmp_path: Path) -> None:
-    from tests.app.schema import validate
-
     p = sclient(
         engine, "-connect", f"127.0.0.1:{s_server.port}", "-json", "-servername", "localhost"
     )
     rc, out, _err = finish(p)
     assert rc == 0
-    doc = json.loads(out)
-    validate(doc)
+    doc = sclient_json(out)
     assert doc["protocol"] == "TLSv1.3"
     assert doc["cipher"]["openssl"] == "TLS_AES_256_GCM_SHA384"
     assert doc["cipher"]["iana"] == "TLS_AES_256_GCM_SHA384"
@@ -314,13 +311,11 @@ def test_json_document(engine: str, s_server: OpenSSLServer, tmp_path: Path) -> 
 
 def test_json_on_connect_failure(engine: str) -> None:
     from tests.app.helpers import closed_port
-    from tests.app.schema import validate
 
     p = sclient(engine, "-connect", f"127.0.0.1:{closed_port()}", "-json")
     rc, out, err = finish(p)
     assert rc == 1
-    doc = json.loads(out)
-    validate(doc)
+    doc = sclient_json(out)
     assert doc["connected"] is False and doc["exit_status"] == 1
     assert doc["error"]["text"] == "connect error"
     assert "connect:errno=111" in err

@@ -19,7 +19,7 @@ import pytest
 from support.exchange import exchange
 from support.peers import HOST, Relay
 from support.procs import Result, assert_clean_stderr, run_sclient
-from support.summary import Negotiated, client_supports_json, parse_json, parse_text, validate_json
+from support.summary import Negotiated, client_supports_json, parse_json, parse_text
 
 pytestmark = pytest.mark.interop
 
@@ -204,8 +204,7 @@ def test_interop(cell: Cell, peers, pki) -> None:  # type: ignore[no-untyped-def
             jres = run_sclient(["-connect", f"{HOST}:{port}", *args, "-json"], stdin=b"")
             assert jres.rc == 0, f"-json: exit status {jres.rc}\n{jres.stderr}"
             assert_clean_stderr(jres.stderr)
-            doc, n = parse_json(jres.stdout)
-            validate_json(doc)
+            _doc, n = parse_json(jres.stdout)
             check(n, cell, "json", jres)
     finally:
         if relay is not None:
@@ -232,7 +231,6 @@ def _json_run(server, args: list[str]) -> dict:  # type: ignore[no-untyped-def]
     assert res.rc == 0, f"exit status {res.rc}\n{res.stderr}"
     assert_clean_stderr(res.stderr)
     doc, _ = parse_json(res.stdout)
-    validate_json(doc)
     return doc
 
 

@@ -6,7 +6,6 @@ the ``-json`` record of the plaintext phase."""
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import socket
 import struct as _struct
@@ -23,6 +22,7 @@ from starttls.scripts import (
     mysql_greeting,
 )
 from starttls.test_differential import assert_same_output, both, mask
+from support.jsondoc import sclient_json
 from support.peers import ThreadedListener
 from support.pki import PKI
 from support.procs import assert_clean_stderr, run_openssl_s_client, run_sclient
@@ -281,8 +281,6 @@ def test_starttls_after_proxy(serve, pki: PKI) -> None:  # type: ignore[no-untyp
 
 
 def test_json_records_the_plaintext_phase(serve, pki: PKI) -> None:  # type: ignore[no-untyped-def]
-    from tests.app.schema import validate
-
     server = serve(SUCCESS["smtp"])
     got = run_sclient(
         [
@@ -296,8 +294,7 @@ def test_json_records_the_plaintext_phase(serve, pki: PKI) -> None:  # type: ign
         ]
     )
     assert got.rc == 0, got.stderr
-    doc = json.loads(got.stdout)
-    validate(doc)
+    doc = sclient_json(got.stdout)
     st = doc["starttls"]
     assert st["protocol"] == "smtp" and st["outcome"] == "ok" and st["offered"] is True
     assert st["residue"] == "250 SIZE 1000\r\n"
@@ -316,13 +313,10 @@ def test_json_records_the_plaintext_phase(serve, pki: PKI) -> None:  # type: ign
 
 
 def test_json_refused(serve, pki: PKI) -> None:  # type: ignore[no-untyped-def]
-    from tests.app.schema import validate
-
     server = serve(send_then_stop(b"N", 8))
     got = run_sclient(["-connect", f"127.0.0.1:{server.port}", "-starttls", "postgres", "-json"])
     assert got.rc == 1
-    doc = json.loads(got.stdout)
-    validate(doc)
+    doc = sclient_json(got.stdout)
     assert doc["starttls"]["outcome"] == "shut" and doc["starttls"]["offered"] is False
     assert [e["hex"] for e in doc["starttls"]["transcript"]] == ["0000000804d2162f", "4e"]
     assert doc["bytes"]["read"] == 1 and doc["bytes"]["written"] == 8

@@ -7,10 +7,8 @@ is sclient's own addition (docs/json.md). Both are reduced to one
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, fields
-from pathlib import Path
 from typing import Any
 
 #: ``Server Temp Key:`` text -> group name as given to ``-groups``.
@@ -110,15 +108,13 @@ def parse_text(stdout: str, stderr: str = "") -> Negotiated:
 
 # --- -json (docs/json.md, docs/sclient-report.schema.json) -----------------------------
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "sclient-report.schema.json"
-
 
 def parse_json(stdout: str) -> tuple[dict[str, Any], Negotiated]:
-    """The JSON document on stdout and the negotiated values in it."""
-    start = stdout.find("{")
-    if start < 0:
-        raise ValueError(f"no JSON object on stdout: {stdout[:500]!r}")
-    doc, _ = json.JSONDecoder().raw_decode(stdout[start:])
+    """The JSON document on stdout (validated, support.jsondoc) and the
+    negotiated values in it."""
+    from support.jsondoc import sclient_json
+
+    doc = sclient_json(stdout)
     n = Negotiated()
     n.version = doc.get("protocol")
     cipher = doc.get("cipher")
@@ -139,18 +135,6 @@ def parse_json(stdout: str) -> tuple[dict[str, Any], Negotiated]:
         n.verify_code = ver.get("code")
         n.verification = "OK" if n.verify_code == 0 else ver.get("text")
     return doc, n
-
-
-def validate_json(doc: dict[str, Any]) -> None:
-    """Check ``doc`` against the published schema (when ``jsonschema`` is installed)."""
-    try:
-        import jsonschema
-    except ImportError:
-        return
-    if not SCHEMA_PATH.exists():
-        return
-    schema = json.loads(SCHEMA_PATH.read_text())
-    jsonschema.validate(doc, schema)
 
 
 _json_support: bool | None = None

@@ -21,8 +21,13 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 class Console:
-    def __init__(self, quiet: bool = False) -> None:
+    def __init__(self, quiet: bool = False, keep_data: bool = True) -> None:
         self.quiet = quiet
+        #: False under -json: application data is counted, not written to stdout.
+        self.keep_data = keep_data
+        self.data_received = 0  # bytes of application data handed to data()
+        #: Every stderr text, in order (-json reports a failure's message from it).
+        self.err_log: list[str] = []
         self._buf: list[bytes] = []
 
     def out(self, text: str) -> None:
@@ -42,6 +47,7 @@ class Console:
     def err(self, text: str) -> None:
         """Unbuffered stderr; pending stdout text goes first (logical order)."""
         if text:
+            self.err_log.append(text)
             self.flush()
             try:
                 sys.stderr.flush()
@@ -51,6 +57,9 @@ class Console:
 
     def data(self, data: bytes) -> bool:
         """Application data to fd 1; False when stdout is gone."""
+        self.data_received += len(data)
+        if not self.keep_data:
+            return True
         self.flush()
         try:
             _write_all(1, data)

@@ -22,19 +22,24 @@ def _ms(a: float | None, b: float | None) -> float | None:
     return round((b - a) * 1000.0, 3)
 
 
-def _cert(p: Program, der: bytes) -> dict[str, Any]:
-    from sclient.report.certs import sha256_fingerprint
+def _cert(p: Program, der: bytes, now: float) -> dict[str, Any]:
+    import math
+
+    from sclient.report.certs import extension_facts, not_after_posix, sha256_fingerprint
 
     c = p.cert_info(der)
+    expiry = not_after_posix(der)
     return {
         "subject": c.subject,
         "issuer": c.issuer,
         "not_before": c.not_before_iso or c.not_before,
         "not_after": c.not_after_iso or c.not_after,
+        "days_until_expiry": None if expiry is None else math.floor((expiry - now) / 86400),
         "key_type": c.key_type,
         "key_bits": c.key_bits,
         "signature_algorithm": c.sigalg,
         "sha256_fingerprint": sha256_fingerprint(der),
+        **extension_facts(der),
         "pem": c.pem,
     }
 
@@ -133,7 +138,15 @@ def _client_auth(p: Program) -> dict[str, Any] | None:
         if isinstance(p.error, PeerAlert):
             accepted = False
         elif p.negotiated is not None:
-            accepted = True
+            if p.negotiated.version != 0x0304:
+                # TLS <= 1.2: the server's Finished came after our certificate.
+                accepted = True
+            elif (
+                len(p.tickets) > p.first_ticket or p.c.data_received > p.first_data or p.peer_closed
+            ):
+                # TLS 1.3: the server's verdict comes after our Finished; only
+                # what it sent afterwards (a ticket, data, close_notify) shows it.
+                accepted = True
     return {
         "requested": None if p.cert_request is None else _requested(p, p.cert_request),
         "sent": _sent(p, main[0] if main else None),
@@ -145,22 +158,105 @@ def _client_auth(p: Program) -> dict[str, Any] | None:
     }
 
 
-def build_report(p: Program) -> dict[str, Any]:
-    from sclient.report.facts import temp_key_text
-    from sclient.tls.registry import alerts, groups, sigschemes, suites
+def _verification(p: Program) -> dict[str, Any]:
+    """What was verified on this connection (docs/json.md, ``verification``)."""
+    v = p.verifier
+    resumed = p.resumed_session()
+    code: int | None = None
+    source: str | None = None
+    if resumed is not None:
+        # No chain on resumption: the result stored with the session, as the
+        # text summary's "Verify return code:" shows it.
+        code, source = int(resumed.verify_result), "session"
+    elif v is not None and v.called:
+        code, source = int(v.code), "chain"
+    return {
+        "performed": source == "chain",
+        "source": source,
+        "code": code,
+        "text": None if code is None else p.verify_text(code),
+        "peername": v.peername if v is not None and source == "chain" else None,
+        "depths": [
+            {
+                "depth": r.depth,
+                "error": r.error,
+                "error_text": p.verify_text(r.error),
+                "ok": r.ok,
+            }
+            for r in (v.results if v is not None and source == "chain" else [])
+        ],
+    }
 
-    t = p.s.target
+
+def _stage(p: Program) -> str:
+    from sclient.starttls.steps import OK
+
+    if p.conn is None or p.t_connected is None:
+        return "connect"
+    if p.starttls is not None and p.starttls.outcome.status != OK:
+        return "starttls"
+    if p.s.target.proxied and not p.hello_time and p.starttls is None:
+        return "proxy"
+    return "handshake" if p.in_init else "session"
+
+
+#: The error text when s_client printed nothing for the failure (a STARTTLS
+#: refusal is silent: what the server said is in ``starttls.transcript``).
+_STAGE_TEXT = {
+    "connect": "connect error",
+    "proxy": "proxy CONNECT failed",
+    "starttls": "the server did not start TLS",
+    "handshake": "handshake failed",
+    "session": "the connection failed",
+}
+
+
+def _error(p: Program, final: bool) -> dict[str, Any] | None:
+    """The failure that ended this connection: from the error queue, else (exit
+    status not 0) the message s_client printed for it."""
+    from sclient.tls.registry import alerts
+
+    entries = p.error_entries[p.first_error :]
+    if final and p.signal is not None:
+        return {
+            "stage": _stage(p),
+            "reason": "SIGNAL",
+            "text": f"ended by signal {p.signal}",
+            "alert": None,
+            "lines": [e.line_text("0" * 16) for e in entries],
+        }
+    if entries:
+        err = p.error
+        alert = getattr(err, "alert", None) if err not in (None, True) else None
+        return {
+            "stage": _stage(p),
+            "reason": getattr(err, "reason", None) if err not in (None, True) else None,
+            "text": entries[-1].reason,
+            "alert": None if alert is None else {"code": alert, "name": alerts.describe(alert).msg},
+            "lines": [e.line_text("0" * 16) for e in entries],
+        }
+    if not final or p.status == 0:
+        return None
+    said = [ln for t in p.c.err_log[p.first_err_line :] for ln in t.splitlines() if ln.strip()]
+    stage = _stage(p)
+    return {
+        "stage": stage,
+        "reason": None,
+        "text": said[-1] if said else _STAGE_TEXT[stage],
+        "alert": None,
+        "lines": [],
+    }
+
+
+def connection_report(p: Program, final: bool = False) -> dict[str, Any]:
+    """The facts of the connection ``p`` holds now (one entry of ``connections``)."""
+    from sclient.report.facts import temp_key_text
+    from sclient.tls.registry import groups, sigschemes, suites
+
     n = p.negotiated
+    now = clock.wall()
     doc: dict[str, Any] = {
-        "sclient_report_version": REPORT_VERSION,
-        "target": {
-            "host": t.host,
-            "port": t.port,
-            "unix": t.unix,
-            "proxy": None if not t.proxied else {"host": t.proxy_host, "port": t.proxy_port},
-        },
         "starttls": _starttls(p),
-        "sni": p.s.sni,
         "connected": p.t_connected is not None,
         "handshake_complete": n is not None,
         "protocol": _version_name(n.version) if n is not None else None,
@@ -175,20 +271,8 @@ def build_report(p: Program) -> dict[str, Any]:
         "encrypt_then_mac": False,
         "hello_retry_request": False,
         "server_extensions": [],
-        "certificate_chain": [_cert(p, d) for d in (p.peer_chain or ())],
-        "verification": {
-            "code": p.verifier.code if p.verifier is not None else 0,
-            "text": p.verify_text(p.verifier.code if p.verifier is not None else 0),
-            "depths": [
-                {
-                    "depth": r.depth,
-                    "error": r.error,
-                    "error_text": p.verify_text(r.error),
-                    "ok": r.ok,
-                }
-                for r in (p.verifier.results if p.verifier is not None else [])
-            ],
-        },
+        "certificate_chain": [_cert(p, d, now) for d in (p.peer_chain or ())],
+        "verification": _verification(p),
         "client_authentication": _client_auth(p),
         "session": None,
         "tickets": [
@@ -198,7 +282,7 @@ def build_report(p: Program) -> dict[str, Any]:
                 "length": len(s.ticket),
                 "max_early_data": s.max_early_data,
             }
-            for s in p.tickets
+            for s in p.tickets[p.first_ticket :]
         ],
         "bytes": {
             "read": p.conn.bytes_read if p.conn is not None else 0,
@@ -207,12 +291,11 @@ def build_report(p: Program) -> dict[str, Any]:
             "handshake_written": p.handshake_written,
         },
         "timing_ms": {
-            "connect": _ms(p.t_start, p.t_connected),
+            "connect": _ms(p.t_connect_start, p.t_connected),
             "handshake": _ms(p.t_connected, p.t_handshake),
-            "total": _ms(p.t_start, clock.monotonic()),
+            "total": _ms(p.t_connect_start, p.t_end or clock.monotonic()),
         },
-        "error": None,
-        "exit_status": p.status,
+        "error": _error(p, final),
     }
     if n is not None:
         suite = suites.BY_CODE.get(n.cipher_suite)
@@ -238,29 +321,122 @@ def build_report(p: Program) -> dict[str, Any]:
         doc["encrypt_then_mac"] = bool(n.encrypt_then_mac)
         doc["hello_retry_request"] = bool(n.hello_retry_request)
         doc["server_extensions"] = [_extension(code) for code in n.server_extensions]
-    if p.session is not None:
-        doc["session"] = _session(p.session)
-    if p.signal is not None:
-        doc["error"] = {
-            "reason": "SIGNAL",
-            "text": f"ended by signal {p.signal}",
-            "alert": None,
-            "lines": [e.line_text("0" * 16) for e in p.error_entries],
-        }
-    elif p.error_entries:
-        err = p.error
-        alert = getattr(err, "alert", None) if err not in (None, True) else None
-        doc["error"] = {
-            "reason": getattr(err, "reason", None) if err not in (None, True) else None,
-            "text": p.error_entries[-1].reason,
-            "alert": None if alert is None else {"code": alert, "name": alerts.describe(alert).msg},
-            "lines": [e.line_text("0" * 16) for e in p.error_entries],
-        }
+        if p.session is not None:
+            doc["session"] = _session(p.session)
     return doc
 
 
+def _host_check(o: Any) -> dict[str, Any] | None:
+    """The names -verify_hostname, -verify_ip and -verify_email asked to check."""
+    names = {k: opt(o, f"verify_{k}") for k in ("hostname", "ip", "email")}
+    if all(v is None for v in names.values()):
+        return None
+    return {k: None if v is None else str(v) for k, v in names.items()}
+
+
+def build_report(p: Program) -> dict[str, Any]:
+    t = p.s.target
+    last = connection_report(p, final=True)
+    doc: dict[str, Any] = {
+        "sclient_report_version": REPORT_VERSION,
+        "target": {
+            "host": t.host,
+            "port": t.port,
+            "unix": t.unix,
+            "proxy": None if not t.proxied else {"host": t.proxy_host, "port": t.proxy_port},
+        },
+        "sni": p.s.sni,
+        "host_check": _host_check(p.o),
+        # The top-level connection fields are the last connection's (the one
+        # that decides the exit status); every connection is in "connections".
+        **last,
+        "connections": [*p.connection_reports, last],
+        "exit_status": p.status,
+    }
+    doc["timing_ms"] = dict(last["timing_ms"], total=_ms(p.t_start, clock.monotonic()))
+    return doc
+
+
+def _error_line_reason(line: str) -> str | None:
+    """The reason field of an error-queue line (``TID:error:CODE:LIB:FUNC:REASON:…``)."""
+    parts = line.split(":")
+    return parts[5] if len(parts) > 5 and parts[1] == "error" else None
+
+
+def setup_failure_report(options: Any, err_log: list[str], t_start: float) -> dict[str, Any]:
+    """The document of a run that ended before its first connect (an unreadable
+    -CAfile, -cert or -CRL, a bad -cipher list…): one connection never
+    attempted, and the error s_client printed."""
+    import re
+
+    from sclient.app.settings import resolve_target, server_name
+
+    t = resolve_target(options)
+    said = [ln for text in err_log for ln in text.splitlines() if ln.strip()]
+    queue = [re.sub(r"^[0-9A-F]+:error:", "0" * 16 + ":error:", ln) for ln in said]
+    queue = [ln for ln in queue if _error_line_reason(ln) is not None]
+    text = _error_line_reason(queue[-1]) if queue else (said[-1] if said else None)
+    conn: dict[str, Any] = {
+        "starttls": None,
+        "connected": False,
+        "handshake_complete": False,
+        "protocol": None,
+        "cipher": None,
+        "group": None,
+        "server_temp_key": None,
+        "peer_signature": None,
+        "alpn": None,
+        "resumed": False,
+        "secure_renegotiation": False,
+        "extended_master_secret": False,
+        "encrypt_then_mac": False,
+        "hello_retry_request": False,
+        "server_extensions": [],
+        "certificate_chain": [],
+        "verification": {
+            "performed": False,
+            "source": None,
+            "code": None,
+            "text": None,
+            "peername": None,
+            "depths": [],
+        },
+        "client_authentication": None,
+        "session": None,
+        "tickets": [],
+        "bytes": {"read": 0, "written": 0, "handshake_read": None, "handshake_written": None},
+        "timing_ms": {"connect": None, "handshake": None, "total": 0.0},
+        "error": {
+            "stage": "setup",
+            "reason": None,
+            "text": text or "setup failed",
+            "alert": None,
+            "lines": queue,
+        },
+    }
+
+    return {
+        "sclient_report_version": REPORT_VERSION,
+        "target": {
+            "host": t.host,
+            "port": t.port,
+            "unix": t.unix,
+            "proxy": None if not t.proxied else {"host": t.proxy_host, "port": t.proxy_port},
+        },
+        "sni": server_name(options, t),
+        "host_check": _host_check(options),
+        **conn,
+        "timing_ms": dict(conn["timing_ms"], total=_ms(t_start, clock.monotonic())),
+        "connections": [conn],
+        "exit_status": 1,
+    }
+
+
 def emit_json(p: Program) -> None:
-    doc = build_report(p)
+    write_document(build_report(p))
+
+
+def write_document(doc: dict[str, Any]) -> None:
     data = (json.dumps(doc, indent=2) + "\n").encode("utf-8")
     try:
         view = memoryview(data)

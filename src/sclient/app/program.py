@@ -105,6 +105,16 @@ class Program:
         self.reconnects = 5 if opt(options, "reconnect", False) else 0
         #: The session the next ClientHello offers (-sess_in, then -reconnect's).
         self.resume: Any = settings.config_kwargs.get("resume")
+        #: -json: one report per finished connection (-reconnect), and where this
+        #: connection's share of the run-wide lists starts.
+        self.connection_reports: list[dict[str, Any]] = []
+        self.first_ticket = 0
+        self.first_error = 0
+        self.first_err_line = len(console.err_log)
+        self.t_connect_start: float | None = None  # the connect attempt began
+        self.t_end: float | None = None  # this connection was closed
+        self.first_data = 0
+        self.peer_closed = False  # the server's close_notify arrived
 
     def reset_connection(self) -> None:
         """Forget what belonged to the previous connection (-reconnect)."""
@@ -130,6 +140,12 @@ class Program:
         self.skip_shut = False
         self.t_hello_sent = None
         self.t_first_reply = None
+        self.first_ticket = len(self.tickets)
+        self.first_error = len(self.error_entries)
+        self.first_err_line = len(self.c.err_log)
+        self.t_connect_start = self.t_connected = self.t_handshake = self.t_end = None
+        self.first_data = self.c.data_received
+        self.peer_closed = False
 
     # ------------------------------------------------------------ helpers
 
@@ -336,11 +352,12 @@ class Program:
             elif isinstance(e, ev.KeyUpdateReceived):
                 self.c.out("read R BLOCK\n")
             elif isinstance(e, ev.ApplicationData):
-                # -json: stdout carries only the document (the data is counted).
-                if not self.json_mode and not self.c.data(e.data):
+                # -json: the console counts the data and keeps it off stdout.
+                if not self.c.data(e.data):
                     self.c.out("DONE\n")
                     raise _Shut(0)
             elif isinstance(e, ev.ConnectionClosed):
+                self.peer_closed = True
                 self.c.out("closed\n")
                 self.c.flush()
                 raise _Shut(0)
@@ -492,17 +509,18 @@ class Program:
 
     def ticket(self, e: Any) -> None:
         self.tickets.append(e.session)
-        if self.connection_version() == TLS1_3 and not self.json_mode:
-            from sclient.report.session import render_ticket_block
-
+        if self.connection_version() == TLS1_3:
             session = e.session
             resumed = self.negotiated is not None and self.negotiated.resumed
             if self.verifier is not None and not resumed:
                 session = structs.replace(session, verify_result=self.verifier.code)
-            self.new_session(session)
-            self.c.out(render_ticket_block(session, self.verify_text))
-            self.c.flush()
-            self.c.out("read R BLOCK\n")
+            self.new_session(session)  # -sess_out and -reconnect: also under -json
+            if not self.json_mode:
+                from sclient.report.session import render_ticket_block
+
+                self.c.out(render_ticket_block(session, self.verify_text))
+                self.c.flush()
+                self.c.out("read R BLOCK\n")
         if not self.in_init:
             self.session = e.session
 
@@ -513,6 +531,10 @@ class Program:
             status = self.run_connection()
             if status is not None:
                 return status
+            if self.json_mode:
+                from sclient.app.jsonout import connection_report
+
+                self.connection_reports.append(connection_report(self))
             self.reset_connection()
 
     def run_connection(self) -> int | None:
@@ -520,6 +542,7 @@ class Program:
         from sclient.transport import tcp
 
         t = self.s.target
+        self.t_connect_start = clock.monotonic()
         try:
             if t.proxied:
                 self.conn = tcp.connect(
@@ -569,6 +592,7 @@ class Program:
         self.c.out("drop connection and then reconnect\n")
         self.send_close_notify()
         self.conn.close()
+        self.t_end = clock.monotonic()
 
     def send_close_notify(self) -> None:
         """SSL_shutdown's close_notify, best effort (the peer may be gone)."""
@@ -607,6 +631,8 @@ class Program:
                 timeout = more
 
     def finish(self) -> int:
+        if self.t_end is None:
+            self.t_end = clock.monotonic()
         if self.json_mode:
             from sclient.app.jsonout import emit_json
 

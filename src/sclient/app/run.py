@@ -73,14 +73,19 @@ def _run(options: Any) -> int:
     from sclient.app.console import Console
     from sclient.app.program import Program
     from sclient.app.settings import Exit, build_settings, opt
+    from sclient.transport import clock
 
     quiet = bool(opt(options, "effective_quiet", False)) and not opt(options, "debug", False)
-    if opt(options, "json", False):
-        quiet = True
-    console = Console(quiet=quiet)
+    json_mode = bool(opt(options, "json", False))
+    console = Console(quiet=quiet or json_mode, keep_data=not json_mode)
+    t_start = clock.monotonic()
     try:
         settings = build_settings(options, console)
     except Exit as e:
+        if json_mode and e.status:
+            from sclient.app.jsonout import setup_failure_report, write_document
+
+            write_document(setup_failure_report(options, console.err_log, t_start))
         return e.status
     program = Program(options, console, settings)
     try:

@@ -124,11 +124,130 @@ def describe(der: bytes, nameopt: str | list[str] | None = None) -> CertInfo:
 
 
 def _iso(t: Any) -> str:
-    import datetime
+    """An ``Asn1Time`` as ISO 8601 UTC (``2026-11-24T12:11:32Z``); "" if it has no
+    valid time (the JSON document then shows the ``ASN1_TIME_print`` text)."""
+    tm = t.to_tm()
+    if tm is None:
+        return ""
+    return (
+        f"{tm.year:04d}-{tm.month:02d}-{tm.day:02d}T{tm.hour:02d}:{tm.minute:02d}:{tm.second:02d}Z"
+    )
 
+
+def not_after_posix(der: bytes) -> int | None:
+    """The certificate's notAfter in seconds since the epoch (None: no valid time)."""
+    from sclient.x509.cert import Certificate
+
+    tm = Certificate(der).not_after.to_tm()
+    return None if tm is None else int(tm.posix())
+
+
+def serial_hex(serial: int) -> str:
+    """The serial as ``openssl x509 -serial`` prints it (``i2a_ASN1_INTEGER``):
+    upper-case hex, two digits per byte, ``-`` before a negative one."""
+    digits = f"{abs(serial):X}"
+    if len(digits) % 2:
+        digits = "0" + digits
+    return ("-" if serial < 0 else "") + digits
+
+
+# OpenSSL's names of the keyUsage bits (v3_bitst.c) and extended key usages (LN).
+_KEY_USAGE = (
+    ("digital_signature", "Digital Signature"),
+    ("content_commitment", "Non Repudiation"),
+    ("key_encipherment", "Key Encipherment"),
+    ("data_encipherment", "Data Encipherment"),
+    ("key_agreement", "Key Agreement"),
+    ("key_cert_sign", "Certificate Sign"),
+    ("crl_sign", "CRL Sign"),
+)
+_EKU = {
+    "1.3.6.1.5.5.7.3.1": "TLS Web Server Authentication",
+    "1.3.6.1.5.5.7.3.2": "TLS Web Client Authentication",
+    "1.3.6.1.5.5.7.3.3": "Code Signing",
+    "1.3.6.1.5.5.7.3.4": "E-mail Protection",
+    "1.3.6.1.5.5.7.3.8": "Time Stamping",
+    "1.3.6.1.5.5.7.3.9": "OCSP Signing",
+    "1.3.6.1.5.5.7.3.5": "IPSec End System",
+    "1.3.6.1.5.5.7.3.6": "IPSec Tunnel",
+    "1.3.6.1.5.5.7.3.7": "IPSec User",
+    "1.3.6.1.4.1.311.20.2.2": "Microsoft Smartcard Login",
+    "1.3.6.1.4.1.311.10.3.3": "Microsoft Server Gated Crypto",
+    "2.16.840.1.113730.4.1": "Netscape Server Gated Crypto",
+    "2.5.29.37.0": "Any Extended Key Usage",
+}
+_OCSP = "1.3.6.1.5.5.7.48.1"
+_CA_ISSUERS = "1.3.6.1.5.5.7.48.2"
+
+
+def _general_names(names: Any) -> list[dict[str, str]]:
+    from cryptography import x509
+
+    out: list[dict[str, str]] = []
+    for n in names:
+        if isinstance(n, x509.DNSName):
+            out.append({"type": "DNS", "value": n.value})
+        elif isinstance(n, x509.IPAddress):
+            out.append({"type": "IP", "value": str(n.value)})
+        elif isinstance(n, x509.RFC822Name):
+            out.append({"type": "email", "value": n.value})
+        elif isinstance(n, x509.UniformResourceIdentifier):
+            out.append({"type": "URI", "value": n.value})
+    return out
+
+
+def extension_facts(der: bytes) -> dict[str, Any]:
+    """What ``openssl x509 -text`` shows of the usual extensions, as facts:
+    ``serial`` (hex), ``subject_alt_names``, ``key_usage``,
+    ``extended_key_usage``, ``ocsp_urls``, ``ca_issuers_urls``,
+    ``crl_distribution_points``. An extension absent (or that cannot be
+    decoded) gives an empty list (null for ``key_usage``/``extended_key_usage``
+    when the extension is absent)."""
+    from cryptography import x509
+
+    from sclient.base.pyca import allow
+    from sclient.x509.cert import Certificate
+
+    facts: dict[str, Any] = {
+        "serial": serial_hex(Certificate(der).serial),
+        "subject_alt_names": [],
+        "key_usage": None,
+        "extended_key_usage": None,
+        "ocsp_urls": [],
+        "ca_issuers_urls": [],
+        "crl_distribution_points": [],
+    }
     try:
-        return datetime.datetime.fromtimestamp(t.posix(), datetime.UTC).strftime(
-            "%Y-%m-%dT%H:%M:%SZ"
-        )
-    except Exception:
-        return str(t.print())
+        with allow("serial", "dsa"):
+            exts = x509.load_der_x509_certificate(der).extensions
+    except (ValueError, x509.DuplicateExtension, x509.UnsupportedGeneralNameType):
+        return facts  # what OpenSSL would not decode either: nothing to report
+    for ext in exts:
+        v = ext.value
+        if isinstance(v, x509.SubjectAlternativeName):
+            facts["subject_alt_names"] = _general_names(v)
+        elif isinstance(v, x509.KeyUsage):
+            usages = [name for attr, name in _KEY_USAGE if getattr(v, attr)]
+            if v.key_agreement:
+                if v.encipher_only:
+                    usages.append("Encipher Only")
+                if v.decipher_only:
+                    usages.append("Decipher Only")
+            facts["key_usage"] = usages
+        elif isinstance(v, x509.ExtendedKeyUsage):
+            facts["extended_key_usage"] = [_EKU.get(o.dotted_string, o.dotted_string) for o in v]
+        elif isinstance(v, x509.AuthorityInformationAccess):
+            for d in v:
+                if not isinstance(d.access_location, x509.UniformResourceIdentifier):
+                    continue
+                key = {_OCSP: "ocsp_urls", _CA_ISSUERS: "ca_issuers_urls"}.get(
+                    d.access_method.dotted_string
+                )
+                if key is not None:
+                    facts[key].append(d.access_location.value)
+        elif isinstance(v, x509.CRLDistributionPoints):
+            for dp in v:
+                for n in _general_names(dp.full_name or ()):
+                    if n["type"] == "URI":
+                        facts["crl_distribution_points"].append(n["value"])
+    return facts
