@@ -3,6 +3,7 @@ connection, or a relay hook in front of a real Python ``ssl`` server."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -10,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding
 
 from support import tlsforge as t
 from support.pki import PKI
@@ -327,3 +328,48 @@ def corrupt_first_encrypted(after_ccs: bool) -> Callable[[int, int, bytes], list
         return [t.record(ctype, payload, version)]
 
     return hook
+
+
+# --- helpers of the scenarios below ------------------------------------------------------
+
+DHE_RSA_AES128_GCM = 0x009E
+RSA_PKCS1_SHA256 = 0x0401
+EXT_COOKIE = 44
+
+
+def _rsa_key(pki: PKI) -> Any:
+    return serialization.load_pem_private_key(pki["rsa"].key.read_bytes(), None)
+
+
+def _signed_ske(pki: PKI, ch: t.ClientHello, sr: bytes, params: bytes) -> bytes:
+    """A TLS 1.2 ServerKeyExchange whose signature (rsa_pkcs1_sha256) is right."""
+    sig = _rsa_key(pki).sign(ch.random + sr + params, padding.PKCS1v15(), hashes.SHA256())
+    return t.handshake(t.SERVER_KEY_EXCHANGE, params + t.u16(RSA_PKCS1_SHA256) + t.vec16(sig))
+
+
+def _ecdh_params(group: int, point: bytes) -> bytes:
+    return b"\x03" + t.u16(group) + t.vec8(point)
+
+
+def _p256_point(compressed: bool = False) -> bytes:
+    k = ec.generate_private_key(ec.SECP256R1()).public_key()
+    fmt = (
+        serialization.PublicFormat.CompressedPoint
+        if compressed
+        else serialization.PublicFormat.UncompressedPoint
+    )
+    return k.public_bytes(serialization.Encoding.X962, fmt)
+
+
+def _unexpected_tail(conn: t.Conn) -> None:
+    """A second ServerHello: whatever the client expects next, not that. Both
+    clients accepted everything before it when they fail here. A client that
+    failed earlier may have closed the connection already."""
+    with contextlib.suppress(OSError):
+        conn.send(t.record(t.HANDSHAKE, t.server_hello(session_id=b"", cipher=0xC02F)))
+
+
+def _unexpected13(conn: t.Conn, s: t.Tls13Server) -> None:
+    """A protected ServerHelloDone after EncryptedExtensions: unexpected in TLS 1.3."""
+    with contextlib.suppress(OSError):
+        conn.send(s.seal(t.HANDSHAKE, t.handshake(t.SERVER_HELLO_DONE, b"")))
