@@ -373,3 +373,76 @@ def _unexpected13(conn: t.Conn, s: t.Tls13Server) -> None:
     """A protected ServerHelloDone after EncryptedExtensions: unexpected in TLS 1.3."""
     with contextlib.suppress(OSError):
         conn.send(s.seal(t.HANDSHAKE, t.handshake(t.SERVER_HELLO_DONE, b"")))
+
+
+# --- the ServerHello's version and downgrade sentinels; HelloRetryRequest ---------------
+
+
+def _tls13_legacy(legacy: int) -> Script:
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        s = t.Tls13Server(ch)
+        conn.send(t.record(t.HANDSHAKE, s.server_hello(legacy_version=legacy)))
+        conn.send(s.seal(t.HANDSHAKE, t.encrypted_extensions()))
+        _unexpected13(conn, s)
+
+    return script
+
+
+#: A TLS 1.3 ServerHello (supported_versions 0x0304) whose legacy_version is SSL 3.0,
+#: and one whose legacy_version is 0x0400.
+tls13_legacy_0300 = _tls13_legacy(0x0300)
+tls13_legacy_0400 = _tls13_legacy(0x0400)
+
+
+def _hrr_cookie(cookie_ext_data: bytes) -> Script:
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        exts = t.ext(t.EXT_SUPPORTED_VERSIONS, t.u16(t.TLS13)) + t.ext(EXT_COOKIE, cookie_ext_data)
+        hrr = t.server_hello(
+            session_id=ch.session_id, cipher=0x1301, random=t.HRR_RANDOM, extensions=exts
+        )
+        conn.send(t.record(t.HANDSHAKE, hrr))
+
+    return script
+
+
+#: HelloRetryRequest whose cookie is empty (a zero-length cookie<1..2^16-1>).
+hrr_empty_cookie = _hrr_cookie(t.vec16(b""))
+#: HelloRetryRequest with a cookie extension of no bytes at all.
+hrr_cookie_no_body = _hrr_cookie(b"")
+
+
+def _downgrade(version: int, tail: bytes) -> Script:
+    """A TLS <= 1.2 ServerHello whose random ends in ``tail``, then (if the
+    client took it) an unexpected message."""
+
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        rnd = os.urandom(24) + tail
+        conn.send(t.record(t.HANDSHAKE, _sh12(ch, random=rnd, version=version, cipher=0x009C)))
+        _unexpected_tail(conn)
+
+    return script
+
+
+#: A TLS 1.2 ServerHello ending in the TLS 1.1 sentinel, DOWNGRD\x00.
+downgrade_tls11_sentinel_in_tls12 = _downgrade(t.TLS12, b"DOWNGRD\x00")
+#: A TLS 1.2 ServerHello ending in DOWNGRD\x01, to a client whose maximum is 1.2.
+downgrade_tls12_sentinel_max12 = _downgrade(t.TLS12, t.DOWNGRADE_TLS12)
+#: A TLS 1.1 ServerHello ending in DOWNGRD\x01 / \x00.
+downgrade_tls12_sentinel_in_tls11 = _downgrade(0x0302, t.DOWNGRADE_TLS12)
+downgrade_tls11_sentinel_in_tls11 = _downgrade(0x0302, b"DOWNGRD\x00")
+
+
+def tls13_server_hello_with_tls12_sentinel(conn: t.Conn, pki: PKI) -> None:
+    """A TLS 1.3 ServerHello whose random happens to end in DOWNGRD\\x01: allowed."""
+    ch = conn.read_client_hello()
+    s = t.Tls13Server(ch)
+    sh = bytearray(s.server_hello())
+    # random is at offset 4 (header) + 2 (version): patch its last 8 bytes
+    sh[4 + 2 + 24 : 4 + 2 + 32] = t.DOWNGRADE_TLS12
+    conn.send(t.record(t.HANDSHAKE, bytes(sh)))
+    # the keys were derived over the unpatched ServerHello: the client fails at
+    # the first protected record (bad_record_mac), after it accepted the ServerHello
+    conn.send(s.seal(t.HANDSHAKE, t.encrypted_extensions()))

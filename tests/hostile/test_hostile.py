@@ -256,6 +256,77 @@ SCENARIOS = [
     ),
 ]
 
+SCENARIOS += [
+    # -- the ServerHello's versions ------------------------------------------------------
+    Scenario(
+        "tls13-server-hello-legacy-version-ssl3",
+        h.tls13_legacy_0300,
+        alert=(0x0303, 70),
+        code="0A000102",
+        reason="unsupported protocol",
+        note="any other legacy_version is left to supported_versions (0x0200, 0x0301, 0x0400 go on)",
+    ),
+    Scenario("tls13-server-hello-legacy-version-0x0400", h.tls13_legacy_0400, **_GOES_ON),
+    Scenario(
+        "downgrade-sentinel-tls11-in-tls12",
+        h.downgrade_tls11_sentinel_in_tls12,
+        alert=(0x0303, 47),
+        code="0A000175",
+        reason="inappropriate fallback",
+    ),
+    Scenario(
+        "downgrade-sentinel-tls12-in-tls11",
+        h.downgrade_tls12_sentinel_in_tls11,
+        alert=(0x0303, 47),
+        code="0A000175",
+        reason="inappropriate fallback",
+    ),
+    Scenario(
+        "downgrade-sentinel-tls11-in-tls11",
+        h.downgrade_tls11_sentinel_in_tls11,
+        alert=(0x0303, 47),
+        code="0A000175",
+        reason="inappropriate fallback",
+    ),
+    Scenario(
+        "downgrade-sentinel-tls12-client-max-tls12",
+        h.downgrade_tls12_sentinel_max12,
+        args=("-tls1_2",),
+        note="a client whose maximum is TLS 1.2 takes DOWNGRD\\x01 in a TLS 1.2 ServerHello",
+        **_GOES_ON,
+    ),
+    Scenario(
+        "downgrade-sentinel-tls11-client-max-tls12",
+        h.downgrade_tls11_sentinel_in_tls12,
+        args=("-tls1_2",),
+        **_GOES_ON,
+    ),
+    Scenario(
+        "tls13-server-hello-random-ends-in-sentinel",
+        h.tls13_server_hello_with_tls12_sentinel,
+        alert=(0x0303, 20),
+        code="0A000119",
+        reason="decryption failed or bad record mac",
+        note="the sentinels only matter below TLS 1.3: the ServerHello is taken, and the "
+        "record protected with keys from the unpatched ServerHello fails",
+    ),
+    # -- HelloRetryRequest ---------------------------------------------------------------
+    Scenario(
+        "hello-retry-request-empty-cookie",
+        h.hrr_empty_cookie,
+        alert=(0x0303, 47),
+        code="0A0000D6",
+        reason="no change following hrr",
+    ),
+    Scenario(
+        "hello-retry-request-cookie-without-body",
+        h.hrr_cookie_no_body,
+        alert=(0x0303, 50),
+        code="0A00009F",
+        reason="length mismatch",
+    ),
+]
+
 _ALERT_NAMES = {10: "UNEXPECTED_MESSAGE", 20: "BAD_RECORD_MAC", 51: "DECRYPT_ERROR"}
 
 
