@@ -446,3 +446,55 @@ def tls13_server_hello_with_tls12_sentinel(conn: t.Conn, pki: PKI) -> None:
     # the keys were derived over the unpatched ServerHello: the client fails at
     # the first protected record (bad_record_mac), after it accepted the ServerHello
     conn.send(s.seal(t.HANDSHAKE, t.encrypted_extensions()))
+
+
+# --- certificates -------------------------------------------------------------------
+
+
+def _cert12(entries: list[bytes]) -> Script:
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        conn.send(
+            t.record(t.HANDSHAKE, _sh12(ch, cipher=0x009C))
+            + t.record(
+                t.HANDSHAKE,
+                t.handshake(t.CERTIFICATE, t.vec24(b"".join(t.vec24(e) for e in entries))),
+            )
+        )
+
+    return script
+
+
+def _cert13(entries_of: Callable[[list[bytes]], list[bytes]]) -> Script:
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        s = t.Tls13Server(ch)
+        conn.send(t.record(t.HANDSHAKE, s.server_hello()))
+        conn.send(s.seal(t.HANDSHAKE, t.encrypted_extensions()))
+        conn.send(s.seal(t.HANDSHAKE, t.certificate_tls13(entries_of(_ders(pki)))))
+
+    return script
+
+
+def cert12_empty_entry(conn: t.Conn, pki: PKI) -> None:
+    _cert12([b""])(conn, pki)
+
+
+def cert12_empty_entry_after_leaf(conn: t.Conn, pki: PKI) -> None:
+    _cert12([_ders(pki)[0], b""])(conn, pki)
+
+
+def cert12_trailing_bytes(conn: t.Conn, pki: PKI) -> None:
+    ders = _ders(pki)
+    _cert12([ders[0] + b"\x00\x00", ders[1]])(conn, pki)
+
+
+def cert12_trailing_bytes_intermediate(conn: t.Conn, pki: PKI) -> None:
+    ders = _ders(pki)
+    _cert12([ders[0], ders[1] + b"\x05"])(conn, pki)
+
+
+cert13_empty_entry = _cert13(lambda d: [b""])
+cert13_empty_entry_after_leaf = _cert13(lambda d: [d[0], b""])
+cert13_trailing_bytes = _cert13(lambda d: [d[0] + b"\x00\x00", d[1]])
+cert13_trailing_bytes_intermediate = _cert13(lambda d: [d[0], d[1] + b"\x05"])

@@ -327,6 +327,23 @@ SCENARIOS += [
     ),
 ]
 
+_ASN1: dict[str, Any] = {"alert": (0x0303, 42), "code": "0A08000D", "reason": "ASN1 lib"}
+_CERT_LEN: dict[str, Any] = {
+    "alert": (0x0303, 50),
+    "code": "0A000087",
+    "reason": "cert length mismatch",
+}
+SCENARIOS += [
+    Scenario(f"certificate{v}-{name}", getattr(h, f"cert{v}_{fn}"), **exp)
+    for v in ("12", "13")
+    for name, fn, exp in (
+        ("empty-entry", "empty_entry", _ASN1),
+        ("empty-entry-after-leaf", "empty_entry_after_leaf", _ASN1),
+        ("leaf-with-trailing-bytes", "trailing_bytes", _CERT_LEN),
+        ("intermediate-with-trailing-bytes", "trailing_bytes_intermediate", _CERT_LEN),
+    )
+]
+
 _ALERT_NAMES = {10: "UNEXPECTED_MESSAGE", 20: "BAD_RECORD_MAC", 51: "DECRYPT_ERROR"}
 
 

@@ -16,7 +16,7 @@ from sclient.base.pyca import allow, key_kind
 from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto.signatures import verify_scheme
-from sclient.tls.errors import LocalError
+from sclient.tls.errors import DecodeError, LocalError
 from sclient.tls.registry import alerts, sigschemes
 from sclient.tls.registry.suites import CipherSuite
 from sclient.tls.structs import struct
@@ -43,17 +43,31 @@ class PeerKey:
     curve: int | None = None
 
 
-def _der_ok(der: bytes) -> bool:
-    """A cheap DER check for non-leaf certificates: one SEQUENCE, exact length."""
+def _sequence_length(der: bytes) -> int | None:
+    """The encoded length (header included) of the DER SEQUENCE ``der`` starts
+    with, or None when no complete SEQUENCE starts there."""
     if len(der) < 2 or der[0] != 0x30:
-        return False
+        return None
     n = der[1]
     if n < 0x80:
-        return 2 + n == len(der)
-    k = n & 0x7F
-    if k == 0 or k > 4 or len(der) < 2 + k:
-        return False
-    return 2 + k + int.from_bytes(der[2 : 2 + k], "big") == len(der)
+        total = 2 + n
+    else:
+        k = n & 0x7F
+        if k == 0 or k > 4 or len(der) < 2 + k:
+            return None
+        total = 2 + k + int.from_bytes(der[2 : 2 + k], "big")
+    return total if total <= len(der) else None
+
+
+def _check_entry(der: bytes) -> None:
+    """tls_process_server_certificate on one entry: bytes that hold no
+    certificate are bad_certificate "ASN1 lib"; a certificate followed by more
+    bytes inside its entry is decode_error "cert length mismatch"."""
+    n = _sequence_length(der)
+    if n is None:
+        raise LocalError(alerts.BAD_CERTIFICATE, "ASN1_LIB", "certificate does not parse")
+    if n != len(der):
+        raise DecodeError("bytes after the certificate in its entry", "CERT_LENGTH_MISMATCH")
 
 
 def _peer_key(leaf_der: bytes) -> PeerKey:
@@ -105,9 +119,8 @@ def process_certificates(
     key type (None in TLS 1.3)."""
     if not chain:
         raise LocalError(alerts.DECODE_ERROR, "LENGTH_MISMATCH", "empty certificate list")
-    for der in chain[1:]:
-        if not _der_ok(der):
-            raise LocalError(alerts.BAD_CERTIFICATE, "ASN1_LIB", "certificate does not parse")
+    for der in chain:
+        _check_entry(der)
     peer = _peer_key(chain[0])
     hs.peer_chain = chain
     hs.events.append(ev.PeerCertificates(chain))

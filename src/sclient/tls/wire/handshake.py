@@ -334,7 +334,7 @@ class Certificate13(HandshakeMessage):
         b = r.block(3)
         entries = []
         while b.remaining:
-            data = b.vec(3, 1)
+            data = b.vec(3)  # an empty entry is the certificate check's to refuse
             entries.append(CertificateEntry(data, X.decode_extensions(b, X.Context.CT)))
         r.done()
         return cls(ctx, tuple(entries))
@@ -358,7 +358,7 @@ class Certificate12(HandshakeMessage):
         b = r.block(3)
         certs = []
         while b.remaining:
-            certs.append(b.vec(3, 1))
+            certs.append(b.vec(3))  # an empty entry is the certificate check's to refuse
         r.done()
         return cls(tuple(certs))
 
