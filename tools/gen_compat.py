@@ -73,6 +73,9 @@ EXTRA_DEVIATIONS: list[str] = [
     "The security level is OpenSSL's default, 2, for certificate checks and key sizes; "
     "`@SECLEVEL=n` in `-cipher` changes the suites, groups and DH sizes offered, not the "
     "verification of the server's chain.",
+    "A TLS 1.2 ServerKeyExchange whose ECDH point is the point at infinity (the single byte "
+    '`00`) is refused at once with `illegal_parameter` "bad ecpoint", as RFC 8422 section 5.11 '
+    "(public key validation) requires; OpenSSL 3.0.19 accepts that ServerKeyExchange.",
 ]
 
 _STATUS_TEXT = {

@@ -498,3 +498,65 @@ cert13_empty_entry = _cert13(lambda d: [b""])
 cert13_empty_entry_after_leaf = _cert13(lambda d: [d[0], b""])
 cert13_trailing_bytes = _cert13(lambda d: [d[0] + b"\x00\x00", d[1]])
 cert13_trailing_bytes_intermediate = _cert13(lambda d: [d[0], d[1] + b"\x05"])
+
+
+# --- ServerKeyExchange -----------------------------------------------------------------
+
+
+def _ske12(params_of: Callable[[], bytes], suite: int, *, signed: bool = True) -> Script:
+    """ServerHello, Certificate, then a ServerKeyExchange with ``params``
+    (signed correctly, so only the parameters are at fault), ServerHelloDone
+    if the client is still there, then an unexpected message."""
+
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        sr = os.urandom(32)
+        params = params_of()
+        ske = (
+            _signed_ske(pki, ch, sr, params)
+            if signed
+            else t.handshake(t.SERVER_KEY_EXCHANGE, params)
+        )
+        conn.send(
+            t.record(t.HANDSHAKE, _sh12(ch, cipher=suite, random=sr))
+            + t.record(t.HANDSHAKE, t.certificate_tls12(_ders(pki)))
+            + t.record(t.HANDSHAKE, ske)
+        )
+        _unexpected_tail(conn)
+
+    return script
+
+
+def _dh_params(p: bytes, g: bytes = b"\x02", ys: bytes = b"\x02") -> bytes:
+    return t.vec16(p) + t.vec16(g) + t.vec16(ys)
+
+
+#: ECDHE: an empty point
+ske_ecdh_empty_point = _ske12(lambda: _ecdh_params(SECP256R1, b""), ECDHE_RSA_AES128_GCM)
+#: ECDHE: a point length byte running past the end of the message (unsigned)
+ske_ecdh_point_overflow = _ske12(
+    lambda: b"\x03" + t.u16(SECP256R1) + b"\x41" + _p256_point()[:20],
+    ECDHE_RSA_AES128_GCM,
+    signed=False,
+)
+#: ECDHE: a compressed P-256 point (the client offered ansiX962_compressed_prime)
+ske_ecdh_compressed_point = _ske12(
+    lambda: _ecdh_params(SECP256R1, _p256_point(compressed=True)), ECDHE_RSA_AES128_GCM
+)
+#: ECDHE: the point at infinity, the single byte 00
+ske_ecdh_infinity = _ske12(lambda: _ecdh_params(SECP256R1, b"\x00"), ECDHE_RSA_AES128_GCM)
+#: ECDHE x25519: an empty and a 31-byte key
+ske_x25519_empty = _ske12(lambda: _ecdh_params(X25519, b""), ECDHE_RSA_AES128_GCM)
+ske_x25519_short = _ske12(lambda: _ecdh_params(X25519, b"\x09" * 31), ECDHE_RSA_AES128_GCM)
+#: DHE: a prime of 1 bit, of 64 bits, an empty prime
+ske_dhe_prime_1bit = _ske12(lambda: _dh_params(b"\x01"), DHE_RSA_AES128_GCM)
+ske_dhe_prime_64bit = _ske12(
+    lambda: _dh_params(bytes.fromhex("ffffffffffffffc5")), DHE_RSA_AES128_GCM
+)
+ske_dhe_prime_empty = _ske12(lambda: _dh_params(b""), DHE_RSA_AES128_GCM)
+ske_dhe_generator_empty = _ske12(
+    lambda: _dh_params(bytes.fromhex("ffffffffffffffc5"), g=b""), DHE_RSA_AES128_GCM
+)
+ske_dhe_ys_empty = _ske12(
+    lambda: _dh_params(bytes.fromhex("ffffffffffffffc5"), ys=b""), DHE_RSA_AES128_GCM
+)

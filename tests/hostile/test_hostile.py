@@ -344,6 +344,40 @@ SCENARIOS += [
     )
 ]
 
+_BAD_ECPOINT: dict[str, Any] = {"alert": (0x0303, 47), "code": "0A000132", "reason": "bad ecpoint"}
+_BAD_DH: dict[str, Any] = {"alert": (0x0303, 47), "code": "0A000066", "reason": "bad dh value"}
+SCENARIOS += [
+    # -- ServerKeyExchange ---------------------------------------------------------------
+    Scenario("ske-ecdh-empty-point", h.ske_ecdh_empty_point, **_BAD_ECPOINT),
+    Scenario(
+        "ske-ecdh-point-length-overflow",
+        h.ske_ecdh_point_overflow,
+        alert=(0x0303, 50),
+        code="0A00009F",
+        reason="length mismatch",
+    ),
+    Scenario(
+        "ske-ecdh-compressed-p256-point",
+        h.ske_ecdh_compressed_point,
+        note="the ClientHello offers ansiX962_compressed_prime, as OpenSSL's does",
+        **_GOES_ON,
+    ),
+    Scenario(
+        "ske-ecdh-point-at-infinity",
+        h.ske_ecdh_infinity,
+        openssl=_deviation(**_GOES_ON),
+        note="deviation: RFC 8422 5.11 (public key validation); OpenSSL takes the 00 point",
+        **_BAD_ECPOINT,
+    ),
+    Scenario("ske-x25519-empty-key", h.ske_x25519_empty, **_BAD_ECPOINT),
+    Scenario("ske-x25519-31-byte-key", h.ske_x25519_short, **_BAD_ECPOINT),
+    Scenario("ske-dhe-prime-1-bit", h.ske_dhe_prime_1bit, **_BAD_DH),
+    Scenario("ske-dhe-prime-64-bits", h.ske_dhe_prime_64bit, **_BAD_DH),
+    Scenario("ske-dhe-prime-empty", h.ske_dhe_prime_empty, **_BAD_DH),
+    Scenario("ske-dhe-generator-empty", h.ske_dhe_generator_empty, **_BAD_DH),
+    Scenario("ske-dhe-public-empty", h.ske_dhe_ys_empty, **_BAD_DH),
+]
+
 _ALERT_NAMES = {10: "UNEXPECTED_MESSAGE", 20: "BAD_RECORD_MAC", 51: "DECRYPT_ERROR"}
 
 

@@ -24,7 +24,13 @@ from sclient.tls import clientauth, structs
 from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
-from sclient.tls.crypto.kex import DheKeyShare, KeyShare, make_rsa_premaster, rsa_encrypt_premaster
+from sclient.tls.crypto.kex import (
+    DheKeyShare,
+    EcKeyShare,
+    KeyShare,
+    make_rsa_premaster,
+    rsa_encrypt_premaster,
+)
 from sclient.tls.crypto.prf import (
     export_keying_material12,
     extended_master_secret,
@@ -257,12 +263,20 @@ def ecdhe_exchange(hs: Handshake, curve_type: int, group_code: int, public: byte
         raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CURVE")
     share: KeyShare = make_key_share(hs.config, group_code)
     try:
-        premaster = share.exchange(public)
+        if isinstance(share, EcKeyShare):
+            # Our ClientHello offers the compressed formats, as OpenSSL's does.
+            premaster = share.exchange(public, compressed_ok=True)
+        else:
+            premaster = share.exchange(public)
     except cerr.IllegalKeyShare as e:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_ECPOINT", str(e)) from None
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "SKE_BAD_ECPOINT", str(e)) from None
     hs.group = group_code
     hs.session = structs.replace(hs.session, group=group_code)
     return Exchange(share.public_bytes(), 1, premaster)
+
+
+#: DH_MIN_MODULUS_BITS of OpenSSL 3.0.
+_DH_MIN_MODULUS_BITS = 512
 
 
 def dhe_exchange(hs: Handshake, p_raw: bytes, g_raw: bytes, ys_raw: bytes) -> Exchange:
@@ -270,6 +284,11 @@ def dhe_exchange(hs: Handshake, p_raw: bytes, g_raw: bytes, ys_raw: bytes) -> Ex
     p = int.from_bytes(p_raw, "big")
     g = int.from_bytes(g_raw, "big")
     ys = int.from_bytes(ys_raw, "big")
+    if p.bit_length() < _DH_MIN_MODULUS_BITS or p % 2 == 0 or not 1 < g < p - 1:
+        # OpenSSL's quick parameter check (DH_check_params) comes before the
+        # security level's size check: an odd prime of 512 bits at least and
+        # a generator in 2..p-2, else illegal_parameter "bad dh value".
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE", "DH parameters")
     if ys == 0:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE")
     try:

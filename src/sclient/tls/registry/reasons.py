@@ -241,6 +241,7 @@ REASONS: dict[str, Reason] = {
     ),
     # --- key exchange (TLS 1.2) -------------------------------------------------------
     "BAD_ECPOINT": R(0x0A000132, "tls_parse_stoc_key_share", "bad ecpoint", _EXTC, 1870),
+    "SKE_BAD_ECPOINT": R(0x0A000132, "tls_process_ske_ecdhe", "bad ecpoint", _CLNT, 2160),
     "BAD_DH_VALUE": R(0x0A000066, "tls_process_ske_dhe", "bad dh value", _CLNT, 0),
     "DH_KEY_TOO_SMALL": R(0x0A00018A, "tls_process_ske_dhe", "dh key too small", _CLNT, 0),
     # --- Finished, tickets, post-handshake --------------------------------------------

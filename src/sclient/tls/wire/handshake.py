@@ -388,7 +388,7 @@ class ServerKeyExchangeEcdhe(HandshakeMessage):
     def decode(cls, r: Reader, tls12: bool = True) -> Self:
         ct = r.u8()  # the engine rejects anything but named_curve (3)
         g = r.u16()
-        pub = r.vec(1, 1)
+        pub = r.vec(1)  # an empty point is "bad ecpoint", not a decode error
         scheme = r.u16() if tls12 else None
         sig = r.vec(2)
         r.done()
@@ -417,9 +417,10 @@ class ServerKeyExchangeDhe(HandshakeMessage):
 
     @classmethod
     def decode(cls, r: Reader, tls12: bool = True) -> Self:
-        p = r.vec(2, 1)
-        g = r.vec(2, 1)
-        ys = r.vec(2, 1)
+        # Empty values are zero: the parameter check refuses them ("bad dh value").
+        p = r.vec(2)
+        g = r.vec(2)
+        ys = r.vec(2)
         scheme = r.u16() if tls12 else None
         sig = r.vec(2)
         r.done()
@@ -459,15 +460,15 @@ class ServerKeyExchangePsk(HandshakeMessage):
     def decode(cls, r: Reader, kx: str = "PSK") -> Self:
         hint = r.vec(2)
         if kx == "DHEPSK":
-            p = r.vec(2, 1)
-            g = r.vec(2, 1)
-            ys = r.vec(2, 1)
+            p = r.vec(2)
+            g = r.vec(2)
+            ys = r.vec(2)
             r.done()
             return cls(kx, hint, p, g, ys)
         if kx == "ECDHEPSK":
             ct = r.u8()
             group = r.u16()
-            pub = r.vec(1, 1)
+            pub = r.vec(1)
             r.done()
             return cls(kx, hint, group=group, public=pub, curve_type=ct)
         r.done()
