@@ -560,3 +560,42 @@ ske_dhe_generator_empty = _ske12(
 ske_dhe_ys_empty = _ske12(
     lambda: _dh_params(bytes.fromhex("ffffffffffffffc5"), ys=b""), DHE_RSA_AES128_GCM
 )
+
+
+# --- CertificateRequest (TLS 1.2) -------------------------------------------------------
+
+
+def _cr12(body_of: Callable[[], bytes]) -> Script:
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        sr = os.urandom(32)
+        pub = _p256_point()
+        conn.send(
+            t.record(t.HANDSHAKE, _sh12(ch, random=sr))
+            + t.record(t.HANDSHAKE, t.certificate_tls12(_ders(pki)))
+            + t.record(t.HANDSHAKE, _signed_ske(pki, ch, sr, _ecdh_params(SECP256R1, pub)))
+            + t.record(t.HANDSHAKE, t.handshake(13, body_of()))
+        )
+        _unexpected_tail(conn)
+
+    return script
+
+
+_SIGALGS = t.vec16(t.u16(RSA_PKCS1_SHA256) + t.u16(0x0804))
+
+
+def _dn(cn: bytes) -> bytes:
+    return x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, cn.decode())]).public_bytes()
+
+
+cr12_empty_types = _cr12(lambda: t.vec8(b"") + _SIGALGS + t.vec16(b""))
+cr12_empty_sigalgs = _cr12(lambda: t.vec8(b"\x01\x40") + t.vec16(b"") + t.vec16(b""))
+cr12_odd_sigalgs = _cr12(lambda: t.vec8(b"\x01\x40") + t.vec16(b"\x04\x01\x08") + t.vec16(b""))
+cr12_garbage_ca = _cr12(
+    lambda: t.vec8(b"\x01\x40") + _SIGALGS + t.vec16(t.vec16(b"\xde\xad\xbe\xef\x00"))
+)
+cr12_ca_trailing = _cr12(
+    lambda: t.vec8(b"\x01\x40") + _SIGALGS + t.vec16(t.vec16(_dn(b"CA") + b"\x00"))
+)
+cr12_empty_ca = _cr12(lambda: t.vec8(b"\x01\x40") + _SIGALGS + t.vec16(t.vec16(b"")))
+cr12_good = _cr12(lambda: t.vec8(b"\x01\x40") + _SIGALGS + t.vec16(t.vec16(_dn(b"CA"))))

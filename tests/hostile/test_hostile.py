@@ -378,6 +378,48 @@ SCENARIOS += [
     Scenario("ske-dhe-public-empty", h.ske_dhe_ys_empty, **_BAD_DH),
 ]
 
+SCENARIOS += [
+    # -- CertificateRequest (TLS 1.2) -----------------------------------------------------
+    Scenario("certificate-request-empty-types", h.cr12_empty_types, **_GOES_ON),
+    Scenario(
+        "certificate-request-empty-sigalgs",
+        h.cr12_empty_sigalgs,
+        alert=(0x0303, 80),
+        code="0A000168",
+        reason="signature algorithms error",
+        note="OpenSSL 3.0 sends internal_error here, not decode_error",
+    ),
+    Scenario(
+        "certificate-request-odd-sigalgs",
+        h.cr12_odd_sigalgs,
+        alert=(0x0303, 80),
+        code="0A000168",
+        reason="signature algorithms error",
+    ),
+    Scenario(
+        "certificate-request-garbage-ca-name",
+        h.cr12_garbage_ca,
+        alert=(0x0303, 50),
+        code="0A08000D",
+        reason="ASN1 lib",
+    ),
+    Scenario(
+        "certificate-request-empty-ca-name",
+        h.cr12_empty_ca,
+        alert=(0x0303, 50),
+        code="0A08000D",
+        reason="ASN1 lib",
+    ),
+    Scenario(
+        "certificate-request-ca-name-trailing-bytes",
+        h.cr12_ca_trailing,
+        alert=(0x0303, 50),
+        code="0A000083",
+        reason="ca dn length mismatch",
+    ),
+    Scenario("certificate-request-good", h.cr12_good, **_GOES_ON),
+]
+
 _ALERT_NAMES = {10: "UNEXPECTED_MESSAGE", 20: "BAD_RECORD_MAC", 51: "DECRYPT_ERROR"}
 
 

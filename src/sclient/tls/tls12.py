@@ -48,9 +48,15 @@ from sclient.tls.crypto.protection import (
     fixed_iv_len,
 )
 from sclient.tls.crypto.signatures import tls12_server_key_exchange_input
-from sclient.tls.errors import LocalError
+from sclient.tls.errors import DecodeError, LocalError
 from sclient.tls.hello import make_key_share, parse_common_extension
-from sclient.tls.peer import PeerKey, check_peer_sigalg, process_certificates, verify_signature
+from sclient.tls.peer import (
+    PeerKey,
+    check_peer_sigalg,
+    distinguished_name_length,
+    process_certificates,
+    verify_signature,
+)
 from sclient.tls.registry import alerts
 from sclient.tls.registry import groups as G
 from sclient.tls.registry import protocol as P
@@ -381,6 +387,7 @@ class ExpectCertificateRequestOrDone(State):
         if isinstance(msg, CertificateRequest12):
             if self.requested:
                 raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
+            check_certificate_request(msg)
             hs.transcript.update(msg.raw)
             hs.cert_request = ev.CertificateRequested(
                 tuple(msg.certificate_types), msg.signature_schemes, msg.authorities
@@ -410,6 +417,21 @@ class ExpectCertificateRequestOrDone(State):
             hs.events.append(clientauth.sent_event(choice))
         message = ClientKeyExchange(exchange.public, exchange.width)
         return finish_client_flight(hs, params, message, exchange.premaster, choice)
+
+
+def check_certificate_request(cr: CertificateRequest12) -> None:
+    """tls_process_certificate_request's checks after the framing: OpenSSL
+    answers an empty or odd signature_algorithms list with internal_error
+    "signature algorithms error", and each certificate authority must be one
+    DER DistinguishedName ("ASN1 lib", "ca dn length mismatch": decode_error)."""
+    if cr.tls12 and cr.bad_sigalgs:
+        raise LocalError(alerts.INTERNAL_ERROR, "SIGNATURE_ALGORITHMS_ERROR")
+    for name in cr.authorities:
+        n = distinguished_name_length(name)
+        if n is None:
+            raise DecodeError("certificate authority does not parse", "CA_NAME_ASN1_LIB")
+        if n != len(name):
+            raise DecodeError("bytes after a certificate authority", "CA_DN_LENGTH_MISMATCH")
 
 
 def finish_client_flight(

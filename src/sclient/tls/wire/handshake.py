@@ -528,6 +528,9 @@ class CertificateRequest12(HandshakeMessage):
     raw: bytes = _raw()
     #: False for TLS 1.0/1.1 (no supported_signature_algorithms field).
     tls12: bool = True
+    #: The supported_signature_algorithms field was empty or of odd length
+    #: (the state machine refuses it, with OpenSSL's alert).
+    bad_sigalgs: bool = field(default=False, compare=False, repr=False)
 
     def encode_body(self) -> bytes:
         schemes = b"".join(s.to_bytes(2, "big") for s in self.signature_schemes)
@@ -541,18 +544,24 @@ class CertificateRequest12(HandshakeMessage):
 
     @classmethod
     def decode(cls, r: Reader, tls12: bool = True) -> Self:
-        types = r.vec(1, 1)
+        # certificate_types<1..2^8-1>, but OpenSSL reads an empty list; the
+        # signature algorithms and each DistinguishedName are checked by the
+        # state machine (OpenSSL's alerts differ from decode_error there).
+        types = r.vec(1)
         schemes = []
+        bad = False
         if tls12:
-            b = r.block(2, 2)
-            while b.remaining:
+            b = r.block(2)
+            bad = b.remaining == 0 or b.remaining % 2 == 1
+            while b.remaining >= 2:
                 schemes.append(b.u16())
+            b.rest()
         b = r.block(2)
         cas = []
         while b.remaining:
-            cas.append(b.vec(2, 1))
+            cas.append(b.vec(2))
         r.done()
-        return cls(types, tuple(schemes), tuple(cas), tls12=tls12)
+        return cls(types, tuple(schemes), tuple(cas), tls12=tls12, bad_sigalgs=bad)
 
 
 @struct(frozen=True, slots=True)
