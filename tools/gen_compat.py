@@ -76,6 +76,10 @@ EXTRA_DEVIATIONS: list[str] = [
     "A TLS 1.2 ServerKeyExchange whose ECDH point is the point at infinity (the single byte "
     '`00`) is refused at once with `illegal_parameter` "bad ecpoint", as RFC 8422 section 5.11 '
     "(public key validation) requires; OpenSSL 3.0.19 accepts that ServerKeyExchange.",
+    "A TLS 1.2 AES-GCM record too short to hold its explicit nonce and tag (for example a "
+    "second, plaintext ChangeCipherSpec after the server's) is `bad_record_mac` \"decryption "
+    'failed or bad record mac", as RFC 5246 section 6.2.3.3 requires for a record that does '
+    'not decrypt; OpenSSL 3.0.19 answers `internal_error` "internal error".',
 ]
 
 _STATUS_TEXT = {

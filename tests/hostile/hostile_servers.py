@@ -4,6 +4,7 @@ connection, or a relay hook in front of a real Python ``ssl`` server."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import socket
 import threading
@@ -599,3 +600,57 @@ cr12_ca_trailing = _cr12(
 )
 cr12_empty_ca = _cr12(lambda: t.vec8(b"\x01\x40") + _SIGALGS + t.vec16(t.vec16(b"")))
 cr12_good = _cr12(lambda: t.vec8(b"\x01\x40") + _SIGALGS + t.vec16(t.vec16(_dn(b"CA"))))
+
+
+# --- ChangeCipherSpec and Finished (TLS 1.2, RSA key exchange) ---------------------------
+
+
+def _tls12_rsa_until_client_finished(conn: t.Conn, pki: PKI) -> tuple[t.GcmKeys, bytes, bytes]:
+    """A TLS 1.2 RSA handshake up to the client's Finished: returns the
+    server's write keys, the master secret and the transcript so far."""
+    ch = conn.read_client_hello()
+    assert RSA_AES128_GCM in ch.cipher_suites, "client must offer AES128-GCM-SHA256"
+    sr = os.urandom(32)
+    msgs = [
+        _sh12(ch, cipher=RSA_AES128_GCM, random=sr),
+        t.certificate_tls12(_ders(pki)),
+        t.handshake(t.SERVER_HELLO_DONE, b""),
+    ]
+    conn.send(b"".join(t.record(t.HANDSHAKE, m) for m in msgs))
+    cke = conn.read_handshake()
+    pms = _rsa_key(pki).decrypt(cke[6:], padding.PKCS1v15())
+    master = t.prf_sha256(pms, b"master secret", ch.random + sr, 48)
+    ckeys, skeys = t.tls12_gcm_keys(master, ch.random, sr)
+    ctype, _, payload = conn.read_record()
+    assert ctype == t.CCS
+    ctype, _, payload = conn.read_record()
+    fin = ckeys.open(t.HANDSHAKE, payload)
+    conn.notes["client_keys"] = ckeys
+    return skeys, master, ch.raw + b"".join(msgs) + cke + fin
+
+
+def _server_finished(master: bytes, transcript: bytes) -> bytes:
+    vd = t.prf_sha256(master, b"server finished", hashlib.sha256(transcript).digest(), 12)
+    return t.handshake(t.FINISHED, vd)
+
+
+def ccs_twice_protected(conn: t.Conn, pki: PKI) -> None:
+    """ChangeCipherSpec, then a second one under the new keys, then Finished."""
+    skeys, master, th = _tls12_rsa_until_client_finished(conn, pki)
+    conn.send(
+        t.record(t.CCS, b"\x01")
+        + skeys.seal(t.CCS, b"\x01")
+        + skeys.seal(t.HANDSHAKE, _server_finished(master, th))
+    )
+
+
+def ccs_twice_plain(conn: t.Conn, pki: PKI) -> None:
+    """Two plaintext ChangeCipherSpec records back to back."""
+    _skeys, _master, _th = _tls12_rsa_until_client_finished(conn, pki)
+    conn.send(t.record(t.CCS, b"\x01") + t.record(t.CCS, b"\x01"))
+
+
+def finished_before_ccs(conn: t.Conn, pki: PKI) -> None:
+    """The right server Finished, in plaintext, with no ChangeCipherSpec before it."""
+    _skeys, master, th = _tls12_rsa_until_client_finished(conn, pki)
+    conn.send(t.record(t.HANDSHAKE, _server_finished(master, th)))

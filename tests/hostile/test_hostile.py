@@ -420,6 +420,37 @@ SCENARIOS += [
     Scenario("certificate-request-good", h.cr12_good, **_GOES_ON),
 ]
 
+SCENARIOS += [
+    # -- ChangeCipherSpec and Finished (TLS 1.2) -------------------------------------------
+    Scenario(
+        "ccs-twice-second-protected",
+        h.ccs_twice_protected,
+        args=_RSA_KX,
+        encrypted_alert=10,
+        code="0A000091",
+        reason="data between ccs and finished",
+    ),
+    Scenario(
+        "ccs-twice-second-in-plaintext",
+        h.ccs_twice_plain,
+        args=_RSA_KX,
+        encrypted_alert=20,
+        code="0A000119",
+        reason="decryption failed or bad record mac",
+        openssl=_deviation(encrypted_alert=80, code="0A0C0103", reason="internal error"),
+        note="deviation: RFC 5246 6.2.3.3 asks for bad_record_mac when a record does not "
+        "decrypt; OpenSSL 3.0 answers a 1-byte AES-GCM record with internal_error",
+    ),
+    Scenario(
+        "finished-before-ccs",
+        h.finished_before_ccs,
+        args=_RSA_KX,
+        encrypted_alert=10,
+        code="0A0000F4",
+        reason="unexpected message",
+    ),
+]
+
 _ALERT_NAMES = {10: "UNEXPECTED_MESSAGE", 20: "BAD_RECORD_MAC", 51: "DECRYPT_ERROR"}
 
 
