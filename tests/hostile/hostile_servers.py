@@ -654,3 +654,40 @@ def finished_before_ccs(conn: t.Conn, pki: PKI) -> None:
     """The right server Finished, in plaintext, with no ChangeCipherSpec before it."""
     _skeys, master, th = _tls12_rsa_until_client_finished(conn, pki)
     conn.send(t.record(t.HANDSHAKE, _server_finished(master, th)))
+
+
+# --- TLS 1.3 record sizes ---------------------------------------------------------------
+
+
+def _tls13_padded(padding_len: int) -> Script:
+    """EncryptedExtensions in one record padded with ``padding_len`` zeros, then
+    an unexpected message (when the record was accepted)."""
+
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        s = t.Tls13Server(ch)
+        conn.send(t.record(t.HANDSHAKE, s.server_hello()))
+        conn.send(s.seal(t.HANDSHAKE, t.encrypted_extensions(), padding_len))
+        _unexpected13(conn, s)
+
+    return script
+
+
+_EE = 6  # an empty EncryptedExtensions: 4-byte header + 2-byte extensions length
+#: inner plaintext of exactly 2^14 + 1 (content + type + padding): the RFC's limit
+tls13_inner_2p14_plus_1 = _tls13_padded((1 << 14) + 1 - _EE - 1)
+#: inner plaintext of 2^14 + 2: one byte past RFC 8446 §5.4's limit
+tls13_inner_2p14_plus_2 = _tls13_padded((1 << 14) + 2 - _EE - 1)
+#: ciphertext of 2^14 + 256 = 16640 bytes (inner plaintext 16624 with the 16-byte tag)
+tls13_ciphertext_16640 = _tls13_padded((1 << 14) + 256 - 16 - _EE - 1)
+#: ciphertext of 16641 bytes: past RFC 8446 §5.2's limit
+tls13_ciphertext_16641 = _tls13_padded((1 << 14) + 257 - 16 - _EE - 1)
+
+
+def tls13_content_2p14_plus_1(conn: t.Conn, pki: PKI) -> None:
+    """A protected record whose content (padding aside) is 2^14 + 1 bytes."""
+    ch = conn.read_client_hello()
+    s = t.Tls13Server(ch)
+    conn.send(t.record(t.HANDSHAKE, s.server_hello()))
+    body = t.vec16(t.ext(0xFFF0, bytes(1 << 14)))[: (1 << 14) + 1 - 4]
+    conn.send(s.seal(t.HANDSHAKE, t.handshake(8, body + bytes(20000))[: (1 << 14) + 1]))

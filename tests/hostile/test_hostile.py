@@ -451,6 +451,32 @@ SCENARIOS += [
     ),
 ]
 
+SCENARIOS += [
+    # -- TLS 1.3 record sizes ------------------------------------------------------------
+    Scenario("tls13-inner-plaintext-2^14+1", h.tls13_inner_2p14_plus_1, **_GOES_ON),
+    Scenario(
+        "tls13-inner-plaintext-2^14+2-padding",
+        h.tls13_inner_2p14_plus_2,
+        note="RFC 8446 5.4's 2^14 + 1 binds the sender; a receiver checks 5.2 and 6.2",
+        **_GOES_ON,
+    ),
+    Scenario("tls13-ciphertext-16640", h.tls13_ciphertext_16640, **_GOES_ON),
+    Scenario(
+        "tls13-ciphertext-16641",
+        h.tls13_ciphertext_16641,
+        alert=(0x0303, 22),
+        code="0A000096",
+        reason="encrypted length too long",
+    ),
+    Scenario(
+        "tls13-content-2^14+1",
+        h.tls13_content_2p14_plus_1,
+        alert=(0x0303, 22),
+        code="0A000092",
+        reason="data length too long",
+    ),
+]
+
 _ALERT_NAMES = {10: "UNEXPECTED_MESSAGE", 20: "BAD_RECORD_MAC", 51: "DECRYPT_ERROR"}
 
 
