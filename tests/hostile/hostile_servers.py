@@ -8,6 +8,7 @@ import hashlib
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -691,3 +692,89 @@ def tls13_content_2p14_plus_1(conn: t.Conn, pki: PKI) -> None:
     conn.send(t.record(t.HANDSHAKE, s.server_hello()))
     body = t.vec16(t.ext(0xFFF0, bytes(1 << 14)))[: (1 << 14) + 1 - 4]
     conn.send(s.seal(t.HANDSHAKE, t.handshake(8, body + bytes(20000))[: (1 << 14) + 1]))
+
+
+# --- resources --------------------------------------------------------------------------
+
+
+def _cert_chain(n_of: Callable[[list[bytes]], list[bytes]]) -> Script:
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        sr = os.urandom(32)
+        flight = (
+            t.record(t.HANDSHAKE, _sh12(ch, random=sr))
+            + _fragment(t.certificate_tls12(n_of(_ders(pki))))
+            + t.record(
+                t.HANDSHAKE, _signed_ske(pki, ch, sr, _ecdh_params(SECP256R1, _p256_point()))
+            )
+        )
+        with contextlib.suppress(OSError):  # the client may refuse at the header
+            conn.send(flight)
+        _unexpected_tail(conn)
+
+    return script
+
+
+def _fragment(msg: bytes, size: int = 1 << 14) -> bytes:
+    return b"".join(t.record(t.HANDSHAKE, msg[i : i + size]) for i in range(0, len(msg), size))
+
+
+#: the leaf, then the intermediate 99 times: 100 certificates, under 100 KiB
+chain_100_certificates = _cert_chain(lambda d: [d[0]] + [d[1]] * 99)
+#: a Certificate message just over OpenSSL's 100 KiB limit
+chain_over_100k = _cert_chain(lambda d: [d[0]] + [d[1]] * 200)
+
+
+def certificate_16mb(conn: t.Conn, pki: PKI) -> None:
+    """A Certificate message announcing 16 MiB - 1, whose bytes keep coming."""
+    ch = conn.read_client_hello()
+    conn.send(t.record(t.HANDSHAKE, _sh12(ch)))
+    conn.send(t.record(t.HANDSHAKE, b"\x0b\xff\xff\xff" + t.u24(0xFFFFFB)))
+    for _ in range(64):
+        try:
+            conn.send(t.record(t.HANDSHAKE, bytes(1 << 14)))
+        except OSError:
+            return
+
+
+def trickling_certificate(conn: t.Conn, pki: PKI) -> None:
+    """A Certificate of 100 KiB announced, sent one byte per record for two
+    seconds, then the server closes: both clients wait, then meet EOF."""
+    ch = conn.read_client_hello()
+    conn.send(t.record(t.HANDSHAKE, _sh12(ch)))
+    conn.send(t.record(t.HANDSHAKE, b"\x0b" + t.u24(100 * 1024) + t.u24(100 * 1024 - 3)))
+    end = time.monotonic() + 2
+    while time.monotonic() < end:
+        conn.send(t.record(t.HANDSHAKE, b"\x00"))
+        time.sleep(0.005)
+    conn.shut_wr()
+
+
+def one_byte_records(conn: t.Conn, pki: PKI) -> None:
+    """A Certificate of 100 KiB - 1 of garbage, one byte per record (102,400
+    records), then an unexpected message."""
+    ch = conn.read_client_hello()
+    conn.send(t.record(t.HANDSHAKE, _sh12(ch)))
+    body = t.u24(100 * 1024 - 4) + b"\x00" * (100 * 1024 - 4)
+    msg = b"\x0b" + t.u24(len(body)) + body
+    conn.send(b"".join(t.record(t.HANDSHAKE, msg[i : i + 1]) for i in range(len(msg))))
+
+
+def empty_records_between_fragments(conn: t.Conn, pki: PKI) -> None:
+    """ServerHello bytes, each followed by 20 empty records: empty records never
+    reach 33 in a row, yet there are thousands of them."""
+    ch = conn.read_client_hello()
+    sh = _sh12(ch)
+    conn.send(
+        b"".join(
+            t.record(t.HANDSHAKE, sh[i : i + 1]) + t.record(t.HANDSHAKE, b"") * 20
+            for i in range(len(sh))
+        )
+    )
+    _unexpected_tail(conn)
+
+
+def empty_appdata_records(conn: t.Conn, pki: PKI) -> None:
+    """Empty application-data records before the ServerHello."""
+    conn.read_client_hello()
+    conn.send(t.record(t.APPDATA, b"") * 100)

@@ -477,6 +477,56 @@ SCENARIOS += [
     ),
 ]
 
+SCENARIOS += [
+    # -- resources -----------------------------------------------------------------------
+    Scenario("chain-of-100-certificates", h.chain_100_certificates, limit=8, **_GOES_ON),
+    Scenario(
+        "certificate-message-over-100KiB",
+        h.chain_over_100k,
+        alert=(0x0303, 47),
+        code="0A000098",
+        reason="excessive message size",
+        limit=5,
+    ),
+    Scenario(
+        "certificate-message-16MiB",
+        h.certificate_16mb,
+        alert=(0x0303, 47),
+        code="0A000098",
+        reason="excessive message size",
+        limit=5,
+    ),
+    Scenario(
+        "certificate-trickling-then-close",
+        h.trickling_certificate,
+        alert=(0x0303, 50),
+        code="0A000126",
+        reason="unexpected eof while reading",
+        limit=8,
+    ),
+    Scenario(
+        "certificate-in-102404-one-byte-records",
+        h.one_byte_records,
+        limit=8,
+        **_ASN1,
+    ),
+    Scenario(
+        "empty-records-between-fragments",
+        h.empty_records_between_fragments,
+        limit=8,
+        **_GOES_ON,
+    ),
+    Scenario(
+        "empty-application-data-records-first",
+        h.empty_appdata_records,
+        alert=(0x0301, 10),
+        code="0A0000F4",
+        reason="unexpected message",
+        limit=5,
+    ),
+]
+
+
 _ALERT_NAMES = {10: "UNEXPECTED_MESSAGE", 20: "BAD_RECORD_MAC", 51: "DECRYPT_ERROR"}
 
 
