@@ -74,6 +74,47 @@ EXTRA_DEVIATIONS: list[str] = [
     "from a random start. Both are valid (RFC 5288); only the bytes on the wire differ.",
     "`connect:errno=N` after a failed name lookup: OpenSSL prints whatever errno the "
     "system resolver left behind (0 on most machines, sometimes 2); sclient prints 0.",
+    "A TLS 1.2 ServerKeyExchange whose ECDH point is the point at infinity (the single byte "
+    '`00`) is refused at once with `illegal_parameter` "bad ecpoint", as RFC 8422 section 5.11 '
+    "(public key validation) requires; OpenSSL 3.0.19 accepts that ServerKeyExchange.",
+    "A TLS 1.2 AES-GCM record too short to hold its explicit nonce and tag (for example a "
+    "second, plaintext ChangeCipherSpec after the server's) is `bad_record_mac` \"decryption "
+    'failed or bad record mac", as RFC 5246 section 6.2.3.3 requires for a record that does '
+    'not decrypt; OpenSSL 3.0.19 answers `internal_error` "internal error".',
+]
+
+# --------------------------------------------------------------------------------------
+# RESOURCE_BOUNDS: what a server can make sclient hold or wait for (OpenSSL 3.0.19's limits,
+# checked by tests/hostile).  One Markdown string per item.
+# --------------------------------------------------------------------------------------
+RESOURCE_BOUNDS: list[str] = [
+    "Records: a header announcing more than 16,707 bytes (2^14 + 320 + 3, OpenSSL's read "
+    'buffer) is `record_overflow` "packet length too long" as soon as the header arrives; '
+    "more than 16,704 bytes before TLS 1.3 and 16,640 (2^14 + 256) in TLS 1.3 is "
+    '"encrypted length too long"; content of more than 2^14 bytes after decryption (TLS 1.3 '
+    'padding not counted) is "data length too long". A TLS 1.3 record whose inner '
+    "plaintext passes 2^14 + 1 bytes only through padding is accepted, as by OpenSSL (RFC 8446 "
+    "section 5.4 binds the sender).",
+    "Handshake messages are checked against OpenSSL's per-type maximum when their 4-byte header "
+    'arrives, before their body is awaited: `illegal_parameter` "excessive message size" '
+    "above 20,000 bytes for ServerHello and EncryptedExtensions, 100 KiB (102,400 bytes, "
+    "OpenSSL's default `max_cert_list` for Certificate) for Certificate, "
+    "ServerKeyExchange and CertificateRequest, 16 KiB for CertificateVerify and "
+    "CertificateStatus, 64 for Finished, 131,338 (TLS 1.3) or 65,541 (TLS 1.2) for "
+    "NewSessionTicket, 1 for KeyUpdate, 0 for ServerHelloDone and HelloRequest. So the "
+    "received data sclient holds at once is one read (16 KiB) and one incomplete record "
+    "(at most 16,712 bytes), plus one message being reassembled (at most 131,342 bytes), "
+    "however the server fragments it.",
+    "The number of certificates is bounded only by the Certificate message's size: a chain of "
+    "100 certificates under 100 KiB is read and verified like any other.",
+    "Empty records (and TLS 1.3 compatibility ChangeCipherSpec records): 32 in a row are "
+    'accepted, the 33rd is `unexpected_message` "record too small"; any record with content '
+    "starts the count again. One-byte records are processed one by one (a 100 KiB message in "
+    "102,404 records takes about a second).",
+    'Warning alerts: the 5th in a row is `unexpected_message` "too many warn alerts".',
+    "Time: like OpenSSL, sclient sets no handshake timeout; a server that sends slowly or not at "
+    'all is waited for until it closes (then `decode_error` "unexpected eof while reading") or '
+    "a signal ends sclient.",
 ]
 
 _STATUS_TEXT = {
@@ -157,6 +198,16 @@ def render() -> str:
             "the only difference from OpenSSL's help text."
         )
     for item in EXTRA_DEVIATIONS:
+        w(f"- {item}")
+    w("")
+    w("## Resource bounds")
+    w("")
+    w(
+        "What a server can make sclient hold or wait for; the limits are OpenSSL 3.0.19's, "
+        "and `tests/hostile` runs each against both clients."
+    )
+    w("")
+    for item in RESOURCE_BOUNDS:
         w(f"- {item}")
     w("")
     w("## Verification: second opinions")

@@ -194,11 +194,18 @@ def test_tls13_length_limits() -> None:
         r.decrypt(
             struct.pack("!BHH", 23, 0x0303, MAX_CIPHERTEXT_13 + 1), bytes(MAX_CIPHERTEXT_13 + 1)
         )
-    # Authentic, but the inner plaintext is 2^14 + 2 bytes: record_overflow.
-    rec = _raw13("CHACHA20-POLY1305", key, iv, bytes(MAX_PLAINTEXT) + b"\x17\x00")
+    # Authentic, and the content is 2^14 + 1 bytes: record_overflow.
+    rec = _raw13("CHACHA20-POLY1305", key, iv, bytes(MAX_PLAINTEXT) + b"\x01\x17")
     assert len(rec) - 5 <= MAX_CIPHERTEXT_13
     with pytest.raises(RecordOverflow):
         r.decrypt(*_split(rec))
+    # Inner plaintext of 2^14 + 2 bytes, padding included: as OpenSSL, accepted
+    # (RFC 8446 5.4 binds the sender; the receiver's limits are 5.2 and 6.2).
+    rec = _raw13("CHACHA20-POLY1305", key, iv, bytes(MAX_PLAINTEXT) + b"\x17\x00")
+    assert Tls13Aead("CHACHA20-POLY1305", key, iv).decrypt(*_split(rec)) == (
+        23,
+        bytes(MAX_PLAINTEXT),
+    )
     # Exactly 2^14 + 1 is fine.
     rec = _raw13("CHACHA20-POLY1305", key, iv, bytes(MAX_PLAINTEXT) + b"\x17")
     assert Tls13Aead("CHACHA20-POLY1305", key, iv).decrypt(*_split(rec)) == (

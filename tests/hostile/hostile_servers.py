@@ -3,15 +3,18 @@ connection, or a relay hook in front of a real Python ``ssl`` server."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding
 
 from support import tlsforge as t
 from support.pki import PKI
@@ -327,3 +330,451 @@ def corrupt_first_encrypted(after_ccs: bool) -> Callable[[int, int, bytes], list
         return [t.record(ctype, payload, version)]
 
     return hook
+
+
+# --- helpers of the scenarios below ------------------------------------------------------
+
+DHE_RSA_AES128_GCM = 0x009E
+RSA_PKCS1_SHA256 = 0x0401
+EXT_COOKIE = 44
+
+
+def _rsa_key(pki: PKI) -> Any:
+    return serialization.load_pem_private_key(pki["rsa"].key.read_bytes(), None)
+
+
+def _signed_ske(pki: PKI, ch: t.ClientHello, sr: bytes, params: bytes) -> bytes:
+    """A TLS 1.2 ServerKeyExchange whose signature (rsa_pkcs1_sha256) is right."""
+    sig = _rsa_key(pki).sign(ch.random + sr + params, padding.PKCS1v15(), hashes.SHA256())
+    return t.handshake(t.SERVER_KEY_EXCHANGE, params + t.u16(RSA_PKCS1_SHA256) + t.vec16(sig))
+
+
+def _ecdh_params(group: int, point: bytes) -> bytes:
+    return b"\x03" + t.u16(group) + t.vec8(point)
+
+
+def _p256_point(compressed: bool = False) -> bytes:
+    k = ec.generate_private_key(ec.SECP256R1()).public_key()
+    fmt = (
+        serialization.PublicFormat.CompressedPoint
+        if compressed
+        else serialization.PublicFormat.UncompressedPoint
+    )
+    return k.public_bytes(serialization.Encoding.X962, fmt)
+
+
+def _unexpected_tail(conn: t.Conn) -> None:
+    """A second ServerHello: whatever the client expects next, not that. Both
+    clients accepted everything before it when they fail here. A client that
+    failed earlier may have closed the connection already."""
+    with contextlib.suppress(OSError):
+        conn.send(t.record(t.HANDSHAKE, t.server_hello(session_id=b"", cipher=0xC02F)))
+
+
+def _unexpected13(conn: t.Conn, s: t.Tls13Server) -> None:
+    """A protected ServerHelloDone after EncryptedExtensions: unexpected in TLS 1.3."""
+    with contextlib.suppress(OSError):
+        conn.send(s.seal(t.HANDSHAKE, t.handshake(t.SERVER_HELLO_DONE, b"")))
+
+
+# --- the ServerHello's version and downgrade sentinels; HelloRetryRequest ---------------
+
+
+def _tls13_legacy(legacy: int) -> Script:
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        s = t.Tls13Server(ch)
+        conn.send(t.record(t.HANDSHAKE, s.server_hello(legacy_version=legacy)))
+        conn.send(s.seal(t.HANDSHAKE, t.encrypted_extensions()))
+        _unexpected13(conn, s)
+
+    return script
+
+
+#: A TLS 1.3 ServerHello (supported_versions 0x0304) whose legacy_version is SSL 3.0,
+#: and one whose legacy_version is 0x0400.
+tls13_legacy_0300 = _tls13_legacy(0x0300)
+tls13_legacy_0400 = _tls13_legacy(0x0400)
+
+
+def _hrr_cookie(cookie_ext_data: bytes) -> Script:
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        exts = t.ext(t.EXT_SUPPORTED_VERSIONS, t.u16(t.TLS13)) + t.ext(EXT_COOKIE, cookie_ext_data)
+        hrr = t.server_hello(
+            session_id=ch.session_id, cipher=0x1301, random=t.HRR_RANDOM, extensions=exts
+        )
+        conn.send(t.record(t.HANDSHAKE, hrr))
+
+    return script
+
+
+#: HelloRetryRequest whose cookie is empty (a zero-length cookie<1..2^16-1>).
+hrr_empty_cookie = _hrr_cookie(t.vec16(b""))
+#: HelloRetryRequest with a cookie extension of no bytes at all.
+hrr_cookie_no_body = _hrr_cookie(b"")
+
+
+def _downgrade(version: int, tail: bytes) -> Script:
+    """A TLS <= 1.2 ServerHello whose random ends in ``tail``, then (if the
+    client took it) an unexpected message."""
+
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        rnd = os.urandom(24) + tail
+        conn.send(t.record(t.HANDSHAKE, _sh12(ch, random=rnd, version=version, cipher=0x009C)))
+        _unexpected_tail(conn)
+
+    return script
+
+
+#: A TLS 1.2 ServerHello ending in the TLS 1.1 sentinel, DOWNGRD\x00.
+downgrade_tls11_sentinel_in_tls12 = _downgrade(t.TLS12, b"DOWNGRD\x00")
+#: A TLS 1.2 ServerHello ending in DOWNGRD\x01, to a client whose maximum is 1.2.
+downgrade_tls12_sentinel_max12 = _downgrade(t.TLS12, t.DOWNGRADE_TLS12)
+#: A TLS 1.1 ServerHello ending in DOWNGRD\x01 / \x00.
+downgrade_tls12_sentinel_in_tls11 = _downgrade(0x0302, t.DOWNGRADE_TLS12)
+downgrade_tls11_sentinel_in_tls11 = _downgrade(0x0302, b"DOWNGRD\x00")
+
+
+def tls13_server_hello_with_tls12_sentinel(conn: t.Conn, pki: PKI) -> None:
+    """A TLS 1.3 ServerHello whose random happens to end in DOWNGRD\\x01: allowed."""
+    ch = conn.read_client_hello()
+    s = t.Tls13Server(ch)
+    sh = bytearray(s.server_hello())
+    # random is at offset 4 (header) + 2 (version): patch its last 8 bytes
+    sh[4 + 2 + 24 : 4 + 2 + 32] = t.DOWNGRADE_TLS12
+    conn.send(t.record(t.HANDSHAKE, bytes(sh)))
+    # the keys were derived over the unpatched ServerHello: the client fails at
+    # the first protected record (bad_record_mac), after it accepted the ServerHello
+    conn.send(s.seal(t.HANDSHAKE, t.encrypted_extensions()))
+
+
+# --- certificates -------------------------------------------------------------------
+
+
+def _cert12(entries: list[bytes]) -> Script:
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        conn.send(
+            t.record(t.HANDSHAKE, _sh12(ch, cipher=0x009C))
+            + t.record(
+                t.HANDSHAKE,
+                t.handshake(t.CERTIFICATE, t.vec24(b"".join(t.vec24(e) for e in entries))),
+            )
+        )
+
+    return script
+
+
+def _cert13(entries_of: Callable[[list[bytes]], list[bytes]]) -> Script:
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        s = t.Tls13Server(ch)
+        conn.send(t.record(t.HANDSHAKE, s.server_hello()))
+        conn.send(s.seal(t.HANDSHAKE, t.encrypted_extensions()))
+        conn.send(s.seal(t.HANDSHAKE, t.certificate_tls13(entries_of(_ders(pki)))))
+
+    return script
+
+
+def cert12_empty_entry(conn: t.Conn, pki: PKI) -> None:
+    _cert12([b""])(conn, pki)
+
+
+def cert12_empty_entry_after_leaf(conn: t.Conn, pki: PKI) -> None:
+    _cert12([_ders(pki)[0], b""])(conn, pki)
+
+
+def cert12_trailing_bytes(conn: t.Conn, pki: PKI) -> None:
+    ders = _ders(pki)
+    _cert12([ders[0] + b"\x00\x00", ders[1]])(conn, pki)
+
+
+def cert12_trailing_bytes_intermediate(conn: t.Conn, pki: PKI) -> None:
+    ders = _ders(pki)
+    _cert12([ders[0], ders[1] + b"\x05"])(conn, pki)
+
+
+cert13_empty_entry = _cert13(lambda d: [b""])
+cert13_empty_entry_after_leaf = _cert13(lambda d: [d[0], b""])
+cert13_trailing_bytes = _cert13(lambda d: [d[0] + b"\x00\x00", d[1]])
+cert13_trailing_bytes_intermediate = _cert13(lambda d: [d[0], d[1] + b"\x05"])
+
+
+# --- ServerKeyExchange -----------------------------------------------------------------
+
+
+def _ske12(params_of: Callable[[], bytes], suite: int, *, signed: bool = True) -> Script:
+    """ServerHello, Certificate, then a ServerKeyExchange with ``params``
+    (signed correctly, so only the parameters are at fault), ServerHelloDone
+    if the client is still there, then an unexpected message."""
+
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        sr = os.urandom(32)
+        params = params_of()
+        ske = (
+            _signed_ske(pki, ch, sr, params)
+            if signed
+            else t.handshake(t.SERVER_KEY_EXCHANGE, params)
+        )
+        conn.send(
+            t.record(t.HANDSHAKE, _sh12(ch, cipher=suite, random=sr))
+            + t.record(t.HANDSHAKE, t.certificate_tls12(_ders(pki)))
+            + t.record(t.HANDSHAKE, ske)
+        )
+        _unexpected_tail(conn)
+
+    return script
+
+
+def _dh_params(p: bytes, g: bytes = b"\x02", ys: bytes = b"\x02") -> bytes:
+    return t.vec16(p) + t.vec16(g) + t.vec16(ys)
+
+
+#: ECDHE: an empty point
+ske_ecdh_empty_point = _ske12(lambda: _ecdh_params(SECP256R1, b""), ECDHE_RSA_AES128_GCM)
+#: ECDHE: a point length byte running past the end of the message (unsigned)
+ske_ecdh_point_overflow = _ske12(
+    lambda: b"\x03" + t.u16(SECP256R1) + b"\x41" + _p256_point()[:20],
+    ECDHE_RSA_AES128_GCM,
+    signed=False,
+)
+#: ECDHE: a compressed P-256 point (the client offered ansiX962_compressed_prime)
+ske_ecdh_compressed_point = _ske12(
+    lambda: _ecdh_params(SECP256R1, _p256_point(compressed=True)), ECDHE_RSA_AES128_GCM
+)
+#: ECDHE: the point at infinity, the single byte 00
+ske_ecdh_infinity = _ske12(lambda: _ecdh_params(SECP256R1, b"\x00"), ECDHE_RSA_AES128_GCM)
+#: ECDHE x25519: an empty and a 31-byte key
+ske_x25519_empty = _ske12(lambda: _ecdh_params(X25519, b""), ECDHE_RSA_AES128_GCM)
+ske_x25519_short = _ske12(lambda: _ecdh_params(X25519, b"\x09" * 31), ECDHE_RSA_AES128_GCM)
+#: DHE: a prime of 1 bit, of 64 bits, an empty prime
+ske_dhe_prime_1bit = _ske12(lambda: _dh_params(b"\x01"), DHE_RSA_AES128_GCM)
+ske_dhe_prime_64bit = _ske12(
+    lambda: _dh_params(bytes.fromhex("ffffffffffffffc5")), DHE_RSA_AES128_GCM
+)
+ske_dhe_prime_empty = _ske12(lambda: _dh_params(b""), DHE_RSA_AES128_GCM)
+ske_dhe_generator_empty = _ske12(
+    lambda: _dh_params(bytes.fromhex("ffffffffffffffc5"), g=b""), DHE_RSA_AES128_GCM
+)
+ske_dhe_ys_empty = _ske12(
+    lambda: _dh_params(bytes.fromhex("ffffffffffffffc5"), ys=b""), DHE_RSA_AES128_GCM
+)
+
+
+# --- CertificateRequest (TLS 1.2) -------------------------------------------------------
+
+
+def _cr12(body_of: Callable[[], bytes]) -> Script:
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        sr = os.urandom(32)
+        pub = _p256_point()
+        conn.send(
+            t.record(t.HANDSHAKE, _sh12(ch, random=sr))
+            + t.record(t.HANDSHAKE, t.certificate_tls12(_ders(pki)))
+            + t.record(t.HANDSHAKE, _signed_ske(pki, ch, sr, _ecdh_params(SECP256R1, pub)))
+            + t.record(t.HANDSHAKE, t.handshake(13, body_of()))
+        )
+        _unexpected_tail(conn)
+
+    return script
+
+
+_SIGALGS = t.vec16(t.u16(RSA_PKCS1_SHA256) + t.u16(0x0804))
+
+
+def _dn(cn: bytes) -> bytes:
+    return x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, cn.decode())]).public_bytes()
+
+
+cr12_empty_types = _cr12(lambda: t.vec8(b"") + _SIGALGS + t.vec16(b""))
+cr12_empty_sigalgs = _cr12(lambda: t.vec8(b"\x01\x40") + t.vec16(b"") + t.vec16(b""))
+cr12_odd_sigalgs = _cr12(lambda: t.vec8(b"\x01\x40") + t.vec16(b"\x04\x01\x08") + t.vec16(b""))
+cr12_garbage_ca = _cr12(
+    lambda: t.vec8(b"\x01\x40") + _SIGALGS + t.vec16(t.vec16(b"\xde\xad\xbe\xef\x00"))
+)
+cr12_ca_trailing = _cr12(
+    lambda: t.vec8(b"\x01\x40") + _SIGALGS + t.vec16(t.vec16(_dn(b"CA") + b"\x00"))
+)
+cr12_empty_ca = _cr12(lambda: t.vec8(b"\x01\x40") + _SIGALGS + t.vec16(t.vec16(b"")))
+cr12_good = _cr12(lambda: t.vec8(b"\x01\x40") + _SIGALGS + t.vec16(t.vec16(_dn(b"CA"))))
+
+
+# --- ChangeCipherSpec and Finished (TLS 1.2, RSA key exchange) ---------------------------
+
+
+def _tls12_rsa_until_client_finished(conn: t.Conn, pki: PKI) -> tuple[t.GcmKeys, bytes, bytes]:
+    """A TLS 1.2 RSA handshake up to the client's Finished: returns the
+    server's write keys, the master secret and the transcript so far."""
+    ch = conn.read_client_hello()
+    assert RSA_AES128_GCM in ch.cipher_suites, "client must offer AES128-GCM-SHA256"
+    sr = os.urandom(32)
+    msgs = [
+        _sh12(ch, cipher=RSA_AES128_GCM, random=sr),
+        t.certificate_tls12(_ders(pki)),
+        t.handshake(t.SERVER_HELLO_DONE, b""),
+    ]
+    conn.send(b"".join(t.record(t.HANDSHAKE, m) for m in msgs))
+    cke = conn.read_handshake()
+    pms = _rsa_key(pki).decrypt(cke[6:], padding.PKCS1v15())
+    master = t.prf_sha256(pms, b"master secret", ch.random + sr, 48)
+    ckeys, skeys = t.tls12_gcm_keys(master, ch.random, sr)
+    ctype, _, payload = conn.read_record()
+    assert ctype == t.CCS
+    ctype, _, payload = conn.read_record()
+    fin = ckeys.open(t.HANDSHAKE, payload)
+    conn.notes["client_keys"] = ckeys
+    return skeys, master, ch.raw + b"".join(msgs) + cke + fin
+
+
+def _server_finished(master: bytes, transcript: bytes) -> bytes:
+    vd = t.prf_sha256(master, b"server finished", hashlib.sha256(transcript).digest(), 12)
+    return t.handshake(t.FINISHED, vd)
+
+
+def ccs_twice_protected(conn: t.Conn, pki: PKI) -> None:
+    """ChangeCipherSpec, then a second one under the new keys, then Finished."""
+    skeys, master, th = _tls12_rsa_until_client_finished(conn, pki)
+    conn.send(
+        t.record(t.CCS, b"\x01")
+        + skeys.seal(t.CCS, b"\x01")
+        + skeys.seal(t.HANDSHAKE, _server_finished(master, th))
+    )
+
+
+def ccs_twice_plain(conn: t.Conn, pki: PKI) -> None:
+    """Two plaintext ChangeCipherSpec records back to back."""
+    _skeys, _master, _th = _tls12_rsa_until_client_finished(conn, pki)
+    conn.send(t.record(t.CCS, b"\x01") + t.record(t.CCS, b"\x01"))
+
+
+def finished_before_ccs(conn: t.Conn, pki: PKI) -> None:
+    """The right server Finished, in plaintext, with no ChangeCipherSpec before it."""
+    _skeys, master, th = _tls12_rsa_until_client_finished(conn, pki)
+    conn.send(t.record(t.HANDSHAKE, _server_finished(master, th)))
+
+
+# --- TLS 1.3 record sizes ---------------------------------------------------------------
+
+
+def _tls13_padded(padding_len: int) -> Script:
+    """EncryptedExtensions in one record padded with ``padding_len`` zeros, then
+    an unexpected message (when the record was accepted)."""
+
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        s = t.Tls13Server(ch)
+        conn.send(t.record(t.HANDSHAKE, s.server_hello()))
+        conn.send(s.seal(t.HANDSHAKE, t.encrypted_extensions(), padding_len))
+        _unexpected13(conn, s)
+
+    return script
+
+
+_EE = 6  # an empty EncryptedExtensions: 4-byte header + 2-byte extensions length
+#: inner plaintext of exactly 2^14 + 1 (content + type + padding): the RFC's limit
+tls13_inner_2p14_plus_1 = _tls13_padded((1 << 14) + 1 - _EE - 1)
+#: inner plaintext of 2^14 + 2: one byte past RFC 8446 §5.4's limit
+tls13_inner_2p14_plus_2 = _tls13_padded((1 << 14) + 2 - _EE - 1)
+#: ciphertext of 2^14 + 256 = 16640 bytes (inner plaintext 16624 with the 16-byte tag)
+tls13_ciphertext_16640 = _tls13_padded((1 << 14) + 256 - 16 - _EE - 1)
+#: ciphertext of 16641 bytes: past RFC 8446 §5.2's limit
+tls13_ciphertext_16641 = _tls13_padded((1 << 14) + 257 - 16 - _EE - 1)
+
+
+def tls13_content_2p14_plus_1(conn: t.Conn, pki: PKI) -> None:
+    """A protected record whose content (padding aside) is 2^14 + 1 bytes."""
+    ch = conn.read_client_hello()
+    s = t.Tls13Server(ch)
+    conn.send(t.record(t.HANDSHAKE, s.server_hello()))
+    body = t.vec16(t.ext(0xFFF0, bytes(1 << 14)))[: (1 << 14) + 1 - 4]
+    conn.send(s.seal(t.HANDSHAKE, t.handshake(8, body + bytes(20000))[: (1 << 14) + 1]))
+
+
+# --- resources --------------------------------------------------------------------------
+
+
+def _cert_chain(n_of: Callable[[list[bytes]], list[bytes]]) -> Script:
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        sr = os.urandom(32)
+        flight = (
+            t.record(t.HANDSHAKE, _sh12(ch, random=sr))
+            + _fragment(t.certificate_tls12(n_of(_ders(pki))))
+            + t.record(
+                t.HANDSHAKE, _signed_ske(pki, ch, sr, _ecdh_params(SECP256R1, _p256_point()))
+            )
+        )
+        with contextlib.suppress(OSError):  # the client may refuse at the header
+            conn.send(flight)
+        _unexpected_tail(conn)
+
+    return script
+
+
+def _fragment(msg: bytes, size: int = 1 << 14) -> bytes:
+    return b"".join(t.record(t.HANDSHAKE, msg[i : i + size]) for i in range(0, len(msg), size))
+
+
+#: the leaf, then the intermediate 99 times: 100 certificates, under 100 KiB
+chain_100_certificates = _cert_chain(lambda d: [d[0]] + [d[1]] * 99)
+#: a Certificate message just over OpenSSL's 100 KiB limit
+chain_over_100k = _cert_chain(lambda d: [d[0]] + [d[1]] * 200)
+
+
+def certificate_16mb(conn: t.Conn, pki: PKI) -> None:
+    """A Certificate message announcing 16 MiB - 1, whose bytes keep coming."""
+    ch = conn.read_client_hello()
+    conn.send(t.record(t.HANDSHAKE, _sh12(ch)))
+    conn.send(t.record(t.HANDSHAKE, b"\x0b\xff\xff\xff" + t.u24(0xFFFFFB)))
+    for _ in range(64):
+        try:
+            conn.send(t.record(t.HANDSHAKE, bytes(1 << 14)))
+        except OSError:
+            return
+
+
+def trickling_certificate(conn: t.Conn, pki: PKI) -> None:
+    """A Certificate of 100 KiB announced, sent one byte per record for two
+    seconds, then the server closes: both clients wait, then meet EOF."""
+    ch = conn.read_client_hello()
+    conn.send(t.record(t.HANDSHAKE, _sh12(ch)))
+    conn.send(t.record(t.HANDSHAKE, b"\x0b" + t.u24(100 * 1024) + t.u24(100 * 1024 - 3)))
+    end = time.monotonic() + 2
+    while time.monotonic() < end:
+        conn.send(t.record(t.HANDSHAKE, b"\x00"))
+        time.sleep(0.005)
+    conn.shut_wr()
+
+
+def one_byte_records(conn: t.Conn, pki: PKI) -> None:
+    """A Certificate of 100 KiB - 1 of garbage, one byte per record (102,400
+    records), then an unexpected message."""
+    ch = conn.read_client_hello()
+    conn.send(t.record(t.HANDSHAKE, _sh12(ch)))
+    body = t.u24(100 * 1024 - 4) + b"\x00" * (100 * 1024 - 4)
+    msg = b"\x0b" + t.u24(len(body)) + body
+    conn.send(b"".join(t.record(t.HANDSHAKE, msg[i : i + 1]) for i in range(len(msg))))
+
+
+def empty_records_between_fragments(conn: t.Conn, pki: PKI) -> None:
+    """ServerHello bytes, each followed by 20 empty records: empty records never
+    reach 33 in a row, yet there are thousands of them."""
+    ch = conn.read_client_hello()
+    sh = _sh12(ch)
+    conn.send(
+        b"".join(
+            t.record(t.HANDSHAKE, sh[i : i + 1]) + t.record(t.HANDSHAKE, b"") * 20
+            for i in range(len(sh))
+        )
+    )
+    _unexpected_tail(conn)
+
+
+def empty_appdata_records(conn: t.Conn, pki: PKI) -> None:
+    """Empty application-data records before the ServerHello."""
+    conn.read_client_hello()
+    conn.send(t.record(t.APPDATA, b"") * 100)

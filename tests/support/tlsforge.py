@@ -294,3 +294,116 @@ def tls12_gcm_keys(
     """(client_write, server_write) for TLS_RSA_WITH_AES_128_GCM_SHA256 and friends."""
     kb = prf_sha256(master, b"key expansion", server_random + client_random, 2 * 16 + 2 * 4)
     return GcmKeys(kb[0:16], kb[32:36]), GcmKeys(kb[16:32], kb[36:40])
+
+
+# --- TLS 1.3 key schedule and records (RFC 8446 §7, §5.2), SHA-256 suites only -----------------
+
+
+def hkdf_extract(salt: bytes, ikm: bytes) -> bytes:
+    return hmac.new(salt or bytes(32), ikm, hashlib.sha256).digest()
+
+
+def hkdf_expand_label(secret: bytes, label: bytes, context: bytes, n: int) -> bytes:
+    info = u16(n) + vec8(b"tls13 " + label) + vec8(context)
+    out, block, i = b"", b"", 1
+    while len(out) < n:
+        block = hmac.new(secret, block + info + u8(i), hashlib.sha256).digest()
+        out += block
+        i += 1
+    return out[:n]
+
+
+def derive_secret(secret: bytes, label: bytes, transcript: bytes) -> bytes:
+    return hkdf_expand_label(secret, label, hashlib.sha256(transcript).digest(), 32)
+
+
+@dataclass
+class Tls13Keys:
+    """One direction of TLS_AES_128_GCM_SHA256 record protection."""
+
+    key: bytes
+    iv: bytes
+    seq: int = 0
+
+    @classmethod
+    def from_secret(cls, secret: bytes) -> Tls13Keys:
+        return cls(
+            hkdf_expand_label(secret, b"key", b"", 16), hkdf_expand_label(secret, b"iv", b"", 12)
+        )
+
+    def _nonce(self) -> bytes:
+        return (int.from_bytes(self.iv, "big") ^ self.seq).to_bytes(12, "big")
+
+    def seal(self, ctype: int, content: bytes, padding: int = 0) -> bytes:
+        """A whole TLSCiphertext record: ``content``, the type, ``padding`` zeros."""
+        inner = content + u8(ctype) + bytes(padding)
+        hdr = u8(APPDATA) + u16(TLS12) + u16(len(inner) + 16)
+        ct = AESGCM(self.key).encrypt(self._nonce(), inner, hdr)
+        self.seq += 1
+        return hdr + ct
+
+    def open(self, record_bytes: bytes) -> tuple[int, bytes]:
+        hdr, ct = record_bytes[:5], record_bytes[5:]
+        inner = AESGCM(self.key).decrypt(self._nonce(), ct, hdr).rstrip(b"\x00")
+        self.seq += 1
+        return inner[-1], inner[:-1]
+
+
+@dataclass
+class Tls13Server:
+    """The server's side of a TLS 1.3 handshake up to its encrypted flight
+    (X25519, TLS_AES_128_GCM_SHA256): :meth:`server_hello` answers the
+    ClientHello and derives the handshake keys; ``server_hs`` protects what
+    follows."""
+
+    ch: ClientHello
+    transcript: bytes = b""
+    server_hs: Tls13Keys | None = None
+    client_hs: Tls13Keys | None = None
+
+    def server_hello(self, *, legacy_version: int = TLS12) -> bytes:
+        from cryptography.hazmat.primitives.asymmetric.x25519 import (
+            X25519PrivateKey,
+            X25519PublicKey,
+        )
+
+        d = self.ch.extensions[EXT_KEY_SHARE]
+        i, peer = 2, None
+        while i + 4 <= len(d):
+            g, n = struct.unpack(">HH", d[i : i + 4])
+            if g == 0x001D:
+                peer = d[i + 4 : i + 4 + n]
+            i += 4 + n
+        assert peer is not None, "the client must send an X25519 key share"
+        priv = X25519PrivateKey.generate()
+        pub = priv.public_key().public_bytes_raw()
+        shared = priv.exchange(X25519PublicKey.from_public_bytes(peer))
+        exts = ext(EXT_SUPPORTED_VERSIONS, u16(TLS13)) + ext(
+            EXT_KEY_SHARE, u16(0x001D) + vec16(pub)
+        )
+        sh = server_hello(
+            session_id=self.ch.session_id, cipher=0x1301, extensions=exts, version=legacy_version
+        )
+        self.transcript = self.ch.raw + sh
+        early = hkdf_extract(b"", bytes(32))
+        hs_secret = hkdf_extract(derive_secret(early, b"derived", b""), shared)
+        self.server_hs = Tls13Keys.from_secret(
+            derive_secret(hs_secret, b"s hs traffic", self.transcript)
+        )
+        self.client_hs = Tls13Keys.from_secret(
+            derive_secret(hs_secret, b"c hs traffic", self.transcript)
+        )
+        return sh
+
+    def seal(self, ctype: int, content: bytes, padding: int = 0) -> bytes:
+        assert self.server_hs is not None
+        return self.server_hs.seal(ctype, content, padding)
+
+
+def encrypted_extensions(exts: bytes = b"") -> bytes:
+    return handshake(8, vec16(exts))
+
+
+def certificate_tls13(entries: list[bytes]) -> bytes:
+    """A TLS 1.3 Certificate: empty context, each entry's data without extensions."""
+    return handshake(CERTIFICATE, vec8(b"") + vec24(b"".join(vec24(d) + u16(0) for d in entries)))

@@ -513,11 +513,18 @@ def process_server_hello(
     return tls12.process_server_hello(hs, sh, suite)
 
 
+_SENTINELS = (P.DOWNGRADE_TLS12, P.DOWNGRADE_TLS11)
+
+
 def choose_version(hs: Handshake, sh: ServerHello, retried: bool) -> int:
     """ssl_choose_client_version: supported_versions, the configured range,
     the RFC 8446 §4.1.3 downgrade sentinels."""
     config = hs.config
     version = sh.legacy_version
+    if version == P.SSL3:
+        # OpenSSL 3.0 refuses an SSLv3 legacy_version even when supported_versions
+        # names TLS 1.3 (any other legacy_version is left to supported_versions).
+        raise version_error("UNSUPPORTED_PROTOCOL", "legacy_version SSLv3")
     for e in sh.extensions:
         if isinstance(e, X.Malformed) and e.type == ext.SUPPORTED_VERSIONS:
             e.raise_error()
@@ -531,7 +538,10 @@ def choose_version(hs: Handshake, sh: ServerHello, retried: bool) -> int:
         raise version_error("UNSUPPORTED_PROTOCOL")
     real_max = P.TLS1_3 if config.fallback_scsv else config.max_version
     tail = sh.random[-8:]
-    if version == P.TLS1_2 and real_max > version and tail == P.DOWNGRADE_TLS12:
+    # RFC 8446 §4.1.3: a client offering TLS 1.3 (or falling back from it,
+    # -fallback_scsv) refuses either sentinel in a TLS 1.2-or-below ServerHello;
+    # one offering at most 1.2 refuses DOWNGRD\x00 below 1.2.
+    if version < P.TLS1_3 and real_max >= P.TLS1_3 and tail in _SENTINELS:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "INAPPROPRIATE_FALLBACK")
     if version < P.TLS1_2 and real_max > version and tail == P.DOWNGRADE_TLS11:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "INAPPROPRIATE_FALLBACK")

@@ -16,7 +16,7 @@ from sclient.base.pyca import allow, key_kind
 from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto.signatures import verify_scheme
-from sclient.tls.errors import LocalError
+from sclient.tls.errors import DecodeError, LocalError
 from sclient.tls.registry import alerts, sigschemes
 from sclient.tls.registry.suites import CipherSuite
 from sclient.tls.structs import struct
@@ -26,7 +26,13 @@ if TYPE_CHECKING:
 
     from sclient.tls.states import Handshake
 
-__all__ = ["PeerKey", "check_peer_sigalg", "process_certificates", "verify_signature"]
+__all__ = [
+    "PeerKey",
+    "check_peer_sigalg",
+    "distinguished_name_length",
+    "process_certificates",
+    "verify_signature",
+]
 
 _RSA_PSS_OID = "1.2.840.113549.1.1.10"
 _CURVES = {"secp256r1": 0x0017, "secp384r1": 0x0018, "secp521r1": 0x0019}
@@ -43,17 +49,31 @@ class PeerKey:
     curve: int | None = None
 
 
-def _der_ok(der: bytes) -> bool:
-    """A cheap DER check for non-leaf certificates: one SEQUENCE, exact length."""
+def _sequence_length(der: bytes) -> int | None:
+    """The encoded length (header included) of the DER SEQUENCE ``der`` starts
+    with, or None when no complete SEQUENCE starts there."""
     if len(der) < 2 or der[0] != 0x30:
-        return False
+        return None
     n = der[1]
     if n < 0x80:
-        return 2 + n == len(der)
-    k = n & 0x7F
-    if k == 0 or k > 4 or len(der) < 2 + k:
-        return False
-    return 2 + k + int.from_bytes(der[2 : 2 + k], "big") == len(der)
+        total = 2 + n
+    else:
+        k = n & 0x7F
+        if k == 0 or k > 4 or len(der) < 2 + k:
+            return None
+        total = 2 + k + int.from_bytes(der[2 : 2 + k], "big")
+    return total if total <= len(der) else None
+
+
+def _check_entry(der: bytes) -> None:
+    """tls_process_server_certificate on one entry: bytes that hold no
+    certificate are bad_certificate "ASN1 lib"; a certificate followed by more
+    bytes inside its entry is decode_error "cert length mismatch"."""
+    n = _sequence_length(der)
+    if n is None:
+        raise LocalError(alerts.BAD_CERTIFICATE, "ASN1_LIB", "certificate does not parse")
+    if n != len(der):
+        raise DecodeError("bytes after the certificate in its entry", "CERT_LENGTH_MISMATCH")
 
 
 def _peer_key(leaf_der: bytes) -> PeerKey:
@@ -105,9 +125,8 @@ def process_certificates(
     key type (None in TLS 1.3)."""
     if not chain:
         raise LocalError(alerts.DECODE_ERROR, "LENGTH_MISMATCH", "empty certificate list")
-    for der in chain[1:]:
-        if not _der_ok(der):
-            raise LocalError(alerts.BAD_CERTIFICATE, "ASN1_LIB", "certificate does not parse")
+    for der in chain:
+        _check_entry(der)
     peer = _peer_key(chain[0])
     hs.peer_chain = chain
     hs.events.append(ev.PeerCertificates(chain))
@@ -184,3 +203,47 @@ def verify_signature(
         raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_SIGNATURE_TYPE", str(e)) from None
     except cerr.BadSignature as e:
         raise LocalError(alerts.DECRYPT_ERROR, "BAD_SIGNATURE", str(e)) from None
+
+
+def _tlv(der: bytes, pos: int, end: int) -> tuple[int, int, int] | None:
+    """(tag, start of contents, end of contents) of the DER TLV at ``pos``."""
+    if end - pos < 2:
+        return None
+    tag, n = der[pos], der[pos + 1]
+    pos += 2
+    if n >= 0x80:
+        k = n & 0x7F
+        if k == 0 or k > 3 or end - pos < k:
+            return None
+        n = int.from_bytes(der[pos : pos + k], "big")
+        pos += k
+    if end - pos < n:
+        return None
+    return tag, pos, pos + n
+
+
+def distinguished_name_length(der: bytes) -> int | None:
+    """The encoded length of the X.501 Name ``der`` starts with: a SEQUENCE of
+    SETs of SEQUENCE {OBJECT IDENTIFIER, value}; None when it is not one."""
+    top = _tlv(der, 0, len(der))
+    if top is None or top[0] != 0x30:
+        return None
+    pos, end = top[1], top[2]
+    while pos < end:
+        rdn = _tlv(der, pos, end)
+        if rdn is None or rdn[0] != 0x31 or rdn[1] == rdn[2]:
+            return None
+        p = rdn[1]
+        while p < rdn[2]:
+            atv = _tlv(der, p, rdn[2])
+            if atv is None or atv[0] != 0x30:
+                return None
+            oid = _tlv(der, atv[1], atv[2])
+            if oid is None or oid[0] != 0x06 or oid[1] == oid[2]:
+                return None
+            value = _tlv(der, oid[2], atv[2])
+            if value is None or value[2] != atv[2]:
+                return None
+            p = atv[2]
+        pos = rdn[2]
+    return end

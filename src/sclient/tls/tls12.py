@@ -24,7 +24,13 @@ from sclient.tls import clientauth, structs
 from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
-from sclient.tls.crypto.kex import DheKeyShare, KeyShare, make_rsa_premaster, rsa_encrypt_premaster
+from sclient.tls.crypto.kex import (
+    DheKeyShare,
+    EcKeyShare,
+    KeyShare,
+    make_rsa_premaster,
+    rsa_encrypt_premaster,
+)
 from sclient.tls.crypto.prf import (
     export_keying_material12,
     extended_master_secret,
@@ -42,9 +48,15 @@ from sclient.tls.crypto.protection import (
     fixed_iv_len,
 )
 from sclient.tls.crypto.signatures import tls12_server_key_exchange_input
-from sclient.tls.errors import LocalError
+from sclient.tls.errors import DecodeError, LocalError
 from sclient.tls.hello import make_key_share, parse_common_extension
-from sclient.tls.peer import PeerKey, check_peer_sigalg, process_certificates, verify_signature
+from sclient.tls.peer import (
+    PeerKey,
+    check_peer_sigalg,
+    distinguished_name_length,
+    process_certificates,
+    verify_signature,
+)
 from sclient.tls.registry import alerts
 from sclient.tls.registry import groups as G
 from sclient.tls.registry import protocol as P
@@ -257,12 +269,20 @@ def ecdhe_exchange(hs: Handshake, curve_type: int, group_code: int, public: byte
         raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CURVE")
     share: KeyShare = make_key_share(hs.config, group_code)
     try:
-        premaster = share.exchange(public)
+        if isinstance(share, EcKeyShare):
+            # Our ClientHello offers the compressed formats, as OpenSSL's does.
+            premaster = share.exchange(public, compressed_ok=True)
+        else:
+            premaster = share.exchange(public)
     except cerr.IllegalKeyShare as e:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_ECPOINT", str(e)) from None
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "SKE_BAD_ECPOINT", str(e)) from None
     hs.group = group_code
     hs.session = structs.replace(hs.session, group=group_code)
     return Exchange(share.public_bytes(), 1, premaster)
+
+
+#: DH_MIN_MODULUS_BITS of OpenSSL 3.0.
+_DH_MIN_MODULUS_BITS = 512
 
 
 def dhe_exchange(hs: Handshake, p_raw: bytes, g_raw: bytes, ys_raw: bytes) -> Exchange:
@@ -270,6 +290,11 @@ def dhe_exchange(hs: Handshake, p_raw: bytes, g_raw: bytes, ys_raw: bytes) -> Ex
     p = int.from_bytes(p_raw, "big")
     g = int.from_bytes(g_raw, "big")
     ys = int.from_bytes(ys_raw, "big")
+    if p.bit_length() < _DH_MIN_MODULUS_BITS or p % 2 == 0 or not 1 < g < p - 1:
+        # OpenSSL's quick parameter check (DH_check_params) comes before the
+        # security level's size check: an odd prime of 512 bits at least and
+        # a generator in 2..p-2, else illegal_parameter "bad dh value".
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE", "DH parameters")
     if ys == 0:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE")
     try:
@@ -362,6 +387,7 @@ class ExpectCertificateRequestOrDone(State):
         if isinstance(msg, CertificateRequest12):
             if self.requested:
                 raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
+            check_certificate_request(msg)
             hs.transcript.update(msg.raw)
             hs.cert_request = ev.CertificateRequested(
                 tuple(msg.certificate_types), msg.signature_schemes, msg.authorities
@@ -391,6 +417,21 @@ class ExpectCertificateRequestOrDone(State):
             hs.events.append(clientauth.sent_event(choice))
         message = ClientKeyExchange(exchange.public, exchange.width)
         return finish_client_flight(hs, params, message, exchange.premaster, choice)
+
+
+def check_certificate_request(cr: CertificateRequest12) -> None:
+    """tls_process_certificate_request's checks after the framing: OpenSSL
+    answers an empty or odd signature_algorithms list with internal_error
+    "signature algorithms error", and each certificate authority must be one
+    DER DistinguishedName ("ASN1 lib", "ca dn length mismatch": decode_error)."""
+    if cr.tls12 and cr.bad_sigalgs:
+        raise LocalError(alerts.INTERNAL_ERROR, "SIGNATURE_ALGORITHMS_ERROR")
+    for name in cr.authorities:
+        n = distinguished_name_length(name)
+        if n is None:
+            raise DecodeError("certificate authority does not parse", "CA_NAME_ASN1_LIB")
+        if n != len(name):
+            raise DecodeError("bytes after a certificate authority", "CA_DN_LENGTH_MISMATCH")
 
 
 def finish_client_flight(

@@ -120,7 +120,9 @@ def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSu
             if g not in hs.offer.groups or g not in G.BY_CODE:
                 raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_KEY_SHARE", "group not offered")
             new_group = g
-        elif isinstance(e, X.Cookie):
+        elif isinstance(e, X.Cookie) and e.cookie:
+            # An empty cookie counts as none (OpenSSL neither echoes it nor
+            # takes it for a change): then "no change following hrr".
             cookie = e.cookie
     if cookie is None and new_group is None:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "NO_CHANGE_FOLLOWING_HRR")

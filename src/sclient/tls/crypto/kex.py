@@ -192,8 +192,16 @@ class EcKeyShare:
     def public_bytes(self) -> bytes:
         return self._pub
 
-    def exchange(self, peer: bytes, strip_leading_zeros: bool = False) -> bytes:
-        if len(peer) != 1 + 2 * self._coord_len or peer[:1] != b"\x04":
+    def exchange(
+        self, peer: bytes, strip_leading_zeros: bool = False, compressed_ok: bool = False
+    ) -> bytes:
+        """``compressed_ok``: also take a compressed point ``02|03 || X`` (TLS
+        1.2, where the client offered ansiX962_compressed_prime); TLS 1.3 key
+        shares are uncompressed only (RFC 8446 section 4.2.8.2)."""
+        compressed = (
+            compressed_ok and len(peer) == 1 + self._coord_len and peer[:1] in (b"\x02", b"\x03")
+        )
+        if not compressed and (len(peer) != 1 + 2 * self._coord_len or peer[:1] != b"\x04"):
             raise IllegalKeyShare(
                 f"{GROUP_NAMES[self.group]} key share is not an uncompressed point"
             )

@@ -296,12 +296,18 @@ class Tls13Aead:
             inner = self._aead.decrypt((self._iv ^ seq).to_bytes(12, "big"), fragment, header)
         except InvalidTag:
             raise BadRecordMac("AEAD authentication failed") from None
-        if len(inner) > MAX_INNER_PLAINTEXT_13:
-            raise RecordOverflow(f"TLS 1.3 inner plaintext of {len(inner)} bytes exceeds 2^14 + 1")
         self.read_seq = seq + 1
         stripped = inner.rstrip(b"\x00")  # same object when there is no padding
         if not stripped:
             raise EmptyInnerPlaintext("no content type")
+        # A receiver enforces the ciphertext limit (checked above) and 2^14 bytes
+        # of content (RFC 8446 section 6.2, record_overflow). Padding that takes
+        # the TLSInnerPlaintext past 2^14 + 1 breaks the sender's rule of
+        # section 5.4, which OpenSSL does not check on receipt; neither do we.
+        if len(stripped) - 1 > MAX_PLAINTEXT:
+            raise RecordOverflow(
+                f"TLS 1.3 record content of {len(stripped) - 1} bytes exceeds 2^14"
+            )
         return stripped[-1], stripped[:-1]
 
 

@@ -215,6 +215,11 @@ REASONS: dict[str, Reason] = {
     ),
     # --- certificates and signatures --------------------------------------------------
     "ASN1_LIB": R(0x0A08000D, "tls_process_server_certificate", "ASN1 lib", _CLNT, 1810),
+    "SIGNATURE_ALGORITHMS_ERROR": R(
+        0x0A000168, "tls_process_certificate_request", "signature algorithms error", _CLNT, 2416
+    ),
+    "CA_NAME_ASN1_LIB": R(0x0A08000D, "parse_ca_names", "ASN1 lib", _LIB, 2274),
+    "CA_DN_LENGTH_MISMATCH": R(0x0A000083, "parse_ca_names", "ca dn length mismatch", _LIB, 2278),
     "CERT_LENGTH_MISMATCH": R(
         0x0A000087, "tls_process_server_certificate", "cert length mismatch", _CLNT, 0
     ),
@@ -241,6 +246,7 @@ REASONS: dict[str, Reason] = {
     ),
     # --- key exchange (TLS 1.2) -------------------------------------------------------
     "BAD_ECPOINT": R(0x0A000132, "tls_parse_stoc_key_share", "bad ecpoint", _EXTC, 1870),
+    "SKE_BAD_ECPOINT": R(0x0A000132, "tls_process_ske_ecdhe", "bad ecpoint", _CLNT, 2160),
     "BAD_DH_VALUE": R(0x0A000066, "tls_process_ske_dhe", "bad dh value", _CLNT, 0),
     "DH_KEY_TOO_SMALL": R(0x0A00018A, "tls_process_ske_dhe", "dh key too small", _CLNT, 0),
     # --- Finished, tickets, post-handshake --------------------------------------------

@@ -628,7 +628,7 @@ class Cookie(Extension):
 
     @classmethod
     def decode(cls, r: Reader) -> Cookie:
-        c = r.vec(2, 1)
+        c = r.vec(2)  # cookie<1..2^16-1>, but OpenSSL reads an empty one
         r.done()
         return cls(c)
 

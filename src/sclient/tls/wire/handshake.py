@@ -334,7 +334,7 @@ class Certificate13(HandshakeMessage):
         b = r.block(3)
         entries = []
         while b.remaining:
-            data = b.vec(3, 1)
+            data = b.vec(3)  # an empty entry is the certificate check's to refuse
             entries.append(CertificateEntry(data, X.decode_extensions(b, X.Context.CT)))
         r.done()
         return cls(ctx, tuple(entries))
@@ -358,7 +358,7 @@ class Certificate12(HandshakeMessage):
         b = r.block(3)
         certs = []
         while b.remaining:
-            certs.append(b.vec(3, 1))
+            certs.append(b.vec(3))  # an empty entry is the certificate check's to refuse
         r.done()
         return cls(tuple(certs))
 
@@ -388,7 +388,7 @@ class ServerKeyExchangeEcdhe(HandshakeMessage):
     def decode(cls, r: Reader, tls12: bool = True) -> Self:
         ct = r.u8()  # the engine rejects anything but named_curve (3)
         g = r.u16()
-        pub = r.vec(1, 1)
+        pub = r.vec(1)  # an empty point is "bad ecpoint", not a decode error
         scheme = r.u16() if tls12 else None
         sig = r.vec(2)
         r.done()
@@ -417,9 +417,10 @@ class ServerKeyExchangeDhe(HandshakeMessage):
 
     @classmethod
     def decode(cls, r: Reader, tls12: bool = True) -> Self:
-        p = r.vec(2, 1)
-        g = r.vec(2, 1)
-        ys = r.vec(2, 1)
+        # Empty values are zero: the parameter check refuses them ("bad dh value").
+        p = r.vec(2)
+        g = r.vec(2)
+        ys = r.vec(2)
         scheme = r.u16() if tls12 else None
         sig = r.vec(2)
         r.done()
@@ -459,15 +460,15 @@ class ServerKeyExchangePsk(HandshakeMessage):
     def decode(cls, r: Reader, kx: str = "PSK") -> Self:
         hint = r.vec(2)
         if kx == "DHEPSK":
-            p = r.vec(2, 1)
-            g = r.vec(2, 1)
-            ys = r.vec(2, 1)
+            p = r.vec(2)
+            g = r.vec(2)
+            ys = r.vec(2)
             r.done()
             return cls(kx, hint, p, g, ys)
         if kx == "ECDHEPSK":
             ct = r.u8()
             group = r.u16()
-            pub = r.vec(1, 1)
+            pub = r.vec(1)
             r.done()
             return cls(kx, hint, group=group, public=pub, curve_type=ct)
         r.done()
@@ -527,6 +528,9 @@ class CertificateRequest12(HandshakeMessage):
     raw: bytes = _raw()
     #: False for TLS 1.0/1.1 (no supported_signature_algorithms field).
     tls12: bool = True
+    #: The supported_signature_algorithms field was empty or of odd length
+    #: (the state machine refuses it, with OpenSSL's alert).
+    bad_sigalgs: bool = field(default=False, compare=False, repr=False)
 
     def encode_body(self) -> bytes:
         schemes = b"".join(s.to_bytes(2, "big") for s in self.signature_schemes)
@@ -540,18 +544,24 @@ class CertificateRequest12(HandshakeMessage):
 
     @classmethod
     def decode(cls, r: Reader, tls12: bool = True) -> Self:
-        types = r.vec(1, 1)
+        # certificate_types<1..2^8-1>, but OpenSSL reads an empty list; the
+        # signature algorithms and each DistinguishedName are checked by the
+        # state machine (OpenSSL's alerts differ from decode_error there).
+        types = r.vec(1)
         schemes = []
+        bad = False
         if tls12:
-            b = r.block(2, 2)
-            while b.remaining:
+            b = r.block(2)
+            bad = b.remaining == 0 or b.remaining % 2 == 1
+            while b.remaining >= 2:
                 schemes.append(b.u16())
+            b.rest()
         b = r.block(2)
         cas = []
         while b.remaining:
-            cas.append(b.vec(2, 1))
+            cas.append(b.vec(2))
         r.done()
-        return cls(types, tuple(schemes), tuple(cas), tls12=tls12)
+        return cls(types, tuple(schemes), tuple(cas), tls12=tls12, bad_sigalgs=bad)
 
 
 @struct(frozen=True, slots=True)
