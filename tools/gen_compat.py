@@ -70,6 +70,17 @@ EXTRA_DEVIATIONS: list[str] = [
     "from a random start. Both are valid (RFC 5288); only the bytes on the wire differ.",
     "On a CertificateRequest sclient always answers with an empty Certificate (client "
     "certificates are not yet supported).",
+    "Groups that `cryptography` cannot compute with are refused by `-groups` and `-curves` "
+    "as OpenSSL refuses a group name it does not know (`Call to SSL_CONF_cmd(-groups, ...) "
+    "failed` and `gid_cb:passed invalid argument:...:group 'sect283k1' cannot be set`, exit "
+    "status 1), alone or anywhere in a list: the binary curves `sect163k1` to `sect571r1` "
+    "(and their aliases `K-163`, `B-163`, ... `B-571`), `secp160k1`, `secp160r1`, "
+    "`secp160r2`, `secp192k1` and `secp224k1`. OpenSSL 3.0 accepts them and offers them in a "
+    "TLS 1.2 ClientHello; sclient could offer them but never finish a key exchange on one, so "
+    "it stops where the user can still choose another group. The other prime curves "
+    "(`secp192r1`, `secp224r1`, `secp256k1`, the brainpool curves) work in TLS 1.2 as in "
+    "OpenSSL; the TLS 1.3 brainpool groups (`brainpoolP256r1tls13`, ...) are unknown to "
+    "OpenSSL 3.0 and to sclient alike.",
     "The security level is OpenSSL's default, 2, for certificate checks and key sizes; "
     "`@SECLEVEL=n` in `-cipher` changes the suites, groups and DH sizes offered, not the "
     "verification of the server's chain.",

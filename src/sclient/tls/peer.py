@@ -29,7 +29,17 @@ if TYPE_CHECKING:
 __all__ = ["PeerKey", "check_peer_sigalg", "process_certificates", "verify_signature"]
 
 _RSA_PSS_OID = "1.2.840.113549.1.1.10"
-_CURVES = {"secp256r1": 0x0017, "secp384r1": 0x0018, "secp521r1": 0x0019}
+_CURVES = {
+    "secp192r1": 0x0013,
+    "secp224r1": 0x0015,
+    "secp256k1": 0x0016,
+    "secp256r1": 0x0017,
+    "secp384r1": 0x0018,
+    "secp521r1": 0x0019,
+    "brainpoolP256r1": 0x001A,
+    "brainpoolP384r1": 0x001B,
+    "brainpoolP512r1": 0x001C,
+}
 
 
 @struct(frozen=True, slots=True)
