@@ -58,8 +58,9 @@ EXTRA_DEVIATIONS: list[str] = [
     "TLS 1.0 and 1.1: the ClientHello offers them as OpenSSL's does, and a server that picks "
     "them with RSA key exchange is served; with (EC)DHE they fail as OpenSSL 3.0 fails at its "
     "default security level (`legacy sigalg disallowed or unsupported`). `-tls1`, `-tls1_1` "
-    "and ranges that end below TLS 1.2 are not yet supported; `@SECLEVEL=0` does not re-enable "
-    "SHA-1 or MD5+SHA-1 signatures.",
+    "and ranges that end below TLS 1.2 are not yet supported; `@SECLEVEL=0` re-enables SHA-1 "
+    "signature schemes in TLS 1.2, as in OpenSSL, but not the MD5+SHA-1 signatures of TLS 1.0 "
+    "and 1.1.",
     "Renegotiation (TLS 1.2): the `R` command prints `RENEGOTIATING` and then "
     "`s_client: renegotiation (R) is not supported yet by sclient` (exit 1); a server's "
     "HelloRequest is answered with a warning `no_renegotiation` alert and the connection "
@@ -81,9 +82,6 @@ EXTRA_DEVIATIONS: list[str] = [
     "(`secp192r1`, `secp224r1`, `secp256k1`, the brainpool curves) work in TLS 1.2 as in "
     "OpenSSL; the TLS 1.3 brainpool groups (`brainpoolP256r1tls13`, ...) are unknown to "
     "OpenSSL 3.0 and to sclient alike.",
-    "The security level is OpenSSL's default, 2, for certificate checks and key sizes; "
-    "`@SECLEVEL=n` in `-cipher` changes the suites, groups and DH sizes offered, not the "
-    "verification of the server's chain.",
 ]
 
 _STATUS_TEXT = {

@@ -2,9 +2,11 @@
 
 Cases from OpenSSL's own ``test/ssl-tests`` configurations, as command lines:
 a TLS 1.3 ClientHello that no group can serve (OpenSSL gives up before it
-sends anything but an internal_error alert), the brainpool curves in TLS 1.2,
-and the binary curves, which sclient refuses as OpenSSL refuses a group it
-does not know (docs/compatibility.md).
+sends anything but an internal_error alert), ECDSA with SHA-1 at
+``@SECLEVEL=0``, a ``@SECLEVEL=5`` client against an Ed448 server (no
+signature algorithm of its list fits), the brainpool curves in TLS 1.2, and the
+binary curves, which sclient refuses as OpenSSL refuses a group it does not
+know (docs/compatibility.md).
 
 Beyond the usual masks, the *written* count is compared where it is the point
 (nothing but an alert went out; the same ClientHello went out), and the *read*
@@ -129,6 +131,37 @@ def test_tls12_without_ec_group_sends_no_groups(certs: dict[str, list[str]]) -> 
     nor supported_groups goes out, and DHE still works (same bytes written)."""
     with server(certs["rsa"], []) as srv:
         _compare(srv.port, ["-tls1_2", "-groups", "ffdhe2048"], written=True, read_varies=True)
+
+
+# --- 2. ECDSA with SHA-1 at security level 0 ----------------------------------------
+
+
+def test_ecdsa_sha1_at_seclevel_0(certs: dict[str, list[str]]) -> None:
+    with server(certs["ecdsa"], ["-cipher", "ALL:@SECLEVEL=0"]) as srv:
+        args = ["-tls1_2", "-sigalgs", "ECDSA+SHA1", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"]
+        args[-1] += ":@SECLEVEL=0"
+        ref = _compare(srv.port, args, written=True, read_varies=True)
+    assert ref.rc == 0 and "Peer signing digest: SHA1" in ref.stdout
+
+
+# --- 3. security level 5 against an Ed448 server ------------------------------------
+
+
+@pytest.mark.parametrize("version", [[], ["-tls1_2"], ["-tls1_3"]], ids=["any", "tls12", "tls13"])
+def test_seclevel_5_offers_nothing_ed448_can_sign(
+    version: list[str], certs: dict[str, list[str]]
+) -> None:
+    with server(certs["ed448"], []) as srv:
+        ref = _compare(srv.port, [*version, "-cipher", "DEFAULT:@SECLEVEL=5"], written=True)
+    assert ref.rc == 1 and "alert handshake failure" in ref.stderr
+
+
+@pytest.mark.parametrize("level", ["3", "4"])
+def test_seclevel_shapes_the_default_client_hello(level: str, certs: dict[str, list[str]]) -> None:
+    """From level 3 no session ticket and no TLS 1.0, from level 4 no TLS 1.1 and
+    no 128-bit TLS 1.3 suite: the same ClientHello (same bytes written)."""
+    with server(certs["rsa"], []) as srv:
+        _compare(srv.port, ["-cipher", f"DEFAULT:@SECLEVEL={level}"], written=True)
 
 
 # --- 4. brainpool curves in TLS 1.2 -------------------------------------------------

@@ -364,7 +364,9 @@ class ExpectCertificateVerify(State):
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         cv = cast(CertificateVerify, msg)
         assert hs.offer is not None
-        check_peer_sigalg(cv.scheme, self.peer, True, hs.offer.schemes)
+        check_peer_sigalg(
+            cv.scheme, self.peer, True, hs.offer.schemes, seclevel=hs.config.security_level
+        )
         hs.peer_scheme = cv.scheme  # OpenSSL reports it even if the signature fails
         content = tls13_certificate_verify_input(self.transcript_hash, server=True)
         verify_signature(cv.scheme, self.peer, content, cv.signature, True)
