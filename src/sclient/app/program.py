@@ -242,7 +242,10 @@ class Program:
         if resumed is not None:
             # No verification on resumption: SSL_get_verify_result is the session's.
             verify_code = resumed.verify_result
-        if session is not None and session.verify_result != verify_code:
+        # tls_post_process_server_certificate stores the result in the session
+        # only when the verification did not end the handshake.
+        aborted = self.verifier is not None and self.verifier.aborted
+        if session is not None and session.verify_result != verify_code and not aborted:
             session = structs.replace(session, verify_result=verify_code)
         d = summary_data(
             version=version,
