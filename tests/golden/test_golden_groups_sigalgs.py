@@ -164,6 +164,22 @@ def test_seclevel_shapes_the_default_client_hello(level: str, certs: dict[str, l
         _compare(srv.port, ["-cipher", f"DEFAULT:@SECLEVEL={level}"], written=True)
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-tls1_3", "-ciphersuites", ""],
+        ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256", "-sigalgs", "RSA+SHA256"],
+        ["-tls1_2", "-sigalgs", "ECDSA+SHA1", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"],
+    ],
+    ids=["no-tls13-suite", "sigalgs-remove-suite", "seclevel-removes-sha1"],
+)
+def test_no_cipher_left_sends_nothing(args: list[str], certs: dict[str, list[str]]) -> None:
+    with server(certs["ecdsa"], []) as srv:
+        ref = _compare(srv.port, args, written=True)
+    assert ref.rc == 1 and "no ciphers available" in ref.stderr
+    assert "SSL handshake has read 0 bytes and written 7 bytes" in ref.stdout
+
+
 # --- 4. brainpool curves in TLS 1.2 -------------------------------------------------
 
 

@@ -643,8 +643,10 @@ class Program:
                 self.conn.sendall(b"\x15\x03\x03\x00\x02\x02\x46")
             self.error = True
             return 1
-        self.start_engine()
+        # OpenSSL's session exists once it starts on the ClientHello, also when
+        # nothing can be offered (no ciphers): the summary prints it.
         self.client_hello_sent = True
+        self.start_engine()
         while self.in_init:
             self.feed(self.read_socket())
         if self.reconnects > 0:

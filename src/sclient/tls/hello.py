@@ -231,7 +231,7 @@ def build_client_hello(
     if below13:
         cipher_suites += [s for s in config.tls12_suites if _suite_ok(s, False, versions[0])]
     if not cipher_suites:
-        raise LocalError(None, "NO_CIPHERS_AVAILABLE")
+        raise LocalError(alerts.INTERNAL_ERROR, "NO_CIPHERS_AVAILABLE")
     cipher_suites.append(suites.TLS_EMPTY_RENEGOTIATION_INFO_SCSV)
     if config.fallback_scsv:
         cipher_suites.append(suites.TLS_FALLBACK_SCSV)
