@@ -62,8 +62,9 @@ EXTRA_DEVIATIONS: list[str] = [
     "TLS 1.0 and 1.1: the ClientHello offers them as OpenSSL's does, and a server that picks "
     "them with RSA key exchange is served; with (EC)DHE they fail as OpenSSL 3.0 fails at its "
     "default security level (`legacy sigalg disallowed or unsupported`). `-tls1`, `-tls1_1` "
-    "and ranges that end below TLS 1.2 are not yet supported; `@SECLEVEL=0` does not re-enable "
-    "SHA-1 or MD5+SHA-1 signatures.",
+    "and ranges that end below TLS 1.2 are not yet supported; `@SECLEVEL=0` re-enables SHA-1 "
+    "signature schemes in TLS 1.2, as in OpenSSL, but not the MD5+SHA-1 signatures of TLS 1.0 "
+    "and 1.1.",
     "Renegotiation (TLS 1.2): the `R` command prints `RENEGOTIATING` and then "
     "`s_client: renegotiation (R) is not supported yet by sclient` (exit 1); a server's "
     "HelloRequest is answered with a warning `no_renegotiation` alert and the connection "
@@ -81,6 +82,17 @@ EXTRA_DEVIATIONS: list[str] = [
     "second, plaintext ChangeCipherSpec after the server's) is `bad_record_mac` \"decryption "
     'failed or bad record mac", as RFC 5246 section 6.2.3.3 requires for a record that does '
     'not decrypt; OpenSSL 3.0.19 answers `internal_error` "internal error".',
+    "Groups that `cryptography` cannot compute with are refused by `-groups` and `-curves` "
+    "as OpenSSL refuses a group name it does not know (`Call to SSL_CONF_cmd(-groups, ...) "
+    "failed` and `gid_cb:passed invalid argument:...:group 'sect283k1' cannot be set`, exit "
+    "status 1), alone or anywhere in a list: the binary curves `sect163k1` to `sect571r1` "
+    "(and their aliases `K-163`, `B-163`, ... `B-571`), `secp160k1`, `secp160r1`, "
+    "`secp160r2`, `secp192k1` and `secp224k1`. OpenSSL 3.0 accepts them and offers them in a "
+    "TLS 1.2 ClientHello; sclient could offer them but never finish a key exchange on one, so "
+    "it stops where the user can still choose another group. The other prime curves "
+    "(`secp192r1`, `secp224r1`, `secp256k1`, the brainpool curves) work in TLS 1.2 as in "
+    "OpenSSL; the TLS 1.3 brainpool groups (`brainpoolP256r1tls13`, ...) are unknown to "
+    "OpenSSL 3.0 and to sclient alike.",
 ]
 
 # --------------------------------------------------------------------------------------
@@ -127,6 +139,8 @@ _STATUS_TEXT = {
 # SECOND_OPINIONS: why cryptography's verifier may reject a chain OpenSSL accepts
 # (tests/x509/test_x509_crosscheck.py checks that each reason it meets is listed here).
 SECOND_OPINIONS: list[str] = [
+    "cryptography refuses a critical cRLDistributionPoints or OCSP noCheck extension; "
+    "OpenSSL 3.0.19 handles both and accepts the certificate",
     "RFC 5280 4.1.2.5 encoding rule; OpenSSL reads a GeneralizedTime before 2050",
     "the Web PKI profile allows RSA and P-256/384/521 keys only; OpenSSL takes "
     "Ed25519 and Ed448 (and RSA-PSS) keys",

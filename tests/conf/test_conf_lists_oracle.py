@@ -90,10 +90,12 @@ def test_groups_in_client_hello(spec: str) -> None:
     assert hello.groups == conf.offered_groups(conf.group_list(spec))
 
 
+# The binary curves, secp160*, secp192k1 and secp224k1 are refused by sclient
+# (cryptography lacks them; docs/compatibility.md), so they are not here.
 LEGACY_GROUPS = [
-    ("sect163k1:K-233:B-283:secp160r1:secp192r1:P-224:secp256k1:brainpoolP512r1:X25519", "0"),
-    ("sect163k1:sect571r1:secp224k1:brainpoolP256r1:prime192v1:X25519", "1"),
-    ("sect571k1:sect409r1:brainpoolP384r1:secp224r1:X448:P-521", "4"),
+    ("secp192r1:P-224:secp256k1:brainpoolP512r1:X25519", "0"),
+    ("brainpoolP256r1:prime192v1:X25519", "1"),
+    ("brainpoolP384r1:secp224r1:X448:P-521", "4"),
 ]
 
 

@@ -204,12 +204,22 @@ def test_groups() -> None:
         0x17,
         0x18,
     )
-    assert conf.group_list("ffdhe2048:secp521r1:sect163k1:brainpoolP512r1") == (
+    assert conf.group_list("ffdhe2048:secp521r1:secp256k1:brainpoolP512r1") == (
         0x100,
         0x19,
-        0x01,
+        0x16,
         0x1C,
     )
+    # OpenSSL 3.0 knows the binary curves; cryptography does not, so sclient
+    # refuses them as OpenSSL refuses a name it does not know.
+    for name in ("sect163k1", "K-233", "sect571r1", "secp160r1", "secp192k1", "secp224k1"):
+        with pytest.raises(conf.ConfError) as info:
+            conf.group_list(f"X25519:{name}")
+        assert info.value.lines == [
+            f"Call to SSL_CONF_cmd(-groups, X25519:{name}) failed",
+            "{tid}:error:0A080106:SSL routines:gid_cb:passed invalid argument:"
+            f"../ssl/t1_lib.c:748:group '{name}' cannot be set",
+        ]
     with pytest.raises(conf.ConfError) as info:
         conf.group_list("X25519:bogus", option="-curves")
     assert info.value.lines == [

@@ -23,13 +23,30 @@ WIRE_LEN = {
     0x0017: 65,
     0x0018: 97,
     0x0019: 133,
+    0x0013: 49,
+    0x0015: 57,
+    0x0016: 65,
+    0x001A: 65,
+    0x001B: 97,
+    0x001C: 129,
     0x0100: 256,
     0x0101: 384,
     0x0102: 512,
     0x0103: 768,
     0x0104: 1024,
 }
-SECRET_LEN = {**WIRE_LEN, 0x0017: 32, 0x0018: 48, 0x0019: 66}
+SECRET_LEN = {
+    **WIRE_LEN,
+    0x0017: 32,
+    0x0018: 48,
+    0x0019: 66,
+    0x0013: 24,
+    0x0015: 28,
+    0x0016: 32,
+    0x001A: 32,
+    0x001B: 48,
+    0x001C: 64,
+}
 
 
 @pytest.mark.parametrize("group", kex.SUPPORTED_GROUPS, ids=lambda g: kex.GROUP_NAMES[g])

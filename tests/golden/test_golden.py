@@ -125,6 +125,9 @@ CASES = [
     Case("verify-1-cafile", ("-verify", "1", "-CAfile", "{root}")),
     Case("verify-1-no-cafile", ("-verify", "1")),
     Case("verify-return-error", ("-verify_return_error",), rc=1),
+    # TLS 1.2: the session block's "Verify return code" stays 0 (ok) when the
+    # failed verification aborts the handshake (the session never gets it).
+    Case("verify-return-error-tls12", ("-verify_return_error",), server="tls12", rc=1),
     Case("brief-verify-return-error", ("-brief", "-verify_return_error"), rc=1),
     Case("stdin-eof-tls1_2", ("-tls1_2",), stdin="eof"),  # TLS 1.2: no tickets racing the EOF
     Case("bad-option", ("-foo",), server="none", stdin="eof", rc=1),

@@ -338,6 +338,13 @@ SCENARIOS: list[Scenario] = [
     Scenario("hrr_cookie", _t13(hrr_group=0x0017, cookie=b"cookie!")),
     Scenario("hrr_same_group", _t13(hrr_group=0x001D)),
     Scenario("hrr_group_not_offered", _t13(hrr_group=0x0016)),
+    # Offered (the ClientHello also offers TLS 1.2) but not a TLS 1.3 group.
+    Scenario(
+        "hrr_group_tls12_only",
+        _t13(hrr_group=0x001A),
+        config={"groups": (0x001D, 0x001A)},
+        openssl_args=("-groups", "X25519:brainpoolP256r1"),
+    ),
     Scenario(
         "hrr_no_change",
         _t13(hrr_group=0x0017, hooks=Hooks(hrr=lambda h: replace(h, extensions=(_SV,)))),
@@ -597,6 +604,7 @@ EXPECTED: dict[str, tuple[int | None, str]] = {
     "hrr_cookie": (None, ""),
     "hrr_same_group": (47, "bad key share"),
     "hrr_group_not_offered": (47, "bad key share"),
+    "hrr_group_tls12_only": (47, "bad key share"),
     "hrr_no_change": (47, "no change following hrr"),
     "hrr_then_other_suite": (47, "wrong cipher returned"),
     "hrr_twice": (10, "unexpected message"),

@@ -634,4 +634,90 @@ _sc(
     client_args=("-x509_strict",),
     params=VerifyParams(auth_level=2, x509_strict=True),
 )
+
+
+# --- conformance with OpenSSL 3.0.19 (x509-limbo cases) --------------------------------------------
+def _root_signs_leaf(root: Role, leaf_extra: list[tuple[x509.ExtensionType, bool]]) -> Pki:
+    """root -> leaf, no intermediate."""
+    p = _std(root=root)
+    leaf = pki.make(
+        pki.LEAF_NAME,
+        issuer=p.root,
+        not_before=NOW - DAY,
+        not_after=NOW + 100 * DAY,
+        ca=False,
+        slot="root-signed",
+        extra=leaf_extra,
+    )
+    return dataclasses.replace(p, leaf=leaf)
+
+
+# A root with cA=TRUE and a keyUsage of no bits at all: OpenSSL 3.0 takes an
+# empty keyUsage as an invalid extension (RFC 5280 4.2.1.3), so the root
+# cannot be anyone's issuer and the leaf's issuer is not found.
+_sc(
+    "root-empty-key-usage",
+    lambda: (lambda p: (p, [], [p.root.pem]))(_root_signs_leaf(Role(ku=key_usage()), [])),
+    [(0, 20, 0), (0, 21, 0), (0, 0, 1)],
+    21,
+)
+_sc(
+    "inter-empty-key-usage",
+    lambda: _chain(_std(inter=Role(ku=key_usage()))),
+    [(0, 20, 0), (0, 21, 0), (0, 0, 1)],
+    21,
+)
+# Critical cRLDistributionPoints and OCSP noCheck are extensions OpenSSL 3.0.19
+# handles (X509_supported_extension): no error 34.
+_CRLDP = x509.CRLDistributionPoints(
+    [
+        x509.DistributionPoint(
+            [x509.UniformResourceIdentifier("http://crl.example/x.crl")], None, None, None
+        )
+    ]
+)
+_sc("leaf-critical-crldp", lambda: _chain(_std(leaf=Role(extra=[(_CRLDP, True)]))), OK3, 0)
+_sc(
+    "leaf-critical-ocsp-nocheck",
+    lambda: _chain(_std(leaf=Role(extra=[(x509.OCSPNoCheck(), True)]))),
+    OK3,
+    0,
+)
+# A critical authority or subject key identifier is an unhandled critical
+# extension (34) for OpenSSL 3.0; -x509_strict adds nothing: its "marked
+# critical" checks (90, 91) only see extensions OpenSSL handles.
+_sc(
+    "leaf-critical-akid-strict",
+    _crit_aki,
+    [(0, 34, 0), *OK3],
+    34,
+    client_args=("-x509_strict",),
+    params=VerifyParams(auth_level=2, x509_strict=True),
+)
+
+
+def _crit_skid() -> tuple[Pki, list[Cert], list[bytes]]:
+    p = P()
+    skid = x509.SubjectKeyIdentifier(b"\x01\x02\x03\x04")
+    leaf = pki.make(
+        pki.LEAF_NAME,
+        issuer=p.inter,
+        not_before=NOW - DAY,
+        not_after=NOW + 100 * DAY,
+        ca=False,
+        ski=False,
+        slot="critskid",
+        extra=[(skid, True)],
+    )
+    return dataclasses.replace(p, leaf=leaf), [p.inter], [p.root.pem]
+
+
+_sc(
+    "leaf-critical-skid-strict",
+    _crit_skid,
+    [(0, 34, 0), *OK3],
+    34,
+    client_args=("-x509_strict",),
+    params=VerifyParams(auth_level=2, x509_strict=True),
+)
 SCENARIOS[:] = list(_REGISTRY.values())

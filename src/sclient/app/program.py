@@ -270,7 +270,10 @@ class Program:
         if resumed is not None:
             # No verification on resumption: SSL_get_verify_result is the session's.
             verify_code = resumed.verify_result
-        if session is not None and session.verify_result != verify_code:
+        # tls_post_process_server_certificate stores the result in the session
+        # only when the verification did not end the handshake.
+        aborted = self.verifier is not None and self.verifier.aborted
+        if session is not None and session.verify_result != verify_code and not aborted:
             session = structs.replace(session, verify_result=verify_code)
         d = summary_data(
             version=version,
@@ -695,8 +698,10 @@ class Program:
                 self.conn.sendall(b"\x15\x03\x03\x00\x02\x02\x46")
             self.error = True
             return 1
-        self.start_engine()
+        # OpenSSL's session exists once it starts on the ClientHello, also when
+        # nothing can be offered (no ciphers): the summary prints it.
         self.client_hello_sent = True
+        self.start_engine()
         while self.in_init:
             self.feed(self.read_socket())
         if self.reconnects > 0:

@@ -248,32 +248,49 @@ def _parse_lists(lists: list[tuple[str, str]]) -> dict[str, Any]:
 _DH_BITS = {0: 512, 1: 1024, 2: 2048, 3: 3072, 4: 7680, 5: 15360}
 
 
+#: The lowest protocol version the security level leaves (``SSL_SECOP_VERSION``).
+_SECLEVEL_MIN_VERSION = {3: 0x0302, 4: 0x0303, 5: 0x0303}
+
+
 def _offered_lists(given: dict[str, Any], lo: int, hi: int, psk: bool = False) -> dict[str, Any]:
     """What the ClientHello carries from the list options, filtered as OpenSSL
     filters them (security level from ``@SECLEVEL=n``, protocol range, the
     authentications the signature algorithms can serve)."""
     from sclient.tls import conf
+    from sclient.tls.config import DEFAULT_TLS13_SUITES
+    from sclient.tls.registry.groups import DEFAULT_GROUPS
 
     out: dict[str, Any] = {}
     seclevel = 2
     if "cipher" in given:
         seclevel = given["cipher"][1].seclevel
         out["min_dh_bits"] = _DH_BITS.get(seclevel, 2048)
+        out["security_level"] = seclevel
+        if seclevel >= 3:
+            out["session_ticket"] = False  # SSL_SECOP_TICKET: no tickets from level 3
     sigalgs = given.get("sigalgs")
     if "cipher" in given or sigalgs is not None or psk:
         spec = given["cipher"][0] if "cipher" in given else "DEFAULT"
         out["tls12_suites"] = conf.cipher_list(
             spec, seclevel=seclevel, psk=psk, min_version=lo, max_version=hi, sigalgs=sigalgs
         )
-    if sigalgs is not None:
+    # The security level filters OpenSSL's default lists as well as given ones
+    # (``@SECLEVEL=5`` leaves only SHA-512 schemes and P-521).
+    if sigalgs is not None or "cipher" in given:
         out["signature_schemes"] = conf.offered_sigalgs(sigalgs, seclevel=seclevel, min_version=lo)
-    if "ciphersuites" in given:
+    if "ciphersuites" in given or "cipher" in given:
         out["tls13_suites"] = conf.offered_ciphersuites(
-            given["ciphersuites"], seclevel=seclevel, min_version=lo, max_version=hi
+            given.get("ciphersuites", DEFAULT_TLS13_SUITES),
+            seclevel=seclevel,
+            min_version=lo,
+            max_version=hi,
         )
-    if "groups" in given:
+    if "groups" in given or "cipher" in given:
         out["groups"] = conf.offered_groups(
-            given["groups"], seclevel=seclevel, min_version=lo, max_version=hi
+            given.get("groups", DEFAULT_GROUPS),
+            seclevel=seclevel,
+            min_version=lo,
+            max_version=hi,
         )
     return out
 
@@ -376,6 +393,9 @@ def build_settings(o: Any, console: Console) -> Settings:
     if not no_protocols and hi < TLS1_2:
         console.err("s_client: TLS 1.0 and 1.1 are not supported yet by sclient\n")
         raise Exit(1)
+    if "cipher" in given and not no_protocols:
+        # The security callback refuses TLS 1.0 from level 3, TLS 1.1 from level 4.
+        lo = max(lo, _SECLEVEL_MIN_VERSION.get(given["cipher"][1].seclevel, lo))
     psk_hex = opt(o, "psk")
     if given or psk_hex is not None:
         kwargs.update(_offered_lists(given, lo, hi, psk_hex is not None))

@@ -187,6 +187,9 @@ class Verifier:
     dane: Any = None  # sclient.x509.dane.Dane (-dane_tlsa_domain)
     peername: str | None = None  # SSL_get0_peername(): "Verified peername:"
     dane_line: str | None = None  # "DANE TLSA … at depth N"
+    #: The failure ended the handshake (``-verify_return_error``, ``-verify N``):
+    #: OpenSSL then never stores the result in the session.
+    aborted: bool = False
 
     def __call__(self, chain: Sequence[bytes]) -> int | None:
         from sclient.report.certs import nameopt_flags
@@ -243,6 +246,7 @@ class Verifier:
         self.dane_line = result.dane.authority_line if result.dane is not None else None
         self.results = [DepthResult(c.depth, c.error, c.ok) for c in result.calls]
         if getattr(o, "verify_peer", False) and not done.ok:
+            self.aborted = True
             return alert_for(done.verify_result)
         return None
 

@@ -59,4 +59,6 @@ def tls_error_entry(error: object) -> ErrorEntry:
         detail = getattr(error, "detail", "") or str(reason_key)
         row = reasons.REASONS["INTERNAL_ERROR"]
         return ErrorEntry(row.code, SSL_LIB, row.func, row.text, row.file, row.line, detail)
-    return ErrorEntry(found.code, SSL_LIB, found.func, found.text, found.file, found.line)
+    return ErrorEntry(
+        found.code, SSL_LIB, found.func, found.text, found.file, found.line, found.data
+    )

@@ -33,6 +33,7 @@ from sclient.tls.conf_ciph import (
     security_level_bits,
 )
 from sclient.tls.conf_error import ConfError, queue_line
+from sclient.tls.registry import groups as _registry_groups
 
 __all__ = [
     "DEFAULT_CIPHER_LIST",
@@ -315,15 +316,17 @@ def group_list(spec: str, *, option: str = "-groups") -> tuple[int, ...]:
     of 64 characters or more fails with no error-queue line.  ``option`` is the
     spelling used (``-groups`` or ``-curves``) for the message.
 
-    The result can hold groups the registry lacks (the deprecated binary and
-    prime curves, brainpool): OpenSSL 3.0 accepts them.
+    A group OpenSSL 3.0 knows but ``cryptography`` cannot compute with (the
+    binary ``sect*`` curves, secp160k1/r1/r2, secp192k1, secp224k1) is refused
+    as OpenSSL refuses a name it does not know: sclient could offer it but
+    never finish a key exchange on it (docs/compatibility.md).
     """
     out: list[int] = []
     for elem in _parse_list(spec):
         if elem is None or len(elem) > 63:
             raise ConfError(option, spec)
         code = _GROUP_BY_NAME.get(elem)
-        if code is None:
+        if code is None or code not in _registry_groups.BY_CODE:
             raise ConfError(
                 option,
                 spec,
@@ -370,6 +373,18 @@ def offered_groups(
             continue
         out.append(code)
     return tuple(out)
+
+
+def group_valid(code: int, min_version: int, max_version: int) -> tuple[bool, bool, bool]:
+    """``tls_valid_group``: (usable with some version of ``min_version`` ..
+    ``max_version``, usable in TLS 1.3, an elliptic-curve group rather than
+    finite-field DH)."""
+    info = _GROUPS.get(code)
+    if info is None:
+        return False, False, False
+    _, _, g_min, g_max = info
+    valid = (not g_max or g_max >= min_version) and (not g_min or g_min <= max_version)
+    return valid, not g_max or g_max >= TLS1_3_VERSION, g_min != TLS1_3_VERSION
 
 
 def group_ok_for_tls13(code: int) -> bool:

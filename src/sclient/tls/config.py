@@ -146,6 +146,9 @@ class ClientConfig:
     record_padding: int = 0
     #: Smallest DHE prime accepted (OpenSSL security level 2: 2048).
     min_dh_bits: int = 2048
+    #: OpenSSL's security level (``@SECLEVEL=n``; this build's default 2): the
+    #: weakest signature scheme accepted from the server.
+    security_level: int = 2
     #: Called with the server's DER chain when it arrives; returns None to go on or
     #: the alert description to abort with (``-verify_return_error``).
     verify_certificates: Callable[[Sequence[bytes]], int | None] = field(default=_no_verifier)

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from sclient.tls import structs
+from sclient.tls.conf import group_valid
 from sclient.tls.config import ClientConfig, ExternalPsk
 from sclient.tls.crypto.hashes import digest, hash_len
 from sclient.tls.crypto.kex import KeyShare, generate_key_share
@@ -170,13 +171,45 @@ def _tls12_scheme_ok(code: int) -> bool:
     return s is None or (s.sig != "DSA" and s.hash not in ("SHA1", "SHA224"))
 
 
-def _tls13_group_ok(code: int) -> bool:
-    return code in G.BY_CODE
+def tls13_group_ok(code: int) -> bool:
+    """A group sclient can compute with that OpenSSL allows in TLS 1.3."""
+    return code in G.BY_CODE and group_valid(code, P.TLS1_3, P.TLS1_3)[0]
 
 
-def _tls12_group_ok(code: int) -> bool:
-    g = G.BY_CODE.get(code)
-    return g is None or g.kind != "ffdhe"
+def _supported_groups(
+    config: ClientConfig, versions: tuple[int, ...], cipher_suites: list[int]
+) -> tuple[tuple[int, ...], bool]:
+    """(the supported_groups list, whether ec_point_formats goes out), as
+    OpenSSL's ``use_ecc`` and ``tls_construct_ctos_supported_groups`` decide.
+
+    Both extensions need an ECDHE or ECDSA suite (or a TLS 1.3 one) and an
+    elliptic-curve group usable with the offered versions; supported_groups is
+    also sent whenever TLS 1.3 is offered.  The groups are those usable with
+    some offered version.  Raises ``no suitable groups`` (internal_error,
+    before anything is sent) when the extension is due but no group is left,
+    or when TLS 1.3 is the highest version and no group can serve it."""
+    lo, hi = versions[-1], versions[0]
+    groups: list[int] = []
+    ec_group = tls13_group = False
+    for code in config.groups:
+        valid, ok13, is_ec = group_valid(code, lo, hi)
+        if not valid or code not in G.BY_CODE:
+            continue
+        groups.append(code)
+        ec_group = ec_group or is_ec
+        tls13_group = tls13_group or ok13
+    ecc = ec_group and any(
+        (row := suites.BY_CODE.get(code)) is not None
+        and (row.ecdhe or row.au == "ECDSA" or row.tls13)
+        for code in cipher_suites
+    )
+    if not ecc and hi < P.TLS1_3:
+        return (), False
+    if not groups:
+        raise LocalError(alerts.INTERNAL_ERROR, "NO_SUITABLE_GROUPS")
+    if hi == P.TLS1_3 and not tls13_group:
+        raise LocalError(alerts.INTERNAL_ERROR, "NO_SUITABLE_GROUPS_TLS13")
+    return tuple(groups), ecc
 
 
 def build_client_hello(
@@ -198,7 +231,7 @@ def build_client_hello(
     if below13:
         cipher_suites += [s for s in config.tls12_suites if _suite_ok(s, False, versions[0])]
     if not cipher_suites:
-        raise LocalError(None, "NO_CIPHERS_AVAILABLE")
+        raise LocalError(alerts.INTERNAL_ERROR, "NO_CIPHERS_AVAILABLE")
     cipher_suites.append(suites.TLS_EMPTY_RENEGOTIATION_INFO_SCSV)
     if config.fallback_scsv:
         cipher_suites.append(suites.TLS_FALLBACK_SCSV)
@@ -210,9 +243,7 @@ def build_client_hello(
     else:
         session_id = random(32) if tls13 and config.middlebox_compat else b""
 
-    group_ok = _tls13_group_ok if tls13 else _tls12_group_ok
-    groups = tuple(g for g in config.groups if group_ok(g))
-    ecc = _use_ecc(cipher_suites, groups)
+    groups, ecc = _supported_groups(config, versions, cipher_suites)
     schemes = tuple(s for s in config.signature_schemes if below13 or _tls12_scheme_ok(s))
 
     psk_list: tuple[OfferedPsk, ...] = ()
@@ -223,7 +254,7 @@ def build_client_hello(
         exts.append(X.MaxFragmentLength(config.max_fragment_length))
     if ecc:
         exts.append(X.EcPointFormats(_EC_POINT_FORMATS))
-    if groups and (ecc or tls13):
+    if groups:
         exts.append(X.SupportedGroups(groups))
     if config.session_ticket:
         old = resume is not None and resume.version != P.TLS1_3
@@ -243,7 +274,7 @@ def build_client_hello(
         exts.append(X.PskKeyExchangeModes((_PSK_DHE_KE,)))
         share_groups = config.key_share_groups
         if share_groups is None:
-            share_groups = tuple(g for g in groups if _tls13_group_ok(g))[:1]
+            share_groups = tuple(g for g in groups if tls13_group_ok(g))[:1]
         entries = []
         for g in share_groups:
             share = make_key_share(config, g)
@@ -302,25 +333,6 @@ def with_psk_binders(
         binders.append(finished_verify_data(p.hash, ks.binder_key(external=p.external), th))
     final = X.PreSharedKeyClient(identities, tuple(binders))
     return structs.replace(ch, extensions=tuple(final if e is placeholder else e for e in exts))
-
-
-def _use_ecc(cipher_suites: list[int], groups: tuple[int, ...]) -> bool:
-    """OpenSSL's ``use_ecc``: an offered suite needs an elliptic curve (ECDHE,
-    ECDSA or any TLS 1.3 suite) and an EC group is offered. Without it the
-    ClientHello has no ec_point_formats, and below TLS 1.3 no supported_groups."""
-    needs_ec = False
-    for code in cipher_suites:
-        s = suites.BY_CODE.get(code)
-        if s is not None and (s.tls13 or s.ecdhe or s.au == "ECDSA"):
-            needs_ec = True
-            break
-    if not needs_ec:
-        return False
-    for g in groups:
-        row = G.BY_CODE.get(g)
-        if row is not None and row.kind in ("ec", "x"):
-            return True
-    return False
 
 
 def _suite_ok(code: int, tls13: bool, max_version: int = P.TLS1_2) -> bool:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sclient.base.pyca import allow, key_kind
 from sclient.tls import events as ev
+from sclient.tls.conf_ciph import security_level_bits
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto.signatures import verify_scheme
 from sclient.tls.errors import DecodeError, LocalError
@@ -35,7 +36,17 @@ __all__ = [
 ]
 
 _RSA_PSS_OID = "1.2.840.113549.1.1.10"
-_CURVES = {"secp256r1": 0x0017, "secp384r1": 0x0018, "secp521r1": 0x0019}
+_CURVES = {
+    "secp192r1": 0x0013,
+    "secp224r1": 0x0015,
+    "secp256k1": 0x0016,
+    "secp256r1": 0x0017,
+    "secp384r1": 0x0018,
+    "secp521r1": 0x0019,
+    "brainpoolP256r1": 0x001A,
+    "brainpoolP384r1": 0x001B,
+    "brainpoolP512r1": 0x001C,
+}
 
 
 @struct(frozen=True, slots=True)
@@ -160,9 +171,10 @@ def check_peer_sigalg(
     tls13: bool,
     offered: tuple[int, ...],
     groups: tuple[int, ...] = (),
+    seclevel: int = 2,
 ) -> sigschemes.SignatureScheme:
-    """OpenSSL's tls12_check_peer_sigalg at security level 2. ``lu.key`` is
-    OpenSSL's certificate slot of the scheme (``lu->sig_idx``)."""
+    """OpenSSL's tls12_check_peer_sigalg at security level ``seclevel``.
+    ``lu.key`` is OpenSSL's certificate slot of the scheme (``lu->sig_idx``)."""
     kind = peer.kind
     if tls13 and kind == "dsa":
         raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_SIGNATURE_TYPE")
@@ -184,12 +196,30 @@ def check_peer_sigalg(
                 raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CURVE")
         elif groups and peer.curve not in groups:
             raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CURVE")
+    # A SHA-1 scheme we did not offer is still taken (no strict mode) ...
     if scheme not in offered and lu.hash != "SHA1":
         raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_SIGNATURE_TYPE")
-    if lu.hash == "SHA1":
-        # Security level 2 wants 112 bits; a SHA-1 signature gives fewer.
+    # ... if the security level allows its strength (level 1 wants 80 bits,
+    # more than SHA-1's 64; level 0 takes anything).
+    if seclevel > 0 and _scheme_bits(lu) < security_level_bits(seclevel):
         raise LocalError(alerts.HANDSHAKE_FAILURE, "WRONG_SIGNATURE_TYPE")
     return lu
+
+
+#: ``sigalg_security_bits``: half the digest, SHA-1 64, EdDSA per RFC 8032.
+_SCHEME_BITS: dict[str | None, int] = {
+    "SHA1": 64,
+    "SHA224": 112,
+    "SHA256": 128,
+    "SHA384": 192,
+    "SHA512": 256,
+    "ed25519": 128,
+    "ed448": 224,
+}
+
+
+def _scheme_bits(lu: sigschemes.SignatureScheme) -> int:
+    return _SCHEME_BITS.get(lu.hash if lu.hash is not None else lu.sig, 0)
 
 
 def verify_signature(

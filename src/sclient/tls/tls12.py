@@ -242,7 +242,14 @@ class ExpectServerKeyExchange(State):
         if version < P.TLS1_2 or ske.scheme is None:
             raise LocalError(alerts.INTERNAL_ERROR, "LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED")
         groups = tuple(g for g in hs.offer.groups if G.BY_CODE.get(g, None) is not None)
-        check_peer_sigalg(ske.scheme, self.peer, False, hs.offer.schemes, groups)
+        check_peer_sigalg(
+            ske.scheme,
+            self.peer,
+            False,
+            hs.offer.schemes,
+            groups,
+            hs.config.security_level,
+        )
         hs.peer_scheme = ske.scheme
         data = tls12_server_key_exchange_input(hs.client_random, hs.server_random, ske.params)
         verify_signature(ske.scheme, self.peer, data, ske.signature, False)

@@ -39,11 +39,11 @@ from sclient.tls.hello import (
     make_key_share,
     parse_common_extension,
     second_client_hello,
+    tls13_group_ok,
     with_psk_binders,
 )
 from sclient.tls.peer import PeerKey, check_peer_sigalg, process_certificates, verify_signature
 from sclient.tls.registry import alerts
-from sclient.tls.registry import groups as G
 from sclient.tls.registry import protocol as P
 from sclient.tls.registry.suites import CipherSuite
 from sclient.tls.session import Session
@@ -117,7 +117,8 @@ def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSu
             g = e.selected_group
             if g in hs.shares:
                 raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_KEY_SHARE", "group already sent")
-            if g not in hs.offer.groups or g not in G.BY_CODE:
+            # Offered, and usable in TLS 1.3 (not a brainpool curve of a 1.2 offer).
+            if g not in hs.offer.groups or not tls13_group_ok(g):
                 raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_KEY_SHARE", "group not offered")
             new_group = g
         elif isinstance(e, X.Cookie) and e.cookie:
@@ -365,7 +366,9 @@ class ExpectCertificateVerify(State):
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         cv = cast(CertificateVerify, msg)
         assert hs.offer is not None
-        check_peer_sigalg(cv.scheme, self.peer, True, hs.offer.schemes)
+        check_peer_sigalg(
+            cv.scheme, self.peer, True, hs.offer.schemes, seclevel=hs.config.security_level
+        )
         hs.peer_scheme = cv.scheme  # OpenSSL reports it even if the signature fails
         content = tls13_certificate_verify_input(self.transcript_hash, server=True)
         verify_signature(cv.scheme, self.peer, content, cv.signature, True)

@@ -106,9 +106,11 @@ SUPPORTED_EXTENSIONS = frozenset(
         OID_SAN,
         OID_BASIC_CONSTRAINTS,
         "2.5.29.32",  # certificatePolicies
+        OID_CRLDP,  # in 3.0.19's list (a critical one is not an error)
         OID_EXT_KEY_USAGE,
         "1.3.6.1.5.5.7.1.7",  # sbgp-ipAddrBlock
         "1.3.6.1.5.5.7.1.8",  # sbgp-autonomousSysNum
+        "1.3.6.1.5.5.7.48.1.5",  # id-pkix-ocsp-nocheck (also in 3.0.19's list)
         "2.5.29.36",  # policyConstraints
         OID_PROXY_CERT_INFO,
         OID_NAME_CONSTRAINTS,
@@ -350,6 +352,10 @@ class Certificate:
             try:
                 self._kusage = _decode_bits16(ext.value)
                 flags |= EXFLAG_KUSAGE
+                if self._kusage == 0:
+                    # RFC 5280 4.2.1.3: a keyUsage with no bit set is invalid;
+                    # OpenSSL 3.0 then uses the certificate as nobody's issuer.
+                    flags |= EXFLAG_INVALID
             except der.DERError:
                 flags |= EXFLAG_INVALID
                 self._kusage = 0
@@ -438,8 +444,15 @@ class Certificate:
             if e.oid not in SUPPORTED_EXTENSIONS:
                 flags |= EXFLAG_CRITICAL
                 break
+            # As in OpenSSL, only extensions met before the first unsupported
+            # critical one get these flags; the key identifiers are never
+            # "supported", so a critical one is error 34, never 90 or 91.
             if e.oid == OID_BASIC_CONSTRAINTS:
                 flags |= EXFLAG_BCONS_CRITICAL
+            elif e.oid == OID_AKID:
+                flags |= EXFLAG_AKID_CRITICAL
+            elif e.oid == OID_SKID:
+                flags |= EXFLAG_SKID_CRITICAL
             elif e.oid == OID_SAN:
                 flags |= EXFLAG_SAN_CRITICAL
         flags |= EXFLAG_SET

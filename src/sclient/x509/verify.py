@@ -1025,10 +1025,8 @@ class _Ctx:
         self.cb_fail_if(len(x.subject) == 0 and has_san and not f & C.EXFLAG_SAN_CRITICAL, x, i, 88)
         self.cb_fail_if(has_san and san is not None and _empty_seq(san.value), x, i, 87)
         self.cb_fail_if(x.sig_alg_raw != x.tbs_sig_alg_raw, x, i, 78)
-        akid_ext, _ = x.get_ext(C.OID_AKID)
-        skid_ext, _ = x.get_ext(C.OID_SKID)
-        self.cb_fail_if(akid_ext is not None and akid_ext.critical, x, i, 90)
-        self.cb_fail_if(skid_ext is not None and skid_ext.critical, x, i, 91)
+        self.cb_fail_if(x.akid is not None and bool(f & C.EXFLAG_AKID_CRITICAL), x, i, 90)
+        self.cb_fail_if(x.skid is not None and bool(f & C.EXFLAG_SKID_CRITICAL), x, i, 91)
         if x.version >= 2:
             self.cb_fail_if(i + 1 < num and (x.akid is None or x.akid.keyid is None), x, i, 85)
             self.cb_fail_if(bool(f & C.EXFLAG_CA) and x.skid is None, x, i, 86)

@@ -50,16 +50,28 @@ __all__ = [
 
 X25519 = 0x001D
 X448 = 0x001E
+SECP192R1 = 0x0013
+SECP224R1 = 0x0015
+SECP256K1 = 0x0016
 SECP256R1 = 0x0017
 SECP384R1 = 0x0018
 SECP521R1 = 0x0019
+BRAINPOOLP256R1 = 0x001A
+BRAINPOOLP384R1 = 0x001B
+BRAINPOOLP512R1 = 0x001C
 
 GROUP_NAMES: dict[int, str] = {
     X25519: "x25519",
     X448: "x448",
+    SECP192R1: "secp192r1",
+    SECP224R1: "secp224r1",
+    SECP256K1: "secp256k1",
     SECP256R1: "secp256r1",
     SECP384R1: "secp384r1",
     SECP521R1: "secp521r1",
+    BRAINPOOLP256R1: "brainpoolP256r1",
+    BRAINPOOLP384R1: "brainpoolP384r1",
+    BRAINPOOLP512R1: "brainpoolP512r1",
     0x0100: "ffdhe2048",
     0x0101: "ffdhe3072",
     0x0102: "ffdhe4096",
@@ -70,9 +82,15 @@ GROUP_NAMES: dict[int, str] = {
 SUPPORTED_GROUPS: tuple[int, ...] = tuple(GROUP_NAMES)
 
 _EC_CURVES: dict[int, tuple[type[ec.EllipticCurve], int]] = {
+    SECP192R1: (ec.SECP192R1, 24),
+    SECP224R1: (ec.SECP224R1, 28),
+    SECP256K1: (ec.SECP256K1, 32),
     SECP256R1: (ec.SECP256R1, 32),
     SECP384R1: (ec.SECP384R1, 48),
     SECP521R1: (ec.SECP521R1, 66),
+    BRAINPOOLP256R1: (ec.BrainpoolP256R1, 32),
+    BRAINPOOLP384R1: (ec.BrainpoolP384R1, 48),
+    BRAINPOOLP512R1: (ec.BrainpoolP512R1, 64),
 }
 
 #: OpenSSL's default security level 2 wants a >= 2048-bit DH prime.
@@ -155,7 +173,7 @@ class X448KeyShare:
 
 
 class EcKeyShare:
-    """ECDHE on secp256r1/384r1/521r1: uncompressed points ``04 || X || Y``;
+    """ECDHE on the prime curves (secp256r1/384r1/521r1, secp192r1/224r1/256k1, brainpool r1): uncompressed points ``04 || X || Y``;
     the shared secret is the x-coordinate (RFC 8446 section 7.4.2)."""
 
     __slots__ = ("_coord_len", "_curve", "_priv", "_pub", "group")

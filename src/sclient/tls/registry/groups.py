@@ -15,7 +15,7 @@ class Group:
     code: int
     iana: str
     names: tuple[str, ...]
-    kind: str  # "x" (RFC 7748), "ec" (NIST curve), "ffdhe"
+    kind: str  # "x" (RFC 7748), "ec" (NIST or brainpool curve), "ffdhe"
     bits: int  # bits printed in "Server Temp Key"
     security_bits: int
     trace: str
@@ -56,6 +56,59 @@ GROUPS: tuple[Group, ...] = (
         256,
         "secp521r1 (P-521)",
         "ECDH, secp521r1",
+    ),
+    Group(
+        0x0013,
+        "secp192r1",
+        ("secp192r1", "prime192v1", "P-192"),
+        "ec",
+        192,
+        80,
+        "secp192r1 (P-192)",
+        "ECDH, prime192v1",
+    ),
+    Group(
+        0x0015,
+        "secp224r1",
+        ("secp224r1", "P-224"),
+        "ec",
+        224,
+        112,
+        "secp224r1 (P-224)",
+        "ECDH, secp224r1",
+    ),
+    Group(0x0016, "secp256k1", ("secp256k1",), "ec", 256, 128, "secp256k1", "ECDH, secp256k1"),
+    # RFC 7027's brainpool curves: TLS 1.2 and below only in OpenSSL 3.0 (the
+    # TLS 1.3 code points of RFC 8734 came with 3.2).
+    Group(
+        0x001A,
+        "brainpoolP256r1",
+        ("brainpoolP256r1",),
+        "ec",
+        256,
+        128,
+        "brainpoolP256r1",
+        "ECDH, brainpoolP256r1",
+    ),
+    Group(
+        0x001B,
+        "brainpoolP384r1",
+        ("brainpoolP384r1",),
+        "ec",
+        384,
+        192,
+        "brainpoolP384r1",
+        "ECDH, brainpoolP384r1",
+    ),
+    Group(
+        0x001C,
+        "brainpoolP512r1",
+        ("brainpoolP512r1",),
+        "ec",
+        512,
+        256,
+        "brainpoolP512r1",
+        "ECDH, brainpoolP512r1",
     ),
     Group(0x001D, "x25519", ("X25519", "x25519"), "x", 253, 128, "ecdh_x25519", "X25519"),
     Group(0x001E, "x448", ("X448", "x448"), "x", 448, 224, "ecdh_x448", "X448"),

@@ -17,6 +17,8 @@ class Reason:
     text: str
     file: str = "../ssl/statem/statem_clnt.c"
     line: int = 0
+    #: The text OpenSSL adds after the position (``SSLfatal_data``), if any.
+    data: str = ""
 
 
 R = Reason
@@ -151,7 +153,34 @@ REASONS: dict[str, Reason] = {
     "INAPPROPRIATE_FALLBACK": R(
         0x0A000175, "ssl_choose_client_version", "inappropriate fallback", _LIB, 1986
     ),
-    "NO_CIPHERS_AVAILABLE": R(0x0A0000B5, "tls_construct_client_hello", "no ciphers available"),
+    # Nothing left to offer (-ciphersuites '' with -tls1_3, the security level or
+    # -sigalgs removing every suite): an internal_error alert, no ClientHello.
+    "NO_CIPHERS_AVAILABLE": R(
+        0x0A0000B5,
+        "ssl_cipher_list_to_bytes",
+        "no ciphers available",
+        _CLNT,
+        3752,
+        "No ciphers enabled for max supported SSL/TLS version",
+    ),
+    # No group left for the supported_groups extension at all, or (the second
+    # row) none for TLS 1.3 when it is the highest version offered.
+    "NO_SUITABLE_GROUPS": R(
+        0x0A000127,
+        "tls_construct_ctos_supported_groups",
+        "no suitable groups",
+        _EXTC,
+        238,
+        "No groups enabled for max supported SSL/TLS version",
+    ),
+    "NO_SUITABLE_GROUPS_TLS13": R(
+        0x0A000127,
+        "tls_construct_ctos_supported_groups",
+        "no suitable groups",
+        _EXTC,
+        246,
+        "No groups enabled for max supported SSL/TLS version",
+    ),
     # --- extensions -------------------------------------------------------------------
     "BAD_EXTENSION": R(0x0A00006E, "tls_collect_extensions", "bad extension", _EXT, 563),
     "UNSOLICITED_EXTENSION": R(
