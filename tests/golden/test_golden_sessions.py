@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from golden.test_golden_clientauth import compare, run_client
-from support.peers import HOST, OpenSSLServer, require
-from support.procs import _env, sclient_cmd
+from support.peers import HOST, OpenSSLServer, free_port, require, wait_listening
+from support.procs import Proc, _env, sclient_cmd
 
 pytestmark = pytest.mark.golden
 
@@ -214,3 +214,25 @@ def test_sess_in_errors(tmp_path: Path, content: bytes | None) -> None:
     ref = run_client(OPENSSL, cmd, stdin=b"")
     assert ref.rc == 1
     compare(ref, run_client(sclient_cmd(), cmd, stdin=b""))
+
+
+def test_reconnect_when_the_server_closes_after_each_handshake(certdir: Path) -> None:
+    """openssl s_server with stdin at EOF closes each connection once the handshake
+    is done: openssl s_client (which reads nothing before reconnecting) still makes
+    its six connections, and so must sclient while it waits for tickets."""
+    require("openssl")
+    port = free_port()
+    server = Proc(
+        ["openssl", "s_server", "-accept", f"{HOST}:{port}", "-cert", str(certdir / "c.pem"),
+         "-key", str(certdir / "k.pem"), "-quiet"],
+        env=_env(), stdin_pipe=False,
+    )  # fmt: skip
+    with server:
+        wait_listening(port, proc=server)
+        cmd = ["-connect", f"{HOST}:{port}", "-reconnect"]
+        ref = run_client(OPENSSL, cmd, stdin=b"")
+        got = run_client(sclient_cmd(), cmd, stdin=b"")
+    assert ref.stdout.count("CONNECTED(") == 6
+    assert got.stdout.count("CONNECTED(") == 6, got.stdout + got.stderr
+    assert got.stdout.count("drop connection and then reconnect") == 5
+    assert got.rc == ref.rc

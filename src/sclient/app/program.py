@@ -28,6 +28,10 @@ class _Shut(Exception):
         self.status = status
 
 
+class _DoneWaiting(Exception):
+    """-reconnect: the server ended the connection while its tickets were awaited."""
+
+
 class _Reconnect(Exception):
     """-reconnect: drop this connection and make the next one."""
 
@@ -91,6 +95,7 @@ class Program:
         self.t_start = clock.monotonic()
         self.t_connected: float | None = None
         self.t_handshake: float | None = None
+        self.awaiting_tickets = False  # -reconnect reads the TLS 1.3 tickets
         self.t_hello_sent: float | None = None  # the ClientHello flushed
         self.t_first_reply: float | None = None  # the first bytes after it
         self.status = 0
@@ -359,6 +364,8 @@ class Program:
                 if not self.c.data(e.data):
                     self.c.out("DONE\n")
                     raise _Shut(0)
+            elif isinstance(e, ev.ConnectionClosed | ev.ConnectionFailed) and self.awaiting_tickets:
+                raise _DoneWaiting
             elif isinstance(e, ev.ConnectionClosed):
                 self.peer_closed = True
                 self.c.out("closed\n")
@@ -622,16 +629,30 @@ class Program:
         timeout = first
         seen = len(self.tickets)
         sock = self.conn.fileno()
-        while True:
-            try:
-                readable, _, _ = select.select([sock], [], [], timeout)
-            except InterruptedError:
-                continue
-            if not readable:
-                return
-            self.feed(self.read_socket())
-            if len(self.tickets) > seen:
-                timeout = more
+        self.awaiting_tickets = True
+        try:
+            while True:
+                try:
+                    readable, _, _ = select.select([sock], [], [], timeout)
+                except InterruptedError:
+                    continue
+                if not readable:
+                    return
+                try:
+                    data = self.conn.recv(16384)
+                except (InterruptedError, BlockingIOError):
+                    continue
+                except OSError:
+                    return  # openssl would not have read: it reconnects all the same
+                if not data:
+                    return
+                self.feed(data)
+                if len(self.tickets) > seen:
+                    timeout = more
+        except _DoneWaiting:
+            return  # the server closed or failed: openssl, not reading, never saw it
+        finally:
+            self.awaiting_tickets = False
 
     def finish(self) -> int:
         if self.t_end is None:
