@@ -17,7 +17,7 @@ import socket
 import subprocess
 import termios
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +28,7 @@ from sclient.app.program import Program, _Shut
 from sclient.app.settings import build_settings
 from sclient.cli.parse import parse_args
 from support.jsondoc import sclient_json
-from support.peers import HOST, OpenSSLServer, PyTLSServer
+from support.peers import HOST, OpenSSLServer, PyTLSServer, read_record
 from support.pki import PKI
 from support.procs import Proc, Pump, _env, run, run_openssl_s_client, run_sclient, sclient_cmd
 
@@ -82,15 +82,10 @@ def test_json_stdout_is_only_the_document_when_the_server_speaks_first(pki: PKI)
 # --- signals ------------------------------------------------------------------------------
 
 
-def _connected_and_waiting(cmd: list[str], *, ignore_sigint: bool = False) -> Proc:
-    """``cmd`` connected to a TLS server that completes the handshake, then waits."""
-    preexec = None
-    if ignore_sigint:
-
-        def preexec() -> None:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    p = subprocess.Popen(
+def _spawn(cmd: list[str], preexec: Callable[[], None] | None) -> subprocess.Popen[bytes]:
+    """``cmd`` in a session of its own, pipes on all three streams; ``preexec``
+    runs in the child before the program (a Proc cannot take one)."""
+    return subprocess.Popen(
         cmd,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -99,6 +94,15 @@ def _connected_and_waiting(cmd: list[str], *, ignore_sigint: bool = False) -> Pr
         start_new_session=True,
         preexec_fn=preexec,
     )
+
+
+def _connected_and_waiting(cmd: list[str], *, ignore_sigint: bool = False) -> Proc:
+    """``cmd`` connected to a TLS server that completes the handshake, then waits."""
+
+    def ignore() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    p = _spawn(cmd, ignore if ignore_sigint else None)
     proc = Proc.__new__(Proc)
     proc.cmd, proc.p = cmd, p
     proc.out, proc.err = Pump(p.stdout, "stdout"), Pump(p.stderr, "stderr")
@@ -207,15 +211,7 @@ def test_pass_phrase_is_read_from_the_terminal_without_echo(
 
     with OpenSSLServer(pki["rsa"]) as srv:
         cmd = [*prefix, "-connect", f"{HOST}:{srv.port}", "-cert", str(cert), "-key", str(key)]
-        p = subprocess.Popen(
-            cmd,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=_env(),
-            start_new_session=True,
-            preexec_fn=take_terminal,
-        )
+        p = _spawn(cmd, take_terminal)
         try:  # the parent keeps the slave open: the child opens /dev/tty only to prompt
             assert p.stdin is not None
             p.stdin.write(b"data for the server\n")
@@ -281,13 +277,7 @@ def _client_hello_over_unix(prefix: list[str], path: Path) -> bytes:
         with Proc([*prefix, "-unix", str(path)], env=_env()) as proc:
             c, _ = s.accept()
             with c:
-                c.settimeout(10)
-                data = b""
-                while len(data) < 5 or len(data) < 5 + int.from_bytes(data[3:5], "big"):
-                    chunk = c.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
+                data = read_record(c)
             proc.finish()
     path.unlink()
     return data

@@ -525,6 +525,18 @@ def split_records(buf: bytearray) -> Iterator[tuple[int, int, bytes]]:
         yield rec[0], int.from_bytes(rec[1:3], "big"), rec[5:]
 
 
+def read_record(conn: socket.socket, timeout: float = 10.0) -> bytes:
+    """The first TLS record the peer of ``conn`` sends, whole (less at EOF)."""
+    conn.settimeout(timeout)
+    data = b""
+    while len(data) < 5 or len(data) < 5 + int.from_bytes(data[3:5], "big"):
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data[: 5 + int.from_bytes(data[3:5], "big")] if len(data) >= 5 else data
+
+
 def frame(ctype: int, version: int, payload: bytes) -> bytes:
     return bytes([ctype]) + version.to_bytes(2, "big") + len(payload).to_bytes(2, "big") + payload
 

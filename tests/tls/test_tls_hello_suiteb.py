@@ -16,6 +16,7 @@ import pytest
 from test_tls_hello import normalise
 from tls_peers import OPENSSL
 
+from support.peers import read_record
 from support.procs import sclient_cmd
 
 pytestmark = [
@@ -39,19 +40,13 @@ def first_record(cmd: list[str], args: list[str]) -> bytes:
     )
     try:
         conn, _ = lsock.accept()
-        conn.settimeout(10)
-        data = b""
-        while len(data) < 5 or len(data) < 5 + int.from_bytes(data[3:5], "big"):
-            chunk = conn.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        conn.close()
+        with conn:
+            data = read_record(conn)
     finally:
         lsock.close()
         proc.kill()
         proc.wait()
-    return data[: 5 + int.from_bytes(data[3:5], "big")]
+    return data
 
 
 def _openssl(args: list[str]) -> bytes:

@@ -248,18 +248,14 @@ def _error(p: Program, final: bool) -> dict[str, Any] | None:
     }
 
 
-def connection_report(p: Program, final: bool = False) -> dict[str, Any]:
-    """The facts of the connection ``p`` holds now (one entry of ``connections``)."""
-    from sclient.report.facts import temp_key_text
-    from sclient.tls.registry import groups, sigschemes, suites
-
-    n = p.negotiated
-    now = clock.wall()
-    doc: dict[str, Any] = {
-        "starttls": _starttls(p),
-        "connected": p.t_connected is not None,
-        "handshake_complete": n is not None,
-        "protocol": _version_name(n.version) if n is not None else None,
+def _blank_connection() -> dict[str, Any]:
+    """One entry of ``connections`` before anything is known: every field, in
+    the schema's order, at its "nothing happened" value."""
+    return {
+        "starttls": None,
+        "connected": False,
+        "handshake_complete": False,
+        "protocol": None,
         "cipher": None,
         "group": None,
         "server_temp_key": None,
@@ -271,6 +267,37 @@ def connection_report(p: Program, final: bool = False) -> dict[str, Any]:
         "encrypt_then_mac": False,
         "hello_retry_request": False,
         "server_extensions": [],
+        "certificate_chain": [],
+        "verification": {
+            "performed": False,
+            "source": None,
+            "code": None,
+            "text": None,
+            "peername": None,
+            "depths": [],
+        },
+        "client_authentication": None,
+        "session": None,
+        "tickets": [],
+        "bytes": {"read": 0, "written": 0, "handshake_read": None, "handshake_written": None},
+        "timing_ms": {"connect": None, "handshake": None, "total": 0.0},
+        "error": None,
+    }
+
+
+def connection_report(p: Program, final: bool = False) -> dict[str, Any]:
+    """The facts of the connection ``p`` holds now (one entry of ``connections``)."""
+    from sclient.report.facts import temp_key_text
+    from sclient.tls.registry import groups, sigschemes, suites
+
+    n = p.negotiated
+    now = clock.wall()
+    doc = _blank_connection()
+    doc |= {
+        "starttls": _starttls(p),
+        "connected": p.t_connected is not None,
+        "handshake_complete": n is not None,
+        "protocol": _version_name(n.version) if n is not None else None,
         "certificate_chain": [_cert(p, d, now) for d in (p.peer_chain or ())],
         "verification": _verification(p),
         "client_authentication": _client_auth(p),
@@ -376,43 +403,13 @@ def setup_failure_report(options: Any, err_log: list[str], t_start: float) -> di
     queue = [re.sub(r"^[0-9A-F]+:error:", "0" * 16 + ":error:", ln) for ln in said]
     queue = [ln for ln in queue if _error_line_reason(ln) is not None]
     text = _error_line_reason(queue[-1]) if queue else (said[-1] if said else None)
-    conn: dict[str, Any] = {
-        "starttls": None,
-        "connected": False,
-        "handshake_complete": False,
-        "protocol": None,
-        "cipher": None,
-        "group": None,
-        "server_temp_key": None,
-        "peer_signature": None,
-        "alpn": None,
-        "resumed": False,
-        "secure_renegotiation": False,
-        "extended_master_secret": False,
-        "encrypt_then_mac": False,
-        "hello_retry_request": False,
-        "server_extensions": [],
-        "certificate_chain": [],
-        "verification": {
-            "performed": False,
-            "source": None,
-            "code": None,
-            "text": None,
-            "peername": None,
-            "depths": [],
-        },
-        "client_authentication": None,
-        "session": None,
-        "tickets": [],
-        "bytes": {"read": 0, "written": 0, "handshake_read": None, "handshake_written": None},
-        "timing_ms": {"connect": None, "handshake": None, "total": 0.0},
-        "error": {
-            "stage": "setup",
-            "reason": None,
-            "text": text or "setup failed",
-            "alert": None,
-            "lines": queue,
-        },
+    conn = _blank_connection()
+    conn["error"] = {
+        "stage": "setup",
+        "reason": None,
+        "text": text or "setup failed",
+        "alert": None,
+        "lines": queue,
     }
 
     return {
