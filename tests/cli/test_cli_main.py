@@ -113,7 +113,7 @@ def test_cli_imports_are_light() -> None:
         "rc = main(['-help'])\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] == 'cryptography'"
         " or m.startswith(('sclient.tls', 'sclient.app', 'sclient.x509', 'sclient.report',"
-        " 'sclient.transport')) and m not in ('sclient.tls', 'sclient.tls.structs'))\n"
+        " 'sclient.transport')) and m not in ('sclient.tls', 'sclient.base.structs'))\n"
         "print(rc, heavy)\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)

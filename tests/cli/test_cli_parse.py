@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from sclient.base import structs
 from sclient.cli.options import OPTIONS
 from sclient.cli.parse import (
     DEFAULT_PORT,
@@ -14,9 +15,8 @@ from sclient.cli.parse import (
     Options,
     UsageError,
     parse_args,
-    parse_protocol_list,
 )
-from sclient.tls import structs
+from sclient.tls.conf import parse_protocol_list
 
 USAGE = "s_client: Use -help for summary.\n"
 

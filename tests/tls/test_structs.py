@@ -1,4 +1,4 @@
-"""sclient.tls.structs behaves as ``@dataclass`` does for what sclient uses."""
+"""sclient.base.structs behaves as ``@dataclass`` does for what sclient uses."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import pytest
 
-from sclient.tls.structs import FrozenInstanceError, field, fields, make_struct, replace, struct
+from sclient.base.structs import FrozenInstanceError, field, fields, make_struct, replace, struct
 
 
 @struct(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from sclient.base.structs import replace
 from sclient.tls import events as ev
 from sclient.tls.client import Client
 from sclient.tls.crypto.kex import DheKeyShare, generate_key_share
@@ -41,7 +42,6 @@ from sclient.tls.crypto.signatures import (
 from sclient.tls.crypto.transcript import Transcript
 from sclient.tls.registry import protocol as P
 from sclient.tls.registry import suites
-from sclient.tls.structs import replace
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import (
     Certificate12,

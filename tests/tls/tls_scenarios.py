@@ -20,7 +20,7 @@ from typing import Any
 from tls_fakeserver import Fake12, Fake13, Hooks, Item, Key
 from tls_peers import make_cert
 
-from sclient.tls import structs
+from sclient.base import structs
 from sclient.tls.registry import protocol as P
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import (

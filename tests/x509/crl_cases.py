@@ -18,7 +18,7 @@ import pki
 from cryptography import x509
 from pki import Pki, Role, key_usage
 
-from sclient.x509 import der
+from sclient.base import der
 from sclient.x509.asn1time import Asn1Time
 
 NOW = float(int(time.time()))

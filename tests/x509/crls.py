@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ObjectIdentifier
 from pki import Cert
 
-from sclient.x509 import der
+from sclient.base import der
 
 DAY = 86400.0
 

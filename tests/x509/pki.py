@@ -358,7 +358,7 @@ SIG_ALGS = {
 
 
 def alg_id(oid: str, null_params: bool = True) -> bytes:
-    from sclient.x509 import der
+    from sclient.base import der
     from sclient.x509.names import _oid_der
 
     return der.encode(
@@ -385,7 +385,7 @@ _HASHES: dict[str, Any] = {
 
 def tbs_fields(cert_der: bytes) -> list[bytes]:
     """The raw TBSCertificate fields (version [0] included when present)."""
-    from sclient.x509 import der
+    from sclient.base import der
 
     cert = der.parse(cert_der)
     tbs = cert.children()[0]
@@ -401,7 +401,7 @@ def assemble(
     outer_alg: bytes | None = None,
 ) -> bytes:
     """DER certificate from TBS fields; ``sig_alg`` replaces the TBS signature field."""
-    from sclient.x509 import der
+    from sclient.base import der
 
     f = list(fields)
     idx = 2 if f[0][:1] == b"\xa0" else 1
@@ -443,6 +443,6 @@ class _Raw:
     def public_bytes(self, encoding: serialization.Encoding) -> bytes:
         if encoding == serialization.Encoding.DER:
             return self._data
-        from sclient.x509.pem import certificate_pem
+        from sclient.base.pem import certificate_pem
 
         return certificate_pem(self._data).encode()

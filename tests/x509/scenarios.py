@@ -20,7 +20,8 @@ from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, ObjectIdentifier
 from pki import Cert, Pki, Role, build, key_usage
 
-from sclient.x509 import der, names
+from sclient.base import der
+from sclient.x509 import names
 from sclient.x509.asn1time import Asn1Time
 from sclient.x509.callback import CallbackOptions
 from sclient.x509.verify import VerifyParams

@@ -9,9 +9,9 @@ import crl_cases as cc
 import pytest
 from crl_cases import NOW
 
+from sclient.base.pem import read_blocks
 from sclient.x509.callback import render
 from sclient.x509.crl import Crl
-from sclient.x509.pem import read_blocks
 from sclient.x509.store import TrustStore
 from sclient.x509.verify import VerifyParams, verify_chain
 from support import procs

@@ -11,11 +11,11 @@ import pytest
 import scenarios
 import x509_oracle as oracle
 
+from sclient.base.pem import certificate_pem, read_blocks
 from sclient.x509 import describe, errors
 from sclient.x509.asn1time import Asn1Time, format_posix
 from sclient.x509.callback import render
 from sclient.x509.cert import Certificate
-from sclient.x509.pem import certificate_pem, read_blocks
 from sclient.x509.store import TrustStore
 from sclient.x509.verify import verify_chain
 

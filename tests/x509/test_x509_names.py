@@ -8,7 +8,8 @@ import pki
 import pytest
 import x509_oracle as oracle
 
-from sclient.x509 import der, names
+from sclient.base import der
+from sclient.x509 import names
 from sclient.x509.cert import Certificate, CertificateError
 from sclient.x509.names import Name
 
@@ -186,7 +187,7 @@ def _cert_der(key: str) -> bytes:
 
 
 def _pem(key: str) -> bytes:
-    from sclient.x509.pem import certificate_pem
+    from sclient.base.pem import certificate_pem
 
     return certificate_pem(_cert_der(key)).encode()
 
@@ -274,7 +275,7 @@ def test_undecodable_names(bad: bytes) -> None:
     with pytest.raises(CertificateError):
         Certificate(data)
     if oracle.available():
-        from sclient.x509.pem import certificate_pem
+        from sclient.base.pem import certificate_pem
 
         assert oracle.x509_subject_fails(certificate_pem(data).encode())
 

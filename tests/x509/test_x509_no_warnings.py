@@ -19,12 +19,12 @@ import pytest
 
 from sclient.app import credentials
 from sclient.base import pyca
+from sclient.base.pem import read_blocks
 from sclient.tls.crypto import kex
 from sclient.tls.crypto.ffdhe import FFDHE_GROUPS
 from sclient.tls.crypto.signatures import sign_scheme, verify_scheme
 from sclient.x509 import describe
 from sclient.x509.cert import Certificate
-from sclient.x509.pem import read_blocks
 from sclient.x509.store import TrustStore
 from sclient.x509.verify import verify_chain
 from support.oddchains import KINDS, make_chain

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import x509_oracle as oracle
 
+from sclient.base.pem import certificate_pem, read_blocks
 from sclient.x509 import describe
 from sclient.x509.callback import render
-from sclient.x509.pem import certificate_pem, read_blocks
 from sclient.x509.store import TrustStore
 from sclient.x509.verify import VerifyParams, verify_chain
 

@@ -19,8 +19,9 @@ from pki import Pki, Role, build
 from scenarios import NOW
 from test_x509_verify import INTER, LEAF, ROOT, store_from_pems
 
+from sclient.base import der
 from sclient.cli.parse import UsageError, parse_args
-from sclient.x509 import der, errors
+from sclient.x509 import errors
 from sclient.x509 import nameconstraints as nc
 from sclient.x509 import policy as pcy
 from sclient.x509.callback import CallbackOptions, render

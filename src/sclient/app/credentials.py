@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from sclient.base.pyca import allow, key_kind
+from sclient.base.structs import struct
 from sclient.report.errors import ErrorEntry, thread_id
-from sclient.tls.structs import struct
 
 __all__ = [
     "CredentialError",
@@ -711,7 +711,7 @@ def load_psk_session(path: str) -> PskSession:
     """``PEM_read_bio_SSL_SESSION`` as s_client uses it for ``-psk_session``."""
     import base64
 
-    from sclient.x509 import der
+    from sclient.base import der
 
     try:
         with open(path, "rb") as f:

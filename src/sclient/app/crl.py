@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from sclient.app.common import Exit, opt
 from sclient.app.console import Console
-from sclient.app.settings import Exit, opt
 
 #: Seconds to wait for a CRL download (OpenSSL waits without limit).
 DOWNLOAD_TIMEOUT = 5.0
@@ -39,8 +39,8 @@ def load_crl_option(o: Any, console: Console) -> Any:
     path = opt(o, "CRL")
     if path is None:
         return None
+    from sclient.base.pem import PemError, read_blocks
     from sclient.x509.crl import Crl, CrlError
-    from sclient.x509.pem import PemError, read_blocks
 
     fmt = str(opt(o, "CRLform", "PEM") or "PEM")
     der_only = fmt[:1] in ("D", "d")
@@ -79,7 +79,7 @@ def load_crl_option(o: Any, console: Console) -> Any:
 
 
 def _first_tlv(data: bytes) -> bytes:
-    from sclient.x509 import der
+    from sclient.base import der
 
     tlv, _ = der.read(data, 0)  # trailing bytes after the CRL are ignored
     return tlv.raw

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sclient.app.common import Exit, opt
 from sclient.app.console import Console
-from sclient.app.settings import Exit, opt
 from sclient.x509.dane import (
     Dane,
     RRDataAllocError,

@@ -7,7 +7,7 @@ import json
 import os
 from typing import TYPE_CHECKING, Any
 
-from sclient.app.settings import opt
+from sclient.app.common import opt
 from sclient.transport import clock
 
 if TYPE_CHECKING:

@@ -10,10 +10,11 @@ import select
 from collections.abc import Sequence
 from typing import Any
 
+from sclient.app.common import opt
 from sclient.app.console import Console
-from sclient.app.settings import ANY_VERSION, TLS1_3, Settings, opt
+from sclient.app.settings import ANY_VERSION, TLS1_3, Settings
+from sclient.base import structs
 from sclient.report.errors import SSL_LIB, ErrorEntry, thread_id, tls_error_entry
-from sclient.tls import structs
 from sclient.tls.events import ConnectionFailed
 from sclient.transport import clock
 

@@ -70,9 +70,10 @@ def run(options: Any) -> int:
 
 
 def _run(options: Any) -> int:
+    from sclient.app.common import Exit, opt
     from sclient.app.console import Console
     from sclient.app.program import Program
-    from sclient.app.settings import Exit, build_settings, opt
+    from sclient.app.settings import build_settings
     from sclient.transport import clock
 
     quiet = bool(opt(options, "effective_quiet", False)) and not opt(options, "debug", False)

@@ -12,28 +12,15 @@ import os
 import socket
 from typing import IO, Any
 
+from sclient.app.common import Exit, opt
 from sclient.app.console import Console
-from sclient.tls.structs import field, struct
+from sclient.base.structs import field, struct
 
 DEFAULT_PORT = "4433"
 
 SSL3, TLS1_0, TLS1_1, TLS1_2, TLS1_3 = 0x0300, 0x0301, 0x0302, 0x0303, 0x0304
 #: What "before any version is known" prints as (``TLS_ANY_VERSION``).
 ANY_VERSION = 0x10000
-
-
-class Exit(Exception):
-    """Stop the program with ``status``; everything to print was printed."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
-
-
-def opt(options: Any, name: str, default: Any = None) -> Any:
-    """An option's value, tolerant of parsers that leave unset options out."""
-    value = getattr(options, name, default)
-    return default if value is None else value
 
 
 # --------------------------------------------------------------------- target
@@ -451,7 +438,7 @@ def build_settings(o: Any, console: Console) -> Settings:
 
     alpn = opt(o, "alpn")
     if alpn is not None:
-        from sclient.cli.parse import parse_protocol_list
+        from sclient.tls.conf import parse_protocol_list
 
         protos = parse_protocol_list(str(alpn))
         if protos is None:
@@ -477,7 +464,7 @@ def build_settings(o: Any, console: Console) -> Settings:
         store.add_crl(crl)
     if loaded is not None and loaded.cert_der is not None:
         try:
-            from sclient.tls import structs
+            from sclient.base import structs
 
             credential = cred.make_credential(loaded)
             given = loaded.chain if opt(o, "cert_chain") is not None else None

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
+from sclient.base.structs import field, struct
 from sclient.starttls.steps import (
     BUFSIZZ,
     END,
@@ -35,7 +36,6 @@ from sclient.starttls.steps import (
     Send,
     WaitReadable,
 )
-from sclient.tls.structs import field, struct
 from sclient.transport.tcp import Connection
 
 #: ``DEFAULT_BUFFER_SIZE`` of crypto/bio/bf_buff.c

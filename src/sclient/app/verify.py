@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sclient.app.console import Console
-from sclient.tls import structs
-from sclient.tls.structs import field, struct
+from sclient.base import structs
+from sclient.base.structs import field, struct
 from sclient.x509.verify import VerifyParams
 
 #: OpenSSL 3.0's default security level on Debian (OPENSSL_TLS_SECURITY_LEVEL=2).

@@ -1,6 +1,12 @@
-"""What every layer shares and nothing above it may be imported by.
+"""What every layer shares; it imports nothing of sclient's above it.
 
-``base`` sits under ``tls`` and ``x509``: it imports nothing of sclient's.
-``pyca`` is the one place that knows how ``cryptography`` announces what it
-deprecates, so that no Python warning ever reaches a user's screen.
+- ``structs``: the record-class decorator every event, message and report uses
+  (dataclass semantics without dataclasses' start-up cost);
+- ``errorqueue``: one entry of OpenSSL's error queue, the way every layer
+  reports a failure;
+- ``der`` and ``pem``: the DER reader/writer and the PEM reader;
+- ``pyca``: the one place that knows how ``cryptography`` announces what it
+  deprecates, so that no Python warning ever reaches a user's screen.
+
+``tls`` (the engine) and ``x509`` (the verifier) stand on it.
 """

@@ -17,8 +17,8 @@ from __future__ import annotations
 import keyword
 from typing import Any, Literal
 
+from sclient.base.structs import field, struct
 from sclient.starttls.registry import PROTOCOLS as STARTTLS_PROTOCOLS
-from sclient.tls.structs import field, struct
 
 Status = Literal["supported", "deviation", "not yet"]
 Repeat = Literal["last", "append"]

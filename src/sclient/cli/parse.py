@@ -13,6 +13,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from sclient.base import structs
 from sclient.cli.numbers import NumberError, atoi, opt_int, opt_intmax
 from sclient.cli.options import (
     APPEND,
@@ -25,7 +26,6 @@ from sclient.cli.options import (
     OptionSpec,
 )
 from sclient.cli.passwd import PasswordSourceError, read_password_source
-from sclient.tls import structs
 
 __all__ = [
     "DEFAULT_PORT",
@@ -36,7 +36,6 @@ __all__ = [
     "UsageError",
     "parse_args",
     "parse_host_port",
-    "parse_protocol_list",
 ]
 
 DEFAULT_PORT = "4433"
@@ -140,26 +139,6 @@ def parse_host_port(s: str, default_port: str | None = None) -> tuple[str | None
     if p is not None:
         port = None if p in ("", "*") else p
     return host, port
-
-
-def parse_protocol_list(s: str) -> list[bytes] | None:
-    """OpenSSL's ``next_protos_parse`` for ``-alpn``/``-nextprotoneg``: the names, or ``None``.
-
-    Comma-separated; empty elements are skipped (3.0.19 behaviour: ``a,,b`` is fine); ``None``
-    (OpenSSL: ``Error parsing -alpn argument``) for an empty string, a string of 65535 bytes or
-    more, an element longer than 255 bytes, or nothing left after skipping empty elements.
-    """
-    data = os.fsencode(s)
-    if len(data) == 0 or len(data) >= 65535:
-        return None
-    names = []
-    for part in data.split(b","):
-        if not part:
-            continue
-        if len(part) > 255:
-            return None
-        names.append(part)
-    return names or None
 
 
 @structs.struct(slots=True)
@@ -576,6 +555,8 @@ class _Parser:
         if o.unix is not None and o.protocol_flag in _DTLS_FLAGS:
             raise self.fail("Can't use unix sockets and datagrams together\n")
 
+        if o.nextprotoneg is not None:
+            from sclient.tls.conf import parse_protocol_list  # not on -help's path
         if o.nextprotoneg is not None and parse_protocol_list(o.nextprotoneg) is None:
             raise self.fail("Error parsing -nextprotoneg argument\n")
 

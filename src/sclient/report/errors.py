@@ -10,7 +10,7 @@ from __future__ import annotations
 import _thread
 import struct
 
-from sclient.tls.registry.reasons import ErrorEntry
+from sclient.base.errorqueue import ErrorEntry
 
 __all__ = ["ErrorEntry", "system_error", "thread_id", "tls_error_entry"]
 

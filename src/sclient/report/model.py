@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sclient.base.structs import field, struct
 from sclient.tls.session import Session
-from sclient.tls.structs import field, struct
 
 
 def _default_verify_text(code: int) -> str:

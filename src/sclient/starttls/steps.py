@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Literal
 
-from sclient.tls.structs import struct
+from sclient.base.structs import struct
 
 #: ``BUFSIZZ`` of apps/s_client.c: the size of its scratch buffers.
 BUFSIZZ = 8192

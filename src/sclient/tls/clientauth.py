@@ -29,16 +29,16 @@ from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
+from sclient.base import structs
 from sclient.base.pyca import key_kind
+from sclient.base.structs import struct
 from sclient.tls import events as ev
-from sclient.tls import structs
 from sclient.tls.config import ClientConfig, ClientCredential, ExtendedCredential
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.signatures import SIGNATURE_SCHEMES, sign_scheme
 from sclient.tls.errors import LocalError
 from sclient.tls.registry import alerts
-from sclient.tls.structs import struct
 
 __all__ = ["CHAIN_FLAGS", "Choice", "answer", "check_chain", "choose", "shared_schemes", "sign"]
 

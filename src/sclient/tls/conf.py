@@ -21,6 +21,7 @@ the clock or ``cryptography``; the suite registry is read on first use.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -611,3 +612,23 @@ def protocol_version(option: str, value: str, *, current: int | None = None) -> 
     if value.startswith("DTLS"):
         return current
     return PROTOCOL_VALUES[value]
+
+
+def parse_protocol_list(s: str) -> list[bytes] | None:
+    """OpenSSL's ``next_protos_parse`` for ``-alpn``/``-nextprotoneg``: the names, or ``None``.
+
+    Comma-separated; empty elements are skipped (3.0.19 behaviour: ``a,,b`` is fine); ``None``
+    (OpenSSL: ``Error parsing -alpn argument``) for an empty string, a string of 65535 bytes or
+    more, an element longer than 255 bytes, or nothing left after skipping empty elements.
+    """
+    data = os.fsencode(s)
+    if len(data) == 0 or len(data) >= 65535:
+        return None
+    names = []
+    for part in data.split(b","):
+        if not part:
+            continue
+        if len(part) > 255:
+            return None
+        names.append(part)
+    return names or None

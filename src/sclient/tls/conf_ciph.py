@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from sclient.base.structs import struct
 from sclient.tls.conf_error import ConfError, queue_line
-from sclient.tls.structs import struct
 
 # --- OpenSSL's algorithm bits (ssl/ssl_local.h) --------------------------------
 

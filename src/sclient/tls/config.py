@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from sclient.base.structs import field, struct
 from sclient.tls.registry import groups, sigschemes
 from sclient.tls.session import Session
-from sclient.tls.structs import field, struct
 
 #: OpenSSL 3.0's default TLS 1.3 suites, in its order.
 DEFAULT_TLS13_SUITES: tuple[int, ...] = (0x1302, 0x1303, 0x1301)

@@ -1,4 +1,4 @@
-"""Events the engine emits: small frozen record classes (``sclient.tls.structs``), the engine's only output.
+"""Events the engine emits: small frozen record classes (``sclient.base.structs``), the engine's only output.
 
 ``Client.receive()`` returns them in the order things happened. Renderers
 (``-msg``, ``-debug``, the summary, JSON) read events and nothing else.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sclient.tls.structs import field, struct
+from sclient.base.structs import field, struct
 
 if TYPE_CHECKING:
     from sclient.tls.errors import TLSError

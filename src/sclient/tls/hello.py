@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from sclient.tls import structs
+from sclient.base import structs
+from sclient.base.structs import struct
 from sclient.tls.conf import group_valid
 from sclient.tls.config import ClientConfig, ExternalPsk
 from sclient.tls.crypto.hashes import digest, hash_len
@@ -37,7 +38,6 @@ from sclient.tls.registry import groups as G
 from sclient.tls.registry import protocol as P
 from sclient.tls.session import Session
 from sclient.tls.states import Handshake, State, register
-from sclient.tls.structs import struct
 from sclient.tls.wire import extensions as X
 
 if TYPE_CHECKING:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sclient.base.pyca import allow, key_kind
+from sclient.base.structs import struct
 from sclient.tls import events as ev
 from sclient.tls.conf_ciph import security_level_bits
 from sclient.tls.crypto import errors as cerr
@@ -20,7 +21,6 @@ from sclient.tls.crypto.signatures import verify_scheme
 from sclient.tls.errors import DecodeError, LocalError
 from sclient.tls.registry import alerts, sigschemes
 from sclient.tls.registry.suites import CipherSuite
-from sclient.tls.structs import struct
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes

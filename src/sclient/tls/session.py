@@ -6,7 +6,7 @@ writes it in OpenSSL's ``SSL SESSION PARAMETERS`` form.
 
 from __future__ import annotations
 
-from sclient.tls.structs import struct
+from sclient.base.structs import struct
 
 
 @struct(frozen=True, slots=True)

@@ -20,7 +20,9 @@ from typing import cast
 
 from cryptography.hazmat.primitives.constant_time import bytes_eq
 
-from sclient.tls import clientauth, structs
+from sclient.base import structs
+from sclient.base.structs import struct
+from sclient.tls import clientauth
 from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
@@ -63,7 +65,6 @@ from sclient.tls.registry import protocol as P
 from sclient.tls.registry.suites import CipherSuite
 from sclient.tls.session import Session
 from sclient.tls.states import Handshake, OsslState, State, register
-from sclient.tls.structs import struct
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import (
     Certificate12,

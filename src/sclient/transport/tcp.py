@@ -13,8 +13,8 @@ import os
 import select
 import socket
 
+from sclient.base.structs import field, struct
 from sclient.report.errors import BIO_LIB, ErrorEntry, system_error
-from sclient.tls.structs import field, struct
 from sclient.transport import clock
 
 _SOCK2 = "../crypto/bio/bio_sock2.c"

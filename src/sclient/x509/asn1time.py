@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import calendar
 
-from sclient.tls.structs import struct
-from sclient.x509 import der
+from sclient.base import der
+from sclient.base.structs import struct
 
 UTCTIME = 23
 GENERALIZEDTIME = 24

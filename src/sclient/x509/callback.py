@@ -21,7 +21,7 @@ same :class:`CallbackOutcome`.
 
 from __future__ import annotations
 
-from sclient.tls.structs import field, struct
+from sclient.base.structs import field, struct
 from sclient.x509 import errors
 from sclient.x509.names import DEFAULT_NAMEOPT, print_ex
 from sclient.x509.verify import CallbackCall, VerifyResult

@@ -13,9 +13,10 @@ import functools
 import hashlib
 from typing import Any
 
+from sclient.base import der
 from sclient.base.pyca import allow, key_kind
-from sclient.tls.structs import struct
-from sclient.x509 import der, oids
+from sclient.base.structs import struct
+from sclient.x509 import oids
 from sclient.x509.asn1time import Asn1Time
 from sclient.x509.names import Name, NameError_
 

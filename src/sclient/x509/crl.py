@@ -21,9 +21,10 @@ import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from sclient.tls.structs import struct
+from sclient.base import der
+from sclient.base.structs import struct
 from sclient.x509 import cert as C
-from sclient.x509 import der, errors
+from sclient.x509 import errors
 from sclient.x509.asn1time import Asn1Time
 from sclient.x509.cert import AuthorityKeyId, Certificate
 from sclient.x509.names import Name, NameError_

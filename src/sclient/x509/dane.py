@@ -23,10 +23,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from sclient.base import der
+from sclient.base.errorqueue import ErrorEntry
 from sclient.base.pyca import allow
-from sclient.tls.registry.reasons import ErrorEntry
-from sclient.tls.structs import field, struct
-from sclient.x509 import der
+from sclient.base.structs import field, struct
 from sclient.x509.cert import Certificate
 
 USAGE_PKIX_TA = 0

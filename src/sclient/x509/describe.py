@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sclient.base.pem import certificate_pem
 from sclient.base.pyca import key_kind
 from sclient.x509 import oids
 from sclient.x509.cert import Certificate
-from sclient.x509.pem import certificate_pem
 
 
 def _as_cert(c: Certificate | bytes) -> Certificate:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from sclient.x509 import der
+from sclient.base import der
 from sclient.x509.cert import OID_SAN, Certificate
 from sclient.x509.names import NameError_, to_utf8
 

@@ -13,8 +13,8 @@ OpenSSL can decode a certificate's subjectAltName / nameConstraints extension
 
 from __future__ import annotations
 
-from sclient.tls.structs import struct
-from sclient.x509 import der
+from sclient.base import der
+from sclient.base.structs import struct
 from sclient.x509.names import Name, NameError_, to_utf8
 
 # GEN_* (GeneralName CHOICE numbers)

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 
-from sclient.tls.structs import field, struct
-from sclient.x509 import der, oids
+from sclient.base import der
+from sclient.base.structs import field, struct
+from sclient.x509 import oids
 
 # --- ASN1_STRFLGS_* (low 16 bits) -------------------------------------------------------------
 ASN1_STRFLGS_ESC_2253 = 0x1

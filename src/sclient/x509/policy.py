@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sclient.tls.structs import field, struct
-from sclient.x509 import der, oids
+from sclient.base import der
+from sclient.base.structs import field, struct
+from sclient.x509 import oids
 from sclient.x509.cert import EXFLAG_SI, Certificate
 
 ANY_POLICY = "2.5.29.32.0"

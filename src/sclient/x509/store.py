@@ -27,12 +27,12 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sclient.tls.registry.reasons import ErrorEntry
-from sclient.tls.structs import field, struct
-from sclient.x509 import der
+from sclient.base import der
+from sclient.base.errorqueue import ErrorEntry
+from sclient.base.pem import PemError, read_blocks
+from sclient.base.structs import field, struct
 from sclient.x509.cert import Certificate, CertificateError, parse_trusted
 from sclient.x509.names import Name
-from sclient.x509.pem import PemError, read_blocks
 
 _X509 = "x509 certificate routines"
 _PEM = "PEM routines"

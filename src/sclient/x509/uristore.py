@@ -22,10 +22,10 @@ import contextlib
 import errno as _errno
 import os
 
-from sclient.tls.registry.reasons import ErrorEntry
-from sclient.x509 import der
+from sclient.base import der
+from sclient.base.errorqueue import ErrorEntry
+from sclient.base.pem import PemError, read_blocks
 from sclient.x509.cert import Certificate, CertificateError, parse_trusted
-from sclient.x509.pem import PemError, read_blocks
 
 _STORE = "STORE routines"
 _PROV = "Provider routines"

@@ -27,10 +27,11 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from sclient.base import der
 from sclient.base.pyca import key_kind
-from sclient.tls.structs import field, struct
+from sclient.base.structs import field, struct
 from sclient.x509 import cert as C
-from sclient.x509 import der, errors, oids
+from sclient.x509 import errors, oids
 from sclient.x509.cert import Certificate
 from sclient.x509.names import Name
 

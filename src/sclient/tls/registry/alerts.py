@@ -8,7 +8,7 @@ alert (``tlsv1 alert protocol version``), whose code is ``0x0A000000 | (1000 + c
 
 from __future__ import annotations
 
-from sclient.tls.structs import struct
+from sclient.base.structs import struct
 
 WARNING = 1
 FATAL = 2

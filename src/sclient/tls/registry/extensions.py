@@ -6,7 +6,7 @@ prints (``TLS server extension "<debug>" (id=N), len=L``).
 
 from __future__ import annotations
 
-from sclient.tls.structs import struct
+from sclient.base.structs import struct
 
 
 @struct(frozen=True, slots=True)

@@ -7,7 +7,7 @@ the ``Server Temp Key:`` text without the bit count.
 
 from __future__ import annotations
 
-from sclient.tls.structs import struct
+from sclient.base.structs import struct
 
 
 @struct(frozen=True, slots=True)

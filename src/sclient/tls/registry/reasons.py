@@ -7,7 +7,7 @@ Each row: the 3.0 packed error code, the function and source position OpenSSL
 
 from __future__ import annotations
 
-from sclient.tls.structs import struct
+from sclient.base.structs import struct
 
 
 @struct(frozen=True, slots=True)
@@ -22,27 +22,6 @@ class Reason:
 
 
 R = Reason
-
-
-@struct(frozen=True, slots=True)
-class ErrorEntry:
-    """One entry of OpenSSL's error queue (the engine's, the verifier's, the
-    program's), printed by ``ERR_print_errors`` as :meth:`line_text`."""
-
-    code: int
-    library: str
-    func: str
-    reason: str
-    file: str
-    line: int
-    data: str = ""
-
-    def line_text(self, tid: str) -> str:
-        """``<tid>:error:<code>:<library>:<func>:<reason>:<file>:<line>:<data>``."""
-        return (
-            f"{tid}:error:{self.code:08X}:{self.library}:{self.func}:{self.reason}:"
-            f"{self.file}:{self.line}:{self.data}"
-        )
 
 
 _CLNT = "../ssl/statem/statem_clnt.c"

@@ -9,7 +9,7 @@ word (``None`` for EdDSA, which has no separate digest).
 
 from __future__ import annotations
 
-from sclient.tls.structs import struct
+from sclient.base.structs import struct
 
 
 @struct(frozen=True, slots=True)

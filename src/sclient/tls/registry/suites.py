@@ -12,7 +12,7 @@ strength.
 
 from __future__ import annotations
 
-from sclient.tls.structs import struct
+from sclient.base.structs import struct
 
 
 @struct(frozen=True, slots=True)

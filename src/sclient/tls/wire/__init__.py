@@ -1,4 +1,4 @@
-"""Pure codecs: bytes <-> frozen record classes (``sclient.tls.structs``), no crypto, no state.
+"""Pure codecs: bytes <-> frozen record classes (``sclient.base.structs``), no crypto, no state.
 
 :mod:`~sclient.tls.wire.buffer` (bounds-checked reader/writer),
 :mod:`~sclient.tls.wire.extensions` (extension bodies, the (type, context)

@@ -20,9 +20,9 @@ import enum
 from collections.abc import Callable, Sequence
 from typing import ClassVar, TypeVar
 
+from sclient.base.structs import field, struct
 from sclient.tls.errors import DecodeError
 from sclient.tls.registry import extensions as ext
-from sclient.tls.structs import field, struct
 from sclient.tls.wire.buffer import Reader, vec
 
 __all__ = [

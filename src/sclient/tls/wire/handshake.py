@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import ClassVar, Self, TypeVar
 
+from sclient.base.structs import field, struct
 from sclient.tls.errors import DecodeError
 from sclient.tls.registry import protocol as P
-from sclient.tls.structs import field, struct
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.buffer import Reader, vec
 

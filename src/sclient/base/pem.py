@@ -15,7 +15,7 @@ import base64
 import binascii
 import re
 
-from sclient.tls.structs import struct
+from sclient.base.structs import struct
 
 _BEGIN = re.compile(rb"^-----BEGIN (.*)-----$")
 

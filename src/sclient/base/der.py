@@ -7,7 +7,7 @@ walked here rather than through a higher-level parser.
 
 from __future__ import annotations
 
-from sclient.tls.structs import struct
+from sclient.base.structs import struct
 
 # Universal tags.
 BOOLEAN = 0x01
