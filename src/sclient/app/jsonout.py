@@ -8,6 +8,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from sclient.app.common import opt
+from sclient.tls.registry.protocol import TLS1_3
 from sclient.transport import clock
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def _requested(p: Program, req: Any) -> dict[str, Any]:
     our = p.s.config_kwargs.get("client_signature_schemes") or p.s.config_kwargs.get(
         "signature_schemes", sigschemes.DEFAULT_SCHEMES
     )
-    tls13 = p.connection_version() == 0x0304
+    tls13 = p.connection_version() == TLS1_3
     return {
         "certificate_types": list(req.certificate_types),
         "signature_algorithms": [sigschemes.listed_name(s) for s in req.signature_schemes],
@@ -138,7 +139,7 @@ def _client_auth(p: Program) -> dict[str, Any] | None:
         if isinstance(p.error, PeerAlert):
             accepted = False
         elif p.negotiated is not None:
-            if p.negotiated.version != 0x0304:
+            if p.negotiated.version != TLS1_3:
                 # TLS <= 1.2: the server's Finished came after our certificate.
                 accepted = True
             elif (

@@ -15,10 +15,10 @@ from typing import IO, Any
 from sclient.app.common import Exit, opt
 from sclient.app.console import Console
 from sclient.base.structs import field, struct
+from sclient.tls.registry.protocol import SSL3, TLS1_0, TLS1_1, TLS1_2, TLS1_3
 
 DEFAULT_PORT = "4433"
 
-SSL3, TLS1_0, TLS1_1, TLS1_2, TLS1_3 = 0x0300, 0x0301, 0x0302, 0x0303, 0x0304
 #: What "before any version is known" prints as (``TLS_ANY_VERSION``).
 ANY_VERSION = 0x10000
 
@@ -236,7 +236,7 @@ _DH_BITS = {0: 512, 1: 1024, 2: 2048, 3: 3072, 4: 7680, 5: 15360}
 
 
 #: The lowest protocol version the security level leaves (``SSL_SECOP_VERSION``).
-_SECLEVEL_MIN_VERSION = {3: 0x0302, 4: 0x0303, 5: 0x0303}
+_SECLEVEL_MIN_VERSION = {3: TLS1_1, 4: TLS1_2, 5: TLS1_2}
 
 
 def _offered_lists(given: dict[str, Any], lo: int, hi: int, psk: bool = False) -> dict[str, Any]:

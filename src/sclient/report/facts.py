@@ -7,9 +7,8 @@ from collections.abc import Callable, Sequence
 from sclient.report.model import CertInfo, SummaryData
 from sclient.tls.events import CertificateRequested, Negotiated
 from sclient.tls.registry import groups, sigschemes, suites
+from sclient.tls.registry.protocol import TLS1_3
 from sclient.tls.session import Session
-
-TLS1_3 = 0x0304
 
 
 def temp_key_text(n: Negotiated) -> str | None:

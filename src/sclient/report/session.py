@@ -6,9 +6,8 @@ from collections.abc import Callable
 
 from sclient.report.hexdump import bio_dump
 from sclient.tls.registry import protocol, suites
+from sclient.tls.registry.protocol import TLS1_3
 from sclient.tls.session import Session
-
-TLS1_3 = 0x0304
 
 
 def protocol_name(version: int) -> str:

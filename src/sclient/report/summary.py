@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sclient.report.model import SummaryData
 from sclient.report.session import protocol_name, render_session
+from sclient.tls.registry.protocol import TLS1_3
 
-TLS1_3 = 0x0304
 ANY_VERSION = 0x10000
 
 #: ``ssl_print_client_cert_types`` names (apps/lib/s_cb.c).

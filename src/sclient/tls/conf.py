@@ -35,6 +35,7 @@ from sclient.tls.conf_ciph import (
 )
 from sclient.tls.conf_error import ConfError, queue_line
 from sclient.tls.registry import groups as _registry_groups
+from sclient.tls.registry import protocol as P
 
 __all__ = [
     "DEFAULT_CIPHER_LIST",
@@ -59,8 +60,8 @@ __all__ = [
 SSL3_VERSION = 0x0300
 TLS1_VERSION = 0x0301
 TLS1_1_VERSION = 0x0302
-TLS1_2_VERSION = 0x0303
-TLS1_3_VERSION = 0x0304
+TLS1_2_VERSION = P.TLS1_2
+TLS1_3_VERSION = P.TLS1_3
 DTLS1_VERSION = 0xFEFF
 DTLS1_2_VERSION = 0xFEFD
 

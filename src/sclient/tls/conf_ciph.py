@@ -32,6 +32,7 @@ from functools import cache
 
 from sclient.base.structs import struct
 from sclient.tls.conf_error import ConfError, queue_line
+from sclient.tls.registry import protocol as P
 
 # --- OpenSSL's algorithm bits (ssl/ssl_local.h) --------------------------------
 
@@ -111,8 +112,8 @@ _ALL32 = 0xFFFFFFFF
 SSL3_VERSION = 0x0300
 TLS1_VERSION = 0x0301
 TLS1_1_VERSION = 0x0302
-TLS1_2_VERSION = 0x0303
-TLS1_3_VERSION = 0x0304
+TLS1_2_VERSION = P.TLS1_2
+TLS1_3_VERSION = P.TLS1_3
 
 #: ``OSSL_default_cipher_list()`` in 3.0.
 DEFAULT_RULE = "ALL:!COMPLEMENTOFDEFAULT:!eNULL"
