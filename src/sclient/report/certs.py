@@ -96,15 +96,8 @@ def describe(der: bytes, nameopt: str | list[str] | None = None) -> CertInfo:
 
     cert = Certificate(der)
     flags = nameopt_flags(nameopt)
-    try:
-        from sclient.x509 import describe as x509_describe  # type: ignore[attr-defined]
-    except ImportError:
-        x509_describe = None
-    if x509_describe is not None and hasattr(x509_describe, "pkey_line"):
-        key_type, bits, sigalg = x509_describe.pkey_line(cert)
-    else:
-        key_type, bits = _key_facts(cert)
-        sigalg = _SIGALG.get(cert.sig_alg_oid, "UNDEF")
+    key_type, bits = _key_facts(cert)
+    sigalg = _SIGALG.get(cert.sig_alg_oid, "UNDEF")
     nb, na = cert.not_before, cert.not_after
     return CertInfo(
         subject=names.print_ex(cert.subject, flags),
