@@ -73,6 +73,11 @@ EXTRA_DEVIATIONS: list[str] = [
     "The security level is OpenSSL's default, 2, for certificate checks and key sizes; "
     "`@SECLEVEL=n` in `-cipher` changes the suites, groups and DH sizes offered, not the "
     "verification of the server's chain.",
+    "TLS 1.2 DHE: a server prime that is not prime fails the handshake at once with "
+    "`illegal_parameter` and `bad dh value` (cryptography, which does the arithmetic, "
+    "refuses it); OpenSSL does not test the primality, goes on and fails at `Finished`. "
+    "The server's DHE parameters are used only after their signature is checked, as in "
+    "OpenSSL, and a prime above 10000 bits is refused as OpenSSL refuses it.",
 ]
 
 _STATUS_TEXT = {

@@ -24,7 +24,13 @@ from sclient.tls import clientauth, structs
 from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
-from sclient.tls.crypto.kex import DheKeyShare, KeyShare, make_rsa_premaster, rsa_encrypt_premaster
+from sclient.tls.crypto.kex import (
+    MAX_DH_BITS,
+    DheKeyShare,
+    KeyShare,
+    make_rsa_premaster,
+    rsa_encrypt_premaster,
+)
 from sclient.tls.crypto.prf import (
     export_keying_material12,
     extended_master_secret,
@@ -222,10 +228,15 @@ class ExpectServerKeyExchange(State):
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         assert hs.offer is not None
         version = self.params.version
+        exchange: Exchange | None = None
         if isinstance(msg, ServerKeyExchangeEcdhe):
             exchange = self._ecdhe(hs, msg)
         else:
-            exchange = self._dhe(hs, cast(ServerKeyExchangeDhe, msg))
+            # OpenSSL's order: the parameters' cheap checks, then the signature;
+            # the arithmetic (cryptography's checks of p cost seconds for a large
+            # prime) only for a server that signed them.
+            dhe = cast(ServerKeyExchangeDhe, msg)
+            dhe_check(hs, dhe.p, dhe.g, dhe.ys)
         ske = cast(ServerKeyExchangeEcdhe | ServerKeyExchangeDhe, msg)
         if version < P.TLS1_2 or ske.scheme is None:
             raise LocalError(alerts.INTERNAL_ERROR, "LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED")
@@ -234,6 +245,8 @@ class ExpectServerKeyExchange(State):
         hs.peer_scheme = ske.scheme
         data = tls12_server_key_exchange_input(hs.client_random, hs.server_random, ske.params)
         verify_signature(ske.scheme, self.peer, data, ske.signature, False)
+        if exchange is None:
+            exchange = self._dhe(hs, cast(ServerKeyExchangeDhe, msg))
         hs.transcript.update(ske.raw)
         return ExpectCertificateRequestOrDone(self.params, self.peer, exchange)
 
@@ -265,13 +278,26 @@ def ecdhe_exchange(hs: Handshake, curve_type: int, group_code: int, public: byte
     return Exchange(share.public_bytes(), 1, premaster)
 
 
+def dhe_check(hs: Handshake, p_raw: bytes, g_raw: bytes, ys_raw: bytes) -> None:
+    """The checks of the server's ServerDHParams that cost nothing
+    (tls_process_ske_dhe: EVP_PKEY_param_check_quick, the security level)."""
+    p = int.from_bytes(p_raw, "big")
+    if int.from_bytes(ys_raw, "big") == 0 or p.bit_length() > MAX_DH_BITS:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE")
+    if p.bit_length() < hs.config.min_dh_bits:
+        bits = p.bit_length()
+        raise LocalError(
+            alerts.HANDSHAKE_FAILURE,
+            "DH_KEY_TOO_SMALL",
+            f"dh key too small: {bits}-bit prime, minimum {hs.config.min_dh_bits}",
+        )
+
+
 def dhe_exchange(hs: Handshake, p_raw: bytes, g_raw: bytes, ys_raw: bytes) -> Exchange:
     """Our DHE half for the server's ServerDHParams."""
+    dhe_check(hs, p_raw, g_raw, ys_raw)
     p = int.from_bytes(p_raw, "big")
     g = int.from_bytes(g_raw, "big")
-    ys = int.from_bytes(ys_raw, "big")
-    if ys == 0:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE")
     try:
         share = DheKeyShare(p, g, hs.config.min_dh_bits)
         premaster = share.exchange(ys_raw)
