@@ -67,3 +67,19 @@ def test_short_fuzz(name: str) -> None:
         check(value)
 
     run()
+
+
+def test_oracle_sees_a_stray_exception(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine turns a stray exception into internal_error; the oracle must
+    call that a bug (here: a certificate callback that raises)."""
+    from fuzz import engine
+
+    def broken(chain: object) -> None:
+        raise IndexError("planted")
+
+    monkeypatch.setitem(
+        engine.FLIGHTS, "broken", dict(engine.FLIGHTS["tls13"], verify_certificates=broken)
+    )
+    flight = next(f for f in flights() if f.kind == "tls13")
+    with pytest.raises(engine.EngineBug, match="planted"):
+        check_engine("broken", flight.chunks)
