@@ -37,9 +37,13 @@ from sclient.tls.crypto.protection import CIPHER_PARAMS, Tls12Aead, Tls13Aead
 from sclient.tls.errors import TLSError
 from sclient.tls.registry import protocol as P
 from sclient.tls.registry import suites
+from sclient.tls.session import Session
+from sclient.tls.sessionfile import from_pem
 
 CORPUS = Path(__file__).parent / "corpus"
 FLIGHT_DIR = CORPUS / "flights"
+#: The sessions the ``*resume`` clients offer (written with their flights).
+RESUME_DIR = CORPUS / "resume"
 
 #: Seconds one input may take, plus this much per KiB of input. A real
 #: handshake with RSA-2048 takes milliseconds; a loop that does not advance
@@ -84,14 +88,30 @@ FLIGHTS: dict[str, dict[str, Any]] = {
     "tls13": dict(server_name="localhost", alpn=(b"h2", b"http/1.1"), post_handshake_auth=True),
     "tls12": dict(max_version=P.TLS1_2, server_name="localhost", alpn=(b"h2", b"http/1.1")),
 }
+# The same clients offering a session for resumption (RESUME_DIR/<kind>.pem).
+FLIGHTS["tls13resume"] = FLIGHTS["tls13"]
+FLIGHTS["tls12resume"] = FLIGHTS["tls12"]
+
+#: The injected clock: the sessions were made at this time, so ticket ages are 0.
+NOW = 1_800_000_000.0
+
+
+@cache
+def resumed_session(kind: str) -> Session | None:
+    path = RESUME_DIR / f"{kind}.pem"
+    return from_pem(path.read_bytes(), int(NOW)) if path.exists() else None
 
 
 def make_config(kind: str) -> ClientConfig:
+    extra: dict[str, Any] = {}
+    if kind.endswith("resume"):
+        extra["resume"] = resumed_session(kind)
     return ClientConfig(
         random=det_random(),
-        now=lambda: 1_800_000_000.0,
+        now=lambda: NOW,
         key_share_factory=det_key_share,
         **FLIGHTS[kind],
+        **extra,
     )
 
 
@@ -122,7 +142,8 @@ def flights() -> tuple[Flight, ...]:
 
 
 def flights_of(kind: str) -> tuple[Flight, ...]:
-    return tuple(f for f in flights() if f.kind == kind)
+    """The flights of clients of ``kind`` ("tls13": also "tls13resume")."""
+    return tuple(f for f in flights() if f.kind.startswith(kind))
 
 
 # --- the oracle --------------------------------------------------------------------------

@@ -4,7 +4,8 @@
   clients of :data:`fuzz.engine.FLIGHTS` (the test PKI's RSA, ECDSA and
   Ed25519 chains; TLS 1.3 with tickets, HelloRetryRequest, a
   CertificateRequest, ALPN, application data and KeyUpdate; TLS 1.2 with
-  tickets, a CertificateRequest and application data);
+  tickets, a CertificateRequest and application data; and a resumed
+  handshake of each version, whose session is kept in ``corpus/resume/``);
 - ``corpus/certs/``: the test PKI's certificates (DER) and a PEM bundle;
 - ``corpus/sessions/``: session files written by ``openssl s_client
   -sess_out`` (TLS 1.3 and 1.2).
@@ -24,9 +25,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from fuzz.engine import CORPUS, FLIGHT_DIR, flight_keys, load_flight, make_config
+from fuzz.engine import (
+    CORPUS,
+    FLIGHT_DIR,
+    RESUME_DIR,
+    flight_keys,
+    load_flight,
+    make_config,
+    resumed_session,
+)
 from sclient.tls import events as ev
 from sclient.tls.client import Client
+from sclient.tls.sessionfile import to_pem
 from support.pki import PKI
 
 #: name -> (client kind, key kind, s_server arguments, lines typed to s_server after the handshake)
@@ -61,6 +71,18 @@ SERVERS: dict[str, tuple[str, str, list[str], list[bytes]]] = {
         ["-tls1_2", "-cipher", "ECDHE-ECDSA-CHACHA20-POLY1305", "-verify", "1", "-no_ticket"],
         [b"data\n"],
     ),
+    "tls13resume-rsa": (
+        "tls13resume",
+        "rsa",
+        ["-tls1_3", "-num_tickets", "1", "-alpn", "http/1.1"],
+        [b"resumed\n", b"k\n"],
+    ),
+    "tls12resume-rsa-ticket": (
+        "tls12resume",
+        "rsa",
+        ["-tls1_2", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384"],
+        [b"resumed\n"],
+    ),
     "tls12-ecdsa-p384": (
         "tls12",
         "ecdsa",
@@ -81,7 +103,9 @@ def _free_port() -> int:
 def _start_server(pki: PKI, key_kind: str, args: list[str]) -> tuple[subprocess.Popen[bytes], int]:
     chain = pki[key_kind]
     port = _free_port()
-    cmd = ["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-naccept", "1"]
+    cmd = ["openssl", "s_server", "-accept", f"127.0.0.1:{port}"]
+    if "-naccept" not in args:
+        cmd += ["-naccept", "1"]
     cmd += ["-cert", str(chain.leaf), "-key", str(chain.key), "-cert_chain", str(chain.chain)]
     proc = subprocess.Popen(
         cmd + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -98,41 +122,61 @@ def _start_server(pki: PKI, key_kind: str, args: list[str]) -> tuple[subprocess.
     raise RuntimeError("s_server did not listen")
 
 
+def _converse(
+    proc: subprocess.Popen[bytes], port: int, client: Client, typed: list[bytes], name: str
+) -> list[bytes]:
+    """One connection: the server's bytes as they came, until it is quiet for 1 s."""
+    chunks: list[bytes] = []
+    client.start()
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    sock.sendall(client.data_to_send())
+    typed_left = list(typed)
+    quiet_since = time.monotonic()
+    while True:
+        r, _, _ = select.select([sock], [], [], 0.3)
+        if r:
+            data = sock.recv(65536)
+            if not data:
+                break
+            chunks.append(data)
+            events = client.receive(data)
+            out = client.data_to_send()
+            if out:
+                sock.sendall(out)
+            if any(isinstance(e, ev.ConnectionFailed) for e in events):
+                raise RuntimeError(f"{name}: {events[-1]!r}")
+            quiet_since = time.monotonic()
+            continue
+        if client.handshake_complete and typed_left:
+            assert proc.stdin is not None
+            proc.stdin.write(typed_left.pop(0))
+            proc.stdin.flush()
+            quiet_since = time.monotonic()
+            continue
+        if time.monotonic() - quiet_since > 1.0:
+            break
+    sock.close()
+    return chunks
+
+
 def record_flight(pki: PKI, name: str) -> dict[str, object]:
     kind, key_kind, args, typed = SERVERS[name]
-    proc, port = _start_server(pki, key_kind, args)
-    chunks: list[bytes] = []
+    resume = kind.endswith("resume")
+    proc, port = _start_server(pki, key_kind, ["-naccept", "2", *args] if resume else args)
     try:
+        if resume:
+            # A first, full handshake gives the session (ticket) the second resumes.
+            first = Client(make_config(kind.removesuffix("resume")))
+            _converse(proc, port, first, [], name)
+            assert first.session is not None and first.handshake_complete
+            path = RESUME_DIR / f"{kind}.pem"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(to_pem(first.session))
+            resumed_session.cache_clear()
         client = Client(make_config(kind))
-        client.start()
-        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        sock.sendall(client.data_to_send())
-        typed_left = list(typed)
-        quiet_since = time.monotonic()
-        while True:
-            r, _, _ = select.select([sock], [], [], 0.3)
-            if r:
-                data = sock.recv(65536)
-                if not data:
-                    break
-                chunks.append(data)
-                events = client.receive(data)
-                out = client.data_to_send()
-                if out:
-                    sock.sendall(out)
-                if any(isinstance(e, ev.ConnectionFailed) for e in events):
-                    raise RuntimeError(f"{name}: {events[-1]!r}")
-                quiet_since = time.monotonic()
-                continue
-            if client.handshake_complete and typed_left:
-                assert proc.stdin is not None
-                proc.stdin.write(typed_left.pop(0))
-                proc.stdin.flush()
-                quiet_since = time.monotonic()
-                continue
-            if time.monotonic() - quiet_since > 1.0:
-                break
-        sock.close()
+        chunks = _converse(proc, port, client, typed, name)
+        if resume:
+            assert client.resumed_session is not None, f"{name}: the server did not resume"
     finally:
         proc.kill()
         proc.communicate(timeout=10)

@@ -231,7 +231,7 @@ def mutated_flight(draw: st.DrawFn, kind: str) -> tuple[str, list[bytes], bool]:
     wire = protect(flight, items)
     if draw(st.integers(0, 9)) == 0:
         wire = draw(mutate_bytes(wire, 2))  # now and then, below the records too
-    return kind, draw(chunked(wire)), draw(st.booleans())
+    return flight.kind, draw(chunked(wire)), draw(st.booleans())
 
 
 @st.composite
@@ -241,6 +241,7 @@ def raw_bytes(draw: st.DrawFn, kind: str) -> tuple[str, list[bytes], bool]:
     fl = flights_of(kind)
     if fl and draw(st.booleans()):
         f = draw(st.sampled_from(fl))
+        kind = f.kind
         items = list(flight_items(f))
         prefix = protect(f, items[: draw(st.integers(0, len(items)))])
     data = prefix + draw(st.binary(max_size=600))
