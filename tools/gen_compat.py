@@ -93,6 +93,11 @@ EXTRA_DEVIATIONS: list[str] = [
     "(`secp192r1`, `secp224r1`, `secp256k1`, the brainpool curves) work in TLS 1.2 as in "
     "OpenSSL; the TLS 1.3 brainpool groups (`brainpoolP256r1tls13`, ...) are unknown to "
     "OpenSSL 3.0 and to sclient alike.",
+    "TLS 1.2 DHE: a server prime that is not prime fails the handshake at once with "
+    "`illegal_parameter` and `bad dh value` (cryptography, which does the arithmetic, "
+    "refuses it); OpenSSL does not test the primality, goes on and fails at `Finished`. "
+    "The server's DHE parameters are used only after their signature is checked, as in "
+    "OpenSSL, and a prime above 10000 bits is refused as OpenSSL refuses it.",
 ]
 
 # --------------------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 
 from sclient.app.console import Console
@@ -159,3 +162,48 @@ def test_keylog_open_error(tmp_path, capfd: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(Exit):
         build_settings(parse_args(["-keylogfile", str(bad)]), Console())
     assert capfd.readouterr().err == f"Error writing keylog file {bad}\n"
+
+
+@pytest.fixture
+def permissive_umask():  # type: ignore[no-untyped-def]
+    """umask 000: whatever mode a file gets comes from sclient, not from the umask."""
+    old = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def test_keylog_file_created_owner_only(tmp_path, permissive_umask) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "keys.log"
+    s = build_settings(parse_args(["-keylogfile", str(path)]), Console())
+    assert s.keylog is not None
+    s.keylog.close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_keylog_existing_file_keeps_mode_and_is_appended(tmp_path, permissive_umask) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "keys.log"
+    path.write_bytes(b"earlier\n")
+    path.chmod(0o640)
+    s = build_settings(parse_args(["-keylogfile", str(path)]), Console())
+    assert s.keylog is not None
+    s.keylog.write(b"CLIENT_RANDOM x y\n")
+    s.keylog.close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert path.read_bytes() == b"earlier\nCLIENT_RANDOM x y\n"
+
+
+def test_sess_out_file_created_owner_only(tmp_path, permissive_umask) -> None:  # type: ignore[no-untyped-def]
+    from sclient.app.sessions import write_session
+    from sclient.tls.session import Session
+    from sclient.tls.sessionfile import from_pem
+
+    path = tmp_path / "sess.pem"
+    session = Session(0x0303, 0xC02F, session_id=b"i" * 32, master_key=b"m" * 48, start_time=1)
+    assert write_session(str(path), session)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # written again (the next ticket): truncated, still owner-only
+    assert write_session(str(path), session)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert from_pem(path.read_bytes(), 0).master_key == b"m" * 48

@@ -58,3 +58,59 @@ def test_openssl_still_agrees(scen: Scenario) -> None:
 
     verdict = openssl_verdict(scen.factory, *scen.openssl_args)
     assert (verdict.alert, verdict.reason) == EXPECTED[scen.name], verdict.output[-2000:]
+
+
+# --- DHE parameters cryptography cannot use (found by tests/fuzz) -----------------------------
+
+_FFDHE2048 = __import__("sclient.tls.crypto.ffdhe", fromlist=["x"]).FFDHE_GROUPS[0x0100]
+
+
+def _dhe_server(p: int, *, signed: bool = True):  # type: ignore[no-untyped-def]
+    from tls_fakeserver import Fake12, Hooks
+    from tls_scenarios import keys, replace
+
+    plen = (p.bit_length() + 7) // 8
+    hooks = (
+        Hooks() if signed else Hooks(server_key_exchange=lambda s: replace(s, signature=b"x" * 256))
+    )
+    return Fake12(
+        keys()["rsa"],
+        hooks,
+        dhe=(_FFDHE2048, 2),
+        dhe_wire=(p.to_bytes(plen, "big"), b"\x02", b"\x02\x00"),
+    )
+
+
+def test_dhe_composite_prime_is_bad_dh_value() -> None:
+    # cryptography refuses a composite p with ValueError, which escaped as an
+    # internal_error ("unexpected exception"). OpenSSL does not test primality
+    # and only fails at Finished; sclient cannot compute with such a p and
+    # answers illegal_parameter, bad dh value (docs/compatibility.md).
+    conv = converse(Client(config(max_version=0x0303)), _dhe_server(_FFDHE2048 + 4))
+    failure = conv.failure
+    assert failure is not None and failure.error.reason == "BAD_DH_VALUE"
+    assert failure.error.alert == alerts.ILLEGAL_PARAMETER
+    assert not failure.error.detail.startswith("unexpected exception")
+
+
+def test_dhe_parameters_used_only_after_the_signature() -> None:
+    # An unsigned (here: badly signed) ServerKeyExchange must not make us run
+    # cryptography's checks of p (minutes for a large prime): OpenSSL's order,
+    # the signature first; so a composite p with a bad signature is a bad signature.
+    conv = converse(Client(config(max_version=0x0303)), _dhe_server(_FFDHE2048 + 4, signed=False))
+    failure = conv.failure
+    assert failure is not None and failure.error.reason == "BAD_SIGNATURE", failure
+
+
+def test_dhe_prime_above_10000_bits_refused_at_once() -> None:
+    import time
+
+    from sclient.tls.crypto.kex import MAX_DH_BITS
+
+    p = (1 << MAX_DH_BITS) | 3  # 10001 bits
+    t0 = time.perf_counter()
+    conv = converse(Client(config(max_version=0x0303)), _dhe_server(p, signed=False))
+    assert time.perf_counter() - t0 < 2.0
+    failure = conv.failure
+    assert failure is not None and failure.error.reason == "BAD_DH_VALUE"
+    assert failure.error.alert == alerts.ILLEGAL_PARAMETER

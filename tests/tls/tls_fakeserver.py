@@ -384,9 +384,13 @@ class Fake12(_Base):
         random: bytes | None = None,
         ticket: bytes | None = None,
         dhe: tuple[int, int] | None = None,
+        dhe_wire: tuple[bytes, bytes, bytes] | None = None,
     ) -> None:
         super().__init__(key, hooks)
         self.dhe = dhe
+        #: (p, g, Ys) to send, signed, instead of our own DHE share's (parameters
+        #: a server could not compute with; the handshake cannot finish).
+        self.dhe_wire = dhe_wire
         if dhe is not None and suite == 0xC02F:
             suite = 0x009E  # DHE-RSA-AES128-GCM-SHA256
         self.suite = suites.BY_CODE[suite]
@@ -438,6 +442,9 @@ class Fake12(_Base):
                 self.key.scheme,
                 b"",
             )
+            if self.dhe_wire is not None:
+                wp, wg, wys = self.dhe_wire
+                ske = ServerKeyExchangeDhe(wp, wg, wys, self.key.scheme, b"")
         else:
             self.share = generate_key_share(0x001D)
             ske = ServerKeyExchangeEcdhe(0x001D, self.share.public_bytes(), self.key.scheme, b"")

@@ -116,6 +116,7 @@ _MODP1024 = int(
 )
 _FFDHE2048 = __import__("sclient.tls.crypto.ffdhe", fromlist=["x"]).FFDHE_GROUPS[0x0100]
 _SV = X.SupportedVersionSelected(P.TLS1_3)
+_HUGE_P = (1 << 10007) | 3  # odd, 10008 bits, divisible by 7
 
 SCENARIOS: list[Scenario] = [
     # --- TLS 1.3 ---------------------------------------------------------------------
@@ -449,6 +450,13 @@ SCENARIOS: list[Scenario] = [
             dhe=(_FFDHE2048, 2), hooks=Hooks(server_key_exchange=lambda s: replace(s, ys=b"\x00"))
         ),
     ),
+    # Signed DHE parameters above OpenSSL's OPENSSL_DH_MAX_MODULUS_BITS (10000):
+    # refused before any arithmetic (cryptography's primality checks would take
+    # minutes at this size).
+    Scenario(
+        "dhe_p_10008_bits",
+        _t12(dhe=(_FFDHE2048, 2), dhe_wire=(_HUGE_P.to_bytes(1251, "big"), b"\x02", b"\x02\x00")),
+    ),
     Scenario("downgrade_sentinel", _t12(random=_DOWNGRADE)),
     Scenario(
         "downgrade_sentinel_12only", _t12(random=_DOWNGRADE), {"max_version": 0x0303}, ("-tls1_2",)
@@ -563,6 +571,7 @@ EXPECTED: dict[str, tuple[int | None, str]] = {
     "verify_failed13": (48, "certificate verify failed"),
     "dhe_1024": (40, "dh key too small"),
     "dhe_zero": (47, "bad dh value"),
+    "dhe_p_10008_bits": (47, "bad dh value"),
     "ok13": (None, ""),
     "bad_finished": (51, "digest check failed"),
     "short_finished": (50, "bad digest length"),

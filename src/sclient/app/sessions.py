@@ -5,6 +5,7 @@ new-session callback writes them."""
 from __future__ import annotations
 
 from sclient.app.credentials import CredentialError, session_no_start_line
+from sclient.app.secretfile import open_secret_file
 from sclient.report.errors import ErrorEntry
 from sclient.tls.session import Session
 from sclient.tls.sessionfile import SessionFileError, from_pem, to_pem
@@ -59,7 +60,7 @@ def load_session(path: str, now: int) -> Session:
 def write_session(path: str, session: Session) -> bool:
     """PEM_write_bio_SSL_SESSION to ``path`` (truncated); False if it cannot be opened."""
     try:
-        with open(path, "wb") as f:
+        with open_secret_file(path, append=False) as f:
             f.write(to_pem(session))
     except OSError:
         return False

@@ -203,7 +203,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     *_section(
         'Session',
         _o('-reconnect', '', 'Drop and re-make the connection with the same Session-ID', DEVIATION, note='TLS 1.3: the NewSessionTickets are read before each reconnection, which then resumes (`Reused`); OpenSSL 3.0 reconnects before reading them and never resumes'),
-        _o('-sess_out', 'outfile', 'File to write SSL session to', S),
+        _o('-sess_out', 'outfile', 'File to write SSL session to', DEVIATION, note='a file it creates is readable by its owner only (mode 0600): it holds the master secret; OpenSSL 3.0 creates it with the umask (usually 0644). An existing file keeps its mode'),
         _o('-sess_in', 'infile', 'File to read SSL session from', S),
     ),
     *_section(
@@ -232,7 +232,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-security_debug', '', 'Enable security debug messages', N, note='planned'),
         _o('-security_debug_verbose', '', 'Output more security debug output', N, note='planned'),
         _o('-trace', '', 'Show trace output of protocol messages', N, note='planned (report layer)'),
-        _o('-keylogfile', 'outfile', 'Write TLS secrets to file', S),
+        _o('-keylogfile', 'outfile', 'Write TLS secrets to file', DEVIATION, note='a file it creates is readable by its owner only (mode 0600): it holds the traffic secrets; OpenSSL 3.0 creates it with the umask (usually 0644). An existing file keeps its mode'),
         _o('-nocommands', '', 'Do not use interactive command letters', S),
         _o('-servername', 'val', 'Set TLS extension servername (SNI) in ClientHello (default)', S),
         _o('-noservername', '', 'Do not send the server name (SNI) extension in the ClientHello', S),

@@ -27,6 +27,7 @@ from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.kex import (
+    MAX_DH_BITS,
     DheKeyShare,
     EcKeyShare,
     KeyShare,
@@ -235,10 +236,15 @@ class ExpectServerKeyExchange(State):
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         assert hs.offer is not None
         version = self.params.version
+        exchange: Exchange | None = None
         if isinstance(msg, ServerKeyExchangeEcdhe):
             exchange = self._ecdhe(hs, msg)
         else:
-            exchange = self._dhe(hs, cast(ServerKeyExchangeDhe, msg))
+            # OpenSSL's order: the parameters' cheap checks, then the signature;
+            # the arithmetic (cryptography's checks of p cost seconds for a large
+            # prime) only for a server that signed them.
+            dhe = cast(ServerKeyExchangeDhe, msg)
+            dhe_check(hs, dhe.p, dhe.g, dhe.ys)
         ske = cast(ServerKeyExchangeEcdhe | ServerKeyExchangeDhe, msg)
         if version < P.TLS1_2 or ske.scheme is None:
             raise LocalError(alerts.INTERNAL_ERROR, "LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED")
@@ -254,6 +260,8 @@ class ExpectServerKeyExchange(State):
         hs.peer_scheme = ske.scheme
         data = tls12_server_key_exchange_input(hs.client_random, hs.server_random, ske.params)
         verify_signature(ske.scheme, self.peer, data, ske.signature, False)
+        if exchange is None:
+            exchange = self._dhe(hs, cast(ServerKeyExchangeDhe, msg))
         hs.transcript.update(ske.raw)
         return ExpectCertificateRequestOrDone(self.params, self.peer, exchange)
 
@@ -293,18 +301,31 @@ def ecdhe_exchange(hs: Handshake, curve_type: int, group_code: int, public: byte
 _DH_MIN_MODULUS_BITS = 512
 
 
-def dhe_exchange(hs: Handshake, p_raw: bytes, g_raw: bytes, ys_raw: bytes) -> Exchange:
-    """Our DHE half for the server's ServerDHParams."""
+def dhe_check(hs: Handshake, p_raw: bytes, g_raw: bytes, ys_raw: bytes) -> None:
+    """The checks of the server's ServerDHParams that cost nothing, in
+    tls_process_ske_dhe's order: OpenSSL's quick parameter check (an odd prime
+    of 512 to 10,000 bits, a generator in 2..p-2, a public value not zero:
+    illegal_parameter "bad dh value"), then the security level's size check."""
     p = int.from_bytes(p_raw, "big")
     g = int.from_bytes(g_raw, "big")
-    ys = int.from_bytes(ys_raw, "big")
-    if p.bit_length() < _DH_MIN_MODULUS_BITS or p % 2 == 0 or not 1 < g < p - 1:
-        # OpenSSL's quick parameter check (DH_check_params) comes before the
-        # security level's size check: an odd prime of 512 bits at least and
-        # a generator in 2..p-2, else illegal_parameter "bad dh value".
+    bits = p.bit_length()
+    if not _DH_MIN_MODULUS_BITS <= bits <= MAX_DH_BITS or p % 2 == 0 or not 1 < g < p - 1:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE", "DH parameters")
-    if ys == 0:
+    if int.from_bytes(ys_raw, "big") == 0:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE")
+    if bits < hs.config.min_dh_bits:
+        raise LocalError(
+            alerts.HANDSHAKE_FAILURE,
+            "DH_KEY_TOO_SMALL",
+            f"dh key too small: {bits}-bit prime, minimum {hs.config.min_dh_bits}",
+        )
+
+
+def dhe_exchange(hs: Handshake, p_raw: bytes, g_raw: bytes, ys_raw: bytes) -> Exchange:
+    """Our DHE half for the server's ServerDHParams."""
+    dhe_check(hs, p_raw, g_raw, ys_raw)
+    p = int.from_bytes(p_raw, "big")
+    g = int.from_bytes(g_raw, "big")
     try:
         share = DheKeyShare(p, g, hs.config.min_dh_bits)
         premaster = share.exchange(ys_raw)

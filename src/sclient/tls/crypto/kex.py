@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MIN_DH_BITS",
     "GROUP_NAMES",
+    "MAX_DH_BITS",
     "SUPPORTED_GROUPS",
     "DheKeyShare",
     "EcKeyShare",
@@ -95,6 +96,11 @@ _EC_CURVES: dict[int, tuple[type[ec.EllipticCurve], int]] = {
 
 #: OpenSSL's default security level 2 wants a >= 2048-bit DH prime.
 DEFAULT_MIN_DH_BITS = 2048
+#: OpenSSL's OPENSSL_DH_MAX_MODULUS_BITS: a larger server prime is refused
+#: (``bad dh value``) before any arithmetic. cryptography checks the primality
+#: of every prime it is given, which takes minutes at these sizes: the bound
+#: also bounds the work a server can ask of us.
+MAX_DH_BITS = 10000
 
 
 class KeyShare(Protocol):
@@ -261,7 +267,10 @@ class _FiniteFieldShare:
         self._p = p
         self._g = g
         self._plen = (p.bit_length() + 7) // 8
-        params = _dh_parameters(p, g)
+        try:
+            params = _dh_parameters(p, g)
+        except ValueError as e:  # not a prime, or an unsuitable generator
+            raise IllegalKeyShare(f"unusable DH parameters: {e}") from None
         with allow("ffdh"):
             self._pn = params.parameter_numbers()
             try:
@@ -333,7 +342,8 @@ class DheKeyShare(_FiniteFieldShare):
 
     Raises :class:`WeakDhParameters` if p has fewer than ``min_bits`` bits
     (OpenSSL's default security level 2 needs 2048), :class:`IllegalKeyShare`
-    if p or g is malformed. ``group`` is the RFC 7919 code point when p is one
+    if p or g is malformed, p has more than :data:`MAX_DH_BITS` bits, or
+    cryptography refuses the parameters (a composite p). ``group`` is the RFC 7919 code point when p is one
     of those primes with g = 2, else 0.
     """
 
@@ -347,6 +357,8 @@ class DheKeyShare(_FiniteFieldShare):
         private_key: dh.DHPrivateKey | None = None,
     ) -> None:
         bits = p.bit_length()
+        if bits > MAX_DH_BITS:
+            raise IllegalKeyShare(f"DH modulus too large: {bits} bits, maximum {MAX_DH_BITS}")
         if bits < min_bits:
             raise WeakDhParameters(f"dh key too small: {bits}-bit prime, minimum {min_bits}")
         if p < 7 or p % 2 == 0 or not 1 < g < p - 1:
