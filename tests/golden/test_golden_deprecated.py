@@ -12,9 +12,7 @@ printed, and the comparison with openssl's output catches both.
 
 from __future__ import annotations
 
-import contextlib
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,12 @@ import pytest
 from support import masking
 from support.oddchains import KINDS, Kind, make_chain
 from support.peers import HOST, OpenSSLServer, require
-from support.procs import CLIENT_TIMEOUT, Proc, Result, _env, assert_clean_stderr, sclient_cmd
+from support.procs import (
+    _env,
+    assert_clean_stderr,
+    run_until_summary,
+    sclient_cmd,
+)
 
 pytestmark = pytest.mark.golden
 
@@ -49,24 +52,11 @@ def chains(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {k.name: make_chain(base, k) for k in KINDS}
 
 
-def _run(prefix: list[str], args: list[str], env: dict[str, str]) -> Result:
-    with Proc([*prefix, *args], env=env) as proc:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and proc.running():
-            if b"Verify return code" in proc.out.data and b"---\n" in proc.out.data[-400:]:
-                break
-            time.sleep(0.02)
-        time.sleep(0.4)  # TLS 1.3 tickets
-        with contextlib.suppress(BrokenPipeError, ValueError):
-            proc.write(b"Q\n")
-        return proc.finish(CLIENT_TIMEOUT)
-
-
 def _compare(server: OpenSSLServer, args: list[str], read_varies: bool) -> None:
     args = ["-connect", f"{HOST}:{server.port}", *args]
-    ref = _run(["openssl", "s_client"], args, _env())
+    ref = run_until_summary(["openssl", "s_client"], args, _env())
     env = {**_env(), "PYTHONWARNINGS": "error"}
-    got = _run(sclient_cmd(), args, env)
+    got = run_until_summary(sclient_cmd(), args, env)
     assert_clean_stderr(got.stderr)
     assert got.rc == ref.rc, got.stderr
     assert _mask(got.stdout, read_varies) == _mask(ref.stdout, read_varies)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import re
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +25,12 @@ import pytest
 
 from support import masking
 from support.peers import HOST, OpenSSLServer, require
-from support.procs import CLIENT_TIMEOUT, Proc, Result, _env, assert_clean_stderr, sclient_cmd
+from support.procs import (
+    Result,
+    assert_clean_stderr,
+    run_until_summary,
+    sclient_cmd,
+)
 
 pytestmark = pytest.mark.golden
 
@@ -72,24 +76,11 @@ def server(cert_args: list[str], args: list[str]) -> Iterator[OpenSSLServer]:
         srv.stop()
 
 
-def _run(prefix: list[str], args: list[str]) -> Result:
-    with Proc([*prefix, *args], env=_env()) as proc:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and proc.running():
-            if b"Verify return code" in proc.out.data and b"---\n" in proc.out.data[-400:]:
-                break
-            time.sleep(0.02)
-        time.sleep(0.4)  # TLS 1.3 tickets
-        with contextlib.suppress(BrokenPipeError, ValueError):
-            proc.write(b"Q\n")
-        return proc.finish(CLIENT_TIMEOUT)
-
-
 def _compare(port: int, args: list[str], *, written: bool, read_varies: bool = False) -> Result:
     """Both clients with ``args`` against ``port``; returns openssl's result."""
     args = ["-connect", f"{HOST}:{port}", *args]
-    ref = _run(["openssl", "s_client"], args)
-    got = _run(sclient_cmd(), args)
+    ref = run_until_summary(["openssl", "s_client"], args)
+    got = run_until_summary(sclient_cmd(), args)
     assert_clean_stderr(got.stderr)
     extra = [masking.ERROR_POSITION]
     if not written:
@@ -219,8 +210,8 @@ def test_curves_cryptography_lacks_are_unknown_groups(spec: str, tmp_path: Path)
     the first such name in the message, and exit status 1."""
     bad = next(n for n in spec.split(":") if n not in ("X25519", "P-256"))
     unknown = "nosuchgroup"
-    ref = _run(["openssl", "s_client"], ["-groups", spec.replace(bad, unknown)])
-    got = _run(sclient_cmd(), ["-groups", spec])
+    ref = run_until_summary(["openssl", "s_client"], ["-groups", spec.replace(bad, unknown)])
+    got = run_until_summary(sclient_cmd(), ["-groups", spec])
     assert_clean_stderr(got.stderr)
     assert ref.rc == got.rc == 1
     assert got.stdout == ref.stdout == ""

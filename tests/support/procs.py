@@ -321,3 +321,19 @@ def assert_clean_stderr(stderr: str) -> None:
     assert "Traceback (most recent call last)" not in stderr, stderr
     m = _PY_WARNING.search(stderr)
     assert m is None, f"a Python warning reached stderr:\n{stderr[m.start() : m.start() + 500]}"
+
+
+def run_until_summary(
+    prefix: Sequence[str], args: Sequence[str], env: dict[str, str] | None = None
+) -> Result:
+    """A client run to its summary, then ``Q`` once the TLS 1.3 tickets are in."""
+    with Proc([*prefix, *args], env=env if env is not None else _env()) as proc:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and proc.running():
+            if b"Verify return code" in proc.out.data and b"---\n" in proc.out.data[-400:]:
+                break
+            time.sleep(0.02)
+        time.sleep(0.4)  # TLS 1.3 tickets
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            proc.write(b"Q\n")
+        return proc.finish(CLIENT_TIMEOUT)

@@ -362,17 +362,21 @@ def _host_check(o: Any) -> dict[str, Any] | None:
     return {k: None if v is None else str(v) for k, v in names.items()}
 
 
+def _target(t: Any) -> dict[str, Any]:
+    return {
+        "host": t.host,
+        "port": t.port,
+        "unix": t.unix,
+        "proxy": None if not t.proxied else {"host": t.proxy_host, "port": t.proxy_port},
+    }
+
+
 def build_report(p: Program) -> dict[str, Any]:
     t = p.s.target
     last = connection_report(p, final=True)
     doc: dict[str, Any] = {
         "sclient_report_version": REPORT_VERSION,
-        "target": {
-            "host": t.host,
-            "port": t.port,
-            "unix": t.unix,
-            "proxy": None if not t.proxied else {"host": t.proxy_host, "port": t.proxy_port},
-        },
+        "target": _target(t),
         "sni": p.s.sni,
         "host_check": _host_check(p.o),
         # The top-level connection fields are the last connection's (the one
@@ -415,12 +419,7 @@ def setup_failure_report(options: Any, err_log: list[str], t_start: float) -> di
 
     return {
         "sclient_report_version": REPORT_VERSION,
-        "target": {
-            "host": t.host,
-            "port": t.port,
-            "unix": t.unix,
-            "proxy": None if not t.proxied else {"host": t.proxy_host, "port": t.proxy_port},
-        },
+        "target": _target(t),
         "sni": server_name(options, t),
         "host_check": _host_check(options),
         **conn,
