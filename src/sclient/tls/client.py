@@ -12,7 +12,7 @@ the fatal alert (fetch it with ``data_to_send``) and ends the event list with
 :class:`~sclient.tls.events.ConnectionFailed`; later input is ignored.
 
 Record framing and protection live in :mod:`sclient.tls.records`; the
-handshake states in :mod:`sclient.tls.hello`, :mod:`sclient.tls.tls13` and
+handshake states in :mod:`sclient.tls.serverhello`, :mod:`sclient.tls.tls13` and
 :mod:`sclient.tls.tls12` (the table of what each state accepts is
 :data:`sclient.tls.states.EXPECTED`).
 """
@@ -25,7 +25,6 @@ from sclient.tls import events as ev
 from sclient.tls.config import ClientConfig
 from sclient.tls.errors import LocalError, PeerAlert, TLSError, UnexpectedEOF, UsageError
 from sclient.tls.hello import (
-    ExpectServerHello,
     Offer,
     build_client_hello,
     offered_psks,
@@ -34,6 +33,7 @@ from sclient.tls.hello import (
 from sclient.tls.records import RecordLayer
 from sclient.tls.registry import alerts
 from sclient.tls.registry import protocol as P
+from sclient.tls.serverhello import ExpectServerHello
 from sclient.tls.session import Session
 from sclient.tls.states import (
     CCS,

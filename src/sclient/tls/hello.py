@@ -1,6 +1,8 @@
 """The ClientHello: built from the configuration the way ``openssl s_client``
-3.0.19 builds it, and the :class:`Offer` the rest of the handshake checks the
-server's answers against.
+3.0.19 builds it, the :class:`Offer` the rest of the handshake checks the
+server's answers against, and the extension checks every version shares. The
+version modules build on it; the ServerHello that chooses between them is
+:mod:`sclient.tls.serverhello`.
 
 Observed with ``openssl s_client -trace`` 3.0.19 (see tests/tls/test_hello.py):
 
@@ -23,7 +25,7 @@ Observed with ``openssl s_client -trace`` 3.0.19 (see tests/tls/test_hello.py):
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from sclient.base import structs
 from sclient.base.structs import struct
@@ -31,18 +33,18 @@ from sclient.tls.conf import group_valid
 from sclient.tls.config import ClientConfig, ExternalPsk
 from sclient.tls.crypto.hashes import digest, hash_len
 from sclient.tls.crypto.kex import KeyShare, generate_key_share
-from sclient.tls.errors import LocalError, TLSError
+from sclient.tls.errors import LocalError
 from sclient.tls.registry import alerts, sigschemes, suites
 from sclient.tls.registry import extensions as ext
 from sclient.tls.registry import groups as G
 from sclient.tls.registry import protocol as P
 from sclient.tls.session import Session
-from sclient.tls.states import Handshake, State, register
+from sclient.tls.states import Handshake
 from sclient.tls.wire import extensions as X
 
 if TYPE_CHECKING:
     from sclient.tls.crypto.transcript import Transcript
-from sclient.tls.wire.handshake import ClientHello, HandshakeMessage, ServerHello
+from sclient.tls.wire.handshake import ClientHello
 
 __all__ = ["Offer", "build_client_hello", "make_key_share", "offered_versions"]
 
@@ -438,152 +440,3 @@ def parse_common_extension(hs: Handshake, e: X.Extension) -> None:
         hs.alpn = e.protocols[0]
     elif isinstance(e, X.EarlyData):
         raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", "early_data: not sent")
-
-
-def version_error(reason: str, detail: str = "") -> TLSError:
-    return LocalError(alerts.PROTOCOL_VERSION, reason, detail)
-
-
-# --- ServerHello ------------------------------------------------------------------
-
-_SCSVS = (suites.TLS_EMPTY_RENEGOTIATION_INFO_SCSV, suites.TLS_FALLBACK_SCSV)
-_SUITE_MIN = {"SSLv3": P.SSL3, "TLSv1.0": P.TLS1_0, "TLSv1.2": P.TLS1_2, "TLSv1.3": P.TLS1_3}
-
-
-def _suite_range(s: suites.CipherSuite) -> tuple[int, int]:
-    lo = _SUITE_MIN.get(s.version, P.SSL3)
-    return lo, (P.TLS1_3 if s.tls13 else P.TLS1_2)
-
-
-@register
-@struct(frozen=True, slots=True)
-class ExpectServerHello(State):
-    """Waiting for ServerHello (or a HelloRetryRequest, unless one came)."""
-
-    EXPECTED = frozenset({P.SERVER_HELLO})
-    retried: bool = False
-    hrr_suite: int | None = None
-
-    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
-        sh = cast(ServerHello, msg)
-        return process_server_hello(hs, sh, self.retried, self.hrr_suite)
-
-
-def process_server_hello(
-    hs: Handshake, sh: ServerHello, retried: bool, hrr_suite: int | None
-) -> State:
-    """OpenSSL 3.0's tls_process_server_hello, check for check."""
-    from sclient.tls import tls13  # the TLS 1.2 module is imported only when needed
-
-    offer = hs.offer
-    config = hs.config
-    assert offer is not None
-    is_hrr = (
-        config.max_version >= P.TLS1_3
-        and sh.legacy_version == P.TLS1_2
-        and sh.random == P.HRR_RANDOM
-    )
-    if is_hrr and retried:
-        raise LocalError(
-            alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE", "second HelloRetryRequest"
-        )
-    if len(sh.session_id) > 32:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "SSL3_SESSION_ID_TOO_LONG")
-    if is_hrr and sh.no_extensions_block:
-        raise LocalError(alerts.DECODE_ERROR, "BAD_LENGTH")
-
-    version = P.TLS1_3
-    if not is_hrr:
-        hs.server_random = sh.random
-        collect_extensions(sh.extensions, X.Context.SH, offer)
-        version = choose_version(hs, sh, retried)
-    if version == P.TLS1_3:
-        if sh.compression_method != 0:
-            raise LocalError(alerts.ILLEGAL_PARAMETER, "INVALID_COMPRESSION_ALGORITHM")
-        if sh.session_id != offer.session_id:
-            raise LocalError(alerts.ILLEGAL_PARAMETER, "INVALID_SESSION_ID")
-    if is_hrr:
-        suite = client_ciphersuite(hs, sh.cipher_suite, None, None)
-        return tls13.process_hello_retry_request(hs, sh, suite)
-
-    validate_contexts(sh.extensions, X.Context.SH13 if version == P.TLS1_3 else X.Context.SH12)
-    if version == P.TLS1_3 and hs.record_pending:
-        raise LocalError(alerts.UNEXPECTED_MESSAGE, "NOT_ON_RECORD_BOUNDARY")
-    hs.version = version
-    hs.rl.version = version
-    hs.rl.set_write_version(min(version, P.TLS1_2))
-    suite = client_ciphersuite(hs, sh.cipher_suite, version, hrr_suite)
-    if version != P.TLS1_3 and sh.compression_method != 0:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "COMPRESSION_DISABLED")
-    hs.suite = suite
-    hs.server_ext_types.extend(e.ext_type for e in sh.extensions)
-    hs.session = structs.replace(hs.session, version=version)
-    if version == P.TLS1_3:
-        return tls13.process_server_hello(hs, sh, suite)
-    from sclient.tls import tls12
-
-    return tls12.process_server_hello(hs, sh, suite)
-
-
-_SENTINELS = (P.DOWNGRADE_TLS12, P.DOWNGRADE_TLS11)
-
-
-def choose_version(hs: Handshake, sh: ServerHello, retried: bool) -> int:
-    """ssl_choose_client_version: supported_versions, the configured range,
-    the RFC 8446 §4.1.3 downgrade sentinels."""
-    config = hs.config
-    version = sh.legacy_version
-    if version == P.SSL3:
-        # OpenSSL 3.0 refuses an SSLv3 legacy_version even when supported_versions
-        # names TLS 1.3 (any other legacy_version is left to supported_versions).
-        raise version_error("UNSUPPORTED_PROTOCOL", "legacy_version SSLv3")
-    for e in sh.extensions:
-        if isinstance(e, X.Malformed) and e.type == ext.SUPPORTED_VERSIONS:
-            e.raise_error()
-        if isinstance(e, X.SupportedVersionSelected):
-            if e.version != P.TLS1_3:
-                raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_PROTOCOL_VERSION_NUMBER")
-            version = e.version
-    if retried and version != P.TLS1_3:
-        raise version_error("WRONG_SSL_VERSION_HRR")
-    if not config.min_version <= version <= config.max_version:
-        raise version_error("UNSUPPORTED_PROTOCOL")
-    real_max = P.TLS1_3 if config.fallback_scsv else config.max_version
-    tail = sh.random[-8:]
-    # RFC 8446 §4.1.3: a client offering TLS 1.3 (or falling back from it,
-    # -fallback_scsv) refuses either sentinel in a TLS 1.2-or-below ServerHello;
-    # one offering at most 1.2 refuses DOWNGRD\x00 below 1.2.
-    if version < P.TLS1_3 and real_max >= P.TLS1_3 and tail in _SENTINELS:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "INAPPROPRIATE_FALLBACK")
-    if version < P.TLS1_2 and real_max > version and tail == P.DOWNGRADE_TLS11:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "INAPPROPRIATE_FALLBACK")
-    if version not in (P.TLS1_3, P.TLS1_2, P.TLS1_1, P.TLS1_0):
-        raise version_error("UNSUPPORTED_PROTOCOL")
-    return version
-
-
-def client_ciphersuite(
-    hs: Handshake, code: int, version: int | None, hrr_suite: int | None
-) -> suites.CipherSuite:
-    """set_client_ciphersuite. ``version`` is None for a HelloRetryRequest
-    (the offered range applies then)."""
-    assert hs.offer is not None
-    s = suites.BY_CODE.get(code)
-    if s is None or code in _SCSVS:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "UNKNOWN_CIPHER_RETURNED")
-    lo, hi = _suite_range(s)
-    vmin, vmax = (
-        (version, version)
-        if version is not None
-        else (
-            hs.config.min_version,
-            hs.config.max_version,
-        )
-    )
-    if hi < vmin or lo > vmax or code not in hs.offer.suites:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CIPHER_RETURNED")
-    if version == P.TLS1_3 and hrr_suite is not None and hrr_suite != code:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CIPHER_RETURNED", "not the HRR's suite")
-    if s.cipher is None:
-        raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"cannot protect with {s.enc}")
-    return s

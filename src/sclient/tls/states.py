@@ -12,7 +12,7 @@ checks every incoming message against that set *before* decoding it —
 OpenSSL's ``ossl_statem_client_read_transition`` — so anything else is
 ``unexpected_message`` whatever it contains. Then ``handle`` consumes the
 decoded message and returns the next state. Handlers live with their
-version: :mod:`sclient.tls.hello` (ServerHello), :mod:`sclient.tls.tls13`,
+version: :mod:`sclient.tls.serverhello` (ServerHello, HelloRetryRequest), :mod:`sclient.tls.tls13`,
 :mod:`sclient.tls.tls12`.
 
 :data:`EXPECTED` gathers every state's set in one table (documentation and

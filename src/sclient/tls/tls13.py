@@ -3,7 +3,7 @@
 States: ExpectEncryptedExtensions -> ExpectCertificateOrRequest ->
 [ExpectCertificate] -> ExpectCertificateVerify -> ExpectFinished ->
 Connected13 (NewSessionTicket, KeyUpdate). The HelloRetryRequest is answered
-here too (:func:`process_hello_retry_request`).
+in :mod:`sclient.tls.serverhello`, which hands a TLS 1.3 ServerHello over here.
 
 Key changes follow OpenSSL 3.0: the read side moves to the handshake keys
 right after the ServerHello; the write side only when the second flight is
@@ -38,11 +38,7 @@ from sclient.tls.errors import LocalError
 from sclient.tls.hello import (
     OfferedPsk,
     collect_extensions,
-    make_key_share,
     parse_common_extension,
-    second_client_hello,
-    tls13_group_ok,
-    with_psk_binders,
 )
 from sclient.tls.peer import PeerKey, check_peer_sigalg, process_certificates, verify_signature
 from sclient.tls.registry import alerts
@@ -72,7 +68,6 @@ __all__ = [
     "ExpectEncryptedExtensions",
     "ExpectFinished",
     "Keys13",
-    "process_hello_retry_request",
     "process_server_hello",
 ]
 
@@ -93,71 +88,6 @@ class Keys13:
     schedule: KeySchedule13
     client_hs: bytes
     server_hs: bytes
-
-
-# --- HelloRetryRequest ----------------------------------------------------------
-
-
-def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSuite) -> State:
-    """RFC 8446 §4.1.4, with OpenSSL's checks: a HelloRetryRequest must ask
-    for a group we support and did not already send a share for, or carry a
-    cookie; otherwise the second ClientHello would not change."""
-    from sclient.tls.hello import ExpectServerHello
-
-    assert hs.offer is not None and hs.ch is not None
-    collect_extensions(hrr.extensions, X.Context.HRR, hs.offer)
-    new_group: int | None = None
-    cookie: bytes | None = None
-    for e in _in_openssl_order(hrr.extensions):
-        if isinstance(e, X.Malformed):
-            e.raise_error()
-        if isinstance(e, X.SupportedVersionSelected):
-            if e.version != P.TLS1_3:
-                raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_PROTOCOL_VERSION_NUMBER")
-        elif isinstance(e, X.KeyShareRetry):
-            g = e.selected_group
-            if g in hs.shares:
-                raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_KEY_SHARE", "group already sent")
-            # Offered, and usable in TLS 1.3 (not a brainpool curve of a 1.2 offer).
-            if g not in hs.offer.groups or not tls13_group_ok(g):
-                raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_KEY_SHARE", "group not offered")
-            new_group = g
-        elif isinstance(e, X.Cookie) and e.cookie:
-            # An empty cookie counts as none (OpenSSL neither echoes it nor
-            # takes it for a change): then "no change following hrr".
-            cookie = e.cookie
-    if cookie is None and new_group is None:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "NO_CHANGE_FOLLOWING_HRR")
-
-    hs.hrr = True
-    hs.suite = suite
-    try:
-        hs.transcript.rewrite_for_hrr(suite.prf_hash)
-    except cerr.CryptoError as e:
-        raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", str(e)) from None
-    hs.transcript.update(hrr.raw)
-
-    new_share = make_key_share(hs.config, new_group) if new_group is not None else None
-    ch2 = second_client_hello(hs.ch, hs.shares, new_share, cookie)
-    if ch2.ext(X.PreSharedKeyClient) is not None:
-        # A PSK that cannot be used with this suite's hash: OpenSSL drops it.
-        psks = tuple(p for p in hs.offer.psks if p.hash == suite.prf_hash)
-        hs.offer = structs.replace(hs.offer, psks=psks)
-        if psks:
-            ch2 = with_psk_binders(ch2, psks, hs.transcript)
-        else:
-            exts = tuple(e for e in ch2.extensions if not isinstance(e, X.PreSharedKeyClient))
-            ch2 = structs.replace(ch2, extensions=exts)
-    if hs.retry_hello is not None:  # a known-answer replay
-        ch2 = hs.retry_hello
-    hs.ch = ch2
-    hs.rl.set_write_version(P.TLS1_2)
-    hs.rl.compat_ccs = True
-    if hs.config.middlebox_compat:
-        hs.send_ccs()
-    hs.send_message(ch2, OsslState.CW_CLNT_HELLO)
-    hs.loop()
-    return ExpectServerHello(retried=True, hrr_suite=suite.code)
 
 
 # --- ServerHello ------------------------------------------------------------------
@@ -198,7 +128,7 @@ _OPENSSL_ORDER = {
 }
 
 
-def _in_openssl_order(exts: tuple[X.Extension, ...]) -> list[X.Extension]:
+def in_openssl_order(exts: tuple[X.Extension, ...]) -> list[X.Extension]:
     known = [e for e in exts if e.ext_type in _OPENSSL_ORDER]
     return sorted(known, key=lambda e: _OPENSSL_ORDER[e.ext_type])
 
@@ -209,7 +139,7 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
     share_ext: X.KeyShareServer | None = None
     assert hs.offer is not None
     chosen: OfferedPsk | None = None
-    for e in _in_openssl_order(sh.extensions):
+    for e in in_openssl_order(sh.extensions):
         if isinstance(e, X.Malformed):
             e.raise_error()
         if isinstance(e, X.KeyShareServer):
@@ -262,7 +192,7 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
 
 def process_server_extensions(hs: Handshake, exts: tuple[X.Extension, ...]) -> None:
     """Parse the EncryptedExtensions (server_name, max_fragment_length, ALPN)."""
-    for e in _in_openssl_order(exts):
+    for e in in_openssl_order(exts):
         if isinstance(e, X.Malformed):
             e.raise_error()
         parse_common_extension(hs, e)
@@ -312,7 +242,7 @@ def process_certificate_request(
     schemes: tuple[int, ...] | None = None
     cert_schemes: tuple[int, ...] | None = None
     authorities: tuple[bytes, ...] = ()
-    for e in _in_openssl_order(cr.extensions):
+    for e in in_openssl_order(cr.extensions):
         if isinstance(e, X.Malformed):
             e.raise_error()
         if isinstance(e, X.SignatureAlgorithms):
@@ -522,7 +452,7 @@ class Connected13(State):
         assert hs.offer is not None
         collect_extensions(nst.extensions, X.Context.NST, hs.offer)
         max_early = 0
-        for e in _in_openssl_order(nst.extensions):
+        for e in in_openssl_order(nst.extensions):
             if isinstance(e, X.Malformed):
                 e.raise_error()
             if isinstance(e, X.EarlyDataMax):
