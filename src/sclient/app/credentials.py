@@ -738,9 +738,9 @@ def load_psk_session(path: str) -> PskSession:
         if len(cipher) != 2 or der.decode_int(fields[0].content) != 1:
             raise der.DERError("bad session")
         max_early = 0
-        for f in fields[5:]:
-            if f.tag == 0xAF:  # [15] EXPLICIT INTEGER maxEarlyData
-                max_early = der.decode_int(f.children()[0].content)
+        for tlv in fields[5:]:
+            if tlv.tag == 0xAF:  # [15] EXPLICIT INTEGER maxEarlyData
+                max_early = der.decode_int(tlv.children()[0].content)
     except (ValueError, IndexError):
         raise CredentialError(f"Can't read PSK session file {path}\n") from None
     return PskSession(version, int.from_bytes(cipher, "big"), master, max_early)

@@ -12,10 +12,11 @@ from typing import Any
 
 from sclient.app.common import opt
 from sclient.app.console import Console
-from sclient.app.settings import ANY_VERSION, TLS1_3, Settings
+from sclient.app.settings import ANY_VERSION, Settings
 from sclient.base import structs
 from sclient.report.errors import SSL_LIB, ErrorEntry, thread_id, tls_error_entry
 from sclient.tls.events import ConnectionFailed
+from sclient.tls.registry.protocol import TLS1_3
 from sclient.transport import clock
 
 HANDSHAKE_TYPES_AFTER_SH = {8, 11, 12, 13, 14, 20}  # EE, Certificate, SKE, CR, SHD, Finished

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import _signal as signal  # the C module: ``signal`` builds enums at import
+import _signal as signal  # type: ignore[import-not-found]  # the C module: ``signal`` builds enums at import
 import contextlib
 import os
 import sys

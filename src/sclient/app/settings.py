@@ -468,11 +468,11 @@ def build_settings(o: Any, console: Console) -> Settings:
             from sclient.base import structs
 
             credential = cred.make_credential(loaded)
-            given = loaded.chain if opt(o, "cert_chain") is not None else None
+            chain_file = loaded.chain if opt(o, "cert_chain") is not None else None
             if opt(o, "build_chain", False):
-                chain = cred.build_chain(loaded.cert_der, build_store, given)
+                chain = cred.build_chain(loaded.cert_der, build_store, chain_file)
                 credential = structs.replace(credential, chain=chain)
-            elif given is None:
+            elif chain_file is None:
                 chain = cred.auto_chain(loaded.cert_der, build_store)
                 credential = structs.replace(credential, chain=chain)
         except cred.CredentialError as exc:
