@@ -68,7 +68,7 @@ test-latest:
 	.venv-latest/bin/python -m pytest -q
 
 # The lock with cryptography at the floor pyproject.toml states.
-OLDEST_CRYPTOGRAPHY := 45.0.0
+OLDEST_CRYPTOGRAPHY := 45.0.1
 test-oldest:
 	rm -rf .venv-oldest
 	$(PYTHON) -m venv .venv-oldest

@@ -45,7 +45,8 @@ CRYPTOGRAPHY_ONLY: dict[str, str] = {
     r"Forbidden public key algorithm": "Ed25519 and Ed448",
     r"^no plain trust anchors": "TRUSTED CERTIFICATE",
     r"unsupported directoryName constraint": "directoryName name constraints",
-    r"(cRLDistributionPoints|1\.3\.6\.1\.5\.5\.7\.48\.1\.5|OCSPNoCheck).*unaccounted-for "
+    r"(cRLDistributionPoints|2\.5\.29\.31|1\.3\.6\.1\.5\.5\.7\.48\.1\.5|OCSPNoCheck).*"
+    r"unaccounted-for "
     r"critical": "critical cRLDistributionPoints or OCSP noCheck",
 }
 
