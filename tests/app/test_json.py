@@ -528,6 +528,7 @@ def test_undecodable_extensions_give_empty_facts() -> None:
     from cryptography.x509.oid import NameOID
 
     from sclient.report.certs import extension_facts
+    from sclient.x509.cert import Certificate
 
     k = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "dup")])
@@ -546,9 +547,11 @@ def test_undecodable_extensions_give_empty_facts() -> None:
     der = cert.public_bytes(Encoding.DER)
     ski, san = bytes.fromhex("0603551d0e"), bytes.fromhex("0603551d11")
     assert der.count(ski) == 1
-    facts = extension_facts(der.replace(ski, san))
+    facts = extension_facts(Certificate(der.replace(ski, san)))
     assert facts["serial"] == "05" and facts["subject_alt_names"] == []
-    assert extension_facts(der)["subject_alt_names"] == [{"type": "DNS", "value": "a.test"}]
+    assert extension_facts(Certificate(der))["subject_alt_names"] == [
+        {"type": "DNS", "value": "a.test"}
+    ]
 
 
 # --- application data never reaches stdout under -json -----------------------------------

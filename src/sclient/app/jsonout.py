@@ -27,9 +27,11 @@ def _cert(p: Program, der: bytes, now: float) -> dict[str, Any]:
     import math
 
     from sclient.report.certs import extension_facts, not_after_posix, sha256_fingerprint
+    from sclient.x509.cert import Certificate
 
     c = p.cert_info(der)
-    expiry = not_after_posix(der)
+    cert = Certificate(der)  # one parse for the facts the text summary does not need
+    expiry = not_after_posix(cert)
     return {
         "subject": c.subject,
         "issuer": c.issuer,
@@ -40,7 +42,7 @@ def _cert(p: Program, der: bytes, now: float) -> dict[str, Any]:
         "key_bits": c.key_bits,
         "signature_algorithm": c.sigalg,
         "sha256_fingerprint": sha256_fingerprint(der),
-        **extension_facts(der),
+        **extension_facts(cert),
         "pem": c.pem,
     }
 

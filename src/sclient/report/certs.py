@@ -13,9 +13,12 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sclient.report.model import CertInfo
+
+if TYPE_CHECKING:
+    from sclient.x509.cert import Certificate
 
 
 def pem(der: bytes) -> str:
@@ -127,11 +130,9 @@ def _iso(t: Any) -> str:
     )
 
 
-def not_after_posix(der: bytes) -> int | None:
+def not_after_posix(cert: Certificate) -> int | None:
     """The certificate's notAfter in seconds since the epoch (None: no valid time)."""
-    from sclient.x509.cert import Certificate
-
-    tm = Certificate(der).not_after.to_tm()
+    tm = cert.not_after.to_tm()
     return None if tm is None else int(tm.posix())
 
 
@@ -189,7 +190,7 @@ def _general_names(names: Any) -> list[dict[str, str]]:
     return out
 
 
-def extension_facts(der: bytes) -> dict[str, Any]:
+def extension_facts(cert: Certificate) -> dict[str, Any]:
     """What ``openssl x509 -text`` shows of the usual extensions, as facts:
     ``serial`` (hex), ``subject_alt_names``, ``key_usage``,
     ``extended_key_usage``, ``ocsp_urls``, ``ca_issuers_urls``,
@@ -199,10 +200,9 @@ def extension_facts(der: bytes) -> dict[str, Any]:
     from cryptography import x509
 
     from sclient.base.pyca import allow
-    from sclient.x509.cert import Certificate
 
     facts: dict[str, Any] = {
-        "serial": serial_hex(Certificate(der).serial),
+        "serial": serial_hex(cert.serial),
         "subject_alt_names": [],
         "key_usage": None,
         "extended_key_usage": None,
@@ -212,7 +212,7 @@ def extension_facts(der: bytes) -> dict[str, Any]:
     }
     try:
         with allow("serial", "dsa"):
-            exts = x509.load_der_x509_certificate(der).extensions
+            exts = x509.load_der_x509_certificate(cert.der).extensions
     except (ValueError, x509.DuplicateExtension, x509.UnsupportedGeneralNameType):
         return facts  # what OpenSSL would not decode either: nothing to report
     for ext in exts:
