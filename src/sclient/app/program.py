@@ -72,11 +72,34 @@ class Program:
         self.o = options
         self.c = console
         self.s = settings
+        # What the whole run keeps, across -reconnect's connections.
+        self.session: Any = None
+        self.tickets: list[Any] = []
+        self.error_entries: list[ErrorEntry] = []
+        self.brief = bool(opt(options, "brief", False))
+        self.full = True
+        self.t_start = clock.monotonic()
+        self.awaiting_tickets = False  # -reconnect reads the TLS 1.3 tickets
+        self.status = 0
+        self.signal: int | None = None  # the signal that ended the run
+        self.hello_time = 0.0
+        self.json_mode = bool(opt(options, "json", False))
+        self._cert_cache: dict[bytes, Any] = {}
+        #: -reconnect: connections still to make after this one (OpenSSL: 5).
+        self.reconnects = 5 if opt(options, "reconnect", False) else 0
+        #: The session the next ClientHello offers (-sess_in, then -reconnect's).
+        self.resume: Any = settings.config_kwargs.get("resume")
+        #: -json: one report per finished connection (-reconnect).
+        self.connection_reports: list[dict[str, Any]] = []
+        self.reset_connection()
+
+    def reset_connection(self) -> None:
+        """What belongs to one connection, as it is before it starts (each
+        -reconnect connection starts from here)."""
         self.conn: Any = None
         self.client: Any = None
         self.in_init = True
         self.negotiated: Any = None
-        self.session: Any = None
         self.peer_chain: tuple[bytes, ...] | None = None
         self.cert_request: Any = None
         self.pha_requests: list[Any] = []
@@ -87,72 +110,24 @@ class Program:
         self.handshake_read: int | None = None
         self.handshake_written: int | None = None
         self.sni_notice_done = False
-        self.tickets: list[Any] = []
-        self.error_entries: list[ErrorEntry] = []
         self.error: Any = None
         self.client_hello_sent = False
         self.ccs_sent = False  # our ChangeCipherSpec written (TLS <= 1.2)
-        self.brief = bool(opt(options, "brief", False))
-        self.full = True
-        self.t_start = clock.monotonic()
-        self.t_connected: float | None = None
-        self.t_handshake: float | None = None
-        self.awaiting_tickets = False  # -reconnect reads the TLS 1.3 tickets
-        self.t_hello_sent: float | None = None  # the ClientHello flushed
-        self.t_first_reply: float | None = None  # the first bytes after it
-        self.status = 0
-        self.signal: int | None = None  # the signal that ended the run
-        self.hello_time = 0.0
         self.verifier: Any = None
-        self.json_mode = bool(opt(options, "json", False))
-        self._cert_cache: dict[bytes, Any] = {}
         self.starttls: Any = None  # the Exchange of -starttls on this connection
         self.skip_shut = False  # OpenSSL's "goto end": no summary, no shutdown
-        #: -reconnect: connections still to make after this one (OpenSSL: 5).
-        self.reconnects = 5 if opt(options, "reconnect", False) else 0
-        #: The session the next ClientHello offers (-sess_in, then -reconnect's).
-        self.resume: Any = settings.config_kwargs.get("resume")
-        #: -json: one report per finished connection (-reconnect), and where this
-        #: connection's share of the run-wide lists starts.
-        self.connection_reports: list[dict[str, Any]] = []
-        self.first_ticket = 0
-        self.first_error = 0
-        self.first_err_line = len(console.err_log)
-        self.t_connect_start: float | None = None  # the connect attempt began
-        self.t_end: float | None = None  # this connection was closed
-        self.first_data = 0
-        self.peer_closed = False  # the server's close_notify arrived
-
-    def reset_connection(self) -> None:
-        """Forget what belonged to the previous connection (-reconnect)."""
-        self.conn = None
-        self.client = None
-        self.in_init = True
-        self.negotiated = None
-        self.peer_chain = None
-        self.cert_request = None
-        self.pha_requests = []
-        self.client_certs_sent = []
-        self.records_read = 0
-        self.tls_read = None
-        self.pre_tls_read = 0
-        self.handshake_read = None
-        self.handshake_written = None
-        self.sni_notice_done = False
-        self.error = None
-        self.client_hello_sent = False
-        self.ccs_sent = False  # our ChangeCipherSpec written (TLS <= 1.2)
-        self.verifier = None
-        self.starttls = None
-        self.skip_shut = False
-        self.t_hello_sent = None
-        self.t_first_reply = None
+        self.t_hello_sent: float | None = None  # the ClientHello flushed
+        self.t_first_reply: float | None = None  # the first bytes after it
+        # Where this connection's share of the run-wide lists starts (-json).
         self.first_ticket = len(self.tickets)
         self.first_error = len(self.error_entries)
         self.first_err_line = len(self.c.err_log)
-        self.t_connect_start = self.t_connected = self.t_handshake = self.t_end = None
         self.first_data = self.c.data_received
-        self.peer_closed = False
+        self.t_connect_start: float | None = None  # the connect attempt began
+        self.t_connected: float | None = None
+        self.t_handshake: float | None = None
+        self.t_end: float | None = None  # this connection was closed
+        self.peer_closed = False  # the server's close_notify arrived
 
     # ------------------------------------------------------------ helpers
 
