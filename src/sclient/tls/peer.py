@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sclient.base import der as der_codec
 from sclient.base.pyca import allow, key_kind
 from sclient.base.structs import struct
 from sclient.tls import events as ev
@@ -60,20 +61,14 @@ class PeerKey:
     curve: int | None = None
 
 
-def _sequence_length(der: bytes) -> int | None:
-    """The encoded length (header included) of the DER SEQUENCE ``der`` starts
+def _sequence_length(data: bytes) -> int | None:
+    """The encoded length (header included) of the DER SEQUENCE ``data`` starts
     with, or None when no complete SEQUENCE starts there."""
-    if len(der) < 2 or der[0] != 0x30:
+    try:
+        tlv, end = der_codec.read(data)
+    except der_codec.DERError:
         return None
-    n = der[1]
-    if n < 0x80:
-        total = 2 + n
-    else:
-        k = n & 0x7F
-        if k == 0 or k > 4 or len(der) < 2 + k:
-            return None
-        total = 2 + k + int.from_bytes(der[2 : 2 + k], "big")
-    return total if total <= len(der) else None
+    return end if tlv.tag == 0x30 else None
 
 
 def _check_entry(der: bytes) -> None:
