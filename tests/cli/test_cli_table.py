@@ -88,7 +88,17 @@ def test_resolved_fields_do_not_shadow_rows() -> None:
 
 
 #: Supported with a documented difference (docs/compatibility.md).
-DEVIATED = {"nbio", "crl_download", "reconnect", "xcertform", "xkeyform", "sess_out", "keylogfile"}
+DEVIATED = {
+    "nbio",
+    "crl_download",
+    "reconnect",
+    "xcertform",
+    "xkeyform",
+    "sess_out",
+    "keylogfile",
+    "groups",
+    "curves",
+}
 
 
 def test_statuses() -> None:
