@@ -24,7 +24,8 @@ import pytest
 from tests.app.helpers import ScriptedServer
 
 from sclient.app.console import Console
-from sclient.app.program import Program, _Shut
+from sclient.app.common import Shut
+from sclient.app.program import Program
 from sclient.app.settings import build_settings
 from sclient.cli.parse import parse_args
 from support.jsondoc import sclient_json
@@ -56,7 +57,7 @@ def test_alert_write_to_a_gone_server_keeps_the_eof_reason(
     program = Program(o, Console(), build_settings(o, Console()))
     program.conn = GoneServer()
     program.start_engine()
-    with pytest.raises(_Shut) as shut:
+    with pytest.raises(Shut) as shut:
         program.feed(b"")  # EOF: the engine fails and queues its alert
     assert shut.value.status == 1
     err = capfd.readouterr().err

@@ -84,21 +84,20 @@ def _run(options: Any) -> int:
         settings = build_settings(options, console)
     except Exit as e:
         if json_mode and e.status:
-            from sclient.app.jsonout import setup_failure_report, write_document
+            from sclient.app.jsonsetup import json_setup
+            from sclient.report.jsonout import setup_failure_report, write_document
 
-            write_document(setup_failure_report(options, console.err_log, t_start))
+            write_document(setup_failure_report(json_setup(options), console.err_log, t_start))
         return e.status
     program = Program(options, console, settings)
     try:
         return program.run()
     except _Signalled as sig:
         if program.json_mode:
-            from sclient.app.jsonout import emit_json
-
             console.flush()
-            program.signal = sig.signo
+            program.report.signal = sig.signo
             program.status = 128 + sig.signo
-            emit_json(program)
+            program.emit_json()
         raise
     finally:
         console.flush()

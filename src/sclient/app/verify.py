@@ -1,12 +1,13 @@
 """The engine's ``verify_certificates`` callback: runs the X.509 verifier on the
-chain as sent and prints s_client's per-depth callback lines on stderr at the
-moment the certificate arrives (output.md §4, verify.md §1, §4).
+chain as sent and returns a :class:`~sclient.tls.config.Verdict` whose detail is
+the :class:`~sclient.x509.verdict.ChainVerdict` (output.md §4, verify.md §1, §4).
+It prints nothing: the engine emits ``CertificateVerified`` at the moment
+OpenSSL's callback runs and the renderers print the ``depth=`` lines there.
 
-In OpenSSL's default mode (``SSL_VERIFY_NONE``) the callback lines are printed
-and the result recorded, but the handshake goes on whatever it says; with
-``-verify N`` or ``-verify_return_error`` (``SSL_VERIFY_PEER``) a failed
-verification aborts the handshake with the alert OpenSSL sends for the error.
-The per-depth results are kept for ``-json``.
+In OpenSSL's default mode (``SSL_VERIFY_NONE``) the result is recorded but the
+handshake goes on whatever it says; with ``-verify N`` or
+``-verify_return_error`` (``SSL_VERIFY_PEER``) a failed verification aborts the
+handshake with the alert OpenSSL sends for the error.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sclient.app.console import Console
 from sclient.base import structs
-from sclient.base.structs import field, struct
+from sclient.tls.config import Verdict
+from sclient.x509.callback import CallbackOptions
 from sclient.x509.verify import VerifyParams
 
 #: OpenSSL 3.0's default security level on Debian (OPENSSL_TLS_SECURITY_LEVEL=2).
@@ -165,62 +166,46 @@ def verify_params(o: Any) -> VerifyParams:
     )
 
 
-@struct
-class DepthResult:
-    depth: int
-    error: int
-    ok: bool
-
-
-@struct
 class Verifier:
-    """Callable handed to the engine as ``ClientConfig.verify_certificates``."""
+    """The engine's ``verify_certificates``: verifies the chain as sent with
+    s_client's callback and returns the verdict (it prints nothing: the
+    renderers print the callback's lines from the ``CertificateVerified``
+    event). With ``SSL_VERIFY_PEER`` (``-verify N``, ``-verify_return_error``)
+    a failure asks the engine for the alert OpenSSL sends."""
 
-    options: Any
-    console: Console
-    before: Callable[[], None]
-    store: Any  # sclient.x509.store.TrustStore from -CAfile/-CApath/defaults
-    now: Callable[[], float]
-    code: int = 0
-    results: list[DepthResult] = field(default_factory=list)
-    called: bool = False
-    dane: Any = None  # sclient.x509.dane.Dane (-dane_tlsa_domain)
-    peername: str | None = None  # SSL_get0_peername(): "Verified peername:"
-    dane_line: str | None = None  # "DANE TLSA … at depth N"
-    #: The failure ended the handshake (``-verify_return_error``, ``-verify N``):
-    #: OpenSSL then never stores the result in the session.
-    aborted: bool = False
+    def __init__(
+        self,
+        params: VerifyParams,
+        callback: CallbackOptions,
+        store: Any,
+        now: Callable[[], float],
+        *,
+        verify_peer: bool = False,
+        crl_download: bool = False,
+        dane: Any = None,
+    ) -> None:
+        self.params = params
+        self.callback = callback
+        self.store = store  # sclient.x509.store.TrustStore from -CAfile/-CApath/defaults
+        self.now = now
+        self.verify_peer = verify_peer
+        self.crl_download = crl_download
+        self.dane = dane  # sclient.x509.dane.Dane (-dane_tlsa_domain)
 
-    def __call__(self, chain: Sequence[bytes]) -> int | None:
-        from sclient.report.certs import nameopt_flags
-        from sclient.x509.callback import CallbackOptions, SClientVerifyCallback, outcome
+    def __call__(self, chain: Sequence[bytes]) -> Verdict:
+        from sclient.x509.callback import SClientVerifyCallback, outcome
         from sclient.x509.cert import CertificateError
         from sclient.x509.errors import alert_for
+        from sclient.x509.verdict import ChainVerdict, DepthResult
         from sclient.x509.verify import verify_chain
 
-        self.before()
-        self.called = True
-        o = self.options
-        callback = SClientVerifyCallback(
-            CallbackOptions(
-                verify_depth=getattr(o, "verify", None),
-                return_error=bool(getattr(o, "verify_return_error", False)),
-                quiet=bool(getattr(o, "effective_verify_quiet", False)),
-                nameopt=nameopt_flags(getattr(o, "nameopt", None)),
-            )
-        )
-        params = verify_params(o)
-        tls_suiteb = cipher_suiteb_flags(getattr(o, "cipher", None))
-        if tls_suiteb:
-            # ssl_verify_cert_chain: X509_STORE_CTX_set_flags(ctx, tls1_suiteb(s))
-            params = structs.replace(params, suiteb=params.suiteb | tls_suiteb)
+        callback = SClientVerifyCallback(self.callback)
+        params = self.params
         lookup = None
         if params.crl_check or params.crl_check_all:
             from sclient.app.crl import crl_lookup
 
-            lookup = crl_lookup(
-                self.store, bool(getattr(o, "crl_download", False)), callback.out.append
-            )
+            lookup = crl_lookup(self.store, self.crl_download, callback.out.append)
         if self.dane is not None:
             # SSL_dane_enable: the TLSA base domain replaces the -verify_hostname names
             hosts = (self.dane.domain,) if self.dane.domain else ()
@@ -238,20 +223,15 @@ class Verifier:
             # OpenSSL refuses to decode the certificate: a bad_certificate alert.
             from sclient.tls.registry import alerts
 
-            return alerts.BAD_CERTIFICATE
+            return Verdict(alert=alerts.BAD_CERTIFICATE, detail=ChainVerdict())
         done = outcome(result, callback)
-        self.console.err(done.text)
-        self.code = done.verify_result
-        self.peername = result.peername
-        self.dane_line = result.dane.authority_line if result.dane is not None else None
-        self.results = [DepthResult(c.depth, c.error, c.ok) for c in result.calls]
-        if getattr(o, "verify_peer", False) and not done.ok:
-            self.aborted = True
-            return alert_for(done.verify_result)
-        return None
-
-
-def make_verifier(
-    options: Any, console: Console, before: Callable[[], None], store: Any, now: Callable[[], float]
-) -> Verifier:
-    return Verifier(options, console, before, store, now)
+        aborted = self.verify_peer and not done.ok
+        verdict = ChainVerdict(
+            code=done.verify_result,
+            text=done.text,
+            peername=result.peername,
+            dane_line=result.dane.authority_line if result.dane is not None else None,
+            depths=tuple(DepthResult(c.depth, c.error, c.ok) for c in result.calls),
+            aborted=aborted,
+        )
+        return Verdict(alert=alert_for(done.verify_result) if aborted else None, detail=verdict)

@@ -59,6 +59,28 @@ def tls_error_entry(error: object) -> ErrorEntry:
         detail = getattr(error, "detail", "") or str(reason_key)
         row = reasons.REASONS["INTERNAL_ERROR"]
         return ErrorEntry(row.code, SSL_LIB, row.func, row.text, row.file, row.line, detail)
-    return ErrorEntry(
-        found.code, SSL_LIB, found.func, found.text, found.file, found.line, found.data
-    )
+    return reason_entry(reason_key)
+
+
+def reason_entry(key: str) -> ErrorEntry:
+    """The entry of a row of ``registry.reasons`` (its file, line and text)."""
+    from sclient.tls.registry import reasons
+
+    row = reasons.REASONS[key]
+    return ErrorEntry(row.code, SSL_LIB, row.func, row.text, row.file, row.line, row.data)
+
+
+_CRYPTO_LIB = "common libcrypto routines"
+
+#: ``OPENSSL_hexstr2buf`` on an odd number of hex digits (a bad ``-psk`` key).
+HEX_ODD_DIGITS = ErrorEntry(
+    0x07800067, _CRYPTO_LIB, "hexstr2buf_sep", "odd number of digits", "../crypto/o_str.c", 161
+)
+#: ``OPENSSL_hexstr2buf`` on an empty string (``-psk ""``).
+HEX_TOO_SHORT = ErrorEntry(
+    0x07800079, _CRYPTO_LIB, "ossl_hexstr2buf_sep", "hex string too short", "../crypto/o_str.c", 202
+)
+#: ``SSL_key_update`` on a connection below TLS 1.3 (the ``k``/``K`` commands).
+KEY_UPDATE_WRONG_VERSION = ErrorEntry(
+    0x0A00010A, SSL_LIB, "SSL_key_update", "wrong ssl version", "../ssl/ssl_lib.c", 2318
+)

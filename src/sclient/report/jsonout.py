@@ -1,18 +1,39 @@
 """``-json`` (sclient's addition): one JSON document on stdout at the end of the
-run, built from the same facts as the text summary. See docs/json.md."""
+run, rendered from the collected :class:`~sclient.report.collector.RunReport`,
+the same report the text summary renders from. See docs/json.md."""
 
 from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
-from sclient.app.common import opt
+from sclient.base.structs import struct
+from sclient.report.collector import ConnectionReport, RunReport
+from sclient.report.present import View, connection_version, verify_text
 from sclient.tls.registry.protocol import TLS1_3
 from sclient.transport import clock
 
-if TYPE_CHECKING:
-    from sclient.app.program import Program
+
+@struct(frozen=True, slots=True)
+class Setup:
+    """What the run was asked to do (the document's ``target``, ``sni`` and
+    ``host_check``)."""
+
+    host: str | None
+    port: str | None
+    unix: str | None = None
+    proxy_host: str | None = None
+    proxy_port: str | None = None
+    sni: str | None = None
+    #: -verify_hostname, -verify_ip, -verify_email (None: none given).
+    host_check: dict[str, str | None] | None = None
+
+    @property
+    def proxied(self) -> bool:
+        return self.proxy_host is not None
+
 
 REPORT_VERSION = 1
 
@@ -23,13 +44,13 @@ def _ms(a: float | None, b: float | None) -> float | None:
     return round((b - a) * 1000.0, 3)
 
 
-def _cert(p: Program, der: bytes, now: float) -> dict[str, Any]:
+def _cert(view: View, der: bytes, now: float) -> dict[str, Any]:
     import math
 
     from sclient.report.certs import extension_facts, not_after_posix, sha256_fingerprint
     from sclient.x509.cert import Certificate
 
-    c = p.cert_info(der)
+    c = view.cert(der)
     cert = Certificate(der)  # one parse for the facts the text summary does not need
     expiry = not_after_posix(cert)
     return {
@@ -73,8 +94,8 @@ def _version_name(v: int | None) -> str | None:
     return None if v is None else VERSION_NAMES.get(v, f"0x{v:04X}")
 
 
-def _starttls(p: Program) -> dict[str, Any] | None:
-    ex = p.starttls
+def _starttls(c: ConnectionReport) -> dict[str, Any] | None:
+    ex = c.starttls
     if ex is None:
         return None
     return {
@@ -94,26 +115,23 @@ def _starttls(p: Program) -> dict[str, Any] | None:
     }
 
 
-def _requested(p: Program, req: Any) -> dict[str, Any]:
-    from sclient.report.certs import name_text
+def _requested(c: ConnectionReport, view: View, req: Any) -> dict[str, Any]:
     from sclient.report.facts import shared_sigalgs
     from sclient.tls.registry import sigschemes
 
-    our = p.s.config_kwargs.get("client_signature_schemes") or p.s.config_kwargs.get(
-        "signature_schemes", sigschemes.DEFAULT_SCHEMES
-    )
-    tls13 = p.connection_version() == TLS1_3
+    our = view.our_sigalgs
+    tls13 = connection_version(c, view) == TLS1_3
     return {
         "certificate_types": list(req.certificate_types),
         "signature_algorithms": [sigschemes.listed_name(s) for s in req.signature_schemes],
         "shared_signature_algorithms": [
             sigschemes.listed_name(s) for s in shared_sigalgs(req.signature_schemes, our, tls13)
         ],
-        "ca_names": [name_text(n, opt(p.o, "nameopt")) for n in req.authorities],
+        "ca_names": [view.name(n) for n in req.authorities],
     }
 
 
-def _sent(p: Program, sent: Any) -> dict[str, Any] | None:
+def _sent(view: View, sent: Any) -> dict[str, Any] | None:
     if sent is None:
         return None
     from sclient.tls.registry import sigschemes
@@ -123,84 +141,85 @@ def _sent(p: Program, sent: Any) -> dict[str, Any] | None:
         row = sigschemes.BY_CODE.get(sent.scheme)
         scheme = row.iana if row else f"0x{sent.scheme:04X}"
     return {
-        "certificates": [p.cert_info(d).subject for d in sent.chain],
+        "certificates": [view.cert(d).subject for d in sent.chain],
         "signature_scheme": scheme,
     }
 
 
-def _client_auth(p: Program) -> dict[str, Any] | None:
+def _client_auth(c: ConnectionReport, view: View) -> dict[str, Any] | None:
     """What the server asked for, what we sent, and whether it went on."""
-    if p.cert_request is None and not p.pha_requests:
+    if c.cert_request is None and not c.pha_requests:
         return None
     from sclient.tls.errors import PeerAlert
 
-    main = [s for s in p.client_certs_sent if not s.post_handshake]
-    pha = [s for s in p.client_certs_sent if s.post_handshake]
+    main = [s for s in c.client_certs_sent if not s.post_handshake]
+    pha = [s for s in c.client_certs_sent if s.post_handshake]
     accepted: bool | None = None
     if main:
-        if isinstance(p.error, PeerAlert):
+        if isinstance(c.error, PeerAlert):
             accepted = False
-        elif p.negotiated is not None:
-            if p.negotiated.version != TLS1_3:
+        elif c.negotiated is not None:
+            if c.negotiated.version != TLS1_3:
                 # TLS <= 1.2: the server's Finished came after our certificate.
                 accepted = True
-            elif (
-                len(p.tickets) > p.first_ticket or p.c.data_received > p.first_data or p.peer_closed
-            ):
+            elif c.tickets or c.data_received or c.peer_closed:
                 # TLS 1.3: the server's verdict comes after our Finished; only
                 # what it sent afterwards (a ticket, data, close_notify) shows it.
                 accepted = True
     return {
-        "requested": None if p.cert_request is None else _requested(p, p.cert_request),
-        "sent": _sent(p, main[0] if main else None),
+        "requested": None if c.cert_request is None else _requested(c, view, c.cert_request),
+        "sent": _sent(view, main[0] if main else None),
         "accepted": accepted,
         "post_handshake": [
-            {"requested": _requested(p, r), "sent": _sent(p, pha[i] if i < len(pha) else None)}
-            for i, r in enumerate(p.pha_requests)
+            {
+                "requested": _requested(c, view, r),
+                "sent": _sent(view, pha[i] if i < len(pha) else None),
+            }
+            for i, r in enumerate(c.pha_requests)
         ],
     }
 
 
-def _verification(p: Program) -> dict[str, Any]:
+def _verification(c: ConnectionReport) -> dict[str, Any]:
     """What was verified on this connection (docs/json.md, ``verification``)."""
-    v = p.verifier
-    resumed = p.resumed_session()
+    v = c.verdict
+    resumed = c.resumed()
     code: int | None = None
     source: str | None = None
     if resumed is not None:
         # No chain on resumption: the result stored with the session, as the
         # text summary's "Verify return code:" shows it.
         code, source = int(resumed.verify_result), "session"
-    elif v is not None and v.called:
+    elif v is not None:
         code, source = int(v.code), "chain"
     return {
         "performed": source == "chain",
         "source": source,
         "code": code,
-        "text": None if code is None else p.verify_text(code),
+        "text": None if code is None else verify_text(code),
         "peername": v.peername if v is not None and source == "chain" else None,
         "depths": [
             {
                 "depth": r.depth,
                 "error": r.error,
-                "error_text": p.verify_text(r.error),
+                "error_text": verify_text(r.error),
                 "ok": r.ok,
             }
-            for r in (v.results if v is not None and source == "chain" else [])
+            for r in (v.depths if v is not None and source == "chain" else ())
         ],
     }
 
 
-def _stage(p: Program) -> str:
+def _stage(c: ConnectionReport, setup: Setup) -> str:
     from sclient.starttls.steps import OK
 
-    if p.conn is None or p.t_connected is None:
+    if c.t_connected is None:
         return "connect"
-    if p.starttls is not None and p.starttls.outcome.status != OK:
+    if c.starttls is not None and c.starttls.outcome.status != OK:
         return "starttls"
-    if p.s.target.proxied and not p.hello_time and p.starttls is None:
+    if setup.proxied and not c.hello_time and c.starttls is None:
         return "proxy"
-    return "handshake" if p.in_init else "session"
+    return "handshake" if c.in_init else "session"
 
 
 #: The error text when s_client printed nothing for the failure (a STARTTLS
@@ -214,34 +233,44 @@ _STAGE_TEXT = {
 }
 
 
-def _error(p: Program, final: bool) -> dict[str, Any] | None:
+def _entries(run: RunReport, index: int) -> list[Any]:
+    """The error-queue entries printed during connection ``index``."""
+    conns = run.connections
+    end = conns[index + 1].first_error if index + 1 < len(conns) else len(run.errors)
+    return run.errors[conns[index].first_error : end]
+
+
+def _error(
+    run: RunReport, index: int, setup: Setup, err_log: Sequence[str], final: bool
+) -> dict[str, Any] | None:
     """The failure that ended this connection: from the error queue, else (exit
     status not 0) the message s_client printed for it."""
     from sclient.tls.registry import alerts
 
-    entries = p.error_entries[p.first_error :]
-    if final and p.signal is not None:
+    c = run.connections[index]
+    entries = _entries(run, index)
+    if final and run.signal is not None:
         return {
-            "stage": _stage(p),
+            "stage": _stage(c, setup),
             "reason": "SIGNAL",
-            "text": f"ended by signal {p.signal}",
+            "text": f"ended by signal {run.signal}",
             "alert": None,
             "lines": [e.line_text("0" * 16) for e in entries],
         }
     if entries:
-        err = p.error
+        err = c.error
         alert = getattr(err, "alert", None) if err not in (None, True) else None
         return {
-            "stage": _stage(p),
+            "stage": _stage(c, setup),
             "reason": getattr(err, "reason", None) if err not in (None, True) else None,
             "text": entries[-1].reason,
             "alert": None if alert is None else {"code": alert, "name": alerts.describe(alert).msg},
             "lines": [e.line_text("0" * 16) for e in entries],
         }
-    if not final or p.status == 0:
+    if not final or run.status == 0:
         return None
-    said = [ln for t in p.c.err_log[p.first_err_line :] for ln in t.splitlines() if ln.strip()]
-    stage = _stage(p)
+    said = [ln for t in err_log[c.first_err_line :] for ln in t.splitlines() if ln.strip()]
+    stage = _stage(c, setup)
     return {
         "stage": stage,
         "reason": None,
@@ -288,22 +317,26 @@ def _blank_connection() -> dict[str, Any]:
     }
 
 
-def connection_report(p: Program, final: bool = False) -> dict[str, Any]:
-    """The facts of the connection ``p`` holds now (one entry of ``connections``)."""
+def connection_document(
+    run: RunReport, index: int, view: View, setup: Setup, err_log: Sequence[str]
+) -> dict[str, Any]:
+    """One entry of ``connections``: the facts of connection ``index``."""
     from sclient.report.facts import temp_key_text
     from sclient.tls.registry import groups, sigschemes, suites
 
-    n = p.negotiated
+    c = run.connections[index]
+    final = index == len(run.connections) - 1
+    n = c.negotiated
     now = clock.wall()
     doc = _blank_connection()
     doc |= {
-        "starttls": _starttls(p),
-        "connected": p.t_connected is not None,
+        "starttls": _starttls(c),
+        "connected": c.t_connected is not None,
         "handshake_complete": n is not None,
         "protocol": _version_name(n.version) if n is not None else None,
-        "certificate_chain": [_cert(p, d, now) for d in (p.peer_chain or ())],
-        "verification": _verification(p),
-        "client_authentication": _client_auth(p),
+        "certificate_chain": [_cert(view, d, now) for d in (c.peer_chain or ())],
+        "verification": _verification(c),
+        "client_authentication": _client_auth(c, view),
         "session": None,
         "tickets": [
             {
@@ -312,20 +345,20 @@ def connection_report(p: Program, final: bool = False) -> dict[str, Any]:
                 "length": len(s.ticket),
                 "max_early_data": s.max_early_data,
             }
-            for s in p.tickets[p.first_ticket :]
+            for s in c.tickets
         ],
         "bytes": {
-            "read": p.conn.bytes_read if p.conn is not None else 0,
-            "written": p.conn.bytes_written if p.conn is not None else 0,
-            "handshake_read": p.handshake_read,
-            "handshake_written": p.handshake_written,
+            "read": c.bytes_read,
+            "written": c.bytes_written,
+            "handshake_read": c.handshake_read,
+            "handshake_written": c.handshake_written,
         },
         "timing_ms": {
-            "connect": _ms(p.t_connect_start, p.t_connected),
-            "handshake": _ms(p.t_connected, p.t_handshake),
-            "total": _ms(p.t_connect_start, p.t_end or clock.monotonic()),
+            "connect": _ms(c.t_connect_start, c.t_connected),
+            "handshake": _ms(c.t_connected, c.t_handshake),
+            "total": _ms(c.t_connect_start, c.t_end or clock.monotonic()),
         },
-        "error": _error(p, final),
+        "error": _error(run, index, setup, err_log, final),
     }
     if n is not None:
         suite = suites.BY_CODE.get(n.cipher_suite)
@@ -351,43 +384,40 @@ def connection_report(p: Program, final: bool = False) -> dict[str, Any]:
         doc["encrypt_then_mac"] = bool(n.encrypt_then_mac)
         doc["hello_retry_request"] = bool(n.hello_retry_request)
         doc["server_extensions"] = [_extension(code) for code in n.server_extensions]
-        if p.session is not None:
-            doc["session"] = _session(p.session)
+        if c.session is not None:
+            doc["session"] = _session(c.session)
     return doc
 
 
-def _host_check(o: Any) -> dict[str, Any] | None:
-    """The names -verify_hostname, -verify_ip and -verify_email asked to check."""
-    names = {k: opt(o, f"verify_{k}") for k in ("hostname", "ip", "email")}
-    if all(v is None for v in names.values()):
-        return None
-    return {k: None if v is None else str(v) for k, v in names.items()}
-
-
-def _target(t: Any) -> dict[str, Any]:
+def _target(setup: Setup) -> dict[str, Any]:
     return {
-        "host": t.host,
-        "port": t.port,
-        "unix": t.unix,
-        "proxy": None if not t.proxied else {"host": t.proxy_host, "port": t.proxy_port},
+        "host": setup.host,
+        "port": setup.port,
+        "unix": setup.unix,
+        "proxy": None
+        if not setup.proxied
+        else {"host": setup.proxy_host, "port": setup.proxy_port},
     }
 
 
-def build_report(p: Program) -> dict[str, Any]:
-    t = p.s.target
-    last = connection_report(p, final=True)
+def build_report(
+    run: RunReport, view: View, setup: Setup, err_log: Sequence[str]
+) -> dict[str, Any]:
+    """The whole document: every connection, the last one's facts on top."""
+    conns = [connection_document(run, i, view, setup, err_log) for i in range(len(run.connections))]
+    last = conns[-1]
     doc: dict[str, Any] = {
         "sclient_report_version": REPORT_VERSION,
-        "target": _target(t),
-        "sni": p.s.sni,
-        "host_check": _host_check(p.o),
+        "target": _target(setup),
+        "sni": setup.sni,
+        "host_check": setup.host_check,
         # The top-level connection fields are the last connection's (the one
         # that decides the exit status); every connection is in "connections".
         **last,
-        "connections": [*p.connection_reports, last],
-        "exit_status": p.status,
+        "connections": conns,
+        "exit_status": run.status,
     }
-    doc["timing_ms"] = dict(last["timing_ms"], total=_ms(p.t_start, clock.monotonic()))
+    doc["timing_ms"] = dict(last["timing_ms"], total=_ms(run.t_start, clock.monotonic()))
     return doc
 
 
@@ -397,15 +427,12 @@ def _error_line_reason(line: str) -> str | None:
     return parts[5] if len(parts) > 5 and parts[1] == "error" else None
 
 
-def setup_failure_report(options: Any, err_log: list[str], t_start: float) -> dict[str, Any]:
+def setup_failure_report(setup: Setup, err_log: Sequence[str], t_start: float) -> dict[str, Any]:
     """The document of a run that ended before its first connect (an unreadable
     -CAfile, -cert or -CRL, a bad -cipher list…): one connection never
     attempted, and the error s_client printed."""
     import re
 
-    from sclient.app.settings import resolve_target, server_name
-
-    t = resolve_target(options)
     said = [ln for text in err_log for ln in text.splitlines() if ln.strip()]
     queue = [re.sub(r"^[0-9A-F]+:error:", "0" * 16 + ":error:", ln) for ln in said]
     queue = [ln for ln in queue if _error_line_reason(ln) is not None]
@@ -421,18 +448,14 @@ def setup_failure_report(options: Any, err_log: list[str], t_start: float) -> di
 
     return {
         "sclient_report_version": REPORT_VERSION,
-        "target": _target(t),
-        "sni": server_name(options, t),
-        "host_check": _host_check(options),
+        "target": _target(setup),
+        "sni": setup.sni,
+        "host_check": setup.host_check,
         **conn,
         "timing_ms": dict(conn["timing_ms"], total=_ms(t_start, clock.monotonic())),
         "connections": [conn],
         "exit_status": 1,
     }
-
-
-def emit_json(p: Program) -> None:
-    write_document(build_report(p))
 
 
 def write_document(doc: dict[str, Any]) -> None:

@@ -1,0 +1,29 @@
+"""What ``-json`` reports the run was asked to do (its ``target``, ``sni`` and
+``host_check``), from the options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sclient.app.common import opt
+from sclient.report.jsonout import Setup
+
+
+def json_setup(o: Any) -> Setup:
+    """What ``-json`` reports the run was asked to do."""
+    from sclient.app.settings import resolve_target, server_name
+
+    t = resolve_target(o)
+    names = {k: opt(o, f"verify_{k}") for k in ("hostname", "ip", "email")}
+    host_check = None
+    if any(v is not None for v in names.values()):
+        host_check = {k: None if v is None else str(v) for k, v in names.items()}
+    return Setup(
+        host=t.host,
+        port=t.port,
+        unix=t.unix,
+        proxy_host=t.proxy_host if t.proxied else None,
+        proxy_port=t.proxy_port if t.proxied else None,
+        sni=server_name(o, t),
+        host_check=host_check,
+    )

@@ -1,0 +1,248 @@
+"""The collector: folds the engine's events, and the facts the driver gives it
+(timestamps, byte counts, the STARTTLS exchange), into one report per
+connection and one for the run. It is pure: it prints nothing, reads no
+socket, and never looks inside the engine. The text summary, ``-brief`` and
+``-json`` all render from what it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sclient.base import structs
+from sclient.base.errorqueue import ErrorEntry
+from sclient.base.structs import field, struct
+from sclient.tls import events as ev
+from sclient.tls.registry.protocol import TLS1_3
+from sclient.tls.session import Session
+from sclient.x509.verdict import ChainVerdict
+
+#: The connection's version before a ClientHello was built (OpenSSL's
+#: TLS_ANY_VERSION, printed as "Protocol: 0x10000" where it shows at all).
+ANY_VERSION = 0x10000
+
+
+@struct(slots=True)
+class ConnectionReport:
+    """What one TCP connection showed, as it stands (each ``-reconnect``
+    connection gets its own)."""
+
+    # ---- from the driver
+    t_connect_start: float | None = None
+    t_connected: float | None = None  # None: the connect failed
+    t_hello_sent: float | None = None  # the ClientHello flushed
+    t_first_reply: float | None = None  # the first bytes after it
+    t_handshake: float | None = None
+    t_end: float | None = None  # the connection was closed
+    hello_time: float = 0.0  # wall clock when the handshake began (session start time)
+    #: OpenSSL's session exists once it starts on the ClientHello.
+    client_hello_sent: bool = False
+    pre_tls_read: int = 0  # what was read before TLS (proxy, STARTTLS)
+    bytes_read: int = 0  # the transport's counters, as last given
+    bytes_written: int = 0
+    handshake_read: int | None = None
+    handshake_written: int | None = None
+    starttls: Any = None  # the -starttls Exchange (sclient.app.starttls)
+    first_error: int = 0  # where this connection's error-queue entries start
+    first_err_line: int = 0  # where its stderr texts start
+    # ---- from the engine's events
+    in_init: bool = True
+    version: int | None = None  # as soon as the ServerHello is accepted
+    negotiated: ev.Negotiated | None = None  # the handshake completed
+    settled: ev.Negotiated | None = None  # what a failed handshake had settled
+    partial_session: Session | None = None  # the session a failed handshake had made
+    resumed_session: Session | None = None
+    ccs_sent: bool = False  # our ChangeCipherSpec (TLS <= 1.2)
+    peer_chain: tuple[bytes, ...] | None = None
+    verdict: ChainVerdict | None = None  # None: no verification on this connection
+    cert_request: ev.CertificateRequested | None = None
+    pha_requests: list[ev.CertificateRequested] = field(default_factory=list)
+    client_certs_sent: list[ev.ClientCertificateSent] = field(default_factory=list)
+    tickets: list[Session] = field(default_factory=list)
+    #: The session s_client held when this connection's handshake ended.
+    session: Session | None = None
+    records_read: int = 0
+    tls_read: int | None = None  # what the record layer had read when it failed
+    #: The TLSError s_client printed for this connection (the driver sets it:
+    #: an unexpected EOF ignored under -ignore_unexpected_eof is no error).
+    error: Any = None
+    peer_closed: bool = False  # the server's close_notify arrived
+    data_received: int = 0  # application data bytes
+
+    def resumed(self) -> Session | None:
+        """The session this connection resumed (None: a full handshake)."""
+        return self.resumed_session if self.negotiated is not None else None
+
+    def verify_code(self) -> int:
+        """``SSL_get_verify_result``: a resumed session's stored result, else
+        this connection's verification (OK when there was none)."""
+        resumed = self.resumed()
+        if resumed is not None:
+            return resumed.verify_result
+        return self.verdict.code if self.verdict is not None else 0
+
+    def aborted(self) -> bool:
+        return self.verdict is not None and self.verdict.aborted
+
+    def keep(self, session: Session) -> Session:
+        """The session as OpenSSL keeps it: with this connection's verify result
+        (a resumed one keeps the result it was made with)."""
+        if self.verdict is not None and self.resumed() is None:
+            return structs.replace(session, verify_result=self.verdict.code)
+        return session
+
+    def ticket_session(self, session: Session) -> Session:
+        """A TLS 1.3 ticket's session, with the verify result of the handshake
+        that made it (a resumption's tickets keep the ticket's own)."""
+        resumed = self.negotiated is not None and self.negotiated.resumed
+        if self.verdict is not None and not resumed:
+            return structs.replace(session, verify_result=self.verdict.code)
+        return session
+
+
+@struct(slots=True)
+class RunReport:
+    """The whole run: its connections (the last is the current one), the
+    session s_client holds, the error queue, and how it ended."""
+
+    connections: list[ConnectionReport] = field(default_factory=list)
+    #: OpenSSL's error queue as printed, for every connection.
+    errors: list[ErrorEntry] = field(default_factory=list)
+    #: The session OpenSSL's SSL object holds (carried across -reconnect).
+    session: Session | None = None
+    t_start: float = 0.0
+    status: int = 0
+    signal: int | None = None  # the signal that ended the run
+
+    @property
+    def current(self) -> ConnectionReport:
+        return self.connections[-1]
+
+
+class Collector:
+    """Folds events into :class:`RunReport` through a type → handler table."""
+
+    def __init__(self, t_start: float) -> None:
+        self.report = RunReport(t_start=t_start)
+
+    def new_connection(self, first_err_line: int) -> ConnectionReport:
+        """A new connection begins; ``first_err_line``: how many stderr texts
+        were printed before it."""
+        conn = ConnectionReport(first_error=len(self.report.errors), first_err_line=first_err_line)
+        self.report.connections.append(conn)
+        return conn
+
+    def error(self, entry: ErrorEntry) -> None:
+        """An entry s_client printed from the error queue."""
+        self.report.errors.append(entry)
+
+    def transport(self, bytes_read: int, bytes_written: int) -> None:
+        """The transport's counters now (the driver gives them before each batch)."""
+        c = self.report.current
+        c.bytes_read, c.bytes_written = bytes_read, bytes_written
+
+    def fold(self, event: ev.Event, now: float) -> None:
+        handler = _HANDLERS.get(type(event))
+        if handler is not None:
+            handler(self.report, event, now)
+
+
+Handler = Callable[[RunReport, Any, float], None]
+
+
+def _record(r: RunReport, e: ev.RecordReceived, now: float) -> None:
+    r.current.records_read += len(e.raw)
+
+
+def _ccs(r: RunReport, e: ev.ChangeCipherSpecSent, now: float) -> None:
+    r.current.ccs_sent = True
+
+
+def _server_hello(r: RunReport, e: ev.ServerHelloAccepted, now: float) -> None:
+    r.current.version = e.version
+
+
+def _peer_chain(r: RunReport, e: ev.PeerCertificates, now: float) -> None:
+    if r.current.in_init:
+        r.current.peer_chain = tuple(e.chain)
+
+
+def _verified(r: RunReport, e: ev.CertificateVerified, now: float) -> None:
+    detail = e.verdict.detail
+    r.current.verdict = detail if isinstance(detail, ChainVerdict) else ChainVerdict()
+
+
+def _cert_request(r: RunReport, e: ev.CertificateRequested, now: float) -> None:
+    if e.post_handshake:
+        r.current.pha_requests.append(e)
+    else:
+        r.current.cert_request = e
+
+
+def _cert_sent(r: RunReport, e: ev.ClientCertificateSent, now: float) -> None:
+    r.current.client_certs_sent.append(e)
+
+
+def _complete(r: RunReport, e: ev.HandshakeComplete, now: float) -> None:
+    c = r.current
+    c.negotiated = e.negotiated
+    c.resumed_session = e.resumed_session
+    c.version = e.negotiated.version
+    r.session = e.session
+    if e.negotiated.version != TLS1_3 and c.resumed() is None:
+        r.session = c.keep(e.session)
+    c.session = r.session
+    c.in_init = False
+    c.t_handshake = now
+    c.handshake_read = c.pre_tls_read + c.records_read
+    if c.handshake_read == c.pre_tls_read:  # an engine without record events
+        c.handshake_read = c.bytes_read
+    c.handshake_written = c.bytes_written
+
+
+def _ticket(r: RunReport, e: ev.NewSessionTicket, now: float) -> None:
+    r.current.tickets.append(e.session)
+    if not r.current.in_init:
+        r.session = r.current.session = e.session
+
+
+def _data(r: RunReport, e: ev.ApplicationData, now: float) -> None:
+    r.current.data_received += len(e.data)
+
+
+def _settled(c: ConnectionReport, e: ev.ConnectionFailed | ev.ConnectionClosed) -> None:
+    """What a connection that ended had settled (a failed handshake's summary
+    shows it)."""
+    if e.version:
+        c.version = e.version
+    c.settled = e.negotiated
+    c.partial_session = e.session
+    c.ccs_sent = c.ccs_sent or e.ccs_sent
+
+
+def _closed(r: RunReport, e: ev.ConnectionClosed, now: float) -> None:
+    r.current.peer_closed = True
+    if r.current.in_init:
+        _settled(r.current, e)
+
+
+def _failed(r: RunReport, e: ev.ConnectionFailed, now: float) -> None:
+    r.current.tls_read = e.bytes_read
+    _settled(r.current, e)
+
+
+_HANDLERS: dict[type, Handler] = {
+    ev.RecordReceived: _record,
+    ev.ChangeCipherSpecSent: _ccs,
+    ev.ServerHelloAccepted: _server_hello,
+    ev.PeerCertificates: _peer_chain,
+    ev.CertificateVerified: _verified,
+    ev.CertificateRequested: _cert_request,
+    ev.ClientCertificateSent: _cert_sent,
+    ev.HandshakeComplete: _complete,
+    ev.NewSessionTicket: _ticket,
+    ev.ApplicationData: _data,
+    ev.ConnectionClosed: _closed,
+    ev.ConnectionFailed: _failed,
+}
