@@ -17,6 +17,7 @@ from typing import Any
 from sclient.app.console import Console
 from sclient.base import structs
 from sclient.base.structs import field, struct
+from sclient.tls.config import Verdict
 from sclient.x509.verify import VerifyParams
 
 #: OpenSSL 3.0's default security level on Debian (OPENSSL_TLS_SECURITY_LEVEL=2).
@@ -191,7 +192,7 @@ class Verifier:
     #: OpenSSL then never stores the result in the session.
     aborted: bool = False
 
-    def __call__(self, chain: Sequence[bytes]) -> int | None:
+    def __call__(self, chain: Sequence[bytes]) -> Verdict:
         from sclient.report.certs import nameopt_flags
         from sclient.x509.callback import CallbackOptions, SClientVerifyCallback, outcome
         from sclient.x509.cert import CertificateError
@@ -238,7 +239,7 @@ class Verifier:
             # OpenSSL refuses to decode the certificate: a bad_certificate alert.
             from sclient.tls.registry import alerts
 
-            return alerts.BAD_CERTIFICATE
+            return Verdict(alert=alerts.BAD_CERTIFICATE)
         done = outcome(result, callback)
         self.console.err(done.text)
         self.code = done.verify_result
@@ -247,8 +248,8 @@ class Verifier:
         self.results = [DepthResult(c.depth, c.error, c.ok) for c in result.calls]
         if getattr(o, "verify_peer", False) and not done.ok:
             self.aborted = True
-            return alert_for(done.verify_result)
-        return None
+            return Verdict(alert=alert_for(done.verify_result))
+        return Verdict()
 
 
 def make_verifier(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sclient.base.structs import field, struct
 
 if TYPE_CHECKING:
+    from sclient.tls.config import Verdict
     from sclient.tls.errors import TLSError
     from sclient.tls.session import Session
 
@@ -97,6 +98,16 @@ class PeerCertificates(Event):
     """The server's Certificate message, DER certificates in the order sent."""
 
     chain: tuple[bytes, ...]
+
+
+@struct(frozen=True, slots=True)
+class CertificateVerified(Event):
+    """The verifier (``ClientConfig.verify_certificates``) judged the chain
+    of the :class:`PeerCertificates` before it: OpenSSL's verification
+    moment. A ``verdict.alert`` ends the handshake next."""
+
+    chain: tuple[bytes, ...]
+    verdict: Verdict
 
 
 @struct(frozen=True, slots=True)
