@@ -19,8 +19,6 @@ from sclient.tls.events import ConnectionFailed
 from sclient.tls.registry.protocol import TLS1_3
 from sclient.transport import clock
 
-HANDSHAKE_TYPES_AFTER_SH = {8, 11, 12, 13, 14, 20}  # EE, Certificate, SKE, CR, SHD, Finished
-
 
 class _Shut(Exception):
     """Leave the loop through s_client's ``shut:`` path with ``status``."""
@@ -36,33 +34,6 @@ class _DoneWaiting(Exception):
 
 class _Reconnect(Exception):
     """-reconnect: drop this connection and make the next one."""
-
-
-def _server_hello_is_tls12(raw: bytes) -> bool:
-    """True when a ServerHello (with header) has no supported_versions extension
-    and is not a HelloRetryRequest."""
-    from sclient.tls.registry.protocol import HRR_RANDOM
-
-    try:
-        body = raw[4:]
-        if body[2:34] == HRR_RANDOM:
-            return False
-        pos = 34
-        pos += 1 + body[pos]
-        pos += 3
-        if pos + 2 > len(body):
-            return True
-        end = pos + 2 + int.from_bytes(body[pos : pos + 2], "big")
-        pos += 2
-        while pos + 4 <= end:
-            etype = int.from_bytes(body[pos : pos + 2], "big")
-            elen = int.from_bytes(body[pos + 2 : pos + 4], "big")
-            if etype == 43:
-                return False
-            pos += 4 + elen
-        return True
-    except IndexError:
-        return False
 
 
 class Program:
@@ -110,6 +81,11 @@ class Program:
         self.handshake_read: int | None = None
         self.handshake_written: int | None = None
         self.sni_notice_done = False
+        self.engine_version: int | None = None  # the ServerHello's (ServerHelloAccepted)
+        #: What the engine had settled when it failed or the peer closed during
+        #: the handshake (ConnectionFailed / ConnectionClosed).
+        self.settled: Any = None
+        self.resumed: Any = None  # HandshakeComplete.resumed_session
         self.error: Any = None
         self.client_hello_sent = False
         self.ccs_sent = False  # our ChangeCipherSpec written (TLS <= 1.2)
@@ -151,9 +127,8 @@ class Program:
     def connection_version(self) -> int:
         if self.negotiated is not None:
             return int(self.negotiated.version)
-        v = getattr(self.client, "version", None) if self.client is not None else None
-        if v:
-            return int(v)
+        if self.engine_version is not None:
+            return self.engine_version
         if self.client_hello_sent:
             return self.s.max_version
         return ANY_VERSION
@@ -189,7 +164,7 @@ class Program:
         elif full and self.connection_version() == TLS1_3 and self.client is not None:
             # A TLS 1.3 handshake that failed after the server's Certificate was
             # accepted (e.g. at our client certificate): OpenSSL's session has it.
-            partial = getattr(self.client, "session", None)
+            partial = self.settled.session if self.settled is not None else None
             if partial is not None and partial.peer_certificate:
                 peer = self.cert_info(partial.peer_certificate)
         ca_names: list[str] = []
@@ -221,8 +196,8 @@ class Program:
             # A TLS <= 1.2 handshake that failed after the ServerHello: OpenSSL's
             # session already holds the cipher, the server's certificate (once
             # verified), the PSK identity and the master secret.
-            partial = getattr(self.client, "session", None) if self.client is not None else None
-            settled = getattr(self.client, "negotiated", None) if self.client is not None else None
+            partial = self.settled.session if self.settled is not None else None
+            settled = self.settled.negotiated if self.settled is not None else None
             if partial is not None and settled is not None and partial.version == version:
                 # ... but the cipher only once our ChangeCipherSpec is written
                 # (ossl_statem_client_post_work), while the EMS flag comes with
@@ -244,9 +219,9 @@ class Program:
 
             our = DEFAULT_SCHEMES
         negotiated = self.negotiated
-        if negotiated is None and self.client is not None:
+        if negotiated is None and self.settled is not None:
             # What the ServerHello settled, for a handshake that failed later.
-            negotiated = getattr(self.client, "negotiated", None)
+            negotiated = self.settled.negotiated
         verify_code = self.verifier.code if self.verifier is not None else 0
         resumed = self.resumed_session()
         if resumed is not None:
@@ -298,6 +273,7 @@ class Program:
                 self.conn.sendall(data)
             except OSError as exc:
                 code = exc.errno or 0
+                self.transport_failed()
                 self.c.err(f"write:errno={code}\n")
                 raise _Shut(1) from None
 
@@ -309,11 +285,10 @@ class Program:
                 self.records_read += len(e.raw)
             elif isinstance(e, ev.ChangeCipherSpecSent):
                 self.ccs_sent = True
-            elif isinstance(e, ev.HandshakeReceived):
-                if (e.msg_type == 2 and _server_hello_is_tls12(e.raw)) or (
-                    e.msg_type in HANDSHAKE_TYPES_AFTER_SH and self.in_init
-                ):
-                    self.servername_notice()
+            elif isinstance(e, ev.ServerHelloAccepted):
+                self.engine_version = e.version
+            elif isinstance(e, ev.ServerExtensionsSettled):
+                self.servername_notice()
             elif isinstance(e, ev.PeerCertificates):
                 if self.in_init:
                     self.peer_chain = tuple(e.chain)
@@ -344,11 +319,13 @@ class Program:
             elif isinstance(e, ev.ConnectionClosed | ev.ConnectionFailed) and self.awaiting_tickets:
                 raise _DoneWaiting
             elif isinstance(e, ev.ConnectionClosed):
+                self.settled = e
                 self.peer_closed = True
                 self.c.out("closed\n")
                 self.c.flush()
                 raise _Shut(0)
             elif isinstance(e, ev.ConnectionFailed):
+                self.settled = e
                 self.tls_read = e.bytes_read
                 self.fail(e.error)
 
@@ -426,6 +403,15 @@ class Program:
             self.flush_engine()
         self.handle_events(events)
 
+    def transport_failed(self) -> None:
+        """The socket failed during the handshake: the engine ends the connection
+        and says what it had settled (for the summary); nothing is printed for it."""
+        if not self.in_init or self.client is None:
+            return
+        for e in self.client.abort():
+            if isinstance(e, ConnectionFailed):
+                self.settled = e
+
     def flush_engine_quietly(self) -> None:
         try:
             data = self.client.data_to_send()
@@ -448,9 +434,9 @@ class Program:
     # ------------------------------------------------------------ milestones
 
     def resumed_session(self) -> Any:
-        if self.client is None or self.negotiated is None:
+        if self.negotiated is None:
             return None
-        return getattr(self.client, "resumed_session", None)
+        return self.resumed
 
     def with_verify_result(self, session: Any) -> Any:
         """The session as OpenSSL keeps it: with this connection's verify result
@@ -471,6 +457,7 @@ class Program:
 
     def handshake_complete(self, e: Any) -> None:
         self.negotiated = e.negotiated
+        self.resumed = e.resumed_session
         self.session = e.session
         if e.negotiated.version != TLS1_3 and self.resumed_session() is None:
             # ssl_update_cache: a TLS <= 1.2 session with an id (or a ticket).
@@ -749,10 +736,10 @@ class Program:
             **kwargs,
         )
         self.client = Client(cfg)
-        events = self.client.start()
+        events = self.client.start() or []
         self.flush_engine()
         self.t_hello_sent = clock.monotonic()
-        self.handle_events(events or [])
+        self.handle_events(events)
 
     def read_socket(self) -> bytes:
         try:
@@ -762,6 +749,7 @@ class Program:
             return self.read_socket()
         except OSError as exc:
             code = exc.errno or 0
+            self.transport_failed()
             if self.in_init:
                 self.c.err(f"write:errno={code}\n")
                 raise _Shut(1) from None

@@ -23,7 +23,14 @@ import contextlib
 
 from sclient.tls import events as ev
 from sclient.tls.config import ClientConfig
-from sclient.tls.errors import LocalError, PeerAlert, TLSError, UnexpectedEOF, UsageError
+from sclient.tls.errors import (
+    LocalError,
+    PeerAlert,
+    TLSError,
+    TransportFailed,
+    UnexpectedEOF,
+    UsageError,
+)
 from sclient.tls.hello import (
     Offer,
     build_client_hello,
@@ -32,6 +39,7 @@ from sclient.tls.hello import (
 )
 from sclient.tls.records import RecordLayer
 from sclient.tls.registry import alerts
+from sclient.tls.registry import extensions as ext_types
 from sclient.tls.registry import protocol as P
 from sclient.tls.serverhello import ExpectServerHello
 from sclient.tls.session import Session
@@ -46,7 +54,13 @@ from sclient.tls.states import (
     State,
 )
 from sclient.tls.wire.extensions import PreSharedKeyClient
-from sclient.tls.wire.handshake import ClientHello, HelloRequest, decode_message
+from sclient.tls.wire.handshake import (
+    ClientHello,
+    HandshakeMessage,
+    HelloRequest,
+    ServerHello,
+    decode_message,
+)
 
 __all__ = ["Client"]
 
@@ -59,6 +73,33 @@ class _Idle(State):
     """Before :meth:`Client.start`."""
 
     __slots__ = ()
+
+
+#: Handshake messages whose arrival (before the handshake completes) tells that
+#: OpenSSL's extension finalisers have run, when the ServerHello did not say so:
+#: EncryptedExtensions, Certificate, ServerKeyExchange, CertificateRequest,
+#: ServerHelloDone, Finished.
+_AFTER_SERVER_HELLO = frozenset(
+    (
+        P.ENCRYPTED_EXTENSIONS,
+        P.CERTIFICATE,
+        P.SERVER_KEY_EXCHANGE,
+        P.CERTIFICATE_REQUEST,
+        P.SERVER_HELLO_DONE,
+        P.FINISHED,
+    )
+)
+
+
+def _settles_extensions(msg: HandshakeMessage) -> bool:
+    """Whether OpenSSL runs its extension finalisers on ``msg``: a ServerHello
+    that is no HelloRetryRequest and has no supported_versions extension
+    (TLS <= 1.2), or the first message after the ServerHello."""
+    if isinstance(msg, ServerHello):
+        if msg.random == P.HRR_RANDOM:
+            return False
+        return all(e.ext_type != ext_types.SUPPORTED_VERSIONS for e in msg.extensions)
+    return msg.msg_type in _AFTER_SERVER_HELLO
 
 
 class Client:
@@ -214,6 +255,14 @@ class Client:
             self._fail(UnexpectedEOF())
         return self._take_events()
 
+    def abort(self, detail: str = "") -> list[ev.Event]:
+        """The transport failed under the connection (the application could not
+        read or write): end it without an alert. The closing
+        :class:`~sclient.tls.events.ConnectionFailed` carries what was settled."""
+        if self._failed is None and not isinstance(self._state, _Idle):
+            self._fail(TransportFailed(detail))
+        return self._take_events()
+
     def send(self, data: bytes) -> list[ev.Event]:
         """Application data (after the handshake), split per max_send_fragment."""
         self._require_open()
@@ -324,7 +373,13 @@ class Client:
             return
         if desc == alerts.CLOSE_NOTIFY and (tls13 or level == alerts.WARNING):
             self._peer_closed = True
-            self._events.append(ev.ConnectionClosed())
+            hs = self._hs
+            closed = ev.ConnectionClosed()
+            if not hs.complete:
+                closed = ev.ConnectionClosed(
+                    hs.version, hs.negotiated(), hs.session, hs.ccs_sent
+                )
+            self._events.append(closed)
             return
         if level == alerts.FATAL or tls13:
             raise PeerAlert(desc, level)
@@ -378,6 +433,9 @@ class Client:
                 tls12=version is None or version >= P.TLS1_2,
             )
             self._events.append(ev.HandshakeReceived(mt, raw, msg))
+            if not hs.complete and not hs.extensions_settled and _settles_extensions(msg):
+                hs.extensions_settled = True
+                self._events.append(ev.ServerExtensionsSettled())
             self._state = self._state.handle(hs, msg)
             if hs.complete and mt in (P.NEW_SESSION_TICKET, P.KEY_UPDATE, P.HELLO_REQUEST):
                 hs.loop(OsslState.OK)
@@ -406,7 +464,13 @@ class Client:
         hs.ossl = OsslState.ERROR
         self._events.append(
             ev.ConnectionFailed(
-                error, during_handshake=not hs.complete, bytes_read=self._rl.consumed
+                error,
+                during_handshake=not hs.complete,
+                bytes_read=self._rl.consumed,
+                version=hs.version,
+                negotiated=hs.negotiated(),
+                session=hs.session,
+                ccs_sent=hs.ccs_sent,
             )
         )
 

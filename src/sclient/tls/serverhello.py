@@ -14,6 +14,7 @@ from typing import cast
 
 from sclient.base import structs
 from sclient.base.structs import struct
+from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.errors import LocalError, TLSError
 from sclient.tls.hello import (
@@ -112,6 +113,7 @@ def process_server_hello(
     if version == P.TLS1_3 and hs.record_pending:
         raise LocalError(alerts.UNEXPECTED_MESSAGE, "NOT_ON_RECORD_BOUNDARY")
     hs.version = version
+    hs.events.append(ev.ServerHelloAccepted(version))
     hs.rl.version = version
     hs.rl.set_write_version(min(version, P.TLS1_2))
     suite = client_ciphersuite(hs, sh.cipher_suite, version, hrr_suite)

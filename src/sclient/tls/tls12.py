@@ -615,7 +615,7 @@ class ExpectFinished12(State):
             hs.session = _final_session(hs)
         neg = hs.negotiated()
         assert neg is not None
-        hs.events.append(ev.HandshakeComplete(neg, hs.session))
+        hs.events.append(ev.HandshakeComplete(neg, hs.session, hs.resumed))
         return Connected12(self.keys)
 
 

@@ -399,7 +399,7 @@ def complete(hs: Handshake) -> None:
     neg = hs.negotiated()
     assert neg is not None
     hs.session = _replace_session(hs)
-    hs.events.append(ev.HandshakeComplete(neg, hs.session))
+    hs.events.append(ev.HandshakeComplete(neg, hs.session, hs.resumed))
 
 
 def _replace_session(hs: Handshake, **changes: object) -> Session:
