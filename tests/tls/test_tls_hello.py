@@ -124,7 +124,9 @@ def test_no_protocols_available() -> None:
     events = c.start()
     assert isinstance(events[-1], ev.ConnectionFailed)
     assert events[-1].error.reason == "NO_PROTOCOLS_AVAILABLE"
-    assert c.data_to_send() == b""
+    assert events[-1].session is None
+    # tls_setup_handshake's protocol_version alert, in a TLS 1.2 record; no ClientHello.
+    assert c.data_to_send() == b"\x15\x03\x03\x00\x02\x02\x46"
 
 
 def test_record_version_of_first_client_hello() -> None:

@@ -3,7 +3,6 @@ loop, shutdown (output.md §2, §5 to §9). The engine's events drive every line
 
 from __future__ import annotations
 
-import contextlib
 import errno as errno_mod
 import os
 import select
@@ -326,6 +325,9 @@ class Program:
                 raise _Shut(0)
             elif isinstance(e, ev.ConnectionFailed):
                 self.settled = e
+                if e.session is None:
+                    # No handshake was set up (no protocols): no ClientHello, no session.
+                    self.client_hello_sent = False
                 self.tls_read = e.bytes_read
                 self.fail(e.error)
 
@@ -668,21 +670,6 @@ class Program:
                 return status
         self.pre_tls_read = self.conn.bytes_read
         self.hello_time = clock.wall()
-        if self.s.no_protocols:
-            self.err_entry(
-                ErrorEntry(
-                    0x0A0000BF,
-                    SSL_LIB,
-                    "tls_setup_handshake",
-                    "no protocols available",
-                    "../ssl/statem/statem_lib.c",
-                    102,
-                )
-            )
-            with contextlib.suppress(OSError):
-                self.conn.sendall(b"\x15\x03\x03\x00\x02\x02\x46")
-            self.error = True
-            return 1
         # OpenSSL's session exists once it starts on the ClientHello, also when
         # nothing can be offered (no ciphers): the summary prints it.
         self.client_hello_sent = True
@@ -737,7 +724,10 @@ class Program:
         )
         self.client = Client(cfg)
         events = self.client.start() or []
-        self.flush_engine()
+        if any(isinstance(e, ConnectionFailed) for e in events):
+            self.flush_engine_quietly()  # the alert is best effort
+        else:
+            self.flush_engine()
         self.t_hello_sent = clock.monotonic()
         self.handle_events(events)
 

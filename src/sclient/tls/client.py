@@ -75,6 +75,12 @@ class _Idle(State):
     __slots__ = ()
 
 
+class _NotStarted(State):
+    """:meth:`Client.start` found nothing to offer: no handshake was set up."""
+
+    __slots__ = ()
+
+
 #: Handshake messages whose arrival (before the handshake completes) tells that
 #: OpenSSL's extension finalisers have run, when the ServerHello did not say so:
 #: EncryptedExtensions, Certificate, ServerKeyExchange, CertificateRequest,
@@ -185,6 +191,13 @@ class Client:
         if not isinstance(self._state, _Idle):
             raise UsageError("start() called twice")
         hs = self._hs
+        if self._config.min_version > self._config.max_version:
+            # tls_setup_handshake: no version to speak. OpenSSL sends
+            # protocol_version in a TLS 1.2 record, before any session exists.
+            self._state = _NotStarted()
+            self._rl.set_write_version(P.TLS1_2)
+            self._fail(LocalError(alerts.PROTOCOL_VERSION, "NO_PROTOCOLS_AVAILABLE"))
+            return self._take_events()
         try:
             hs.loop(OsslState.CW_CLNT_HELLO)
             psk = self._config.psk
@@ -376,9 +389,7 @@ class Client:
             hs = self._hs
             closed = ev.ConnectionClosed()
             if not hs.complete:
-                closed = ev.ConnectionClosed(
-                    hs.version, hs.negotiated(), hs.session, hs.ccs_sent
-                )
+                closed = ev.ConnectionClosed(hs.version, hs.negotiated(), hs.session, hs.ccs_sent)
             self._events.append(closed)
             return
         if level == alerts.FATAL or tls13:
@@ -469,7 +480,7 @@ class Client:
                 bytes_read=self._rl.consumed,
                 version=hs.version,
                 negotiated=hs.negotiated(),
-                session=hs.session,
+                session=None if isinstance(self._state, _NotStarted) else hs.session,
                 ccs_sent=hs.ccs_sent,
             )
         )
