@@ -37,6 +37,7 @@ from sclient.tls.hello import (
     offered_psks,
     resumable,
 )
+from sclient.tls.hsreader import HandshakeReader
 from sclient.tls.records import RecordLayer
 from sclient.tls.registry import alerts
 from sclient.tls.registry import extensions as ext_types
@@ -116,9 +117,8 @@ class Client:
         "_config",
         "_events",
         "_failed",
-        "_header_seen",
         "_hs",
-        "_hsbuf",
+        "_hsr",
         "_peer_closed",
         "_rl",
         "_state",
@@ -131,8 +131,7 @@ class Client:
         self._rl = RecordLayer(max(1, min(config.max_send_fragment, 1 << 14)))
         self._hs = Handshake(config, self._rl, self._events)
         self._state: State = _Idle()
-        self._hsbuf = bytearray()
-        self._header_seen = False
+        self._hsr = HandshakeReader()
         self._failed: TLSError | None = None
         self._peer_closed = False
         self._closed = False
@@ -335,14 +334,14 @@ class Client:
             self._on_handshake_data(payload)
             return
         hs = self._hs
-        if hs.version == P.TLS1_3 and 0 < len(self._hsbuf) < 4:
+        if hs.version == P.TLS1_3 and self._hsr.inside_header:
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "MIXED_HANDSHAKE_AND_NON_HANDSHAKE_DATA")
         if ctype == P.ALERT:
             self._on_alert(payload)
             return
         if payload:
             self._warn_alerts = 0
-        if ctype == P.APPLICATION_DATA and hs.complete and not self._hsbuf:
+        if ctype == P.APPLICATION_DATA and hs.complete and not self._hsr.buffered:
             if payload:
                 events.append(ev.ApplicationData(payload))
             return
@@ -359,9 +358,9 @@ class Client:
             # A middlebox-compatibility CCS; the record layer checked it.
             self._events.append(ev.ChangeCipherSpecReceived())
             return
-        if hs.complete or 0 < len(self._hsbuf) < 4:
+        if hs.complete or self._hsr.inside_header:
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "CCS_RECEIVED_EARLY")
-        if self._hsbuf:
+        if self._hsr.buffered:
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "BAD_CHANGE_CIPHER_SPEC")
         if payload != b"\x01":
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "BAD_CHANGE_CIPHER_SPEC")
@@ -403,17 +402,19 @@ class Client:
     # -- handshake messages ------------------------------------------------------------------
 
     def _on_handshake_data(self, payload: bytes) -> None:
-        buf = self._hsbuf
-        buf += payload
+        hsr = self._hsr
+        hsr.feed(payload)
         hs = self._hs
-        while len(buf) >= 4 and self._failed is None:
-            mt = buf[0]
-            length = (buf[1] << 16) | (buf[2] << 8) | buf[3]
-            if not self._header_seen:
+        while self._failed is None:
+            head = hsr.header()
+            if head is None:
+                return
+            mt, length = head
+            if not hsr.header_checked:
                 if mt == P.HELLO_REQUEST and length == 0 and not hs.complete:
                     # OpenSSL skips a well-formed HelloRequest during a handshake.
-                    raw = bytes(buf[:4])
-                    del buf[:4]
+                    raw = hsr.take()
+                    assert raw is not None
                     self._events.append(ev.HandshakeReceived(mt, raw, HelloRequest(raw=raw)))
                     continue
                 state = self._state
@@ -428,13 +429,11 @@ class Client:
                 hs.loop(READ_STATE.get(mt))
                 if length > self._max_size(mt):
                     raise LocalError(alerts.ILLEGAL_PARAMETER, "EXCESSIVE_MESSAGE_SIZE")
-                self._header_seen = True
-            if len(buf) < 4 + length:
+                hsr.mark_checked()
+            raw = hsr.take()
+            if raw is None:
                 return
-            raw = bytes(buf[: 4 + length])
-            del buf[: 4 + length]
-            self._header_seen = False
-            hs.record_pending = bool(buf)
+            hs.record_pending = hsr.buffered > 0
             version = hs.version
             suite = hs.suite
             msg = decode_message(
