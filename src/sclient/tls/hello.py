@@ -552,8 +552,7 @@ def parse_common_extension(hs: Handshake, e: X.Extension) -> None:
             raise LocalError(alerts.ILLEGAL_PARAMETER, "SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH")
         hs.max_fragment_length = e.code
         limit = 1 << (8 + e.code)
-        hs.rl.max_recv_plaintext = limit
-        hs.rl.max_fragment = min(hs.rl.max_fragment, limit)
+        hs.rl.limit_plaintext(limit)
     elif isinstance(e, X.Alpn):
         if len(e.protocols) != 1:
             raise LocalError(alerts.DECODE_ERROR, "BAD_EXTENSION", "ALPN: one name expected")

@@ -44,7 +44,7 @@ from sclient.tls.wire.handshake import HandshakeMessage
 if TYPE_CHECKING:
     from sclient.tls.crypto.kex import KeyShare
     from sclient.tls.hello import Offer
-    from sclient.tls.records import RecordLayer
+    from sclient.tls.records import RecordPort
     from sclient.tls.wire.handshake import ClientHello
 
 __all__ = ["CCS", "EXPECTED", "MAX_MESSAGE_SIZE", "Handshake", "OsslState", "State"]
@@ -189,7 +189,7 @@ class Handshake:
         "version",
     )
 
-    def __init__(self, config: ClientConfig, rl: RecordLayer, events: list[ev.Event]) -> None:
+    def __init__(self, config: ClientConfig, rl: RecordPort, events: list[ev.Event]) -> None:
         self.config = config
         self.rl = rl
         self.events = events
