@@ -115,6 +115,9 @@ class Client:
         except UnexpectedEOF as exc:
             return [ev.ConnectionFailed(exc, during_handshake=not self.handshake_complete)]
 
+    def abort(self, detail: str = "") -> list[Any]:
+        return []
+
     def send(self, data: bytes) -> None:
         self._obj.write(data)
 

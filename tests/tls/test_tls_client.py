@@ -15,6 +15,7 @@ from tls_scenarios import keys
 import sclient.tls
 from sclient.tls import events as ev
 from sclient.tls.client import BUG, Client
+from sclient.tls.config import Verdict
 from sclient.tls.errors import PeerAlert, TLSError, UnexpectedEOF, UsageError
 from sclient.tls.registry import protocol as P
 from sclient.tls.states import CCS, EXPECTED, OsslState
@@ -151,6 +152,88 @@ def test_partial_session_before_completion() -> None:
     neg = c.negotiated
     assert neg is not None and neg.cipher_suite == 0x1301 and neg.peer_signature_scheme == 0x0804
     assert c.version == 0x0304
+
+
+def _kinds(events: list[ev.Event]) -> list[str]:
+    return [type(e).__name__ for e in events]
+
+
+def test_callback_moments_tls13() -> None:
+    """ServerHelloAccepted with the ServerHello, ServerExtensionsSettled right
+    after the EncryptedExtensions, CertificateVerified right after the chain."""
+    seen: list[tuple[bytes, ...]] = []
+
+    def verifier(chain: object) -> Verdict:
+        seen.append(tuple(chain))  # type: ignore[arg-type]
+        return Verdict(detail="mine")
+
+    _c, _server, events = handshake13(verify_certificates=verifier)
+    kinds = _kinds(events)
+    assert kinds.count("ServerExtensionsSettled") == 1
+    assert kinds.count("ServerHelloAccepted") == 1
+    i = kinds.index("ServerExtensionsSettled")
+    got = events[i - 1]
+    assert isinstance(got, ev.HandshakeReceived) and got.msg_type == P.ENCRYPTED_EXTENSIONS
+    accepted = events[kinds.index("ServerHelloAccepted")]
+    assert accepted == ev.ServerHelloAccepted(P.TLS1_3)
+    j = kinds.index("CertificateVerified")
+    assert kinds[j - 1] == "PeerCertificates"
+    verified = events[j]
+    assert isinstance(verified, ev.CertificateVerified)
+    assert verified.verdict == Verdict(detail="mine") and verified.chain == seen[0]
+    done = next(e for e in events if isinstance(e, ev.HandshakeComplete))
+    assert done.resumed_session is None
+
+
+def test_callback_moments_tls12() -> None:
+    _c, _server, events = handshake12()
+    kinds = _kinds(events)
+    assert kinds.count("ServerExtensionsSettled") == 1
+    got = events[kinds.index("ServerExtensionsSettled") - 1]
+    assert isinstance(got, ev.HandshakeReceived) and got.msg_type == P.SERVER_HELLO
+    assert ev.ServerHelloAccepted(P.TLS1_2) in events
+    assert kinds.index("ServerExtensionsSettled") < kinds.index("PeerCertificates")
+
+
+def test_verdict_alert_ends_the_handshake() -> None:
+    c = Client(config(verify_certificates=lambda chain: Verdict(alert=48)))
+    conv = converse(c, Fake13(keys()["rsa"]))
+    kinds = _kinds(conv.events)
+    i = kinds.index("CertificateVerified")
+    assert kinds[i - 1] == "PeerCertificates" and kinds[i + 1 :] == [
+        "RecordSent",
+        "AlertSent",
+        "ConnectionFailed",
+    ]
+    failed = conv.events[-1]
+    assert isinstance(failed, ev.ConnectionFailed) and failed.error.alert == 48
+
+
+def test_connection_failed_carries_what_was_settled() -> None:
+    c = Client(config())
+    conv = converse(
+        c,
+        Fake13(
+            keys()["rsa"],
+            hooks=Hooks(certificate_verify=lambda cv: cv.__class__(cv.scheme, bytes(256))),
+        ),
+    )
+    failed = conv.events[-1]
+    assert isinstance(failed, ev.ConnectionFailed)
+    assert failed.version == P.TLS1_3 and failed.negotiated == c.negotiated
+    assert failed.session is c.session and failed.ccs_sent is False
+    assert failed.session is not None and failed.session.peer_certificate == keys()["rsa"].der
+
+
+def test_abort_reports_what_was_settled_without_an_alert() -> None:
+    c = Client(config())
+    c.start()
+    c.data_to_send()
+    events = c.abort("reset")
+    assert len(events) == 1 and isinstance(events[0], ev.ConnectionFailed)
+    assert events[0].error.alert is None and events[0].version is None
+    assert events[0].session is not None and c.data_to_send() == b""
+    assert c.abort() == []
 
 
 def test_tls12_session_with_ticket() -> None:

@@ -124,9 +124,37 @@ def test_no_protocols_available() -> None:
     events = c.start()
     assert isinstance(events[-1], ev.ConnectionFailed)
     assert events[-1].error.reason == "NO_PROTOCOLS_AVAILABLE"
-    assert c.data_to_send() == b""
+    assert events[-1].session is None
+    # tls_setup_handshake's protocol_version alert, in a TLS 1.2 record; no ClientHello.
+    assert c.data_to_send() == b"\x15\x03\x03\x00\x02\x02\x46"
 
 
 def test_record_version_of_first_client_hello() -> None:
     assert ours("default")[:3] == b"\x16\x03\x01"
     assert Reader(ours("tls1_2"), 1).u16() == 0x0301
+
+
+def test_extension_table_gives_the_order() -> None:
+    """The ClientHello's extensions come in the order of the builders' table,
+    each type once, whatever the configuration switches on."""
+    from sclient.tls.config import ExternalPsk
+    from sclient.tls.hello import CLIENT_HELLO_EXTENSIONS
+
+    order = [t for t, _ in CLIENT_HELLO_EXTENSIONS]
+    assert len(set(order)) == len(order)
+    c = Client(
+        config(
+            server_name="example.com",
+            max_fragment_length=2,
+            alpn=(b"h2",),
+            post_handshake_auth=True,
+            certificate_authorities=(b"\x30\x00",),
+            psk=ExternalPsk(b"id", bytes(32)),
+        )
+    )
+    c.start()
+    ch = decode_message(c.data_to_send()[5:])
+    assert isinstance(ch, ClientHello)
+    sent = [e.ext_type for e in ch.extensions]
+    assert sent == [t for t in order if t in sent]
+    assert sent[-1] == 41 and len(sent) == len(order)

@@ -21,6 +21,7 @@ from tls_fakeserver import Fake12, Fake13, Hooks, Item, Key
 from tls_peers import make_cert
 
 from sclient.base import structs
+from sclient.tls.config import Verdict
 from sclient.tls.registry import protocol as P
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import (
@@ -332,7 +333,7 @@ SCENARIOS: list[Scenario] = [
     Scenario(
         "verify_failed13",
         _t13(),
-        {"verify_certificates": lambda chain: 48},
+        {"verify_certificates": lambda chain: Verdict(alert=48)},
         ("-verify_return_error",),
     ),
     Scenario("hrr_ok", _t13(hrr_group=0x0017)),
@@ -440,7 +441,7 @@ SCENARIOS: list[Scenario] = [
     Scenario(
         "verify_failed12",
         _t12(),
-        {"verify_certificates": lambda chain: 48},
+        {"verify_certificates": lambda chain: Verdict(alert=48)},
         ("-verify_return_error",),
     ),
     Scenario("dhe_1024", _t12(dhe=(_MODP1024, 2))),

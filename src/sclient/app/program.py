@@ -104,8 +104,18 @@ class Program:
             try:
                 self.conn.sendall(data)
             except OSError as exc:
+                self.transport_failed()
                 self.c.err(f"write:errno={exc.errno or 0}\n")
                 raise Shut(1) from None
+
+    def transport_failed(self) -> None:
+        """The socket failed during the handshake: the engine ends the connection
+        and says what it had settled (for the summary); nothing is printed for it."""
+        if not self.current.in_init or self.client is None:
+            return
+        for e in self.client.abort():
+            if isinstance(e, ev.ConnectionFailed):
+                self.collector.aborted(e)
 
     def flush_engine_quietly(self) -> None:
         try:
@@ -160,7 +170,7 @@ class Program:
         if data and self.current.t_first_reply is None:
             self.current.t_first_reply = clock.monotonic()
         try:
-            events = self.client.receive(data) if data else self.client.receive_eof()
+            events = (self.client.receive(data) if data else self.client.receive_eof()) or []
         except TLSError as exc:
             self.flush_engine_quietly()
             self.fail(exc)
@@ -395,8 +405,11 @@ class Program:
         )
         cfg = structs.replace(self.s.config, verify_certificates=verifier, resume=self.resume)
         self.client = Client(cfg)
-        events = self.client.start()
-        self.flush_engine()
+        events = self.client.start() or []
+        if any(isinstance(e, ev.ConnectionFailed) for e in events):
+            self.flush_engine_quietly()  # the alert is best effort
+        else:
+            self.flush_engine()
         self.current.t_hello_sent = clock.monotonic()
         self.process(events)
 
@@ -409,6 +422,7 @@ class Program:
                 continue
             except OSError as exc:
                 code = exc.errno or 0
+                self.transport_failed()
                 if self.current.in_init:
                     self.c.err(f"write:errno={code}\n")
                     raise Shut(1) from None

@@ -414,6 +414,9 @@ def build_settings(o: Any, console: Console) -> Settings:
             ps.max_early_data,
         )
     kwargs["min_version"], kwargs["max_version"] = lo, hi
+    if no_protocols:
+        # An empty range: the engine reports "no protocols available" itself.
+        kwargs["min_version"], kwargs["max_version"] = TLS1_3, TLS1_2
 
     if opt(o, "no_ticket", False):
         kwargs["session_ticket"] = False

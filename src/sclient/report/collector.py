@@ -142,6 +142,11 @@ class Collector:
         c = self.report.current
         c.bytes_read, c.bytes_written = bytes_read, bytes_written
 
+    def aborted(self, e: ev.ConnectionFailed) -> None:
+        """The transport failed during the handshake and the engine was
+        aborted: what it had settled, for the summary (nothing is printed)."""
+        _settled(self.report.current, e)
+
     def fold(self, event: ev.Event, now: float) -> None:
         handler = _HANDLERS.get(type(event))
         if handler is not None:
@@ -228,8 +233,12 @@ def _closed(r: RunReport, e: ev.ConnectionClosed, now: float) -> None:
 
 
 def _failed(r: RunReport, e: ev.ConnectionFailed, now: float) -> None:
-    r.current.tls_read = e.bytes_read
-    _settled(r.current, e)
+    c = r.current
+    c.tls_read = e.bytes_read
+    _settled(c, e)
+    if e.session is None:
+        # No handshake was set up (no protocols): no ClientHello, no session.
+        c.client_hello_sent = False
 
 
 _HANDLERS: dict[type, Handler] = {

@@ -23,15 +23,24 @@ import contextlib
 
 from sclient.tls import events as ev
 from sclient.tls.config import ClientConfig
-from sclient.tls.errors import LocalError, PeerAlert, TLSError, UnexpectedEOF, UsageError
+from sclient.tls.errors import (
+    LocalError,
+    PeerAlert,
+    TLSError,
+    TransportFailed,
+    UnexpectedEOF,
+    UsageError,
+)
 from sclient.tls.hello import (
     Offer,
     build_client_hello,
     offered_psks,
     resumable,
 )
+from sclient.tls.hsreader import HandshakeReader
 from sclient.tls.records import RecordLayer
 from sclient.tls.registry import alerts
+from sclient.tls.registry import extensions as ext_types
 from sclient.tls.registry import protocol as P
 from sclient.tls.serverhello import ExpectServerHello
 from sclient.tls.session import Session
@@ -46,7 +55,13 @@ from sclient.tls.states import (
     State,
 )
 from sclient.tls.wire.extensions import PreSharedKeyClient
-from sclient.tls.wire.handshake import ClientHello, HelloRequest, decode_message
+from sclient.tls.wire.handshake import (
+    ClientHello,
+    HandshakeMessage,
+    HelloRequest,
+    ServerHello,
+    decode_message,
+)
 
 __all__ = ["Client"]
 
@@ -61,6 +76,39 @@ class _Idle(State):
     __slots__ = ()
 
 
+class _NotStarted(State):
+    """:meth:`Client.start` found nothing to offer: no handshake was set up."""
+
+    __slots__ = ()
+
+
+#: Handshake messages whose arrival (before the handshake completes) tells that
+#: OpenSSL's extension finalisers have run, when the ServerHello did not say so:
+#: EncryptedExtensions, Certificate, ServerKeyExchange, CertificateRequest,
+#: ServerHelloDone, Finished.
+_AFTER_SERVER_HELLO = frozenset(
+    (
+        P.ENCRYPTED_EXTENSIONS,
+        P.CERTIFICATE,
+        P.SERVER_KEY_EXCHANGE,
+        P.CERTIFICATE_REQUEST,
+        P.SERVER_HELLO_DONE,
+        P.FINISHED,
+    )
+)
+
+
+def _settles_extensions(msg: HandshakeMessage) -> bool:
+    """Whether OpenSSL runs its extension finalisers on ``msg``: a ServerHello
+    that is no HelloRetryRequest and has no supported_versions extension
+    (TLS <= 1.2), or the first message after the ServerHello."""
+    if isinstance(msg, ServerHello):
+        if msg.random == P.HRR_RANDOM:
+            return False
+        return all(e.ext_type != ext_types.SUPPORTED_VERSIONS for e in msg.extensions)
+    return msg.msg_type in _AFTER_SERVER_HELLO
+
+
 class Client:
     """One TLS client connection (TLS 1.3 and 1.2)."""
 
@@ -69,9 +117,8 @@ class Client:
         "_config",
         "_events",
         "_failed",
-        "_header_seen",
         "_hs",
-        "_hsbuf",
+        "_hsr",
         "_peer_closed",
         "_rl",
         "_state",
@@ -84,8 +131,7 @@ class Client:
         self._rl = RecordLayer(max(1, min(config.max_send_fragment, 1 << 14)))
         self._hs = Handshake(config, self._rl, self._events)
         self._state: State = _Idle()
-        self._hsbuf = bytearray()
-        self._header_seen = False
+        self._hsr = HandshakeReader()
         self._failed: TLSError | None = None
         self._peer_closed = False
         self._closed = False
@@ -144,6 +190,13 @@ class Client:
         if not isinstance(self._state, _Idle):
             raise UsageError("start() called twice")
         hs = self._hs
+        if self._config.min_version > self._config.max_version:
+            # tls_setup_handshake: no version to speak. OpenSSL sends
+            # protocol_version in a TLS 1.2 record, before any session exists.
+            self._state = _NotStarted()
+            self._rl.set_write_version(P.TLS1_2)
+            self._fail(LocalError(alerts.PROTOCOL_VERSION, "NO_PROTOCOLS_AVAILABLE"))
+            return self._take_events()
         try:
             hs.loop(OsslState.CW_CLNT_HELLO)
             psk = self._config.psk
@@ -214,6 +267,14 @@ class Client:
             self._fail(UnexpectedEOF())
         return self._take_events()
 
+    def abort(self, detail: str = "") -> list[ev.Event]:
+        """The transport failed under the connection (the application could not
+        read or write): end it without an alert. The closing
+        :class:`~sclient.tls.events.ConnectionFailed` carries what was settled."""
+        if self._failed is None and not isinstance(self._state, _Idle):
+            self._fail(TransportFailed(detail))
+        return self._take_events()
+
     def send(self, data: bytes) -> list[ev.Event]:
         """Application data (after the handshake), split per max_send_fragment."""
         self._require_open()
@@ -273,14 +334,14 @@ class Client:
             self._on_handshake_data(payload)
             return
         hs = self._hs
-        if hs.version == P.TLS1_3 and 0 < len(self._hsbuf) < 4:
+        if hs.version == P.TLS1_3 and self._hsr.inside_header:
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "MIXED_HANDSHAKE_AND_NON_HANDSHAKE_DATA")
         if ctype == P.ALERT:
             self._on_alert(payload)
             return
         if payload:
             self._warn_alerts = 0
-        if ctype == P.APPLICATION_DATA and hs.complete and not self._hsbuf:
+        if ctype == P.APPLICATION_DATA and hs.complete and not self._hsr.buffered:
             if payload:
                 events.append(ev.ApplicationData(payload))
             return
@@ -297,9 +358,9 @@ class Client:
             # A middlebox-compatibility CCS; the record layer checked it.
             self._events.append(ev.ChangeCipherSpecReceived())
             return
-        if hs.complete or 0 < len(self._hsbuf) < 4:
+        if hs.complete or self._hsr.inside_header:
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "CCS_RECEIVED_EARLY")
-        if self._hsbuf:
+        if self._hsr.buffered:
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "BAD_CHANGE_CIPHER_SPEC")
         if payload != b"\x01":
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "BAD_CHANGE_CIPHER_SPEC")
@@ -324,7 +385,11 @@ class Client:
             return
         if desc == alerts.CLOSE_NOTIFY and (tls13 or level == alerts.WARNING):
             self._peer_closed = True
-            self._events.append(ev.ConnectionClosed())
+            hs = self._hs
+            closed = ev.ConnectionClosed()
+            if not hs.complete:
+                closed = ev.ConnectionClosed(hs.version, hs.negotiated(), hs.session, hs.ccs_sent)
+            self._events.append(closed)
             return
         if level == alerts.FATAL or tls13:
             raise PeerAlert(desc, level)
@@ -337,17 +402,19 @@ class Client:
     # -- handshake messages ------------------------------------------------------------------
 
     def _on_handshake_data(self, payload: bytes) -> None:
-        buf = self._hsbuf
-        buf += payload
+        hsr = self._hsr
+        hsr.feed(payload)
         hs = self._hs
-        while len(buf) >= 4 and self._failed is None:
-            mt = buf[0]
-            length = (buf[1] << 16) | (buf[2] << 8) | buf[3]
-            if not self._header_seen:
+        while self._failed is None:
+            head = hsr.header()
+            if head is None:
+                return
+            mt, length = head
+            if not hsr.header_checked:
                 if mt == P.HELLO_REQUEST and length == 0 and not hs.complete:
                     # OpenSSL skips a well-formed HelloRequest during a handshake.
-                    raw = bytes(buf[:4])
-                    del buf[:4]
+                    raw = hsr.take()
+                    assert raw is not None
                     self._events.append(ev.HandshakeReceived(mt, raw, HelloRequest(raw=raw)))
                     continue
                 state = self._state
@@ -362,13 +429,11 @@ class Client:
                 hs.loop(READ_STATE.get(mt))
                 if length > self._max_size(mt):
                     raise LocalError(alerts.ILLEGAL_PARAMETER, "EXCESSIVE_MESSAGE_SIZE")
-                self._header_seen = True
-            if len(buf) < 4 + length:
+                hsr.mark_checked()
+            raw = hsr.take()
+            if raw is None:
                 return
-            raw = bytes(buf[: 4 + length])
-            del buf[: 4 + length]
-            self._header_seen = False
-            hs.record_pending = bool(buf)
+            hs.record_pending = hsr.buffered > 0
             version = hs.version
             suite = hs.suite
             msg = decode_message(
@@ -378,6 +443,9 @@ class Client:
                 tls12=version is None or version >= P.TLS1_2,
             )
             self._events.append(ev.HandshakeReceived(mt, raw, msg))
+            if not hs.complete and not hs.extensions_settled and _settles_extensions(msg):
+                hs.extensions_settled = True
+                self._events.append(ev.ServerExtensionsSettled())
             self._state = self._state.handle(hs, msg)
             if hs.complete and mt in (P.NEW_SESSION_TICKET, P.KEY_UPDATE, P.HELLO_REQUEST):
                 hs.loop(OsslState.OK)
@@ -406,7 +474,13 @@ class Client:
         hs.ossl = OsslState.ERROR
         self._events.append(
             ev.ConnectionFailed(
-                error, during_handshake=not hs.complete, bytes_read=self._rl.consumed
+                error,
+                during_handshake=not hs.complete,
+                bytes_read=self._rl.consumed,
+                version=hs.version,
+                negotiated=hs.negotiated(),
+                session=None if isinstance(self._state, _NotStarted) else hs.session,
+                ccs_sent=hs.ccs_sent,
             )
         )
 

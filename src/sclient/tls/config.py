@@ -108,8 +108,20 @@ class ExternalPsk:
     unusable: bool = False
 
 
-def _no_verifier(chain: Sequence[bytes]) -> int | None:
-    return None
+@struct(frozen=True, slots=True)
+class Verdict:
+    """What ``ClientConfig.verify_certificates`` says of the server's chain.
+
+    ``alert``: the fatal alert to end the handshake with (None: go on);
+    ``detail``: the verifier's own result, opaque to the engine, handed back
+    in :class:`~sclient.tls.events.CertificateVerified`."""
+
+    alert: int | None = None
+    detail: object = None
+
+
+def _no_verifier(chain: Sequence[bytes]) -> Verdict:
+    return Verdict()
 
 
 @struct(frozen=True, slots=True, kw_only=True)
@@ -149,9 +161,9 @@ class ClientConfig:
     #: OpenSSL's security level (``@SECLEVEL=n``; this build's default 2): the
     #: weakest signature scheme accepted from the server.
     security_level: int = 2
-    #: Called with the server's DER chain when it arrives; returns None to go on or
-    #: the alert description to abort with (``-verify_return_error``).
-    verify_certificates: Callable[[Sequence[bytes]], int | None] = field(default=_no_verifier)
+    #: Called with the server's DER chain when it arrives; its :class:`Verdict`
+    #: says whether to go on or which alert to abort with (``-verify_return_error``).
+    verify_certificates: Callable[[Sequence[bytes]], Verdict] = field(default=_no_verifier)
     #: Client certificates, in the order OpenSSL would consider them (empty: none).
     credentials: tuple[ClientCredential, ...] = ()
     #: ``-xcert`` sets in command-line order; when given they replace ``credentials``

@@ -62,5 +62,14 @@ class UnexpectedEOF(TLSError):
         super().__init__(alerts.DECODE_ERROR, "UNEXPECTED_EOF_WHILE_READING")
 
 
+class TransportFailed(TLSError):
+    """The transport under the connection failed (a reset, a write error):
+    the application says so with :meth:`~sclient.tls.client.Client.abort`.
+    No alert is sent."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(None, "TRANSPORT_FAILED", detail)
+
+
 class UsageError(Exception):
     """The engine was driven wrongly (a programming error, not a peer's fault)."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sclient.base.structs import field, struct
 
 if TYPE_CHECKING:
+    from sclient.tls.config import Verdict
     from sclient.tls.errors import TLSError
     from sclient.tls.session import Session
 
@@ -100,6 +101,33 @@ class PeerCertificates(Event):
 
 
 @struct(frozen=True, slots=True)
+class CertificateVerified(Event):
+    """The verifier (``ClientConfig.verify_certificates``) judged the chain
+    of the :class:`PeerCertificates` before it: OpenSSL's verification
+    moment. A ``verdict.alert`` ends the handshake next."""
+
+    chain: tuple[bytes, ...]
+    verdict: Verdict
+
+
+@struct(frozen=True, slots=True)
+class ServerHelloAccepted(Event):
+    """The ServerHello's version was accepted: the connection speaks
+    ``version`` from here on (the suite may still be refused next)."""
+
+    version: int
+
+
+@struct(frozen=True, slots=True)
+class ServerExtensionsSettled(Event):
+    """OpenSSL's extension finalisers ran (``final_server_name`` among them,
+    where s_client's servername callback looks): right after the
+    :class:`HandshakeReceived` of a ServerHello without supported_versions
+    (TLS <= 1.2), else of the first later handshake message (in TLS 1.3 the
+    EncryptedExtensions). Once per handshake."""
+
+
+@struct(frozen=True, slots=True)
 class CertificateRequested(Event):
     """The server asked for a client certificate."""
 
@@ -173,8 +201,13 @@ class Negotiated:
 
 @struct(frozen=True, slots=True)
 class HandshakeComplete(Event):
+    """The handshake finished: what it settled and the session it made.
+    ``resumed_session``: the offered session the server agreed to resume
+    (None: a full handshake, or an external PSK)."""
+
     negotiated: Negotiated
     session: Session
+    resumed_session: Session | None = None
 
 
 @struct(frozen=True, slots=True)
@@ -202,7 +235,14 @@ class HelloRequestReceived(Event):
 
 @struct(frozen=True, slots=True)
 class ConnectionClosed(Event):
-    """The peer sent close_notify."""
+    """The peer sent close_notify. During the handshake the fields say, as
+    :class:`ConnectionFailed`'s do, what was settled by then (after it they
+    are left unset: :class:`HandshakeComplete` said it all)."""
+
+    version: int | None = field(default=None)
+    negotiated: Negotiated | None = field(default=None)
+    session: Session | None = field(default=None)
+    ccs_sent: bool = field(default=False)
 
 
 @struct(frozen=True, slots=True)
@@ -215,3 +255,11 @@ class ConnectionFailed(Event):
     #: then (it reads a header, then its body, never ahead): the byte count
     #: s_client prints after a failure.
     bytes_read: int = field(default=0)
+    #: The version the ServerHello settled (None: none accepted yet).
+    version: int | None = field(default=None)
+    #: What the handshake had settled so far (None before the ServerHello chose a suite).
+    negotiated: Negotiated | None = field(default=None)
+    #: The session as far as it got (``cipher_suite`` None until complete).
+    session: Session | None = field(default=None)
+    #: Our ChangeCipherSpec was written.
+    ccs_sent: bool = field(default=False)

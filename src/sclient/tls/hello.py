@@ -9,7 +9,8 @@ Observed with ``openssl s_client -trace`` 3.0.19 (see tests/tls/test_hello.py):
 * cipher suites: the TLS 1.3 suites, then the TLS <= 1.2 list, then
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV (always, even with ``-tls1_3``), then
   TLS_FALLBACK_SCSV with ``-fallback_scsv``;
-* extensions in ``ext_defs[]`` order: server_name, max_fragment_length,
+* extensions in ``ext_defs[]`` order (the table :data:`CLIENT_HELLO_EXTENSIONS`,
+  one small builder per extension): server_name, max_fragment_length,
   ec_point_formats (00 01 02), supported_groups, session_ticket, [status_request],
   [ALPN], encrypt_then_mac, extended_master_secret, signature_algorithms,
   supported_versions, psk_key_exchange_modes (psk_dhe_ke), key_share;
@@ -46,7 +47,14 @@ if TYPE_CHECKING:
     from sclient.tls.crypto.transcript import Transcript
 from sclient.tls.wire.handshake import ClientHello
 
-__all__ = ["Offer", "build_client_hello", "make_key_share", "offered_versions"]
+__all__ = [
+    "CLIENT_HELLO_EXTENSIONS",
+    "HelloPlan",
+    "Offer",
+    "build_client_hello",
+    "make_key_share",
+    "offered_versions",
+]
 
 _KNOWN_VERSIONS = (P.TLS1_3, P.TLS1_2, P.TLS1_1, P.TLS1_0)
 _EC_POINT_FORMATS = (0, 1, 2)
@@ -214,13 +222,166 @@ def _supported_groups(
     return tuple(groups), ecc
 
 
+class HelloPlan:
+    """What the extension builders of the first ClientHello read: the
+    configuration and what was decided from it before the extensions (the
+    offered versions, groups and schemes, the session to resume). The key
+    share builder fills ``shares``; the pre_shared_key builder ``psks``."""
+
+    __slots__ = (
+        "config",
+        "ecc",
+        "groups",
+        "psks",
+        "resume",
+        "schemes",
+        "shares",
+        "tls13",
+        "versions",
+    )
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        versions: tuple[int, ...],
+        groups: tuple[int, ...],
+        ecc: bool,
+        schemes: tuple[int, ...],
+        resume: Session | None,
+        shares: dict[int, KeyShare],
+    ) -> None:
+        self.config = config
+        self.versions = versions
+        self.tls13 = versions[0] == P.TLS1_3
+        self.groups = groups
+        self.ecc = ecc
+        self.schemes = schemes
+        self.resume = resume
+        self.shares = shares
+        self.psks: tuple[OfferedPsk, ...] = ()
+
+
+#: One extension of the first ClientHello: the extension, or None when it is not sent.
+ExtensionBuilder = Callable[[HelloPlan], X.Extension | None]
+
+
+def _server_name(p: HelloPlan) -> X.Extension | None:
+    name = p.config.server_name
+    return X.ServerName.host(name) if name is not None else None
+
+
+def _max_fragment_length(p: HelloPlan) -> X.Extension | None:
+    code = p.config.max_fragment_length
+    return X.MaxFragmentLength(code) if code is not None else None
+
+
+def _ec_point_formats(p: HelloPlan) -> X.Extension | None:
+    return X.EcPointFormats(_EC_POINT_FORMATS) if p.ecc else None
+
+
+def _supported_groups_ext(p: HelloPlan) -> X.Extension | None:
+    return X.SupportedGroups(p.groups) if p.groups else None
+
+
+def _session_ticket(p: HelloPlan) -> X.Extension | None:
+    if not p.config.session_ticket:
+        return None
+    resume = p.resume
+    old = resume is not None and resume.version != P.TLS1_3
+    return X.SessionTicket(resume.ticket if old and resume is not None else b"")
+
+
+def _alpn(p: HelloPlan) -> X.Extension | None:
+    return X.Alpn(tuple(p.config.alpn)) if p.config.alpn else None
+
+
+def _encrypt_then_mac(p: HelloPlan) -> X.Extension | None:
+    return X.EncryptThenMac() if p.config.encrypt_then_mac else None
+
+
+def _extended_master_secret(p: HelloPlan) -> X.Extension | None:
+    return X.ExtendedMasterSecret() if p.config.extended_master_secret else None
+
+
+def _post_handshake_auth(p: HelloPlan) -> X.Extension | None:
+    return X.PostHandshakeAuth() if p.tls13 and p.config.post_handshake_auth else None
+
+
+def _signature_algorithms(p: HelloPlan) -> X.Extension | None:
+    return X.SignatureAlgorithms(p.schemes) if p.schemes else None
+
+
+def _supported_versions(p: HelloPlan) -> X.Extension | None:
+    return X.SupportedVersions(p.versions) if p.tls13 else None
+
+
+def _psk_key_exchange_modes(p: HelloPlan) -> X.Extension | None:
+    return X.PskKeyExchangeModes((_PSK_DHE_KE,)) if p.tls13 else None
+
+
+def _key_share(p: HelloPlan) -> X.Extension | None:
+    if not p.tls13:
+        return None
+    share_groups = p.config.key_share_groups
+    if share_groups is None:
+        share_groups = tuple(g for g in p.groups if tls13_group_ok(g))[:1]
+    entries = []
+    for g in share_groups:
+        share = make_key_share(p.config, g)
+        p.shares[g] = share
+        entries.append(X.KeyShareEntry(g, share.public_bytes()))
+    return X.KeyShareClient(tuple(entries))
+
+
+def _certificate_authorities(p: HelloPlan) -> X.Extension | None:
+    names = p.config.certificate_authorities
+    return X.CertificateAuthorities(names) if p.tls13 and names else None
+
+
+def _pre_shared_key(p: HelloPlan) -> X.Extension | None:
+    """Placeholder binders: :func:`with_psk_binders` fills them in once the
+    rest of the ClientHello is known (this extension must be the last)."""
+    if not p.tls13:
+        return None
+    p.psks = offered_psks(p.config, p.resume)
+    if not p.psks:
+        return None
+    identities = tuple(X.PskIdentity(k.identity, k.obfuscated_age) for k in p.psks)
+    binders = tuple(bytes(hash_len(k.hash)) for k in p.psks)
+    return X.PreSharedKeyClient(identities, binders)
+
+
+#: The extensions of the first ClientHello in the order OpenSSL 3.0 sends
+#: them (``ext_defs[]``); each builder decides whether its extension goes out.
+CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
+    (ext.SERVER_NAME, _server_name),
+    (ext.MAX_FRAGMENT_LENGTH, _max_fragment_length),
+    (ext.EC_POINT_FORMATS, _ec_point_formats),
+    (ext.SUPPORTED_GROUPS, _supported_groups_ext),
+    (ext.SESSION_TICKET, _session_ticket),
+    (ext.ALPN, _alpn),
+    (ext.ENCRYPT_THEN_MAC, _encrypt_then_mac),
+    (ext.EXTENDED_MASTER_SECRET, _extended_master_secret),
+    (ext.POST_HANDSHAKE_AUTH, _post_handshake_auth),
+    (ext.SIGNATURE_ALGORITHMS, _signature_algorithms),
+    (ext.SUPPORTED_VERSIONS, _supported_versions),
+    (ext.PSK_KEY_EXCHANGE_MODES, _psk_key_exchange_modes),
+    (ext.KEY_SHARE, _key_share),
+    (ext.CERTIFICATE_AUTHORITIES, _certificate_authorities),
+    (ext.PRE_SHARED_KEY, _pre_shared_key),
+)
+
+
 def build_client_hello(
     config: ClientConfig,
     random: Callable[[int], bytes],
     shares: dict[int, KeyShare],
 ) -> ClientHello:
     """The first ClientHello for ``config``; fills ``shares`` with the key
-    shares it offers. Raises TLSError when nothing can be offered."""
+    shares it offers. Raises TLSError when nothing can be offered.
+
+    The cipher suites, the random and the session id come first; then each
+    row of :data:`CLIENT_HELLO_EXTENSIONS` in turn; the PSK binders last."""
     versions = offered_versions(config)
     if not versions:
         raise LocalError(None, "NO_PROTOCOLS_AVAILABLE")
@@ -247,50 +408,12 @@ def build_client_hello(
 
     groups, ecc = _supported_groups(config, versions, cipher_suites)
     schemes = tuple(s for s in config.signature_schemes if below13 or _tls12_scheme_ok(s))
-
-    psk_list: tuple[OfferedPsk, ...] = ()
+    plan = HelloPlan(config, versions, groups, ecc, schemes, resume, shares)
     exts: list[X.Extension] = []
-    if config.server_name is not None:
-        exts.append(X.ServerName.host(config.server_name))
-    if config.max_fragment_length is not None:
-        exts.append(X.MaxFragmentLength(config.max_fragment_length))
-    if ecc:
-        exts.append(X.EcPointFormats(_EC_POINT_FORMATS))
-    if groups:
-        exts.append(X.SupportedGroups(groups))
-    if config.session_ticket:
-        old = resume is not None and resume.version != P.TLS1_3
-        exts.append(X.SessionTicket(resume.ticket if old and resume is not None else b""))
-    if config.alpn:
-        exts.append(X.Alpn(tuple(config.alpn)))
-    if config.encrypt_then_mac:
-        exts.append(X.EncryptThenMac())
-    if config.extended_master_secret:
-        exts.append(X.ExtendedMasterSecret())
-    if tls13 and config.post_handshake_auth:
-        exts.append(X.PostHandshakeAuth())
-    if schemes:
-        exts.append(X.SignatureAlgorithms(schemes))
-    if tls13:
-        exts.append(X.SupportedVersions(versions))
-        exts.append(X.PskKeyExchangeModes((_PSK_DHE_KE,)))
-        share_groups = config.key_share_groups
-        if share_groups is None:
-            share_groups = tuple(g for g in groups if tls13_group_ok(g))[:1]
-        entries = []
-        for g in share_groups:
-            share = make_key_share(config, g)
-            shares[g] = share
-            entries.append(X.KeyShareEntry(g, share.public_bytes()))
-        exts.append(X.KeyShareClient(tuple(entries)))
-        if config.certificate_authorities:
-            exts.append(X.CertificateAuthorities(config.certificate_authorities))
-        psks = offered_psks(config, resume)
-        if psks:
-            psk_list = psks
-            identities = tuple(X.PskIdentity(p.identity, p.obfuscated_age) for p in psks)
-            binders = tuple(bytes(hash_len(p.hash)) for p in psks)
-            exts.append(X.PreSharedKeyClient(identities, binders))
+    for _, build in CLIENT_HELLO_EXTENSIONS:
+        e = build(plan)
+        if e is not None:
+            exts.append(e)
 
     ch = ClientHello(
         legacy_version=min(versions[0], P.TLS1_2),
@@ -300,8 +423,8 @@ def build_client_hello(
         compression_methods=b"\x00",
         extensions=tuple(exts),
     )
-    if psk_list:
-        ch = with_psk_binders(ch, psk_list, None)
+    if plan.psks:
+        ch = with_psk_binders(ch, plan.psks, None)
     return ch
 
 
@@ -429,8 +552,7 @@ def parse_common_extension(hs: Handshake, e: X.Extension) -> None:
             raise LocalError(alerts.ILLEGAL_PARAMETER, "SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH")
         hs.max_fragment_length = e.code
         limit = 1 << (8 + e.code)
-        hs.rl.max_recv_plaintext = limit
-        hs.rl.max_fragment = min(hs.rl.max_fragment, limit)
+        hs.rl.limit_plaintext(limit)
     elif isinstance(e, X.Alpn):
         if len(e.protocols) != 1:
             raise LocalError(alerts.DECODE_ERROR, "BAD_EXTENSION", "ALPN: one name expected")

@@ -137,8 +137,9 @@ def process_certificates(
     hs.peer_chain = chain
     hs.events.append(ev.PeerCertificates(chain))
     verdict = hs.config.verify_certificates(chain)
-    if verdict is not None:
-        raise LocalError(verdict, "CERTIFICATE_VERIFY_FAILED")
+    hs.events.append(ev.CertificateVerified(chain, verdict))
+    if verdict.alert is not None:
+        raise LocalError(verdict.alert, "CERTIFICATE_VERIFY_FAILED")
     if suite is not None:
         allowed = _AUTH_KEYS.get(suite.au)
         if allowed is None or peer.kind not in allowed:

@@ -16,12 +16,21 @@ protected with the current write cipher and appended to ``out``; the client
 hands ``out`` to the application in one piece per flight.
 
 Ciphers come from :mod:`sclient.tls.crypto.protection`; each direction
-switches cipher on its own (:meth:`set_read_cipher`, :meth:`set_write_cipher`).
+switches cipher on its own (:meth:`RecordLayer.install`).
+
+The handshake states see the record layer only through :class:`RecordPort`:
+``negotiated`` (the ServerHello's version), ``install`` (new keys for one
+direction, with their epoch), ``limit_plaintext`` (max_fragment_length),
+``expect_compat_ccs``, ``set_write_version`` and ``write``. The client, which
+owns the record layer, also reads and frames input. A DTLS record layer is
+another implementation of the same port.
 Failures raise :class:`~sclient.tls.errors.LocalError` with OpenSSL's alert and
 reason; the crypto layer's exceptions are mapped here.
 """
 
 from __future__ import annotations
+
+from typing import Literal, Protocol
 
 from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
@@ -30,7 +39,17 @@ from sclient.tls.errors import LocalError, TLSError
 from sclient.tls.registry import alerts
 from sclient.tls.registry import protocol as P
 
-__all__ = ["MAX_PLAINTEXT", "Received", "RecordLayer"]
+__all__ = [
+    "EPOCH_APPLICATION",
+    "EPOCH_HANDSHAKE",
+    "MAX_PLAINTEXT",
+    "READ",
+    "WRITE",
+    "Direction",
+    "Received",
+    "RecordLayer",
+    "RecordPort",
+]
 
 MAX_PLAINTEXT = 1 << 14
 #: OpenSSL 3.0's read buffer: 2^14 + 320 (max encrypted overhead) + 5 + 3
@@ -52,6 +71,44 @@ _KNOWN_TYPES = frozenset((P.CHANGE_CIPHER_SPEC, P.ALERT, P.HANDSHAKE, P.APPLICAT
 #: (header included), TLS 1.3 inner content type (or None).
 Received = tuple[int, bytes, bytes, int | None]
 
+Direction = Literal["read", "write"]
+READ: Direction = "read"
+WRITE: Direction = "write"
+
+#: Key epochs as DTLS numbers them (RFC 9147 §6.1; TLS keeps them for
+#: diagnostics only): 0 before any keys, TLS 1.3 handshake keys 2, the first
+#: application keys 3; each later change (a TLS 1.2 ChangeCipherSpec, a
+#: KeyUpdate) is the next epoch.
+EPOCH_HANDSHAKE = 2
+EPOCH_APPLICATION = 3
+
+
+class RecordPort(Protocol):
+    """What the handshake states may ask of the record layer."""
+
+    def negotiated(self, version: int) -> None:
+        """The ServerHello chose ``version``: records must carry it from now
+        on (TLS <= 1.2), TLS 1.3's record rules apply (TLS 1.3)."""
+
+    def install(self, direction: Direction, cipher: RecordCipher, epoch: int | None = None) -> None:
+        """Protect ``direction`` with ``cipher`` from the next record on;
+        ``epoch`` None: the epoch after the current one."""
+
+    def limit_plaintext(self, n: int) -> None:
+        """max_fragment_length: no record either way carries more than ``n``
+        bytes of plaintext."""
+
+    def expect_compat_ccs(self, expected: bool) -> None:
+        """TLS 1.3: a plaintext ChangeCipherSpec record is a middlebox
+        compatibility one (checked, then ignored) until the handshake ends
+        (``expected`` False: none is allowed any more)."""
+
+    def set_write_version(self, version: int) -> None:
+        """Record version of unprotected records written from now on."""
+
+    def write(self, ctype: int, data: bytes, events: list[ev.Event]) -> None:
+        """Protect and queue ``data`` as records of ``ctype``."""
+
 
 class RecordLayer:
     __slots__ = (
@@ -67,9 +124,11 @@ class RecordLayer:
         "max_fragment",
         "max_recv_plaintext",
         "out",
+        "read_epoch",
         "read_protected",
         "tls13",
         "version",
+        "write_epoch",
         "write_protected",
     )
 
@@ -81,6 +140,8 @@ class RecordLayer:
         self._empty = 0
         self.read_protected = False
         self.write_protected = False
+        self.read_epoch = 0
+        self.write_epoch = 0
         self.first_record = True
         #: Negotiated version (None before ServerHello); TLS <= 1.2 records
         #: must then carry it.
@@ -102,13 +163,29 @@ class RecordLayer:
 
     # -- configuration ---------------------------------------------------------
 
-    def set_read_cipher(self, cipher: RecordCipher) -> None:
-        self._read = cipher
-        self.read_protected = True
+    def negotiated(self, version: int) -> None:
+        self.version = version
+        self.tls13 = version == P.TLS1_3
+        self.set_write_version(min(version, P.TLS1_2))
 
-    def set_write_cipher(self, cipher: RecordCipher) -> None:
-        self._write = cipher
-        self.write_protected = True
+    def install(self, direction: Direction, cipher: RecordCipher, epoch: int | None = None) -> None:
+        if direction == READ:
+            self._read = cipher
+            self.read_protected = True
+            self.read_epoch = self.read_epoch + 1 if epoch is None else epoch
+        else:
+            self._write = cipher
+            self.write_protected = True
+            self.write_epoch = self.write_epoch + 1 if epoch is None else epoch
+
+    def limit_plaintext(self, n: int) -> None:
+        self.max_recv_plaintext = n
+        self.max_fragment = min(self.max_fragment, n)
+
+    def expect_compat_ccs(self, expected: bool) -> None:
+        self.compat_ccs = expected
+        if not expected:
+            self.ccs_allowed = False
 
     def set_write_version(self, version: int) -> None:
         """Record version of unprotected records written from now on."""

@@ -14,6 +14,7 @@ from typing import cast
 
 from sclient.base import structs
 from sclient.base.structs import struct
+from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.errors import LocalError, TLSError
 from sclient.tls.hello import (
@@ -112,8 +113,8 @@ def process_server_hello(
     if version == P.TLS1_3 and hs.record_pending:
         raise LocalError(alerts.UNEXPECTED_MESSAGE, "NOT_ON_RECORD_BOUNDARY")
     hs.version = version
-    hs.rl.version = version
-    hs.rl.set_write_version(min(version, P.TLS1_2))
+    hs.events.append(ev.ServerHelloAccepted(version))
+    hs.rl.negotiated(version)
     suite = client_ciphersuite(hs, sh.cipher_suite, version, hrr_suite)
     if version != P.TLS1_3 and sh.compression_method != 0:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "COMPRESSION_DISABLED")
@@ -246,7 +247,7 @@ def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSu
         ch2 = hs.retry_hello
     hs.ch = ch2
     hs.rl.set_write_version(P.TLS1_2)
-    hs.rl.compat_ccs = True
+    hs.rl.expect_compat_ccs(True)
     if hs.config.middlebox_compat:
         hs.send_ccs()
     hs.send_message(ch2, OsslState.CW_CLNT_HELLO)

@@ -44,7 +44,7 @@ from sclient.tls.wire.handshake import HandshakeMessage
 if TYPE_CHECKING:
     from sclient.tls.crypto.kex import KeyShare
     from sclient.tls.hello import Offer
-    from sclient.tls.records import RecordLayer
+    from sclient.tls.records import RecordPort
     from sclient.tls.wire.handshake import ClientHello
 
 __all__ = ["CCS", "EXPECTED", "MAX_MESSAGE_SIZE", "Handshake", "OsslState", "State"]
@@ -150,6 +150,7 @@ class Handshake:
 
     __slots__ = (
         "alpn",
+        "ccs_sent",
         "cert_request",
         "ch",
         "ch1",
@@ -161,6 +162,7 @@ class Handshake:
         "ems",
         "etm",
         "events",
+        "extensions_settled",
         "group",
         "hrr",
         "max_fragment_length",
@@ -187,7 +189,7 @@ class Handshake:
         "version",
     )
 
-    def __init__(self, config: ClientConfig, rl: RecordLayer, events: list[ev.Event]) -> None:
+    def __init__(self, config: ClientConfig, rl: RecordPort, events: list[ev.Event]) -> None:
         self.config = config
         self.rl = rl
         self.events = events
@@ -218,6 +220,10 @@ class Handshake:
         self.cert_request: ev.CertificateRequested | None = None
         self.ec_point_formats: tuple[int, ...] | None = None
         self.complete = False
+        #: Our ChangeCipherSpec was written (TLS <= 1.2, or TLS 1.3's compatibility one).
+        self.ccs_sent = False
+        #: :class:`~sclient.tls.events.ServerExtensionsSettled` was emitted.
+        self.extensions_settled = False
         #: TLS 1.3: the server accepted our external PSK ("Reused").
         self.psk_accepted = False
         #: The session the server agreed to resume (TLS 1.3 ticket, TLS 1.2 id or ticket).
@@ -270,6 +276,7 @@ class Handshake:
         self.flush()
         self.loop(OsslState.CW_CHANGE)
         self.rl.write(P.CHANGE_CIPHER_SPEC, b"\x01", self.events)
+        self.ccs_sent = True
         self.events.append(ev.ChangeCipherSpecSent())
 
     def keylog(self, label: str, secret: bytes) -> None:

@@ -60,6 +60,7 @@ from sclient.tls.peer import (
     process_certificates,
     verify_signature,
 )
+from sclient.tls.records import READ, WRITE
 from sclient.tls.registry import alerts
 from sclient.tls.registry import groups as G
 from sclient.tls.registry import protocol as P
@@ -488,7 +489,7 @@ def finish_client_flight(
     write, read = _ciphers(hs, suite, version, master)
 
     hs.send_ccs()
-    hs.rl.set_write_cipher(write)
+    hs.rl.install(WRITE, write)
     verify = verify_data12(h, master, b"client finished", hs.transcript.digest(h))
     hs.queue(Finished(verify), OsslState.CW_FINISHED)
     hs.flush()
@@ -577,7 +578,7 @@ class ExpectChangeCipherSpec12(State):
     keys: Keys12
 
     def handle_ccs(self, hs: Handshake) -> State:
-        hs.rl.set_read_cipher(self.keys.read)
+        hs.rl.install(READ, self.keys.read)
         return ExpectFinished12(self.keys)
 
 
@@ -603,7 +604,7 @@ class ExpectFinished12(State):
             # Our ChangeCipherSpec and Finished close the abbreviated handshake.
             assert self.keys.write is not None
             hs.send_ccs()
-            hs.rl.set_write_cipher(self.keys.write)
+            hs.rl.install(WRITE, self.keys.write)
             verify = verify_data12(h, self.keys.master, b"client finished", hs.transcript.digest(h))
             hs.queue(Finished(verify), OsslState.CW_FINISHED)
             hs.flush()
@@ -615,7 +616,7 @@ class ExpectFinished12(State):
             hs.session = _final_session(hs)
         neg = hs.negotiated()
         assert neg is not None
-        hs.events.append(ev.HandshakeComplete(neg, hs.session))
+        hs.events.append(ev.HandshakeComplete(neg, hs.session, hs.resumed))
         return Connected12(self.keys)
 
 

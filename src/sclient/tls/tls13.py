@@ -41,6 +41,7 @@ from sclient.tls.hello import (
     parse_common_extension,
 )
 from sclient.tls.peer import PeerKey, check_peer_sigalg, process_certificates, verify_signature
+from sclient.tls.records import EPOCH_APPLICATION, EPOCH_HANDSHAKE, READ, WRITE
 from sclient.tls.registry import alerts
 from sclient.tls.registry import protocol as P
 from sclient.tls.registry.suites import CipherSuite
@@ -180,9 +181,8 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
     client_hs = ks.client_handshake_traffic_secret(th)
     hs.keylog("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_hs)
     rl = hs.rl
-    rl.tls13 = True
-    rl.compat_ccs = True
-    rl.set_read_cipher(_cipher(hs, suite, server_hs))
+    rl.expect_compat_ccs(True)
+    rl.install(READ, _cipher(hs, suite, server_hs), EPOCH_HANDSHAKE)
     rl.set_write_version(P.TLS1_2)
     return ExpectEncryptedExtensions(Keys13(suite, ks, client_hs, server_hs))
 
@@ -348,13 +348,13 @@ class ExpectFinished(State):
         hs.keylog("EXPORTER_SECRET", exporter)
         hs.keylog("SERVER_TRAFFIC_SECRET_0", server_app)
         rl = hs.rl
-        rl.set_read_cipher(_cipher(hs, suite, server_app))
+        rl.install(READ, _cipher(hs, suite, server_app), EPOCH_APPLICATION)
 
         # The second flight: [CCS] [Certificate] Finished.
         if hs.config.middlebox_compat and not hs.hrr:
             hs.send_ccs()
         hs.keylog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", keys.client_hs)
-        rl.set_write_cipher(_cipher(hs, suite, keys.client_hs))
+        rl.install(WRITE, _cipher(hs, suite, keys.client_hs), EPOCH_HANDSHAKE)
         if self.request is not None:
             send_client_certificate(hs, self.request.context, prepared=self.prepared)
         verify_data = finished_verify_data(h, keys.client_hs, hs.transcript.digest())
@@ -363,9 +363,9 @@ class ExpectFinished(State):
         pha_base = hs.transcript.fork() if hs.config.post_handshake_auth else None
         resumption = ks.resumption_master_secret(hs.transcript.digest())
         hs.keylog("CLIENT_TRAFFIC_SECRET_0", client_app)
-        rl.set_write_cipher(_cipher(hs, suite, client_app))
+        rl.install(WRITE, _cipher(hs, suite, client_app), EPOCH_APPLICATION)
         hs.loop(OsslState.OK)
-        rl.ccs_allowed = rl.compat_ccs = False
+        rl.expect_compat_ccs(False)
 
         app = App13(suite, server_app, client_app, exporter, resumption, pha_base)
         complete(hs)
@@ -399,7 +399,7 @@ def complete(hs: Handshake) -> None:
     neg = hs.negotiated()
     assert neg is not None
     hs.session = _replace_session(hs)
-    hs.events.append(ev.HandshakeComplete(neg, hs.session))
+    hs.events.append(ev.HandshakeComplete(neg, hs.session, hs.resumed))
 
 
 def _replace_session(hs: Handshake, **changes: object) -> Session:
@@ -508,7 +508,7 @@ class Connected13(State):
             raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_KEY_UPDATE")
         app = self.app
         app.server_app = next_application_traffic_secret(app.suite.prf_hash, app.server_app)
-        hs.rl.set_read_cipher(_cipher(hs, app.suite, app.server_app))
+        hs.rl.install(READ, _cipher(hs, app.suite, app.server_app))
         hs.events.append(ev.KeyUpdateReceived(bool(ku.request_update)))
         if ku.request_update:
             self.send_key_update(hs, False)
@@ -517,7 +517,7 @@ class Connected13(State):
         app = self.app
         hs.send_message(KeyUpdate(1 if request else 0), OsslState.CW_KEY_UPDATE)
         app.client_app = next_application_traffic_secret(app.suite.prf_hash, app.client_app)
-        hs.rl.set_write_cipher(_cipher(hs, app.suite, app.client_app))
+        hs.rl.install(WRITE, _cipher(hs, app.suite, app.client_app))
         hs.loop(OsslState.OK)
 
     def export(self, label: bytes, context: bytes | None, length: int) -> bytes:

@@ -126,8 +126,9 @@ REASONS: dict[str, Reason] = {
         _EXTC,
         1743,
     ),
+    # tls_setup_handshake: an empty version range (-no_tls1_2 -no_tls1_3, min > max).
     "NO_PROTOCOLS_AVAILABLE": R(
-        0x0A0000BF, "ssl_choose_client_version", "no protocols available", _LIB, 0
+        0x0A0000BF, "tls_setup_handshake", "no protocols available", _LIB, 102
     ),
     "INAPPROPRIATE_FALLBACK": R(
         0x0A000175, "ssl_choose_client_version", "inappropriate fallback", _LIB, 1986
