@@ -99,9 +99,7 @@ def _requested(p: Program, req: Any) -> dict[str, Any]:
     from sclient.report.facts import shared_sigalgs
     from sclient.tls.registry import sigschemes
 
-    our = p.s.config_kwargs.get("client_signature_schemes") or p.s.config_kwargs.get(
-        "signature_schemes", sigschemes.DEFAULT_SCHEMES
-    )
+    our = p.s.config.client_signature_schemes or p.s.config.signature_schemes
     tls13 = p.connection_version() == TLS1_3
     return {
         "certificate_types": list(req.certificate_types),

@@ -88,7 +88,7 @@ class Program:
         #: -reconnect: connections still to make after this one (OpenSSL: 5).
         self.reconnects = 5 if opt(options, "reconnect", False) else 0
         #: The session the next ClientHello offers (-sess_in, then -reconnect's).
-        self.resume: Any = settings.config_kwargs.get("resume")
+        self.resume: Any = settings.config.resume
         #: -json: one report per finished connection (-reconnect).
         self.connection_reports: list[dict[str, Any]] = []
         self.reset_connection()
@@ -236,13 +236,9 @@ class Program:
                 )
                 if peer is None and full and partial.peer_certificate:
                     peer = self.cert_info(partial.peer_certificate)
-        our = self.s.config_kwargs.get("client_signature_schemes")
+        our = self.s.config.client_signature_schemes
         if our is None:
-            our = self.s.config_kwargs.get("signature_schemes")
-        if our is None:
-            from sclient.tls.registry.sigschemes import DEFAULT_SCHEMES
-
-            our = DEFAULT_SCHEMES
+            our = self.s.config.signature_schemes
         negotiated = self.negotiated
         if negotiated is None and self.client is not None:
             # What the ServerHello settled, for a handshake that failed later.
@@ -734,20 +730,12 @@ class Program:
     def start_engine(self) -> None:
         from sclient.app.verify import make_verifier
         from sclient.tls.client import Client
-        from sclient.tls.config import ClientConfig
 
         self.verifier = make_verifier(
             self.o, self.c, self.servername_notice, self.s.trust_store, clock.wall
         )
         self.verifier.dane = self.s.dane
-        kwargs = dict(self.s.config_kwargs)
-        kwargs["resume"] = self.resume
-        cfg = ClientConfig(
-            random=clock.random_bytes,
-            now=clock.wall,
-            verify_certificates=self.verifier,
-            **kwargs,
-        )
+        cfg = structs.replace(self.s.config, verify_certificates=self.verifier, resume=self.resume)
         self.client = Client(cfg)
         events = self.client.start()
         self.flush_engine()
