@@ -24,6 +24,7 @@ from sclient.app.console import Console
 
 if TYPE_CHECKING:
     from sclient.cli.optionsclass import Options
+    from sclient.x509.crl import Crl
 
 #: Seconds to wait for a CRL download (OpenSSL waits without limit).
 DOWNLOAD_TIMEOUT = 5.0
@@ -37,7 +38,7 @@ def _queue(lines: Sequence[str]) -> str:
     return "".join(f"{tid}:error:{line}\n" for line in lines)
 
 
-def load_crl_option(o: Options, console: Console) -> Any:
+def load_crl_option(o: Options, console: Console) -> Crl | None:
     """The ``-CRL`` file as a :class:`~sclient.x509.crl.Crl`, or None without ``-CRL``."""
     path = o.CRL
     if path is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from sclient.app.common import Exit
 from sclient.app.console import Console
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from sclient.tls.conf import CipherSelection
     from sclient.tls.config import ClientConfig, ClientCredential, ExtendedCredential, ExternalPsk
     from sclient.tls.session import Session
+    from sclient.x509.dane import Dane
+    from sclient.x509.store import TrustStore
 
 DEFAULT_PORT = "4433"
 
@@ -195,10 +197,9 @@ class Settings:
     no_protocols: bool = False
     keylog: IO[bytes] | None = None
     proxy_password: str | None = None
-    trust_store: Any = None
-    dane: Any = None  # sclient.x509.dane.Dane with -dane_tlsa_domain
-    #: The -cert/-key files as loaded (before the key is matched to the certificate).
-    credential_files: Any = None
+    #: The store the server's chain is verified with (and the -CRL).
+    trust_store: TrustStore | None = None
+    dane: Dane | None = None  # with -dane_tlsa_domain
     #: ``-xcert`` set number -> the error entries printed when installing it fails.
     install_errors: dict[int, list[ErrorEntry]] = field(default_factory=dict)
 
@@ -437,7 +438,9 @@ def _request_ca_names(o: Options, console: Console) -> tuple[bytes, ...]:
 # ---------------------------------------------------------- trust stores
 
 
-def load_trust_stores(o: Options, console: Console) -> tuple[Any, Any, Any]:
+def load_trust_stores(
+    o: Options, console: Console
+) -> tuple[TrustStore, TrustStore | None, TrustStore]:
     """(the store the server chain is verified with, the chain store, the CA store).
 
     The first is ``-verifyCAfile``/``-verifyCApath``/``-verifyCAstore`` when any is
@@ -458,7 +461,8 @@ def load_trust_stores(o: Options, console: Console) -> tuple[Any, Any, Any]:
         console.err(header + "".join(e.line_text(tid) + "\n" for e in exc.errors))
         return Exit(1)
 
-    verify_store = chain_store = None
+    verify_store: TrustStore | None = None
+    chain_store: TrustStore | None = None
     try:
         for f, p, s, prefix in (
             (o.verifyCAfile, o.verifyCApath, o.verifyCAstore, "verify"),
@@ -497,7 +501,7 @@ def load_trust_stores(o: Options, console: Console) -> tuple[Any, Any, Any]:
 
 
 def _credentials(
-    o: Options, loaded: Loaded | None, build_store: Any, console: Console
+    o: Options, loaded: Loaded | None, build_store: TrustStore, console: Console
 ) -> tuple[ClientCredential, ...]:
     """``-cert``/``-key`` with its chain: ``-cert_chain``, or built from the
     chain store (``-build_chain``, or automatically without ``-cert_chain``)."""
@@ -521,7 +525,7 @@ def _credentials(
 
 
 def _extended_credentials(
-    o: Options, extended: list[Loaded], build_store: Any
+    o: Options, extended: list[Loaded], build_store: TrustStore
 ) -> tuple[tuple[ExtendedCredential, ...], dict[int, list[ErrorEntry]]]:
     """The ``-xcert`` sets in command-line order, and per set number the error
     entries printed when installing it fails."""
@@ -599,7 +603,7 @@ def build_settings(o: Options, console: Console) -> Settings:
 
     store, chain_store, ca_store = load_trust_stores(o, console)
     build_store = chain_store if chain_store is not None else ca_store
-    if crl is not None and store is not None:
+    if crl is not None:
         store.add_crl(crl)
     credentials = _credentials(o, loaded, build_store, console)
     extended_credentials, install_errors = _extended_credentials(o, extended, build_store)
