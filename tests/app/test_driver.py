@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from tests.app.helpers import ScriptedServer
 
-from sclient.app.console import Console
 from sclient.app.common import Shut
+from sclient.app.console import Console
 from sclient.app.program import Program
 from sclient.app.settings import build_settings
 from sclient.cli.parse import parse_args

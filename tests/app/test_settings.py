@@ -21,6 +21,7 @@ from sclient.app.settings import (
     version_range,
 )
 from sclient.cli.parse import parse_args
+from sclient.tls.config import Verdict
 
 
 @pytest.mark.parametrize(
@@ -109,7 +110,7 @@ def test_default_range_is_openssls() -> None:
     # openssl s_client 3.0 offers TLS 1.3 down to TLS 1.0 in supported_versions.
     s = build_settings(parse_args([]), Console())
     assert (s.min_version, s.max_version) == (TLS1_0, TLS1_3)
-    assert s.config_kwargs["min_version"] == TLS1_0
+    assert s.config.min_version == TLS1_0
 
 
 def test_range_below_tls12_only_is_refused(capfd: pytest.CaptureFixture[str]) -> None:
@@ -140,12 +141,12 @@ def test_alpn_and_flags() -> None:
         ),
         Console(),
     )
-    kw = s.config_kwargs
-    assert kw["alpn"] == (b"h2", b"http/1.1")
-    assert kw["session_ticket"] is False
-    assert kw["middlebox_compat"] is False
-    assert kw["encrypt_then_mac"] is False
-    assert kw["max_fragment_length"] == 2
+    config = s.config
+    assert config.alpn == (b"h2", b"http/1.1")
+    assert config.session_ticket is False
+    assert config.middlebox_compat is False
+    assert config.encrypt_then_mac is False
+    assert config.max_fragment_length == 2
 
 
 def test_keylog_header_written_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -207,3 +208,58 @@ def test_sess_out_file_created_owner_only(tmp_path, permissive_umask) -> None:  
     assert write_session(str(path), session)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert from_pem(path.read_bytes(), 0).master_key == b"m" * 48
+
+
+def test_config_is_complete_but_for_the_verifier() -> None:
+    from sclient.tls.config import DEFAULT_TLS13_SUITES
+    from sclient.transport import clock
+
+    s = build_settings(parse_args(["-connect", "www.example.com:443"]), Console())
+    config = s.config
+    assert config.random is clock.random_bytes
+    assert config.now is clock.wall
+    assert config.server_name == "www.example.com"
+    assert config.tls13_suites == DEFAULT_TLS13_SUITES
+    assert config.resume is None and config.psk is None
+    assert config.verify_certificates([]) == Verdict()  # the driver's verifier replaces it
+
+
+def test_config_lists_and_psk() -> None:
+    s = build_settings(
+        parse_args(
+            [
+                "-cipher",
+                "DEFAULT:@SECLEVEL=3",
+                "-client_sigalgs",
+                "ecdsa_secp256r1_sha256",
+                "-psk",
+                "0a0b",
+                "-legacy_server_connect",
+            ]
+        ),
+        Console(),
+    )
+    config = s.config
+    assert config.security_level == 3 and config.min_dh_bits == 3072
+    assert config.session_ticket is False  # no tickets from security level 3
+    assert config.client_signature_schemes == (0x0403,)
+    assert config.psk is not None and config.psk is config.psk_tls12
+    assert (config.psk.identity, config.psk.key) == (b"Client_identity", b"\x0a\x0b")
+    assert config.legacy_server_connect is True
+
+
+def test_verify_settings() -> None:
+    from sclient.x509.callback import CallbackOptions
+    from sclient.x509.names import DEFAULT_NAMEOPT
+
+    s = build_settings(parse_args([]), Console())
+    assert s.verify.callback == CallbackOptions(None, False, False, DEFAULT_NAMEOPT)
+    assert not s.verify.verify_peer and not s.verify.crl_download
+    assert s.verify.params.suiteb == 0
+
+    argv = ["-verify", "2", "-brief", "-crl_download", "-suiteB_128_only", "-cipher", "SUITEB192"]
+    s = build_settings(parse_args(argv), Console())
+    assert s.verify.callback == CallbackOptions(2, False, True, DEFAULT_NAMEOPT)
+    assert s.verify.verify_peer and s.verify.crl_download
+    # -suiteB_128_only's flag, and the one the cipher string's Suite B mode adds
+    assert s.verify.params.suiteb == 0x10000 | 0x20000

@@ -1,10 +1,10 @@
-"""``sclient.app.verify.verify_params``: the command line -> X509_VERIFY_PARAM mapping."""
+"""``sclient.app.verifysettings.verify_params``: the command line -> X509_VERIFY_PARAM mapping."""
 
 from __future__ import annotations
 
 import pytest
 
-from sclient.app.verify import DEFAULT_AUTH_LEVEL, verify_params
+from sclient.app.verifysettings import DEFAULT_AUTH_LEVEL, verify_params
 from sclient.cli.parse import UsageError, parse_args
 from sclient.x509.verify import VerifyParams
 

@@ -80,10 +80,10 @@ def test_attr_rule() -> None:
 
 
 def test_resolved_fields_do_not_shadow_rows() -> None:
-    from sclient.cli import parse
+    from sclient.cli import options
 
     rows = {o.attr for o in OPTIONS}
-    for name, _ann, _default in parse._RESOLVED_FIELDS:
+    for name, _ann, _default, _comment in options.RESOLVED_FIELDS:
         assert name not in rows, name
 
 
@@ -182,9 +182,9 @@ def test_options_absent_from_build_are_documented() -> None:
         assert "unknown option" in o.note
 
 
-def _load_generator():  # type: ignore[no-untyped-def]
-    path = ROOT / "tools" / "gen_compat.py"
-    spec = importlib.util.spec_from_file_location("gen_compat", path)
+def _load_generator(name: str = "gen_compat"):  # type: ignore[no-untyped-def]
+    path = ROOT / "tools" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -197,6 +197,33 @@ def test_compatibility_md_is_current() -> None:
     assert doc.read_text(encoding="utf-8") == gen.render(), (
         "docs/compatibility.md is out of date: run python tools/gen_compat.py"
     )
+
+
+def test_optionsclass_is_current() -> None:
+    gen = _load_generator("gen_options")
+    module = ROOT / "src" / "sclient" / "cli" / "optionsclass.py"
+    assert module.read_text(encoding="utf-8") == gen.render(), (
+        "src/sclient/cli/optionsclass.py is out of date: run python tools/gen_options.py"
+    )
+
+
+def test_options_class_has_one_typed_field_per_row() -> None:
+    from sclient.base.structs import fields
+    from sclient.cli import options
+    from sclient.cli.optionsclass import Options
+
+    names = [f.name for f in fields(Options)]
+    assert names == [o.attr for o in OPTIONS] + [r[0] for r in options.RESOLVED_FIELDS]
+    annotations = Options.__annotations__
+    for o in OPTIONS:
+        if o.repeat == "append":
+            assert annotations[o.attr] == "list[str]", o.name
+        elif o.value_kind == "bool":
+            assert annotations[o.attr] == "bool", o.name
+        elif o.value_kind in ("int", "intmax"):
+            assert annotations[o.attr] == "int | None", o.name
+        else:
+            assert annotations[o.attr] == "str | None", o.name
 
 
 def test_compatibility_md_content() -> None:

@@ -528,7 +528,7 @@ def test_invalid_policy_option() -> None:
     o = parse_args(
         ["-policy", "1.2.3", "-policy", "anyPolicy", "-policy_print", "-explicit_policy"]
     )
-    from sclient.app.verify import verify_params
+    from sclient.app.verifysettings import verify_params
 
     p = verify_params(o)
     assert p.policies == ("1.2.3", ANY) and p.policy_check and p.explicit_policy and p.notify_policy

@@ -241,7 +241,7 @@ def test_leaf_only_check() -> None:
     ],
 )
 def test_cipher_string_flags(cipher: str | None, flags: int) -> None:
-    from sclient.app.verify import cipher_suiteb_flags
+    from sclient.app.verifysettings import cipher_suiteb_flags
 
     assert cipher_suiteb_flags(cipher) == flags
 

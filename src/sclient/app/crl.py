@@ -16,11 +16,15 @@ import contextlib
 import errno as _errno
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from sclient.app.common import Exit, opt
+from sclient.app.common import Exit
 from sclient.app.console import Console
+
+if TYPE_CHECKING:
+    from sclient.cli.optionsclass import Options
+    from sclient.x509.crl import Crl
 
 #: Seconds to wait for a CRL download (OpenSSL waits without limit).
 DOWNLOAD_TIMEOUT = 5.0
@@ -34,15 +38,15 @@ def _queue(lines: Sequence[str]) -> str:
     return "".join(f"{tid}:error:{line}\n" for line in lines)
 
 
-def load_crl_option(o: Any, console: Console) -> Any:
+def load_crl_option(o: Options, console: Console) -> Crl | None:
     """The ``-CRL`` file as a :class:`~sclient.x509.crl.Crl`, or None without ``-CRL``."""
-    path = opt(o, "CRL")
+    path = o.CRL
     if path is None:
         return None
     from sclient.base.pem import PemError, read_blocks
     from sclient.x509.crl import Crl, CrlError
 
-    fmt = str(opt(o, "CRLform", "PEM") or "PEM")
+    fmt = o.CRLform or "PEM"
     der_only = fmt[:1] in ("D", "d")
     try:
         os.stat(path)

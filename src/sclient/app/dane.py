@@ -9,9 +9,9 @@ rrdata, ends the program with status 1.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from sclient.app.common import Exit, opt
+from sclient.app.common import Exit
 from sclient.app.console import Console
 from sclient.x509.dane import (
     Dane,
@@ -23,6 +23,9 @@ from sclient.x509.dane import (
     parse_rrdata,
 )
 
+if TYPE_CHECKING:
+    from sclient.cli.optionsclass import Options
+
 PROG = "s_client"
 
 
@@ -33,10 +36,10 @@ def _print_errors(console: Console, entries: list[TlsaError]) -> None:
     console.err("".join(e.line_text(tid) + "\n" for e in entries))
 
 
-def load_dane(o: Any, console: Console) -> Dane | None:
+def load_dane(o: Options, console: Console) -> Dane | None:
     """The DANE configuration, or None when DANE is not enabled."""
-    domain = opt(o, "dane_tlsa_domain")
-    rrset: list[str] = list(opt(o, "dane_tlsa_rrdata", []) or [])
+    domain = o.dane_tlsa_domain
+    rrset = list(o.dane_tlsa_rrdata)
     if domain is None:
         if rrset:
             console.err(
@@ -44,8 +47,7 @@ def load_dane(o: Any, console: Console) -> Dane | None:
             )
             raise Exit(1)
         return None
-    domain = str(domain)
-    if domain == "" and opt(o, "servername") is None:
+    if domain == "" and o.servername is None:
         # SSL_dane_enable sets the empty name as SNI first, and that fails
         console.err(f"{PROG}: Error enabling DANE TLSA authentication.\n")
         _print_errors(
@@ -75,7 +77,7 @@ def load_dane(o: Any, console: Console) -> Dane | None:
             f"{PROG}: DANE TLSA authentication requires at least one -dane_tlsa_rrdata option.\n"
         )
         raise Exit(1)
-    dane = Dane(domain, no_ee_namechecks=bool(opt(o, "dane_ee_no_namechecks", False)))
+    dane = Dane(domain, no_ee_namechecks=o.dane_ee_no_namechecks)
     count = 0
     for rr in rrset:
         try:

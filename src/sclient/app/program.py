@@ -98,6 +98,10 @@ class Program:
         if self.conn is not None:
             self.collector.transport(self.conn.bytes_read, self.conn.bytes_written)
 
+    def summary(self, final: bool = False) -> None:
+        self.counters()
+        self.text.summary(final)
+
     def flush_engine(self) -> None:
         data = self.client.data_to_send()
         if data:
@@ -188,7 +192,7 @@ class Program:
         from sclient.tls.errors import TLSError
 
         try:
-            events = action()
+            events = action() or []
         except TLSError as exc:
             self.fail(exc)
             return
@@ -260,7 +264,7 @@ class Program:
         if not self.connect():
             self.status = 1
             if opt(self.o, "prexit", False):
-                self.text.summary(final=True)
+                self.summary(final=True)
             return self.finish()
         self.c.out(f"CONNECTED({self.conn.fileno():08X})\n")
         if opt(self.o, "nbio", False):
@@ -312,16 +316,16 @@ class Program:
         if self.skip_shut:
             self.close()
             if prexit:
-                self.text.summary(final=True)
+                self.summary(final=True)
             return
         if self.current.in_init:
-            self.text.summary()
+            self.summary()
         elif self.client is not None and self.current.error is None:
             self.send_close_notify()
         self.conn.shutdown_and_drain(0.5)
         self.close()
         if prexit:
-            self.text.summary(final=True)
+            self.summary(final=True)
 
     def session_loop(self) -> int:
         t = self.s.target

@@ -7,7 +7,10 @@ import contextlib
 import os
 import sys
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sclient.cli.optionsclass import Options
 
 
 class _Signalled(BaseException):
@@ -32,7 +35,7 @@ def _die_by(signo: int) -> int:
     return 128 + signo
 
 
-def run(options: Any) -> int:
+def run(options: Options) -> int:
     """Run one s_client session; the exit status OpenSSL would give.
 
     SIGINT/SIGTERM end the run without a traceback, the process dying by the
@@ -69,15 +72,15 @@ def run(options: Any) -> int:
                 signal.signal(signo, handler)
 
 
-def _run(options: Any) -> int:
-    from sclient.app.common import Exit, opt
+def _run(options: Options) -> int:
+    from sclient.app.common import Exit
     from sclient.app.console import Console
     from sclient.app.program import Program
     from sclient.app.settings import build_settings
     from sclient.transport import clock
 
-    quiet = bool(opt(options, "effective_quiet", False)) and not opt(options, "debug", False)
-    json_mode = bool(opt(options, "json", False))
+    quiet = options.effective_quiet and not options.debug
+    json_mode = options.json
     console = Console(quiet=quiet or json_mode, keep_data=not json_mode)
     t_start = clock.monotonic()
     try:

@@ -10,13 +10,24 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
-from sclient.app.common import Exit, opt
+from sclient.app.common import Exit
 from sclient.app.console import Console
 from sclient.app.secretfile import open_secret_file
+from sclient.app.verifysettings import DEFAULT_AUTH_LEVEL, VerifySettings, verify_settings
 from sclient.base.structs import field, struct
 from sclient.tls.registry.protocol import SSL3, TLS1_0, TLS1_1, TLS1_2, TLS1_3
+
+if TYPE_CHECKING:
+    from sclient.app.credentials import CredentialError, Loaded
+    from sclient.cli.optionsclass import Options
+    from sclient.report.errors import ErrorEntry
+    from sclient.tls.conf import CipherSelection
+    from sclient.tls.config import ClientConfig, ClientCredential, ExtendedCredential, ExternalPsk
+    from sclient.tls.session import Session
+    from sclient.x509.dane import Dane
+    from sclient.x509.store import TrustStore
 
 DEFAULT_PORT = "4433"
 
@@ -77,39 +88,35 @@ class Target:
         return self.proxy_host is not None or self.proxy_port is not None
 
 
-def resolve_target(o: Any) -> Target:
+def resolve_target(o: Options) -> Target:
     """Where to connect (options.md §2), from the parser's resolved fields."""
     family = socket.AF_UNSPEC
-    if opt(o, "ipv4", False):
+    if o.ipv4:
         family = socket.AF_INET
-    elif opt(o, "ipv6", False):
+    elif o.ipv6:
         family = socket.AF_INET6
-    unix = opt(o, "unix")
+    unix = o.unix
     t = Target(
-        host=None if unix is not None else opt(o, "host"),
-        port=opt(o, "port"),
+        host=None if unix is not None else o.host,
+        port=o.port,
         unix=unix,
         family=family,
     )
-    if t.port is not None:
-        t.port = str(t.port)
-    if opt(o, "proxy") is not None:
-        t.proxy_host, t.proxy_port = opt(o, "proxy_host"), opt(o, "proxy_port")
-    if opt(o, "bind") is not None:
-        t.bind_host, t.bind_port = opt(o, "bind_host"), opt(o, "bind_port")
+    if o.proxy is not None:
+        t.proxy_host, t.proxy_port = o.proxy_host, o.proxy_port
+    if o.bind is not None:
+        t.bind_host, t.bind_port = o.bind_host, o.bind_port
     return t
 
 
-def server_name(o: Any, t: Target) -> str | None:
+def server_name(o: Options, t: Target) -> str | None:
     """The SNI to send (options.md §2)."""
-    if opt(o, "noservername", False):
+    if o.noservername:
         return None
-    name = opt(o, "servername")
-    if name is not None:
-        return str(name)
-    dane = opt(o, "dane_tlsa_domain")
-    if dane is not None:
-        return str(dane)
+    if o.servername is not None:
+        return o.servername
+    if o.dane_tlsa_domain is not None:
+        return o.dane_tlsa_domain
     if t.proxied:
         return t.host
     if t.unix is not None:
@@ -122,7 +129,6 @@ def server_name(o: Any, t: Target) -> str | None:
 # ------------------------------------------------------------------- versions
 
 _ORDER = (TLS1_3, TLS1_2, TLS1_1, TLS1_0, SSL3)
-_FLAG = {TLS1_3: "tls1_3", TLS1_2: "tls1_2", TLS1_1: "tls1_1", TLS1_0: "tls1", SSL3: "ssl3"}
 
 
 def _protocol_value(option: str, value: str) -> int | None:
@@ -131,19 +137,28 @@ def _protocol_value(option: str, value: str) -> int | None:
     return conf.protocol_version(option, value)
 
 
-def version_range(o: Any) -> tuple[int, int] | None:
+def version_range(o: Options) -> tuple[int, int] | None:
     """(min, max) the ClientHello offers, by ``ssl_get_min_max_version``'s
     hole rule; None when nothing is left ("no protocols available")."""
     lo = hi = 0
-    mn, mx = opt(o, "min_protocol"), opt(o, "max_protocol")
+    mn, mx = o.min_protocol, o.max_protocol
     if mn is not None:
         lo = _protocol_value("min_protocol", mn) or 0
     if mx is not None:
         hi = _protocol_value("max_protocol", mx) or 0
+    # -tls1 ... -tls1_3 (-ssl3 is not in the build: its row stays False)
+    only = {TLS1_3: o.tls1_3, TLS1_2: o.tls1_2, TLS1_1: o.tls1_1, TLS1_0: o.tls1, SSL3: o.ssl3}
     for v in _ORDER:
-        if opt(o, _FLAG[v], False):
+        if only[v]:
             lo = hi = v
-    disabled = {v for v in _ORDER if opt(o, "no_" + _FLAG[v], False)}
+    no = {
+        TLS1_3: o.no_tls1_3,
+        TLS1_2: o.no_tls1_2,
+        TLS1_1: o.no_tls1_1,
+        TLS1_0: o.no_tls1,
+        SSL3: o.no_ssl3,
+    }
+    disabled = {v for v in _ORDER if no[v]}
     disabled.add(SSL3)  # not built into OpenSSL 3.0's default provider set
     version = 0
     low = 0
@@ -173,16 +188,20 @@ class Settings:
     sni: str | None
     min_version: int
     max_version: int
+    #: The engine's configuration, complete but for ``verify_certificates`` (the
+    #: driver's verifier) and, on a -reconnect, ``resume``: the driver sets them
+    #: with ``structs.replace`` for each connection.
+    config: ClientConfig
+    #: How the server's chain is verified.
+    verify: VerifySettings
     no_protocols: bool = False
-    config_kwargs: dict[str, Any] = field(default_factory=dict)
     keylog: IO[bytes] | None = None
     proxy_password: str | None = None
-    trust_store: Any = None
-    dane: Any = None  # sclient.x509.dane.Dane with -dane_tlsa_domain
-    #: The -cert/-key files as loaded (before the key is matched to the certificate).
-    credential_files: Any = None
+    #: The store the server's chain is verified with (and the -CRL).
+    trust_store: TrustStore | None = None
+    dane: Dane | None = None  # with -dane_tlsa_domain
     #: ``-xcert`` set number -> the error entries printed when installing it fails.
-    install_errors: dict[int, list[Any]] = field(default_factory=dict)
+    install_errors: dict[int, list[ErrorEntry]] = field(default_factory=dict)
 
 
 def _conf_error(console: Console, exc: Exception) -> Exit:
@@ -194,41 +213,52 @@ def _conf_error(console: Console, exc: Exception) -> Exit:
     return Exit(1)
 
 
-_LIST_OPTIONS = ("cipher", "ciphersuites", "curves", "groups", "sigalgs", "client_sigalgs")
+def _credential_error(console: Console, exc: CredentialError) -> Exit:
+    """A file the credentials come from failed: its text, exit 1."""
+    console.err(exc.render())
+    return Exit(1)
 
 
-def _ssl_conf(o: Any) -> list[tuple[str, str]]:
+# --------------------------------------------------------- SSL_CONF lists
+
+
+def _ssl_conf(o: Options) -> list[tuple[str, str]]:
     """SSL_CONF list options in command-line order (as the parser recorded them)."""
-    recorded = getattr(o, "ssl_conf", None)
-    if recorded:
-        return [(str(k).lstrip("-"), str(v)) for k, v in recorded]
-    out = []
-    for name in _LIST_OPTIONS:
-        value = getattr(o, name, None)
-        if value is not None:
-            out.append((name, str(value)))
-    return out
+    return [(k.lstrip("-"), str(v)) for k, v in o.ssl_conf]
 
 
-def _parse_lists(lists: list[tuple[str, str]]) -> dict[str, Any]:
+@struct
+class ListOptions:
+    """The SSL_CONF list options as given (the last of each kind)."""
+
+    #: ``-cipher``: the string and what it selects.
+    cipher: tuple[str, CipherSelection] | None = None
+    ciphersuites: tuple[int, ...] | None = None
+    #: ``-groups`` / ``-curves``.
+    groups: tuple[int, ...] | None = None
+    sigalgs: tuple[int, ...] | None = None
+    client_sigalgs: tuple[int, ...] | None = None
+
+
+def _parse_lists(lists: list[tuple[str, str]]) -> ListOptions:
     """Evaluate the SSL_CONF list options in command-line order (the first bad
     one fails, as ``SSL_CONF_cmd`` does); later ones of a kind replace earlier."""
+    given = ListOptions()
     if not lists:
-        return {}
+        return given
     from sclient.tls import conf
 
-    given: dict[str, Any] = {}
     for name, value in lists:
         if name == "cipher":
-            given["cipher"] = (value, conf.cipher_selection(value))
+            given.cipher = (value, conf.cipher_selection(value))
         elif name == "ciphersuites":
-            given["ciphersuites"] = conf.ciphersuites(value)
+            given.ciphersuites = conf.ciphersuites(value)
         elif name in ("curves", "groups"):
-            given["groups"] = conf.group_list(value, option="-" + name)
+            given.groups = conf.group_list(value, option="-" + name)
         elif name == "sigalgs":
-            given["sigalgs"] = conf.sigalg_list(value)
+            given.sigalgs = conf.sigalg_list(value)
         elif name == "client_sigalgs":
-            given["client_sigalgs"] = conf.sigalg_list(value, option="-client_sigalgs")
+            given.client_sigalgs = conf.sigalg_list(value, option="-client_sigalgs")
     return given
 
 
@@ -240,42 +270,67 @@ _DH_BITS = {0: 512, 1: 1024, 2: 2048, 3: 3072, 4: 7680, 5: 15360}
 _SECLEVEL_MIN_VERSION = {3: TLS1_1, 4: TLS1_2, 5: TLS1_2}
 
 
-def _offered_lists(given: dict[str, Any], lo: int, hi: int, psk: bool = False) -> dict[str, Any]:
+@struct
+class Offered:
+    """What the ClientHello offers from the list options."""
+
+    tls13_suites: tuple[int, ...]
+    tls12_suites: tuple[int, ...]
+    groups: tuple[int, ...]
+    signature_schemes: tuple[int, ...]
+    #: The security level (``@SECLEVEL=n``, else the build's default).
+    security_level: int
+    min_dh_bits: int
+
+
+def _offered_lists(given: ListOptions, lo: int, hi: int, psk: bool = False) -> Offered:
     """What the ClientHello carries from the list options, filtered as OpenSSL
     filters them (security level from ``@SECLEVEL=n``, protocol range, the
-    authentications the signature algorithms can serve)."""
-    from sclient.tls import conf
-    from sclient.tls.config import DEFAULT_TLS13_SUITES
+    authentications the signature algorithms can serve); OpenSSL's defaults
+    for those not given."""
+    from sclient.tls.config import DEFAULT_TLS12_SUITES, DEFAULT_TLS13_SUITES
     from sclient.tls.registry.groups import DEFAULT_GROUPS
+    from sclient.tls.registry.sigschemes import DEFAULT_SCHEMES
 
-    out: dict[str, Any] = {}
-    seclevel = 2
-    if "cipher" in given:
-        seclevel = given["cipher"][1].seclevel
-        out["min_dh_bits"] = _DH_BITS.get(seclevel, 2048)
-        out["security_level"] = seclevel
-        if seclevel >= 3:
-            out["session_ticket"] = False  # SSL_SECOP_TICKET: no tickets from level 3
-    sigalgs = given.get("sigalgs")
-    if "cipher" in given or sigalgs is not None or psk:
-        spec = given["cipher"][0] if "cipher" in given else "DEFAULT"
-        out["tls12_suites"] = conf.cipher_list(
+    seclevel = DEFAULT_AUTH_LEVEL
+    out = Offered(
+        tls13_suites=DEFAULT_TLS13_SUITES,
+        tls12_suites=DEFAULT_TLS12_SUITES,
+        groups=DEFAULT_GROUPS,
+        signature_schemes=DEFAULT_SCHEMES,
+        security_level=seclevel,
+        min_dh_bits=_DH_BITS[seclevel],
+    )
+    cipher = given.cipher
+    sigalgs = given.sigalgs
+    lists = (cipher, sigalgs, given.ciphersuites, given.groups)
+    if not psk and all(x is None for x in lists):
+        return out  # nothing to evaluate: OpenSSL's defaults
+    from sclient.tls import conf
+
+    if cipher is not None:
+        seclevel = cipher[1].seclevel
+        out.min_dh_bits = _DH_BITS.get(seclevel, 2048)
+        out.security_level = seclevel
+    if cipher is not None or sigalgs is not None or psk:
+        spec = cipher[0] if cipher is not None else "DEFAULT"
+        out.tls12_suites = conf.cipher_list(
             spec, seclevel=seclevel, psk=psk, min_version=lo, max_version=hi, sigalgs=sigalgs
         )
     # The security level filters OpenSSL's default lists as well as given ones
     # (``@SECLEVEL=5`` leaves only SHA-512 schemes and P-521).
-    if sigalgs is not None or "cipher" in given:
-        out["signature_schemes"] = conf.offered_sigalgs(sigalgs, seclevel=seclevel, min_version=lo)
-    if "ciphersuites" in given or "cipher" in given:
-        out["tls13_suites"] = conf.offered_ciphersuites(
-            given.get("ciphersuites", DEFAULT_TLS13_SUITES),
+    if sigalgs is not None or cipher is not None:
+        out.signature_schemes = conf.offered_sigalgs(sigalgs, seclevel=seclevel, min_version=lo)
+    if given.ciphersuites is not None or cipher is not None:
+        out.tls13_suites = conf.offered_ciphersuites(
+            given.ciphersuites if given.ciphersuites is not None else DEFAULT_TLS13_SUITES,
             seclevel=seclevel,
             min_version=lo,
             max_version=hi,
         )
-    if "groups" in given or "cipher" in given:
-        out["groups"] = conf.offered_groups(
-            given.get("groups", DEFAULT_GROUPS),
+    if given.groups is not None or cipher is not None:
+        out.groups = conf.offered_groups(
+            given.groups if given.groups is not None else DEFAULT_GROUPS,
             seclevel=seclevel,
             min_version=lo,
             max_version=hi,
@@ -283,7 +338,109 @@ def _offered_lists(given: dict[str, Any], lo: int, hi: int, psk: bool = False) -
     return out
 
 
-def load_trust_stores(o: Any, console: Console) -> tuple[Any, Any, Any]:
+# ------------------------------------------------------------ versions
+
+
+def _versions(
+    rng: tuple[int, int] | None, given: ListOptions, console: Console
+) -> tuple[int, int, bool]:
+    """(min, max, no protocols at all): the range left by the version options,
+    raised to what ``@SECLEVEL=n`` allows; below TLS 1.2 only is refused."""
+    no_protocols = rng is None
+    lo, hi = rng if rng is not None else (TLS1_3, TLS1_3)
+    if not no_protocols and hi < TLS1_2:
+        console.err("s_client: TLS 1.0 and 1.1 are not supported yet by sclient\n")
+        raise Exit(1)
+    if given.cipher is not None and not no_protocols:
+        # The security callback refuses TLS 1.0 from level 3, TLS 1.1 from level 4.
+        lo = max(lo, _SECLEVEL_MIN_VERSION.get(given.cipher[1].seclevel, lo))
+    return lo, hi, no_protocols
+
+
+# ------------------------------------------------------------ PSK, session
+
+
+def _psks(o: Options, console: Console) -> tuple[ExternalPsk | None, ExternalPsk | None]:
+    """(the TLS 1.3 external PSK, the TLS <= 1.2 PSK): ``-psk``/``-psk_identity``,
+    and ``-psk_session``, whose key, suite and hash replace ``-psk``'s for TLS 1.3."""
+    from sclient.app import credentials as cred
+    from sclient.tls.config import ExternalPsk
+
+    psk: ExternalPsk | None = None
+    psk_tls12: ExternalPsk | None = None
+    identity = os.fsencode(o.psk_identity if o.psk_identity is not None else "Client_identity")
+    psk_hex = o.psk
+    if psk_hex is not None:
+        # OPENSSL_hexstr2buf fails on an odd or empty string; the callbacks take
+        # at most 512 bytes (PSK_MAX_PSK_LEN, and an SSL_SESSION's master key).
+        usable = 0 < len(psk_hex) <= 1024 and len(psk_hex) % 2 == 0
+        key = bytes.fromhex(psk_hex) if usable else b""
+        psk = psk_tls12 = ExternalPsk(identity, key, unusable=not usable)
+    if o.psk_session is not None:
+        try:
+            ps = cred.load_psk_session(o.psk_session)
+        except cred.CredentialError as exc:
+            raise _credential_error(console, exc) from None
+        from sclient.tls.registry import suites as suite_table
+
+        row = suite_table.BY_CODE.get(ps.cipher_suite)
+        psk = ExternalPsk(
+            identity,
+            ps.master_key,
+            row.prf_hash if row is not None else "sha256",
+            ps.cipher_suite,
+            ps.max_early_data,
+        )
+    return psk, psk_tls12
+
+
+def _resume_session(o: Options, console: Console) -> Session | None:
+    """The ``-sess_in`` session the first ClientHello offers."""
+    if o.sess_in is None:
+        return None
+    from sclient.app.credentials import CredentialError
+    from sclient.app.sessions import load_session
+    from sclient.transport import clock
+
+    try:
+        return load_session(o.sess_in, int(clock.wall()))
+    except CredentialError as exc:
+        raise _credential_error(console, exc) from None
+
+
+# ------------------------------------------------------- ALPN, CA names
+
+
+def _alpn(o: Options, console: Console) -> tuple[bytes, ...]:
+    if o.alpn is None:
+        return ()
+    from sclient.tls.conf import parse_protocol_list
+
+    protos = parse_protocol_list(o.alpn)
+    if protos is None:
+        console.err("Error parsing -alpn argument\n")
+        raise Exit(1)
+    return tuple(protos)
+
+
+def _request_ca_names(o: Options, console: Console) -> tuple[bytes, ...]:
+    """``-requestCAfile``: the names the certificate_authorities extension carries."""
+    if o.requestCAfile is None:
+        return ()
+    from sclient.app import credentials as cred
+
+    try:
+        return cred.load_ca_names(o.requestCAfile)
+    except cred.CredentialError as exc:
+        raise _credential_error(console, exc) from None
+
+
+# ---------------------------------------------------------- trust stores
+
+
+def load_trust_stores(
+    o: Options, console: Console
+) -> tuple[TrustStore, TrustStore | None, TrustStore]:
     """(the store the server chain is verified with, the chain store, the CA store).
 
     The first is ``-verifyCAfile``/``-verifyCApath``/``-verifyCAstore`` when any is
@@ -304,10 +461,13 @@ def load_trust_stores(o: Any, console: Console) -> tuple[Any, Any, Any]:
         console.err(header + "".join(e.line_text(tid) + "\n" for e in exc.errors))
         return Exit(1)
 
-    verify_store = chain_store = None
+    verify_store: TrustStore | None = None
+    chain_store: TrustStore | None = None
     try:
-        for prefix in ("verify", "chain"):
-            f, p, s = (opt(o, f"{prefix}CA{k}") for k in ("file", "path", "store"))
+        for f, p, s, prefix in (
+            (o.verifyCAfile, o.verifyCApath, o.verifyCAstore, "verify"),
+            (o.chainCAfile, o.chainCApath, o.chainCAstore, "chain"),
+        ):
             if f is None and p is None and s is None:
                 continue
             store = TrustStore()
@@ -325,202 +485,171 @@ def load_trust_stores(o: Any, console: Console) -> tuple[Any, Any, Any]:
         raise fail(exc, "Error loading store locations\n") from None
     try:
         main = TrustStore.load(
-            cafile=opt(o, "CAfile"),
-            capath=opt(o, "CApath"),
-            no_cafile=bool(opt(o, "no_CAfile", False)),
-            no_capath=bool(opt(o, "no_CApath", False)),
-            castore=opt(o, "CAstore"),
-            no_castore=bool(opt(o, "no_CAstore", False)),
+            cafile=o.CAfile,
+            capath=o.CApath,
+            no_cafile=o.no_CAfile,
+            no_capath=o.no_CApath,
+            castore=o.CAstore,
+            no_castore=o.no_CAstore,
         )
     except StoreLoadError as exc:
         raise fail(exc) from None
     return (verify_store if verify_store is not None else main), chain_store, main
 
 
-def _excerts_in_order(o: Any) -> list[Any]:
-    return list(reversed(opt(o, "excerts", None) or []))
+# ----------------------------------------------------------- credentials
 
 
-def build_settings(o: Any, console: Console) -> Settings:
+def _credentials(
+    o: Options, loaded: Loaded | None, build_store: TrustStore, console: Console
+) -> tuple[ClientCredential, ...]:
+    """``-cert``/``-key`` with its chain: ``-cert_chain``, or built from the
+    chain store (``-build_chain``, or automatically without ``-cert_chain``)."""
+    if loaded is None or loaded.cert_der is None:
+        return ()
+    from sclient.app import credentials as cred
+    from sclient.base import structs
+
+    try:
+        credential = cred.make_credential(loaded)
+        chain_file = loaded.chain if o.cert_chain is not None else None
+        if o.build_chain:
+            chain = cred.build_chain(loaded.cert_der, build_store, chain_file)
+            credential = structs.replace(credential, chain=chain)
+        elif chain_file is None:
+            chain = cred.auto_chain(loaded.cert_der, build_store)
+            credential = structs.replace(credential, chain=chain)
+    except cred.CredentialError as exc:
+        raise _credential_error(console, exc) from None
+    return (credential,)
+
+
+def _extended_credentials(
+    o: Options, extended: list[Loaded], build_store: TrustStore
+) -> tuple[tuple[ExtendedCredential, ...], dict[int, list[ErrorEntry]]]:
+    """The ``-xcert`` sets in command-line order, and per set number the error
+    entries printed when installing it fails."""
+    if not extended:
+        return (), {}
+    from sclient.app import credentials as cred
+
+    sets = []
+    install_errors: dict[int, list[ErrorEntry]] = {}
+    in_order = list(reversed(o.excerts))  # the parser keeps them newest first
+    for index, (loaded_x, exc_x) in enumerate(zip(extended, in_order, strict=True), 1):
+        xc, failure = cred.extended_credential(loaded_x, exc_x.build_chain, build_store)
+        sets.append(xc)
+        install_errors[index] = failure
+    return tuple(sets), install_errors
+
+
+# ---------------------------------------------------------------- keylog
+
+
+def _open_keylog(o: Options, console: Console) -> IO[bytes] | None:
+    """``-keylogfile``, opened for appending (owner-only when created), with
+    OpenSSL's header line when it is empty."""
+    path = o.keylogfile
+    if path is None:
+        return None
+    try:
+        keylog = open_secret_file(path, append=True)
+        if keylog.seekable() and keylog.tell() == 0:
+            keylog.write(b"# SSL/TLS secrets log file, generated by OpenSSL\n")
+            keylog.flush()
+    except OSError:
+        console.err(f"Error writing keylog file {path}\n")
+        raise Exit(1) from None
+    return keylog
+
+
+# ------------------------------------------------------------- the whole
+
+
+#: ``-maxfraglen`` -> the max_fragment_length code.
+_MFL_CODES = {512: 1, 1024: 2, 2048: 3, 4096: 4}
+
+#: The largest record plaintext (``SSL3_RT_MAX_PLAIN_LENGTH``): the send
+#: fragment size without ``-max_send_frag``.
+_MAX_PLAIN_LENGTH = 16384
+
+
+def build_settings(o: Options, console: Console) -> Settings:
     """Everything up to (not including) the connect, in OpenSSL's order."""
     target = resolve_target(o)
-    proxy_password = opt(o, "proxy_password")
+    from sclient.app import credentials as cred
     from sclient.app.crl import load_crl_option
 
     crl = load_crl_option(o, console)  # -CRL: loaded before the SSL_CTX is made
 
-    kwargs: dict[str, Any] = {}
-    from sclient.app import credentials as cred
-
     try:
-        loaded = cred.load_files(
-            opt(o, "cert"),
-            opt(o, "key"),
-            opt(o, "key_password"),
-            opt(o, "cert_chain"),
-        )
+        loaded = cred.load_files(o.cert, o.key, o.key_password, o.cert_chain)
+        extended = cred.load_extended(list(o.excerts))
     except cred.CredentialError as exc:
-        console.err(exc.render())
-        raise Exit(1) from None
-    try:
-        extended = cred.load_extended(list(opt(o, "excerts", None) or []))
-    except cred.CredentialError as exc:
-        console.err(exc.render())
-        raise Exit(1) from None
+        raise _credential_error(console, exc) from None
 
-    lists = _ssl_conf(o)
     from sclient.tls.conf_error import ConfError
 
     try:
-        given = _parse_lists(lists)
+        given = _parse_lists(_ssl_conf(o))
         rng = version_range(o)
     except ConfError as exc:
         raise _conf_error(console, exc) from None
-    no_protocols = rng is None
-    lo, hi = rng if rng is not None else (TLS1_3, TLS1_3)
-    if not no_protocols and hi < TLS1_2:
-        console.err("s_client: TLS 1.0 and 1.1 are not supported yet by sclient\n")
-        raise Exit(1)
-    if "cipher" in given and not no_protocols:
-        # The security callback refuses TLS 1.0 from level 3, TLS 1.1 from level 4.
-        lo = max(lo, _SECLEVEL_MIN_VERSION.get(given["cipher"][1].seclevel, lo))
-    psk_hex = opt(o, "psk")
-    if given or psk_hex is not None:
-        kwargs.update(_offered_lists(given, lo, hi, psk_hex is not None))
-    from sclient.tls.config import ExternalPsk
-
-    identity = os.fsencode(opt(o, "psk_identity", "Client_identity"))
-    if psk_hex is not None:
-        # OPENSSL_hexstr2buf fails on an odd or empty string; the callbacks take
-        # at most 512 bytes (PSK_MAX_PSK_LEN, and an SSL_SESSION's master key).
-        usable = 0 < len(psk_hex) <= 1024 and len(psk_hex) % 2 == 0
-        key = bytes.fromhex(psk_hex) if usable else b""
-        kwargs["psk"] = kwargs["psk_tls12"] = ExternalPsk(identity, key, unusable=not usable)
-    psk_session = opt(o, "psk_session")
-    if psk_session is not None:
-        try:
-            ps = cred.load_psk_session(str(psk_session))
-        except cred.CredentialError as exc:
-            console.err(exc.render())
-            raise Exit(1) from None
-        from sclient.tls.registry import suites as suite_table
-
-        row = suite_table.BY_CODE.get(ps.cipher_suite)
-        kwargs["psk"] = ExternalPsk(
-            identity,
-            ps.master_key,
-            row.prf_hash if row is not None else "sha256",
-            ps.cipher_suite,
-            ps.max_early_data,
-        )
-    kwargs["min_version"], kwargs["max_version"] = lo, hi
-    if no_protocols:
-        # An empty range: the engine reports "no protocols available" itself.
-        kwargs["min_version"], kwargs["max_version"] = TLS1_3, TLS1_2
-
-    if opt(o, "no_ticket", False):
-        kwargs["session_ticket"] = False
-    if opt(o, "no_middlebox", False):
-        kwargs["middlebox_compat"] = False
-    if opt(o, "no_etm", False):
-        kwargs["encrypt_then_mac"] = False
-    if opt(o, "legacy_server_connect", False):
-        kwargs["legacy_server_connect"] = True
-    if opt(o, "no_legacy_server_connect", False):
-        kwargs["legacy_server_connect"] = False
-    mfl = opt(o, "maxfraglen")
-    if mfl is not None:
-        kwargs["max_fragment_length"] = {512: 1, 1024: 2, 2048: 3, 4096: 4}.get(int(mfl))
-    msf = opt(o, "max_send_frag")
-    if msf is not None:
-        kwargs["max_send_fragment"] = int(msf)
-    pad = opt(o, "record_padding")
-    if pad is not None:
-        kwargs["record_padding"] = int(pad)
-    if opt(o, "fallback_scsv", False):
-        kwargs["fallback_scsv"] = True
-
-    alpn = opt(o, "alpn")
-    if alpn is not None:
-        from sclient.tls.conf import parse_protocol_list
-
-        protos = parse_protocol_list(str(alpn))
-        if protos is None:
-            console.err("Error parsing -alpn argument\n")
-            raise Exit(1)
-        kwargs["alpn"] = tuple(protos)
-
-    try:
-        request_ca = opt(o, "requestCAfile")
-        if request_ca is not None:
-            kwargs["certificate_authorities"] = cred.load_ca_names(str(request_ca))
-    except cred.CredentialError as exc:
-        console.err(exc.render())
-        raise Exit(1) from None
-    if opt(o, "enable_pha", False):
-        kwargs["post_handshake_auth"] = True
-    if "client_sigalgs" in given:
-        kwargs["client_signature_schemes"] = given["client_sigalgs"]
+    lo, hi, no_protocols = _versions(rng, given, console)
+    offered = _offered_lists(given, lo, hi, o.psk is not None)
+    psk, psk_tls12 = _psks(o, console)
+    alpn = _alpn(o, console)
+    ca_names = _request_ca_names(o, console)
 
     store, chain_store, ca_store = load_trust_stores(o, console)
     build_store = chain_store if chain_store is not None else ca_store
-    if crl is not None and store is not None:
+    if crl is not None:
         store.add_crl(crl)
-    if loaded is not None and loaded.cert_der is not None:
-        try:
-            from sclient.base import structs
+    credentials = _credentials(o, loaded, build_store, console)
+    extended_credentials, install_errors = _extended_credentials(o, extended, build_store)
 
-            credential = cred.make_credential(loaded)
-            chain_file = loaded.chain if opt(o, "cert_chain") is not None else None
-            if opt(o, "build_chain", False):
-                chain = cred.build_chain(loaded.cert_der, build_store, chain_file)
-                credential = structs.replace(credential, chain=chain)
-            elif chain_file is None:
-                chain = cred.auto_chain(loaded.cert_der, build_store)
-                credential = structs.replace(credential, chain=chain)
-        except cred.CredentialError as exc:
-            console.err(exc.render())
-            raise Exit(1) from None
-        kwargs["credentials"] = (credential,)
-    install_errors: dict[int, list[Any]] = {}
-    if extended:
-        sets = []
-        for index, (loaded_x, exc_x) in enumerate(
-            zip(extended, _excerts_in_order(o), strict=True), 1
-        ):
-            xc, failure = cred.extended_credential(loaded_x, exc_x.build_chain, build_store)
-            sets.append(xc)
-            install_errors[index] = failure
-        kwargs["extended_credentials"] = tuple(sets)
-
-    keylog = None
-    path = opt(o, "keylogfile")
-    if path is not None:
-        try:
-            keylog = open_secret_file(path, append=True)
-            if keylog.seekable() and keylog.tell() == 0:
-                keylog.write(b"# SSL/TLS secrets log file, generated by OpenSSL\n")
-                keylog.flush()
-        except OSError:
-            console.err(f"Error writing keylog file {path}\n")
-            raise Exit(1) from None
-
-    sess_in = opt(o, "sess_in")
-    if sess_in is not None:
-        from sclient.app.sessions import load_session
-        from sclient.transport import clock
-
-        try:
-            kwargs["resume"] = load_session(str(sess_in), int(clock.wall()))
-        except cred.CredentialError as exc:
-            console.err(exc.render())
-            raise Exit(1) from None
-
+    keylog = _open_keylog(o, console)
+    resume = _resume_session(o, console)
     sni = server_name(o, target)
-    kwargs["server_name"] = sni
     from sclient.app.dane import load_dane
 
     dane = load_dane(o, console)
+
+    from sclient.tls.config import ClientConfig
+    from sclient.transport import clock
+
+    config = ClientConfig(
+        random=clock.random_bytes,
+        now=clock.wall,
+        # An empty range: the engine reports "no protocols available" itself.
+        min_version=TLS1_3 if no_protocols else lo,
+        max_version=TLS1_2 if no_protocols else hi,
+        tls13_suites=offered.tls13_suites,
+        tls12_suites=offered.tls12_suites,
+        groups=offered.groups,
+        signature_schemes=offered.signature_schemes,
+        client_signature_schemes=given.client_sigalgs,
+        security_level=offered.security_level,
+        min_dh_bits=offered.min_dh_bits,
+        server_name=sni,
+        alpn=alpn,
+        # SSL_SECOP_TICKET: no tickets from security level 3
+        session_ticket=not o.no_ticket and offered.security_level < 3,
+        middlebox_compat=not o.no_middlebox,
+        encrypt_then_mac=not o.no_etm,
+        legacy_server_connect=o.legacy_server_connect and not o.no_legacy_server_connect,
+        fallback_scsv=o.fallback_scsv,
+        max_fragment_length=_MFL_CODES.get(o.maxfraglen) if o.maxfraglen is not None else None,
+        max_send_fragment=o.max_send_frag if o.max_send_frag is not None else _MAX_PLAIN_LENGTH,
+        record_padding=int(o.record_padding) if o.record_padding is not None else 0,
+        certificate_authorities=ca_names,
+        post_handshake_auth=o.enable_pha,
+        credentials=credentials,
+        extended_credentials=extended_credentials,
+        psk=psk,
+        psk_tls12=psk_tls12,
+        resume=resume,
+    )
     return Settings(
         install_errors=install_errors,
         dane=dane,
@@ -529,8 +658,9 @@ def build_settings(o: Any, console: Console) -> Settings:
         min_version=lo,
         max_version=hi,
         no_protocols=no_protocols,
-        config_kwargs=kwargs,
+        config=config,
+        verify=verify_settings(o),
         keylog=keylog,
-        proxy_password=proxy_password,
+        proxy_password=o.proxy_password,
         trust_store=store,
     )

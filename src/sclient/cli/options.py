@@ -67,6 +67,39 @@ PARAMETERS: tuple[tuple[str, str], ...] = (
     ("host:port", "Where to connect; same as -connect option"),
 )
 
+#: OpenSSL's initial value of s_client's port variable: ``Options.port`` before any
+#: ``-port``/``-connect``/target.
+DEFAULT_PORT = "4433"
+
+#: Fields of ``Options`` beyond one per option row: what the parser resolves from
+#: the whole command line.  (attribute, annotation, default as Python source,
+#: comment); a list annotation with default ``"[]"`` starts empty for each parse.
+RESOLVED_FIELDS: tuple[tuple[str, str, str, str], ...] = (
+    ("target", "str | None", "None", "the positional parameter, verbatim"),
+    # host/port are the rows of -host/-port, resolved the way OpenSSL resolves its
+    # variables: default port "4433"; -unix sets host to the socket path; -connect or
+    # the positional target then overrides.  port stays a string (getaddrinfo service).
+    ("proxy_host", "str | None", "None", "-proxy's host"),
+    ("proxy_port", "str | None", "None", "-proxy's port"),
+    ("proxy_password", "str | None", "None", "read from the -proxy_pass source"),
+    ("key_password", "str | None", "None", "read from the -pass source"),
+    ("bind_host", "str | None", "None", "-bind's host"),
+    ("bind_port", "str | None", "None", "-bind's port"),
+    # Order-dependent resolution of -quiet/-ign_eof/-no_ign_eof/-nocommands/-brief.
+    # ``ign_eof`` (the row of -ign_eof) holds OpenSSL's c_ign_eof after the whole line.
+    ("commands", "bool", "True", "connected-command letters active"),
+    ("effective_quiet", "bool", "False", "c_quiet: -quiet or -brief"),
+    ("effective_verify_quiet", "bool", "False", "-verify_quiet or -brief"),
+    ("verify_peer", "bool", "False", "SSL_VERIFY_PEER: -verify or -verify_return_error"),
+    ("protocol_flag", "str | None", "None", '"-tls1_2", ... (at most one is allowed)'),
+    ("protohost", "str | None", "None", "last of -name / -xmpphost"),
+    ("nameopt_flags", "int | None", "None", "-nameopt flags (None: oneline)"),
+    ("ssl_conf", "list[tuple[str, str | None]]", "[]", "SSL_CONF options in order"),
+    ("excerts", "list[ExtendedCert]", "[]", "-xcert entries, newest first (as OpenSSL)"),
+    ("given", "list[str]", "[]", "canonical names of all options given, in order"),
+    ("messages", "list[str]", "[]", "stderr text printed while parsing (verify depth ...)"),
+)
+
 _SPECIAL_ATTRS = {"-4": "ipv4", "-6": "ipv6"}
 
 

@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any
 
-from sclient.base import structs
 from sclient.cli.numbers import NumberError, atoi, opt_int, opt_intmax
 from sclient.cli.options import (
     APPEND,
     BY_NAME,
+    DEFAULT_PORT,
     NOT_YET,
     NOT_YET_HINT,
-    OPTIONS,
     PROG,
     SSL_CONF,
     OptionSpec,
 )
+from sclient.cli.optionsclass import ExtendedCert, Options
 from sclient.cli.passwd import PasswordSourceError, read_password_source
 
 __all__ = [
@@ -37,8 +36,6 @@ __all__ = [
     "parse_args",
     "parse_host_port",
 ]
-
-DEFAULT_PORT = "4433"
 
 USAGE_LINE = f"{PROG}: Use -help for summary.\n"
 
@@ -141,96 +138,6 @@ def parse_host_port(s: str, default_port: str | None = None) -> tuple[str | None
     return host, port
 
 
-@structs.struct(slots=True)
-class ExtendedCert:
-    """One ``-xcert`` entry (``-xkey``, ``-xchain``, ``-xchain_build``, forms)."""
-
-    certfile: str | None = None
-    keyfile: str | None = None
-    chainfile: str | None = None
-    build_chain: bool = False
-    certform: str | None = None
-    keyform: str | None = None
-
-
-def _default(spec: OptionSpec) -> Any:
-    if spec.name == "-port":
-        return DEFAULT_PORT  # OpenSSL's initial value of its port variable
-    if spec.repeat == APPEND:
-        return structs.field(default_factory=list)
-    if spec.value_kind == "bool":
-        return False
-    return None
-
-
-def _annotation(spec: OptionSpec) -> str:
-    if spec.repeat == APPEND:
-        return "list[str]"
-    return {"bool": "bool", "int": "int | None", "intmax": "int | None"}.get(
-        spec.value_kind, "str | None"
-    )
-
-
-#: Resolved fields, beyond one attribute per option row.  (name, annotation, default)
-_RESOLVED_FIELDS: tuple[tuple[str, str, Any], ...] = (
-    # The positional parameter, verbatim.
-    ("target", "str | None", None),
-    # host/port are the rows of -host/-port, resolved the way OpenSSL resolves its variables:
-    # default port "4433"; -unix sets host to the socket path; -connect or the positional
-    # target then overrides (see parse_host_port).  port stays a string (getaddrinfo service).
-    ("proxy_host", "str | None", None),
-    ("proxy_port", "str | None", None),
-    ("proxy_password", "str | None", None),  # read from the -proxy_pass source
-    ("key_password", "str | None", None),  # read from the -pass source
-    ("bind_host", "str | None", None),
-    ("bind_port", "str | None", None),
-    # Order-dependent resolution of -quiet/-ign_eof/-no_ign_eof/-nocommands/-brief.
-    # ``ign_eof`` (the row of -ign_eof) holds OpenSSL's c_ign_eof after the whole command line.
-    ("commands", "bool", True),  # connected-command letters active
-    ("effective_quiet", "bool", False),  # c_quiet: -quiet or -brief
-    ("effective_verify_quiet", "bool", False),  # -verify_quiet or -brief
-    ("verify_peer", "bool", False),  # SSL_VERIFY_PEER: -verify or -verify_return_error
-    ("protocol_flag", "str | None", None),  # "-tls1_2", ... (at most one is allowed)
-    ("protohost", "str | None", None),  # last of -name / -xmpphost
-    ("nameopt_flags", "int | None", None),  # -nameopt flags (None: oneline)
-    ("ssl_conf", "list[tuple[str, str | None]]", None),  # SSL_CONF options in order
-    ("excerts", "list[ExtendedCert]", None),  # -xcert entries, newest first (as OpenSSL)
-    ("given", "list[str]", None),  # canonical names of all options given, in order
-    ("messages", "list[str]", None),  # stderr text printed while parsing (verify depth ...)
-)
-
-
-def _last_of(self: Any, *names: str) -> str | None:
-    """Which of ``names`` (``"-msg"``, ``"-trace"``) was given last, or ``None``."""
-    for name in reversed(self.given):
-        if name in names:
-            return str(name)
-    return None
-
-
-def _build_options_class() -> type:
-    fields: list[tuple[str, str, Any]] = []
-    for spec in OPTIONS:
-        fields.append((spec.attr, _annotation(spec), _default(spec)))
-    for name, ann, default in _RESOLVED_FIELDS:
-        if default is None and ann.startswith("list["):
-            default = structs.field(default_factory=list)
-        fields.append((name, ann, default))
-    cls = structs.make_struct(
-        "Options", fields, namespace={"last_of": _last_of}, module=__name__, slots=True
-    )
-    cls.__doc__ = (
-        "Parsed command line: one attribute per option row (see sclient.cli.options.OPTIONS; "
-        "flags bool, values str | None, +int/int values int | None via atoi, repeatable "
-        "options list[str]), plus resolved fields (target, host, port, proxy_*, bind_*, "
-        "ign_eof, commands, effective_quiet, ...)."
-    )
-    return cls
-
-
-Options: Any = _build_options_class()
-
-
 def _format_check(arg: str, valtype: str) -> str | None:
     """OpenSSL 3.0.19 ``opt_format`` for PEM|DER / PEM|DER|ENGINE: None or the message."""
     pemder = valtype == "PEM|DER"
@@ -278,7 +185,7 @@ def _check_value(spec: OptionSpec, arg: str) -> str | None:
     return None
 
 
-def _convert(spec: OptionSpec, arg: str) -> Any:
+def _convert(spec: OptionSpec, arg: str) -> str | int:
     if spec.value_kind == "int":
         return atoi(arg)
     if spec.value_kind == "intmax":
@@ -290,7 +197,7 @@ class _Parser:
     def __init__(self, argv: Sequence[str]) -> None:
         self.argv = list(argv)
         self.out: list[str] = []  # stderr text so far
-        self.o: Any = Options()
+        self.o = Options()
         self.connect_type: str | None = None  # "inet" / "unix"
         self.count4or6 = 0
         self.prot_opt = 0
@@ -303,7 +210,7 @@ class _Parser:
         return UsageError("".join(self.out) + text + (USAGE_LINE if usage else ""), 1)
 
     # -- the option loop -------------------------------------------------------------------
-    def run(self) -> Any:
+    def run(self) -> Options:
         argv = self.argv
         i = 0
         while i < len(argv):
@@ -373,7 +280,9 @@ class _Parser:
         if spec.value_kind == "bool":
             setattr(o, spec.attr, True)
         elif spec.repeat == APPEND:
-            getattr(o, spec.attr).append(arg)
+            assert arg is not None
+            values: list[str] = getattr(o, spec.attr)
+            values.append(arg)
         else:
             assert arg is not None
             value = _convert(spec, arg)
@@ -427,6 +336,7 @@ class _Parser:
                     + "".join(f"\t{p}\n" for p in STARTTLS_PROTOCOLS)
                 )
         elif name == "-maxfraglen":
+            assert o.maxfraglen is not None
             if o.maxfraglen not in _MAX_FRAGLENS:
                 # No newline after the message: OpenSSL's own quirk.
                 raise self.fail(
@@ -590,6 +500,6 @@ class _Parser:
                 )
 
 
-def parse_args(argv: Sequence[str]) -> Any:
+def parse_args(argv: Sequence[str]) -> Options:
     """Parse ``argv`` (without the program name) into an ``Options``; raise :class:`UsageError`."""
     return _Parser(argv).run()
