@@ -7,25 +7,20 @@ from __future__ import annotations
 import errno
 import os
 import select
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sclient.app.common import DoneWaiting, Shut, opt
+from sclient.app.common import DoneWaiting, Shut
 from sclient.tls.registry.protocol import TLS1_3
 
 if TYPE_CHECKING:
     from sclient.app.program import Program
 
 
-def resolve_ign_eof(o: Any) -> bool:
-    """Whether stdin EOF is ignored (``-ign_eof``, ``-quiet``, ``-no_ign_eof`` in order)."""
-    return bool(opt(o, "ign_eof", False))
-
-
 def interactive(p: Program) -> int:
     """Until ``Q``, stdin's end (``DONE``), or the connection's; the exit status."""
-    ign_eof = resolve_ign_eof(p.o)
-    commands = bool(opt(p.o, "commands", not ign_eof))
-    crlf = bool(opt(p.o, "crlf", False))
+    ign_eof = p.o.ign_eof  # -ign_eof, -quiet, -no_ign_eof: the parser decided
+    commands = p.o.commands
+    crlf = p.o.crlf
     stdin_open = True
     sock = p.conn.fileno()
     while True:

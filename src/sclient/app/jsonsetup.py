@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from sclient.app.common import opt
 from sclient.report.jsonout import Setup
 
+if TYPE_CHECKING:
+    from sclient.cli.optionsclass import Options
 
-def json_setup(o: Any) -> Setup:
+
+def json_setup(o: Options) -> Setup:
     """What ``-json`` reports the run was asked to do."""
     from sclient.app.settings import resolve_target, server_name
 
     t = resolve_target(o)
-    names = {k: opt(o, f"verify_{k}") for k in ("hostname", "ip", "email")}
+    names = {"hostname": o.verify_hostname, "ip": o.verify_ip, "email": o.verify_email}
     host_check = None
     if any(v is not None for v in names.values()):
         host_check = {k: None if v is None else str(v) for k, v in names.items()}

@@ -11,9 +11,9 @@ its own I/O (``CONNECTED(…)``, ``write:errno=…``, ``DONE``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sclient.app.common import DoneWaiting, Reconnect, Shut, opt
+from sclient.app.common import DoneWaiting, Reconnect, Shut
 from sclient.app.console import Console
 from sclient.app.settings import Settings
 from sclient.report.collector import Collector, ConnectionReport
@@ -22,6 +22,9 @@ from sclient.report.stream import Stream, TextStream
 from sclient.tls import events as ev
 from sclient.tls.registry.protocol import TLS1_3
 from sclient.transport import clock
+
+if TYPE_CHECKING:
+    from sclient.cli.optionsclass import Options
 
 
 def our_sigalgs(settings: Settings) -> tuple[int, ...]:
@@ -35,16 +38,16 @@ def our_sigalgs(settings: Settings) -> tuple[int, ...]:
 class Program:
     """Drives the connections of one run."""
 
-    def __init__(self, options: Any, console: Console, settings: Settings) -> None:
+    def __init__(self, options: Options, console: Console, settings: Settings) -> None:
         self.o = options
         self.c = console
         self.s = settings
-        self.json_mode = bool(opt(options, "json", False))
+        self.json_mode = options.json
         self.collector = Collector(clock.monotonic())
         self.report = self.collector.report
         self.view = View(
-            nameopt=opt(options, "nameopt"),
-            showcerts=bool(opt(options, "showcerts", False)),
+            nameopt=options.nameopt,
+            showcerts=options.showcerts,
             max_version=settings.max_version,
             our_sigalgs=our_sigalgs(settings),
         )
@@ -52,17 +55,20 @@ class Program:
             console,
             self.collector,
             self.view,
-            servername_notice=settings.sni is None and not opt(options, "noservername", False),
-            brief=bool(opt(options, "brief", False)),
+            servername_notice=settings.sni is None and not options.noservername,
+            brief=options.brief,
             json_mode=self.json_mode,
-            psk_key=str(opt(options, "psk", "") or ""),
+            psk_key=options.psk or "",
             keylog=settings.keylog,
             install_errors=settings.install_errors,
         )
         self.stream = Stream()
         self.stream.subscribe(self.text.table())
+        # The tracing renderers (-msg, -state, -debug, -trace, -tlsextdebug)
+        # subscribe here beside the text stream, each from its own module in
+        # report/, on the options that ask for it.
         #: -reconnect: connections still to make after this one (OpenSSL: 5).
-        self.reconnects = 5 if opt(options, "reconnect", False) else 0
+        self.reconnects = 5 if options.reconnect else 0
         #: The session the next ClientHello offers (-sess_in, then -reconnect's).
         self.resume = settings.config.resume
         self.awaiting_tickets = False  # -reconnect reads the TLS 1.3 tickets
@@ -159,7 +165,7 @@ class Program:
         if (
             isinstance(error, UnexpectedEOF)
             and not self.current.in_init
-            and opt(self.o, "ignore_unexpected_eof", False)
+            and self.o.ignore_unexpected_eof
         ):
             self.c.out("closed\n")
             self.c.flush()
@@ -217,7 +223,7 @@ class Program:
     def new_session(self, session: Any) -> None:
         """-sess_out, and the session -reconnect resumes."""
         self.resume = session
-        path = opt(self.o, "sess_out")
+        path = self.o.sess_out
         if path is not None:
             from sclient.app.sessions import write_session
 
@@ -263,11 +269,11 @@ class Program:
         """One connection; None when -reconnect goes on with another."""
         if not self.connect():
             self.status = 1
-            if opt(self.o, "prexit", False):
+            if self.o.prexit:
                 self.summary(final=True)
             return self.finish()
         self.c.out(f"CONNECTED({self.conn.fileno():08X})\n")
-        if opt(self.o, "nbio", False):
+        if self.o.nbio:
             self.c.out("Turned on non blocking io\n")
         try:
             self.status = self.session_loop()
@@ -312,7 +318,7 @@ class Program:
         write_document(build_report(self.report, self.view, json_setup(self.o), self.c.err_log))
 
     def shutdown(self) -> None:
-        prexit = opt(self.o, "prexit", False)
+        prexit = self.o.prexit
         if self.skip_shut:
             self.close()
             if prexit:
@@ -337,7 +343,7 @@ class Program:
                     self.conn,
                     t.host or "",
                     t.port,
-                    opt(self.o, "proxy_user"),
+                    self.o.proxy_user,
                     self.s.proxy_password,
                 )
             except ProxyError as exc:
@@ -346,7 +352,7 @@ class Program:
             except OSError as exc:
                 self.c.err(f"write:errno={exc.errno or 0}\n")
                 return 1
-        if opt(self.o, "starttls") is not None:
+        if self.o.starttls is not None:
             status = self.run_starttls()
             if status is not None:
                 return status
@@ -377,10 +383,10 @@ class Program:
         from sclient.starttls.steps import END, OK, Context
 
         t = self.s.target
-        ctx = Context(protohost=opt(self.o, "protohost"), host=t.host or "localhost")
+        ctx = Context(protohost=self.o.protohost, host=t.host or "localhost")
         exchange = run_exchange(
             self.conn,
-            str(opt(self.o, "starttls")),
+            str(self.o.starttls),
             ctx,
             lambda data: self.c.err(data.decode("utf-8", "surrogateescape")),
         )
