@@ -704,14 +704,10 @@ class PskSession:
     max_early_data: int
 
 
-_SESSION_LABEL = b"SSL SESSION PARAMETERS"
-
-
 def load_psk_session(path: str) -> PskSession:
-    """``PEM_read_bio_SSL_SESSION`` as s_client uses it for ``-psk_session``."""
-    import base64
-
-    from sclient.base import der
+    """``PEM_read_bio_SSL_SESSION`` as s_client uses it for ``-psk_session``
+    (the session file reader of ``-sess_in``, :mod:`sclient.tls.sessionfile`)."""
+    from sclient.tls.sessionfile import SessionFileError, from_pem
 
     try:
         with open(path, "rb") as f:
@@ -721,26 +717,14 @@ def load_psk_session(path: str) -> PskSession:
 
         entries = bio_fopen_errors(path, e.errno or 0)
         raise CredentialError(f"Can't open PSK session file {path}\n", entries) from None
-    unreadable = CredentialError(
-        f"Can't read PSK session file {path}\n",
-        [session_no_start_line()],
-    )
-    blocks = [raw for label, raw in _blocks(data) if label == _SESSION_LABEL]
-    if not blocks:
-        raise unreadable
-    body = b"".join(blocks[0].splitlines()[1:-1])
     try:
-        top = der.parse(base64.b64decode(body, validate=False))
-        fields = top.children()
-        version = der.decode_int(fields[1].content)
-        cipher = fields[2].content
-        master = fields[4].content
-        if len(cipher) != 2 or der.decode_int(fields[0].content) != 1:
-            raise der.DERError("bad session")
-        max_early = 0
-        for tlv in fields[5:]:
-            if tlv.tag == 0xAF:  # [15] EXPLICIT INTEGER maxEarlyData
-                max_early = der.decode_int(tlv.children()[0].content)
-    except (ValueError, IndexError):
+        session = from_pem(data, 0)
+    except SessionFileError as e:
+        if str(e) == "no start line":
+            raise CredentialError(
+                f"Can't read PSK session file {path}\n", [session_no_start_line()]
+            ) from None
         raise CredentialError(f"Can't read PSK session file {path}\n") from None
-    return PskSession(version, int.from_bytes(cipher, "big"), master, max_early)
+    return PskSession(
+        session.version, session.cipher_suite or 0, session.master_key, session.max_early_data
+    )

@@ -1,4 +1,5 @@
-"""A minimal DER reader (and the two writers the package needs).
+"""The DER reader and writer every layer uses (certificates, names, CRLs,
+session files): bounds-checked, and every failure is :class:`DERError`.
 
 OpenSSL looks at raw encodings in many places (string types of name entries,
 time strings, extension payloads, algorithm identifiers), so certificates are
@@ -139,6 +140,12 @@ def encode_length(n: int) -> bytes:
 
 def encode(tag: int, content: bytes) -> bytes:
     return bytes([tag]) + encode_length(len(content)) + content
+
+
+def encode_int(value: int) -> bytes:
+    """An INTEGER element: the shortest two's-complement content."""
+    content = value.to_bytes(max(1, (value.bit_length() + 8) // 8), "big", signed=True)
+    return encode(INTEGER, content)
 
 
 def encode_set_of(elements: list[bytes]) -> bytes:
