@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from sclient.base.pem import armoured
 from sclient.base.pyca import allow, key_kind
 from sclient.base.structs import struct
 from sclient.report.errors import ErrorEntry, thread_id
@@ -178,7 +178,6 @@ _PEM_NO_PASS = ErrorEntry(
 
 # ------------------------------------------------------------------ files
 
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", re.DOTALL)
 _KEY_LABELS = {
     b"PRIVATE KEY",
     b"ENCRYPTED PRIVATE KEY",
@@ -201,10 +200,6 @@ def _read(path: str, what: str, tail: str | None = None) -> bytes:
             _open_errors(path, e),
             tail,
         ) from None
-
-
-def _blocks(data: bytes) -> list[tuple[bytes, bytes]]:
-    return [(m.group(1), m.group(0)) for m in _PEM_BLOCK.finditer(data)]
 
 
 Prompt = Callable[[str], str | None]
@@ -282,7 +277,7 @@ def _load_key_bytes(
     from cryptography.hazmat.primitives import serialization as ser
 
     what = f"Could not read {desc} from {path}\n"
-    pem = [(label, block) for label, block in _blocks(data) if label in _KEY_LABELS]
+    pem = [(label, block) for label, block in armoured(data) if label in _KEY_LABELS]
     if pem:
         label, raw = pem[0]
         pkcs8 = label == b"ENCRYPTED PRIVATE KEY"
@@ -337,7 +332,7 @@ def _load_certs(data: bytes) -> tuple[list[bytes], bool]:
     """DER certificates from PEM or DER ``data``; and whether other PEM objects were seen."""
     from cryptography import x509
 
-    blocks = _blocks(data)
+    blocks = armoured(data)
     if blocks:
         out = []
         other = False
@@ -677,7 +672,7 @@ def load_ca_names(path: str) -> tuple[bytes, ...]:
             ],
         ) from None
     names: list[bytes] = []
-    for label, raw in _blocks(data):
+    for label, raw in armoured(data):
         if label in _CERT_LABELS:
             try:
                 with allow("serial"):
