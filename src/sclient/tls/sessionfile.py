@@ -12,6 +12,7 @@ applies d2i_SSL_SESSION's checks and defaults and raises
 from __future__ import annotations
 
 from sclient.base import der, pem
+from sclient.tls.registry import protocol as P
 from sclient.tls.session import Session
 
 __all__ = ["PEM_LABEL", "SessionFileError", "decode", "encode", "from_pem", "to_pem"]
@@ -111,7 +112,7 @@ def _decode(data: bytes, now: int) -> Session:
     if der.decode_int(fields[0][1]) != _ASN1_VERSION:
         raise SessionFileError("unknown version")
     version = der.decode_int(fields[1][1])
-    if version >> 8 not in (3, 0xFE) and version != 0x0100:
+    if version >> 8 not in (3, 0xFE) and version != P.DTLS1_BAD:
         raise SessionFileError("unsupported ssl version")
     cipher, session_id, master = fields[2][1], fields[3][1], fields[4][1]
     if len(cipher) != 2:
