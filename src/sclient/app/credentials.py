@@ -21,6 +21,7 @@ from sclient.base.pem import armoured
 from sclient.base.pyca import allow, key_kind
 from sclient.base.structs import struct
 from sclient.report.errors import ErrorEntry, thread_id
+from sclient.x509 import oids
 
 __all__ = [
     "CredentialError",
@@ -41,8 +42,6 @@ _UI = "UI routines"
 _SSL = "SSL routines"
 _X509 = "x509 certificate routines"
 _BIO = "BIO routines"
-
-_RSA_PSS_OID = "1.2.840.113549.1.1.10"
 
 
 class CredentialError(Exception):
@@ -77,7 +76,7 @@ def _cert_key(cert_der: bytes) -> tuple[bool, Any]:
 
     with allow("dsa", "serial"):
         cert = x509.load_der_x509_certificate(cert_der)
-        rsa_pss = cert.public_key_algorithm_oid.dotted_string == _RSA_PSS_OID
+        rsa_pss = cert.public_key_algorithm_oid.dotted_string == oids.OID_RSA_PSS
         try:
             return rsa_pss, cert.public_key()
         except Exception:
@@ -441,9 +440,9 @@ def load_extended(excerts: list[Any], prompt: Prompt = _stdin_prompt) -> list[Lo
 
 
 _SIG_KEYS = {
-    "1.2.840.113549.1.1.10": "rsa_pss",
-    "1.3.101.112": "ed25519",
-    "1.3.101.113": "ed448",
+    oids.OID_RSA_PSS: "rsa_pss",
+    oids.OID_ED25519: "ed25519",
+    oids.OID_ED448: "ed448",
 }
 _TLS_GROUPS = {
     "secp224r1": 21,

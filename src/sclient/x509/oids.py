@@ -29,6 +29,8 @@ OID_ED448 = "1.3.101.113"
 OID_X25519 = "1.3.101.110"
 OID_X448 = "1.3.101.111"
 OID_MGF1 = "1.2.840.113549.1.1.8"
+OID_COMMON_NAME = "2.5.4.3"
+OID_EMAIL_ADDRESS = "1.2.840.113549.1.9.1"
 
 #: signature algorithm OID -> (digest, key family the signature needs)
 SIGID: dict[str, tuple[str | None, str]] = {
