@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from sclient.base.pem import armoured
 from sclient.base.pyca import allow, key_kind
 from sclient.base.structs import struct
 from sclient.report.errors import ErrorEntry, thread_id
+from sclient.x509 import oids
 
 __all__ = [
     "CredentialError",
@@ -41,8 +42,6 @@ _UI = "UI routines"
 _SSL = "SSL routines"
 _X509 = "x509 certificate routines"
 _BIO = "BIO routines"
-
-_RSA_PSS_OID = "1.2.840.113549.1.1.10"
 
 
 class CredentialError(Exception):
@@ -77,7 +76,7 @@ def _cert_key(cert_der: bytes) -> tuple[bool, Any]:
 
     with allow("dsa", "serial"):
         cert = x509.load_der_x509_certificate(cert_der)
-        rsa_pss = cert.public_key_algorithm_oid.dotted_string == _RSA_PSS_OID
+        rsa_pss = cert.public_key_algorithm_oid.dotted_string == oids.OID_RSA_PSS
         try:
             return rsa_pss, cert.public_key()
         except Exception:
@@ -178,7 +177,6 @@ _PEM_NO_PASS = ErrorEntry(
 
 # ------------------------------------------------------------------ files
 
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", re.DOTALL)
 _KEY_LABELS = {
     b"PRIVATE KEY",
     b"ENCRYPTED PRIVATE KEY",
@@ -201,10 +199,6 @@ def _read(path: str, what: str, tail: str | None = None) -> bytes:
             _open_errors(path, e),
             tail,
         ) from None
-
-
-def _blocks(data: bytes) -> list[tuple[bytes, bytes]]:
-    return [(m.group(1), m.group(0)) for m in _PEM_BLOCK.finditer(data)]
 
 
 Prompt = Callable[[str], str | None]
@@ -282,7 +276,7 @@ def _load_key_bytes(
     from cryptography.hazmat.primitives import serialization as ser
 
     what = f"Could not read {desc} from {path}\n"
-    pem = [(label, block) for label, block in _blocks(data) if label in _KEY_LABELS]
+    pem = [(label, block) for label, block in armoured(data) if label in _KEY_LABELS]
     if pem:
         label, raw = pem[0]
         pkcs8 = label == b"ENCRYPTED PRIVATE KEY"
@@ -337,7 +331,7 @@ def _load_certs(data: bytes) -> tuple[list[bytes], bool]:
     """DER certificates from PEM or DER ``data``; and whether other PEM objects were seen."""
     from cryptography import x509
 
-    blocks = _blocks(data)
+    blocks = armoured(data)
     if blocks:
         out = []
         other = False
@@ -446,9 +440,9 @@ def load_extended(excerts: list[Any], prompt: Prompt = _stdin_prompt) -> list[Lo
 
 
 _SIG_KEYS = {
-    "1.2.840.113549.1.1.10": "rsa_pss",
-    "1.3.101.112": "ed25519",
-    "1.3.101.113": "ed448",
+    oids.OID_RSA_PSS: "rsa_pss",
+    oids.OID_ED25519: "ed25519",
+    oids.OID_ED448: "ed448",
 }
 _TLS_GROUPS = {
     "secp224r1": 21,
@@ -677,7 +671,7 @@ def load_ca_names(path: str) -> tuple[bytes, ...]:
             ],
         ) from None
     names: list[bytes] = []
-    for label, raw in _blocks(data):
+    for label, raw in armoured(data):
         if label in _CERT_LABELS:
             try:
                 with allow("serial"):
@@ -704,14 +698,10 @@ class PskSession:
     max_early_data: int
 
 
-_SESSION_LABEL = b"SSL SESSION PARAMETERS"
-
-
 def load_psk_session(path: str) -> PskSession:
-    """``PEM_read_bio_SSL_SESSION`` as s_client uses it for ``-psk_session``."""
-    import base64
-
-    from sclient.base import der
+    """``PEM_read_bio_SSL_SESSION`` as s_client uses it for ``-psk_session``
+    (the session file reader of ``-sess_in``, :mod:`sclient.tls.sessionfile`)."""
+    from sclient.tls.sessionfile import SessionFileError, from_pem
 
     try:
         with open(path, "rb") as f:
@@ -721,26 +711,14 @@ def load_psk_session(path: str) -> PskSession:
 
         entries = bio_fopen_errors(path, e.errno or 0)
         raise CredentialError(f"Can't open PSK session file {path}\n", entries) from None
-    unreadable = CredentialError(
-        f"Can't read PSK session file {path}\n",
-        [session_no_start_line()],
-    )
-    blocks = [raw for label, raw in _blocks(data) if label == _SESSION_LABEL]
-    if not blocks:
-        raise unreadable
-    body = b"".join(blocks[0].splitlines()[1:-1])
     try:
-        top = der.parse(base64.b64decode(body, validate=False))
-        fields = top.children()
-        version = der.decode_int(fields[1].content)
-        cipher = fields[2].content
-        master = fields[4].content
-        if len(cipher) != 2 or der.decode_int(fields[0].content) != 1:
-            raise der.DERError("bad session")
-        max_early = 0
-        for tlv in fields[5:]:
-            if tlv.tag == 0xAF:  # [15] EXPLICIT INTEGER maxEarlyData
-                max_early = der.decode_int(tlv.children()[0].content)
-    except (ValueError, IndexError):
+        session = from_pem(data, 0)
+    except SessionFileError as e:
+        if str(e) == "no start line":
+            raise CredentialError(
+                f"Can't read PSK session file {path}\n", [session_no_start_line()]
+            ) from None
         raise CredentialError(f"Can't read PSK session file {path}\n") from None
-    return PskSession(version, int.from_bytes(cipher, "big"), master, max_early)
+    return PskSession(
+        session.version, session.cipher_suite or 0, session.master_key, session.max_early_data
+    )

@@ -1,4 +1,5 @@
-"""A minimal DER reader (and the two writers the package needs).
+"""The DER reader and writer every layer uses (certificates, names, CRLs,
+session files): bounds-checked, and every failure is :class:`DERError`.
 
 OpenSSL looks at raw encodings in many places (string types of name entries,
 time strings, extension payloads, algorithm identifiers), so certificates are
@@ -27,6 +28,12 @@ UTCTIME = 0x17
 GENERALIZEDTIME = 0x18
 BMPSTRING = 0x1E
 UNIVERSALSTRING = 0x1C
+
+
+#: ``ASN1_get_object``'s return bits.
+GET_OBJECT_CONSTRUCTED = 0x20
+GET_OBJECT_ERROR = 0x80
+_LONG_MAX = 2**63 - 1
 
 
 class DERError(ValueError):
@@ -86,6 +93,80 @@ def read(data: bytes, pos: int = 0) -> tuple[TLV, int]:
     return TLV(tag, bytes(data[p:end]), bytes(data[pos:end])), end
 
 
+def get_object(buf: bytes, pos: int, omax: int) -> tuple[int, int, int, int, int]:
+    """OpenSSL's ``ASN1_get_object``, for the places that must fail the way it
+    does (BER as LDAP servers send it; the error OpenSSL names for a bad
+    header): (ret, pos after the header, length, tag, class). It reads only
+    the header, and never past ``omax`` bytes from ``pos``.
+
+    ``ret`` is ``0x20`` for constructed, ``| 1`` for indefinite length,
+    ``| 0x80`` when the length runs past ``omax``; ``0x80`` alone on a bad header."""
+    bad = (GET_OBJECT_ERROR, pos, 0, -1, -1)
+    omax = min(omax, len(buf) - pos)
+    if omax <= 0 or pos >= len(buf):
+        return bad
+    p = pos
+    first = buf[p]
+    ret = first & GET_OBJECT_CONSTRUCTED
+    xclass = first & 0xC0
+    maxleft = omax
+    if first & 0x1F == 0x1F:
+        p += 1
+        maxleft -= 1
+        if maxleft == 0:
+            return bad
+        tag = 0
+        while buf[p] & 0x80:
+            tag = (tag << 7) | (buf[p] & 0x7F)
+            p += 1
+            maxleft -= 1
+            if maxleft == 0 or tag > (2**31 - 1) >> 7:
+                return bad
+        tag = (tag << 7) | (buf[p] & 0x7F)
+        p += 1
+        maxleft -= 1
+        if maxleft == 0:
+            return bad
+    else:
+        tag = first & 0x1F
+        p += 1
+        maxleft -= 1
+        if maxleft == 0:
+            return bad
+    # asn1_get_length
+    if maxleft < 1:
+        return bad
+    maxleft -= 1
+    inf = 0
+    b = buf[p]
+    if b == 0x80:
+        inf = 1
+        p += 1
+        length = 0
+    else:
+        n = b & 0x7F
+        p += 1
+        if b & 0x80:
+            if maxleft < n + 1:
+                return bad
+            while n > 0 and buf[p] == 0:
+                p += 1
+                n -= 1
+            if n > 8:
+                return bad
+            length = int.from_bytes(buf[p : p + n], "big")
+            p += n
+            if length > _LONG_MAX:
+                return bad
+        else:
+            length = n
+    if inf and not ret & GET_OBJECT_CONSTRUCTED:
+        return bad
+    if length > omax - (p - pos):
+        ret |= GET_OBJECT_ERROR
+    return ret | inf, p, length, tag, xclass
+
+
 def read_all(data: bytes) -> list[TLV]:
     out = []
     pos = 0
@@ -139,6 +220,12 @@ def encode_length(n: int) -> bytes:
 
 def encode(tag: int, content: bytes) -> bytes:
     return bytes([tag]) + encode_length(len(content)) + content
+
+
+def encode_int(value: int) -> bytes:
+    """An INTEGER element: the shortest two's-complement content."""
+    content = value.to_bytes(max(1, (value.bit_length() + 8) // 8), "big", signed=True)
+    return encode(INTEGER, content)
 
 
 def encode_set_of(elements: list[bytes]) -> bytes:

@@ -6,6 +6,11 @@ colon, up to a blank line), and ends at ``-----END <name>-----``; the body is
 base64 (whitespace ignored). Failures are :class:`PemError` with OpenSSL's
 reason (``bad end line``, ``bad base64 decode``).
 
+``armoured`` finds whole blocks (BEGIN line to matching END line, headers
+and all) for the loaders that hand the armour to ``cryptography`` (private
+keys, whose legacy encryption lives in the headers; certificates of
+``-cert``/``-CAfile`` lists); text that is not a complete block is skipped.
+
 ``encode`` is ``PEM_write_bio``: 64-character lines.
 """
 
@@ -18,6 +23,7 @@ import re
 from sclient.base.structs import struct
 
 _BEGIN = re.compile(rb"^-----BEGIN (.*)-----$")
+_ARMOURED = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", re.DOTALL)
 
 
 class PemError(ValueError):
@@ -79,6 +85,12 @@ def read_blocks(data: bytes) -> list[PemBlock]:
             raise PemError("bad base64 decode", "PEM_read_bio_ex", 966) from None
         blocks.append(PemBlock(name.decode("latin-1"), decoded))
     return blocks
+
+
+def armoured(data: bytes) -> list[tuple[bytes, bytes]]:
+    """(label, the block's text from ``-----BEGIN`` to the end of ``-----END <label>-----``)
+    for each complete block in ``data``."""
+    return [(m.group(1), m.group(0)) for m in _ARMOURED.finditer(data)]
 
 
 def encode(name: str, data: bytes) -> str:

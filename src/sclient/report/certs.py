@@ -2,15 +2,15 @@
 
 Names and times come from the X.509 layer (``sclient.x509.names``,
 ``sclient.x509.cert``, ``sclient.x509.asn1time``), so they print exactly as
-the verify callback prints them. The ``a:`` line's key type/bits and
-signature-algorithm short names use ``sclient.x509.describe`` when that
-module exists, else a small table over ``cryptography``'s key objects.
+the verify callback prints them. The ``a:`` line's key type, bits and
+signature algorithm are ``sclient.x509.describe``'s; extended key usages are
+named from the one object table (``sclient.x509.oids``); the PEM block is
+``sclient.base.pem``'s.
 Imports are lazy: nothing here is loaded unless a certificate arrived.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 from typing import TYPE_CHECKING, Any
@@ -19,12 +19,6 @@ from sclient.report.model import CertInfo
 
 if TYPE_CHECKING:
     from sclient.x509.cert import Certificate
-
-
-def pem(der: bytes) -> str:
-    b64 = base64.b64encode(der).decode("ascii")
-    body = "".join(b64[i : i + 64] + "\n" for i in range(0, len(b64), 64))
-    return "-----BEGIN CERTIFICATE-----\n" + body + "-----END CERTIFICATE-----\n"
 
 
 def sha256_fingerprint(der: bytes) -> str:
@@ -51,56 +45,17 @@ def name_text(name_der: bytes, nameopt: str | list[str] | None = None) -> str:
     return names.print_ex(names.Name.from_der(name_der), nameopt_flags(nameopt))
 
 
-# OpenSSL short names (OBJ_nid2sn) of public-key and signature algorithms.
-_SIGALG = {
-    "1.2.840.113549.1.1.4": "RSA-MD5",
-    "1.2.840.113549.1.1.5": "RSA-SHA1",
-    "1.2.840.113549.1.1.14": "RSA-SHA224",
-    "1.2.840.113549.1.1.11": "RSA-SHA256",
-    "1.2.840.113549.1.1.12": "RSA-SHA384",
-    "1.2.840.113549.1.1.13": "RSA-SHA512",
-    "1.2.840.113549.1.1.10": "RSASSA-PSS",
-    "1.2.840.10045.4.1": "ecdsa-with-SHA1",
-    "1.2.840.10045.4.3.1": "ecdsa-with-SHA224",
-    "1.2.840.10045.4.3.2": "ecdsa-with-SHA256",
-    "1.2.840.10045.4.3.3": "ecdsa-with-SHA384",
-    "1.2.840.10045.4.3.4": "ecdsa-with-SHA512",
-    "1.2.840.10040.4.3": "DSA-SHA1",
-    "2.16.840.1.101.3.4.3.2": "dsa_with_SHA256",
-    "1.3.101.112": "ED25519",
-    "1.3.101.113": "ED448",
-}
-_KEYTYPE = {
-    "1.2.840.113549.1.1.1": "rsaEncryption",
-    "1.2.840.113549.1.1.10": "RSASSA-PSS",
-    "1.2.840.10045.2.1": "id-ecPublicKey",
-    "1.3.101.112": "ED25519",
-    "1.3.101.113": "ED448",
-    "1.2.840.10040.4.1": "DSA",
-}
-_EDDSA_BITS = {"1.3.101.112": 256, "1.3.101.113": 456}
-
-
-def _key_facts(cert: Any) -> tuple[str | None, int]:
-    """(key type short name, bits) — ``EVP_PKEY_get_base_id`` and ``EVP_PKEY_get_bits``."""
-    oid = cert.key_alg_oid
-    if oid in _EDDSA_BITS:
-        return _KEYTYPE[oid], _EDDSA_BITS[oid]
-    key = cert.public_key
-    if key is None:
-        return None, 0
-    return _KEYTYPE.get(oid, oid), int(getattr(key, "key_size", 0))
-
-
 def describe(der: bytes, nameopt: str | list[str] | None = None) -> CertInfo:
     """The :class:`CertInfo` of one DER certificate."""
+    from sclient.base.pem import certificate_pem
     from sclient.x509 import names
     from sclient.x509.cert import Certificate
+    from sclient.x509.describe import key_description, signature_algorithm_name
 
     cert = Certificate(der)
     flags = nameopt_flags(nameopt)
-    key_type, bits = _key_facts(cert)
-    sigalg = _SIGALG.get(cert.sig_alg_oid, "UNDEF")
+    key_type, bits = key_description(cert) or (None, 0)
+    sigalg = signature_algorithm_name(cert)
     nb, na = cert.not_before, cert.not_after
     return CertInfo(
         subject=names.print_ex(cert.subject, flags),
@@ -110,7 +65,7 @@ def describe(der: bytes, nameopt: str | list[str] | None = None) -> CertInfo:
         sigalg=sigalg,
         not_before=nb.print(),
         not_after=na.print(),
-        pem=pem(der),
+        pem=certificate_pem(der),
         der=der,
         not_before_iso=_iso(nb),
         not_after_iso=_iso(na),
@@ -145,7 +100,8 @@ def serial_hex(serial: int) -> str:
     return ("-" if serial < 0 else "") + digits
 
 
-# OpenSSL's names of the keyUsage bits (v3_bitst.c) and extended key usages (LN).
+# OpenSSL's names of the keyUsage bits (v3_bitst.c); extended key usages print
+# their long names (OBJ_nid2ln) from sclient.x509.oids.
 _KEY_USAGE = (
     ("digital_signature", "Digital Signature"),
     ("content_commitment", "Non Repudiation"),
@@ -155,21 +111,6 @@ _KEY_USAGE = (
     ("key_cert_sign", "Certificate Sign"),
     ("crl_sign", "CRL Sign"),
 )
-_EKU = {
-    "1.3.6.1.5.5.7.3.1": "TLS Web Server Authentication",
-    "1.3.6.1.5.5.7.3.2": "TLS Web Client Authentication",
-    "1.3.6.1.5.5.7.3.3": "Code Signing",
-    "1.3.6.1.5.5.7.3.4": "E-mail Protection",
-    "1.3.6.1.5.5.7.3.8": "Time Stamping",
-    "1.3.6.1.5.5.7.3.9": "OCSP Signing",
-    "1.3.6.1.5.5.7.3.5": "IPSec End System",
-    "1.3.6.1.5.5.7.3.6": "IPSec Tunnel",
-    "1.3.6.1.5.5.7.3.7": "IPSec User",
-    "1.3.6.1.4.1.311.20.2.2": "Microsoft Smartcard Login",
-    "1.3.6.1.4.1.311.10.3.3": "Microsoft Server Gated Crypto",
-    "2.16.840.1.113730.4.1": "Netscape Server Gated Crypto",
-    "2.5.29.37.0": "Any Extended Key Usage",
-}
 _OCSP = "1.3.6.1.5.5.7.48.1"
 _CA_ISSUERS = "1.3.6.1.5.5.7.48.2"
 
@@ -200,6 +141,7 @@ def extension_facts(cert: Certificate) -> dict[str, Any]:
     from cryptography import x509
 
     from sclient.base.pyca import allow
+    from sclient.x509 import oids
 
     facts: dict[str, Any] = {
         "serial": serial_hex(cert.serial),
@@ -228,7 +170,7 @@ def extension_facts(cert: Certificate) -> dict[str, Any]:
                     usages.append("Decipher Only")
             facts["key_usage"] = usages
         elif isinstance(v, x509.ExtendedKeyUsage):
-            facts["extended_key_usage"] = [_EKU.get(o.dotted_string, o.dotted_string) for o in v]
+            facts["extended_key_usage"] = [oids.ln(o.dotted_string) for o in v]
         elif isinstance(v, x509.AuthorityInformationAccess):
             for d in v:
                 if not isinstance(d.access_location, x509.UniformResourceIdentifier):

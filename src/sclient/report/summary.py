@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from sclient.report.model import SummaryData
 from sclient.report.session import protocol_name, render_session
-from sclient.tls.registry.protocol import TLS1_3
-
-ANY_VERSION = 0x10000
+from sclient.tls.registry.protocol import ANY_VERSION, TLS1_3
 
 #: ``ssl_print_client_cert_types`` names (apps/lib/s_cb.c).
 CERT_TYPE_NAMES: dict[int, str] = {

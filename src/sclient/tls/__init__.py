@@ -1,15 +1,25 @@
-"""The sans-I/O TLS engine: bytes in, events and bytes out.
+"""The sans-I/O TLS engine (level 2): bytes in, events and bytes out. It imports
+only ``base``; it never prints, never opens a socket and reads the clock and
+randomness only through its config.
 
 The public surface is :class:`~sclient.tls.client.Client` driven by a
 :class:`~sclient.tls.config.ClientConfig`, the events it returns
 (:mod:`sclient.tls.events`), its error tree (:mod:`sclient.tls.errors`) and
-:class:`~sclient.tls.session.Session`. Nothing in this package touches a
-socket, a clock or an entropy source of its own.
+:class:`~sclient.tls.session.Session` (with :mod:`.sessionfile`, OpenSSL's
+session file form).
 
 Layout: ``registry`` (IANA/OpenSSL tables) <- ``wire`` (codecs) and
 ``crypto`` (adapters over ``cryptography``) <- ``records`` (record layer),
 ``hello``/``tls13``/``tls12`` (handshake states, table in ``states``) <-
-``client``. Submodules are imported lazily: ``import sclient.tls`` is cheap.
+``client``; ``conf``/``conf_ciph`` are OpenSSL's option-string languages
+(cipher strings, groups, sigalgs). Submodules are imported lazily: ``import
+sclient.tls`` is cheap.
+
+New protocol work goes here: an event a renderer needs (for ``-msg``,
+``-trace``, ``-state``) is added to ``events`` and emitted by the state
+machine; DTLS is a record layer beside ``records`` and states beside
+``tls12``/``tls13``; ECH is an offer built in ``hello`` from ``config``, with
+its extension codecs in ``wire.extensions`` and code points in ``registry``.
 """
 
 from __future__ import annotations

@@ -57,13 +57,14 @@ __all__ = [
     "sigalg_list",
 ]
 
-SSL3_VERSION = 0x0300
-TLS1_VERSION = 0x0301
-TLS1_1_VERSION = 0x0302
+# OpenSSL's names (ssl.h) for the protocol registry's versions.
+SSL3_VERSION = P.SSL3
+TLS1_VERSION = P.TLS1_0
+TLS1_1_VERSION = P.TLS1_1
 TLS1_2_VERSION = P.TLS1_2
 TLS1_3_VERSION = P.TLS1_3
-DTLS1_VERSION = 0xFEFF
-DTLS1_2_VERSION = 0xFEFD
+DTLS1_VERSION = P.DTLS1_0
+DTLS1_2_VERSION = P.DTLS1_2
 
 # --- CONF_parse_list -----------------------------------------------------------
 

@@ -1,14 +1,20 @@
-"""The X.509 layer: OpenSSL 3.0's certificate verification and printing, as pure code.
+"""The X.509 layer (level 3): OpenSSL 3.0's certificate verification and printing, as pure code.
 
-Modules (none does I/O except loading trust-store files; none reads the clock):
+Imports only ``base`` (``tls`` is allowed, below it); never ``report``,
+``app`` or ``cli``. It returns verdicts and strings; it never
+prints and never reads the clock (the time is a parameter).
+
+Modules (none does I/O except loading trust-store files):
 
 * :mod:`~sclient.x509.errors`   X509_V_ERR codes, strings, alerts
+* :mod:`~sclient.x509.oids`     OpenSSL's object table: every OID <-> short/long name
 * :mod:`~sclient.x509.names`    name parsing, comparison, hash, ``-nameopt`` rendering
 * :mod:`~sclient.x509.cert`     a certificate as the verifier sees it
 * :mod:`~sclient.x509.store`    ``-CAfile``/``-CApath``/default trust stores
 * :mod:`~sclient.x509.verify`   ``X509_verify_cert`` producing callback calls
 * :mod:`~sclient.x509.callback` s_client's verify callback (stderr lines, decision)
 * :mod:`~sclient.x509.describe` summary lines (``a:``/``v:``, key bits, PEM)
+* CRLs (:mod:`.crl`), policies (:mod:`.policy`), name constraints, DANE, Suite B
 
 ``cryptography`` is imported only when a key or signature is needed.
 """

@@ -196,15 +196,10 @@ def _asn1_errors(data: bytes, type_name: str) -> list[TlsaError]:
 
 
 def _outer_too_long(data: bytes) -> bool:
-    if len(data) < 2:
-        return False
-    n = data[1]
-    if n < 0x80:
-        return 2 + n > len(data)
-    k = n & 0x7F
-    if len(data) < 2 + k:
-        return False
-    return 2 + k + int.from_bytes(data[2 : 2 + k], "big") > len(data)
+    """``ASN1_get_object`` read the outer header but its length runs past the data
+    (else the header itself was bad)."""
+    ret = der.get_object(data, 0, len(data))[0]
+    return ret != der.GET_OBJECT_ERROR and bool(ret & der.GET_OBJECT_ERROR)
 
 
 @struct(frozen=True, slots=True)

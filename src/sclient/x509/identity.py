@@ -30,6 +30,7 @@ from collections.abc import Callable
 from sclient.base import der
 from sclient.x509.cert import OID_SAN, Certificate
 from sclient.x509.names import NameError_, to_utf8
+from sclient.x509.oids import OID_COMMON_NAME, OID_EMAIL_ADDRESS
 
 # X509_CHECK_FLAG_* (include/openssl/x509v3.h)
 ALWAYS_CHECK_SUBJECT = 0x1
@@ -45,8 +46,6 @@ GEN_EMAIL = 1
 GEN_DNS = 2
 GEN_IPADD = 7
 
-_OID_CN = "2.5.4.3"
-_OID_EMAIL_ADDRESS = "1.2.840.113549.1.9.1"
 _OID_SMTP_UTF8_MAILBOX = "1.3.6.1.5.5.7.8.9"
 
 _V_ASN1_UTF8STRING = 12
@@ -264,9 +263,9 @@ def _do_x509_check(
     cn_oid: str | None
     equal: _Equal
     if check_type == GEN_EMAIL:
-        cn_oid, alt_type, equal = _OID_EMAIL_ADDRESS, _V_ASN1_IA5STRING, _equal_email
+        cn_oid, alt_type, equal = OID_EMAIL_ADDRESS, _V_ASN1_IA5STRING, _equal_email
     elif check_type == GEN_DNS:
-        cn_oid, alt_type = _OID_CN, _V_ASN1_IA5STRING
+        cn_oid, alt_type = OID_COMMON_NAME, _V_ASN1_IA5STRING
         if len(chk) > 1 and chk[:1] == b".":
             flags |= _DOT_SUBDOMAINS
         equal = _equal_nocase if flags & NO_WILDCARDS else _equal_wildcard

@@ -16,6 +16,7 @@ from __future__ import annotations
 from sclient.base import der
 from sclient.base.structs import struct
 from sclient.x509.names import Name, NameError_, to_utf8
+from sclient.x509.oids import OID_COMMON_NAME, OID_EMAIL_ADDRESS
 
 # GEN_* (GeneralName CHOICE numbers)
 GEN_OTHERNAME = 0
@@ -29,8 +30,6 @@ GEN_IPADD = 7
 GEN_RID = 8
 
 OID_SMTP_UTF8_MAILBOX = "1.3.6.1.5.5.7.8.9"
-OID_COMMON_NAME = "2.5.4.3"
-OID_EMAIL_ADDRESS = "1.2.840.113549.1.9.1"
 
 # X509_V_* results (numbers and strings in :mod:`sclient.x509.errors`)
 OK = 0

@@ -1,7 +1,8 @@
 """OpenSSL object names and the signature-algorithm cross reference.
 
 ``sn``/``ln``/``known`` look OIDs up in OpenSSL 3.0's object table
-(``_objects.py``, generated). ``SIGID`` is ``obj_xref.txt``: signature
+(``_objects.py``, generated), and ``from_name`` looks a short or long name up
+in the same table: every OID name sclient prints or reads comes from here. ``SIGID`` is ``obj_xref.txt``: signature
 algorithm OID -> (digest name or ``None``, public-key family), which is what
 ``OBJ_find_sigid_algs`` answers.
 """
@@ -28,6 +29,8 @@ OID_ED448 = "1.3.101.113"
 OID_X25519 = "1.3.101.110"
 OID_X448 = "1.3.101.111"
 OID_MGF1 = "1.2.840.113549.1.1.8"
+OID_COMMON_NAME = "2.5.4.3"
+OID_EMAIL_ADDRESS = "1.2.840.113549.1.9.1"
 
 #: signature algorithm OID -> (digest, key family the signature needs)
 SIGID: dict[str, tuple[str | None, str]] = {
@@ -143,3 +146,20 @@ def sn(oid: str) -> str:
 def ln(oid: str) -> str:
     row = _table().get(oid)
     return row[2] if row else oid
+
+
+@functools.cache
+def _by_name() -> tuple[dict[str, str], dict[str, str]]:
+    by_sn: dict[str, str] = {}
+    by_ln: dict[str, str] = {}
+    for oid, (_nid, s, lname) in _table().items():
+        by_sn.setdefault(s, oid)
+        by_ln.setdefault(lname, oid)
+    return by_sn, by_ln
+
+
+def from_name(name: str) -> str | None:
+    """The OID of an OpenSSL short name, else of a long name (``OBJ_sn2nid``,
+    then ``OBJ_ln2nid``); None for a name OpenSSL does not know."""
+    by_sn, by_ln = _by_name()
+    return by_sn.get(name) or by_ln.get(name)

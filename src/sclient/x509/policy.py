@@ -698,25 +698,9 @@ def policies_print(result: PolicyResult | None) -> str:
 # -policy arguments
 
 
-def _name_tables() -> tuple[dict[str, str], dict[str, str]]:
-    from sclient.x509._objects import OBJECTS
-
-    sn: dict[str, str] = {}
-    ln: dict[str, str] = {}
-    for oid, (_nid, s, lname) in OBJECTS.items():
-        sn.setdefault(s, oid)
-        ln.setdefault(lname, oid)
-    return sn, ln
-
-
 def txt2oid(text: str) -> str | None:
     """``OBJ_txt2obj(text, 0)``: a short or long name, or a dotted OID; None if invalid."""
-    sn, ln = _name_tables()
-    if text in sn:
-        return sn[text]
-    if text in ln:
-        return ln[text]
-    return _a2d(text)
+    return oids.from_name(text) or _a2d(text)
 
 
 def _a2d(text: str) -> str | None:

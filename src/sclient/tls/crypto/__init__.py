@@ -8,5 +8,7 @@ here. Modules: :mod:`.hashes`, :mod:`.transcript`, :mod:`.keyschedule`,
 
 Nothing here performs I/O, reads a clock or draws its own randomness where the
 protocol needs random bytes (an ``rng`` callable is passed in; key generation
-uses ``cryptography``'s generator).
+uses ``cryptography``'s generator). May import ``base`` and ``tls.registry``;
+never the state machine. DTLS record protection (epochs, explicit sequence
+numbers) and ECH's HPKE go here.
 """

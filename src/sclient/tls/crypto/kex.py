@@ -24,6 +24,7 @@ from sclient.tls.crypto.errors import (
     WeakDhParameters,
 )
 from sclient.tls.crypto.ffdhe import FFDHE_G, FFDHE_GROUPS
+from sclient.tls.registry.protocol import TLS1_2
 
 if TYPE_CHECKING:
     # cryptography 50 deprecates finite-field Diffie-Hellman, and warns when
@@ -400,7 +401,7 @@ def generate_key_share(group_id: int) -> KeyShare:
     raise UnsupportedAlgorithm(f"unsupported group 0x{group_id:04x}")
 
 
-def make_rsa_premaster(rng: Callable[[int], bytes], client_version: int = 0x0303) -> bytes:
+def make_rsa_premaster(rng: Callable[[int], bytes], client_version: int = TLS1_2) -> bytes:
     """The 48-byte RSA premaster secret: ClientHello.client_version(2) +
     46 random bytes (RFC 5246 section 7.4.7.1)."""
     rand = rng(46)

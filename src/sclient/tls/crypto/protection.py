@@ -40,6 +40,7 @@ from sclient.tls.crypto.errors import (
     RecordOverflow,
     UnsupportedAlgorithm,
 )
+from sclient.tls.registry.protocol import TLS1_0, TLS1_2
 
 if TYPE_CHECKING:
     from cryptography.utils import Buffer
@@ -75,8 +76,8 @@ MAX_CIPHERTEXT_13 = MAX_PLAINTEXT + 256
 MAX_CIPHERTEXT_12 = MAX_PLAINTEXT + 2048
 _SEQ_LIMIT = 1 << 64
 _APPLICATION_DATA = 23
-_TLS12 = 0x0303
-_TLS10 = 0x0301
+_TLS12 = TLS1_2
+_TLS10 = TLS1_0
 
 _HDR = struct.Struct("!BHH")
 # TLS 1.2 AEAD additional data / MAC pseudo-header: seq_num, type, version, length.

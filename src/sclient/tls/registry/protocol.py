@@ -9,6 +9,12 @@ TLS1_0 = 0x0301
 TLS1_1 = 0x0302
 TLS1_2 = 0x0303
 TLS1_3 = 0x0304
+DTLS1_0 = 0xFEFF
+DTLS1_2 = 0xFEFD
+#: ``DTLS1_BAD_VER``: the pre-RFC DTLS of OpenSSL 0.9.8.
+DTLS1_BAD = 0x0100
+#: ``TLS_ANY_VERSION``: the version of a connection before a ClientHello is built.
+ANY_VERSION = 0x10000
 
 #: OpenSSL's names (``SSL_get_version``): ``Protocol  :`` and ``-brief``.
 VERSION_NAMES: dict[int, str] = {
@@ -17,9 +23,9 @@ VERSION_NAMES: dict[int, str] = {
     TLS1_1: "TLSv1.1",
     TLS1_2: "TLSv1.2",
     TLS1_3: "TLSv1.3",
-    0xFEFF: "DTLSv1",
-    0xFEFD: "DTLSv1.2",
-    0x0100: "DTLSv0.9",
+    DTLS1_0: "DTLSv1",
+    DTLS1_2: "DTLSv1.2",
+    DTLS1_BAD: "DTLSv0.9",
 }
 
 #: ``-msg``/``-trace`` names.
@@ -29,8 +35,8 @@ VERSION_TRACE_NAMES: dict[int, str] = {
     TLS1_1: "TLS 1.1",
     TLS1_2: "TLS 1.2",
     TLS1_3: "TLS 1.3",
-    0xFEFF: "DTLS 1.0",
-    0x0100: "DTLS 1.0 (bad)",
+    DTLS1_0: "DTLS 1.0",
+    DTLS1_BAD: "DTLS 1.0 (bad)",
 }
 
 #: ``-min_protocol``/``-max_protocol`` values.
@@ -41,8 +47,8 @@ PROTOCOL_OPTION_VALUES: dict[str, int | None] = {
     "TLSv1.1": TLS1_1,
     "TLSv1.2": TLS1_2,
     "TLSv1.3": TLS1_3,
-    "DTLSv1": 0xFEFF,
-    "DTLSv1.2": 0xFEFD,
+    "DTLSv1": DTLS1_0,
+    "DTLSv1.2": DTLS1_2,
 }
 
 # --- record content types ----------------------------------------------------

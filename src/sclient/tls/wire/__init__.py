@@ -5,4 +5,8 @@
 codec table and OpenSSL's allowed contexts), :mod:`~sclient.tls.wire.handshake`
 (handshake messages). Untrusted bytes raise only
 :class:`~sclient.tls.errors.DecodeError`.
+
+May import ``base`` and ``tls.registry``. A new message or extension (ECH's
+``encrypted_client_hello``, DTLS's ``HelloVerifyRequest``) gets its codec
+here; its number and names go in ``registry``.
 """
