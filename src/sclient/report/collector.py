@@ -18,11 +18,6 @@ from sclient.tls.registry.protocol import TLS1_3
 from sclient.tls.session import Session
 from sclient.x509.verdict import ChainVerdict
 
-#: The connection's version before a ClientHello was built (OpenSSL's
-#: TLS_ANY_VERSION, printed as "Protocol: 0x10000" where it shows at all).
-ANY_VERSION = 0x10000
-
-
 @struct(slots=True)
 class ConnectionReport:
     """What one TCP connection showed, as it stands (each ``-reconnect``

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 from sclient.base import structs
 from sclient.base.structs import field, struct
-from sclient.report.collector import ANY_VERSION, ConnectionReport, RunReport
+from sclient.report.collector import ConnectionReport, RunReport
 from sclient.report.model import CertInfo, SummaryData
-from sclient.tls.registry.protocol import TLS1_3
+from sclient.tls.registry.protocol import ANY_VERSION, TLS1_3
 
 
 def verify_text(code: int) -> str:
