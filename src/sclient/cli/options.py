@@ -1,8 +1,9 @@
 """The option table of ``openssl s_client`` 3.0.19, plus sclient's additions.
 
 This table is the single source of truth for the command line: the parser
-(:mod:`sclient.cli.parse`), the ``-help`` text (:mod:`sclient.cli.help`) and
-``docs/compatibility.md`` (``tools/gen_compat.py``) are all generated from it.
+(:mod:`sclient.cli.parse`), the ``-help`` text (:mod:`sclient.cli.help`), the
+typed ``Options`` class (:mod:`sclient.cli.optionsclass`, ``tools/gen_options.py``)
+and ``docs/compatibility.md`` (``tools/gen_compat.py``) are all generated from it.
 Nothing else lists the options.
 
 Rows are in the order of ``openssl s_client -help`` (3.0.19), grouped by the
