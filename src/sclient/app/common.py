@@ -1,12 +1,10 @@
 """What the driver's modules share, so that none imports another to get it:
-the ``Exit`` that ends the program with a status, the exceptions that leave
-a connection (``Shut``, ``Reconnect``, ``DoneWaiting``), and ``opt`` to read an option."""
+the ``Exit`` that ends the program with a status, and the exceptions that
+leave a connection (``Shut``, ``Reconnect``, ``DoneWaiting``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-__all__ = ["DoneWaiting", "Exit", "Reconnect", "Shut", "opt"]
+__all__ = ["DoneWaiting", "Exit", "Reconnect", "Shut"]
 
 
 class Exit(Exception):
@@ -15,12 +13,6 @@ class Exit(Exception):
     def __init__(self, status: int) -> None:
         super().__init__(status)
         self.status = status
-
-
-def opt(options: Any, name: str, default: Any = None) -> Any:
-    """An option's value, tolerant of parsers that leave unset options out."""
-    value = getattr(options, name, default)
-    return default if value is None else value
 
 
 class Shut(Exception):

@@ -31,9 +31,6 @@ if TYPE_CHECKING:
 
 DEFAULT_PORT = "4433"
 
-#: What "before any version is known" prints as (``TLS_ANY_VERSION``).
-ANY_VERSION = 0x10000
-
 
 # --------------------------------------------------------------------- target
 

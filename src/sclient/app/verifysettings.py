@@ -64,9 +64,13 @@ def cipher_suiteb_flags(cipher: str | None) -> int:
         mode = conf.cipher_selection(cipher).suiteb
     except conf.ConfError:
         return 0
-    return {conf.SUITEB_128_ONLY: 0x10000, conf.SUITEB_128: 0x30000, conf.SUITEB_192: 0x20000}.get(
-        mode or "", 0
-    )
+    from sclient.x509 import suiteb
+
+    return {
+        conf.SUITEB_128_ONLY: suiteb.LOS_128_ONLY,
+        conf.SUITEB_128: suiteb.LOS_128,
+        conf.SUITEB_192: suiteb.LOS_192,
+    }.get(mode or "", 0)
 
 
 def _security_level(cipher: str | None) -> int:
@@ -85,14 +89,16 @@ def _security_level(cipher: str | None) -> int:
 def _suiteb_option_flags(o: Options) -> int:
     """-suiteB_* -> X509_V_FLAG_SUITEB_128_LOS_ONLY / _128_LOS / _192_LOS;
     X509_VERIFY_PARAM_set_flags ORs the levels together."""
-    suiteb = 0
+    from sclient.x509 import suiteb
+
+    flags = 0
     if o.suiteB_128_only:
-        suiteb |= 0x10000
+        flags |= suiteb.LOS_128_ONLY
     if o.suiteB_128:
-        suiteb |= 0x30000
+        flags |= suiteb.LOS_128
     if o.suiteB_192:
-        suiteb |= 0x20000
-    return suiteb
+        flags |= suiteb.LOS_192
+    return flags
 
 
 def verify_params(o: Options) -> VerifyParams:

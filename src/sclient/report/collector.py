@@ -18,6 +18,7 @@ from sclient.tls.registry.protocol import TLS1_3
 from sclient.tls.session import Session
 from sclient.x509.verdict import ChainVerdict
 
+
 @struct(slots=True)
 class ConnectionReport:
     """What one TCP connection showed, as it stands (each ``-reconnect``
