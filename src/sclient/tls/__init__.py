@@ -8,12 +8,30 @@ The public surface is :class:`~sclient.tls.client.Client` driven by a
 :class:`~sclient.tls.session.Session` (with :mod:`.sessionfile`, OpenSSL's
 session file form).
 
-Layout: ``registry`` (IANA/OpenSSL tables) <- ``wire`` (codecs) and
-``crypto`` (adapters over ``cryptography``) <- ``records`` (record layer),
-``hello``/``tls13``/``tls12`` (handshake states, table in ``states``) <-
-``client``; ``conf``/``conf_ciph`` are OpenSSL's option-string languages
-(cipher strings, groups, sigalgs). Submodules are imported lazily: ``import
-sclient.tls`` is cheap.
+Layout, bottom up (who owns what):
+
+* ``registry`` — the IANA/OpenSSL tables (suites, extensions, groups,
+  schemes, alerts, reasons); ``wire`` — message and extension codecs;
+  ``crypto`` — adapters over ``cryptography`` (key schedules, record
+  protection, key exchange, signatures).
+* ``records`` — the record layer (framing, protection, fragmentation) and
+  :class:`~sclient.tls.records.RecordPort`, the narrow interface the
+  handshake states use; ``hsreader`` — handshake message reassembly across
+  and within records.
+* ``states`` — the handshake context (:class:`~sclient.tls.states.Handshake`),
+  the state base class and the table of what each state accepts;
+  ``facts`` — what the server settled so far, which builds ``Negotiated``
+  and the ``Session``.
+* ``hello`` — the ClientHello (a table of extension builders) and the
+  :class:`~sclient.tls.hello.Offer`; ``serverhello`` — the ServerHello and
+  HelloRetryRequest, handing over to ``tls13`` or ``tls12``; ``peer`` — the
+  server's certificates and signatures; ``clientauth`` — our certificate.
+* ``client`` — :class:`~sclient.tls.client.Client`, the sans-I/O driver;
+  ``events`` — everything it reports, one event per OpenSSL callback moment;
+  ``config``, ``session``, ``sessionfile``, ``conf``/``conf_ciph`` (OpenSSL's
+  option and cipher-string languages).
+
+Submodules are imported lazily: ``import sclient.tls`` is cheap.
 
 New protocol work goes here: an event a renderer needs (for ``-msg``,
 ``-trace``, ``-state``) is added to ``events`` and emitted by the state

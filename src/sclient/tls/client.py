@@ -23,6 +23,7 @@ import contextlib
 
 from sclient.tls import events as ev
 from sclient.tls.config import ClientConfig
+from sclient.tls.crypto.kex import KeyShare
 from sclient.tls.errors import (
     LocalError,
     PeerAlert,
@@ -31,6 +32,7 @@ from sclient.tls.errors import (
     UnexpectedEOF,
     UsageError,
 )
+from sclient.tls.facts import Facts
 from sclient.tls.hello import (
     Offer,
     build_client_hello,
@@ -116,6 +118,7 @@ class Client:
         "_closed",
         "_config",
         "_events",
+        "_facts",
         "_failed",
         "_hs",
         "_hsr",
@@ -129,7 +132,10 @@ class Client:
         self._config = config
         self._events: list[ev.Event] = []
         self._rl = RecordLayer(max(1, min(config.max_send_fragment, 1 << 14)))
-        self._hs = Handshake(config, self._rl, self._events)
+        #: What the server settled so far (also before and without a handshake).
+        self._facts = Facts(config.max_version)
+        #: The handshake context, made with the ClientHello (None before).
+        self._hs: Handshake | None = None
         self._state: State = _Idle()
         self._hsr = HandshakeReader()
         self._failed: TLSError | None = None
@@ -141,30 +147,30 @@ class Client:
 
     @property
     def handshake_complete(self) -> bool:
-        return self._hs.complete
+        return self._hs is not None and self._hs.complete
 
     @property
     def version(self) -> int:
         """The negotiated version, or ``config.max_version`` before ServerHello."""
-        v = self._hs.version
+        v = self._facts.version
         return self._config.max_version if v is None else v
 
     @property
     def negotiated(self) -> ev.Negotiated | None:
         """What is settled so far (None before the ServerHello chose a suite)."""
-        return self._hs.negotiated()
+        return self._facts.negotiated()
 
     @property
     def session(self) -> Session | None:
         """The current session: complete after the handshake (replaced by
         every TLS 1.3 ticket), partial (``cipher_suite`` None) before."""
-        return self._hs.session
+        return self._facts.session
 
     @property
     def resumed_session(self) -> Session | None:
         """The offered session the server agreed to resume (None: a full
         handshake, or an external PSK)."""
-        return self._hs.resumed
+        return self._facts.resumed
 
     @property
     def state(self) -> State:
@@ -189,8 +195,8 @@ class Client:
         the handshake is checked against what these messages offered."""
         if not isinstance(self._state, _Idle):
             raise UsageError("start() called twice")
-        hs = self._hs
-        if self._config.min_version > self._config.max_version:
+        config = self._config
+        if config.min_version > config.max_version:
             # tls_setup_handshake: no version to speak. OpenSSL sends
             # protocol_version in a TLS 1.2 record, before any session exists.
             self._state = _NotStarted()
@@ -198,25 +204,32 @@ class Client:
             self._fail(LocalError(alerts.PROTOCOL_VERSION, "NO_PROTOCOLS_AVAILABLE"))
             return self._take_events()
         try:
-            hs.loop(OsslState.CW_CLNT_HELLO)
-            psk = self._config.psk
-            if psk is not None and psk.unusable and self._config.max_version >= P.TLS1_3:
+            # The info callback's first call ("before SSL initialization").
+            self._events.append(ev.StateChanged(OsslState.BEFORE))
+            psk = config.psk
+            if psk is not None and psk.unusable and config.max_version >= P.TLS1_3:
                 # s_client's psk_use_session_cb fails while the ClientHello is built.
                 self._events.append(ev.PskUnusable(True))
                 raise LocalError(alerts.INTERNAL_ERROR, "BAD_PSK")
+            shares: dict[int, KeyShare] = {}
             if client_hello is None:
-                ch = build_client_hello(self._config, self._config.random, hs.shares)
+                ch = build_client_hello(config, config.random, shares)
             else:
                 ch = client_hello
-                self._adopt_shares(ch)
-            hs.ch = hs.ch1 = ch
-            hs.retry_hello = retry_hello
-            resume = resumable(self._config)
+                self._adopt_shares(ch, shares)
+            resume = resumable(config)
             ext = ch.ext(PreSharedKeyClient)
             sent = {i.identity for i in ext.identities} if ext is not None else set()
-            psks = tuple(p for p in offered_psks(self._config, resume) if p.identity in sent)
-            hs.offer = Offer.of(ch, psks, resume)
-            hs.client_random = ch.random
+            psks = tuple(p for p in offered_psks(config, resume) if p.identity in sent)
+            offer = Offer.of(ch, psks, resume)
+            facts = self._facts
+            facts.client_random = ch.random
+            facts.server_name_sent = offer.server_name
+            hs = Handshake(
+                config, self._rl, self._events, facts, ch, offer, shares, OsslState.CW_CLNT_HELLO
+            )
+            hs.retry_hello = retry_hello
+            self._hs = hs
             hs.send_message(ch)
             hs.loop()
             self._state = ExpectServerHello()
@@ -224,7 +237,7 @@ class Client:
             self._fail(e)
         return self._take_events()
 
-    def _adopt_shares(self, ch: ClientHello) -> None:
+    def _adopt_shares(self, ch: ClientHello, shares: dict[int, KeyShare]) -> None:
         from sclient.tls.hello import make_key_share
         from sclient.tls.wire.extensions import KeyShareClient
 
@@ -233,7 +246,7 @@ class Client:
             share = make_key_share(self._config, entry.group)
             if share.public_bytes() != entry.key_exchange:
                 raise UsageError("ClientHello key share does not match key_share_factory")
-            self._hs.shares[entry.group] = share
+            shares[entry.group] = share
 
     def data_to_send(self) -> bytes:
         """Everything queued for the peer (one flight = one chunk), cleared."""
@@ -289,7 +302,7 @@ class Client:
         self._require_open()
         if not isinstance(self._state, Connected13):
             raise TLSError(None, "WRONG_SSL_VERSION", "KeyUpdate needs TLS 1.3")
-        self._state.send_key_update(self._hs, request)
+        self._state.send_key_update(self._handshake(), request)
         return self._take_events()
 
     def close(self) -> list[ev.Event]:
@@ -305,7 +318,7 @@ class Client:
         from sclient.tls.crypto.errors import CryptoError
 
         exporter = getattr(self._state, "export", None)
-        if not self._hs.complete or exporter is None:
+        if not self.handshake_complete or exporter is None:
             raise UsageError("keying material is only available after the handshake")
         try:
             result: bytes = exporter(label, context, length)
@@ -314,7 +327,7 @@ class Client:
         return result
 
     def _require_open(self) -> None:
-        if not self._hs.complete:
+        if not self.handshake_complete:
             raise UsageError("the handshake is not complete")
         if self._failed is not None:
             raise UsageError("the connection failed")
@@ -322,6 +335,13 @@ class Client:
             raise UsageError("close_notify already sent")
 
     # -- records -------------------------------------------------------------------------
+
+    def _handshake(self) -> Handshake:
+        """The handshake context; records are only read once start() made it."""
+        hs = self._hs
+        if hs is None:
+            raise UsageError("the handshake has not started")
+        return hs
 
     def _on_record(self, ctype: int, payload: bytes, raw: bytes, inner: int | None) -> None:
         events = self._events
@@ -333,8 +353,8 @@ class Client:
                 self._warn_alerts = 0
             self._on_handshake_data(payload)
             return
-        hs = self._hs
-        if hs.version == P.TLS1_3 and self._hsr.inside_header:
+        hs = self._handshake()
+        if self._facts.version == P.TLS1_3 and self._hsr.inside_header:
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "MIXED_HANDSHAKE_AND_NON_HANDSHAKE_DATA")
         if ctype == P.ALERT:
             self._on_alert(payload)
@@ -348,12 +368,12 @@ class Client:
         if ctype == P.CHANGE_CIPHER_SPEC:
             self._on_ccs(payload)
             return
-        if hs.version is None:
+        if self._facts.version is None:
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE", "before ServerHello")
         raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_RECORD")
 
     def _on_ccs(self, payload: bytes) -> None:
-        hs = self._hs
+        hs = self._handshake()
         if self._rl.compat_ccs:
             # A middlebox-compatibility CCS; the record layer checked it.
             self._events.append(ev.ChangeCipherSpecReceived())
@@ -376,7 +396,7 @@ class Client:
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "INVALID_ALERT")
         level, desc = payload[0], payload[1]
         self._events.append(ev.AlertReceived(level, desc))
-        tls13 = self._hs.version == P.TLS1_3
+        tls13 = self._facts.version == P.TLS1_3
         if level == alerts.WARNING or (tls13 and desc == alerts.USER_CANCELED):
             self._warn_alerts += 1
             if self._warn_alerts == _MAX_WARN_ALERTS:
@@ -385,10 +405,12 @@ class Client:
             return
         if desc == alerts.CLOSE_NOTIFY and (tls13 or level == alerts.WARNING):
             self._peer_closed = True
-            hs = self._hs
             closed = ev.ConnectionClosed()
-            if not hs.complete:
-                closed = ev.ConnectionClosed(hs.version, hs.negotiated(), hs.session, hs.ccs_sent)
+            if not self.handshake_complete:
+                f = self._facts
+                closed = ev.ConnectionClosed(
+                    f.version, f.negotiated(), f.session, self._handshake().ccs_sent
+                )
             self._events.append(closed)
             return
         if level == alerts.FATAL or tls13:
@@ -404,7 +426,8 @@ class Client:
     def _on_handshake_data(self, payload: bytes) -> None:
         hsr = self._hsr
         hsr.feed(payload)
-        hs = self._hs
+        hs = self._handshake()
+        facts = self._facts
         while self._failed is None:
             head = hsr.header()
             if head is None:
@@ -422,7 +445,7 @@ class Client:
                     raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
                 if hs.complete:
                     hs.loop()
-                elif hs.version is None and hs.ossl == OsslState.CW_CLNT_HELLO:
+                elif facts.version is None and hs.ossl == OsslState.CW_CLNT_HELLO:
                     # OpenSSL writes record version 0x0301 only while its state
                     # is "write client hello"; reading the ServerHello moves it.
                     self._rl.set_write_version(min(self._config.max_version, P.TLS1_2))
@@ -434,8 +457,8 @@ class Client:
             if raw is None:
                 return
             hs.record_pending = hsr.buffered > 0
-            version = hs.version
-            suite = hs.suite
+            version = facts.version
+            suite = facts.suite
             msg = decode_message(
                 raw,
                 tls13=version == P.TLS1_3,
@@ -452,13 +475,14 @@ class Client:
 
     def _max_size(self, mt: int) -> int:
         if mt == P.NEW_SESSION_TICKET:
-            return MAX_TICKET_13 if self._hs.version == P.TLS1_3 else MAX_TICKET_12
+            return MAX_TICKET_13 if self._facts.version == P.TLS1_3 else MAX_TICKET_12
         return MAX_MESSAGE_SIZE.get(mt, 1 << 24)
 
     # -- errors and alerts -----------------------------------------------------------------
 
     def _send_alert(self, level: int, desc: int) -> None:
-        self._hs.flush()
+        if self._hs is not None:
+            self._hs.flush()
         self._rl.write(P.ALERT, bytes((level, desc)), self._events)
         self._events.append(ev.AlertSent(level, desc))
 
@@ -467,20 +491,22 @@ class Client:
             return
         self._failed = error
         hs = self._hs
-        hs.pending.clear()
+        if hs is not None:
+            hs.pending.clear()
+            hs.ossl = OsslState.ERROR
         if error.alert is not None and not isinstance(error, PeerAlert):
             with contextlib.suppress(Exception):  # an alert we cannot protect is not sent
                 self._send_alert(alerts.FATAL, error.alert)
-        hs.ossl = OsslState.ERROR
+        facts = self._facts
         self._events.append(
             ev.ConnectionFailed(
                 error,
-                during_handshake=not hs.complete,
+                during_handshake=not self.handshake_complete,
                 bytes_read=self._rl.consumed,
-                version=hs.version,
-                negotiated=hs.negotiated(),
-                session=None if isinstance(self._state, _NotStarted) else hs.session,
-                ccs_sent=hs.ccs_sent,
+                version=facts.version,
+                negotiated=facts.negotiated(),
+                session=None if isinstance(self._state, _NotStarted) else facts.session,
+                ccs_sent=hs is not None and hs.ccs_sent,
             )
         )
 

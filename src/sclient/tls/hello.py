@@ -544,13 +544,12 @@ def validate_contexts(exts: tuple[X.Extension, ...], context: X.Context) -> None
 def parse_common_extension(hs: Handshake, e: X.Extension) -> None:
     """The server extensions TLS 1.3 EncryptedExtensions and the TLS 1.2
     ServerHello share (tls_parse_stoc_server_name / _maxfragmentlen / _alpn)."""
-    assert hs.offer is not None
     if isinstance(e, X.ServerNameAck):
-        hs.sni_acked = True
+        hs.facts.sni_acked = True
     elif isinstance(e, X.MaxFragmentLength):
         if not 1 <= e.code <= 4 or e.code != hs.offer.max_fragment_length:
             raise LocalError(alerts.ILLEGAL_PARAMETER, "SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH")
-        hs.max_fragment_length = e.code
+        hs.facts.max_fragment_length = e.code
         limit = 1 << (8 + e.code)
         hs.rl.limit_plaintext(limit)
     elif isinstance(e, X.Alpn):
@@ -559,6 +558,6 @@ def parse_common_extension(hs: Handshake, e: X.Extension) -> None:
         if e.protocols[0] not in hs.offer.alpn:
             # OpenSSL 3.0.19 answers decode_error here (observed), not illegal_parameter.
             raise LocalError(alerts.DECODE_ERROR, "BAD_EXTENSION", "ALPN: not offered")
-        hs.alpn = e.protocols[0]
+        hs.facts.alpn = e.protocols[0]
     elif isinstance(e, X.EarlyData):
         raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", "early_data: not sent")

@@ -134,7 +134,7 @@ def process_certificates(
     for der in chain:
         _check_entry(der)
     peer = _peer_key(chain[0])
-    hs.peer_chain = chain
+    hs.facts.peer_chain = chain
     hs.events.append(ev.PeerCertificates(chain))
     verdict = hs.config.verify_certificates(chain)
     hs.events.append(ev.CertificateVerified(chain, verdict))

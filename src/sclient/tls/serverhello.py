@@ -80,7 +80,6 @@ def process_server_hello(
 
     offer = hs.offer
     config = hs.config
-    assert offer is not None
     is_hrr = (
         config.max_version >= P.TLS1_3
         and sh.legacy_version == P.TLS1_2
@@ -97,7 +96,7 @@ def process_server_hello(
 
     version = P.TLS1_3
     if not is_hrr:
-        hs.server_random = sh.random
+        hs.facts.server_random = sh.random
         collect_extensions(sh.extensions, X.Context.SH, offer)
         version = choose_version(hs, sh, retried)
     if version == P.TLS1_3:
@@ -112,20 +111,20 @@ def process_server_hello(
     validate_contexts(sh.extensions, X.Context.SH13 if version == P.TLS1_3 else X.Context.SH12)
     if version == P.TLS1_3 and hs.record_pending:
         raise LocalError(alerts.UNEXPECTED_MESSAGE, "NOT_ON_RECORD_BOUNDARY")
-    hs.version = version
+    hs.facts.version = version
     hs.events.append(ev.ServerHelloAccepted(version))
     hs.rl.negotiated(version)
     suite = client_ciphersuite(hs, sh.cipher_suite, version, hrr_suite)
     if version != P.TLS1_3 and sh.compression_method != 0:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "COMPRESSION_DISABLED")
-    hs.suite = suite
-    hs.server_ext_types.extend(e.ext_type for e in sh.extensions)
-    hs.session = structs.replace(hs.session, version=version)
+    hs.facts.suite = suite
+    hs.facts.server_ext_types.extend(e.ext_type for e in sh.extensions)
+    hs.facts.update_session(version=version)
     if version == P.TLS1_3:
         return tls13.process_server_hello(hs, sh, suite)
     from sclient.tls import tls12
 
-    return tls12.process_server_hello(hs, sh, suite)
+    return tls12.process_server_hello(hs, sh, suite, version)
 
 
 _SENTINELS = (P.DOWNGRADE_TLS12, P.DOWNGRADE_TLS11)
@@ -170,7 +169,6 @@ def client_ciphersuite(
 ) -> suites.CipherSuite:
     """set_client_ciphersuite. ``version`` is None for a HelloRetryRequest
     (the offered range applies then)."""
-    assert hs.offer is not None
     s = suites.BY_CODE.get(code)
     if s is None or code in _SCSVS:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "UNKNOWN_CIPHER_RETURNED")
@@ -199,7 +197,6 @@ def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSu
     """RFC 8446 §4.1.4, with OpenSSL's checks: a HelloRetryRequest must ask
     for a group we support and did not already send a share for, or carry a
     cookie; otherwise the second ClientHello would not change."""
-    assert hs.offer is not None and hs.ch is not None
     collect_extensions(hrr.extensions, X.Context.HRR, hs.offer)
     new_group: int | None = None
     cookie: bytes | None = None
@@ -224,8 +221,8 @@ def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSu
     if cookie is None and new_group is None:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "NO_CHANGE_FOLLOWING_HRR")
 
-    hs.hrr = True
-    hs.suite = suite
+    hs.facts.hrr = True
+    hs.facts.suite = suite
     try:
         hs.transcript.rewrite_for_hrr(suite.prf_hash)
     except cerr.CryptoError as e:

@@ -20,7 +20,10 @@ an exhaustive test read it); :data:`MAX_MESSAGE_SIZE` is OpenSSL's
 ``ossl_statem_client_max_message_size``.
 
 :class:`Handshake` is the mutable context all states share: configuration,
-record layer, transcript, what we offered and what was negotiated so far.
+record layer (through :class:`~sclient.tls.records.RecordPort`), transcript,
+what we offered; what the server settled so far is its
+:class:`~sclient.tls.facts.Facts`, which builds ``Negotiated`` and the
+``Session``.
 It also keeps OpenSSL's ``SSL_state_string_long`` position for ``-state``:
 the info callback fires at every write transition and at every message
 header read, with the state *before* the move (see :meth:`Handshake.loop`).
@@ -37,12 +40,11 @@ from sclient.tls.crypto.transcript import Transcript
 from sclient.tls.errors import LocalError
 from sclient.tls.registry import alerts
 from sclient.tls.registry import protocol as P
-from sclient.tls.registry.suites import CipherSuite
-from sclient.tls.session import Session
 from sclient.tls.wire.handshake import HandshakeMessage
 
 if TYPE_CHECKING:
     from sclient.tls.crypto.kex import KeyShare
+    from sclient.tls.facts import Facts
     from sclient.tls.hello import Offer
     from sclient.tls.records import RecordPort
     from sclient.tls.wire.handshake import ClientHello
@@ -146,94 +148,66 @@ def register(cls: type[State]) -> type[State]:
 
 
 class Handshake:
-    """The context the states share (one per connection)."""
+    """The context the states share (one per connection, made when the
+    ClientHello is built): the configuration, the record layer (through its
+    port), the transcript, what we sent (``ch``, ``offer``, the key
+    ``shares``), the ``-state`` position, and :attr:`facts`, what the server
+    settled so far."""
 
     __slots__ = (
-        "alpn",
         "ccs_sent",
-        "cert_request",
         "ch",
         "ch1",
-        "client_random",
         "complete",
         "config",
-        "dh_bits",
-        "ec_point_formats",
-        "ems",
-        "etm",
         "events",
         "extensions_settled",
-        "group",
-        "hrr",
-        "max_fragment_length",
+        "facts",
         "offer",
         "ossl",
-        "peer_chain",
-        "peer_scheme",
         "pending",
-        "psk_accepted",
         "random",
         "record_pending",
-        "resumed",
         "retry_hello",
         "rl",
-        "secure_renegotiation",
-        "server_ext_types",
-        "server_random",
-        "server_session_id",
-        "session",
         "shares",
-        "sni_acked",
-        "suite",
         "transcript",
-        "version",
     )
 
-    def __init__(self, config: ClientConfig, rl: RecordPort, events: list[ev.Event]) -> None:
+    def __init__(
+        self,
+        config: ClientConfig,
+        rl: RecordPort,
+        events: list[ev.Event],
+        facts: Facts,
+        ch: ClientHello,
+        offer: Offer,
+        shares: dict[int, KeyShare],
+        ossl: str = OsslState.BEFORE,
+    ) -> None:
         self.config = config
         self.rl = rl
         self.events = events
+        self.facts = facts
         self.random: Callable[[int], bytes] = config.random
         self.transcript = Transcript()
-        self.ossl = OsslState.BEFORE
-        self.shares: dict[int, KeyShare] = {}
-        self.ch: ClientHello | None = None
-        self.ch1: ClientHello | None = None
-        self.offer: Offer | None = None
-        self.client_random = b""
-        self.server_random = b""
-        self.server_session_id = b""
-        self.hrr = False
-        self.version: int | None = None
-        self.suite: CipherSuite | None = None
-        self.server_ext_types: list[int] = []
-        self.alpn: bytes | None = None
-        self.sni_acked = False
-        self.max_fragment_length: int | None = None
-        self.ems = False
-        self.etm = False
-        self.secure_renegotiation = False
-        self.group: int | None = None
-        self.dh_bits: int | None = None
-        self.peer_scheme: int | None = None
-        self.peer_chain: tuple[bytes, ...] = ()
-        self.cert_request: ev.CertificateRequested | None = None
-        self.ec_point_formats: tuple[int, ...] | None = None
+        self.ossl = ossl
+        self.shares = shares
+        #: The ClientHello sent last (the second one after a HelloRetryRequest) and the first.
+        self.ch = ch
+        self.ch1 = ch
+        #: What ``ch`` offered (what the server's answers are checked against).
+        self.offer = offer
         self.complete = False
         #: Our ChangeCipherSpec was written (TLS <= 1.2, or TLS 1.3's compatibility one).
         self.ccs_sent = False
         #: :class:`~sclient.tls.events.ServerExtensionsSettled` was emitted.
         self.extensions_settled = False
-        #: TLS 1.3: the server accepted our external PSK ("Reused").
-        self.psk_accepted = False
-        #: The session the server agreed to resume (TLS 1.3 ticket, TLS 1.2 id or ticket).
-        self.resumed: Session | None = None
         #: Handshake bytes of the current record follow the message being handled.
         self.record_pending = False
         self.pending: list[tuple[bytes, HandshakeMessage]] = []
         #: Replays only: the second ClientHello to send after a HelloRetryRequest.
         self.retry_hello: ClientHello | None = None
-        self.session = Session(version=config.max_version, cipher_suite=None)
 
     # -- -state ------------------------------------------------------------------
 
@@ -280,34 +254,4 @@ class Handshake:
         self.events.append(ev.ChangeCipherSpecSent())
 
     def keylog(self, label: str, secret: bytes) -> None:
-        self.events.append(ev.KeylogSecret(label, self.client_random, secret))
-
-    # -- negotiated --------------------------------------------------------------
-
-    def negotiated(self) -> ev.Negotiated | None:
-        if self.version is None or self.suite is None:
-            return None
-        return ev.Negotiated(
-            version=self.version,
-            cipher_suite=self.suite.code,
-            client_random=self.client_random,
-            server_random=self.server_random,
-            session_id=self.session.session_id,
-            resumed=self.psk_accepted or self.resumed is not None,
-            group=self.group,
-            dh_bits=self.dh_bits,
-            peer_signature_scheme=self.peer_scheme,
-            alpn=self.alpn,
-            server_name_sent=self.offer.server_name if self.offer else None,
-            server_name_acked=self.sni_acked,
-            secure_renegotiation=self.secure_renegotiation,
-            extended_master_secret=self.ems,
-            encrypt_then_mac=self.etm,
-            max_fragment_length=self.max_fragment_length,
-            peer_chain=self.peer_chain,
-            hello_retry_request=self.hrr,
-            server_extensions=tuple(self.server_ext_types),
-            early_data="not sent",
-            certificate_request=self.cert_request,
-            ec_point_formats=self.ec_point_formats,
-        )
+        self.events.append(ev.KeylogSecret(label, self.facts.client_random, secret))

@@ -113,12 +113,9 @@ class Params12:
     resumed: bool = False
 
 
-def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> State:
+def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, version: int) -> State:
     """The TLS <= 1.2 part of tls_process_server_hello: extensions (parsed in
     OpenSSL's ext_defs order, then the "final" checks)."""
-    assert hs.version is not None and hs.offer is not None
-    version = hs.version
-    hs.server_session_id = sh.session_id
     old = hs.offer.resume
     resumed: Session | None = None
     if (
@@ -155,29 +152,28 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
                 raise LocalError(alerts.DECODE_ERROR, "BAD_EXTENSION", "non-empty session_ticket")
             ticket_expected = True
         elif isinstance(e, X.EncryptThenMac):
-            hs.etm = not suite.aead
+            hs.facts.etm = not suite.aead
         elif isinstance(e, X.ExtendedMasterSecret):
-            hs.ems = True
+            hs.facts.ems = True
         else:
             parse_common_extension(hs, e)
     # The "final" callbacks, in ext_defs order.
     if not ri and not hs.config.legacy_server_connect:
         raise LocalError(alerts.HANDSHAKE_FAILURE, "UNSAFE_LEGACY_RENEGOTIATION_DISABLED")
-    hs.secure_renegotiation = ri
-    if resumed is not None and hs.ems != resumed.extended_master_secret:
+    hs.facts.secure_renegotiation = ri
+    if resumed is not None and hs.facts.ems != resumed.extended_master_secret:
         raise LocalError(alerts.HANDSHAKE_FAILURE, "INCONSISTENT_EXTMS")
     # final_ec_pt_formats only checks the server's list against formats the
     # application configured explicitly; s_client never does, so nothing here.
-    hs.ec_point_formats = peer_formats
+    hs.facts.ec_point_formats = peer_formats
     if resumed is not None:
-        hs.resumed = resumed
-        hs.session = resumed
+        hs.facts.resume(resumed)
         params = Params12(suite, version, ticket_expected, resumed=True)
         keys = _resumption_keys(hs, params, resumed.master_key)
         if ticket_expected:
             return ExpectNewSessionTicket12(keys)
         return ExpectChangeCipherSpec12(keys)
-    hs.session = structs.replace(hs.session, session_id=sh.session_id, version=version)
+    hs.facts.update_session(session_id=sh.session_id, version=version)
     params = Params12(suite, version, ticket_expected)
     if suite.kx in ("PSK", "DHEPSK", "ECDHEPSK"):
         if hs.config.psk_tls12 is None:
@@ -199,7 +195,7 @@ class ExpectCertificate12(State):
         cert = cast(Certificate12, msg)
         hs.transcript.update(cert.raw)
         peer = process_certificates(hs, cert.chain, self.params.suite)
-        hs.session = structs.replace(hs.session, peer_certificate=cert.chain[0])
+        hs.facts.update_session(peer_certificate=cert.chain[0])
         kx = self.params.suite.kx
         if kx in ("ECDH", "DH"):
             return ExpectServerKeyExchange(self.params, peer)
@@ -235,7 +231,6 @@ class ExpectServerKeyExchange(State):
     peer: PeerKey
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
-        assert hs.offer is not None
         version = self.params.version
         exchange: Exchange | None = None
         if isinstance(msg, ServerKeyExchangeEcdhe):
@@ -258,8 +253,10 @@ class ExpectServerKeyExchange(State):
             groups,
             hs.config.security_level,
         )
-        hs.peer_scheme = ske.scheme
-        data = tls12_server_key_exchange_input(hs.client_random, hs.server_random, ske.params)
+        hs.facts.peer_scheme = ske.scheme
+        data = tls12_server_key_exchange_input(
+            hs.facts.client_random, hs.facts.server_random, ske.params
+        )
         verify_signature(ske.scheme, self.peer, data, ske.signature, False)
         if exchange is None:
             exchange = self._dhe(hs, cast(ServerKeyExchangeDhe, msg))
@@ -275,7 +272,6 @@ class ExpectServerKeyExchange(State):
 
 def ecdhe_exchange(hs: Handshake, curve_type: int, group_code: int, public: bytes) -> Exchange:
     """Our ECDHE half for the server's named-curve parameters."""
-    assert hs.offer is not None
     group = G.BY_CODE.get(group_code)
     if (
         curve_type != 3
@@ -293,8 +289,8 @@ def ecdhe_exchange(hs: Handshake, curve_type: int, group_code: int, public: byte
             premaster = share.exchange(public)
     except cerr.IllegalKeyShare as e:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "SKE_BAD_ECPOINT", str(e)) from None
-    hs.group = group_code
-    hs.session = structs.replace(hs.session, group=group_code)
+    hs.facts.group = group_code
+    hs.facts.update_session(group=group_code)
     return Exchange(share.public_bytes(), 1, premaster)
 
 
@@ -334,8 +330,8 @@ def dhe_exchange(hs: Handshake, p_raw: bytes, g_raw: bytes, ys_raw: bytes) -> Ex
         raise LocalError(alerts.HANDSHAKE_FAILURE, "DH_KEY_TOO_SMALL", str(e)) from None
     except cerr.CryptoError as e:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_DH_VALUE", str(e)) from None
-    hs.dh_bits = p.bit_length()
-    hs.group = share.group or None
+    hs.facts.dh_bits = p.bit_length()
+    hs.facts.group = share.group or None
     return Exchange(share.public_bytes(), 2, premaster)
 
 
@@ -382,7 +378,7 @@ class ExpectPskServerKeyExchange(State):
         if self.exchange is not None:
             other, cke = self.exchange.premaster, self.exchange
         elif self.params.suite.kx == "RSAPSK":
-            assert hs.ch is not None and self.peer is not None
+            assert self.peer is not None
             other = make_rsa_premaster(hs.random, hs.ch.legacy_version)
             try:
                 encrypted = rsa_encrypt_premaster(self.peer.key, other)  # type: ignore[arg-type]
@@ -394,9 +390,7 @@ class ExpectPskServerKeyExchange(State):
         premaster = (
             len(other).to_bytes(2, "big") + other + len(psk.key).to_bytes(2, "big") + psk.key
         )
-        hs.session = structs.replace(
-            hs.session, psk_identity=psk.identity, psk_identity_hint=self.hint or None
-        )
+        hs.facts.update_session(psk_identity=psk.identity, psk_identity_hint=self.hint or None)
         message = ClientKeyExchangePsk(psk.identity, cke.public, cke.width)
         return finish_client_flight(hs, self.params, message, premaster, None)
 
@@ -411,19 +405,20 @@ class ExpectCertificateRequestOrDone(State):
     params: Params12
     peer: PeerKey
     exchange: Exchange | None
-    requested: bool = False
+    request: ev.CertificateRequested | None = None
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         if isinstance(msg, CertificateRequest12):
-            if self.requested:
+            if self.request is not None:
                 raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
             check_certificate_request(msg)
             hs.transcript.update(msg.raw)
-            hs.cert_request = ev.CertificateRequested(
+            asked = ev.CertificateRequested(
                 tuple(msg.certificate_types), msg.signature_schemes, msg.authorities
             )
-            hs.events.append(hs.cert_request)
-            return structs.replace(self, requested=True)
+            hs.facts.cert_request = asked
+            hs.events.append(asked)
+            return structs.replace(self, request=asked)
         hs.transcript.update(msg.raw)
         return self.client_flight(hs)
 
@@ -431,7 +426,6 @@ class ExpectCertificateRequestOrDone(State):
         params = self.params
         exchange = self.exchange
         if exchange is None:  # RSA key transport
-            assert hs.ch is not None
             premaster = make_rsa_premaster(hs.random, hs.ch.legacy_version)
             try:
                 encrypted = rsa_encrypt_premaster(self.peer.key, premaster)  # type: ignore[arg-type]
@@ -439,9 +433,8 @@ class ExpectCertificateRequestOrDone(State):
                 raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", str(e)) from None
             exchange = Exchange(encrypted, 2, premaster)
         choice = None
-        if self.requested:
-            assert hs.cert_request is not None
-            choice = clientauth.answer(hs.config, hs.cert_request, False, hs.events)
+        if self.request is not None:
+            choice = clientauth.answer(hs.config, self.request, False, hs.events)
             chain = choice.credential.chain if choice is not None else ()
             hs.queue(Certificate12(chain), OsslState.CW_CERT)
             hs.events.append(clientauth.sent_event(choice))
@@ -476,11 +469,11 @@ def finish_client_flight(
     hs.queue(cke, OsslState.CW_KEY_EXCH)
 
     h = prf_hash(suite, version)
-    if hs.ems:
+    if hs.facts.ems:
         session_hash = hs.transcript.digest(h)
         master = extended_master_secret(h, premaster, session_hash)
     else:
-        master = master_secret(h, premaster, hs.client_random, hs.server_random)
+        master = master_secret(h, premaster, hs.facts.client_random, hs.facts.server_random)
     if choice is not None:
         # CertificateVerify signs every handshake message so far (RFC 5246 §7.4.8).
         signature = clientauth.sign(choice, hs.transcript.raw(), False)
@@ -494,8 +487,8 @@ def finish_client_flight(
     hs.queue(Finished(verify), OsslState.CW_FINISHED)
     hs.flush()
     hs.loop()
-    keys = Keys12(params, master, read, hs.client_random, hs.server_random)
-    hs.session = structs.replace(hs.session, master_key=master, extended_master_secret=hs.ems)
+    keys = Keys12(params, master, read, hs.facts.client_random, hs.facts.server_random)
+    hs.facts.update_session(master_key=master, extended_master_secret=hs.facts.ems)
     if params.ticket_expected:
         return ExpectNewSessionTicket12(keys)
     return ExpectChangeCipherSpec12(keys)
@@ -513,7 +506,11 @@ def _ciphers(
     mac_len = 0 if mac_hash is None else MAC_PARAMS[mac_hash]
     iv_len = fixed_iv_len(name, version)
     block = key_block(
-        h, master, hs.server_random, hs.client_random, 2 * (mac_len + p.key_len + iv_len)
+        h,
+        master,
+        hs.facts.server_random,
+        hs.facts.client_random,
+        2 * (mac_len + p.key_len + iv_len),
     )
     kb = split_key_block(block, mac_len, p.key_len, iv_len)
     if suite.aead:
@@ -525,8 +522,12 @@ def _ciphers(
     iv_c = kb.client_iv if iv_len else None
     iv_s = kb.server_iv if iv_len else None
     return (
-        Tls12Cbc(kb.client_key, kb.client_mac_key, mac_hash, hs.etm, hs.random, version, iv_c),
-        Tls12Cbc(kb.server_key, kb.server_mac_key, mac_hash, hs.etm, hs.random, version, iv_s),
+        Tls12Cbc(
+            kb.client_key, kb.client_mac_key, mac_hash, hs.facts.etm, hs.random, version, iv_c
+        ),
+        Tls12Cbc(
+            kb.server_key, kb.server_mac_key, mac_hash, hs.facts.etm, hs.random, version, iv_s
+        ),
     )
 
 
@@ -535,7 +536,7 @@ def _resumption_keys(hs: Handshake, params: Params12, master: bytes) -> Keys12:
     this connection's randoms (RFC 5246 §7.3)."""
     hs.keylog("CLIENT_RANDOM", master)
     write, read = _ciphers(hs, params.suite, params.version, master)
-    return Keys12(params, master, read, hs.client_random, hs.server_random, write)
+    return Keys12(params, master, read, hs.facts.client_random, hs.facts.server_random, write)
 
 
 @struct(frozen=True, slots=True)
@@ -562,8 +563,7 @@ class ExpectNewSessionTicket12(State):
         nst = cast(NewSessionTicket12, msg)
         hs.transcript.update(nst.raw)
         if nst.ticket:
-            hs.session = structs.replace(
-                hs.session,
+            hs.facts.update_session(
                 session_id=hashes.digest("sha256", nst.ticket),
                 ticket=nst.ticket,
                 ticket_lifetime_hint=nst.lifetime_hint,
@@ -611,26 +611,12 @@ class ExpectFinished12(State):
         hs.loop(OsslState.OK)
         hs.complete = True
         if params.resumed:
-            hs.session = structs.replace(hs.session, alpn=hs.alpn)
+            hs.facts.update_session(alpn=hs.facts.alpn)
         else:
-            hs.session = _final_session(hs)
-        neg = hs.negotiated()
-        assert neg is not None
-        hs.events.append(ev.HandshakeComplete(neg, hs.session, hs.resumed))
+            hs.facts.session = hs.facts.built_session(True, hs.config.now())
+        neg = hs.facts.settled()
+        hs.events.append(ev.HandshakeComplete(neg, hs.facts.session, hs.facts.resumed))
         return Connected12(self.keys)
-
-
-def _final_session(hs: Handshake) -> Session:
-    assert hs.suite is not None
-    return structs.replace(
-        hs.session,
-        cipher_suite=hs.suite.code,
-        alpn=hs.alpn,
-        server_name=hs.offer.server_name if hs.offer is not None and hs.sni_acked else None,
-        group=hs.group,
-        extended_master_secret=hs.ems,
-        start_time=int(hs.config.now()),
-    )
 
 
 @register

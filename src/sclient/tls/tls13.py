@@ -17,7 +17,6 @@ from typing import cast
 
 from cryptography.hazmat.primitives.constant_time import bytes_eq
 
-from sclient.base import structs
 from sclient.base.structs import struct
 from sclient.tls import clientauth
 from sclient.tls import events as ev
@@ -45,7 +44,6 @@ from sclient.tls.records import EPOCH_APPLICATION, EPOCH_HANDSHAKE, READ, WRITE
 from sclient.tls.registry import alerts
 from sclient.tls.registry import protocol as P
 from sclient.tls.registry.suites import CipherSuite
-from sclient.tls.session import Session
 from sclient.tls.states import Handshake, OsslState, State, register
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import (
@@ -138,7 +136,6 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
     """The TLS 1.3 part of tls_process_server_hello: key share, handshake
     secrets, read keys."""
     share_ext: X.KeyShareServer | None = None
-    assert hs.offer is not None
     chosen: OfferedPsk | None = None
     for e in in_openssl_order(sh.extensions):
         if isinstance(e, X.Malformed):
@@ -152,11 +149,10 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
             chosen = psks[e.selected_identity]
             if suite.prf_hash != chosen.hash:
                 raise LocalError(alerts.ILLEGAL_PARAMETER, "CIPHERSUITE_DIGEST_HAS_CHANGED")
-            hs.psk_accepted = True
+            hs.facts.psk_accepted = True
             if chosen.session is not None:
                 # A resumption: the session goes on (certificate, verify result).
-                hs.resumed = chosen.session
-                hs.session = structs.replace(chosen.session, version=P.TLS1_3)
+                hs.facts.resume(chosen.session, version=P.TLS1_3)
     if share_ext is None:
         # final_key_share: no key_share and no PSK to fall back on.
         raise LocalError(alerts.MISSING_EXTENSION, "NO_SUITABLE_KEY_SHARE")
@@ -168,7 +164,7 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
         shared = share.exchange(entry.key_exchange)
     except cerr.IllegalKeyShare as e:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_ECPOINT", str(e)) from None
-    hs.group = entry.group
+    hs.facts.group = entry.group
 
     hash_name = suite.prf_hash
     hs.transcript.set_hash(hash_name)
@@ -206,12 +202,11 @@ class ExpectEncryptedExtensions(State):
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         ee = cast(EncryptedExtensions, msg)
-        assert hs.offer is not None
         hs.transcript.update(ee.raw)
         collect_extensions(ee.extensions, X.Context.EE, hs.offer)
         process_server_extensions(hs, ee.extensions)
-        hs.server_ext_types.extend(e.ext_type for e in ee.extensions)
-        if hs.psk_accepted:
+        hs.facts.server_ext_types.extend(e.ext_type for e in ee.extensions)
+        if hs.facts.psk_accepted:
             # A PSK handshake authenticates the server by the key: Finished next.
             return ExpectFinished(self.keys, None)
         return ExpectCertificateOrRequest(self.keys)
@@ -233,10 +228,17 @@ class ExpectCertificateOrRequest(State):
         return ExpectCertificate(self.keys, None).handle(hs, msg)
 
 
+@struct(frozen=True, slots=True)
+class PendingRequest:
+    """A CertificateRequest still to answer: its context and what it asked."""
+
+    context: bytes
+    asked: ev.CertificateRequested
+
+
 def process_certificate_request(
     hs: Handshake, cr: CertificateRequest13, post_handshake: bool = False
-) -> CertificateRequest13:
-    assert hs.offer is not None
+) -> PendingRequest:
     hs.transcript.update(cr.raw)
     collect_extensions(cr.extensions, X.Context.CR, hs.offer)
     schemes: tuple[int, ...] | None = None
@@ -253,11 +255,10 @@ def process_certificate_request(
             authorities = e.authorities
     if schemes is None:
         raise LocalError(alerts.MISSING_EXTENSION, "MISSING_SIGALGS_EXTENSION")
-    hs.cert_request = ev.CertificateRequested(
-        (), schemes, authorities, post_handshake, cert_schemes
-    )
-    hs.events.append(hs.cert_request)
-    return cr
+    asked = ev.CertificateRequested((), schemes, authorities, post_handshake, cert_schemes)
+    hs.facts.cert_request = asked
+    hs.events.append(asked)
+    return PendingRequest(cr.context, asked)
 
 
 @register
@@ -265,11 +266,10 @@ def process_certificate_request(
 class ExpectCertificate(State):
     EXPECTED = frozenset({P.CERTIFICATE})
     keys: Keys13
-    request: CertificateRequest13 | None
+    request: PendingRequest | None
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         cert = cast(Certificate13, msg)
-        assert hs.offer is not None
         if cert.context:
             raise LocalError(alerts.DECODE_ERROR, "LENGTH_MISMATCH", "non-empty context")
         if not cert.entries:
@@ -281,7 +281,9 @@ class ExpectCertificate(State):
                     e.raise_error()
         hs.transcript.update(cert.raw)
         peer = process_certificates(hs, cert.chain, None)
-        hs.session = _replace_session(hs, peer_certificate=cert.chain[0])
+        hs.facts.session = hs.facts.built_session(
+            hs.complete, hs.config.now(), peer_certificate=cert.chain[0]
+        )
         return ExpectCertificateVerify(self.keys, self.request, peer, hs.transcript.digest())
 
 
@@ -290,17 +292,16 @@ class ExpectCertificate(State):
 class ExpectCertificateVerify(State):
     EXPECTED = frozenset({P.CERTIFICATE_VERIFY})
     keys: Keys13
-    request: CertificateRequest13 | None
+    request: PendingRequest | None
     peer: PeerKey
     transcript_hash: bytes
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         cv = cast(CertificateVerify, msg)
-        assert hs.offer is not None
         check_peer_sigalg(
             cv.scheme, self.peer, True, hs.offer.schemes, seclevel=hs.config.security_level
         )
-        hs.peer_scheme = cv.scheme  # OpenSSL reports it even if the signature fails
+        hs.facts.peer_scheme = cv.scheme  # OpenSSL reports it even if the signature fails
         content = tls13_certificate_verify_input(self.transcript_hash, server=True)
         verify_signature(cv.scheme, self.peer, content, cv.signature, True)
         hs.transcript.update(cv.raw)
@@ -308,8 +309,7 @@ class ExpectCertificateVerify(State):
             return ExpectFinished(self.keys, None)
         # OpenSSL prepares the client certificate (its certificate callback, which
         # may fail) right after the server's CertificateVerify, before Finished.
-        assert hs.cert_request is not None
-        choice = clientauth.answer(hs.config, hs.cert_request, True, hs.events)
+        choice = clientauth.answer(hs.config, self.request.asked, True, hs.events)
         return ExpectFinished(self.keys, self.request, (choice,))
 
 
@@ -321,7 +321,7 @@ class ExpectCertificateVerify(State):
 class ExpectFinished(State):
     EXPECTED = frozenset({P.FINISHED})
     keys: Keys13
-    request: CertificateRequest13 | None
+    request: PendingRequest | None
     #: ``(choice,)`` when the client certificate was already chosen
     prepared: tuple[clientauth.Choice | None] | None = None
 
@@ -351,12 +351,12 @@ class ExpectFinished(State):
         rl.install(READ, _cipher(hs, suite, server_app), EPOCH_APPLICATION)
 
         # The second flight: [CCS] [Certificate] Finished.
-        if hs.config.middlebox_compat and not hs.hrr:
+        if hs.config.middlebox_compat and not hs.facts.hrr:
             hs.send_ccs()
         hs.keylog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", keys.client_hs)
         rl.install(WRITE, _cipher(hs, suite, keys.client_hs), EPOCH_HANDSHAKE)
         if self.request is not None:
-            send_client_certificate(hs, self.request.context, prepared=self.prepared)
+            send_client_certificate(hs, self.request, prepared=self.prepared)
         verify_data = finished_verify_data(h, keys.client_hs, hs.transcript.digest())
         hs.queue(Finished(verify_data), OsslState.CW_FINISHED)
         hs.flush()
@@ -374,19 +374,18 @@ class ExpectFinished(State):
 
 def send_client_certificate(
     hs: Handshake,
-    context: bytes,
+    request: PendingRequest,
     post_handshake: bool = False,
     prepared: tuple[clientauth.Choice | None] | None = None,
 ) -> None:
     """Queue Certificate [+ CertificateVerify] for the pending request (with the
     certificate already chosen when ``prepared`` holds the choice)."""
-    assert hs.cert_request is not None
     if prepared is not None:
         choice = prepared[0]
     else:
-        choice = clientauth.answer(hs.config, hs.cert_request, True, hs.events)
+        choice = clientauth.answer(hs.config, request.asked, True, hs.events)
     entries = tuple(CertificateEntry(d) for d in choice.credential.chain) if choice else ()
-    hs.queue(Certificate13(context, entries), OsslState.CW_CERT)
+    hs.queue(Certificate13(request.context, entries), OsslState.CW_CERT)
     if choice is not None:
         content = tls13_certificate_verify_input(hs.transcript.digest(), server=False)
         signature = clientauth.sign(choice, content, True)
@@ -396,24 +395,9 @@ def send_client_certificate(
 
 def complete(hs: Handshake) -> None:
     hs.complete = True
-    neg = hs.negotiated()
-    assert neg is not None
-    hs.session = _replace_session(hs)
-    hs.events.append(ev.HandshakeComplete(neg, hs.session, hs.resumed))
-
-
-def _replace_session(hs: Handshake, **changes: object) -> Session:
-    base = structs.replace(
-        hs.session,
-        version=hs.version if hs.version is not None else hs.session.version,
-        cipher_suite=hs.suite.code if hs.complete and hs.suite is not None else None,
-        alpn=hs.alpn,
-        server_name=hs.offer.server_name if hs.offer is not None and hs.sni_acked else None,
-        group=hs.group,
-        extended_master_secret=hs.ems,
-        start_time=int(hs.config.now()),
-    )
-    return structs.replace(base, **changes)
+    neg = hs.facts.settled()
+    hs.facts.session = hs.facts.built_session(hs.complete, hs.config.now())
+    hs.events.append(ev.HandshakeComplete(neg, hs.facts.session, hs.facts.resumed))
 
 
 # --- after the handshake --------------------------------------------------------------
@@ -449,7 +433,6 @@ class Connected13(State):
         return self
 
     def on_ticket(self, hs: Handshake, nst: NewSessionTicket13) -> None:
-        assert hs.offer is not None
         collect_extensions(nst.extensions, X.Context.NST, hs.offer)
         max_early = 0
         for e in in_openssl_order(nst.extensions):
@@ -459,8 +442,9 @@ class Connected13(State):
                 max_early = e.max_early_data_size
         h = self.app.suite.prf_hash
         psk = resumption_psk(h, self.app.resumption, nst.nonce)
-        session = _replace_session(
-            hs,
+        session = hs.facts.built_session(
+            hs.complete,
+            hs.config.now(),
             session_id=hashes.digest("sha256", nst.ticket),
             master_key=psk,
             ticket=nst.ticket,
@@ -470,10 +454,12 @@ class Connected13(State):
             max_early_data=max_early,
             # OpenSSL: the session's timeout becomes the ticket's lifetime; a
             # session made without a certificate keeps verify result 1.
-            timeout=nst.lifetime if nst.lifetime else hs.session.timeout,
-            verify_result=1 if hs.psk_accepted and hs.resumed is None else hs.session.verify_result,
+            timeout=nst.lifetime if nst.lifetime else hs.facts.session.timeout,
+            verify_result=1
+            if hs.facts.psk_accepted and hs.facts.resumed is None
+            else hs.facts.session.verify_result,
         )
-        hs.session = session
+        hs.facts.session = session
         hs.events.append(ev.NewSessionTicket(session, post_handshake=True))
 
     def on_certificate_request(self, hs: Handshake, cr: CertificateRequest13) -> None:
@@ -491,8 +477,8 @@ class Connected13(State):
         main = hs.transcript
         hs.transcript = app.pha_base.fork()
         try:
-            process_certificate_request(hs, cr, post_handshake=True)
-            send_client_certificate(hs, cr.context, post_handshake=True)
+            pending = process_certificate_request(hs, cr, post_handshake=True)
+            send_client_certificate(hs, pending, post_handshake=True)
             h = app.suite.prf_hash
             verify_data = finished_verify_data(h, app.client_app, hs.transcript.digest())
             hs.queue(Finished(verify_data), OsslState.CW_FINISHED)
