@@ -248,8 +248,8 @@ class Verifier:
         self.results = [DepthResult(c.depth, c.error, c.ok) for c in result.calls]
         if getattr(o, "verify_peer", False) and not done.ok:
             self.aborted = True
-            return Verdict(alert=alert_for(done.verify_result))
-        return Verdict()
+            return Verdict(alert=alert_for(done.verify_result), detail=result)
+        return Verdict(detail=result)
 
 
 def make_verifier(
