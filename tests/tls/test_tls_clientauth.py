@@ -150,3 +150,31 @@ def Client13(**kw: object):  # type: ignore[no-untyped-def]
     from sclient.tls.client import Client
 
     return Client(config(**kw))
+
+
+def test_distinguished_name_length_reads_names_as_the_request_carries_them() -> None:
+    """A TLS 1.2 CertificateRequest's authorities: the length of the Name each
+    entry starts with (trailing bytes are the caller's business), None for
+    anything that is not a Name."""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    from sclient.tls.peer import distinguished_name_length
+
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "O" * 200),  # long-form lengths
+            x509.NameAttribute(NameOID.COMMON_NAME, "ca"),
+        ]
+    ).public_bytes()
+    assert distinguished_name_length(name) == len(name)
+    assert distinguished_name_length(name + b"\x30\x00") == len(name)
+    assert distinguished_name_length(b"\x30\x00") == 2  # the empty Name
+    assert distinguished_name_length(name[:-1]) is None  # truncated
+    assert distinguished_name_length(b"\x31" + name[1:]) is None  # not a SEQUENCE
+    assert distinguished_name_length(b"\x30\x02\x31\x00") is None  # an empty RDN
+    # An attribute without its value, and one with a third element.
+    assert distinguished_name_length(bytes.fromhex("3009310730050603550403")) is None
+    assert distinguished_name_length(bytes.fromhex("300e310c300a06035504030c01610500")) is None
+    assert distinguished_name_length(bytes.fromhex("300c310a300806035504030c0161")) == 14

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from sclient.base.structs import field, struct
 from sclient.tls.registry import groups, sigschemes
+from sclient.tls.registry import protocol as P
 from sclient.tls.session import Session
 
 #: OpenSSL 3.0's default TLS 1.3 suites, in its order.
@@ -134,8 +135,8 @@ class ClientConfig:
     now: Callable[[], float]
 
     #: OpenSSL 3.0's s_client offers TLS 1.0 and up (supported_versions 0304..0301).
-    min_version: int = 0x0301
-    max_version: int = 0x0304
+    min_version: int = P.TLS1_0
+    max_version: int = P.TLS1_3
     tls13_suites: tuple[int, ...] = DEFAULT_TLS13_SUITES
     tls12_suites: tuple[int, ...] = DEFAULT_TLS12_SUITES
     groups: tuple[int, ...] = groups.DEFAULT_GROUPS

@@ -231,45 +231,22 @@ def verify_signature(
         raise LocalError(alerts.DECRYPT_ERROR, "BAD_SIGNATURE", str(e)) from None
 
 
-def _tlv(der: bytes, pos: int, end: int) -> tuple[int, int, int] | None:
-    """(tag, start of contents, end of contents) of the DER TLV at ``pos``."""
-    if end - pos < 2:
-        return None
-    tag, n = der[pos], der[pos + 1]
-    pos += 2
-    if n >= 0x80:
-        k = n & 0x7F
-        if k == 0 or k > 3 or end - pos < k:
-            return None
-        n = int.from_bytes(der[pos : pos + k], "big")
-        pos += k
-    if end - pos < n:
-        return None
-    return tag, pos, pos + n
-
-
 def distinguished_name_length(der: bytes) -> int | None:
     """The encoded length of the X.501 Name ``der`` starts with: a SEQUENCE of
     SETs of SEQUENCE {OBJECT IDENTIFIER, value}; None when it is not one."""
-    top = _tlv(der, 0, len(der))
-    if top is None or top[0] != 0x30:
-        return None
-    pos, end = top[1], top[2]
-    while pos < end:
-        rdn = _tlv(der, pos, end)
-        if rdn is None or rdn[0] != 0x31 or rdn[1] == rdn[2]:
+    from sclient.base.der import DERError, read
+
+    try:
+        top, end = read(der, 0)
+        if top.tag != 0x30:
             return None
-        p = rdn[1]
-        while p < rdn[2]:
-            atv = _tlv(der, p, rdn[2])
-            if atv is None or atv[0] != 0x30:
+        for rdn in top.children():
+            if rdn.tag != 0x31 or not rdn.content:
                 return None
-            oid = _tlv(der, atv[1], atv[2])
-            if oid is None or oid[0] != 0x06 or oid[1] == oid[2]:
-                return None
-            value = _tlv(der, oid[2], atv[2])
-            if value is None or value[2] != atv[2]:
-                return None
-            p = atv[2]
-        pos = rdn[2]
+            for atv in rdn.children():
+                parts = atv.children() if atv.tag == 0x30 else []
+                if len(parts) != 2 or parts[0].tag != 0x06 or not parts[0].content:
+                    return None
+    except DERError:
+        return None
     return end
