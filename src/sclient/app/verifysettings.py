@@ -64,13 +64,15 @@ def cipher_suiteb_flags(cipher: str | None) -> int:
         mode = conf.cipher_selection(cipher).suiteb
     except conf.ConfError:
         return 0
-    from sclient.x509 import suiteb
+    if not mode:
+        return 0
+    from sclient.x509 import suiteb  # only with Suite B: it loads the certificate layer
 
     return {
         conf.SUITEB_128_ONLY: suiteb.LOS_128_ONLY,
         conf.SUITEB_128: suiteb.LOS_128,
         conf.SUITEB_192: suiteb.LOS_192,
-    }.get(mode or "", 0)
+    }.get(mode, 0)
 
 
 def _security_level(cipher: str | None) -> int:
@@ -89,7 +91,9 @@ def _security_level(cipher: str | None) -> int:
 def _suiteb_option_flags(o: Options) -> int:
     """-suiteB_* -> X509_V_FLAG_SUITEB_128_LOS_ONLY / _128_LOS / _192_LOS;
     X509_VERIFY_PARAM_set_flags ORs the levels together."""
-    from sclient.x509 import suiteb
+    if not (o.suiteB_128_only or o.suiteB_128 or o.suiteB_192):
+        return 0
+    from sclient.x509 import suiteb  # only with Suite B: it loads the certificate layer
 
     flags = 0
     if o.suiteB_128_only:
