@@ -573,7 +573,7 @@ def _open_msgfile(o: Options, console: Console) -> IO[str] | None:
     if path is None:
         return None
     try:
-        return open(path, "w", encoding="utf-8", errors="surrogateescape")  # noqa: SIM115
+        return open(path, "w", encoding="utf-8", errors="surrogateescape")
     except OSError:
         console.err(f"Error writing file {path}\n")
         raise Exit(1) from None

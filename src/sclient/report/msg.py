@@ -96,9 +96,7 @@ class MsgRenderer:
             ev.HandshakeReceived: lambda e: self.show(False, P.HANDSHAKE, e.raw),
             ev.ChangeCipherSpecSent: lambda e: self.show(True, P.CHANGE_CIPHER_SPEC, b"\x01"),
             ev.AlertSent: lambda e: self.show(True, P.ALERT, bytes((e.level, e.description))),
-            ev.AlertReceived: lambda e: self.show(
-                False, P.ALERT, bytes((e.level, e.description))
-            ),
+            ev.AlertReceived: lambda e: self.show(False, P.ALERT, bytes((e.level, e.description))),
         }
 
     def new_connection(self) -> None:
