@@ -368,3 +368,62 @@ def test_starttls_smtp(pki: PKI) -> None:
     finally:
         server.stop()
     compare(ref, got)
+
+
+# --- -json messages ------------------------------------------------------------------------
+
+_MSG_LINE = re.compile(
+    r"^(>>>|<<<) TLS 1\.[0-3], (Handshake|Alert|ChangeCipherSpec|RecordHeader) "
+    r"\[length ([0-9a-f]{4,})\]"
+)
+_CTYPES = {"ChangeCipherSpec": 20, "Alert": 21, "Handshake": 22}
+
+
+def _msg_messages(text: str) -> tuple[list[tuple[str, int, int, int]], int]:
+    """The -msg message lines as (direction, content type, type, length), and
+    how many received records were ChangeCipherSpecs (OpenSSL 3.0 shows no
+    message line for those: only their record header)."""
+    lines = text.split("\n")
+    found: list[tuple[str, int, int, int]] = []
+    ccs_records = 0
+    for i, line in enumerate(lines):
+        m = _MSG_LINE.match(line)
+        if m is None:
+            continue
+        direction = "sent" if m[1] == ">>>" else "received"
+        dump = [int(b, 16) for b in lines[i + 1].split()]
+        if m[2] == "RecordHeader":
+            ccs_records += direction == "received" and dump[0] == 20
+            continue
+        mtype = dump[1] if m[2] == "Alert" else dump[0]
+        found.append((direction, _CTYPES[m[2]], mtype, int(m[3], 16)))
+    return found, ccs_records
+
+
+@pytest.mark.parametrize("version", ["-tls1_3", "-tls1_2"])
+def test_json_messages_match_msg(rsa_server: OpenSSLServer, version: str) -> None:
+    """Every entry of ``messages`` is one -msg message line of the same run
+    (same order, direction, type and length), and the received
+    ChangeCipherSpecs are the CCS records -msg shows."""
+    from support.jsondoc import sclient_json
+
+    got = run_client(sclient_cmd(), _connect(rsa_server, "-json", "-msg", version), [b"Q\n"])
+    assert got.rc == 0, got.stderr
+    doc = sclient_json(got.stdout)
+    lines, ccs_records = _msg_messages(got.stderr)
+    msgs = doc["messages"]
+    assert msgs == doc["connections"][-1]["messages"]
+    received_ccs = [m for m in msgs if m["direction"] == "received" and m["content_type"] == 20]
+    assert len(received_ccs) == ccs_records == 1
+    others = [
+        (m["direction"], m["content_type"], m["type"], m["length"])
+        for m in msgs
+        if m not in received_ccs
+    ]
+    assert others == lines
+    assert [m["name"] for m in msgs[:2]] == ["ClientHello", "ServerHello"]
+    assert msgs[-1]["name"] == "close_notify" and msgs[-1]["direction"] == "sent"
+    for m in msgs:
+        assert len(bytes.fromhex(m["hex"])) == m["length"]
+    stamps = [m["timestamp"] for m in msgs]
+    assert stamps == sorted(stamps) and stamps[-1] < 30

@@ -87,11 +87,22 @@ class Program:
 
     def msg_sink(self) -> tuple[Any, Any]:
         """Where -msg (and -trace) print: the -msgfile, else stdout (also
-        under -quiet: s_client opens a stdout channel of its own for them)."""
+        under -quiet: s_client opens a stdout channel of its own for them;
+        under -json, stderr)."""
         f = self.s.msgfile
-        if f is None:
-            return self.c.out_always, self.c.flush
-        return f.write, f.flush
+        if f is not None:
+            return f.write, f.flush
+        if self.json_mode:
+            # stdout carries only the document: -msg goes to stderr (not
+            # into the stderr log -json reports a failure's text from).
+            import sys
+
+            def err(text: str) -> None:
+                self.c.flush()
+                sys.stderr.write(text)
+
+            return err, sys.stderr.flush
+        return self.c.out_always, self.c.flush
 
     def begin_connection(self) -> None:
         """A new connection, as it is before it starts."""
