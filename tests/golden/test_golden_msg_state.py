@@ -427,3 +427,52 @@ def test_json_messages_match_msg(rsa_server: OpenSSLServer, version: str) -> Non
         assert len(bytes.fromhex(m["hex"])) == m["length"]
     stamps = [m["timestamp"] for m in msgs]
     assert stamps == sorted(stamps) and stamps[-1] < 30
+
+
+# --- a peer that is not TLS ----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _raw_peer(reply: bytes) -> Iterator[int]:
+    """A server that reads the ClientHello, writes ``reply`` and closes."""
+    import socket
+    import threading
+
+    listener = socket.create_server((HOST, 0))
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(5)
+                with contextlib.suppress(OSError):
+                    conn.recv(65536)
+                    conn.sendall(reply)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield port
+    finally:
+        stop.set()
+        thread.join(2)
+        listener.close()
+
+
+@pytest.mark.parametrize("tracing", TRACING, ids=TRACING_IDS)
+@pytest.mark.parametrize(
+    "reply",
+    [b"", b"HTTP/1.1 400 Bad Request\r\n\r\n", b"\x16\x03\x03\x00\x02\x02\x00"],
+    ids=["eof", "not-tls", "truncated-hello"],
+)
+def test_not_a_tls_server(reply: bytes, tracing: tuple[str, ...]) -> None:
+    """The header OpenSSL refuses is still shown (``Not TLS data or unknown
+    version``); the failure's -state line."""
+    with _raw_peer(reply) as port:
+        both(["-connect", f"{HOST}:{port}", *tracing], stdin=b"")

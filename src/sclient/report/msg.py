@@ -92,6 +92,7 @@ class MsgRenderer:
             ev.ServerHelloAccepted: self.accepted,
             ev.RecordSent: self.record_sent,
             ev.RecordReceived: self.record_received,
+            ev.RecordRefused: self.record_refused,
             ev.HandshakeSent: lambda e: self.show(True, P.HANDSHAKE, e.raw),
             ev.HandshakeReceived: lambda e: self.show(False, P.HANDSHAKE, e.raw),
             ev.ChangeCipherSpecSent: lambda e: self.show(True, P.CHANGE_CIPHER_SPEC, b"\x01"),
@@ -128,3 +129,7 @@ class MsgRenderer:
         if e.inner_type is not None:
             text += message_text(False, self.version, P.INNER_CONTENT, bytes((e.inner_type,)))
         self.emit(text)
+
+    def record_refused(self, e: ev.RecordRefused) -> None:
+        version = (e.header[1] << 8) | e.header[2]
+        self.emit(message_text(False, version, P.RECORD_HEADER, e.header))
