@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from golden.test_golden import mask
-from support.peers import HOST, OpenSSLServer, require
+from support.peers import HOST, GnuTLSServer, OpenSSLServer, require
 from support.pki import PKI
 from support.procs import CLIENT_TIMEOUT, Proc, Result, _env, assert_clean_stderr, sclient_cmd
 
@@ -236,7 +236,7 @@ def rsa_server(certs: dict[str, list[str]]) -> Iterator[OpenSSLServer]:
         yield s
 
 
-def _connect(server: OpenSSLServer, *args: str) -> list[str]:
+def _connect(server: OpenSSLServer | GnuTLSServer, *args: str) -> list[str]:
     return ["-connect", f"{HOST}:{server.port}", *args]
 
 
@@ -476,3 +476,15 @@ def test_not_a_tls_server(reply: bytes, tracing: tuple[str, ...]) -> None:
     version``); the failure's -state line."""
     with _raw_peer(reply) as port:
         both(["-connect", f"{HOST}:{port}", *tracing], stdin=b"")
+
+
+# --- gnutls-serv ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tracing", TRACING, ids=TRACING_IDS)
+def test_gnutls_tls12(pki: PKI, tracing: tuple[str, ...]) -> None:
+    """gnutls-serv writes its TLS 1.2 flight as one record: one RecordHeader
+    line, then each message's line."""
+    chain = pki["rsa"]
+    with GnuTLSServer(chain) as s:
+        both(_connect(s, *tracing, "-tls1_2", "-CAfile", str(chain.root)))
