@@ -168,6 +168,8 @@ def run_client(
         while time.monotonic() < deadline and proc.running():
             if b"---\n" in proc.out.data and any(m in proc.out.data for m in _SUMMARY_END):
                 break
+            if b"CONNECTION ESTABLISHED\n" in proc.err.data:  # -brief
+                break
             time.sleep(0.02)
         for line in lines:
             time.sleep(settle)
@@ -311,8 +313,9 @@ def test_reconnect_tls12(rsa_server: OpenSSLServer, tracing: tuple[str, ...]) ->
     both(_connect(rsa_server, *tracing, "-reconnect", "-tls1_2"), stdin=b"")
 
 
-def test_msg_brief(rsa_server: OpenSSLServer) -> None:
-    both(_connect(rsa_server, "-msg", "-brief"))
+@pytest.mark.parametrize("tracing", TRACING, ids=TRACING_IDS)
+def test_brief(rsa_server: OpenSSLServer, tracing: tuple[str, ...]) -> None:
+    both(_connect(rsa_server, *tracing, "-brief"))
 
 
 @pytest.mark.parametrize("tracing", [("-state",), ("-msg", "-state")], ids=["state", "msg+state"])

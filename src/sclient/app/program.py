@@ -91,7 +91,14 @@ class Program:
         under -json, stderr)."""
         f = self.s.msgfile
         if f is not None:
-            return f.write, f.flush
+            import contextlib
+
+            def write(text: str) -> None:
+                with contextlib.suppress(OSError):  # as BIO_printf: a full disk is not fatal
+                    f.write(text)
+                    f.flush()
+
+            return write, lambda: None
         if self.json_mode:
             # stdout carries only the document: -msg goes to stderr (not
             # into the stderr log -json reports a failure's text from).
