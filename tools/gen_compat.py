@@ -40,7 +40,7 @@ EXTRA_DEVIATIONS: list[str] = [
     "with `s_client: Option -X is not supported yet by sclient (sclient -help marks every such option)` "
     "and exit status 1, after all the checks OpenSSL makes while parsing.",
     "Errors that OpenSSL reports while parsing some *not yet* options are not reproduced; "
-    "the *not yet* message is printed instead: `-msgfile` that cannot be created, "
+    "the *not yet* message is printed instead: "
     "`-engine`/`-ssl_client_engine`/`-provider` that cannot be loaded, `-rand` files that "
     "cannot be read. (The supported options' parse errors, `-nameopt`, `-policy`, "
     "`-verify_ip`, `-pass`, `-psk`, `-starttls`, `-purpose`, `-verify_name` and "
@@ -69,6 +69,11 @@ EXTRA_DEVIATIONS: list[str] = [
     "`s_client: renegotiation (R) is not supported yet by sclient` (exit 1); a server's "
     "HelloRequest is answered with a warning `no_renegotiation` alert and the connection "
     "goes on, where OpenSSL 3.0 would renegotiate.",
+    "`-msg` and `-state` show every message and state as `openssl s_client` 3.0 does; where "
+    "sclient reads more than OpenSSL (the TLS 1.3 tickets it waits for before a `-reconnect`), "
+    "their lines are shown too. `-msg` with `-json` and no `-msgfile` prints on stderr, "
+    "stdout carrying only the document. `-msgfile` is created as soon as the options are read, "
+    "as by OpenSSL (`Error writing file F`, exit 1, when it cannot be).",
     "A server KeyUpdate with `update_requested` is answered at once; OpenSSL sends its own "
     "KeyUpdate with its next write.",
     "TLS 1.2 AES-GCM records carry the sequence number as explicit nonce; OpenSSL counts up "

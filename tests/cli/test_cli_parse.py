@@ -572,19 +572,19 @@ def test_help() -> None:
 
 def test_not_yet() -> None:
     fails(
-        ["-msg"],
-        "s_client: Option -msg is not supported yet by sclient (sclient -help marks every such option)\n",
+        ["-nbio_test"],
+        "s_client: Option -nbio_test is not supported yet by sclient (sclient -help marks every such option)\n",
     )
     fails(
-        ["--trace", "-msg"],
+        ["--trace", "-nbio_test"],
         "s_client: Option -trace is not supported yet by sclient (sclient -help marks every such option)\n",
     )
-    fails(["-msg", "-foo"], "s_client: Unknown option: -foo\n" + USAGE)
+    fails(["-nbio_test", "-foo"], "s_client: Unknown option: -foo\n" + USAGE)
     fails(
-        ["-msg", "-connect", "a:1:2"],
+        ["-nbio_test", "-connect", "a:1:2"],
         "s_client: -connect argument or target parameter malformed or ambiguous\n",
     )
-    fails(["-msg", "-4", "-6"], "s_client: Can't use both -4 and -6\n" + USAGE)
+    fails(["-nbio_test", "-4", "-6"], "s_client: Can't use both -4 and -6\n" + USAGE)
 
 
 def test_every_not_yet_option_is_refused() -> None:

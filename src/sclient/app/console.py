@@ -37,6 +37,13 @@ class Console:
             self._buf.append(text.encode("utf-8", "surrogateescape"))
             self.flush()
 
+    def out_always(self, text: str) -> None:
+        """Text for stdout even under ``-quiet``/``-brief`` (s_client's own
+        stdout channel for ``-msg`` then), in order with :meth:`out`'s."""
+        if text:
+            self._buf.append(text.encode("utf-8", "surrogateescape"))
+            self.flush()
+
     def flush(self) -> None:
         if self._buf:
             data = b"".join(self._buf)

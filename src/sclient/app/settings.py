@@ -193,6 +193,9 @@ class Settings:
     verify: VerifySettings
     no_protocols: bool = False
     keylog: IO[bytes] | None = None
+    #: ``-msgfile``, opened for writing: where ``-msg`` (and ``-trace``) print
+    #: instead of stdout.
+    msgfile: IO[str] | None = None
     proxy_password: str | None = None
     #: The store the server's chain is verified with (and the -CRL).
     trust_store: TrustStore | None = None
@@ -560,6 +563,22 @@ def _open_keylog(o: Options, console: Console) -> IO[bytes] | None:
     return keylog
 
 
+# ---------------------------------------------------------------- msgfile
+
+
+def _open_msgfile(o: Options, console: Console) -> IO[str] | None:
+    """``-msgfile``: created or truncated at once, as s_client opens it
+    while it reads its options."""
+    path = o.msgfile
+    if path is None:
+        return None
+    try:
+        return open(path, "w", encoding="utf-8", errors="surrogateescape")
+    except OSError:
+        console.err(f"Error writing file {path}\n")
+        raise Exit(1) from None
+
+
 # ------------------------------------------------------------- the whole
 
 
@@ -573,6 +592,7 @@ _MAX_PLAIN_LENGTH = 16384
 
 def build_settings(o: Options, console: Console) -> Settings:
     """Everything up to (not including) the connect, in OpenSSL's order."""
+    msgfile = _open_msgfile(o, console)
     target = resolve_target(o)
     from sclient.app import credentials as cred
     from sclient.app.crl import load_crl_option
@@ -658,6 +678,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         config=config,
         verify=verify_settings(o),
         keylog=keylog,
+        msgfile=msgfile,
         proxy_password=o.proxy_password,
         trust_store=store,
     )

@@ -14,9 +14,23 @@ from sclient.base import structs
 from sclient.base.errorqueue import ErrorEntry
 from sclient.base.structs import field, struct
 from sclient.tls import events as ev
-from sclient.tls.registry.protocol import TLS1_3
+from sclient.tls.registry.protocol import ALERT, CHANGE_CIPHER_SPEC, HANDSHAKE, TLS1_3
 from sclient.tls.session import Session
 from sclient.x509.verdict import ChainVerdict
+
+
+@struct(frozen=True, slots=True)
+class Message:
+    """One handshake message, ChangeCipherSpec or alert, sent or received, as
+    the ``-json`` ``messages`` array lists it. ``t``: the driver's clock when
+    the batch of events it came in was folded; ``raw``: the message bytes
+    (a handshake message with its 4-byte header)."""
+
+    sent: bool
+    content_type: int
+    type: int
+    raw: bytes
+    t: float
 
 
 @struct(slots=True)
@@ -65,6 +79,8 @@ class ConnectionReport:
     error: Any = None
     peer_closed: bool = False  # the server's close_notify arrived
     data_received: int = 0  # application data bytes
+    #: Every handshake message, ChangeCipherSpec and alert, in order.
+    messages: list[Message] = field(default_factory=list)
 
     def resumed(self) -> Session | None:
         """The session this connection resumed (None: a full handshake)."""
@@ -156,10 +172,6 @@ def _record(r: RunReport, e: ev.RecordReceived, now: float) -> None:
     r.current.records_read += len(e.raw)
 
 
-def _ccs(r: RunReport, e: ev.ChangeCipherSpecSent, now: float) -> None:
-    r.current.ccs_sent = True
-
-
 def _server_hello(r: RunReport, e: ev.ServerHelloAccepted, now: float) -> None:
     r.current.version = e.version
 
@@ -237,9 +249,34 @@ def _failed(r: RunReport, e: ev.ConnectionFailed, now: float) -> None:
         c.client_hello_sent = False
 
 
+def _handshake(r: RunReport, e: ev.HandshakeSent | ev.HandshakeReceived, now: float) -> None:
+    sent = isinstance(e, ev.HandshakeSent)
+    r.current.messages.append(Message(sent, HANDSHAKE, e.msg_type, e.raw, now))
+
+
+def _alert(r: RunReport, e: ev.AlertSent | ev.AlertReceived, now: float) -> None:
+    sent = isinstance(e, ev.AlertSent)
+    raw = bytes((e.level, e.description))
+    r.current.messages.append(Message(sent, ALERT, e.description, raw, now))
+
+
+def _ccs_message(
+    r: RunReport, e: ev.ChangeCipherSpecSent | ev.ChangeCipherSpecReceived, now: float
+) -> None:
+    sent = isinstance(e, ev.ChangeCipherSpecSent)
+    r.current.messages.append(Message(sent, CHANGE_CIPHER_SPEC, 1, b"\x01", now))
+    if sent:
+        r.current.ccs_sent = True
+
+
 _HANDLERS: dict[type, Handler] = {
     ev.RecordReceived: _record,
-    ev.ChangeCipherSpecSent: _ccs,
+    ev.ChangeCipherSpecSent: _ccs_message,
+    ev.ChangeCipherSpecReceived: _ccs_message,
+    ev.HandshakeSent: _handshake,
+    ev.HandshakeReceived: _handshake,
+    ev.AlertSent: _alert,
+    ev.AlertReceived: _alert,
     ev.ServerHelloAccepted: _server_hello,
     ev.PeerCertificates: _peer_chain,
     ev.CertificateVerified: _verified,

@@ -280,6 +280,35 @@ def _error(
     }
 
 
+def _messages(c: ConnectionReport, t_start: float) -> list[dict[str, Any]]:
+    """``messages``: every handshake message, ChangeCipherSpec and alert, in
+    order; ``timestamp`` in seconds from the connection's start."""
+    from sclient.tls.registry import alerts
+    from sclient.tls.registry import protocol as P
+
+    origin = c.t_connect_start if c.t_connect_start is not None else t_start
+    out = []
+    for m in c.messages:
+        if m.content_type == P.HANDSHAKE:
+            name: str | None = P.HANDSHAKE_NAMES.get(m.type)
+        elif m.content_type == P.ALERT:
+            name = alerts.describe(m.type).msg
+        else:
+            name = P.CONTENT_TYPE_NAMES.get(m.content_type)
+        out.append(
+            {
+                "direction": "sent" if m.sent else "received",
+                "content_type": m.content_type,
+                "type": m.type,
+                "name": name,
+                "length": len(m.raw),
+                "timestamp": round(max(0.0, m.t - origin), 6),
+                "hex": m.raw.hex(),
+            }
+        )
+    return out
+
+
 def _blank_connection() -> dict[str, Any]:
     """One entry of ``connections`` before anything is known: every field, in
     the schema's order, at its "nothing happened" value."""
@@ -311,6 +340,7 @@ def _blank_connection() -> dict[str, Any]:
         "client_authentication": None,
         "session": None,
         "tickets": [],
+        "messages": [],
         "bytes": {"read": 0, "written": 0, "handshake_read": None, "handshake_written": None},
         "timing_ms": {"connect": None, "handshake": None, "total": 0.0},
         "error": None,
@@ -347,6 +377,7 @@ def connection_document(
             }
             for s in c.tickets
         ],
+        "messages": _messages(c, run.t_start),
         "bytes": {
             "read": c.bytes_read,
             "written": c.bytes_written,

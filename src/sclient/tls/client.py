@@ -267,6 +267,9 @@ class Client:
                     break
                 self._on_record(*rec)
         except TLSError as e:
+            if rl.refused is not None:
+                self._events.append(ev.RecordRefused(rl.refused))
+                rl.refused = None
             self._fail(e)
         except Exception as e:  # a bug in the engine must not escape as a crash
             self._fail(LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"{BUG}{e!r}"))

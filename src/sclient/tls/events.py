@@ -40,6 +40,15 @@ class RecordReceived(Event):
 
 
 @struct(frozen=True, slots=True)
+class RecordRefused(Event):
+    """The record layer read a record's 5-byte ``header`` and refused the
+    record (a bad header, or a body that does not decrypt); the failure
+    follows. OpenSSL's message callback has shown the header by then."""
+
+    header: bytes
+
+
+@struct(frozen=True, slots=True)
 class HandshakeSent(Event):
     """A handshake message we sent; ``raw`` includes the 4-byte header."""
 

@@ -126,6 +126,7 @@ class RecordLayer:
         "out",
         "read_epoch",
         "read_protected",
+        "refused",
         "tls13",
         "version",
         "write_epoch",
@@ -160,6 +161,9 @@ class RecordLayer:
         #: read them from the socket: the header of a record whose header
         #: fails, the whole of one whose body fails.
         self.consumed = 0
+        #: The header of the record :meth:`read` refused last (its header or
+        #: its protection failed), for the engine's RecordRefused event.
+        self.refused: bytes | None = None
 
     # -- configuration ---------------------------------------------------------
 
@@ -229,6 +233,7 @@ class RecordLayer:
             self._check_header(ctype, version, length, bytes(buf[pos : pos + 5]))
         except TLSError:
             self.consumed += 5
+            self.refused = bytes(buf[pos : pos + 5])
             raise
         end = pos + 5 + length
         if len(buf) < end:
@@ -237,7 +242,11 @@ class RecordLayer:
         self._pos = end
         self.consumed += 5 + length
         self.first_record = False
-        return self._unprotect(ctype, version, length, raw)
+        try:
+            return self._unprotect(ctype, version, length, raw)
+        except TLSError:
+            self.refused = raw[:5]
+            raise
 
     def _check_header(self, ctype: int, version: int, length: int, head: bytes) -> None:
         """ssl3_get_record's header checks, in OpenSSL's order."""

@@ -121,6 +121,27 @@ UNRECOGNIZED_NAME = 112
 NO_APPLICATION_PROTOCOL = 120
 
 
+#: Alerts s_client's ``-msg`` callback has no name for (it prints ``???``).
+_MSG_UNNAMED = frozenset({41, 120})
+#: Alerts ``SSL_alert_desc_string_long`` has no text for (it says ``unknown``).
+_LONG_UNNAMED = frozenset({1, 86, 109, 116})
+
+#: Alert levels as ``-msg`` (``msg``) and ``-state`` (``long``) print them.
+LEVEL_NAMES: dict[int, str] = {WARNING: "warning", FATAL: "fatal"}
+
+
+def msg_name(code: int) -> str:
+    """The ``-msg`` name of an alert description (``???`` when s_client has none)."""
+    a = BY_CODE.get(code)
+    return "???" if a is None or code in _MSG_UNNAMED else a.msg
+
+
+def long_name(code: int) -> str:
+    """``SSL_alert_desc_string_long`` (``unknown`` when OpenSSL has no text)."""
+    a = BY_CODE.get(code)
+    return "unknown" if a is None or code in _LONG_UNNAMED else a.long
+
+
 def describe(code: int) -> Alert:
     """The row for ``code``; unknown codes get OpenSSL's ``unknown`` wording."""
     return BY_CODE.get(code) or Alert(code, "???", "unknown", f"reason({1000 + code})")

@@ -67,6 +67,22 @@ CONTENT_TYPE_NAMES: dict[int, str] = {
     HEARTBEAT: "Heartbeat",
 }
 
+#: OpenSSL's pseudo content types of the message callback (``SSL3_RT_HEADER``,
+#: ``SSL3_RT_INNER_CONTENT_TYPE``): a record's 5-byte header, and a TLS 1.3
+#: protected record's inner content type.
+RECORD_HEADER = 0x100
+INNER_CONTENT = 0x101
+
+#: ``-msg`` content-type names (s_client's ``msg_cb``; it has none for heartbeats).
+MSG_CONTENT_TYPE_NAMES: dict[int, str] = {
+    CHANGE_CIPHER_SPEC: "ChangeCipherSpec",
+    ALERT: "Alert",
+    HANDSHAKE: "Handshake",
+    APPLICATION_DATA: "ApplicationData",
+    RECORD_HEADER: "RecordHeader",
+    INNER_CONTENT: "InnerContent",
+}
+
 # --- handshake types ---------------------------------------------------------
 
 HELLO_REQUEST = 0

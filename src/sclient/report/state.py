@@ -1,0 +1,45 @@
+"""``-state``: s_client's info callback (``apps_ssl_info_callback``,
+output.md §13), on stderr.
+
+* each state the handshake reaches: ``SSL_connect:<state>``
+  (``SSL_state_string_long``, the engine's :class:`~sclient.tls.events.StateChanged`);
+* each alert read or written: ``SSL3 alert read:fatal:protocol version``
+  (level, then ``SSL_alert_desc_string_long``);
+* a handshake that fails: ``SSL_connect:error in error`` (OpenSSL's state
+  machine is in its error state by then).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sclient.tls import events as ev
+from sclient.tls.registry import alerts
+
+Handler = Callable[[Any], None]
+
+
+def alert_line(read: bool, level: int, description: int) -> str:
+    where = "read" if read else "write"
+    level_name = alerts.LEVEL_NAMES.get(level, "unknown")
+    return f"SSL3 alert {where}:{level_name}:{alerts.long_name(description)}\n"
+
+
+class StateRenderer:
+    """Prints the info callback's lines to ``err``."""
+
+    def __init__(self, err: Callable[[str], None]) -> None:
+        self.err = err
+
+    def table(self) -> dict[type, Handler]:
+        return {
+            ev.StateChanged: lambda e: self.err(f"SSL_connect:{e.state}\n"),
+            ev.AlertSent: lambda e: self.err(alert_line(False, e.level, e.description)),
+            ev.AlertReceived: lambda e: self.err(alert_line(True, e.level, e.description)),
+            ev.ConnectionFailed: self.failed,
+        }
+
+    def failed(self, e: ev.ConnectionFailed) -> None:
+        if e.during_handshake:
+            self.err("SSL_connect:error in error\n")
