@@ -67,6 +67,12 @@ class Program:
         # The tracing renderers (-msg, -state, -debug, -trace, -tlsextdebug)
         # subscribe here beside the text stream, each from its own module in
         # report/, on the options that ask for it.
+        self.trace: Any = None
+        if options.trace:
+            from sclient.report.trace import TraceStream
+
+            self.trace = TraceStream(console)
+            self.stream.subscribe(self.trace.table())
         #: -reconnect: connections still to make after this one (OpenSSL: 5).
         self.reconnects = 5 if options.reconnect else 0
         #: The session the next ClientHello offers (-sess_in, then -reconnect's).
@@ -81,6 +87,8 @@ class Program:
         self.skip_shut = False  # OpenSSL's "goto end": no summary, no shutdown
         self.collector.new_connection(len(self.c.err_log))
         self.text.new_connection()
+        if getattr(self, "trace", None) is not None:
+            self.trace.new_connection()
 
     @property
     def current(self) -> ConnectionReport:
