@@ -303,7 +303,9 @@ class Program:
     def send_close_notify(self) -> None:
         """SSL_shutdown's close_notify, best effort (the peer may be gone)."""
         try:
-            self.client.close()
+            for e in self.client.close():
+                # the close_notify's record and alert, for the tracing renderers
+                self.stream.publish(e)
             data = self.client.data_to_send()
             if data:
                 self.conn.sendall(data)

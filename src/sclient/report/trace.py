@@ -56,6 +56,8 @@ def _draw(f: Field, parent: int, parts: list[str]) -> None:
         parts.append(f"{'':{at}}{f.text}{_dn_text(f.value)}\n")
     elif kind != "group" and f.text is not None:
         parts.append(f"{'':{at}}{f.text}\n")
+    if kind == "alert":
+        return  # one line; its children name the parts for JSON
     for child in f.children:
         _draw(child, at, parts)
 

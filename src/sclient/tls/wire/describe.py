@@ -686,7 +686,7 @@ def describe_record(raw: bytes, inner_type: int | None) -> Field:
 
 def describe_alert(level: int, description: int) -> Field:
     lv = {1: "warning", 2: "fatal"}.get(level, "unknown")
-    d = alerts.describe(description).long
+    d = alerts.describe(description).trace
     return Field(
         "alert",
         None,
