@@ -12,9 +12,7 @@ every listed line really appears in the outputs of this module's cases.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -22,7 +20,7 @@ from golden.test_golden_clientauth import run_client
 from support import masking
 from support.peers import HOST, GnuTLSServer, OpenSSLServer, require
 from support.pki import PKI
-from support.procs import Result, _env, assert_clean_stderr, sclient_cmd
+from support.procs import Result, assert_clean_stderr, sclient_cmd
 
 pytestmark = pytest.mark.golden
 
@@ -50,7 +48,9 @@ TRACE_MASKS = (
     (re.compile(r"^( *gmt_unix_time=0x)[0-9A-F]{8}$", re.M), r"\1<time>"),
     (
         re.compile(
-            r"^( *(?:" + "|".join(re.escape(f) for f in _HEX_FIELDS) + r") \(len=\d+\): )[0-9A-F]+$",
+            r"^( *(?:"
+            + "|".join(re.escape(f) for f in _HEX_FIELDS)
+            + r") \(len=\d+\): )[0-9A-F]+$",
             re.M,
         ),
         r"\1<hex>",
@@ -58,7 +58,9 @@ TRACE_MASKS = (
     (re.compile(r"^( *ticket_age_add=)\d+$", re.M), r"\1<n>"),
     # pre_shared_key: identity (a ticket) and binder, dumped as hex
     (
-        re.compile(r"^( *extension_type=psk\(41\), length=\d+\n)(?: {10}[0-9a-f]{4} - .*\n)+", re.M),
+        re.compile(
+            r"^( *extension_type=psk\(41\), length=\d+\n)(?: {10}[0-9a-f]{4} - .*\n)+", re.M
+        ),
         r"\1<psk dump>\n",
     ),
 )
@@ -91,12 +93,17 @@ def compare(ref: Result, got: Result, ecdsa: bool = False) -> None:
     problems = []
     if ref.rc != got.rc:
         problems.append(f"exit status: openssl {ref.rc}, sclient {got.rc}")
-    for name, want, have in (("stdout", ref.stdout, got.stdout), ("stderr", ref.stderr, got.stderr)):
+    for name, want, have in (
+        ("stdout", ref.stdout, got.stdout),
+        ("stderr", ref.stderr, got.stderr),
+    ):
         a, b = tmask(want, ecdsa), tmask(have, ecdsa)
         if a != b:
             import difflib
 
-            problems.append("".join(difflib.unified_diff(a.splitlines(True), b.splitlines(True), name, name)))
+            problems.append(
+                "".join(difflib.unified_diff(a.splitlines(True), b.splitlines(True), name, name))
+            )
     assert not problems, "\n".join(problems)
     assert "Sent Record" in got.stdout
 
@@ -158,13 +165,26 @@ def _connect(server: OpenSSLServer | GnuTLSServer, *args: str) -> list[str]:
 
 RSA_CASES = [
     ("tls1_3-default", ()),
-    ("tls1_3-chacha-alpn-sni", ("-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256", "-alpn", "h2,http/1.1", "-servername", "localhost")),
+    (
+        "tls1_3-chacha-alpn-sni",
+        (
+            "-ciphersuites",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "-alpn",
+            "h2,http/1.1",
+            "-servername",
+            "localhost",
+        ),
+    ),
     ("tls1_2-ecdhe-rsa", ("-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256")),
     ("tls1_2-dhe-rsa", ("-tls1_2", "-cipher", "DHE-RSA-AES256-GCM-SHA384")),
     ("tls1_2-rsa-kx", ("-tls1_2", "-cipher", "AES128-SHA256")),
     ("tls1_2-cbc-etm", ("-tls1_2", "-cipher", "ECDHE-RSA-AES128-SHA")),
     ("tls1_2-maxfrag", ("-tls1_2", "-maxfraglen", "1024")),
-    ("tls1_2-sigalgs-groups", ("-tls1_2", "-sigalgs", "RSA-PSS+SHA256:RSA+SHA256", "-groups", "P-256:P-384")),
+    (
+        "tls1_2-sigalgs-groups",
+        ("-tls1_2", "-sigalgs", "RSA-PSS+SHA256:RSA+SHA256", "-groups", "P-256:P-384"),
+    ),
 ]
 
 
@@ -354,7 +374,3 @@ def test_coverage() -> None:
     text = "".join(OUTPUTS)
     missing = [line for line in COVERED_LINES if line not in text]
     assert not missing, missing
-
-
-def _unused(path: Path) -> None:  # keep subprocess/_env imported for helpers
-    subprocess.run(["true"], env=_env(), check=False, cwd=path)

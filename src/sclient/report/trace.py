@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from sclient.report.hexdump import bio_dump
+from sclient.report.stream import Handler
 from sclient.tls import events as ev
 from sclient.tls.registry import extensions, protocol
 from sclient.tls.wire.describe import (
@@ -95,7 +96,7 @@ class TraceStream:
         self.version = protocol.TLS1_2
         self.keyex = "UNKNOWN"
 
-    def table(self) -> dict[type, object]:
+    def table(self) -> dict[type, Handler]:
         return {
             ev.RecordSent: lambda e: self.record(e, True),
             ev.RecordReceived: lambda e: self.record(e, False),

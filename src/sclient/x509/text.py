@@ -25,7 +25,9 @@ def _hexcolon(data: bytes, per_line: int, indent: int) -> str:
     for i in range(0, len(data), per_line):
         chunk = data[i : i + per_line]
         last = i + per_line >= len(data)
-        out.append(" " * indent + ":".join(f"{b:02x}" for b in chunk) + ("" if last else ":") + "\n")
+        out.append(
+            " " * indent + ":".join(f"{b:02x}" for b in chunk) + ("" if last else ":") + "\n"
+        )
     return "".join(out)
 
 
@@ -51,7 +53,13 @@ _KEY_USAGE = (
     "Decipher Only",
 )
 
-_NIST = {"secp192r1": "P-192", "secp224r1": "P-224", "secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
+_NIST = {
+    "secp192r1": "P-192",
+    "secp224r1": "P-224",
+    "secp256r1": "P-256",
+    "secp384r1": "P-384",
+    "secp521r1": "P-521",
+}
 _CURVE_OID_NAME = {"secp192r1": "prime192v1", "secp256r1": "prime256v1"}
 
 
@@ -71,7 +79,9 @@ def _public_key(cert: Any) -> str | None:
     if isinstance(key, ec.EllipticCurvePublicKey):
         point = key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
         curve = key.curve.name
-        text = f"{pad}Public-Key: ({key.curve.key_size} bit)\n{pad}pub:\n" + _hexcolon(point, 15, 20)
+        text = f"{pad}Public-Key: ({key.curve.key_size} bit)\n{pad}pub:\n" + _hexcolon(
+            point, 15, 20
+        )
         text += f"{pad}ASN1 OID: {_CURVE_OID_NAME.get(curve, curve)}\n"
         if curve in _NIST:
             text += f"{pad}NIST CURVE: {_NIST[curve]}\n"
@@ -95,10 +105,14 @@ def _general_name(g: Any) -> str:
     if isinstance(g, x509.IPAddress):
         a = g.value
         if isinstance(a, ipaddress.IPv6Address):
-            return "IP Address:" + ":".join(f"{int.from_bytes(a.packed[i : i + 2], 'big'):X}" for i in range(0, 16, 2))
+            return "IP Address:" + ":".join(
+                f"{int.from_bytes(a.packed[i : i + 2], 'big'):X}" for i in range(0, 16, 2)
+            )
         return f"IP Address:{a}"
     if isinstance(g, x509.DirectoryName):
-        return "DirName:" + names.print_ex(names.Name.from_der(g.value.public_bytes()), names.XN_FLAG_ONELINE)
+        return "DirName:" + names.print_ex(
+            names.Name.from_der(g.value.public_bytes()), names.XN_FLAG_ONELINE
+        )
     if isinstance(g, x509.RegisteredID):
         return f"Registered ID:{_ln(g.value.dotted_string)}"
     return "othername:<unsupported>"
@@ -170,7 +184,9 @@ def certificate_text(der: bytes) -> str | None:
     else:
         mag = abs(serial).to_bytes((abs(serial).bit_length() + 7) // 8, "big")
         sign = " (Negative)" if serial < 0 else ""
-        out.append(f"        Serial Number:{sign}\n            {':'.join(f'{b:02x}' for b in mag)}\n")
+        out.append(
+            f"        Serial Number:{sign}\n            {':'.join(f'{b:02x}' for b in mag)}\n"
+        )
     sig_oid = ours.sig_alg_oid
     out.append(f"        Signature Algorithm: {_ln(sig_oid)}\n")
     out.append(f"        Issuer: {names.print_ex(ours.issuer, names.XN_FLAG_ONELINE)}\n")

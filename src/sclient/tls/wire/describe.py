@@ -22,8 +22,9 @@ column 0, ``"group"`` no line of its own).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sclient.tls.registry import alerts, extensions, groups, protocol, sigschemes, suites
@@ -184,20 +185,26 @@ def keyex_name(suite: int) -> str:
 # ------------------------------------------------------------------ building blocks
 
 
-def _line(name: str, value: Any, text: str, step: int = 2, children: tuple[Field, ...] = ()) -> Field:
+def _line(
+    name: str, value: Any, text: str, step: int = 2, children: tuple[Field, ...] = ()
+) -> Field:
     return Field(name, value, text, children, step)
 
 
 def _hex(name: str, data: bytes, step: int = 2, label: str | None = None) -> Field:
     """``ssl_print_hex``: ``name (len=N): HEX``."""
-    return Field(name, bytes(data), f"{label or name} (len={len(data)}): {data.hex().upper()}", (), step)
+    return Field(
+        name, bytes(data), f"{label or name} (len={len(data)}): {data.hex().upper()}", (), step
+    )
 
 
 def _dump(name: str, data: bytes, step: int = 2) -> Field:
     return Field(name, bytes(data), None, (), step, "dump")
 
 
-def _listed(name: str, data: bytes, width: int, table: Callable[[int], str], step: int = 2) -> list[Field]:
+def _listed(
+    name: str, data: bytes, width: int, table: Callable[[int], str], step: int = 2
+) -> list[Field]:
     """``ssl_trace_list``: one ``<name> (<n>)`` line per value."""
     if len(data) % width:
         raise _Short
@@ -219,7 +226,11 @@ def _random(c: _Cur) -> Field:
         r,
         "Random:",
         children=(
-            _line("gmt_unix_time", int.from_bytes(r[:4], "big"), f"gmt_unix_time=0x{r[:4].hex().upper()}"),
+            _line(
+                "gmt_unix_time",
+                int.from_bytes(r[:4], "big"),
+                f"gmt_unix_time=0x{r[:4].hex().upper()}",
+            ),
             _hex("random_bytes", r[4:]),
         ),
     )
@@ -373,7 +384,14 @@ def _extensions(c: _Cur, ctx: Context, mt: int, out: list[Field], step: int = 0)
         length = block.uint(2)
         if block.left < length:
             items.append(
-                Field("extension", code, f"extensions, extype = {code}, extlen = {length}", (), 0, "abs")
+                Field(
+                    "extension",
+                    code,
+                    f"extensions, extype = {code}, extlen = {length}",
+                    (),
+                    0,
+                    "abs",
+                )
             )
             items.append(_dump("extensions", block.d[block.p - 4 :], 2))
             out.append(Field(head.name, head.value, head.text, tuple(items), step))
@@ -439,12 +457,20 @@ def _server_hello(c: _Cur, ctx: Context, out: list[Field]) -> None:
     cs = c.take(2)
     code = int.from_bytes(cs, "big")
     out.append(
-        _line("cipher_suite", code, f"cipher_suite {{0x{cs[0]:02X}, 0x{cs[1]:02X}}} {suite_name(code)}")
+        _line(
+            "cipher_suite",
+            code,
+            f"cipher_suite {{0x{cs[0]:02X}, 0x{cs[1]:02X}}} {suite_name(code)}",
+        )
     )
     if v != protocol.TLS1_3:
         m = c.uint(1)
         out.append(
-            _line("compression_method", m, f"compression_method: {_COMPRESSION.get(m, 'UNKNOWN')} (0x{m:02X})")
+            _line(
+                "compression_method",
+                m,
+                f"compression_method: {_COMPRESSION.get(m, 'UNKNOWN')} (0x{m:02X})",
+            )
         )
     _extensions(c, ctx, protocol.SERVER_HELLO, out, 2)
 
@@ -484,10 +510,9 @@ def _server_keyex(c: _Cur, ctx: Context, out: list[Field]) -> None:
             out.append(_line("curve_type", kind, f"UNKNOWN CURVE PARAMETER TYPE {kind}", 4))
             raise _Short
     if not psk:
-        try:
+        # OpenSSL ignores a short signature here but then finds bytes left
+        with contextlib.suppress(_Short):
             _signature(c, ctx, out)
-        except _Short:
-            pass  # OpenSSL ignores a short signature here but then finds bytes left
     if c.left:
         raise _Short
 
@@ -557,7 +582,9 @@ def _cert_request(c: _Cur, ctx: Context, out: list[Field]) -> None:
                 len(algs),
                 f"signature_algorithms (len={len(algs)})",
                 2,
-                tuple(_sigalg(int.from_bytes(algs[i : i + 2], "big")) for i in range(0, len(algs), 2)),
+                tuple(
+                    _sigalg(int.from_bytes(algs[i : i + 2], "big")) for i in range(0, len(algs), 2)
+                ),
             )
         )
     cas = c.vec(2)
@@ -566,11 +593,17 @@ def _cert_request(c: _Cur, ctx: Context, out: list[Field]) -> None:
     try:
         while p.left:
             dn = p.vec(2)
-            names.append(Field("distinguished_name", dn, f"DistinguishedName (len={len(dn)}): ", (), 2, "dn"))
+            names.append(
+                Field("distinguished_name", dn, f"DistinguishedName (len={len(dn)}): ", (), 2, "dn")
+            )
     finally:
         out.append(
             _line(
-                "certificate_authorities", len(cas), f"certificate_authorities (len={len(cas)})", 2, tuple(names)
+                "certificate_authorities",
+                len(cas),
+                f"certificate_authorities (len={len(cas)})",
+                2,
+                tuple(names),
             )
         )
     if c.left:
@@ -679,7 +712,11 @@ def describe_record(raw: bytes, inner_type: int | None) -> Field:
     ]
     if inner_type is not None:
         kids.append(
-            _line("inner_content_type", inner_type, f"Inner Content Type = {content_name(inner_type)} ({inner_type})")
+            _line(
+                "inner_content_type",
+                inner_type,
+                f"Inner Content Type = {content_name(inner_type)} ({inner_type})",
+            )
         )
     return Field("record", None, "Header:", tuple(kids), 0)
 
@@ -730,6 +767,3 @@ def extension_fields(data: bytes, ctx: Context, mt: int) -> list[Field]:
     except _Short:
         out.append(_error())
     return out
-
-
-_ = field  # dataclasses.field kept for subclasses' defaults
