@@ -42,6 +42,8 @@ _HEX_FIELDS = (
     "EncryptedPreMasterSecret",
     "client_verify_data",
     "server_verify_data",
+    "request_context",
+    "context",
 )
 
 TRACE_MASKS = (
@@ -56,12 +58,14 @@ TRACE_MASKS = (
         r"\1<hex>",
     ),
     (re.compile(r"^( *ticket_age_add=)\d+$", re.M), r"\1<n>"),
-    # pre_shared_key: identity (a ticket) and binder, dumped as hex
+    # pre_shared_key: identity (a ticket) and binder; the HRR cookie: dumped as hex
     (
         re.compile(
-            r"^( *extension_type=psk\(41\), length=\d+\n)(?: {10}[0-9a-f]{4} - .*\n)+", re.M
+            r"^( *extension_type=(?:psk\(41\)|cookie_ext\(44\)), length=\d+\n)"
+            r"(?: {10}[0-9a-f]{4} - .*\n)+",
+            re.M,
         ),
-        r"\1<psk dump>\n",
+        r"\1<random dump>\n",
     ),
 )
 
@@ -213,7 +217,7 @@ def test_trace_client_auth(verify: OpenSSLServer, pki: PKI, version: str) -> Non
 
 @pytest.mark.parametrize("version", ["-tls1_2", "-tls1_3"])
 def test_trace_client_auth_no_certificate(verify: OpenSSLServer, version: str) -> None:
-    both(_connect(verify, version), stdin=b"")
+    both(_connect(verify, version))
 
 
 # --- resumption -----------------------------------------------------------------------------
@@ -283,6 +287,83 @@ def test_trace_handshake_failure(rsa: OpenSSLServer) -> None:
 def test_trace_client_alert(rsa: OpenSSLServer) -> None:
     """The chain does not verify and -verify_return_error: our fatal alert."""
     both(_connect(rsa, "-verify_return_error"), stdin=b"")
+
+
+# --- what the server's own options and commands bring about -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def early_data(pki: PKI) -> Iterator[OpenSSLServer]:
+    yield from _server(pki["rsa"], "-early_data")
+
+
+def test_trace_ticket_with_early_data(early_data: OpenSSLServer) -> None:
+    """The TLS 1.3 NewSessionTicket's early_data extension (max_early_data=)."""
+    both(_connect(early_data, "-tls1_3"))
+
+
+@pytest.fixture(scope="module")
+def stateless(pki: PKI) -> Iterator[OpenSSLServer]:
+    yield from _server(pki["rsa"], "-stateless")
+
+
+def test_trace_hello_retry_request_with_cookie(stateless: OpenSSLServer) -> None:
+    both(_connect(stateless, "-tls1_3"))
+
+
+def _with_server_command(
+    pki: PKI, server_args: list[str], client_args: list[str], command: bytes
+) -> Result:
+    """One client against a fresh server that, once connected, runs one of its
+    interactive commands (``k``/``K`` key update, ``c`` certificate request, ``r``
+    renegotiation); the client then sends a line and quits."""
+    s = OpenSSLServer(pki["rsa"], server_args, quiet=False)
+    with s:
+        return _drive(s, client_args, command)
+
+
+def _drive(
+    s: OpenSSLServer, client_args: list[str], command: bytes, prefix: list[str] | None = None
+) -> Result:
+    import time
+
+    from support.procs import CLIENT_TIMEOUT, Proc, _env
+
+    cmd = [*(prefix or []), *_connect(s, *client_args)]
+    with Proc(cmd, env=_env()) as client:
+        assert client.out.wait_for(b"Verify return code:", 10)
+        assert s.proc is not None
+        assert s.proc.out.wait_for(b"CIPHER is", 10)
+        mark = len(s.proc.out.data)
+        s.write(command)
+        time.sleep(0.5)
+        client.write(b"hello\n")
+        assert s.proc.out.wait_for(b"hello", 10), s.proc.out.data[mark:]
+        time.sleep(0.2)
+        client.write(b"Q\n")
+        return client.finish(CLIENT_TIMEOUT)
+
+
+SERVER_COMMANDS = [
+    ("key-update", ["-tls1_3"], [], b"k\n"),
+    ("key-update-requested", ["-tls1_3"], [], b"K\n"),
+    ("post-handshake-auth", ["-tls1_3", "-verify", "1"], ["-enable_pha", "<cert>"], b"c\n"),
+]
+
+
+@pytest.mark.parametrize("case", SERVER_COMMANDS, ids=lambda c: c[0])
+def test_trace_server_command(pki: PKI, case: tuple[str, list[str], list[str], bytes]) -> None:
+    _id, server_args, client_args, command = case
+    chain = pki["rsa"]
+    args: list[str] = []
+    for a in client_args:
+        args += ["-cert", str(chain.leaf), "-key", str(chain.key)] if a == "<cert>" else [a]
+    results = []
+    for prefix in (OPENSSL, sclient_cmd()):
+        s = OpenSSLServer(chain, server_args, quiet=False)
+        with s:
+            results.append(_drive(s, args, command, prefix))
+    compare(results[0], results[1])
 
 
 # --- gnutls-serv: what openssl's server does not send -----------------------------------------
