@@ -202,6 +202,25 @@ def test_trace_ecdsa(ecdsa: OpenSSLServer, args: tuple[str, ...]) -> None:
     both(_connect(ecdsa, *args), ecdsa=True)
 
 
+@pytest.fixture(scope="module")
+def ed25519(pki: PKI) -> Iterator[OpenSSLServer]:
+    yield from _server(pki["ed25519"])
+
+
+@pytest.mark.parametrize("args", [("-tls1_2",), ("-tls1_3",)], ids=["tls1_2", "tls1_3"])
+def test_trace_ed25519(ed25519: OpenSSLServer, args: tuple[str, ...]) -> None:
+    both(_connect(ed25519, *args))
+
+
+@pytest.fixture(scope="module")
+def rsa_psk(pki: PKI) -> Iterator[OpenSSLServer]:
+    yield from _server(pki["rsa"], "-psk", PSK_KEY, "-psk_identity", "Client_identity")
+
+
+def test_trace_rsa_psk(rsa_psk: OpenSSLServer) -> None:
+    both(_connect(rsa_psk, "-psk", PSK_KEY, "-tls1_2", "-cipher", "RSA-PSK-AES128-GCM-SHA256"))
+
+
 def test_trace_hello_retry_request(x25519_only: OpenSSLServer) -> None:
     both(_connect(x25519_only, "-groups", "P-256:X25519"))
 
@@ -380,78 +399,108 @@ def test_trace_gnutls_tls12(gnutls: GnuTLSServer) -> None:
     both(_connect(gnutls), stdin=b"")
 
 
+@pytest.fixture(scope="module")
+def gnutls13(pki: PKI) -> Iterator[GnuTLSServer]:
+    s = GnuTLSServer(pki["ecdsa"])
+    with s:
+        yield s
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not -trace: the ticket session's 'Timeout' is gnutls's lifetime hint "
+    "(21600) in sclient, OpenSSL 3.0 keeps 7200",
+)
+def test_trace_gnutls_tls13(gnutls13: GnuTLSServer) -> None:
+    both(_connect(gnutls13), stdin=b"", ecdsa=True)
+
+
 # --- coverage -------------------------------------------------------------------------------
 
-#: What each message and extension OpenSSL 3.0's trace decodes looks like in the
-#: output, and the case (server) that produces it. Checked by test_coverage.
-COVERAGE = {
-    "ClientHello": "every case",
-    "ServerHello": "every case",
-    "HelloRetryRequest (ServerHello with key_share NamedGroup only)": "x25519_only (openssl -groups X25519)",
-    "EncryptedExtensions": "tls1_3-default",
-    "Certificate": "tls1_3-default, tls1_2-*",
-    "CertificateRequest": "verify (openssl -Verify 1), TLS 1.2 and 1.3",
-    "CertificateVerify": "tls1_3-default; client auth",
-    "ServerKeyExchange": "tls1_2-ecdhe-rsa, tls1_2-dhe-rsa, ecdsa, PSK variants",
-    "ClientKeyExchange": "tls1_2-*, tls1_2-rsa-kx, PSK variants",
-    "ServerHelloDone": "tls1_2-*",
-    "Finished": "every handshake",
-    "NewSessionTicket": "tls1_3-default (1.3), tls1_2-* (1.2)",
-    "change_cipher_spec (1)": "every handshake",
-    "Level=": "every connection (close notify), server alert, client alert",
-    "Inner Content Type": "tls1_3-*",
+#: Each message and extension OpenSSL 3.0's trace decodes, as a line of the
+#: output, with the case (and its server) that produces it. test_coverage checks
+#: that every line appeared in the outputs of the cases above, the reference's
+#: and sclient's alike (they are compared line by line).
+COVERAGE: dict[str, str] = {
+    # records
+    "Inner Content Type = Handshake (22)": "tls1_3-default (openssl s_server)",
+    "    change_cipher_spec (1)": "every handshake",
+    "description=close notify(0)": "every connection's end",
+    "Level=fatal(2)": "server_alert (s_server -tls1_2), client_alert (-verify_return_error)",
+    # messages
+    "    ClientHello, Length=": "every case",
+    "    ServerHello, Length=": "every case",
+    "            NamedGroup: ecdh_x25519 (29)\n\n": "hello_retry_request (s_server -groups X25519)",
+    "    EncryptedExtensions, Length=": "tls1_3-default",
+    "    Certificate, Length=": "tls1_3-default, tls1_2-*, client auth (ours)",
+    "------details-----": "every certificate",
+    "Public Key Algorithm: rsaEncryption": "rsa chain",
+    "Public Key Algorithm: id-ecPublicKey": "ecdsa chain",
+    "Public Key Algorithm: ED25519": "ed25519 chain",
+    "    CertificateRequest, Length=": "client_auth (s_server -Verify 1), TLS 1.2 and 1.3",
+    "request_context (len=0)": "client_auth tls1_3",
+    "certificate_types (len=": "client_auth tls1_2",
+    "certificate_authorities (len=": "client_auth tls1_2",
+    "DistinguishedName (len=": "client_auth tls1_2 (s_server -CAfile)",
+    "    CertificateVerify, Length=": "tls1_3-default; client auth",
+    "    ServerKeyExchange, Length=": "tls1_2-ecdhe-rsa, tls1_2-dhe-rsa, ecdsa, PSK variants",
+    "KeyExchangeAlgorithm=ECDHE": "tls1_2-ecdhe-rsa",
+    "KeyExchangeAlgorithm=DHE": "tls1_2-dhe-rsa",
+    "KeyExchangeAlgorithm=rsa": "tls1_2-rsa-kx",
+    "KeyExchangeAlgorithm=PSK": "external_psk tls1_2-psk (s_server -psk -nocert)",
+    "KeyExchangeAlgorithm=DHEPSK": "external_psk tls1_2-dhe-psk",
+    "KeyExchangeAlgorithm=ECDHEPSK": "external_psk tls1_2-ecdhe-psk",
+    "KeyExchangeAlgorithm=RSAPSK": "rsa_psk (s_server -psk with a certificate)",
+    "psk_identity_hint (len=": "external_psk tls1_2-*",
+    "psk_identity (len=": "external_psk tls1_2-*",
+    "    ClientKeyExchange, Length=": "tls1_2-*",
+    "    ServerHelloDone, Length=": "tls1_2-*",
+    "    Finished, Length=": "every handshake",
+    "    NewSessionTicket, Length=": "tls1_3-default (1.3), tls1_2-* (1.2)",
+    "ticket_age_add=": "tls1_3-default",
+    "max_early_data=": "ticket_with_early_data (s_server -early_data)",
+    "    KeyUpdate, Length=1": "server_command key-update (s_server's k and K)",
+    "      update_not_requested (0)": "server_command key-update",
+    "      update_requested (1)": "server_command key-update-requested",
+    "No extensions": "EncryptedExtensions, TLS 1.3 certificates",
+    # extensions
+    "extension_type=server_name(0)": "tls1_3-chacha-alpn-sni",
+    "extension_type=max_fragment_length(1)": "tls1_2-maxfrag",
+    "extension_type=supported_groups(10)": "every ClientHello",
+    "extension_type=ec_point_formats(11)": "every ClientHello, TLS 1.2 ServerHello",
+    "extension_type=signature_algorithms(13)": "every ClientHello, TLS 1.3 CertificateRequest",
+    "extension_type=application_layer_protocol_negotiation(16)": "tls1_3-chacha-alpn-sni",
+    "extension_type=encrypt_then_mac(22)": "tls1_2-cbc-etm",
+    "extension_type=extended_master_secret(23)": "every ClientHello, TLS 1.2 ServerHello",
+    "extension_type=session_ticket(35)": "every ClientHello, tls1_2_ticket_resumption",
+    "extension_type=psk(41)": "tls1_3_psk_resumption, external_psk tls1_3",
+    "extension_type=supported_versions(43)": "every ClientHello, TLS 1.3 ServerHello",
+    "extension_type=cookie_ext(44)": "hello_retry_request_with_cookie (s_server -stateless)",
+    "extension_type=psk_key_exchange_modes(45)": "every TLS 1.3 ClientHello",
+    "extension_type=post_handshake_auth(49)": "client_auth tls1_3 (-enable_pha)",
+    "extension_type=key_share(51)": "every TLS 1.3 hello",
+    "extension_type=renegotiate(65281)": "TLS 1.2 ServerHello",
 }
 
-#: Lines that must appear in the outputs of this module (the reference's and ours).
-COVERED_LINES = [
-    "    ClientHello, Length=",
-    "    ServerHello, Length=",
-    "    EncryptedExtensions, Length=",
-    "    Certificate, Length=",
-    "    CertificateRequest, Length=",
-    "    CertificateVerify, Length=",
-    "    ServerKeyExchange, Length=",
-    "    ClientKeyExchange, Length=",
-    "    ServerHelloDone, Length=",
-    "    Finished, Length=",
-    "    NewSessionTicket, Length=",
-    "    change_cipher_spec (1)",
-    "description=close notify(0)",
-    "Level=fatal(2)",
-    "Inner Content Type = Handshake (22)",
-    "KeyExchangeAlgorithm=ECDHE",
-    "KeyExchangeAlgorithm=DHE",
-    "KeyExchangeAlgorithm=rsa",
-    "KeyExchangeAlgorithm=PSK",
-    "KeyExchangeAlgorithm=DHEPSK",
-    "KeyExchangeAlgorithm=ECDHEPSK",
-    "extension_type=server_name(0)",
-    "extension_type=max_fragment_length(1)",
-    "extension_type=supported_groups(10)",
-    "extension_type=ec_point_formats(11)",
-    "extension_type=signature_algorithms(13)",
-    "extension_type=application_layer_protocol_negotiation(16)",
-    "extension_type=encrypt_then_mac(22)",
-    "extension_type=extended_master_secret(23)",
-    "extension_type=session_ticket(35)",
-    "extension_type=psk(41)",
-    "extension_type=supported_versions(43)",
-    "extension_type=psk_key_exchange_modes(45)",
-    "extension_type=post_handshake_auth(49)",
-    "extension_type=key_share(51)",
-    "extension_type=renegotiate(65281)",
-    "certificate_authorities (len=",
-    "DistinguishedName (len=",
-    "request_context (len=0)",
-    "ticket_age_add=",
-    "------details-----",
-]
+#: What OpenSSL 3.0's trace decodes that no case here produces yet, and why.
+NOT_COVERED: dict[str, str] = {
+    "HelloRequest": "renegotiation (s_server's r) is not followed by sclient's engine",
+    "EndOfEarlyData": "sclient sends no early data",
+    "CertificateStatus, status_request(5)": "-status is not supported yet",
+    "signed_certificate_timestamps(18)": "-ct is not supported yet",
+    "padding(21)": "sclient never pads its ClientHello (as openssl s_client without -bugs)",
+    "signature_algorithms_cert(50)": "neither sclient nor s_server sends it by default",
+    "certificate_authorities(47)": "openssl 3.0's s_server sends no CA names in a TLS 1.3 request",
+    "next_proto_neg, use_srtp, srp": "not supported by sclient",
+    "ServerKeyExchange rsa_modulus (export RSA)": "export suites exist in neither",
+    "Message length parse error!, UNKNOWN names": "need a hostile server (unit-tested in tests/tls/test_describe.py)",
+}
 
 
 def test_coverage() -> None:
-    """Every listed line appeared (run after the cases above)."""
+    """Every line of COVERAGE appeared (run after the cases above)."""
     if not OUTPUTS:
         pytest.skip("no case ran")
     text = "".join(OUTPUTS)
-    missing = [line for line in COVERED_LINES if line not in text]
+    missing = [line for line in COVERAGE if line not in text]
     assert not missing, missing
