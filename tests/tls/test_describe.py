@@ -68,13 +68,13 @@ def test_unknown_values_and_parse_errors() -> None:
         b"\x03\x03"
         + bytes(32)
         + b"\x00"
-        + b"\xfe\xfe"
+        + b"\x0a\x0a"
         + b"\x00"
         + bytes.fromhex("0006 1234 0002 abcd")
     )
     raw = b"\x02" + len(body).to_bytes(3, "big") + body
     text = render(describe_handshake(raw, Context(from_server=True)))
-    assert "cipher_suite {0xFE, 0xFE} UNKNOWN\n" in text
+    assert "cipher_suite {0x0A, 0x0A} UNKNOWN\n" in text
     assert "extension_type=UNKNOWN(4660), length=2\n" in text
     assert "0000 - ab cd" in text
     short = raw[:-3]
@@ -89,3 +89,17 @@ def test_alert_json() -> None:
     assert doc["text"] == "Level=fatal(2), description=handshake failure(40)"
     assert [f["value"] for f in doc["fields"]] == [2, 40]
     assert isinstance(describe_alert(1, 0), Field)
+
+
+def test_names_beyond_what_openssl_implements() -> None:
+    """Values OpenSSL 3.0's trace tables name though it cannot use them (the
+    two suites as ``openssl s_client -trace`` printed them against scripted
+    servers sending them)."""
+    from sclient.tls.wire.describe import group_name, sigalg_name, suite_name
+
+    assert suite_name(0x0005) == "TLS_RSA_WITH_RC4_128_SHA"
+    assert suite_name(0xFEFE) == "SSL_RSA_FIPS_WITH_DES_CBC_SHA"
+    assert suite_name(0x0A0A) == "UNKNOWN"
+    assert group_name(1) == "sect163k1 (K-163)"
+    assert group_name(0x0A0A) == "UNKNOWN"
+    assert sigalg_name(0xEDED) == "gost2001_gost94"

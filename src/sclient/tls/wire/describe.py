@@ -111,17 +111,17 @@ def suite_name(code: int) -> str:
     if code in (suites.TLS_EMPTY_RENEGOTIATION_INFO_SCSV, suites.TLS_FALLBACK_SCSV):
         return suites.iana_name(code)
     s = suites.BY_CODE.get(code)
-    return s.iana if s else "UNKNOWN"
+    return s.iana if s else suites.TRACE_ONLY_NAMES.get(code, "UNKNOWN")
 
 
 def group_name(code: int) -> str:
     g = groups.BY_CODE.get(code)
-    return g.trace if g else "UNKNOWN"
+    return g.trace if g else groups.TRACE_ONLY_NAMES.get(code, "UNKNOWN")
 
 
 def sigalg_name(code: int) -> str:
     s = sigschemes.BY_CODE.get(code)
-    return s.iana if s else "UNKNOWN"
+    return s.iana if s else sigschemes.TRACE_ONLY_NAMES.get(code, "UNKNOWN")
 
 
 def extension_name(code: int) -> str:
