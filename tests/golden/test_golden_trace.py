@@ -197,6 +197,12 @@ def test_trace_rsa(rsa: OpenSSLServer, case: tuple[str, tuple[str, ...]]) -> Non
     both(_connect(rsa, *case[1]))
 
 
+@pytest.mark.parametrize("args", [("-quiet", "-no_ign_eof"), ("-brief", "-tls1_2")])
+def test_trace_quiet_and_brief(rsa: OpenSSLServer, args: tuple[str, ...]) -> None:
+    """The trace still goes to stdout when -quiet/-brief silence s_client's own lines."""
+    both(_connect(rsa, *args))
+
+
 @pytest.mark.parametrize("args", [("-tls1_2",), ("-tls1_3",)], ids=["tls1_2", "tls1_3"])
 def test_trace_ecdsa(ecdsa: OpenSSLServer, args: tuple[str, ...]) -> None:
     both(_connect(ecdsa, *args), ecdsa=True)

@@ -37,6 +37,12 @@ class Console:
             self._buf.append(text.encode("utf-8", "surrogateescape"))
             self.flush()
 
+    def msg_channel(self) -> MessageChannel:
+        """``bio_c_msg``: where ``-msg``/``-trace`` write. stdout, also under
+        ``-quiet``/``-brief`` (OpenSSL then gives them a stdout of their own);
+        nothing in ``-json`` mode, whose stdout is the document."""
+        return MessageChannel(self)
+
     def flush(self) -> None:
         if self._buf:
             data = b"".join(self._buf)
@@ -66,3 +72,23 @@ class Console:
         except OSError:
             return False
         return True
+
+
+class MessageChannel:
+    """The tracing renderers' sink (see :meth:`Console.msg_channel`); a file
+    (``-msgfile``) can take its place, as it has the same ``out``/``err``/``flush``."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def out(self, text: str) -> None:
+        c = self.console
+        if text and c.keep_data:  # keep_data is False only in -json mode
+            c._buf.append(text.encode("utf-8", "surrogateescape"))
+            c.flush()
+
+    def err(self, text: str) -> None:
+        self.console.err(text)
+
+    def flush(self) -> None:
+        self.console.flush()

@@ -71,7 +71,7 @@ class Program:
         if options.trace:
             from sclient.report.trace import TraceStream
 
-            self.trace = TraceStream(console)
+            self.trace = TraceStream(console.msg_channel())
             self.stream.subscribe(self.trace.table())
         #: -reconnect: connections still to make after this one (OpenSSL: 5).
         self.reconnects = 5 if options.reconnect else 0
