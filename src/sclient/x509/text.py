@@ -154,14 +154,55 @@ def _extension_body(ext: Any) -> str | None:
         return f"{pad}{', '.join(_ln(u.dotted_string) for u in v)}\n"
     if isinstance(v, x509.SubjectAlternativeName | x509.IssuerAlternativeName):
         return f"{pad}{', '.join(_general_name(g) for g in v)}\n"
+    if isinstance(v, x509.CRLDistributionPoints):
+        return _crl_distribution_points(v)
+    if isinstance(v, x509.AuthorityInformationAccess):
+        return "".join(
+            f"{pad}{_ln(d.access_method.dotted_string)} - {_general_name(d.access_location)}\n"
+            for d in v
+        )
+    if isinstance(v, x509.CertificatePolicies):
+        out = []
+        for policy in v:
+            if policy.policy_qualifiers:
+                return None
+            out.append(f"{pad}Policy: {_ln(policy.policy_identifier.dotted_string)}\n")
+        return "".join(out)
     return None
 
 
+def _crl_distribution_points(v: Any) -> str | None:
+    pad = " " * 16
+    out = []
+    for i, dp in enumerate(v):
+        if dp.relative_name is not None or dp.reasons is not None:
+            return None
+        if i:
+            out.append("\n")
+        if dp.full_name is not None:
+            out.append(f"{pad}Full Name:\n")
+            out.extend(f"{pad}  {_general_name(g)}\n" for g in dp.full_name)
+        if dp.crl_issuer is not None:
+            out.append(f"{pad}CRL Issuer:\n")
+            out.extend(f"{pad}  {_general_name(g)}\n" for g in dp.crl_issuer)
+    return "".join(out)
+
+
 def _octets(data: bytes) -> str:
-    """``ASN1_STRING_print`` of an extension's value at indent 16."""
+    """``ASN1_STRING_print`` of an extension's value at indent 16 (what OpenSSL
+    prints for an extension it has no printer for)."""
     text = "".join(chr(b) if 0x20 <= b <= 0x7E or b in (10, 13) else "." for b in data)
-    lines = [text[i : i + 80] for i in range(0, len(text), 80)] or [""]
-    return "".join(" " * 16 + line + "\n" for line in lines)
+    return " " * 16 + text + "\n"
+
+
+def _extension_value(der: bytes, oid: str) -> bytes:
+    """The extnValue octets of the extension ``oid`` (as the certificate has them)."""
+    from sclient.x509.cert import Certificate
+
+    for e in Certificate(der).extensions:
+        if e.oid == oid:
+            return bytes(e.value)
+    return b""
 
 
 def certificate_text(der: bytes) -> str | None:
@@ -213,8 +254,7 @@ def certificate_text(der: bytes) -> str | None:
             out.append(f"            {_ln(oid)}: {crit}\n")
             body = _extension_body(ext)
             if body is None:
-                raw = ext.value.public_bytes() if hasattr(ext.value, "public_bytes") else b""
-                body = _octets(raw)
+                body = _octets(_extension_value(der, oid))
             out.append(body)
     out.append(f"    Signature Algorithm: {_ln(sig_oid)}\n")
     out.append("    Signature Value:\n")
