@@ -576,8 +576,8 @@ def test_not_yet() -> None:
         "s_client: Option -msg is not supported yet by sclient (sclient -help marks every such option)\n",
     )
     fails(
-        ["--trace", "-msg"],
-        "s_client: Option -trace is not supported yet by sclient (sclient -help marks every such option)\n",
+        ["--status", "-msg"],
+        "s_client: Option -status is not supported yet by sclient (sclient -help marks every such option)\n",
     )
     fails(["-msg", "-foo"], "s_client: Unknown option: -foo\n" + USAGE)
     fails(

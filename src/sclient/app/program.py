@@ -25,6 +25,7 @@ from sclient.transport import clock
 
 if TYPE_CHECKING:
     from sclient.cli.optionsclass import Options
+    from sclient.report.trace import TraceStream
 
 
 def our_sigalgs(settings: Settings) -> tuple[int, ...]:
@@ -67,7 +68,8 @@ class Program:
         # The tracing renderers (-msg, -state, -debug, -trace, -tlsextdebug)
         # subscribe here beside the text stream, each from its own module in
         # report/, on the options that ask for it.
-        self.trace: Any = None
+        #: -trace: SSL_trace's decoding of every record and message.
+        self.trace: TraceStream | None = None
         if options.trace:
             from sclient.report.trace import TraceStream
 
@@ -87,7 +89,7 @@ class Program:
         self.skip_shut = False  # OpenSSL's "goto end": no summary, no shutdown
         self.collector.new_connection(len(self.c.err_log))
         self.text.new_connection()
-        if getattr(self, "trace", None) is not None:
+        if self.trace is not None:
             self.trace.new_connection()
 
     @property
