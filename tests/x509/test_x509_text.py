@@ -160,3 +160,20 @@ def test_small_serial_and_no_extensions() -> None:
 
 def test_unparseable() -> None:
     assert certificate_text(b"\x30\x03\x02\x01\x00") is None
+
+
+@pytest.mark.parametrize(
+    "pkeyopts",
+    [(), ("rsa_pss_keygen_md:sha256", "rsa_pss_keygen_saltlen:32")],
+    ids=["unrestricted", "restricted"],
+)
+def test_rsa_pss(tmp_path: Path, pkeyopts: tuple[str, ...]) -> None:
+    """RSA-PSS keys and signatures: the PSS parameters after the algorithm lines."""
+    require("openssl")
+    cmd = ["openssl", "req", "-x509", "-newkey", "rsa-pss", "-pkeyopt", "rsa_keygen_bits:2048"]
+    for opt in pkeyopts:
+        cmd += ["-pkeyopt", opt]
+    cmd += ["-nodes", "-keyout", "k.pem", "-out", "c.pem", "-subj", "/CN=pss", "-days", "3"]
+    subprocess.run(cmd, cwd=tmp_path, check=True, capture_output=True, env=_env())
+    der = _der(tmp_path / "c.pem")
+    assert certificate_text(der) == _openssl_text(der)

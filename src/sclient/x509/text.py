@@ -205,6 +205,96 @@ def _extension_value(der: bytes, oid: str) -> bytes:
     return b""
 
 
+_PSS_OID = "1.2.840.113549.1.1.10"
+_MGF1_OID = "1.2.840.113549.1.1.8"
+#: provider names of digests, as the PSS key restrictions print them
+_PROVIDER_DIGEST = {
+    "1.3.14.3.2.26": "SHA1",
+    "2.16.840.1.101.3.4.2.4": "SHA2-224",
+    "2.16.840.1.101.3.4.2.1": "SHA2-256",
+    "2.16.840.1.101.3.4.2.2": "SHA2-384",
+    "2.16.840.1.101.3.4.2.3": "SHA2-512",
+}
+
+
+class _Pss:
+    """RSASSA-PSS-params: the fields present (None: the default)."""
+
+    def __init__(self, alg_raw: bytes) -> None:
+        from sclient.base import der as d
+
+        self.hash: str | None = None
+        self.mgf: str | None = None
+        self.mgf_hash: str | None = None
+        self.salt: int | None = None
+        self.trailer: int | None = None
+        kids = d.parse(alg_raw).children()
+        if len(kids) < 2 or kids[1].tag != d.SEQUENCE:
+            return
+        for f in kids[1].children():
+            inner = f.children()[0] if f.children() else None
+            if inner is None:
+                continue
+            if f.tag == 0xA0:
+                self.hash = d.decode_oid(inner.children()[0].content)
+            elif f.tag == 0xA1:
+                parts = inner.children()
+                self.mgf = d.decode_oid(parts[0].content)
+                if len(parts) > 1 and parts[1].tag == d.SEQUENCE:
+                    self.mgf_hash = d.decode_oid(parts[1].children()[0].content)
+            elif f.tag == 0xA2:
+                self.salt = d.decode_int(inner.content)
+            elif f.tag == 0xA3:
+                self.trailer = d.decode_int(inner.content)
+
+
+def _asn1_int_hex(n: int) -> str:
+    """``i2a_ASN1_INTEGER``: upper-case hex in whole bytes."""
+    h = f"{n:X}"
+    return h if len(h) % 2 == 0 else "0" + h
+
+
+def _pss_sig_params(alg_raw: bytes) -> str:
+    """``rsa_pss_param_print`` for a signature (indent 8), after its header line."""
+    try:
+        p = _Pss(alg_raw)
+    except (ValueError, IndexError):
+        return " (INVALID PSS PARAMETERS)\n"
+    pad = " " * 8
+    hash_ = _ln(p.hash) if p.hash else "sha1 (default)"
+    if p.mgf is not None:
+        mask = f"{_ln(p.mgf)} with {_ln(p.mgf_hash) if p.mgf_hash else 'INVALID'}"
+    else:
+        mask = "mgf1 with sha1 (default)"
+    salt = _asn1_int_hex(p.salt) if p.salt is not None else "14 (default)"
+    trailer = _asn1_int_hex(p.trailer) if p.trailer is not None else "01 (default)"
+    return (
+        f"{pad}\n{pad}Hash Algorithm: {hash_}\n{pad}Mask Algorithm: {mask}\n"
+        f"{pad} Salt Length: 0x{salt}\n{pad}Trailer Field: 0x{trailer}\n"
+    )
+
+
+def _pss_key_restrictions(spki_raw: bytes) -> str:
+    """What a PSS key's parameters restrict (indent 16)."""
+    from sclient.base import der as d
+
+    pad = " " * 16
+    alg = d.parse(spki_raw).children()[0]
+    if len(alg.children()) < 2:
+        return f"{pad}No PSS parameter restrictions\n"
+    p = _Pss(alg.raw)
+    hash_ = _PROVIDER_DIGEST.get(p.hash, p.hash) if p.hash else "SHA1 (default)"
+    mgf_hash = _PROVIDER_DIGEST.get(p.mgf_hash or "", p.mgf_hash or "")
+    mask = f"MGF1 with {mgf_hash}" if p.mgf is not None else "MGF1 with SHA1 (default)"
+    salt = str(p.salt) if p.salt is not None else "20 (default)"
+    trailer = f"0x{p.trailer:x}" if p.trailer is not None else "0x1 (default)"
+    return (
+        f"{pad}PSS parameter restrictions:\n{pad}  Hash Algorithm: {hash_}\n"
+        f"{pad}  Mask Algorithm: {mask}\n{pad}  Minimum Salt Length: {salt}\n"
+        f"{pad}  Trailer Field: {trailer}\n"
+    )
+
+
 def certificate_text(der: bytes) -> str | None:
     """The text of one DER certificate; None when it does not parse."""
     from cryptography import x509
@@ -229,7 +319,12 @@ def certificate_text(der: bytes) -> str | None:
             f"        Serial Number:{sign}\n            {':'.join(f'{b:02x}' for b in mag)}\n"
         )
     sig_oid = ours.sig_alg_oid
-    out.append(f"        Signature Algorithm: {_ln(sig_oid)}\n")
+    if sig_oid == _PSS_OID:
+        out.append(
+            f"        Signature Algorithm: {_ln(sig_oid)}{_pss_sig_params(ours.tbs_sig_alg_raw)}"
+        )
+    else:
+        out.append(f"        Signature Algorithm: {_ln(sig_oid)}\n")
     out.append(f"        Issuer: {names.print_ex(ours.issuer, names.XN_FLAG_ONELINE)}\n")
     out.append("        Validity\n")
     out.append(f"            Not Before: {ours.not_before.print()}\n")
@@ -242,6 +337,8 @@ def certificate_text(der: bytes) -> str | None:
     except (ValueError, TypeError):
         key = None
     out.append(key if key is not None else "                Unable to load Public Key\n")
+    if key is not None and ours.key_alg_oid == _PSS_OID:
+        out.append(_pss_key_restrictions(ours.spki_raw))
     try:
         exts = list(cert.extensions)
     except ValueError:
@@ -257,6 +354,9 @@ def certificate_text(der: bytes) -> str | None:
                 body = _octets(_extension_value(der, oid))
             out.append(body)
     out.append(f"    Signature Algorithm: {_ln(sig_oid)}\n")
-    out.append("    Signature Value:\n")
+    if sig_oid == _PSS_OID:
+        out.append(f"    Signature Value:{_pss_sig_params(ours.sig_alg_raw)}")
+    else:
+        out.append("    Signature Value:\n")
     out.append(_hexcolon(ours.signature, 18, 8))
     return "".join(out)
