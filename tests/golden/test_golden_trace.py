@@ -446,6 +446,17 @@ def _truncated_extension(conn: object, pki: PKI) -> None:
     conn.send(t.record(t.HANDSHAKE, h._sh12(ch, extensions=exts)))
 
 
+def _extensions_overrun(conn: object, pki: PKI) -> None:
+    """A ServerHello whose extensions block claims more bytes than follow."""
+    from support import tlsforge as t
+
+    assert isinstance(conn, t.Conn)
+    ch = conn.read_client_hello()
+    sh = t.server_hello(session_id=ch.session_id, cipher=0xC02F, with_extensions=False)
+    body = sh[4:] + t.u16(0x0100) + t.ext(t.EXT_RENEGOTIATION_INFO, b"\x00")
+    conn.send(t.record(t.HANDSHAKE, t.handshake(t.SERVER_HELLO, body)))
+
+
 SCRIPTS = [
     "fatal_alert",
     "unsolicited_extension",
@@ -470,6 +481,27 @@ def test_trace_scripted_server(pki: PKI, name: str) -> None:
         finally:
             srv.stop()
     compare(results[0], results[1])
+
+
+def test_trace_extensions_overrun(pki: PKI) -> None:
+    """The parse error after the indent OpenSSL already wrote. stdout only: the
+    error queue names a different function (sclient's engine reports the
+    length error from its record reader, OpenSSL from tls_process_server_hello),
+    which is not the trace's."""
+    from hostile import hostile_servers as h
+
+    outs = []
+    for prefix in (OPENSSL, sclient_cmd()):
+        srv = h.ScriptedServer(_extensions_overrun, pki, drain_timeout=2.0).start()
+        try:
+            cmd = ["-connect", f"127.0.0.1:{srv.port}", "-trace", "-noservername"]
+            outs.append(run_client(prefix, cmd, b""))
+        finally:
+            srv.stop()
+    OUTPUTS.extend(r.stdout for r in outs)
+    assert outs[0].rc == outs[1].rc
+    assert tmask(outs[0].stdout) == tmask(outs[1].stdout)
+    assert "      Message length parse error!\n" in outs[1].stdout
 
 
 # --- coverage -------------------------------------------------------------------------------
@@ -541,6 +573,7 @@ COVERAGE: dict[str, str] = {
     "extension_type=UNKNOWN(4660), length=40": "scripted unknown_values (hex dump)",
     "extensions, extype = 23, extlen = 9": "scripted truncated_extension",
     "Message length parse error!": "scripted truncated_extension",
+    "      Message length parse error!": "scripted extensions_overrun (after OpenSSL's indent)",
 }
 
 #: What OpenSSL 3.0's trace decodes that no case here produces yet, and why.

@@ -50,6 +50,8 @@ def _draw(f: Field, parent: int, parts: list[str]) -> None:
         parts.append(bio_dump(f.value or b"", at))
     elif kind == "abs":
         parts.append(f"{f.text}\n")
+    elif kind == "pad":
+        parts.append(" " * at)
     elif kind == "cert":
         parts.append(f"{'':{at}}{f.text}")
         parts.append(_certificate_text(f.value))

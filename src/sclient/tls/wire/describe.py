@@ -16,8 +16,10 @@ fields that did (``Message length parse error!``).
 
 Layout facts live in each field: ``step`` is how far its line is indented
 from its parent's, ``kind`` says how the line is drawn (``"line"`` text,
-``"dump"`` a ``BIO_dump_indent`` of ``value``, ``"block"`` verbatim text at
-column 0, ``"group"`` no line of its own).
+``"dump"`` a ``BIO_dump_indent`` of ``value``, ``"cert"``/``"dn"`` a
+certificate's or name's text after the line, ``"abs"`` text at column 0,
+``"pad"`` only the indent (what follows goes on that line), ``"alert"`` one
+line whose children only name its parts, ``"group"`` no line of its own).
 """
 
 from __future__ import annotations
@@ -27,7 +29,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sclient.tls.registry import alerts, extensions, groups, protocol, sigschemes, suites
+from sclient.tls.registry import (
+    alerts,
+    extensions,
+    groups,
+    protocol,
+    sigschemes,
+    suites,
+)
 
 __all__ = [
     "Context",
@@ -138,7 +147,11 @@ def message_name(code: int) -> str:
 
 
 _COMPRESSION = {0: "No Compression", 1: "Zlib Compression"}
-_POINT_FORMATS = {0: "uncompressed", 1: "ansiX962_compressed_prime", 2: "ansiX962_compressed_char2"}
+_POINT_FORMATS = {
+    0: "uncompressed",
+    1: "ansiX962_compressed_prime",
+    2: "ansiX962_compressed_char2",
+}
 _MFL = {
     0: "disabled",
     1: "max_fragment_length := 2^9 (512 bytes)",
@@ -194,8 +207,18 @@ def _line(
 def _hex(name: str, data: bytes, step: int = 2, label: str | None = None) -> Field:
     """``ssl_print_hex``: ``name (len=N): HEX``."""
     return Field(
-        name, bytes(data), f"{label or name} (len={len(data)}): {data.hex().upper()}", (), step
+        name,
+        bytes(data),
+        f"{label or name} (len={len(data)}): {data.hex().upper()}",
+        (),
+        step,
     )
+
+
+def _pad(step: int) -> Field:
+    """The indent OpenSSL writes before it finds the bytes short: the parse
+    error message then follows on that line."""
+    return Field("indent", None, "", (), step, "pad")
 
 
 def _dump(name: str, data: bytes, step: int = 2) -> Field:
@@ -273,8 +296,9 @@ def _ext_body(code: int, data: bytes, ctx: Context, mt: int) -> list[Field]:
             raise _Short
         out, p = [], _Cur(body)
         while p.left:
-            proto = p.vec(1)
-            out.append(_line("protocol_name", proto.decode("latin-1"), proto.decode("latin-1")))
+            # OpenSSL writes the bytes as they are (surrogateescape keeps them so)
+            name = p.vec(1).decode("utf-8", "surrogateescape")
+            out.append(_line("protocol_name", name, name))
         return out
     if code == extensions.SIGNATURE_ALGORITHMS:
         body = c.vec(2)
@@ -367,11 +391,15 @@ def _extensions(c: _Cur, ctx: Context, mt: int, out: list[Field], step: int = 0)
     if c.left == 0:
         out.append(_line("extensions", None, "No extensions", step))
         return
+    if c.left < 2:
+        out.append(_pad(step))
+        raise _Short
     total = c.uint(2)
     if total == 0:
         out.append(_line("extensions", None, "No extensions", step))
         return
     if total > c.left:
+        out.append(_pad(step))
         raise _Short
     block = _Cur(c.take(total))
     items: list[Field] = []
@@ -440,7 +468,11 @@ def _client_hello(c: _Cur, ctx: Context, out: list[Field]) -> None:
             len(methods),
             f"compression_methods (len={len(methods)})",
             children=tuple(
-                _line("compression_method", m, f"{_COMPRESSION.get(m, 'UNKNOWN')} (0x{m:02X})")
+                _line(
+                    "compression_method",
+                    m,
+                    f"{_COMPRESSION.get(m, 'UNKNOWN')} (0x{m:02X})",
+                )
                 for m in methods
             ),
         )
@@ -479,7 +511,11 @@ def _signature(c: _Cur, ctx: Context, out: list[Field]) -> None:
     if ctx.sigalgs:
         code = c.uint(2)
         out.append(
-            _line("algorithm", code, f"Signature Algorithm: {sigalg_name(code)} (0x{code:04x})")
+            _line(
+                "algorithm",
+                code,
+                f"Signature Algorithm: {sigalg_name(code)} (0x{code:04x})",
+            )
         )
     out.append(_hex("signature", c.vec(2), 2, "Signature"))
 
@@ -587,6 +623,8 @@ def _cert_request(c: _Cur, ctx: Context, out: list[Field]) -> None:
                 ),
             )
         )
+    if c.left >= 2 and c.left < 2 + int.from_bytes(c.d[c.p : c.p + 2], "big"):
+        out.append(_pad(2))  # OpenSSL indents, then finds the list short
     cas = c.vec(2)
     names: list[Field] = []
     p = _Cur(cas)
@@ -594,7 +632,14 @@ def _cert_request(c: _Cur, ctx: Context, out: list[Field]) -> None:
         while p.left:
             dn = p.vec(2)
             names.append(
-                Field("distinguished_name", dn, f"DistinguishedName (len={len(dn)}): ", (), 2, "dn")
+                Field(
+                    "distinguished_name",
+                    dn,
+                    f"DistinguishedName (len={len(dn)}): ",
+                    (),
+                    2,
+                    "dn",
+                )
             )
     finally:
         out.append(
