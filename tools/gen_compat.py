@@ -54,6 +54,12 @@ EXTRA_DEVIATIONS: list[str] = [
     "without a terminal, stdin (OpenSSL's stdio buffer may take more than the line from "
     "piped stdin, sclient's likewise).",
     "`-help` adds `(not yet in sclient)` to the line of every option not implemented yet.",
+    "`-trace`: each certificate's text (`X509_print_ex`) decodes RSA, RSA-PSS, EC and EdDSA "
+    "keys and the extensions servers usually carry (basic constraints, key identifiers, key "
+    "usage, extended key usage, alternative names, CRL distribution points, authority "
+    "information access, certificate policies without qualifiers); other extensions are "
+    "shown as their raw bytes and other keys as `Unable to load Public Key`, where OpenSSL "
+    "3.0 decodes them. `-msgfile` is not yet supported, so the trace goes to stdout only.",
     "A proxy that closes the connection before sending a status line: `openssl s_client` "
     "3.0.19 loops forever; sclient prints `s_client: HTTP CONNECT failed, connection closed "
     "by proxy` and exits 1.",
