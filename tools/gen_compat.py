@@ -54,6 +54,12 @@ EXTRA_DEVIATIONS: list[str] = [
     "without a terminal, stdin (OpenSSL's stdio buffer may take more than the line from "
     "piped stdin, sclient's likewise).",
     "`-help` adds `(not yet in sclient)` to the line of every option not implemented yet.",
+    "`-trace`: each certificate's text (`X509_print_ex`) decodes RSA, RSA-PSS, EC and EdDSA "
+    "keys and the extensions servers usually carry (basic constraints, key identifiers, key "
+    "usage, extended key usage, alternative names, CRL distribution points, authority "
+    "information access, certificate policies without qualifiers); other extensions are "
+    "shown as their raw bytes and other keys as `Unable to load Public Key`, where OpenSSL "
+    "3.0 decodes them.",
     "A proxy that closes the connection before sending a status line: `openssl s_client` "
     "3.0.19 loops forever; sclient prints `s_client: HTTP CONNECT failed, connection closed "
     "by proxy` and exits 1.",
@@ -71,7 +77,8 @@ EXTRA_DEVIATIONS: list[str] = [
     "goes on, where OpenSSL 3.0 would renegotiate.",
     "`-msg` and `-state` show every message and state as `openssl s_client` 3.0 does; where "
     "sclient reads more than OpenSSL (the TLS 1.3 tickets it waits for before a `-reconnect`), "
-    "their lines are shown too. `-msg` with `-json` and no `-msgfile` prints on stderr, "
+    "their lines are shown too. `-msg` and `-trace` with `-json` and no `-msgfile` print on "
+    "stderr, "
     "stdout carrying only the document. `-msgfile` is created as soon as the options are read, "
     "as by OpenSSL (`Error writing file F`, exit 1, when it cannot be).",
     "A server KeyUpdate with `update_requested` is answered at once; OpenSSL sends its own "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from typing import IO
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -37,12 +38,12 @@ class Console:
             self._buf.append(text.encode("utf-8", "surrogateescape"))
             self.flush()
 
-    def out_always(self, text: str) -> None:
-        """Text for stdout even under ``-quiet``/``-brief`` (s_client's own
-        stdout channel for ``-msg`` then), in order with :meth:`out`'s."""
-        if text:
-            self._buf.append(text.encode("utf-8", "surrogateescape"))
-            self.flush()
+    def msg_channel(self, file: IO[str] | None = None) -> MessageChannel:
+        """``bio_c_msg``: where ``-msg``/``-trace`` write. The ``-msgfile``
+        ``file`` if given; else stdout, also under ``-quiet``/``-brief``
+        (OpenSSL then gives them a stdout of their own); in ``-json`` mode,
+        whose stdout is the document, stderr."""
+        return MessageChannel(self, file)
 
     def flush(self) -> None:
         if self._buf:
@@ -73,3 +74,31 @@ class Console:
         except OSError:
             return False
         return True
+
+
+class MessageChannel:
+    """The tracing renderers' sink (see :meth:`Console.msg_channel`)."""
+
+    def __init__(self, console: Console, file: IO[str] | None = None) -> None:
+        self.console = console
+        self.file = file
+
+    def out(self, text: str) -> None:
+        if not text:
+            return
+        c = self.console
+        if self.file is not None:
+            with contextlib.suppress(OSError):  # as BIO_printf: a full disk is not fatal
+                self.file.write(text)
+                self.file.flush()
+        elif not c.keep_data:  # -json: not on stdout, and not in the stderr log
+            c.flush()
+            with contextlib.suppress(OSError):
+                sys.stderr.write(text)
+                sys.stderr.flush()
+        else:
+            c._buf.append(text.encode("utf-8", "surrogateescape"))
+            c.flush()
+
+    def flush(self) -> None:
+        self.console.flush()

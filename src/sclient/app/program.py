@@ -67,15 +67,9 @@ class Program:
         # The tracing renderers (-msg, -state, -debug, -trace, -tlsextdebug)
         # subscribe here beside the text stream, each from its own module in
         # report/, on the options that ask for it.
-        self.renderers: list[Any] = []
-        if options.msg:
-            from sclient.report.msg import MsgRenderer
+        from sclient.app.renderers import tracing_renderers
 
-            self.renderers.append(MsgRenderer(*self.msg_sink(), settings.config.max_version))
-        if options.state:
-            from sclient.report.state import StateRenderer
-
-            self.renderers.append(StateRenderer(console.err))
+        self.renderers = tracing_renderers(options, settings, console)
         for renderer in self.renderers:
             self.stream.subscribe(renderer.table())
         #: -reconnect: connections still to make after this one (OpenSSL: 5).
@@ -84,32 +78,6 @@ class Program:
         self.resume = settings.config.resume
         self.awaiting_tickets = False  # -reconnect reads the TLS 1.3 tickets
         self.begin_connection()
-
-    def msg_sink(self) -> tuple[Any, Any]:
-        """Where -msg (and -trace) print: the -msgfile, else stdout (also
-        under -quiet: s_client opens a stdout channel of its own for them;
-        under -json, stderr)."""
-        f = self.s.msgfile
-        if f is not None:
-            import contextlib
-
-            def write(text: str) -> None:
-                with contextlib.suppress(OSError):  # as BIO_printf: a full disk is not fatal
-                    f.write(text)
-                    f.flush()
-
-            return write, lambda: None
-        if self.json_mode:
-            # stdout carries only the document: -msg goes to stderr (not
-            # into the stderr log -json reports a failure's text from).
-            import sys
-
-            def err(text: str) -> None:
-                self.c.flush()
-                sys.stderr.write(text)
-
-            return err, sys.stderr.flush
-        return self.c.out_always, self.c.flush
 
     def begin_connection(self) -> None:
         """A new connection, as it is before it starts."""
@@ -337,7 +305,7 @@ class Program:
         try:
             events = self.client.close() or []
             now = clock.monotonic()
-            for e in events:  # the alert's record and message (-msg, -state)
+            for e in events:  # the alert's record and message (-msg, -state, -trace)
                 self.collector.fold(e, now)
                 self.stream.publish(e)
             data = self.client.data_to_send()

@@ -265,7 +265,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-keymatexportlen', '+int', 'Export len bytes of keying material; default 20', N, note='planned'),
         _o('-security_debug', '', 'Enable security debug messages', N, note='planned'),
         _o('-security_debug_verbose', '', 'Output more security debug output', N, note='planned'),
-        _o('-trace', '', 'Show trace output of protocol messages', N, note='planned (report layer)'),
+        _o('-trace', '', 'Show trace output of protocol messages', S),
         _o('-keylogfile', 'outfile', 'Write TLS secrets to file', DEVIATION, note='a file it creates is readable by its owner only (mode 0600): it holds the traffic secrets; OpenSSL 3.0 creates it with the umask (usually 0644). An existing file keeps its mode'),
         _o('-nocommands', '', 'Do not use interactive command letters', S),
         _o('-servername', 'val', 'Set TLS extension servername (SNI) in ClientHello (default)', S),

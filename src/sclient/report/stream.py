@@ -89,6 +89,7 @@ class TextStream:
             ev.HandshakeComplete: self.handshake_complete,
             ev.NewSessionTicket: self.ticket,
             ev.KeyUpdateReceived: lambda e: self.sink.out("read R BLOCK\n"),
+            ev.PostHandshakeAuthDone: lambda e: self.sink.out("read R BLOCK\n"),
         }
 
     def new_connection(self) -> None:

@@ -462,12 +462,17 @@ class Client:
             hs.record_pending = hsr.buffered > 0
             version = facts.version
             suite = facts.suite
-            msg = decode_message(
-                raw,
-                tls13=version == P.TLS1_3,
-                kx=suite.kx if suite is not None else None,
-                tls12=version is None or version >= P.TLS1_2,
-            )
+            try:
+                msg = decode_message(
+                    raw,
+                    tls13=version == P.TLS1_3,
+                    kx=suite.kx if suite is not None else None,
+                    tls12=version is None or version >= P.TLS1_2,
+                )
+            except TLSError:
+                # OpenSSL's message callback sees the bytes before they are parsed.
+                self._events.append(ev.HandshakeReceived(mt, raw, None))
+                raise
             self._events.append(ev.HandshakeReceived(mt, raw, msg))
             if not hs.complete and not hs.extensions_settled and _settles_extensions(msg):
                 hs.extensions_settled = True

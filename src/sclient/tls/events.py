@@ -243,6 +243,12 @@ class HelloRequestReceived(Event):
 
 
 @struct(frozen=True, slots=True)
+class PostHandshakeAuthDone(Event):
+    """Our answer to a post-handshake CertificateRequest is sent (its Finished
+    included): where OpenSSL's SSL_read comes back wanting more data."""
+
+
+@struct(frozen=True, slots=True)
 class ConnectionClosed(Event):
     """The peer sent close_notify. During the handshake the fields say, as
     :class:`ConnectionFailed`'s do, what was settled by then (after it they

@@ -485,6 +485,7 @@ class Connected13(State):
             hs.flush()
         finally:
             hs.transcript = main
+        hs.events.append(ev.PostHandshakeAuthDone())
         hs.loop(OsslState.OK)
 
     def on_key_update(self, hs: Handshake, ku: KeyUpdate) -> None:

@@ -14,6 +14,7 @@ Modules (none does I/O except loading trust-store files):
 * :mod:`~sclient.x509.verify`   ``X509_verify_cert`` producing callback calls
 * :mod:`~sclient.x509.callback` s_client's verify callback (stderr lines, decision)
 * :mod:`~sclient.x509.describe` summary lines (``a:``/``v:``, key bits, PEM)
+* :mod:`~sclient.x509.text`     a certificate as ``X509_print_ex`` prints it (``-trace``)
 * CRLs (:mod:`.crl`), policies (:mod:`.policy`), name constraints, DANE, Suite B
 
 ``cryptography`` is imported only when a key or signature is needed.

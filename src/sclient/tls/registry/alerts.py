@@ -20,6 +20,13 @@ class Alert:
     msg: str
     long: str
     reason: str
+    #: ``SSL_alert_desc_string_long`` in 3.0 (``-trace``) when it is not ``long``
+    #: (3.0 has no text for some TLS 1.3 alerts and says ``unknown``)
+    trace_long: str = ""
+
+    @property
+    def trace(self) -> str:
+        return self.trace_long or self.long
 
     @property
     def reason_code(self) -> int:
@@ -84,7 +91,13 @@ ALERTS: tuple[Alert, ...] = (
         "tlsv1 bad certificate hash value",
     ),
     _A(115, "unknown_psk_identity", "unknown PSK identity", "tlsv1 alert unknown psk identity"),
-    _A(116, "certificate_required", "certificate required", "tlsv13 alert certificate required"),
+    _A(
+        116,
+        "certificate_required",
+        "certificate required",
+        "tlsv13 alert certificate required",
+        "unknown",
+    ),
     _A(
         120,
         "no_application_protocol",

@@ -50,7 +50,7 @@ EXTENSIONS: tuple[ExtensionType, ...] = (
     _E(21, "padding", "padding", "TLS padding"),
     _E(22, "encrypt_then_mac", "encrypt_then_mac", "encrypt-then-mac"),
     _E(23, "extended_master_secret", "extended_master_secret", "extended master secret"),
-    _E(28, "record_size_limit", "record_size_limit", "record size limit"),
+    _E(28, "record_size_limit", "UNKNOWN", "record size limit"),  # not in 3.0's trace table
     _E(35, "session_ticket", "session_ticket", "session ticket"),
     _E(41, "pre_shared_key", "psk", "psk"),
     _E(42, "early_data", "early_data", "early_data"),
@@ -58,7 +58,7 @@ EXTENSIONS: tuple[ExtensionType, ...] = (
     _E(44, "cookie", "cookie_ext", "cookie"),
     _E(45, "psk_key_exchange_modes", "psk_key_exchange_modes", "PSK kex modes"),
     _E(47, "certificate_authorities", "certificate_authorities", "certificate authorities"),
-    _E(48, "oid_filters", "oid_filters", "oid filters"),
+    _E(48, "oid_filters", "UNKNOWN", "oid filters"),  # not in 3.0's trace table
     _E(49, "post_handshake_auth", "post_handshake_auth", "post handshake auth"),
     _E(50, "signature_algorithms_cert", "signature_algorithms_cert", "signature algorithms cert"),
     _E(51, "key_share", "key_share", "key share"),

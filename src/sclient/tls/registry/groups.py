@@ -137,5 +137,39 @@ DEFAULT_GROUPS: tuple[int, ...] = (
 )
 
 
+#: Groups OpenSSL 3.0 cannot use (or sclient refuses) that its ``-trace`` still
+#: names (``ssl_groups_tbl``): code -> the name it prints.
+TRACE_ONLY_NAMES: dict[int, str] = {
+    0x0001: "sect163k1 (K-163)",
+    0x0002: "sect163r1",
+    0x0003: "sect163r2 (B-163)",
+    0x0004: "sect193r1",
+    0x0005: "sect193r2",
+    0x0006: "sect233k1 (K-233)",
+    0x0007: "sect233r1 (B-233)",
+    0x0008: "sect239k1",
+    0x0009: "sect283k1 (K-283)",
+    0x000A: "sect283r1 (B-283)",
+    0x000B: "sect409k1 (K-409)",
+    0x000C: "sect409r1 (B-409)",
+    0x000D: "sect571k1 (K-571)",
+    0x000E: "sect571r1 (B-571)",
+    0x000F: "secp160k1",
+    0x0010: "secp160r1",
+    0x0011: "secp160r2",
+    0x0012: "secp192k1",
+    0x0014: "secp224k1",
+    0x0022: "GC256A",
+    0x0023: "GC256B",
+    0x0024: "GC256C",
+    0x0025: "GC256D",
+    0x0026: "GC512A",
+    0x0027: "GC512B",
+    0x0028: "GC512C",
+    0xFF01: "arbitrary_explicit_prime_curves",
+    0xFF02: "arbitrary_explicit_char2_curves",
+}
+
+
 def lookup(name: str) -> Group | None:
     return BY_NAME.get(name.lower())

@@ -135,6 +135,17 @@ DEFAULT_SCHEMES: tuple[int, ...] = (
 )
 
 
+#: GOST schemes OpenSSL 3.0 does not offer that its ``-trace`` still names
+#: (``ssl_sigalg_tbl``): code -> the name it prints.
+TRACE_ONLY_NAMES: dict[int, str] = {
+    0x0840: "gost2012_256",
+    0x0841: "gost2012_512",
+    0xEEEE: "gost2012_256",
+    0xEFEF: "gost2012_512",
+    0xEDED: "gost2001_gost94",
+}
+
+
 def listed_name(code: int) -> str:
     """OpenSSL 3.0.19's rendering in signature-algorithm lists (unknown: ``0x%02X+0x%02X``)."""
     s = BY_CODE.get(code)

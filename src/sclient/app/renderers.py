@@ -1,0 +1,36 @@
+"""Which tracing renderers a run subscribes to the event stream (``-msg``,
+``-state``, ``-trace``, …), each imported only when its option is given, and
+the channel they print to."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sclient.app.console import Console
+from sclient.app.settings import Settings
+
+if TYPE_CHECKING:
+    from sclient.cli.optionsclass import Options
+
+
+def tracing_renderers(options: Options, settings: Settings, console: Console) -> list[Any]:
+    """The renderers the options ask for, in the order OpenSSL's callbacks
+    print for one event. Each has ``table()`` (event type → handler) and may
+    have ``new_connection()``."""
+    renderers: list[Any] = []
+    channel = console.msg_channel(settings.msgfile)
+    # One message callback: -msg's or SSL_trace, whichever was given last.
+    callback = options.last_of("-msg", "-trace") if options.msg and options.trace else None
+    if options.msg and callback != "-trace":
+        from sclient.report.msg import MsgRenderer
+
+        renderers.append(MsgRenderer(channel.out, channel.flush, settings.config.max_version))
+    if options.trace and callback != "-msg":
+        from sclient.report.trace import TraceStream
+
+        renderers.append(TraceStream(channel))
+    if options.state:
+        from sclient.report.state import StateRenderer
+
+        renderers.append(StateRenderer(console.err))
+    return renderers

@@ -1,0 +1,160 @@
+"""``-trace``: every record and message decoded as OpenSSL's ``SSL_trace``
+prints it (output.md §15).
+
+The decoding is ``tls.wire.describe``'s field trees; this module only draws
+them: each field's line at its parent's indent plus the field's ``step``,
+hex dumps in ``BIO_dump_indent`` layout, certificates as ``X509_print_ex``
+text and PEM. Every callback's output ends with one extra newline, as
+OpenSSL's does. Lines go to ``sink.out`` (stdout, or ``-msgfile``'s file when
+the driver gives a sink writing there).
+
+What a message's decoding depends on (TLS 1.3 or not, the suite's key
+exchange) is followed from the messages themselves, as OpenSSL's connection
+state would have it when the callback runs.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sclient.report.hexdump import bio_dump
+from sclient.report.stream import Handler
+from sclient.tls import events as ev
+from sclient.tls.registry import extensions, protocol
+from sclient.tls.wire.describe import (
+    Context,
+    Field,
+    describe_alert,
+    describe_ccs,
+    describe_handshake,
+    describe_record,
+    keyex_name,
+)
+
+
+class Out(Protocol):
+    def out(self, text: str) -> None: ...
+
+
+def render(tree: Field, indent: int = 0) -> str:
+    """The trace text of a field tree whose line sits at ``indent + tree.step``."""
+    parts: list[str] = []
+    _draw(tree, indent, parts)
+    return "".join(parts)
+
+
+def _draw(f: Field, parent: int, parts: list[str]) -> None:
+    at = parent + f.step
+    kind = f.kind
+    if kind == "dump":
+        parts.append(bio_dump(f.value or b"", at))
+    elif kind == "abs":
+        parts.append(f"{f.text}\n")
+    elif kind == "pad":
+        parts.append(" " * at)
+    elif kind == "cert":
+        parts.append(f"{'':{at}}{f.text}")
+        parts.append(_certificate_text(f.value))
+    elif kind == "dn":
+        parts.append(f"{'':{at}}{f.text}{_dn_text(f.value)}\n")
+    elif kind != "group" and f.text is not None:
+        parts.append(f"{'':{at}}{f.text}\n")
+    if kind == "alert":
+        return  # one line; its children name the parts for JSON
+    for child in f.children:
+        _draw(child, at, parts)
+
+
+def _certificate_text(der: bytes) -> str:
+    from sclient.x509.text import certificate_text
+
+    text = certificate_text(der)
+    if text is None:
+        return "<UNPARSEABLE CERTIFICATE>\n"
+    from sclient.base.pem import certificate_pem
+
+    return f"\n------details-----\n{text}{certificate_pem(der)}------------------\n"
+
+
+def _dn_text(der: bytes) -> str:
+    from sclient.x509 import names
+
+    try:
+        name = names.Name.from_der(der)
+    except Exception:
+        return "<UNPARSEABLE DN>"
+    return names.print_ex(name, names.XN_FLAG_ONELINE)
+
+
+class TraceStream:
+    """The ``-trace`` renderer: subscribes to the record and message events."""
+
+    def __init__(self, sink: Out) -> None:
+        self.sink = sink
+        self.new_connection()
+
+    def new_connection(self) -> None:
+        self.tls13 = False
+        self.version = protocol.TLS1_2
+        self.keyex = "UNKNOWN"
+
+    def table(self) -> dict[type, Handler]:
+        return {
+            ev.RecordSent: lambda e: self.record(e, True),
+            ev.RecordReceived: lambda e: self.record(e, False),
+            ev.HandshakeSent: lambda e: self.handshake(e.raw, False),
+            ev.HandshakeReceived: lambda e: self.handshake(e.raw, True),
+            ev.ChangeCipherSpecSent: lambda e: self.sink.out(render(describe_ccs(b"\x01")) + "\n"),
+            ev.AlertSent: self.alert,
+            ev.AlertReceived: self.alert,
+        }
+
+    def record(self, e: ev.RecordSent | ev.RecordReceived, sent: bool) -> None:
+        raw = e.raw
+        if len(raw) < 5:
+            return
+        tree = describe_record(raw, None)
+        head = "Sent Record\n" if sent else "Received Record\n"
+        text = head + render(tree)
+        self.sink.out(text[:-1] + "\n")
+        if e.inner_type is not None:
+            self.sink.out(render(describe_record(raw, e.inner_type).children[-1]))
+
+    def alert(self, e: ev.AlertSent | ev.AlertReceived) -> None:
+        self.sink.out(render(describe_alert(e.level, e.description)) + "\n")
+
+    def handshake(self, raw: bytes, from_server: bool) -> None:
+        ctx = Context(
+            from_server=from_server,
+            tls13=self.tls13,
+            keyex=self.keyex,
+            version=self.version,
+            sigalgs=self.version >= protocol.TLS1_2,
+        )
+        self.sink.out(render(describe_handshake(raw, ctx)) + "\n")
+        if raw and raw[0] == protocol.SERVER_HELLO and from_server:
+            self._server_hello(raw)
+
+    def _server_hello(self, raw: bytes) -> None:
+        """The version and key exchange that the ServerHello settles."""
+        try:
+            body = raw[4:]
+            version = int.from_bytes(body[0:2], "big")
+            p = 34
+            p += 1 + body[p]
+            suite = int.from_bytes(body[p : p + 2], "big")
+            p += 3
+            if len(body) > p + 2:
+                end = p + 2 + int.from_bytes(body[p : p + 2], "big")
+                p += 2
+                while p + 4 <= end:
+                    code = int.from_bytes(body[p : p + 2], "big")
+                    n = int.from_bytes(body[p + 2 : p + 4], "big")
+                    if code == extensions.SUPPORTED_VERSIONS and n == 2:
+                        version = int.from_bytes(body[p + 4 : p + 6], "big")
+                    p += 4 + n
+        except (IndexError, ValueError):
+            return
+        self.version = version
+        self.tls13 = version == protocol.TLS1_3
+        self.keyex = keyex_name(suite)
