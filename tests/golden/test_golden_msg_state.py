@@ -15,6 +15,7 @@ import subprocess
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -430,6 +431,39 @@ def test_json_messages_match_msg(rsa_server: OpenSSLServer, version: str) -> Non
         assert len(bytes.fromhex(m["hex"])) == m["length"]
     stamps = [m["timestamp"] for m in msgs]
     assert stamps == sorted(stamps) and stamps[-1] < 30
+
+
+def _texts(tree: dict[str, Any]) -> list[str]:
+    """The lines of a ``fields`` tree, depth first (as -trace draws them)."""
+    out = [tree["text"]] if "text" in tree else []
+    for child in tree.get("fields", ()):
+        out.extend(_texts(child))
+    return out
+
+
+@pytest.mark.parametrize("version", ["-tls1_3", "-tls1_2"])
+def test_json_message_fields_are_the_trace_decoding(
+    rsa_server: OpenSSLServer, version: str
+) -> None:
+    """Each message's ``fields`` are the decoding -trace prints: under -json the
+    trace goes to stderr, and every message's lines appear there, in order."""
+    from support.jsondoc import sclient_json
+
+    got = run_client(sclient_cmd(), _connect(rsa_server, "-json", "-trace", version), [b"Q\n"])
+    assert got.rc == 0, got.stderr
+    doc = sclient_json(got.stdout)
+    trace = [ln.strip() for ln in got.stderr.splitlines()]
+    pos = 0
+    handshake = [m for m in doc["messages"] if m["content_type"] == 22]
+    assert [m["fields"]["name"] for m in handshake[:2]] == ["ClientHello", "ServerHello"]
+    for m in doc["messages"]:
+        if m["direction"] == "received" and m["content_type"] == 20:
+            continue  # -trace shows a received ChangeCipherSpec as its record only
+        # An alert is one trace line; its fields name the level and description.
+        texts = [m["fields"]["text"]] if m["content_type"] == 21 else _texts(m["fields"])
+        assert texts, m["name"]
+        for text in texts:
+            pos = trace.index(text.strip(), pos) + 1  # ValueError: not in the trace, in order
 
 
 # --- a peer that is not TLS ----------------------------------------------------------------

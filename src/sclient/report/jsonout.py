@@ -285,16 +285,21 @@ def _messages(c: ConnectionReport, t_start: float) -> list[dict[str, Any]]:
     order; ``timestamp`` in seconds from the connection's start."""
     from sclient.tls.registry import alerts
     from sclient.tls.registry import protocol as P
+    from sclient.tls.wire import describe as d
 
     origin = c.t_connect_start if c.t_connect_start is not None else t_start
+    tracker = d.Tracker()  # the decoding -trace prints, as data
     out = []
     for m in c.messages:
         if m.content_type == P.HANDSHAKE:
             name: str | None = P.HANDSHAKE_NAMES.get(m.type)
+            tree = tracker.describe(m.raw, not m.sent)
         elif m.content_type == P.ALERT:
             name = alerts.describe(m.type).msg
+            tree = d.describe_alert(m.raw[0] if m.raw else 0, m.type)
         else:
             name = P.CONTENT_TYPE_NAMES.get(m.content_type)
+            tree = d.describe_ccs(m.raw)
         out.append(
             {
                 "direction": "sent" if m.sent else "received",
@@ -304,6 +309,7 @@ def _messages(c: ConnectionReport, t_start: float) -> list[dict[str, Any]]:
                 "length": len(m.raw),
                 "timestamp": round(max(0.0, m.t - origin), 6),
                 "hex": m.raw.hex(),
+                "fields": d.fields_json(tree),
             }
         )
     return out

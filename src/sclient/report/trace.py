@@ -20,15 +20,12 @@ from typing import Protocol
 from sclient.report.hexdump import bio_dump
 from sclient.report.stream import Handler
 from sclient.tls import events as ev
-from sclient.tls.registry import extensions, protocol
 from sclient.tls.wire.describe import (
-    Context,
     Field,
+    Tracker,
     describe_alert,
     describe_ccs,
-    describe_handshake,
     describe_record,
-    keyex_name,
 )
 
 
@@ -94,9 +91,7 @@ class TraceStream:
         self.new_connection()
 
     def new_connection(self) -> None:
-        self.tls13 = False
-        self.version = protocol.TLS1_2
-        self.keyex = "UNKNOWN"
+        self.tracker = Tracker()
 
     def table(self) -> dict[type, Handler]:
         return {
@@ -124,37 +119,4 @@ class TraceStream:
         self.sink.out(render(describe_alert(e.level, e.description)) + "\n")
 
     def handshake(self, raw: bytes, from_server: bool) -> None:
-        ctx = Context(
-            from_server=from_server,
-            tls13=self.tls13,
-            keyex=self.keyex,
-            version=self.version,
-            sigalgs=self.version >= protocol.TLS1_2,
-        )
-        self.sink.out(render(describe_handshake(raw, ctx)) + "\n")
-        if raw and raw[0] == protocol.SERVER_HELLO and from_server:
-            self._server_hello(raw)
-
-    def _server_hello(self, raw: bytes) -> None:
-        """The version and key exchange that the ServerHello settles."""
-        try:
-            body = raw[4:]
-            version = int.from_bytes(body[0:2], "big")
-            p = 34
-            p += 1 + body[p]
-            suite = int.from_bytes(body[p : p + 2], "big")
-            p += 3
-            if len(body) > p + 2:
-                end = p + 2 + int.from_bytes(body[p : p + 2], "big")
-                p += 2
-                while p + 4 <= end:
-                    code = int.from_bytes(body[p : p + 2], "big")
-                    n = int.from_bytes(body[p + 2 : p + 4], "big")
-                    if code == extensions.SUPPORTED_VERSIONS and n == 2:
-                        version = int.from_bytes(body[p + 4 : p + 6], "big")
-                    p += 4 + n
-        except (IndexError, ValueError):
-            return
-        self.version = version
-        self.tls13 = version == protocol.TLS1_3
-        self.keyex = keyex_name(suite)
+        self.sink.out(render(self.tracker.describe(raw, from_server)) + "\n")

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from sclient.base.structs import struct
 from sclient.tls.registry import (
     alerts,
     extensions,
@@ -41,6 +41,7 @@ from sclient.tls.registry import (
 __all__ = [
     "Context",
     "Field",
+    "Tracker",
     "describe_alert",
     "describe_ccs",
     "describe_handshake",
@@ -50,7 +51,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@struct(frozen=True, slots=True)
 class Field:
     """One named field: ``name`` is its wire name, ``value`` the decoded value
     (int, str, bytes or None), ``text`` the line shown for it."""
@@ -63,7 +64,7 @@ class Field:
     kind: str = "line"
 
 
-@dataclass
+@struct(slots=True)
 class Context:
     """What the decoding of a message depends on beyond its bytes."""
 
@@ -783,6 +784,56 @@ def describe_ccs(payload: bytes) -> Field:
     if payload == b"\x01":
         return _line("change_cipher_spec", 1, "change_cipher_spec (1)", 4)
     return _hex("unknown value", payload, 4)
+
+
+# ------------------------------------------------------------------ context
+
+
+class Tracker:
+    """The decoding context as a connection's messages go by, read from the
+    messages as OpenSSL's trace reads it from the connection: TLS 1.2 until
+    the ServerHello settles the version and the key exchange."""
+
+    def __init__(self) -> None:
+        self.version = protocol.TLS1_2
+        self.tls13 = False
+        self.keyex = "UNKNOWN"
+
+    def context(self, from_server: bool) -> Context:
+        return Context(
+            from_server=from_server,
+            tls13=self.tls13,
+            keyex=self.keyex,
+            version=self.version,
+            sigalgs=self.version >= protocol.TLS1_2,
+        )
+
+    def describe(self, raw: bytes, from_server: bool) -> Field:
+        """One handshake message's tree; a ServerHello then moves the context on."""
+        tree = describe_handshake(raw, self.context(from_server))
+        if raw and raw[0] == protocol.SERVER_HELLO and from_server:
+            self._server_hello(raw)
+        return tree
+
+    def _server_hello(self, raw: bytes) -> None:
+        try:
+            c = _Cur(raw[4:])
+            version = c.uint(2)
+            c.take(32)
+            c.vec(1)  # session id
+            suite = c.uint(2)
+            c.take(1)  # compression
+            if c.left >= 2:
+                exts = _Cur(c.vec(2))
+                while exts.left >= 4:
+                    code, data = exts.uint(2), exts.vec(2)
+                    if code == extensions.SUPPORTED_VERSIONS and len(data) == 2:
+                        version = int.from_bytes(data, "big")
+        except _Short:
+            return
+        self.version = version
+        self.tls13 = version == protocol.TLS1_3
+        self.keyex = keyex_name(suite)
 
 
 # ------------------------------------------------------------------ JSON
