@@ -67,6 +67,18 @@ class Program:
         # The tracing renderers (-msg, -state, -debug, -trace, -tlsextdebug)
         # subscribe here beside the text stream, each from its own module in
         # report/, on the options that ask for it.
+        #: -debug: the socket writes and reads are published to the stream.
+        self.io_debug = options.debug
+        if options.debug:
+            from sclient.report.debugdump import DebugDump
+
+            self.stream.subscribe(DebugDump(console).table())
+            if options.psk is not None:
+                console.out("PSK key given, setting client callback\n")
+        if options.tlsextdebug:
+            from sclient.report.tlsextdebug import TlsextDebug
+
+            self.stream.subscribe(TlsextDebug(console).table())
         #: -reconnect: connections still to make after this one (OpenSSL: 5).
         self.reconnects = 5 if options.reconnect else 0
         #: The session the next ClientHello offers (-sess_in, then -reconnect's).
@@ -108,15 +120,46 @@ class Program:
         self.counters()
         self.text.summary(final)
 
-    def flush_engine(self) -> None:
-        data = self.client.data_to_send()
+    def flush_engine(self) -> bytes:
+        """Write what the engine has to send (one write, as OpenSSL writes a
+        flight); the bytes written."""
+        data: bytes = self.client.data_to_send()
         if data:
             try:
                 self.conn.sendall(data)
             except OSError as exc:
+                self.socket_written(data, -1)
                 self.transport_failed()
                 self.c.err(f"write:errno={exc.errno or 0}\n")
                 raise Shut(1) from None
+        return data
+
+    def socket_written(self, data: bytes, result: int) -> None:
+        """-debug: a socket write that is not placed among engine events."""
+        if self.io_debug and data:
+            from sclient.transport.socketio import SocketWritten
+
+            self.stream.publish(SocketWritten(data, result))  # type: ignore[arg-type]
+
+    def socket_read(self, requested: int, data: bytes, result: int) -> None:
+        """-debug: a socket read outside the records (EOF, an error, the drain)."""
+        if self.io_debug:
+            from sclient.transport.socketio import SocketRead
+
+            self.stream.publish(SocketRead(requested, data, result))  # type: ignore[arg-type]
+
+    def with_write(self, events: Sequence[ev.Event], written: bytes) -> list[Any]:
+        """The events with the socket write of ``written`` placed where OpenSSL
+        flushes: after the last record the engine wrote."""
+        from sclient.transport.socketio import SocketWritten
+
+        out: list[Any] = list(events)
+        at = 0
+        for i, e in enumerate(out):
+            if isinstance(e, ev.RecordSent):
+                at = i + 1
+        out.insert(at, SocketWritten(written, len(written)))
+        return out
 
     def transport_failed(self) -> None:
         """The socket failed during the handshake: the engine ends the connection
@@ -127,20 +170,28 @@ class Program:
             if isinstance(e, ev.ConnectionFailed):
                 self.collector.aborted(e)
 
-    def flush_engine_quietly(self) -> None:
+    def flush_engine_quietly(self) -> bytes:
         try:
-            data = self.client.data_to_send()
+            data: bytes = self.client.data_to_send()
             if data:
                 self.conn.sendall(data)
+                return data
         except Exception:
             pass
+        return b""
 
-    def process(self, events: Sequence[ev.Event]) -> None:
+    def process(self, events: Sequence[ev.Event], written: bytes = b"") -> None:
         """Each event in order: collected, acted on, rendered; then what it
-        means for the loop (data, the peer's close, a failure)."""
+        means for the loop (data, the peer's close, a failure). ``written``:
+        the bytes the driver wrote for these events (-debug shows the write)."""
         self.counters()
         now = clock.monotonic()
+        if written and self.io_debug:
+            events = self.with_write(events, written)
         for e in events:
+            if not isinstance(e, ev.Event):  # the driver's own (socket I/O)
+                self.stream.publish(e)
+                continue
             if self.awaiting_tickets and isinstance(e, ev.ConnectionClosed | ev.ConnectionFailed):
                 raise DoneWaiting
             self.collector.fold(e, now)
@@ -179,6 +230,8 @@ class Program:
 
         if data and self.current.t_first_reply is None:
             self.current.t_first_reply = clock.monotonic()
+        if not data:
+            self.socket_read(5, b"", 0)  # the record header read meets EOF
         try:
             events = (self.client.receive(data) if data else self.client.receive_eof()) or []
         except TLSError as exc:
@@ -188,10 +241,10 @@ class Program:
         if any(isinstance(e, ev.ConnectionFailed) for e in events):
             # The alert after a failure is best effort, as SSL's is: a peer that
             # is gone (EPIPE) must not replace the cause with write:errno=32.
-            self.flush_engine_quietly()
+            written = self.flush_engine_quietly()
         else:
-            self.flush_engine()
-        self.process(events)
+            written = self.flush_engine()
+        self.process(events, written)
 
     def call_engine(self, action: Any) -> None:
         """A local action on the engine (send, key update): its bytes, its events."""
@@ -202,8 +255,7 @@ class Program:
         except TLSError as exc:
             self.fail(exc)
             return
-        self.flush_engine()
-        self.process(events)
+        self.process(events, self.flush_engine())
 
     # ------------------------------------------------------------ sessions
 
@@ -299,6 +351,7 @@ class Program:
             data = self.client.data_to_send()
             if data:
                 self.conn.sendall(data)
+                self.socket_written(data, len(data))
         except Exception:
             pass
 
@@ -328,7 +381,7 @@ class Program:
             self.summary()
         elif self.client is not None and self.current.error is None:
             self.send_close_notify()
-        self.conn.shutdown_and_drain(0.5)
+        self.conn.shutdown_and_drain(0.5, self.socket_read if self.io_debug else None)
         self.close()
         if prexit:
             self.summary(final=True)
@@ -417,11 +470,11 @@ class Program:
         self.client = Client(cfg)
         events = self.client.start() or []
         if any(isinstance(e, ev.ConnectionFailed) for e in events):
-            self.flush_engine_quietly()  # the alert is best effort
+            written = self.flush_engine_quietly()  # the alert is best effort
         else:
-            self.flush_engine()
+            written = self.flush_engine()
         self.current.t_hello_sent = clock.monotonic()
-        self.process(events)
+        self.process(events, written)
 
     def read_socket(self) -> bytes:
         while True:
@@ -432,6 +485,7 @@ class Program:
                 continue
             except OSError as exc:
                 code = exc.errno or 0
+                self.socket_read(5, b"", -1)
                 self.transport_failed()
                 if self.current.in_init:
                     self.c.err(f"write:errno={code}\n")

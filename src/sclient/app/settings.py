@@ -641,6 +641,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         record_padding=int(o.record_padding) if o.record_padding is not None else 0,
         certificate_authorities=ca_names,
         post_handshake_auth=o.enable_pha,
+        extension_events=o.tlsextdebug,
         credentials=credentials,
         extended_credentials=extended_credentials,
         psk=psk,

@@ -256,7 +256,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     *_section(
         'Debug',
         _o('-showcerts', '', 'Show all certificates sent by the server', S),
-        _o('-debug', '', 'Extra output', N, note='planned (report layer)'),
+        _o('-debug', '', 'Extra output', S),
         _o('-msg', '', 'Show protocol messages', N, note='planned (report layer)'),
         _o('-msgfile', 'outfile', 'File to send output of -msg or -trace, instead of stdout', N, note='planned (report layer)'),
         _o('-nbio_test', '', 'More ssl protocol testing', N, note='planned'),
@@ -270,7 +270,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-nocommands', '', 'Do not use interactive command letters', S),
         _o('-servername', 'val', 'Set TLS extension servername (SNI) in ClientHello (default)', S),
         _o('-noservername', '', 'Do not send the server name (SNI) extension in the ClientHello', S),
-        _o('-tlsextdebug', '', 'Hex dump of all TLS extensions received', N, note='planned (report layer)'),
+        _o('-tlsextdebug', '', 'Hex dump of all TLS extensions received', S),
         _o('-ignore_unexpected_eof', '', 'Do not treat lack of close_notify from a peer as an error', S),
         _o('-status', '', 'Request certificate status from server', N, note='planned (OCSP stapling)'),
         _o('-serverinfo', 'val', 'types  Send empty ClientHello extensions (comma-separated numbers)', N, note='planned', repeat=APPEND),

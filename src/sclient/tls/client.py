@@ -56,7 +56,7 @@ from sclient.tls.states import (
     OsslState,
     State,
 )
-from sclient.tls.wire.extensions import PreSharedKeyClient
+from sclient.tls.wire.extensions import OPENSSL_CONTEXTS, PreSharedKeyClient
 from sclient.tls.wire.handshake import (
     ClientHello,
     HandshakeMessage,
@@ -109,6 +109,27 @@ def _settles_extensions(msg: HandshakeMessage) -> bool:
             return False
         return all(e.ext_type != ext_types.SUPPORTED_VERSIONS for e in msg.extensions)
     return msg.msg_type in _AFTER_SERVER_HELLO
+
+
+def _received_extensions(mt: int, msg: HandshakeMessage) -> list[ev.Event]:
+    """OpenSSL's extension debug callback, as ``tls_collect_extensions`` runs
+    it: each extension it recognises, in the order received (a TLS 1.3
+    Certificate's entries one after the other)."""
+    blocks: list[tuple[object, ...]] = []
+    exts = getattr(msg, "extensions", None)
+    if isinstance(exts, tuple):
+        blocks.append(exts)
+    for entry in getattr(msg, "entries", ()) or ():
+        entry_exts = getattr(entry, "extensions", None)
+        if isinstance(entry_exts, tuple):
+            blocks.append(entry_exts)
+    found: list[ev.Event] = []
+    for block in blocks:
+        for e in block:
+            code = getattr(e, "ext_type", None)
+            if isinstance(code, int) and code in OPENSSL_CONTEXTS:
+                found.append(ev.ExtensionReceived(mt, code, e.encode_body()))  # type: ignore[attr-defined]
+    return found
 
 
 class Client:
@@ -466,6 +487,8 @@ class Client:
                 tls12=version is None or version >= P.TLS1_2,
             )
             self._events.append(ev.HandshakeReceived(mt, raw, msg))
+            if self._config.extension_events:
+                self._events.extend(_received_extensions(mt, msg))
             if not hs.complete and not hs.extensions_settled and _settles_extensions(msg):
                 hs.extensions_settled = True
                 self._events.append(ev.ServerExtensionsSettled())

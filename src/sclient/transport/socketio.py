@@ -1,0 +1,27 @@
+"""What the driver's socket did: each write and each read outside the TLS
+records (the drain after shutdown, EOF, errors). Not engine events: the
+driver publishes them to the report stream where they happened, for
+``-debug`` (OpenSSL's BIO callback on the socket BIO)."""
+
+from __future__ import annotations
+
+from sclient.base.structs import struct
+
+
+@struct(frozen=True, slots=True)
+class SocketWritten:
+    """One write on the socket: ``data`` offered, ``result`` the count
+    written, or -1 when the write failed."""
+
+    data: bytes
+    result: int
+
+
+@struct(frozen=True, slots=True)
+class SocketRead:
+    """One read on the socket outside a record: ``requested`` bytes asked
+    for, ``data`` got; ``result`` is ``len(data)``, 0 at EOF, -1 on error."""
+
+    requested: int
+    data: bytes
+    result: int
