@@ -77,6 +77,7 @@ def debug_name(code: int) -> str:
     row = BY_CODE.get(code)
     return row.debug if row is not None else "unknown"
 
+
 SERVER_NAME = 0
 MAX_FRAGMENT_LENGTH = 1
 STATUS_REQUEST = 5
