@@ -156,3 +156,57 @@ def test_debug_psk_lines(servers: dict[str, OpenSSLServer]) -> None:
     ref = compare_dumps([*cmd, "-tls1_2", "-cipher", "PSK-AES128-CBC-SHA"])
     assert "Received PSK identity hint 'a hint'\n" in ref.stdout
     assert "created PSK len=4\n" in ref.stdout
+
+
+# --- STARTTLS: the dialogue's reads and writes go through the same socket --------------
+
+
+def _pointers(text: str) -> str:
+    return "".join(_POINTERS.sub(r"\1 <bio> [<buf>]", line) for line in text.splitlines(True))
+
+
+@pytest.mark.parametrize("kw", ["smtp", "imap", "pop3", "ftp", "xmpp"])
+def test_debug_starttls(kw: str, pki: PKI) -> None:
+    """The plaintext dialogue is dumped as it is (only the pointers masked);
+    from the ClientHello on, as the other cases."""
+    from starttls.scripted import ScriptedServer
+    from starttls.scripts import SUCCESS
+    from support.procs import run_openssl_s_client, run_sclient
+
+    server = ScriptedServer(chain=pki["rsa"], script=SUCCESS[kw], host=HOST)
+    server.start()
+    try:
+        cmd = ["-connect", f"{HOST}:{server.port}", "-starttls", kw, "-debug"]
+        cmd += ["-CAfile", str(pki["rsa"].root)]
+        ref = run_openssl_s_client(cmd)
+        server.wait_done(1)
+        got = run_sclient(cmd)
+        server.wait_done(2)
+    finally:
+        server.stop()
+    hello = re.compile(r"^write to [^\n]*\n0000 - 16 03 0", re.M)
+    ref_at, got_at = hello.search(ref.stdout), hello.search(got.stdout)
+    assert ref_at is not None and got_at is not None
+    assert ref.stdout[: ref_at.start()].count("read from ") >= 1
+    assert _pointers(got.stdout[: got_at.start()]) == _pointers(ref.stdout[: ref_at.start()])
+    compare(
+        masked(Result(ref.rc, ref.stdout[ref_at.start() :], ref.stderr)),
+        masked(Result(got.rc, got.stdout[got_at.start() :], got.stderr)),
+    )
+
+
+def test_debug_proxy(servers: dict[str, OpenSSLServer]) -> None:
+    """The CONNECT request and the proxy's reply are dumped as they are."""
+    from starttls.test_more import ConnectProxy
+
+    with ConnectProxy() as proxy:
+        cmd = ["-proxy", f"{HOST}:{proxy.port}", "-connect", f"{HOST}:{servers['rsa'].port}"]
+        cmd += ["-debug", "-tls1_2"]
+        ref = run_client(["openssl", "s_client"], cmd)
+        got = run_client(sclient_cmd(), cmd)
+    assert "CONNECT 127.0.0" in ref.stdout
+    hello = re.compile(r"^write to [^\n]*\n0000 - 16 03 0", re.M)
+    ref_at, got_at = hello.search(ref.stdout), hello.search(got.stdout)
+    assert ref_at is not None and got_at is not None
+    assert _pointers(got.stdout[: got_at.start()]) == _pointers(ref.stdout[: ref_at.start()])
+    compare(masked(ref), masked(got))

@@ -398,6 +398,7 @@ class Program:
                     t.port,
                     self.o.proxy_user,
                     self.s.proxy_password,
+                    _DialogueIO(self) if self.io_debug else None,
                 )
             except ProxyError as exc:
                 self.c.err(f"s_client: {exc.message}\n")
@@ -442,6 +443,7 @@ class Program:
             str(self.o.starttls),
             ctx,
             lambda data: self.c.err(data.decode("utf-8", "surrogateescape")),
+            _DialogueIO(self) if self.io_debug else None,
         )
         self.current.starttls = exchange
         status = exchange.outcome.status
@@ -495,3 +497,17 @@ class Program:
                 else:
                     self.c.err(f"read:errno={code}\n")
                 raise Shut(code) from None
+
+
+class _DialogueIO:
+    """-debug: the socket reads and writes of the STARTTLS dialogue and the
+    proxy's CONNECT, told to the stream."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+
+    def read(self, requested: int, data: bytes, result: int) -> None:
+        self.program.socket_read(requested, data, result)
+
+    def written(self, data: bytes, result: int) -> None:
+        self.program.socket_written(data, result)

@@ -5,7 +5,17 @@ driver publishes them to the report stream where they happened, for
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sclient.base.structs import struct
+
+
+class SocketIO(Protocol):
+    """Who hears of the socket reads and writes made outside the engine (the
+    STARTTLS dialogue, the proxy's CONNECT), for -debug."""
+
+    def read(self, requested: int, data: bytes, result: int) -> None: ...
+    def written(self, data: bytes, result: int) -> None: ...
 
 
 @struct(frozen=True, slots=True)
