@@ -256,7 +256,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     *_section(
         'Debug',
         _o('-showcerts', '', 'Show all certificates sent by the server', S),
-        _o('-debug', '', 'Extra output', S),
+        _o('-debug', '', 'Extra output', DEVIATION, note='each record is shown as one 5-byte header read and one body read, as OpenSSL reads it when the record has arrived whole; when a record arrives in several TCP segments OpenSSL shows one body read per segment, and with `-nbio` also the reads that would block (`=> -1`), which sclient does not show. Pointers are fixed made-up values. With `-reconnect` in TLS 1.3 the session tickets read before each reconnection (see `-reconnect`) are shown'),
         _o('-msg', '', 'Show protocol messages', N, note='planned (report layer)'),
         _o('-msgfile', 'outfile', 'File to send output of -msg or -trace, instead of stdout', N, note='planned (report layer)'),
         _o('-nbio_test', '', 'More ssl protocol testing', N, note='planned'),
