@@ -75,6 +75,15 @@ class Program:
             self.stream.subscribe(DebugDump(console).table())
             if options.psk is not None:
                 console.out("PSK key given, setting client callback\n")
+        if options.security_debug or options.security_debug_verbose:
+            from sclient.report.secdebug import SecurityDebug
+
+            secdebug = SecurityDebug(
+                console, options.security_debug_verbose, settings.config.security_level
+            )
+            self.stream.subscribe(secdebug.table())
+            for credential in settings.config.credentials[:1]:
+                secdebug.chain(credential.chain[:1])
         if options.tlsextdebug:
             from sclient.report.tlsextdebug import TlsextDebug
 

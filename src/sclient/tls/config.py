@@ -184,6 +184,9 @@ class ClientConfig:
     resume: Session | None = None
     #: ``-psk``: the key and identity for TLS <= 1.2 PSK suites.
     psk_tls12: ExternalPsk | None = None
+    #: Report OpenSSL's security checks (:class:`~sclient.tls.events.SecurityCheck`)
+    #: made on these inputs (``-security_debug``); None: none.
+    security_checks: object = None
     #: Report each extension received (:class:`~sclient.tls.events.ExtensionReceived`),
     #: as OpenSSL's extension debug callback does (``-tlsextdebug``).
     extension_events: bool = False

@@ -133,6 +133,21 @@ class ExtensionReceived(Event):
 
 
 @struct(frozen=True, slots=True)
+class SecurityCheck(Event):
+    """One check OpenSSL's security callback is asked for (``ssl_security``),
+    where the library asks it: ``kind`` is s_client's name for the operation
+    (``Version``, ``Supported Ciphersuite``, ... ``""`` for the session
+    ticket), ``subject`` what is checked, ``bits`` its security bits (None
+    when the line shows none) and ``ok`` the default callback's verdict
+    (``tls.secdebug``)."""
+
+    kind: str
+    subject: str
+    bits: int | None
+    ok: bool
+
+
+@struct(frozen=True, slots=True)
 class ServerExtensionsSettled(Event):
     """OpenSSL's extension finalisers ran (``final_server_name`` among them,
     where s_client's servername callback looks): right after the
