@@ -169,7 +169,7 @@ class Checks:
             self.version(v)
 
     def ticket(self) -> None:
-        self._add(TICKET, "", None, self.inp.level < 3 or self.inp.level <= 0)
+        self._add(TICKET, "", None, self.inp.level < 3)
 
     # --- signature algorithms -----------------------------------------------------
 
