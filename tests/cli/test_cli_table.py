@@ -37,7 +37,8 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     nameopt dane_tlsa_domain dane_tlsa_rrdata dane_ee_no_namechecks
     cert certform cert_chain build_chain key keyform pass requestCAfile enable_pha
     client_sigalgs psk psk_identity psk_session reconnect sess_out sess_in xkey xcert xchain
-    xchain_build xcertform xkeyform msg msgfile state trace"""
+    xchain_build xcertform xkeyform msg msgfile state trace debug tlsextdebug security_debug
+    security_debug_verbose"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 SUPPORTED |= {
     "policy",
@@ -98,6 +99,9 @@ DEVIATED = {
     "keylogfile",
     "groups",
     "curves",
+    "debug",
+    "security_debug",
+    "security_debug_verbose",
 }
 
 

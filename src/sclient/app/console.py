@@ -63,6 +63,10 @@ class Console:
             except OSError:
                 pass
 
+    def err_bytes(self, data: bytes) -> None:
+        """Bytes a peer sent, for stderr as they came (``surrogateescape``)."""
+        self.err(data.decode("utf-8", "surrogateescape"))
+
     def data(self, data: bytes) -> bool:
         """Application data to fd 1; False when stdout is gone."""
         self.data_received += len(data)

@@ -22,6 +22,7 @@ from sclient.report.stream import Stream, TextStream
 from sclient.tls import events as ev
 from sclient.tls.registry.protocol import TLS1_3
 from sclient.transport import clock
+from sclient.transport.socketio import SocketTap
 
 if TYPE_CHECKING:
     from sclient.cli.optionsclass import Options
@@ -72,6 +73,8 @@ class Program:
         self.renderers = tracing_renderers(options, settings, console)
         for renderer in self.renderers:
             self.stream.subscribe(renderer.table())
+        #: -debug: the socket writes and reads are published to the stream.
+        self.tap = SocketTap(self.stream.publish) if options.debug else None
         #: -reconnect: connections still to make after this one (OpenSSL: 5).
         self.reconnects = 5 if options.reconnect else 0
         #: The session the next ClientHello offers (-sess_in, then -reconnect's).
@@ -116,15 +119,20 @@ class Program:
         self.counters()
         self.text.summary(final)
 
-    def flush_engine(self) -> None:
-        data = self.client.data_to_send()
+    def flush_engine(self) -> bytes:
+        """Write what the engine has to send (one write, as OpenSSL writes a
+        flight); the bytes written."""
+        data: bytes = self.client.data_to_send()
         if data:
             try:
                 self.conn.sendall(data)
             except OSError as exc:
+                if self.tap:
+                    self.tap.written(data, -1)
                 self.transport_failed()
                 self.c.err(f"write:errno={exc.errno or 0}\n")
                 raise Shut(1) from None
+        return data
 
     def transport_failed(self) -> None:
         """The socket failed during the handshake: the engine ends the connection
@@ -135,25 +143,35 @@ class Program:
             if isinstance(e, ev.ConnectionFailed):
                 self.collector.aborted(e)
 
-    def flush_engine_quietly(self) -> None:
+    def flush_engine_quietly(self) -> bytes:
         try:
-            data = self.client.data_to_send()
+            data: bytes = self.client.data_to_send()
             if data:
                 self.conn.sendall(data)
+                return data
         except Exception:
             pass
+        return b""
 
-    def process(self, events: Sequence[ev.Event]) -> None:
+    def process(self, events: Sequence[object], written: bytes = b"") -> None:
         """Each event in order: collected, acted on, rendered; then what it
-        means for the loop (data, the peer's close, a failure)."""
+        means for the loop (data, the peer's close, a failure). ``written``:
+        the bytes the driver wrote for these events (-debug shows the write)."""
         self.counters()
         now = clock.monotonic()
+        if written and self.tap:
+            events = self.tap.placed(events, written)
         for e in events:
+            if not isinstance(e, ev.Event):  # the driver's own (socket I/O)
+                self.stream.publish(e)
+                continue
             if self.awaiting_tickets and isinstance(e, ev.ConnectionClosed | ev.ConnectionFailed):
                 raise DoneWaiting
             self.collector.fold(e, now)
             if isinstance(e, ev.HandshakeComplete | ev.NewSessionTicket):
-                self.keep_session(e)
+                from sclient.app.sessions import keep_session
+
+                keep_session(self, e)
             self.stream.publish(e)
             if isinstance(e, ev.ApplicationData):
                 # -json: the console counts the data and keeps it off stdout.
@@ -187,6 +205,8 @@ class Program:
 
         if data and self.current.t_first_reply is None:
             self.current.t_first_reply = clock.monotonic()
+        if not data and self.tap:
+            self.tap.read(5, b"", 0)  # the record header read meets EOF
         try:
             events = (self.client.receive(data) if data else self.client.receive_eof()) or []
         except TLSError as exc:
@@ -196,10 +216,10 @@ class Program:
         if any(isinstance(e, ev.ConnectionFailed) for e in events):
             # The alert after a failure is best effort, as SSL's is: a peer that
             # is gone (EPIPE) must not replace the cause with write:errno=32.
-            self.flush_engine_quietly()
+            written = self.flush_engine_quietly()
         else:
-            self.flush_engine()
-        self.process(events)
+            written = self.flush_engine()
+        self.process(events, written)
 
     def call_engine(self, action: Any) -> None:
         """A local action on the engine (send, key update): its bytes, its events."""
@@ -210,33 +230,7 @@ class Program:
         except TLSError as exc:
             self.fail(exc)
             return
-        self.flush_engine()
-        self.process(events)
-
-    # ------------------------------------------------------------ sessions
-
-    def keep_session(self, e: ev.HandshakeComplete | ev.NewSessionTicket) -> None:
-        """s_client's new-session callback: a TLS <= 1.2 session with an id (or
-        a ticket) at the end of a full handshake, each TLS 1.3 ticket."""
-        c = self.current
-        if isinstance(e, ev.HandshakeComplete):
-            session = self.report.session
-            if e.negotiated.version == TLS1_3 or c.resumed() is not None or session is None:
-                return
-            if session.session_id:
-                self.new_session(session)
-        elif self.version() == TLS1_3:
-            self.new_session(c.ticket_session(e.session))  # also under -json
-
-    def new_session(self, session: Any) -> None:
-        """-sess_out, and the session -reconnect resumes."""
-        self.resume = session
-        path = self.o.sess_out
-        if path is not None:
-            from sclient.app.sessions import write_session
-
-            if not write_session(str(path), session):
-                self.c.err(f"Error writing session file {path}\n")
+        self.process(events, self.flush_engine())
 
     # ------------------------------------------------------------ the run
 
@@ -311,6 +305,8 @@ class Program:
             data = self.client.data_to_send()
             if data:
                 self.conn.sendall(data)
+                if self.tap:
+                    self.tap.written(data, len(data))
         except Exception:
             pass
 
@@ -340,7 +336,7 @@ class Program:
             self.summary()
         elif self.client is not None and self.current.error is None:
             self.send_close_notify()
-        self.conn.shutdown_and_drain(0.5)
+        self.conn.shutdown_and_drain(0.5, self.tap.read if self.tap else None)
         self.close()
         if prexit:
             self.summary(final=True)
@@ -357,6 +353,7 @@ class Program:
                     t.port,
                     self.o.proxy_user,
                     self.s.proxy_password,
+                    self.tap,
                 )
             except ProxyError as exc:
                 self.c.err(f"s_client: {exc.message}\n")
@@ -394,20 +391,13 @@ class Program:
         from sclient.app.starttls import run_exchange
         from sclient.starttls.steps import END, OK, Context
 
-        t = self.s.target
-        ctx = Context(protohost=self.o.protohost, host=t.host or "localhost")
-        exchange = run_exchange(
-            self.conn,
-            str(self.o.starttls),
-            ctx,
-            lambda data: self.c.err(data.decode("utf-8", "surrogateescape")),
-        )
-        self.current.starttls = exchange
-        status = exchange.outcome.status
-        if status == OK:
+        ctx = Context(protohost=self.o.protohost, host=self.s.target.host or "localhost")
+        say = self.c.err_bytes
+        ex = run_exchange(self.conn, str(self.o.starttls), ctx, say, self.tap)
+        self.current.starttls = ex
+        if ex.outcome.status == OK:
             return None
-        if status == END:
-            self.skip_shut = True
+        self.skip_shut = ex.outcome.status == END
         return 1
 
     def start_engine(self) -> None:
@@ -429,11 +419,11 @@ class Program:
         self.client = Client(cfg)
         events = self.client.start() or []
         if any(isinstance(e, ev.ConnectionFailed) for e in events):
-            self.flush_engine_quietly()  # the alert is best effort
+            written = self.flush_engine_quietly()  # the alert is best effort
         else:
-            self.flush_engine()
+            written = self.flush_engine()
         self.current.t_hello_sent = clock.monotonic()
-        self.process(events)
+        self.process(events, written)
 
     def read_socket(self) -> bytes:
         while True:
@@ -444,6 +434,8 @@ class Program:
                 continue
             except OSError as exc:
                 code = exc.errno or 0
+                if self.tap:
+                    self.tap.read(5, b"", -1)
                 self.transport_failed()
                 if self.current.in_init:
                     self.c.err(f"write:errno={code}\n")

@@ -1,6 +1,6 @@
 """Which tracing renderers a run subscribes to the event stream (``-msg``,
-``-state``, ``-trace``, …), each imported only when its option is given, and
-the channel they print to."""
+``-trace``, ``-state``, ``-debug``, ``-security_debug``, ``-tlsextdebug``),
+each imported only when its option is given, and the channel they print to."""
 
 from __future__ import annotations
 
@@ -33,4 +33,23 @@ def tracing_renderers(options: Options, settings: Settings, console: Console) ->
         from sclient.report.state import StateRenderer
 
         renderers.append(StateRenderer(console.err))
+    if options.debug:
+        from sclient.report.debugdump import DebugDump
+
+        renderers.append(DebugDump(console))  # the driver publishes its socket I/O
+        if options.psk is not None:
+            console.out("PSK key given, setting client callback\n")
+    if options.security_debug or options.security_debug_verbose:
+        from sclient.report.secdebug import SecurityDebug
+
+        secdebug = SecurityDebug(
+            console, options.security_debug_verbose, settings.config.security_level
+        )
+        renderers.append(secdebug)
+        for credential in settings.config.credentials[:1]:
+            secdebug.chain(credential.chain[:1])
+    if options.tlsextdebug:
+        from sclient.report.tlsextdebug import TlsextDebug
+
+        renderers.append(TlsextDebug(console))
     return renderers

@@ -4,13 +4,20 @@ new-session callback writes them."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sclient.app.credentials import CredentialError, session_no_start_line
 from sclient.app.secretfile import open_secret_file
 from sclient.report.errors import ErrorEntry
+from sclient.tls import events as ev
+from sclient.tls.registry.protocol import TLS1_3
 from sclient.tls.session import Session
 from sclient.tls.sessionfile import SessionFileError, from_pem, to_pem
 
-__all__ = ["load_session", "write_session"]
+if TYPE_CHECKING:
+    from sclient.app.program import Program
+
+__all__ = ["keep_session", "load_session", "write_session"]
 
 _PEM = "PEM routines"
 _ASN1 = "asn1 encoding routines"
@@ -65,3 +72,24 @@ def write_session(path: str, session: Session) -> bool:
     except OSError:
         return False
     return True
+
+
+def keep_session(p: Program, e: ev.HandshakeComplete | ev.NewSessionTicket) -> None:
+    """s_client's new-session callback: a TLS <= 1.2 session with an id (or
+    a ticket) at the end of a full handshake, each TLS 1.3 ticket (also
+    under -json): -sess_out writes it, -reconnect resumes it."""
+    c = p.current
+    if isinstance(e, ev.HandshakeComplete):
+        session = p.report.session
+        if e.negotiated.version == TLS1_3 or c.resumed() is not None or session is None:
+            return
+        if not session.session_id:
+            return
+    elif p.version() == TLS1_3:
+        session = c.ticket_session(e.session)
+    else:
+        return
+    p.resume = session
+    path = p.o.sess_out
+    if path is not None and not write_session(str(path), session):
+        p.c.err(f"Error writing session file {path}\n")

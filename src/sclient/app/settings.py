@@ -338,6 +338,37 @@ def _offered_lists(given: ListOptions, lo: int, hi: int, psk: bool = False) -> O
     return out
 
 
+def _security_inputs(o: Options, given: ListOptions, offered: Offered, lo: int, hi: int) -> object:
+    """-security_debug: the lists OpenSSL's security checks are made on, as
+    configured (before the security level filters them)."""
+    from sclient.tls import conf
+    from sclient.tls import conf_ciph as ciph
+    from sclient.tls.config import DEFAULT_TLS13_SUITES
+    from sclient.tls.registry.groups import DEFAULT_GROUPS
+    from sclient.tls.secdebug import SecurityInputs
+
+    spec = given.cipher[0] if given.cipher is not None else "DEFAULT"
+    proto_min = 0
+    if o.min_protocol is not None:
+        proto_min = _protocol_value("min_protocol", o.min_protocol) or 0
+    only = {TLS1_3: o.tls1_3, TLS1_2: o.tls1_2, TLS1_1: o.tls1_1, TLS1_0: o.tls1}
+    for v in _ORDER:
+        if only.get(v):
+            proto_min = v
+    return SecurityInputs(
+        level=offered.security_level,
+        proto_min=proto_min,
+        min_version=lo,
+        max_version=hi,
+        tls13_suites=given.ciphersuites if given.ciphersuites is not None else DEFAULT_TLS13_SUITES,
+        tls12_suites=ciph.select(spec, seclevel=offered.security_level).suites,
+        groups=given.groups if given.groups is not None else DEFAULT_GROUPS,
+        sigalgs=given.sigalgs if given.sigalgs is not None else conf.DEFAULT_SIGALGS,
+        psk=o.psk is not None,
+        tickets=not o.no_ticket,
+    )
+
+
 # ------------------------------------------------------------ versions
 
 
@@ -661,6 +692,10 @@ def build_settings(o: Options, console: Console) -> Settings:
         record_padding=int(o.record_padding) if o.record_padding is not None else 0,
         certificate_authorities=ca_names,
         post_handshake_auth=o.enable_pha,
+        extension_events=o.tlsextdebug,
+        security_checks=_security_inputs(o, given, offered, lo, hi)
+        if o.security_debug or o.security_debug_verbose
+        else None,
         credentials=credentials,
         extended_credentials=extended_credentials,
         psk=psk,

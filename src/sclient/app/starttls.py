@@ -36,6 +36,7 @@ from sclient.starttls.steps import (
     Send,
     WaitReadable,
 )
+from sclient.transport.socketio import SocketIO
 from sclient.transport.tcp import Connection
 
 #: ``DEFAULT_BUFFER_SIZE`` of crypto/bio/bf_buff.c
@@ -66,9 +67,13 @@ class _Wire:
     """The socket as the dialogue sees it: counted, logged, with an optional
     buffering layer for line reads."""
 
-    def __init__(self, conn: Connection, transcript: list[Chunk]) -> None:
+    def __init__(
+        self, conn: Connection, transcript: list[Chunk], on_io: SocketIO | None = None
+    ) -> None:
         self.conn = conn
         self.transcript = transcript
+        #: -debug: told of each read (size, data, result) and write (data).
+        self.on_io = on_io
         self.buffer: bytearray | None = None
         self.eof = False
 
@@ -76,7 +81,11 @@ class _Wire:
         try:
             data = self.conn.recv(size)
         except OSError:
+            if self.on_io is not None:
+                self.on_io.read(size, b"", -1)
             return None
+        if self.on_io is not None:
+            self.on_io.read(size, data, len(data))
         if data:
             self.transcript.append(Chunk("received", data))
         return data
@@ -85,7 +94,11 @@ class _Wire:
         try:
             self.conn.sendall(data)
         except OSError:
+            if self.on_io is not None:
+                self.on_io.written(data, -1)
             return
+        if self.on_io is not None:
+            self.on_io.written(data, len(data))
         self.transcript.append(Chunk("sent", data))
 
     def read_chunk(self) -> bytes | None:
@@ -132,13 +145,18 @@ class _Wire:
 
 
 def run_exchange(
-    conn: Connection, protocol: str, ctx: Context, err: Callable[[bytes], None]
+    conn: Connection,
+    protocol: str,
+    ctx: Context,
+    err: Callable[[bytes], None],
+    on_io: SocketIO | None = None,
 ) -> Exchange:
-    """Run the dialogue of ``protocol`` on ``conn``; ``err`` writes to stderr."""
+    """Run the dialogue of ``protocol`` on ``conn``; ``err`` writes to stderr;
+    ``on_io`` hears of each socket read and write."""
     from sclient.starttls.registry import dialogue
 
     transcript: list[Chunk] = []
-    wire = _Wire(conn, transcript)
+    wire = _Wire(conn, transcript, on_io)
     gen = dialogue(protocol)(ctx)
     reply: Reply = None
     try:

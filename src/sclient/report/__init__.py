@@ -1,6 +1,7 @@
 """Output (level 4): a pure collector folding engine events into one
 ``SessionReport``, and the renderers that print it: the text summary, ``-brief``,
-JSON, and the streaming ``-msg``/``-state``/``-debug``/``-trace`` lines.
+JSON, and the streaming ``-msg``/``-state``/``-debug``/``-trace``/``-tlsextdebug``/
+``-security_debug`` lines.
 
 Nothing here touches a socket, reads a file or drives the engine; it reads
 events and facts handed to it and returns text. May import ``base``, ``tls``

@@ -44,7 +44,8 @@ class Stream:
         for kind, handler in table.items():
             self._handlers.setdefault(kind, []).append(handler)
 
-    def publish(self, event: ev.Event) -> None:
+    def publish(self, event: object) -> None:
+        """An engine event, or a fact of the driver's (its socket I/O, -debug)."""
         for handler in self._handlers.get(type(event), ()):
             handler(event)
 

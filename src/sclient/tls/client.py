@@ -20,6 +20,7 @@ handshake states in :mod:`sclient.tls.serverhello`, :mod:`sclient.tls.tls13` and
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from sclient.tls import events as ev
 from sclient.tls.config import ClientConfig
@@ -56,12 +57,26 @@ from sclient.tls.states import (
     OsslState,
     State,
 )
-from sclient.tls.wire.extensions import PreSharedKeyClient
+from sclient.tls.wire.extensions import (
+    OPENSSL_CONTEXTS,
+    KeyShareRetry,
+    PreSharedKeyClient,
+    SignatureAlgorithms,
+)
 from sclient.tls.wire.handshake import (
+    Certificate12,
+    CertificateRequest12,
+    CertificateRequest13,
+    CertificateVerify,
     ClientHello,
     HandshakeMessage,
     HelloRequest,
+    KeyUpdate,
+    NewSessionTicket13,
     ServerHello,
+    ServerKeyExchangeDhe,
+    ServerKeyExchangeEcdhe,
+    ServerKeyExchangePsk,
     decode_message,
 )
 
@@ -111,6 +126,27 @@ def _settles_extensions(msg: HandshakeMessage) -> bool:
     return msg.msg_type in _AFTER_SERVER_HELLO
 
 
+def _received_extensions(mt: int, msg: HandshakeMessage) -> list[ev.Event]:
+    """OpenSSL's extension debug callback, as ``tls_collect_extensions`` runs
+    it: each extension it recognises, in the order received (a TLS 1.3
+    Certificate's entries one after the other)."""
+    blocks: list[tuple[object, ...]] = []
+    exts = getattr(msg, "extensions", None)
+    if isinstance(exts, tuple):
+        blocks.append(exts)
+    for entry in getattr(msg, "entries", ()) or ():
+        entry_exts = getattr(entry, "extensions", None)
+        if isinstance(entry_exts, tuple):
+            blocks.append(entry_exts)
+    found: list[ev.Event] = []
+    for block in blocks:
+        for e in block:
+            code = getattr(e, "ext_type", None)
+            if isinstance(code, int) and code in OPENSSL_CONTEXTS:
+                found.append(ev.ExtensionReceived(mt, code, e.encode_body()))  # type: ignore[attr-defined]
+    return found
+
+
 class Client:
     """One TLS client connection (TLS 1.3 and 1.2)."""
 
@@ -124,6 +160,7 @@ class Client:
         "_hsr",
         "_peer_closed",
         "_rl",
+        "_sec",
         "_state",
         "_warn_alerts",
     )
@@ -142,6 +179,12 @@ class Client:
         self._peer_closed = False
         self._closed = False
         self._warn_alerts = 0
+        #: -security_debug: OpenSSL's security checks, retraced (None: not asked).
+        self._sec: Any = None
+        if config.security_checks is not None:
+            from sclient.tls.secdebug import Checks
+
+            self._sec = Checks(config.security_checks)  # type: ignore[arg-type]
 
     # -- properties ------------------------------------------------------------------
 
@@ -206,6 +249,10 @@ class Client:
         try:
             # The info callback's first call ("before SSL initialization").
             self._events.append(ev.StateChanged(OsslState.BEFORE))
+            if self._sec is not None:
+                resume_version = config.resume.version if config.resume is not None else None
+                self._sec.client_hello(start=True, session_version=resume_version, hrr_group=None)
+                self._events.extend(self._sec.take())
             psk = config.psk
             if psk is not None and psk.unusable and config.max_version >= P.TLS1_3:
                 # s_client's psk_use_session_cb fails while the ClientHello is built.
@@ -474,12 +521,69 @@ class Client:
                 self._events.append(ev.HandshakeReceived(mt, raw, None))
                 raise
             self._events.append(ev.HandshakeReceived(mt, raw, msg))
+            if self._config.extension_events:
+                self._events.extend(_received_extensions(mt, msg))
+            if self._sec is not None:
+                self._security_checks(msg)
             if not hs.complete and not hs.extensions_settled and _settles_extensions(msg):
                 hs.extensions_settled = True
                 self._events.append(ev.ServerExtensionsSettled())
             self._state = self._state.handle(hs, msg)
             if hs.complete and mt in (P.NEW_SESSION_TICKET, P.KEY_UPDATE, P.HELLO_REQUEST):
                 hs.loop(OsslState.OK)
+
+    def _security_checks(self, msg: HandshakeMessage) -> None:
+        """-security_debug: the checks OpenSSL makes processing ``msg``."""
+        from sclient.tls import secdebug as sd
+
+        sec = self._sec
+        tls13 = self._facts.version == P.TLS1_3
+        if isinstance(msg, ServerHello):
+            if msg.random == P.HRR_RANDOM:
+                sec.check_cipher(msg.cipher_suite)
+                retry = msg.ext(KeyShareRetry)
+                if retry is not None:
+                    sec.group(sd.SUPPORTED_CURVE, retry.selected_group)
+                sec.client_hello(
+                    start=False,
+                    session_version=P.TLS1_3,
+                    hrr_group=retry.selected_group if retry is not None else 0,
+                )
+            else:
+                sec.version_range()
+                sec.check_cipher(msg.cipher_suite)
+                legacy = all(e.ext_type != ext_types.SUPPORTED_VERSIONS for e in msg.extensions)
+                has_ticket = any(e.ext_type == ext_types.SESSION_TICKET for e in msg.extensions)
+                if legacy and has_ticket and sec.inp.tickets:
+                    sec.ticket()
+        elif isinstance(msg, Certificate12):
+            sec.peer_leaf = msg.certificates[0] if msg.certificates else None
+        elif isinstance(msg, ServerKeyExchangeEcdhe):
+            sec.group(sd.CHECK_CURVE, msg.group)
+            if msg.scheme is not None:
+                sec.peer_signature(msg.scheme)
+        elif isinstance(msg, ServerKeyExchangeDhe):
+            sec.temp_dh(int.from_bytes(msg.p, "big").bit_length())
+            if msg.scheme is not None:
+                sec.peer_signature(msg.scheme)
+        elif isinstance(msg, ServerKeyExchangePsk):
+            if msg.kx == "DHEPSK":
+                sec.temp_dh(int.from_bytes(msg.p, "big").bit_length())
+            elif msg.kx == "ECDHEPSK":
+                sec.group(sd.CHECK_CURVE, msg.group)
+        elif isinstance(msg, CertificateVerify) and tls13:
+            sec.sigalg(sd.CHECK_SIGALG, msg.scheme, tls13_now=True)
+        elif isinstance(msg, CertificateRequest13):
+            algs = msg.ext(SignatureAlgorithms)
+            peer = algs.schemes if algs is not None else ()
+            for _ in range(2):
+                sec.shared_sigalgs(peer, tls13_now=True)
+        elif isinstance(msg, CertificateRequest12):
+            for _ in range(2):
+                sec.shared_sigalgs(msg.signature_schemes, tls13_now=False)
+        elif isinstance(msg, NewSessionTicket13 | KeyUpdate):
+            sec.version(P.TLS1_3)  # the state machine entered again
+        self._events.extend(sec.take())
 
     def _max_size(self, mt: int) -> int:
         if mt == P.NEW_SESSION_TICKET:

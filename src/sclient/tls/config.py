@@ -185,5 +185,11 @@ class ClientConfig:
     resume: Session | None = None
     #: ``-psk``: the key and identity for TLS <= 1.2 PSK suites.
     psk_tls12: ExternalPsk | None = None
+    #: Report OpenSSL's security checks (:class:`~sclient.tls.events.SecurityCheck`)
+    #: made on these inputs (``-security_debug``); None: none.
+    security_checks: object = None
+    #: Report each extension received (:class:`~sclient.tls.events.ExtensionReceived`),
+    #: as OpenSSL's extension debug callback does (``-tlsextdebug``).
+    extension_events: bool = False
     #: Test hook: build the key share for a group (known-answer tests); None = fresh keys.
     key_share_factory: Callable[[int], object] | None = None

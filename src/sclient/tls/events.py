@@ -128,6 +128,35 @@ class ServerHelloAccepted(Event):
 
 
 @struct(frozen=True, slots=True)
+class ExtensionReceived(Event):
+    """One extension of a message from the server, at the moment OpenSSL's
+    extension debug callback sees it (``tls_parse_extension``): right after
+    the :class:`HandshakeReceived` of the ServerHello, HelloRetryRequest,
+    EncryptedExtensions, CertificateRequest, Certificate entry or
+    NewSessionTicket carrying it, in OpenSSL's parsing order (its extension
+    table, not the wire order). ``data`` is the extension body."""
+
+    msg_type: int
+    ext_type: int
+    data: bytes
+
+
+@struct(frozen=True, slots=True)
+class SecurityCheck(Event):
+    """One check OpenSSL's security callback is asked for (``ssl_security``),
+    where the library asks it: ``kind`` is s_client's name for the operation
+    (``Version``, ``Supported Ciphersuite``, ... ``""`` for the session
+    ticket), ``subject`` what is checked, ``bits`` its security bits (None
+    when the line shows none) and ``ok`` the default callback's verdict
+    (``tls.secdebug``)."""
+
+    kind: str
+    subject: str
+    bits: int | None
+    ok: bool
+
+
+@struct(frozen=True, slots=True)
 class ServerExtensionsSettled(Event):
     """OpenSSL's extension finalisers ran (``final_server_name`` among them,
     where s_client's servername callback looks): right after the
@@ -160,6 +189,18 @@ class CertChainChecked(Event):
     certificate: bytes
     flags: int
     install_fails: bool = False
+
+
+@struct(frozen=True, slots=True)
+class PskClientCallback(Event):
+    """s_client's TLS 1.2 PSK client callback runs (building the
+    ClientKeyExchange): the server's identity hint (None when it sent none,
+    or an empty one), the identity sent, and the key's length (None when
+    the key cannot be used: :class:`PskUnusable` follows)."""
+
+    hint: bytes | None
+    identity: bytes
+    key_length: int | None
 
 
 @struct(frozen=True, slots=True)

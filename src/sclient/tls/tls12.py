@@ -372,6 +372,8 @@ class ExpectPskServerKeyExchange(State):
     def client_flight(self, hs: Handshake) -> State:
         psk = hs.config.psk_tls12
         assert psk is not None
+        key_length = None if psk.unusable else len(psk.key)
+        hs.events.append(ev.PskClientCallback(self.hint or None, psk.identity, key_length))
         if psk.unusable:  # s_client's psk_client_cb returns 0
             hs.events.append(ev.PskUnusable(False))
             raise LocalError(alerts.HANDSHAKE_FAILURE, "PSK_IDENTITY_NOT_FOUND")

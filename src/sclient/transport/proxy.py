@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 
+from sclient.transport.socketio import SocketIO
 from sclient.transport.tcp import Connection
 
 _BUF = 8 * 1024
@@ -37,6 +38,7 @@ class _LineReader:
         self.conn = conn
         self.buf = b""
         self.eof = False
+        self.on_io: SocketIO | None = None
 
     def gets(self) -> bytes:
         limit = _BUF - 1
@@ -49,17 +51,29 @@ class _LineReader:
                 line, self.buf = self.buf[:limit], self.buf[limit:]
                 return line
             chunk = self.conn.recv(4096)
+            if self.on_io is not None:
+                self.on_io.read(4096, chunk, len(chunk))
             if not chunk:
                 self.eof = True
             self.buf += chunk
 
 
 def http_connect(
-    conn: Connection, host: str, port: str | None, user: str | None, password: str | None
+    conn: Connection,
+    host: str,
+    port: str | None,
+    user: str | None,
+    password: str | None,
+    on_io: SocketIO | None = None,
 ) -> None:
-    """Send the CONNECT request and read the reply; raises :class:`ProxyError`."""
-    conn.sendall(connect_request(host, port, user, password))
+    """Send the CONNECT request and read the reply; raises :class:`ProxyError`.
+    ``on_io`` hears of each socket read and write (-debug)."""
+    request = connect_request(host, port, user, password)
+    conn.sendall(request)
+    if on_io is not None:
+        on_io.written(request, len(request))
     reader = _LineReader(conn)
+    reader.on_io = on_io
     while True:
         line = reader.gets()
         if len(line) < _LINE1_MINLEN:

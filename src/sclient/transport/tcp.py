@@ -12,12 +12,15 @@ import errno as errno_mod
 import os
 import select
 import socket
+from collections.abc import Callable
 
 from sclient.base.structs import field, struct
 from sclient.report.errors import BIO_LIB, ErrorEntry, system_error
 from sclient.transport import clock
 
 _SOCK2 = "../crypto/bio/bio_sock2.c"
+#: s_client's BUFSIZZ: the size of each read of the drain after shutdown.
+_DRAIN_SIZE = 8192
 
 
 class ConnectError(Exception):
@@ -74,9 +77,15 @@ class Connection:
     def set_blocking(self, flag: bool) -> None:
         self.sock.setblocking(flag)
 
-    def shutdown_and_drain(self, timeout: float = 0.5) -> None:
+    def shutdown_and_drain(
+        self,
+        timeout: float = 0.5,
+        on_read: Callable[[int, bytes, int], None] | None = None,
+    ) -> None:
         """``shutdown(SHUT_WR)`` then read and discard for up to ``timeout`` seconds
-        in all (s_client's ``shut:`` path; Linux select() consumes its timeout)."""
+        in all (s_client's ``shut:`` path; Linux select() consumes its timeout),
+        reads of s_client's 8192 bytes; ``on_read(requested, data, result)``
+        hears of each (result -1 on an error)."""
         try:
             self.sock.shutdown(socket.SHUT_WR)
         except OSError:
@@ -89,11 +98,16 @@ class Connection:
             try:
                 if not self.readable(left):
                     return
-                if not self.recv(16384):
+                data = self.recv(_DRAIN_SIZE)
+                if on_read is not None:
+                    on_read(_DRAIN_SIZE, data, len(data))
+                if not data:
                     return
             except (BlockingIOError, InterruptedError):
                 continue
             except OSError:
+                if on_read is not None:
+                    on_read(_DRAIN_SIZE, b"", -1)
                 return
 
     def close(self) -> None:

@@ -1,0 +1,83 @@
+"""``-debug``: OpenSSL's ``bio_dump_callback`` on the socket BIO (output.md
+§12): a ``write to``/``read from`` line for each socket write and read
+OpenSSL would make, each followed by a ``BIO_dump`` of the bytes.
+
+OpenSSL reads a record as a 5-byte header read and then a body read (no
+read-ahead): the reads are drawn from the engine's :class:`RecordReceived`
+events; the writes, and the reads outside records (the drain after shutdown,
+EOF), from the driver's :mod:`sclient.transport.socketio` events. The
+``-debug`` lines of s_client's PSK client callback are here too. Pointers
+are stable made-up ids in glibc's ``%p`` form.
+"""
+
+from __future__ import annotations
+
+from sclient.report.hexdump import bio_dump
+from sclient.report.stream import Handler, Sink
+from sclient.tls import events as ev
+from sclient.transport.socketio import SocketRead, SocketWritten
+
+#: The socket BIO and the buffers OpenSSL would read into or write from.
+_BIO = 0x55D3A6F1CDF0
+_WRITE_BUFFER = 0x55D3A6F24690
+_READ_BUFFER = 0x55D3A6F1B463  # the header; the body follows it
+_APP_BUFFER = 0x55D3A6E4A0A0  # s_client's own buffer (the drain)
+
+
+def _line(verb: str, buffer: int, requested: int, result: int) -> str:
+    head = f"{verb} {_BIO:#x} [{buffer:#x}] ({requested} bytes => {result}"
+    if result > 0:
+        return f"{head} (0x{result:X}))\n"
+    return head + ")\n"
+
+
+class DebugDump:
+    """The ``-debug`` lines, on stdout."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+
+    def table(self) -> dict[type, Handler]:
+        return {
+            ev.RecordReceived: self.record,
+            SocketWritten: self.written,
+            SocketRead: self.read,
+            ev.PskClientCallback: self.psk,
+        }
+
+    def _transfer(self, verb: str, buffer: int, requested: int, data: bytes, result: int) -> None:
+        text = _line(verb, buffer, requested, result)
+        if result > 0:
+            text += bio_dump(data[:result])
+        self.sink.out(text)
+
+    def record(self, e: ev.RecordReceived) -> None:
+        header, body = e.raw[:5], e.raw[5:]
+        self._transfer("read from", _READ_BUFFER, 5, header, len(header))
+        if body:
+            self._transfer("read from", _READ_BUFFER + 5, len(body), body, len(body))
+
+    def written(self, e: SocketWritten) -> None:
+        self._transfer("write to", _WRITE_BUFFER, len(e.data), e.data, e.result)
+
+    def read(self, e: SocketRead) -> None:
+        buffer = _APP_BUFFER if e.requested != 5 else _READ_BUFFER
+        self._transfer("read from", buffer, e.requested, e.data, e.result)
+
+    def psk(self, e: ev.PskClientCallback) -> None:
+        out = ["psk_client_cb\n"]
+        if e.hint is None:
+            out.append("NULL received PSK identity hint, continuing anyway\n")
+        else:
+            out.append(f"Received PSK identity hint '{_c_string(e.hint)}'\n")
+        identity = _c_string(e.identity)
+        size = len(identity.encode("utf-8", "surrogateescape"))
+        out.append(f"created identity '{identity}' len={size}\n")
+        if e.key_length is not None:
+            out.append(f"created PSK len={e.key_length}\n")
+        self.sink.out("".join(out))
+
+
+def _c_string(data: bytes) -> str:
+    """``%s`` of a C string: up to the first NUL."""
+    return data.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")

@@ -1,0 +1,66 @@
+"""What the driver's socket did: each write and each read outside the TLS
+records (the drain after shutdown, EOF, errors). Not engine events: the
+driver publishes them to the report stream where they happened, for
+``-debug`` (OpenSSL's BIO callback on the socket BIO)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from sclient.base.structs import struct
+
+
+class SocketIO(Protocol):
+    """Who hears of the socket reads and writes made outside the engine (the
+    STARTTLS dialogue, the proxy's CONNECT), for -debug."""
+
+    def read(self, requested: int, data: bytes, result: int) -> None: ...
+    def written(self, data: bytes, result: int) -> None: ...
+
+
+@struct(frozen=True, slots=True)
+class SocketWritten:
+    """One write on the socket: ``data`` offered, ``result`` the count
+    written, or -1 when the write failed."""
+
+    data: bytes
+    result: int
+
+
+@struct(frozen=True, slots=True)
+class SocketRead:
+    """One read on the socket outside a record: ``requested`` bytes asked
+    for, ``data`` got; ``result`` is ``len(data)``, 0 at EOF, -1 on error."""
+
+    requested: int
+    data: bytes
+    result: int
+
+
+class SocketTap:
+    """-debug: tells ``publish`` (the report stream) of the socket I/O the
+    driver makes, where OpenSSL's BIO callback would see it."""
+
+    def __init__(self, publish: Callable[[object], None]) -> None:
+        self.publish = publish
+
+    def read(self, requested: int, data: bytes, result: int) -> None:
+        self.publish(SocketRead(requested, data, result))
+
+    def written(self, data: bytes, result: int) -> None:
+        if data:
+            self.publish(SocketWritten(data, result))
+
+    def placed(self, events: Sequence[object], written: bytes) -> list[object]:
+        """``events`` with the write of ``written`` where OpenSSL flushes it:
+        after the last record the engine wrote."""
+        from sclient.tls.events import RecordSent
+
+        out = list(events)
+        at = 0
+        for i, e in enumerate(out):
+            if isinstance(e, RecordSent):
+                at = i + 1
+        out.insert(at, SocketWritten(written, len(written)))
+        return out
