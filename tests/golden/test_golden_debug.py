@@ -210,3 +210,39 @@ def test_debug_proxy(servers: dict[str, OpenSSLServer]) -> None:
     assert ref_at is not None and got_at is not None
     assert _pointers(got.stdout[: got_at.start()]) == _pointers(ref.stdout[: ref_at.start()])
     compare(masked(ref), masked(got))
+
+
+_INTERLEAVED = re.compile(
+    r"^(>>> |<<< |read from |write to |Sent Record|Received Record|SSL_connect:|SSL3 alert"
+    r"|\s+Inner Content Type|\s+\w+, Length=)"
+)
+
+
+def _interleaving(text: str) -> list[str]:
+    """The -debug, message-callback and state lines, in order, without their
+    dumps, the pointers and the lengths of records (which vary by run)."""
+    out = []
+    for line in text.splitlines():
+        if _INTERLEAVED.match(line):
+            line = _POINTERS.sub(r"\1 <bio> [<buf>]", line)
+            line = re.sub(r"\[length [0-9a-f]+\]|Length=\d+", "<len>", line)
+            out.append(re.sub(r"\(\d+ bytes => -?\d+( \(0x[0-9A-F]+\))?\)", "(<n>)", line))
+    return out
+
+
+@pytest.mark.parametrize("version", ["-tls1_3", "-tls1_2"])
+@pytest.mark.parametrize("callback", ["-msg", "-trace", "-state"])
+def test_debug_with_the_message_callbacks(
+    servers: dict[str, OpenSSLServer], callback: str, version: str
+) -> None:
+    """-debug with -msg, -trace or -state: each socket read or write among the
+    message lines where OpenSSL's BIO callback sees it (a record's header read
+    before its RecordHeader line, its body read before what it carries, a
+    flight's write after its messages, an alert's write before its line)."""
+    cmd = ["-connect", f"{HOST}:{servers['rsa'].port}", "-debug", callback, version]
+    ref = run_client(["openssl", "s_client"], cmd)
+    got = run_client(sclient_cmd(), cmd)
+    assert got.rc == ref.rc
+    want = _interleaving(ref.stdout + ref.stderr)
+    assert len(want) > 20 and any(w.startswith("read from") for w in want)
+    assert _interleaving(got.stdout + got.stderr) == want

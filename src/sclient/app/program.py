@@ -297,16 +297,17 @@ class Program:
     def send_close_notify(self) -> None:
         """SSL_shutdown's close_notify, best effort (the peer may be gone)."""
         try:
-            events = self.client.close() or []
-            now = clock.monotonic()
-            for e in events:  # the alert's record and message (-msg, -state, -trace)
-                self.collector.fold(e, now)
-                self.stream.publish(e)
+            events: list[object] = list(self.client.close() or [])
             data = self.client.data_to_send()
             if data:
                 self.conn.sendall(data)
                 if self.tap:
-                    self.tap.written(data, len(data))
+                    events = self.tap.placed(events, data)
+            now = clock.monotonic()
+            for e in events:  # the alert's record and message (-msg, -state, -trace)
+                if isinstance(e, ev.Event):
+                    self.collector.fold(e, now)
+                self.stream.publish(e)
         except Exception:
             pass
 

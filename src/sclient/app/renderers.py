@@ -19,6 +19,14 @@ def tracing_renderers(options: Options, settings: Settings, console: Console) ->
     have ``new_connection()``."""
     renderers: list[Any] = []
     channel = console.msg_channel(settings.msgfile)
+    if options.debug:
+        from sclient.report.debugdump import DebugDump
+
+        # first: OpenSSL's BIO callback sees a read before the message callback
+        # sees what it read (the driver publishes its socket I/O)
+        renderers.append(DebugDump(console))
+        if options.psk is not None:
+            console.out("PSK key given, setting client callback\n")
     # One message callback: -msg's or SSL_trace, whichever was given last.
     callback = options.last_of("-msg", "-trace") if options.msg and options.trace else None
     if options.msg and callback != "-trace":
@@ -33,12 +41,6 @@ def tracing_renderers(options: Options, settings: Settings, console: Console) ->
         from sclient.report.state import StateRenderer
 
         renderers.append(StateRenderer(console.err))
-    if options.debug:
-        from sclient.report.debugdump import DebugDump
-
-        renderers.append(DebugDump(console))  # the driver publishes its socket I/O
-        if options.psk is not None:
-            console.out("PSK key given, setting client callback\n")
     if options.security_debug or options.security_debug_verbose:
         from sclient.report.secdebug import SecurityDebug
 

@@ -39,6 +39,7 @@ class DebugDump:
 
     def table(self) -> dict[type, Handler]:
         return {
+            ev.RecordHeaderReceived: self.header,
             ev.RecordReceived: self.record,
             SocketWritten: self.written,
             SocketRead: self.read,
@@ -51,9 +52,11 @@ class DebugDump:
             text += bio_dump(data[:result])
         self.sink.out(text)
 
+    def header(self, e: ev.RecordHeaderReceived) -> None:
+        self._transfer("read from", _READ_BUFFER, 5, e.header, len(e.header))
+
     def record(self, e: ev.RecordReceived) -> None:
-        header, body = e.raw[:5], e.raw[5:]
-        self._transfer("read from", _READ_BUFFER, 5, header, len(header))
+        body = e.raw[5:]
         if body:
             self._transfer("read from", _READ_BUFFER + 5, len(body), body, len(body))
 

@@ -91,8 +91,8 @@ class MsgRenderer:
             ev.StateChanged: self.state,
             ev.ServerHelloAccepted: self.accepted,
             ev.RecordSent: self.record_sent,
+            ev.RecordHeaderReceived: self.record_header,
             ev.RecordReceived: self.record_received,
-            ev.RecordRefused: self.record_refused,
             ev.HandshakeSent: lambda e: self.show(True, P.HANDSHAKE, e.raw),
             ev.HandshakeReceived: lambda e: self.show(False, P.HANDSHAKE, e.raw),
             ev.ChangeCipherSpecSent: lambda e: self.show(True, P.CHANGE_CIPHER_SPEC, b"\x01"),
@@ -124,12 +124,11 @@ class MsgRenderer:
             text += message_text(True, e.version, P.INNER_CONTENT, bytes((e.inner_type,)))
         self.emit(text)
 
-    def record_received(self, e: ev.RecordReceived) -> None:
-        text = message_text(False, e.version, P.RECORD_HEADER, e.raw[:5])
-        if e.inner_type is not None:
-            text += message_text(False, self.version, P.INNER_CONTENT, bytes((e.inner_type,)))
-        self.emit(text)
-
-    def record_refused(self, e: ev.RecordRefused) -> None:
+    def record_header(self, e: ev.RecordHeaderReceived) -> None:
         version = (e.header[1] << 8) | e.header[2]
         self.emit(message_text(False, version, P.RECORD_HEADER, e.header))
+
+    def record_received(self, e: ev.RecordReceived) -> None:
+        if e.inner_type is not None:
+            inner = bytes((e.inner_type,))
+            self.emit(message_text(False, self.version, P.INNER_CONTENT, inner))

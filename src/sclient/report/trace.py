@@ -96,7 +96,8 @@ class TraceStream:
     def table(self) -> dict[type, Handler]:
         return {
             ev.RecordSent: lambda e: self.record(e, True),
-            ev.RecordReceived: lambda e: self.record(e, False),
+            ev.RecordHeaderReceived: self.header_received,
+            ev.RecordReceived: self.inner_received,
             ev.HandshakeSent: lambda e: self.handshake(e.raw, False),
             ev.HandshakeReceived: lambda e: self.handshake(e.raw, True),
             ev.ChangeCipherSpecSent: lambda e: self.sink.out(render(describe_ccs(b"\x01")) + "\n"),
@@ -104,16 +105,27 @@ class TraceStream:
             ev.AlertReceived: self.alert,
         }
 
-    def record(self, e: ev.RecordSent | ev.RecordReceived, sent: bool) -> None:
-        raw = e.raw
+    def record(self, e: ev.RecordSent, sent: bool) -> None:
+        self.header(e.raw, sent)
+        self.inner(e.raw, e.inner_type)
+
+    def header(self, raw: bytes, sent: bool) -> None:
         if len(raw) < 5:
             return
-        tree = describe_record(raw, None)
         head = "Sent Record\n" if sent else "Received Record\n"
-        text = head + render(tree)
+        text = head + render(describe_record(raw, None))
         self.sink.out(text[:-1] + "\n")
-        if e.inner_type is not None:
-            self.sink.out(render(describe_record(raw, e.inner_type).children[-1]))
+
+    def inner(self, raw: bytes, inner_type: int | None) -> None:
+        if inner_type is not None and len(raw) >= 5:
+            self.sink.out(render(describe_record(raw, inner_type).children[-1]))
+
+    def header_received(self, e: ev.RecordHeaderReceived) -> None:
+        """The header, as OpenSSL's callback shows it before reading the body."""
+        self.header(e.header, False)
+
+    def inner_received(self, e: ev.RecordReceived) -> None:
+        self.inner(e.raw, e.inner_type)
 
     def alert(self, e: ev.AlertSent | ev.AlertReceived) -> None:
         self.sink.out(render(describe_alert(e.level, e.description)) + "\n")

@@ -315,7 +315,7 @@ class Client:
                 self._on_record(*rec)
         except TLSError as e:
             if rl.refused is not None:
-                self._events.append(ev.RecordRefused(rl.refused))
+                self._events.append(ev.RecordHeaderReceived(rl.refused))
                 rl.refused = None
             self._fail(e)
         except Exception as e:  # a bug in the engine must not escape as a crash
@@ -395,6 +395,7 @@ class Client:
 
     def _on_record(self, ctype: int, payload: bytes, raw: bytes, inner: int | None) -> None:
         events = self._events
+        events.append(ev.RecordHeaderReceived(raw[:5]))
         events.append(ev.RecordReceived(raw[0], (raw[1] << 8) | raw[2], raw, inner))
         if ctype != P.HANDSHAKE and self._state.AFTER_CCS:
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "DATA_BETWEEN_CCS_AND_FINISHED")

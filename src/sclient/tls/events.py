@@ -40,10 +40,11 @@ class RecordReceived(Event):
 
 
 @struct(frozen=True, slots=True)
-class RecordRefused(Event):
-    """The record layer read a record's 5-byte ``header`` and refused the
-    record (a bad header, or a body that does not decrypt); the failure
-    follows. OpenSSL's message callback has shown the header by then."""
+class RecordHeaderReceived(Event):
+    """The record layer read a record's 5-byte ``header``: OpenSSL's message
+    callback shows it before the body is read. The :class:`RecordReceived`
+    of the record follows, or, when the record is refused (a bad header, a
+    body that does not decrypt), the failure."""
 
     header: bytes
 

@@ -162,7 +162,7 @@ class RecordLayer:
         #: fails, the whole of one whose body fails.
         self.consumed = 0
         #: The header of the record :meth:`read` refused last (its header or
-        #: its protection failed), for the engine's RecordRefused event.
+        #: its protection failed), for the engine's RecordHeaderReceived event.
         self.refused: bytes | None = None
 
     # -- configuration ---------------------------------------------------------

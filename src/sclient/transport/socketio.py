@@ -54,13 +54,15 @@ class SocketTap:
 
     def placed(self, events: Sequence[object], written: bytes) -> list[object]:
         """``events`` with the write of ``written`` where OpenSSL flushes it:
-        after the last record the engine wrote."""
-        from sclient.tls.events import RecordSent
+        after the last record and handshake message the engine wrote (an
+        alert is written at once, before its message callback runs)."""
+        from sclient.tls import events as ev
 
+        sent = (ev.RecordSent, ev.HandshakeSent, ev.ChangeCipherSpecSent)
         out = list(events)
         at = 0
         for i, e in enumerate(out):
-            if isinstance(e, RecordSent):
+            if isinstance(e, sent):
                 at = i + 1
         out.insert(at, SocketWritten(written, len(written)))
         return out
