@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import pytest
 
 from golden.test_golden_clientauth import compare, run_client
-from support.peers import HOST, OpenSSLServer, require
+from support.peers import HOST, OpenSSLServer, openssl_servers, require
 from support.pki import PKI
 from support.procs import Result, sclient_cmd
 
@@ -88,14 +88,8 @@ def servers(pki: PKI) -> Iterator[dict[str, OpenSSLServer]]:
         "psk": (None, ["-psk", "1a2b3c4d", "-psk_identity", "Client_identity", "-nocert"]),
         "psk_hint": (rsa, ["-psk", "1a2b3c4d", "-psk_hint", "a hint"]),
     }
-    started: dict[str, OpenSSLServer] = {}
-    try:
-        for name, (chain, args) in specs.items():
-            started[name] = OpenSSLServer(chain, args, quiet=name != "psk").start()
+    with openssl_servers(specs) as started:
         yield started
-    finally:
-        for s in started.values():
-            s.stop()
 
 
 CASES = [

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from golden.test_golden_clientauth import compare, run_client
-from support.peers import HOST, GnuTLSServer, OpenSSLServer, require
+from support.peers import HOST, GnuTLSServer, OpenSSLServer, openssl_servers, require
 from support.pki import PKI
 from support.procs import Result, sclient_cmd
 
@@ -43,14 +43,8 @@ def servers(pki: PKI) -> Iterator[dict[str, OpenSSLServer]]:
         "require": (rsa, ["-Verify", "1", "-num_tickets", "0"]),
         "psk": (None, ["-psk", "1a2b3c4d", "-psk_identity", "Client_identity", "-nocert"]),
     }
-    started: dict[str, OpenSSLServer] = {}
-    try:
-        for name, (chain, args) in specs.items():
-            started[name] = OpenSSLServer(chain, args, quiet=name != "psk").start()
+    with openssl_servers(specs) as started:
         yield started
-    finally:
-        for s in started.values():
-            s.stop()
 
 
 CASES = [

@@ -661,3 +661,19 @@ def gnutls_server(chain: Chain, *args: str, priority: str | None = None) -> Iter
 def python_server(chain: Chain, **kw: object) -> Iterator[PyTLSServer]:
     with PyTLSServer(chain, **kw) as srv:  # type: ignore[arg-type]
         yield srv
+
+
+@contextlib.contextmanager
+def openssl_servers(
+    specs: dict[str, tuple[Chain | None, list[str]]], loud: tuple[str, ...] = ("psk",)
+) -> Iterator[dict[str, OpenSSLServer]]:
+    """Several ``openssl s_server`` peers by name, all stopped at the end
+    (``loud``: the ones whose -quiet must stay off, e.g. for PSK)."""
+    started: dict[str, OpenSSLServer] = {}
+    try:
+        for name, (chain, args) in specs.items():
+            started[name] = OpenSSLServer(chain, args, quiet=name not in loud).start()
+        yield started
+    finally:
+        for s in started.values():
+            s.stop()
