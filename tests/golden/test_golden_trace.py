@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -599,3 +600,17 @@ def test_coverage() -> None:
     text = "".join(OUTPUTS)
     missing = [line for line in COVERAGE if line not in text]
     assert not missing, missing
+
+
+@pytest.mark.parametrize("version", ["-tls1_3", "-tls1_2"])
+def test_trace_msgfile(rsa: OpenSSLServer, version: str, tmp_path: Path) -> None:
+    """-trace -msgfile: the trace goes to the file, stdout keeps the rest."""
+    results = []
+    for name, prefix in (("openssl", OPENSSL), ("sclient", sclient_cmd())):
+        f = tmp_path / f"{name}.trace"
+        r = run_client(prefix, _connect(rsa, version, "-msgfile", str(f)))
+        results.append((r, f.read_text()))
+    (ref, ref_file), (got, got_file) = results
+    assert "Sent Record" in got_file and "Sent Record" not in got.stdout
+    compare(Result(ref.rc, ref_file, ref.stderr), Result(got.rc, got_file, got.stderr))
+    assert tmask(got.stdout) == tmask(ref.stdout)
