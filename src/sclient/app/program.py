@@ -22,10 +22,10 @@ from sclient.report.stream import Stream, TextStream
 from sclient.tls import events as ev
 from sclient.tls.registry.protocol import TLS1_3
 from sclient.transport import clock
-from sclient.transport.socketio import SocketTap
 
 if TYPE_CHECKING:
     from sclient.cli.optionsclass import Options
+    from sclient.transport.socketio import SocketTap
 
 
 def our_sigalgs(settings: Settings) -> tuple[int, ...]:
@@ -65,18 +65,19 @@ class Program:
         )
         self.stream = Stream()
         self.stream.subscribe(self.text.table())
-        # The tracing renderers (-msg, -state, -debug, -trace, -tlsextdebug)
-        # subscribe here beside the text stream, each from its own module in
-        # report/, on the options that ask for it.
-        from sclient.app.renderers import tracing_renderers
+        # Tracing renderers beside the text stream (-debug: and the socket I/O).
+        self.renderers: list[Any] = []
+        self.tap: SocketTap | None = None
+        o = options
+        if any((o.msg, o.trace, o.state, o.debug, o.tlsextdebug, o.security_debug,
+                o.security_debug_verbose)):  # fmt: skip
+            from sclient.app.renderers import subscribe_tracing
 
-        self.renderers = tracing_renderers(options, settings, console)
-        for renderer in self.renderers:
-            self.stream.subscribe(renderer.table())
-        #: -debug: the socket writes and reads are published to the stream.
-        self.tap = SocketTap(self.stream.publish) if options.debug else None
+            self.renderers, self.tap = subscribe_tracing(self.stream, options, settings, console)
         #: -reconnect: connections still to make after this one (OpenSSL: 5).
         self.reconnects = 5 if options.reconnect else 0
+        #: The new-session callback matters to -sess_out and -reconnect only.
+        self.keeps_sessions = options.sess_out is not None or options.reconnect
         #: The session the next ClientHello offers (-sess_in, then -reconnect's).
         self.resume = settings.config.resume
         self.awaiting_tickets = False  # -reconnect reads the TLS 1.3 tickets
@@ -168,7 +169,7 @@ class Program:
             if self.awaiting_tickets and isinstance(e, ev.ConnectionClosed | ev.ConnectionFailed):
                 raise DoneWaiting
             self.collector.fold(e, now)
-            if isinstance(e, ev.HandshakeComplete | ev.NewSessionTicket):
+            if self.keeps_sessions and isinstance(e, ev.HandshakeComplete | ev.NewSessionTicket):
                 from sclient.app.sessions import keep_session
 
                 keep_session(self, e)

@@ -11,6 +11,8 @@ from sclient.app.settings import Settings
 
 if TYPE_CHECKING:
     from sclient.cli.optionsclass import Options
+    from sclient.report.stream import Stream
+    from sclient.transport.socketio import SocketTap
 
 
 def tracing_renderers(options: Options, settings: Settings, console: Console) -> list[Any]:
@@ -55,3 +57,18 @@ def tracing_renderers(options: Options, settings: Settings, console: Console) ->
 
         renderers.append(TlsextDebug(console))
     return renderers
+
+
+def subscribe_tracing(
+    stream: Stream, options: Options, settings: Settings, console: Console
+) -> tuple[list[Any], SocketTap | None]:
+    """Subscribe the tracing renderers to ``stream``; with ``-debug``, the tap
+    through which the driver tells the stream of its socket reads and writes."""
+    renderers = tracing_renderers(options, settings, console)
+    for renderer in renderers:
+        stream.subscribe(renderer.table())
+    if not options.debug:
+        return renderers, None
+    from sclient.transport.socketio import SocketTap
+
+    return renderers, SocketTap(stream.publish)
