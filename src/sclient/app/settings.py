@@ -394,7 +394,6 @@ def _versions(
 def _psks(o: Options, console: Console) -> tuple[ExternalPsk | None, ExternalPsk | None]:
     """(the TLS 1.3 external PSK, the TLS <= 1.2 PSK): ``-psk``/``-psk_identity``,
     and ``-psk_session``, whose key, suite and hash replace ``-psk``'s for TLS 1.3."""
-    from sclient.app import credentials as cred
     from sclient.tls.config import ExternalPsk
 
     psk: ExternalPsk | None = None
@@ -408,6 +407,8 @@ def _psks(o: Options, console: Console) -> tuple[ExternalPsk | None, ExternalPsk
         key = bytes.fromhex(psk_hex) if usable else b""
         psk = psk_tls12 = ExternalPsk(identity, key, unusable=not usable)
     if o.psk_session is not None:
+        from sclient.app import credentials as cred
+
         try:
             ps = cred.load_psk_session(o.psk_session)
         except cred.CredentialError as exc:
@@ -625,16 +626,22 @@ def build_settings(o: Options, console: Console) -> Settings:
     """Everything up to (not including) the connect, in OpenSSL's order."""
     msgfile = _open_msgfile(o, console)
     target = resolve_target(o)
-    from sclient.app import credentials as cred
-    from sclient.app.crl import load_crl_option
+    crl = None
+    if o.CRL is not None:  # -CRL: loaded before the SSL_CTX is made
+        from sclient.app.crl import load_crl_option
 
-    crl = load_crl_option(o, console)  # -CRL: loaded before the SSL_CTX is made
+        crl = load_crl_option(o, console)
 
-    try:
-        loaded = cred.load_files(o.cert, o.key, o.key_password, o.cert_chain)
-        extended = cred.load_extended(list(o.excerts))
-    except cred.CredentialError as exc:
-        raise _credential_error(console, exc) from None
+    loaded = None
+    extended: list[Loaded] = []
+    if o.cert is not None or o.key is not None or o.excerts:
+        from sclient.app import credentials as cred
+
+        try:
+            loaded = cred.load_files(o.cert, o.key, o.key_password, o.cert_chain)
+            extended = cred.load_extended(list(o.excerts))
+        except cred.CredentialError as exc:
+            raise _credential_error(console, exc) from None
 
     from sclient.tls.conf_error import ConfError
 
@@ -659,9 +666,11 @@ def build_settings(o: Options, console: Console) -> Settings:
     keylog = _open_keylog(o, console)
     resume = _resume_session(o, console)
     sni = server_name(o, target)
-    from sclient.app.dane import load_dane
+    dane = None
+    if o.dane_tlsa_domain is not None or o.dane_tlsa_rrdata:
+        from sclient.app.dane import load_dane
 
-    dane = load_dane(o, console)
+        dane = load_dane(o, console)
 
     from sclient.tls.config import ClientConfig
     from sclient.transport import clock

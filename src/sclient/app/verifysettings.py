@@ -113,8 +113,6 @@ def verify_params(o: Options) -> VerifyParams:
     ``default``) of the options given before it, as ``X509_VERIFY_PARAM_set1``.
     A negative ``-verify_depth``/``-auth_level`` is ignored.
     """
-    from sclient.x509.identity import parse_ip
-
     purpose: str | None = "sslserver"
     trust = "sslserver"
     depth = 100
@@ -160,7 +158,7 @@ def verify_params(o: Options) -> VerifyParams:
         allow_proxy_certs=o.allow_proxy_certs,
         hosts=(host,) if host else (),
         email=o.verify_email,
-        ip=parse_ip(ip) if ip is not None else None,
+        ip=_parse_ip(ip) if ip is not None else None,
         # revocation
         crl_check=o.crl_check,
         crl_check_all=o.crl_check_all,
@@ -217,3 +215,9 @@ def verify_settings(o: Options) -> VerifySettings:
         verify_peer=o.verify_peer,
         crl_download=o.crl_download,
     )
+
+
+def _parse_ip(text: str) -> bytes | None:
+    from sclient.x509.identity import parse_ip
+
+    return parse_ip(text)

@@ -16,7 +16,6 @@ keys, whose legacy encryption lives in the headers; certificates of
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 
@@ -80,7 +79,7 @@ def read_blocks(data: bytes) -> list[PemBlock]:
             body.append(line)
         b64 = b"".join(body).translate(None, b" \t\r\n\x0b\x0c")
         try:
-            decoded = base64.b64decode(b64, validate=True) if b64 else b""
+            decoded = binascii.a2b_base64(b64, strict_mode=True) if b64 else b""
         except (binascii.Error, ValueError):
             raise PemError("bad base64 decode", "PEM_read_bio_ex", 966) from None
         blocks.append(PemBlock(name.decode("latin-1"), decoded))
@@ -95,7 +94,7 @@ def armoured(data: bytes) -> list[tuple[bytes, bytes]]:
 
 def encode(name: str, data: bytes) -> str:
     """``PEM_write_bio``: BEGIN line, base64 in 64-character lines, END line."""
-    b64 = base64.b64encode(data).decode("ascii")
+    b64 = binascii.b2a_base64(data, newline=False).decode("ascii")
     body = "".join(b64[i : i + 64] + "\n" for i in range(0, len(b64), 64))
     return f"-----BEGIN {name}-----\n{body}-----END {name}-----\n"
 

@@ -12,7 +12,6 @@ Imports are lazy: nothing here is loaded unless a certificate arrived.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from sclient.report.model import CertInfo
@@ -22,6 +21,8 @@ if TYPE_CHECKING:
 
 
 def sha256_fingerprint(der: bytes) -> str:
+    import hashlib
+
     return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias
 
-from sclient.starttls.steps import Context, Dialogue
+if TYPE_CHECKING:  # the dialogues' machinery is imported with the first dialogue
+    from sclient.starttls.steps import Context, Dialogue
 
 #: keyword -> (module, function) under ``sclient.starttls``
 _TABLE: dict[str, tuple[str, str]] = {
@@ -29,7 +31,7 @@ _TABLE: dict[str, tuple[str, str]] = {
 
 PROTOCOLS: tuple[str, ...] = tuple(_TABLE)
 
-DialogueFactory = Callable[[Context], Dialogue]
+DialogueFactory: TypeAlias = "Callable[[Context], Dialogue]"
 
 
 def dialogue(keyword: str) -> DialogueFactory:

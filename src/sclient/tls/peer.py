@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sclient.base import der as der_codec
 from sclient.base.pyca import allow, key_kind
+from sclient.base.spki import light_public_key, spki_of
 from sclient.base.structs import struct
 from sclient.tls import events as ev
 from sclient.tls.conf_ciph import security_level_bits
@@ -83,6 +84,21 @@ def _check_entry(der: bytes) -> None:
 
 
 def _peer_key(leaf_der: bytes) -> PeerKey:
+    spki = spki_of(leaf_der)
+    key = light_public_key(spki) if spki is not None else None
+    if key is None:
+        return _peer_key_general(leaf_der)
+    kind = key_kind(key)
+    if kind == "ec":
+        return PeerKey(key, "ec", _CURVES.get(key.curve.name))
+    if kind in ("rsa", "ed25519", "ed448"):
+        return PeerKey(key, kind)
+    return _peer_key_general(leaf_der)
+
+
+def _peer_key_general(leaf_der: bytes) -> PeerKey:
+    """Through ``cryptography``'s certificate loader: every key type it knows,
+    and its verdict on a certificate that does not parse."""
     from cryptography import x509
     from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa

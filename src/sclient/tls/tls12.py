@@ -16,13 +16,10 @@ server's renegotiation_info the handshake fails unless
 
 from __future__ import annotations
 
-from typing import cast
-
-from cryptography.hazmat.primitives.constant_time import bytes_eq
+from typing import TYPE_CHECKING, cast
 
 from sclient.base import structs
 from sclient.base.structs import struct
-from sclient.tls import clientauth
 from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
@@ -83,6 +80,9 @@ from sclient.tls.wire.handshake import (
     ServerKeyExchangeEcdhe,
     ServerKeyExchangePsk,
 )
+
+if TYPE_CHECKING:  # the client-certificate machinery is imported when a server asks
+    from sclient.tls import clientauth
 
 __all__ = [
     "Connected12",
@@ -436,6 +436,8 @@ class ExpectCertificateRequestOrDone(State):
             exchange = Exchange(encrypted, 2, premaster)
         choice = None
         if self.request is not None:
+            from sclient.tls import clientauth
+
             choice = clientauth.answer(hs.config, self.request, False, hs.events)
             chain = choice.credential.chain if choice is not None else ()
             hs.queue(Certificate12(chain), OsslState.CW_CERT)
@@ -478,6 +480,8 @@ def finish_client_flight(
         master = master_secret(h, premaster, hs.facts.client_random, hs.facts.server_random)
     if choice is not None:
         # CertificateVerify signs every handshake message so far (RFC 5246 §7.4.8).
+        from sclient.tls import clientauth
+
         signature = clientauth.sign(choice, hs.transcript.raw(), False)
         hs.queue(CertificateVerify(choice.scheme, signature), OsslState.CW_CERT_VRFY)
     hs.keylog("CLIENT_RANDOM", master)
@@ -599,7 +603,7 @@ class ExpectFinished12(State):
         expected = verify_data12(h, self.keys.master, b"server finished", hs.transcript.digest(h))
         if len(fin.verify_data) != len(expected):
             raise LocalError(alerts.DECODE_ERROR, "BAD_DIGEST_LENGTH")
-        if not bytes_eq(fin.verify_data, expected):
+        if not hashes.equal(fin.verify_data, expected):
             raise LocalError(alerts.DECRYPT_ERROR, "DIGEST_CHECK_FAILED")
         hs.transcript.update(fin.raw)
         if params.resumed:

@@ -13,12 +13,9 @@ in the clear. Secrets are logged in the order OpenSSL logs them.
 
 from __future__ import annotations
 
-from typing import cast
-
-from cryptography.hazmat.primitives.constant_time import bytes_eq
+from typing import TYPE_CHECKING, cast
 
 from sclient.base.structs import struct
-from sclient.tls import clientauth
 from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
@@ -58,6 +55,9 @@ from sclient.tls.wire.handshake import (
     NewSessionTicket13,
     ServerHello,
 )
+
+if TYPE_CHECKING:  # the client-certificate machinery is imported when a server asks
+    from sclient.tls import clientauth
 
 __all__ = [
     "Connected13",
@@ -309,6 +309,8 @@ class ExpectCertificateVerify(State):
             return ExpectFinished(self.keys, None)
         # OpenSSL prepares the client certificate (its certificate callback, which
         # may fail) right after the server's CertificateVerify, before Finished.
+        from sclient.tls import clientauth
+
         choice = clientauth.answer(hs.config, self.request.asked, True, hs.events)
         return ExpectFinished(self.keys, self.request, (choice,))
 
@@ -335,7 +337,7 @@ class ExpectFinished(State):
         expected = finished_verify_data(h, keys.server_hs, hs.transcript.digest())
         if len(fin.verify_data) != len(expected):
             raise LocalError(alerts.DECODE_ERROR, "BAD_DIGEST_LENGTH")
-        if not bytes_eq(fin.verify_data, expected):
+        if not hashes.equal(fin.verify_data, expected):
             raise LocalError(alerts.DECRYPT_ERROR, "DIGEST_CHECK_FAILED")
         hs.transcript.update(fin.raw)
 
@@ -380,6 +382,8 @@ def send_client_certificate(
 ) -> None:
     """Queue Certificate [+ CertificateVerify] for the pending request (with the
     certificate already chosen when ``prepared`` holds the choice)."""
+    from sclient.tls import clientauth
+
     if prepared is not None:
         choice = prepared[0]
     else:

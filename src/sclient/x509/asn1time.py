@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-import calendar
-
 from sclient.base import der
 from sclient.base.structs import struct
 
@@ -38,8 +36,11 @@ class Tm:
     second: int
 
     def posix(self) -> int:
-        return calendar.timegm(
-            (self.year, self.month, self.day, self.hour, self.minute, self.second)
+        return (
+            _days_from_civil(self.year, self.month, self.day) * 86400
+            + self.hour * 3600
+            + self.minute * 60
+            + self.second
         )
 
 
@@ -215,3 +216,14 @@ def _gmtime(t: int) -> tuple[int, int, int, int, int, int]:
 def format_posix(t: int) -> str:
     """A Unix time printed like ``ASN1_TIME_print`` prints ``ASN1_TIME_set(t)``."""
     return Asn1Time.from_posix(t).print()
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (``calendar.timegm``'s
+    arithmetic, without importing ``calendar``, ``datetime`` and ``locale``)."""
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468

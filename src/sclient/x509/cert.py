@@ -10,11 +10,11 @@ used only for public keys and signature checks.
 from __future__ import annotations
 
 import functools
-import hashlib
 from typing import Any
 
 from sclient.base import der
 from sclient.base.pyca import allow, key_kind
+from sclient.base.spki import light_public_key
 from sclient.base.structs import struct
 from sclient.x509 import oids
 from sclient.x509.asn1time import Asn1Time
@@ -262,13 +262,16 @@ class Certificate:
 
     @functools.cached_property
     def fingerprint_sha1(self) -> bytes:
+        import hashlib
+
         return hashlib.sha1(self.der).digest()
 
     @functools.cached_property
     def public_key(self) -> Any | None:
         """The ``cryptography`` public key, or ``None`` if it cannot be decoded."""
-        # Through cryptography's certificate first: its serialization module,
-        # needed for a bare SubjectPublicKeyInfo, is slow to import.
+        key = light_public_key(self.spki_raw)
+        if key is not None:
+            return key
         from cryptography import x509
 
         try:

@@ -14,8 +14,6 @@ OpenSSL's bytes back (the default ``oneline`` output is always ASCII).
 
 from __future__ import annotations
 
-import hashlib
-
 from sclient.base import der
 from sclient.base.structs import field, struct
 from sclient.x509 import oids
@@ -366,10 +364,14 @@ class Name:
 
     def hash(self) -> int:
         """``X509_NAME_hash_ex``: SHA-1 of the canonical encoding, first 4 bytes LE."""
+        import hashlib
+
         return int.from_bytes(hashlib.sha1(self.canonical()).digest()[:4], "little")
 
     def hash_old(self) -> int:
         """``X509_NAME_hash_old``: MD5 of the DER encoding, first 4 bytes LE."""
+        import hashlib
+
         return int.from_bytes(hashlib.md5(self.der).digest()[:4], "little")
 
     def __len__(self) -> int:

@@ -746,11 +746,11 @@ class _Ctx:
 
     # --- DANE (dane_verify, check_dane_issuer, check_dane_pkeys) ------------------------------
     def check_dane_issuer(self, depth: int) -> int:
-        from sclient.x509 import dane
-
         d = self.params.dane
         if d is None or not d.has_ta or depth == 0:
             return TRUST_UNTRUSTED
+        from sclient.x509 import dane
+
         if depth < len(self.chain) and dane.match_cert(
             d, self.dane_state, self.chain[depth], depth, self.num_untrusted
         ):
@@ -1046,9 +1046,11 @@ class _Ctx:
     # --- check_id -----------------------------------------------------------------------------
     def check_id(self) -> None:
         """Host, email and IP checks of the leaf, each failure reported at depth 0."""
+        p = self.params
+        if not p.hosts and p.email is None and p.ip is None:
+            return
         from sclient.x509 import identity
 
-        p = self.params
         x = self.chain[0]
         if p.hosts:
             self.peername = None

@@ -15,6 +15,13 @@ from cryptography.hazmat.primitives import hmac as _hmac
 
 from sclient.tls.crypto.errors import UnsupportedAlgorithm
 
+try:
+    # What ``hmac.compare_digest`` (and cryptography's ``bytes_eq``) is, without
+    # the ``hmac`` module, which loads the system's libcrypto for ``hashlib``.
+    from _operator import _compare_digest as _equal
+except ImportError:  # another Python implementation
+    from hmac import compare_digest as _equal  # type: ignore[no-redef]
+
 if TYPE_CHECKING:
     from cryptography.utils import Buffer  # (cryptography >= 45; only for the type checker)
 
@@ -23,6 +30,7 @@ __all__ = [
     "MD5_SHA1",
     "algorithm",
     "digest",
+    "equal",
     "hash_len",
     "hmac",
     "hmac_context",
@@ -88,3 +96,9 @@ def hmac(name: str, key: Buffer, data: Buffer) -> bytes:
     h = _hmac.HMAC(key, algorithm(name))
     h.update(data)
     return h.finalize()
+
+
+def equal(a: bytes, b: bytes) -> bool:
+    """Whether ``a == b``, in time that does not depend on where they differ
+    (MACs, Finished, padding)."""
+    return bool(_equal(a, b))

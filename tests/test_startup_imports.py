@@ -1,0 +1,125 @@
+"""Start-up guard: what a run imports decides how fast ``sclient`` starts.
+
+One connection with verification (``-CAfile``, TLS 1.3 and TLS 1.2, RSA and
+ECDSA) runs under ``python -X importtime`` against a local ``openssl s_server``;
+the test fails if a module known to be heavy, or one the run has no use for,
+was imported.  ``-help`` imports nothing but the entry point and its text.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from tests.support.peers import OpenSSLServer
+from tests.support.pki import PKI
+
+#: Never on a plain connection's path: cryptography's certificate layer (and the
+#: ``dataclasses``/``inspect``/``email`` machinery it pulls), stdlib modules
+#: sclient has light substitutes for, and sclient's own rooms for options the
+#: run does not use.
+HEAVY = (
+    "cryptography.x509",
+    "cryptography.hazmat.asn1",
+    "cryptography.hazmat.primitives.serialization",
+    "dataclasses",
+    "inspect",
+    "asyncio",
+    "email",
+    "urllib",
+    "calendar",
+    "locale",
+    "ipaddress",
+    "base64",
+    "json",
+    "sclient.app.crl",
+    "sclient.app.dane",
+    "sclient.app.credentials",
+    "sclient.app.sessions",
+    "sclient.x509.crl",
+    "sclient.x509.dane",
+    "sclient.x509.identity",
+    "sclient.x509.policy",
+    "sclient.starttls.steps",
+    "sclient.report.jsonout",
+    "sclient.report.msg",
+    "sclient.report.trace",
+    "sclient.report.state",
+    "sclient.report.debugdump",
+    "sclient.report.tlsextdebug",
+    "sclient.report.secdebug",
+    "sclient.transport.proxy",
+    "sclient.transport.socketio",
+)
+
+
+def _heavy(module: str, allowed: tuple[str, ...] = ()) -> bool:
+    for name in HEAVY:
+        if (module == name or module.startswith(name + ".")) and name not in allowed:
+            return True
+    return False
+
+
+def _imported(args: list[str], stdin: bytes = b"") -> list[str]:
+    r = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "sclient", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+    )
+    err = r.stderr.decode("utf-8", "replace")
+    assert r.returncode == 0, f"exit status {r.returncode}\n{err[-3000:]}"
+    modules = [
+        line.split("|")[-1].strip()
+        for line in err.splitlines()
+        if line.startswith("import time:") and "|" in line and "self [us]" not in line
+    ]
+    assert modules, "no -X importtime output"
+    return modules
+
+
+@pytest.fixture(scope="module", params=["rsa", "ecdsa"])
+def server(request: pytest.FixtureRequest, pki: PKI) -> Iterator[tuple[OpenSSLServer, str]]:
+    kind = str(request.param)
+    with OpenSSLServer(pki[kind]) as srv:
+        yield srv, str(pki[kind].root)
+
+
+@pytest.mark.parametrize("version", ["-tls1_3", "-tls1_2"])
+def test_connection_imports_nothing_heavy(server: tuple[OpenSSLServer, str], version: str) -> None:
+    srv, root = server
+    modules = _imported(
+        ["-connect", f"127.0.0.1:{srv.port}", "-CAfile", root, "-verify_return_error", version]
+    )
+    assert "sclient.tls.client" in modules, "the run never reached the engine"
+    assert "sclient.x509.verify" in modules, "the run never verified the chain"
+    heavy = [m for m in modules if _heavy(m)]
+    assert not heavy, f"a plain connection imported: {heavy}"
+
+
+def test_json_imports_json_only_when_asked(server: tuple[OpenSSLServer, str]) -> None:
+    srv, root = server
+    modules = _imported(["-connect", f"127.0.0.1:{srv.port}", "-CAfile", root, "-json"])
+    assert "json" in modules and "sclient.report.jsonout" in modules
+    # The certificate facts of -json (SANs, key usages, AIA, CRL points) still
+    # read the extensions through cryptography's certificate layer.
+    allowed = ("json", "sclient.report.jsonout", *HEAVY[:3], "dataclasses", "inspect")
+    allowed += ("email", "urllib", "calendar", "locale", "ipaddress", "base64")
+    heavy = [m for m in modules if _heavy(m, allowed=allowed)]
+    assert not heavy, f"-json imported: {heavy}"
+
+
+def test_guard_sees_a_heavy_import(server: tuple[OpenSSLServer, str]) -> None:
+    """The same run with ``-msg``: the guard names the renderer it then needs."""
+    srv, root = server
+    modules = _imported(["-connect", f"127.0.0.1:{srv.port}", "-CAfile", root, "-msg"])
+    assert [m for m in modules if _heavy(m)] == ["sclient.report.msg"]
+
+
+def test_help_imports_only_its_text() -> None:
+    modules = _imported(["-help"])
+    ours = sorted(m for m in modules if m.split(".")[0] == "sclient")
+    assert ours == ["sclient", "sclient.cli", "sclient.cli.helptext", "sclient.cli.main"], ours
+    assert "typing" not in modules and "re" not in modules, "-help imported typing or re"
