@@ -1,3 +1,3 @@
-from sclient.cli.main import main
+from sclient.cli.main import command
 
-raise SystemExit(main())
+raise SystemExit(command())

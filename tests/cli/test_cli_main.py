@@ -24,6 +24,25 @@ def test_help_goes_to_stderr_exit_0(capfd: pytest.CaptureFixture[str]) -> None:
     assert (status, out, err) == (0, "", format_help())
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["-h"], ["--h"], ["-help", "-foo"], ["-help", "host:1", "extra"]],
+)
+def test_help_first_is_what_the_parser_prints(
+    argv: list[str], capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A first ``-help`` (any spelling) prints the help whatever follows, as the
+    parser does when it meets it; later options are never looked at."""
+    assert run_main(argv, capfd) == (0, "", format_help())
+    # Behind another option, the parser itself reaches it: the same text.
+    assert run_main(["-4", *argv], capfd) == (0, "", format_help())
+
+
+def test_help_after_a_bad_option_is_a_usage_error(capfd: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_main(["-foo", "-help"], capfd)
+    assert status == 1 and err.startswith("s_client: Unknown option: -foo\n")
+
+
 def test_usage_error(capfd: pytest.CaptureFixture[str]) -> None:
     status, out, err = run_main(["-foo"], capfd)
     assert (status, out) == (1, "")

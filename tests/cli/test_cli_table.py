@@ -211,6 +211,19 @@ def test_optionsclass_is_current() -> None:
     )
 
 
+def test_helptext_is_current() -> None:
+    """``sclient -help`` prints the generated text: it must be ``format_help()``'s."""
+    from sclient.cli.help import format_help
+    from sclient.cli.helptext import HELP
+
+    gen = _load_generator("gen_options")
+    module = ROOT / "src" / "sclient" / "cli" / "helptext.py"
+    assert module.read_text(encoding="utf-8") == gen.render_help(), (
+        "src/sclient/cli/helptext.py is out of date: run python tools/gen_options.py"
+    )
+    assert format_help() == HELP
+
+
 def test_options_class_has_one_typed_field_per_row() -> None:
     from sclient.base.structs import fields
     from sclient.cli import options

@@ -1,10 +1,22 @@
 """What the driver's modules share, so that none imports another to get it:
-the ``Exit`` that ends the program with a status, and the exceptions that
-leave a connection (``Shut``, ``Reconnect``, ``DoneWaiting``)."""
+the ``Exit`` that ends the program with a status, the exceptions that
+leave a connection (``Shut``, ``Reconnect``, ``DoneWaiting``), and
+``resume_collection``."""
 
 from __future__ import annotations
 
-__all__ = ["DoneWaiting", "Exit", "Reconnect", "Shut"]
+import gc
+
+__all__ = ["DoneWaiting", "Exit", "Reconnect", "Shut", "resume_collection"]
+
+
+def resume_collection() -> None:
+    """Connected: if the ``sclient`` command paused the garbage collector for
+    start-up, freeze what start-up built (it lives until exit) and collect
+    again for the session's own garbage, however long it runs."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class Exit(Exception):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sclient.app.common import DoneWaiting, Reconnect, Shut
+from sclient.app.common import DoneWaiting, Reconnect, Shut, resume_collection
 from sclient.app.console import Console
 from sclient.app.settings import Settings
 from sclient.report.collector import Collector, ConnectionReport
@@ -68,9 +68,8 @@ class Program:
         # Tracing renderers beside the text stream (-debug: and the socket I/O).
         self.renderers: list[Any] = []
         self.tap: SocketTap | None = None
-        o = options
-        if any((o.msg, o.trace, o.state, o.debug, o.tlsextdebug, o.security_debug,
-                o.security_debug_verbose)):  # fmt: skip
+        if any((options.msg, options.trace, options.state, options.debug, options.tlsextdebug,
+                options.security_debug, options.security_debug_verbose)):  # fmt: skip
             from sclient.app.renderers import subscribe_tracing
 
             self.renderers, self.tap = subscribe_tracing(self.stream, options, settings, console)
@@ -369,8 +368,8 @@ class Program:
                 return status
         self.current.pre_tls_read = self.conn.bytes_read
         self.current.hello_time = clock.wall()
-        # OpenSSL's session exists once it starts on the ClientHello, also when
-        # nothing can be offered (no ciphers): the summary prints it.
+        # OpenSSL's session exists from the ClientHello, also when nothing can
+        # be offered (no ciphers): the summary prints it.
         self.current.client_hello_sent = True
         self.start_engine()
         while self.current.in_init:
@@ -382,6 +381,7 @@ class Program:
 
                 await_tickets(self)
             raise Reconnect
+        resume_collection()
         from sclient.app.interactive import interactive
 
         return interactive(self)

@@ -104,5 +104,7 @@ def _run(options: Options) -> int:
         raise
     finally:
         console.flush()
-        if settings.keylog is not None:
-            settings.keylog.close()
+        # Closed here, not left to exit: the command freezes what is alive.
+        for f in (settings.keylog, settings.msgfile):
+            if f is not None:
+                f.close()
