@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+from tests.support.jsondoc import sclient_json
 from tests.support.peers import OpenSSLServer
 from tests.support.pki import PKI
 
@@ -62,10 +63,11 @@ def _heavy(module: str, allowed: tuple[str, ...] = ()) -> bool:
     return False
 
 
-def _imported(args: list[str], stdin: bytes = b"") -> list[str]:
+def _run(args: list[str]) -> tuple[list[str], bytes]:
+    """(the modules imported, stdout) of ``sclient args`` under ``-X importtime``."""
     r = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "sclient", *args],
-        input=stdin,
+        input=b"",
         capture_output=True,
         timeout=60,
     )
@@ -77,7 +79,11 @@ def _imported(args: list[str], stdin: bytes = b"") -> list[str]:
         if line.startswith("import time:") and "|" in line and "self [us]" not in line
     ]
     assert modules, "no -X importtime output"
-    return modules
+    return modules, r.stdout
+
+
+def _imported(args: list[str]) -> list[str]:
+    return _run(args)[0]
 
 
 @pytest.fixture(scope="module", params=["rsa", "ecdsa"])
@@ -101,7 +107,8 @@ def test_connection_imports_nothing_heavy(server: tuple[OpenSSLServer, str], ver
 
 def test_json_imports_json_only_when_asked(server: tuple[OpenSSLServer, str]) -> None:
     srv, root = server
-    modules = _imported(["-connect", f"127.0.0.1:{srv.port}", "-CAfile", root, "-json"])
+    modules, out = _run(["-connect", f"127.0.0.1:{srv.port}", "-CAfile", root, "-json"])
+    assert sclient_json(out)["connections"], "no connection in the document"
     assert "json" in modules and "sclient.report.jsonout" in modules
     # The certificate facts of -json (SANs, key usages, AIA, CRL points) still
     # read the extensions through cryptography's certificate layer.
