@@ -101,48 +101,117 @@ def serial_hex(serial: int) -> str:
     return ("-" if serial < 0 else "") + digits
 
 
-# OpenSSL's names of the keyUsage bits (v3_bitst.c); extended key usages print
-# their long names (OBJ_nid2ln) from sclient.x509.oids.
+# OpenSSL's names of the keyUsage bits (v3_bitst.c), by bit; extended key usages
+# print their long names (OBJ_nid2ln) from sclient.x509.oids.
 _KEY_USAGE = (
-    ("digital_signature", "Digital Signature"),
-    ("content_commitment", "Non Repudiation"),
-    ("key_encipherment", "Key Encipherment"),
-    ("data_encipherment", "Data Encipherment"),
-    ("key_agreement", "Key Agreement"),
-    ("key_cert_sign", "Certificate Sign"),
-    ("crl_sign", "CRL Sign"),
+    "Digital Signature",
+    "Non Repudiation",
+    "Key Encipherment",
+    "Data Encipherment",
+    "Key Agreement",
+    "Certificate Sign",
+    "CRL Sign",
 )
+#: Their bits as ``decode_bits16`` returns them (OpenSSL's KU_* values: the
+#: first octet's high bit is digitalSignature, decipherOnly is 0x8000).
+_KEY_AGREEMENT, _ENCIPHER_ONLY, _DECIPHER_ONLY = 0x08, 0x01, 0x8000
 _OCSP = "1.3.6.1.5.5.7.48.1"
 _CA_ISSUERS = "1.3.6.1.5.5.7.48.2"
+_OID_AIA = "1.3.6.1.5.5.7.1.1"
+#: The facts that are null when their extension is absent.
+_PRESENT_WHEN_BAD = {"2.5.29.15": "key_usage", "2.5.29.37": "extended_key_usage"}
+#: GeneralName choices reported, and how JSON names them.
+_GN_TYPES = {1: "email", 2: "DNS", 6: "URI", 7: "IP"}
+
+
+def _ip_text(octets: bytes) -> str:
+    if len(octets) == 4:
+        return ".".join(str(b) for b in octets)
+    if len(octets) == 16:
+        import ipaddress  # only for an IPv6 name: its compressed form
+
+        return str(ipaddress.IPv6Address(octets))
+    raise ValueError("an iPAddress name is 4 or 16 octets")
 
 
 def _general_names(names: Any) -> list[dict[str, str]]:
-    from cryptography import x509
-
+    """email, DNS, URI and IP names as JSON items (ValueError: not text or no address)."""
     out: list[dict[str, str]] = []
     for n in names:
-        if isinstance(n, x509.DNSName):
-            out.append({"type": "DNS", "value": n.value})
-        elif isinstance(n, x509.IPAddress):
-            out.append({"type": "IP", "value": str(n.value)})
-        elif isinstance(n, x509.RFC822Name):
-            out.append({"type": "email", "value": n.value})
-        elif isinstance(n, x509.UniformResourceIdentifier):
-            out.append({"type": "URI", "value": n.value})
+        kind = _GN_TYPES.get(n.type)
+        if kind is None:
+            continue
+        value = _ip_text(n.value) if kind == "IP" else n.value.decode("ascii")
+        out.append({"type": kind, "value": value})
     return out
+
+
+def _uris(names: Any) -> list[str]:
+    return [n["value"] for n in _general_names(names) if n["type"] == "URI"]
+
+
+def _decode(oid: str, value: bytes) -> dict[str, Any]:
+    """One extension's facts; DERError/ValueError when it does not decode."""
+    from sclient.base import der
+    from sclient.x509 import cert as c
+    from sclient.x509 import oids
+    from sclient.x509.nameconstraints import decode_general_names
+
+    if oid == c.OID_SAN:
+        return {"subject_alt_names": _general_names(decode_general_names(value))}
+    if oid == c.OID_KEY_USAGE:
+        bits = c.decode_bits16(value)
+        usages = [name for i, name in enumerate(_KEY_USAGE) if bits & (0x80 >> i)]
+        if bits & _KEY_AGREEMENT:
+            usages += ["Encipher Only"] if bits & _ENCIPHER_ONLY else []
+            usages += ["Decipher Only"] if bits & _DECIPHER_ONLY else []
+        return {"key_usage": usages}
+    if oid == c.OID_EXT_KEY_USAGE:
+        return {"extended_key_usage": [oids.ln(o) for o in c.decode_oid_seq(value)]}
+    if oid == _OID_AIA:
+        found: dict[str, Any] = {"ocsp_urls": [], "ca_issuers_urls": []}
+        for desc in _sequence(value):
+            method, location = desc.children()
+            if method.tag != der.OID:
+                raise der.DERError("accessMethod")
+            names = decode_general_names(der.encode(der.SEQUENCE, location.raw))
+            key = {_OCSP: "ocsp_urls", _CA_ISSUERS: "ca_issuers_urls"}.get(
+                der.decode_oid(method.content)
+            )
+            if key is not None:
+                found[key] += _uris(names)
+        return found
+    if oid == c.OID_CRLDP:
+        points: list[str] = []
+        for dp in _sequence(value):
+            parts = dp.children()
+            if parts and parts[0].tag == 0xA0:  # distributionPoint
+                (choice,) = parts[0].children()
+                if choice.tag == 0xA0:  # fullName [0] GeneralNames
+                    full = der.encode(der.SEQUENCE, choice.content)
+                    points += _uris(decode_general_names(full))
+        return {"crl_distribution_points": points}
+    return {}
+
+
+def _sequence(value: bytes) -> list[Any]:
+    from sclient.base import der
+
+    t = der.parse(value)
+    if t.tag != der.SEQUENCE or any(k.tag != der.SEQUENCE for k in t.children()):
+        raise der.DERError("SEQUENCE OF SEQUENCE")
+    return t.children()
 
 
 def extension_facts(cert: Certificate) -> dict[str, Any]:
     """What ``openssl x509 -text`` shows of the usual extensions, as facts:
     ``serial`` (hex), ``subject_alt_names``, ``key_usage``,
     ``extended_key_usage``, ``ocsp_urls``, ``ca_issuers_urls``,
-    ``crl_distribution_points``. An extension absent (or that cannot be
-    decoded) gives an empty list (null for ``key_usage``/``extended_key_usage``
-    when the extension is absent)."""
-    from cryptography import x509
-
-    from sclient.base.pyca import allow
-    from sclient.x509 import oids
+    ``crl_distribution_points``. An extension absent, or that does not decode
+    (names that are not text, an address that is not 4 or 16 octets), gives an
+    empty list (null for ``key_usage``/``extended_key_usage`` when absent); an
+    extension that appears twice leaves every fact empty."""
+    from sclient.base import der
 
     facts: dict[str, Any] = {
         "serial": serial_hex(cert.serial),
@@ -153,37 +222,13 @@ def extension_facts(cert: Certificate) -> dict[str, Any]:
         "ca_issuers_urls": [],
         "crl_distribution_points": [],
     }
-    try:
-        with allow("serial", "dsa"):
-            exts = x509.load_der_x509_certificate(cert.der).extensions
-    except (ValueError, x509.DuplicateExtension, x509.UnsupportedGeneralNameType):
+    seen = [e.oid for e in cert.extensions]
+    if len(set(seen)) != len(seen):
         return facts  # what OpenSSL would not decode either: nothing to report
-    for ext in exts:
-        v = ext.value
-        if isinstance(v, x509.SubjectAlternativeName):
-            facts["subject_alt_names"] = _general_names(v)
-        elif isinstance(v, x509.KeyUsage):
-            usages = [name for attr, name in _KEY_USAGE if getattr(v, attr)]
-            if v.key_agreement:
-                if v.encipher_only:
-                    usages.append("Encipher Only")
-                if v.decipher_only:
-                    usages.append("Decipher Only")
-            facts["key_usage"] = usages
-        elif isinstance(v, x509.ExtendedKeyUsage):
-            facts["extended_key_usage"] = [oids.ln(o.dotted_string) for o in v]
-        elif isinstance(v, x509.AuthorityInformationAccess):
-            for d in v:
-                if not isinstance(d.access_location, x509.UniformResourceIdentifier):
-                    continue
-                key = {_OCSP: "ocsp_urls", _CA_ISSUERS: "ca_issuers_urls"}.get(
-                    d.access_method.dotted_string
-                )
-                if key is not None:
-                    facts[key].append(d.access_location.value)
-        elif isinstance(v, x509.CRLDistributionPoints):
-            for dp in v:
-                for n in _general_names(dp.full_name or ()):
-                    if n["type"] == "URI":
-                        facts["crl_distribution_points"].append(n["value"])
+    for ext in cert.extensions:
+        try:
+            facts.update(_decode(ext.oid, ext.value))
+        except (der.DERError, ValueError):
+            if ext.oid in _PRESENT_WHEN_BAD:  # present, but nothing to list
+                facts[_PRESENT_WHEN_BAD[ext.oid]] = []
     return facts

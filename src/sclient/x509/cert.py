@@ -354,7 +354,7 @@ class Certificate:
         ext, crit = self.get_ext(OID_KEY_USAGE)
         if ext is not None:
             try:
-                self._kusage = _decode_bits16(ext.value)
+                self._kusage = decode_bits16(ext.value)
                 flags |= EXFLAG_KUSAGE
                 if self._kusage == 0:
                     # RFC 5280 4.2.1.3: a keyUsage with no bit set is invalid;
@@ -370,7 +370,7 @@ class Certificate:
         if ext is not None:
             try:
                 xku = 0
-                for oid in _decode_oid_seq(ext.value):
+                for oid in decode_oid_seq(ext.value):
                     xku |= _EKU_BITS.get(oid, 0)
                 self._xkusage = xku
                 flags |= EXFLAG_XKUSAGE
@@ -382,7 +382,7 @@ class Certificate:
         ext, crit = self.get_ext(OID_NS_CERT_TYPE)
         if ext is not None:
             try:
-                self._nscert = _decode_bits16(ext.value) & 0xFF
+                self._nscert = decode_bits16(ext.value) & 0xFF
                 flags |= EXFLAG_NSCERT
             except der.DERError:
                 flags |= EXFLAG_INVALID
@@ -676,7 +676,7 @@ def _decode_pci(value: bytes) -> int | None:
     return None
 
 
-def _decode_bits16(value: bytes) -> int:
+def decode_bits16(value: bytes) -> int:
     """A BIT STRING as OpenSSL's ``ex_kusage``: first octet | second octet << 8."""
     t = der.parse(value)
     if t.tag != der.BIT_STRING or not t.content:
@@ -693,7 +693,7 @@ def _decode_bits16(value: bytes) -> int:
     return v
 
 
-def _decode_oid_seq(value: bytes) -> list[str]:
+def decode_oid_seq(value: bytes) -> list[str]:
     t = der.parse(value)
     if t.tag != der.SEQUENCE:
         raise der.DERError("SEQUENCE OF OID")
