@@ -30,7 +30,6 @@ from cryptography.hazmat.primitives.ciphers import (
     modes,
 )
 from cryptography.hazmat.primitives.ciphers.aead import AESCCM, AESGCM, ChaCha20Poly1305
-from cryptography.hazmat.primitives.constant_time import bytes_eq
 
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.errors import (
@@ -40,6 +39,7 @@ from sclient.tls.crypto.errors import (
     RecordOverflow,
     UnsupportedAlgorithm,
 )
+from sclient.tls.crypto.hashes import equal as bytes_eq
 from sclient.tls.registry.protocol import TLS1_0, TLS1_2
 
 if TYPE_CHECKING:
