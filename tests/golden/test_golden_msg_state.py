@@ -356,6 +356,62 @@ def test_msgfile_unwritable(tmp_path: Path) -> None:
     assert got.stdout == ref.stdout == ""
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+@pytest.mark.parametrize("extra", [(), ("-tls1_2",), ("-state",), ("-quiet",)])
+def test_msgfile_full_disk(rsa_server: OpenSSLServer, extra: tuple[str, ...]) -> None:
+    """A -msgfile whose every flush fails (``/dev/full``): the handshake goes on,
+    then the queued flush errors are printed (the last 15) and the run ends
+    with exit 1 before the tickets or stdin are read, as s_client's does."""
+    args = _connect(rsa_server, "-msg", "-msgfile", "/dev/full", *extra)
+    ref = run_client(OPENSSL, args, stdin=b"")
+    got = run_client(sclient_cmd(), args, stdin=b"")
+    compare(ref, got)
+    assert got.rc == 1
+    assert got.stderr.count("No space left on device") == 7
+    assert "DONE" not in got.stderr and "Post-Handshake" not in got.stdout
+
+
+@contextlib.contextmanager
+def _resetting_server() -> Iterator[int]:
+    """A peer that reads the ClientHello and resets the connection (RST)."""
+    import socket
+    import struct
+    import threading
+
+    listener = socket.socket()
+    listener.bind((HOST, 0))
+    listener.listen(4)
+    listener.settimeout(30)
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = listener.accept()
+                conn.recv(65536)
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize("version", [(), ("-tls1_2",)], ids=["tls13", "tls12"])
+@pytest.mark.parametrize("tracing", [("-state",), ("-msg", "-state")], ids=["state", "msg+state"])
+def test_reset_in_handshake(version: tuple[str, ...], tracing: tuple[str, ...]) -> None:
+    """The socket reset under the handshake: no alert, and -state's error line
+    names the state the handshake was in (``error in SSLv3/TLS write client
+    hello``), not ``error in error``."""
+    with _resetting_server() as port:
+        args = ["-connect", f"{HOST}:{port}", *tracing, *version]
+        ref = run_client(OPENSSL, args, stdin=b"")
+        got = run_client(sclient_cmd(), args, stdin=b"")
+    compare(ref, got)
+    assert "SSL_connect:error in SSLv3/TLS write client hello\n" in got.stderr
+
+
 def test_starttls_smtp(pki: PKI) -> None:
     from starttls.scripted import ScriptedServer
     from starttls.scripts import SUCCESS

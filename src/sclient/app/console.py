@@ -86,6 +86,8 @@ class MessageChannel:
     def __init__(self, console: Console, file: IO[str] | None = None) -> None:
         self.console = console
         self.file = file
+        #: errno of each failed flush of the file (-msg flushes after a message)
+        self.failed_flushes: list[int] = []
 
     def out(self, text: str) -> None:
         if not text:
@@ -105,4 +107,12 @@ class MessageChannel:
             c.flush()
 
     def flush(self) -> None:
-        self.console.flush()
+        """``BIO_flush``: -msg's after each message. A file that cannot be
+        written keeps what it failed to write, and the failure is counted."""
+        if self.file is None:
+            self.console.flush()
+            return
+        try:
+            self.file.flush()
+        except OSError as exc:
+            self.failed_flushes.append(exc.errno or 0)

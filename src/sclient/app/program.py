@@ -72,7 +72,7 @@ class Program:
                 options.security_debug, options.security_debug_verbose)):  # fmt: skip
             from sclient.app.renderers import subscribe_tracing
 
-            self.renderers, self.tap = subscribe_tracing(self.stream, options, settings, console)
+            self.renderers, self.tap = subscribe_tracing(self)
         #: -reconnect: connections still to make after this one (OpenSSL: 5).
         self.reconnects = 5 if options.reconnect else 0
         #: The new-session callback matters to -sess_out and -reconnect only.
@@ -135,13 +135,13 @@ class Program:
         return data
 
     def transport_failed(self) -> None:
-        """The socket failed during the handshake: the engine ends the connection
-        and says what it had settled (for the summary); nothing is printed for it."""
+        """The socket failed in the handshake: the engine ends it, with no alert."""
         if not self.current.in_init or self.client is None:
             return
         for e in self.client.abort():
             if isinstance(e, ev.ConnectionFailed):
                 self.collector.aborted(e)
+                self.stream.publish(e)
 
     def flush_engine_quietly(self) -> bytes:
         try:

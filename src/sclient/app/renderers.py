@@ -4,21 +4,29 @@ each imported only when its option is given, and the channel they print to."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sclient.app.console import Console
+from sclient.app.console import Console, MessageChannel
 from sclient.app.settings import Settings
 
 if TYPE_CHECKING:
+    from sclient.app.program import Program
+    from sclient.base.errorqueue import ErrorEntry
     from sclient.cli.optionsclass import Options
-    from sclient.report.stream import Stream
     from sclient.transport.socketio import SocketTap
 
 
-def tracing_renderers(options: Options, settings: Settings, console: Console) -> list[Any]:
+def tracing_renderers(
+    options: Options,
+    settings: Settings,
+    console: Console,
+    report_error: Callable[[ErrorEntry], None] | None = None,
+) -> list[Any]:
     """The renderers the options ask for, in the order OpenSSL's callbacks
     print for one event. Each has ``table()`` (event type → handler) and may
-    have ``new_connection()``."""
+    have ``new_connection()``. ``report_error`` prints and keeps an
+    error-queue entry (the text stream's)."""
     renderers: list[Any] = []
     channel = console.msg_channel(settings.msgfile)
     if options.debug:
@@ -35,6 +43,8 @@ def tracing_renderers(options: Options, settings: Settings, console: Console) ->
         from sclient.report.msg import MsgRenderer
 
         renderers.append(MsgRenderer(channel.out, channel.flush, settings.config.max_version))
+        if settings.msgfile is not None and report_error is not None:
+            renderers.append(MsgfileCheck(channel, report_error))
     if options.trace and callback != "-msg":
         from sclient.report.trace import TraceStream
 
@@ -59,16 +69,66 @@ def tracing_renderers(options: Options, settings: Settings, console: Console) ->
     return renderers
 
 
-def subscribe_tracing(
-    stream: Stream, options: Options, settings: Settings, console: Console
-) -> tuple[list[Any], SocketTap | None]:
-    """Subscribe the tracing renderers to ``stream``; with ``-debug``, the tap
-    through which the driver tells the stream of its socket reads and writes."""
-    renderers = tracing_renderers(options, settings, console)
+def subscribe_tracing(program: Program) -> tuple[list[Any], SocketTap | None]:
+    """Subscribe the tracing renderers to the program's stream; with ``-debug``,
+    the tap through which the driver tells the stream of its socket reads and
+    writes."""
+    renderers = tracing_renderers(program.o, program.s, program.c, program.text.error)
     for renderer in renderers:
-        stream.subscribe(renderer.table())
-    if not options.debug:
+        program.stream.subscribe(renderer.table())
+    if not program.o.debug:
         return renderers, None
     from sclient.transport.socketio import SocketTap
 
-    return renderers, SocketTap(stream.publish)
+    return renderers, SocketTap(program.stream.publish)
+
+
+#: Where BIO_flush of a ``-msgfile`` raises its errors (OpenSSL 3.0's bss_file.c).
+_BSS_FILE = "../crypto/bio/bss_file.c"
+
+
+class MsgfileCheck:
+    """``-msg`` into a ``-msgfile`` that cannot be written (a full disk).
+
+    The message callback flushes its file after every message; each failed
+    flush queues two errors (the system's, then BIO's) and the handshake goes
+    on. The first call after the handshake, s_client's write of nothing, finds
+    the queue not empty: it prints the queue and leaves through ``shut:``, exit
+    1, before any ticket or data is read. The queue keeps its last 15 entries.
+    """
+
+    KEPT = 15
+
+    def __init__(self, channel: MessageChannel, report_error: Callable[[ErrorEntry], None]):
+        self.channel = channel
+        self.report_error = report_error
+
+    def table(self) -> dict[type, Callable[[Any], None]]:
+        from sclient.tls import events as ev
+
+        return {ev.HandshakeComplete: self.check}
+
+    def check(self, e: object) -> None:
+        failures = self.channel.failed_flushes
+        if not failures:
+            return
+        from os import strerror
+
+        from sclient.app.common import Shut
+        from sclient.base.errorqueue import ErrorEntry
+        from sclient.report.errors import BIO_LIB, system_error
+
+        entries: list[ErrorEntry] = []
+        for errno in failures:
+            entries.append(
+                system_error(
+                    "file_ctrl", errno, strerror(errno), _BSS_FILE, 327, "calling fflush()"
+                )
+            )
+            entries.append(
+                ErrorEntry(0x10080002, BIO_LIB, "file_ctrl", "system lib", _BSS_FILE, 329)
+            )
+        failures.clear()
+        for entry in entries[-self.KEPT :]:
+            self.report_error(entry)
+        raise Shut(1)

@@ -107,4 +107,5 @@ def _run(options: Options) -> int:
         # Closed here, not left to exit: the command freezes what is alive.
         for f in (settings.keylog, settings.msgfile):
             if f is not None:
-                f.close()
+                with contextlib.suppress(OSError):  # a full disk was met on writing
+                    f.close()

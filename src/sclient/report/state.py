@@ -6,7 +6,9 @@ output.md §13), on stderr.
 * each alert read or written: ``SSL3 alert read:fatal:protocol version``
   (level, then ``SSL_alert_desc_string_long``);
 * a handshake that fails: ``SSL_connect:error in error`` (OpenSSL's state
-  machine is in its error state by then).
+  machine is in its error state by then); one whose socket fails under it
+  (a reset): ``SSL_connect:error in <the last state>``, which no error
+  state replaced.
 """
 
 from __future__ import annotations
@@ -31,15 +33,23 @@ class StateRenderer:
 
     def __init__(self, err: Callable[[str], None]) -> None:
         self.err = err
+        self.state = "before SSL initialization"
 
     def table(self) -> dict[type, Handler]:
         return {
-            ev.StateChanged: lambda e: self.err(f"SSL_connect:{e.state}\n"),
+            ev.StateChanged: self.changed,
             ev.AlertSent: lambda e: self.err(alert_line(False, e.level, e.description)),
             ev.AlertReceived: lambda e: self.err(alert_line(True, e.level, e.description)),
             ev.ConnectionFailed: self.failed,
         }
 
+    def changed(self, e: ev.StateChanged) -> None:
+        self.state = e.state
+        self.err(f"SSL_connect:{e.state}\n")
+
     def failed(self, e: ev.ConnectionFailed) -> None:
+        from sclient.tls.errors import TransportFailed
+
         if e.during_handshake:
-            self.err("SSL_connect:error in error\n")
+            where = self.state if isinstance(e.error, TransportFailed) else "error"
+            self.err(f"SSL_connect:error in {where}\n")
