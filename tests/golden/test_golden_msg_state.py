@@ -412,6 +412,74 @@ def test_reset_in_handshake(version: tuple[str, ...], tracing: tuple[str, ...]) 
     assert "SSL_connect:error in SSLv3/TLS write client hello\n" in got.stderr
 
 
+@contextlib.contextmanager
+def _misbehaving_server(pki: PKI, after: bytes, ciphers: str = "") -> Iterator[int]:
+    """A peer on Python's ``ssl`` that completes the handshake, sends no
+    ticket, then writes ``after`` raw on the socket (a forged record)."""
+    import socket
+    import ssl
+    import threading
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(str(pki["rsa"].fullchain), str(pki["rsa"].key))
+    ctx.num_tickets = 0
+    if ciphers:
+        ctx.set_ciphers(ciphers)
+    listener = socket.socket()
+    listener.bind((HOST, 0))
+    listener.listen(4)
+    listener.settimeout(30)
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                raw, _ = listener.accept()
+                with contextlib.suppress(OSError, ssl.SSLError):
+                    conn = ctx.wrap_socket(raw, server_side=True)
+                    time.sleep(0.2)
+                    sock = socket.socket(fileno=conn.detach())
+                    sock.sendall(after)
+                    time.sleep(0.3)
+                    sock.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        listener.close()
+
+
+#: After the handshake: (version options, ciphers, raw bytes, error reason).
+POST_HANDSHAKE = {
+    "tls13-forged-record": (
+        (),
+        "",
+        b"\x17\x03\x03\x00\x28" + b"x" * 40,
+        "decryption failed or bad record mac",
+    ),
+    "tls13-plain-handshake": ((), "", b"\x16\x03\x03\x00\x04\x04\x00\x00\x00", "bad record type"),
+    "tls12-chacha-forged-record": (
+        ("-tls1_2",),
+        "ECDHE-RSA-CHACHA20-POLY1305",
+        b"\x17\x03\x03\x00\x28" + b"x" * 40,
+        "decryption failed or bad record mac",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(POST_HANDSHAKE))
+def test_failure_after_handshake(pki: PKI, case: str) -> None:
+    """A bad record after the handshake: the alert sent, -state's alert line,
+    the error-queue line (its file and line too), the exit status."""
+    version, ciphers, after, reason = POST_HANDSHAKE[case]
+    with _misbehaving_server(pki, after, ciphers) as port:
+        args = ["-connect", f"{HOST}:{port}", "-state", "-msg", *version]
+        ref = run_client(OPENSSL, args, wait=1.5)
+        got = run_client(sclient_cmd(), args, wait=1.5)
+    compare(ref, got)
+    assert got.rc == 1 and f":{reason}:" in got.stderr
+
+
 def test_starttls_smtp(pki: PKI) -> None:
     from starttls.scripted import ScriptedServer
     from starttls.scripts import SUCCESS

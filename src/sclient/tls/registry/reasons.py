@@ -54,7 +54,7 @@ REASONS: dict[str, Reason] = {
     "DECRYPTION_FAILED_OR_BAD_RECORD_MAC": R(
         0x0A000119, "ssl3_get_record", "decryption failed or bad record mac", _REC, 616
     ),
-    "BAD_RECORD_TYPE": R(0x0A0001BB, "ssl3_get_record", "bad record type", _REC, 0),
+    "BAD_RECORD_TYPE": R(0x0A0001BB, "ssl3_get_record", "bad record type", _REC, 367),
     "BAD_LENGTH": R(0x0A00010F, "ssl3_get_record", "bad length", _REC, 0),
     "RECORD_TOO_SMALL": R(0x0A00012A, "ssl3_get_record", "record too small", _REC, 0),
     "INVALID_CCS_MESSAGE": R(0x0A000104, "ssl3_get_record", "invalid ccs message", _REC, 493),
