@@ -419,6 +419,26 @@ def test_trace_gnutls_tls13(gnutls13: GnuTLSServer) -> None:
     both(_connect(gnutls13), stdin=b"", ecdsa=True)
 
 
+@pytest.fixture(scope="module")
+def gnutls13_client_auth(pki: PKI) -> Iterator[GnuTLSServer]:
+    s = GnuTLSServer(
+        pki["ecdsa"],
+        ["--require-client-cert", "--x509cafile", str(pki["rsa"].root)],
+        ask_client_cert=True,
+    )
+    with s:
+        yield s
+
+
+def test_trace_gnutls_tls13_client_auth(gnutls13_client_auth: GnuTLSServer, pki: PKI) -> None:
+    """gnutls-serv's TLS 1.3 CertificateRequest names the CAs it accepts
+    (certificate_authorities, which OpenSSL 3.0's trace dumps as hex) and asks
+    for OCSP stapling of the client's certificate (status_request, empty)."""
+    chain = pki["rsa"]
+    args = _connect(gnutls13_client_auth, "-cert", str(chain.leaf), "-key", str(chain.key))
+    both(args, stdin=b"", ecdsa=True)
+
+
 # --- scripted servers: what no real server sends ----------------------------------------------
 
 
@@ -565,6 +585,7 @@ COVERAGE: dict[str, str] = {
     "extension_type=cookie_ext(44)": "hello_retry_request_with_cookie (s_server -stateless)",
     "extension_type=psk_key_exchange_modes(45)": "every TLS 1.3 ClientHello",
     "extension_type=post_handshake_auth(49)": "client_auth tls1_3 (-enable_pha)",
+    "extension_type=certificate_authorities(47)": "gnutls13_client_auth (gnutls-serv's request)",
     "extension_type=key_share(51)": "every TLS 1.3 hello",
     "extension_type=renegotiate(65281)": "TLS 1.2 ServerHello",
     # fallbacks
@@ -582,7 +603,6 @@ NOT_COVERED: dict[str, str] = {
     "signed_certificate_timestamps(18)": "-ct is not supported yet",
     "padding(21)": "sclient never pads its ClientHello (as openssl s_client without -bugs)",
     "signature_algorithms_cert(50)": "neither sclient nor s_server sends it by default",
-    "certificate_authorities(47)": "openssl 3.0's s_server sends no CA names in a TLS 1.3 request",
     "next_proto_neg, use_srtp, srp": "not supported by sclient",
     "ServerKeyExchange rsa_modulus (export RSA)": "export suites exist in neither",
     "UNKNOWN suite names": "names OpenSSL 3.0's table has beyond the suite registry's rows "

@@ -267,9 +267,15 @@ class GnuTLSServer:
     name = "gnutls"
 
     def __init__(
-        self, chain: Chain, args: Sequence[str] = (), *, priority: str | None = None
+        self,
+        chain: Chain,
+        args: Sequence[str] = (),
+        *,
+        priority: str | None = None,
+        ask_client_cert: bool = False,
     ) -> None:
         self.binary = require("gnutls-serv")
+        self.ask_client_cert = ask_client_cert
         self.shim = loopback_bind_shim()
         self.chain = chain
         self.port = free_port()
@@ -281,7 +287,7 @@ class GnuTLSServer:
         cmd = [
             self.binary,
             "--echo",
-            "-a",  # do not ask for a client certificate
+            *(() if self.ask_client_cert else ("-a",)),  # -a: ask for no client certificate
             "--port",
             str(self.port),
             "--x509certfile",
