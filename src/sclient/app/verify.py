@@ -125,7 +125,8 @@ class StatusChecker:
         if self.validate and parsed is not None and sent:
             issuer = built[1] if len(built) > 1 else (sent[1] if len(sent) > 1 else None)
             validation = ocsp.validate(parsed, sent[0], issuer, self.now())
-        return Verdict(detail=ocsp.StatusVerdict(parsed, (), validation))
+        left = tuple(ocsp.basic_errors(parsed)) if parsed is not None else ()
+        return Verdict(detail=ocsp.StatusVerdict(parsed, left, validation))
 
 
 def engine_callbacks(settings: Any, json_mode: bool, now: Callable[[], float]) -> dict[str, Any]:

@@ -424,6 +424,27 @@ def decode_errors(data: bytes) -> list[ErrorEntry]:
     return []
 
 
+def basic_errors(resp: OcspResponse) -> list[ErrorEntry]:
+    """What printing a basic response that does not decode leaves on the error
+    queue (``OCSP_response_get1_basic``): the decoder's first line for an
+    empty body or an empty SEQUENCE (else its outermost), then
+    ``ASN1_item_unpack``'s."""
+    if resp.response_type != BASIC or resp.basic is not None:
+        return []
+    top = der.parse(resp.der, allow_trailing=True).children()
+    body = top[1].children()[0].children()[1].content
+    basic = "Type=OCSP_BASICRESP"
+    if not body:
+        first = _e(0x068000E0, "asn1_item_embed_d2i", "too small", _TASN, 212)
+    elif body[:2] == b"\x30\x00":
+        missing = "Field=tbsResponseData, Type=OCSP_BASICRESP"
+        first = _e(0x06800079, "asn1_item_embed_d2i", "field missing", _TASN, 491, missing)
+    else:
+        first = _e(_NESTED, "asn1_item_embed_d2i", "nested asn1 error", _TASN, 375, basic)
+    unpack = _e(0x0680006E, "ASN1_item_unpack", "decode error", "../crypto/asn1/asn_pack.c", 60)
+    return [first, unpack]
+
+
 # --- validation (beyond OpenSSL) -----------------------------------------------------------
 
 
