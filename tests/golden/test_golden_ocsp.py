@@ -136,3 +136,73 @@ def test_resumption(
         assert "OCSP response: no response sent\n" in got.stdout
     else:
         assert "OCSP response" not in got.stdout
+
+
+# --- -json: the stapled response and sclient's verdict on it (beyond OpenSSL) ---------------
+
+#: response name -> (cert_status, valid, signer, time)
+VERDICTS = {
+    "good": ("good", True, "issuer", "current"),
+    "revoked": ("revoked", True, "issuer", "current"),
+    "unknown": ("unknown", True, "issuer", "current"),
+    "nonce": ("good", True, "issuer", "current"),
+    "delegated": ("good", True, "delegated responder", "current"),
+    "wrong_signer": ("good", False, None, "current"),
+    "bad_signature": ("good", False, None, "current"),
+    "expired": ("good", False, "issuer", "expired"),
+}
+
+
+@pytest.fixture(scope="module")
+def json_servers(pki: PKI, responses: dict[str, Path]) -> Iterator[dict[str, OpenSSLServer]]:
+    specs = {name: (pki["rsa"], ["-status_file", str(responses[name])]) for name in VERDICTS}
+    with openssl_servers(specs) as started:
+        yield started
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+@pytest.mark.parametrize("name", list(VERDICTS))
+def test_json_validation(
+    json_servers: dict[str, OpenSSLServer], pki: PKI, responses: dict[str, Path], name: str,
+    version: str,
+) -> None:  # fmt: skip
+    import base64
+
+    from support.jsondoc import sclient_json
+
+    got = run_client(
+        sclient_cmd(), [*_args(json_servers[name], pki, *VERSIONS[version]), "-json"], stdin=b""
+    )
+    doc = sclient_json(got.stdout)
+    o = doc["ocsp"]
+    assert o["requested"] and o["checked"] and o["stapled"] and not o["parse_error"]
+    assert base64.b64decode(o["response"]["der_base64"]) == responses[name].read_bytes()
+    decoded = o["response"]["decoded"]
+    status, valid, signer, when = VERDICTS[name]
+    assert decoded["response_status"] == "successful"
+    assert decoded["responses"][0]["cert_status"] == status
+    v = o["validation"]
+    assert (v["valid"], v["signer"], v["time"], v["cert_status"]) == (valid, signer, when, status)
+    assert v["cert_id"] is True
+    assert bool(v["problems"]) == (not valid)
+    if name == "bad_signature":
+        assert v["signature"] is False
+
+
+def test_json_no_response(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
+    from support.jsondoc import sclient_json
+
+    got = run_client(sclient_cmd(), [*_args(servers["none"], pki), "-json"], stdin=b"")
+    o = sclient_json(got.stdout)["ocsp"]
+    assert o == {
+        "requested": True,
+        "checked": True,
+        "stapled": False,
+        "response": None,
+        "parse_error": False,
+        "validation": None,
+    }
+    plain = run_client(
+        sclient_cmd(), ["-connect", f"{HOST}:{servers['none'].port}", "-json"], stdin=b""
+    )
+    assert sclient_json(plain.stdout)["ocsp"] is None
