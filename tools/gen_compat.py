@@ -29,6 +29,14 @@ except ImportError:  # not installed: use the source tree
 # to a single option row.  One Markdown string per item (no leading "- ").  Append yours.
 # --------------------------------------------------------------------------------------
 EXTRA_DEVIATIONS: list[str] = [
+    "`-status`: an OCSP response that does not decode leaves on the error queue the "
+    "`asn1 encoding routines` lines OpenSSL's template decoder gives for the malformations "
+    "of the outer OCSPResponse seen in its tests (a bad header or tag, a missing field, a "
+    "bad ENUMERATED, empty or incomplete responseBytes, no end-of-contents); for others only "
+    "the outermost line, and for a BasicOCSPResponse that does not decode (printing stops, "
+    "as in OpenSSL) its first line only for an empty body or SEQUENCE. In the printed "
+    "response, the OCSP nonce is decoded as OpenSSL does; other response and single "
+    "extensions are shown as their octets.",
     "A `SUITEB128`, `SUITEB128ONLY`, `SUITEB128C2` or `SUITEB192` cipher string selects "
     "the Suite B suites and turns on the Suite B chain checks, as in OpenSSL, but does not "
     "yet restrict the ClientHello's groups, signature algorithms, versions and point "

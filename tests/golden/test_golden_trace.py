@@ -522,6 +522,24 @@ def test_trace_extensions_overrun(pki: PKI) -> None:
     assert "      Message length parse error!\n" in outs[1].stdout
 
 
+# --- OCSP stapling (-status) -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def stapling(pki: PKI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenSSLServer]:
+    from support.ocsp import responses
+
+    good = responses(pki["rsa"], tmp_path_factory.mktemp("trace-ocsp"))["good"]
+    yield from _server(pki["rsa"], "-status_file", str(good))
+
+
+@pytest.mark.parametrize("version", ["-tls1_3", "-tls1_2"])
+def test_trace_status(stapling: OpenSSLServer, version: str) -> None:
+    """status_request in the ClientHello, the TLS 1.2 ServerHello and the TLS
+    1.3 leaf's entry (hex dumps), the TLS 1.2 CertificateStatus (not decoded)."""
+    both(_connect(stapling, "-status", version))
+
+
 # --- coverage -------------------------------------------------------------------------------
 
 #: Each message and extension OpenSSL 3.0's trace decodes, as a line of the
@@ -529,6 +547,11 @@ def test_trace_extensions_overrun(pki: PKI) -> None:
 #: that every line appeared in the outputs of the cases above, the reference's
 #: and sclient's alike (they are compared line by line).
 COVERAGE: dict[str, str] = {
+    # OCSP stapling: dumped, as OpenSSL's trace decodes neither
+    "extension_type=status_request(5), length=5\n          0000 - 01 00 00 00 00": "status",
+    "extension_type=status_request(5), length=0": "status -tls1_2 (ServerHello)",
+    "    CertificateStatus, Length=": "status -tls1_2",
+    "      Unsupported, hex dump follows:": "status -tls1_2 (CertificateStatus)",
     # records
     "Inner Content Type = Handshake (22)": "tls1_3-default (openssl s_server)",
     "    change_cipher_spec (1)": "every handshake",
@@ -599,7 +622,6 @@ COVERAGE: dict[str, str] = {
 NOT_COVERED: dict[str, str] = {
     "HelloRequest": "renegotiation (s_server's r) is not followed by sclient's engine",
     "EndOfEarlyData": "sclient sends no early data",
-    "CertificateStatus, status_request(5)": "-status is not supported yet",
     "signed_certificate_timestamps(18)": "-ct is not supported yet",
     "padding(21)": "sclient never pads its ClientHello (as openssl s_client without -bugs)",
     "signature_algorithms_cert(50)": "neither sclient nor s_server sends it by default",

@@ -778,3 +778,79 @@ def empty_appdata_records(conn: t.Conn, pki: PKI) -> None:
     """Empty application-data records before the ServerHello."""
     conn.read_client_hello()
     conn.send(t.record(t.APPDATA, b"") * 100)
+
+
+# --- OCSP stapling (-status) ------------------------------------------------------------
+
+EXT_STATUS_REQUEST, CERTIFICATE_STATUS = 5, 22
+#: Bytes that are no OCSPResponse (a SEQUENCE holding a BOOLEAN)
+NOT_OCSP = bytes.fromhex("3003010100")
+
+
+def _status12(body: bytes) -> Script:
+    """TLS 1.2 with status_request acknowledged: Certificate, a CertificateStatus
+    of ``body``, a signed ServerKeyExchange, ServerHelloDone, then an unexpected
+    message (the clients fail at the CertificateStatus or at the ServerHelloDone)."""
+
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        sr = os.urandom(32)
+        exts = t.ext(t.EXT_RENEGOTIATION_INFO, b"\x00") + t.ext(EXT_STATUS_REQUEST, b"")
+        conn.send(
+            t.record(t.HANDSHAKE, _sh12(ch, random=sr, extensions=exts))
+            + t.record(t.HANDSHAKE, t.certificate_tls12(_ders(pki)))
+            + t.record(t.HANDSHAKE, t.handshake(CERTIFICATE_STATUS, body))
+            + t.record(
+                t.HANDSHAKE, _signed_ske(pki, ch, sr, _ecdh_params(SECP256R1, _p256_point()))
+            )
+            + t.record(t.HANDSHAKE, t.handshake(t.SERVER_HELLO_DONE, b""))
+        )
+        _unexpected_tail(conn)
+
+    return script
+
+
+#: CertificateStatus bodies: not OCSP, a status type other than ocsp, a
+#: length past the end, an empty response, no body at all
+status12_not_ocsp = _status12(b"\x01" + t.vec24(NOT_OCSP))
+status12_bad_type = _status12(b"\x02" + t.vec24(NOT_OCSP))
+status12_overlong = _status12(b"\x01" + t.u24(len(NOT_OCSP) + 1) + NOT_OCSP)
+status12_empty_response = _status12(b"\x01" + t.u24(0))
+status12_empty = _status12(b"")
+
+
+def status12_unsolicited(conn: t.Conn, pki: PKI) -> None:
+    """A CertificateStatus though the ServerHello did not acknowledge status_request."""
+    ch = conn.read_client_hello()
+    conn.send(
+        t.record(t.HANDSHAKE, _sh12(ch))
+        + t.record(t.HANDSHAKE, t.certificate_tls12(_ders(pki)))
+        + t.record(t.HANDSHAKE, t.handshake(CERTIFICATE_STATUS, b"\x01" + t.vec24(NOT_OCSP)))
+    )
+
+
+def _status13(status: bytes, entry: int = 0) -> Script:
+    """TLS 1.3: a status_request extension of ``status`` in Certificate entry
+    ``entry``; then (the client accepted it) an unexpected message."""
+
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        s = t.Tls13Server(ch)
+        conn.send(t.record(t.HANDSHAKE, s.server_hello()))
+        conn.send(s.seal(t.HANDSHAKE, t.encrypted_extensions()))
+        ders = _ders(pki)
+        entries = b"".join(
+            t.vec24(d) + t.vec16(t.ext(EXT_STATUS_REQUEST, status) if i == entry else b"")
+            for i, d in enumerate(ders)
+        )
+        cert = t.handshake(t.CERTIFICATE, t.vec8(b"") + t.vec24(entries))
+        conn.send(s.seal(t.HANDSHAKE, cert))
+        _unexpected13(conn, s)
+
+    return script
+
+
+status13_bad_type = _status13(b"\x02" + t.vec24(NOT_OCSP))
+status13_overlong = _status13(b"\x01" + t.u24(len(NOT_OCSP) + 1) + NOT_OCSP)
+status13_empty_response = _status13(b"\x01" + t.u24(0))
+status13_intermediate_bad = _status13(b"\x02", entry=1)

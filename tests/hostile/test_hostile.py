@@ -83,6 +83,21 @@ _GOES_ON: dict[str, Any] = {
     "reason": "unexpected message",
 }
 _RSA_KX = ("-cipher", "AES128-GCM-SHA256")
+_STATUS_TYPE: dict[str, Any] = {
+    "alert": (0x0303, 50),
+    "code": "0A000149",
+    "reason": "unsupported status type",
+}
+_STATUS_LENGTH: dict[str, Any] = {
+    "alert": (0x0303, 50),
+    "code": "0A00009F",
+    "reason": "length mismatch",
+}
+_STATUS_EMPTY: dict[str, Any] = {
+    "alert": (0x0303, 80),
+    "code": "0A0C0100",
+    "reason": "malloc failure",
+}
 
 
 SCENARIOS = [
@@ -523,6 +538,37 @@ SCENARIOS += [
         code="0A0000F4",
         reason="unexpected message",
         limit=5,
+    ),
+    # -status: CertificateStatus (TLS 1.2) and the leaf entry's status_request (TLS 1.3)
+    *(
+        Scenario(f"status{v}-{name}", getattr(h, f"status{v}_{attr}"), args=("-status",), **exp)
+        for v in ("12", "13")
+        for name, attr, exp in (
+            ("bad-type", "bad_type", _STATUS_TYPE),
+            ("overlong", "overlong", _STATUS_LENGTH),
+            ("empty-response", "empty_response", _STATUS_EMPTY),
+        )
+    ),
+    Scenario("status12-no-body", h.status12_empty, args=("-status",), **_STATUS_TYPE),
+    Scenario(
+        "status12-not-ocsp",
+        h.status12_not_ocsp,
+        args=("-status",),
+        alert=(0x0303, 113),
+        code="0A000148",
+        reason="invalid status response",
+    ),
+    Scenario(
+        "status12-not-acknowledged",
+        h.status12_unsolicited,
+        args=("-status",),
+        alert=(0x0303, 10),
+        code="0A0000F4",
+        reason="unexpected message",
+    ),
+    # OpenSSL reads only the leaf's response: a bad one in the intermediate's entry is ignored
+    Scenario(
+        "status13-intermediate-bad", h.status13_intermediate_bad, args=("-status",), **_GOES_ON
     ),
 ]
 

@@ -150,6 +150,7 @@ def test_extension_table_gives_the_order() -> None:
             post_handshake_auth=True,
             certificate_authorities=(b"\x30\x00",),
             psk=ExternalPsk(b"id", bytes(32)),
+            status_request=True,
         )
     )
     c.start()

@@ -28,4 +28,5 @@ def json_setup(o: Options) -> Setup:
         proxy_port=t.proxy_port if t.proxied else None,
         sni=server_name(o, t),
         host_check=host_check,
+        status=o.status,
     )

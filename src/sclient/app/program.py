@@ -403,21 +403,12 @@ class Program:
         return 1
 
     def start_engine(self) -> None:
-        from sclient.app.verify import Verifier
+        from sclient.app.verify import engine_callbacks
         from sclient.base import structs
         from sclient.tls.client import Client
 
-        v = self.s.verify
-        verifier = Verifier(
-            v.params,
-            v.callback,
-            self.s.trust_store,
-            clock.wall,
-            verify_peer=v.verify_peer,
-            crl_download=v.crl_download,
-            dane=self.s.dane,
-        )
-        cfg = structs.replace(self.s.config, verify_certificates=verifier, resume=self.resume)
+        callbacks = engine_callbacks(self.s, self.json_mode, clock.wall)
+        cfg = structs.replace(self.s.config, resume=self.resume, **callbacks)
         self.client = Client(cfg)
         events = self.client.start() or []
         if any(isinstance(e, ev.ConnectionFailed) for e in events):

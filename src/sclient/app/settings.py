@@ -702,6 +702,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         certificate_authorities=ca_names,
         post_handshake_auth=o.enable_pha,
         extension_events=o.tlsextdebug,
+        status_request=o.status,
         security_checks=_security_inputs(o, given, offered, lo, hi)
         if o.security_debug or o.security_debug_verbose
         else None,

@@ -46,6 +46,8 @@ class Verifier:
         self.verify_peer = verify_peer
         self.crl_download = crl_download
         self.dane = dane  # sclient.x509.dane.Dane (-dane_tlsa_domain)
+        #: (the chain as sent, the chain built) of the last verification
+        self.chains: tuple[tuple[bytes, ...], tuple[bytes, ...]] = ((), ())
 
     def __call__(self, chain: Sequence[bytes]) -> Verdict:
         from sclient.x509.callback import SClientVerifyCallback, outcome
@@ -80,6 +82,7 @@ class Verifier:
 
             return Verdict(alert=alerts.BAD_CERTIFICATE, detail=ChainVerdict())
         done = outcome(result, callback)
+        self.chains = (tuple(chain), tuple(c.der for c in result.chain))
         aborted = self.verify_peer and not done.ok
         verdict = ChainVerdict(
             code=done.verify_result,
@@ -88,5 +91,58 @@ class Verifier:
             dane_line=result.dane.authority_line if result.dane is not None else None,
             depths=tuple(DepthResult(c.depth, c.error, c.ok) for c in result.calls),
             aborted=aborted,
+            chain=self.chains[1],
         )
         return Verdict(alert=alert_for(done.verify_result) if aborted else None, detail=verdict)
+
+
+class StatusChecker:
+    """The engine's ``check_status`` (``-status``): s_client's status callback
+    fails (bad_certificate_status_response) when ``d2i_OCSP_RESPONSE`` cannot
+    decode the response. The verdict's detail is an
+    :class:`~sclient.x509.ocsp.StatusVerdict`; with ``validate`` (``-json``)
+    it also judges the response against the chain the verifier saw."""
+
+    def __init__(self, verifier: Verifier, now: Callable[[], float], validate: bool) -> None:
+        self.verifier = verifier
+        self.now = now
+        self.validate = validate
+
+    def __call__(self, response: bytes | None) -> Verdict:
+        from sclient.x509 import ocsp
+
+        if response is None:
+            return Verdict(detail=ocsp.StatusVerdict())
+        errors = ocsp.decode_errors(response)
+        if errors:
+            from sclient.tls.registry import alerts
+
+            detail = ocsp.StatusVerdict(errors=tuple(errors))
+            return Verdict(alert=alerts.BAD_CERTIFICATE_STATUS_RESPONSE, detail=detail)
+        parsed = ocsp.parse_response(response)
+        validation = None
+        sent, built = self.verifier.chains
+        if self.validate and parsed is not None and sent:
+            issuer = built[1] if len(built) > 1 else (sent[1] if len(sent) > 1 else None)
+            validation = ocsp.validate(parsed, sent[0], issuer, self.now())
+        left = tuple(ocsp.basic_errors(parsed)) if parsed is not None else ()
+        return Verdict(detail=ocsp.StatusVerdict(parsed, left, validation))
+
+
+def engine_callbacks(settings: Any, json_mode: bool, now: Callable[[], float]) -> dict[str, Any]:
+    """The engine's callbacks for one connection: ``verify_certificates``
+    and, under ``-status``, ``check_status``."""
+    v = settings.verify
+    verifier = Verifier(
+        v.params,
+        v.callback,
+        settings.trust_store,
+        now,
+        verify_peer=v.verify_peer,
+        crl_download=v.crl_download,
+        dane=settings.dane,
+    )
+    out: dict[str, Any] = {"verify_certificates": verifier}
+    if settings.config.status_request:
+        out["check_status"] = StatusChecker(verifier, now, json_mode)
+    return out

@@ -92,7 +92,7 @@ HELP = (
     " -noservername              Do not send the server name (SNI) extension in the ClientHello\n"
     " -tlsextdebug               Hex dump of all TLS extensions received\n"
     " -ignore_unexpected_eof     Do not treat lack of close_notify from a peer as an error\n"
-    " -status                    Request certificate status from server (not yet in sclient)\n"
+    " -status                    Request certificate status from server\n"
     " -serverinfo val            types  Send empty ClientHello extensions (comma-separated numbers) (not yet in sclient)\n"
     " -alpn val                  Enable ALPN extension, considering named protocols supported (comma-separated list)\n"
     " -async                     Support asynchronous operation (not yet in sclient)\n"

@@ -67,6 +67,8 @@ class ConnectionReport:
     peer_chain: tuple[bytes, ...] | None = None
     verdict: ChainVerdict | None = None  # None: no verification on this connection
     cert_request: ev.CertificateRequested | None = None
+    #: ``-status``: the status callback's moment (None: it did not run)
+    status: ev.CertificateStatusChecked | None = None
     pha_requests: list[ev.CertificateRequested] = field(default_factory=list)
     client_certs_sent: list[ev.ClientCertificateSent] = field(default_factory=list)
     tickets: list[Session] = field(default_factory=list)
@@ -186,6 +188,10 @@ def _verified(r: RunReport, e: ev.CertificateVerified, now: float) -> None:
     r.current.verdict = detail if isinstance(detail, ChainVerdict) else ChainVerdict()
 
 
+def _status(r: RunReport, e: ev.CertificateStatusChecked, now: float) -> None:
+    r.current.status = e
+
+
 def _cert_request(r: RunReport, e: ev.CertificateRequested, now: float) -> None:
     if e.post_handshake:
         r.current.pha_requests.append(e)
@@ -280,6 +286,7 @@ _HANDLERS: dict[type, Handler] = {
     ev.ServerHelloAccepted: _server_hello,
     ev.PeerCertificates: _peer_chain,
     ev.CertificateVerified: _verified,
+    ev.CertificateStatusChecked: _status,
     ev.CertificateRequested: _cert_request,
     ev.ClientCertificateSent: _cert_sent,
     ev.HandshakeComplete: _complete,

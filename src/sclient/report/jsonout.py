@@ -29,6 +29,8 @@ class Setup:
     sni: str | None = None
     #: -verify_hostname, -verify_ip, -verify_email (None: none given).
     host_check: dict[str, str | None] | None = None
+    #: -status: OCSP stapling was asked for.
+    status: bool = False
 
     @property
     def proxied(self) -> bool:
@@ -315,6 +317,24 @@ def _messages(c: ConnectionReport, t_start: float) -> list[dict[str, Any]]:
     return out
 
 
+def _ocsp(c: ConnectionReport) -> dict[str, Any]:
+    """``-status``: the stapled response and sclient's verdict on it."""
+    e = c.status
+    out: dict[str, Any] = {"requested": True, "checked": e is not None, "stapled": False}
+    out |= {"response": None, "parse_error": False, "validation": None}
+    if e is None or e.response is None:
+        return out
+    from sclient.report.ocsp import response_json
+
+    detail = e.verdict.detail
+    parsed = getattr(detail, "parsed", None)
+    out["stapled"] = True
+    out["response"] = response_json(e.response, parsed)
+    out["parse_error"] = parsed is None
+    out["validation"] = getattr(detail, "validation", None)
+    return out
+
+
 def _blank_connection() -> dict[str, Any]:
     """One entry of ``connections`` before anything is known: every field, in
     the schema's order, at its "nothing happened" value."""
@@ -343,6 +363,7 @@ def _blank_connection() -> dict[str, Any]:
             "peername": None,
             "depths": [],
         },
+        "ocsp": None,
         "client_authentication": None,
         "session": None,
         "tickets": [],
@@ -372,6 +393,7 @@ def connection_document(
         "protocol": _version_name(n.version) if n is not None else None,
         "certificate_chain": [_cert(view, d, now) for d in (c.peer_chain or ())],
         "verification": _verification(c),
+        "ocsp": _ocsp(c) if setup.status else None,
         "client_authentication": _client_auth(c, view),
         "session": None,
         "tickets": [

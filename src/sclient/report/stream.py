@@ -78,6 +78,9 @@ class TextStream:
         self.keylog = keylog
         self.install_errors = install_errors or {}
         self.notice_done = False  # once per handshake
+        #: Error-queue entries left before the engine's failure is reported
+        #: (``d2i_OCSP_RESPONSE``'s, under ``-status``).
+        self.queued: list[ErrorEntry] = []
         self.full = True  # the first summary shows the chain; later ones do not
 
     def table(self) -> dict[type, Handler]:
@@ -85,6 +88,7 @@ class TextStream:
             ev.ServerExtensionsSettled: lambda e: self.servername_notice(),
             ev.CertificateVerified: self.verified,
             ev.CertChainChecked: self.chain_checked,
+            ev.CertificateStatusChecked: self.status,
             ev.PskUnusable: self.psk_unusable,
             ev.KeylogSecret: self.write_keylog,
             ev.HandshakeComplete: self.handshake_complete,
@@ -95,6 +99,7 @@ class TextStream:
 
     def new_connection(self) -> None:
         self.notice_done = False
+        self.queued.clear()
 
     # ------------------------------------------------------------ the error queue
 
@@ -108,6 +113,9 @@ class TextStream:
     def tls_error(self, error: object) -> None:
         from sclient.report.errors import tls_error_entry
 
+        for entry in self.queued:
+            self.error(entry)
+        self.queued.clear()
         self.error(tls_error_entry(error))
 
     # ------------------------------------------------------------ summaries
@@ -138,6 +146,15 @@ class TextStream:
         verdict = self.collector.report.current.verdict
         if verdict is not None and verdict.text:
             self.sink.err(verdict.text)
+
+    def status(self, e: ev.CertificateStatusChecked) -> None:
+        """s_client's OCSP status callback (``-status``): its block on stdout;
+        a response that does not decode leaves d2i's errors on the queue."""
+        from sclient.report.ocsp import status_text
+
+        detail = e.verdict.detail
+        self.queued.extend(getattr(detail, "errors", ()))
+        self.sink.out(status_text(e.response, getattr(detail, "parsed", None)))
 
     def chain_checked(self, e: ev.CertChainChecked) -> None:
         """s_client's ``set_cert_cb``: ``Checking cert chain N:`` and

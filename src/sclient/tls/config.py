@@ -125,6 +125,10 @@ def _no_verifier(chain: Sequence[bytes]) -> Verdict:
     return Verdict()
 
 
+def _no_status_check(response: bytes | None) -> Verdict:
+    return Verdict()
+
+
 @struct(frozen=True, slots=True, kw_only=True)
 class ClientConfig:
     """Client settings. Defaults reproduce ``openssl s_client`` 3.0's ClientHello."""
@@ -165,6 +169,13 @@ class ClientConfig:
     #: Called with the server's DER chain when it arrives; its :class:`Verdict`
     #: says whether to go on or which alert to abort with (``-verify_return_error``).
     verify_certificates: Callable[[Sequence[bytes]], Verdict] = field(default=_no_verifier)
+    #: ``-status``: send status_request (OCSP) and call ``check_status`` where
+    #: s_client's status callback runs (the end of the server's first flight).
+    status_request: bool = False
+    #: Called with the stapled OCSP response (None: none was sent); a
+    #: :class:`Verdict` with an alert ends the handshake with it (s_client's
+    #: callback failing: a response that does not parse).
+    check_status: Callable[[bytes | None], Verdict] = field(default=_no_status_check)
     #: Client certificates, in the order OpenSSL would consider them (empty: none).
     credentials: tuple[ClientCredential, ...] = ()
     #: ``-xcert`` sets in command-line order; when given they replace ``credentials``

@@ -121,6 +121,17 @@ class CertificateVerified(Event):
 
 
 @struct(frozen=True, slots=True)
+class CertificateStatusChecked(Event):
+    """``-status``: s_client's OCSP status callback ran (TLS <= 1.2: after
+    the ServerHelloDone; TLS 1.3: after the server's Finished) on the stapled
+    ``response`` (None: the server sent none). ``verdict`` is
+    ``ClientConfig.check_status``'s; an alert in it ends the handshake next."""
+
+    response: bytes | None
+    verdict: Verdict
+
+
+@struct(frozen=True, slots=True)
 class ServerHelloAccepted(Event):
     """The ServerHello's version was accepted: the connection speaks
     ``version`` from here on (the suite may still be refused next)."""

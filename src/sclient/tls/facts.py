@@ -38,6 +38,7 @@ class Facts:
         "group",
         "hrr",
         "max_fragment_length",
+        "ocsp_response",
         "peer_chain",
         "peer_scheme",
         "psk_accepted",
@@ -73,6 +74,8 @@ class Facts:
         self.dh_bits: int | None = None
         self.peer_scheme: int | None = None
         self.peer_chain: tuple[bytes, ...] = ()
+        #: The stapled OCSP response (TLS 1.2 CertificateStatus, TLS 1.3 leaf entry).
+        self.ocsp_response: bytes | None = None
         self.cert_request: ev.CertificateRequested | None = None
         self.ec_point_formats: tuple[int, ...] | None = None
         #: TLS 1.3: the server accepted our external PSK ("Reused").

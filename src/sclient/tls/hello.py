@@ -291,6 +291,11 @@ def _session_ticket(p: HelloPlan) -> X.Extension | None:
     return X.SessionTicket(resume.ticket if old and resume is not None else b"")
 
 
+def _status_request(p: HelloPlan) -> X.Extension | None:
+    # OCSP, no responder ids, no request extensions (s_client -status).
+    return X.StatusRequest() if p.config.status_request else None
+
+
 def _alpn(p: HelloPlan) -> X.Extension | None:
     return X.Alpn(tuple(p.config.alpn)) if p.config.alpn else None
 
@@ -359,6 +364,7 @@ CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
     (ext.EC_POINT_FORMATS, _ec_point_formats),
     (ext.SUPPORTED_GROUPS, _supported_groups_ext),
     (ext.SESSION_TICKET, _session_ticket),
+    (ext.STATUS_REQUEST, _status_request),
     (ext.ALPN, _alpn),
     (ext.ENCRYPT_THEN_MAC, _encrypt_then_mac),
     (ext.EXTENDED_MASTER_SECRET, _extended_master_secret),

@@ -34,6 +34,8 @@ __all__ = [
     "check_peer_sigalg",
     "distinguished_name_length",
     "process_certificates",
+    "status_callback",
+    "take_status",
     "verify_signature",
 ]
 
@@ -161,6 +163,28 @@ def process_certificates(
         if allowed is None or peer.kind not in allowed:
             raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CERTIFICATE_TYPE")
     return peer
+
+
+def take_status(hs: Handshake, response: bytes) -> None:
+    """tls_process_cert_status_body once the framing is read: keep the OCSP
+    response. OpenSSL copies it into a buffer of its length, and its
+    ``OPENSSL_malloc(0)`` fails: an empty response is an internal_error."""
+    if not response:
+        raise LocalError(alerts.INTERNAL_ERROR, "CERT_STATUS_MALLOC_FAILURE")
+    hs.facts.ocsp_response = response
+
+
+def status_callback(hs: Handshake) -> None:
+    """The OCSP part of tls_process_initial_server_flight (``-status``): the
+    status callback sees the stapled response, or none; its failure (the
+    response does not parse) is bad_certificate_status_response."""
+    if not hs.config.status_request:
+        return
+    response = hs.facts.ocsp_response
+    verdict = hs.config.check_status(response)
+    hs.events.append(ev.CertificateStatusChecked(response, verdict))
+    if verdict.alert is not None:
+        raise LocalError(verdict.alert, "INVALID_STATUS_RESPONSE")
 
 
 def _lu_sig(s: sigschemes.SignatureScheme) -> str:

@@ -55,6 +55,8 @@ from sclient.tls.peer import (
     check_peer_sigalg,
     distinguished_name_length,
     process_certificates,
+    status_callback,
+    take_status,
     verify_signature,
 )
 from sclient.tls.records import READ, WRITE
@@ -68,6 +70,7 @@ from sclient.tls.wire import extensions as X
 from sclient.tls.wire.handshake import (
     Certificate12,
     CertificateRequest12,
+    CertificateStatus,
     CertificateVerify,
     ClientKeyExchange,
     ClientKeyExchangePsk,
@@ -111,6 +114,9 @@ class Params12:
     ticket_expected: bool
     #: An abbreviated handshake: the server's CCS and Finished come first.
     resumed: bool = False
+    #: The ServerHello acknowledged status_request: a CertificateStatus may follow
+    #: the Certificate (OpenSSL's ``ext.status_expected``).
+    status_expected: bool = False
 
 
 def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, version: int) -> State:
@@ -134,6 +140,7 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
     hs.transcript.update(sh.raw)
     ri = False
     ticket_expected = False
+    status_expected = False
     peer_formats: tuple[int, ...] | None = None
     order = {t: i for i, t in enumerate(_OPENSSL_ORDER)}
     for e in sorted(
@@ -151,6 +158,8 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
             if e.ticket:
                 raise LocalError(alerts.DECODE_ERROR, "BAD_EXTENSION", "non-empty session_ticket")
             ticket_expected = True
+        elif isinstance(e, X.StatusRequestAck):
+            status_expected = True
         elif isinstance(e, X.EncryptThenMac):
             hs.facts.etm = not suite.aead
         elif isinstance(e, X.ExtendedMasterSecret):
@@ -174,7 +183,7 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
             return ExpectNewSessionTicket12(keys)
         return ExpectChangeCipherSpec12(keys)
     hs.facts.update_session(session_id=sh.session_id, version=version)
-    params = Params12(suite, version, ticket_expected)
+    params = Params12(suite, version, ticket_expected, status_expected=status_expected)
     if suite.kx in ("PSK", "DHEPSK", "ECDHEPSK"):
         if hs.config.psk_tls12 is None:
             raise LocalError(alerts.HANDSHAKE_FAILURE, "PSK_NO_CLIENT_CB")
@@ -192,7 +201,12 @@ class ExpectCertificate12(State):
     params: Params12
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
-        cert = cast(Certificate12, msg)
+        then = self.after_certificate(hs, cast(Certificate12, msg))
+        if self.params.status_expected:
+            return ExpectCertificateStatus12(then)
+        return then
+
+    def after_certificate(self, hs: Handshake, cert: Certificate12) -> State:
         hs.transcript.update(cert.raw)
         peer = process_certificates(hs, cert.chain, self.params.suite)
         hs.facts.update_session(peer_certificate=cert.chain[0])
@@ -212,6 +226,28 @@ class ExpectCertificate12(State):
                 raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", "RSA kx needs an RSA key")
             return ExpectCertificateRequestOrDone(self.params, peer, None)
         raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"key exchange {kx}")
+
+
+@struct(frozen=True, slots=True)
+class ExpectCertificateStatus12(State):
+    """After the Certificate, when the ServerHello acknowledged status_request:
+    a CertificateStatus, or (it is optional) what ``then`` accepts."""
+
+    then: State
+
+    @property
+    def EXPECTED(self) -> frozenset[int]:  # type: ignore[override]
+        return self.then.EXPECTED | _CERT_STATUS
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        if not isinstance(msg, CertificateStatus):
+            return self.then.handle(hs, msg)
+        take_status(hs, msg.response)
+        hs.transcript.update(msg.raw)
+        return self.then
+
+
+_CERT_STATUS = frozenset({P.CERTIFICATE_STATUS})
 
 
 @struct(frozen=True, slots=True)
@@ -367,6 +403,7 @@ class ExpectPskServerKeyExchange(State):
         if not self.seen and kx in ("DHEPSK", "ECDHEPSK"):
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
         hs.transcript.update(msg.raw)
+        status_callback(hs)
         return self.client_flight(hs)
 
     def client_flight(self, hs: Handshake) -> State:
@@ -422,6 +459,7 @@ class ExpectCertificateRequestOrDone(State):
             hs.events.append(asked)
             return structs.replace(self, request=asked)
         hs.transcript.update(msg.raw)
+        status_callback(hs)
         return self.client_flight(hs)
 
     def client_flight(self, hs: Handshake) -> State:

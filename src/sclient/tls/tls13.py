@@ -36,10 +36,18 @@ from sclient.tls.hello import (
     collect_extensions,
     parse_common_extension,
 )
-from sclient.tls.peer import PeerKey, check_peer_sigalg, process_certificates, verify_signature
+from sclient.tls.peer import (
+    PeerKey,
+    check_peer_sigalg,
+    process_certificates,
+    status_callback,
+    take_status,
+    verify_signature,
+)
 from sclient.tls.records import EPOCH_APPLICATION, EPOCH_HANDSHAKE, READ, WRITE
 from sclient.tls.registry import alerts
 from sclient.tls.registry import protocol as P
+from sclient.tls.registry.extensions import STATUS_REQUEST
 from sclient.tls.registry.suites import CipherSuite
 from sclient.tls.states import Handshake, OsslState, State, register
 from sclient.tls.wire import extensions as X
@@ -274,11 +282,15 @@ class ExpectCertificate(State):
             raise LocalError(alerts.DECODE_ERROR, "LENGTH_MISMATCH", "non-empty context")
         if not cert.entries:
             raise LocalError(alerts.DECODE_ERROR, "LENGTH_MISMATCH", "empty certificate list")
-        for entry in cert.entries:
+        for index, entry in enumerate(cert.entries):
             collect_extensions(entry.extensions, X.Context.CT, hs.offer)
             for e in entry.extensions:
+                if e.ext_type == STATUS_REQUEST and index:
+                    continue  # OpenSSL reads only the leaf's OCSP response
                 if isinstance(e, X.Malformed):
                     e.raise_error()
+                if isinstance(e, X.OcspResponse):
+                    take_status(hs, e.response)
         hs.transcript.update(cert.raw)
         peer = process_certificates(hs, cert.chain, None)
         hs.facts.session = hs.facts.built_session(
@@ -351,6 +363,7 @@ class ExpectFinished(State):
         hs.keylog("SERVER_TRAFFIC_SECRET_0", server_app)
         rl = hs.rl
         rl.install(READ, _cipher(hs, suite, server_app), EPOCH_APPLICATION)
+        status_callback(hs)  # TLS 1.3's end of the server's first flight
 
         # The second flight: [CCS] [Certificate] Finished.
         if hs.config.middlebox_compat and not hs.facts.hrr:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sclient.x509 import names, oids
 
-__all__ = ["certificate_text"]
+__all__ = ["certificate_text", "signature_text"]
 
 
 def _hexcolon(data: bytes, per_line: int, indent: int) -> str:
@@ -295,8 +295,19 @@ def _pss_key_restrictions(spki_raw: bytes) -> str:
     )
 
 
-def certificate_text(der: bytes) -> str | None:
-    """The text of one DER certificate; None when it does not parse."""
+def signature_text(sig_oid: str, sig_alg_raw: bytes, signature: bytes) -> str:
+    """``X509_signature_print``: the algorithm (PSS parameters too) and the value."""
+    if sig_oid == _PSS_OID:
+        head = f"    Signature Algorithm: {_ln(sig_oid)}\n    Signature Value:{_pss_sig_params(sig_alg_raw)}"
+    else:
+        head = f"    Signature Algorithm: {_ln(sig_oid)}\n    Signature Value:\n"
+    return head + _hexcolon(signature, 18, 8)
+
+
+def certificate_text(der: bytes, compat: bool = False) -> str | None:
+    """The text of one DER certificate; None when it does not parse. Names are
+    printed one-line (``X509_print_ex(…, XN_FLAG_ONELINE, 0)``), or with
+    ``compat`` as ``X509_print`` prints them (``X509_NAME_print``)."""
     from cryptography import x509
 
     from sclient.x509.cert import Certificate, CertificateError
@@ -325,11 +336,11 @@ def certificate_text(der: bytes) -> str | None:
         )
     else:
         out.append(f"        Signature Algorithm: {_ln(sig_oid)}\n")
-    out.append(f"        Issuer: {names.print_ex(ours.issuer, names.XN_FLAG_ONELINE)}\n")
+    out.append(f"        Issuer: {_name(ours.issuer, compat)}\n")
     out.append("        Validity\n")
     out.append(f"            Not Before: {ours.not_before.print()}\n")
     out.append(f"            Not After : {ours.not_after.print()}\n")
-    out.append(f"        Subject: {names.print_ex(ours.subject, names.XN_FLAG_ONELINE)}\n")
+    out.append(f"        Subject: {_name(ours.subject, compat)}\n")
     out.append("        Subject Public Key Info:\n")
     out.append(f"            Public Key Algorithm: {_ln(ours.key_alg_oid)}\n")
     try:
@@ -353,10 +364,11 @@ def certificate_text(der: bytes) -> str | None:
             if body is None:
                 body = _octets(_extension_value(der, oid))
             out.append(body)
-    out.append(f"    Signature Algorithm: {_ln(sig_oid)}\n")
-    if sig_oid == _PSS_OID:
-        out.append(f"    Signature Value:{_pss_sig_params(ours.sig_alg_raw)}")
-    else:
-        out.append("    Signature Value:\n")
-    out.append(_hexcolon(ours.signature, 18, 8))
+    out.append(signature_text(sig_oid, ours.sig_alg_raw, ours.signature))
     return "".join(out)
+
+
+def _name(name: names.Name, compat: bool) -> str:
+    if compat:
+        return names.name_print_compat(name).decode("utf-8", "surrogateescape")
+    return names.print_ex(name, names.XN_FLAG_ONELINE)

@@ -37,3 +37,5 @@ class ChainVerdict:
     #: The failure ended the handshake (``-verify N``, ``-verify_return_error``):
     #: OpenSSL then never stores the result in the session.
     aborted: bool = False
+    #: ``X509_STORE_CTX_get0_chain()`` as DER: the chain the verifier built.
+    chain: tuple[bytes, ...] = ()

@@ -87,6 +87,20 @@ REASONS: dict[str, Reason] = {
         0x0A0000B6, "tls_process_server_hello", "not on record boundary", _CLNT, 1504
     ),
     "INTERNAL_ERROR": R(0x0A0C0103, "ossl_statem_client_read_transition", "internal error", _CLNT),
+    # --- CertificateStatus (TLS <= 1.2 message, TLS 1.3 leaf entry) and -status ------
+    "UNSUPPORTED_STATUS_TYPE": R(
+        0x0A000149, "tls_process_cert_status_body", "unsupported status type", _CLNT, 2643
+    ),
+    "CERT_STATUS_LENGTH_MISMATCH": R(
+        0x0A00009F, "tls_process_cert_status_body", "length mismatch", _CLNT, 2648
+    ),
+    # OPENSSL_malloc(0) is NULL: an empty response fails as an allocation failure.
+    "CERT_STATUS_MALLOC_FAILURE": R(
+        0x0A0C0100, "tls_process_cert_status_body", "malloc failure", _CLNT, 2654
+    ),
+    "INVALID_STATUS_RESPONSE": R(
+        0x0A000148, "tls_process_initial_server_flight", "invalid status response", _CLNT, 2703
+    ),
     # --- ServerHello and version ------------------------------------------------------
     "LENGTH_MISMATCH": R(0x0A00009F, "tls_process_server_hello", "length mismatch", _CLNT, 0),
     "SSL3_SESSION_ID_TOO_LONG": R(

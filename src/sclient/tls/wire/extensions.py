@@ -286,13 +286,17 @@ def encode_certificate_status(status_type: int, response: bytes) -> bytes:
 
 
 def decode_certificate_status(r: Reader) -> tuple[bytes, int]:
-    """(response, status_type) of a CertificateStatus; only ocsp (1) is known."""
-    t = r.u8()
-    if t != 1:
-        raise DecodeError("unknown status type")
-    resp = r.vec(3, 1)
-    r.done()
-    return resp, t
+    """(response, status_type) of a CertificateStatus; only ocsp (1) is known.
+    The reasons are tls_process_cert_status_body's (an empty response is
+    decoded: OpenSSL fails on it afterwards, when it copies it)."""
+    if not r.remaining or r.u8() != 1:
+        raise DecodeError("unknown status type", "UNSUPPORTED_STATUS_TYPE")
+    try:
+        resp = r.vec(3)
+        r.done()
+    except DecodeError as e:
+        raise DecodeError(e.detail, "CERT_STATUS_LENGTH_MISMATCH") from None
+    return resp, 1
 
 
 @struct(frozen=True, slots=True)
@@ -300,6 +304,8 @@ class OcspResponse(Extension):
     """TLS 1.3 Certificate entry: a CertificateStatus (RFC 8446 §4.4.2.1)."""
 
     TYPE = ext.STATUS_REQUEST
+    #: the decoder's own reasons (tls_process_cert_status_body's)
+    DECODE_REASON = ""
     response: bytes
     status_type: int = 1
 
@@ -891,7 +897,8 @@ def decode_extension(ext_type: int, body: bytes, context: Context) -> Extension:
         return decode(Reader(body))
     except DecodeError as e:
         name = ext.BY_CODE[ext_type].iana
-        return Malformed(ext_type, body, cls.DECODE_REASON, f"{name}: {e.detail}")
+        reason = cls.DECODE_REASON or e.reason
+        return Malformed(ext_type, body, reason, f"{name}: {e.detail}")
 
 
 def decode_extensions(
