@@ -311,6 +311,92 @@ class Tls13Aead:
             )
         return stripped[-1], stripped[:-1]
 
+    # -- bulk: runs of application data records, no per-record objects ----------
+
+    def open_run(
+        self, buf: bytearray, pos: int, end: int, out: memoryview, o: int, limit: int
+    ) -> tuple[int, int]:
+        """Open the application_data records that lie whole in ``buf[pos:end]``,
+        one after the other, each straight into ``out`` at ``o`` (the content
+        only: records' contents end up concatenated); return where reading
+        and writing stopped.
+
+        It stops before the first record it cannot take as a plain
+        application_data record: incomplete, another outer type or version,
+        too short or too long (the content longer than ``limit``), failing
+        authentication, of another inner type, empty, or not fitting in
+        ``out``. That record is left unread (``read_seq`` does not count it)
+        for :meth:`decrypt`, which decides what it is. Writing past the
+        content taken (up to a record's length) may happen in ``out``."""
+        view = memoryview(buf)
+        tag = self._tag_len
+        decrypt_into = self._aead.decrypt_into
+        iv = self._iv
+        seq = self.read_seq
+        room = len(out)
+        last_seq = _SEQ_LIMIT - 2
+        while end - pos > 5:
+            if buf[pos] != _APPLICATION_DATA or buf[pos + 1] != 3 or buf[pos + 2] != 3:
+                break
+            body = pos + 5
+            stop = body + ((buf[pos + 3] << 8) | buf[pos + 4])
+            n = stop - body - tag  # the inner plaintext: content, type, padding
+            if stop > end or n < 2 or n > limit + 1 or o + n > room or seq > last_seq:
+                break
+            try:
+                decrypt_into(
+                    (iv ^ seq).to_bytes(12, "big"), view[body:stop], view[pos:body], out[o : o + n]
+                )
+            except InvalidTag:
+                break
+            last = o + n - 1
+            if out[last] != _APPLICATION_DATA:
+                if out[last]:  # another content type
+                    break
+                # Padding: the type is the last byte that is not zero.
+                last = o + len(out[o:last].tobytes().rstrip(b"\x00")) - 1
+                if last <= o or out[last] != _APPLICATION_DATA:
+                    break
+            seq += 1
+            o = last
+            pos = stop
+        self.read_seq = seq
+        return pos, o
+
+    def seal_run(self, data: memoryview, step: int, out: memoryview, pos: int) -> int:
+        """Protect ``data`` as application_data records of ``step`` bytes of
+        content (the last one shorter), written one after the other into
+        ``out`` from ``pos``, which must have room for them (see
+        :func:`sealed_size`); return where they end. Needs ``pad_to`` <= 1."""
+        tag = self._tag_len
+        encrypt_into = self._aead.encrypt_into
+        pack_into = _HDR.pack_into
+        iv = self._iv
+        seq = self.write_seq
+        inner = bytearray(step + 1)
+        inner_view = memoryview(inner)
+        n = len(data)
+        if n:
+            _next_seq(seq + (n + step - 1) // step - 1)
+        for off in range(0, n, step):
+            k = min(step, n - off)
+            inner_view[:k] = data[off : off + k]
+            inner[k] = _APPLICATION_DATA
+            body = pos + 5
+            stop = body + k + 1 + tag
+            pack_into(out, pos, _APPLICATION_DATA, _TLS12, k + 1 + tag)
+            encrypt_into(
+                (iv ^ seq).to_bytes(12, "big"), inner_view[: k + 1], out[pos:body], out[body:stop]
+            )
+            seq += 1
+            pos = stop
+        self.write_seq = seq
+        return pos
+
+    def sealed_size(self, n: int, step: int) -> int:
+        """Bytes :meth:`seal_run` writes for ``n`` bytes of content."""
+        return n + ((n + step - 1) // step) * (5 + 1 + self._tag_len)
+
 
 class Tls12Aead:
     """TLS 1.2 AEAD record protection.
