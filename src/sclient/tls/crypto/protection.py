@@ -30,7 +30,6 @@ from cryptography.hazmat.primitives.ciphers import (
     modes,
 )
 from cryptography.hazmat.primitives.ciphers.aead import AESCCM, AESGCM, ChaCha20Poly1305
-from cryptography.hazmat.primitives.constant_time import bytes_eq
 
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.errors import (
@@ -613,7 +612,7 @@ class Tls12Cbc:
         pad = data[-1]
         if pad + 1 + min_keep > len(data):
             return False, 0
-        return bytes_eq(bytes(data[len(data) - pad - 1 :]), bytes((pad,)) * (pad + 1)), pad
+        return hashes.equal(bytes(data[len(data) - pad - 1 :]), bytes((pad,)) * (pad + 1)), pad
 
     # -- RecordCipher ----------------------------------------------------------
     def encrypt(self, content_type: int, plaintext: Buffer) -> bytes:
@@ -649,7 +648,9 @@ class Tls12Cbc:
             if n < self._min_frag or body_len % 16:
                 raise BadRecordMac("bad encrypt-then-MAC record length")
             body = frag[:body_len]
-            if not bytes_eq(self._mac_of(seq, content_type, version, body), bytes(frag[body_len:])):
+            if not hashes.equal(
+                self._mac_of(seq, content_type, version, body), bytes(frag[body_len:])
+            ):
                 raise BadRecordMac("MAC check failed")
             data = self._cbc_decrypt(body)
             ok, pad = self._pad_ok(data, 0)
@@ -664,7 +665,7 @@ class Tls12Cbc:
             # With bad padding, still MAC as if the pad were empty.
             pt_len = len(data) - mac_len - (pad + 1 if ok else 1)
             expected = self._mac_of(seq, content_type, version, data[:pt_len])
-            mac_ok = bytes_eq(expected, bytes(data[pt_len : pt_len + mac_len]))
+            mac_ok = hashes.equal(expected, bytes(data[pt_len : pt_len + mac_len]))
             if not (ok and mac_ok):
                 raise BadRecordMac("MAC check or padding failed")
             pt = bytes(data[:pt_len])
