@@ -37,10 +37,15 @@ def interactive(p: Program) -> int:
     stdin_open = True
     sock = p.conn.fileno()
     size = BULK_READ if p.bulk else 16384
-    stdin_buf = bytearray(BULK_READ) if p.bulk and not crlf else None
+    # In bulk, stdin is read into a buffer that grows (to BULK_READ) while
+    # reads fill it.
+    stdin_buf = bytearray(_STDIN_READ) if p.bulk and not crlf else None
     while True:
-        rlist = [sock] + ([0] if stdin_open else [])
         p.c.flush()
+        if not stdin_open:  # the socket alone: a (blocking) read waits for it
+            p.feed(n=p.read_socket(size))
+            continue
+        rlist = [sock, 0]
         try:
             readable, _, _ = select.select(rlist, [], [])
         except InterruptedError:
@@ -51,7 +56,10 @@ def interactive(p: Program) -> int:
             chunk: bytes | memoryview
             try:
                 if stdin_buf is not None:
-                    chunk = memoryview(stdin_buf)[: os.readv(0, [stdin_buf])]
+                    got = os.readv(0, [stdin_buf])
+                    chunk = memoryview(stdin_buf)[:got]
+                    if got == len(stdin_buf) < BULK_READ:
+                        stdin_buf = bytearray(2 * got)  # (the chunk keeps the old one)
                 else:
                     chunk = os.read(0, _STDIN_READ // 2 if crlf else _STDIN_READ)
             except OSError as exc:

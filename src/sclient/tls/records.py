@@ -40,6 +40,7 @@ reason; the crypto layer's exceptions are mapped here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal, Protocol
 
 from sclient.tls import events as ev
@@ -132,8 +133,10 @@ class RecordLayer:
         "_empty",
         "_end",
         "_in",
+        "_inview",
         "_o",
         "_olen",
+        "_opener",
         "_oview",
         "_plain",
         "_pos",
@@ -158,8 +161,11 @@ class RecordLayer:
     def __init__(self, max_fragment: int = MAX_PLAINTEXT) -> None:
         #: Received bytes: ``_in[_pos:_end]`` not yet returned as records.
         self._in = bytearray()
+        self._inview = memoryview(self._in)
         self._pos = 0
         self._end = 0
+        #: Bulk: the read cipher's ``open_run`` (None: the cipher has none).
+        self._opener: Callable[..., tuple[int, int]] | None = None
         #: Bulk: the plaintext buffer of :meth:`read_run` (made on first use)
         #: and how much of it this batch (since :meth:`compact`) has filled.
         self._plain: memoryview | None = None
@@ -206,6 +212,7 @@ class RecordLayer:
     def install(self, direction: Direction, cipher: RecordCipher, epoch: int | None = None) -> None:
         if direction == READ:
             self._read = cipher
+            self._opener = getattr(cipher, "open_run", None)
             self.read_protected = True
             self.read_epoch = self.read_epoch + 1 if epoch is None else epoch
         else:
@@ -241,17 +248,19 @@ class RecordLayer:
         n = len(data)
         self._reserve(n)
         end = self._end
-        memoryview(self._in)[end : end + n] = data
+        self._inview[end : end + n] = data
         self._end = end + n
 
     def get_buffer(self, size: int = BULK_READ) -> memoryview:
         """``size`` bytes of room after the received bytes, for the transport
         to read into; :meth:`commit` says how many it put there."""
-        if len(self._in) < _BULK_CAPACITY:
-            self._reserve(_BULK_CAPACITY - self.buffered)
-        self._reserve(size)
         end = self._end
-        return memoryview(self._in)[end : end + size]
+        if end + size > len(self._in) or len(self._in) < _BULK_CAPACITY:
+            if len(self._in) < _BULK_CAPACITY:
+                self._reserve(_BULK_CAPACITY - self.buffered)
+            self._reserve(size)
+            end = self._end
+        return self._inview[end : end + size]
 
     def commit(self, n: int) -> None:
         """The transport put ``n`` bytes into the room of :meth:`get_buffer`."""
@@ -269,8 +278,8 @@ class RecordLayer:
             return
         # A new buffer, never a resize: a view of the old one may be alive.
         new = bytearray(max(keep + n, 2 * len(self._in)))
-        new[:keep] = memoryview(self._in)[self._pos : self._end]
-        self._in, self._pos, self._end = new, 0, keep
+        new[:keep] = self._inview[self._pos : self._end]
+        self._in, self._inview, self._pos, self._end = new, memoryview(new), 0, keep
 
     @property
     def buffered(self) -> int:
@@ -285,7 +294,7 @@ class RecordLayer:
         if pos:
             keep = self._end - pos
             if keep:
-                view = memoryview(self._in)
+                view = self._inview
                 view[:keep] = view[pos : self._end]
             self._pos = 0
             self._end = keep
@@ -324,7 +333,7 @@ class RecordLayer:
         input, opened with no object per record, as one view of their
         concatenated contents (valid until the next batch begins); None when
         the next record is none of those (:meth:`read` takes it)."""
-        opener = getattr(self._read, "open_run", None)
+        opener = self._opener
         if opener is None or not self.tls13:
             return None
         plain = self._plain
@@ -334,7 +343,7 @@ class RecordLayer:
             self._o = 0
         pos, o0 = self._pos, self._o
         limit = min(self.max_recv_plaintext, MAX_PLAINTEXT)
-        pos, o = opener(self._in, pos, self._end, plain, o0, limit)
+        pos, o = opener(self._in, self._inview, pos, self._end, plain, o0, limit)
         if o == o0:
             return None
         self.consumed += pos - self._pos

@@ -313,12 +313,19 @@ class Tls13Aead:
     # -- bulk: runs of application data records, no per-record objects ----------
 
     def open_run(
-        self, buf: bytearray, pos: int, end: int, out: memoryview, o: int, limit: int
+        self,
+        buf: bytearray,
+        view: memoryview,
+        pos: int,
+        end: int,
+        out: memoryview,
+        o: int,
+        limit: int,
     ) -> tuple[int, int]:
-        """Open the application_data records that lie whole in ``buf[pos:end]``,
-        one after the other, each straight into ``out`` at ``o`` (the content
-        only: records' contents end up concatenated); return where reading
-        and writing stopped.
+        """Open the application_data records that lie whole in ``buf[pos:end]``
+        (``view`` is a view of ``buf``), one after the other, each straight
+        into ``out`` at ``o`` (the content only: records' contents end up
+        concatenated); return where reading and writing stopped.
 
         It stops before the first record it cannot take as a plain
         application_data record: incomplete, another outer type or version,
@@ -327,7 +334,6 @@ class Tls13Aead:
         ``out``. That record is left unread (``read_seq`` does not count it)
         for :meth:`decrypt`, which decides what it is. Writing past the
         content taken (up to a record's length) may happen in ``out``."""
-        view = memoryview(buf)
         tag = self._tag_len
         decrypt_into = self._aead.decrypt_into
         iv = self._iv
