@@ -91,6 +91,7 @@ class Run:
 
     def __init__(self, wall: float, cpu: float, rss: int = 0) -> None:
         self.wall, self.cpu, self.rss = wall, cpu, rss
+        self.server = 0.0
 
 
 def child(cmd: list[str], stdin: str | None, request: bytes = b"", out: str = os.devnull) -> Run:
@@ -112,6 +113,25 @@ def child(cmd: list[str], stdin: str | None, request: bytes = b"", out: str = os
     if int(code) != 0:
         raise RuntimeError(f"{cmd[:3]} exited {code}")
     return Run(float(wall), float(cpu), int(rss))
+
+
+def server_pid(port: int) -> int:
+    """The ``openssl s_server`` listening on ``port``."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                argv = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"s_server" in argv and str(port).encode() in argv:
+                return int(entry)
+    raise RuntimeError(f"no s_server on port {port}")
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_now() -> float:
@@ -173,13 +193,20 @@ def engine_send(port: int, path: Path) -> Run:
     return run
 
 
-def paired(runs: int, jobs: dict[str, Callable[[], Run]]) -> dict[str, list[Run]]:
+def paired(
+    runs: int, jobs: dict[str, Callable[[], Run]], server: int | None = None
+) -> dict[str, list[Run]]:
+    """``runs`` rounds of every job in turn after a warm-up round; with the
+    ``server`` pid, each run's ``server`` attribute is the server's CPU time."""
     for job in jobs.values():  # warm-up: page cache, bytecode
         job()
     results: dict[str, list[Run]] = {k: [] for k in jobs}
     for _ in range(runs):
         for name, job in jobs.items():
-            results[name].append(job())
+            before = process_cpu(server) if server else 0.0
+            run = job()
+            run.server = process_cpu(server) - before if server else 0.0
+            results[name].append(run)
     return results
 
 
@@ -194,6 +221,12 @@ def show(title: str, size: int, res: dict[str, list[Run]], anchor: str = "ssl cl
         line += f"   {size / cpu / 1e9:5.2f} GB/s"
         line += f" x{ratio_cpu:5.2f}" if name != anchor else ""
         print(line + f"   ({wall:.3f} s wall, {cpu:.3f} s CPU)")
+    server = median([r.server for rows in res.values() for r in rows])
+    if server:
+        print(
+            f"  the server used {server:.3f} s CPU a run: it cannot move more than"
+            f" {size / server / 1e9:.2f} GB/s on a core of its own"
+        )
 
 
 def write_file(path: Path, size: int) -> None:
@@ -250,6 +283,7 @@ def main() -> None:
                     **{c: (lambda c=c: fetch(c, "big.bin", size)) for c in clients},
                     "engine alone": lambda: engine_receive(port, size),
                 },
+                server_pid(port),
             )
 
         with s_server(pki, "-ciphersuites", SUITE) as port:
@@ -264,6 +298,7 @@ def main() -> None:
                     "sclient -quiet": lambda: child(sc_send, big),
                     "engine alone": lambda: engine_send(port, www / "big.bin"),
                 },
+                server_pid(port),
             )
 
     print(f"bulk over TLS 1.3 {SUITE}, {args.mb} MiB, median of {args.runs} paired runs")
