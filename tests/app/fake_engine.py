@@ -108,6 +108,13 @@ class Client:
         self._in.write(data)
         return self._step()
 
+    def get_buffer(self, size: int = 1 << 18) -> memoryview:
+        self._room = bytearray(size)
+        return memoryview(self._room)
+
+    def buffer_updated(self, n: int) -> list[Any]:
+        return self.receive(bytes(self._room[:n]))
+
     def receive_eof(self) -> list[Any]:
         self._in.write_eof()
         try:

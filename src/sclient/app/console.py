@@ -14,7 +14,7 @@ import sys
 from typing import IO
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | memoryview) -> None:
     view = memoryview(data)
     while view:
         n = os.write(fd, view)
@@ -67,7 +67,7 @@ class Console:
         """Bytes a peer sent, for stderr as they came (``surrogateescape``)."""
         self.err(data.decode("utf-8", "surrogateescape"))
 
-    def data(self, data: bytes) -> bool:
+    def data(self, data: bytes | memoryview) -> bool:
         """Application data to fd 1; False when stdout is gone."""
         self.data_received += len(data)
         if not self.keep_data:

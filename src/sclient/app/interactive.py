@@ -10,31 +10,58 @@ import select
 from typing import TYPE_CHECKING
 
 from sclient.app.common import DoneWaiting, Shut
+from sclient.tls import events as ev
+from sclient.tls.records import BULK_READ
 from sclient.tls.registry.protocol import TLS1_3
+from sclient.transport import clock
 
 if TYPE_CHECKING:
     from sclient.app.program import Program
 
 
+#: s_client's reads of stdin (BUFSIZZ; half with -crlf, whose newlines double).
+_STDIN_READ = 8192
+#: The connected commands (a read of stdin starting with one of them).
+_COMMANDS = frozenset(b"QRkK")
+
+
 def interactive(p: Program) -> int:
-    """Until ``Q``, stdin's end (``DONE``), or the connection's; the exit status."""
+    """Until ``Q``, stdin's end (``DONE``), or the connection's; the exit status.
+
+    In bulk (``p.bulk``: nothing shows single records) the socket and stdin
+    are read in large pieces; the commands are still looked for where each
+    of s_client's 8 KiB reads of stdin would start."""
     ign_eof = p.o.ign_eof  # -ign_eof, -quiet, -no_ign_eof: the parser decided
     commands = p.o.commands
     crlf = p.o.crlf
     stdin_open = True
     sock = p.conn.fileno()
+    size = BULK_READ if p.bulk else 16384
+    # In bulk, stdin is read into a buffer that grows (to BULK_READ) while
+    # reads fill it.
+    stdin_buf = bytearray(_STDIN_READ) if p.bulk and not crlf else None
     while True:
-        rlist = [sock] + ([0] if stdin_open else [])
         p.c.flush()
+        if not stdin_open:  # the socket alone: a (blocking) read waits for it
+            p.feed(n=p.read_socket(size))
+            continue
+        rlist = [sock, 0]
         try:
             readable, _, _ = select.select(rlist, [], [])
         except InterruptedError:
             continue
         if sock in readable:
-            p.feed(p.read_socket())
+            p.feed(n=p.read_socket(size))
         if 0 in readable:
+            chunk: bytes | memoryview
             try:
-                chunk = os.read(0, 4096 if crlf else 8192)
+                if stdin_buf is not None:
+                    got = os.readv(0, [stdin_buf])
+                    chunk = memoryview(stdin_buf)[:got]
+                    if got == len(stdin_buf) < BULK_READ:
+                        stdin_buf = bytearray(2 * got)  # (the chunk keeps the old one)
+                else:
+                    chunk = os.read(0, _STDIN_READ // 2 if crlf else _STDIN_READ)
             except OSError as exc:
                 if exc.errno in (errno.EINTR, errno.EAGAIN):
                     continue
@@ -45,11 +72,28 @@ def interactive(p: Program) -> int:
                     continue
                 p.c.err("DONE\n")
                 return 0
-            if commands and command(p, chunk[:1]):
-                continue
-            if crlf:
-                chunk = chunk.replace(b"\n", b"\r\n")
-            p.call_engine(lambda data=chunk: p.client.send(data))
+            send_stdin(p, chunk, commands, crlf)
+
+
+def send_stdin(p: Program, chunk: bytes | memoryview, commands: bool, crlf: bool) -> None:
+    """What a read of stdin got, to the server; with ``commands``, each piece
+    of s_client's read size that starts with a command letter is that
+    command instead (the piece is not sent)."""
+    start = 0
+    if commands:
+        for off in range(0, len(chunk), _STDIN_READ):
+            if chunk[off] in _COMMANDS:
+                _send(p, chunk[start:off], crlf)
+                command(p, bytes(chunk[off : off + 1]))
+                start = off + _STDIN_READ
+    _send(p, chunk[start:], crlf)
+
+
+def _send(p: Program, data: bytes | memoryview, crlf: bool) -> None:
+    if data:
+        if crlf:
+            data = bytes(data).replace(b"\n", b"\r\n")
+        p.call_engine(lambda: p.client.send(data))
 
 
 def command(p: Program, first: bytes) -> bool:
@@ -115,3 +159,21 @@ def await_tickets(p: Program) -> None:
         return  # the server closed or failed: openssl, not reading, never saw it
     finally:
         p.awaiting_tickets = False
+
+
+def send_close_notify(p: Program) -> None:
+    """SSL_shutdown's close_notify, best effort (the peer may be gone)."""
+    try:
+        events: list[object] = list(p.client.close() or [])
+        data = p.client.data_to_send()
+        if data:
+            p.conn.sendall(data)
+            if p.tap:
+                events = p.tap.placed(events, data)
+        now = clock.monotonic()
+        for e in events:  # the alert's record and message (-msg, -state, -trace)
+            if isinstance(e, ev.Event):
+                p.collector.fold(e, now)
+            p.stream.publish(e)
+    except Exception:
+        pass

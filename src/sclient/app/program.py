@@ -73,6 +73,9 @@ class Program:
             from sclient.app.renderers import subscribe_tracing
 
             self.renderers, self.tap = subscribe_tracing(self)
+        #: Bulk data after the handshake (large reads, no record events) when
+        #: nothing shows single records or the bytes they take.
+        self.bulk = not (self.renderers or self.tap or options.json or options.prexit)
         #: -reconnect: connections still to make after this one (OpenSSL: 5).
         self.reconnects = 5 if options.reconnect else 0
         #: The new-session callback matters to -sess_out and -reconnect only.
@@ -119,10 +122,10 @@ class Program:
         self.counters()
         self.text.summary(final)
 
-    def flush_engine(self) -> bytes:
+    def flush_engine(self) -> bytes | memoryview:
         """Write what the engine has to send (one write, as OpenSSL writes a
         flight); the bytes written."""
-        data: bytes = self.client.data_to_send()
+        data: bytes | memoryview = self.client.data_to_send()
         if data:
             try:
                 self.conn.sendall(data)
@@ -143,9 +146,9 @@ class Program:
                 self.collector.aborted(e)
                 self.stream.publish(e)
 
-    def flush_engine_quietly(self) -> bytes:
+    def flush_engine_quietly(self) -> bytes | memoryview:
         try:
-            data: bytes = self.client.data_to_send()
+            data: bytes | memoryview = self.client.data_to_send()
             if data:
                 self.conn.sendall(data)
                 return data
@@ -153,7 +156,7 @@ class Program:
             pass
         return b""
 
-    def process(self, events: Sequence[object], written: bytes = b"") -> None:
+    def process(self, events: Sequence[object], written: bytes | memoryview = b"") -> None:
         """Each event in order: collected, acted on, rendered; then what it
         means for the loop (data, the peer's close, a failure). ``written``:
         the bytes the driver wrote for these events (-debug shows the write)."""
@@ -200,15 +203,20 @@ class Program:
         self.text.tls_error(error)
         raise Shut(1)
 
-    def feed(self, data: bytes) -> None:
+    def feed(self, data: bytes = b"", n: int = 0) -> None:
+        """What a read of the socket got: ``data``, or ``n`` bytes read into
+        the engine's buffer; neither: EOF."""
         from sclient.tls.errors import TLSError
 
-        if data and self.current.t_first_reply is None:
+        if (data or n) and self.current.t_first_reply is None:
             self.current.t_first_reply = clock.monotonic()
-        if not data and self.tap:
+        if not (data or n) and self.tap:
             self.tap.read(5, b"", 0)  # the record header read meets EOF
+        c = self.client
         try:
-            events = (self.client.receive(data) if data else self.client.receive_eof()) or []
+            events = (
+                c.receive(data) if data else c.buffer_updated(n) if n else c.receive_eof()
+            ) or []
         except TLSError as exc:
             self.flush_engine_quietly()
             self.fail(exc)
@@ -295,21 +303,9 @@ class Program:
         self.current.t_end = clock.monotonic()
 
     def send_close_notify(self) -> None:
-        """SSL_shutdown's close_notify, best effort (the peer may be gone)."""
-        try:
-            events: list[object] = list(self.client.close() or [])
-            data = self.client.data_to_send()
-            if data:
-                self.conn.sendall(data)
-                if self.tap:
-                    events = self.tap.placed(events, data)
-            now = clock.monotonic()
-            for e in events:  # the alert's record and message (-msg, -state, -trace)
-                if isinstance(e, ev.Event):
-                    self.collector.fold(e, now)
-                self.stream.publish(e)
-        except Exception:
-            pass
+        from sclient.app.interactive import send_close_notify
+
+        send_close_notify(self)
 
     def finish(self) -> int:
         self.counters()
@@ -373,7 +369,7 @@ class Program:
         self.current.client_hello_sent = True
         self.start_engine()
         while self.current.in_init:
-            self.feed(self.read_socket())
+            self.feed(n=self.read_socket())
         if self.reconnects > 0:
             self.reconnects -= 1
             if self.version() == TLS1_3:
@@ -408,7 +404,7 @@ class Program:
         from sclient.tls.client import Client
 
         callbacks = engine_callbacks(self.s, self.json_mode, clock.wall)
-        cfg = structs.replace(self.s.config, resume=self.resume, **callbacks)
+        cfg = structs.replace(self.s.config, resume=self.resume, bulk_data=self.bulk, **callbacks)
         self.client = Client(cfg)
         events = self.client.start() or []
         if any(isinstance(e, ev.ConnectionFailed) for e in events):
@@ -418,11 +414,12 @@ class Program:
         self.current.t_hello_sent = clock.monotonic()
         self.process(events, written)
 
-    def read_socket(self) -> bytes:
+    def read_socket(self, size: int = 16384) -> int:
+        """One read into the engine's buffer; the count (0: EOF)."""
         while True:
             try:
-                data: bytes = self.conn.recv(16384)
-                return data
+                n: int = self.conn.recv_into(self.client.get_buffer(size))
+                return n
             except (InterruptedError, BlockingIOError):
                 continue
             except OSError as exc:

@@ -4,6 +4,8 @@
 >>> events = c.start()            # queues the ClientHello
 >>> sock.sendall(c.data_to_send())
 >>> events = c.receive(sock.recv(65536))   # any split of the server's bytes
+>>> n = sock.recv_into(c.get_buffer())     # or read into the engine's buffer
+>>> events = c.buffer_updated(n)
 
 Every call that changes the connection returns the events it caused, in
 order (``start``, ``receive``, ``receive_eof``, ``send``, ``key_update``,
@@ -41,7 +43,7 @@ from sclient.tls.hello import (
     resumable,
 )
 from sclient.tls.hsreader import HandshakeReader
-from sclient.tls.records import RecordLayer
+from sclient.tls.records import BULK_READ, RecordLayer
 from sclient.tls.registry import alerts
 from sclient.tls.registry import extensions as ext_types
 from sclient.tls.registry import protocol as P
@@ -295,20 +297,53 @@ class Client:
                 raise UsageError("ClientHello key share does not match key_share_factory")
             shares[entry.group] = share
 
-    def data_to_send(self) -> bytes:
-        """Everything queued for the peer (one flight = one chunk), cleared."""
+    def data_to_send(self) -> bytes | memoryview:
+        """Everything queued for the peer (one flight = one chunk), cleared
+        (with ``config.bulk_data``, after application data: a view valid
+        until the next call on the engine)."""
         return self._rl.take_output()
 
-    def receive(self, data: bytes) -> list[ev.Event]:
+    def receive(self, data: bytes | memoryview) -> list[ev.Event]:
         """Feed bytes read from the transport (any split)."""
+        if self._refuses_input():
+            return self._take_events()
+        if data:
+            self._rl.feed(data)
+            self._read_records()
+        return self._take_events()
+
+    def get_buffer(self, size: int = BULK_READ) -> memoryview:
+        """``size`` bytes of room in the engine's input buffer, for the
+        transport to read into (``sock.recv_into``), saving the copy that
+        :meth:`receive` makes; then :meth:`buffer_updated`. As asyncio's
+        ``BufferedProtocol``."""
+        return self._rl.get_buffer(size)
+
+    def buffer_updated(self, n: int) -> list[ev.Event]:
+        """The transport put ``n`` bytes into the room :meth:`get_buffer` gave
+        (``n`` 0: nothing, not EOF); like :meth:`receive` of those bytes."""
+        if self._refuses_input():
+            return self._take_events()
+        if n:
+            self._rl.commit(n)
+            self._read_records()
+        return self._take_events()
+
+    def _refuses_input(self) -> bool:
         if isinstance(self._state, _Idle):
             raise UsageError("receive() before start()")
-        if self._failed is not None or self._peer_closed or not data:
-            return self._take_events()
+        return self._failed is not None or self._peer_closed
+
+    def _read_records(self) -> None:
         rl = self._rl
-        rl.feed(data)
+        bulk = self._config.bulk_data
         try:
             while self._failed is None and not self._peer_closed:
+                if bulk and self._bulk_ready():
+                    data = rl.read_run()
+                    if data is not None:
+                        self._warn_alerts = 0
+                        self._events.append(ev.ApplicationData(data))
                 rec = rl.read()
                 if rec is None:
                     break
@@ -321,7 +356,14 @@ class Client:
         except Exception as e:  # a bug in the engine must not escape as a crash
             self._fail(LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"{BUG}{e!r}"))
         rl.compact()
-        return self._take_events()
+
+    def _bulk_ready(self) -> bool:
+        """Application data records may be taken in a run: the handshake is
+        complete and no handshake message is half read."""
+        hs = self._hs
+        return (
+            hs is not None and hs.complete and not self._state.AFTER_CCS and not self._hsr.buffered
+        )
 
     def receive_eof(self) -> list[ev.Event]:
         """The transport reached end of file."""
@@ -338,10 +380,10 @@ class Client:
             self._fail(TransportFailed(detail))
         return self._take_events()
 
-    def send(self, data: bytes) -> list[ev.Event]:
+    def send(self, data: bytes | memoryview) -> list[ev.Event]:
         """Application data (after the handshake), split per max_send_fragment."""
         self._require_open()
-        if data:
+        if data and not (self._config.bulk_data and self._rl.write_run(data)):
             self._rl.write(P.APPLICATION_DATA, data, self._events)
         return self._take_events()
 

@@ -202,5 +202,14 @@ class ClientConfig:
     #: Report each extension received (:class:`~sclient.tls.events.ExtensionReceived`),
     #: as OpenSSL's extension debug callback does (``-tlsextdebug``).
     extension_events: bool = False
+    #: Bulk application data (TLS 1.3, after the handshake): received records
+    #: are opened in runs straight into one buffer, each receive call giving
+    #: one :class:`~sclient.tls.events.ApplicationData` whose ``data`` is a
+    #: view of it, valid until the next receive call, and no record events
+    #: for them; sent data is sealed in records of the largest size with no
+    #: :class:`~sclient.tls.events.RecordSent`, ``data_to_send`` then giving a
+    #: view valid until the next call on the engine. For a driver that does
+    #: not observe single records.
+    bulk_data: bool = False
     #: Test hook: build the key share for a group (known-answer tests); None = fresh keys.
     key_share_factory: Callable[[int], object] | None = None

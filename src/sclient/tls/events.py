@@ -282,7 +282,11 @@ class NewSessionTicket(Event):
 
 @struct(frozen=True, slots=True)
 class ApplicationData(Event):
-    data: bytes
+    """Application data received. With ``ClientConfig.bulk_data``, the
+    contents of all the records one receive call opened in a run, as a view
+    of the engine's buffer, valid until the next receive call."""
+
+    data: bytes | memoryview
 
 
 @struct(frozen=True, slots=True)

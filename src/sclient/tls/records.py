@@ -2,14 +2,24 @@
 
 Theory of operation
 -------------------
-Received bytes are appended to one ``bytearray``; :meth:`RecordLayer.read`
-takes the next complete record off its front (the consumed prefix is dropped
-once per :meth:`RecordLayer.compact`, not per record), checks the header the
-way OpenSSL 3.0's ``ssl3_get_record`` does, removes protection with the
-current read cipher and returns ``(type, payload, raw, inner_type)``, where
-``type`` is the effective content type (the inner type of a TLS 1.3 record).
-Header checks run as soon as the 5 header bytes are present, so an oversized
-or non-TLS header fails without waiting for a body that may never come.
+Received bytes go into one ``bytearray`` of fixed size (replaced by a larger
+one, never resized): copied there by :meth:`RecordLayer.feed`, or read there
+by the transport itself through :meth:`RecordLayer.get_buffer` and
+:meth:`RecordLayer.commit`. :meth:`RecordLayer.read` takes the next complete
+record off its front (the consumed prefix is dropped once per
+:meth:`RecordLayer.compact`, not per record), checks the header the way
+OpenSSL 3.0's ``ssl3_get_record`` does, removes protection with the current
+read cipher and returns ``(type, payload, raw, inner_type)``, where ``type``
+is the effective content type (the inner type of a TLS 1.3 record). Header
+checks run as soon as the 5 header bytes are present, so an oversized or
+non-TLS header fails without waiting for a body that may never come.
+
+Bulk (TLS 1.3 application data after the handshake): :meth:`RecordLayer.read_run`
+opens a run of application_data records straight from the input buffer into
+one plaintext buffer, their contents concatenated, with no object per record;
+:meth:`RecordLayer.write_run` seals application data into records of the
+largest size straight into an output buffer. Anything a run cannot take whole
+is left to :meth:`RecordLayer.read` and :meth:`RecordLayer.write`.
 
 Outgoing data is cut into fragments of at most ``max_fragment`` bytes,
 protected with the current write cipher and appended to ``out``; the client
@@ -30,6 +40,7 @@ reason; the crypto layer's exceptions are mapped here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal, Protocol
 
 from sclient.tls import events as ev
@@ -40,6 +51,7 @@ from sclient.tls.registry import alerts
 from sclient.tls.registry import protocol as P
 
 __all__ = [
+    "BULK_READ",
     "EPOCH_APPLICATION",
     "EPOCH_HANDSHAKE",
     "MAX_PLAINTEXT",
@@ -63,6 +75,12 @@ _MAX_CIPHERTEXT_13 = MAX_PLAINTEXT + 256
 #: of 16705..16707 bytes is "encrypted length too long", 16708+ "packet length
 #: too long", both as soon as the header arrives.
 _MAX_CIPHERTEXT_12 = MAX_PLAINTEXT + 320
+#: The room :meth:`RecordLayer.get_buffer` offers by default: one read of the
+#: transport in bulk.
+BULK_READ = 1 << 18
+#: The input buffer's size once the transport reads into it: a bulk read
+#: behind the start of a record that is not complete yet.
+_BULK_CAPACITY = BULK_READ + 5 + _RBUF_BODY_MAX
 #: Consecutive empty records (or TLS 1.3 CCS) OpenSSL tolerates (MAX_EMPTY_RECORDS).
 _MAX_EMPTY_RECORDS = 32
 _KNOWN_TYPES = frozenset((P.CHANGE_CIPHER_SPEC, P.ALERT, P.HANDSHAKE, P.APPLICATION_DATA))
@@ -106,14 +124,21 @@ class RecordPort(Protocol):
     def set_write_version(self, version: int) -> None:
         """Record version of unprotected records written from now on."""
 
-    def write(self, ctype: int, data: bytes, events: list[ev.Event]) -> None:
+    def write(self, ctype: int, data: bytes | memoryview, events: list[ev.Event]) -> None:
         """Protect and queue ``data`` as records of ``ctype``."""
 
 
 class RecordLayer:
     __slots__ = (
         "_empty",
+        "_end",
         "_in",
+        "_inview",
+        "_o",
+        "_olen",
+        "_opener",
+        "_oview",
+        "_plain",
         "_pos",
         "_read",
         "_write",
@@ -134,8 +159,20 @@ class RecordLayer:
     )
 
     def __init__(self, max_fragment: int = MAX_PLAINTEXT) -> None:
+        #: Received bytes: ``_in[_pos:_end]`` not yet returned as records.
         self._in = bytearray()
+        self._inview = memoryview(self._in)
         self._pos = 0
+        self._end = 0
+        #: Bulk: the read cipher's ``open_run`` (None: the cipher has none).
+        self._opener: Callable[..., tuple[int, int]] | None = None
+        #: Bulk: the plaintext buffer of :meth:`read_run` (made on first use)
+        #: and how much of it this batch (since :meth:`compact`) has filled.
+        self._plain: memoryview | None = None
+        self._o = 0
+        #: Bulk: the output buffer of :meth:`write_run` and the bytes it holds.
+        self._oview: memoryview | None = None
+        self._olen = 0
         self._read: RecordCipher = NullCipher()
         self._write: RecordCipher = NullCipher(P.TLS1_0)
         self._empty = 0
@@ -175,6 +212,7 @@ class RecordLayer:
     def install(self, direction: Direction, cipher: RecordCipher, epoch: int | None = None) -> None:
         if direction == READ:
             self._read = cipher
+            self._opener = getattr(cipher, "open_run", None)
             self.read_protected = True
             self.read_epoch = self.read_epoch + 1 if epoch is None else epoch
         else:
@@ -205,25 +243,67 @@ class RecordLayer:
 
     # -- input -----------------------------------------------------------------
 
-    def feed(self, data: bytes) -> None:
-        self._in += data
+    def feed(self, data: bytes | memoryview) -> None:
+        """Received bytes, copied into the input buffer."""
+        n = len(data)
+        self._reserve(n)
+        end = self._end
+        self._inview[end : end + n] = data
+        self._end = end + n
+
+    def get_buffer(self, size: int = BULK_READ) -> memoryview:
+        """``size`` bytes of room after the received bytes, for the transport
+        to read into; :meth:`commit` says how many it put there."""
+        end = self._end
+        if end + size > len(self._in) or len(self._in) < _BULK_CAPACITY:
+            if len(self._in) < _BULK_CAPACITY:
+                self._reserve(_BULK_CAPACITY - self.buffered)
+            self._reserve(size)
+            end = self._end
+        return self._inview[end : end + size]
+
+    def commit(self, n: int) -> None:
+        """The transport put ``n`` bytes into the room of :meth:`get_buffer`."""
+        if not 0 <= n <= len(self._in) - self._end:
+            raise ValueError("more bytes than the buffer offered")
+        self._end += n
+
+    def _reserve(self, n: int) -> None:
+        """Room for ``n`` more bytes after the received ones."""
+        if self._end + n <= len(self._in):
+            return
+        keep = self._end - self._pos
+        if keep + n <= len(self._in):
+            self.compact()
+            return
+        # A new buffer, never a resize: a view of the old one may be alive.
+        new = bytearray(max(keep + n, 2 * len(self._in)))
+        new[:keep] = self._inview[self._pos : self._end]
+        self._in, self._inview, self._pos, self._end = new, memoryview(new), 0, keep
 
     @property
     def buffered(self) -> int:
         """Received bytes not yet returned as records."""
-        return len(self._in) - self._pos
+        return self._end - self._pos
 
     def compact(self) -> None:
-        """Drop the bytes already returned."""
-        if self._pos:
-            del self._in[: self._pos]
+        """Drop the bytes already returned; the next :meth:`read_run` starts a
+        new batch (it may reuse the plaintext buffer)."""
+        self._o = 0
+        pos = self._pos
+        if pos:
+            keep = self._end - pos
+            if keep:
+                view = self._inview
+                view[:keep] = view[pos : self._end]
             self._pos = 0
+            self._end = keep
 
     def read(self) -> Received | None:
         """The next record, or None if it is not complete yet."""
         buf = self._in
         pos = self._pos
-        avail = len(buf) - pos
+        avail = self._end - pos
         if avail < 5:
             return None
         ctype = buf[pos]
@@ -236,9 +316,9 @@ class RecordLayer:
             self.refused = bytes(buf[pos : pos + 5])
             raise
         end = pos + 5 + length
-        if len(buf) < end:
+        if self._end < end:
             return None
-        raw = bytes(buf[pos:end])
+        raw = bytes(memoryview(buf)[pos:end])
         self._pos = end
         self.consumed += 5 + length
         self.first_record = False
@@ -247,6 +327,29 @@ class RecordLayer:
         except TLSError:
             self.refused = raw[:5]
             raise
+
+    def read_run(self) -> memoryview | None:
+        """Bulk: the TLS 1.3 application_data records at the front of the
+        input, opened with no object per record, as one view of their
+        concatenated contents (valid until the next batch begins); None when
+        the next record is none of those (:meth:`read` takes it)."""
+        opener = self._opener
+        if opener is None or not self.tls13:
+            return None
+        plain = self._plain
+        if plain is None or len(plain) < len(self._in):
+            # The contents of one batch are shorter than its records.
+            plain = self._plain = memoryview(bytearray(len(self._in)))
+            self._o = 0
+        pos, o0 = self._pos, self._o
+        limit = min(self.max_recv_plaintext, MAX_PLAINTEXT)
+        pos, o = opener(self._in, self._inview, pos, self._end, plain, o0, limit)
+        if o == o0:
+            return None
+        self.consumed += pos - self._pos
+        self._pos, self._o = pos, o
+        self._empty = 0
+        return plain[o0:o]
 
     def _check_header(self, ctype: int, version: int, length: int, head: bytes) -> None:
         """ssl3_get_record's header checks, in OpenSSL's order."""
@@ -330,7 +433,7 @@ class RecordLayer:
 
     # -- output ----------------------------------------------------------------
 
-    def write(self, ctype: int, data: bytes, events: list[ev.Event]) -> None:
+    def write(self, ctype: int, data: bytes | memoryview, events: list[ev.Event]) -> None:
         """Protect ``data`` as records of ``ctype`` (fragmenting as needed),
         append them to ``out`` and a RecordSent event per record to ``events``."""
         n = len(data)
@@ -353,7 +456,37 @@ class RecordLayer:
                 ev.RecordSent(rec[0], (rec[1] << 8) | rec[2], rec, ctype if protected13 else None)
             )
 
-    def take_output(self) -> bytes:
-        data = bytes(self.out)
+    def write_run(self, data: bytes | memoryview) -> bool:
+        """Bulk: seal application ``data`` (TLS 1.3) into records of the largest
+        size straight into the output buffer, with no event; False when that
+        cannot be done (:meth:`write` must)."""
+        cipher = self._write
+        seal = getattr(cipher, "seal_run", None)
+        if seal is None or not self.tls13 or self.out or getattr(cipher, "pad_to", 0) > 1:
+            return False
+        step = self.max_fragment
+        used = self._olen
+        need = used + cipher.sealed_size(len(data), step)  # type: ignore[attr-defined]
+        view = self._oview
+        if view is None or len(view) < need:
+            new = memoryview(bytearray(max(need, _BULK_CAPACITY)))
+            if view is not None:
+                new[:used] = view[:used]
+            view = self._oview = new
+        self._olen = seal(memoryview(data), step, view, used)
+        return True
+
+    def take_output(self) -> bytes | memoryview:
+        """What is queued for the peer, cleared: bytes, or after :meth:`write_run`
+        a view of the output buffer, valid until the next write."""
+        n = self._olen
+        if n:
+            assert self._oview is not None
+            self._olen = 0
+            if not self.out:
+                return self._oview[:n]
+            data = bytes(self._oview[:n]) + self.out
+        else:
+            data = bytes(self.out)
         self.out.clear()
         return data

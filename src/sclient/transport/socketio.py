@@ -48,11 +48,11 @@ class SocketTap:
     def read(self, requested: int, data: bytes, result: int) -> None:
         self.publish(SocketRead(requested, data, result))
 
-    def written(self, data: bytes, result: int) -> None:
+    def written(self, data: bytes | memoryview, result: int) -> None:
         if data:
-            self.publish(SocketWritten(data, result))
+            self.publish(SocketWritten(bytes(data), result))
 
-    def placed(self, events: Sequence[object], written: bytes) -> list[object]:
+    def placed(self, events: Sequence[object], written: bytes | memoryview) -> list[object]:
         """``events`` with the write of ``written`` where OpenSSL flushes it:
         after the last record and handshake message the engine wrote (an
         alert is written at once, before its message callback runs)."""
@@ -64,5 +64,5 @@ class SocketTap:
         for i, e in enumerate(out):
             if isinstance(e, sent):
                 at = i + 1
-        out.insert(at, SocketWritten(written, len(written)))
+        out.insert(at, SocketWritten(bytes(written), len(written)))
         return out

@@ -65,7 +65,12 @@ class Connection:
         self.bytes_read += len(data)
         return data
 
-    def sendall(self, data: bytes) -> None:
+    def recv_into(self, buf: memoryview) -> int:
+        n = self.sock.recv_into(buf)
+        self.bytes_read += n
+        return n
+
+    def sendall(self, data: bytes | memoryview) -> None:
         if data:
             self.sock.sendall(data)
             self.bytes_written += len(data)

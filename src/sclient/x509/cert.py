@@ -262,9 +262,9 @@ class Certificate:
 
     @functools.cached_property
     def fingerprint_sha1(self) -> bytes:
-        import hashlib
+        from sclient.tls.crypto.hashes import digest
 
-        return hashlib.sha1(self.der).digest()
+        return digest("sha1", self.der)
 
     @functools.cached_property
     def public_key(self) -> Any | None:

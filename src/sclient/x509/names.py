@@ -364,15 +364,15 @@ class Name:
 
     def hash(self) -> int:
         """``X509_NAME_hash_ex``: SHA-1 of the canonical encoding, first 4 bytes LE."""
-        import hashlib
+        from sclient.tls.crypto.hashes import digest
 
-        return int.from_bytes(hashlib.sha1(self.canonical()).digest()[:4], "little")
+        return int.from_bytes(digest("sha1", self.canonical())[:4], "little")
 
     def hash_old(self) -> int:
         """``X509_NAME_hash_old``: MD5 of the DER encoding, first 4 bytes LE."""
-        import hashlib
+        from sclient.tls.crypto.hashes import digest
 
-        return int.from_bytes(hashlib.md5(self.der).digest()[:4], "little")
+        return int.from_bytes(digest("md5", self.der)[:4], "little")
 
     def __len__(self) -> int:
         return len(self.entries)

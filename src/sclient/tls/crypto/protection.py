@@ -39,7 +39,6 @@ from sclient.tls.crypto.errors import (
     RecordOverflow,
     UnsupportedAlgorithm,
 )
-from sclient.tls.crypto.hashes import equal as bytes_eq
 from sclient.tls.registry.protocol import TLS1_0, TLS1_2
 
 if TYPE_CHECKING:
@@ -311,6 +310,98 @@ class Tls13Aead:
             )
         return stripped[-1], stripped[:-1]
 
+    # -- bulk: runs of application data records, no per-record objects ----------
+
+    def open_run(
+        self,
+        buf: bytearray,
+        view: memoryview,
+        pos: int,
+        end: int,
+        out: memoryview,
+        o: int,
+        limit: int,
+    ) -> tuple[int, int]:
+        """Open the application_data records that lie whole in ``buf[pos:end]``
+        (``view`` is a view of ``buf``), one after the other, each straight
+        into ``out`` at ``o`` (the content only: records' contents end up
+        concatenated); return where reading and writing stopped.
+
+        It stops before the first record it cannot take as a plain
+        application_data record: incomplete, another outer type or version,
+        too short or too long (the content longer than ``limit``), failing
+        authentication, of another inner type, empty, or not fitting in
+        ``out``. That record is left unread (``read_seq`` does not count it)
+        for :meth:`decrypt`, which decides what it is. Writing past the
+        content taken (up to a record's length) may happen in ``out``."""
+        tag = self._tag_len
+        decrypt_into = self._aead.decrypt_into
+        iv = self._iv
+        seq = self.read_seq
+        room = len(out)
+        last_seq = _SEQ_LIMIT - 2
+        while end - pos > 5:
+            if buf[pos] != _APPLICATION_DATA or buf[pos + 1] != 3 or buf[pos + 2] != 3:
+                break
+            body = pos + 5
+            stop = body + ((buf[pos + 3] << 8) | buf[pos + 4])
+            n = stop - body - tag  # the inner plaintext: content, type, padding
+            if stop > end or n < 2 or n > limit + 1 or o + n > room or seq > last_seq:
+                break
+            try:
+                decrypt_into(
+                    (iv ^ seq).to_bytes(12, "big"), view[body:stop], view[pos:body], out[o : o + n]
+                )
+            except InvalidTag:
+                break
+            last = o + n - 1
+            if out[last] != _APPLICATION_DATA:
+                if out[last]:  # another content type
+                    break
+                # Padding: the type is the last byte that is not zero.
+                last = o + len(out[o:last].tobytes().rstrip(b"\x00")) - 1
+                if last <= o or out[last] != _APPLICATION_DATA:
+                    break
+            seq += 1
+            o = last
+            pos = stop
+        self.read_seq = seq
+        return pos, o
+
+    def seal_run(self, data: memoryview, step: int, out: memoryview, pos: int) -> int:
+        """Protect ``data`` as application_data records of ``step`` bytes of
+        content (the last one shorter), written one after the other into
+        ``out`` from ``pos``, which must have room for them (see
+        :func:`sealed_size`); return where they end. Needs ``pad_to`` <= 1."""
+        tag = self._tag_len
+        encrypt_into = self._aead.encrypt_into
+        pack_into = _HDR.pack_into
+        iv = self._iv
+        seq = self.write_seq
+        inner = bytearray(step + 1)
+        inner_view = memoryview(inner)
+        n = len(data)
+        if n:
+            _next_seq(seq + (n + step - 1) // step - 1)
+        for off in range(0, n, step):
+            k = min(step, n - off)
+            inner_view[:k] = data[off : off + k]
+            inner[k] = _APPLICATION_DATA
+            body = pos + 5
+            stop = body + k + 1 + tag
+            pack_into(out, pos, _APPLICATION_DATA, _TLS12, k + 1 + tag)
+            encrypt_into(
+                (iv ^ seq).to_bytes(12, "big"), inner_view[: k + 1], out[pos:body], out[body:stop]
+            )
+            seq += 1
+            pos = stop
+        self.write_seq = seq
+        return pos
+
+    def sealed_size(self, n: int, step: int) -> int:
+        """Bytes :meth:`seal_run` writes for ``n`` bytes of content."""
+        return n + ((n + step - 1) // step) * (5 + 1 + self._tag_len)
+
 
 class Tls12Aead:
     """TLS 1.2 AEAD record protection.
@@ -527,7 +618,7 @@ class Tls12Cbc:
         pad = data[-1]
         if pad + 1 + min_keep > len(data):
             return False, 0
-        return bytes_eq(bytes(data[len(data) - pad - 1 :]), bytes((pad,)) * (pad + 1)), pad
+        return hashes.equal(bytes(data[len(data) - pad - 1 :]), bytes((pad,)) * (pad + 1)), pad
 
     # -- RecordCipher ----------------------------------------------------------
     def encrypt(self, content_type: int, plaintext: Buffer) -> bytes:
@@ -563,7 +654,9 @@ class Tls12Cbc:
             if n < self._min_frag or body_len % 16:
                 raise BadRecordMac("bad encrypt-then-MAC record length")
             body = frag[:body_len]
-            if not bytes_eq(self._mac_of(seq, content_type, version, body), bytes(frag[body_len:])):
+            if not hashes.equal(
+                self._mac_of(seq, content_type, version, body), bytes(frag[body_len:])
+            ):
                 raise BadRecordMac("MAC check failed")
             data = self._cbc_decrypt(body)
             ok, pad = self._pad_ok(data, 0)
@@ -578,7 +671,7 @@ class Tls12Cbc:
             # With bad padding, still MAC as if the pad were empty.
             pt_len = len(data) - mac_len - (pad + 1 if ok else 1)
             expected = self._mac_of(seq, content_type, version, data[:pt_len])
-            mac_ok = bytes_eq(expected, bytes(data[pt_len : pt_len + mac_len]))
+            mac_ok = hashes.equal(expected, bytes(data[pt_len : pt_len + mac_len]))
             if not (ok and mac_ok):
                 raise BadRecordMac("MAC check or padding failed")
             pt = bytes(data[:pt_len])
