@@ -16,6 +16,7 @@ Finished. Data the server rejected is not sent again (s_client 3.0 does not).
 
 from __future__ import annotations
 
+from sclient.base import structs
 from sclient.base.structs import struct
 from sclient.tls import events as ev
 from sclient.tls.config import ClientConfig
@@ -29,7 +30,16 @@ from sclient.tls.registry import alerts, suites
 from sclient.tls.registry import protocol as P
 from sclient.tls.states import Handshake, OsslState
 
-__all__ = ["CHUNK", "EarlyPlan", "EarlySent", "abandon", "early_plan", "send"]
+__all__ = [
+    "CHUNK",
+    "EarlyPlan",
+    "EarlySent",
+    "abandon",
+    "accept",
+    "early_plan",
+    "end_of_early_data",
+    "send",
+]
 
 #: s_client's BUFSIZZ: the size of each SSL_write_early_data call.
 CHUNK = 8192
@@ -55,6 +65,9 @@ class EarlySent:
     plan: EarlyPlan
     cipher: RecordCipher
     length: int
+    #: A HelloRetryRequest came: the data is rejected, the second ClientHello
+    #: offers none (OpenSSL still passes "pending early data end").
+    abandoned: bool = False
 
 
 def early_plan(config: ClientConfig) -> EarlyPlan | None:
@@ -126,19 +139,27 @@ def _write13(rl: RecordLayer, data: bytes, events: list[ev.Event]) -> None:
     for off in range(0, len(data), step):
         rec = cipher.encrypt(P.APPLICATION_DATA, data[off : off + step])
         rl.out += rec
-        events.append(
-            ev.RecordSent(rec[0], (rec[1] << 8) | rec[2], rec, P.APPLICATION_DATA)
-        )
+        events.append(ev.RecordSent(rec[0], (rec[1] << 8) | rec[2], rec, P.APPLICATION_DATA))
 
 
 def abandon(hs: Handshake, rl: RecordLayer) -> None:
     """A HelloRetryRequest: the early data is rejected and the second
     ClientHello goes out in the clear."""
-    if hs.early is None:
+    sent = hs.early
+    if not isinstance(sent, EarlySent):
         return
-    hs.early = None
+    hs.early = structs.replace(sent, abandoned=True)
     rl.install(WRITE, NullCipher(P.TLS1_2), 0)
     rl.write_protected = False
+
+
+def accept(hs: Handshake) -> None:
+    """tls_parse_stoc_early_data in EncryptedExtensions: only early data we
+    sent in this ClientHello, on a resumption (a PSK the server took)."""
+    sent = hs.early
+    if not isinstance(sent, EarlySent) or sent.abandoned or not hs.facts.psk_accepted:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", "early_data: not sent")
+    hs.facts.early_data = "accepted"
 
 
 def end_of_early_data(hs: Handshake) -> None:

@@ -200,18 +200,11 @@ def process_server_extensions(hs: Handshake, exts: tuple[X.Extension, ...]) -> N
         if isinstance(e, X.Malformed):
             e.raise_error()
         if isinstance(e, X.EarlyData) and hs.early is not None:
-            accept_early_data(hs)
+            from sclient.tls.early import accept
+
+            accept(hs)
             continue
         parse_common_extension(hs, e)
-
-
-def accept_early_data(hs: Handshake) -> None:
-    """tls_parse_stoc_early_data in EncryptedExtensions: the server may only
-    accept early data sent under the first identity it resumed with."""
-    offer = hs.offer
-    if not hs.facts.psk_accepted or not offer.psks:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", "early_data: not resumed")
-    hs.facts.early_data = "accepted"
 
 
 @register
