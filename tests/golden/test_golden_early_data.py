@@ -203,3 +203,19 @@ def test_too_much_early_data(replayable: OpenSSLServer, ticket: Path, certdir: P
     assert lines[0] == "Error writing early data"
     assert ":too much early data:../ssl/record/ssl3_record.c:143:" in lines[1]
     assert len(lines) == len(ref.stderr.splitlines())
+
+
+@pytest.mark.parametrize("early", [True, False], ids=["accepted", "not-sent"])
+def test_json_reports_early_data(
+    replayable: OpenSSLServer, ticket: Path, certdir: Path, early: bool
+) -> None:
+    from support.jsondoc import sclient_json
+
+    cmd = _connect(replayable, "-sess_in", str(ticket), "-json")
+    if early:
+        cmd += ["-early_data", str(certdir / "early.txt")]
+    got = run_client(sclient_cmd(), cmd, stdin=b"")
+    doc = sclient_json(got.stdout)
+    want = "accepted" if early else "not_sent"
+    assert doc["early_data"] == doc["connections"][-1]["early_data"] == want
+    assert doc["resumed"] is True
