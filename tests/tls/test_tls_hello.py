@@ -149,12 +149,14 @@ def test_extension_table_gives_the_order() -> None:
             alpn=(b"h2",),
             post_handshake_auth=True,
             certificate_authorities=(b"\x30\x00",),
-            psk=ExternalPsk(b"id", bytes(32)),
+            psk=ExternalPsk(b"id", bytes(32), suite=0x1301, max_early_data=1),
             status_request=True,
+            early_data=b"",
         )
     )
     c.start()
-    ch = decode_message(c.data_to_send()[5:])
+    wire = c.data_to_send()
+    ch = decode_message(wire[5 : 5 + int.from_bytes(wire[3:5], "big")])
     assert isinstance(ch, ClientHello)
     sent = [e.ext_type for e in ch.extensions]
     assert sent == [t for t in order if t in sent]

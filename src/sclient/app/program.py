@@ -405,8 +405,14 @@ class Program:
 
         callbacks = engine_callbacks(self.s, self.json_mode, clock.wall)
         cfg = structs.replace(self.s.config, resume=self.resume, bulk_data=self.bulk, **callbacks)
+        if self.o.early_data is not None:
+            from sclient.app import early
+
+            cfg = early.with_early_data(self, self.o.early_data, cfg)
         self.client = Client(cfg)
         events = self.client.start() or []
+        if cfg.early_data is not None:
+            early.write_failed(self, events)
         if any(isinstance(e, ev.ConnectionFailed) for e in events):
             written = self.flush_engine_quietly()  # the alert is best effort
         else:

@@ -109,7 +109,7 @@ HELP = (
     " -dtls1                     Just use DTLSv1 (not yet in sclient)\n"
     " -dtls1_2                   Just use DTLSv1.2 (not yet in sclient)\n"
     " -nextprotoneg val          Enable NPN extension, considering named protocols supported (comma-separated list) (not yet in sclient)\n"
-    " -early_data infile         File to send as early data (not yet in sclient)\n"
+    " -early_data infile         File to send as early data\n"
     " -enable_pha                Enable post-handshake-authentication\n"
     " -use_srtp val              Offer SRTP key management with a colon-separated profile list (not yet in sclient)\n"
     " -srpuser val               (deprecated) SRP authentication for 'user' (not yet in sclient)\n"

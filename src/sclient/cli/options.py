@@ -304,7 +304,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-sctp_label_bug', '', 'Enable SCTP label length bug', N, in_build=False,
            note='not in OpenSSL 3.0.19 builds (no-sctp): rejected as an unknown option, as openssl does'),
         _o('-nextprotoneg', 'val', 'Enable NPN extension, considering named protocols supported (comma-separated list)', N, note='planned (NPN)'),
-        _o('-early_data', 'infile', 'File to send as early data', N, note='planned (0-RTT)'),
+        _o('-early_data', 'infile', 'File to send as early data', DEVIATION, note='sent, accepted, rejected (also by a HelloRetryRequest) and printed as OpenSSL does, with a `-sess_in` ticket or a `-psk_session` that allows early data. When the file cannot be opened or holds more than the session allows (`Cannot open early data file`, `Error writing early data`: same lines, same exit status 1), OpenSSL\'s summary shows the offered session (its server certificate, `New, TLSv1.3, Cipher is …`) where sclient\'s shows `(NONE)`; and after too much early data, `-msg` does not show the `InnerContent` line OpenSSL prints for its cleartext alert'),
         _o('-enable_pha', '', 'Enable post-handshake-authentication', S),
         _o('-use_srtp', 'val', 'Offer SRTP key management with a colon-separated profile list', N, note='planned (SRTP)'),
         _o('-srpuser', 'val', "(deprecated) SRP authentication for 'user'", N, note='planned (SRP, deprecated in OpenSSL 3.0)'),

@@ -349,6 +349,7 @@ def _blank_connection() -> dict[str, Any]:
         "peer_signature": None,
         "alpn": None,
         "resumed": False,
+        "early_data": "not_sent",
         "secure_renegotiation": False,
         "extended_master_secret": False,
         "encrypt_then_mac": False,
@@ -438,6 +439,7 @@ def connection_document(
             }
         doc["alpn"] = n.alpn.decode("latin-1") if n.alpn else None
         doc["resumed"] = bool(n.resumed)
+        doc["early_data"] = n.early_data.replace(" ", "_")
         doc["secure_renegotiation"] = bool(n.secure_renegotiation)
         doc["extended_master_secret"] = bool(n.extended_master_secret)
         doc["encrypt_then_mac"] = bool(n.encrypt_then_mac)

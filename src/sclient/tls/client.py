@@ -61,6 +61,7 @@ from sclient.tls.states import (
 )
 from sclient.tls.wire.extensions import (
     OPENSSL_CONTEXTS,
+    EarlyData,
     KeyShareRetry,
     PreSharedKeyClient,
     SignatureAlgorithms,
@@ -280,7 +281,14 @@ class Client:
             hs.retry_hello = retry_hello
             self._hs = hs
             hs.send_message(ch)
-            hs.loop()
+            if ch.ext(EarlyData) is not None:
+                from sclient.tls import early
+
+                plan = early.early_plan(config)
+                assert plan is not None and config.early_data is not None
+                early.send(hs, self._rl, plan, config.early_data)
+            else:
+                hs.loop()
             self._state = ExpectServerHello()
         except TLSError as e:
             self._fail(e)

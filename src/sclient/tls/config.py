@@ -194,6 +194,10 @@ class ClientConfig:
     #: The session to resume (``-sess_in``, ``-reconnect``): its id and TLS <= 1.2
     #: ticket, or its TLS 1.3 ticket as a resumption PSK.
     resume: Session | None = None
+    #: ``-early_data``: the bytes to send as 0-RTT data (None: no early data).
+    #: Sent only when the resumed session or the external PSK allows early
+    #: data (then even when empty: the ClientHello offers it).
+    early_data: bytes | None = None
     #: ``-psk``: the key and identity for TLS <= 1.2 PSK suites.
     psk_tls12: ExternalPsk | None = None
     #: Report OpenSSL's security checks (:class:`~sclient.tls.events.SecurityCheck`)

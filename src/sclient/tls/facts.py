@@ -32,6 +32,7 @@ class Facts:
         "cert_request",
         "client_random",
         "dh_bits",
+        "early_data",
         "ec_point_formats",
         "ems",
         "etm",
@@ -55,6 +56,9 @@ class Facts:
 
     def __init__(self, max_version: int) -> None:
         self.client_random = b""
+        #: SSL_get_early_data_status: "not sent", "rejected" (the ClientHello
+        #: offered early data) or "accepted" (EncryptedExtensions said so).
+        self.early_data = "not sent"
         self.server_random = b""
         #: The server_name our ClientHello sent.
         self.server_name_sent: str | None = None
@@ -137,7 +141,7 @@ class Facts:
             peer_chain=self.peer_chain,
             hello_retry_request=self.hrr,
             server_extensions=tuple(self.server_ext_types),
-            early_data="not sent",
+            early_data=self.early_data,
             certificate_request=self.cert_request,
             ec_point_formats=self.ec_point_formats,
         )

@@ -343,6 +343,14 @@ def _certificate_authorities(p: HelloPlan) -> X.Extension | None:
     return X.CertificateAuthorities(names) if p.tls13 and names else None
 
 
+def _early_data(p: HelloPlan) -> X.Extension | None:
+    if not p.tls13 or p.config.early_data is None:
+        return None
+    from sclient.tls.early import early_plan
+
+    return X.EarlyData() if early_plan(p.config) is not None else None
+
+
 def _pre_shared_key(p: HelloPlan) -> X.Extension | None:
     """Placeholder binders: :func:`with_psk_binders` fills them in once the
     rest of the ClientHello is known (this extension must be the last)."""
@@ -373,6 +381,7 @@ CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
     (ext.SUPPORTED_VERSIONS, _supported_versions),
     (ext.PSK_KEY_EXCHANGE_MODES, _psk_key_exchange_modes),
     (ext.KEY_SHARE, _key_share),
+    (ext.EARLY_DATA, _early_data),
     (ext.CERTIFICATE_AUTHORITIES, _certificate_authorities),
     (ext.PRE_SHARED_KEY, _pre_shared_key),
 )

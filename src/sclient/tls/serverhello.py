@@ -243,9 +243,13 @@ def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSu
     if hs.retry_hello is not None:  # a known-answer replay
         ch2 = hs.retry_hello
     hs.ch = ch2
+    if hs.early is not None:
+        from sclient.tls.early import abandon
+
+        abandon(hs, hs.rl)  # type: ignore[arg-type]
     hs.rl.set_write_version(P.TLS1_2)
     hs.rl.expect_compat_ccs(True)
-    if hs.config.middlebox_compat:
+    if hs.config.middlebox_compat and not hs.ccs_sent:
         hs.send_ccs()
     hs.send_message(ch2, OsslState.CW_CLNT_HELLO)
     hs.loop()

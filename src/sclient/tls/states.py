@@ -81,6 +81,9 @@ class OsslState:
     CR_CERT_VRFY = "TLSv1.3 read server certificate verify"
     CW_KEY_UPDATE = "TLSv1.3 write client key update"
     CR_KEY_UPDATE = "TLSv1.3 read server key update"
+    EARLY_DATA = "TLSv1.3 early data"
+    PENDING_EARLY_DATA_END = "TLSv1.3 pending early data end"
+    CW_END_OF_EARLY_DATA = "TLSv1.3 write end of early data"
 
 
 #: The state OpenSSL moves to when it reads each message type.
@@ -160,6 +163,7 @@ class Handshake:
         "ch1",
         "complete",
         "config",
+        "early",
         "events",
         "extensions_settled",
         "facts",
@@ -199,6 +203,10 @@ class Handshake:
         #: What ``ch`` offered (what the server's answers are checked against).
         self.offer = offer
         self.complete = False
+        #: 0-RTT in flight: the early write cipher and what was sent under it
+        #: (an :class:`sclient.tls.early.EarlySent`; None: no early data, or a
+        #: HelloRetryRequest ended it).
+        self.early: object = None
         #: Our ChangeCipherSpec was written (TLS <= 1.2, or TLS 1.3's compatibility one).
         self.ccs_sent = False
         #: :class:`~sclient.tls.events.ServerExtensionsSettled` was emitted.

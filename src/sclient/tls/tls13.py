@@ -199,6 +199,11 @@ def process_server_extensions(hs: Handshake, exts: tuple[X.Extension, ...]) -> N
     for e in in_openssl_order(exts):
         if isinstance(e, X.Malformed):
             e.raise_error()
+        if isinstance(e, X.EarlyData) and hs.early is not None:
+            from sclient.tls.early import accept
+
+            accept(hs)
+            continue
         parse_common_extension(hs, e)
 
 
@@ -365,8 +370,12 @@ class ExpectFinished(State):
         rl.install(READ, _cipher(hs, suite, server_app), EPOCH_APPLICATION)
         status_callback(hs)  # TLS 1.3's end of the server's first flight
 
-        # The second flight: [CCS] [Certificate] Finished.
-        if hs.config.middlebox_compat and not hs.facts.hrr:
+        # The second flight: [EndOfEarlyData] [CCS] [Certificate] Finished.
+        if hs.early is not None:
+            from sclient.tls.early import end_of_early_data
+
+            end_of_early_data(hs)
+        elif hs.config.middlebox_compat and not hs.facts.hrr and not hs.ccs_sent:
             hs.send_ccs()
         hs.keylog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", keys.client_hs)
         rl.install(WRITE, _cipher(hs, suite, keys.client_hs), EPOCH_HANDSHAKE)

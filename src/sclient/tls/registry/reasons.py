@@ -64,6 +64,7 @@ REASONS: dict[str, Reason] = {
     "UNEXPECTED_RECORD": R(0x0A0000F5, "ssl3_read_bytes", "unexpected record", _RL, 1798),
     "INVALID_ALERT": R(0x0A0000CD, "ssl3_read_bytes", "invalid alert", _RL, 1557),
     "UNKNOWN_ALERT_TYPE": R(0x0A0000F6, "ssl3_read_bytes", "unknown alert type", _RL, 0),
+    "TOO_MUCH_EARLY_DATA": R(0x0A0000A4, "early_data_count_ok", "too much early data", _REC, 143),
     "TOO_MANY_WARN_ALERTS": R(0x0A000199, "ssl3_read_bytes", "too many warn alerts", _RL, 1582),
     "NO_RENEGOTIATION": R(0x0A000153, "ssl3_read_bytes", "no renegotiation", _RL, 0),
     "DATA_BETWEEN_CCS_AND_FINISHED": R(

@@ -706,7 +706,6 @@ _BODIES: dict[int, Callable[[_Cur, Context, list[Field]], None]] = {
     protocol.CERTIFICATE_VERIFY: _cert_verify,
     protocol.CERTIFICATE_REQUEST: _cert_request,
     protocol.FINISHED: _finished,
-    protocol.END_OF_EARLY_DATA: _empty,
     protocol.SERVER_HELLO_DONE: _empty,
     protocol.NEW_SESSION_TICKET: _ticket,
     protocol.ENCRYPTED_EXTENSIONS: _encrypted_extensions,
