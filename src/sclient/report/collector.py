@@ -69,6 +69,9 @@ class ConnectionReport:
     cert_request: ev.CertificateRequested | None = None
     #: ``-status``: the status callback's moment (None: it did not run)
     status: ev.CertificateStatusChecked | None = None
+    #: ``-keymatexport``: (label, length, material; None: the export failed),
+    #: taken each time the summary is printed.
+    keying_material: tuple[str, int, bytes | None] | None = None
     pha_requests: list[ev.CertificateRequested] = field(default_factory=list)
     client_certs_sent: list[ev.ClientCertificateSent] = field(default_factory=list)
     tickets: list[Session] = field(default_factory=list)

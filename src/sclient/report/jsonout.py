@@ -335,6 +335,17 @@ def _ocsp(c: ConnectionReport) -> dict[str, Any]:
     return out
 
 
+def _keying_material(c: ConnectionReport) -> dict[str, Any] | None:
+    if c.keying_material is None:
+        return None
+    label, length, material = c.keying_material
+    return {
+        "label": label,
+        "length": length,
+        "material": material.hex().upper() if material is not None else None,
+    }
+
+
 def _blank_connection() -> dict[str, Any]:
     """One entry of ``connections`` before anything is known: every field, in
     the schema's order, at its "nothing happened" value."""
@@ -364,6 +375,7 @@ def _blank_connection() -> dict[str, Any]:
             "depths": [],
         },
         "ocsp": None,
+        "keying_material": None,
         "client_authentication": None,
         "session": None,
         "tickets": [],
@@ -394,6 +406,7 @@ def connection_document(
         "certificate_chain": [_cert(view, d, now) for d in (c.peer_chain or ())],
         "verification": _verification(c),
         "ocsp": _ocsp(c) if setup.status else None,
+        "keying_material": _keying_material(c),
         "client_authentication": _client_auth(c, view),
         "session": None,
         "tickets": [

@@ -141,6 +141,7 @@ def summary_data(run: RunReport, view: View, full: bool, final: bool = False) ->
         full=full,
         showcerts=view.showcerts,
     )
+    d.keying_material = c.keying_material
     if c.verdict is not None:
         d.verified_peername = c.verdict.peername
         d.dane_line = c.verdict.dane_line

@@ -63,6 +63,13 @@ def _sigalgs_lines(d: SummaryData) -> str:
     return "".join(out)
 
 
+def _keying_material(label: str, length: int, material: bytes | None) -> str:
+    out = f"Keying material exporter:\n    Label: '{label}'\n    Length: {length} bytes\n"
+    if material is None:
+        return out + "    Error\n"
+    return out + f"    Keying material: {material.hex().upper()}\n"
+
+
 def render_summary(d: SummaryData) -> str:
     """The whole block, from the first ``---`` to the last."""
     out: list[str] = []
@@ -118,6 +125,8 @@ def render_summary(d: SummaryData) -> str:
         out.append(f"Verify return code: {d.verify_code} ({d.verify_text(d.verify_code)})\n")
     elif d.session is not None:
         out.append(render_session(d.session, d.verify_text))
+    if d.keying_material is not None:
+        out.append(_keying_material(*d.keying_material))
     out.append("---\n")
     return "".join(out)
 

@@ -1,0 +1,187 @@
+"""The options of TLS extensions and exporters s_client has for applications
+(output.md §5, §19): ``-keymatexport``/``-keymatexportlen`` (the ``Keying
+material exporter:`` block, RFC 5705 in TLS 1.2, RFC 8446 §7.5 in TLS 1.3).
+sclient's output compared with ``openssl s_client``'s against ``openssl
+s_server`` configured for each, alone and with -msg and -trace; the keying
+material both print is random, so it is masked in the comparison and checked
+against the one ``s_server`` exports for the same connection instead."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from golden.test_golden_msg_state import full_mask, run_client
+from golden.test_golden_trace import tmask
+from support.peers import HOST, OpenSSLServer, openssl_servers
+from support.pki import PKI
+from support.procs import Result, assert_clean_stderr, sclient_cmd
+
+pytestmark = pytest.mark.golden
+
+OPENSSL = ["openssl", "s_client"]
+VERSIONS = {"tls13": ("-tls1_3",), "tls12": ("-tls1_2",)}
+TRACING = {"plain": (), "msg": ("-msg",), "trace": ("-trace",)}
+
+LABEL = "EXPORTER-sclient-test"
+_MATERIAL = re.compile(r"^(    Keying material: )([0-9A-F]+)$", re.M)
+
+
+@pytest.fixture(scope="module")
+def servers(pki: PKI) -> Iterator[dict[str, OpenSSLServer]]:
+    specs = {
+        # loud: s_server prints the material it exports for each connection
+        "keymat": (pki["rsa"], ["-keymatexport", LABEL, "-keymatexportlen", "32"]),
+        "tls13only": (pki["rsa"], ["-tls1_3"]),
+    }
+    with openssl_servers(specs, loud=("keymat",)) as started:
+        yield started
+
+
+def _mask(text: str) -> str:
+    """What is random: the material, and what -msg and -trace mask elsewhere."""
+    return full_mask(tmask(_MATERIAL.sub(r"\1<material>", text)))
+
+
+def compare(ref: Result, got: Result) -> None:
+    import difflib
+
+    assert_clean_stderr(got.stderr)
+    problems = []
+    if ref.rc != got.rc:
+        problems.append(f"exit status: openssl {ref.rc}, sclient {got.rc}")
+    for name, want, have in (
+        ("stdout", ref.stdout, got.stdout),
+        ("stderr", ref.stderr, got.stderr),
+    ):
+        a, b = _mask(want), _mask(have)
+        if a != b:
+            problems.append(
+                "".join(difflib.unified_diff(a.splitlines(True), b.splitlines(True), name, name))
+            )
+    assert not problems, "\n".join(problems)
+
+
+def both(args: list[str], stdin: bytes | None = None) -> tuple[Result, Result]:
+    ref = run_client(OPENSSL, args, stdin=stdin)
+    got = run_client(sclient_cmd(), args, stdin=stdin)
+    compare(ref, got)
+    return ref, got
+
+
+def _connect(server: OpenSSLServer, pki: PKI, *extra: str) -> list[str]:
+    return ["-connect", f"{HOST}:{server.port}", "-CAfile", str(pki["rsa"].root), *extra]
+
+
+def _materials(text: str) -> list[str]:
+    return [m.group(2) for m in _MATERIAL.finditer(text)]
+
+
+# --- -keymatexport ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tracing", list(TRACING))
+@pytest.mark.parametrize("version", list(VERSIONS))
+def test_keymatexport(
+    servers: dict[str, OpenSSLServer], pki: PKI, version: str, tracing: str
+) -> None:
+    server = servers["keymat"]
+    args = _connect(server, pki, *VERSIONS[version], *TRACING[tracing])
+    args += ["-keymatexport", LABEL, "-keymatexportlen", "32"]
+    ref, got = both(args)
+    assert f"Keying material exporter:\n    Label: '{LABEL}'\n    Length: 32 bytes\n" in got.stdout
+    # the block ends the summary, after the session (1.2) or the verify line (1.3)
+    assert re.search(r"\n    Keying material: [0-9A-F]{64}\n---\n", got.stdout)
+    mine = _materials(got.stdout)
+    assert len(mine) == 1
+    # s_server exported the same material for the same connection
+    assert mine[0] in server.stdout.decode("latin-1")
+    assert _materials(ref.stdout)[0] in server.stdout.decode("latin-1")
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+def test_keymatexport_default_length(
+    servers: dict[str, OpenSSLServer], pki: PKI, version: str
+) -> None:
+    _, got = both(_connect(servers["keymat"], pki, *VERSIONS[version], "-keymatexport", "x"))
+    assert "    Length: 20 bytes\n" in got.stdout
+    assert re.search(r"    Keying material: [0-9A-F]{40}\n", got.stdout)
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+def test_keymatexport_reserved_label(
+    servers: dict[str, OpenSSLServer], pki: PKI, version: str
+) -> None:
+    """RFC 5705 reserves the PRF's own labels in TLS 1.2; TLS 1.3 has no such list."""
+    args = _connect(servers["keymat"], pki, *VERSIONS[version], "-keymatexport", "client finished")
+    _, got = both(args)
+    if version == "tls12":
+        assert "    Length: 20 bytes\n    Error\n---\n" in got.stdout
+    else:
+        assert re.search(r"    Keying material: [0-9A-F]{40}\n", got.stdout)
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+def test_keymatexport_long(servers: dict[str, OpenSSLServer], pki: PKI, version: str) -> None:
+    """HKDF-Expand gives at most 255 hash lengths: more is an Error in TLS 1.3;
+    the TLS 1.2 PRF has no limit."""
+    args = _connect(servers["keymat"], pki, *VERSIONS[version])
+    _, got = both([*args, "-keymatexport", LABEL, "-keymatexportlen", "20000"])
+    if version == "tls13":
+        assert "    Length: 20000 bytes\n    Error\n" in got.stdout
+    else:
+        assert len(_materials(got.stdout)[0]) == 40000
+
+
+def test_keymatexport_failed_handshake(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
+    """The summary after a failed handshake still has the block, with ``Error``."""
+    args = _connect(servers["tls13only"], pki, "-tls1_2", "-keymatexport", LABEL)
+    ref, got = both(args)
+    assert ref.rc == got.rc == 1
+    assert "    Length: 20 bytes\n    Error\n---\n" in got.stdout
+
+
+def test_keymatexport_reconnect(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
+    """Each connection's summary exports its own material."""
+    args = _connect(servers["keymat"], pki, "-tls1_2", "-reconnect", "-keymatexport", LABEL)
+    ref, got = both(args, stdin=b"")
+    mine = _materials(got.stdout)
+    assert len(mine) == len(_materials(ref.stdout)) == 6
+    assert len(set(mine)) == 6
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", 's_client: Non-positive number "0" for option -keymatexportlen\n'),
+        ("-1", 's_client: Non-positive number "-1" for option -keymatexportlen\n'),
+        ("abc", 's_client: Can\'t parse "abc" as a number\n'),
+    ],
+)
+def test_keymatexportlen_bad(value: str, message: str) -> None:
+    args = ["-connect", f"{HOST}:1", "-keymatexport", LABEL, "-keymatexportlen", value]
+    ref = run_client(OPENSSL, args, stdin=b"")
+    got = run_client(sclient_cmd(), args, stdin=b"")
+    compare(ref, got)
+    assert got.rc == 1
+    assert got.stderr.startswith(message)
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+def test_keymatexport_json(servers: dict[str, OpenSSLServer], pki: PKI, version: str) -> None:
+    from support.jsondoc import sclient_json
+
+    server = servers["keymat"]
+    args = _connect(server, pki, *VERSIONS[version], "-keymatexport", LABEL)
+    got = run_client(sclient_cmd(), [*args, "-keymatexportlen", "32", "-json"], stdin=b"")
+    doc = sclient_json(got.stdout)
+    km = doc["keying_material"]
+    assert km["label"] == LABEL and km["length"] == 32
+    assert km["material"] in server.stdout.decode("latin-1")
+    assert doc["connections"][0]["keying_material"] == km
+    got = run_client(sclient_cmd(), [*args, "-keymatexportlen", "20000", "-json"], stdin=b"")
+    expect = None if version == "tls13" else 40000
+    material = sclient_json(got.stdout)["keying_material"]["material"]
+    assert (material if material is None else len(material)) == expect
