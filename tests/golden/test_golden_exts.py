@@ -1,6 +1,9 @@
 """The options of TLS extensions and exporters s_client has for applications
 (output.md §5, §19): ``-keymatexport``/``-keymatexportlen`` (the ``Keying
-material exporter:`` block, RFC 5705 in TLS 1.2, RFC 8446 §7.5 in TLS 1.3).
+material exporter:`` block, RFC 5705 in TLS 1.2, RFC 8446 §7.5 in TLS 1.3),
+``-use_srtp`` (the use_srtp extension: OpenSSL offers it over TLS too, but
+its server refuses it there and its client takes a server's answer outside
+DTLS for a bad extension, so no profile is ever negotiated over TLS).
 sclient's output compared with ``openssl s_client``'s against ``openssl
 s_server`` configured for each, alone and with -msg and -trace; the keying
 material both print is random, so it is masked in the comparison and checked
@@ -15,7 +18,7 @@ import pytest
 
 from golden.test_golden_msg_state import full_mask, run_client
 from golden.test_golden_trace import tmask
-from support.peers import HOST, OpenSSLServer, openssl_servers
+from support.peers import HOST, GnuTLSServer, OpenSSLServer, openssl_servers, require
 from support.pki import PKI
 from support.procs import Result, assert_clean_stderr, sclient_cmd
 
@@ -35,6 +38,7 @@ def servers(pki: PKI) -> Iterator[dict[str, OpenSSLServer]]:
         # loud: s_server prints the material it exports for each connection
         "keymat": (pki["rsa"], ["-keymatexport", LABEL, "-keymatexportlen", "32"]),
         "tls13only": (pki["rsa"], ["-tls1_3"]),
+        "srtp": (pki["rsa"], ["-use_srtp", "SRTP_AES128_CM_SHA1_80"]),
     }
     with openssl_servers(specs, loud=("keymat",)) as started:
         yield started
@@ -71,7 +75,7 @@ def both(args: list[str], stdin: bytes | None = None) -> tuple[Result, Result]:
     return ref, got
 
 
-def _connect(server: OpenSSLServer, pki: PKI, *extra: str) -> list[str]:
+def _connect(server: OpenSSLServer | GnuTLSServer, pki: PKI, *extra: str) -> list[str]:
     return ["-connect", f"{HOST}:{server.port}", "-CAfile", str(pki["rsa"].root), *extra]
 
 
@@ -185,3 +189,75 @@ def test_keymatexport_json(servers: dict[str, OpenSSLServer], pki: PKI, version:
     expect = None if version == "tls13" else 40000
     material = sclient_json(got.stdout)["keying_material"]["material"]
     assert (material if material is None else len(material)) == expect
+
+
+# --- -use_srtp ----------------------------------------------------------------------------
+
+SRTP = "SRTP_AEAD_AES_256_GCM:SRTP_AES128_CM_SHA1_80:SRTP_AES128_CM_SHA1_32:SRTP_AEAD_AES_128_GCM"
+
+
+@pytest.mark.parametrize("tracing", list(TRACING))
+@pytest.mark.parametrize("version", list(VERSIONS))
+def test_use_srtp_refused_by_openssl_server(
+    servers: dict[str, OpenSSLServer], pki: PKI, version: str, tracing: str
+) -> None:
+    """s_server takes use_srtp outside DTLS for a bad extension: illegal_parameter."""
+    args = _connect(servers["srtp"], pki, *VERSIONS[version], *TRACING[tracing])
+    _, got = both([*args, "-use_srtp", SRTP], stdin=b"")
+    assert got.rc == 1
+    if tracing == "trace":
+        assert (
+            "        extension_type=use_srtp(14), length=11\n"
+            "          0000 - 00 08 00 08 00 01 00 02-00 07 00 "
+        ) in got.stdout
+        assert "description=illegal parameter(47)" in got.stdout
+    if tracing == "msg":
+        assert re.search(
+            r"<<< TLS 1\.[23], Alert \[length 0002\], fatal illegal_parameter\n", got.stdout
+        )
+
+
+@pytest.fixture(scope="module")
+def gnutls_srtp(pki: PKI) -> Iterator[GnuTLSServer]:
+    require("gnutls-serv")
+    with GnuTLSServer(pki["rsa"], ["--srtp-profiles", "SRTP_AES128_CM_HMAC_SHA1_80"]) as s:
+        yield s
+
+
+@pytest.mark.parametrize("tracing", list(TRACING))
+@pytest.mark.parametrize("version", list(VERSIONS))
+def test_use_srtp_gnutls(gnutls_srtp: GnuTLSServer, pki: PKI, version: str, tracing: str) -> None:
+    """gnutls-serv answers use_srtp in the TLS 1.2 ServerHello and in TLS 1.3's
+    EncryptedExtensions: OpenSSL's client takes it for a bad extension outside
+    DTLS (illegal_parameter), before the finalisers run (so no ``Can't use
+    SSL_get_servername``)."""
+    args = _connect(gnutls_srtp, pki, *VERSIONS[version], *TRACING[tracing])
+    _, got = both([*args, "-use_srtp", "SRTP_AES128_CM_SHA1_80"], stdin=b"")
+    assert "SRTP Extension negotiated" not in got.stdout
+    assert got.rc == 1
+    assert got.stderr.startswith(
+        "<tid>:error:0A00006E:SSL routines:tls_collect_extensions:bad extension:".replace(
+            "<tid>", got.stderr.split(":")[0]
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("FOO", "srtp unknown protection profile"),
+        ("", "srtp unknown protection profile"),
+        ("srtp_aes128_cm_sha1_80", "srtp unknown protection profile"),
+        ("SRTP_AES128_CM_SHA1_80:", "srtp unknown protection profile"),
+        ("SRTP_AES128_CM_SHA1_80:SRTP_NULL_SHA1_80", "srtp unknown protection profile"),
+        ("SRTP_AES128_CM_SHA1_32:SRTP_AES128_CM_SHA1_32", "bad srtp protection profile list"),
+    ],
+)
+def test_use_srtp_bad_list(
+    servers: dict[str, OpenSSLServer], pki: PKI, value: str, reason: str
+) -> None:
+    ref, got = both(_connect(servers["srtp"], pki, "-use_srtp", value), stdin=b"")
+    assert got.rc == 1
+    assert got.stdout == ""
+    assert got.stderr.startswith("Error setting SRTP profile\n")
+    assert f":ssl_ctx_make_profiles:{reason}:../ssl/d1_srtp.c:" in got.stderr

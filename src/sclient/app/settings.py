@@ -455,6 +455,28 @@ def _alpn(o: Options, console: Console) -> tuple[bytes, ...]:
     return tuple(protos)
 
 
+def _srtp_profiles(o: Options, console: Console) -> tuple[int, ...]:
+    """``-use_srtp``: ``SSL_CTX_set_tlsext_use_srtp``'s profile list."""
+    from sclient.report.errors import ErrorEntry, thread_id
+    from sclient.tls.registry.srtp import UNKNOWN_PROFILE, SrtpListError, parse_profiles
+
+    assert o.use_srtp is not None
+    try:
+        return parse_profiles(o.use_srtp)
+    except SrtpListError as exc:
+        unknown = exc.reason == UNKNOWN_PROFILE
+        entry = ErrorEntry(
+            0x0A00016C if unknown else 0x0A000161,
+            "SSL routines",
+            "ssl_ctx_make_profiles",
+            exc.reason,
+            "../ssl/d1_srtp.c",
+            89 if unknown else 80,
+        )
+        console.err("Error setting SRTP profile\n" + entry.line_text(thread_id()) + "\n")
+        raise Exit(1) from None
+
+
 def _request_ca_names(o: Options, console: Console) -> tuple[bytes, ...]:
     """``-requestCAfile``: the names the certificate_authorities extension carries."""
     if o.requestCAfile is None:
@@ -653,6 +675,7 @@ def build_settings(o: Options, console: Console) -> Settings:
     lo, hi, no_protocols = _versions(rng, given, console)
     offered = _offered_lists(given, lo, hi, o.psk is not None)
     psk, psk_tls12 = _psks(o, console)
+    srtp_profiles = _srtp_profiles(o, console) if o.use_srtp is not None else ()
     alpn = _alpn(o, console)
     ca_names = _request_ca_names(o, console)
 
@@ -690,6 +713,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         min_dh_bits=offered.min_dh_bits,
         server_name=sni,
         alpn=alpn,
+        srtp_profiles=srtp_profiles,
         # SSL_SECOP_TICKET: no tickets from security level 3
         session_ticket=not o.no_ticket and offered.security_level < 3,
         middlebox_compat=not o.no_middlebox,

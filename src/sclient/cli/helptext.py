@@ -111,7 +111,7 @@ HELP = (
     " -nextprotoneg val          Enable NPN extension, considering named protocols supported (comma-separated list) (not yet in sclient)\n"
     " -early_data infile         File to send as early data (not yet in sclient)\n"
     " -enable_pha                Enable post-handshake-authentication\n"
-    " -use_srtp val              Offer SRTP key management with a colon-separated profile list (not yet in sclient)\n"
+    " -use_srtp val              Offer SRTP key management with a colon-separated profile list\n"
     " -srpuser val               (deprecated) SRP authentication for 'user' (not yet in sclient)\n"
     " -srppass val               (deprecated) Password for 'user' (not yet in sclient)\n"
     " -srp_lateuser              (deprecated) SRP username into second ClientHello message (not yet in sclient)\n"

@@ -306,7 +306,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-nextprotoneg', 'val', 'Enable NPN extension, considering named protocols supported (comma-separated list)', N, note='planned (NPN)'),
         _o('-early_data', 'infile', 'File to send as early data', N, note='planned (0-RTT)'),
         _o('-enable_pha', '', 'Enable post-handshake-authentication', S),
-        _o('-use_srtp', 'val', 'Offer SRTP key management with a colon-separated profile list', N, note='planned (SRTP)'),
+        _o('-use_srtp', 'val', 'Offer SRTP key management with a colon-separated profile list', S, note='sclient has no DTLS: over TLS the profiles are offered in use_srtp as OpenSSL 3.0 does, and a server that answers is refused as OpenSSL refuses it (bad extension, illegal_parameter), so `SRTP Extension negotiated` never prints, as with openssl over TLS'),
         _o('-srpuser', 'val', "(deprecated) SRP authentication for 'user'", N, note='planned (SRP, deprecated in OpenSSL 3.0)'),
         _o('-srppass', 'val', "(deprecated) Password for 'user'", N, note='planned (SRP, deprecated in OpenSSL 3.0)'),
         _o('-srp_lateuser', '', '(deprecated) SRP username into second ClientHello message', N, note='planned (SRP, deprecated in OpenSSL 3.0)'),

@@ -149,6 +149,9 @@ class ClientConfig:
     signature_schemes: tuple[int, ...] = sigschemes.DEFAULT_SCHEMES
     server_name: str | None = None
     alpn: tuple[bytes, ...] = ()
+    #: ``-use_srtp``: the DTLS-SRTP protection profiles offered in use_srtp
+    #: (OpenSSL sends them in TLS too; a server's answer is a bad extension there).
+    srtp_profiles: tuple[int, ...] = ()
     session_ticket: bool = True
     encrypt_then_mac: bool = True
     extended_master_secret: bool = True

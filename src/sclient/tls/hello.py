@@ -300,6 +300,10 @@ def _alpn(p: HelloPlan) -> X.Extension | None:
     return X.Alpn(tuple(p.config.alpn)) if p.config.alpn else None
 
 
+def _use_srtp(p: HelloPlan) -> X.Extension | None:
+    return X.UseSrtp(p.config.srtp_profiles) if p.config.srtp_profiles else None
+
+
 def _encrypt_then_mac(p: HelloPlan) -> X.Extension | None:
     return X.EncryptThenMac() if p.config.encrypt_then_mac else None
 
@@ -366,6 +370,7 @@ CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
     (ext.SESSION_TICKET, _session_ticket),
     (ext.STATUS_REQUEST, _status_request),
     (ext.ALPN, _alpn),
+    (ext.USE_SRTP, _use_srtp),
     (ext.ENCRYPT_THEN_MAC, _encrypt_then_mac),
     (ext.EXTENDED_MASTER_SECRET, _extended_master_secret),
     (ext.POST_HANDSHAKE_AUTH, _post_handshake_auth),

@@ -66,6 +66,7 @@ __all__ = [
     "SupportedVersionSelected",
     "SupportedVersions",
     "Unknown",
+    "UseSrtp",
     "decode_extensions",
     "encode_extensions",
 ]
@@ -398,6 +399,26 @@ class Alpn(Extension):
             out.append(b.vec(1, 1))
         r.done()
         return cls(tuple(out))
+
+
+@struct(frozen=True, slots=True)
+class UseSrtp(Extension):
+    """RFC 5764 §4.1.1: the protection profiles offered (the server's answer
+    names one) and the MKI, which OpenSSL always sends empty."""
+
+    TYPE = ext.USE_SRTP
+    profiles: tuple[int, ...]
+    mki: bytes = b""
+
+    def encode_body(self) -> bytes:
+        return _enc_u16_list(self.profiles, 2) + vec(1, self.mki)
+
+    @classmethod
+    def decode(cls, r: Reader) -> UseSrtp:
+        profiles = _u16_list(r, 2)
+        mki = r.vec(1)
+        r.done()
+        return cls(profiles, mki)
 
 
 @struct(frozen=True, slots=True)
@@ -829,6 +850,7 @@ _reg(EcPointFormats, _CH, _SH)
 _reg(SignatureAlgorithms, _CH, _CR)
 _reg(SignatureAlgorithmsCert, _CH, _CR)
 _reg(Alpn, _CH, _SH, _EE)
+_reg(UseSrtp, _CH)
 _reg(SignedCertificateTimestamps, _CH, _SH, _CT, _CR)
 _reg(Padding, _CH)
 _reg(EncryptThenMac, _CH, _SH)
