@@ -256,7 +256,7 @@ def test_use_srtp_gnutls(gnutls_srtp: GnuTLSServer, pki: PKI, version: str, trac
 def test_use_srtp_bad_list(
     servers: dict[str, OpenSSLServer], pki: PKI, value: str, reason: str
 ) -> None:
-    ref, got = both(_connect(servers["srtp"], pki, "-use_srtp", value), stdin=b"")
+    _, got = both(_connect(servers["srtp"], pki, "-use_srtp", value), stdin=b"")
     assert got.rc == 1
     assert got.stdout == ""
     assert got.stderr.startswith("Error setting SRTP profile\n")
