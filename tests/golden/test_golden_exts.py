@@ -3,7 +3,9 @@
 material exporter:`` block, RFC 5705 in TLS 1.2, RFC 8446 §7.5 in TLS 1.3),
 ``-use_srtp`` (the use_srtp extension: OpenSSL offers it over TLS too, but
 its server refuses it there and its client takes a server's answer outside
-DTLS for a bad extension, so no profile is ever negotiated over TLS).
+DTLS for a bad extension, so no profile is ever negotiated over TLS),
+``-nextprotoneg`` (NPN in TLS 1.2: ``Protocols advertised by server:``, the
+NextProto message before Finished, ``Next protocol: (N) proto``).
 sclient's output compared with ``openssl s_client``'s against ``openssl
 s_server`` configured for each, alone and with -msg and -trace; the keying
 material both print is random, so it is masked in the comparison and checked
@@ -39,6 +41,7 @@ def servers(pki: PKI) -> Iterator[dict[str, OpenSSLServer]]:
         "keymat": (pki["rsa"], ["-keymatexport", LABEL, "-keymatexportlen", "32"]),
         "tls13only": (pki["rsa"], ["-tls1_3"]),
         "srtp": (pki["rsa"], ["-use_srtp", "SRTP_AES128_CM_SHA1_80"]),
+        "npn": (pki["rsa"], ["-nextprotoneg", "h2,http/1.1"]),
     }
     with openssl_servers(specs, loud=("keymat",)) as started:
         yield started
@@ -261,3 +264,107 @@ def test_use_srtp_bad_list(
     assert got.stdout == ""
     assert got.stderr.startswith("Error setting SRTP profile\n")
     assert f":ssl_ctx_make_profiles:{reason}:../ssl/d1_srtp.c:" in got.stderr
+
+
+# --- -nextprotoneg ------------------------------------------------------------------------
+
+NPN_TRACING = {**TRACING, "state": ("-state",), "msg+state": ("-msg", "-state")}
+
+
+@pytest.mark.parametrize(
+    ("ours", "status", "chosen"),
+    [
+        ("foo,http/1.1", 1, "http/1.1"),  # the server's order decides
+        ("http/1.1,h2", 1, "h2"),
+        ("foo,bar", 2, "foo"),  # no overlap: our first
+    ],
+)
+@pytest.mark.parametrize("tracing", list(NPN_TRACING))
+def test_nextprotoneg(
+    servers: dict[str, OpenSSLServer], pki: PKI, tracing: str, ours: str, status: int, chosen: str
+) -> None:
+    args = _connect(servers["npn"], pki, "-tls1_2", *NPN_TRACING[tracing], "-nextprotoneg", ours)
+    _, got = both(args)
+    assert "Protocols advertised by server: h2, http/1.1\n" in got.stdout
+    assert (
+        f"Expansion: NONE\nNext protocol: ({status}) {chosen}\nNo ALPN negotiated\n" in got.stdout
+    )
+    if tracing == "msg":
+        assert re.search(r">>> TLS 1.2, Handshake \[length 0024\], NextProto\n", got.stdout)
+    if tracing == "trace":
+        n = len(chosen)
+        assert (
+            "    NextProto, Length=32\n      Unsupported, hex dump follows:\n"
+            f"        0000 - {n:02x} " + " ".join(f"{b:02x}" for b in chosen.encode()[:3])
+        ) in got.stdout
+    if "state" in tracing:
+        assert (
+            "SSL_connect:SSLv3/TLS write change cipher spec\n"
+            "SSL_connect:SSLv3/TLS write next proto\n"
+            "SSL_connect:SSLv3/TLS write finished\n"
+        ) in got.stderr
+
+
+@pytest.mark.parametrize("tracing", list(TRACING))
+def test_nextprotoneg_tls13(servers: dict[str, OpenSSLServer], pki: PKI, tracing: str) -> None:
+    """The extension goes out (empty) in a ClientHello that offers TLS 1.3 too;
+    a TLS 1.3 server ignores it: no callback, no ``Next protocol`` line."""
+    args = _connect(servers["npn"], pki, *TRACING[tracing], "-nextprotoneg", "h2")
+    _, got = both(args)
+    assert "Next protocol" not in got.stdout and "Protocols advertised" not in got.stdout
+    if tracing == "trace":
+        assert "        extension_type=next_proto_neg(13172), length=0\n" in got.stdout
+
+
+def test_nextprotoneg_server_without_npn(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
+    args = _connect(servers["keymat"], pki, "-tls1_2", "-msg", "-nextprotoneg", "h2")
+    _, got = both(args)
+    assert "Next protocol" not in got.stdout and "NextProto" not in got.stdout
+
+
+def test_nextprotoneg_reconnect(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
+    """Resumptions send NextProto too, after the server's Finished."""
+    args = _connect(servers["npn"], pki, "-tls1_2", "-reconnect", "-msg", "-nextprotoneg", "h2")
+    _, got = both(args, stdin=b"")
+    assert got.stdout.count("Next protocol: (1) h2\n") == 6
+    assert got.stdout.count(", NextProto\n") == 6
+
+
+def test_nextprotoneg_quiet(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
+    args = _connect(servers["npn"], pki, "-tls1_2", "-quiet", "-no_ign_eof", "-nextprotoneg", "h2")
+    ref = run_client(OPENSSL, args, (), wait=1.0)
+    got = run_client(sclient_cmd(), args, (), wait=1.0)
+    compare(ref, got)
+    assert "Protocols advertised" not in got.stdout
+
+
+@pytest.mark.parametrize("value", ["", "a,,b", ",a", "a,", "x" * 256])
+def test_nextprotoneg_lists(servers: dict[str, OpenSSLServer], pki: PKI, value: str) -> None:
+    """next_protos_parse: an empty list or a name over 255 bytes is refused;
+    empty names are skipped."""
+    _, got = both(_connect(servers["npn"], pki, "-tls1_2", "-nextprotoneg", value), stdin=b"")
+    if value in ("", "x" * 256):
+        assert got.rc == 1
+        assert got.stderr == "Error parsing -nextprotoneg argument\n"
+
+
+def test_nextprotoneg_with_tls1_3_only(pki: PKI) -> None:
+    args = ["-connect", f"{HOST}:1", "-tls1_3", "-nextprotoneg", "h2"]
+    ref = run_client(OPENSSL, args, stdin=b"")
+    got = run_client(sclient_cmd(), args, stdin=b"")
+    compare(ref, got)
+    assert got.stderr.startswith("Cannot supply -nextprotoneg with TLSv1.3\n")
+
+
+def test_nextprotoneg_json(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
+    from support.jsondoc import sclient_json
+
+    args = _connect(servers["npn"], pki, "-tls1_2", "-nextprotoneg", "foo,http/1.1", "-json")
+    doc = sclient_json(run_client(sclient_cmd(), args, stdin=b"").stdout)
+    assert doc["next_protocol"] == {
+        "advertised": ["h2", "http/1.1"],
+        "status": 1,
+        "protocol": "http/1.1",
+    }
+    args = _connect(servers["npn"], pki, "-nextprotoneg", "h2", "-json")
+    assert sclient_json(run_client(sclient_cmd(), args, stdin=b"").stdout)["next_protocol"] is None

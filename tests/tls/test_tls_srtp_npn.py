@@ -1,5 +1,7 @@
 """Wire formats of -use_srtp (RFC 5764 §4.1.1 use_srtp) and the profile list
-OpenSSL's ``ssl_ctx_make_profiles`` accepts."""
+OpenSSL's ``ssl_ctx_make_profiles`` accepts; of -nextprotoneg (the empty
+next_protocol_negotiation extension, the server's list, the padded
+NextProtocol message of draft-agl-tls-nextprotoneg-04)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from sclient.tls.hello import build_client_hello
 from sclient.tls.registry import srtp
 from sclient.tls.wire import extensions as X
 from sclient.tls.wire.buffer import DecodeError
+from sclient.tls.wire.handshake import NextProtocol
 
 
 def test_use_srtp_encoding() -> None:
@@ -70,3 +73,41 @@ def test_use_srtp_in_client_hello_after_alpn() -> None:
     assert types.index(16) + 1 == types.index(14)
     assert types.index(14) + 1 == types.index(22)  # then encrypt_then_mac, as OpenSSL
     assert 14 not in _hello_types()
+
+
+@pytest.mark.parametrize("proto", [b"h2", b"http/1.1", b"x" * 29, b"x" * 30, b"x" * 31, b"x" * 255])
+def test_next_protocol_padding(proto: bytes) -> None:
+    """The body (name and padding with their length bytes) is a multiple of 32
+    long, with 1 to 32 bytes of zeros."""
+    raw = NextProtocol(proto).encode()
+    assert raw[0] == 67
+    body = raw[4:]
+    assert int.from_bytes(raw[1:4], "big") == len(body)
+    assert len(body) % 32 == 0
+    assert body[0] == len(proto) and body[1 : 1 + len(proto)] == proto
+    padding = body[2 + len(proto) :]
+    assert body[1 + len(proto)] == len(padding) and 1 <= len(padding) <= 32
+    assert padding == bytes(len(padding))
+
+
+def test_next_protocol_http11_as_openssl_sends_it() -> None:
+    # observed from openssl s_client -nextprotoneg against s_server (-trace)
+    assert (
+        NextProtocol(b"http/1.1").encode().hex()
+        == "43000020" + "08" + b"http/1.1".hex() + "16" + "00" * 22
+    )
+
+
+def test_next_protocol_negotiation_extension() -> None:
+    assert X.NextProtocolNegotiation().encode() == bytes.fromhex("33740000")
+    e = X.decode_extension(13172, bytes.fromhex("02683208687474702f312e31"), X.Context.SH)
+    assert e == X.NextProtocolNegotiation((b"h2", b"http/1.1"))
+    assert isinstance(
+        X.decode_extension(13172, bytes.fromhex("0268320068"), X.Context.SH), X.Malformed
+    )
+
+
+def test_next_proto_neg_in_client_hello() -> None:
+    types = _hello_types(next_protocols=(b"h2",), alpn=(b"h2",), status_request=True)
+    assert types.index(5) + 1 == types.index(13172) and types.index(13172) + 1 == types.index(16)
+    assert 13172 not in _hello_types()

@@ -455,6 +455,15 @@ def _alpn(o: Options, console: Console) -> tuple[bytes, ...]:
     return tuple(protos)
 
 
+def _next_protocols(o: Options) -> tuple[bytes, ...] | None:
+    """``-nextprotoneg`` (checked by the parser): our protocols, in order."""
+    if o.nextprotoneg is None:
+        return None
+    from sclient.tls.conf import parse_protocol_list
+
+    return tuple(parse_protocol_list(o.nextprotoneg) or ())
+
+
 def _srtp_profiles(o: Options, console: Console) -> tuple[int, ...]:
     """``-use_srtp``: ``SSL_CTX_set_tlsext_use_srtp``'s profile list."""
     from sclient.report.errors import ErrorEntry, thread_id
@@ -714,6 +723,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         server_name=sni,
         alpn=alpn,
         srtp_profiles=srtp_profiles,
+        next_protocols=_next_protocols(o),
         # SSL_SECOP_TICKET: no tickets from security level 3
         session_ticket=not o.no_ticket and offered.security_level < 3,
         middlebox_compat=not o.no_middlebox,

@@ -108,7 +108,7 @@ HELP = (
     " -mtu +int                  Set the link layer MTU (not yet in sclient)\n"
     " -dtls1                     Just use DTLSv1 (not yet in sclient)\n"
     " -dtls1_2                   Just use DTLSv1.2 (not yet in sclient)\n"
-    " -nextprotoneg val          Enable NPN extension, considering named protocols supported (comma-separated list) (not yet in sclient)\n"
+    " -nextprotoneg val          Enable NPN extension, considering named protocols supported (comma-separated list)\n"
     " -early_data infile         File to send as early data (not yet in sclient)\n"
     " -enable_pha                Enable post-handshake-authentication\n"
     " -use_srtp val              Offer SRTP key management with a colon-separated profile list\n"

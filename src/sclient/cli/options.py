@@ -303,7 +303,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
            note='not in OpenSSL 3.0.19 builds (no-sctp): rejected as an unknown option, as openssl does'),
         _o('-sctp_label_bug', '', 'Enable SCTP label length bug', N, in_build=False,
            note='not in OpenSSL 3.0.19 builds (no-sctp): rejected as an unknown option, as openssl does'),
-        _o('-nextprotoneg', 'val', 'Enable NPN extension, considering named protocols supported (comma-separated list)', N, note='planned (NPN)'),
+        _o('-nextprotoneg', 'val', 'Enable NPN extension, considering named protocols supported (comma-separated list)', S),
         _o('-early_data', 'infile', 'File to send as early data', N, note='planned (0-RTT)'),
         _o('-enable_pha', '', 'Enable post-handshake-authentication', S),
         _o('-use_srtp', 'val', 'Offer SRTP key management with a colon-separated profile list', S, note='sclient has no DTLS: over TLS the profiles are offered in use_srtp as OpenSSL 3.0 does, and a server that answers is refused as OpenSSL refuses it (bad extension, illegal_parameter), so `SRTP Extension negotiated` never prints, as with openssl over TLS'),

@@ -72,6 +72,8 @@ class ConnectionReport:
     #: ``-keymatexport``: (label, length, material; None: the export failed),
     #: taken each time the summary is printed.
     keying_material: tuple[str, int, bytes | None] | None = None
+    #: ``-nextprotoneg``: what s_client's NPN callback saw and chose (None: it did not run).
+    next_protocol: ev.NextProtocolSelected | None = None
     pha_requests: list[ev.CertificateRequested] = field(default_factory=list)
     client_certs_sent: list[ev.ClientCertificateSent] = field(default_factory=list)
     tickets: list[Session] = field(default_factory=list)
@@ -195,6 +197,10 @@ def _status(r: RunReport, e: ev.CertificateStatusChecked, now: float) -> None:
     r.current.status = e
 
 
+def _next_protocol(r: RunReport, e: ev.NextProtocolSelected, now: float) -> None:
+    r.current.next_protocol = e
+
+
 def _cert_request(r: RunReport, e: ev.CertificateRequested, now: float) -> None:
     if e.post_handshake:
         r.current.pha_requests.append(e)
@@ -290,6 +296,7 @@ _HANDLERS: dict[type, Handler] = {
     ev.PeerCertificates: _peer_chain,
     ev.CertificateVerified: _verified,
     ev.CertificateStatusChecked: _status,
+    ev.NextProtocolSelected: _next_protocol,
     ev.CertificateRequested: _cert_request,
     ev.ClientCertificateSent: _cert_sent,
     ev.HandshakeComplete: _complete,

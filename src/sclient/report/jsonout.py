@@ -359,6 +359,7 @@ def _blank_connection() -> dict[str, Any]:
         "server_temp_key": None,
         "peer_signature": None,
         "alpn": None,
+        "next_protocol": None,
         "resumed": False,
         "secure_renegotiation": False,
         "extended_master_secret": False,
@@ -407,6 +408,13 @@ def connection_document(
         "verification": _verification(c),
         "ocsp": _ocsp(c) if setup.status else None,
         "keying_material": _keying_material(c),
+        "next_protocol": None
+        if c.next_protocol is None
+        else {
+            "advertised": [p.decode("latin-1") for p in c.next_protocol.advertised],
+            "status": c.next_protocol.status,
+            "protocol": c.next_protocol.protocol.decode("latin-1"),
+        },
         "client_authentication": _client_auth(c, view),
         "session": None,
         "tickets": [

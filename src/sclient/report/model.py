@@ -68,3 +68,5 @@ class SummaryData:
     ec_point_formats: tuple[int, ...] | None = None
     #: ``-keymatexport``: (label, length, material; None prints ``Error``).
     keying_material: tuple[str, int, bytes | None] | None = None
+    #: ``Next protocol: (status) protocol`` (None: the NPN callback never ran).
+    next_protocol: tuple[int, bytes] | None = None

@@ -89,6 +89,7 @@ class TextStream:
             ev.CertificateVerified: self.verified,
             ev.CertChainChecked: self.chain_checked,
             ev.CertificateStatusChecked: self.status,
+            ev.NextProtocolSelected: self.next_protocols,
             ev.PskUnusable: self.psk_unusable,
             ev.KeylogSecret: self.write_keylog,
             ev.HandshakeComplete: self.handshake_complete,
@@ -140,6 +141,11 @@ class TextStream:
         self.notice_done = True
         if self.servername_notice_wanted:
             self.sink.err("Can't use SSL_get_servername\n")
+
+    def next_protocols(self, e: ev.NextProtocolSelected) -> None:
+        """s_client's NPN callback prints the server's list (stdout)."""
+        names = ", ".join(p.decode("latin-1") for p in e.advertised)
+        self.sink.out(f"Protocols advertised by server: {names}\n")
 
     def verified(self, e: ev.CertificateVerified) -> None:
         """The verify callback's lines, where OpenSSL's callback runs."""

@@ -116,6 +116,9 @@ def render_summary(d: SummaryData) -> str:
         out.append(f"Server public key is {d.peer.key_bits} bit\n")
     out.append(f"Secure Renegotiation IS{'' if d.secure_renegotiation else ' NOT'} supported\n")
     out.append("Compression: NONE\nExpansion: NONE\n")
+    if d.next_protocol is not None:
+        status, proto = d.next_protocol
+        out.append(f"Next protocol: ({status}) " + proto.decode("latin-1") + "\n")
     if d.alpn:
         out.append("ALPN protocol: " + d.alpn.decode("latin-1") + "\n")
     else:

@@ -296,6 +296,10 @@ def _status_request(p: HelloPlan) -> X.Extension | None:
     return X.StatusRequest() if p.config.status_request else None
 
 
+def _next_proto_neg(p: HelloPlan) -> X.Extension | None:
+    return X.NextProtocolNegotiation() if p.config.next_protocols is not None else None
+
+
 def _alpn(p: HelloPlan) -> X.Extension | None:
     return X.Alpn(tuple(p.config.alpn)) if p.config.alpn else None
 
@@ -369,6 +373,7 @@ CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
     (ext.SUPPORTED_GROUPS, _supported_groups_ext),
     (ext.SESSION_TICKET, _session_ticket),
     (ext.STATUS_REQUEST, _status_request),
+    (ext.NEXT_PROTO_NEG, _next_proto_neg),
     (ext.ALPN, _alpn),
     (ext.USE_SRTP, _use_srtp),
     (ext.ENCRYPT_THEN_MAC, _encrypt_then_mac),
