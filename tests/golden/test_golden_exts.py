@@ -5,7 +5,10 @@ material exporter:`` block, RFC 5705 in TLS 1.2, RFC 8446 §7.5 in TLS 1.3),
 its server refuses it there and its client takes a server's answer outside
 DTLS for a bad extension, so no profile is ever negotiated over TLS),
 ``-nextprotoneg`` (NPN in TLS 1.2: ``Protocols advertised by server:``, the
-NextProto message before Finished, ``Next protocol: (N) proto``).
+NextProto message before Finished, ``Next protocol: (N) proto``),
+``-serverinfo`` (the requested types sent empty ahead of the built-in
+extensions, the server's answers as ``SERVERINFO FOR EXTENSION`` PEM blocks;
+``s_server -serverinfo`` answers from a PEM file the test writes).
 sclient's output compared with ``openssl s_client``'s against ``openssl
 s_server`` configured for each, alone and with -msg and -trace; the keying
 material both print is random, so it is masked in the comparison and checked
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -34,14 +38,35 @@ LABEL = "EXPORTER-sclient-test"
 _MATERIAL = re.compile(r"^(    Keying material: )([0-9A-F]+)$", re.M)
 
 
+def _serverinfo_file(path: Path) -> Path:
+    """s_server's -serverinfo file: one PEM block per extension (type, length, data)."""
+    from sclient.base.pem import encode
+
+    blocks = {1000: b"hello", 1001: b"", 4660: bytes(range(200))}
+    path.write_text(
+        "".join(
+            encode(
+                f"SERVERINFO FOR EXTENSION {t}",
+                t.to_bytes(2, "big") + len(d).to_bytes(2, "big") + d,
+            )
+            for t, d in blocks.items()
+        )
+    )
+    return path
+
+
 @pytest.fixture(scope="module")
-def servers(pki: PKI) -> Iterator[dict[str, OpenSSLServer]]:
+def servers(
+    pki: PKI, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, OpenSSLServer]]:
+    info = _serverinfo_file(tmp_path_factory.mktemp("serverinfo") / "serverinfo.pem")
     specs = {
         # loud: s_server prints the material it exports for each connection
         "keymat": (pki["rsa"], ["-keymatexport", LABEL, "-keymatexportlen", "32"]),
         "tls13only": (pki["rsa"], ["-tls1_3"]),
         "srtp": (pki["rsa"], ["-use_srtp", "SRTP_AES128_CM_SHA1_80"]),
         "npn": (pki["rsa"], ["-nextprotoneg", "h2,http/1.1"]),
+        "serverinfo": (pki["rsa"], ["-serverinfo", str(info)]),
     }
     with openssl_servers(specs, loud=("keymat",)) as started:
         yield started
@@ -368,3 +393,89 @@ def test_nextprotoneg_json(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
     }
     args = _connect(servers["npn"], pki, "-nextprotoneg", "h2", "-json")
     assert sclient_json(run_client(sclient_cmd(), args, stdin=b"").stdout)["next_protocol"] is None
+
+
+# --- -serverinfo --------------------------------------------------------------------------
+
+SI_1000 = "-----BEGIN SERVERINFO FOR EXTENSION 1000-----\nA+gABWhlbGxv\n-----END SERVERINFO FOR EXTENSION 1000-----\n"
+SI_1001 = "-----BEGIN SERVERINFO FOR EXTENSION 1001-----\nA+kAAA==\n-----END SERVERINFO FOR EXTENSION 1001-----\n"
+
+
+@pytest.mark.parametrize("tracing", list(TRACING))
+@pytest.mark.parametrize("version", list(VERSIONS))
+def test_serverinfo(
+    servers: dict[str, OpenSSLServer], pki: PKI, version: str, tracing: str
+) -> None:
+    """The types go out empty, first; s_server answers those it has (TLS 1.2
+    only: its serverinfo file has no TLS 1.3 context)."""
+    args = _connect(servers["serverinfo"], pki, *VERSIONS[version], *TRACING[tracing])
+    _, got = both([*args, "-serverinfo", "1001,1000,1002", "-serverinfo", "4660"])
+    if version == "tls12":
+        # in the order the types were given, not the server's
+        assert (
+            SI_1001 + SI_1000 + "-----BEGIN SERVERINFO FOR EXTENSION 4660-----\nEjQAyAABAgME"
+            in got.stdout
+        )
+        # printed as the ServerHello is processed: before the certificate's lines
+        assert got.stdout.index("SERVERINFO") < got.stdout.index("Certificate chain")
+    else:
+        assert "SERVERINFO" not in got.stdout
+    if tracing == "trace":
+        assert (
+            "        extension_type=UNKNOWN(1001), length=0\n"
+            "        extension_type=UNKNOWN(1000), length=0\n"
+            "        extension_type=UNKNOWN(1002), length=0\n"
+            "        extension_type=UNKNOWN(4660), length=0\n"
+        ) in got.stdout
+
+
+@pytest.mark.parametrize(
+    ("types", "warned"),
+    [
+        ("", [0]),  # atoi: no number is 0, server_name
+        ("abc,1000", [0]),
+        ("1000,1000", [1000]),
+        ("0,16,65281,13172,14,1000", [0, 16, 65281, 13172, 14]),
+        ("18,70000", []),  # SCT may be custom; 70000 is 4464 as an unsigned short
+        ("-1, 1001x", []),  # 65535; atoi stops at the x
+    ],
+)
+def test_serverinfo_types(
+    servers: dict[str, OpenSSLServer], pki: PKI, types: str, warned: list[int]
+) -> None:
+    _, got = both(_connect(servers["serverinfo"], pki, "-tls1_2", "-trace", "-serverinfo", types))
+    warnings = re.findall(
+        r"^Warning: Unable to add custom extension (\d+), skipping$", got.stderr, re.M
+    )
+    assert [int(w) for w in warnings] == warned
+
+
+def test_serverinfo_at_most_100(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
+    types = ",".join(str(2000 + i) for i in range(150))
+    _, got = both(_connect(servers["serverinfo"], pki, "-tls1_2", "-trace", "-serverinfo", types))
+    assert "UNKNOWN(2099), length=0" in got.stdout and "UNKNOWN(2100)" not in got.stdout
+
+
+def test_serverinfo_reconnect(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
+    args = _connect(servers["serverinfo"], pki, "-tls1_2", "-reconnect", "-serverinfo", "1000")
+    _, got = both(args, stdin=b"")
+    # s_server sends no serverinfo when it resumes a session: the first connection only
+    assert got.stdout.count(SI_1000) == 1
+
+
+def test_serverinfo_quiet(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
+    args = _connect(
+        servers["serverinfo"], pki, "-tls1_2", "-quiet", "-no_ign_eof", "-serverinfo", "1000"
+    )
+    ref = run_client(OPENSSL, args, (), wait=1.0)
+    got = run_client(sclient_cmd(), args, (), wait=1.0)
+    compare(ref, got)
+    assert "SERVERINFO" not in got.stdout
+
+
+def test_serverinfo_json(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
+    from support.jsondoc import sclient_json
+
+    args = _connect(servers["serverinfo"], pki, "-tls1_2", "-serverinfo", "1000,1001,1002", "-json")
+    doc = sclient_json(run_client(sclient_cmd(), args, stdin=b"").stdout)
+    assert doc["serverinfo"] == [{"type": 1000, "data": b"hello".hex()}, {"type": 1001, "data": ""}]

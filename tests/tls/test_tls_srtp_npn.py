@@ -111,3 +111,17 @@ def test_next_proto_neg_in_client_hello() -> None:
     types = _hello_types(next_protocols=(b"h2",), alpn=(b"h2",), status_request=True)
     assert types.index(5) + 1 == types.index(13172) and types.index(13172) + 1 == types.index(16)
     assert 13172 not in _hello_types()
+
+
+def test_custom_extensions_first_and_empty() -> None:
+    """-serverinfo: each type as an empty extension, ahead of OpenSSL's own."""
+    assert X.CustomExtensions((1000, 18)).encode() == bytes.fromhex("03e8000000120000")
+    cfg = ClientConfig(random=lambda n: bytes(n), now=lambda: 0.0, serverinfo_types=(1001, 1000))
+    ch = build_client_hello(cfg, lambda n: bytes(n), {})
+    from sclient.tls.wire.handshake import ClientHello, decode_message
+
+    back = decode_message(ch.encode())
+    assert isinstance(back, ClientHello)
+    types = [e.ext_type for e in back.extensions]
+    assert types[:2] == [1001, 1000] and all(e.encode_body() == b"" for e in back.extensions[:2])
+    assert 1000 not in _hello_types()

@@ -93,7 +93,7 @@ HELP = (
     " -tlsextdebug               Hex dump of all TLS extensions received\n"
     " -ignore_unexpected_eof     Do not treat lack of close_notify from a peer as an error\n"
     " -status                    Request certificate status from server\n"
-    " -serverinfo val            types  Send empty ClientHello extensions (comma-separated numbers) (not yet in sclient)\n"
+    " -serverinfo val            types  Send empty ClientHello extensions (comma-separated numbers)\n"
     " -alpn val                  Enable ALPN extension, considering named protocols supported (comma-separated list)\n"
     " -async                     Support asynchronous operation (not yet in sclient)\n"
     " -nbio                      Use non-blocking IO\n"

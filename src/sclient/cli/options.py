@@ -273,7 +273,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-tlsextdebug', '', 'Hex dump of all TLS extensions received', S),
         _o('-ignore_unexpected_eof', '', 'Do not treat lack of close_notify from a peer as an error', S),
         _o('-status', '', 'Request certificate status from server', S),
-        _o('-serverinfo', 'val', 'types  Send empty ClientHello extensions (comma-separated numbers)', N, note='planned', repeat=APPEND),
+        _o('-serverinfo', 'val', 'types  Send empty ClientHello extensions (comma-separated numbers)', S, repeat=APPEND),
         _o('-alpn', 'val', 'Enable ALPN extension, considering named protocols supported (comma-separated list)', S),
         _o('-async', '', 'Support asynchronous operation', N, note='asynchronous engines are an OpenSSL library feature'),
         _o(

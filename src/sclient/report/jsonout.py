@@ -377,6 +377,7 @@ def _blank_connection() -> dict[str, Any]:
         },
         "ocsp": None,
         "keying_material": None,
+        "serverinfo": [],
         "client_authentication": None,
         "session": None,
         "tickets": [],
@@ -408,6 +409,7 @@ def connection_document(
         "verification": _verification(c),
         "ocsp": _ocsp(c) if setup.status else None,
         "keying_material": _keying_material(c),
+        "serverinfo": [{"type": s.ext_type, "data": s.data.hex()} for s in c.serverinfo],
         "next_protocol": None
         if c.next_protocol is None
         else {

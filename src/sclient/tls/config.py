@@ -156,6 +156,9 @@ class ClientConfig:
     #: not offered); next_protocol_negotiation goes out empty, the choice is
     #: sent in a NextProtocol message before our Finished (TLS 1.2).
     next_protocols: tuple[bytes, ...] | None = None
+    #: ``-serverinfo``: extension types sent empty (before the built-in ones)
+    #: whose answers in a TLS 1.2 ServerHello are reported, in this order.
+    serverinfo_types: tuple[int, ...] = ()
     session_ticket: bool = True
     encrypt_then_mac: bool = True
     extended_master_secret: bool = True

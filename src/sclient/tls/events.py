@@ -343,3 +343,12 @@ class NextProtocolSelected(Event):
     advertised: tuple[bytes, ...]
     status: int
     protocol: bytes
+
+
+@struct(frozen=True, slots=True)
+class ServerInfoReceived(Event):
+    """``-serverinfo``: the server answered one of the requested extension
+    types in its TLS 1.2 ServerHello (s_client's parse callback prints it)."""
+
+    ext_type: int
+    data: bytes

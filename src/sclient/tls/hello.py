@@ -265,6 +265,11 @@ class HelloPlan:
 ExtensionBuilder = Callable[[HelloPlan], X.Extension | None]
 
 
+def _custom_extensions(p: HelloPlan) -> X.Extension | None:
+    types = p.config.serverinfo_types
+    return X.CustomExtensions(types) if types else None
+
+
 def _server_name(p: HelloPlan) -> X.Extension | None:
     name = p.config.server_name
     return X.ServerName.host(name) if name is not None else None
@@ -367,6 +372,7 @@ def _pre_shared_key(p: HelloPlan) -> X.Extension | None:
 #: The extensions of the first ClientHello in the order OpenSSL 3.0 sends
 #: them (``ext_defs[]``); each builder decides whether its extension goes out.
 CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
+    (-1, _custom_extensions),  # the application's, first (custom_ext_add)
     (ext.SERVER_NAME, _server_name),
     (ext.MAX_FRAGMENT_LENGTH, _max_fragment_length),
     (ext.EC_POINT_FORMATS, _ec_point_formats),

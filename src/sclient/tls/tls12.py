@@ -186,6 +186,14 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
             hs.facts.ems = True
         else:
             parse_common_extension(hs, e)
+    # The application's extensions are parsed after the built-in ones, in the
+    # order they were registered.
+    for t in hs.config.serverinfo_types:
+        for e in sh.extensions:
+            if e.ext_type == t:
+                data = e.data if isinstance(e, X.Unknown | X.Malformed) else e.encode_body()
+                hs.events.append(ev.ServerInfoReceived(t, data))
+                break
     # The "final" callbacks, in ext_defs order.
     if not ri and not hs.config.legacy_server_connect:
         raise LocalError(alerts.HANDSHAKE_FAILURE, "UNSAFE_LEGACY_RENEGOTIATION_DISABLED")

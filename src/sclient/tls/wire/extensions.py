@@ -32,6 +32,7 @@ __all__ = [
     "CertificateAuthorities",
     "Context",
     "Cookie",
+    "CustomExtensions",
     "EarlyData",
     "EarlyDataMax",
     "EcPointFormats",
@@ -399,6 +400,26 @@ class Alpn(Extension):
             out.append(b.vec(1, 1))
         r.done()
         return cls(tuple(out))
+
+
+@struct(frozen=True, slots=True)
+class CustomExtensions(Extension):
+    """The application's own ClientHello extensions, each with an empty body
+    (``-serverinfo``: ``SSL_CTX_add_client_custom_ext`` with no add callback),
+    which OpenSSL writes before its built-in ones: one entry of the
+    ClientHello's list standing for several extensions on the wire."""
+
+    types: tuple[int, ...]
+
+    @property
+    def ext_type(self) -> int:
+        return self.types[0]
+
+    def encode_body(self) -> bytes:
+        return b""
+
+    def encode(self) -> bytes:
+        return b"".join(t.to_bytes(2, "big") + b"\x00\x00" for t in self.types)
 
 
 @struct(frozen=True, slots=True)
