@@ -38,7 +38,8 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     cert certform cert_chain build_chain key keyform pass requestCAfile enable_pha
     client_sigalgs psk psk_identity psk_session reconnect sess_out sess_in xkey xcert xchain
     xchain_build xcertform xkeyform msg msgfile state trace debug tlsextdebug security_debug
-    security_debug_verbose status early_data"""
+    security_debug_verbose status early_data keymatexport keymatexportlen use_srtp nextprotoneg
+    serverinfo"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 SUPPORTED |= {
     "policy",

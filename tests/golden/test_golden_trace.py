@@ -559,6 +559,27 @@ def test_trace_status(stapling: OpenSSLServer, version: str) -> None:
 
 # --- coverage -------------------------------------------------------------------------------
 
+# --- NPN and SRTP: extensions and a message OpenSSL's trace dumps -------------------------------
+
+
+@pytest.fixture(scope="module")
+def npn(pki: PKI) -> Iterator[OpenSSLServer]:
+    yield from _server(pki["rsa"], "-nextprotoneg", "h2,http/1.1")
+
+
+@pytest.mark.parametrize("version", [("-tls1_2",), ()], ids=["tls1_2", "default"])
+def test_trace_nextprotoneg(npn: OpenSSLServer, version: tuple[str, ...]) -> None:
+    """next_proto_neg (empty from us, the server's list in a TLS 1.2
+    ServerHello) and the NextProto message, each as a hex dump; a TLS 1.3
+    server ignores the extension."""
+    both(_connect(npn, *version, "-nextprotoneg", "foo,h2"))
+
+
+def test_trace_use_srtp(npn: OpenSSLServer) -> None:
+    """use_srtp in the ClientHello (dumped); s_server refuses it outside DTLS."""
+    both(_connect(npn, "-use_srtp", "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80"), stdin=b"")
+
+
 #: Each message and extension OpenSSL 3.0's trace decodes, as a line of the
 #: output, with the case (and its server) that produces it. test_coverage checks
 #: that every line appeared in the outputs of the cases above, the reference's
@@ -631,6 +652,12 @@ COVERAGE: dict[str, str] = {
     "extension_type=certificate_authorities(47)": "gnutls13_client_auth (gnutls-serv's request)",
     "extension_type=key_share(51)": "every TLS 1.3 hello",
     "extension_type=renegotiate(65281)": "TLS 1.2 ServerHello",
+    "extension_type=next_proto_neg(13172), length=0": "nextprotoneg (ClientHello)",
+    "extension_type=next_proto_neg(13172), length=12\n"
+    "          0000 - 02 68 32 08 68 74 74 70-2f 31 2e 31": "nextprotoneg -tls1_2 (ServerHello)",
+    "    NextProto, Length=32\n      Unsupported, hex dump follows:\n"
+    "        0000 - 02 68 32 1c 00": "nextprotoneg -tls1_2 (s_server -nextprotoneg)",
+    "extension_type=use_srtp(14), length=7\n          0000 - 00 04 00 07 00 01 00": "use_srtp",
     # fallbacks
     "extension_type=UNKNOWN(4660), length=40": "scripted unknown_values (hex dump)",
     "extensions, extype = 23, extlen = 9": "scripted truncated_extension",
@@ -644,7 +671,9 @@ NOT_COVERED: dict[str, str] = {
     "signed_certificate_timestamps(18)": "-ct is not supported yet",
     "padding(21)": "sclient never pads its ClientHello (as openssl s_client without -bugs)",
     "signature_algorithms_cert(50)": "neither sclient nor s_server sends it by default",
-    "next_proto_neg, use_srtp, srp": "not supported by sclient",
+    "srp": "-srpuser is not supported by sclient",
+    "use_srtp in a ServerHello": "OpenSSL's client refuses it outside DTLS before the trace "
+    "callback decodes anything more (test_golden_exts: gnutls-serv --srtp-profiles)",
     "ServerKeyExchange rsa_modulus (export RSA)": "export suites exist in neither",
     "UNKNOWN suite names": "names OpenSSL 3.0's table has beyond the suite registry's rows "
     "(RC4, export, FIPS, GOST suites) print UNKNOWN (a GREASE value: unit-tested)",

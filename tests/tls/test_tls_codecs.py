@@ -49,6 +49,7 @@ EXTENSIONS: dict[type[X.Extension], st.SearchStrategy[Any]] = {
     X.SignatureAlgorithms: st.builds(X.SignatureAlgorithms, tup(u16, 1)),
     X.SignatureAlgorithmsCert: st.builds(X.SignatureAlgorithmsCert, tup(u16, 1)),
     X.Alpn: st.builds(X.Alpn, tup(opaque(1, 10), 1)),
+    X.UseSrtp: st.builds(X.UseSrtp, tup(st.integers(0, 0xFFFF)), opaque(0, 4)),
     X.SignedCertificateTimestamps: st.builds(X.SignedCertificateTimestamps, opaque()),
     X.Padding: st.builds(X.Padding, st.integers(0, 40)),
     X.EncryptThenMac: st.builds(X.EncryptThenMac, opaque(0, 4)),

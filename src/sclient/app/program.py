@@ -120,7 +120,14 @@ class Program:
 
     def summary(self, final: bool = False) -> None:
         self.counters()
+        self.export_keys()
         self.text.summary(final)
+
+    def export_keys(self) -> None:
+        if self.o.keymatexport is not None and self.client is not None:
+            from sclient.app.exporter import export_keys
+
+            export_keys(self)
 
     def flush_engine(self) -> bytes | memoryview:
         """Write what the engine has to send (one write, as OpenSSL writes a
@@ -171,6 +178,8 @@ class Program:
             if self.awaiting_tickets and isinstance(e, ev.ConnectionClosed | ev.ConnectionFailed):
                 raise DoneWaiting
             self.collector.fold(e, now)
+            if isinstance(e, ev.HandshakeComplete):
+                self.export_keys()
             if self.keeps_sessions and isinstance(e, ev.HandshakeComplete | ev.NewSessionTicket):
                 from sclient.app.sessions import keep_session
 

@@ -455,6 +455,76 @@ def _alpn(o: Options, console: Console) -> tuple[bytes, ...]:
     return tuple(protos)
 
 
+def _next_protocols(o: Options) -> tuple[bytes, ...] | None:
+    """``-nextprotoneg`` (checked by the parser): our protocols, in order."""
+    if o.nextprotoneg is None:
+        return None
+    from sclient.tls.conf import parse_protocol_list
+
+    return tuple(parse_protocol_list(o.nextprotoneg) or ())
+
+
+#: ``SSL_extension_supported``'s types (3.0): OpenSSL refuses a custom extension
+#: of these, except signed_certificate_timestamp (18).
+_BUILT_IN_EXTENSIONS = frozenset(
+    (0, 1, 5, 10, 11, 12, 13, 14, 16, 21, 22, 23, 35, 41, 42, 43, 44, 45, 47, 49, 51, 13172, 65281)
+)
+#: s_client's MAX_SI_TYPES.
+_MAX_SERVERINFO_TYPES = 100
+
+
+def _c_atoi(text: str) -> int:
+    """``atoi``: leading blanks, a sign, digits; 0 when none; as a C int."""
+    import re
+
+    m = re.match(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", text)
+    if m is None:
+        return 0
+    value = max(min(int(m.group(1)), 2**63 - 1), -(2**63))  # strtol's clamp
+    return (value & 0xFFFFFFFF) - ((value & 0x80000000) << 1)
+
+
+def _serverinfo_types(o: Options, console: Console) -> tuple[int, ...]:
+    """``-serverinfo``: comma-separated numbers (``atoi``, no errors) kept as
+    unsigned shorts, at most 100; ``SSL_CTX_add_client_custom_ext`` refuses
+    built-in types and repeats with a warning."""
+    types: list[int] = []
+    count = 0
+    for value in o.serverinfo:
+        for item in value.split(","):
+            if count == _MAX_SERVERINFO_TYPES:
+                break
+            count += 1
+            t = _c_atoi(item) & 0xFFFF
+            if t in _BUILT_IN_EXTENSIONS or t in types:
+                console.err(f"Warning: Unable to add custom extension {t}, skipping\n")
+                continue
+            types.append(t)
+    return tuple(types)
+
+
+def _srtp_profiles(o: Options, console: Console) -> tuple[int, ...]:
+    """``-use_srtp``: ``SSL_CTX_set_tlsext_use_srtp``'s profile list."""
+    from sclient.report.errors import ErrorEntry, thread_id
+    from sclient.tls.registry.srtp import UNKNOWN_PROFILE, SrtpListError, parse_profiles
+
+    assert o.use_srtp is not None
+    try:
+        return parse_profiles(o.use_srtp)
+    except SrtpListError as exc:
+        unknown = exc.reason == UNKNOWN_PROFILE
+        entry = ErrorEntry(
+            0x0A00016C if unknown else 0x0A000161,
+            "SSL routines",
+            "ssl_ctx_make_profiles",
+            exc.reason,
+            "../ssl/d1_srtp.c",
+            89 if unknown else 80,
+        )
+        console.err("Error setting SRTP profile\n" + entry.line_text(thread_id()) + "\n")
+        raise Exit(1) from None
+
+
 def _request_ca_names(o: Options, console: Console) -> tuple[bytes, ...]:
     """``-requestCAfile``: the names the certificate_authorities extension carries."""
     if o.requestCAfile is None:
@@ -653,7 +723,9 @@ def build_settings(o: Options, console: Console) -> Settings:
     lo, hi, no_protocols = _versions(rng, given, console)
     offered = _offered_lists(given, lo, hi, o.psk is not None)
     psk, psk_tls12 = _psks(o, console)
+    srtp_profiles = _srtp_profiles(o, console) if o.use_srtp is not None else ()
     alpn = _alpn(o, console)
+    serverinfo_types = _serverinfo_types(o, console) if o.serverinfo else ()
     ca_names = _request_ca_names(o, console)
 
     store, chain_store, ca_store = load_trust_stores(o, console)
@@ -690,6 +762,9 @@ def build_settings(o: Options, console: Console) -> Settings:
         min_dh_bits=offered.min_dh_bits,
         server_name=sni,
         alpn=alpn,
+        srtp_profiles=srtp_profiles,
+        next_protocols=_next_protocols(o),
+        serverinfo_types=serverinfo_types,
         # SSL_SECOP_TICKET: no tickets from security level 3
         session_ticket=not o.no_ticket and offered.security_level < 3,
         middlebox_compat=not o.no_middlebox,

@@ -69,6 +69,13 @@ class ConnectionReport:
     cert_request: ev.CertificateRequested | None = None
     #: ``-status``: the status callback's moment (None: it did not run)
     status: ev.CertificateStatusChecked | None = None
+    #: ``-keymatexport``: (label, length, material; None: the export failed),
+    #: taken each time the summary is printed.
+    keying_material: tuple[str, int, bytes | None] | None = None
+    #: ``-nextprotoneg``: what s_client's NPN callback saw and chose (None: it did not run).
+    next_protocol: ev.NextProtocolSelected | None = None
+    #: ``-serverinfo``: the requested extensions the server answered, as printed.
+    serverinfo: list[ev.ServerInfoReceived] = field(default_factory=list)
     pha_requests: list[ev.CertificateRequested] = field(default_factory=list)
     client_certs_sent: list[ev.ClientCertificateSent] = field(default_factory=list)
     tickets: list[Session] = field(default_factory=list)
@@ -192,6 +199,14 @@ def _status(r: RunReport, e: ev.CertificateStatusChecked, now: float) -> None:
     r.current.status = e
 
 
+def _next_protocol(r: RunReport, e: ev.NextProtocolSelected, now: float) -> None:
+    r.current.next_protocol = e
+
+
+def _serverinfo(r: RunReport, e: ev.ServerInfoReceived, now: float) -> None:
+    r.current.serverinfo.append(e)
+
+
 def _cert_request(r: RunReport, e: ev.CertificateRequested, now: float) -> None:
     if e.post_handshake:
         r.current.pha_requests.append(e)
@@ -287,6 +302,8 @@ _HANDLERS: dict[type, Handler] = {
     ev.PeerCertificates: _peer_chain,
     ev.CertificateVerified: _verified,
     ev.CertificateStatusChecked: _status,
+    ev.NextProtocolSelected: _next_protocol,
+    ev.ServerInfoReceived: _serverinfo,
     ev.CertificateRequested: _cert_request,
     ev.ClientCertificateSent: _cert_sent,
     ev.HandshakeComplete: _complete,

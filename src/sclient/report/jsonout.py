@@ -335,6 +335,17 @@ def _ocsp(c: ConnectionReport) -> dict[str, Any]:
     return out
 
 
+def _keying_material(c: ConnectionReport) -> dict[str, Any] | None:
+    if c.keying_material is None:
+        return None
+    label, length, material = c.keying_material
+    return {
+        "label": label,
+        "length": length,
+        "material": material.hex().upper() if material is not None else None,
+    }
+
+
 def _blank_connection() -> dict[str, Any]:
     """One entry of ``connections`` before anything is known: every field, in
     the schema's order, at its "nothing happened" value."""
@@ -348,6 +359,7 @@ def _blank_connection() -> dict[str, Any]:
         "server_temp_key": None,
         "peer_signature": None,
         "alpn": None,
+        "next_protocol": None,
         "resumed": False,
         "early_data": "not_sent",
         "secure_renegotiation": False,
@@ -365,6 +377,8 @@ def _blank_connection() -> dict[str, Any]:
             "depths": [],
         },
         "ocsp": None,
+        "keying_material": None,
+        "serverinfo": [],
         "client_authentication": None,
         "session": None,
         "tickets": [],
@@ -395,6 +409,15 @@ def connection_document(
         "certificate_chain": [_cert(view, d, now) for d in (c.peer_chain or ())],
         "verification": _verification(c),
         "ocsp": _ocsp(c) if setup.status else None,
+        "keying_material": _keying_material(c),
+        "serverinfo": [{"type": s.ext_type, "data": s.data.hex()} for s in c.serverinfo],
+        "next_protocol": None
+        if c.next_protocol is None
+        else {
+            "advertised": [p.decode("latin-1") for p in c.next_protocol.advertised],
+            "status": c.next_protocol.status,
+            "protocol": c.next_protocol.protocol.decode("latin-1"),
+        },
         "client_authentication": _client_auth(c, view),
         "session": None,
         "tickets": [

@@ -66,3 +66,7 @@ class SummaryData:
     session: Session | None = None
     verify_text: Callable[[int], str] = _default_verify_text
     ec_point_formats: tuple[int, ...] | None = None
+    #: ``-keymatexport``: (label, length, material; None prints ``Error``).
+    keying_material: tuple[str, int, bytes | None] | None = None
+    #: ``Next protocol: (status) protocol`` (None: the NPN callback never ran).
+    next_protocol: tuple[int, bytes] | None = None

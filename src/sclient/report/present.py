@@ -141,6 +141,9 @@ def summary_data(run: RunReport, view: View, full: bool, final: bool = False) ->
         full=full,
         showcerts=view.showcerts,
     )
+    d.keying_material = c.keying_material
+    if c.next_protocol is not None:
+        d.next_protocol = (c.next_protocol.status, c.next_protocol.protocol)
     if c.verdict is not None:
         d.verified_peername = c.verdict.peername
         d.dane_line = c.verdict.dane_line

@@ -89,6 +89,8 @@ class TextStream:
             ev.CertificateVerified: self.verified,
             ev.CertChainChecked: self.chain_checked,
             ev.CertificateStatusChecked: self.status,
+            ev.NextProtocolSelected: self.next_protocols,
+            ev.ServerInfoReceived: self.serverinfo,
             ev.PskUnusable: self.psk_unusable,
             ev.KeylogSecret: self.write_keylog,
             ev.HandshakeComplete: self.handshake_complete,
@@ -140,6 +142,19 @@ class TextStream:
         self.notice_done = True
         if self.servername_notice_wanted:
             self.sink.err("Can't use SSL_get_servername\n")
+
+    def next_protocols(self, e: ev.NextProtocolSelected) -> None:
+        """s_client's NPN callback prints the server's list (stdout)."""
+        names = ", ".join(p.decode("latin-1") for p in e.advertised)
+        self.sink.out(f"Protocols advertised by server: {names}\n")
+
+    def serverinfo(self, e: ev.ServerInfoReceived) -> None:
+        """s_client's custom extension parse callback: the extension (type,
+        length, data) as a PEM block (stdout)."""
+        from sclient.base.pem import encode
+
+        block = e.ext_type.to_bytes(2, "big") + len(e.data).to_bytes(2, "big") + e.data
+        self.sink.out(encode(f"SERVERINFO FOR EXTENSION {e.ext_type}", block))
 
     def verified(self, e: ev.CertificateVerified) -> None:
         """The verify callback's lines, where OpenSSL's callback runs."""

@@ -63,6 +63,13 @@ def _sigalgs_lines(d: SummaryData) -> str:
     return "".join(out)
 
 
+def _keying_material(label: str, length: int, material: bytes | None) -> str:
+    out = f"Keying material exporter:\n    Label: '{label}'\n    Length: {length} bytes\n"
+    if material is None:
+        return out + "    Error\n"
+    return out + f"    Keying material: {material.hex().upper()}\n"
+
+
 def render_summary(d: SummaryData) -> str:
     """The whole block, from the first ``---`` to the last."""
     out: list[str] = []
@@ -109,6 +116,9 @@ def render_summary(d: SummaryData) -> str:
         out.append(f"Server public key is {d.peer.key_bits} bit\n")
     out.append(f"Secure Renegotiation IS{'' if d.secure_renegotiation else ' NOT'} supported\n")
     out.append("Compression: NONE\nExpansion: NONE\n")
+    if d.next_protocol is not None:
+        status, proto = d.next_protocol
+        out.append(f"Next protocol: ({status}) " + proto.decode("latin-1") + "\n")
     if d.alpn:
         out.append("ALPN protocol: " + d.alpn.decode("latin-1") + "\n")
     else:
@@ -118,6 +128,8 @@ def render_summary(d: SummaryData) -> str:
         out.append(f"Verify return code: {d.verify_code} ({d.verify_text(d.verify_code)})\n")
     elif d.session is not None:
         out.append(render_session(d.session, d.verify_text))
+    if d.keying_material is not None:
+        out.append(_keying_material(*d.keying_material))
     out.append("---\n")
     return "".join(out)
 

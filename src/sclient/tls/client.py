@@ -129,6 +129,27 @@ def _settles_extensions(msg: HandshakeMessage) -> bool:
     return msg.msg_type in _AFTER_SERVER_HELLO
 
 
+def _collects(msg: HandshakeMessage, offer: Offer) -> bool:
+    """Whether ``tls_collect_extensions`` accepts the extensions of a
+    ServerHello or EncryptedExtensions: when it fails (e.g. a DTLS-only
+    use_srtp answered over TLS) OpenSSL never reaches the finalisers."""
+    from sclient.tls.hello import collect_extensions
+    from sclient.tls.wire import extensions as X
+    from sclient.tls.wire.handshake import EncryptedExtensions
+
+    if isinstance(msg, ServerHello):
+        context = X.Context.SH
+    elif isinstance(msg, EncryptedExtensions):
+        context = X.Context.EE
+    else:
+        return True
+    try:
+        collect_extensions(msg.extensions, context, offer)
+    except LocalError:
+        return False
+    return True
+
+
 def _received_extensions(mt: int, msg: HandshakeMessage) -> list[ev.Event]:
     """OpenSSL's extension debug callback, as ``tls_collect_extensions`` runs
     it: each extension it recognises, in the order received (a TLS 1.3
@@ -576,7 +597,12 @@ class Client:
                 self._events.extend(_received_extensions(mt, msg))
             if self._sec is not None:
                 self._security_checks(msg)
-            if not hs.complete and not hs.extensions_settled and _settles_extensions(msg):
+            if (
+                not hs.complete
+                and not hs.extensions_settled
+                and _settles_extensions(msg)
+                and _collects(msg, hs.offer)
+            ):
                 hs.extensions_settled = True
                 self._events.append(ev.ServerExtensionsSettled())
             self._state = self._state.handle(hs, msg)

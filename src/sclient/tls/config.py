@@ -149,6 +149,16 @@ class ClientConfig:
     signature_schemes: tuple[int, ...] = sigschemes.DEFAULT_SCHEMES
     server_name: str | None = None
     alpn: tuple[bytes, ...] = ()
+    #: ``-use_srtp``: the DTLS-SRTP protection profiles offered in use_srtp
+    #: (OpenSSL sends them in TLS too; a server's answer is a bad extension there).
+    srtp_profiles: tuple[int, ...] = ()
+    #: ``-nextprotoneg``: the protocols we support, in our order (None: NPN is
+    #: not offered); next_protocol_negotiation goes out empty, the choice is
+    #: sent in a NextProtocol message before our Finished (TLS 1.2).
+    next_protocols: tuple[bytes, ...] | None = None
+    #: ``-serverinfo``: extension types sent empty (before the built-in ones)
+    #: whose answers in a TLS 1.2 ServerHello are reported, in this order.
+    serverinfo_types: tuple[int, ...] = ()
     session_ticket: bool = True
     encrypt_then_mac: bool = True
     extended_master_secret: bool = True

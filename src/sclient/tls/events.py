@@ -335,3 +335,24 @@ class ConnectionFailed(Event):
     session: Session | None = field(default=None)
     #: Our ChangeCipherSpec was written.
     ccs_sent: bool = field(default=False)
+
+
+@struct(frozen=True, slots=True)
+class NextProtocolSelected(Event):
+    """``-nextprotoneg``: the TLS 1.2 ServerHello's next_protocol_negotiation
+    list reached s_client's NPN callback (which prints the list), and
+    ``SSL_select_next_proto`` chose: ``status`` 1 (negotiated: the first of
+    the server's protocols we support) or 2 (no overlap: our first)."""
+
+    advertised: tuple[bytes, ...]
+    status: int
+    protocol: bytes
+
+
+@struct(frozen=True, slots=True)
+class ServerInfoReceived(Event):
+    """``-serverinfo``: the server answered one of the requested extension
+    types in its TLS 1.2 ServerHello (s_client's parse callback prints it)."""
+
+    ext_type: int
+    data: bytes

@@ -265,6 +265,11 @@ class HelloPlan:
 ExtensionBuilder = Callable[[HelloPlan], X.Extension | None]
 
 
+def _custom_extensions(p: HelloPlan) -> X.Extension | None:
+    types = p.config.serverinfo_types
+    return X.CustomExtensions(types) if types else None
+
+
 def _server_name(p: HelloPlan) -> X.Extension | None:
     name = p.config.server_name
     return X.ServerName.host(name) if name is not None else None
@@ -296,8 +301,16 @@ def _status_request(p: HelloPlan) -> X.Extension | None:
     return X.StatusRequest() if p.config.status_request else None
 
 
+def _next_proto_neg(p: HelloPlan) -> X.Extension | None:
+    return X.NextProtocolNegotiation() if p.config.next_protocols is not None else None
+
+
 def _alpn(p: HelloPlan) -> X.Extension | None:
     return X.Alpn(tuple(p.config.alpn)) if p.config.alpn else None
+
+
+def _use_srtp(p: HelloPlan) -> X.Extension | None:
+    return X.UseSrtp(p.config.srtp_profiles) if p.config.srtp_profiles else None
 
 
 def _encrypt_then_mac(p: HelloPlan) -> X.Extension | None:
@@ -367,13 +380,16 @@ def _pre_shared_key(p: HelloPlan) -> X.Extension | None:
 #: The extensions of the first ClientHello in the order OpenSSL 3.0 sends
 #: them (``ext_defs[]``); each builder decides whether its extension goes out.
 CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
+    (-1, _custom_extensions),  # the application's, first (custom_ext_add)
     (ext.SERVER_NAME, _server_name),
     (ext.MAX_FRAGMENT_LENGTH, _max_fragment_length),
     (ext.EC_POINT_FORMATS, _ec_point_formats),
     (ext.SUPPORTED_GROUPS, _supported_groups_ext),
     (ext.SESSION_TICKET, _session_ticket),
     (ext.STATUS_REQUEST, _status_request),
+    (ext.NEXT_PROTO_NEG, _next_proto_neg),
     (ext.ALPN, _alpn),
+    (ext.USE_SRTP, _use_srtp),
     (ext.ENCRYPT_THEN_MAC, _encrypt_then_mac),
     (ext.EXTENDED_MASTER_SECRET, _extended_master_secret),
     (ext.POST_HANDSHAKE_AUTH, _post_handshake_auth),

@@ -73,6 +73,7 @@ class OsslState:
     CW_CERT_VRFY = "SSLv3/TLS write certificate verify"
     CW_CHANGE = "SSLv3/TLS write change cipher spec"
     CW_FINISHED = "SSLv3/TLS write finished"
+    CW_NEXT_PROTO = "SSLv3/TLS write next proto"
     CR_CHANGE = "SSLv3/TLS read change cipher spec"
     CR_FINISHED = "SSLv3/TLS read finished"
     CR_CERT_STATUS = "SSLv3/TLS read certificate status"

@@ -78,6 +78,7 @@ from sclient.tls.wire.handshake import (
     HandshakeMessage,
     HelloRequest,
     NewSessionTicket12,
+    NextProtocol,
     ServerHello,
     ServerKeyExchangeDhe,
     ServerKeyExchangeEcdhe,
@@ -101,6 +102,19 @@ __all__ = [
 _OPENSSL_ORDER = (65281, 0, 1, 11, 10, 35, 5, 13172, 16, 22, 18, 23)
 
 
+def select_next_protocol(hs: Handshake, advertised: tuple[bytes, ...]) -> bytes:
+    """s_client's NPN callback: ``SSL_select_next_proto`` over the server's
+    list (its order) and ours; no overlap picks our first."""
+    ours = hs.config.next_protocols or ()
+    status, chosen = 2, ours[0] if ours else b""
+    for proto in advertised:
+        if proto in ours:
+            status, chosen = 1, proto
+            break
+    hs.events.append(ev.NextProtocolSelected(advertised, status, chosen))
+    return chosen
+
+
 def prf_hash(suite: CipherSuite, version: int) -> str:
     return suite.prf_hash if version >= P.TLS1_2 else hashes.MD5_SHA1
 
@@ -117,6 +131,9 @@ class Params12:
     #: The ServerHello acknowledged status_request: a CertificateStatus may follow
     #: the Certificate (OpenSSL's ``ext.status_expected``).
     status_expected: bool = False
+    #: -nextprotoneg: the protocol our NextProtocol message names (None: the
+    #: server sent no next_protocol_negotiation, no message is sent).
+    next_protocol: bytes | None = None
 
 
 def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, version: int) -> State:
@@ -142,6 +159,7 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
     ticket_expected = False
     status_expected = False
     peer_formats: tuple[int, ...] | None = None
+    next_protocol: bytes | None = None
     order = {t: i for i, t in enumerate(_OPENSSL_ORDER)}
     for e in sorted(
         (e for e in sh.extensions if e.ext_type in order), key=lambda e: order[e.ext_type]
@@ -160,12 +178,22 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
             ticket_expected = True
         elif isinstance(e, X.StatusRequestAck):
             status_expected = True
+        elif isinstance(e, X.NextProtocolNegotiation):
+            next_protocol = select_next_protocol(hs, e.protocols)
         elif isinstance(e, X.EncryptThenMac):
             hs.facts.etm = not suite.aead
         elif isinstance(e, X.ExtendedMasterSecret):
             hs.facts.ems = True
         else:
             parse_common_extension(hs, e)
+    # The application's extensions are parsed after the built-in ones, in the
+    # order they were registered.
+    for t in hs.config.serverinfo_types:
+        for e in sh.extensions:
+            if e.ext_type == t:
+                data = e.data if isinstance(e, X.Unknown | X.Malformed) else e.encode_body()
+                hs.events.append(ev.ServerInfoReceived(t, data))
+                break
     # The "final" callbacks, in ext_defs order.
     if not ri and not hs.config.legacy_server_connect:
         raise LocalError(alerts.HANDSHAKE_FAILURE, "UNSAFE_LEGACY_RENEGOTIATION_DISABLED")
@@ -177,13 +205,21 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
     hs.facts.ec_point_formats = peer_formats
     if resumed is not None:
         hs.facts.resume(resumed)
-        params = Params12(suite, version, ticket_expected, resumed=True)
+        params = Params12(
+            suite, version, ticket_expected, resumed=True, next_protocol=next_protocol
+        )
         keys = _resumption_keys(hs, params, resumed.master_key)
         if ticket_expected:
             return ExpectNewSessionTicket12(keys)
         return ExpectChangeCipherSpec12(keys)
     hs.facts.update_session(session_id=sh.session_id, version=version)
-    params = Params12(suite, version, ticket_expected, status_expected=status_expected)
+    params = Params12(
+        suite,
+        version,
+        ticket_expected,
+        status_expected=status_expected,
+        next_protocol=next_protocol,
+    )
     if suite.kx in ("PSK", "DHEPSK", "ECDHEPSK"):
         if hs.config.psk_tls12 is None:
             raise LocalError(alerts.HANDSHAKE_FAILURE, "PSK_NO_CLIENT_CB")
@@ -527,6 +563,8 @@ def finish_client_flight(
 
     hs.send_ccs()
     hs.rl.install(WRITE, write)
+    if params.next_protocol is not None:
+        hs.queue(NextProtocol(params.next_protocol), OsslState.CW_NEXT_PROTO)
     verify = verify_data12(h, master, b"client finished", hs.transcript.digest(h))
     hs.queue(Finished(verify), OsslState.CW_FINISHED)
     hs.flush()
@@ -649,6 +687,8 @@ class ExpectFinished12(State):
             assert self.keys.write is not None
             hs.send_ccs()
             hs.rl.install(WRITE, self.keys.write)
+            if params.next_protocol is not None:
+                hs.queue(NextProtocol(params.next_protocol), OsslState.CW_NEXT_PROTO)
             verify = verify_data12(h, self.keys.master, b"client finished", hs.transcript.digest(h))
             hs.queue(Finished(verify), OsslState.CW_FINISHED)
             hs.flush()

@@ -32,6 +32,7 @@ __all__ = [
     "CertificateAuthorities",
     "Context",
     "Cookie",
+    "CustomExtensions",
     "EarlyData",
     "EarlyDataMax",
     "EcPointFormats",
@@ -66,6 +67,7 @@ __all__ = [
     "SupportedVersionSelected",
     "SupportedVersions",
     "Unknown",
+    "UseSrtp",
     "decode_extensions",
     "encode_extensions",
 ]
@@ -398,6 +400,46 @@ class Alpn(Extension):
             out.append(b.vec(1, 1))
         r.done()
         return cls(tuple(out))
+
+
+@struct(frozen=True, slots=True)
+class CustomExtensions(Extension):
+    """The application's own ClientHello extensions, each with an empty body
+    (``-serverinfo``: ``SSL_CTX_add_client_custom_ext`` with no add callback),
+    which OpenSSL writes before its built-in ones: one entry of the
+    ClientHello's list standing for several extensions on the wire."""
+
+    types: tuple[int, ...]
+
+    @property
+    def ext_type(self) -> int:
+        return self.types[0]
+
+    def encode_body(self) -> bytes:
+        return b""
+
+    def encode(self) -> bytes:
+        return b"".join(t.to_bytes(2, "big") + b"\x00\x00" for t in self.types)
+
+
+@struct(frozen=True, slots=True)
+class UseSrtp(Extension):
+    """RFC 5764 §4.1.1: the protection profiles offered (the server's answer
+    names one) and the MKI, which OpenSSL always sends empty."""
+
+    TYPE = ext.USE_SRTP
+    profiles: tuple[int, ...]
+    mki: bytes = b""
+
+    def encode_body(self) -> bytes:
+        return _enc_u16_list(self.profiles, 2) + vec(1, self.mki)
+
+    @classmethod
+    def decode(cls, r: Reader) -> UseSrtp:
+        profiles = _u16_list(r, 2)
+        mki = r.vec(1)
+        r.done()
+        return cls(profiles, mki)
 
 
 @struct(frozen=True, slots=True)
@@ -829,6 +871,7 @@ _reg(EcPointFormats, _CH, _SH)
 _reg(SignatureAlgorithms, _CH, _CR)
 _reg(SignatureAlgorithmsCert, _CH, _CR)
 _reg(Alpn, _CH, _SH, _EE)
+_reg(UseSrtp, _CH)
 _reg(SignedCertificateTimestamps, _CH, _SH, _CT, _CR)
 _reg(Padding, _CH)
 _reg(EncryptThenMac, _CH, _SH)

@@ -42,6 +42,7 @@ __all__ = [
     "KeyUpdate",
     "NewSessionTicket12",
     "NewSessionTicket13",
+    "NextProtocol",
     "ServerHello",
     "ServerHelloDone",
     "ServerKeyExchangeDhe",
@@ -628,6 +629,27 @@ class Finished(HandshakeMessage):
     @classmethod
     def decode(cls, r: Reader) -> Self:
         return cls(r.rest())
+
+
+@struct(frozen=True, slots=True)
+class NextProtocol(HandshakeMessage):
+    """draft-agl-tls-nextprotoneg-04 §4: the protocol chosen, padded so that
+    the body is a multiple of 32 bytes long; sent encrypted before Finished."""
+
+    MSG_TYPE = P.NEXT_PROTO
+    protocol: bytes
+    raw: bytes = _raw()
+
+    def encode_body(self) -> bytes:
+        padding = 32 - ((len(self.protocol) + 2) % 32)
+        return vec(1, self.protocol) + vec(1, bytes(padding))
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        protocol = r.vec(1)
+        r.vec(1)
+        r.done()
+        return cls(protocol)
 
 
 @struct(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+Error parsing -nextprotoneg argument
