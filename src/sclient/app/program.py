@@ -28,14 +28,6 @@ if TYPE_CHECKING:
     from sclient.transport.socketio import SocketTap
 
 
-def our_sigalgs(settings: Settings) -> tuple[int, ...]:
-    """The signature schemes we accept from the server's CertificateRequest."""
-    cfg = settings.config
-    if cfg.client_signature_schemes is not None:
-        return cfg.client_signature_schemes
-    return cfg.signature_schemes
-
-
 class Program:
     """Drives the connections of one run."""
 
@@ -50,7 +42,7 @@ class Program:
             nameopt=options.nameopt,
             showcerts=options.showcerts,
             max_version=settings.max_version,
-            our_sigalgs=our_sigalgs(settings),
+            our_sigalgs=settings.our_sigalgs(),
         )
         self.text = TextStream(
             console,

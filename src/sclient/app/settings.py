@@ -203,6 +203,13 @@ class Settings:
     #: ``-xcert`` set number -> the error entries printed when installing it fails.
     install_errors: dict[int, list[ErrorEntry]] = field(default_factory=dict)
 
+    def our_sigalgs(self) -> tuple[int, ...]:
+        """The signature schemes we accept from the server's CertificateRequest."""
+        cfg = self.config
+        if cfg.client_signature_schemes is not None:
+            return cfg.client_signature_schemes
+        return cfg.signature_schemes
+
 
 def _conf_error(console: Console, exc: Exception) -> Exit:
     from sclient.report.errors import thread_id
