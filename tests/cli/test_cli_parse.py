@@ -576,8 +576,8 @@ def test_not_yet() -> None:
         "s_client: Option -nbio_test is not supported yet by sclient (sclient -help marks every such option)\n",
     )
     fails(
-        ["--ct", "-nbio_test"],
-        "s_client: Option -ct is not supported yet by sclient (sclient -help marks every such option)\n",
+        ["--async", "-nbio_test"],
+        "s_client: Option -async is not supported yet by sclient (sclient -help marks every such option)\n",
     )
     fails(["-nbio_test", "-foo"], "s_client: Unknown option: -foo\n" + USAGE)
     fails(

@@ -43,6 +43,7 @@ class Program:
             showcerts=options.showcerts,
             max_version=settings.max_version,
             our_sigalgs=settings.our_sigalgs(),
+            ct_logs=settings.ct_logs,
         )
         self.text = TextStream(
             console,

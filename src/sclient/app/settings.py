@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from sclient.app.common import Exit
 from sclient.app.console import Console
@@ -202,6 +202,8 @@ class Settings:
     dane: Dane | None = None  # with -dane_tlsa_domain
     #: ``-xcert`` set number -> the error entries printed when installing it fails.
     install_errors: dict[int, list[ErrorEntry]] = field(default_factory=dict)
+    #: ``-ct``: the CT log store (``sclient.x509.ct.LogStore``); None without -ct.
+    ct_logs: Any = None
 
     def our_sigalgs(self) -> tuple[int, ...]:
         """The signature schemes we accept from the server's CertificateRequest."""
@@ -547,6 +549,25 @@ def _request_ca_names(o: Options, console: Console) -> tuple[bytes, ...]:
 # ---------------------------------------------------------- trust stores
 
 
+def _ct_enabled(o: Options) -> bool:
+    """s_client's ct_validation: the last of -ct / -noct."""
+    return next((n == "-ct" for n in reversed(o.given) if n in ("-ct", "-noct")), False)
+
+
+def _ct_log_store(o: Options, console: Console) -> Any:
+    """``-ct``: ``ctx_set_ctlog_list_file`` (the ``-ctlogfile``, else the
+    default file); a store that does not load prints the error queue, exit 1."""
+    from sclient.report.errors import thread_id
+    from sclient.x509.ct import LogStoreError, default_log_file, load_log_store
+
+    try:
+        return load_log_store(o.ctlogfile if o.ctlogfile is not None else default_log_file())
+    except LogStoreError as exc:
+        tid = thread_id()
+        console.err("".join(e.line_text(tid) + "\n" for e in exc.errors))
+        raise Exit(1) from None
+
+
 def load_trust_stores(
     o: Options, console: Console
 ) -> tuple[TrustStore, TrustStore | None, TrustStore]:
@@ -734,6 +755,7 @@ def build_settings(o: Options, console: Console) -> Settings:
     alpn = _alpn(o, console)
     serverinfo_types = _serverinfo_types(o, console) if o.serverinfo else ()
     ca_names = _request_ca_names(o, console)
+    ct_logs = _ct_log_store(o, console) if _ct_enabled(o) else None
 
     store, chain_store, ca_store = load_trust_stores(o, console)
     build_store = chain_store if chain_store is not None else ca_store
@@ -785,6 +807,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         post_handshake_auth=o.enable_pha,
         extension_events=o.tlsextdebug,
         status_request=o.status,
+        sct_request=ct_logs is not None,
         security_checks=_security_inputs(o, given, offered, lo, hi)
         if o.security_debug or o.security_debug_verbose
         else None,
@@ -808,4 +831,5 @@ def build_settings(o: Options, console: Console) -> Settings:
         msgfile=msgfile,
         proxy_password=o.proxy_password,
         trust_store=store,
+        ct_logs=ct_logs,
     )

@@ -185,9 +185,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-engine', 'val', 'Use engine, possibly a hardware device', N, note='engines are an OpenSSL library feature'),
         _o('-ssl_client_engine', 'val', 'Specify engine to be used for client certificate operations', N, note='engines are an OpenSSL library feature'),
         _o('-ssl_config', 'val', 'Use specified section for SSL_CTX configuration', N, note='planned'),
-        _o('-ct', '', 'Request and parse SCTs (also enables OCSP stapling)', N, note='planned (certificate transparency)'),
-        _o('-noct', '', 'Do not request or parse SCTs (default)', N, note='planned (certificate transparency)'),
-        _o('-ctlogfile', 'infile', 'CT log list CONF file', N, note='planned (certificate transparency)'),
+        _o('-ct', '', 'Request and parse SCTs (also enables OCSP stapling)', S),
+        _o('-noct', '', 'Do not request or parse SCTs (default)', S),
+        _o('-ctlogfile', 'infile', 'CT log list CONF file', S),
     ),
     *_section(
         'Network',

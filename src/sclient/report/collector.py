@@ -69,6 +69,10 @@ class ConnectionReport:
     cert_request: ev.CertificateRequested | None = None
     #: ``-status``: the status callback's moment (None: it did not run)
     status: ev.CertificateStatusChecked | None = None
+    #: ``-ct``: the SCT sources the engine saw (None: CT was not enabled)
+    scts: ev.SctsReceived | None = None
+    #: the SCTs with their validation, once computed (``report.ct``)
+    sct_results: list[Any] | None = None
     #: ``-keymatexport``: (label, length, material; None: the export failed),
     #: taken each time the summary is printed.
     keying_material: tuple[str, int, bytes | None] | None = None
@@ -199,6 +203,10 @@ def _status(r: RunReport, e: ev.CertificateStatusChecked, now: float) -> None:
     r.current.status = e
 
 
+def _scts(r: RunReport, e: ev.SctsReceived, now: float) -> None:
+    r.current.scts = e
+
+
 def _next_protocol(r: RunReport, e: ev.NextProtocolSelected, now: float) -> None:
     r.current.next_protocol = e
 
@@ -302,6 +310,7 @@ _HANDLERS: dict[type, Handler] = {
     ev.PeerCertificates: _peer_chain,
     ev.CertificateVerified: _verified,
     ev.CertificateStatusChecked: _status,
+    ev.SctsReceived: _scts,
     ev.NextProtocolSelected: _next_protocol,
     ev.ServerInfoReceived: _serverinfo,
     ev.CertificateRequested: _cert_request,

@@ -70,3 +70,5 @@ class SummaryData:
     keying_material: tuple[str, int, bytes | None] | None = None
     #: ``Next protocol: (status) protocol`` (None: the NPN callback never ran).
     next_protocol: tuple[int, bytes] | None = None
+    #: ``-ct``: the ``---`` ``SCTs present (N)`` block (None: not printed).
+    sct_block: str | None = None

@@ -6,6 +6,7 @@ handshake, after a failure, at ``-prexit``'s end)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sclient.base import structs
 from sclient.base.structs import field, struct
@@ -32,6 +33,8 @@ class View:
     max_version: int = TLS1_3
     #: The signature schemes we accept (the "Shared ... Signature Algorithms").
     our_sigalgs: Sequence[int] = ()
+    #: ``-ct``: the log store (sclient.x509.ct.LogStore); None: CT is off.
+    ct_logs: Any = None
     _certs: dict[bytes, CertInfo] = field(default_factory=dict)
 
     def cert(self, der: bytes) -> CertInfo:
@@ -144,6 +147,10 @@ def summary_data(run: RunReport, view: View, full: bool, final: bool = False) ->
     d.keying_material = c.keying_material
     if c.next_protocol is not None:
         d.next_protocol = (c.next_protocol.status, c.next_protocol.protocol)
+    if view.ct_logs is not None and peer is not None and not d.resumed and full:
+        from sclient.report.ct import sct_lines
+
+        d.sct_block = sct_lines(c, view.ct_logs)
     if c.verdict is not None:
         d.verified_peername = c.verdict.peername
         d.dane_line = c.verdict.dane_line

@@ -106,6 +106,8 @@ def render_summary(d: SummaryData) -> str:
         out.append(_sigalgs_lines(d))
         if d.temp_key is not None:
             out.append(f"Server Temp Key: {d.temp_key}\n")
+        if d.sct_block is not None:
+            out.append(d.sct_block)
         out.append(
             f"---\nSSL handshake has read {d.bytes_read} bytes and written {d.bytes_written} bytes\n"
         )

@@ -186,6 +186,11 @@ class ClientConfig:
     #: :class:`Verdict` with an alert ends the handshake with it (s_client's
     #: callback failing: a response that does not parse).
     check_status: Callable[[bytes | None], Verdict] = field(default=_no_status_check)
+    #: ``-ct``: send an empty signed_certificate_timestamp extension and
+    #: status_request (no status callback unless ``status_request``); keep the
+    #: server's SCT list (TLS 1.2 ServerHello, TLS 1.3 leaf entry) and report
+    #: it with the stapled response at the end of the server's first flight.
+    sct_request: bool = False
     #: Client certificates, in the order OpenSSL would consider them (empty: none).
     credentials: tuple[ClientCredential, ...] = ()
     #: ``-xcert`` sets in command-line order; when given they replace ``credentials``

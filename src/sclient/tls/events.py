@@ -132,6 +132,16 @@ class CertificateStatusChecked(Event):
 
 
 @struct(frozen=True, slots=True)
+class SctsReceived(Event):
+    """``-ct``: where OpenSSL validates SCTs (after the status callback): the
+    server's SCT list extension (None: not sent) and the stapled OCSP
+    response (None: none), the sources besides the leaf's embedded list."""
+
+    sct_list: bytes | None
+    ocsp_response: bytes | None
+
+
+@struct(frozen=True, slots=True)
 class ServerHelloAccepted(Event):
     """The ServerHello's version was accepted: the connection speaks
     ``version`` from here on (the suite may still be refused next)."""

@@ -44,6 +44,7 @@ class Facts:
         "peer_scheme",
         "psk_accepted",
         "resumed",
+        "sct_list",
         "secure_renegotiation",
         "server_ext_types",
         "server_name_sent",
@@ -80,6 +81,8 @@ class Facts:
         self.peer_chain: tuple[bytes, ...] = ()
         #: The stapled OCSP response (TLS 1.2 CertificateStatus, TLS 1.3 leaf entry).
         self.ocsp_response: bytes | None = None
+        #: ``-ct``: the server's signed_certificate_timestamp extension body.
+        self.sct_list: bytes | None = None
         self.cert_request: ev.CertificateRequested | None = None
         self.ec_point_formats: tuple[int, ...] | None = None
         #: TLS 1.3: the server accepted our external PSK ("Reused").

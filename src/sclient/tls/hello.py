@@ -298,7 +298,12 @@ def _session_ticket(p: HelloPlan) -> X.Extension | None:
 
 def _status_request(p: HelloPlan) -> X.Extension | None:
     # OCSP, no responder ids, no request extensions (s_client -status).
-    return X.StatusRequest() if p.config.status_request else None
+    return X.StatusRequest() if p.config.status_request or p.config.sct_request else None
+
+
+def _sct(p: HelloPlan) -> X.Extension | None:
+    # tls_construct_ctos_sct: empty, when CT validation is enabled (-ct).
+    return X.SignedCertificateTimestamps() if p.config.sct_request else None
 
 
 def _next_proto_neg(p: HelloPlan) -> X.Extension | None:
@@ -391,6 +396,7 @@ CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
     (ext.ALPN, _alpn),
     (ext.USE_SRTP, _use_srtp),
     (ext.ENCRYPT_THEN_MAC, _encrypt_then_mac),
+    (ext.SCT, _sct),
     (ext.EXTENDED_MASTER_SECRET, _extended_master_secret),
     (ext.POST_HANDSHAKE_AUTH, _post_handshake_auth),
     (ext.SIGNATURE_ALGORITHMS, _signature_algorithms),

@@ -178,13 +178,15 @@ def status_callback(hs: Handshake) -> None:
     """The OCSP part of tls_process_initial_server_flight (``-status``): the
     status callback sees the stapled response, or none; its failure (the
     response does not parse) is bad_certificate_status_response."""
-    if not hs.config.status_request:
-        return
-    response = hs.facts.ocsp_response
-    verdict = hs.config.check_status(response)
-    hs.events.append(ev.CertificateStatusChecked(response, verdict))
-    if verdict.alert is not None:
-        raise LocalError(verdict.alert, "INVALID_STATUS_RESPONSE")
+    if hs.config.status_request:
+        response = hs.facts.ocsp_response
+        verdict = hs.config.check_status(response)
+        hs.events.append(ev.CertificateStatusChecked(response, verdict))
+        if verdict.alert is not None:
+            raise LocalError(verdict.alert, "INVALID_STATUS_RESPONSE")
+    if hs.config.sct_request:
+        # ssl_validate_ct (s_client's permissive callback never fails)
+        hs.events.append(ev.SctsReceived(hs.facts.sct_list, hs.facts.ocsp_response))
 
 
 def _lu_sig(s: sigschemes.SignatureScheme) -> str:

@@ -184,6 +184,8 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
             hs.facts.etm = not suite.aead
         elif isinstance(e, X.ExtendedMasterSecret):
             hs.facts.ems = True
+        elif isinstance(e, X.SignedCertificateTimestamps) and hs.config.sct_request:
+            hs.facts.sct_list = e.data  # tls_parse_stoc_sct
         else:
             parse_common_extension(hs, e)
     # The application's extensions are parsed after the built-in ones, in the

@@ -296,6 +296,9 @@ class ExpectCertificate(State):
                     e.raise_error()
                 if isinstance(e, X.OcspResponse):
                     take_status(hs, e.response)
+                elif isinstance(e, X.SignedCertificateTimestamps) and hs.config.sct_request:
+                    # tls_parse_stoc_sct: the leaf's list, under -ct
+                    hs.facts.sct_list = e.data if not index else hs.facts.sct_list
         hs.transcript.update(cert.raw)
         peer = process_certificates(hs, cert.chain, None)
         hs.facts.session = hs.facts.built_session(
