@@ -427,25 +427,36 @@ def timestamp_text(ms: int) -> str:
     return f"{_MONTHS[t.month - 1]} {t.day:2d} {t:%H:%M:%S}{frac} {t.year} GMT"
 
 
-def sct_text(sct: Sct, store: LogStore | None) -> str:
-    """``SCT_print(sct, out, 0, store)`` (no final newline)."""
-    out = ["Signed Certificate Timestamp:", "\n    Version   : "]
+def sct_text(sct: Sct, store: LogStore | None, indent: int = 0) -> str:
+    """``SCT_print(sct, out, indent, store)`` (no final newline)."""
+    pad, pad4, cont = " " * indent, " " * (indent + 4), indent + 16
+    out = [f"{pad}Signed Certificate Timestamp:", f"\n{pad4}Version   : "]
     if sct.version != 0:
-        out.append("unknown\n" + " " * 16 + hex_string(16, 16, sct.raw))
+        out.append("unknown\n" + " " * cont + hex_string(cont, 16, sct.raw))
         return "".join(out)
     out.append("v1 (0x0)")
     log = store.by_id(sct.log_id) if store is not None else None
     if log is not None:
-        out.append(f"\n    Log       : {log.name}")
-    out.append("\n    Log ID    : " + hex_string(16, 16, sct.log_id))
-    out.append("\n    Timestamp : " + timestamp_text(sct.timestamp))
-    out.append("\n    Extensions: ")
-    out.append(hex_string(16, 16, sct.extensions) if sct.extensions else "none")
+        out.append(f"\n{pad4}Log       : {log.name}")
+    out.append(f"\n{pad4}Log ID    : " + hex_string(cont, 16, sct.log_id))
+    out.append(f"\n{pad4}Timestamp : " + timestamp_text(sct.timestamp))
+    out.append(f"\n{pad4}Extensions: ")
+    out.append(hex_string(cont, 16, sct.extensions) if sct.extensions else "none")
     name = _SIG_NAMES.get((sct.hash_alg, sct.sig_alg))
-    out.append("\n    Signature : ")
+    out.append(f"\n{pad4}Signature : ")
     out.append(name if name is not None else f"{sct.hash_alg:02X}{sct.sig_alg:02X}")
-    out.append("\n" + " " * 16 + hex_string(16, 16, sct.signature))
+    out.append("\n" + " " * cont + hex_string(cont, 16, sct.signature))
     return "".join(out)
+
+
+def sct_list_text(ext_value: bytes, indent: int) -> str | None:
+    """``i2r_SCT_LIST`` (the certificate's and OCSP's SCT list extension
+    printed by X509V3_EXT_print); None when the list does not decode."""
+    inner = _ext_octets(ext_value)
+    scts = parse_sct_list(inner, SOURCE_X509V3) if inner is not None else []
+    if not scts:
+        return None
+    return "\n".join(sct_text(s, None, indent) for s in scts) + "\n"
 
 
 def scts_block(scts: Sequence[Sct], store: LogStore | None) -> str:

@@ -206,6 +206,7 @@ def _extension_value(der: bytes, oid: str) -> bytes:
 
 
 _PSS_OID = "1.2.840.113549.1.1.10"
+_PRECERT_SCTS_OID = "1.3.6.1.4.1.11129.2.4.2"
 _MGF1_OID = "1.2.840.113549.1.1.8"
 #: provider names of digests, as the PSS key restrictions print them
 _PROVIDER_DIGEST = {
@@ -361,6 +362,10 @@ def certificate_text(der: bytes, compat: bool = False) -> str | None:
             crit = "critical" if ext.critical else ""
             out.append(f"            {_ln(oid)}: {crit}\n")
             body = _extension_body(ext)
+            if body is None and oid == _PRECERT_SCTS_OID:
+                from sclient.x509.ct import sct_list_text
+
+                body = sct_list_text(_extension_value(der, oid), 16)
             if body is None:
                 body = _octets(_extension_value(der, oid))
             out.append(body)
