@@ -134,3 +134,46 @@ def _octet(b: bytes) -> bytes:
         return bytes([4, n]) + b
     ln = n.to_bytes((n.bit_length() + 7) // 8, "big")
     return bytes([4, 0x80 | len(ln)]) + ln + b
+
+
+def serverinfo_v2_file(path: Path, scts: bytes) -> Path:
+    """``-serverinfo`` PEM, version 2: the SCT list in the TLS 1.2 ServerHello
+    and the TLS 1.3 leaf CertificateEntry (context ClientHello | TLS 1.2
+    ServerHello | TLS 1.3 Certificate)."""
+    data = struct.pack(">IHH", 0x1180, 18, len(scts)) + scts
+    b64 = base64.encodebytes(data).decode().replace("\n", "")
+    lines = [b64[i : i + 64] for i in range(0, len(b64), 64)]
+    pem = "-----BEGIN SERVERINFOV2 FOR EXTENSION 18-----\n" + "\n".join(lines)
+    path.write_text(pem + "\n-----END SERVERINFOV2 FOR EXTENSION 18-----\n")
+    return path
+
+
+class Material:
+    """The files of the CT golden cases for one PKI chain: ``logs`` (the
+    -ctlogfile naming the test log), SERVERINFO files with a valid SCT, one
+    from a log the file does not list, one with a broken signature and two
+    SCTs, and ``embedded``: the leaf reissued with an embedded SCT list."""
+
+    def __init__(self, chain, base: Path) -> None:  # type: ignore[no-untyped-def]
+        base.mkdir(parents=True, exist_ok=True)
+        self.log, self.other = Log("Test CT log"), Log("Unlisted CT log")
+        self.logs = log_file(base / "ct_logs.cnf", self.log)
+        leaf = x509.load_pem_x509_certificate(chain.leaf.read_bytes())
+        der = leaf.public_bytes(serialization.Encoding.DER)
+        good = self.log.sct(der, now_ms())
+        bad = bytearray(good)
+        bad[-3] ^= 1
+        lists = {
+            "valid": sct_list(good),
+            "unknown": sct_list(self.other.sct(der, now_ms())),
+            "invalid": sct_list(bytes(bad)),
+            "two": sct_list(good, self.other.sct(der, now_ms(-60))),
+        }
+        self.serverinfo = {
+            name: serverinfo_v2_file(base / f"si_{name}.pem", data) for name, data in lists.items()
+        }
+        issuer = x509.load_pem_x509_certificate(chain.chain.read_bytes())
+        issuer_key = serialization.load_pem_private_key(chain.int_key.read_bytes(), None)
+        emb = embed(leaf, issuer, issuer_key, [self.log])
+        self.embedded = base / "embedded.pem"
+        self.embedded.write_bytes(emb.public_bytes(serialization.Encoding.PEM))

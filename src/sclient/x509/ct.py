@@ -273,7 +273,8 @@ def embedded_scts(cert_der: bytes) -> list[Sct]:
 
 
 def ocsp_scts(response: bytes) -> list[Sct]:
-    """The SCT lists of every single response of a stapled OCSP response."""
+    """The SCT lists of every single response of a stapled OCSP response
+    (each list last to first)."""
     from sclient.x509.ocsp import parse_response
 
     parsed = parse_response(response)
@@ -285,19 +286,20 @@ def ocsp_scts(response: bytes) -> list[Sct]:
         for e in single.extensions:
             if e.oid == OID_OCSP_SCTS:
                 inner = _ext_octets(e.value)
-                if inner is not None:
-                    out.extend(parse_sct_list(inner, SOURCE_OCSP))
+                if inner is not None:  # popped, as ct_move_scts does
+                    out.extend(parse_sct_list(inner, SOURCE_OCSP)[::-1])
     return out
 
 
 def peer_scts(tls_ext: bytes | None, ocsp: bytes | None, leaf: bytes | None) -> list[Sct]:
     """``SSL_get0_peer_scts``: the extension's, the OCSP response's, the
-    certificate's, in that order."""
-    out = parse_sct_list(tls_ext, SOURCE_TLS_EXTENSION) if tls_ext else []
+    certificate's, in that order; ct_move_scts pops each source's list, so
+    the SCTs of one source come last to first."""
+    out = parse_sct_list(tls_ext, SOURCE_TLS_EXTENSION)[::-1] if tls_ext else []
     if ocsp:
         out.extend(ocsp_scts(ocsp))
     if leaf:
-        out.extend(embedded_scts(leaf))
+        out.extend(embedded_scts(leaf)[::-1])
     return out
 
 

@@ -1,0 +1,131 @@
+"""``-ct`` (output.md §17): sclient's output compared with ``openssl s_client
+-ct``'s against ``openssl s_server`` sending SCTs in the
+signed_certificate_timestamp extension (``-serverinfo``, TLS 1.2 ServerHello
+and TLS 1.3 leaf CertificateEntry) and in the certificate (an embedded SCT
+list): valid, from a log the -ctlogfile does not list, unvalidated (the chain
+does not verify), two SCTs; a server without SCTs; ``-noct``; the default log
+file missing. Test log, SCTs and certificates come from support.ct."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from golden.test_golden_msg_state import compare, run_client
+from support import ct
+from support.peers import HOST, OpenSSLServer, openssl_servers, require
+from support.pki import PKI
+from support.procs import Result, sclient_cmd
+
+pytestmark = pytest.mark.golden
+
+OPENSSL = ["openssl", "s_client"]
+VERSIONS = {"tls13": (), "tls12": ("-tls1_2",)}
+
+
+@pytest.fixture(scope="module")
+def material(pki: PKI, tmp_path_factory: pytest.TempPathFactory) -> ct.Material:
+    return ct.Material(pki["rsa"], tmp_path_factory.mktemp("ct"))
+
+
+@pytest.fixture(scope="module")
+def servers(pki: PKI, material: ct.Material) -> Iterator[dict[str, OpenSSLServer]]:
+    require("openssl")
+    chain = pki["rsa"]
+    specs: dict[str, tuple[object, list[str]]] = {
+        name: (chain, ["-serverinfo", str(path)]) for name, path in material.serverinfo.items()
+    }
+    specs["none"] = (chain, [])
+    with openssl_servers(specs) as started:  # type: ignore[arg-type]
+        emb = OpenSSLServer(
+            None,
+            [],
+            cert_args=[
+                "-cert",
+                str(material.embedded),
+                "-key",
+                str(chain.key),
+                "-cert_chain",
+                str(chain.chain),
+            ],
+        ).start()
+        started["embedded"] = emb
+        try:
+            yield started
+        finally:
+            emb.stop()
+
+
+def _args(server: OpenSSLServer, pki: PKI, material: ct.Material, *extra: str) -> list[str]:
+    return [
+        "-connect",
+        f"{HOST}:{server.port}",
+        "-CAfile",
+        str(pki["rsa"].root),
+        "-ctlogfile",
+        str(material.logs),
+        *extra,
+    ]
+
+
+def both(args: list[str], **kw: object) -> tuple[Result, Result]:
+    ref = run_client(OPENSSL, args, **kw)  # type: ignore[arg-type]
+    got = run_client(sclient_cmd(), args, **kw)  # type: ignore[arg-type]
+    compare(ref, got)
+    return ref, got
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+@pytest.mark.parametrize("name", ["valid", "unknown", "two", "embedded", "none"])
+def test_ct(
+    servers: dict[str, OpenSSLServer], pki: PKI, material: ct.Material, name: str, version: str
+) -> None:
+    ref, _ = both(_args(servers[name], pki, material, "-ct", *VERSIONS[version]))
+    count = {"valid": 1, "unknown": 1, "two": 2, "embedded": 1, "none": 0}[name]
+    assert f"SCTs present ({count})\n" in ref.stdout
+    if name in ("valid", "embedded"):
+        assert "SCT validation status: valid\n" in ref.stdout
+        assert "    Log       : Test CT log\n" in ref.stdout
+    if name == "unknown":
+        assert "SCT validation status: unknown log\n" in ref.stdout
+
+
+@pytest.mark.parametrize("name", ["valid", "embedded"])
+def test_ct_unverified_chain(
+    servers: dict[str, OpenSSLServer], material: ct.Material, name: str
+) -> None:
+    """No -CAfile: the chain does not verify, so no SCT is validated."""
+    args = ["-connect", f"{HOST}:{servers[name].port}", "-ctlogfile", str(material.logs), "-ct"]
+    ref, _ = both(args)
+    assert "SCT validation status: not set\n" in ref.stdout
+
+
+@pytest.mark.parametrize("extra", [("-ct", "-noct"), ("-noct",), ()])
+def test_noct(
+    servers: dict[str, OpenSSLServer], pki: PKI, material: ct.Material, extra: tuple[str, ...]
+) -> None:
+    """-noct (last wins) or nothing: no SCT extension, no block."""
+    ref, _ = both(_args(servers["valid"], pki, material, *extra, "-tls1_2"))
+    assert "SCTs present" not in ref.stdout
+
+
+@pytest.mark.parametrize("extra", [("-status",), ("-msg",), ("-showcerts",), ("-reconnect",)])
+def test_ct_with(
+    servers: dict[str, OpenSSLServer], pki: PKI, material: ct.Material, extra: tuple[str, ...]
+) -> None:
+    """Alongside -status (no response stapled), -msg (the ClientHello's
+    extension), -showcerts, and -reconnect (resumed: no block)."""
+    both(_args(servers["valid"], pki, material, "-ct", "-tls1_2", *extra))
+
+
+def test_ct_default_log_file_missing(tmp_path: Path) -> None:
+    """-ct without -ctlogfile needs OPENSSLDIR/ct_log_list.cnf: missing, it is
+    the error queue and exit status 1 before connecting."""
+    require("openssl")
+    if Path("/usr/lib/ssl/ct_log_list.cnf").exists():
+        pytest.skip("the default CT log list exists here")
+    for args in (["-ct", "-connect", f"{HOST}:1"], ["-ct", "-ctlogfile", str(tmp_path / "x")]):
+        ref, _ = both(args, stdin=b"")
+        assert ref.rc == 1 and "log conf invalid" in ref.stderr
