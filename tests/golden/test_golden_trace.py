@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from golden.test_golden_clientauth import run_client
-from support import masking
+from support import ct, masking
 from support.peers import HOST, GnuTLSServer, OpenSSLServer, require
 from support.pki import PKI
 from support.procs import Result, assert_clean_stderr, sclient_cmd
@@ -582,6 +582,30 @@ def test_trace_use_srtp(npn: OpenSSLServer) -> None:
     both(_connect(npn, "-use_srtp", "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80"), stdin=b"")
 
 
+# --- Certificate Transparency: the SCT extension, dumped ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ct_material(pki: PKI, tmp_path_factory: pytest.TempPathFactory) -> ct.Material:
+    return ct.Material(pki["rsa"], tmp_path_factory.mktemp("ct"))
+
+
+@pytest.fixture(scope="module")
+def sct_server(pki: PKI, ct_material: ct.Material) -> Iterator[OpenSSLServer]:
+    yield from _server(pki["rsa"], "-serverinfo", str(ct_material.serverinfo["valid"]))
+
+
+@pytest.mark.parametrize("version", [("-tls1_2",), ()], ids=["tls1_2", "default"])
+def test_trace_ct(
+    sct_server: OpenSSLServer, pki: PKI, ct_material: ct.Material, version: tuple[str, ...]
+) -> None:
+    """signed_certificate_timestamps(18): empty in the ClientHello, the SCT
+    list in the TLS 1.2 ServerHello and the TLS 1.3 leaf's entry (hex dumps),
+    then the SCTs present block."""
+    args = ["-ct", "-ctlogfile", str(ct_material.logs), "-CAfile", str(pki["rsa"].root)]
+    both(_connect(sct_server, *version, *args))
+
+
 #: Each message and extension OpenSSL 3.0's trace decodes, as a line of the
 #: output, with the case (and its server) that produces it. test_coverage checks
 #: that every line appeared in the outputs of the cases above, the reference's
@@ -660,6 +684,10 @@ COVERAGE: dict[str, str] = {
     "    NextProto, Length=32\n      Unsupported, hex dump follows:\n"
     "        0000 - 02 68 32 1c 00": "nextprotoneg -tls1_2 (s_server -nextprotoneg)",
     "extension_type=use_srtp(14), length=7\n          0000 - 00 04 00 07 00 01 00": "use_srtp",
+    "extension_type=signed_certificate_timestamps(18), length=0": "ct (ClientHello)",
+    "extension_type=signed_certificate_timestamps(18), length=123\n          0000 - 00 79 00 77 00": (
+        "ct (TLS 1.2 ServerHello, TLS 1.3 Certificate)"
+    ),
     # fallbacks
     "extension_type=UNKNOWN(4660), length=40": "scripted unknown_values (hex dump)",
     "extensions, extype = 23, extlen = 9": "scripted truncated_extension",
@@ -670,7 +698,6 @@ COVERAGE: dict[str, str] = {
 #: What OpenSSL 3.0's trace decodes that no case here produces yet, and why.
 NOT_COVERED: dict[str, str] = {
     "HelloRequest": "renegotiation (s_server's r) is not followed by sclient's engine",
-    "signed_certificate_timestamps(18)": "-ct is not supported yet",
     "padding(21)": "sclient never pads its ClientHello (as openssl s_client without -bugs)",
     "signature_algorithms_cert(50)": "neither sclient nor s_server sends it by default",
     "srp": "-srpuser is not supported by sclient",
