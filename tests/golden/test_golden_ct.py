@@ -129,3 +129,24 @@ def test_ct_default_log_file_missing(tmp_path: Path) -> None:
     for args in (["-ct", "-connect", f"{HOST}:1"], ["-ct", "-ctlogfile", str(tmp_path / "x")]):
         ref, _ = both(args, stdin=b"")
         assert ref.rc == 1 and "log conf invalid" in ref.stderr
+
+
+@pytest.mark.parametrize("name", ["two", "embedded", "none"])
+def test_ct_json(
+    servers: dict[str, OpenSSLServer], pki: PKI, material: ct.Material, name: str
+) -> None:
+    """-json's scts: each SCT's source, log and status, as the text lists them."""
+    from support.jsondoc import sclient_json
+
+    args = [*_args(servers[name], pki, material, "-ct"), "-json"]
+    got = run_client(sclient_cmd(), args, stdin=b"")
+    scts = sclient_json(got.stdout)["scts"]
+    want = {
+        "two": [("tls_extension", None, "unknown log"), ("tls_extension", "Test CT log", "valid")],
+        "embedded": [("x509v3_extension", "Test CT log", "valid")],
+        "none": [],
+    }[name]
+    assert [(s["source"], s["log"], s["status"]) for s in scts] == want
+    assert all(s["signature_algorithm"] == [4, 3] for s in scts)
+    plain = run_client(sclient_cmd(), [*_args(servers[name], pki, material), "-json"], stdin=b"")
+    assert sclient_json(plain.stdout)["scts"] is None

@@ -317,6 +317,15 @@ def _messages(c: ConnectionReport, t_start: float) -> list[dict[str, Any]]:
     return out
 
 
+def _scts(c: ConnectionReport, store: Any) -> list[dict[str, Any]]:
+    """``-ct``: the SCTs s_client lists (none on a resumed connection)."""
+    if c.scts is None:
+        return []
+    from sclient.report.ct import sct_json
+
+    return sct_json(c, store)
+
+
 def _ocsp(c: ConnectionReport) -> dict[str, Any]:
     """``-status``: the stapled response and sclient's verdict on it."""
     e = c.status
@@ -377,6 +386,7 @@ def _blank_connection() -> dict[str, Any]:
             "depths": [],
         },
         "ocsp": None,
+        "scts": None,
         "keying_material": None,
         "serverinfo": [],
         "client_authentication": None,
@@ -409,6 +419,7 @@ def connection_document(
         "certificate_chain": [_cert(view, d, now) for d in (c.peer_chain or ())],
         "verification": _verification(c),
         "ocsp": _ocsp(c) if setup.status else None,
+        "scts": _scts(c, view.ct_logs) if view.ct_logs is not None else None,
         "keying_material": _keying_material(c),
         "serverinfo": [{"type": s.ext_type, "data": s.data.hex()} for s in c.serverinfo],
         "next_protocol": None
