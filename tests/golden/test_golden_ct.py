@@ -78,18 +78,24 @@ def both(args: list[str], **kw: object) -> tuple[Result, Result]:
 
 
 @pytest.mark.parametrize("version", list(VERSIONS))
-@pytest.mark.parametrize("name", ["valid", "unknown", "two", "embedded", "none"])
+@pytest.mark.parametrize("name", ["valid", "unknown", "invalid", "two", "embedded", "none"])
 def test_ct(
     servers: dict[str, OpenSSLServer], pki: PKI, material: ct.Material, name: str, version: str
 ) -> None:
     ref, _ = both(_args(servers[name], pki, material, "-ct", *VERSIONS[version]))
-    count = {"valid": 1, "unknown": 1, "two": 2, "embedded": 1, "none": 0}[name]
+    count = {"valid": 1, "unknown": 1, "invalid": 1, "two": 2, "embedded": 1, "none": 0}[name]
     assert f"SCTs present ({count})\n" in ref.stdout
     if name in ("valid", "embedded"):
         assert "SCT validation status: valid\n" in ref.stdout
         assert "    Log       : Test CT log\n" in ref.stdout
     if name == "unknown":
         assert "SCT validation status: unknown log\n" in ref.stdout
+    if name == "invalid":
+        # SCT_CTX_verify's error is still queued: s_client's first SSL_write
+        # fails, it prints the queue and shuts down with status 1 (no DONE).
+        assert "SCT validation status: invalid\n" in ref.stdout
+        assert ":sct invalid signature:" in ref.stderr and ref.rc == 1
+        assert "DONE" not in ref.stdout
 
 
 @pytest.mark.parametrize("name", ["valid", "embedded"])
@@ -112,12 +118,18 @@ def test_noct(
 
 
 @pytest.mark.parametrize("extra", [("-status",), ("-msg",), ("-showcerts",), ("-reconnect",)])
+@pytest.mark.parametrize("name", ["valid", "invalid"])
 def test_ct_with(
-    servers: dict[str, OpenSSLServer], pki: PKI, material: ct.Material, extra: tuple[str, ...]
+    servers: dict[str, OpenSSLServer],
+    pki: PKI,
+    material: ct.Material,
+    extra: tuple[str, ...],
+    name: str,
 ) -> None:
     """Alongside -status (no response stapled), -msg (the ClientHello's
-    extension), -showcerts, and -reconnect (resumed: no block)."""
-    both(_args(servers["valid"], pki, material, "-ct", "-tls1_2", *extra))
+    extension; the close_notify after an invalid SCT), -showcerts, and
+    -reconnect (resumed: no block; an invalid SCT ends the first connection)."""
+    both(_args(servers[name], pki, material, "-ct", "-tls1_2", *extra))
 
 
 def test_ct_default_log_file_missing(tmp_path: Path) -> None:

@@ -178,6 +178,10 @@ class Program:
 
                 keep_session(self, e)
             self.stream.publish(e)
+            if isinstance(e, ev.HandshakeComplete) and self.view.ct_logs is not None:
+                from sclient.app.ct import check_sct_errors
+
+                check_sct_errors(self)
             if isinstance(e, ev.ApplicationData):
                 # -json: the console counts the data and keeps it off stdout.
                 if not self.c.data(e.data):
