@@ -1,8 +1,8 @@
 """``-ct`` (output.md §17): sclient's output compared with ``openssl s_client
 -ct``'s against ``openssl s_server`` sending SCTs in the
 signed_certificate_timestamp extension (``-serverinfo``, TLS 1.2 ServerHello
-and TLS 1.3 leaf CertificateEntry) and in the certificate (an embedded SCT
-list): valid, from a log the -ctlogfile does not list, unvalidated (the chain
+and TLS 1.3 leaf CertificateEntry) in the certificate (an embedded SCT
+list) and in a stapled OCSP response (``-status_file``): valid, from a log the -ctlogfile does not list, unvalidated (the chain
 does not verify), two SCTs; a server without SCTs; ``-noct``; the default log
 file missing. Test log, SCTs and certificates come from support.ct."""
 
@@ -38,6 +38,7 @@ def servers(pki: PKI, material: ct.Material) -> Iterator[dict[str, OpenSSLServer
         name: (chain, ["-serverinfo", str(path)]) for name, path in material.serverinfo.items()
     }
     specs["none"] = (chain, [])
+    specs["ocsp"] = (chain, ["-status_file", str(material.ocsp)])
     with openssl_servers(specs) as started:  # type: ignore[arg-type]
         emb = OpenSSLServer(
             None,
@@ -78,12 +79,14 @@ def both(args: list[str], **kw: object) -> tuple[Result, Result]:
 
 
 @pytest.mark.parametrize("version", list(VERSIONS))
-@pytest.mark.parametrize("name", ["valid", "unknown", "invalid", "two", "embedded", "none"])
+@pytest.mark.parametrize("name", ["valid", "unknown", "invalid", "two", "embedded", "ocsp", "none"])
 def test_ct(
     servers: dict[str, OpenSSLServer], pki: PKI, material: ct.Material, name: str, version: str
 ) -> None:
     ref, _ = both(_args(servers[name], pki, material, "-ct", *VERSIONS[version]))
-    count = {"valid": 1, "unknown": 1, "invalid": 1, "two": 2, "embedded": 1, "none": 0}[name]
+    count = {"valid": 1, "unknown": 1, "invalid": 1, "two": 2, "embedded": 1, "ocsp": 2}.get(
+        name, 0
+    )
     assert f"SCTs present ({count})\n" in ref.stdout
     if name in ("valid", "embedded"):
         assert "SCT validation status: valid\n" in ref.stdout
@@ -130,6 +133,17 @@ def test_ct_with(
     extension; the close_notify after an invalid SCT), -showcerts, and
     -reconnect (resumed: no block; an invalid SCT ends the first connection)."""
     both(_args(servers[name], pki, material, "-ct", "-tls1_2", *extra))
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+def test_ct_ocsp_status(
+    servers: dict[str, OpenSSLServer], pki: PKI, material: ct.Material, version: str
+) -> None:
+    """-ct -status: the OCSP block prints the response's CT Certificate SCTs
+    (i2r_SCT_LIST), the summary lists and validates them; -status alone
+    prints the response the same way."""
+    both(_args(servers["ocsp"], pki, material, "-ct", "-status", *VERSIONS[version]))
+    both(_args(servers["ocsp"], pki, material, "-status", *VERSIONS[version]))
 
 
 def test_ct_default_log_file_missing(tmp_path: Path) -> None:

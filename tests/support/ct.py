@@ -152,7 +152,8 @@ class Material:
     """The files of the CT golden cases for one PKI chain: ``logs`` (the
     -ctlogfile naming the test log), SERVERINFO files with a valid SCT, one
     from a log the file does not list, one with a broken signature and two
-    SCTs, and ``embedded``: the leaf reissued with an embedded SCT list."""
+    SCTs, ``embedded``: the leaf reissued with an embedded SCT list, and
+    ``ocsp``: a stapled response carrying SCTs."""
 
     def __init__(self, chain, base: Path) -> None:  # type: ignore[no-untyped-def]
         base.mkdir(parents=True, exist_ok=True)
@@ -177,3 +178,63 @@ class Material:
         emb = embed(leaf, issuer, issuer_key, [self.log])
         self.embedded = base / "embedded.pem"
         self.embedded.write_bytes(emb.public_bytes(serialization.Encoding.PEM))
+        #: a stapled OCSP response with two SCTs (the test log's, the unlisted one's)
+        self.ocsp = ocsp_response(
+            chain, sct_list(good, self.other.sct(der, now_ms(-60))), base / "ocsp_scts.der"
+        )
+
+
+def ocsp_response(chain, scts: bytes, out: Path) -> Path:  # type: ignore[no-untyped-def]
+    """A good OCSP response for ``chain``'s leaf, signed by its issuer, whose
+    single response carries the SCT list extension (1.3.6.1.4.1.11129.2.4.5):
+    cryptography's builder makes the response, the extension is spliced into
+    the SingleResponse and the ResponseData signed again."""
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from cryptography.x509 import ocsp
+
+    from sclient.base import der
+
+    leaf = x509.load_pem_x509_certificate(chain.leaf.read_bytes())
+    issuer = x509.load_pem_x509_certificate(chain.chain.read_bytes())
+    key = serialization.load_pem_private_key(chain.int_key.read_bytes(), None)
+    now = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
+    resp = (
+        ocsp.OCSPResponseBuilder()
+        .add_response(
+            cert=leaf,
+            issuer=issuer,
+            algorithm=hashes.SHA1(),
+            cert_status=ocsp.OCSPCertStatus.GOOD,
+            this_update=now - _dt.timedelta(hours=1),
+            next_update=now + _dt.timedelta(days=3),
+            revocation_time=None,
+            revocation_reason=None,
+        )
+        .responder_id(ocsp.OCSPResponderEncoding.NAME, issuer)
+        .sign(key, hashes.SHA256())  # type: ignore[arg-type]
+    )
+    top = der.parse(resp.public_bytes(serialization.Encoding.DER)).children()
+    rbytes = top[1].children()[0].children()
+    basic = der.parse(rbytes[1].content).children()
+    tbs = basic[0].children()
+    i = next(k for k, t in enumerate(tbs) if t.tag == 0x30 and t.children()[0].tag == 0x30)
+    single = tbs[i].children()[0].children()
+    ext = der.encode(
+        0x30,
+        der.encode(0x06, bytes.fromhex("2b06010401d679020405")) + der.encode(0x04, _octet(scts)),
+    )
+    single.append(der.parse(der.encode(0xA1, der.encode(0x30, ext))))
+    new_single = der.encode(0x30, b"".join(t.raw for t in single))
+    tbs[i] = der.parse(der.encode(0x30, new_single))
+    tbs_der = der.encode(0x30, b"".join(t.raw for t in tbs))
+    sig = key.sign(tbs_der, padding.PKCS1v15(), hashes.SHA256())  # type: ignore[union-attr, call-arg]
+    new_basic = der.encode(
+        0x30,
+        tbs_der
+        + basic[1].raw
+        + der.encode(0x03, b"\x00" + sig)
+        + b"".join(t.raw for t in basic[3:]),
+    )
+    new_rbytes = der.encode(0x30, rbytes[0].raw + der.encode(0x04, new_basic))
+    out.write_bytes(der.encode(0x30, top[0].raw + der.encode(0xA0, new_rbytes)))
+    return out

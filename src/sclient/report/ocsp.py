@@ -54,6 +54,10 @@ def _cert_id(c: CertId) -> str:
     )
 
 
+#: CT Certificate SCTs (an SCT list in a single response)
+_SCTS = "1.3.6.1.4.1.11129.2.4.5"
+
+
 def _extensions(title: str, exts: tuple[OcspExtension, ...], indent: int) -> str:
     """``X509V3_extensions_print``: the nonce decoded, others as their octets."""
     if not exts:
@@ -62,6 +66,13 @@ def _extensions(title: str, exts: tuple[OcspExtension, ...], indent: int) -> str
     pad = " " * (indent + 4)
     for e in exts:
         out.append(f"{pad}{_ln(e.oid)}: {'critical' if e.critical else ''}\n")
+        if e.oid == _SCTS:  # i2r_SCT_LIST
+            from sclient.x509.ct import sct_list_text
+
+            scts = sct_list_text(e.value, indent + 8)
+            if scts is not None:
+                out.append(scts)
+                continue
         if e.oid == NONCE:
             body = _hex(e.value)
         else:
