@@ -176,3 +176,13 @@ def test_ct_json(
     assert all(s["signature_algorithm"] == [4, 3] for s in scts)
     plain = run_client(sclient_cmd(), [*_args(servers[name], pki, material), "-json"], stdin=b"")
     assert sclient_json(plain.stdout)["scts"] is None
+
+
+@pytest.mark.parametrize("order", [("-serverinfo", "18", "-ct"), ("-ct", "-serverinfo", "1,18")])
+def test_ct_with_serverinfo_18(
+    servers: dict[str, OpenSSLServer], pki: PKI, material: ct.Material, order: tuple[str, ...]
+) -> None:
+    """-serverinfo's handler for type 18 makes SSL_CTX_enable_ct fail
+    (custom ext handler already installed): exit 1 before connecting."""
+    ref, _ = both(_args(servers["valid"], pki, material, *order), stdin=b"")
+    assert ref.rc == 1 and "custom ext handler already installed" in ref.stderr

@@ -554,12 +554,25 @@ def _ct_enabled(o: Options) -> bool:
     return next((n == "-ct" for n in reversed(o.given) if n in ("-ct", "-noct")), False)
 
 
-def _ct_log_store(o: Options, console: Console) -> Any:
-    """``-ct``: ``ctx_set_ctlog_list_file`` (the ``-ctlogfile``, else the
-    default file); a store that does not load prints the error queue, exit 1."""
-    from sclient.report.errors import thread_id
+def _ct_log_store(o: Options, serverinfo_types: tuple[int, ...], console: Console) -> Any:
+    """``-ct``: ``SSL_CTX_enable_ct`` (refused when ``-serverinfo`` already
+    registered a handler for type 18), then ``ctx_set_ctlog_list_file`` (the
+    ``-ctlogfile``, else the default file); a store that does not load
+    prints the error queue, exit 1."""
+    from sclient.report.errors import ErrorEntry, thread_id
     from sclient.x509.ct import LogStoreError, default_log_file, load_log_store
 
+    if 18 in serverinfo_types:
+        entry = ErrorEntry(
+            0x0A0000CE,
+            "SSL routines",
+            "SSL_CTX_set_ct_validation_callback",
+            "custom ext handler already installed",
+            "../ssl/ssl_lib.c",
+            5171,
+        )
+        console.err(entry.line_text(thread_id()) + "\n")
+        raise Exit(1)
     try:
         return load_log_store(o.ctlogfile if o.ctlogfile is not None else default_log_file())
     except LogStoreError as exc:
@@ -755,7 +768,7 @@ def build_settings(o: Options, console: Console) -> Settings:
     alpn = _alpn(o, console)
     serverinfo_types = _serverinfo_types(o, console) if o.serverinfo else ()
     ca_names = _request_ca_names(o, console)
-    ct_logs = _ct_log_store(o, console) if _ct_enabled(o) else None
+    ct_logs = _ct_log_store(o, serverinfo_types, console) if _ct_enabled(o) else None
 
     store, chain_store, ca_store = load_trust_stores(o, console)
     build_store = chain_store if chain_store is not None else ca_store
