@@ -92,6 +92,7 @@ def test_resolved_fields_do_not_shadow_rows() -> None:
 #: Supported with a documented difference (docs/compatibility.md).
 DEVIATED = {
     "nbio",
+    "ctlogfile",
     "crl_download",
     "reconnect",
     "xcertform",

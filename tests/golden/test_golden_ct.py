@@ -186,3 +186,23 @@ def test_ct_with_serverinfo_18(
     (custom ext handler already installed): exit 1 before connecting."""
     ref, _ = both(_args(servers["valid"], pki, material, *order), stdin=b"")
     assert ref.rc == 1 and "custom ext handler already installed" in ref.stderr
+
+
+BAD_LOG_FILES = {
+    "no_enabled_logs": "[x]\nkey = AAAA\n",
+    "no_section": "enabled_logs = a\n",
+    "no_key": "enabled_logs = a\n[a]\ndescription = d\n",
+    "not_base64": "enabled_logs = a\n[a]\nkey = @@\ndescription = d\n",
+    "two_bad": "enabled_logs = a,b\n[a]\ndescription = d\n",
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_LOG_FILES))
+def test_ct_bad_log_file(tmp_path: Path, name: str) -> None:
+    """A -ctlogfile that does not load: CTLOG_STORE_load_file's error queue
+    (the NCONF lookups, the CT reasons per log, log conf invalid), exit 1."""
+    require("openssl")
+    f = tmp_path / "logs.cnf"
+    f.write_text(BAD_LOG_FILES[name])
+    ref, _ = both(["-ct", "-ctlogfile", str(f), "-connect", f"{HOST}:1"], stdin=b"")
+    assert ref.rc == 1 and "log conf invalid" in ref.stderr

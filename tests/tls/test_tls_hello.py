@@ -151,6 +151,7 @@ def test_extension_table_gives_the_order() -> None:
             certificate_authorities=(b"\x30\x00",),
             psk=ExternalPsk(b"id", bytes(32), suite=0x1301, max_early_data=1),
             status_request=True,
+            sct_request=True,
             early_data=b"",
         )
     )

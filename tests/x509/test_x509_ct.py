@@ -131,15 +131,29 @@ def test_log_store(tmp_path: Path, setup: dict[str, object]) -> None:
         "log conf invalid",
     ]
     assert e.value.errors[0].data == f"calling fopen({tmp_path / 'missing.cnf'}, rb)"
-    for text in (
-        "[x]\nkey = AAAA\n",
-        "enabled_logs = a\n",
-        "enabled_logs = a\n[a]\nkey = @@\ndescription = d\n",
-    ):
+    cases = {
+        "[x]\nkey = AAAA\n": ["no value", "log conf invalid"],
+        "enabled_logs = a\n": ["no value", "log conf missing description", "log conf invalid"],
+        "enabled_logs = a\n[a]\ndescription = d\n": [
+            "no value",
+            "log conf missing key",
+            "log conf invalid",
+        ],
+        "enabled_logs = a\n[a]\nkey = @@\ndescription = d\n": [
+            "malloc failure",
+            "log conf invalid key",
+            "log conf invalid",
+        ],
+        "enabled_logs = a\n[a]\nkey = QUJDRA==\ndescription = d\n": [
+            "log conf invalid key",
+            "log conf invalid",
+        ],
+    }
+    for text, reasons in cases.items():
         (tmp_path / "bad.cnf").write_text(text)
         with pytest.raises(C.LogStoreError) as e:
             C.load_log_store(str(tmp_path / "bad.cnf"))
-        assert [x.reason for x in e.value.errors] == ["log conf invalid"]
+        assert [x.reason for x in e.value.errors] == reasons, text
 
 
 def test_print() -> None:

@@ -187,7 +187,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-ssl_config', 'val', 'Use specified section for SSL_CTX configuration', N, note='planned'),
         _o('-ct', '', 'Request and parse SCTs (also enables OCSP stapling)', S),
         _o('-noct', '', 'Do not request or parse SCTs (default)', S),
-        _o('-ctlogfile', 'infile', 'CT log list CONF file', S),
+        _o('-ctlogfile', 'infile', 'CT log list CONF file', DEVIATION, note="the log list is read as OpenSSL reads it, with the same error queue when the file, `enabled_logs` or a log's description or key is missing or a key is not base64; for a key that is base64 but not a public key, the ASN.1 decoder's entries OpenSSL prints before `log conf invalid key` are not shown, and the CONF syntax's `$variables` and line continuations are not expanded"),
     ),
     *_section(
         'Network',

@@ -71,15 +71,68 @@ class LogStoreError(Exception):
         super().__init__("log conf invalid")
 
 
-def _conf_invalid() -> ErrorEntry:
+def _conf_invalid(line: int = 239) -> ErrorEntry:
     return ErrorEntry(
         0x1900006D,
         _CT_LIB,
         "CTLOG_STORE_load_file",
         "log conf invalid",
         "../crypto/ct/ct_log.c",
-        239,
+        line,
     )
+
+
+def _no_value(group: str, name: str) -> ErrorEntry:
+    return ErrorEntry(
+        0x0700006C,
+        "configuration file routines",
+        "NCONF_get_string",
+        "no value",
+        "../crypto/conf/conf_lib.c",
+        315,
+        f"group={group} name={name}",
+    )
+
+
+def _ct_log_error(reason_code: int, what: str, line: int) -> ErrorEntry:
+    return ErrorEntry(
+        0x19000000 | reason_code,
+        _CT_LIB,
+        "ctlog_new_from_conf",
+        f"log conf missing {what}",
+        "../crypto/ct/ct_log.c",
+        line,
+    )
+
+
+def _spki_from_base64(text: str) -> tuple[bytes | None, list[ErrorEntry]]:
+    """CTLOG_new_from_base64_ex: the key's DER, or the errors queued when it
+    is not base64 (ct_base64_decode's) or not a public key (d2i_PUBKEY's
+    own entries are not reproduced)."""
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    def invalid(line: int) -> ErrorEntry:
+        return ErrorEntry(
+            0x1900006E,
+            _CT_LIB,
+            "CTLOG_new_from_base64_ex",
+            "log conf invalid key",
+            "../crypto/ct/ct_b64.c",
+            line,
+        )
+
+    try:
+        spki = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        decode = ErrorEntry(
+            0x190C0100, _CT_LIB, "ct_base64_decode", "malloc failure", "../crypto/ct/ct_b64.c", 38
+        )
+        return None, [decode, invalid(151)]
+    try:
+        load_der_public_key(spki)
+    except (ValueError, TypeError):
+        return None, [invalid(159)]
+    return spki, []
 
 
 def default_log_file() -> str:
@@ -146,19 +199,27 @@ def load_log_store(path: str) -> LogStore:
         raise LogStoreError([_conf_invalid()]) from None
     enabled = sections["default"].get("enabled_logs")
     if enabled is None:
-        raise LogStoreError([_conf_invalid()])
+        raise LogStoreError([_no_value("<NULL>", "enabled_logs"), _conf_invalid(245)])
     logs = []
+    errors: list[ErrorEntry] = []
     for name in (n.strip() for n in enabled.split(",")):
         if not name:
             continue
-        sec = sections.get(name)
-        if sec is None or "key" not in sec or "description" not in sec:
-            raise LogStoreError([_conf_invalid()])
-        try:
-            spki = base64.b64decode(sec["key"], validate=True)
-        except (binascii.Error, ValueError):
-            raise LogStoreError([_conf_invalid()]) from None
+        # ctlog_new_from_conf: the description, then the key
+        sec = sections.get(name, {})
+        if "description" not in sec:
+            errors += [_no_value(name, "description"), _ct_log_error(0x6F, "description", 154)]
+            continue
+        if "key" not in sec:
+            errors += [_no_value(name, "key"), _ct_log_error(0x70, "key", 160)]
+            continue
+        spki, key_errors = _spki_from_base64(sec["key"])
+        if spki is None:
+            errors += key_errors
+            continue
         logs.append(CtLog(sec["description"], spki, hashlib.sha256(spki).digest()))
+    if errors:
+        raise LogStoreError([*errors, _conf_invalid(250)])
     return LogStore(tuple(logs))
 
 
