@@ -206,3 +206,23 @@ def test_ct_bad_log_file(tmp_path: Path, name: str) -> None:
     f.write_text(BAD_LOG_FILES[name])
     ref, _ = both(["-ct", "-ctlogfile", str(f), "-connect", f"{HOST}:1"], stdin=b"")
     assert ref.rc == 1 and "log conf invalid" in ref.stderr
+
+
+@pytest.mark.parametrize("usage", ["3", "1"])
+def test_ct_dane(
+    servers: dict[str, OpenSSLServer], pki: PKI, material: ct.Material, usage: str
+) -> None:
+    """A chain a DANE-EE record authenticated is outside CT (RFC 7671 §4.2):
+    OpenSSL leaves its SCTs unvalidated; a PKIX-EE record does not."""
+    import hashlib
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization as ser
+
+    leaf = x509.load_pem_x509_certificate(pki["rsa"].leaf.read_bytes())
+    spki = leaf.public_key().public_bytes(ser.Encoding.DER, ser.PublicFormat.SubjectPublicKeyInfo)
+    rr = f"{usage} 1 1 {hashlib.sha256(spki).hexdigest()}"
+    extra = ("-dane_tlsa_domain", "localhost", "-dane_tlsa_rrdata", rr)
+    ref, _ = both(_args(servers["valid"], pki, material, "-ct", *extra))
+    want = "not set" if usage == "3" else "valid"
+    assert f"SCT validation status: {want}\n" in ref.stdout

@@ -13,7 +13,8 @@ from sclient.x509.ct import LogStore, Sct, peer_scts, scts_block, validate
 def connection_scts(c: ConnectionReport, store: LogStore | None) -> list[Sct]:
     """``SSL_get0_peer_scts`` with each SCT's validation status. OpenSSL
     validates only a chain that verified (X509_V_OK) with an issuer above the
-    leaf; otherwise every status stays ``not set``."""
+    leaf, not authenticated by DANE-TA or DANE-EE; otherwise every status
+    stays ``not set``."""
     if c.sct_results is not None:
         return c.sct_results
     e = c.scts
@@ -27,11 +28,19 @@ def connection_scts(c: ConnectionReport, store: LogStore | None) -> list[Sct]:
         and verdict is not None
         and verdict.code == 0
         and len(chain) > 1
+        and not _dane_ta_or_ee(verdict.dane_line)
     ):
         now_ms = int(c.hello_time) * 1000
         scts = [validate(s, store, leaf, chain[1], now_ms) for s in scts]
     c.sct_results = scts
     return scts
+
+
+def _dane_ta_or_ee(dane_line: str | None) -> bool:
+    """CT does not apply to a chain a DANE-TA(2) or DANE-EE(3) record
+    authenticated (RFC 7671 §4.2): ssl_validate_ct skips it."""
+    parts = (dane_line or "").split()
+    return len(parts) > 2 and parts[2] in ("2", "3")
 
 
 def sct_lines(c: ConnectionReport, store: LogStore | None) -> str:
