@@ -226,3 +226,14 @@ def test_ct_dane(
     ref, _ = both(_args(servers["valid"], pki, material, "-ct", *extra))
     want = "not set" if usage == "3" else "valid"
     assert f"SCT validation status: {want}\n" in ref.stdout
+
+
+def test_ct_reconnect_tls13(
+    servers: dict[str, OpenSSLServer], pki: PKI, material: ct.Material
+) -> None:
+    """TLS 1.3 -reconnect (sclient resumes there, unlike OpenSSL: see
+    test_golden_sessions): the block only for the first, full handshake."""
+    got = run_client(sclient_cmd(), _args(servers["valid"], pki, material, "-ct", "-reconnect"))
+    assert got.rc == 0
+    assert got.stdout.count("SCTs present (1)") == 1
+    assert got.stdout.count("Reused, TLSv1.3") == 5
