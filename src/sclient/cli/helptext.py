@@ -31,7 +31,7 @@ HELP = (
     " -split_send_frag +int      Size used to split data for encrypt pipelines (not yet in sclient)\n"
     " -max_pipelines +int        Maximum number of encrypt/decrypt pipelines to be used (not yet in sclient)\n"
     " -read_buf +int             Default read buffer size to be used for connections (not yet in sclient)\n"
-    " -fallback_scsv             Send the fallback SCSV (not yet in sclient)\n"
+    " -fallback_scsv             Send the fallback SCSV\n"
     "\n"
     "Identity options:\n"
     " -cert infile               Client certificate file to use\n"

@@ -206,7 +206,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-split_send_frag', '+int', 'Size used to split data for encrypt pipelines', N, note='planned (pipelining)'),
         _o('-max_pipelines', '+int', 'Maximum number of encrypt/decrypt pipelines to be used', N, note='planned (pipelining)'),
         _o('-read_buf', '+int', 'Default read buffer size to be used for connections', N, note='planned'),
-        _o('-fallback_scsv', '', 'Send the fallback SCSV', N, note='planned'),
+        _o('-fallback_scsv', '', 'Send the fallback SCSV', S),
     ),
     *_section(
         'Identity',
