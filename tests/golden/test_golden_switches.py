@@ -2,11 +2,16 @@
 ``openssl s_client`` against ``openssl s_server``: ``-fallback_scsv``
 (TLS_FALLBACK_SCSV after the renegotiation SCSV; a server whose highest version
 is above the client's answers ``inappropriate_fallback``), alone and with
--msg and -trace."""
+-msg and -trace; ``-allow_no_dhe_kex`` (psk_ke offered after psk_dhe_ke;
+a resumption the server makes without a key share: s_server does so when no
+group is shared)."""
 
 from __future__ import annotations
 
+import subprocess
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +29,8 @@ def servers(pki: PKI) -> Iterator[dict[str, OpenSSLServer]]:
     specs = {
         "any": (pki["rsa"], []),
         "tls12": (pki["rsa"], ["-tls1_2"]),
+        # resumes in psk_ke mode when no group is shared and the client allows it
+        "nodhe": (pki["rsa"], ["-allow_no_dhe_kex", "-groups", "X25519"]),
     }
     with openssl_servers(specs, loud=()) as started:
         yield started
@@ -58,3 +65,46 @@ def test_fallback_scsv_accepted(
     args = _connect(servers[server], pki, version, "-fallback_scsv", *TRACING[tracing])
     _, got = both(args)
     assert got.rc == 0
+
+
+# --- -allow_no_dhe_kex --------------------------------------------------------------------
+
+
+def _session(server: OpenSSLServer, pki: PKI, tmp_path: Path) -> Path:
+    """A TLS 1.3 session from ``server`` (its ticket comes after the handshake)."""
+    sess = tmp_path / "sess.pem"
+    with subprocess.Popen(
+        ["openssl", "s_client", *_connect(server, pki, "-sess_out", str(sess))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ) as proc:
+        time.sleep(1)
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(20)
+    assert sess.exists()
+    return sess
+
+
+@pytest.mark.parametrize("tracing", list(TRACING))
+def test_allow_no_dhe_kex_hello(
+    servers: dict[str, OpenSSLServer], pki: PKI, tracing: str
+) -> None:
+    _, got = both(_connect(servers["any"], pki, "-allow_no_dhe_kex", *TRACING[tracing]))
+    if tracing == "trace":
+        assert "          psk_dhe_ke (1)\n          psk_ke (0)\n" in got.stdout
+
+
+@pytest.mark.parametrize("tracing", list(TRACING))
+def test_allow_no_dhe_kex_resumed_without_key_share(
+    servers: dict[str, OpenSSLServer], pki: PKI, tmp_path: Path, tracing: str
+) -> None:
+    server = servers["nodhe"]
+    sess = _session(server, pki, tmp_path)
+    # no group in common: s_server resumes in psk_ke mode, without key_share
+    args = _connect(server, pki, "-sess_in", str(sess), "-groups", "P-256", "-allow_no_dhe_kex")
+    _, got = both([*args, *TRACING[tracing]])
+    assert got.rc == 0
+    assert "Reused, TLSv1.3" in got.stdout
+

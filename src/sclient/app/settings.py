@@ -778,6 +778,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         encrypt_then_mac=not o.no_etm,
         legacy_server_connect=o.legacy_server_connect and not o.no_legacy_server_connect,
         fallback_scsv=o.fallback_scsv,
+        allow_no_dhe_kex=o.allow_no_dhe_kex,
         max_fragment_length=_MFL_CODES.get(o.maxfraglen) if o.maxfraglen is not None else None,
         max_send_fragment=o.max_send_frag if o.max_send_frag is not None else _MAX_PLAIN_LENGTH,
         record_padding=int(o.record_padding) if o.record_padding is not None else 0,

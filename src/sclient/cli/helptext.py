@@ -139,7 +139,7 @@ HELP = (
     " -legacy_server_connect     Allow initial connection to servers that don't support RI\n"
     " -no_resumption_on_reneg    Disallow session resumption on renegotiation\n"
     " -no_legacy_server_connect  Disallow initial connection to servers that don't support RI\n"
-    " -allow_no_dhe_kex          In TLSv1.3 allow non-(ec)dhe based key exchange on resumption (not yet in sclient)\n"
+    " -allow_no_dhe_kex          In TLSv1.3 allow non-(ec)dhe based key exchange on resumption\n"
     " -prioritize_chacha         Prioritize ChaCha ciphers when preferred by clients\n"
     " -strict                    Enforce strict certificate checks as per TLS standard (not yet in sclient)\n"
     " -sigalgs val               Signature algorithms to support (colon-separated list)\n"

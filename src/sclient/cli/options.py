@@ -336,7 +336,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-legacy_server_connect', '', "Allow initial connection to servers that don't support RI", S, family=SSL_CONF),
         _o('-no_resumption_on_reneg', '', 'Disallow session resumption on renegotiation', S, note='server-side option: accepted, no effect on a client (as in OpenSSL)', family=SSL_CONF),
         _o('-no_legacy_server_connect', '', "Disallow initial connection to servers that don't support RI", S, family=SSL_CONF),
-        _o('-allow_no_dhe_kex', '', 'In TLSv1.3 allow non-(ec)dhe based key exchange on resumption', N, note='planned', family=SSL_CONF),
+        _o('-allow_no_dhe_kex', '', 'In TLSv1.3 allow non-(ec)dhe based key exchange on resumption', S, family=SSL_CONF),
         _o('-prioritize_chacha', '', 'Prioritize ChaCha ciphers when preferred by clients', S, note='server-side option: accepted, no effect on a client (as in OpenSSL)', family=SSL_CONF),
         _o('-strict', '', 'Enforce strict certificate checks as per TLS standard', N, note='planned', family=SSL_CONF),
         _o('-sigalgs', 'val', 'Signature algorithms to support (colon-separated list)', S, family=SSL_CONF),

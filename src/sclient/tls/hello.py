@@ -13,7 +13,8 @@ Observed with ``openssl s_client -trace`` 3.0.19 (see tests/tls/test_hello.py):
   one small builder per extension): server_name, max_fragment_length,
   ec_point_formats (00 01 02), supported_groups, session_ticket, [status_request],
   [ALPN], encrypt_then_mac, extended_master_secret, signature_algorithms,
-  supported_versions, psk_key_exchange_modes (psk_dhe_ke), key_share;
+  supported_versions, psk_key_exchange_modes (psk_dhe_ke; psk_ke too with
+  ``-allow_no_dhe_kex``), key_share;
 * supported_groups without the FFDHE groups when TLS 1.3 is not offered;
 * signature_algorithms without SHA-1/SHA-224/DSA schemes when TLS 1.2 and
   below are not offered;
@@ -59,6 +60,7 @@ __all__ = [
 _KNOWN_VERSIONS = (P.TLS1_3, P.TLS1_2, P.TLS1_1, P.TLS1_0)
 _EC_POINT_FORMATS = (0, 1, 2)
 _PSK_DHE_KE = 1
+_PSK_KE = 0
 
 
 def offered_versions(config: ClientConfig) -> tuple[int, ...]:
@@ -334,7 +336,11 @@ def _supported_versions(p: HelloPlan) -> X.Extension | None:
 
 
 def _psk_key_exchange_modes(p: HelloPlan) -> X.Extension | None:
-    return X.PskKeyExchangeModes((_PSK_DHE_KE,)) if p.tls13 else None
+    if not p.tls13:
+        return None
+    # SSL_OP_ALLOW_NO_DHE_KEX adds psk_ke after psk_dhe_ke
+    modes = (_PSK_DHE_KE, _PSK_KE) if p.config.allow_no_dhe_kex else (_PSK_DHE_KE,)
+    return X.PskKeyExchangeModes(modes)
 
 
 def _key_share(p: HelloPlan) -> X.Extension | None:
