@@ -4,7 +4,10 @@
 is above the client's answers ``inappropriate_fallback``), alone and with
 -msg and -trace; ``-allow_no_dhe_kex`` (psk_ke offered after psk_dhe_ke;
 a resumption the server makes without a key share: s_server does so when no
-group is shared)."""
+group is shared); ``-bugs`` (SSL_OP_ALL: for a client, only the padding
+extension that brings a ClientHello of 256 to 511 bytes to 512, counting a
+resumption's pre_shared_key; 3.0's SSL_OP_ALL no longer allows a server
+without renegotiation_info)."""
 
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ def servers(pki: PKI) -> Iterator[dict[str, OpenSSLServer]]:
         "tls12": (pki["rsa"], ["-tls1_2"]),
         # resumes in psk_ke mode when no group is shared and the client allows it
         "nodhe": (pki["rsa"], ["-allow_no_dhe_kex", "-groups", "X25519"]),
+        "x25519": (pki["rsa"], ["-groups", "X25519"]),
     }
     with openssl_servers(specs, loud=()) as started:
         yield started
@@ -108,3 +112,43 @@ def test_allow_no_dhe_kex_resumed_without_key_share(
     assert got.rc == 0
     assert "Reused, TLSv1.3" in got.stdout
 
+
+
+# --- -bugs --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tracing", list(TRACING))
+@pytest.mark.parametrize(
+    "extra",
+    [
+        (),  # padded to 512
+        ("-tls1_2",),  # too short to pad
+        ("-servername", "a" * 250),  # too long to pad
+        ("-groups", "P-256:X25519"),  # HelloRetryRequest: both hellos padded
+    ],
+    ids=["tls13", "tls12", "long", "hrr"],
+)
+def test_bugs(
+    servers: dict[str, OpenSSLServer], pki: PKI, tracing: str, extra: tuple[str, ...]
+) -> None:
+    _, got = both(_connect(servers["x25519"], pki, "-bugs", *extra, *TRACING[tracing]))
+    if tracing == "trace":
+        padded = got.stdout.count("extension_type=padding(21)")
+        assert padded == {(): 1, ("-tls1_2",): 0, ("-groups", "P-256:X25519"): 2}.get(extra, 0)
+
+
+def test_bugs_reconnect(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
+    """TLS 1.2 resumptions by session id and ticket (s_client's -reconnect
+    does not resume in TLS 1.3)."""
+    both(_connect(servers["any"], pki, "-bugs", "-reconnect", "-trace", "-tls1_2"), stdin=b"")
+
+
+@pytest.mark.parametrize("extra", [(), ("-no_middlebox", "-ciphersuites", "TLS_AES_256_GCM_SHA384")])
+def test_bugs_sess_in(
+    servers: dict[str, OpenSSLServer], pki: PKI, tmp_path: Path, extra: tuple[str, ...]
+) -> None:
+    """A TLS 1.3 resumption: the padding counts the pre_shared_key still to come."""
+    sess = _session(servers["any"], pki, tmp_path)
+    args = _connect(servers["any"], pki, "-bugs", "-tls1_3", "-sess_in", str(sess), *extra)
+    _, got = both([*args, "-trace"])
+    assert "    ClientHello, Length=508\n" in got.stdout

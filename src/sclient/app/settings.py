@@ -777,6 +777,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         middlebox_compat=not o.no_middlebox,
         encrypt_then_mac=not o.no_etm,
         legacy_server_connect=o.legacy_server_connect and not o.no_legacy_server_connect,
+        tls_padding=o.bugs,
         fallback_scsv=o.fallback_scsv,
         allow_no_dhe_kex=o.allow_no_dhe_kex,
         max_fragment_length=_MFL_CODES.get(o.maxfraglen) if o.maxfraglen is not None else None,

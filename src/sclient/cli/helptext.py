@@ -128,7 +128,7 @@ HELP = (
     " -no_tls1_1                 Just disable TLSv1.1\n"
     " -no_tls1_2                 Just disable TLSv1.2\n"
     " -no_tls1_3                 Just disable TLSv1.3\n"
-    " -bugs                      Turn on SSL bug compatibility (not yet in sclient)\n"
+    " -bugs                      Turn on SSL bug compatibility\n"
     " -no_comp                   Disable SSL/TLS compression (default)\n"
     " -comp                      Use SSL/TLS-level compression (not yet in sclient)\n"
     " -no_ticket                 Disable use of TLS session tickets\n"

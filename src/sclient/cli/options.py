@@ -325,7 +325,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-no_tls1_1', '', 'Just disable TLSv1.1', S, family=SSL_CONF),
         _o('-no_tls1_2', '', 'Just disable TLSv1.2', S, family=SSL_CONF),
         _o('-no_tls1_3', '', 'Just disable TLSv1.3', S, family=SSL_CONF),
-        _o('-bugs', '', 'Turn on SSL bug compatibility', N, note='planned', family=SSL_CONF),
+        _o('-bugs', '', 'Turn on SSL bug compatibility', S, note='SSL_OP_ALL: for a client, the padding extension (RFC 7685) in a ClientHello of 256 to 511 bytes', family=SSL_CONF),
         _o('-no_comp', '', 'Disable SSL/TLS compression (default)', S, family=SSL_CONF),
         _o('-comp', '', 'Use SSL/TLS-level compression', N, note='planned (compression)', family=SSL_CONF),
         _o('-no_ticket', '', 'Disable use of TLS session tickets', S, family=SSL_CONF),

@@ -460,9 +460,38 @@ def build_client_hello(
         compression_methods=b"\x00",
         extensions=tuple(exts),
     )
+    if config.tls_padding:
+        ch = with_padding(ch, config)
     if plan.psks:
         ch = with_psk_binders(ch, plan.psks, None)
     return ch
+
+
+def with_padding(ch: ClientHello, config: ClientConfig) -> ClientHello:
+    """SSL_OP_TLSEXT_PADDING (``-bugs``): RFC 7685 padding, second to last,
+    bringing a handshake message of 256 to 511 bytes to 512 (OpenSSL's
+    tls_construct_ctos_padding). The length counted is the message so far
+    (handshake header included) plus, for a TLS 1.3 session to resume, its
+    whole pre_shared_key extension; an external PSK is not counted."""
+    exts = [e for e in ch.extensions if not isinstance(e, X.Padding)]
+    psk = [e for e in exts if isinstance(e, X.PreSharedKeyClient)]
+    before = [e for e in exts if not isinstance(e, X.PreSharedKeyClient)]
+    hlen = len(structs.replace(ch, extensions=tuple(before)).encode())
+    session = config.resume
+    if (
+        session is not None
+        and session.version == P.TLS1_3
+        and session.ticket
+        and session.cipher_suite is not None
+    ):
+        suite = suites.BY_CODE.get(session.cipher_suite)
+        if suite is not None:
+            # PSK_PRE_BINDER_OVERHEAD, the identity and the binder
+            hlen += 15 + len(session.ticket) + hash_len(suite.prf_hash)
+    if 0xFF < hlen < 0x200:
+        pad = 0x200 - hlen
+        before.append(X.Padding(pad - 4 if pad >= 4 else 0))
+    return structs.replace(ch, extensions=tuple(before + psk))
 
 
 def with_psk_binder(ch: ClientHello, psk: ExternalPsk, prefix: Transcript | None) -> ClientHello:
