@@ -48,12 +48,10 @@ def _connect(server: OpenSSLServer, pki: PKI, *extra: str) -> list[str]:
 
 
 @pytest.mark.parametrize("tracing", list(TRACING))
-def test_fallback_scsv_refused(
-    servers: dict[str, OpenSSLServer], pki: PKI, tracing: str
-) -> None:
+def test_fallback_scsv_refused(servers: dict[str, OpenSSLServer], pki: PKI, tracing: str) -> None:
     """A TLS 1.2 client with the SCSV to a TLS 1.3 server: inappropriate_fallback."""
     args = _connect(servers["any"], pki, "-tls1_2", "-fallback_scsv", *TRACING[tracing])
-    ref, got = both(args)
+    _, got = both(args)
     assert got.rc == 1
     assert "alert inappropriate fallback" in got.stderr
     if tracing == "msg":
@@ -92,9 +90,7 @@ def _session(server: OpenSSLServer, pki: PKI, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("tracing", list(TRACING))
-def test_allow_no_dhe_kex_hello(
-    servers: dict[str, OpenSSLServer], pki: PKI, tracing: str
-) -> None:
+def test_allow_no_dhe_kex_hello(servers: dict[str, OpenSSLServer], pki: PKI, tracing: str) -> None:
     _, got = both(_connect(servers["any"], pki, "-allow_no_dhe_kex", *TRACING[tracing]))
     if tracing == "trace":
         assert "          psk_dhe_ke (1)\n          psk_ke (0)\n" in got.stdout
@@ -111,7 +107,6 @@ def test_allow_no_dhe_kex_resumed_without_key_share(
     _, got = both([*args, *TRACING[tracing]])
     assert got.rc == 0
     assert "Reused, TLSv1.3" in got.stdout
-
 
 
 # --- -bugs --------------------------------------------------------------------------------
@@ -143,7 +138,9 @@ def test_bugs_reconnect(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
     both(_connect(servers["any"], pki, "-bugs", "-reconnect", "-trace", "-tls1_2"), stdin=b"")
 
 
-@pytest.mark.parametrize("extra", [(), ("-no_middlebox", "-ciphersuites", "TLS_AES_256_GCM_SHA384")])
+@pytest.mark.parametrize(
+    "extra", [(), ("-no_middlebox", "-ciphersuites", "TLS_AES_256_GCM_SHA384")]
+)
 def test_bugs_sess_in(
     servers: dict[str, OpenSSLServer], pki: PKI, tmp_path: Path, extra: tuple[str, ...]
 ) -> None:
