@@ -629,6 +629,7 @@ def test_every_supported_option_parses() -> None:
                 "-nameopt": "oneline",
                 "-pass": "pass:x",
                 "-psk": "ab",
+                "-rand": "/dev/null",  # a file that opens
             }
             argv.append(
                 spec.choices[0]

@@ -7,7 +7,10 @@ a resumption the server makes without a key share: s_server does so when no
 group is shared); ``-bugs`` (SSL_OP_ALL: for a client, only the padding
 extension that brings a ClientHello of 256 to 511 bytes to 512, counting a
 resumption's pre_shared_key; 3.0's SSL_OP_ALL no longer allows a server
-without renegotiation_info)."""
+without renegotiation_info); ``-rand`` and ``-writerand`` (OpenSSL's seed
+files: each ``:``-separated file opened after the parameters are checked, a
+failure ending s_client; the -writerand file written when it returns, after
+usage errors too, and a failure to write it making the status 1)."""
 
 from __future__ import annotations
 
@@ -18,9 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from golden.test_golden_exts import both
+from golden.test_golden_exts import both, compare
+from golden.test_golden_msg_state import run_client
 from support.peers import HOST, OpenSSLServer, openssl_servers
 from support.pki import PKI
+from support.procs import sclient_cmd
 
 pytestmark = pytest.mark.golden
 
@@ -149,3 +154,104 @@ def test_bugs_sess_in(
     args = _connect(servers["any"], pki, "-bugs", "-tls1_3", "-sess_in", str(sess), *extra)
     _, got = both([*args, "-trace"])
     assert "    ClientHello, Length=508\n" in got.stdout
+
+
+# --- -rand, -writerand --------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    (tmp_path / "empty").write_bytes(b"")
+    (tmp_path / "seed").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "dir").mkdir()
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "rand",
+    [
+        ("seed",),
+        ("empty",),
+        ("dir",),  # opens: not an error
+        ("seed:empty:",),
+        ("seed", "dir:empty"),
+        ("missing",),
+        ("seed:missing:empty:missing2",),
+        ("",),
+        ("seed::empty",),
+        (":seed",),
+        ("seed", "missing"),
+    ],
+)
+def test_rand(
+    servers: dict[str, OpenSSLServer], pki: PKI, seeds: Path, rand: tuple[str, ...]
+) -> None:
+    args = _connect(servers["any"], pki)
+    for value in rand:
+        args += ["-rand", ":".join(str(seeds / n) if n else "" for n in value.split(":"))]
+    _, got = both(args)
+    assert ("into RNG" in got.stderr) == (got.rc == 1)
+
+
+def test_rand_before_other_checks(seeds: Path) -> None:
+    """The seed files are loaded after the parameters are checked, before the rest."""
+    missing = str(seeds / "missing")
+    for extra in (["-4", "-6"], ["-connect", "a:1:2"], ["-noservername", "-servername", "x"]):
+        args = ["-rand", missing, *extra]
+        compare(
+            run_client(["openssl", "s_client"], args, stdin=b""),
+            run_client(sclient_cmd(), args, stdin=b""),
+        )
+    args = ["-rand", missing, "a:1", "b:2"]
+    compare(
+        run_client(["openssl", "s_client"], args, stdin=b""),
+        run_client(sclient_cmd(), args, stdin=b""),
+    )
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [(), ("-4", "-6"), ("-rand", "missing"), ("-foo",)],
+    ids=["connected", "usage", "rand", "unknown"],
+)
+def test_writerand(
+    servers: dict[str, OpenSSLServer], pki: PKI, seeds: Path, extra: tuple[str, ...]
+) -> None:
+    """1024 bytes over the start of the file (no truncation), owner-only."""
+    files = {}
+    results = []
+    for who, cmd in (("openssl", ["openssl", "s_client"]), ("sclient", sclient_cmd())):
+        out = seeds / f"{who}.rnd"
+        out.write_bytes(b"x" * 2000)
+        out.chmod(0o644)
+        more = [str(seeds / e) if e == "missing" else e for e in extra]
+        results.append(
+            run_client(cmd, [*_connect(servers["any"], pki), "-writerand", str(out), *more])
+        )
+        files[who] = out
+    compare(*results)
+    for out in files.values():
+        data = out.read_bytes()
+        assert len(data) == 2000 and data[1024:] == b"x" * 976 and data[:1024] != b"x" * 1024
+        assert out.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    "target", ["dir", "nodir/file", "/dev/null"], ids=["directory", "missing_dir", "device"]
+)
+@pytest.mark.parametrize("extra", [(), ("-4", "-6")], ids=["connected", "usage"])
+def test_writerand_fails(
+    servers: dict[str, OpenSSLServer], pki: PKI, seeds: Path, target: str, extra: tuple[str, ...]
+) -> None:
+    path = target if target.startswith("/") else str(seeds / target)
+    args = [*_connect(servers["any"], pki), "-writerand", path, *extra]
+    ref, got = run_client(["openssl", "s_client"], args), run_client(sclient_cmd(), args)
+    compare(ref, got)
+    assert got.rc == 1 and "Cannot write random bytes:\n" in got.stderr
+
+
+def test_writerand_new_file(servers: dict[str, OpenSSLServer], pki: PKI, seeds: Path) -> None:
+    out = seeds / "new.rnd"
+    got = run_client(sclient_cmd(), [*_connect(servers["any"], pki), "-writerand", str(out)])
+    assert got.rc == 0
+    assert len(out.read_bytes()) == 1024 and out.stat().st_mode & 0o777 == 0o600

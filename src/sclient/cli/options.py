@@ -315,8 +315,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     *_section(
         'Random state',
-        _o('-rand', 'val', 'Load the given file(s) into the random number generator', N, note='planned', repeat=APPEND),
-        _o('-writerand', 'outfile', 'Write random data to the specified file', N, note='planned'),
+        _o('-rand', 'val', 'Load the given file(s) into the random number generator', S, note='the files are read as OpenSSL reads them; the randomness still comes from the operating system', repeat=APPEND),
+        _o('-writerand', 'outfile', 'Write random data to the specified file', S),
     ),
     *_section(
         'TLS/SSL',

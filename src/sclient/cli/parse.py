@@ -79,10 +79,12 @@ class UsageError(Exception):
     ``text`` includes what was printed while parsing before the error (``verify depth is N``).
     """
 
-    def __init__(self, text: str, status: int = 1) -> None:
+    def __init__(self, text: str, status: int = 1, writerand: str | None = None) -> None:
         super().__init__(text)
         self.text = text
         self.status = status
+        #: the -writerand file given before the error: OpenSSL still writes it
+        self.writerand = writerand
 
     @property
     def lines(self) -> list[str]:
@@ -207,7 +209,9 @@ class _Parser:
 
     # -- errors --------------------------------------------------------------------------
     def fail(self, text: str, usage: bool = False) -> UsageError:
-        return UsageError("".join(self.out) + text + (USAGE_LINE if usage else ""), 1)
+        return UsageError(
+            "".join(self.out) + text + (USAGE_LINE if usage else ""), 1, self.o.writerand
+        )
 
     # -- the option loop -------------------------------------------------------------------
     def run(self) -> Options:
@@ -273,7 +277,7 @@ class _Parser:
         if name == "-help":
             from sclient.cli.help import format_help
 
-            raise UsageError("".join(self.out) + format_help(), 0)
+            raise UsageError("".join(self.out) + format_help(), 0, self.o.writerand)
 
         o.given.append(name)
         # Store the value.
@@ -417,6 +421,13 @@ class _Parser:
             o.target = connectstr = rest[0]
         elif rest:
             raise self.fail("", usage=True)
+
+        if o.rand:  # app_RAND_load(), straight after the parameters
+            from sclient.cli.randfile import load_rand_files
+
+            failed = load_rand_files(o.rand)
+            if failed:
+                raise self.fail(failed)
 
         o.effective_quiet = self.quiet
         o.commands = not (o.ign_eof or o.nocommands)
