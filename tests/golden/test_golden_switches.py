@@ -10,7 +10,10 @@ resumption's pre_shared_key; 3.0's SSL_OP_ALL no longer allows a server
 without renegotiation_info); ``-rand`` and ``-writerand`` (OpenSSL's seed
 files: each ``:``-separated file opened after the parameters are checked, a
 failure ending s_client; the -writerand file written when it returns, after
-usage errors too, and a failure to write it making the status 1)."""
+usage errors too, and a failure to write it making the status 1);
+``-split_send_frag`` (at most the max send fragment; the size OpenSSL fills
+each record it writes up to, handshake records included, pipelining or not),
+``-max_pipelines`` (1 to 32) and ``-read_buf``."""
 
 from __future__ import annotations
 
@@ -255,3 +258,54 @@ def test_writerand_new_file(servers: dict[str, OpenSSLServer], pki: PKI, seeds: 
     got = run_client(sclient_cmd(), [*_connect(servers["any"], pki), "-writerand", str(out)])
     assert got.rc == 0
     assert len(out.read_bytes()) == 1024 and out.stat().st_mode & 0o777 == 0o600
+
+
+# --- -split_send_frag, -max_pipelines, -read_buf ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ("-split_send_frag", "100"),
+        ("-split_send_frag", "512", "-max_send_frag", "1024"),
+        ("-split_send_frag", "600", "-maxfraglen", "512"),
+        ("-split_send_frag", "100", "-tls1_2"),
+        ("-max_pipelines", "1", "-split_send_frag", "200"),
+        ("-read_buf", "1000"),
+        ("-read_buf", "100000"),
+        ("-max_pipelines", "1"),
+    ],
+)
+@pytest.mark.parametrize("tracing", ["msg", "trace"])
+def test_send_fragment(
+    servers: dict[str, OpenSSLServer], pki: PKI, extra: tuple[str, ...], tracing: str
+) -> None:
+    args = _connect(servers["any"], pki, f"-{tracing}", *extra)
+    ref = run_client(["openssl", "s_client"], args, lines=(b"hello " * 100 + b"\n", b"Q\n"))
+    got = run_client(sclient_cmd(), args, lines=(b"hello " * 100 + b"\n", b"Q\n"))
+    compare(ref, got)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ("-split_send_frag", "16385"),
+        ("-max_send_frag", "1024", "-split_send_frag", "2000"),
+        ("-split_send_frag", "2000", "-max_send_frag", "1024"),
+        ("-max_send_frag", "600", "-split_send_frag", "512"),
+        ("-split_send_frag", "0"),
+        ("-split_send_frag", "4294967297"),
+        ("-max_pipelines", "33"),
+        ("-max_pipelines", "0"),
+        ("-max_pipelines", "40", "-max_send_frag", "100"),
+        ("-read_buf", "0"),
+        ("-read_buf", "-5"),
+        ("-read_buf", "x"),
+    ],
+)
+def test_send_fragment_bad(extra: tuple[str, ...]) -> None:
+    args = ["-connect", f"{HOST}:1", *extra]
+    compare(
+        run_client(["openssl", "s_client"], args, stdin=b""),
+        run_client(sclient_cmd(), args, stdin=b""),
+    )

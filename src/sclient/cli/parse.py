@@ -497,12 +497,25 @@ class _Parser:
 
         # OpenSSL checks this one later, after creating the SSL_CTX (SSL_CONF errors such as a
         # bad -cipher come first there); values <= 0 after atoi() are ignored.
+        max_frag = 16384
         if o.max_send_frag is not None:
             frag = o.max_send_frag & 0xFFFFFFFF
+            if frag > 0:
+                max_frag = frag
             if frag > 0 and not 512 <= frag <= 16384:
                 raise self.fail(
                     f"{PROG}: Max send fragment size {frag} is out of permitted range\n"
                 )
+        # SSL_CTX_set_split_send_fragment: at most the max send fragment (16384 by
+        # default); SSL_CTX_set_max_pipelines: 1 to SSL_MAX_PIPELINES (32).
+        if o.split_send_frag is not None:
+            split = o.split_send_frag & 0xFFFFFFFF
+            if split > max_frag:
+                raise self.fail(
+                    f"{PROG}: Split send fragment size {split} is out of permitted range\n"
+                )
+        if o.max_pipelines is not None and o.max_pipelines > 32:
+            raise self.fail(f"{PROG}: Max pipelines {o.max_pipelines} is out of permitted range\n")
 
         for name in o.given:
             if BY_NAME[name[1:]].status == NOT_YET:
