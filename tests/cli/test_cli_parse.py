@@ -630,6 +630,7 @@ def test_every_supported_option_parses() -> None:
                 "-pass": "pass:x",
                 "-psk": "ab",
                 "-rand": "/dev/null",  # a file that opens
+                "-max_pipelines": "2",
             }
             argv.append(
                 spec.choices[0]

@@ -93,6 +93,7 @@ def test_resolved_fields_do_not_shadow_rows() -> None:
 #: Supported with a documented difference (docs/compatibility.md).
 DEVIATED = {
     "nbio",
+    "max_pipelines",
     "crl_download",
     "reconnect",
     "xcertform",
