@@ -635,6 +635,8 @@ def test_every_supported_option_parses() -> None:
             argv.append(
                 spec.choices[0]
                 if spec.choices
+                else valid[spec.name]
+                if spec.name in valid
                 else {"+int": "512", "dir": "/", "PEM|DER": "DER", "PEM|DER|ENGINE": "PEM"}.get(
                     spec.valtype, valid.get(spec.name, "v")
                 )
