@@ -40,7 +40,7 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     xchain_build xcertform xkeyform msg msgfile state trace debug tlsextdebug security_debug
     security_debug_verbose status early_data keymatexport keymatexportlen use_srtp nextprotoneg
     serverinfo fallback_scsv allow_no_dhe_kex bugs rand writerand split_send_frag max_pipelines
-    read_buf"""
+    read_buf debug_broken_protocol"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 SUPPORTED |= {
     "policy",

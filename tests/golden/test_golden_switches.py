@@ -309,3 +309,25 @@ def test_send_fragment_bad(extra: tuple[str, ...]) -> None:
         run_client(["openssl", "s_client"], args, stdin=b""),
         run_client(sclient_cmd(), args, stdin=b""),
     )
+
+
+# --- -debug_broken_protocol ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        (),
+        ("-cipher", "BAD"),  # the first SSL_CONF command to fail is reported
+        ("-sess_in", "/nonexistent"),  # SSL_CONF comes first
+    ],
+)
+@pytest.mark.parametrize("first", [True, False])
+def test_debug_broken_protocol(extra: tuple[str, ...], first: bool) -> None:
+    """3.0's s_client hands it to SSL_CONF_cmd, which no longer knows it."""
+    flag = ["-debug_broken_protocol"]
+    args = ["-connect", f"{HOST}:1", *(flag + list(extra) if first else list(extra) + flag)]
+    ref = run_client(["openssl", "s_client"], args, stdin=b"")
+    got = run_client(sclient_cmd(), args, stdin=b"")
+    compare(ref, got)
+    assert got.rc == 1

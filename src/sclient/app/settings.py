@@ -276,6 +276,11 @@ def _parse_lists(lists: list[tuple[str, str]]) -> ListOptions:
             given.sigalgs = conf.sigalg_list(value)
         elif name == "client_sigalgs":
             given.client_sigalgs = conf.sigalg_list(value, option="-client_sigalgs")
+        elif name == "debug_broken_protocol":
+            # s_client 3.0 passes it on, but SSL_CONF has no such command any more
+            from sclient.tls.conf_error import ConfError
+
+            raise ConfError("-debug_broken_protocol", "<NULL>")
     return given
 
 

@@ -152,7 +152,7 @@ HELP = (
     " -min_protocol val          Specify the minimum protocol version to be used\n"
     " -max_protocol val          Specify the maximum protocol version to be used\n"
     " -record_padding val        Block size to pad TLS 1.3 records to.\n"
-    " -debug_broken_protocol     Perform all sorts of protocol violations for testing purposes (not yet in sclient)\n"
+    " -debug_broken_protocol     Perform all sorts of protocol violations for testing purposes\n"
     " -no_middlebox              Disable TLSv1.3 middlebox compat mode\n"
     " -no_etm                    Disable Encrypt-then-Mac extension\n"
     "\n"

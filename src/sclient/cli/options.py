@@ -349,7 +349,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-min_protocol', 'val', 'Specify the minimum protocol version to be used', S, family=SSL_CONF),
         _o('-max_protocol', 'val', 'Specify the maximum protocol version to be used', S, family=SSL_CONF),
         _o('-record_padding', 'val', 'Block size to pad TLS 1.3 records to.', S, family=SSL_CONF),
-        _o('-debug_broken_protocol', '', 'Perform all sorts of protocol violations for testing purposes', N, note='planned', family=SSL_CONF),
+        _o('-debug_broken_protocol', '', 'Perform all sorts of protocol violations for testing purposes', S, note='refused as 3.0.19 refuses it: its SSL_CONF has no such command', family=SSL_CONF),
         _o('-no_middlebox', '', 'Disable TLSv1.3 middlebox compat mode', S, family=SSL_CONF),
         _o('-no_etm', '', 'Disable Encrypt-then-Mac extension', S, family=SSL_CONF),
     ),
