@@ -203,7 +203,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-6', '', 'Use IPv6 only', S),
         _o('-maxfraglen', '+int', 'Enable Maximum Fragment Length Negotiation (len values: 512, 1024, 2048 and 4096)', S),
         _o('-max_send_frag', '+int', 'Maximum Size of send frames ', S),
-        _o('-split_send_frag', '+int', 'Size used to split data for encrypt pipelines', S, note='checked against the max send fragment as OpenSSL does; no effect without pipelining, which no cipher of the default provider supports'),
+        _o('-split_send_frag', '+int', 'Size used to split data for encrypt pipelines', S, note='checked against the max send fragment as OpenSSL does; each record written is filled up to it, as OpenSSL writes them even without pipelining (which no cipher of the default provider supports)'),
         _o('-max_pipelines', '+int', 'Maximum number of encrypt/decrypt pipelines to be used', DEVIATION, note='checked (at most 32) as OpenSSL does; above 1 OpenSSL reads ahead, whole read buffers, which -debug shows; sclient\'s -debug still shows one read per record header and body'),
         _o('-read_buf', '+int', 'Default read buffer size to be used for connections', S, note='no effect unless OpenSSL reads ahead (-max_pipelines above 1)'),
         _o('-fallback_scsv', '', 'Send the fallback SCSV', S),
