@@ -629,10 +629,14 @@ def test_every_supported_option_parses() -> None:
                 "-nameopt": "oneline",
                 "-pass": "pass:x",
                 "-psk": "ab",
+                "-rand": "/dev/null",  # a file that opens
+                "-max_pipelines": "2",
             }
             argv.append(
                 spec.choices[0]
                 if spec.choices
+                else valid[spec.name]
+                if spec.name in valid
                 else {"+int": "512", "dir": "/", "PEM|DER": "DER", "PEM|DER|ENGINE": "PEM"}.get(
                     spec.valtype, valid.get(spec.name, "v")
                 )

@@ -39,7 +39,8 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     client_sigalgs psk psk_identity psk_session reconnect sess_out sess_in xkey xcert xchain
     xchain_build xcertform xkeyform msg msgfile state trace debug tlsextdebug security_debug
     security_debug_verbose status early_data keymatexport keymatexportlen use_srtp nextprotoneg
-    serverinfo ct noct ctlogfile"""
+    serverinfo ct noct ctlogfile fallback_scsv allow_no_dhe_kex bugs rand writerand split_send_frag
+    max_pipelines read_buf debug_broken_protocol"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 SUPPORTED |= {
     "policy",
@@ -93,6 +94,7 @@ def test_resolved_fields_do_not_shadow_rows() -> None:
 DEVIATED = {
     "nbio",
     "ctlogfile",
+    "max_pipelines",
     "crl_download",
     "reconnect",
     "xcertform",

@@ -34,6 +34,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "maxfraglen_1024": {"max_fragment_length": 2},
     "tls1_3": {"min_version": 0x0304},
     "fallback_scsv_tls1_2": {"max_version": 0x0303, "fallback_scsv": True},
+    "allow_no_dhe_kex": {"allow_no_dhe_kex": True},
+    "bugs": {"tls_padding": True},
+    "bugs_servername": {"tls_padding": True, "server_name": "example.com"},
     "all": {
         "server_name": "example.com",
         "alpn": (b"h2",),

@@ -21,6 +21,9 @@ CASES: dict[str, list[str]] = {
     "maxfraglen_1024": ["-maxfraglen", "1024"],
     "tls1_3": ["-tls1_3"],
     "fallback_scsv_tls1_2": ["-fallback_scsv", "-tls1_2"],
+    "allow_no_dhe_kex": ["-allow_no_dhe_kex"],
+    "bugs": ["-bugs"],
+    "bugs_servername": ["-bugs", "-servername", "example.com"],
     "all": ["-servername", "example.com", "-alpn", "h2", "-maxfraglen", "512", "-no_ticket"],
 }
 

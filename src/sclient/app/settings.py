@@ -231,6 +231,16 @@ def _credential_error(console: Console, exc: CredentialError) -> Exit:
 # --------------------------------------------------------- SSL_CONF lists
 
 
+def _send_fragment(o: Options) -> int:
+    """The plaintext size OpenSSL writes records of: the split send fragment,
+    which -max_send_frag lowers to itself and -split_send_frag sets (at most the
+    max send fragment): ssl3_write_bytes fills each record up to it, pipelining
+    or not."""
+    if o.split_send_frag is not None:
+        return o.split_send_frag
+    return o.max_send_frag if o.max_send_frag is not None else _MAX_PLAIN_LENGTH
+
+
 def _ssl_conf(o: Options) -> list[tuple[str, str]]:
     """SSL_CONF list options in command-line order (as the parser recorded them)."""
     return [(k.lstrip("-"), str(v)) for k, v in o.ssl_conf]
@@ -268,6 +278,11 @@ def _parse_lists(lists: list[tuple[str, str]]) -> ListOptions:
             given.sigalgs = conf.sigalg_list(value)
         elif name == "client_sigalgs":
             given.client_sigalgs = conf.sigalg_list(value, option="-client_sigalgs")
+        elif name == "debug_broken_protocol":
+            # s_client 3.0 passes it on, but SSL_CONF has no such command any more
+            from sclient.tls.conf_error import ConfError
+
+            raise ConfError("-debug_broken_protocol", "<NULL>")
     return given
 
 
@@ -812,9 +827,11 @@ def build_settings(o: Options, console: Console) -> Settings:
         middlebox_compat=not o.no_middlebox,
         encrypt_then_mac=not o.no_etm,
         legacy_server_connect=o.legacy_server_connect and not o.no_legacy_server_connect,
+        tls_padding=o.bugs,
         fallback_scsv=o.fallback_scsv,
+        allow_no_dhe_kex=o.allow_no_dhe_kex,
         max_fragment_length=_MFL_CODES.get(o.maxfraglen) if o.maxfraglen is not None else None,
-        max_send_fragment=o.max_send_frag if o.max_send_frag is not None else _MAX_PLAIN_LENGTH,
+        max_send_fragment=_send_fragment(o),
         record_padding=int(o.record_padding) if o.record_padding is not None else 0,
         certificate_authorities=ca_names,
         post_handshake_auth=o.enable_pha,

@@ -47,6 +47,21 @@ def _silence_stdout() -> None:
 _HELP_FIRST = frozenset(("-help", "--help", "-h", "--h"))
 
 
+def _write_rand(path: str | None, status: int) -> int:
+    """``-writerand``: written when s_client returns, whatever its outcome
+    (``app_RAND_write`` in openssl's main); failing to is exit status 1."""
+    if path is None:
+        return status
+    from sclient.cli.randfile import write_rand_file
+
+    failed = write_rand_file(path)
+    if failed:
+        sys.stdout.flush()
+        _write_stderr(failed)
+        return 1
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run s_client with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     if argv is None:
@@ -64,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             options = parse_args(argv)
         except UsageError as e:
             _write_stderr(e.text)
-            return e.status
+            return _write_rand(e.writerand, e.status)
         _write_stderr("".join(options.messages))
         try:
             from sclient.app.run import run
@@ -73,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise
             _write_stderr("s_client: the connection layer (sclient.app.run) is not available\n")
             return 1
-        return int(run(options))
+        return _write_rand(options.writerand, int(run(options)))
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:

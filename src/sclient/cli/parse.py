@@ -79,10 +79,12 @@ class UsageError(Exception):
     ``text`` includes what was printed while parsing before the error (``verify depth is N``).
     """
 
-    def __init__(self, text: str, status: int = 1) -> None:
+    def __init__(self, text: str, status: int = 1, writerand: str | None = None) -> None:
         super().__init__(text)
         self.text = text
         self.status = status
+        #: the -writerand file given before the error: OpenSSL still writes it
+        self.writerand = writerand
 
     @property
     def lines(self) -> list[str]:
@@ -207,7 +209,9 @@ class _Parser:
 
     # -- errors --------------------------------------------------------------------------
     def fail(self, text: str, usage: bool = False) -> UsageError:
-        return UsageError("".join(self.out) + text + (USAGE_LINE if usage else ""), 1)
+        return UsageError(
+            "".join(self.out) + text + (USAGE_LINE if usage else ""), 1, self.o.writerand
+        )
 
     # -- the option loop -------------------------------------------------------------------
     def run(self) -> Options:
@@ -273,7 +277,7 @@ class _Parser:
         if name == "-help":
             from sclient.cli.help import format_help
 
-            raise UsageError("".join(self.out) + format_help(), 0)
+            raise UsageError("".join(self.out) + format_help(), 0, self.o.writerand)
 
         o.given.append(name)
         # Store the value.
@@ -418,6 +422,13 @@ class _Parser:
         elif rest:
             raise self.fail("", usage=True)
 
+        if o.rand:  # app_RAND_load(), straight after the parameters
+            from sclient.cli.randfile import load_rand_files
+
+            failed = load_rand_files(o.rand)
+            if failed:
+                raise self.fail(failed)
+
         o.effective_quiet = self.quiet
         o.commands = not (o.ign_eof or o.nocommands)
 
@@ -486,12 +497,25 @@ class _Parser:
 
         # OpenSSL checks this one later, after creating the SSL_CTX (SSL_CONF errors such as a
         # bad -cipher come first there); values <= 0 after atoi() are ignored.
+        max_frag = 16384
         if o.max_send_frag is not None:
             frag = o.max_send_frag & 0xFFFFFFFF
+            if frag > 0:
+                max_frag = frag
             if frag > 0 and not 512 <= frag <= 16384:
                 raise self.fail(
                     f"{PROG}: Max send fragment size {frag} is out of permitted range\n"
                 )
+        # SSL_CTX_set_split_send_fragment: at most the max send fragment (16384 by
+        # default); SSL_CTX_set_max_pipelines: 1 to SSL_MAX_PIPELINES (32).
+        if o.split_send_frag is not None:
+            split = o.split_send_frag & 0xFFFFFFFF
+            if split > max_frag:
+                raise self.fail(
+                    f"{PROG}: Split send fragment size {split} is out of permitted range\n"
+                )
+        if o.max_pipelines is not None and o.max_pipelines > 32:
+            raise self.fail(f"{PROG}: Max pipelines {o.max_pipelines} is out of permitted range\n")
 
         for name in o.given:
             if BY_NAME[name[1:]].status == NOT_YET:

@@ -166,6 +166,11 @@ class ClientConfig:
     #: Accept a TLS <= 1.2 server that lacks renegotiation_info (-legacy_server_connect).
     legacy_server_connect: bool = False
     fallback_scsv: bool = False
+    #: SSL_OP_TLSEXT_PADDING (part of ``-bugs``): pad a ClientHello of 256 to
+    #: 511 bytes to 512 with the padding extension.
+    tls_padding: bool = False
+    #: ``-allow_no_dhe_kex`` (SSL_OP_ALLOW_NO_DHE_KEX): offer psk_ke too.
+    allow_no_dhe_kex: bool = False
     #: max_fragment_length code 1..4 (512..4096) or None.
     max_fragment_length: int | None = None
     max_send_fragment: int = 16384

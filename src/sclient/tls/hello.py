@@ -13,7 +13,8 @@ Observed with ``openssl s_client -trace`` 3.0.19 (see tests/tls/test_hello.py):
   one small builder per extension): server_name, max_fragment_length,
   ec_point_formats (00 01 02), supported_groups, session_ticket, [status_request],
   [ALPN], encrypt_then_mac, extended_master_secret, signature_algorithms,
-  supported_versions, psk_key_exchange_modes (psk_dhe_ke), key_share;
+  supported_versions, psk_key_exchange_modes (psk_dhe_ke; psk_ke too with
+  ``-allow_no_dhe_kex``), key_share;
 * supported_groups without the FFDHE groups when TLS 1.3 is not offered;
 * signature_algorithms without SHA-1/SHA-224/DSA schemes when TLS 1.2 and
   below are not offered;
@@ -59,6 +60,7 @@ __all__ = [
 _KNOWN_VERSIONS = (P.TLS1_3, P.TLS1_2, P.TLS1_1, P.TLS1_0)
 _EC_POINT_FORMATS = (0, 1, 2)
 _PSK_DHE_KE = 1
+_PSK_KE = 0
 
 
 def offered_versions(config: ClientConfig) -> tuple[int, ...]:
@@ -339,7 +341,11 @@ def _supported_versions(p: HelloPlan) -> X.Extension | None:
 
 
 def _psk_key_exchange_modes(p: HelloPlan) -> X.Extension | None:
-    return X.PskKeyExchangeModes((_PSK_DHE_KE,)) if p.tls13 else None
+    if not p.tls13:
+        return None
+    # SSL_OP_ALLOW_NO_DHE_KEX adds psk_ke after psk_dhe_ke
+    modes = (_PSK_DHE_KE, _PSK_KE) if p.config.allow_no_dhe_kex else (_PSK_DHE_KE,)
+    return X.PskKeyExchangeModes(modes)
 
 
 def _key_share(p: HelloPlan) -> X.Extension | None:
@@ -460,9 +466,38 @@ def build_client_hello(
         compression_methods=b"\x00",
         extensions=tuple(exts),
     )
+    if config.tls_padding:
+        ch = with_padding(ch, config)
     if plan.psks:
         ch = with_psk_binders(ch, plan.psks, None)
     return ch
+
+
+def with_padding(ch: ClientHello, config: ClientConfig) -> ClientHello:
+    """SSL_OP_TLSEXT_PADDING (``-bugs``): RFC 7685 padding, second to last,
+    bringing a handshake message of 256 to 511 bytes to 512 (OpenSSL's
+    tls_construct_ctos_padding). The length counted is the message so far
+    (handshake header included) plus, for a TLS 1.3 session to resume, its
+    whole pre_shared_key extension; an external PSK is not counted."""
+    exts = [e for e in ch.extensions if not isinstance(e, X.Padding)]
+    psk = [e for e in exts if isinstance(e, X.PreSharedKeyClient)]
+    before = [e for e in exts if not isinstance(e, X.PreSharedKeyClient)]
+    hlen = len(structs.replace(ch, extensions=tuple(before)).encode())
+    session = config.resume
+    if (
+        session is not None
+        and session.version == P.TLS1_3
+        and session.ticket
+        and session.cipher_suite is not None
+    ):
+        suite = suites.BY_CODE.get(session.cipher_suite)
+        if suite is not None:
+            # PSK_PRE_BINDER_OVERHEAD, the identity and the binder
+            hlen += 15 + len(session.ticket) + hash_len(suite.prf_hash)
+    if 0xFF < hlen < 0x200:
+        pad = 0x200 - hlen
+        before.append(X.Padding(pad - 4 if pad >= 4 else 0))
+    return structs.replace(ch, extensions=tuple(before + psk))
 
 
 def with_psk_binder(ch: ClientHello, psk: ExternalPsk, prefix: Transcript | None) -> ClientHello:

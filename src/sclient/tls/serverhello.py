@@ -23,6 +23,7 @@ from sclient.tls.hello import (
     second_client_hello,
     tls13_group_ok,
     validate_contexts,
+    with_padding,
     with_psk_binders,
 )
 from sclient.tls.registry import alerts, suites
@@ -231,6 +232,8 @@ def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSu
 
     new_share = make_key_share(hs.config, new_group) if new_group is not None else None
     ch2 = second_client_hello(hs.ch, hs.shares, new_share, cookie)
+    if hs.config.tls_padding:
+        ch2 = with_padding(ch2, hs.config)
     if ch2.ext(X.PreSharedKeyClient) is not None:
         # A PSK that cannot be used with this suite's hash: OpenSSL drops it.
         psks = tuple(p for p in hs.offer.psks if p.hash == suite.prf_hash)

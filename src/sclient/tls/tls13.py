@@ -161,20 +161,24 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
             if chosen.session is not None:
                 # A resumption: the session goes on (certificate, verify result).
                 hs.facts.resume(chosen.session, version=P.TLS1_3)
-    if share_ext is None:
-        # final_key_share: no key_share and no PSK to fall back on.
-        raise LocalError(alerts.MISSING_EXTENSION, "NO_SUITABLE_KEY_SHARE")
-    entry = share_ext.entry
-    share = hs.shares.get(entry.group)
-    if share is None:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_KEY_SHARE", "not a group we sent")
-    try:
-        shared = share.exchange(entry.key_exchange)
-    except cerr.IllegalKeyShare as e:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_ECPOINT", str(e)) from None
-    hs.facts.group = entry.group
-
     hash_name = suite.prf_hash
+    if share_ext is None:
+        # final_key_share: no key_share is fine only for an accepted PSK in
+        # psk_ke mode (offered with -allow_no_dhe_kex): no (EC)DHE input.
+        if chosen is None or not hs.config.allow_no_dhe_kex:
+            raise LocalError(alerts.MISSING_EXTENSION, "NO_SUITABLE_KEY_SHARE")
+        shared = bytes(hashes.hash_len(hash_name))
+    else:
+        entry = share_ext.entry
+        share = hs.shares.get(entry.group)
+        if share is None:
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_KEY_SHARE", "not a group we sent")
+        try:
+            shared = share.exchange(entry.key_exchange)
+        except cerr.IllegalKeyShare as e:
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_ECPOINT", str(e)) from None
+        hs.facts.group = entry.group
+
     hs.transcript.set_hash(hash_name)
     hs.transcript.update(sh.raw)
     ks = KeySchedule13(hash_name)

@@ -65,7 +65,11 @@ ALERTS: tuple[Alert, ...] = (
     _A(71, "insufficient_security", "insufficient security", "tlsv1 alert insufficient security"),
     _A(80, "internal_error", "internal error", "tlsv1 alert internal error"),
     _A(
-        86, "inappropriate_fallback", "inappropriate fallback", "tlsv1 alert inappropriate fallback"
+        86,
+        "inappropriate_fallback",
+        "inappropriate fallback",
+        "tlsv1 alert inappropriate fallback",
+        "unknown",
     ),
     _A(90, "user_canceled", "user canceled", "tlsv1 alert user cancelled"),
     _A(100, "no_renegotiation", "no renegotiation", "tlsv1 alert no renegotiation"),
