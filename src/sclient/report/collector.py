@@ -34,6 +34,18 @@ class Message:
 
 
 @struct(slots=True)
+class Renegotiation:
+    """One renegotiation: who asked, when, what it settled (None: it did not
+    finish)."""
+
+    by_server: bool
+    t_start: float
+    t_end: float | None = None
+    negotiated: ev.Negotiated | None = None
+    resumed: bool = False
+
+
+@struct(slots=True)
 class ConnectionReport:
     """What one TCP connection showed, as it stands (each ``-reconnect``
     connection gets its own)."""
@@ -83,6 +95,8 @@ class ConnectionReport:
     data_received: int = 0  # application data bytes
     #: Every handshake message, ChangeCipherSpec and alert, in order.
     messages: list[Message] = field(default_factory=list)
+    #: TLS <= 1.2 renegotiations, in order (the last may be unfinished).
+    renegotiations: list[Renegotiation] = field(default_factory=list)
 
     def resumed(self) -> Session | None:
         """The session this connection resumed (None: a full handshake)."""
@@ -220,6 +234,27 @@ def _complete(r: RunReport, e: ev.HandshakeComplete, now: float) -> None:
     c.handshake_written = c.bytes_written
 
 
+def _reneg_started(r: RunReport, e: ev.RenegotiationStarted, now: float) -> None:
+    r.current.renegotiations.append(Renegotiation(e.by_server, now))
+
+
+def _renegotiated(r: RunReport, e: ev.RenegotiationComplete, now: float) -> None:
+    """The new handshake's session is the connection's from now on (what
+    -prexit's summary and -sess_out see), as OpenSSL's SSL_get_session."""
+    c = r.current
+    if c.renegotiations:
+        last = c.renegotiations[-1]
+        last.t_end = now
+        last.negotiated = e.negotiated
+        last.resumed = e.resumed_session is not None
+    c.negotiated = e.negotiated
+    c.resumed_session = e.resumed_session
+    session = e.session
+    if e.resumed_session is None:
+        session = c.keep(session)
+    r.session = c.session = session
+
+
 def _ticket(r: RunReport, e: ev.NewSessionTicket, now: float) -> None:
     r.current.tickets.append(e.session)
     if not r.current.in_init:
@@ -290,6 +325,8 @@ _HANDLERS: dict[type, Handler] = {
     ev.CertificateRequested: _cert_request,
     ev.ClientCertificateSent: _cert_sent,
     ev.HandshakeComplete: _complete,
+    ev.RenegotiationStarted: _reneg_started,
+    ev.RenegotiationComplete: _renegotiated,
     ev.NewSessionTicket: _ticket,
     ev.ApplicationData: _data,
     ev.ConnectionClosed: _closed,

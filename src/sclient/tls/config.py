@@ -155,6 +155,9 @@ class ClientConfig:
     middlebox_compat: bool = True
     #: Accept a TLS <= 1.2 server that lacks renegotiation_info (-legacy_server_connect).
     legacy_server_connect: bool = False
+    #: ``-no_renegotiation``: refuse to renegotiate (a HelloRequest is answered
+    #: with a no_renegotiation warning; :meth:`Client.renegotiate` fails).
+    no_renegotiation: bool = False
     fallback_scsv: bool = False
     #: max_fragment_length code 1..4 (512..4096) or None.
     max_fragment_length: int | None = None
