@@ -108,6 +108,9 @@ def command(p: Program, first: bytes) -> bool:
         if p.version() == TLS1_3:
             p.text.error(errors.reason_entry("WRONG_SSL_VERSION"))
             raise Shut(1)
+        if p.o.no_renegotiation:  # can_renegotiate; the connection is still up
+            p.text.error(errors.reason_entry("RENEGOTIATION_DISABLED"))
+            raise Shut(1)
         p.call_engine(p.client.renegotiate)
         return True
     if first in (b"k", b"K"):

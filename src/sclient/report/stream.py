@@ -97,6 +97,8 @@ class TextStream:
             ev.PostHandshakeAuthDone: lambda e: self.sink.out("read R BLOCK\n"),
             ev.RenegotiationStarted: self.renegotiation_started,
             ev.RenegotiationComplete: self.renegotiated,
+            # s_client's SSL_read, having answered the HelloRequest, wants more.
+            ev.RenegotiationRefused: lambda e: self.sink.out("read R BLOCK\n"),
         }
 
     def new_connection(self) -> None:

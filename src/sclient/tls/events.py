@@ -310,6 +310,12 @@ class RenegotiationStarted(Event):
 
 
 @struct(frozen=True, slots=True)
+class RenegotiationRefused(Event):
+    """A HelloRequest was answered with a no_renegotiation warning
+    (``-no_renegotiation``); the connection goes on."""
+
+
+@struct(frozen=True, slots=True)
 class RenegotiationComplete(Event):
     """A renegotiation finished: the new keys are in use both ways. The
     fields are :class:`HandshakeComplete`'s for the new handshake."""

@@ -698,6 +698,7 @@ class Connected12(State):
         hs.events.append(ev.HelloRequestReceived())
         hs.rl.write(P.ALERT, bytes((alerts.WARNING, alerts.NO_RENEGOTIATION)), hs.events)
         hs.events.append(ev.AlertSent(alerts.WARNING, alerts.NO_RENEGOTIATION))
+        hs.events.append(ev.RenegotiationRefused())
         return self
 
     def export(self, label: bytes, context: bytes | None, length: int) -> bytes:
