@@ -439,7 +439,6 @@ class Client:
         session = self._facts.session if by_server else None
         hs, facts = reneg.start(old, state, self._rl, version, session, by_server)
         self._hs, self._facts = hs, facts
-        self._hsr = HandshakeReader()
         self._state = ExpectServerHello()
 
     def close(self) -> list[ev.Event]:
@@ -623,8 +622,7 @@ class Client:
             if mt == P.HELLO_REQUEST and hs.complete and not self._config.no_renegotiation:
                 self._events.append(ev.HelloRequestReceived())
                 self._renegotiate(self._state, by_server=True)
-                hs = self._hs
-                assert hs is not None
+                hs = self._handshake()
                 continue
             self._state = self._state.handle(hs, msg)
             if hs.complete and mt in (P.NEW_SESSION_TICKET, P.KEY_UPDATE, P.HELLO_REQUEST):

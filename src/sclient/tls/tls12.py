@@ -672,9 +672,7 @@ class ExpectFinished12(State):
             hs.events.append(ev.HandshakeComplete(neg, hs.facts.session, hs.facts.resumed))
         else:
             hs.events.append(
-                ev.RenegotiationComplete(
-                    neg, hs.facts.session, hs.facts.resumed, hs.renegotiation
-                )
+                ev.RenegotiationComplete(neg, hs.facts.session, hs.facts.resumed, hs.renegotiation)
             )
         return Connected12(self.keys, client_verify, fin.verify_data)
 
