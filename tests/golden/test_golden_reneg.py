@@ -32,14 +32,19 @@ TRACING_IDS = ["plain", "msg", "state", "msg+state"]
 
 
 def run(
-    prefix: list[str], server: OpenSSLServer, args: Sequence[str], steps: Sequence[Step]
+    prefix: list[str],
+    server: OpenSSLServer,
+    args: Sequence[str],
+    steps: Sequence[Step],
+    summary_wait: float = 10,
 ) -> Result:
-    """Run a client against ``server``; once its summary is out, each step in
-    turn, then ``Q``. A server line ``hello…`` is waited for on the client's
-    stdout, a client line ``hello…`` on the server's; other steps settle."""
+    """Run a client against ``server``; once its summary is out (at most
+    ``summary_wait`` seconds), each step in turn, then ``Q``. A server line
+    ``hello…`` is waited for on the client's stdout, a client line ``hello…``
+    on the server's; other steps settle."""
     cmd = [*prefix, "-connect", f"{HOST}:{server.port}", *args]
     with Proc(cmd, env=_env()) as proc:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + summary_wait
         while time.monotonic() < deadline and proc.running():
             if b"---\n" in proc.out.data and any(m in proc.out.data for m in _SUMMARY_END):
                 break
@@ -158,3 +163,39 @@ def test_tls13_renegotiation(reneg_server: OpenSSLServer, tracing: tuple[str, ..
     got = both(reneg_server, list(tracing), [("c", b"R\n")])
     assert got.rc == 1
     assert ":can_renegotiate:wrong ssl version:" in got.stderr
+
+
+def test_json_renegotiations(reneg_server: OpenSSLServer) -> None:
+    """-json lists each renegotiation (who asked, resumed or not) and, as the
+    connection's, the handshake the last one made."""
+    from support.jsondoc import sclient_json
+
+    steps: list[Step] = [("c", b"R\n"), ("s", b"r\n")]
+    got = run(sclient_cmd(), reneg_server, ["-tls1_2", "-json"], steps, summary_wait=1.5)
+    doc = sclient_json(got.stdout)
+    assert doc["exit_status"] == got.rc == 0
+    assert [(r["initiated_by"], r["complete"], r["resumed"]) for r in doc["renegotiations"]] == [
+        ("client", True, False),
+        ("server", True, True),
+    ]
+    assert doc["renegotiations"][0]["protocol"] == "TLSv1.2"
+    assert doc["secure_renegotiation"] is True
+
+
+def test_json_renegotiation_refused(plain_server: OpenSSLServer) -> None:
+    from support.jsondoc import sclient_json
+
+    args = ["-tls1_2", "-json"]
+    doc = sclient_json(run(sclient_cmd(), plain_server, args, [("c", b"R\n")], 1.5).stdout)
+    assert doc["exit_status"] == 1
+    assert doc["renegotiations"] == [
+        {
+            "initiated_by": "client",
+            "complete": False,
+            "resumed": False,
+            "protocol": None,
+            "cipher": None,
+            "time_ms": None,
+        }
+    ]
+    assert doc["error"]["text"] == "no renegotiation"
