@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pytest
 
@@ -199,3 +200,25 @@ def test_json_renegotiation_refused(plain_server: OpenSSLServer) -> None:
         }
     ]
     assert doc["error"]["text"] == "no renegotiation"
+
+
+def test_sess_out_after_renegotiation(reneg_server: OpenSSLServer, tmp_path: Path) -> None:
+    """s_client's new-session callback runs again at the end of the
+    renegotiation: -sess_out holds the new session, not the summary's."""
+    import re
+    import subprocess
+
+    for prefix in (OPENSSL, sclient_cmd()):
+        path = tmp_path / "sess.pem"
+        path.unlink(missing_ok=True)
+        got = run(prefix, reneg_server, ["-tls1_2", "-sess_out", str(path)], [("c", b"R\n")])
+        assert got.rc == 0
+        shown = re.findall(r"Session-ID: ([0-9A-F]+)", got.stdout)
+        text = subprocess.run(
+            ["openssl", "sess_id", "-in", str(path), "-noout", "-text"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        kept = re.findall(r"Session-ID: ([0-9A-F]+)", text)
+        assert len(shown) == 1 and len(kept) == 1 and kept != shown, (prefix, shown, kept)

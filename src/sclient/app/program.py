@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from sclient.cli.optionsclass import Options
     from sclient.transport.socketio import SocketTap
 
+#: The events s_client's new-session callback runs on (-sess_out, -reconnect).
+_NEW_SESSION = (ev.HandshakeComplete, ev.RenegotiationComplete, ev.NewSessionTicket)
+
 
 def our_sigalgs(settings: Settings) -> tuple[int, ...]:
     """The signature schemes we accept from the server's CertificateRequest."""
@@ -171,7 +174,7 @@ class Program:
             if self.awaiting_tickets and isinstance(e, ev.ConnectionClosed | ev.ConnectionFailed):
                 raise DoneWaiting
             self.collector.fold(e, now)
-            if self.keeps_sessions and isinstance(e, ev.HandshakeComplete | ev.NewSessionTicket):
+            if self.keeps_sessions and isinstance(e, _NEW_SESSION):
                 from sclient.app.sessions import keep_session
 
                 keep_session(self, e)
