@@ -222,3 +222,11 @@ def test_sess_out_after_renegotiation(reneg_server: OpenSSLServer, tmp_path: Pat
         ).stdout
         kept = re.findall(r"Session-ID: ([0-9A-F]+)", text)
         assert len(shown) == 1 and len(kept) == 1 and kept != shown, (prefix, shown, kept)
+
+
+def test_prexit_after_renegotiations(reneg_server: OpenSSLServer) -> None:
+    """-prexit's last summary shows the last renegotiation's session: after an
+    abbreviated one, "Reused", with the peer signature, temp key and verify
+    result of the full handshake before it (OpenSSL keeps them)."""
+    got = both(reneg_server, ["-tls1_2", "-prexit"], [("c", b"R\n"), ("s", b"r\n")])
+    assert "Reused, TLSv1.2" in got.stdout

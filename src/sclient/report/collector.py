@@ -247,11 +247,25 @@ def _renegotiated(r: RunReport, e: ev.RenegotiationComplete, now: float) -> None
         last.t_end = now
         last.negotiated = e.negotiated
         last.resumed = e.resumed_session is not None
-    c.negotiated = e.negotiated
-    c.resumed_session = e.resumed_session
+    before, kept = c.negotiated, c.session
+    negotiated, resumed = e.negotiated, e.resumed_session
+    if resumed is not None and before is not None and kept is not None:
+        # An abbreviated handshake sets none of these: OpenSSL's SSL keeps the
+        # last full handshake's, and the session its verify result.
+        negotiated = structs.replace(
+            negotiated,
+            group=negotiated.group or before.group,
+            dh_bits=negotiated.dh_bits or before.dh_bits,
+            peer_signature_scheme=negotiated.peer_signature_scheme or before.peer_signature_scheme,
+        )
+        resumed = structs.replace(resumed, verify_result=kept.verify_result)
+    c.negotiated = negotiated
+    c.resumed_session = resumed
     session = e.session
-    if e.resumed_session is None:
+    if resumed is None:
         session = c.keep(session)
+    elif kept is not None:
+        session = structs.replace(session, verify_result=kept.verify_result)
     r.session = c.session = session
 
 
