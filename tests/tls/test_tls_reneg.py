@@ -169,3 +169,11 @@ def test_tls13_has_no_renegotiation() -> None:
     with pytest.raises(TLSError) as info:
         c.renegotiate()
     assert info.value.reason == "WRONG_SSL_VERSION"
+
+
+def test_renegotiate_while_renegotiating() -> None:
+    c, server = connected()
+    first = c.renegotiate()
+    assert c.renegotiate() == []
+    events = run(c, server, first)
+    assert len([e for e in events if isinstance(e, ev.RenegotiationComplete)]) == 1

@@ -417,6 +417,8 @@ class Client:
         from sclient.tls.tls12 import Connected12
 
         self._require_open()
+        if self._renegotiating():  # already under way (OpenSSL just sets its flag again)
+            return self._take_events()
         state = self._state
         if self._facts.version == P.TLS1_3 or not isinstance(state, Connected12):
             raise TLSError(None, "WRONG_SSL_VERSION", "renegotiation needs TLS 1.2 or below")
