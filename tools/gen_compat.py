@@ -84,8 +84,10 @@ EXTRA_DEVIATIONS: list[str] = [
     "session; RFC 5746 renegotiation_info checked both ways; `-no_renegotiation` refuses "
     "both); the one difference is where stdout is written: after a renegotiation the server "
     "asked for, `read R BLOCK` comes out at once, where OpenSSL's block-buffered stdout on a "
-    "pipe lets application data received next overtake it. `-security_debug` does not show "
-    "the checks OpenSSL makes building the renegotiation's ClientHello.",
+    "pipe lets application data received next overtake it. `-security_debug_verbose` shows "
+    "the renegotiation ClientHello's checks as for a first ClientHello, where OpenSSL, its "
+    "version fixed, checks the suites and signature algorithms more than once "
+    "(`-security_debug` alone is the same).",
     "`-msg` and `-state` show every message and state as `openssl s_client` 3.0 does; where "
     "sclient reads more than OpenSSL (the TLS 1.3 tickets it waits for before a `-reconnect`), "
     "their lines are shown too. `-msg` and `-trace` with `-json` and no `-msgfile` print on "

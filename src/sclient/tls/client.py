@@ -439,6 +439,9 @@ class Client:
         assert version is not None
         self._events.append(ev.RenegotiationStarted(by_server))
         session = self._facts.session if by_server else None
+        if self._sec is not None:  # the renegotiation ClientHello's checks
+            self._sec.client_hello(start=False, session_version=None, hrr_group=None)
+            self._events.extend(self._sec.take())
         hs, facts = reneg.start(old, state, self._rl, version, session, by_server)
         self._hs, self._facts = hs, facts
         self._state = ExpectServerHello()
