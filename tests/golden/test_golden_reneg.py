@@ -230,3 +230,10 @@ def test_prexit_after_renegotiations(reneg_server: OpenSSLServer) -> None:
     result of the full handshake before it (OpenSSL keeps them)."""
     got = both(reneg_server, ["-tls1_2", "-prexit"], [("c", b"R\n"), ("s", b"r\n")])
     assert "Reused, TLSv1.2" in got.stdout
+
+
+def test_security_debug_renegotiation(reneg_server: OpenSSLServer) -> None:
+    """-security_debug: the renegotiation ClientHello's refused signature algorithms."""
+    got = both(reneg_server, ["-tls1_2", "-security_debug"], [("c", b"R\n")])
+    after = got.stderr.split("RENEGOTIATING\n", 1)[1]
+    assert "Security callback: Supported Signature Algorithm" in after
