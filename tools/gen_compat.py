@@ -79,10 +79,15 @@ EXTRA_DEVIATIONS: list[str] = [
     "and ranges that end below TLS 1.2 are not yet supported; `@SECLEVEL=0` re-enables SHA-1 "
     "signature schemes in TLS 1.2, as in OpenSSL, but not the MD5+SHA-1 signatures of TLS 1.0 "
     "and 1.1.",
-    "Renegotiation (TLS 1.2): the `R` command prints `RENEGOTIATING` and then "
-    "`s_client: renegotiation (R) is not supported yet by sclient` (exit 1); a server's "
-    "HelloRequest is answered with a warning `no_renegotiation` alert and the connection "
-    "goes on, where OpenSSL 3.0 would renegotiate.",
+    "Renegotiation (TLS 1.2) works as in OpenSSL 3.0 (`R`: a full handshake offering no "
+    "session; the server's HelloRequest: an abbreviated handshake offering the current "
+    "session; RFC 5746 renegotiation_info checked both ways; `-no_renegotiation` refuses "
+    "both); the one difference is where stdout is written: after a renegotiation the server "
+    "asked for, `read R BLOCK` comes out at once, where OpenSSL's block-buffered stdout on a "
+    "pipe lets application data received next overtake it. `-security_debug_verbose` shows "
+    "the renegotiation ClientHello's checks as for a first ClientHello, where OpenSSL, its "
+    "version fixed, checks the suites and signature algorithms more than once "
+    "(`-security_debug` alone is the same).",
     "`-msg` and `-state` show every message and state as `openssl s_client` 3.0 does; where "
     "sclient reads more than OpenSSL (the TLS 1.3 tickets it waits for before a `-reconnect`), "
     "their lines are shown too. `-msg` and `-trace` with `-json` and no `-msgfile` print on "

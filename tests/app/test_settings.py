@@ -248,6 +248,24 @@ def test_config_lists_and_psk() -> None:
     assert config.legacy_server_connect is True
 
 
+@pytest.mark.parametrize(
+    ("args", "legacy", "no_reneg"),
+    [
+        ([], False, False),
+        (["-legacy_renegotiation"], True, False),
+        (["-legacy_server_connect", "-no_legacy_server_connect"], False, False),
+        (["-no_legacy_server_connect", "-legacy_renegotiation"], True, False),
+        (["-no_renegotiation"], False, True),
+    ],
+)
+def test_renegotiation_options(args: list[str], legacy: bool, no_reneg: bool) -> None:
+    """final_renegotiate lets a server without renegotiation_info in with either
+    SSL_OP_LEGACY_SERVER_CONNECT or SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION."""
+    config = build_settings(parse_args(["-connect", "h:1", *args]), Console()).config
+    assert config.legacy_server_connect is legacy
+    assert config.no_renegotiation is no_reneg
+
+
 def test_verify_settings() -> None:
     from sclient.x509.callback import CallbackOptions
     from sclient.x509.names import DEFAULT_NAMEOPT

@@ -33,8 +33,9 @@ _HEX = re.compile(r"^   (?: [0-9a-f]{2})+$")
 
 #: Handshake types whose whole body is random (keys, signatures, MACs, tickets).
 _RANDOM_BODY = {4, 12, 15, 16, 20}
-#: Hello extensions whose data is random: key_share, pre_shared_key, session_ticket.
-_RANDOM_EXT = {51, 41, 35}
+#: Hello extensions whose data is random: key_share, pre_shared_key, session_ticket,
+#: renegotiation_info (a renegotiation's verify data).
+_RANDOM_EXT = {51, 41, 35, 65281}
 
 
 def _mask_extensions(data: bytearray, pos: int) -> None:

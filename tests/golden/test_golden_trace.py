@@ -391,6 +391,8 @@ SERVER_COMMANDS = [
     ("key-update", ["-tls1_3"], [], b"k\n"),
     ("key-update-requested", ["-tls1_3"], [], b"K\n"),
     ("post-handshake-auth", ["-tls1_3", "-verify", "1"], ["-enable_pha", "<cert>"], b"c\n"),
+    ("renegotiation", ["-tls1_2"], [], b"r\n"),
+    ("renegotiation-certificate-request", ["-tls1_2"], ["<cert>"], b"R\n"),
 ]
 
 
@@ -694,11 +696,12 @@ COVERAGE: dict[str, str] = {
     "extensions, extype = 23, extlen = 9": "scripted truncated_extension",
     "Message length parse error!": "scripted truncated_extension",
     "      Message length parse error!": "scripted extensions_overrun (after OpenSSL's indent)",
+    "    HelloRequest, Length=0": "server-command renegotiation (s_server's r)",
+    "extension_type=renegotiate(65281), length=25": "server-command renegotiation (ServerHello)",
 }
 
 #: What OpenSSL 3.0's trace decodes that no case here produces yet, and why.
 NOT_COVERED: dict[str, str] = {
-    "HelloRequest": "renegotiation (s_server's r) is not followed by sclient's engine",
     "padding(21)": "sclient never pads its ClientHello (as openssl s_client without -bugs)",
     "signature_algorithms_cert(50)": "neither sclient nor s_server sends it by default",
     "srp": "-srpuser is not supported by sclient",

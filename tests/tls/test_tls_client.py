@@ -292,12 +292,13 @@ def test_key_update_needs_tls13() -> None:
     assert info.value.reason == "WRONG_SSL_VERSION"
 
 
-def test_hello_request_after_tls12_handshake() -> None:
-    c, server, _ = handshake12()
+def test_hello_request_refused_with_no_renegotiation() -> None:
+    c, server, _ = handshake12(no_renegotiation=True)
     events = c.receive(server.ciphers["app"].encrypt(P.HANDSHAKE, HelloRequest().encode()))
     assert ev.HelloRequestReceived() in events
     assert ev.AlertSent(1, 100) in events
     assert not any(isinstance(e, ev.ConnectionFailed) for e in events)
+    assert ev.RenegotiationRefused() in events
     server.feed(c.data_to_send())
     assert server.alerts[-1] == b"\x01\x64"
 

@@ -163,6 +163,9 @@ class _Base:
             except Exception:
                 self.received.append((-1, frag))
                 continue
+            if t == P.CHANGE_CIPHER_SPEC and pt == b"\x01":  # a renegotiation's
+                self._on_ccs()
+                continue
             if t == P.ALERT:
                 self.alerts.append(pt)
                 continue
@@ -400,6 +403,12 @@ class Fake12(_Base):
         self.ticket = ticket
         self.ciphers: dict[str, Any] = {}
         self.ccs_seen = False
+        #: The last handshake's verify_data (RFC 5746), once there was one.
+        self.client_verify = b""
+        self.server_verify = b""
+        #: A renegotiation's renegotiation_info to send instead of the right one.
+        self.reneg_info: bytes | None = None
+        self.renegotiating = False
 
     def on_message(self, raw: bytes) -> bytes:
         msg = decode_message(raw, tls13=False, kx="DH" if self.dhe else "ECDH")
@@ -413,12 +422,26 @@ class Fake12(_Base):
             self.transcript.update(raw)
         return b""
 
+    def hello_request(self) -> bytes:
+        """A HelloRequest under the current keys."""
+        return self.ciphers["app"].encrypt(P.HANDSHAKE, b"\x00\x00\x00\x00")
+
     def _on_client_hello(self, ch: ClientHello) -> bytes:
         self.ch = ch
+        self.renegotiating = self.done
+        binding = b""
+        if self.done:  # a renegotiation: under the current keys, bound to the last
+            self.done = False
+            self.transcript = Transcript()
+            ri = ch.ext(X.RenegotiationInfo)
+            assert ri is not None and ri.renegotiated_connection == self.client_verify
+            binding = self.client_verify + self.server_verify
+            if self.reneg_info is not None:
+                binding = self.reneg_info
         ems = ch.ext(X.ExtendedMasterSecret) is not None
         exts = self.extensions
         if exts is None:
-            exts = (X.RenegotiationInfo(b""), X.EcPointFormats((0,)))
+            exts = (X.RenegotiationInfo(binding), X.EcPointFormats((0,)))
             if self.ticket is not None:
                 exts += (X.SessionTicket(),)
             if ems:
@@ -459,6 +482,8 @@ class Fake12(_Base):
             raw = m.encode()
             self.transcript.update(raw)
             body += raw
+        if self.renegotiating:
+            return self._emit([Item(P.HANDSHAKE, body, "app")], self.ciphers)
         return self._emit([Item(P.HANDSHAKE, body)], {})
 
     def _on_cke(self, raw: bytes) -> None:
@@ -481,6 +506,8 @@ class Fake12(_Base):
             4,
         )
         self.pending_read = Tls12Aead(name, kb.client_key, kb.client_iv)
+        if self.renegotiating:  # the old keys until our ChangeCipherSpec
+            self.ciphers["old"] = self.ciphers["app"]
         self.ciphers["app"] = Tls12Aead(name, kb.server_key, kb.server_iv)
 
     def _on_ccs(self) -> None:
@@ -492,13 +519,16 @@ class Fake12(_Base):
         )
         assert fin.verify_data == expected, "client Finished wrong"
         self.transcript.update(fin.raw)
+        self.client_verify = fin.verify_data
+        before = "old" if self.renegotiating else "plain"
         items = []
         if self.ticket is not None:
             nst = NewSessionTicket12(7200, self.ticket).encode()
             self.transcript.update(nst)
-            items.append(Item(P.HANDSHAKE, nst))
-        items.append(Item(P.CHANGE_CIPHER_SPEC, b"\x01"))
+            items.append(Item(P.HANDSHAKE, nst, before))
+        items.append(Item(P.CHANGE_CIPHER_SPEC, b"\x01", before))
         vd = verify_data12(self.hash, self.master, b"server finished", self.transcript.digest())
+        self.server_verify = vd
         sfin = self.hooks.finished(Finished(vd))
         self.transcript.update(sfin.encode())
         items.append(Item(P.HANDSHAKE, sfin.encode(), "app"))

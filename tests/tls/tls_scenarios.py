@@ -478,6 +478,13 @@ SCENARIOS: list[Scenario] = [
         {"tls_padding": True},
         ("-bugs",),
     ),
+    Scenario(
+        # SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION lets it in too (final_renegotiate)
+        "no_renegotiation_info_legacy_renegotiation",
+        _t12(extensions=(X.EcPointFormats((0,)),)),
+        {"legacy_server_connect": True},
+        ("-legacy_renegotiation",),
+    ),
     Scenario("renegotiation_info_nonempty", _t12(extensions=(X.RenegotiationInfo(b"x" * 12),))),
     Scenario(
         "ec_point_formats_compressed_only",
@@ -642,6 +649,7 @@ EXPECTED: dict[str, tuple[int | None, str]] = {
     "no_renegotiation_info": (40, "unsafe legacy renegotiation disabled"),
     "no_renegotiation_info_legacy": (None, ""),
     "no_renegotiation_info_bugs": (40, "unsafe legacy renegotiation disabled"),
+    "no_renegotiation_info_legacy_renegotiation": (None, ""),
     "renegotiation_info_nonempty": (47, "renegotiation mismatch"),
     "ec_point_formats_compressed_only": (None, ""),
     "session_ticket_nonempty": (50, "bad extension"),

@@ -107,9 +107,12 @@ def command(p: Program, first: bytes) -> bool:
         p.c.err("RENEGOTIATING\n")
         if p.version() == TLS1_3:
             p.text.error(errors.reason_entry("WRONG_SSL_VERSION"))
-        else:
-            p.c.err("s_client: renegotiation (R) is not supported yet by sclient\n")
-        raise Shut(1)
+            raise Shut(1)
+        if p.o.no_renegotiation:  # can_renegotiate; the connection is still up
+            p.text.error(errors.reason_entry("RENEGOTIATION_DISABLED"))
+            raise Shut(1)
+        p.call_engine(p.client.renegotiate)
+        return True
     if first in (b"k", b"K"):
         p.c.err("KEYUPDATE\n")
         if p.version() != TLS1_3:

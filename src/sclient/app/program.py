@@ -173,7 +173,7 @@ class Program:
             self.collector.fold(e, now)
             if isinstance(e, ev.HandshakeComplete):
                 self.export_keys()
-            if self.keeps_sessions and isinstance(e, ev.HandshakeComplete | ev.NewSessionTicket):
+            if self.keeps_sessions and isinstance(e, ev.SESSION_EVENTS):
                 from sclient.app.sessions import keep_session
 
                 keep_session(self, e)

@@ -74,12 +74,15 @@ def write_session(path: str, session: Session) -> bool:
     return True
 
 
-def keep_session(p: Program, e: ev.HandshakeComplete | ev.NewSessionTicket) -> None:
+def keep_session(
+    p: Program, e: ev.HandshakeComplete | ev.RenegotiationComplete | ev.NewSessionTicket
+) -> None:
     """s_client's new-session callback: a TLS <= 1.2 session with an id (or
-    a ticket) at the end of a full handshake, each TLS 1.3 ticket (also
-    under -json): -sess_out writes it, -reconnect resumes it."""
+    a ticket) at the end of a full handshake (a renegotiation's too), each
+    TLS 1.3 ticket (also under -json): -sess_out writes it, -reconnect
+    resumes it."""
     c = p.current
-    if isinstance(e, ev.HandshakeComplete):
+    if isinstance(e, ev.HandshakeComplete | ev.RenegotiationComplete):
         session = p.report.session
         if e.negotiated.version == TLS1_3 or c.resumed() is not None or session is None:
             return

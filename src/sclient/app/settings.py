@@ -826,7 +826,10 @@ def build_settings(o: Options, console: Console) -> Settings:
         session_ticket=not o.no_ticket and offered.security_level < 3,
         middlebox_compat=not o.no_middlebox,
         encrypt_then_mac=not o.no_etm,
-        legacy_server_connect=o.legacy_server_connect and not o.no_legacy_server_connect,
+        # final_renegotiate: either option lets a server without renegotiation_info in.
+        legacy_server_connect=(o.legacy_server_connect and not o.no_legacy_server_connect)
+        or o.legacy_renegotiation,
+        no_renegotiation=o.no_renegotiation,
         tls_padding=o.bugs,
         fallback_scsv=o.fallback_scsv,
         allow_no_dhe_kex=o.allow_no_dhe_kex,

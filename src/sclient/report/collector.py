@@ -34,6 +34,18 @@ class Message:
 
 
 @struct(slots=True)
+class Renegotiation:
+    """One renegotiation: who asked, when, what it settled (None: it did not
+    finish)."""
+
+    by_server: bool
+    t_start: float
+    t_end: float | None = None
+    negotiated: ev.Negotiated | None = None
+    resumed: bool = False
+
+
+@struct(slots=True)
 class ConnectionReport:
     """What one TCP connection showed, as it stands (each ``-reconnect``
     connection gets its own)."""
@@ -94,6 +106,8 @@ class ConnectionReport:
     data_received: int = 0  # application data bytes
     #: Every handshake message, ChangeCipherSpec and alert, in order.
     messages: list[Message] = field(default_factory=list)
+    #: TLS <= 1.2 renegotiations, in order (the last may be unfinished).
+    renegotiations: list[Renegotiation] = field(default_factory=list)
 
     def resumed(self) -> Session | None:
         """The session this connection resumed (None: a full handshake)."""
@@ -243,6 +257,41 @@ def _complete(r: RunReport, e: ev.HandshakeComplete, now: float) -> None:
     c.handshake_written = c.bytes_written
 
 
+def _reneg_started(r: RunReport, e: ev.RenegotiationStarted, now: float) -> None:
+    r.current.renegotiations.append(Renegotiation(e.by_server, now))
+
+
+def _renegotiated(r: RunReport, e: ev.RenegotiationComplete, now: float) -> None:
+    """The new handshake's session is the connection's from now on (what
+    -prexit's summary and -sess_out see), as OpenSSL's SSL_get_session."""
+    c = r.current
+    if c.renegotiations:
+        last = c.renegotiations[-1]
+        last.t_end = now
+        last.negotiated = e.negotiated
+        last.resumed = e.resumed_session is not None
+    before, kept = c.negotiated, c.session
+    negotiated, resumed = e.negotiated, e.resumed_session
+    if resumed is not None and before is not None and kept is not None:
+        # An abbreviated handshake sets none of these: OpenSSL's SSL keeps the
+        # last full handshake's, and the session its verify result.
+        negotiated = structs.replace(
+            negotiated,
+            group=negotiated.group or before.group,
+            dh_bits=negotiated.dh_bits or before.dh_bits,
+            peer_signature_scheme=negotiated.peer_signature_scheme or before.peer_signature_scheme,
+        )
+        resumed = structs.replace(resumed, verify_result=kept.verify_result)
+    c.negotiated = negotiated
+    c.resumed_session = resumed
+    session = e.session
+    if resumed is None:
+        session = c.keep(session)
+    elif kept is not None:
+        session = structs.replace(session, verify_result=kept.verify_result)
+    r.session = c.session = session
+
+
 def _ticket(r: RunReport, e: ev.NewSessionTicket, now: float) -> None:
     r.current.tickets.append(e.session)
     if not r.current.in_init:
@@ -316,6 +365,8 @@ _HANDLERS: dict[type, Handler] = {
     ev.CertificateRequested: _cert_request,
     ev.ClientCertificateSent: _cert_sent,
     ev.HandshakeComplete: _complete,
+    ev.RenegotiationStarted: _reneg_started,
+    ev.RenegotiationComplete: _renegotiated,
     ev.NewSessionTicket: _ticket,
     ev.ApplicationData: _data,
     ev.ConnectionClosed: _closed,

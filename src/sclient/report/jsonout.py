@@ -355,6 +355,24 @@ def _keying_material(c: ConnectionReport) -> dict[str, Any] | None:
     }
 
 
+def _renegotiation(r: Any) -> dict[str, Any]:
+    """One TLS <= 1.2 renegotiation (a ``collector.Renegotiation``)."""
+    from sclient.tls.registry import suites
+
+    n = r.negotiated
+    suite = suites.BY_CODE.get(n.cipher_suite) if n is not None else None
+    return {
+        "initiated_by": "server" if r.by_server else "client",
+        "complete": n is not None,
+        "resumed": bool(r.resumed),
+        "protocol": _version_name(n.version) if n is not None else None,
+        "cipher": (suite.iana if suite else suites.iana_name(n.cipher_suite))
+        if n is not None
+        else None,
+        "time_ms": _ms(r.t_start, r.t_end),
+    }
+
+
 def _blank_connection() -> dict[str, Any]:
     """One entry of ``connections`` before anything is known: every field, in
     the schema's order, at its "nothing happened" value."""
@@ -392,6 +410,7 @@ def _blank_connection() -> dict[str, Any]:
         "client_authentication": None,
         "session": None,
         "tickets": [],
+        "renegotiations": [],
         "messages": [],
         "bytes": {"read": 0, "written": 0, "handshake_read": None, "handshake_written": None},
         "timing_ms": {"connect": None, "handshake": None, "total": 0.0},
@@ -440,6 +459,7 @@ def connection_document(
             }
             for s in c.tickets
         ],
+        "renegotiations": [_renegotiation(r) for r in c.renegotiations],
         "messages": _messages(c, run.t_start),
         "bytes": {
             "read": c.bytes_read,

@@ -97,6 +97,10 @@ class TextStream:
             ev.NewSessionTicket: self.ticket,
             ev.KeyUpdateReceived: lambda e: self.sink.out("read R BLOCK\n"),
             ev.PostHandshakeAuthDone: lambda e: self.sink.out("read R BLOCK\n"),
+            ev.RenegotiationStarted: self.renegotiation_started,
+            ev.RenegotiationComplete: self.renegotiated,
+            # s_client's SSL_read, having answered the HelloRequest, wants more.
+            ev.RenegotiationRefused: lambda e: self.sink.out("read R BLOCK\n"),
         }
 
     def new_connection(self) -> None:
@@ -223,6 +227,15 @@ class TextStream:
         if starttls is not None:
             # What is left in s_client's scratch buffer (output.md §3).
             self.sink.err(starttls.outcome.residue.decode("utf-8", "surrogateescape"))
+
+    def renegotiation_started(self, e: ev.RenegotiationStarted) -> None:
+        self.notice_done = False  # the server_name callback runs again
+
+    def renegotiated(self, e: ev.RenegotiationComplete) -> None:
+        """No summary again; a HelloRequest's handshake ran inside s_client's
+        SSL_read, which then comes back wanting more data."""
+        if e.by_server:
+            self.sink.out("read R BLOCK\n")
 
     def ticket(self, e: ev.NewSessionTicket) -> None:
         """A TLS 1.3 ticket's block (``new_session_cb``) and ``read R BLOCK``."""

@@ -386,6 +386,11 @@ class Client:
             self._fail(LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"{BUG}{e!r}"))
         rl.compact()
 
+    def _renegotiating(self) -> bool:
+        """A renegotiation is under way (application data still flows)."""
+        hs = self._hs
+        return hs is not None and hs.renegotiation is not None and not hs.complete
+
     def _bulk_ready(self) -> bool:
         """Application data records may be taken in a run: the handshake is
         complete and no handshake message is half read."""
@@ -426,6 +431,42 @@ class Client:
         self._state.send_key_update(self._handshake(), request)
         return self._take_events()
 
+    def renegotiate(self) -> list[ev.Event]:
+        """Start a TLS <= 1.2 renegotiation (OpenSSL's SSL_renegotiate: a full
+        handshake under the current keys); its events come with the input
+        that completes it."""
+        from sclient.tls.tls12 import Connected12
+
+        self._require_open()
+        if self._renegotiating():  # already under way (OpenSSL just sets its flag again)
+            return self._take_events()
+        state = self._state
+        if self._facts.version == P.TLS1_3 or not isinstance(state, Connected12):
+            raise TLSError(None, "WRONG_SSL_VERSION", "renegotiation needs TLS 1.2 or below")
+        if self._config.no_renegotiation:
+            raise TLSError(None, "RENEGOTIATION_DISABLED")
+        self._renegotiate(state, by_server=False)
+        return self._take_events()
+
+    def _renegotiate(self, state: State, by_server: bool) -> None:
+        """The new handshake (:mod:`sclient.tls.reneg`); the current keys stay
+        until each side's ChangeCipherSpec."""
+        from sclient.tls import reneg
+        from sclient.tls.tls12 import Connected12
+
+        assert isinstance(state, Connected12)
+        old = self._handshake()
+        version = self._facts.version
+        assert version is not None
+        self._events.append(ev.RenegotiationStarted(by_server))
+        session = self._facts.session if by_server else None
+        if self._sec is not None:  # the renegotiation ClientHello's checks
+            self._sec.client_hello(start=False, session_version=None, hrr_group=None)
+            self._events.extend(self._sec.take())
+        hs, facts = reneg.start(old, state, self._rl, version, session, by_server)
+        self._hs, self._facts = hs, facts
+        self._state = ExpectServerHello()
+
     def close(self) -> list[ev.Event]:
         """Queue close_notify (once)."""
         if self._closed or self._failed is not None or isinstance(self._state, _Idle):
@@ -448,7 +489,7 @@ class Client:
         return result
 
     def _require_open(self) -> None:
-        if not self.handshake_complete:
+        if not self.handshake_complete and not self._renegotiating():
             raise UsageError("the handshake is not complete")
         if self._failed is not None:
             raise UsageError("the connection failed")
@@ -483,7 +524,11 @@ class Client:
             return
         if payload:
             self._warn_alerts = 0
-        if ctype == P.APPLICATION_DATA and hs.complete and not self._hsr.buffered:
+        if (
+            ctype == P.APPLICATION_DATA
+            and (hs.complete or self._renegotiating())
+            and not self._hsr.buffered
+        ):
             if payload:
                 events.append(ev.ApplicationData(payload))
             return
@@ -605,6 +650,11 @@ class Client:
             ):
                 hs.extensions_settled = True
                 self._events.append(ev.ServerExtensionsSettled())
+            if mt == P.HELLO_REQUEST and hs.complete and not self._config.no_renegotiation:
+                self._events.append(ev.HelloRequestReceived())
+                self._renegotiate(self._state, by_server=True)
+                hs = self._handshake()
+                continue
             self._state = self._state.handle(hs, msg)
             if hs.complete and mt in (P.NEW_SESSION_TICKET, P.KEY_UPDATE, P.HELLO_REQUEST):
                 hs.loop(OsslState.OK)

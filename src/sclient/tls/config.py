@@ -165,6 +165,9 @@ class ClientConfig:
     middlebox_compat: bool = True
     #: Accept a TLS <= 1.2 server that lacks renegotiation_info (-legacy_server_connect).
     legacy_server_connect: bool = False
+    #: ``-no_renegotiation``: refuse to renegotiate (a HelloRequest is answered
+    #: with a no_renegotiation warning; :meth:`Client.renegotiate` fails).
+    no_renegotiation: bool = False
     fallback_scsv: bool = False
     #: SSL_OP_TLSEXT_PADDING (part of ``-bugs``): pad a ClientHello of 256 to
     #: 511 bytes to 512 with the padding extension.

@@ -310,6 +310,33 @@ class HelloRequestReceived(Event):
 
 
 @struct(frozen=True, slots=True)
+class RenegotiationStarted(Event):
+    """A TLS <= 1.2 renegotiation begins: the new ClientHello follows
+    (``by_server``: answering the server's HelloRequest, an abbreviated
+    handshake offering the current session; else the application asked,
+    a full handshake)."""
+
+    by_server: bool = False
+
+
+@struct(frozen=True, slots=True)
+class RenegotiationRefused(Event):
+    """A HelloRequest was answered with a no_renegotiation warning
+    (``-no_renegotiation``); the connection goes on."""
+
+
+@struct(frozen=True, slots=True)
+class RenegotiationComplete(Event):
+    """A renegotiation finished: the new keys are in use both ways. The
+    fields are :class:`HandshakeComplete`'s for the new handshake."""
+
+    negotiated: Negotiated
+    session: Session
+    resumed_session: Session | None = None
+    by_server: bool = False
+
+
+@struct(frozen=True, slots=True)
 class PostHandshakeAuthDone(Event):
     """Our answer to a post-handshake CertificateRequest is sent (its Finished
     included): where OpenSSL's SSL_read comes back wanting more data."""
@@ -366,3 +393,8 @@ class ServerInfoReceived(Event):
 
     ext_type: int
     data: bytes
+
+
+#: The events that bring a session the application may keep (OpenSSL's
+#: new-session callback runs on each).
+SESSION_EVENTS = (HandshakeComplete, RenegotiationComplete, NewSessionTicket)

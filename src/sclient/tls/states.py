@@ -159,6 +159,7 @@ class Handshake:
     settled so far."""
 
     __slots__ = (
+        "binding",
         "ccs_sent",
         "ch",
         "ch1",
@@ -173,6 +174,7 @@ class Handshake:
         "pending",
         "random",
         "record_pending",
+        "renegotiation",
         "retry_hello",
         "rl",
         "shares",
@@ -217,6 +219,11 @@ class Handshake:
         self.pending: list[tuple[bytes, HandshakeMessage]] = []
         #: Replays only: the second ClientHello to send after a HelloRetryRequest.
         self.retry_hello: ClientHello | None = None
+        #: A renegotiation: whether the server asked for it (None: the first handshake).
+        self.renegotiation: bool | None = None
+        #: What the server's renegotiation_info must carry (RFC 5746): empty in
+        #: the first handshake, both previous verify_data in a renegotiation.
+        self.binding = b""
 
     # -- -state ------------------------------------------------------------------
 

@@ -167,7 +167,9 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
         if isinstance(e, X.Malformed):
             e.raise_error()
         if isinstance(e, X.RenegotiationInfo):
-            if e.renegotiated_connection:
+            # RFC 5746 §3.4/§3.5: empty in the first handshake; in a
+            # renegotiation our previous verify_data and then the server's.
+            if not hashes.equal(e.renegotiated_connection, hs.binding):
                 raise LocalError(alerts.ILLEGAL_PARAMETER, "RENEGOTIATION_MISMATCH")
             ri = True
         elif isinstance(e, X.EcPointFormats):
@@ -571,7 +573,9 @@ def finish_client_flight(
     hs.queue(Finished(verify), OsslState.CW_FINISHED)
     hs.flush()
     hs.loop()
-    keys = Keys12(params, master, read, hs.facts.client_random, hs.facts.server_random)
+    keys = Keys12(
+        params, master, read, hs.facts.client_random, hs.facts.server_random, client_verify=verify
+    )
     hs.facts.update_session(master_key=master, extended_master_secret=hs.facts.ems)
     if params.ticket_expected:
         return ExpectNewSessionTicket12(keys)
@@ -632,6 +636,8 @@ class Keys12:
     server_random: bytes
     #: Abbreviated handshake only: our write protection, used after the server's Finished.
     write: RecordCipher | None = None
+    #: Our Finished's verify_data (full handshake: sent before the server's).
+    client_verify: bytes = b""
 
 
 # --- the server's finish ---------------------------------------------------------------------
@@ -684,6 +690,7 @@ class ExpectFinished12(State):
         if not hashes.equal(fin.verify_data, expected):
             raise LocalError(alerts.DECRYPT_ERROR, "DIGEST_CHECK_FAILED")
         hs.transcript.update(fin.raw)
+        client_verify = self.keys.client_verify
         if params.resumed:
             # Our ChangeCipherSpec and Finished close the abbreviated handshake.
             assert self.keys.write is not None
@@ -691,8 +698,10 @@ class ExpectFinished12(State):
             hs.rl.install(WRITE, self.keys.write)
             if params.next_protocol is not None:
                 hs.queue(NextProtocol(params.next_protocol), OsslState.CW_NEXT_PROTO)
-            verify = verify_data12(h, self.keys.master, b"client finished", hs.transcript.digest(h))
-            hs.queue(Finished(verify), OsslState.CW_FINISHED)
+            client_verify = verify_data12(
+                h, self.keys.master, b"client finished", hs.transcript.digest(h)
+            )
+            hs.queue(Finished(client_verify), OsslState.CW_FINISHED)
             hs.flush()
         hs.loop(OsslState.OK)
         hs.complete = True
@@ -701,24 +710,35 @@ class ExpectFinished12(State):
         else:
             hs.facts.session = hs.facts.built_session(True, hs.config.now())
         neg = hs.facts.settled()
-        hs.events.append(ev.HandshakeComplete(neg, hs.facts.session, hs.facts.resumed))
-        return Connected12(self.keys)
+        if hs.renegotiation is None:
+            hs.events.append(ev.HandshakeComplete(neg, hs.facts.session, hs.facts.resumed))
+        else:
+            hs.events.append(
+                ev.RenegotiationComplete(neg, hs.facts.session, hs.facts.resumed, hs.renegotiation)
+            )
+        return Connected12(self.keys, client_verify, fin.verify_data)
 
 
 @register
 @struct(frozen=True, slots=True)
 class Connected12(State):
-    """After the handshake: a HelloRequest is answered with a warning
-    no_renegotiation alert (sclient does not renegotiate)."""
+    """After the handshake. A HelloRequest starts a renegotiation (the client
+    does that: it replaces the handshake context); here, with
+    ``config.no_renegotiation``, it is answered with a warning
+    no_renegotiation alert."""
 
     EXPECTED = frozenset({P.HELLO_REQUEST})
     keys: Keys12
+    #: The verify_data of both Finished messages (RFC 5746's binding).
+    client_verify: bytes = b""
+    server_verify: bytes = b""
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         assert isinstance(msg, HelloRequest)
         hs.events.append(ev.HelloRequestReceived())
         hs.rl.write(P.ALERT, bytes((alerts.WARNING, alerts.NO_RENEGOTIATION)), hs.events)
         hs.events.append(ev.AlertSent(alerts.WARNING, alerts.NO_RENEGOTIATION))
+        hs.events.append(ev.RenegotiationRefused())
         return self
 
     def export(self, label: bytes, context: bytes | None, length: int) -> bytes:

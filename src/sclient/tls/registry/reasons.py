@@ -66,7 +66,7 @@ REASONS: dict[str, Reason] = {
     "UNKNOWN_ALERT_TYPE": R(0x0A0000F6, "ssl3_read_bytes", "unknown alert type", _RL, 0),
     "TOO_MUCH_EARLY_DATA": R(0x0A0000A4, "early_data_count_ok", "too much early data", _REC, 143),
     "TOO_MANY_WARN_ALERTS": R(0x0A000199, "ssl3_read_bytes", "too many warn alerts", _RL, 1582),
-    "NO_RENEGOTIATION": R(0x0A000153, "ssl3_read_bytes", "no renegotiation", _RL, 0),
+    "NO_RENEGOTIATION": R(0x0A000153, "ssl3_read_bytes", "no renegotiation", _RL, 1617),
     "DATA_BETWEEN_CCS_AND_FINISHED": R(
         0x0A000091, "ssl3_read_bytes", "data between ccs and finished", _RL, 0
     ),
@@ -285,5 +285,9 @@ REASONS: dict[str, Reason] = {
     #: Renegotiation or KeyUpdate asked for on a version without it.
     "WRONG_SSL_VERSION": R(
         0x0A00010A, "can_renegotiate", "wrong ssl version", "../ssl/ssl_lib.c", 2287
+    ),
+    #: SSL_renegotiate with -no_renegotiation (SSL_OP_NO_RENEGOTIATION).
+    "RENEGOTIATION_DISABLED": R(
+        0x0A000153, "can_renegotiate", "no renegotiation", "../ssl/ssl_lib.c", 2292
     ),
 }
