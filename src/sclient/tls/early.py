@@ -19,12 +19,11 @@ from __future__ import annotations
 from sclient.base import structs
 from sclient.base.structs import struct
 from sclient.tls import events as ev
-from sclient.tls.config import ClientConfig
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.keyschedule import KeySchedule13, traffic_key_iv
 from sclient.tls.crypto.protection import CIPHER_PARAMS, NullCipher, RecordCipher, Tls13Aead
 from sclient.tls.errors import LocalError
-from sclient.tls.hello import resumable
+from sclient.tls.hello import EarlyPlan, early_plan
 from sclient.tls.records import WRITE, RecordLayer
 from sclient.tls.registry import alerts, suites
 from sclient.tls.registry import protocol as P
@@ -48,17 +47,6 @@ EPOCH_EARLY = 1
 
 
 @struct(frozen=True, slots=True)
-class EarlyPlan:
-    """The PSK early data is sent under (the first identity offered) and its
-    limit."""
-
-    suite: int
-    hash: str
-    key: bytes
-    max_early_data: int
-
-
-@struct(frozen=True, slots=True)
 class EarlySent:
     """What went out as 0-RTT (kept on the handshake for EndOfEarlyData)."""
 
@@ -68,25 +56,6 @@ class EarlySent:
     #: A HelloRetryRequest came: the data is rejected, the second ClientHello
     #: offers none (OpenSSL still passes "pending early data end").
     abandoned: bool = False
-
-
-def early_plan(config: ClientConfig) -> EarlyPlan | None:
-    """tls_construct_ctos_early_data's choice: the resumed TLS 1.3 session if
-    its ticket allows early data, else the ``-psk_session`` if it does; None
-    when neither does (no early_data extension, nothing sent)."""
-    if config.max_version < P.TLS1_3:
-        return None
-    s = resumable(config)
-    if s is not None and s.version == P.TLS1_3 and s.ticket and s.max_early_data:
-        row = suites.BY_CODE.get(s.cipher_suite or 0)
-        if row is not None and row.tls13:
-            return EarlyPlan(row.code, row.prf_hash, s.master_key, s.max_early_data)
-    psk = config.psk
-    if psk is not None and psk.max_early_data and psk.suite is not None and not psk.unusable:
-        row = suites.BY_CODE.get(psk.suite)
-        if row is not None and row.tls13:
-            return EarlyPlan(row.code, psk.hash, psk.key, psk.max_early_data)
-    return None
 
 
 def _cipher(hs: Handshake, suite_code: int, secret: bytes) -> Tls13Aead:

@@ -160,6 +160,36 @@ def resumable(config: ClientConfig) -> Session | None:
     return s
 
 
+@struct(frozen=True, slots=True)
+class EarlyPlan:
+    """The PSK early data is sent under (the first identity offered) and its
+    limit."""
+
+    suite: int
+    hash: str
+    key: bytes
+    max_early_data: int
+
+
+def early_plan(config: ClientConfig) -> EarlyPlan | None:
+    """tls_construct_ctos_early_data's choice: the resumed TLS 1.3 session if
+    its ticket allows early data, else the ``-psk_session`` if it does; None
+    when neither does (no early_data extension, nothing sent)."""
+    if config.max_version < P.TLS1_3:
+        return None
+    s = resumable(config)
+    if s is not None and s.version == P.TLS1_3 and s.ticket and s.max_early_data:
+        row = suites.BY_CODE.get(s.cipher_suite or 0)
+        if row is not None and row.tls13:
+            return EarlyPlan(row.code, row.prf_hash, s.master_key, s.max_early_data)
+    psk = config.psk
+    if psk is not None and psk.max_early_data and psk.suite is not None and not psk.unusable:
+        row = suites.BY_CODE.get(psk.suite)
+        if row is not None and row.tls13:
+            return EarlyPlan(row.code, psk.hash, psk.key, psk.max_early_data)
+    return None
+
+
 def offered_psks(config: ClientConfig, session: Session | None) -> tuple[OfferedPsk, ...]:
     """tls_construct_ctos_psk: the TLS 1.3 ticket of ``session`` (unless its
     lifetime has run out or its suite is unknown), then the external PSK."""
@@ -370,8 +400,6 @@ def _certificate_authorities(p: HelloPlan) -> X.Extension | None:
 def _early_data(p: HelloPlan) -> X.Extension | None:
     if not p.tls13 or p.config.early_data is None:
         return None
-    from sclient.tls.early import early_plan
-
     return X.EarlyData() if early_plan(p.config) is not None else None
 
 
