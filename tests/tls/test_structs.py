@@ -237,3 +237,45 @@ def test_fields_that_cannot_be_parameters_keep_the_generic_init() -> None:
     generic = made.__init__
     structs._install_compiled(made, "Odd", list(fields(made)), False)
     assert made.__init__ is generic and made(x=3)._hidden == 1
+
+
+def _replace_by_init(obj: object, **changes: object) -> object:
+    """``replace`` as it was: every field through the class's ``__init__``."""
+    values = {f.name: getattr(obj, f.name) for f in fields(obj)}
+    values.update(changes)
+    return obj.__class__(**values)
+
+
+def test_replace_sets_the_fields_as_init_would() -> None:
+    from sclient.base import structs
+
+    for cls, _ in _fresh_classes():
+        obj = cls(1) if cls.__name__ != "K" else cls(a=1)
+        name = fields(cls)[0].name
+        for compiled in (False, True):
+            if compiled:
+                structs._install_compiled(cls, cls.__name__, list(fields(cls)), False)
+            for changes in ({}, {name: 7}):
+                got, want = replace(obj, **changes), _replace_by_init(obj, **changes)
+                assert type(got) is type(want) and got == want and repr(got) == repr(want)
+                assert all(
+                    getattr(got, f.name) is getattr(want, f.name) for f in fields(cls)
+                )  # values copied, not rebuilt by a default factory
+            with pytest.raises(TypeError, match="unexpected keyword argument 'nope'"):
+                replace(obj, nope=1)
+    p = Point(1, 2, ["t"])
+    assert replace(p, y=3).tags is p.tags
+
+
+def test_replace_runs_post_init() -> None:
+    seen: list[int] = []
+
+    @struct(frozen=True, slots=True)
+    class Checked:
+        v: int
+
+        def __post_init__(self) -> None:
+            seen.append(self.v)
+
+    replace(Checked(1), v=2)
+    assert seen == [1, 2]
