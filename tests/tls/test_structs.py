@@ -279,3 +279,36 @@ def test_replace_runs_post_init() -> None:
 
     replace(Checked(1), v=2)
     assert seen == [1, 2]
+
+
+def test_compiled_replace_copies_as_the_generic_one() -> None:
+    from sclient.base import structs
+
+    for cls, _ in _fresh_classes():
+        if hasattr(cls, "__post_init__"):
+            continue
+        obj = cls(1) if cls.__name__ != "K" else cls(a=1)
+        name = fields(cls)[0].name
+        structs._REPLACERS.pop(cls, None)
+        structs._REPLACE_COUNTS.pop(cls, None)
+        seen = []
+        for i in range(structs.REPLACE_COMPILE_AFTER + 2):
+            compiled = cls in structs._REPLACERS
+            for changes in ({}, {name: i}):
+                got, want = replace(obj, **changes), _replace_by_init(obj, **changes)
+                assert type(got) is type(want) and got == want and repr(got) == repr(want)
+                assert all(getattr(got, f.name) is getattr(want, f.name) for f in fields(cls))
+            with pytest.raises(TypeError, match="unexpected keyword argument 'nope'"):
+                replace(obj, nope=1)
+            seen.append(compiled)
+        assert seen[0] is False and seen[-1] is True, cls  # compiled after a number of copies
+
+
+def test_replace_of_fields_that_cannot_be_parameters() -> None:
+    from sclient.base import structs
+
+    made = make_struct("Odd2", [("_hidden", "int", 1), ("x", "int", 2)], slots=True)
+    obj = made()
+    for i in range(structs.REPLACE_COMPILE_AFTER + 2):
+        assert replace(obj, x=i) == made(1, i) and replace(obj, _hidden=i)._hidden == i
+    assert made in structs._REPLACERS

@@ -98,7 +98,10 @@ def hkdf_expand_label(
     """HKDF-Expand-Label(Secret, Label, Context, Length) (RFC 8446 section 7.1)."""
     if len(context) > 255:
         raise CryptoError("HKDF-Expand-Label argument out of range")
-    info = _label_head(label, length) + bytes((len(context),)) + context
+    head = _LABEL_HEADS.get((label, length))
+    if head is None:
+        head = _label_head(label, length)
+    info = head + bytes((len(context),)) + context
     if length <= hashes.hash_len(hash_name):  # one block: T(1) = HMAC(PRK, info | 0x01)
         return hashes.hmac(hash_name, secret, info + b"\x01")[:length]
     return hkdf_expand(hash_name, secret, info, length)
