@@ -125,3 +125,13 @@ def test_printed_name_is_kept_per_name_and_options() -> None:
             assert names.print_ex(name, f, indent) == want
     assert len({names.print_ex(name, f) for f in flags}) == len(flags)
     assert len(name._printed) == 2 * len(flags)
+
+
+def test_key_security_bits_are_kept_per_certificate_and_bounded() -> None:
+    from sclient.x509 import verify as V
+
+    leaf = _leaf_der()
+    cert = C.decoded(leaf)
+    assert V._cert_key_bits(cert) == V.key_security_bits(cert.public_key) > 0
+    assert V._cert_key_bits(C.Certificate(leaf)) == V._cert_key_bits(cert)  # by DER
+    assert V._cert_key_bits.cache_info().maxsize == C.DECODED_CACHE_SIZE

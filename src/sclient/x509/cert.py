@@ -577,13 +577,6 @@ class Certificate:
         return key_family(self.public_key, self.key_alg_oid)
 
     @functools.cached_property
-    def key_security_bits(self) -> int:
-        """``EVP_PKEY_get_security_bits`` of the public key (0 if unknown)."""
-        from sclient.x509.verify import key_security_bits
-
-        return key_security_bits(self.public_key)
-
-    @functools.cached_property
     def tbs_sig_oid(self) -> str:
         """The OID of the TBSCertificate's signature algorithm ("" if unreadable)."""
         try:

@@ -417,6 +417,13 @@ def key_security_bits(key: Any) -> int:
     return 0
 
 
+@functools.lru_cache(maxsize=C.DECODED_CACHE_SIZE)
+def _cert_key_bits(x: Certificate) -> int:
+    """:func:`key_security_bits` of a certificate's key, once per certificate
+    (certificates compare and hash by their DER) among the last few."""
+    return key_security_bits(x.public_key)
+
+
 def signature_security_bits(x: Certificate) -> int | None:
     """``X509_get_signature_info`` secbits (None when the algorithm is unknown)."""
     row = oids.SIGID.get(x.sig_alg_oid)
@@ -694,7 +701,7 @@ class _Ctx:
             return True
         if x.public_key is None:
             return False
-        return x.key_security_bits >= _MINBITS[min(level, 5) - 1]
+        return _cert_key_bits(x) >= _MINBITS[min(level, 5) - 1]
 
     def sig_level_ok(self, x: Certificate) -> bool:
         level = self.params.auth_level
