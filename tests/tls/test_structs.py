@@ -123,3 +123,192 @@ def test_make_struct_and_post_init() -> None:
     assert (m.a, m.b, seen) == (1, [], [1])
     m.a = 5
     assert m == cls(5)
+
+
+def _fresh_classes() -> list[tuple[type, list[tuple[tuple[object, ...], dict[str, object]]]]]:
+    """Struct classes of every kind, each with valid and invalid calls."""
+    seen: list[object] = []
+
+    @struct(frozen=True, slots=True)
+    class P:
+        x: int
+        y: int = 0
+        tags: list[str] = field(default_factory=list, compare=False)
+
+    @struct(frozen=True, slots=True)
+    class Q(P):
+        z: int = 0
+
+        def __post_init__(self) -> None:
+            seen.append(self.z)
+
+    @struct(frozen=True, slots=True, kw_only=True)
+    class K:
+        a: int
+        b: str = "x"
+        c: list[int] = field(default_factory=list)
+
+    @struct
+    class D:  # neither frozen nor slotted: a __dict__ class
+        m: int
+        n: int = 5
+
+    calls: list[tuple[tuple[object, ...], dict[str, object]]] = [
+        ((), {}),
+        ((1,), {}),
+        ((1, 2), {}),
+        ((1, 2, ["t"]), {}),
+        ((1,), {"y": 3}),
+        ((), {"x": 1, "tags": ["u"]}),
+        ((1, 2, [], 4), {}),
+        ((1, 2, [], 4, 5), {}),
+        ((1,), {"x": 2}),
+        ((1,), {"w": 2}),
+        ((), {"y": 2}),
+        ((), {"z": 9, "x": 1}),
+        ((), {"a": 1}),
+        ((), {"a": 1, "b": "y", "c": [2]}),
+        ((1,), {"a": 1}),
+        ((), {"b": "y"}),
+        ((1, 2), {"n": 1}),
+        ((), {"m": 1}),
+    ]
+    return [(P, calls), (Q, calls), (K, calls), (D, calls)]
+
+
+def _outcome(cls: type, args: tuple[object, ...], kwargs: dict[str, object]) -> tuple[str, str]:
+    try:
+        obj = cls(*args, **kwargs)
+    except TypeError as e:
+        return "TypeError", str(e)
+    state = tuple(getattr(obj, f.name) for f in fields(obj))
+    try:
+        hashed: object = hash(obj)
+    except TypeError as e:
+        hashed = str(e)
+    return "ok", repr((obj, state, hashed, obj == cls(*args, **kwargs)))
+
+
+def test_compiled_init_behaves_as_the_generic_one() -> None:
+    from sclient.base import structs
+
+    for cls, calls in _fresh_classes():
+        generic = cls.__init__
+        assert getattr(generic, "__struct_state__", None) is not None
+        before = [_outcome(cls, a, k) for a, k in calls]
+        structs._install_compiled(
+            cls, cls.__name__, list(fields(cls)), hasattr(cls, "__post_init__")
+        )
+        assert cls.__init__ is not generic, cls
+        after = [_outcome(cls, a, k) for a, k in calls]
+        assert after == before, cls
+        assert any(o == "ok" for o, _ in after) and any(o == "TypeError" for o, _ in after)
+
+
+def test_compiled_init_keeps_frozen_and_factories_fresh() -> None:
+    from sclient.base import structs
+
+    cls, _ = _fresh_classes()[0]
+    structs._install_compiled(cls, cls.__name__, list(fields(cls)), False)
+    a, b = cls(1), cls(1)
+    assert a.tags == [] and a.tags is not b.tags
+    with pytest.raises(FrozenInstanceError):
+        a.x = 2
+    assert not hasattr(a, "__dict__")
+
+
+def test_init_is_compiled_after_a_number_of_instances_only() -> None:
+    from sclient.base import structs
+
+    cls, _ = _fresh_classes()[0]
+    generic = cls.__init__
+    for _ in range(structs.COMPILE_AFTER - 1):
+        cls(1)
+    assert cls.__init__ is generic  # a class made a few times never pays the compile
+    cls(1)
+    assert cls.__init__ is not generic
+    assert cls(1, 2) == cls(1, 2, ["x"]) and cls.__init__.__qualname__.endswith("P.__init__")
+
+
+def test_fields_that_cannot_be_parameters_keep_the_generic_init() -> None:
+    from sclient.base import structs
+
+    made = make_struct("Odd", [("_hidden", "int", 1), ("x", "int", 2)], slots=True)
+    generic = made.__init__
+    structs._install_compiled(made, "Odd", list(fields(made)), False)
+    assert made.__init__ is generic and made(x=3)._hidden == 1
+
+
+def _replace_by_init(obj: object, **changes: object) -> object:
+    """``replace`` as it was: every field through the class's ``__init__``."""
+    values = {f.name: getattr(obj, f.name) for f in fields(obj)}
+    values.update(changes)
+    return obj.__class__(**values)
+
+
+def test_replace_sets_the_fields_as_init_would() -> None:
+    from sclient.base import structs
+
+    for cls, _ in _fresh_classes():
+        obj = cls(1) if cls.__name__ != "K" else cls(a=1)
+        name = fields(cls)[0].name
+        for compiled in (False, True):
+            if compiled:
+                structs._install_compiled(cls, cls.__name__, list(fields(cls)), False)
+            for changes in ({}, {name: 7}):
+                got, want = replace(obj, **changes), _replace_by_init(obj, **changes)
+                assert type(got) is type(want) and got == want and repr(got) == repr(want)
+                assert all(
+                    getattr(got, f.name) is getattr(want, f.name) for f in fields(cls)
+                )  # values copied, not rebuilt by a default factory
+            with pytest.raises(TypeError, match="unexpected keyword argument 'nope'"):
+                replace(obj, nope=1)
+    p = Point(1, 2, ["t"])
+    assert replace(p, y=3).tags is p.tags
+
+
+def test_replace_runs_post_init() -> None:
+    seen: list[int] = []
+
+    @struct(frozen=True, slots=True)
+    class Checked:
+        v: int
+
+        def __post_init__(self) -> None:
+            seen.append(self.v)
+
+    replace(Checked(1), v=2)
+    assert seen == [1, 2]
+
+
+def test_compiled_replace_copies_as_the_generic_one() -> None:
+    from sclient.base import structs
+
+    for cls, _ in _fresh_classes():
+        if hasattr(cls, "__post_init__"):
+            continue
+        obj = cls(1) if cls.__name__ != "K" else cls(a=1)
+        name = fields(cls)[0].name
+        structs._REPLACERS.pop(cls, None)
+        structs._REPLACE_COUNTS.pop(cls, None)
+        seen = []
+        for i in range(structs.REPLACE_COMPILE_AFTER + 2):
+            compiled = cls in structs._REPLACERS
+            for changes in ({}, {name: i}):
+                got, want = replace(obj, **changes), _replace_by_init(obj, **changes)
+                assert type(got) is type(want) and got == want and repr(got) == repr(want)
+                assert all(getattr(got, f.name) is getattr(want, f.name) for f in fields(cls))
+            with pytest.raises(TypeError, match="unexpected keyword argument 'nope'"):
+                replace(obj, nope=1)
+            seen.append(compiled)
+        assert seen[0] is False and seen[-1] is True, cls  # compiled after a number of copies
+
+
+def test_replace_of_fields_that_cannot_be_parameters() -> None:
+    from sclient.base import structs
+
+    made = make_struct("Odd2", [("_hidden", "int", 1), ("x", "int", 2)], slots=True)
+    obj = made()
+    for i in range(structs.REPLACE_COMPILE_AFTER + 2):
+        assert replace(obj, x=i) == made(1, i) and replace(obj, _hidden=i)._hidden == i
+    assert made in structs._REPLACERS

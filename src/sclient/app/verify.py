@@ -50,6 +50,8 @@ class Verifier:
         self.chains: tuple[tuple[bytes, ...], tuple[bytes, ...]] = ((), ())
 
     def __call__(self, chain: Sequence[bytes]) -> Verdict:
+        # Imported here, not with the module: a run that never sees a chain
+        # (a refused handshake, a PSK) does not load the verifier.
         from sclient.x509.callback import SClientVerifyCallback, outcome
         from sclient.x509.cert import CertificateError
         from sclient.x509.errors import alert_for

@@ -109,6 +109,12 @@ def _has_default(f: Field) -> bool:
     return f.default is not MISSING or f.default_factory is not MISSING
 
 
+#: A class whose generic ``__init__`` has run this many times gets one compiled
+#: for its fields (:func:`_compile_init`): compiling costs ~60 us a class, so
+#: classes made only a few times (most of them, in a short run) never pay it.
+COMPILE_AFTER = 256
+
+
 def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Callable[..., None]:
     positional = tuple(f.name for f in all_fields if not f.kw_only)
     order = tuple(f.name for f in all_fields)
@@ -128,6 +134,8 @@ def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Calla
         return found
 
     setter = object.__setattr__
+    #: [calls so far, the class (set by _build once it exists)]
+    state: list[Any] = [0, None]
 
     def _fail(n: int, kwargs: dict[str, Any]) -> None:
         for name in kwargs:
@@ -139,6 +147,9 @@ def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Calla
                 )
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        state[0] += 1
+        if state[0] == COMPILE_AFTER and state[1] is not None:
+            _install_compiled(state[1], cls_name, all_fields, post_init)
         n = len(args)
         if n == n_all and not kwargs:
             for name, value in zip(order, args, strict=True):
@@ -176,7 +187,96 @@ def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Calla
         if post_init:
             self.__post_init__()
 
+    __init__.__struct_state__ = state  # type: ignore[attr-defined]
     return __init__
+
+
+def _install_compiled(cls: type, cls_name: str, all_fields: list[Field], post_init: bool) -> None:
+    """Replace ``cls``'s generic ``__init__`` by one compiled for its fields."""
+    try:
+        init = _compile_init(cls, cls_name, all_fields, post_init)
+    except ValueError:
+        return
+    # Python names the function in the errors it raises itself (multiple
+    # values for an argument): the class's name, as the generic one says.
+    init.__qualname__ = f"{cls_name}.__init__"
+    type.__setattr__(cls, "__init__", init)
+
+
+def _compile_init(
+    cls: type, cls_name: str, all_fields: list[Field], post_init: bool
+) -> Callable[..., None]:
+    """An ``__init__`` for ``cls``'s fields as Python source, the same in effect
+    and in its errors as the generic one (each field set past a frozen class's
+    ``__setattr__``, through its slot when it has one).
+
+    Parameters have the fields' names, so a field whose name is not an
+    identifier (or clashes with the helpers') keeps the generic ``__init__``."""
+    names = [f.name for f in all_fields]
+    if not all(n.isidentifier() and not n.startswith("_") and n != "self" for n in names):
+        raise ValueError("field names not usable as parameters")
+    g: dict[str, Any] = {
+        "_M": MISSING,
+        "_TypeError": TypeError,
+        "_setattr": object.__setattr__,
+    }
+    params = ["self"]
+    kw_params: list[str] = []
+    body: list[str] = []
+    required: list[str] = []
+    n_pos = 0
+    for i, f in enumerate(all_fields):
+        name = f.name
+        if f.default is not MISSING:
+            g[f"_d{i}"] = f.default
+            spec = f"{name}=_d{i}"
+        elif f.default_factory is not MISSING:
+            g[f"_f{i}"] = f.default_factory
+            spec = f"{name}=_M"
+            body.append(f"    if {name} is _M:\n        {name} = _f{i}()")
+        else:
+            spec = f"{name}=_M"
+            required.append(name)
+        (kw_params if f.kw_only else params).append(spec)
+        n_pos += not f.kw_only
+    sets: list[str] = []
+    for i, name in enumerate(names):
+        slot: Any = getattr(cls, name, None)
+        if type(slot).__name__ == "member_descriptor" and getattr(slot, "__name__", None) == name:
+            g[f"_s_{i}"] = slot.__set__
+            sets.append(f"    _s_{i}(self, {name})")
+        else:
+            sets.append(f"    _setattr(self, {name!r}, {name})")
+    signature = ", ".join([*params, "*_args", *kw_params, "**_kwargs"])
+    lines = [f"def __init__({signature}):"]
+    check = " or ".join([*(f"{n} is _M" for n in required), "_args", "_kwargs"])
+    lines.append(f"    if {check}:")
+    lines.append(f"        _bad(_args, _kwargs, {', '.join([*required, ''])})")
+    lines.extend(body)
+    lines.extend(sets)
+    if post_init:
+        lines.append("    self.__post_init__()")
+
+    def _bad(args: tuple[Any, ...], kwargs: dict[str, Any], *given: Any) -> None:
+        if args:
+            raise TypeError(
+                f"{cls_name}.__init__() takes {n_pos + 1} positional arguments "
+                f"but {n_pos + len(args) + 1} were given"
+            )
+        for name in kwargs:
+            raise TypeError(f"{cls_name}.__init__() got an unexpected keyword argument {name!r}")
+        missing = [n for n, v in zip(required, given, strict=True) if v is MISSING]
+        raise TypeError(
+            f"{cls_name}.__init__() missing required argument(s): "
+            + ", ".join(repr(m) for m in missing)
+        )
+
+    g["_bad"] = _bad
+    exec(compile("\n".join(lines) + "\n", f"<struct {cls_name}.__init__>", "exec"), g)
+    init: Callable[..., None] = g["__init__"]
+    # replace() knows this module's __init__s by their state
+    init.__struct_state__ = getattr(cls.__dict__.get("__init__"), "__struct_state__", [0, cls])  # type: ignore[attr-defined]
+    return init
 
 
 def _frozen_setattr(self: Any, name: str, value: Any) -> None:
@@ -252,10 +352,19 @@ def _build(cls: type, frozen: bool, slots: bool, kw_only: bool) -> type:
         else:
             setattr(cls, name, method)
     if not slots:
+        _own(cls)
         return cls
     new = type(cls)(cls.__name__, cls.__bases__, ns)
     new.__qualname__ = qualname
+    _own(new)
     return new
+
+
+def _own(cls: type) -> None:
+    """Tell the generic ``__init__`` its class (for :func:`_install_compiled`)."""
+    state = getattr(cls.__dict__.get("__init__"), "__struct_state__", None)
+    if state is not None:
+        state[1] = cls
 
 
 @overload
@@ -288,10 +397,83 @@ def fields(obj: Any) -> tuple[Field, ...]:
 
 
 def replace(obj: T, /, **changes: Any) -> T:
-    """A copy of ``obj`` with ``changes`` applied, as ``dataclasses.replace``."""
+    """A copy of ``obj`` with ``changes`` applied, as ``dataclasses.replace``.
+
+    With the ``__init__`` this module made and no ``__post_init__``, that
+    ``__init__`` would only set each field to the value given: the copy's
+    fields are set directly (a configuration of forty fields is copied for
+    every connection)."""
+    cls = obj.__class__
+    fast = _REPLACERS.get(cls)
+    if fast is not None:
+        return fast(obj, changes)  # type: ignore[no-any-return]
+    if (
+        getattr(cls.__init__, "__struct_state__", None) is not None
+        and cls.__new__ is object.__new__
+        and not hasattr(cls, "__post_init__")
+    ):
+        n = _REPLACE_COUNTS[cls] = _REPLACE_COUNTS.get(cls, 0) + 1
+        if n >= REPLACE_COMPILE_AFTER:
+            _REPLACERS[cls] = _compile_replace(cls)
+        return _replace_generic(cls, obj, changes)  # type: ignore[no-any-return]
     values = {f.name: getattr(obj, f.name) for f in fields(obj)}
     values.update(changes)
-    return obj.__class__(**values)
+    return cls(**values)
+
+
+#: A class copied this many times by :func:`replace` gets a copier compiled
+#: for its fields (compiling costs ~60 us; a short run copies a class a few times).
+REPLACE_COMPILE_AFTER = 16
+_REPLACE_COUNTS: dict[type, int] = {}
+_REPLACERS: dict[type, Callable[[Any, dict[str, Any]], Any]] = {}
+
+
+def _compile_replace(cls: type) -> Callable[[Any, dict[str, Any]], Any]:
+    """``replace`` for ``cls`` as Python source: each field read from the
+    original or taken from the changes, and set past a frozen class's
+    ``__setattr__`` (through its slot when it has one)."""
+    names = [f.name for f in fields(cls)]
+    g: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_setattr": object.__setattr__}
+    if not all(n.isidentifier() and not n.startswith("_") for n in names):
+        return lambda obj, changes: _replace_generic(cls, obj, changes)
+    lines = ["def _replace(obj, ch):", "    new = _new(_cls)", "    if ch:", "        get = ch.pop"]
+    plain: list[str] = []
+    for i, name in enumerate(names):
+        slot: Any = getattr(cls, name, None)
+        if type(slot).__name__ == "member_descriptor" and getattr(slot, "__name__", None) == name:
+            g[f"_s{i}"] = slot.__set__
+            target = f"_s{i}(new, "
+        else:
+            target = f"_setattr(new, {name!r}, "
+        lines.append(f"        {target}get({name!r}) if {name!r} in ch else obj.{name})")
+        plain.append(f"        {target}obj.{name})")
+    lines += [
+        "        for name in ch:",
+        "            _unexpected(name)",
+        "    else:",
+        *plain,
+        "    return new",
+    ]
+
+    def _unexpected(name: str) -> None:
+        raise TypeError(f"{cls.__name__}.__init__() got an unexpected keyword argument {name!r}")
+
+    g["_unexpected"] = _unexpected
+    exec(compile("\n".join(lines) + "\n", f"<struct {cls.__name__} replace>", "exec"), g)
+    fn: Callable[[Any, dict[str, Any]], Any] = g["_replace"]
+    return fn
+
+
+def _replace_generic(cls: type, obj: Any, changes: dict[str, Any]) -> Any:
+    new: Any = object.__new__(cls)
+    setter = object.__setattr__
+    get = changes.pop
+    for f in fields(cls):
+        name = f.name
+        setter(new, name, get(name) if name in changes else getattr(obj, name))
+    for name in changes:
+        raise TypeError(f"{cls.__name__}.__init__() got an unexpected keyword argument {name!r}")
+    return new
 
 
 def make_struct(

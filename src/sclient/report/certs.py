@@ -50,10 +50,10 @@ def describe(der: bytes, nameopt: str | list[str] | None = None) -> CertInfo:
     """The :class:`CertInfo` of one DER certificate."""
     from sclient.base.pem import certificate_pem
     from sclient.x509 import names
-    from sclient.x509.cert import Certificate
+    from sclient.x509.cert import decoded
     from sclient.x509.describe import key_description, signature_algorithm_name
 
-    cert = Certificate(der)
+    cert = decoded(der)
     flags = nameopt_flags(nameopt)
     key_type, bits = key_description(cert) or (None, 0)
     sigalg = signature_algorithm_name(cert)

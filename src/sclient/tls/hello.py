@@ -267,6 +267,7 @@ class HelloPlan:
         "psks",
         "resume",
         "schemes",
+        "share_groups",
         "shares",
         "tls13",
         "versions",
@@ -291,6 +292,8 @@ class HelloPlan:
         self.resume = resume
         self.shares = shares
         self.psks: tuple[OfferedPsk, ...] = ()
+        #: The groups to send key shares for (None: decided by :func:`_key_share`).
+        self.share_groups: tuple[int, ...] | None = None
 
 
 #: One extension of the first ClientHello: the extension, or None when it is not sent.
@@ -381,15 +384,21 @@ def _psk_key_exchange_modes(p: HelloPlan) -> X.Extension | None:
 def _key_share(p: HelloPlan) -> X.Extension | None:
     if not p.tls13:
         return None
-    share_groups = p.config.key_share_groups
+    share_groups = p.share_groups
     if share_groups is None:
-        share_groups = tuple(g for g in p.groups if tls13_group_ok(g))[:1]
+        share_groups = _share_groups(p.config, p.groups)
     entries = []
     for g in share_groups:
         share = make_key_share(p.config, g)
         p.shares[g] = share
         entries.append(X.KeyShareEntry(g, share.public_bytes()))
     return X.KeyShareClient(tuple(entries))
+
+
+def _share_groups(config: ClientConfig, groups: tuple[int, ...]) -> tuple[int, ...]:
+    if config.key_share_groups is not None:
+        return config.key_share_groups
+    return tuple(g for g in groups if tls13_group_ok(g))[:1]
 
 
 def _certificate_authorities(p: HelloPlan) -> X.Extension | None:
@@ -443,6 +452,101 @@ CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
 )
 
 
+#: The builders whose extension changes from one connection to the next with
+#: the same configuration: fresh key shares, the session offered (its ticket,
+#: its PSK and the PSK's age). The others' extensions are made once per
+#: configuration (:func:`_static_hello`).
+PER_CONNECTION_BUILDERS: frozenset[ExtensionBuilder] = frozenset(
+    (_session_ticket, _key_share, _pre_shared_key)
+)
+
+#: The configuration fields the rest of the first ClientHello is made from:
+#: the key of :func:`_static_hello`'s cache. Every other field of
+#: ``ClientConfig`` is in :data:`PER_CONNECTION_FIELDS` or not read here (a
+#: test holds the three lists to the class).
+HELLO_FIELDS = (
+    "min_version",
+    "max_version",
+    "tls13_suites",
+    "tls12_suites",
+    "fallback_scsv",
+    "groups",
+    "key_share_groups",
+    "signature_schemes",
+    "server_name",
+    "max_fragment_length",
+    "alpn",
+    "session_ticket",
+    "encrypt_then_mac",
+    "extended_master_secret",
+    "post_handshake_auth",
+    "certificate_authorities",
+)
+#: Read for each ClientHello: the entropy, the clock (a ticket's age), the
+#: session to resume, the external PSK, the key share maker.
+PER_CONNECTION_FIELDS = ("random", "now", "resume", "psk", "key_share_factory", "middlebox_compat")
+
+
+class _StaticHello:
+    """What the first ClientHello holds for a configuration whatever the
+    connection: versions, suites, groups, schemes, and the extensions of
+    every builder not in :data:`PER_CONNECTION_BUILDERS` (None: not sent)."""
+
+    __slots__ = ("ecc", "exts", "groups", "schemes", "share_groups", "suites", "versions")
+
+    def __init__(self, config: ClientConfig) -> None:
+        versions = offered_versions(config)
+        if not versions:
+            raise LocalError(None, "NO_PROTOCOLS_AVAILABLE")
+        tls13 = versions[0] == P.TLS1_3
+        below13 = versions[-1] < P.TLS1_3
+        cipher_suites: list[int] = []
+        if tls13:
+            cipher_suites += [s for s in config.tls13_suites if _suite_ok(s, True)]
+        if below13:
+            cipher_suites += [s for s in config.tls12_suites if _suite_ok(s, False, versions[0])]
+        if not cipher_suites:
+            raise LocalError(alerts.INTERNAL_ERROR, "NO_CIPHERS_AVAILABLE")
+        cipher_suites.append(suites.TLS_EMPTY_RENEGOTIATION_INFO_SCSV)
+        if config.fallback_scsv:
+            cipher_suites.append(suites.TLS_FALLBACK_SCSV)
+        self.versions = versions
+        self.suites = tuple(cipher_suites)
+        self.groups, self.ecc = _supported_groups(config, versions, cipher_suites)
+        self.schemes = tuple(s for s in config.signature_schemes if below13 or _tls12_scheme_ok(s))
+        self.share_groups = _share_groups(config, self.groups) if tls13 else ()
+        plan = HelloPlan(config, versions, self.groups, self.ecc, self.schemes, None, {})
+        self.exts = tuple(
+            None if build in PER_CONNECTION_BUILDERS else build(plan)
+            for _, build in CLIENT_HELLO_EXTENSIONS
+        )
+
+
+#: How many configurations' static ClientHello parts are kept.
+STATIC_HELLO_CACHE_SIZE = 8
+_STATIC_HELLOS: dict[tuple[object, ...], _StaticHello] = {}
+
+
+def _static_hello(config: ClientConfig) -> _StaticHello:
+    """The :class:`_StaticHello` of ``config``, made once for the same values
+    of :data:`HELLO_FIELDS` (``-reconnect`` and the benchmarks connect many
+    times with one configuration; each connection has a config object of its
+    own). A configuration that cannot make a ClientHello raises every time."""
+    try:
+        key: tuple[object, ...] | None = tuple(getattr(config, f) for f in HELLO_FIELDS)
+        hash(key)
+    except TypeError:  # a caller's unhashable field value: nothing kept
+        key = None
+    found = _STATIC_HELLOS.get(key) if key is not None else None
+    if found is None:
+        found = _StaticHello(config)
+        if key is not None:
+            if len(_STATIC_HELLOS) >= STATIC_HELLO_CACHE_SIZE:
+                del _STATIC_HELLOS[next(iter(_STATIC_HELLOS))]
+            _STATIC_HELLOS[key] = found
+    return found
+
+
 def build_client_hello(
     config: ClientConfig,
     random: Callable[[int], bytes],
@@ -452,23 +556,13 @@ def build_client_hello(
     shares it offers. Raises TLSError when nothing can be offered.
 
     The cipher suites, the random and the session id come first; then each
-    row of :data:`CLIENT_HELLO_EXTENSIONS` in turn; the PSK binders last."""
-    versions = offered_versions(config)
-    if not versions:
-        raise LocalError(None, "NO_PROTOCOLS_AVAILABLE")
+    row of :data:`CLIENT_HELLO_EXTENSIONS` in turn; the PSK binders last.
+    What does not change between connections comes from :func:`_static_hello`;
+    the random, the session id, the key shares and the session's extensions
+    are made anew for each ClientHello."""
+    static = _static_hello(config)
+    versions = static.versions
     tls13 = versions[0] == P.TLS1_3
-    below13 = versions[-1] < P.TLS1_3
-
-    cipher_suites: list[int] = []
-    if tls13:
-        cipher_suites += [s for s in config.tls13_suites if _suite_ok(s, True)]
-    if below13:
-        cipher_suites += [s for s in config.tls12_suites if _suite_ok(s, False, versions[0])]
-    if not cipher_suites:
-        raise LocalError(alerts.INTERNAL_ERROR, "NO_CIPHERS_AVAILABLE")
-    cipher_suites.append(suites.TLS_EMPTY_RENEGOTIATION_INFO_SCSV)
-    if config.fallback_scsv:
-        cipher_suites.append(suites.TLS_FALLBACK_SCSV)
 
     client_random = random(32)
     resume = resumable(config)
@@ -477,12 +571,12 @@ def build_client_hello(
     else:
         session_id = random(32) if tls13 and config.middlebox_compat else b""
 
-    groups, ecc = _supported_groups(config, versions, cipher_suites)
-    schemes = tuple(s for s in config.signature_schemes if below13 or _tls12_scheme_ok(s))
-    plan = HelloPlan(config, versions, groups, ecc, schemes, resume, shares)
+    plan = HelloPlan(config, versions, static.groups, static.ecc, static.schemes, resume, shares)
+    plan.share_groups = static.share_groups
     exts: list[X.Extension] = []
-    for _, build in CLIENT_HELLO_EXTENSIONS:
-        e = build(plan)
+    for (_, build), e in zip(CLIENT_HELLO_EXTENSIONS, static.exts, strict=True):
+        if build in PER_CONNECTION_BUILDERS:
+            e = build(plan)
         if e is not None:
             exts.append(e)
 
@@ -490,7 +584,7 @@ def build_client_hello(
         legacy_version=min(versions[0], P.TLS1_2),
         random=client_random,
         session_id=session_id,
-        cipher_suites=tuple(cipher_suites),
+        cipher_suites=static.suites,
         compression_methods=b"\x00",
         extensions=tuple(exts),
     )

@@ -10,6 +10,7 @@ layer's exceptions to ``decrypt_error`` "bad signature".
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from sclient.base import der as der_codec
@@ -85,7 +86,21 @@ def _check_entry(der: bytes) -> None:
         raise DecodeError("bytes after the certificate in its entry", "CERT_LENGTH_MISMATCH")
 
 
+#: How many leaf certificates' keys :func:`_peer_key` keeps.
+PEER_KEY_CACHE_SIZE = 64
+
+
 def _peer_key(leaf_der: bytes) -> PeerKey:
+    """The leaf's key, made once for the same DER while among the last
+    :data:`PEER_KEY_CACHE_SIZE` (a process making many connections meets the
+    same server certificate each time; keys never change once made). A
+    certificate whose key cannot be had raises every time."""
+    if type(leaf_der) is not bytes:
+        return _read_peer_key(leaf_der)
+    return _cached_peer_key(leaf_der)
+
+
+def _read_peer_key(leaf_der: bytes) -> PeerKey:
     spki = spki_of(leaf_der)
     key = light_public_key(spki) if spki is not None else None
     if key is None:
@@ -96,6 +111,9 @@ def _peer_key(leaf_der: bytes) -> PeerKey:
     if kind in ("rsa", "ed25519", "ed448"):
         return PeerKey(key, kind)
     return _peer_key_general(leaf_der)
+
+
+_cached_peer_key = functools.lru_cache(maxsize=PEER_KEY_CACHE_SIZE)(_read_peer_key)
 
 
 def _peer_key_general(leaf_der: bytes) -> PeerKey:

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from sclient.base import der
 from sclient.base.structs import struct
 
@@ -63,6 +65,11 @@ class Asn1Time:
 
     def _parse(self, strict: bool) -> tuple[Tm, bool] | None:
         """``ossl_asn1_time_to_tm``; returns (tm, ends_with_Z) or None."""
+        if type(self.text) is not bytes:
+            return self._parse_uncached(strict)
+        return _parsed(self.type, self.text, strict)
+
+    def _parse_uncached(self, strict: bool) -> tuple[Tm, bool] | None:
         if self.type == UTCTIME:
             min_l, end, btz = (13 if strict else 11), 6, 5
         elif self.type == GENERALIZEDTIME:
@@ -154,6 +161,11 @@ class Asn1Time:
 
     def posix_strict(self) -> int | None:
         """Seconds since the epoch if the string has the RFC 5280 form, else None."""
+        if type(self.text) is not bytes:
+            return self._posix_strict_uncached()
+        return _posix_strict(self.type, self.text)
+
+    def _posix_strict_uncached(self) -> int | None:
         if self.type == UTCTIME:
             want = 13
         elif self.type == GENERALIZEDTIME:
@@ -190,6 +202,21 @@ class Asn1Time:
             return 0
         pa, pb = a.posix(), b.posix()
         return (pa > pb) - (pa < pb)
+
+
+#: How many parsed times :func:`_parsed` and :func:`_posix_strict` keep: a
+#: process making many connections reads the same certificates' times again.
+PARSED_CACHE_SIZE = 256
+
+
+@functools.lru_cache(maxsize=PARSED_CACHE_SIZE)
+def _parsed(type_: int, text: bytes, strict: bool) -> tuple[Tm, bool] | None:
+    return Asn1Time(type_, text)._parse_uncached(strict)
+
+
+@functools.lru_cache(maxsize=PARSED_CACHE_SIZE)
+def _posix_strict(type_: int, text: bytes) -> int | None:
+    return Asn1Time(type_, text)._posix_strict_uncached()
 
 
 def _digit(a: bytes, i: int) -> bool:

@@ -139,6 +139,27 @@ class AuthorityKeyId:
     serial: int | None
 
 
+#: How many decoded certificates :func:`decoded` keeps.
+DECODED_CACHE_SIZE = 64
+
+
+@functools.lru_cache(maxsize=DECODED_CACHE_SIZE)
+def _decoded(data: bytes) -> Certificate:
+    return Certificate(data)
+
+
+def decoded(data: bytes) -> Certificate:
+    """``Certificate(data)``, decoded once for the same DER while it is among
+    the last :data:`DECODED_CACHE_SIZE` decoded: a process making many
+    connections (``-reconnect``, the benchmarks) meets the same chain each
+    time. A certificate is never changed after it is made (what it computes
+    lazily depends on its DER alone), so the one object serves every caller;
+    DER that does not decode raises :class:`CertificateError` every time."""
+    if type(data) is not bytes:
+        return Certificate(data)
+    return _decoded(data)
+
+
 def parse_trusted(data: bytes) -> Certificate:
     """``d2i_X509_AUX``: a certificate optionally followed by trust settings."""
     first, end = der.read(data, 0)
@@ -551,9 +572,17 @@ class Certificate:
             return False
         return len(alg) > 1 and alg[1].tag == der.SEQUENCE
 
-    @property
+    @functools.cached_property
     def key_family(self) -> str | None:
         return key_family(self.public_key, self.key_alg_oid)
+
+    @functools.cached_property
+    def tbs_sig_oid(self) -> str:
+        """The OID of the TBSCertificate's signature algorithm ("" if unreadable)."""
+        try:
+            return _alg_oid(der.parse(self.tbs_sig_alg_raw))
+        except der.DERError:
+            return ""
 
 
 # --- helpers shared with the verifier -----------------------------------------------------------
@@ -597,7 +626,7 @@ def check_sig_alg_match(issuer: Certificate, subject: Certificate) -> int:
     0, or 24 (no issuer key) / 76 (unknown algorithm) / 77 (mismatch)."""
     if issuer.public_key is None:
         return 24
-    row = oids.SIGID.get(_tbs_sig_oid(subject))
+    row = oids.SIGID.get(subject.tbs_sig_oid)
     if row is None:
         return 76
     fam = issuer.key_family
@@ -605,13 +634,6 @@ def check_sig_alg_match(issuer: Certificate, subject: Certificate) -> int:
     if fam == need or (fam == oids.RSA and need == oids.RSA_PSS):
         return 0
     return 77
-
-
-def _tbs_sig_oid(cert: Certificate) -> str:
-    try:
-        return _alg_oid(der.parse(cert.tbs_sig_alg_raw))
-    except der.DERError:
-        return ""
 
 
 def likely_issued(issuer: Certificate, subject: Certificate) -> int:

@@ -308,6 +308,9 @@ class Name:
     entries: tuple[NameEntry, ...]
     der: bytes
     _canon: list[bytes] = field(default_factory=list, compare=False, repr=False)
+    #: ``print_ex`` texts by (flags, indent): a name is printed for every
+    #: connection that meets its certificate (the verify callback's lines).
+    _printed: dict[tuple[int, int], str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_der(cls, data: bytes) -> Name:
@@ -538,7 +541,11 @@ def _text(b: bytes) -> str:
 
 def print_ex(name: Name, flags: int = DEFAULT_NAMEOPT, indent: int = 0) -> str:
     """``X509_NAME_print_ex`` (what the verify callback and the ``s:``/``i:`` lines use)."""
-    return _text(print_ex_bytes(name, flags, indent))
+    printed = name._printed
+    text = printed.get((flags, indent))
+    if text is None:
+        text = printed[flags, indent] = _text(print_ex_bytes(name, flags, indent))
+    return text
 
 
 def print_name(name: Name, flags: int = DEFAULT_NAMEOPT) -> str:

@@ -23,6 +23,7 @@ OpenSSL's places.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
@@ -32,7 +33,7 @@ from sclient.base.pyca import key_kind
 from sclient.base.structs import field, struct
 from sclient.x509 import cert as C
 from sclient.x509 import errors, oids
-from sclient.x509.cert import Certificate
+from sclient.x509.cert import Certificate, decoded
 from sclient.x509.names import Name
 
 # X509_TRUST_* results
@@ -416,6 +417,13 @@ def key_security_bits(key: Any) -> int:
     return 0
 
 
+@functools.lru_cache(maxsize=C.DECODED_CACHE_SIZE)
+def _cert_key_bits(x: Certificate) -> int:
+    """:func:`key_security_bits` of a certificate's key, once per certificate
+    (certificates compare and hash by their DER) among the last few."""
+    return key_security_bits(x.public_key)
+
+
 def signature_security_bits(x: Certificate) -> int | None:
     """``X509_get_signature_info`` secbits (None when the algorithm is unknown)."""
     row = oids.SIGID.get(x.sig_alg_oid)
@@ -445,7 +453,9 @@ def signature_security_bits(x: Certificate) -> int | None:
 # Signatures
 
 
+@functools.lru_cache(maxsize=32)
 def _hash(name: str) -> Any:
+    """The ``cryptography`` hash of a digest name (instances hold no state: one each)."""
     from cryptography.hazmat.primitives import hashes
 
     table: dict[str, Any] = {
@@ -691,7 +701,7 @@ class _Ctx:
             return True
         if x.public_key is None:
             return False
-        return key_security_bits(x.public_key) >= _MINBITS[min(level, 5) - 1]
+        return _cert_key_bits(x) >= _MINBITS[min(level, 5) - 1]
 
     def sig_level_ok(self, x: Certificate) -> bool:
         level = self.params.auth_level
@@ -1221,8 +1231,23 @@ def _empty_seq(value: bytes) -> bool:
         return False
 
 
-def _as_cert(c: bytes | Certificate) -> Certificate:
-    return c if isinstance(c, Certificate) else Certificate(c)
+def _as_certs(chain: Sequence[bytes | Certificate]) -> list[Certificate]:
+    """The chain as sent, each DER decoded (once per process: ``decoded``).
+    A DER sent twice is two objects, as OpenSSL's two ``X509``s: the
+    verifier tells chain members apart by identity."""
+    out: list[Certificate] = []
+    seen: set[bytes] = set()
+    for c in chain:
+        if isinstance(c, Certificate):
+            out.append(c)
+            continue
+        c = bytes(c)
+        if c in seen:
+            out.append(Certificate(c))
+        else:
+            seen.add(c)
+            out.append(decoded(c))
+    return out
 
 
 def verify_chain(
@@ -1249,7 +1274,7 @@ def verify_chain(
     """
     if params is None:
         params = VerifyParams(purpose=purpose, depth=depth, auth_level=auth_level)
-    certs = [_as_cert(c) for c in chain_der]
+    certs = _as_certs(chain_der)
     if not certs:
         return VerifyResult(False, errors.INVALID_CALL, 0, (), (), 0, internal_error=True)
     ctx = _Ctx(

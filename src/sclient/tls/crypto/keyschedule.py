@@ -35,6 +35,20 @@ def _empty_hash(hash_name: str) -> bytes:
     return h
 
 
+#: hash -> (the Early Secret without a PSK, its Derive-Secret(., "derived", "")):
+#: constants of the hash, the same for every full handshake.
+_NO_PSK: dict[str, tuple[bytes, bytes]] = {}
+
+
+def _no_psk(hash_name: str) -> tuple[bytes, bytes]:
+    found = _NO_PSK.get(hash_name)
+    if found is None:
+        early = hkdf_extract(hash_name, None, None)
+        derived = derive_secret(hash_name, early, b"derived", _empty_hash(hash_name))
+        found = _NO_PSK[hash_name] = (early, derived)
+    return found
+
+
 def hkdf_extract(hash_name: str, salt: bytes | None, ikm: bytes | None) -> bytes:
     """HKDF-Extract(salt, IKM) = HMAC(salt, IKM). An empty or ``None`` salt or
     IKM stands for a string of ``Hash.length`` zero bytes (RFC 8446 section 7.1)."""
@@ -60,16 +74,36 @@ def hkdf_expand(hash_name: str, prk: bytes, info: bytes, length: int) -> bytes:
     return b"".join(out)[:length]
 
 
+#: (label, length) -> the HkdfLabel up to its context: uint16 length,
+#: opaque label<7..255> ("tls13 " + label). A handshake expands ~18 labels,
+#: all from a few constants.
+_LABEL_HEADS: dict[tuple[bytes, int], bytes] = {}
+
+
+def _label_head(label: bytes, length: int) -> bytes:
+    head = _LABEL_HEADS.get((label, length))
+    if head is None:
+        full = _PREFIX + label
+        if len(full) > 255 or not 0 <= length <= 0xFFFF:
+            raise CryptoError("HKDF-Expand-Label argument out of range")
+        head = length.to_bytes(2, "big") + bytes((len(full),)) + full
+        if len(_LABEL_HEADS) < 256:  # the protocol's labels; an exporter's are the caller's
+            _LABEL_HEADS[label, length] = head
+    return head
+
+
 def hkdf_expand_label(
     hash_name: str, secret: bytes, label: bytes, context: bytes, length: int
 ) -> bytes:
     """HKDF-Expand-Label(Secret, Label, Context, Length) (RFC 8446 section 7.1)."""
-    full = _PREFIX + label
-    if len(full) > 255 or len(context) > 255 or not 0 <= length <= 0xFFFF:
+    if len(context) > 255:
         raise CryptoError("HKDF-Expand-Label argument out of range")
-    info = b"".join(
-        (length.to_bytes(2, "big"), bytes((len(full),)), full, bytes((len(context),)), context)
-    )
+    head = _LABEL_HEADS.get((label, length))
+    if head is None:
+        head = _label_head(label, length)
+    info = head + bytes((len(context),)) + context
+    if length <= hashes.hash_len(hash_name):  # one block: T(1) = HMAC(PRK, info | 0x01)
+        return hashes.hmac(hash_name, secret, info + b"\x01")[:length]
     return hkdf_expand(hash_name, secret, info, length)
 
 
@@ -156,7 +190,10 @@ class KeySchedule13:
     # -- early secret -------------------------------------------------------
     def early(self, psk: bytes | None = None) -> bytes:
         """Early Secret = HKDF-Extract(0, PSK or 0)."""
-        self.early_secret = hkdf_extract(self.hash_name, None, psk)
+        if psk:
+            self.early_secret = hkdf_extract(self.hash_name, None, psk)
+        else:
+            self.early_secret = _no_psk(self.hash_name)[0]
         return self.early_secret
 
     def _early(self) -> bytes:
@@ -179,9 +216,12 @@ class KeySchedule13:
     def handshake(self, shared_secret: bytes) -> bytes:
         """Handshake Secret = HKDF-Extract(Derive-Secret(Early, "derived", ""),
         (EC)DHE). Calls :meth:`early` (no PSK) first if it was not called."""
-        derived = derive_secret(
-            self.hash_name, self._early(), b"derived", _empty_hash(self.hash_name)
-        )
+        early = self._early()
+        constants = _no_psk(self.hash_name)
+        if early == constants[0]:
+            derived = constants[1]
+        else:
+            derived = derive_secret(self.hash_name, early, b"derived", _empty_hash(self.hash_name))
         self.handshake_secret = hkdf_extract(self.hash_name, derived, shared_secret)
         return self.handshake_secret
 

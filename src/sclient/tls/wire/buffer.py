@@ -41,11 +41,17 @@ class Reader:
         return p
 
     def u8(self) -> int:
-        p = self._need(1)
+        p = self._pos
+        if self._end - p < 1:
+            self._need(1)
+        self._pos = p + 1
         return self._data[p]
 
     def u16(self) -> int:
-        p = self._need(2)
+        p = self._pos
+        if self._end - p < 2:
+            self._need(2)
+        self._pos = p + 2
         d = self._data
         return (d[p] << 8) | d[p + 1]
 
@@ -59,7 +65,10 @@ class Reader:
         return int.from_bytes(self._data[p : p + 4], "big")
 
     def read(self, n: int) -> bytes:
-        p = self._need(n)
+        p = self._pos
+        if self._end - p < n:
+            self._need(n)
+        self._pos = p + n
         return bytes(self._data[p : p + n])
 
     def rest(self) -> bytes:
@@ -84,10 +93,10 @@ class Reader:
         return Reader(self._data, p, p + n)
 
     def _length(self, width: int) -> int:
-        if width == 1:
-            return self.u8()
         if width == 2:
             return self.u16()
+        if width == 1:
+            return self.u8()
         return self.u24()
 
     def done(self) -> None:
