@@ -93,6 +93,9 @@ NOT_READ_BY_THE_HELLO = {
     "psk_tls12",
     "security_checks",
     "extension_events",
+    "bulk_data",
+    "check_status",
+    "no_renegotiation",
 }
 
 
@@ -127,6 +130,8 @@ def test_each_key_field_changes_the_key(field: str) -> None:
         other = (0x001D,)
     elif value is None and field == "max_fragment_length":
         other = 2
+    elif value is None and field == "next_protocols":
+        other = (b"h2",)
     else:
         other = "example.com"
     hello._static_hello(structs.replace(cfg, **{field: other}))

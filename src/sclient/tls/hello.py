@@ -457,7 +457,7 @@ CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
 #: its PSK and the PSK's age). The others' extensions are made once per
 #: configuration (:func:`_static_hello`).
 PER_CONNECTION_BUILDERS: frozenset[ExtensionBuilder] = frozenset(
-    (_session_ticket, _key_share, _pre_shared_key)
+    (_session_ticket, _key_share, _early_data, _pre_shared_key)
 )
 
 #: The configuration fields the rest of the first ClientHello is made from:
@@ -481,10 +481,27 @@ HELLO_FIELDS = (
     "extended_master_secret",
     "post_handshake_auth",
     "certificate_authorities",
+    "allow_no_dhe_kex",
+    "next_protocols",
+    "sct_request",
+    "serverinfo_types",
+    "srtp_profiles",
+    "status_request",
 )
 #: Read for each ClientHello: the entropy, the clock (a ticket's age), the
-#: session to resume, the external PSK, the key share maker.
-PER_CONNECTION_FIELDS = ("random", "now", "resume", "psk", "key_share_factory", "middlebox_compat")
+#: session to resume, the external PSK, the key share maker, the early data
+#: (offered only if the session or PSK allows it), the padding (it counts the
+#: session's pre_shared_key).
+PER_CONNECTION_FIELDS = (
+    "random",
+    "now",
+    "resume",
+    "psk",
+    "key_share_factory",
+    "middlebox_compat",
+    "early_data",
+    "tls_padding",
+)
 
 
 class _StaticHello:
