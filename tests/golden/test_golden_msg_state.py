@@ -13,7 +13,7 @@ import contextlib
 import re
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -373,10 +373,9 @@ def test_msgfile_full_disk(rsa_server: OpenSSLServer, extra: tuple[str, ...]) ->
 
 
 @contextlib.contextmanager
-def _resetting_server() -> Iterator[int]:
-    """A peer that reads the ClientHello and resets the connection (RST)."""
+def _scripted_peer(handle: Callable[[Any], None]) -> Iterator[int]:
+    """A loopback listener that gives each connection's socket to ``handle``."""
     import socket
-    import struct
     import threading
 
     listener = socket.socket()
@@ -388,15 +387,24 @@ def _resetting_server() -> Iterator[int]:
         with contextlib.suppress(OSError):
             while True:
                 conn, _ = listener.accept()
-                conn.recv(65536)
-                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                conn.close()
+                with contextlib.suppress(Exception):
+                    handle(conn)
 
     threading.Thread(target=serve, daemon=True).start()
     try:
         yield int(listener.getsockname()[1])
     finally:
         listener.close()
+
+
+def _reset_after_hello(conn: Any) -> None:
+    """Read the ClientHello, then reset the connection (RST)."""
+    import socket
+    import struct
+
+    conn.recv(65536)
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    conn.close()
 
 
 @pytest.mark.parametrize("version", [(), ("-tls1_2",)], ids=["tls13", "tls12"])
@@ -405,7 +413,7 @@ def test_reset_in_handshake(version: tuple[str, ...], tracing: tuple[str, ...]) 
     """The socket reset under the handshake: no alert, and -state's error line
     names the state the handshake was in (``error in SSLv3/TLS write client
     hello``), not ``error in error``."""
-    with _resetting_server() as port:
+    with _scripted_peer(_reset_after_hello) as port:
         args = ["-connect", f"{HOST}:{port}", *tracing, *version]
         ref = run_client(OPENSSL, args, stdin=b"")
         got = run_client(sclient_cmd(), args, stdin=b"")
@@ -413,41 +421,27 @@ def test_reset_in_handshake(version: tuple[str, ...], tracing: tuple[str, ...]) 
     assert "SSL_connect:error in SSLv3/TLS write client hello\n" in got.stderr
 
 
-@contextlib.contextmanager
-def _misbehaving_server(pki: PKI, after: bytes, ciphers: str = "") -> Iterator[int]:
+def _misbehaving_server(pki: PKI, after: bytes, ciphers: str = "") -> Any:
     """A peer on Python's ``ssl`` that completes the handshake, sends no
     ticket, then writes ``after`` raw on the socket (a forged record)."""
     import socket
     import ssl
-    import threading
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(str(pki["rsa"].fullchain), str(pki["rsa"].key))
     ctx.num_tickets = 0
     if ciphers:
         ctx.set_ciphers(ciphers)
-    listener = socket.socket()
-    listener.bind((HOST, 0))
-    listener.listen(4)
-    listener.settimeout(30)
 
-    def serve() -> None:
-        with contextlib.suppress(OSError):
-            while True:
-                raw, _ = listener.accept()
-                with contextlib.suppress(OSError, ssl.SSLError):
-                    conn = ctx.wrap_socket(raw, server_side=True)
-                    time.sleep(0.2)
-                    sock = socket.socket(fileno=conn.detach())
-                    sock.sendall(after)
-                    time.sleep(0.3)
-                    sock.close()
+    def handle(raw: Any) -> None:
+        conn = ctx.wrap_socket(raw, server_side=True)
+        time.sleep(0.2)
+        sock = socket.socket(fileno=conn.detach())
+        sock.sendall(after)
+        time.sleep(0.3)
+        sock.close()
 
-    threading.Thread(target=serve, daemon=True).start()
-    try:
-        yield int(listener.getsockname()[1])
-    finally:
-        listener.close()
+    return _scripted_peer(handle)
 
 
 #: After the handshake: (version options, ciphers, raw bytes, error reason).
