@@ -93,7 +93,11 @@ EXTRA_DEVIATIONS: list[str] = [
     "their lines are shown too. `-msg` and `-trace` with `-json` and no `-msgfile` print on "
     "stderr, "
     "stdout carrying only the document. `-msgfile` is created as soon as the options are read, "
-    "as by OpenSSL (`Error writing file F`, exit 1, when it cannot be).",
+    "as by OpenSSL (`Error writing file F`, exit 1, when it cannot be). A `-msgfile` that "
+    "cannot be written to (a full disk) does not stop the handshake; then, as OpenSSL's, the "
+    "queued write errors are printed and the run ends with exit 1. A socket that fails under "
+    "the handshake (a reset) gives `-state`'s `SSL_connect:error in <state it was in>`, a "
+    "failure that sends an alert `error in error`.",
     "A server KeyUpdate with `update_requested` is answered at once; OpenSSL sends its own "
     "KeyUpdate with its next write.",
     "TLS 1.2 AES-GCM records carry the sequence number as explicit nonce; OpenSSL counts up "
@@ -107,6 +111,15 @@ EXTRA_DEVIATIONS: list[str] = [
     "second, plaintext ChangeCipherSpec after the server's) is `bad_record_mac` \"decryption "
     'failed or bad record mac", as RFC 5246 section 6.2.3.3 requires for a record that does '
     'not decrypt; OpenSSL 3.0.19 answers `internal_error` "internal error".',
+    "A TLS 1.2 AES-GCM record whose tag does not verify: OpenSSL 3.0 prints an error-queue "
+    "line of its cipher provider (`Provider routines:ossl_gcm_stream_update:cipher operation "
+    "failed`) before `decryption failed or bad record mac`; sclient prints the second line "
+    "only. With encrypt-then-MAC, a MAC that does not verify is reported at "
+    "`ssl3_record.c:553` by OpenSSL, at `:616` (the line of a failed decryption) by sclient.",
+    "A wrong password for an encrypted key (`-pass`, `-key`): OpenSSL reports `bad decrypt`, "
+    "except about one time in 256, when the wrong key happens to leave valid padding and "
+    "OpenSSL fails later, decoding the garbage (`unsupported`, or a decoder's error); sclient "
+    "always reports `bad decrypt`.",
     "Groups that `cryptography` cannot compute with are refused by `-groups` and `-curves` "
     "as OpenSSL refuses a group name it does not know (`Call to SSL_CONF_cmd(-groups, ...) "
     "failed` and `gid_cb:passed invalid argument:...:group 'sect283k1' cannot be set`, exit "

@@ -256,13 +256,15 @@ _E2E = ["p256", "p384", "rsa-leaf", "p521-leaf", "p256-under-p384", "p384-under-
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, int]]]:
     d = tmp_path_factory.mktemp("suiteb")
     srvs: dict[str, OpenSSLServer] = {}
-    for name in _E2E:
-        leaf, inter, root = built(name)
-        (d / f"{name}-root.pem").write_bytes(root.pem)
-        srvs[name] = _serve(d / name, leaf, [inter], ("-cipher", "ALL@SECLEVEL=0"))
     try:
-        for s in srvs.values():
-            s.start()
+        for name in _E2E:
+            leaf, inter, root = built(name)
+            (d / f"{name}-root.pem").write_bytes(root.pem)
+            # Started at once: a server listens before the next one picks a free
+            # port (picked all first, two could get the same port, the second
+            # never listening and its cases reaching the first).
+            srvs[name] = _serve(d / name, leaf, [inter], ("-cipher", "ALL@SECLEVEL=0"))
+            srvs[name].start()
         yield d, {k: s.port for k, s in srvs.items()}
     finally:
         for s in srvs.values():
