@@ -6,8 +6,20 @@ leave a connection (``Shut``, ``Reconnect``, ``DoneWaiting``), and
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-__all__ = ["DoneWaiting", "Exit", "Reconnect", "Shut", "resume_collection"]
+if TYPE_CHECKING:
+    from sclient.base.errorqueue import ErrorEntry
+
+__all__ = [
+    "DoneWaiting",
+    "Exit",
+    "Reconnect",
+    "Shut",
+    "leave_on_queued_errors",
+    "resume_collection",
+]
 
 
 def resume_collection() -> None:
@@ -33,6 +45,24 @@ class Shut(Exception):
     def __init__(self, status: int) -> None:
         super().__init__(status)
         self.status = status
+
+
+#: ERR_print_errors shows at most 15 entries: OpenSSL's error queue is a ring of 16.
+ERROR_QUEUE_KEPT = 15
+
+
+def leave_on_queued_errors(
+    entries: Sequence[ErrorEntry], report_error: Callable[[ErrorEntry], None]
+) -> None:
+    """Errors the handshake left on OpenSSL's error queue without failing it
+    (a ``-msgfile`` flush, an SCT check): s_client's first write after the
+    handshake finds the queue not empty, prints it and leaves through
+    ``shut:`` with exit status 1 (the summary printed, close_notify sent, no
+    ``DONE``). Nothing when ``entries`` is empty."""
+    if entries:
+        for entry in entries[-ERROR_QUEUE_KEPT:]:
+            report_error(entry)
+        raise Shut(1)
 
 
 class DoneWaiting(Exception):

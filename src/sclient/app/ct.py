@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sclient.app.common import Shut
+from sclient.app.common import leave_on_queued_errors
 
 
 def check_sct_errors(p: Any) -> None:
@@ -16,7 +16,4 @@ def check_sct_errors(p: Any) -> None:
     from sclient.report.ct import connection_scts
 
     errors = [x for s in connection_scts(p.current, p.view.ct_logs) for x in s.errors]
-    if errors:
-        for entry in errors:
-            p.text.error(entry)
-        raise Shut(1)
+    leave_on_queued_errors(errors, p.text.error)

@@ -94,10 +94,8 @@ class MsgfileCheck:
     flush queues two errors (the system's, then BIO's) and the handshake goes
     on. The first call after the handshake, s_client's write of nothing, finds
     the queue not empty: it prints the queue and leaves through ``shut:``, exit
-    1, before any ticket or data is read. The queue keeps its last 15 entries.
+    1, before any ticket or data is read.
     """
-
-    KEPT = 15
 
     def __init__(self, channel: MessageChannel, report_error: Callable[[ErrorEntry], None]):
         self.channel = channel
@@ -114,7 +112,7 @@ class MsgfileCheck:
             return
         from os import strerror
 
-        from sclient.app.common import Shut
+        from sclient.app.common import leave_on_queued_errors
         from sclient.base.errorqueue import ErrorEntry
         from sclient.report.errors import BIO_LIB, system_error
 
@@ -129,6 +127,4 @@ class MsgfileCheck:
                 ErrorEntry(0x10080002, BIO_LIB, "file_ctrl", "system lib", _BSS_FILE, 329)
             )
         failures.clear()
-        for entry in entries[-self.KEPT :]:
-            self.report_error(entry)
-        raise Shut(1)
+        leave_on_queued_errors(entries, self.report_error)
