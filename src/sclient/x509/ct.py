@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from sclient.base import der
 from sclient.base.errorqueue import ErrorEntry
+from sclient.base.spki import spki_of
 from sclient.base.structs import field, struct
 
 #: ``X509_get_default_cert_area()/ct_log_list.cnf`` (OPENSSLDIR of the system's
@@ -379,19 +380,16 @@ def _precert_tbs(cert_der: bytes) -> bytes:
     return der.encode(0x30, b"".join(body))
 
 
-def _spki_of(cert_der: bytes) -> bytes:
-    _, fields = _cert_extensions(cert_der)
-    off = 1 if fields[0].tag == 0xA0 else 0
-    return fields[off + 5].raw
-
-
 def signed_data(sct: Sct, leaf: bytes, issuer: bytes | None) -> bytes:
     """The digitally-signed struct (RFC 6962 §3.2) over the entry."""
     if sct.precert:
         if issuer is None:
             raise ValueError("no issuer")
         tbs = _precert_tbs(leaf)
-        entry = b"\x00\x01" + hashlib.sha256(_spki_of(issuer)).digest()
+        issuer_key = spki_of(issuer)
+        if issuer_key is None:
+            raise ValueError("issuer is not a certificate")
+        entry = b"\x00\x01" + hashlib.sha256(issuer_key).digest()
         entry += len(tbs).to_bytes(3, "big") + tbs
     else:
         entry = b"\x00\x00" + len(leaf).to_bytes(3, "big") + leaf
