@@ -475,13 +475,6 @@ def _matches(cid: CertId, leaf: Any, issuer: Any) -> bool:
     )
 
 
-def _signed_by(basic: BasicResponse, cert: Any) -> bool:
-    from sclient.x509.verify import x509_verify
-
-    key = cert.public_key
-    return key is not None and x509_verify(basic, key, cert.key_alg_oid)  # type: ignore[arg-type]
-
-
 def _is_responder_id(basic: BasicResponse, cert: Any) -> bool:
     if basic.responder_name is not None:
         return bool(cert.subject.der == basic.responder_name)
@@ -524,7 +517,7 @@ def validate(
         problems.append("the leaf's issuer is not known")
         return out
     # The signer: the issuer itself, or a delegated responder it issued for OCSP signing.
-    if _is_responder_id(basic, issuer) and _signed_by(basic, issuer):
+    if _is_responder_id(basic, issuer) and x509_signed(basic, issuer):
         out["signer"] = "issuer"
     else:
         for d in basic.certs:
@@ -534,7 +527,7 @@ def validate(
                 continue
             if not _is_responder_id(basic, cand):
                 continue
-            if not _signed_by(basic, cand):
+            if not x509_signed(basic, cand):
                 continue
             out["signature"] = True
             if not (cand.issuer.der == issuer.subject.der and x509_signed(cand, issuer)):
@@ -572,6 +565,8 @@ def validate(
 
 
 def x509_signed(subject: Any, issuer: Any) -> bool:
+    """Whether ``subject`` (a certificate or a basic response: its signed
+    part, algorithm and signature) carries ``issuer``'s signature."""
     from sclient.x509.verify import x509_verify
 
     key = issuer.public_key
