@@ -1,1 +1,0 @@
-Error parsing -nextprotoneg argument
