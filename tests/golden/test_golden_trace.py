@@ -487,6 +487,19 @@ def _truncated_extension(conn: object, pki: PKI) -> None:
     conn.send(t.record(t.HANDSHAKE, h._sh12(ch, extensions=exts)))
 
 
+def _sigalgs_cert(conn: object, pki: PKI) -> None:
+    """A TLS 1.2 ServerHello with signature_algorithms_cert(50), which no server
+    sends in a ServerHello: decoded as a list of schemes, then refused."""
+    from hostile import hostile_servers as h
+    from support import tlsforge as t
+
+    assert isinstance(conn, t.Conn)
+    ch = conn.read_client_hello()
+    schemes = b"".join(t.u16(v) for v in (0x0804, 0x0403, 0x0201, 0xFEFE))
+    exts = t.ext(t.EXT_RENEGOTIATION_INFO, b"\x00") + t.ext(50, t.u16(len(schemes)) + schemes)
+    conn.send(t.record(t.HANDSHAKE, h._sh12(ch, extensions=exts)))
+
+
 def _extensions_overrun(conn: object, pki: PKI) -> None:
     """A ServerHello whose extensions block claims more bytes than follow."""
     from support import tlsforge as t
@@ -505,6 +518,7 @@ SCRIPTS = [
     "hrr_for_offered_share",
     "unknown_values",
     "truncated_extension",
+    "sigalgs_cert",
 ]
 
 
@@ -696,6 +710,7 @@ COVERAGE: dict[str, str] = {
     ),
     # fallbacks
     "extension_type=UNKNOWN(4660), length=40": "scripted unknown_values (hex dump)",
+    "extension_type=signature_algorithms_cert(50), length=10": "scripted sigalgs_cert",
     "extensions, extype = 23, extlen = 9": "scripted truncated_extension",
     "Message length parse error!": "scripted truncated_extension",
     "      Message length parse error!": "scripted extensions_overrun (after OpenSSL's indent)",
@@ -705,7 +720,6 @@ COVERAGE: dict[str, str] = {
 
 #: What OpenSSL 3.0's trace decodes that no case here produces yet, and why.
 NOT_COVERED: dict[str, str] = {
-    "signature_algorithms_cert(50)": "neither sclient nor s_server sends it by default",
     "srp": "-srpuser is not supported by sclient",
     "use_srtp in a ServerHello": "OpenSSL's client refuses it outside DTLS before the trace "
     "callback decodes anything more (test_golden_exts: gnutls-serv --srtp-profiles)",
