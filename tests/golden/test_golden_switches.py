@@ -331,3 +331,33 @@ def test_debug_broken_protocol(extra: tuple[str, ...], first: bool) -> None:
     got = run_client(sclient_cmd(), args, stdin=b"")
     compare(ref, got)
     assert got.rc == 1
+
+
+# --- -servername that SSL_set_tlsext_host_name refuses -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ("-servername", ""),
+        ("-servername", "a" * 256),
+        ("-servername", "é" * 128),  # 128 characters, 256 bytes
+        (
+            "-servername",
+            "a" * 255,
+            "-tls1_2",
+        ),  # the longest name: connects (no 1.3 tickets to race)
+        ("-dane_tlsa_domain", "a" * 256, "-dane_tlsa_rrdata", "3 1 1 00"),
+        ("-dane_tlsa_domain", "a" * 256, "-dane_tlsa_rrdata", "3 1 1 00", "-servername", "x"),
+    ],
+    ids=["empty", "256", "256-bytes", "255", "dane-256", "dane-256-servername"],
+)
+def test_servername_length(
+    servers: dict[str, OpenSSLServer], pki: PKI, extra: tuple[str, ...]
+) -> None:
+    """An empty name or one over 255 bytes stops s_client before it connects
+    (after DANE's own set-up when only -dane_tlsa_domain names it)."""
+    args = _connect(servers["any"], pki, *extra)
+    ref, got = (run_client(p, args, stdin=b"") for p in (["openssl", "s_client"], sclient_cmd()))
+    compare(ref, got)
+    assert ("CONNECTED(" in got.stdout) == (extra[-1] == "-tls1_2")

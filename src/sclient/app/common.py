@@ -6,6 +6,7 @@ leave a connection (``Shut``, ``Reconnect``, ``DoneWaiting``), and
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ __all__ = [
     "Shut",
     "leave_on_queued_errors",
     "resume_collection",
+    "valid_server_name",
 ]
 
 
@@ -29,6 +31,11 @@ def resume_collection() -> None:
     if not gc.isenabled():
         gc.freeze()
         gc.enable()
+
+
+def valid_server_name(name: str) -> bool:
+    """What SSL_set_tlsext_host_name accepts: 1 to 255 bytes."""
+    return 0 < len(os.fsencode(name)) <= 255
 
 
 class Exit(Exception):

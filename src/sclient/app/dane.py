@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sclient.app.common import Exit
+from sclient.app.common import Exit, valid_server_name
 from sclient.app.console import Console
 from sclient.x509.dane import (
     Dane,
@@ -27,6 +27,18 @@ if TYPE_CHECKING:
     from sclient.cli.optionsclass import Options
 
 PROG = "s_client"
+
+#: What SSL_set_tlsext_host_name queues for an empty name or one over 255 bytes.
+INVALID_SERVERNAME = TlsaError(
+    0x0A00013F, "SSL routines", "ssl3_ctrl", "ssl3 ext invalid servername", "../ssl/s3_lib.c", 3915
+)
+
+
+def refuse_server_name(console: Console) -> Exit:
+    """s_client's SNI set-up failed: its line and the queue, exit 1."""
+    console.err("Unable to set TLS servername extension.\n")
+    _print_errors(console, [INVALID_SERVERNAME])
+    return Exit(1)
 
 
 def _print_errors(console: Console, entries: list[TlsaError]) -> None:
@@ -47,20 +59,13 @@ def load_dane(o: Options, console: Console) -> Dane | None:
             )
             raise Exit(1)
         return None
-    if domain == "" and o.servername is None:
-        # SSL_dane_enable sets the empty name as SNI first, and that fails
+    if o.servername is None and not valid_server_name(domain):
+        # SSL_dane_enable sets the domain as SNI first, and that fails
         console.err(f"{PROG}: Error enabling DANE TLSA authentication.\n")
         _print_errors(
             console,
             [
-                TlsaError(
-                    0x0A00013F,
-                    "SSL routines",
-                    "ssl3_ctrl",
-                    "ssl3 ext invalid servername",
-                    "../ssl/s3_lib.c",
-                    3915,
-                ),
+                INVALID_SERVERNAME,
                 TlsaError(
                     0x0A0000CC,
                     "SSL routines",

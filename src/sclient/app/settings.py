@@ -12,7 +12,7 @@ import os
 import socket
 from typing import IO, TYPE_CHECKING, Any
 
-from sclient.app.common import Exit
+from sclient.app.common import Exit, valid_server_name
 from sclient.app.console import Console
 from sclient.app.secretfile import open_secret_file
 from sclient.app.verifysettings import DEFAULT_AUTH_LEVEL, VerifySettings, verify_settings
@@ -795,6 +795,12 @@ def build_settings(o: Options, console: Console) -> Settings:
     keylog = _open_keylog(o, console)
     resume = _resume_session(o, console)
     sni = server_name(o, target)
+    # s_client sets the name itself unless DANE's set-up does it (load_dane)
+    own_sni = o.servername is not None or o.dane_tlsa_domain is None
+    if sni is not None and own_sni and not valid_server_name(sni):
+        from sclient.app.dane import refuse_server_name
+
+        raise refuse_server_name(console)
     dane = None
     if o.dane_tlsa_domain is not None or o.dane_tlsa_rrdata:
         from sclient.app.dane import load_dane
