@@ -198,6 +198,46 @@ def test_sess_in_version_not_offered(server: OpenSSLServer, tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize(
+    ("version", "server_args", "client_args"),
+    [
+        # protocol_version alert: the server speaks only TLS 1.3
+        ("-tls1_2", ["-tls1_3"], ["-tls1_2"]),
+        # handshake_failure alert: no TLS 1.3 suite in common
+        (
+            "-tls1_3",
+            ["-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256"],
+            ["-ciphersuites", "TLS_AES_256_GCM_SHA384"],
+        ),
+    ],
+    ids=["tls1_2", "tls1_3"],
+)
+def test_sess_in_handshake_fails_before_server_hello(
+    server: OpenSSLServer,
+    certdir: Path,
+    tmp_path: Path,
+    version: str,
+    server_args: list[str],
+    client_args: list[str],
+) -> None:
+    """The offered session is still the connection's when the handshake fails
+    before a ServerHello: the summary shows its certificate, verify result,
+    cipher and (TLS 1.2) its whole SSL-Session block."""
+    path = tmp_path / "s.pem"
+    run_client(OPENSSL, _connect(server, version, "-sess_out", str(path)))
+    cert = ["-cert", str(certdir / "c.pem"), "-key", str(certdir / "k.pem")]
+    with OpenSSLServer(None, server_args, quiet=False, cert_args=cert) as other:
+        cmd = _connect(other, "-sess_in", str(path), *client_args)
+        ref = run_client(OPENSSL, cmd)
+        got = run_client(sclient_cmd(), cmd)
+    assert got.rc == 1
+    assert f"New, TLSv1.{version[-1]}, Cipher is TLS" in got.stdout or (
+        version == "-tls1_2" and "New, TLSv1.2, Cipher is ECDHE" in got.stdout
+    )
+    assert "Server certificate\n-----BEGIN CERTIFICATE-----" in got.stdout
+    compare(ref, got)
+
+
+@pytest.mark.parametrize(
     "content",
     [
         None,

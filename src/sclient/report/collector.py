@@ -74,6 +74,7 @@ class ConnectionReport:
     negotiated: ev.Negotiated | None = None  # the handshake completed
     settled: ev.Negotiated | None = None  # what a failed handshake had settled
     partial_session: Session | None = None  # the session a failed handshake had made
+    offered_session: Session | None = None  # the session the ClientHello offered
     resumed_session: Session | None = None
     ccs_sent: bool = False  # our ChangeCipherSpec (TLS <= 1.2)
     peer_chain: tuple[bytes, ...] | None = None
@@ -312,6 +313,10 @@ def _settled(c: ConnectionReport, e: ev.ConnectionFailed | ev.ConnectionClosed) 
     c.ccs_sent = c.ccs_sent or e.ccs_sent
 
 
+def _offered(r: RunReport, e: ev.SessionOffered, now: float) -> None:
+    r.current.offered_session = e.session
+
+
 def _closed(r: RunReport, e: ev.ConnectionClosed, now: float) -> None:
     r.current.peer_closed = True
     if r.current.in_init:
@@ -371,4 +376,5 @@ _HANDLERS: dict[type, Handler] = {
     ev.ApplicationData: _data,
     ev.ConnectionClosed: _closed,
     ev.ConnectionFailed: _failed,
+    ev.SessionOffered: _offered,
 }

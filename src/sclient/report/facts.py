@@ -79,6 +79,11 @@ def summary_data(
             for s in shared_sigalgs(cert_request.signature_schemes, our_sigalgs, version == TLS1_3)
         ]
     if negotiated is None:
+        if session is not None and session.cipher_suite is not None:
+            # SSL_get_current_cipher: the (offered) session's
+            suite = suites.BY_CODE.get(session.cipher_suite)
+            if suite is not None:
+                d.cipher_version, d.cipher_name = suite.version, suite.openssl
         return d
     n = negotiated
     suite = suites.BY_CODE.get(n.cipher_suite)

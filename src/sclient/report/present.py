@@ -101,7 +101,15 @@ def summary_data(run: RunReport, view: View, full: bool, final: bool = False) ->
         ca_names = [view.name(n) for n in c.cert_request.authorities]
     read, written = _byte_counts(c, final)
     session = run.session
-    if session is None and c.client_hello_sent and version != TLS1_3:
+    verify_code = c.verify_code()
+    offered = c.offered_session if c.version is None and c.in_init else None
+    if session is None and offered is not None:
+        # No ServerHello settled another: the offered session is still the
+        # connection's, with its certificate and verify result.
+        session, verify_code = offered, offered.verify_result
+        if full and offered.peer_certificate:
+            peer = view.cert(offered.peer_certificate)
+    elif session is None and c.client_hello_sent and version != TLS1_3:
         session = Session(
             version=version, cipher_suite=None, start_time=int(c.hello_time), timeout=7200
         )
@@ -123,7 +131,6 @@ def summary_data(run: RunReport, view: View, full: bool, final: bool = False) ->
             if peer is None and full and partial.peer_certificate:
                 peer = view.cert(partial.peer_certificate)
     negotiated = c.negotiated if c.negotiated is not None else c.settled
-    verify_code = c.verify_code()
     # tls_post_process_server_certificate stores the result in the session
     # only when the verification did not end the handshake.
     if session is not None and session.verify_result != verify_code and not c.aborted():

@@ -226,6 +226,15 @@ class PskClientCallback(Event):
 
 
 @struct(frozen=True, slots=True)
+class SessionOffered(Event):
+    """The ClientHello offers ``session`` (``-sess_in``, ``-reconnect``): until
+    a ServerHello settles another, it is the connection's session, the one a
+    failed handshake's summary shows (OpenSSL's SSL_set_session)."""
+
+    session: Session
+
+
+@struct(frozen=True, slots=True)
 class PskUnusable(Event):
     """The ``-psk`` key could not be used (TLS 1.3 ClientHello or TLS 1.2
     ClientKeyExchange); the handshake fails next."""
