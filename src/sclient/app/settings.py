@@ -278,12 +278,20 @@ def _parse_lists(lists: list[tuple[str, str]]) -> ListOptions:
             given.sigalgs = conf.sigalg_list(value)
         elif name == "client_sigalgs":
             given.client_sigalgs = conf.sigalg_list(value, option="-client_sigalgs")
-        elif name == "debug_broken_protocol":
-            # s_client 3.0 passes it on, but SSL_CONF has no such command any more
+        elif name == "debug_broken_protocol" or name in _SERVER_COMMANDS:
+            # s_client 3.0 passes them on, but SSL_CONF has no such command any
+            # more, or has it for a server only
             from sclient.tls.conf_error import ConfError
 
-            raise ConfError("-debug_broken_protocol", "<NULL>")
+            raise ConfError("-" + name, value if name == "named_curve" else "<NULL>")
     return given
+
+
+#: SSL_CONF's server-only commands that s_client's table still offers.
+_SERVER_COMMANDS = frozenset(
+    ("serverpref", "prioritize_chacha", "no_resumption_on_reneg", "client_renegotiation",
+     "named_curve")
+)  # fmt: skip
 
 
 #: Smallest DHE prime accepted per security level (``ssl_security_default_callback``).
