@@ -199,13 +199,13 @@ def test_unknown_user(peer: SrpPeer) -> None:
 
 
 def test_json(peer: SrpPeer) -> None:
-    import json
+    from support.jsondoc import sclient_json
 
     with Proc([*sclient_cmd(), "-connect", f"{HOST}:{peer.port}", *LOGIN, "-json"]) as proc:
         proc.close_stdin()
         r = proc.finish(CLIENT_TIMEOUT)
     assert r.rc == 0, r.stderr
-    doc = json.loads(r.stdout)
+    doc = sclient_json(r.stdout)
     sessions = [c["session"] for c in doc["connections"]]
     assert sessions and sessions[0]["srp_username"] == "alice"
     assert sessions[0]["protocol"] == "TLSv1.2"
@@ -375,3 +375,27 @@ def test_trace_of_the_key_exchange(peer: SrpPeer) -> None:
         r"Message length parse error!\n",
         r.stdout,
     )
+
+
+def test_password_prompt_without_a_terminal(peer: SrpPeer) -> None:
+    """No -srppass: ``Enter pass phrase for SRP user:``; with no terminal
+    (a new session has none) the answer is read from stdin, the rest of
+    stdin is data."""
+    cmd = [*sclient_cmd(), "-connect", f"{HOST}:{peer.port}", "-srpuser", "alice"]
+    p = subprocess.Popen(
+        cmd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env=_env(),
+    )
+    try:
+        out, err = p.communicate(b"secret\n", timeout=CLIENT_TIMEOUT)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert b"Enter pass phrase for SRP user:" in err
+    assert p.returncode == 0, err
+    assert b"    SRP username: alice\n" in out
