@@ -399,3 +399,142 @@ def test_password_prompt_without_a_terminal(peer: SrpPeer) -> None:
     assert b"Enter pass phrase for SRP user:" in err
     assert p.returncode == 0, err
     assert b"    SRP username: alice\n" in out
+
+
+# --- a scripted server: what no real server sends ---------------------------------------------
+
+
+def _scripted_flight(ske_body: bytes) -> bytes:
+    """ServerHello (SRP-AES-256-CBC-SHA, renegotiation_info), the given
+    ServerKeyExchange body, ServerHelloDone: one plaintext record."""
+
+    def msg(t: int, body: bytes) -> bytes:
+        return bytes((t,)) + len(body).to_bytes(3, "big") + body
+
+    exts = b"\xff\x01\x00\x01\x00"
+    sh = b"\x03\x03" + os.urandom(32) + b"\x00\xc0\x20\x00" + len(exts).to_bytes(2, "big") + exts
+    data = msg(2, sh) + msg(12, ske_body) + msg(14, b"")
+    return b"\x16\x03\x03" + len(data).to_bytes(2, "big") + data
+
+
+def _srp_params(n: int, g: int, b: int, salt: bytes = b"salt") -> bytes:
+    def v2(x: int) -> bytes:
+        raw = x.to_bytes(max(1, (x.bit_length() + 7) // 8), "big")
+        return len(raw).to_bytes(2, "big") + raw
+
+    return v2(n) + v2(g) + bytes((len(salt),)) + salt + v2(b)
+
+
+def _scripted(flight: bytes, *args: str, prefix: list[str] | None = None) -> tuple[Result, bytes]:
+    """sclient against a server that answers any ClientHello with ``flight``;
+    returns sclient's result and what the server read after its flight."""
+    import socket
+    import threading
+
+    lsock = socket.socket()
+    lsock.bind((HOST, 0))
+    lsock.listen(1)
+    got: list[bytes] = []
+
+    def serve() -> None:
+        conn, _ = lsock.accept()
+        with conn:
+            conn.settimeout(10)
+            conn.recv(65536)
+            conn.sendall(flight)
+            data = b""
+            try:
+                while chunk := conn.recv(65536):
+                    data += chunk
+            except OSError:
+                pass
+            got.append(data)
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    try:
+        cmd = ["-connect", f"{HOST}:{lsock.getsockname()[1]}", *LOGIN, *args]
+        r = msgs.run_client(prefix or sclient_cmd(), cmd, stdin=b"")
+        t.join(10)
+    finally:
+        lsock.close()
+    return r, got[0] if got else b""
+
+
+_N2048, _G2048 = (
+    int(
+        "AC6BDB41324A9A9BF166DE5E1389582FAF72B6651987EE07FC3192943DB56050A37329CBB4A099ED8193E0"
+        "757767A13DD52312AB4B03310DCD7F48A9DA04FD50E8083969EDB767B0CF6095179A163AB3661A05FBD5"
+        "FAAAE82918A9962F0B93B855F97993EC975EEAA80D740ADBF4FF747359D041D5C33EA71D281E446B1477"
+        "3BCA97B43A23FB801676BD207A436C6481F1D2B9078717461A5B9D32E688F87748544523B524B0D57D5E"
+        "A77A2775D2ECFA032CFBDBF52FB3786160279004E57AE6AF874E7303CE53299CCC041C7BC308D82A5698"
+        "F3A8D0C38271AE35F8E9DBFBB694B5C803D89F7AE435DE236D525F54759B65E372FCD68EF20FA7111F9E"
+        "4AFF73",
+        16,
+    ),
+    2,
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "ske", "args", "alert", "reason"),
+    [
+        (
+            "lateuser",
+            _srp_params(_N2048, _G2048, 7),
+            ("-srp_lateuser",),
+            80,
+            ":tls_construct_cke_srp:malloc failure:",
+        ),
+        ("zero-B", _srp_params(_N2048, _G2048, 0), (), 47, ":srp_verify_server_param:bad data:"),
+        (
+            "B-above-N",
+            _srp_params(_N2048, _G2048, _N2048 + 1),
+            (),
+            47,
+            ":srp_verify_server_param:bad data:",
+        ),
+        (
+            "signed-anonymous",
+            _srp_params(_N2048, _G2048, 7) + b"\x04\x01\x00\x01\x00",
+            (),
+            50,
+            ":tls_process_key_exchange:extra data in message:",
+        ),
+        ("truncated", _srp_params(_N2048, _G2048, 7)[:-3], (), 50, ":length mismatch:"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and not v.startswith(":") else "",
+)
+def test_scripted_server(
+    name: str, ske: bytes, args: tuple[str, ...], alert: int, reason: str
+) -> None:
+    r, after = _scripted(_scripted_flight(ske), *args)
+    assert_clean_stderr(r.stderr)
+    assert r.rc == 1
+    assert reason in r.stderr, r.stderr
+    assert after[:1] == b"\x15" and after[-2:] == bytes((2, alert)), after.hex()
+
+
+@pytest.mark.parametrize(
+    "ske",
+    [
+        _srp_params(_N2048, _G2048, 0),
+        _srp_params(_N2048, _G2048 + _N2048, 7),
+        _srp_params(_N2048, _G2048, 7)[:-3],
+    ],
+    ids=["zero-B", "g-above-N", "truncated"],
+)
+def test_scripted_server_against_openssl(ske: bytes) -> None:
+    """Failures before s_client's SRP callback runs: all output compared."""
+    flight = _scripted_flight(ske)
+    results = []
+    for prefix in (OPENSSL, sclient_cmd()):
+        results.append(_scripted(flight, "-msg", prefix=prefix)[0])
+    msgs.compare(*results)
+
+
+def test_other_group_moregroups_alone_against_openssl(other_group_peer: SrpPeer) -> None:
+    """-srp_moregroups without -msg/-debug: s_client sets no callback, so
+    the group is refused (insufficient security) with nothing printed."""
+    args = ["-connect", f"{HOST}:{other_group_peer.port}", *LOGIN, "-srp_moregroups"]
+    msgs.both(args, stdin=b"")

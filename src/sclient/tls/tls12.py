@@ -504,9 +504,12 @@ class ExpectSrpServerKeyExchange(State):
         login = hs.config.srp
         assert login is not None  # no SRP suite is offered without it
         n, g, b = (int.from_bytes(v, "big") for v in (ske.n, ske.g, ske.b))
-        if (self.peer is None) != (ske.signature is None):
-            raise DecodeError("ServerKeyExchange signature", "LENGTH_MISMATCH")
         srp_check_group(hs, login, n, g, b)
+        # then, as in tls_process_key_exchange, what follows the parameters
+        if self.peer is None and ske.signature is not None:
+            raise DecodeError("bytes after ServerSRPParams", "SRP_EXTRA_DATA")
+        if self.peer is not None and ske.signature is None:
+            raise DecodeError("no signature", "LENGTH_MISMATCH")
         if self.peer is not None:
             assert ske.signature is not None
             if self.params.version < P.TLS1_2 or ske.scheme is None:

@@ -275,15 +275,19 @@ REASONS: dict[str, Reason] = {
     "BAD_DH_VALUE": R(0x0A000066, "tls_process_ske_dhe", "bad dh value", _CLNT, 0),
     # SRP (RFC 5054): srp_verify_server_param (line 375 observed) and the
     # ClientKeyExchange of a ClientHello that named no user (-srp_lateuser).
-    "SRP_BAD_DATA": R(0x0A000186, "srp_verify_server_param", "bad data", _SRP, 369),
+    "SRP_BAD_DATA": R(0x0A000186, "srp_verify_server_param", "bad data", _SRP, 370),
     "SRP_INSUFFICIENT_SECURITY": R(
         0x0A0000F1, "srp_verify_server_param", "insufficient security", _SRP, 375
     ),
-    "SRP_CALLBACK_FAILED": R(0x0A0000EA, "srp_verify_server_param", "callback failed", _SRP, 382),
+    "SRP_CALLBACK_FAILED": R(0x0A0000EA, "srp_verify_server_param", "callback failed", _SRP, 381),
     "SRP_UNKNOWN_GROUP": R(
-        0x0A0000F1, "srp_verify_server_param", "insufficient security", _SRP, 388
+        0x0A0000F1, "srp_verify_server_param", "insufficient security", _SRP, 385
     ),
-    "SRP_NO_USERNAME": R(0x0A0C0100, "tls_construct_cke_srp", "malloc failure", _CLNT, 0),
+    "SRP_LENGTH_MISMATCH": R(0x0A00009F, "tls_process_ske_srp", "length mismatch", _CLNT, 1989),
+    "SRP_EXTRA_DATA": R(
+        0x0A000099, "tls_process_key_exchange", "extra data in message", _CLNT, 2326
+    ),
+    "SRP_NO_USERNAME": R(0x0A0C0100, "tls_construct_cke_srp", "malloc failure", _CLNT, 3278),
     "SRP_NO_PASSWORD": R(
         0x0A0000EA, "srp_generate_client_master_secret", "callback failed", _SRP, 0
     ),

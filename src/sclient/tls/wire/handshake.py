@@ -435,6 +435,7 @@ class ServerKeyExchangeSrp(HandshakeMessage):
     SRP-DSS suites the signature (``scheme`` None: unsigned or before TLS 1.2)."""
 
     MSG_TYPE = P.SERVER_KEY_EXCHANGE
+    DECODE_REASON = "SRP_LENGTH_MISMATCH"
     n: bytes
     g: bytes
     salt: bytes
