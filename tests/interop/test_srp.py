@@ -538,3 +538,8 @@ def test_other_group_moregroups_alone_against_openssl(other_group_peer: SrpPeer)
     the group is refused (insufficient security) with nothing printed."""
     args = ["-connect", f"{HOST}:{other_group_peer.port}", *LOGIN, "-srp_moregroups"]
     msgs.both(args, stdin=b"")
+
+
+def test_security_debug_client_hello(srp_vfile: Path) -> None:
+    """-security_debug checks the SRP suites the ClientHello offers."""
+    _against_srp_server(srp_vfile, ["-security_debug_verbose"], msgs.compare)

@@ -397,6 +397,7 @@ def _security_inputs(o: Options, given: ListOptions, offered: Offered, lo: int, 
         groups=given.groups if given.groups is not None else DEFAULT_GROUPS,
         sigalgs=given.sigalgs if given.sigalgs is not None else conf.DEFAULT_SIGALGS,
         psk=o.psk is not None,
+        srp=o.srpuser is not None,
         tickets=not o.no_ticket,
     )
 
