@@ -153,7 +153,7 @@ EXTRA_DEVIATIONS: list[str] = [
     "ClientKeyExchange as OpenSSL 3.0 does: the algorithm name, then `Message length parse "
     "error!` (its trace code has no SRP decoder). SRP runs over TLS 1.2 (TLS 1.0 and 1.1 are "
     "not yet supported by sclient); the SRP-DSS suites are offered as by OpenSSL and their "
-    "signature checked like SRP-RSA's, but no server at hand offers them.",
+    "DSA signature is checked (a scripted server's test; tlslite-ng has no SRP-DSS).",
 ]
 
 # --------------------------------------------------------------------------------------

@@ -543,3 +543,101 @@ def test_other_group_moregroups_alone_against_openssl(other_group_peer: SrpPeer)
 def test_security_debug_client_hello(srp_vfile: Path) -> None:
     """-security_debug checks the SRP suites the ClientHello offers."""
     _against_srp_server(srp_vfile, ["-security_debug_verbose"], msgs.compare)
+
+
+@pytest.fixture(scope="module")
+def dsa_identity() -> tuple[Any, bytes]:
+    """A DSA key and a self-signed certificate for it (DER)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import dsa
+    from cryptography.x509.oid import NameOID
+
+    key = dsa.generate_private_key(2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "srp-dss")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    return key, cert.public_bytes(serialization.Encoding.DER)
+
+
+def _dss_flight(key: Any, cert: bytes, client_hello: bytes, corrupt: bool) -> bytes:
+    """ServerHello (SRP-DSS-AES-256-CBC-SHA), Certificate, a ServerKeyExchange
+    signed with dsa_sha256 over the randoms and the SRP parameters, ServerHelloDone."""
+    from sclient.tls.crypto.signatures import sign_scheme, tls12_server_key_exchange_input
+
+    def msg(t: int, body: bytes) -> bytes:
+        return bytes((t,)) + len(body).to_bytes(3, "big") + body
+
+    client_random = client_hello[11:43]
+    server_random = os.urandom(32)
+    exts = b"\xff\x01\x00\x01\x00"
+    sh = b"\x03\x03" + server_random + b"\x00\xc0\x22\x00" + len(exts).to_bytes(2, "big") + exts
+    entry = len(cert).to_bytes(3, "big") + cert
+    certificate = len(entry).to_bytes(3, "big") + entry
+    params = _srp_params(_N2048, _G2048, 7)
+    signed = tls12_server_key_exchange_input(client_random, server_random, params)
+    sig = sign_scheme(0x0402, key, signed)
+    if corrupt:
+        sig = sign_scheme(0x0402, key, signed + b"x")
+    ske = params + b"\x04\x02" + len(sig).to_bytes(2, "big") + sig
+    data = msg(2, sh) + msg(11, certificate) + msg(12, ske) + msg(14, b"")
+    return b"\x16\x03\x03" + len(data).to_bytes(2, "big") + data
+
+
+@pytest.mark.parametrize("corrupt", [False, True], ids=["good-signature", "bad-signature"])
+def test_srp_dss_signature(dsa_identity: tuple[Any, bytes], corrupt: bool) -> None:
+    """SRP-DSS: the server's DSA signature over the SRP parameters is checked;
+    a good one leads to our ClientKeyExchange, a bad one to decrypt_error."""
+    import socket
+    import threading
+
+    key, cert = dsa_identity
+    lsock = socket.socket()
+    lsock.bind((HOST, 0))
+    lsock.listen(1)
+    got: list[bytes] = []
+
+    def serve() -> None:
+        conn, _ = lsock.accept()
+        with conn:
+            conn.settimeout(10)
+            hello = conn.recv(65536)
+            conn.sendall(_dss_flight(key, cert, hello, corrupt))
+            data = b""
+            try:
+                while chunk := conn.recv(65536):
+                    data += chunk
+            except OSError:
+                pass
+            got.append(data)
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    try:
+        cmd = ["-connect", f"{HOST}:{lsock.getsockname()[1]}", *LOGIN]
+        cmd += ["-cipher", "SRP-DSS-AES-256-CBC-SHA"]
+        r = msgs.run_client(sclient_cmd(), cmd, stdin=b"")
+        t.join(10)
+    finally:
+        lsock.close()
+    assert_clean_stderr(r.stderr)
+    after = got[0] if got else b""
+    if corrupt:
+        assert r.rc == 1
+        assert ":bad signature:" in r.stderr, r.stderr
+        assert after[:1] == b"\x15" and after[-2:] == b"\x02\x33", after.hex()
+    else:
+        # our flight: the ClientKeyExchange (A, 256 bytes or one less), then CCS
+        assert after[:1] == b"\x16" and after[5] == 16, after[:16].hex()
+        assert b"\x14\x03\x03\x00\x01\x01" in after
