@@ -273,8 +273,9 @@ REASONS: dict[str, Reason] = {
     "BAD_ECPOINT": R(0x0A000132, "tls_parse_stoc_key_share", "bad ecpoint", _EXTC, 1870),
     "SKE_BAD_ECPOINT": R(0x0A000132, "tls_process_ske_ecdhe", "bad ecpoint", _CLNT, 2160),
     "BAD_DH_VALUE": R(0x0A000066, "tls_process_ske_dhe", "bad dh value", _CLNT, 0),
-    # SRP (RFC 5054): srp_verify_server_param (line 375 observed) and the
-    # ClientKeyExchange of a ClientHello that named no user (-srp_lateuser).
+    # SRP (RFC 5054), all observed: srp_verify_server_param's checks, the
+    # ServerKeyExchange's framing, and the ClientKeyExchange of a ClientHello
+    # that named no user (-srp_lateuser).
     "SRP_BAD_DATA": R(0x0A000186, "srp_verify_server_param", "bad data", _SRP, 370),
     "SRP_INSUFFICIENT_SECURITY": R(
         0x0A0000F1, "srp_verify_server_param", "insufficient security", _SRP, 375
@@ -288,9 +289,6 @@ REASONS: dict[str, Reason] = {
         0x0A000099, "tls_process_key_exchange", "extra data in message", _CLNT, 2326
     ),
     "SRP_NO_USERNAME": R(0x0A0C0100, "tls_construct_cke_srp", "malloc failure", _CLNT, 3278),
-    "SRP_NO_PASSWORD": R(
-        0x0A0000EA, "srp_generate_client_master_secret", "callback failed", _SRP, 0
-    ),
     "DH_KEY_TOO_SMALL": R(0x0A00018A, "tls_process_ske_dhe", "dh key too small", _CLNT, 0),
     # --- Finished, tickets, post-handshake --------------------------------------------
     "DIGEST_CHECK_FAILED": R(0x0A000095, "tls_process_finished", "digest check failed", _LIB, 834),
