@@ -136,6 +136,24 @@ EXTRA_DEVIATIONS: list[str] = [
     "refuses it); OpenSSL does not test the primality, goes on and fails at `Finished`. "
     "The server's DHE parameters are used only after their signature is checked, as in "
     "OpenSSL, and a prime above 10000 bits is refused as OpenSSL refuses it.",
+    "SRP (`-srpuser`, TLS 1.2 suites of RFC 5054): `openssl s_client` 3.0.19 hands its SRP "
+    "callbacks a pointer to the wrong object (the address of its argument's address), so once "
+    "the server's ServerKeyExchange has come it prints `SRP parameters:` whether or not "
+    "`-debug`, `-msg` or `-srp_moregroups` was given and then crashes (segmentation fault, "
+    "after writing its ClientKeyExchange) when it asks for the password; with OpenSSL 3.0 no "
+    "SRP handshake completes. sclient does what the code means (as 1.1.1 did): the group is "
+    "printed only with those options, the password comes from `-srppass` or the terminal "
+    "prompt `Enter pass phrase for SRP user:`, and the handshake and the data go on as with "
+    "any suite; `SRP username:` in the session block and in `-sess_out` files names the user. "
+    "Up to the ServerKeyExchange and for its checks (`-srp_strength` too small: "
+    "`insufficient_security` alert, `srp_verify_server_param:insufficient security`) "
+    "sclient is OpenSSL line for line. A wrong password is found by the server, which "
+    "answers the client's Finished with `bad_record_mac` (OpenSSL's "
+    "`sslv3 alert bad record mac` line, exit 1). `-trace` prints SRP's ServerKeyExchange and "
+    "ClientKeyExchange as OpenSSL 3.0 does: the algorithm name, then `Message length parse "
+    "error!` (its trace code has no SRP decoder). SRP runs over TLS 1.2 (TLS 1.0 and 1.1 are "
+    "not yet supported by sclient); the SRP-DSS suites are offered as by OpenSSL and their "
+    "DSA signature is checked (a scripted server's test; tlslite-ng has no SRP-DSS).",
 ]
 
 # --------------------------------------------------------------------------------------

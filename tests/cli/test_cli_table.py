@@ -40,7 +40,8 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     xchain_build xcertform xkeyform msg msgfile state trace debug tlsextdebug security_debug
     security_debug_verbose status early_data keymatexport keymatexportlen use_srtp nextprotoneg
     serverinfo ct noct ctlogfile fallback_scsv allow_no_dhe_kex bugs rand writerand split_send_frag
-    max_pipelines read_buf debug_broken_protocol"""
+    max_pipelines read_buf debug_broken_protocol srpuser srppass srp_lateuser srp_moregroups
+    srp_strength"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 SUPPORTED |= {
     "policy",
@@ -107,6 +108,8 @@ DEVIATED = {
     "security_debug",
     "security_debug_verbose",
     "early_data",
+    "srpuser",
+    "srppass",
 }
 
 

@@ -41,6 +41,7 @@ EXTENSIONS: dict[type[X.Extension], st.SearchStrategy[Any]] = {
     X.ServerName: st.builds(X.ServerName, tup(st.tuples(u8, opaque(1, 16)), 1, 3)),
     X.ServerNameAck: st.just(X.ServerNameAck()),
     X.MaxFragmentLength: st.builds(X.MaxFragmentLength, u8),
+    X.Srp: st.builds(X.Srp, opaque(1, 20)),
     X.StatusRequest: st.builds(X.StatusRequest, st.just(1), tup(opaque(1, 8)), opaque(0, 8)),
     X.StatusRequestAck: st.just(X.StatusRequestAck()),
     X.OcspResponse: st.builds(X.OcspResponse, opaque(1, 40)),
@@ -246,6 +247,28 @@ MESSAGES: dict[str, tuple[st.SearchStrategy[Any], dict[str, Any]]] = {
             curve_type=u8,
         ),
         {"kx": "ECDHEPSK"},
+    ),
+    "ServerKeyExchangeSrp": (
+        st.builds(
+            H.ServerKeyExchangeSrp, opaque(1, 30), opaque(1, 4), opaque(0, 16), opaque(1, 30)
+        ),
+        {"kx": "SRP"},
+    ),
+    "ServerKeyExchangeSrpSigned": (
+        st.builds(
+            H.ServerKeyExchangeSrp,
+            opaque(1, 30),
+            opaque(1, 4),
+            opaque(0, 16),
+            opaque(1, 30),
+            u16,
+            opaque(0, 40),
+        ),
+        {"kx": "SRP"},
+    ),
+    "ClientKeyExchangeSrp": (
+        st.builds(H.ClientKeyExchange, opaque(1, 60), st.just(2)),
+        {"kx": "SRP"},
     ),
     "ClientKeyExchangePsk": (
         st.builds(H.ClientKeyExchangePsk, opaque(0, 20), st.just(b""), st.just(0)),

@@ -132,6 +132,10 @@ def test_each_key_field_changes_the_key(field: str) -> None:
         other = 2
     elif value is None and field == "next_protocols":
         other = (b"h2",)
+    elif value is None and field == "srp":
+        from sclient.tls.config import SrpLogin
+
+        other = SrpLogin(b"user", lambda: b"password")
     else:
         other = "example.com"
     hello._static_hello(structs.replace(cfg, **{field: other}))

@@ -140,7 +140,7 @@ def test_record_version_of_first_client_hello() -> None:
 def test_extension_table_gives_the_order() -> None:
     """The ClientHello's extensions come in the order of the builders' table,
     each type once, whatever the configuration switches on."""
-    from sclient.tls.config import ExternalPsk
+    from sclient.tls.config import ExternalPsk, SrpLogin
     from sclient.tls.hello import CLIENT_HELLO_EXTENSIONS
 
     order = [t for t, _ in CLIENT_HELLO_EXTENSIONS]
@@ -156,6 +156,7 @@ def test_extension_table_gives_the_order() -> None:
             status_request=True,
             sct_request=True,
             early_data=b"",
+            srp=SrpLogin(b"user", lambda: b"password"),
         )
     )
     c.start()
@@ -163,6 +164,7 @@ def test_extension_table_gives_the_order() -> None:
     ch = decode_message(wire[5 : 5 + int.from_bytes(wire[3:5], "big")])
     assert isinstance(ch, ClientHello)
     sent = [e.ext_type for e in ch.extensions]
+    assert sent[sent.index(1) + 1] == 12  # srp after max_fragment_length
     assert sent == [t for t in order if t in sent]
     # every builder but the application's own extensions (-serverinfo), which
     # come first, -use_srtp's and -nextprotoneg's

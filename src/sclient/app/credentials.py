@@ -236,6 +236,11 @@ def _stdin_prompt(path: str) -> str | None:
     return os.fsdecode(line.rstrip(b"\r\n"))
 
 
+def console_prompt(what: str) -> str | None:
+    """``Enter pass phrase for <what>:`` as for a key file (the SRP password)."""
+    return _stdin_prompt(what)
+
+
 def _read_line(fd: int) -> bytes:
     """One line from ``fd``, byte by byte (nothing after it is consumed)."""
     line = bytearray()

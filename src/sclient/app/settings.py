@@ -315,7 +315,9 @@ class Offered:
     min_dh_bits: int
 
 
-def _offered_lists(given: ListOptions, lo: int, hi: int, psk: bool = False) -> Offered:
+def _offered_lists(
+    given: ListOptions, lo: int, hi: int, psk: bool = False, srp: bool = False
+) -> Offered:
     """What the ClientHello carries from the list options, filtered as OpenSSL
     filters them (security level from ``@SECLEVEL=n``, protocol range, the
     authentications the signature algorithms can serve); OpenSSL's defaults
@@ -336,7 +338,7 @@ def _offered_lists(given: ListOptions, lo: int, hi: int, psk: bool = False) -> O
     cipher = given.cipher
     sigalgs = given.sigalgs
     lists = (cipher, sigalgs, given.ciphersuites, given.groups)
-    if not psk and all(x is None for x in lists):
+    if not psk and not srp and all(x is None for x in lists):
         return out  # nothing to evaluate: OpenSSL's defaults
     from sclient.tls import conf
 
@@ -344,10 +346,16 @@ def _offered_lists(given: ListOptions, lo: int, hi: int, psk: bool = False) -> O
         seclevel = cipher[1].seclevel
         out.min_dh_bits = _DH_BITS.get(seclevel, 2048)
         out.security_level = seclevel
-    if cipher is not None or sigalgs is not None or psk:
+    if cipher is not None or sigalgs is not None or psk or srp:
         spec = cipher[0] if cipher is not None else "DEFAULT"
         out.tls12_suites = conf.cipher_list(
-            spec, seclevel=seclevel, psk=psk, min_version=lo, max_version=hi, sigalgs=sigalgs
+            spec,
+            seclevel=seclevel,
+            psk=psk,
+            srp=srp,
+            min_version=lo,
+            max_version=hi,
+            sigalgs=sigalgs,
         )
     # The security level filters OpenSSL's default lists as well as given ones
     # (``@SECLEVEL=5`` leaves only SHA-512 schemes and P-521).
@@ -397,6 +405,7 @@ def _security_inputs(o: Options, given: ListOptions, offered: Offered, lo: int, 
         groups=given.groups if given.groups is not None else DEFAULT_GROUPS,
         sigalgs=given.sigalgs if given.sigalgs is not None else conf.DEFAULT_SIGALGS,
         psk=o.psk is not None,
+        srp=o.srpuser is not None,
         tickets=not o.no_ticket,
     )
 
@@ -777,6 +786,12 @@ def build_settings(o: Options, console: Console) -> Settings:
         except cred.CredentialError as exc:
             raise _credential_error(console, exc) from None
 
+    srp_password = None
+    if o.srppass is not None or o.srpuser is not None:
+        from sclient.app.srp import srp_password_source
+
+        srp_password = srp_password_source(o, console)
+
     from sclient.tls.conf_error import ConfError
 
     try:
@@ -785,7 +800,7 @@ def build_settings(o: Options, console: Console) -> Settings:
     except ConfError as exc:
         raise _conf_error(console, exc) from None
     lo, hi, no_protocols = _versions(rng, given, console)
-    offered = _offered_lists(given, lo, hi, o.psk is not None)
+    offered = _offered_lists(given, lo, hi, o.psk is not None, o.srpuser is not None)
     psk, psk_tls12 = _psks(o, console)
     srtp_profiles = _srtp_profiles(o, console) if o.use_srtp is not None else ()
     alpn = _alpn(o, console)
@@ -799,6 +814,12 @@ def build_settings(o: Options, console: Console) -> Settings:
         store.add_crl(crl)
     credentials = _credentials(o, loaded, build_store, console)
     extended_credentials, install_errors = _extended_credentials(o, extended, build_store)
+
+    srp = None
+    if o.srpuser is not None:  # after the SNI callback, before DANE (s_client's order)
+        from sclient.app.srp import srp_login
+
+        srp = srp_login(o, console, srp_password)
 
     keylog = _open_keylog(o, console)
     resume = _resume_session(o, console)
@@ -862,6 +883,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         extended_credentials=extended_credentials,
         psk=psk,
         psk_tls12=psk_tls12,
+        srp=srp,
         resume=resume,
     )
     return Settings(

@@ -439,6 +439,10 @@ class Options:
     proxy_password: str | None = None
     #: read from the -pass source
     key_password: str | None = None
+    #: read from the -srppass source
+    srp_password: str | None = None
+    #: why the -srppass source could not be read
+    srp_password_error: str | None = None
     #: -bind's host
     bind_host: str | None = None
     #: -bind's port

@@ -495,6 +495,14 @@ class _Parser:
             if o.proxy_user is None:
                 raise self.fail("Error: Must specify proxy_user with proxy_pass\n")
 
+        if o.srppass is not None:
+            # Read now; a failure is reported once the files are loaded, where
+            # s_client reads it (sclient.app.srp).
+            try:
+                o.srp_password = read_password_source(o.srppass)
+            except PasswordSourceError as e:
+                o.srp_password_error = e.text
+
         # OpenSSL checks this one later, after creating the SSL_CTX (SSL_CONF errors such as a
         # bad -cipher come first there); values <= 0 after atoi() are ignored.
         max_frag = 16384

@@ -80,6 +80,9 @@ def _session(s: Any) -> dict[str, Any]:
         "timeout": s.timeout,
         "max_early_data": s.max_early_data,
         "extended_master_secret": bool(s.extended_master_secret),
+        "srp_username": None
+        if s.srp_username is None
+        else s.srp_username.decode("utf-8", "surrogateescape"),
     }
 
 

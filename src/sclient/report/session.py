@@ -31,7 +31,8 @@ def render_session(s: Session, verify_text: Callable[[int], str]) -> str:
     ident, hint = s.psk_identity, s.psk_identity_hint
     out.append("\n    PSK identity: " + ("None" if ident is None else ident.decode("latin-1")))
     out.append("\n    PSK identity hint: " + ("None" if hint is None else hint.decode("latin-1")))
-    out.append("\n    SRP username: None")
+    srp = s.srp_username
+    out.append("\n    SRP username: " + ("None" if srp is None else srp.decode("latin-1")))
     if s.ticket_lifetime_hint:
         out.append(f"\n    TLS session ticket lifetime hint: {s.ticket_lifetime_hint} (seconds)")
     if s.ticket:

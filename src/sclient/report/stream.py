@@ -92,6 +92,7 @@ class TextStream:
             ev.NextProtocolSelected: self.next_protocols,
             ev.ServerInfoReceived: self.serverinfo,
             ev.PskUnusable: self.psk_unusable,
+            ev.SrpGroupChecked: self.srp_group,
             ev.KeylogSecret: self.write_keylog,
             ev.HandshakeComplete: self.handshake_complete,
             ev.NewSessionTicket: self.ticket,
@@ -189,6 +190,19 @@ class TextStream:
         if e.install_fails:
             for entry in self.install_errors.get(e.index, ()):
                 self.error(entry)
+
+    def srp_group(self, e: ev.SrpGroupChecked) -> None:
+        """s_client's ``ssl_srp_verify_param_cb`` (``BN_print``: upper-case
+        hex without leading zeros)."""
+        lines = []
+        if e.shown:
+            lines.append(f"SRP parameters:\n\tN={e.n:X}\n\tg={e.g:X}\n")
+        if e.deeper:
+            lines.append("SRP param N and g are not known params, going to check deeper.\n")
+        if not e.accepted:
+            lines.append("SRP param N and g rejected.\n")
+        if lines:
+            self.sink.err("".join(lines))
 
     def psk_unusable(self, e: ev.PskUnusable) -> None:
         """s_client's PSK callbacks: ``Could not convert PSK key`` and

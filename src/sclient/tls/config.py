@@ -110,6 +110,27 @@ class ExternalPsk:
 
 
 @struct(frozen=True, slots=True)
+class SrpLogin:
+    """SRP (RFC 5054, ``-srpuser``): the user name the ClientHello's srp
+    extension carries (None with ``-srp_lateuser``: no extension, and the
+    handshake fails if the server still picks an SRP suite), the password,
+    asked for when the ServerKeyExchange has come (it may prompt), the
+    smallest N accepted (``-srp_strength``), and s_client's parameter
+    callback: ``verify_callback`` (set unless only ``-srp_moregroups`` was
+    given) checks N and g against RFC 5054's groups, or with
+    ``more_groups`` examines any other group; ``show`` reports the group
+    (``-debug``, ``-msg``, ``-srp_moregroups``)."""
+
+    user: bytes | None
+    password: Callable[[], bytes]
+    strength: int = 1024
+    more_groups: bool = False
+    verify_callback: bool = True
+    show: bool = False
+    debug: bool = False
+
+
+@struct(frozen=True, slots=True)
 class Verdict:
     """What ``ClientConfig.verify_certificates`` says of the server's chain.
 
@@ -223,6 +244,8 @@ class ClientConfig:
     early_data: bytes | None = None
     #: ``-psk``: the key and identity for TLS <= 1.2 PSK suites.
     psk_tls12: ExternalPsk | None = None
+    #: ``-srpuser``: offer the SRP suites and log in with this (None: no SRP).
+    srp: SrpLogin | None = None
     #: Report OpenSSL's security checks (:class:`~sclient.tls.events.SecurityCheck`)
     #: made on these inputs (``-security_debug``); None: none.
     security_checks: object = None

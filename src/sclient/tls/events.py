@@ -235,6 +235,21 @@ class SessionOffered(Event):
 
 
 @struct(frozen=True, slots=True)
+class SrpGroupChecked(Event):
+    """s_client's SRP parameter callback ran on the server's N and g:
+    ``shown`` (``-debug``, ``-msg``, ``-srp_moregroups``) it prints them;
+    ``deeper`` (an unknown group, ``-srp_moregroups`` and ``-debug``) it says
+    it looks closer; not ``accepted``, it says it rejects them (the
+    handshake fails next)."""
+
+    n: int
+    g: int
+    shown: bool
+    deeper: bool
+    accepted: bool
+
+
+@struct(frozen=True, slots=True)
 class PskUnusable(Event):
     """The ``-psk`` key could not be used (TLS 1.3 ClientHello or TLS 1.2
     ClientKeyExchange); the handshake fails next."""

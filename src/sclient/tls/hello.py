@@ -315,6 +315,11 @@ def _max_fragment_length(p: HelloPlan) -> X.Extension | None:
     return X.MaxFragmentLength(code) if code is not None else None
 
 
+def _srp(p: HelloPlan) -> X.Extension | None:
+    srp = p.config.srp
+    return X.Srp(srp.user) if srp is not None and srp.user is not None else None
+
+
 def _ec_point_formats(p: HelloPlan) -> X.Extension | None:
     return X.EcPointFormats(_EC_POINT_FORMATS) if p.ecc else None
 
@@ -431,6 +436,7 @@ CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
     (-1, _custom_extensions),  # the application's, first (custom_ext_add)
     (ext.SERVER_NAME, _server_name),
     (ext.MAX_FRAGMENT_LENGTH, _max_fragment_length),
+    (12, _srp),
     (ext.EC_POINT_FORMATS, _ec_point_formats),
     (ext.SUPPORTED_GROUPS, _supported_groups_ext),
     (ext.SESSION_TICKET, _session_ticket),
@@ -475,6 +481,7 @@ HELLO_FIELDS = (
     "signature_schemes",
     "server_name",
     "max_fragment_length",
+    "srp",
     "alpn",
     "session_ticket",
     "encrypt_then_mac",

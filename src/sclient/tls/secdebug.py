@@ -103,6 +103,8 @@ class SecurityInputs:
     groups: tuple[int, ...]
     sigalgs: tuple[int, ...]
     psk: bool = False
+    #: ``-srpuser``: the SRP suites are not disabled.
+    srp: bool = False
     tickets: bool = True
 
 
@@ -231,8 +233,9 @@ class Checks:
                     usable.append(code)
         mask_k = 0 if inp.psk else ciph.K_ANY_PSK
         mask_a = auth_disabled | (0 if inp.psk else ciph.A_PSK)
-        mask_k |= ciph.K_SRP
-        mask_a |= ciph.A_SRP
+        if not inp.srp:
+            mask_k |= ciph.K_SRP
+            mask_a |= ciph.A_SRP
         table = ciph._by_code()
         for code in inp.tls12_suites:
             c = table.get(code)

@@ -31,3 +31,4 @@ class Session:
     group: int | None = None
     psk_identity: bytes | None = None  # TLS <= 1.2 PSK suites
     psk_identity_hint: bytes | None = None
+    srp_username: bytes | None = None  # TLS <= 1.2 SRP suites

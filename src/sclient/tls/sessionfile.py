@@ -71,6 +71,8 @@ def encode(session: Session) -> bytes:
         parts.append(_explicit(9, der.encode_int(session.ticket_lifetime_hint)))
     if session.ticket:
         parts.append(_explicit(10, _octets(session.ticket)))
+    if session.srp_username is not None:
+        parts.append(_explicit(12, _octets(session.srp_username)))
     if session.extended_master_secret:
         parts.append(_explicit(13, der.encode_int(_FLAG_EXTMS)))
     if session.ticket_age_add:
@@ -160,6 +162,7 @@ def _decode(data: bytes, now: int) -> Session:
         group=integer(19) or None,
         psk_identity=string(8),
         psk_identity_hint=string(7),
+        srp_username=string(12),
     )
     return session
 

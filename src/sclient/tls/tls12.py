@@ -83,10 +83,14 @@ from sclient.tls.wire.handshake import (
     ServerKeyExchangeDhe,
     ServerKeyExchangeEcdhe,
     ServerKeyExchangePsk,
+    ServerKeyExchangeSrp,
 )
 
 if TYPE_CHECKING:  # the client-certificate machinery is imported when a server asks
+    from collections.abc import Callable
+
     from sclient.tls import clientauth
+    from sclient.tls.config import SrpLogin
 
 __all__ = [
     "Connected12",
@@ -228,6 +232,8 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
         if hs.config.psk_tls12 is None:
             raise LocalError(alerts.HANDSHAKE_FAILURE, "PSK_NO_CLIENT_CB")
         return ExpectPskServerKeyExchange(params, None)
+    if suite.kx == "SRP" and suite.au == "SRP":
+        return ExpectSrpServerKeyExchange(params, None)
     return ExpectCertificate12(params)
 
 
@@ -261,6 +267,8 @@ class ExpectCertificate12(State):
             if hs.config.psk_tls12 is None:
                 raise LocalError(alerts.HANDSHAKE_FAILURE, "PSK_NO_CLIENT_CB")
             return ExpectPskServerKeyExchange(self.params, peer)
+        if kx == "SRP":
+            return ExpectSrpServerKeyExchange(self.params, peer)
         if kx == "RSA":
             if peer.kind != "rsa":
                 raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", "RSA kx needs an RSA key")
@@ -474,6 +482,98 @@ class ExpectPskServerKeyExchange(State):
         return finish_client_flight(hs, self.params, message, premaster, None)
 
 
+# --- SRP suites (RFC 5054) ---------------------------------------------------------------
+
+
+@register
+@struct(frozen=True, slots=True)
+class ExpectSrpServerKeyExchange(State):
+    """An SRP suite after ServerHello (or, for SRP-RSA and SRP-DSS, after
+    Certificate): the ServerKeyExchange's N, g, s and B, checked as
+    ``srp_verify_server_param`` checks them, then its signature if the suite
+    is authenticated by a certificate."""
+
+    EXPECTED = frozenset({P.SERVER_KEY_EXCHANGE})
+    params: Params12
+    peer: PeerKey | None
+
+    def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        from sclient.tls.crypto.srp import SrpClient
+
+        ske = cast(ServerKeyExchangeSrp, msg)
+        login = hs.config.srp
+        assert login is not None  # no SRP suite is offered without it
+        n, g, b = (int.from_bytes(v, "big") for v in (ske.n, ske.g, ske.b))
+        srp_check_group(hs, login, n, g, b)
+        # then, as in tls_process_key_exchange, what follows the parameters
+        if self.peer is None and ske.signature is not None:
+            raise DecodeError("bytes after ServerSRPParams", "SRP_EXTRA_DATA")
+        if self.peer is not None and ske.signature is None:
+            raise DecodeError("no signature", "LENGTH_MISMATCH")
+        if self.peer is not None:
+            assert ske.signature is not None
+            if self.params.version < P.TLS1_2 or ske.scheme is None:
+                raise LocalError(alerts.INTERNAL_ERROR, "LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED")
+            groups = tuple(g for g in hs.offer.groups if G.BY_CODE.get(g, None) is not None)
+            check_peer_sigalg(
+                ske.scheme, self.peer, False, hs.offer.schemes, groups, hs.config.security_level
+            )
+            hs.facts.peer_scheme = ske.scheme
+            data = tls12_server_key_exchange_input(
+                hs.facts.client_random, hs.facts.server_random, ske.params
+            )
+            verify_signature(ske.scheme, self.peer, data, ske.signature, False)
+        hs.transcript.update(ske.raw)
+        exchange = SrpClient(n, g, ske.salt, b, hs.random)
+        return ExpectCertificateRequestOrDone(self.params, self.peer, None, srp=exchange)
+
+
+def srp_check_group(hs: Handshake, login: SrpLogin, n: int, g: int, b: int) -> None:
+    """``srp_verify_server_param`` with s_client's parameter callback: g and
+    B below N and B not zero, N of at least ``-srp_strength`` bits, then
+    RFC 5054's groups (others only with ``-srp_moregroups`` and a deeper
+    check, which is s_client's only when its callback is set)."""
+    from sclient.tls.crypto import srp
+
+    if g >= n or b >= n or b == 0:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "SRP_BAD_DATA")
+    if n.bit_length() < login.strength:
+        raise LocalError(alerts.INSUFFICIENT_SECURITY, "SRP_INSUFFICIENT_SECURITY")
+    known = srp.is_known_group(n, g)
+    if not login.verify_callback:
+        if not known:
+            raise LocalError(alerts.INSUFFICIENT_SECURITY, "SRP_UNKNOWN_GROUP")
+        return
+    deeper = not known and login.more_groups
+    accepted = known or (deeper and srp.is_safe_group(n, g))
+    hs.events.append(ev.SrpGroupChecked(n, g, login.show, deeper and login.debug, accepted))
+    if not accepted:
+        raise LocalError(alerts.INSUFFICIENT_SECURITY, "SRP_CALLBACK_FAILED")
+
+
+def srp_client_flight(
+    hs: Handshake, params: Params12, exchange: object, choice: clientauth.Choice | None
+) -> State:
+    """Our ClientKeyExchange (A); the password is asked for once it is
+    queued, as OpenSSL's callback is called after the message is built."""
+    from sclient.tls.crypto.srp import SrpClient
+
+    assert isinstance(exchange, SrpClient)
+    login = hs.config.srp
+    assert login is not None
+    user = login.user
+    if user is None:  # -srp_lateuser: the session has no user name to keep
+        raise LocalError(alerts.INTERNAL_ERROR, "SRP_NO_USERNAME")
+
+    def premaster() -> bytes:
+        return exchange.premaster(user, login.password())
+
+    hs.facts.update_session(srp_username=user)
+    return finish_client_flight(
+        hs, params, ClientKeyExchange(exchange.public, 2), premaster, choice
+    )
+
+
 # --- CertificateRequest, ServerHelloDone, our flight ------------------------------------
 
 
@@ -482,9 +582,11 @@ class ExpectPskServerKeyExchange(State):
 class ExpectCertificateRequestOrDone(State):
     EXPECTED = frozenset({P.CERTIFICATE_REQUEST, P.SERVER_HELLO_DONE})
     params: Params12
-    peer: PeerKey
+    peer: PeerKey | None
     exchange: Exchange | None
     request: ev.CertificateRequested | None = None
+    #: An SRP suite: our side of the exchange (sclient.tls.crypto.srp.SrpClient).
+    srp: object = None
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         if isinstance(msg, CertificateRequest12):
@@ -505,7 +607,8 @@ class ExpectCertificateRequestOrDone(State):
     def client_flight(self, hs: Handshake) -> State:
         params = self.params
         exchange = self.exchange
-        if exchange is None:  # RSA key transport
+        if exchange is None and self.srp is None:  # RSA key transport
+            assert self.peer is not None
             premaster = make_rsa_premaster(hs.random, hs.ch.legacy_version)
             try:
                 encrypted = rsa_encrypt_premaster(self.peer.key, premaster)  # type: ignore[arg-type]
@@ -520,6 +623,9 @@ class ExpectCertificateRequestOrDone(State):
             chain = choice.credential.chain if choice is not None else ()
             hs.queue(Certificate12(chain), OsslState.CW_CERT)
             hs.events.append(clientauth.sent_event(choice))
+        if self.srp is not None:
+            return srp_client_flight(hs, params, self.srp, choice)
+        assert exchange is not None
         message = ClientKeyExchange(exchange.public, exchange.width)
         return finish_client_flight(hs, params, message, exchange.premaster, choice)
 
@@ -543,12 +649,16 @@ def finish_client_flight(
     hs: Handshake,
     params: Params12,
     cke: HandshakeMessage,
-    premaster: bytes,
+    premaster: bytes | Callable[[], bytes],
     choice: clientauth.Choice | None,
 ) -> State:
-    """ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished."""
+    """ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished.
+    ``premaster`` may be a function, called once the ClientKeyExchange is
+    queued (SRP's password callback)."""
     suite, version = params.suite, params.version
     hs.queue(cke, OsslState.CW_KEY_EXCH)
+    if callable(premaster):
+        premaster = premaster()
 
     h = prf_hash(suite, version)
     if hs.facts.ems:

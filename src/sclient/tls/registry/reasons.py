@@ -31,6 +31,7 @@ _EXTC = "../ssl/statem/extensions_clnt.c"
 _REC = "../ssl/record/ssl3_record.c"
 _RL = "../ssl/record/rec_layer_s3.c"
 _T1 = "../ssl/t1_lib.c"
+_SRP = "../ssl/tls_srp.c"
 
 #: Functions, files and lines: observed with ``openssl s_client`` 3.0.19 against
 #: the scripted servers of tests/tls/scenarios.py where a line number is given;
@@ -272,6 +273,22 @@ REASONS: dict[str, Reason] = {
     "BAD_ECPOINT": R(0x0A000132, "tls_parse_stoc_key_share", "bad ecpoint", _EXTC, 1870),
     "SKE_BAD_ECPOINT": R(0x0A000132, "tls_process_ske_ecdhe", "bad ecpoint", _CLNT, 2160),
     "BAD_DH_VALUE": R(0x0A000066, "tls_process_ske_dhe", "bad dh value", _CLNT, 0),
+    # SRP (RFC 5054), all observed: srp_verify_server_param's checks, the
+    # ServerKeyExchange's framing, and the ClientKeyExchange of a ClientHello
+    # that named no user (-srp_lateuser).
+    "SRP_BAD_DATA": R(0x0A000186, "srp_verify_server_param", "bad data", _SRP, 370),
+    "SRP_INSUFFICIENT_SECURITY": R(
+        0x0A0000F1, "srp_verify_server_param", "insufficient security", _SRP, 375
+    ),
+    "SRP_CALLBACK_FAILED": R(0x0A0000EA, "srp_verify_server_param", "callback failed", _SRP, 381),
+    "SRP_UNKNOWN_GROUP": R(
+        0x0A0000F1, "srp_verify_server_param", "insufficient security", _SRP, 385
+    ),
+    "SRP_LENGTH_MISMATCH": R(0x0A00009F, "tls_process_ske_srp", "length mismatch", _CLNT, 1989),
+    "SRP_EXTRA_DATA": R(
+        0x0A000099, "tls_process_key_exchange", "extra data in message", _CLNT, 2326
+    ),
+    "SRP_NO_USERNAME": R(0x0A0C0100, "tls_construct_cke_srp", "malloc failure", _CLNT, 3278),
     "DH_KEY_TOO_SMALL": R(0x0A00018A, "tls_process_ske_dhe", "dh key too small", _CLNT, 0),
     # --- Finished, tickets, post-handshake --------------------------------------------
     "DIGEST_CHECK_FAILED": R(0x0A000095, "tls_process_finished", "digest check failed", _LIB, 834),

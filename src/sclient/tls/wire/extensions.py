@@ -61,6 +61,7 @@ __all__ = [
     "SignatureAlgorithms",
     "SignatureAlgorithmsCert",
     "SignedCertificateTimestamps",
+    "Srp",
     "StatusRequest",
     "StatusRequestAck",
     "SupportedGroups",
@@ -235,6 +236,23 @@ class MaxFragmentLength(Extension):
     @classmethod
     def decode(cls, r: Reader) -> MaxFragmentLength:
         v = r.u8()
+        r.done()
+        return cls(v)
+
+
+@struct(frozen=True, slots=True)
+class Srp(Extension):
+    """RFC 5054 §2.8.1: the SRP user name (``srp_I``, 1 to 255 bytes)."""
+
+    TYPE = 12
+    identity: bytes
+
+    def encode_body(self) -> bytes:
+        return vec(1, self.identity)
+
+    @classmethod
+    def decode(cls, r: Reader) -> Srp:
+        v = r.vec(1)
         r.done()
         return cls(v)
 
@@ -861,6 +879,7 @@ def _reg(cls: type[Extension], *contexts: Context) -> None:
 _reg(ServerName, _CH)
 _reg(ServerNameAck, _SH, _EE)
 _reg(MaxFragmentLength, _CH, _SH, _EE)
+_reg(Srp, _CH)
 _reg(
     StatusRequest, _CH
 )  # in a CertificateRequest OpenSSL ignores it (empty there, RFC 8446 §4.4.2.1)

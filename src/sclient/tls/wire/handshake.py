@@ -48,6 +48,7 @@ __all__ = [
     "ServerKeyExchangeDhe",
     "ServerKeyExchangeEcdhe",
     "ServerKeyExchangePsk",
+    "ServerKeyExchangeSrp",
     "UnknownMessage",
     "decode_message",
     "header",
@@ -428,6 +429,49 @@ class ServerKeyExchangeDhe(HandshakeMessage):
         return cls(p, g, ys, scheme, sig)
 
 
+@struct(frozen=True, slots=True)
+class ServerKeyExchangeSrp(HandshakeMessage):
+    """RFC 5054 §2.8.2 ServerSRPParams (N, g, s, B), then for the SRP-RSA and
+    SRP-DSS suites the signature (``scheme`` None: unsigned or before TLS 1.2)."""
+
+    MSG_TYPE = P.SERVER_KEY_EXCHANGE
+    DECODE_REASON = "SRP_LENGTH_MISMATCH"
+    n: bytes
+    g: bytes
+    salt: bytes
+    b: bytes
+    scheme: int | None = None
+    signature: bytes | None = None
+    raw: bytes = _raw()
+
+    @property
+    def params(self) -> bytes:
+        """The signed ServerSRPParams."""
+        return vec(2, self.n) + vec(2, self.g) + vec(1, self.salt) + vec(2, self.b)
+
+    def encode_body(self) -> bytes:
+        out = self.params
+        if self.signature is not None:
+            if self.scheme is not None:
+                out += self.scheme.to_bytes(2, "big")
+            out += vec(2, self.signature)
+        return out
+
+    @classmethod
+    def decode(cls, r: Reader, tls12: bool = True) -> Self:
+        n = r.vec(2)
+        g = r.vec(2)
+        salt = r.vec(1)
+        b = r.vec(2)
+        scheme: int | None = None
+        sig: bytes | None = None
+        if r.remaining:  # a signature follows (the suite says whether one must)
+            scheme = r.u16() if tls12 else None
+            sig = r.vec(2)
+        r.done()
+        return cls(n, g, salt, b, scheme, sig)
+
+
 #: TLS <= 1.2 key exchanges that carry a PSK identity (RFC 4279, RFC 5489).
 PSK_KX = frozenset({"PSK", "DHEPSK", "ECDHEPSK", "RSAPSK"})
 
@@ -716,6 +760,8 @@ def message_class(
     if msg_type == P.SERVER_KEY_EXCHANGE:
         if kx in PSK_KX:
             return ServerKeyExchangePsk
+        if kx == "SRP":
+            return ServerKeyExchangeSrp
         return ServerKeyExchangeDhe if kx == "DH" else ServerKeyExchangeEcdhe
     if msg_type == P.CLIENT_KEY_EXCHANGE:
         return ClientKeyExchangePsk if kx in PSK_KX else ClientKeyExchange
@@ -742,7 +788,12 @@ def decode_message(
     try:
         if cls is UnknownMessage:
             msg = UnknownMessage(t, r.rest())
-        elif cls in (ServerKeyExchangeDhe, ServerKeyExchangeEcdhe, CertificateRequest12):
+        elif cls in (
+            ServerKeyExchangeDhe,
+            ServerKeyExchangeEcdhe,
+            ServerKeyExchangeSrp,
+            CertificateRequest12,
+        ):
             msg = cls.decode(r, tls12)
         elif cls is ClientKeyExchange:
             msg = ClientKeyExchange.decode(r, 1 if kx == "ECDH" else 2)
