@@ -109,8 +109,9 @@ DEVIATED = {
     "early_data",
     "sctp",
     "sctp_label_bug",
+    "comp",
 }
-SUPPORTED |= {"sctp", "sctp_label_bug"}
+SUPPORTED |= {"sctp", "sctp_label_bug", "comp"}
 
 
 def test_statuses() -> None:

@@ -31,3 +31,5 @@ class Session:
     group: int | None = None
     psk_identity: bytes | None = None  # TLS <= 1.2 PSK suites
     psk_identity_hint: bytes | None = None
+    #: The compression method (``compress_meth``; 1: DEFLATE), TLS <= 1.2.
+    compression: int = 0
