@@ -305,7 +305,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-dtls1', '', 'Just use DTLSv1', N, note='planned (DTLS)'),
         _o('-dtls1_2', '', 'Just use DTLSv1.2', N, note='planned (DTLS)'),
         _o('-sctp', '', 'Use SCTP', DEVIATION, in_build=False, recognized=True,
-           note='not in OpenSSL 3.0.19 builds (no-sctp), where openssl rejects it as an unknown option; sclient recognizes it and ends with one line saying that DTLS over SCTP is not available in sclient (and whether the kernel has SCTP), exit status 1'),
+           note='not in OpenSSL 3.0.19 builds (no-sctp), where openssl rejects it as an unknown option. sclient recognizes it and ends with one line saying that DTLS over SCTP is not available in sclient and whether the kernel has SCTP, exit status 1: DTLS over SCTP (RFC 6083: SCTP sockets, SCTP-AUTH keys exported from each handshake, ordered and unordered streams) is a transport of its own that sclient does not build'),
         _o('-sctp_label_bug', '', 'Enable SCTP label length bug', DEVIATION, in_build=False, recognized=True,
            note='as `-sctp`: recognized, one line saying that DTLS over SCTP is not available in sclient, exit status 1 (openssl 3.0.19, built no-sctp, rejects it as an unknown option)'),
         _o('-nextprotoneg', 'val', 'Enable NPN extension, considering named protocols supported (comma-separated list)', S),
