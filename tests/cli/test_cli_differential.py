@@ -44,7 +44,6 @@ CASES: list[list[str]] = [
     ["-help=x"],
     ["-host:port=1"],
     ["-ssl3"],
-    ["-sctp"],
     # +int / int / intmax
     ["-port", "abc"],
     ["-port", ""],

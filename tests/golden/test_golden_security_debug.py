@@ -65,6 +65,12 @@ CASES = [
     ("seclevel3", "rsa", (V, "-tls1_2", "-cipher", "DEFAULT@SECLEVEL=3")),
     ("seclevel4-refusals", "rsa", ("-security_debug", "-cipher", "DEFAULT@SECLEVEL=4")),
     ("reconnect-tls1_2", "rsa", (V, "-tls1_2", "-reconnect")),
+    # -comp: ssl_allow_compression asks the callback (refused from level 2)
+    ("comp", "rsa", ("-security_debug", "-comp")),
+    ("comp-tls1_2", "rsa", ("-security_debug", "-comp", "-tls1_2")),
+    ("comp-verbose", "rsa", (V, "-comp")),
+    ("comp-seclevel1-tls1_2", "rsa", (V, "-comp", "-tls1_2", "-cipher", "DEFAULT@SECLEVEL=1")),
+    ("comp-reconnect", "rsa", ("-security_debug", "-comp", "-tls1_2", "-reconnect")),
     ("cert-requested-none-sent-tls1_3", "verify", (V, "-tls1_3")),
     ("cert-requested-none-sent-tls1_2", "verify", (V, "-tls1_2")),
     ("cert-required-alert", "require", (V,)),

@@ -117,6 +117,32 @@ def test_allow_no_dhe_kex_resumed_without_key_share(
     assert "Reused, TLSv1.3" in got.stdout
 
 
+# --- -comp / -no_comp ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tracing", list(TRACING))
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ("-comp",),  # TLS 1.3 offered: null only
+        ("-comp", "-tls1_2"),  # security level 2 refuses compression
+        ("-comp", "-no_comp", "-tls1_2", "-cipher", "DEFAULT:@SECLEVEL=1"),  # the last wins
+        ("-no_comp", "-comp", "-tls1_2", "-reconnect"),
+    ],
+    ids=["tls13", "tls12", "no_comp-last", "reconnect"],
+)
+def test_comp_where_openssl_would_not_compress(
+    servers: dict[str, OpenSSLServer], pki: PKI, tracing: str, extra: tuple[str, ...]
+) -> None:
+    """-comp where OpenSSL, zlib or not, offers null alone: sclient's
+    ClientHello, summary and session are openssl's, line for line."""
+    stdin = b"" if "-reconnect" in extra else None
+    _, got = both(_connect(servers["any"], pki, *extra, *TRACING[tracing]), stdin=stdin)
+    assert "Compression: NONE\nExpansion: NONE\n" in got.stdout
+    if tracing == "trace":
+        assert "compression_methods (len=1)\n        No Compression (0x00)\n" in got.stdout
+
+
 # --- -bugs --------------------------------------------------------------------------------
 
 

@@ -854,3 +854,113 @@ status13_bad_type = _status13(b"\x02" + t.vec24(NOT_OCSP))
 status13_overlong = _status13(b"\x01" + t.u24(len(NOT_OCSP) + 1) + NOT_OCSP)
 status13_empty_response = _status13(b"\x01" + t.u24(0))
 status13_intermediate_bad = _status13(b"\x02", entry=1)
+
+
+# --- DEFLATE compression (RFC 3749), TLS 1.2 RSA key exchange ----------------------------
+
+
+def deflate_handshake(conn: t.Conn, pki: PKI) -> tuple[t.Deflated, t.Deflated] | None:
+    """A TLS 1.2 handshake whose ServerHello chooses DEFLATE (method 1), its
+    Finished messages compressed: returns (client's, server's) streams, or
+    None when the client answered the ServerHello with an alert (left
+    unread). ``notes``: the ClientHello's ``compression_methods``, the
+    client's Finished as inflated, and ``client_keys`` for its alert."""
+    ch = conn.read_client_hello()
+    conn.notes["compression_methods"] = ch.compression_methods
+    assert RSA_AES128_GCM in ch.cipher_suites, "client must offer AES128-GCM-SHA256"
+    sr = os.urandom(32)
+    sh = t.server_hello(
+        session_id=os.urandom(32),  # a session to keep (-sess_out)
+        cipher=RSA_AES128_GCM,
+        random=sr,
+        compression=1,
+        extensions=t.ext(t.EXT_RENEGOTIATION_INFO, b"\x00"),
+    )
+    msgs = [
+        sh,
+        t.certificate_tls12(_ders(pki)),
+        t.handshake(t.SERVER_HELLO_DONE, b""),
+    ]
+    conn.send(b"".join(t.record(t.HANDSHAKE, m) for m in msgs))
+    conn._fill(5, 10.0)
+    if conn.rx[conn.pos] == t.ALERT:
+        return None
+    cke = conn.read_handshake()
+    pms = _rsa_key(pki).decrypt(cke[6:], padding.PKCS1v15())
+    master = t.prf_sha256(pms, b"master secret", ch.random + sr, 48)
+    ckeys, skeys = t.tls12_gcm_keys(master, ch.random, sr)
+    client, server = t.Deflated(ckeys), t.Deflated(skeys)
+    ctype, _, payload = conn.read_record()
+    assert ctype == t.CCS, f"expected the client's ChangeCipherSpec, got {ctype}"
+    ctype, _, payload = conn.read_record()
+    assert ctype == t.HANDSHAKE
+    fin = client.open(t.HANDSHAKE, payload)
+    assert fin[0] == t.FINISHED and len(fin) == 16, fin.hex()
+    conn.notes["client_finished"] = fin
+    conn.notes["client_keys"] = client
+    transcript = ch.raw + b"".join(msgs) + cke + fin
+    conn.send(
+        t.record(t.CCS, b"\x01") + server.seal(t.HANDSHAKE, _server_finished(master, transcript))
+    )
+    return client, server
+
+
+def deflate_echo(conn: t.Conn, pki: PKI) -> None:
+    """DEFLATE both ways: a compressible greeting, then the client's data
+    inflated into ``notes["received"]`` until its close_notify; then ours."""
+    streams = deflate_handshake(conn, pki)
+    if streams is None:
+        return
+    client, server = streams
+    conn.send(server.seal(t.APPDATA, b"deflated greeting " * 64 + b"\n"))
+    received = b""
+    while True:
+        ctype, _, payload = conn.read_record()
+        plain = client.open(ctype, payload)
+        if ctype == t.ALERT:
+            conn.notes["client_alert"] = plain
+            break
+        assert ctype == t.APPDATA, f"unexpected record type {ctype}"
+        received += plain
+        if received.endswith(b"\n"):
+            conn.notes["received"] = received
+            conn.send(server.seal(t.ALERT, b"\x01\x00"))
+            break
+
+
+def _deflate_then(fragment: Callable[[t.Deflated], bytes]) -> Script:
+    """The DEFLATE handshake, then one application-data record whose
+    TLSCompressed fragment is ``fragment(server stream)``, protected as is."""
+
+    def script(conn: t.Conn, pki: PKI) -> None:
+        streams = deflate_handshake(conn, pki)
+        if streams is None:
+            return
+        _client, server = streams
+        conn.send(server.keys.seal(t.APPDATA, fragment(server)))
+
+    return script
+
+
+#: A record of a few hundred bytes that inflates to 1 MiB: more than the 2^14 a record may carry.
+deflate_bomb = _deflate_then(lambda s: s.compress(bytes(1 << 20)))
+#: Bytes that are no DEFLATE data at all.
+deflate_garbage = _deflate_then(lambda s: b"\xff\xfe\xfd garbage, not deflate \x00\x01")
+#: A complete zlib stream (final block and checksum): the connection's stream may not end.
+deflate_stream_end = _deflate_then(lambda s: s.deflate.compress(b"x") + s.deflate.flush())
+#: A TLSCompressed fragment of 2^14 + 1025 bytes, beyond RFC 5246's 2^14 + 1024.
+deflate_too_long = _deflate_then(lambda s: os.urandom((1 << 14) + 1025))
+
+
+def unknown_compression(conn: t.Conn, pki: PKI) -> None:
+    """A ServerHello choosing compression method 64, which nobody offered."""
+    ch = conn.read_client_hello()
+    conn.send(t.record(t.HANDSHAKE, _sh12(ch, cipher=RSA_AES128_GCM, compression=64)))
+
+
+def resume_without_compression(conn: t.Conn, pki: PKI) -> None:
+    """Resumes the offered session (echoes its id, same suite) but names no
+    compression, where the session had DEFLATE."""
+    ch = conn.read_client_hello()
+    assert ch.session_id, "the client must offer a session to resume"
+    conn.send(t.record(t.HANDSHAKE, _sh12(ch, cipher=RSA_AES128_GCM, compression=0)))

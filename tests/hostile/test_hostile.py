@@ -572,6 +572,71 @@ SCENARIOS += [
     ),
 ]
 
+#: DEFLATE (``-comp``): offered at security level 1 with TLS 1.2 as the highest version.
+_COMP = ("-comp", "-tls1_2", "-cipher", "AES128-GCM-SHA256:@SECLEVEL=1")
+#: OpenSSL 3.0.19 here has no zlib: it offers no compression, and a server
+#: choosing DEFLATE gets "unsupported compression algorithm" (a documented deviation).
+_NO_ZLIB = _deviation(
+    alert=(0x0303, 47), code="0A000101", reason="unsupported compression algorithm"
+)
+
+SCENARIOS += [
+    Scenario(
+        "compression-refused-at-seclevel-2",
+        h.bad_compression,
+        args=("-comp", "-tls1_2"),
+        alert=(0x0303, 47),
+        code="0A000157",
+        reason="compression disabled",
+        note="-comp at the default security level 2: SSL_SECOP_COMPRESSION is refused",
+    ),
+    Scenario(
+        "compression-method-not-offered",
+        h.unknown_compression,
+        args=_COMP,
+        alert=(0x0303, 47),
+        code="0A000101",
+        reason="unsupported compression algorithm",
+    ),
+    Scenario(
+        "deflate-bomb",
+        h.deflate_bomb,
+        args=_COMP,
+        encrypted_alert=30,
+        code="0A00006B",
+        reason="bad decompression",
+        note="a record inflating to 1 MiB: refused past 2^14 bytes, without inflating it all",
+        openssl=_NO_ZLIB,
+    ),
+    Scenario(
+        "deflate-garbage",
+        h.deflate_garbage,
+        args=_COMP,
+        encrypted_alert=30,
+        code="0A00006B",
+        reason="bad decompression",
+        openssl=_NO_ZLIB,
+    ),
+    Scenario(
+        "deflate-stream-end",
+        h.deflate_stream_end,
+        args=_COMP,
+        encrypted_alert=30,
+        code="0A00006B",
+        reason="bad decompression",
+        openssl=_NO_ZLIB,
+    ),
+    Scenario(
+        "deflate-compressed-length-too-long",
+        h.deflate_too_long,
+        args=_COMP,
+        encrypted_alert=22,
+        code="0A00008C",
+        reason="compressed length too long",
+        openssl=_NO_ZLIB,
+    ),
+]
+
 
 _ALERT_NAMES = {10: "UNEXPECTED_MESSAGE", 20: "BAD_RECORD_MAC", 51: "DECRYPT_ERROR"}
 

@@ -101,6 +101,7 @@ class ClientHello:
     session_id: bytes
     cipher_suites: list[int]
     extensions: dict[int, bytes] = field(default_factory=dict)
+    compression_methods: bytes = b"\x00"
 
     @property
     def supported_versions(self) -> list[int]:
@@ -134,7 +135,8 @@ def parse_client_hello(msg: bytes) -> ClientHello:
     n = int.from_bytes(b[i : i + 2], "big")
     suites = [int.from_bytes(b[i + 2 + k : i + 4 + k], "big") for k in range(0, n, 2)]
     i += 2 + n
-    i += 1 + b[i]  # compression methods
+    methods = bytes(b[i + 1 : i + 1 + b[i]])
+    i += 1 + b[i]
     exts: dict[int, bytes] = {}
     if i + 2 <= len(b):
         end = i + 2 + int.from_bytes(b[i : i + 2], "big")
@@ -143,7 +145,7 @@ def parse_client_hello(msg: bytes) -> ClientHello:
             t, ln = struct.unpack(">HH", b[i : i + 4])
             exts[t] = b[i + 4 : i + 4 + ln]
             i += 4 + ln
-    return ClientHello(msg, version, random, sid, suites, exts)
+    return ClientHello(msg, version, random, sid, suites, exts, methods)
 
 
 # --- a connection driven by a script ----------------------------------------------------
@@ -294,6 +296,29 @@ def tls12_gcm_keys(
     """(client_write, server_write) for TLS_RSA_WITH_AES_128_GCM_SHA256 and friends."""
     kb = prf_sha256(master, b"key expansion", server_random + client_random, 2 * 16 + 2 * 4)
     return GcmKeys(kb[0:16], kb[32:36]), GcmKeys(kb[16:32], kb[36:40])
+
+
+class Deflated:
+    """One direction's DEFLATE stream over its record keys (RFC 3749): what
+    :meth:`seal` sends is deflated first, what :meth:`open` opens is inflated
+    after (a zlib stream per direction, each record flushed with Z_SYNC_FLUSH)."""
+
+    def __init__(self, keys: GcmKeys) -> None:
+        import zlib
+
+        self.keys = keys
+        self._zlib = zlib
+        self.deflate = zlib.compressobj()
+        self.inflate = zlib.decompressobj()
+
+    def compress(self, data: bytes) -> bytes:
+        return self.deflate.compress(data) + self.deflate.flush(self._zlib.Z_SYNC_FLUSH)
+
+    def seal(self, ctype: int, plaintext: bytes) -> bytes:
+        return self.keys.seal(ctype, self.compress(plaintext))
+
+    def open(self, ctype: int, fragment: bytes) -> bytes:
+        return self.inflate.decompress(self.keys.open(ctype, fragment))
 
 
 # --- TLS 1.3 key schedule and records (RFC 8446 §7, §5.2), SHA-256 suites only -----------------

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sclient.app.common import DoneWaiting, Reconnect, Shut, resume_collection
 from sclient.app.console import Console
-from sclient.app.settings import Settings
+from sclient.app.settings import Settings, cleared
 from sclient.report.collector import Collector, ConnectionReport
 from sclient.report.present import View, connection_version
 from sclient.report.stream import Stream, TextStream
@@ -370,14 +370,14 @@ class Program:
                 return status
         self.current.pre_tls_read = self.conn.bytes_read
         self.current.hello_time = clock.wall()
-        # OpenSSL's session exists from the ClientHello, also when nothing can
-        # be offered (no ciphers): the summary prints it.
+        # OpenSSL's session exists from the ClientHello, even with no ciphers.
         self.current.client_hello_sent = True
         self.start_engine()
         while self.current.in_init:
             self.feed(n=self.read_socket())
         if self.reconnects > 0:
             self.reconnects -= 1
+            self.s.config = cleared(self.s.config)
             if self.version() == TLS1_3:
                 from sclient.app.interactive import await_tickets
 

@@ -241,6 +241,30 @@ def _send_fragment(o: Options) -> int:
     return o.max_send_frag if o.max_send_frag is not None else _MAX_PLAIN_LENGTH
 
 
+def cleared(config: ClientConfig) -> ClientConfig:
+    """-reconnect: s_client goes on with the same SSL (``SSL_clear``), whose
+    read buffer stays: the next handshake sets up only its write buffer (one
+    compression check fewer for ``-security_debug``)."""
+    from sclient.base import structs
+    from sclient.tls.secdebug import SecurityInputs
+
+    sec = config.security_checks
+    if not isinstance(sec, SecurityInputs) or sec.read_buffer:
+        return config
+    return structs.replace(config, security_checks=structs.replace(sec, read_buffer=True))
+
+
+def _compression_on(o: Options) -> bool:
+    """SSL_OP_NO_COMPRESSION, set by default: ``-comp`` clears it and
+    ``-no_comp`` sets it again, the last one given deciding."""
+    on = False
+    for k, _ in o.ssl_conf:
+        name = k.lstrip("-")
+        if name in ("comp", "no_comp"):
+            on = name == "comp"
+    return on
+
+
 def _ssl_conf(o: Options) -> list[tuple[str, str]]:
     """SSL_CONF list options in command-line order (as the parser recorded them)."""
     return [(k.lstrip("-"), str(v)) for k, v in o.ssl_conf]
@@ -407,6 +431,7 @@ def _security_inputs(o: Options, given: ListOptions, offered: Offered, lo: int, 
         psk=o.psk is not None,
         srp=o.srpuser is not None,
         tickets=not o.no_ticket,
+        compression=_compression_on(o),
     )
 
 
@@ -865,6 +890,8 @@ def build_settings(o: Options, console: Console) -> Settings:
         legacy_server_connect=(o.legacy_server_connect and not o.no_legacy_server_connect)
         or o.legacy_renegotiation,
         no_renegotiation=o.no_renegotiation,
+        # ssl_allow_compression: SSL_SECOP_COMPRESSION is refused from level 2.
+        compression=_compression_on(o) and offered.security_level < 2,
         tls_padding=o.bugs,
         fallback_scsv=o.fallback_scsv,
         allow_no_dhe_kex=o.allow_no_dhe_kex,

@@ -130,7 +130,7 @@ HELP = (
     " -no_tls1_3                 Just disable TLSv1.3\n"
     " -bugs                      Turn on SSL bug compatibility\n"
     " -no_comp                   Disable SSL/TLS compression (default)\n"
-    " -comp                      Use SSL/TLS-level compression (not yet in sclient)\n"
+    " -comp                      Use SSL/TLS-level compression\n"
     " -no_ticket                 Disable use of TLS session tickets\n"
     " -serverpref                Use server's cipher preferences\n"
     " -legacy_renegotiation      Enable use of legacy renegotiation (dangerous)\n"

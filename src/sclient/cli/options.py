@@ -10,7 +10,9 @@ Rows are in the order of ``openssl s_client -help`` (3.0.19), grouped by the
 same sections, with the same value-type word and help text (trailing spaces
 included).  Rows with ``in_build=False`` are options of the 1.1.1 manual that
 the 3.0.19 build does not have: they are not shown by ``-help`` and are
-rejected as unknown options, exactly as ``openssl`` does.
+rejected as unknown options, exactly as ``openssl`` does, unless marked
+``recognized`` (a documented deviation: sclient parses them to say why it
+cannot do what they ask).
 """
 
 from __future__ import annotations
@@ -137,6 +139,9 @@ class OptionSpec:
     #: Derived from ``valtype`` when left empty.
     value_kind: str = ""
     in_build: bool = True  # False: absent from the 3.0.19 build (unknown option)
+    #: An option absent from the build (``in_build=False``) that sclient still
+    #: parses, to say why it cannot do it (never shown by ``-help``).
+    recognized: bool = False
     added: bool = False  # an sclient addition, not an option of openssl s_client
     #: The only values accepted, in the order OpenSSL lists them when another is given.
     choices: tuple[str, ...] = ()
@@ -301,10 +306,10 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-mtu', '+int', 'Set the link layer MTU', N, note='planned (DTLS)'),
         _o('-dtls1', '', 'Just use DTLSv1', N, note='planned (DTLS)'),
         _o('-dtls1_2', '', 'Just use DTLSv1.2', N, note='planned (DTLS)'),
-        _o('-sctp', '', 'Use SCTP', N, in_build=False,
-           note='not in OpenSSL 3.0.19 builds (no-sctp): rejected as an unknown option, as openssl does'),
-        _o('-sctp_label_bug', '', 'Enable SCTP label length bug', N, in_build=False,
-           note='not in OpenSSL 3.0.19 builds (no-sctp): rejected as an unknown option, as openssl does'),
+        _o('-sctp', '', 'Use SCTP', DEVIATION, in_build=False, recognized=True,
+           note='not in OpenSSL 3.0.19 builds (no-sctp), where openssl rejects it as an unknown option. sclient recognizes it and ends with one line saying that DTLS over SCTP is not available in sclient and whether the kernel has SCTP, exit status 1: DTLS over SCTP (RFC 6083: SCTP sockets, SCTP-AUTH keys exported from each handshake, ordered and unordered streams) is a transport of its own that sclient does not build'),
+        _o('-sctp_label_bug', '', 'Enable SCTP label length bug', DEVIATION, in_build=False, recognized=True,
+           note='as `-sctp`: recognized, one line saying that DTLS over SCTP is not available in sclient, exit status 1 (openssl 3.0.19, built no-sctp, rejects it as an unknown option)'),
         _o('-nextprotoneg', 'val', 'Enable NPN extension, considering named protocols supported (comma-separated list)', S),
         _o('-early_data', 'infile', 'File to send as early data', DEVIATION, note='sent, accepted, rejected (also by a HelloRetryRequest) and printed as OpenSSL does, with a `-sess_in` ticket or a `-psk_session` that allows early data. When the file cannot be opened or holds more than the session allows (`Cannot open early data file`, `Error writing early data`: same lines, same exit status 1), OpenSSL\'s summary shows the offered session (its server certificate, `New, TLSv1.3, Cipher is …`) where sclient\'s shows `(NONE)`; and after too much early data, `-msg` does not show the `InnerContent` line OpenSSL prints for its cleartext alert'),
         _o('-enable_pha', '', 'Enable post-handshake-authentication', S),
@@ -329,7 +334,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-no_tls1_3', '', 'Just disable TLSv1.3', S, family=SSL_CONF),
         _o('-bugs', '', 'Turn on SSL bug compatibility', S, note='SSL_OP_ALL: for a client, the padding extension (RFC 7685) in a ClientHello of 256 to 511 bytes', family=SSL_CONF),
         _o('-no_comp', '', 'Disable SSL/TLS compression (default)', S, family=SSL_CONF),
-        _o('-comp', '', 'Use SSL/TLS-level compression', N, note='planned (compression)', family=SSL_CONF),
+        _o('-comp', '', 'Use SSL/TLS-level compression', DEVIATION, family=SSL_CONF,
+           note='OpenSSL 3.0.19 here is built without zlib: with `-comp` it offers no compression method but null (it only asks its security callback, which `-security_debug` shows, and refuses at the default security level 2). sclient does what the 1.1.1 manual describes: at security level 0 or 1 (`-cipher DEFAULT@SECLEVEL=1`) and with TLS 1.2 or lower as the highest version, its ClientHello offers DEFLATE (RFC 3749) before null, and when the server chooses it, records are compressed before protection and inflated after (one zlib stream per direction, flushed per record, at most 2^14 bytes per record, else a decompression_failure alert); the summary then shows `Compression: zlib compression` and `Expansion: zlib compression`, the session `Compression: 1 (zlib compression)`, `-json` its `compression`, and `-sess_out` keeps the method as OpenSSL stores it. The decompression errors (`bad decompression`, `compressed length too long`) carry line 0 in their error-queue entry: this OpenSSL cannot show where it raises them. At level 2 and above, or with TLS 1.3 enabled, sclient sends what openssl sends'),
         _o('-no_ticket', '', 'Disable use of TLS session tickets', S, family=SSL_CONF),
         _o('-serverpref', '', "Use server's cipher preferences", S, note='a server\'s command: refused as OpenSSL refuses it in a client (`Call to SSL_CONF_cmd(...) failed`, exit 1)', family=SSL_CONF),
         _o('-legacy_renegotiation', '', 'Enable use of legacy renegotiation (dangerous)', S, family=SSL_CONF),
@@ -419,8 +425,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
 
 del S, N
 
-#: Options known to the parser (present in the 3.0.19 build), by bare name.
-BY_NAME: dict[str, OptionSpec] = {o.bare: o for o in OPTIONS if o.in_build}
+#: Options known to the parser (present in the 3.0.19 build, or recognized to be
+#: explained), by bare name.
+BY_NAME: dict[str, OptionSpec] = {o.bare: o for o in OPTIONS if o.in_build or o.recognized}
 
 #: Section names in help order.
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(o.section for o in OPTIONS))

@@ -12,7 +12,7 @@ from typing import Any
 from sclient.base.structs import struct
 from sclient.report.collector import ConnectionReport, RunReport
 from sclient.report.present import View, connection_version, verify_text
-from sclient.tls.registry.protocol import TLS1_3
+from sclient.tls.registry.protocol import COMPRESSION_NAMES, TLS1_3
 from sclient.transport import clock
 
 
@@ -395,6 +395,7 @@ def _blank_connection() -> dict[str, Any]:
         "secure_renegotiation": False,
         "extended_master_secret": False,
         "encrypt_then_mac": False,
+        "compression": None,
         "hello_retry_request": False,
         "server_extensions": [],
         "certificate_chain": [],
@@ -500,6 +501,7 @@ def connection_document(
         doc["secure_renegotiation"] = bool(n.secure_renegotiation)
         doc["extended_master_secret"] = bool(n.extended_master_secret)
         doc["encrypt_then_mac"] = bool(n.encrypt_then_mac)
+        doc["compression"] = COMPRESSION_NAMES.get(n.compression)
         doc["hello_retry_request"] = bool(n.hello_retry_request)
         doc["server_extensions"] = [_extension(code) for code in n.server_extensions]
         if c.session is not None:

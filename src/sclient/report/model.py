@@ -61,6 +61,10 @@ class SummaryData:
     cipher_version: str | None = None  # "TLSv1.3"; None = no cipher yet
     cipher_name: str | None = None
     secure_renegotiation: bool = False
+    #: SSL_get_current_compression / _expansion: the method's name while our
+    #: records are compressed / the server's are inflated (None: ``NONE``).
+    compression: str | None = None
+    expansion: str | None = None
     alpn: bytes | None = None
     early_data: str = "not sent"
     session: Session | None = None

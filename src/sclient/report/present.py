@@ -152,6 +152,16 @@ def summary_data(run: RunReport, view: View, full: bool, final: bool = False) ->
         showcerts=view.showcerts,
     )
     d.keying_material = c.keying_material
+    if negotiated is not None and negotiated.compression:
+        from sclient.tls.registry.protocol import CHANGE_CIPHER_SPEC, COMPRESSION_NAMES
+
+        # Each direction compresses from its ChangeCipherSpec on.
+        name = COMPRESSION_NAMES.get(negotiated.compression)
+        done = c.negotiated is not None
+        if done or c.ccs_sent:
+            d.compression = name
+        if done or any(not m.sent and m.content_type == CHANGE_CIPHER_SPEC for m in c.messages):
+            d.expansion = name
     if c.next_protocol is not None:
         d.next_protocol = (c.next_protocol.status, c.next_protocol.protocol)
     if view.ct_logs is not None and peer is not None and not d.resumed and full:

@@ -38,6 +38,9 @@ def render_session(s: Session, verify_text: Callable[[int], str]) -> str:
     if s.ticket:
         out.append("\n    TLS session ticket:\n")
         out.append(bio_dump(s.ticket, 4))
+    if s.compression:
+        name = protocol.COMPRESSION_NAMES.get(s.compression)
+        out.append(f"\n    Compression: {s.compression}" + (f" ({name})" if name else ""))
     if s.start_time:
         out.append(f"\n    Start Time: {s.start_time}")
     if s.timeout:

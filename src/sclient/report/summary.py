@@ -117,7 +117,7 @@ def render_summary(d: SummaryData) -> str:
     if d.full and d.peer is not None:
         out.append(f"Server public key is {d.peer.key_bits} bit\n")
     out.append(f"Secure Renegotiation IS{'' if d.secure_renegotiation else ' NOT'} supported\n")
-    out.append("Compression: NONE\nExpansion: NONE\n")
+    out.append(f"Compression: {d.compression or 'NONE'}\nExpansion: {d.expansion or 'NONE'}\n")
     if d.next_protocol is not None:
         status, proto = d.next_protocol
         out.append(f"Next protocol: ({status}) " + proto.decode("latin-1") + "\n")

@@ -192,7 +192,9 @@ class Client:
     def __init__(self, config: ClientConfig) -> None:
         self._config = config
         self._events: list[ev.Event] = []
-        self._rl = RecordLayer(max(1, min(config.max_send_fragment, 1 << 14)))
+        self._rl = RecordLayer(
+            max(1, min(config.max_send_fragment, 1 << 14)), compression=config.compression
+        )
         #: What the server settled so far (also before and without a handshake).
         self._facts = Facts(config.max_version)
         #: The handshake context, made with the ClientHello (None before).
@@ -463,6 +465,7 @@ class Client:
         self._events.append(ev.RenegotiationStarted(by_server))
         session = self._facts.session if by_server else None
         if self._sec is not None:  # the renegotiation ClientHello's checks
+            self._sec.compression()  # the state machine's start: ssl3_setup_write_buffer
             self._sec.client_hello(start=False, session_version=None, hrr_group=None)
             self._events.extend(self._sec.take())
         hs, facts = reneg.start(old, state, self._rl, version, session, by_server)
@@ -682,6 +685,12 @@ class Client:
                 sec.version_range()
                 sec.check_cipher(msg.cipher_suite)
                 legacy = all(e.ext_type != ext_types.SUPPORTED_VERSIONS for e in msg.extensions)
+                if legacy and msg.compression_method != 0:
+                    from sclient.tls.serverhello import resumed_session
+
+                    old = resumed_session(self._handshake(), msg)
+                    if old is None or old.compression == msg.compression_method:
+                        sec.compression()  # ssl_allow_compression
                 has_ticket = any(e.ext_type == ext_types.SESSION_TICKET for e in msg.extensions)
                 if legacy and has_ticket and sec.inp.tickets:
                     sec.ticket()
@@ -712,6 +721,7 @@ class Client:
                 sec.shared_sigalgs(msg.signature_schemes, tls13_now=False)
         elif isinstance(msg, NewSessionTicket13 | KeyUpdate):
             sec.version(P.TLS1_3)  # the state machine entered again
+            sec.compression()  # ssl3_setup_write_buffer
         self._events.extend(sec.take())
 
     def _max_size(self, mt: int) -> int:

@@ -193,6 +193,10 @@ class ClientConfig:
     #: SSL_OP_TLSEXT_PADDING (part of ``-bugs``): pad a ClientHello of 256 to
     #: 511 bytes to 512 with the padding extension.
     tls_padding: bool = False
+    #: ``-comp`` (SSL_OP_NO_COMPRESSION cleared) at a security level that
+    #: allows compression (0 or 1): a TLS <= 1.2 ClientHello offers DEFLATE
+    #: (RFC 3749) and a ServerHello may choose it.
+    compression: bool = False
     #: ``-allow_no_dhe_kex`` (SSL_OP_ALLOW_NO_DHE_KEX): offer psk_ke too.
     allow_no_dhe_kex: bool = False
     #: max_fragment_length code 1..4 (512..4096) or None.

@@ -293,6 +293,7 @@ class Negotiated:
     early_data: str = "not sent"  # "not sent" | "accepted" | "rejected"
     certificate_request: CertificateRequested | None = None
     ec_point_formats: tuple[int, ...] | None = None  # TLS <= 1.2, server's list if sent
+    compression: int = 0  # TLS <= 1.2 compression method (1: DEFLATE, -comp)
 
 
 @struct(frozen=True, slots=True)

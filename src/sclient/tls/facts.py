@@ -31,6 +31,7 @@ class Facts:
         "alpn",
         "cert_request",
         "client_random",
+        "compression",
         "dh_bits",
         "early_data",
         "ec_point_formats",
@@ -85,6 +86,8 @@ class Facts:
         self.sct_list: bytes | None = None
         self.cert_request: ev.CertificateRequested | None = None
         self.ec_point_formats: tuple[int, ...] | None = None
+        #: The ServerHello's compression method (TLS <= 1.2; 1: DEFLATE).
+        self.compression = 0
         #: TLS 1.3: the server accepted our external PSK ("Reused").
         self.psk_accepted = False
         #: The session the server agreed to resume (TLS 1.3 ticket, TLS 1.2 id or ticket).
@@ -147,6 +150,7 @@ class Facts:
             early_data=self.early_data,
             certificate_request=self.cert_request,
             ec_point_formats=self.ec_point_formats,
+            compression=self.compression,
         )
 
     def settled(self) -> ev.Negotiated:

@@ -494,6 +494,7 @@ HELLO_FIELDS = (
     "serverinfo_types",
     "srtp_profiles",
     "status_request",
+    "compression",
 )
 #: Read for each ClientHello: the entropy, the clock (a ticket's age), the
 #: session to resume, the external PSK, the key share maker, the early data
@@ -609,7 +610,7 @@ def build_client_hello(
         random=client_random,
         session_id=session_id,
         cipher_suites=static.suites,
-        compression_methods=b"\x00",
+        compression_methods=compression_methods(config, versions[0]),
         extensions=tuple(exts),
     )
     if config.tls_padding:
@@ -617,6 +618,15 @@ def build_client_hello(
     if plan.psks:
         ch = with_psk_binders(ch, plan.psks, None)
     return ch
+
+
+def compression_methods(config: ClientConfig, max_version: int) -> bytes:
+    """The ClientHello's compression_methods: DEFLATE (1) before null (0), as
+    OpenSSL lists its methods before the null one, when compression is allowed
+    and TLS 1.3 (which has none) is not offered; null alone otherwise."""
+    if config.compression and max_version < P.TLS1_3:
+        return bytes((P.COMPRESSION_DEFLATE, 0))
+    return b"\x00"
 
 
 def with_padding(ch: ClientHello, config: ClientConfig) -> ClientHello:

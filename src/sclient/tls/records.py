@@ -28,9 +28,19 @@ hands ``out`` to the application in one piece per flight.
 Ciphers come from :mod:`sclient.tls.crypto.protection`; each direction
 switches cipher on its own (:meth:`RecordLayer.install`).
 
+Compression (TLS <= 1.2, ``-comp``, RFC 3749 DEFLATE): each direction has one
+zlib stream per cipher state, made new at each ``install`` (a renegotiation
+starts new streams). Sent records are deflated before protection, each
+flushed whole (``Z_SYNC_FLUSH``) so the peer can inflate it alone; received
+ones are inflated after, to at most 2^14 bytes (a record that would give
+more, is not DEFLATE data, or ends the stream is a decompression_failure),
+so a compression bomb costs no more memory than one record.
+
 The handshake states see the record layer only through :class:`RecordPort`:
 ``negotiated`` (the ServerHello's version), ``install`` (new keys for one
-direction, with their epoch), ``limit_plaintext`` (max_fragment_length),
+direction, with their epoch), ``compress`` (the ServerHello's compression
+method, which each direction takes up at its next ``install``),
+``limit_plaintext`` (max_fragment_length),
 ``expect_compat_ccs``, ``set_write_version`` and ``write``. The client, which
 owns the record layer, also reads and frames input. A DTLS record layer is
 another implementation of the same port.
@@ -40,12 +50,18 @@ reason; the crypto layer's exceptions are mapped here.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from typing import Literal, Protocol
 
 from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
-from sclient.tls.crypto.protection import NullCipher, RecordCipher
+from sclient.tls.crypto.protection import (
+    MAX_COMPRESSED,
+    NullCipher,
+    RecordCipher,
+    allow_compressed,
+)
 from sclient.tls.errors import LocalError, TLSError
 from sclient.tls.registry import alerts
 from sclient.tls.registry import protocol as P
@@ -75,6 +91,9 @@ _MAX_CIPHERTEXT_13 = MAX_PLAINTEXT + 256
 #: of 16705..16707 bytes is "encrypted length too long", 16708+ "packet length
 #: too long", both as soon as the header arrives.
 _MAX_CIPHERTEXT_12 = MAX_PLAINTEXT + 320
+#: SSL3_RT_MAX_COMPRESSED_OVERHEAD: what OpenSSL adds to its read buffer when
+#: compression is allowed, and to the ciphertext limit while it is on.
+_COMPRESSED_OVERHEAD = 1024
 #: The room :meth:`RecordLayer.get_buffer` offers by default: one read of the
 #: transport in bulk.
 BULK_READ = 1 << 18
@@ -112,6 +131,11 @@ class RecordPort(Protocol):
         """Protect ``direction`` with ``cipher`` from the next record on;
         ``epoch`` None: the epoch after the current one."""
 
+    def compress(self, method: int) -> None:
+        """The ServerHello's compression method (TLS <= 1.2; 0: none, 1:
+        DEFLATE): each direction takes it up, with a new stream, at its next
+        :meth:`install`."""
+
     def limit_plaintext(self, n: int) -> None:
         """max_fragment_length: no record either way carries more than ``n``
         bytes of plaintext."""
@@ -130,9 +154,12 @@ class RecordPort(Protocol):
 
 class RecordLayer:
     __slots__ = (
+        "_comp_next",
+        "_deflate",
         "_empty",
         "_end",
         "_in",
+        "_inflate",
         "_inview",
         "_o",
         "_olen",
@@ -143,6 +170,7 @@ class RecordLayer:
         "_read",
         "_write",
         "ccs_allowed",
+        "comp_room",
         "compat_ccs",
         "consumed",
         "first_record",
@@ -158,7 +186,7 @@ class RecordLayer:
         "write_protected",
     )
 
-    def __init__(self, max_fragment: int = MAX_PLAINTEXT) -> None:
+    def __init__(self, max_fragment: int = MAX_PLAINTEXT, compression: bool = False) -> None:
         #: Received bytes: ``_in[_pos:_end]`` not yet returned as records.
         self._in = bytearray()
         self._inview = memoryview(self._in)
@@ -176,6 +204,14 @@ class RecordLayer:
         self._read: RecordCipher = NullCipher()
         self._write: RecordCipher = NullCipher(P.TLS1_0)
         self._empty = 0
+        #: Compression: the method the next cipher states take up (0: none),
+        #: and the stream of each direction (None: records are not compressed).
+        self._comp_next = 0
+        self._deflate: zlib._Compress | None = None
+        self._inflate: zlib._Decompress | None = None
+        #: Compression was allowed when the connection began: OpenSSL's read
+        #: buffer then has room for the compression overhead.
+        self.comp_room = compression
         self.read_protected = False
         self.write_protected = False
         self.read_epoch = 0
@@ -209,13 +245,21 @@ class RecordLayer:
         self.tls13 = version == P.TLS1_3
         self.set_write_version(min(version, P.TLS1_2))
 
+    def compress(self, method: int) -> None:
+        self._comp_next = method
+
     def install(self, direction: Direction, cipher: RecordCipher, epoch: int | None = None) -> None:
+        deflate = bool(self._comp_next) and not self.tls13
+        if deflate:
+            allow_compressed(cipher)
         if direction == READ:
+            self._inflate = zlib.decompressobj() if deflate else None
             self._read = cipher
             self._opener = getattr(cipher, "open_run", None)
             self.read_protected = True
             self.read_epoch = self.read_epoch + 1 if epoch is None else epoch
         else:
+            self._deflate = zlib.compressobj() if deflate else None
             self._write = cipher
             self.write_protected = True
             self.write_epoch = self.write_epoch + 1 if epoch is None else epoch
@@ -373,9 +417,13 @@ class RecordLayer:
                 raise LocalError(alerts.UNEXPECTED_MESSAGE, "BAD_RECORD_TYPE")
             if version != P.TLS1_2:
                 raise LocalError(alerts.DECODE_ERROR, "WRONG_VERSION_NUMBER")
-        if length > _RBUF_BODY_MAX:
+        if length > _RBUF_BODY_MAX + (_COMPRESSED_OVERHEAD if self.comp_room else 0):
             raise LocalError(alerts.RECORD_OVERFLOW, "PACKET_LENGTH_TOO_LONG")
-        if length > (_MAX_CIPHERTEXT_13 if self.tls13 else _MAX_CIPHERTEXT_12):
+        if self.tls13:
+            limit = _MAX_CIPHERTEXT_13
+        else:
+            limit = _MAX_CIPHERTEXT_12 + (_COMPRESSED_OVERHEAD if self._inflate else 0)
+        if length > limit:
             raise LocalError(alerts.RECORD_OVERFLOW, "ENCRYPTED_LENGTH_TOO_LONG")
 
     def _unprotect(self, ctype: int, version: int, length: int, raw: bytes) -> Received:
@@ -404,9 +452,15 @@ class RecordLayer:
         except cerr.EmptyInnerPlaintext:
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "BAD_RECORD_TYPE") from None
         except cerr.RecordOverflow:
-            raise LocalError(alerts.RECORD_OVERFLOW, "DATA_LENGTH_TOO_LONG") from None
+            # While compression is on, the fragment is a TLSCompressed one.
+            reason = (
+                "DATA_LENGTH_TOO_LONG" if self._inflate is None else "COMPRESSED_LENGTH_TOO_LONG"
+            )
+            raise LocalError(alerts.RECORD_OVERFLOW, reason) from None
         except cerr.CryptoError as e:
             raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", str(e)) from None
+        if self._inflate is not None:
+            payload = self._expand(self._inflate, payload)
         if len(payload) > self.max_recv_plaintext:
             raise LocalError(alerts.RECORD_OVERFLOW, "DATA_LENGTH_TOO_LONG")
         if self.tls13:
@@ -426,6 +480,28 @@ class RecordLayer:
             self._empty = 0
         return ctype, payload, raw, None
 
+    @staticmethod
+    def _expand(inflate: zlib._Decompress, data: bytes) -> bytes:
+        """One received TLSCompressed fragment inflated (ssl3_do_uncompress),
+        never to more than 2^14 + 1 bytes whatever it holds."""
+        if len(data) > MAX_COMPRESSED:
+            raise LocalError(alerts.RECORD_OVERFLOW, "COMPRESSED_LENGTH_TOO_LONG")
+        if not data:
+            return data
+        try:
+            out = inflate.decompress(data, MAX_PLAINTEXT + 1)
+        except zlib.error as e:
+            raise LocalError(alerts.DECOMPRESSION_FAILURE, "BAD_DECOMPRESSION", str(e)) from None
+        if len(out) > MAX_PLAINTEXT or inflate.unconsumed_tail:
+            raise LocalError(
+                alerts.DECOMPRESSION_FAILURE,
+                "BAD_DECOMPRESSION",
+                "inflates to more than 2^14 bytes",
+            )
+        if inflate.eof:
+            raise LocalError(alerts.DECOMPRESSION_FAILURE, "BAD_DECOMPRESSION", "end of stream")
+        return out
+
     def _count_empty(self) -> None:
         self._empty += 1
         if self._empty > _MAX_EMPTY_RECORDS:
@@ -436,6 +512,10 @@ class RecordLayer:
     def write(self, ctype: int, data: bytes | memoryview, events: list[ev.Event]) -> None:
         """Protect ``data`` as records of ``ctype`` (fragmenting as needed),
         append them to ``out`` and a RecordSent event per record to ``events``."""
+        deflate = self._deflate
+        if deflate is not None:
+            self._write_deflated(deflate, ctype, data, events)
+            return
         n = len(data)
         step = self.max_fragment
         cipher = self._write
@@ -455,6 +535,21 @@ class RecordLayer:
             events.append(
                 ev.RecordSent(rec[0], (rec[1] << 8) | rec[2], rec, ctype if protected13 else None)
             )
+
+    def _write_deflated(
+        self, deflate: zlib._Compress, ctype: int, data: bytes | memoryview, events: list[ev.Event]
+    ) -> None:
+        """:meth:`write` while compression is on: each fragment of at most
+        ``max_fragment`` bytes deflated and flushed whole, then protected."""
+        mv = memoryview(data)
+        step = self.max_fragment
+        cipher = self._write
+        for off in range(0, max(len(mv), 1), step):
+            frag = mv[off : off + step]
+            body = deflate.compress(frag) + deflate.flush(zlib.Z_SYNC_FLUSH) if frag else b""
+            rec = cipher.encrypt(ctype, body)
+            self.out += rec
+            events.append(ev.RecordSent(rec[0], (rec[1] << 8) | rec[2], rec, None))
 
     def write_run(self, data: bytes | memoryview) -> bool:
         """Bulk: seal application ``data`` (TLS 1.3) into records of the largest

@@ -19,6 +19,9 @@ out where and as s_client prints them:
   ``supported_groups`` (each ``use_ecc``: the cipher suites again and the first
   usable curve; then every group), the session ticket, every signature
   algorithm, ``supported_versions`` (the range) and the key share's group;
+* with ``-comp``, ``ssl_allow_compression``: at the start, for the read and
+  the write buffer, and after the cipher suites, for the compression methods;
+  a ServerHello that names a method asks again;
 * the ServerHello (the range, the suite), a HelloRetryRequest (the suite, its
   group), the ServerKeyExchange (curve or DH size, signature algorithm), the
   CertificateVerify, a CertificateRequest (the shared signature algorithms)
@@ -37,6 +40,8 @@ from sclient.tls.registry import protocol as P
 
 VERSION = "Version"
 TICKET = ""
+#: SSL_SECOP_COMPRESSION: s_client has no name for it either.
+COMPRESSION = ""
 SUPPORTED_CIPHER = "Supported Ciphersuite"
 CHECK_CIPHER = "Check Ciphersuite"
 TMP_DH = "Temp DH key bits"
@@ -106,6 +111,12 @@ class SecurityInputs:
     #: ``-srpuser``: the SRP suites are not disabled.
     srp: bool = False
     tickets: bool = True
+    #: ``-comp``: SSL_OP_NO_COMPRESSION cleared, so ``ssl_allow_compression``
+    #: asks the callback (SSL_SECOP_COMPRESSION).
+    compression: bool = False
+    #: The SSL's read buffer is set up already (``-reconnect`` reuses the SSL):
+    #: a handshake's start then checks for the write buffer only.
+    read_buffer: bool = False
 
 
 def scheme_text(code: int) -> str:
@@ -172,6 +183,11 @@ class Checks:
 
     def ticket(self) -> None:
         self._add(TICKET, "", None, self.inp.level < 3)
+
+    def compression(self) -> None:
+        """``ssl_allow_compression`` with ``-comp``: refused from level 2 on."""
+        if self.inp.compression:
+            self._add(COMPRESSION, "", None, self.inp.level < 2)
 
     # --- signature algorithms -----------------------------------------------------
 
@@ -284,12 +300,16 @@ class Checks:
         inp = self.inp
         if start:
             self.version(P.TLS1_3)  # the state machine's start: the SSL's version
+            if not inp.read_buffer:
+                self.compression()  # ssl3_setup_read_buffer
+            self.compression()  # ssl3_setup_write_buffer
             self.version_range()  # tls_setup_handshake
             self.state_min = 0
         self.version_range()  # ssl_set_client_hello_version
         if session_version is not None and not (inp.proto_min and session_version < inp.proto_min):
             self.version(session_version)  # ssl_version_supported
         self.supported_ciphers()  # the cipher suite list
+        self.compression()  # the compression methods
         self.version_range()  # tls_construct_extensions
         self.version_range()  # ec_point_formats
         self.use_ecc()

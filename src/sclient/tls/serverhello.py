@@ -30,6 +30,7 @@ from sclient.tls.registry import alerts, suites
 from sclient.tls.registry import extensions as ext
 from sclient.tls.registry import protocol as P
 from sclient.tls.registry.suites import CipherSuite
+from sclient.tls.session import Session
 from sclient.tls.states import Handshake, OsslState, State, register
 from sclient.tls.tls13 import in_openssl_order
 from sclient.tls.wire import extensions as X
@@ -116,8 +117,8 @@ def process_server_hello(
     hs.events.append(ev.ServerHelloAccepted(version))
     hs.rl.negotiated(version)
     suite = client_ciphersuite(hs, sh.cipher_suite, version, hrr_suite)
-    if version != P.TLS1_3 and sh.compression_method != 0:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "COMPRESSION_DISABLED")
+    if version != P.TLS1_3:
+        hs.rl.compress(_compression(hs, sh))
     hs.facts.suite = suite
     hs.facts.server_ext_types.extend(e.ext_type for e in sh.extensions)
     hs.facts.update_session(version=version)
@@ -257,3 +258,32 @@ def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSu
     hs.send_message(ch2, OsslState.CW_CLNT_HELLO)
     hs.loop()
     return ExpectServerHello(retried=True, hrr_suite=suite.code)
+
+
+def resumed_session(hs: Handshake, sh: ServerHello) -> Session | None:
+    """The TLS <= 1.2 session a ServerHello resumes (it echoes the id we
+    offered with it), or None."""
+    old = hs.offer.resume
+    if old is None or old.version == P.TLS1_3 or not sh.session_id:
+        return None
+    return old if sh.session_id == hs.offer.session_id else None
+
+
+def _compression(hs: Handshake, sh: ServerHello) -> int:
+    """The TLS <= 1.2 ServerHello's compression method, checked as
+    tls_process_server_hello checks it: a resumed session keeps its own; a
+    method needs compression allowed (``-comp`` at security level 0 or 1)
+    and offered (DEFLATE is the only one)."""
+    method = sh.compression_method
+    old = resumed_session(hs, sh)
+    if old is not None and method != old.compression:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "OLD_SESSION_COMPRESSION_ALGORITHM_NOT_RETURNED")
+    if method == 0:
+        return 0
+    if not hs.config.compression:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "COMPRESSION_DISABLED")
+    if method != P.COMPRESSION_DEFLATE:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "UNSUPPORTED_COMPRESSION_ALGORITHM")
+    hs.facts.compression = method
+    hs.facts.update_session(compression=method)
+    return method

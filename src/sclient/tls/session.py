@@ -32,3 +32,5 @@ class Session:
     psk_identity: bytes | None = None  # TLS <= 1.2 PSK suites
     psk_identity_hint: bytes | None = None
     srp_username: bytes | None = None  # TLS <= 1.2 SRP suites
+    #: The compression method (``compress_meth``; 1: DEFLATE), TLS <= 1.2.
+    compression: int = 0

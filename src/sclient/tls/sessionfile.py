@@ -71,6 +71,8 @@ def encode(session: Session) -> bytes:
         parts.append(_explicit(9, der.encode_int(session.ticket_lifetime_hint)))
     if session.ticket:
         parts.append(_explicit(10, _octets(session.ticket)))
+    if session.compression:
+        parts.append(_explicit(11, _octets(bytes((session.compression & 0xFF,)))))
     if session.srp_username is not None:
         parts.append(_explicit(12, _octets(session.srp_username)))
     if session.extended_master_secret:
@@ -142,6 +144,9 @@ def _decode(data: bytes, now: int) -> Session:
         return tagged.get(n)
 
     host = string(6)
+    comp_id = string(11)
+    if comp_id is not None and len(comp_id) != 1:
+        raise SessionFileError("bad length")
     session = Session(
         version=version,
         cipher_suite=int.from_bytes(cipher, "big"),
@@ -162,6 +167,7 @@ def _decode(data: bytes, now: int) -> Session:
         group=integer(19) or None,
         psk_identity=string(8),
         psk_identity_hint=string(7),
+        compression=comp_id[0] if comp_id else 0,
         srp_username=string(12),
     )
     return session

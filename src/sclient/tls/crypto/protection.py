@@ -50,6 +50,7 @@ __all__ = [
     "MAC_PARAMS",
     "MAX_CIPHERTEXT_12",
     "MAX_CIPHERTEXT_13",
+    "MAX_COMPRESSED",
     "MAX_INNER_PLAINTEXT_13",
     "MAX_PLAINTEXT",
     "RECORD_HEADER_LEN",
@@ -59,13 +60,14 @@ __all__ = [
     "Tls12Aead",
     "Tls12Cbc",
     "Tls13Aead",
+    "allow_compressed",
     "fixed_iv_len",
     "key_block_len",
     "record_header",
 ]
 
 RECORD_HEADER_LEN = 5
-#: Largest TLSPlaintext / TLSCompressed fragment (RFC 5246 section 6.2.1, RFC 8446 5.1).
+#: Largest TLSPlaintext fragment (RFC 5246 section 6.2.1, RFC 8446 5.1).
 MAX_PLAINTEXT = 1 << 14
 #: Largest TLSInnerPlaintext: content, type byte and padding (RFC 8446 section 5.4).
 MAX_INNER_PLAINTEXT_13 = MAX_PLAINTEXT + 1
@@ -73,6 +75,8 @@ MAX_INNER_PLAINTEXT_13 = MAX_PLAINTEXT + 1
 MAX_CIPHERTEXT_13 = MAX_PLAINTEXT + 256
 #: Largest TLSCiphertext fragment in TLS 1.2 and earlier (RFC 5246 section 6.2.3).
 MAX_CIPHERTEXT_12 = MAX_PLAINTEXT + 2048
+#: Largest TLSCompressed fragment (RFC 5246 section 6.2.2: 2^14 + 1024).
+MAX_COMPRESSED = MAX_PLAINTEXT + 1024
 _SEQ_LIMIT = 1 << 64
 _APPLICATION_DATA = 23
 _TLS12 = TLS1_2
@@ -200,23 +204,26 @@ class NullCipher:
     """The initial epoch: records in the clear. ``version`` is what
     :meth:`encrypt` writes (the engine may use 0x0301 for the first ClientHello)."""
 
-    __slots__ = ("read_seq", "version", "write_seq")
+    __slots__ = ("limit", "read_seq", "version", "write_seq")
 
     def __init__(self, version: int = _TLS12) -> None:
         self.version = version
         self.write_seq = 0
         self.read_seq = 0
+        #: Largest fragment taken either way: 2^14, or while compression
+        #: is on the TLSCompressed limit (:func:`allow_compressed`).
+        self.limit = MAX_PLAINTEXT
 
     def encrypt(self, content_type: int, plaintext: Buffer) -> bytes:
         n = len(memoryview(plaintext))
-        if n > MAX_PLAINTEXT:
+        if n > self.limit:
             raise RecordOverflow(f"plaintext of {n} bytes exceeds 2^14")
         self.write_seq += 1
         return _HDR.pack(content_type, self.version, n) + bytes(plaintext)
 
     def decrypt(self, header: Buffer, fragment: Buffer) -> tuple[int, bytes]:
         frag = bytes(fragment)
-        if len(frag) > MAX_PLAINTEXT:
+        if len(frag) > self.limit:
             raise RecordOverflow(f"plaintext record of {len(frag)} bytes exceeds 2^14")
         self.read_seq += 1
         return memoryview(header)[0], frag
@@ -422,6 +429,7 @@ class Tls12Aead:
         "_salt",
         "_tag_len",
         "cipher_name",
+        "limit",
         "read_seq",
         "version",
         "write_seq",
@@ -444,10 +452,13 @@ class Tls12Aead:
         self.version = version
         self.write_seq = 0
         self.read_seq = 0
+        #: Largest fragment taken either way: 2^14, or while compression
+        #: is on the TLSCompressed limit (:func:`allow_compressed`).
+        self.limit = MAX_PLAINTEXT
 
     def encrypt(self, content_type: int, plaintext: Buffer) -> bytes:
         n = len(memoryview(plaintext))
-        if n > MAX_PLAINTEXT:
+        if n > self.limit:
             raise RecordOverflow(f"plaintext of {n} bytes exceeds 2^14")
         seq = self.write_seq
         _next_seq(seq)
@@ -482,7 +493,7 @@ class Tls12Aead:
                 pt = self._aead.decrypt((self._iv ^ seq).to_bytes(12, "big"), frag, aad)
         except InvalidTag:
             raise BadRecordMac("AEAD authentication failed") from None
-        if len(pt) > MAX_PLAINTEXT:
+        if len(pt) > self.limit:
             raise RecordOverflow(f"plaintext of {len(pt)} bytes exceeds 2^14")
         self.read_seq = seq + 1
         return content_type, pt
@@ -519,6 +530,7 @@ class Tls12Cbc:
         "_min_frag",
         "_rng",
         "cipher_name",
+        "limit",
         "mac_hash",
         "read_seq",
         "version",
@@ -577,6 +589,9 @@ class Tls12Cbc:
             self._min_frag = iv_len + ((mac_len + 1 + 15) // 16) * 16
         self.write_seq = 0
         self.read_seq = 0
+        #: Largest fragment taken either way: 2^14, or while compression
+        #: is on the TLSCompressed limit (:func:`allow_compressed`).
+        self.limit = MAX_PLAINTEXT
 
     # -- helpers -------------------------------------------------------------
     def _mac_of(self, seq: int, content_type: int, version: int, *parts: Buffer) -> bytes:
@@ -623,7 +638,7 @@ class Tls12Cbc:
     # -- RecordCipher ----------------------------------------------------------
     def encrypt(self, content_type: int, plaintext: Buffer) -> bytes:
         n = len(memoryview(plaintext))
-        if n > MAX_PLAINTEXT:
+        if n > self.limit:
             raise RecordOverflow(f"plaintext of {n} bytes exceeds 2^14")
         seq = self.write_seq
         _next_seq(seq)
@@ -675,7 +690,15 @@ class Tls12Cbc:
             if not (ok and mac_ok):
                 raise BadRecordMac("MAC check or padding failed")
             pt = bytes(data[:pt_len])
-        if len(pt) > MAX_PLAINTEXT:
+        if len(pt) > self.limit:
             raise RecordOverflow(f"plaintext of {len(pt)} bytes exceeds 2^14")
         self.read_seq = seq + 1
         return content_type, pt
+
+
+def allow_compressed(cipher: RecordCipher) -> None:
+    """Let a TLS <= 1.2 cipher protect and open TLSCompressed fragments (up
+    to 2^14 + 1024 bytes) instead of plaintext ones (2^14): the record layer
+    bounds what they inflate to."""
+    if isinstance(cipher, NullCipher | Tls12Aead | Tls12Cbc):
+        cipher.limit = MAX_COMPRESSED

@@ -129,6 +129,11 @@ HANDSHAKE_NAMES: dict[int, str] = {
     MESSAGE_HASH: "MessageHash",
 }
 
+#: TLS <= 1.2 compression methods (RFC 3749): DEFLATE, which OpenSSL calls
+#: zlib ("zlib compression", the name of its COMP_METHOD, as s_client prints it).
+COMPRESSION_DEFLATE = 1
+COMPRESSION_NAMES = {COMPRESSION_DEFLATE: "zlib compression"}
+
 #: RFC 8446 §4.1.3: the ServerHello.random of a HelloRetryRequest.
 HRR_RANDOM = bytes.fromhex("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C")
 #: RFC 8446 §4.1.3 downgrade sentinels (last 8 bytes of ServerHello.random).

@@ -55,6 +55,11 @@ REASONS: dict[str, Reason] = {
     "DECRYPTION_FAILED_OR_BAD_RECORD_MAC": R(
         0x0A000119, "ssl3_get_record", "decryption failed or bad record mac", _REC, 616
     ),
+    # DEFLATE records (-comp): read from the 3.0 sources (OpenSSL here has no zlib).
+    "COMPRESSED_LENGTH_TOO_LONG": R(
+        0x0A00008C, "ssl3_get_record", "compressed length too long", _REC, 0
+    ),
+    "BAD_DECOMPRESSION": R(0x0A00006B, "ssl3_get_record", "bad decompression", _REC, 0),
     "BAD_RECORD_TYPE": R(0x0A0001BB, "ssl3_get_record", "bad record type", _REC, 367),
     "BAD_LENGTH": R(0x0A00010F, "ssl3_get_record", "bad length", _REC, 0),
     "RECORD_TOO_SMALL": R(0x0A00012A, "ssl3_get_record", "record too small", _REC, 0),
@@ -114,10 +119,19 @@ REASONS: dict[str, Reason] = {
     "INVALID_COMPRESSION_ALGORITHM": R(
         0x0A000155, "tls_process_server_hello", "invalid compression algorithm", _CLNT, 1462
     ),
-    #: A TLS <= 1.2 ServerHello choosing compression (3.0.19 as built by Debian
-    #: has zlib, so this, not "unsupported compression algorithm", is reported).
+    #: A TLS <= 1.2 ServerHello choosing compression without ``-comp`` (or at
+    #: security level 2 or more): 3.0.19 as built by Debian has compression
+    #: (no zlib), so this, not "unsupported compression algorithm", is reported.
     "COMPRESSION_DISABLED": R(
         0x0A000157, "tls_process_server_hello", "compression disabled", _CLNT, 0
+    ),
+    #: A resumed TLS <= 1.2 session whose ServerHello names another method.
+    "OLD_SESSION_COMPRESSION_ALGORITHM_NOT_RETURNED": R(
+        0x0A000158,
+        "tls_process_server_hello",
+        "old session compression algorithm not returned",
+        _CLNT,
+        0,
     ),
     "UNSUPPORTED_COMPRESSION_ALGORITHM": R(
         0x0A000101, "tls_process_server_hello", "unsupported compression algorithm", _CLNT, 0
