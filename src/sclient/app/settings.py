@@ -257,6 +257,8 @@ class ListOptions:
     groups: tuple[int, ...] | None = None
     sigalgs: tuple[int, ...] | None = None
     client_sigalgs: tuple[int, ...] | None = None
+    #: ``-record_padding``: the block size (0: none).
+    record_padding: int = 0
 
 
 def _parse_lists(lists: list[tuple[str, str]]) -> ListOptions:
@@ -278,6 +280,8 @@ def _parse_lists(lists: list[tuple[str, str]]) -> ListOptions:
             given.sigalgs = conf.sigalg_list(value)
         elif name == "client_sigalgs":
             given.client_sigalgs = conf.sigalg_list(value, option="-client_sigalgs")
+        elif name == "record_padding":
+            given.record_padding = conf.record_padding(value)
         elif name == "debug_broken_protocol" or name in _SERVER_COMMANDS:
             # s_client 3.0 passes them on, but SSL_CONF has no such command any
             # more, or has it for a server only
@@ -799,6 +803,13 @@ def build_settings(o: Options, console: Console) -> Settings:
         rng = version_range(o)
     except ConfError as exc:
         raise _conf_error(console, exc) from None
+    extended_master_secret = True
+    if o.ssl_config is not None:  # SSL_CTX_config, after the command line's SSL_CONF
+        from sclient.app.sslconfig import apply_ssl_config
+
+        extended_master_secret = apply_ssl_config(o, console)
+        given = _parse_lists(_ssl_conf(o))
+        rng = version_range(o)
     lo, hi, no_protocols = _versions(rng, given, console)
     offered = _offered_lists(given, lo, hi, o.psk is not None, o.srpuser is not None)
     psk, psk_tls12 = _psks(o, console)
@@ -861,6 +872,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         session_ticket=not o.no_ticket and offered.security_level < 3,
         middlebox_compat=not o.no_middlebox,
         encrypt_then_mac=not o.no_etm,
+        extended_master_secret=extended_master_secret,
         # final_renegotiate: either option lets a server without renegotiation_info in.
         legacy_server_connect=(o.legacy_server_connect and not o.no_legacy_server_connect)
         or o.legacy_renegotiation,
@@ -870,7 +882,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         allow_no_dhe_kex=o.allow_no_dhe_kex,
         max_fragment_length=_MFL_CODES.get(o.maxfraglen) if o.maxfraglen is not None else None,
         max_send_fragment=_send_fragment(o),
-        record_padding=int(o.record_padding) if o.record_padding is not None else 0,
+        record_padding=given.record_padding,
         certificate_authorities=ca_names,
         post_handshake_auth=o.enable_pha,
         extension_events=o.tlsextdebug,

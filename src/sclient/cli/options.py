@@ -186,10 +186,10 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-help', '', 'Display this summary', S),
         _o('-engine', 'val', 'Use engine, possibly a hardware device', N, note='engines are an OpenSSL library feature'),
         _o('-ssl_client_engine', 'val', 'Specify engine to be used for client certificate operations', N, note='engines are an OpenSSL library feature'),
-        _o('-ssl_config', 'val', 'Use specified section for SSL_CTX configuration', N, note='planned'),
+        _o('-ssl_config', 'val', 'Use specified section for SSL_CTX configuration', DEVIATION, note="the section's commands are read from the OpenSSL configuration file and applied as OpenSSL applies them, after the command line's SSL_CONF options; the file is read only when -ssl_config is given (so its system_default section and its other modules are not applied, and config_diagnostics failures show only then); the commands that load files (Certificate, PrivateKey, ChainCA*, VerifyCA*, RequestCA*) and Options=Compression are refused as not supported yet"),
         _o('-ct', '', 'Request and parse SCTs (also enables OCSP stapling)', S),
         _o('-noct', '', 'Do not request or parse SCTs (default)', S),
-        _o('-ctlogfile', 'infile', 'CT log list CONF file', DEVIATION, note="the log list is read as OpenSSL reads it, with the same error queue when the file, `enabled_logs` or a log's description or key is missing or a key is not base64; for a key that is base64 but not a public key, the ASN.1 decoder's entries OpenSSL prints before `log conf invalid key` are not shown, and the CONF syntax's `$variables` and line continuations are not expanded"),
+        _o('-ctlogfile', 'infile', 'CT log list CONF file', DEVIATION, note="the log list is read as OpenSSL reads it, with the same error queue when the file, `enabled_logs` or a log's description or key is missing or a key is not base64; for a key that is base64 but not a public key, the ASN.1 decoder's entries OpenSSL prints before `log conf invalid key` are not shown"),
     ),
     *_section(
         'Network',

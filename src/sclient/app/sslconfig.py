@@ -1,0 +1,389 @@
+"""``-ssl_config NAME``: an ``SSL_CTX`` configuration from OpenSSL's
+configuration file, applied as OpenSSL 3.0 applies it.
+
+The file is the one ``OPENSSL_CONF`` names, else OPENSSLDIR's
+``openssl.cnf``; it is read with :mod:`sclient.base.conf`.  Its ``openssl_conf``
+value (in the default section) names the section of modules, whose
+``ssl_conf`` module names a section of ``NAME = section`` pairs, each section
+a list of SSL_CONF commands in their file spelling (``CipherString``,
+``Groups``, ``MinProtocol`` ...; matched without regard to case, the part up
+to a first ``.`` of the name skipped).
+
+As in OpenSSL, a file that is missing or not valid CONF, or an ``ssl_conf``
+module that fails (its section or a command section missing or empty), leaves
+no configuration names at all: ``NAME`` is then unknown.  When the file sets
+``config_diagnostics``, such a module failure is instead fatal at start-up.
+
+The commands run after the command line's SSL_CONF options (s_client calls
+``SSL_CTX_config`` after them) and before ``-tls1_2`` and the like: a
+command replaces what the same option set on the command line.  All commands
+run; if any failed, s_client prints ``Error using configuration "NAME"`` and
+the error queue and exits 1.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from sclient.app.common import Exit
+from sclient.base.errorqueue import ErrorEntry
+from sclient.base.structs import struct
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sclient.app.console import Console
+    from sclient.base.conf import ConfFile
+    from sclient.cli.optionsclass import Options
+
+#: ``OPENSSLDIR/openssl.cnf`` of the system's OpenSSL 3.0.
+DEFAULT_CONFIG_FILE = "/usr/lib/ssl/openssl.cnf"
+
+#: The modules OpenSSL 3.0 has built in, in the order ``module_find`` tries
+#: them: an ``openssl_conf`` entry names the first whose name starts with the
+#: entry's name up to its last ``.``.
+_BUILTIN_MODULES = (
+    "oid_section",
+    "stbl_section",
+    "engines",
+    "alg_section",
+    "ssl_conf",
+    "providers",
+    "random",
+)
+
+_CONF_LIB = "configuration file routines"
+
+
+def config_file() -> str:
+    """``CONF_get1_default_config_file``: ``OPENSSL_CONF`` or the default."""
+    env = os.environ.get("OPENSSL_CONF")
+    return env if env is not None else DEFAULT_CONFIG_FILE
+
+
+@struct
+class SslConfNames:
+    """What OpenSSL's start-up left of the ``ssl_conf`` module."""
+
+    #: NAME -> its commands, (command, argument) in file order; None when the
+    #: module did not load (no file, no module, or a failure).
+    names: dict[str, list[tuple[str, str]]] | None
+    #: With ``config_diagnostics``: the error queue of a failed module (a fatal
+    #: start-up failure); empty otherwise.
+    fatal: list[ErrorEntry]
+
+
+def _conf_entry(code: int, func: str, reason: str, file: str, line: int, data: str) -> ErrorEntry:
+    return ErrorEntry(0x07000000 | code, _CONF_LIB, func, reason, file, line, data)
+
+
+def _module_of(entry: str) -> str | None:
+    """``module_find``: the built-in module an ``openssl_conf`` entry names."""
+    dot = entry.rfind(".")
+    stem = entry[:dot] if dot >= 0 else entry
+    return next((m for m in _BUILTIN_MODULES if m.startswith(stem)), None)
+
+
+def _ssl_module_init(conf: ConfFile, value: str) -> dict[str, list[tuple[str, str]]] | ErrorEntry:
+    """``ssl_module_init``: the names and their commands, or the error."""
+    lists = conf.section(value)
+    if not lists:
+        reason, code = (
+            ("ssl section not found", 0x78) if lists is None else ("ssl section empty", 0x77)
+        )
+        return _conf_entry(
+            code, "ssl_module_init", reason, "../crypto/conf/conf_ssl.c", 103, f"section={value}"
+        )
+    names: dict[str, list[tuple[str, str]]] = {}
+    for name, section in lists:
+        cmds = conf.section(section)
+        if not cmds:
+            if cmds is None:
+                reason, code = "ssl command section not found", 0x76
+            else:
+                reason, code = "ssl command section empty", 0x75
+            data = f"name={name}, value={section}"
+            return _conf_entry(
+                code, "ssl_module_init", reason, "../crypto/conf/conf_ssl.c", 122, data
+            )
+        names[name] = [(c.split(".", 1)[1] if "." in c else c, arg) for c, arg in cmds]
+    return names
+
+
+def _diagnostics(conf: ConfFile) -> bool:
+    """``conf_diagnostics``: ``config_diagnostics`` read as a number, non-zero."""
+    value = conf.get(None, "config_diagnostics")
+    if value is None:
+        return False
+    digits = ""
+    for c in value:
+        if not c.isdigit():
+            break
+        digits += c
+    return int(digits or "0") != 0
+
+
+def load_names(path: str | None = None) -> SslConfNames:
+    """What ``OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG)`` leaves: the file
+    loaded (a missing or broken one is ignored), its ``openssl_conf`` modules
+    run in order until one fails.  Only ``ssl_conf`` is sclient's to run; the
+    other modules (providers, engines, algorithm settings ...) are taken to
+    succeed."""
+    from sclient.base.conf import ConfSyntaxError, load_conf
+
+    try:
+        conf = load_conf(config_file() if path is None else path)
+    except (OSError, ConfSyntaxError):
+        return SslConfNames(None, [])
+    section = conf.get(None, "openssl_conf")
+    modules = conf.section(section) if section is not None else None
+    names: dict[str, list[tuple[str, str]]] | None = None
+    for entry, value in modules or ():
+        if _module_of(entry) != "ssl_conf":
+            continue
+        result = _ssl_module_init(conf, value)
+        if isinstance(result, ErrorEntry):
+            if not _diagnostics(conf):
+                return SslConfNames(None, [])
+            data = f"module={entry}, value={value} retcode={-1:<8}"
+            run = _conf_entry(
+                0x6D,
+                "module_run",
+                "module initialization error",
+                "../crypto/conf/conf_mod.c",
+                274,
+                data,
+            )
+            return SslConfNames(None, [result, run])
+        names = result
+    return SslConfNames(names, [])
+
+
+# ------------------------------------------------------------- the commands
+
+
+def _ssl_entry(
+    code: int, func: str, reason: str, file: str, line: int, data: str = ""
+) -> ErrorEntry:
+    return ErrorEntry(code, "SSL routines", func, reason, file, line, data)
+
+
+class _Failed(Exception):
+    """One command failed; ``queue`` is what it left on the error queue."""
+
+    def __init__(self, queue: list[str] | None = None) -> None:
+        self.queue = queue or []
+        super().__init__("failed")
+
+
+#: ``ssl_option_list`` of OpenSSL 3.0.19 as a client sees it: name ->
+#: (Options field or None for no effect on a client, inverted).  Server-only
+#: entries (ServerPreference, NoResumptionOnRenegotiation, DHSingle,
+#: ECDHSingle) are not matched: a client context fails on them.
+_OPTIONS: dict[str, tuple[str | None, bool]] = {
+    "sessionticket": ("no_ticket", True),
+    "emptyfragments": (None, True),  # TLS 1.0 CBC records only
+    "bugs": ("bugs", False),
+    "compression": ("comp", True),
+    "unsafelegacyrenegotiation": ("legacy_renegotiation", False),
+    "unsafelegacyserverconnect": ("legacy_server_connect", False),
+    "clientrenegotiation": ("client_renegotiation", False),
+    "encryptthenmac": ("no_etm", True),
+    "norenegotiation": ("no_renegotiation", False),
+    "allownodhekex": ("allow_no_dhe_kex", False),
+    "prioritizechacha": ("prioritize_chacha", False),
+    "middleboxcompat": ("no_middlebox", True),
+    "antireplay": (None, True),  # a server's
+    "extendedmastersecret": ("extended_master_secret", False),
+    "canames": (None, True),  # a client never leaves its CA names out in 3.0
+    "ktls": (None, False),  # kernel TLS: never used by sclient
+}
+
+#: ``ssl_protocol_list``: name -> the ``-no_*`` fields its bit stands for
+#: (the DTLS bits are the TLS 1.0 and 1.2 bits; SSLv2 has none left).
+_PROTOCOLS: dict[str, tuple[str, ...]] = {
+    "all": ("no_ssl3", "no_tls1", "no_tls1_1", "no_tls1_2", "no_tls1_3"),
+    "sslv2": (),
+    "sslv3": ("no_ssl3",),
+    "tlsv1": ("no_tls1",),
+    "tlsv1.1": ("no_tls1_1",),
+    "tlsv1.2": ("no_tls1_2",),
+    "tlsv1.3": ("no_tls1_3",),
+    "dtlsv1": ("no_tls1",),
+    "dtlsv1.2": ("no_tls1_2",),
+}
+
+#: ``VerifyMode`` names a client accepts: ``Peer`` only (the others are a
+#: server's).  s_client sets its own verify mode afterwards, so it has no effect.
+_VERIFY_MODES = frozenset({"peer"})
+
+#: Commands a client context knows that read files: sclient does not take
+#: them from a configuration section yet.
+_FILE_COMMANDS = frozenset(
+    {
+        "certificate",
+        "privatekey",
+        "chaincapath",
+        "chaincafile",
+        "chaincastore",
+        "verifycapath",
+        "verifycafile",
+        "verifycastore",
+        "requestcafile",
+        "requestcapath",
+    }
+)
+
+
+@struct
+class _State:
+    """The option fields the commands set, and the SSL_CONF list entries
+    they add (in the command line's spelling)."""
+
+    fields: dict[str, object]
+    lists: list[tuple[str, str | None]]
+
+
+def _flag_list(value: str, table: dict[str, tuple[str, ...]] | None, state: _State) -> None:
+    """``ssl_set_option_list`` over ``CONF_parse_list(value, ',', 1)``."""
+    from sclient.tls.conf import parse_list
+
+    for elem in parse_list(value, ","):
+        if elem is None:
+            raise _Failed()
+        on = True
+        if elem[0] in "+-":
+            on = elem[0] == "+"
+            elem = elem[1:]
+        key = elem.lower()
+        if table is not None:
+            if key not in table:
+                raise _Failed()
+            for no_field in table[key]:
+                state.fields[no_field] = not on  # the SSL_OP_NO_* bits
+            continue
+        if key not in _OPTIONS:
+            raise _Failed()
+        name, inverted = _OPTIONS[key]
+        if name is None:
+            continue
+        setting = on != inverted
+        state.fields[name] = setting
+        if name == "legacy_server_connect":
+            state.fields["no_legacy_server_connect"] = not setting
+
+
+def _run(command: str, arg: str, state: _State) -> None:
+    """One ``SSL_CONF_cmd`` in a client file context; raises :class:`_Failed`."""
+    from sclient.tls import conf
+    from sclient.tls.conf_error import ConfError
+
+    cmd = command.lower()
+    lists: dict[str, tuple[str, Callable[[str], object]]] = {
+        "cipherstring": ("-cipher", conf.cipher_selection),
+        "ciphersuites": ("-ciphersuites", conf.ciphersuites),
+        "curves": ("-curves", lambda v: conf.group_list(v, option="-curves")),
+        "groups": ("-groups", conf.group_list),
+        "signaturealgorithms": ("-sigalgs", conf.sigalg_list),
+        "clientsignaturealgorithms": ("-client_sigalgs", conf.sigalg_list),
+        "recordpadding": ("-record_padding", conf.record_padding),
+    }
+    try:
+        if cmd in lists:
+            option, check = lists[cmd]
+            check(arg)
+            state.lists.append((option, arg))
+            if option == "-cipher":  # the security level and Suite B mode verification uses
+                state.fields["cipher"] = arg
+        elif cmd in ("minprotocol", "maxprotocol"):
+            name = "min_protocol" if cmd == "minprotocol" else "max_protocol"
+            conf.protocol_version("-" + name, arg)
+            if not arg.startswith("DTLS"):  # valid, but not a TLS method's bound
+                state.fields[name] = arg
+        elif cmd == "protocol":
+            _flag_list(arg, _PROTOCOLS, state)
+        elif cmd == "options":
+            _flag_list(arg, None, state)
+        elif cmd == "verifymode":
+            from sclient.tls.conf import parse_list
+
+            for elem in parse_list(arg, ","):
+                if elem is None or elem.lstrip("+-").lower() not in _VERIFY_MODES:
+                    raise _Failed()
+        elif cmd in _FILE_COMMANDS:
+            raise _Unsupported(command)
+        else:
+            raise _Failed()  # unknown, a server's, or a switch (no file name)
+    except ConfError as exc:
+        raise _Failed(exc.lines[1:]) from None
+
+
+class _Unsupported(Exception):
+    def __init__(self, command: str) -> None:
+        self.command = command
+        super().__init__(command)
+
+
+def apply_ssl_config(o: Options, console: Console) -> bool:
+    """Run ``-ssl_config``'s commands into ``o`` (its fields and its SSL_CONF
+    list, after the command line's), or print OpenSSL's failure and raise
+    :class:`Exit`.  Returns the ``ExtendedMasterSecret`` setting (True unless
+    the section turns it off)."""
+    from sclient.report.errors import thread_id
+
+    name = o.ssl_config
+    assert name is not None
+    loaded = load_names()
+    if loaded.fatal:
+        tid = thread_id()
+        console.err(
+            "FATAL: Startup failure (dev note: apps_startup()) for openssl\n"
+            + "".join(e.line_text(tid) + "\n" for e in loaded.fatal)
+        )
+        raise Exit(1)
+    cmds = None if loaded.names is None else loaded.names.get(name)
+    queue: list[str] = []
+    failed = False
+    state = _State(fields={}, lists=[])
+    if cmds is None:
+        entry = _ssl_entry(
+            0x0A000071,
+            "ssl_do_config",
+            "invalid configuration name",
+            "../ssl/ssl_mcnf.c",
+            43,
+            f"name={name}",
+        )
+        queue.append(entry.line_text("{tid}"))
+        failed = True
+    else:
+        for command, arg in cmds:
+            try:
+                _run(command, arg, state)
+            except _Failed as exc:
+                failed = True
+                queue += exc.queue
+            except _Unsupported as exc:
+                console.err(
+                    f"s_client: the -ssl_config command {exc.command} is not supported yet by sclient\n"
+                )
+                raise Exit(1) from None
+    if failed:
+        tid = thread_id()
+        console.err(
+            f'Error using configuration "{name}"\n'
+            + "".join(q.replace("{tid}", tid) + "\n" for q in queue)
+        )
+        raise Exit(1)
+    if state.fields.get("comp"):
+        console.err(
+            "s_client: Options=Compression in -ssl_config is not supported yet by sclient\n"
+        )
+        raise Exit(1)
+    ems = bool(state.fields.pop("extended_master_secret", True))
+    state.fields.pop("comp", None)
+    for field_name, value in state.fields.items():
+        setattr(o, field_name, value)
+    o.ssl_conf.extend(state.lists)
+    return ems
