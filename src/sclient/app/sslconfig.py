@@ -137,9 +137,24 @@ def load_names(path: str | None = None) -> SslConfNames:
     except (OSError, ConfSyntaxError):
         return SslConfNames(None, [])
     section = conf.get(None, "openssl_conf")
-    modules = conf.section(section) if section is not None else None
+    if section is None:
+        return SslConfNames(None, [])
+    modules = conf.section(section)
+    if modules is None:
+        if not _diagnostics(conf):
+            return SslConfNames(None, [])
+        data = f"openssl_conf={section}"
+        reason = "openssl conf references missing section"
+        return SslConfNames(
+            None,
+            [
+                _conf_entry(
+                    0x7C, "CONF_modules_load", reason, "../crypto/conf/conf_mod.c", 152, data
+                )
+            ],
+        )
     names: dict[str, list[tuple[str, str]]] | None = None
-    for entry, value in modules or ():
+    for entry, value in modules:
         if _module_of(entry) != "ssl_conf":
             continue
         result = _ssl_module_init(conf, value)

@@ -1,0 +1,290 @@
+"""``-ssl_config NAME`` compared with ``openssl s_client`` against ``openssl
+s_server``, both clients given the same ``OPENSSL_CONF`` file: a section that
+changes the suite, the group and the protocol version the handshake ends
+with; the command line's SSL_CONF options it overrides (s_client runs
+``SSL_CTX_config`` after them) and ``-tls1_3``, which overrides it; the
+configuration file's syntax (``$variables``, ``.include``, continuation
+lines, a first ``.`` in a command's name); and each way it fails: an unknown
+name, a missing or broken file, an ``ssl_conf`` module whose sections are
+missing or empty (silently, or fatally under ``config_diagnostics``), an
+unknown or server-only command, bad values of each kind, several failures at
+once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from golden.test_golden_exts import OPENSSL, compare
+from golden.test_golden_msg_state import run_client
+from support.peers import HOST, OpenSSLServer, openssl_servers
+from support.pki import PKI
+from support.procs import Result, sclient_cmd
+
+pytestmark = pytest.mark.golden
+
+_HEAD = (
+    "openssl_conf = init\n[init]\nssl_conf = ssl_sect\n[ssl_sect]\nmine = mine_sect\n[mine_sect]\n"
+)
+
+
+@pytest.fixture(scope="module")
+def servers(pki: PKI) -> Iterator[dict[str, OpenSSLServer]]:
+    specs = {"any": (pki["rsa"], [])}
+    with openssl_servers(specs, loud=()) as started:
+        yield started
+
+
+@pytest.fixture
+def conf_file(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path / "openssl.cnf"
+
+
+def _write(path: Path, text: str) -> str:
+    path.write_text(text)
+    return str(path)
+
+
+def _both(conf: str, server: OpenSSLServer, pki: PKI, *extra: str) -> tuple[Result, Result]:
+    """Both clients with ``OPENSSL_CONF=conf``; outputs compared."""
+    args = ["-connect", f"{HOST}:{server.port}", "-CAfile", str(pki["rsa"].root), *extra]
+    env = ["env", f"OPENSSL_CONF={conf}"]
+    ref = run_client([*env, *OPENSSL], args)
+    got = run_client([*env, *sclient_cmd()], args)
+    compare(ref, got)
+    return ref, got
+
+
+def _section(path: Path, *commands: str) -> str:
+    return _write(path, _HEAD + "".join(c + "\n" for c in commands))
+
+
+# --- a section that changes the handshake ------------------------------------------------
+
+
+def test_section_sets_suite_group_and_version(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path
+) -> None:
+    conf = _section(
+        conf_file,
+        "CipherString = ECDHE-RSA-AES128-GCM-SHA256",
+        "Groups = P-384",
+        "MaxProtocol = TLSv1.2",
+    )
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine")
+    assert got.rc == 0
+    assert "New, TLSv1.2, Cipher is ECDHE-RSA-AES128-GCM-SHA256" in got.stdout
+    assert "Server Temp Key: ECDH, secp384r1, 384 bits" in got.stdout
+
+
+def test_section_sets_tls13_suite(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path
+) -> None:
+    conf = _section(
+        conf_file,
+        "ciphersuites = TLS_CHACHA20_POLY1305_SHA256",
+        "CURVES = P-521",
+        "MinProtocol = TLSv1.3",
+    )
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine")
+    assert "New, TLSv1.3, Cipher is TLS_CHACHA20_POLY1305_SHA256" in got.stdout
+    assert "Server Temp Key: ECDH, secp521r1, 521 bits" in got.stdout
+
+
+@pytest.mark.parametrize(
+    "protocol", ["-TLSv1.3", "-ALL, TLSv1.2", "+TLSv1.2,-tlsv1.3"], ids=["minus13", "all12", "case"]
+)
+def test_protocol_command(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path, protocol: str
+) -> None:
+    conf = _section(conf_file, f"Protocol = {protocol}")
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine")
+    assert "    Protocol  : TLSv1.2\n" in got.stdout
+
+
+def test_options_command(servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path) -> None:
+    """``Options = -SessionTicket,-EncryptThenMac``: no ticket in the summary,
+    no extensions for them in the ClientHello (-msg shows it)."""
+    conf = _section(
+        conf_file, "Options = -SessionTicket, -EncryptThenMac,Bugs", "VerifyMode = Peer"
+    )
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine", "-tls1_2", "-tlsextdebug")
+    assert "TLS session ticket lifetime hint" not in got.stdout
+    assert "session ticket (id=35)" not in got.stdout
+    assert "encrypt-then-mac (id=22)" not in got.stdout
+
+
+def test_extended_master_secret_off(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path
+) -> None:
+    conf = _section(conf_file, "Options = -ExtendedMasterSecret")
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine", "-tls1_2")
+    assert "Extended master secret: no" in got.stdout
+
+
+# --- the command line -----------------------------------------------------------------
+
+
+def test_section_overrides_command_line(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path
+) -> None:
+    """SSL_CTX_config runs after the command line's -cipher, -groups,
+    -max_protocol and -no_ticket: the section's values win."""
+    conf = _section(
+        conf_file,
+        "CipherString = ECDHE-RSA-AES256-SHA",
+        "Groups = P-256",
+        "MaxProtocol = TLSv1.2",
+        "Options = SessionTicket",
+    )
+    args = ["-cipher", "AES128-SHA", "-groups", "X25519", "-max_protocol", "TLSv1.3", "-no_ticket"]
+    _, got = _both(conf, servers["any"], pki, *args, "-ssl_config", "mine")
+    assert "Cipher is ECDHE-RSA-AES256-SHA" in got.stdout
+    assert "Server Temp Key: ECDH, prime256v1, 256 bits" in got.stdout
+    assert "TLS session ticket lifetime hint" in got.stdout
+
+
+def test_version_switch_overrides_section(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path
+) -> None:
+    """-tls1_3 sets the range after SSL_CTX_config: it wins over MaxProtocol,
+    and with ``Protocol = -TLSv1.3`` nothing is left."""
+    conf = _section(conf_file, "MaxProtocol = TLSv1.2")
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine", "-tls1_3")
+    assert "New, TLSv1.3" in got.stdout
+    conf = _section(conf_file, "Protocol = -TLSv1.3")
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine", "-tls1_3")
+    assert got.rc == 1
+    assert "no protocols available" in got.stderr
+
+
+def test_command_line_error_comes_first(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path
+) -> None:
+    conf = _section(conf_file, "CipherString = NOPE")
+    _, got = _both(conf, servers["any"], pki, "-groups", "NOPE", "-ssl_config", "mine")
+    assert got.stderr.startswith("Call to SSL_CONF_cmd(-groups, NOPE) failed\n")
+
+
+# --- the file's syntax ------------------------------------------------------------------
+
+
+def test_file_syntax(servers: dict[str, OpenSSLServer], pki: PKI, tmp_path: Path) -> None:
+    """$variables (also from another section and ENV), an included file that
+    goes on in the includer's section, a continued line, a ``1.`` prefix that
+    lets a command appear twice (the later wins), a name given twice in the
+    section (it moves to the end), quotes and a comment."""
+    inc = tmp_path / "more.cnf"
+    inc.write_text("[mine_sect]\nGroups = $vars::group\n")
+    text = (
+        "suite = ECDHE-RSA-AES128-SHA # a comment\n"
+        "openssl_conf = init\n[init]\nssl_conf = ssl_sect\n"
+        '[vars]\ngroup = "P-384"\n'
+        "[ssl_sect]\nmine = mine_sect\n"
+        "[mine_sect]\n"
+        "1.CipherString = AES256-SHA\n"
+        "2.CipherString = ${suite}\n"
+        "Max\\\nProtocol = TLSv1.2\n"
+        f".include {inc}\n"
+        "MinProtocol = TLSv1.3\n"
+        "MinProtocol = TLSv1.2\n"
+    )
+    conf = _write(tmp_path / "openssl.cnf", text)
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine")
+    assert "Cipher is ECDHE-RSA-AES128-SHA" in got.stdout
+    assert "secp384r1" in got.stdout
+
+
+# --- failures ---------------------------------------------------------------------------
+
+_INVALID_NAME = ":error:0A000071:SSL routines:ssl_do_config:invalid configuration name:"
+
+
+def test_unknown_name(servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path) -> None:
+    conf = _section(conf_file, "CipherString = DEFAULT")
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "other")
+    assert got.rc == 1
+    assert got.stderr.startswith('Error using configuration "other"\n')
+    assert _INVALID_NAME in got.stderr and got.stderr.endswith("ssl_mcnf.c:43:name=other\n")
+    assert "CONNECTED" not in got.stdout
+
+
+BROKEN = {
+    "missing file": None,
+    "not CONF": "openssl_conf = init\n[init\nssl_conf = s\n",
+    "bad variable": "openssl_conf = init\n[init]\nssl_conf = $nothing\n",
+    "no openssl_conf": "[init]\nssl_conf = ssl_sect\n",
+    "no init": "openssl_conf = init\n",
+    "no ssl_conf": "openssl_conf = init\n[init]\noid_section = oids\n[oids]\nmy_oid = 1.2.3.4\n",
+    "no ssl section": "openssl_conf = init\n[init]\nssl_conf = ssl_sect\n",
+    "empty ssl section": "openssl_conf = init\n[init]\nssl_conf = ssl_sect\n[ssl_sect]\n",
+    "no command section": "openssl_conf = init\n[init]\nssl_conf = ssl_sect\n[ssl_sect]\nmine = gone\n",
+    "empty command section": _HEAD,
+    "another name's section empty": _HEAD
+    + "Groups = P-256\n[other_sect]\n"
+    + "[ssl_sect]\nother = other_sect\n",
+}
+
+
+@pytest.mark.parametrize("diagnostics", [False, True], ids=["quiet", "diagnostics"])
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_module_failures(
+    servers: dict[str, OpenSSLServer], pki: PKI, tmp_path: Path, case: str, diagnostics: bool
+) -> None:
+    """Without config_diagnostics every way the ssl_conf module can fail ends
+    as an unknown name; with it, a failed module is fatal at start-up."""
+    text = BROKEN[case]
+    if text is None:
+        conf = str(tmp_path / "missing.cnf")
+    else:
+        conf = _write(
+            tmp_path / "openssl.cnf", ("config_diagnostics = 1\n" if diagnostics else "") + text
+        )
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine")
+    assert got.rc == 1
+    if diagnostics and ("section" in case or case == "no init"):
+        assert got.stderr.startswith("FATAL: Startup failure")
+        want = "references missing section" if case == "no init" else "module initialization error"
+        assert want in got.stderr
+    else:
+        assert _INVALID_NAME in got.stderr
+
+
+BAD_COMMANDS = {
+    "unknown": ["Bogus = 1"],
+    "switch": ["no_ticket = 1"],
+    "server only": ["NumTickets = 3"],
+    "server option": ["Options = ServerPreference"],
+    "cipher": ["CipherString = NOPE"],
+    "seclevel": ["CipherString = DEFAULT:@SECLEVEL=9"],
+    "ciphersuites": ["Ciphersuites = NOPE"],
+    "groups": ["Groups = NOPE"],
+    "duplicate group": ["Curves = X25519:X25519"],
+    "sigalgs": ["SignatureAlgorithms = RSA+NOPE"],
+    "client sigalgs": ["ClientSignatureAlgorithms = :"],
+    "min protocol": ["MinProtocol = TLSv9"],
+    "max protocol": ["MaxProtocol = tlsv1.2"],
+    "protocol": ["Protocol = TLSv1.2,,TLSv1.3"],
+    "options": ["Options = -Bogus"],
+    "verify mode": ["VerifyMode = Request"],
+    "record padding": ["RecordPadding = 16385"],
+    "several": [
+        "Groups = NOPE",
+        "Ciphersuites = NOPE",
+        "CipherString = DEFAULT",
+        "CipherString = NOPE",
+    ],
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_COMMANDS))
+def test_bad_commands(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path, case: str
+) -> None:
+    conf = _section(conf_file, *BAD_COMMANDS[case])
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine")
+    assert got.rc == 1
+    assert got.stderr.startswith('Error using configuration "mine"\n')
+    assert "CONNECTED" not in got.stdout
