@@ -288,3 +288,111 @@ def test_bad_commands(
     assert got.rc == 1
     assert got.stderr.startswith('Error using configuration "mine"\n')
     assert "CONNECTED" not in got.stdout
+
+
+# --- system_default ---------------------------------------------------------------------
+
+_SYSTEM = (
+    "openssl_conf = init\n[init]\nssl_conf = ssl_sect\n"
+    "[ssl_sect]\nsystem_default = system_sect\nmine = mine_sect\n"
+    "[system_sect]\nCipherString = ECDHE-RSA-AES128-SHA\nMaxProtocol = TLSv1.2\n"
+    "Options = -SessionTicket\nBogus = 1\nCertificate = /nonexistent.pem\nGroups = P-384\n"
+    "[mine_sect]\nGroups = P-256\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "want"),
+    [
+        ((), "Cipher is ECDHE-RSA-AES128-SHA"),
+        (("-ssl_config", "mine"), "prime256v1"),
+        (("-cipher", "AES256-SHA"), "Cipher is AES256-SHA"),
+        (("-max_protocol", "TLSv1.3"), "New, TLSv1.3"),
+        (("-tls1_3",), "New, TLSv1.3"),
+        (("-no_ticket", "-groups", "X25519"), "X25519"),
+    ],
+    ids=["alone", "ssl_config", "cipher", "max_protocol", "tls1_3", "groups"],
+)
+def test_system_default(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path, extra: tuple[str, ...], want: str
+) -> None:
+    """A system_default section applies to every run, before the command line
+    and -ssl_config; its failing commands are skipped without a word."""
+    conf = _write(conf_file, _SYSTEM)
+    _, got = _both(conf, servers["any"], pki, *extra)
+    assert got.rc == 0
+    assert want in got.stdout
+    if not extra:
+        assert "secp384r1" in got.stdout
+        assert "TLS session ticket lifetime hint" not in got.stdout
+
+
+def test_diagnostics_without_ssl_config(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path
+) -> None:
+    """config_diagnostics: a failed ssl_conf module ends every run."""
+    conf = _write(conf_file, "config_diagnostics = 1\n" + BROKEN["no command section"])
+    _, got = _both(conf, servers["any"], pki)
+    assert got.rc == 1
+    assert got.stderr.startswith("FATAL: Startup failure")
+
+
+# --- the CONF syntax, seen through a value ----------------------------------------------
+
+#: Each case's file makes ``Groups`` an unknown group name: gid_cb's error line
+#: then shows the value as the reader left it (or the file fails to load and
+#: the name is unknown).
+SYNTAX = {
+    "quotes": "Groups = \"in # quotes\" 'and more'  # a comment",
+    "escapes": "Groups = a\\tb\\nc\\#d\\\\e\\zf",
+    "continued": "Groups = abc\\\ndef",
+    "variables": "Groups = $word-${word}-$(word)-$vars::word-${vars::word}",
+    "default fallback": "Groups = $top",
+    "environment": "Groups = ${ENV::OPENSSL_CONF}",
+    "other section": "[vars]\nmine_sect::Groups = from-vars",
+    "trailing blanks": "Groups =    padded   \t",
+    "name twice": "Groups = first\nCipherString = DEFAULT\nGroups = second",
+    "dotted names": "a.Groups = one\nb.Groups = two",
+    "dollarid": ".pragma dollarid:on\nGroups = a$b",
+    "unclosed brace": "Groups = ${word",
+    "no value": "Groups = $nothing",
+    "no equal sign": "Groups",
+    "unclosed section": "[mine_sect\nGroups = x",
+}
+
+
+@pytest.mark.parametrize("case", list(SYNTAX))
+def test_conf_syntax(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path, case: str
+) -> None:
+    text = (
+        "top = from-default\n"
+        "openssl_conf = init\n[init]\nssl_conf = ssl_sect\n"
+        "[vars]\nword = WORD\n"
+        "[ssl_sect]\nmine = mine_sect\n[mine_sect]\nword = local\n" + SYNTAX[case] + "\n"
+    )
+    conf = _write(conf_file, text)
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine")
+    assert got.rc == 1
+    assert got.stderr.startswith('Error using configuration "mine"\n')
+
+
+def test_conf_include_directory(
+    servers: dict[str, OpenSSLServer], pki: PKI, tmp_path: Path
+) -> None:
+    """``.include`` of a directory reads its .cnf and .conf files in name
+    order (not others); a missing include is skipped."""
+    inc = tmp_path / "conf.d"
+    inc.mkdir()
+    (inc / "b.conf").write_text("Groups = from-b\n")
+    (inc / "a.cnf").write_text("[mine_sect]\nGroups = from-a\n")
+    (inc / "c.txt").write_text("Groups = from-c\n")
+    text = (
+        "openssl_conf = init\n[init]\nssl_conf = ssl_sect\n"
+        "[ssl_sect]\nmine = mine_sect\n"
+        f".include {tmp_path / 'missing.cnf'}\n"
+        f".include = {inc}\n"
+    )
+    conf = _write(tmp_path / "openssl.cnf", text)
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine")
+    assert "group 'from-b' cannot be set" in got.stderr

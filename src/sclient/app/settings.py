@@ -771,6 +771,10 @@ _MAX_PLAIN_LENGTH = 16384
 
 def build_settings(o: Options, console: Console) -> Settings:
     """Everything up to (not including) the connect, in OpenSSL's order."""
+    from sclient.app.sslconfig import load_config
+
+    # OPENSSL_init_ssl's configuration, with its system_default section
+    ssl_config = load_config(o, console)
     msgfile = _open_msgfile(o, console)
     target = resolve_target(o)
     crl = None
@@ -803,11 +807,11 @@ def build_settings(o: Options, console: Console) -> Settings:
         rng = version_range(o)
     except ConfError as exc:
         raise _conf_error(console, exc) from None
-    extended_master_secret = True
+    extended_master_secret = ssl_config.extended_master_secret
     if o.ssl_config is not None:  # SSL_CTX_config, after the command line's SSL_CONF
         from sclient.app.sslconfig import apply_ssl_config
 
-        extended_master_secret = apply_ssl_config(o, console)
+        extended_master_secret = apply_ssl_config(o, ssl_config, console)
         given = _parse_lists(_ssl_conf(o))
         rng = version_range(o)
     lo, hi, no_protocols = _versions(rng, given, console)

@@ -340,24 +340,74 @@ class _Unsupported(Exception):
         super().__init__(command)
 
 
-def apply_ssl_config(o: Options, console: Console) -> bool:
+def _fatal(loaded: SslConfNames, console: Console) -> None:
+    """A module failure under ``config_diagnostics``: s_client's start-up fails."""
+    from sclient.report.errors import thread_id
+
+    tid = thread_id()
+    console.err(
+        "FATAL: Startup failure (dev note: apps_startup()) for openssl\n"
+        + "".join(e.line_text(tid) + "\n" for e in loaded.fatal)
+    )
+    raise Exit(1)
+
+
+#: Option fields a system_default section may set, with the command line's
+#: spelling left in charge: flags the command line can only turn on, the
+#: version bounds and the cipher string it can only give.
+_PAIRED = {
+    "legacy_server_connect": "no_legacy_server_connect",
+    "no_legacy_server_connect": "legacy_server_connect",
+}
+
+
+def load_config(o: Options, console: Console) -> SslConfig:
+    """Start-up: the configuration file's ``ssl_conf`` names, its
+    ``system_default`` section applied to ``o`` (under the command line's
+    options, as ``SSL_CTX_new`` applies it before them: its failures are
+    silent, the commands that succeed stay), or the fatal start-up failure."""
+    loaded = load_names()
+    if loaded.fatal:
+        _fatal(loaded, console)
+    ems = True
+    cmds = None if loaded.names is None else loaded.names.get("system_default")
+    if cmds:
+        state = _State(fields={}, lists=[])
+        for command, arg in cmds:
+            try:
+                _run(command, arg, state)
+            except (_Failed, _Unsupported):
+                continue  # a system context has no certificate commands either
+        ems = bool(state.fields.pop("extended_master_secret", True))
+        state.fields.pop("comp", None)  # no compression method in this OpenSSL
+        for field_name, value in state.fields.items():
+            cmdline = getattr(o, field_name)
+            paired = _PAIRED.get(field_name)
+            if cmdline or (paired is not None and getattr(o, paired)):
+                continue  # set on the command line, which runs after
+            setattr(o, field_name, value)
+        o.ssl_conf[:0] = state.lists
+    return SslConfig(loaded.names, ems)
+
+
+@struct
+class SslConfig:
+    """The configuration file as the program uses it."""
+
+    names: dict[str, list[tuple[str, str]]] | None
+    #: ``Options = ExtendedMasterSecret`` as the sections left it.
+    extended_master_secret: bool = True
+
+
+def apply_ssl_config(o: Options, config: SslConfig, console: Console) -> bool:
     """Run ``-ssl_config``'s commands into ``o`` (its fields and its SSL_CONF
     list, after the command line's), or print OpenSSL's failure and raise
-    :class:`Exit`.  Returns the ``ExtendedMasterSecret`` setting (True unless
-    the section turns it off)."""
+    :class:`Exit`.  Returns the ``ExtendedMasterSecret`` setting."""
     from sclient.report.errors import thread_id
 
     name = o.ssl_config
     assert name is not None
-    loaded = load_names()
-    if loaded.fatal:
-        tid = thread_id()
-        console.err(
-            "FATAL: Startup failure (dev note: apps_startup()) for openssl\n"
-            + "".join(e.line_text(tid) + "\n" for e in loaded.fatal)
-        )
-        raise Exit(1)
-    cmds = None if loaded.names is None else loaded.names.get(name)
+    cmds = None if config.names is None else config.names.get(name)
     queue: list[str] = []
     failed = False
     state = _State(fields={}, lists=[])
@@ -396,7 +446,7 @@ def apply_ssl_config(o: Options, console: Console) -> bool:
             "s_client: Options=Compression in -ssl_config is not supported yet by sclient\n"
         )
         raise Exit(1)
-    ems = bool(state.fields.pop("extended_master_secret", True))
+    ems = bool(state.fields.pop("extended_master_secret", config.extended_master_secret))
     state.fields.pop("comp", None)
     for field_name, value in state.fields.items():
         setattr(o, field_name, value)
