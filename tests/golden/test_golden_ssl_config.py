@@ -47,9 +47,11 @@ def _write(path: Path, text: str) -> str:
     return str(path)
 
 
-def _both(conf: str, server: OpenSSLServer, pki: PKI, *extra: str) -> tuple[Result, Result]:
-    """Both clients with ``OPENSSL_CONF=conf``; outputs compared."""
-    args = ["-connect", f"{HOST}:{server.port}", "-CAfile", str(pki["rsa"].root), *extra]
+def _both(conf: str, server: OpenSSLServer, pki: PKI | None, *extra: str) -> tuple[Result, Result]:
+    """Both clients with ``OPENSSL_CONF=conf``; outputs compared (``pki``:
+    its root is the -CAfile)."""
+    ca = ["-CAfile", str(pki["rsa"].root)] if pki is not None else ["-no-CAfile", "-no-CApath"]
+    args = ["-connect", f"{HOST}:{server.port}", *ca, *extra]
     env = ["env", f"OPENSSL_CONF={conf}"]
     ref = run_client([*env, *OPENSSL], args)
     got = run_client([*env, *sclient_cmd()], args)
@@ -396,3 +398,77 @@ def test_conf_include_directory(
     conf = _write(tmp_path / "openssl.cnf", text)
     _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine")
     assert "group 'from-b' cannot be set" in got.stderr
+
+
+# --- the store and CA name commands -----------------------------------------------------
+
+
+def test_verify_store(servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path) -> None:
+    """VerifyCAFile: the store the server's chain is verified with; the
+    command line's -verifyCAfile replaces it (ssl_load_stores runs after)."""
+    conf = _section(conf_file, f"VerifyCAFile = {pki['rsa'].root}", "VerifyCAPath = /nonexistent")
+    _, got = _both(conf, servers["any"], None, "-ssl_config", "mine")
+    assert "Verify return code: 0 (ok)" in got.stdout
+    _, got = _both(
+        conf, servers["any"], None, "-ssl_config", "mine", "-verifyCAfile", str(pki["ecdsa"].root)
+    )
+    assert "Verify return code: 0 (ok)" not in got.stdout
+
+
+@pytest.mark.parametrize("kind", ["file", "dir", "command line"])
+def test_request_ca_names(
+    servers: dict[str, OpenSSLServer], pki: PKI, tmp_path: Path, kind: str
+) -> None:
+    """RequestCAFile / RequestCAPath: the certificate_authorities names the
+    ClientHello carries; -requestCAfile replaces them."""
+    cas = tmp_path / "cas"
+    cas.mkdir()
+    (cas / "root.pem").write_bytes(pki["rsa"].root.read_bytes())
+    (cas / "key.pem").write_bytes(pki["rsa"].key.read_bytes())  # no certificate: nothing added
+    command = f"RequestCAPath = {cas}" if kind == "dir" else f"RequestCAFile = {pki['rsa'].root}"
+    conf = _section(tmp_path / "openssl.cnf", command)
+    extra = ["-requestCAfile", str(pki["ecdsa"].root)] if kind == "command line" else []
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine", "-trace", *extra)
+    assert "extension_type=certificate_authorities(47)" in got.stdout
+
+
+STORE_ERRORS = {
+    "verify file": ["VerifyCAFile = /nonexistent.pem"],
+    "verify store": ["VerifyCAStore = /nonexistent"],
+    "chain file": ["ChainCAFile = {key}"],
+    "request file": ["RequestCAFile = /nonexistent.pem"],
+    "request dir": ["RequestCAPath = /nonexistent"],
+    # RequestCAFile's reader clears the error queue when it succeeds
+    "cleared": ["VerifyCAFile = /nonexistent.pem", "RequestCAFile = {key}"],
+    "after clearing": ["RequestCAFile = {key}", "ChainCAStore = /nonexistent"],
+}
+
+
+@pytest.mark.parametrize("case", list(STORE_ERRORS))
+def test_store_errors(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path, case: str
+) -> None:
+    commands = [c.format(key=pki["rsa"].key) for c in STORE_ERRORS[case]]
+    conf = _section(conf_file, *commands)
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine")
+    assert got.rc == 1
+    assert got.stderr.startswith('Error using configuration "mine"\n')
+    if case == "cleared":
+        assert got.stderr.count("\n") == 1
+
+
+def test_credential_commands_refused(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path
+) -> None:
+    """Certificate and PrivateKey are not taken from a section yet: refused
+    before connecting, in a line of their own."""
+    from support.procs import run
+
+    conf = _section(conf_file, f"Certificate = {pki['rsa'].leaf}")
+    args = ["-connect", f"{HOST}:{servers['any'].port}", "-ssl_config", "mine"]
+    got = run(["env", f"OPENSSL_CONF={conf}", *sclient_cmd(), *args])
+    assert got.rc == 1
+    assert (
+        got.stderr
+        == "s_client: the -ssl_config command Certificate is not supported yet by sclient\n"
+    )

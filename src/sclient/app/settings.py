@@ -21,6 +21,7 @@ from sclient.tls.registry.protocol import SSL3, TLS1_0, TLS1_1, TLS1_2, TLS1_3
 
 if TYPE_CHECKING:
     from sclient.app.credentials import CredentialError, Loaded
+    from sclient.app.sslconfig import Section
     from sclient.cli.optionsclass import Options
     from sclient.report.errors import ErrorEntry
     from sclient.tls.conf import CipherSelection
@@ -618,7 +619,7 @@ def _ct_log_store(o: Options, serverinfo_types: tuple[int, ...], console: Consol
 
 
 def load_trust_stores(
-    o: Options, console: Console
+    o: Options, console: Console, section: Section | None = None
 ) -> tuple[TrustStore, TrustStore | None, TrustStore]:
     """(the store the server chain is verified with, the chain store, the CA store).
 
@@ -662,6 +663,11 @@ def load_trust_stores(
                 chain_store = store
     except StoreLoadError as exc:
         raise fail(exc, "Error loading store locations\n") from None
+    if section is not None:  # -ssl_config's stores, unless the command line replaced them
+        if verify_store is None:
+            verify_store = section.verify_store
+        if chain_store is None:
+            chain_store = section.chain_store
     try:
         main = TrustStore.load(
             cafile=o.CAfile,
@@ -807,11 +813,13 @@ def build_settings(o: Options, console: Console) -> Settings:
         rng = version_range(o)
     except ConfError as exc:
         raise _conf_error(console, exc) from None
-    extended_master_secret = ssl_config.extended_master_secret
+    from sclient.app.sslconfig import Section
+
+    section = Section(extended_master_secret=ssl_config.extended_master_secret)
     if o.ssl_config is not None:  # SSL_CTX_config, after the command line's SSL_CONF
         from sclient.app.sslconfig import apply_ssl_config
 
-        extended_master_secret = apply_ssl_config(o, ssl_config, console)
+        section = apply_ssl_config(o, ssl_config, console)
         given = _parse_lists(_ssl_conf(o))
         rng = version_range(o)
     lo, hi, no_protocols = _versions(rng, given, console)
@@ -821,9 +829,11 @@ def build_settings(o: Options, console: Console) -> Settings:
     alpn = _alpn(o, console)
     serverinfo_types = _serverinfo_types(o, console) if o.serverinfo else ()
     ca_names = _request_ca_names(o, console)
+    if o.requestCAfile is None and section.ca_names is not None:
+        ca_names = section.ca_names  # -requestCAfile would replace the section's list
     ct_logs = _ct_log_store(o, serverinfo_types, console) if _ct_enabled(o) else None
 
-    store, chain_store, ca_store = load_trust_stores(o, console)
+    store, chain_store, ca_store = load_trust_stores(o, console, section)
     build_store = chain_store if chain_store is not None else ca_store
     if crl is not None:
         store.add_crl(crl)
@@ -876,7 +886,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         session_ticket=not o.no_ticket and offered.security_level < 3,
         middlebox_compat=not o.no_middlebox,
         encrypt_then_mac=not o.no_etm,
-        extended_master_secret=extended_master_secret,
+        extended_master_secret=section.extended_master_secret,
         # final_renegotiate: either option lets a server without renegotiation_info in.
         legacy_server_connect=(o.legacy_server_connect and not o.no_legacy_server_connect)
         or o.legacy_renegotiation,

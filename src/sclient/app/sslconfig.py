@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from sclient.app.common import Exit
 from sclient.base.errorqueue import ErrorEntry
-from sclient.base.structs import struct
+from sclient.base.structs import field, struct
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from sclient.app.console import Console
     from sclient.base.conf import ConfFile
     from sclient.cli.optionsclass import Options
+    from sclient.x509.store import TrustStore
 
 #: ``OPENSSLDIR/openssl.cnf`` of the system's OpenSSL 3.0.
 DEFAULT_CONFIG_FILE = "/usr/lib/ssl/openssl.cnf"
@@ -233,22 +234,19 @@ _PROTOCOLS: dict[str, tuple[str, ...]] = {
 #: server's).  s_client sets its own verify mode afterwards, so it has no effect.
 _VERIFY_MODES = frozenset({"peer"})
 
-#: Commands a client context knows that read files: sclient does not take
-#: them from a configuration section yet.
-_FILE_COMMANDS = frozenset(
-    {
-        "certificate",
-        "privatekey",
-        "chaincapath",
-        "chaincafile",
-        "chaincastore",
-        "verifycapath",
-        "verifycafile",
-        "verifycastore",
-        "requestcafile",
-        "requestcapath",
-    }
-)
+#: Commands a client context knows that load a certificate or key: sclient
+#: does not take them from a configuration section yet.
+_CREDENTIAL_COMMANDS = frozenset({"certificate", "privatekey"})
+
+#: The store commands (``do_store``): command -> (which store, what it loads).
+_STORE_COMMANDS = {
+    "verifycafile": ("verify", "file"),
+    "verifycapath": ("verify", "dir"),
+    "verifycastore": ("verify", "store"),
+    "chaincafile": ("chain", "file"),
+    "chaincapath": ("chain", "dir"),
+    "chaincastore": ("chain", "store"),
+}
 
 
 @struct
@@ -258,6 +256,13 @@ class _State:
 
     fields: dict[str, object]
     lists: list[tuple[str, str | None]]
+    #: ``VerifyCA*`` / ``ChainCA*``: the stores, each command adding to one.
+    stores: dict[str, TrustStore] = field(default_factory=dict)
+    #: ``RequestCAFile`` / ``RequestCAPath``: the CA names, None if not given.
+    ca_names: list[bytes] | None = None
+    #: The last command cleared OpenSSL's error queue (``RequestCAFile``'s
+    #: reader ends with ``ERR_clear_error``).
+    cleared: bool = False
 
 
 def _flag_list(value: str, table: dict[str, tuple[str, ...]] | None, state: _State) -> None:
@@ -326,12 +331,88 @@ def _run(command: str, arg: str, state: _State) -> None:
             for elem in parse_list(arg, ","):
                 if elem is None or elem.lstrip("+-").lower() not in _VERIFY_MODES:
                     raise _Failed()
-        elif cmd in _FILE_COMMANDS:
+        elif cmd in _STORE_COMMANDS:
+            _store_command(cmd, arg, state)
+        elif cmd == "requestcafile":
+            _add_ca_names(arg, state)
+        elif cmd == "requestcapath":
+            _add_ca_dir(arg, state)
+        elif cmd in _CREDENTIAL_COMMANDS:
             raise _Unsupported(command)
         else:
             raise _Failed()  # unknown, a server's, or a switch (no file name)
     except ConfError as exc:
         raise _Failed(exc.lines[1:]) from None
+
+
+def _queue(entries: list[ErrorEntry]) -> list[str]:
+    return [e.line_text("{tid}") for e in entries]
+
+
+def _store_command(cmd: str, arg: str, state: _State) -> None:
+    """``do_store``: the store is made on first use, then the file, the
+    directory or the URI added to it."""
+    from sclient.x509.store import StoreLoadError, TrustStore
+
+    which, kind = _STORE_COMMANDS[cmd]
+    store = state.stores.setdefault(which, TrustStore())
+    try:
+        if kind == "file":
+            store.add_file(arg)
+        elif kind == "dir":
+            store.add_dir(arg)
+        else:
+            store.add_store(arg)
+    except StoreLoadError as exc:
+        raise _Failed(_queue(list(exc.errors))) from None
+
+
+def _add_ca_names(path: str, state: _State) -> None:
+    """``SSL_add_file_cert_subjects_to_stack``: the file's certificate
+    subjects, each once; a file without certificates adds nothing. It ends
+    by clearing the error queue (a file it cannot open fails first)."""
+    from sclient.app.credentials import CredentialError, load_ca_names
+
+    names = state.ca_names if state.ca_names is not None else []
+    state.ca_names = names
+    try:
+        found: tuple[bytes, ...] = load_ca_names(path)
+    except CredentialError as exc:
+        if exc.entries:
+            raise _Failed(_queue(exc.entries)) from None
+        found = ()
+    names.extend(n for n in found if n not in names)
+    state.cleared = True
+
+
+def _add_ca_dir(path: str, state: _State) -> None:
+    """``SSL_add_dir_cert_subjects_to_stack``: every file of the directory,
+    in the order the directory lists them."""
+    import errno as _errno
+
+    try:
+        entries = os.listdir(path)
+    except OSError as e:
+        en = e.errno or _errno.ENOENT
+        sys_entry = ErrorEntry(
+            0x80000000 | en,
+            "system library",
+            "SSL_add_dir_cert_subjects_to_stack",
+            os.strerror(en),
+            "../ssl/ssl_cert.c",
+            790,
+            f"calling OPENSSL_dir_read({path})",
+        )
+        ssl_entry = _ssl_entry(
+            0x0A080002, "SSL_add_dir_cert_subjects_to_stack", "system lib", "../ssl/ssl_cert.c", 792
+        )
+        raise _Failed(_queue([sys_entry, ssl_entry])) from None
+    if state.ca_names is None:
+        state.ca_names = []
+    for name in entries:
+        full = os.path.join(path, name)
+        if not os.path.isdir(full):
+            _add_ca_names(full, state)
 
 
 class _Unsupported(Exception):
@@ -399,10 +480,23 @@ class SslConfig:
     extended_master_secret: bool = True
 
 
-def apply_ssl_config(o: Options, config: SslConfig, console: Console) -> bool:
+@struct
+class Section:
+    """What ``-ssl_config``'s section set beyond the option fields."""
+
+    extended_master_secret: bool = True
+    #: ``VerifyCA*``: the store the server's chain is verified with.
+    verify_store: TrustStore | None = None
+    #: ``ChainCA*``: the store the client certificate's chain is built from.
+    chain_store: TrustStore | None = None
+    #: ``RequestCA*``: the certificate_authorities names.
+    ca_names: tuple[bytes, ...] | None = None
+
+
+def apply_ssl_config(o: Options, config: SslConfig, console: Console) -> Section:
     """Run ``-ssl_config``'s commands into ``o`` (its fields and its SSL_CONF
     list, after the command line's), or print OpenSSL's failure and raise
-    :class:`Exit`.  Returns the ``ExtendedMasterSecret`` setting."""
+    :class:`Exit`."""
     from sclient.report.errors import thread_id
 
     name = o.ssl_config
@@ -424,6 +518,7 @@ def apply_ssl_config(o: Options, config: SslConfig, console: Console) -> bool:
         failed = True
     else:
         for command, arg in cmds:
+            state.cleared = False
             try:
                 _run(command, arg, state)
             except _Failed as exc:
@@ -434,6 +529,8 @@ def apply_ssl_config(o: Options, config: SslConfig, console: Console) -> bool:
                     f"s_client: the -ssl_config command {exc.command} is not supported yet by sclient\n"
                 )
                 raise Exit(1) from None
+            if state.cleared:
+                queue.clear()
     if failed:
         tid = thread_id()
         console.err(
@@ -451,4 +548,9 @@ def apply_ssl_config(o: Options, config: SslConfig, console: Console) -> bool:
     for field_name, value in state.fields.items():
         setattr(o, field_name, value)
     o.ssl_conf.extend(state.lists)
-    return ems
+    return Section(
+        extended_master_secret=ems,
+        verify_store=state.stores.get("verify"),
+        chain_store=state.stores.get("chain"),
+        ca_names=None if state.ca_names is None else tuple(state.ca_names),
+    )
