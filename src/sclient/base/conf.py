@@ -12,7 +12,7 @@ What it understands, as OpenSSL 3.0's ``conf_def.c`` does:
   the escapes ``\\n \\r \\t \\b`` (any other escaped character stands for itself);
 * ``$name``, ``${name}``, ``$(name)``, ``$section::name`` expansion from the
   current section, then ``default``; the ``ENV`` section reads the environment;
-* ``.include [=] path`` (a file, or every ``*.cnf``/``*.conf`` of a directory;
+* ``.include [=] path`` (a file, or every ``*.cnf``/``*.conf`` of a directory in its listing order;
   relative to ``OPENSSL_CONF_INCLUDE`` or ``.pragma includedir``; a missing
   include is skipped) and ``.pragma [=] dollarid:on|abspath:on|includedir:DIR``.
 
@@ -210,7 +210,7 @@ def _read(path: str) -> str:
 
 def _include_texts(path: str) -> list[str]:
     """``process_include``: the file, or the directory's ``.cnf``/``.conf``
-    files in name order; nothing when it cannot be read."""
+    files in the order the directory lists them; nothing when it cannot be read."""
     try:
         st = os.stat(path)
     except OSError:
@@ -222,7 +222,7 @@ def _include_texts(path: str) -> list[str]:
             return []
     texts = []
     try:
-        names = sorted(os.listdir(path))
+        names = os.listdir(path)  # readdir's order, as OPENSSL_DIR_read
     except OSError:
         return []
     for name in names:
