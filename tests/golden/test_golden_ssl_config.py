@@ -473,3 +473,14 @@ def test_credential_commands_refused(
         got.stderr
         == "s_client: the -ssl_config command Certificate is not supported yet by sclient\n"
     )
+
+
+@pytest.mark.parametrize("value", ["abc", "1", "16384", "16385", "-1"])
+def test_record_padding_option(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path, value: str
+) -> None:
+    """-record_padding goes through the same SSL_CONF command as a section's
+    RecordPadding: atoi, and a block above 16384 or below 0 refused."""
+    conf = _write(conf_file, "")
+    _, got = _both(conf, servers["any"], pki, "-record_padding", value)
+    assert (got.rc == 1) == (value in ("16385", "-1"))
