@@ -14,11 +14,20 @@ module that fails (its section or a command section missing or empty), leaves
 no configuration names at all: ``NAME`` is then unknown.  When the file sets
 ``config_diagnostics``, such a module failure is instead fatal at start-up.
 
-The commands run after the command line's SSL_CONF options (s_client calls
-``SSL_CTX_config`` after them) and before ``-tls1_2`` and the like: a
-command replaces what the same option set on the command line.  All commands
+The file is read at every start, as ``OPENSSL_init_ssl`` reads it: a
+``system_default`` name applies to every run, before the command line's
+options (``SSL_CTX_new`` runs it: failing commands are skipped without a
+word, and the command line's own settings stay in charge).
+
+``-ssl_config``'s commands run after the command line's SSL_CONF options
+(s_client calls ``SSL_CTX_config`` after them) and before ``-tls1_2`` and
+the like: a command replaces what the same option set on the command line.
+The store commands (``VerifyCA*``, ``ChainCA*``) and the CA name commands
+(``RequestCA*``) fill stores and a name list that the command line's
+``-verifyCA*``, ``-chainCA*`` and ``-requestCAfile`` replace.  All commands
 run; if any failed, s_client prints ``Error using configuration "NAME"`` and
-the error queue and exits 1.
+the error queue and exits 1.  ``Certificate`` and ``PrivateKey`` are not
+taken from a section yet: they are refused.
 """
 
 from __future__ import annotations
