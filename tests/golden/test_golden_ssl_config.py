@@ -12,6 +12,7 @@ once."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +33,11 @@ _HEAD = (
 
 @pytest.fixture(scope="module")
 def servers(pki: PKI) -> Iterator[dict[str, OpenSSLServer]]:
-    specs = {"any": (pki["rsa"], [])}
+    specs = {
+        "any": (pki["rsa"], []),
+        # insists on a client certificate (and takes any)
+        "clientauth": (pki["rsa"], ["-Verify", "1"]),
+    }
     with openssl_servers(specs, loud=()) as started:
         yield started
 
@@ -458,21 +463,121 @@ def test_store_errors(
         assert got.stderr.count("\n") == 1
 
 
-def test_credential_commands_refused(
-    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path
+# --- Certificate and PrivateKey -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["-tls1_2", "-tls1_3"])
+@pytest.mark.parametrize("key", ["separate", "in the certificate's file", "chain in the file"])
+def test_client_certificate(
+    servers: dict[str, OpenSSLServer], pki: PKI, tmp_path: Path, key: str, version: str
 ) -> None:
-    """Certificate and PrivateKey are not taken from a section yet: refused
-    before connecting, in a line of their own."""
+    """The section's certificate answers a server that insists on one (its
+    chain: the file's other certificates, else built from the stores).
+    RSA: -trace shows signatures of a fixed length."""
+    ec = pki["rsa"]
+    if key == "separate":
+        commands = [f"Certificate = {ec.leaf}", f"PrivateKey = {ec.key}"]
+    else:
+        both = tmp_path / "both.pem"
+        certs = ec.fullchain if key == "chain in the file" else ec.leaf
+        both.write_bytes(certs.read_bytes() + ec.key.read_bytes())
+        commands = [f"Certificate = {both}"]
+    conf = _section(tmp_path / "openssl.cnf", *commands, f"VerifyCAFile = {pki['rsa'].root}")
+    extra = ["-chainCAfile", str(ec.chain)] if key != "chain in the file" else []
+    args = ["-ssl_config", "mine", version, "-trace", *extra]
+    _, got = _both(conf, servers["clientauth"], None, *args)
+    assert got.rc == 0
+    assert "Verify return code: 0 (ok)" in got.stdout
+    # the server's two certificates, and the client's leaf and intermediate
+    assert got.stdout.count("ASN.1Cert, length=") == 4
+
+
+def test_command_line_certificate_wins(
+    servers: dict[str, OpenSSLServer], pki: PKI, tmp_path: Path
+) -> None:
+    """-cert of the same key type replaces the section's (set_cert_key_stuff
+    runs after SSL_CTX_config): -trace shows which the client sends."""
+    ec = pki["rsa"]
+    conf = _section(tmp_path / "openssl.cnf", f"Certificate = {ec.leaf}", f"PrivateKey = {ec.key}")
+    other = tmp_path / "other.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048",
+         "-nodes", "-keyout", str(other), "-out", str(other), "-subj", "/CN=other", "-days", "2"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    extra = ["-cert", str(other), "-trace"]
+    _, got = _both(conf, servers["clientauth"], pki, "-ssl_config", "mine", "-tls1_2", *extra)
+    assert got.rc == 0
+    assert "CN = other" in got.stdout
+
+
+CREDENTIAL_ERRORS = {
+    "no certificate file": ["Certificate = /nonexistent.pem"],
+    "no certificate in it": ["Certificate = {ec.key}"],
+    "no key file": ["PrivateKey = /nonexistent.pem"],
+    "no key in it": ["PrivateKey = {ec.leaf}"],
+    "key of another type": ["Certificate = {ec.leaf}", "PrivateKey = {rsa.key}"],
+    "key not matching": ["Certificate = {ec.leaf}", "PrivateKey = {ec.int_key}"],
+    "key before a certificate not matching": [
+        "PrivateKey = {ec.int_key}",
+        "Certificate = {ec.leaf}",
+    ],
+    "second key matching": [
+        "Certificate = {ec.leaf}",
+        "1.PrivateKey = {ec.int_key}",
+        "2.PrivateKey = {ec.key}",
+    ],
+    "certificate clears the queue": [
+        "CipherString = NOPE",
+        "PrivateKey = {ec.key}",
+        "Certificate = {ec.leaf}",
+    ],
+}
+
+
+@pytest.mark.parametrize("case", list(CREDENTIAL_ERRORS))
+def test_credential_errors(
+    servers: dict[str, OpenSSLServer], pki: PKI, conf_file: Path, case: str
+) -> None:
+    commands = [c.format(ec=pki["ecdsa"], rsa=pki["rsa"]) for c in CREDENTIAL_ERRORS[case]]
+    conf = _section(conf_file, *commands)
+    _, got = _both(conf, servers["any"], pki, "-ssl_config", "mine")
+    assert got.rc == 1
+    assert got.stderr.startswith('Error using configuration "mine"\n')
+    if case == "certificate clears the queue":
+        assert got.stderr.count("\n") == 1
+
+
+def test_credential_refusals(servers: dict[str, OpenSSLServer], pki: PKI, tmp_path: Path) -> None:
+    """An encrypted key (OpenSSL would ask on the terminal) and certificates
+    of two key types are not taken from a section yet: refused before
+    connecting, in a line of their own."""
     from support.procs import run
 
-    conf = _section(conf_file, f"Certificate = {pki['rsa'].leaf}")
-    args = ["-connect", f"{HOST}:{servers['any'].port}", "-ssl_config", "mine"]
-    got = run(["env", f"OPENSSL_CONF={conf}", *sclient_cmd(), *args])
-    assert got.rc == 1
-    assert (
-        got.stderr
-        == "s_client: the -ssl_config command Certificate is not supported yet by sclient\n"
-    )
+    enc = tmp_path / "enc.pem"
+    key = str(pki["ecdsa"].key)
+    pkcs8 = ["openssl", "pkcs8", "-topk8", "-in", key, "-out", str(enc), "-passout", "pass:x"]
+    subprocess.run(pkcs8, check=True, capture_output=True)
+    cases = {
+        "PrivateKey (an encrypted key)": [
+            f"Certificate = {pki['ecdsa'].leaf}",
+            f"PrivateKey = {enc}",
+        ],
+        "Certificate (for more than one key type)": [
+            f"1.Certificate = {pki['ecdsa'].leaf}",
+            f"1.PrivateKey = {pki['ecdsa'].key}",
+            f"2.Certificate = {pki['rsa'].leaf}",
+            f"2.PrivateKey = {pki['rsa'].key}",
+        ],
+    }
+    for what, commands in cases.items():
+        conf = _section(tmp_path / "openssl.cnf", *commands)
+        args = ["-connect", f"{HOST}:{servers['any'].port}", "-ssl_config", "mine"]
+        got = run(["env", f"OPENSSL_CONF={conf}", *sclient_cmd(), *args])
+        assert got.rc == 1
+        want = f"s_client: the -ssl_config command {what} is not supported yet by sclient\n"
+        assert got.stderr == want
 
 
 @pytest.mark.parametrize("value", ["abc", "1", "16384", "16385", "-1"])

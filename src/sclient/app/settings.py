@@ -686,10 +686,23 @@ def load_trust_stores(
 
 
 def _credentials(
-    o: Options, loaded: Loaded | None, build_store: TrustStore, console: Console
+    o: Options,
+    loaded: Loaded | None,
+    build_store: TrustStore,
+    console: Console,
+    section: Section | None = None,
 ) -> tuple[ClientCredential, ...]:
     """``-cert``/``-key`` with its chain: ``-cert_chain``, or built from the
-    chain store (``-build_chain``, or automatically without ``-cert_chain``)."""
+    chain store (``-build_chain``, or automatically without ``-cert_chain``).
+    Without ``-cert``, the ``-ssl_config`` section's certificate, whose file's
+    other certificates are its chain."""
+    has_chain = o.cert_chain is not None
+    if (loaded is None or loaded.cert_der is None) and section is not None and section.credential:
+        from sclient.app.credentials import Loaded
+
+        key, cert_der, chain = section.credential
+        loaded = Loaded(key, cert_der, chain or ())
+        has_chain = chain is not None
     if loaded is None or loaded.cert_der is None:
         return ()
     from sclient.app import credentials as cred
@@ -697,7 +710,7 @@ def _credentials(
 
     try:
         credential = cred.make_credential(loaded)
-        chain_file = loaded.chain if o.cert_chain is not None else None
+        chain_file = loaded.chain if has_chain else None
         if o.build_chain:
             chain = cred.build_chain(loaded.cert_der, build_store, chain_file)
             credential = structs.replace(credential, chain=chain)
@@ -837,7 +850,7 @@ def build_settings(o: Options, console: Console) -> Settings:
     build_store = chain_store if chain_store is not None else ca_store
     if crl is not None:
         store.add_crl(crl)
-    credentials = _credentials(o, loaded, build_store, console)
+    credentials = _credentials(o, loaded, build_store, console, section)
     extended_credentials, install_errors = _extended_credentials(o, extended, build_store)
 
     srp = None

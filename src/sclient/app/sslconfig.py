@@ -26,14 +26,17 @@ The store commands (``VerifyCA*``, ``ChainCA*``) and the CA name commands
 (``RequestCA*``) fill stores and a name list that the command line's
 ``-verifyCA*``, ``-chainCA*`` and ``-requestCAfile`` replace.  All commands
 run; if any failed, s_client prints ``Error using configuration "NAME"`` and
-the error queue and exits 1.  ``Certificate`` and ``PrivateKey`` are not
-taken from a section yet: they are refused.
+the error queue and exits 1.  ``Certificate`` and ``PrivateKey`` fill the
+certificate slots (one per key type); a certificate without its key takes it
+from its own file when the section ends (``SSL_CONF_FLAG_REQUIRE_PRIVATE``),
+and ``-cert`` replaces it.  An encrypted key and certificates of more than
+one key type are refused as not supported yet.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sclient.app.common import Exit
 from sclient.base.errorqueue import ErrorEntry
@@ -243,10 +246,6 @@ _PROTOCOLS: dict[str, tuple[str, ...]] = {
 #: server's).  s_client sets its own verify mode afterwards, so it has no effect.
 _VERIFY_MODES = frozenset({"peer"})
 
-#: Commands a client context knows that load a certificate or key: sclient
-#: does not take them from a configuration section yet.
-_CREDENTIAL_COMMANDS = frozenset({"certificate", "privatekey"})
-
 #: The store commands (``do_store``): command -> (which store, what it loads).
 _STORE_COMMANDS = {
     "verifycafile": ("verify", "file"),
@@ -256,6 +255,18 @@ _STORE_COMMANDS = {
     "chaincapath": ("chain", "dir"),
     "chaincastore": ("chain", "store"),
 }
+
+
+@struct
+class _Slot:
+    """One certificate slot of the ``SSL_CTX``."""
+
+    cert: bytes | None = None
+    #: The certificates after the first in the certificate's file (None: only
+    #: the leaf was there, and the chain is built from the stores).
+    chain: tuple[bytes, ...] | None = None
+    key: Any = None
+    cert_file: str | None = None
 
 
 @struct
@@ -269,6 +280,9 @@ class _State:
     stores: dict[str, TrustStore] = field(default_factory=dict)
     #: ``RequestCAFile`` / ``RequestCAPath``: the CA names, None if not given.
     ca_names: list[bytes] | None = None
+    #: ``Certificate`` / ``PrivateKey``: per key type (OpenSSL's certificate
+    #: slots), the certificate, its chain, the key and the certificate's file.
+    slots: dict[str, _Slot] = field(default_factory=dict)
     #: The last command cleared OpenSSL's error queue (``RequestCAFile``'s
     #: reader ends with ``ERR_clear_error``).
     cleared: bool = False
@@ -303,12 +317,21 @@ def _flag_list(value: str, table: dict[str, tuple[str, ...]] | None, state: _Sta
             state.fields["no_legacy_server_connect"] = not setting
 
 
-def _run(command: str, arg: str, state: _State) -> None:
+#: The commands only a context with ``SSL_CONF_FLAG_CERTIFICATE`` knows
+#: (``-ssl_config``'s, not ``system_default``'s).
+_CERTIFICATE_FLAG_COMMANDS = frozenset(
+    {"certificate", "privatekey", "requestcafile", "requestcapath", *_STORE_COMMANDS}
+)
+
+
+def _run(command: str, arg: str, state: _State, *, system: bool = False) -> None:
     """One ``SSL_CONF_cmd`` in a client file context; raises :class:`_Failed`."""
     from sclient.tls import conf
     from sclient.tls.conf_error import ConfError
 
     cmd = command.lower()
+    if system and cmd in _CERTIFICATE_FLAG_COMMANDS:
+        raise _Failed()  # an unknown command there
     lists: dict[str, tuple[str, Callable[[str], object]]] = {
         "cipherstring": ("-cipher", conf.cipher_selection),
         "ciphersuites": ("-ciphersuites", conf.ciphersuites),
@@ -346,8 +369,10 @@ def _run(command: str, arg: str, state: _State) -> None:
             _add_ca_names(arg, state)
         elif cmd == "requestcapath":
             _add_ca_dir(arg, state)
-        elif cmd in _CREDENTIAL_COMMANDS:
-            raise _Unsupported(command)
+        elif cmd == "certificate":
+            _certificate(arg, state)
+        elif cmd == "privatekey":
+            _private_key(arg, state)
         else:
             raise _Failed()  # unknown, a server's, or a switch (no file name)
     except ConfError as exc:
@@ -424,6 +449,155 @@ def _add_ca_dir(path: str, state: _State) -> None:
             _add_ca_names(full, state)
 
 
+def _fopen_errors(path: str, e: OSError, func: str, line: int) -> list[str]:
+    """``BIO_read_filename``'s failure, then the SSL function's."""
+    import errno as _errno
+
+    en = e.errno or _errno.ENOENT
+    return _queue(
+        [
+            ErrorEntry(
+                0x80000000 | en,
+                "system library",
+                "file_ctrl",
+                os.strerror(en),
+                "../crypto/bio/bss_file.c",
+                297,
+                f"calling fopen({path}, r)",
+            ),
+            ErrorEntry(
+                0x10080002,
+                "BIO routines",
+                "file_ctrl",
+                "system lib",
+                "../crypto/bio/bss_file.c",
+                300,
+            ),
+            _ssl_entry(0x0A080002, func, "system lib", "../ssl/ssl_rsa.c", line),
+        ]
+    )
+
+
+def _slot_of(public_key: Any) -> str:
+    """``ssl_cert_lookup_by_pkey``: the slot a key type goes to (every EC curve shares one)."""
+    from sclient.base.pyca import key_kind
+
+    return key_kind(public_key) or "unknown"
+
+
+def _matches(cert_der: bytes, key: Any) -> bool:
+    from sclient.app.credentials import _cert_key
+
+    _, cert_key = _cert_key(cert_der)
+    try:
+        return cert_key is not None and cert_key == key.public_key()
+    except Exception:
+        return False
+
+
+def _certificate(path: str, state: _State) -> None:
+    """``SSL_CTX_use_certificate_chain_file``: the PEM file's first certificate
+    into its key type's slot, the others as its chain; a key already in the
+    slot that does not match is dropped, and the error queue cleared."""
+    from sclient.app.credentials import _cert_key, _load_certs
+    from sclient.base.pem import armoured
+
+    func = "use_certificate_chain_file"
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise _Failed(_fopen_errors(path, e, func, 450)) from None
+    certs, _ = _load_certs(data) if armoured(data) else ([], False)
+    if not certs:
+        pem = ErrorEntry(
+            0x0480006C,
+            "PEM routines",
+            "get_name",
+            "no start line",
+            "../crypto/pem/pem_lib.c",
+            760,
+            "Expecting: TRUSTED CERTIFICATE",
+        )
+        raise _Failed(
+            _queue([pem, _ssl_entry(0x0A080009, func, "PEM lib", "../ssl/ssl_rsa.c", 462)])
+        )
+    _, public = _cert_key(certs[0])
+    slot = state.slots.setdefault(_slot_of(public), _Slot())
+    if slot.key is not None:
+        state.cleared = True
+        if not _matches(certs[0], slot.key):
+            slot.key = None
+    slot.cert = certs[0]
+    slot.chain = tuple(certs[1:]) or None
+    slot.cert_file = path
+
+
+def _decoder_errors() -> list[str]:
+    decoder = ErrorEntry(
+        0x1E08010C,
+        "DECODER routines",
+        "OSSL_DECODER_from_bio",
+        "unsupported",
+        "../crypto/encode_decode/decoder_lib.c",
+        103,
+        "No supported data to decode. Input type: PEM",
+    )
+    return _queue(
+        [
+            decoder,
+            _ssl_entry(
+                0x0A080009, "SSL_CTX_use_PrivateKey_file", "PEM lib", "../ssl/ssl_rsa.c", 385
+            ),
+        ]
+    )
+
+
+def _private_key(path: str, state: _State) -> None:
+    """``SSL_CTX_use_PrivateKey_file(PEM)``: the key into its type's slot,
+    refused when the slot's certificate does not match it."""
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    from sclient.app.credentials import _KEY_LABELS, _KEY_VALUES_MISMATCH
+    from sclient.base.pem import armoured
+    from sclient.base.pyca import allow
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise _Failed(_fopen_errors(path, e, "SSL_CTX_use_PrivateKey_file", 368)) from None
+    blocks = [(label, raw) for label, raw in armoured(data) if label in _KEY_LABELS]
+    if not blocks:
+        raise _Failed(_decoder_errors())
+    label, raw = blocks[0]
+    if label == b"ENCRYPTED PRIVATE KEY" or b"Proc-Type: 4,ENCRYPTED" in raw:
+        raise _Unsupported("PrivateKey (an encrypted key)")
+    try:
+        with allow("dsa"):
+            key = load_pem_private_key(raw, None)
+    except (ValueError, TypeError):
+        raise _Failed(_decoder_errors()) from None
+    slot = state.slots.setdefault(_slot_of(key.public_key()), _Slot())
+    if slot.cert is not None and not _matches(slot.cert, key):
+        raise _Failed(_queue([_KEY_VALUES_MISMATCH]))
+    slot.key = key
+
+
+def _finish(state: _State) -> list[str]:
+    """``SSL_CONF_CTX_finish``: a certificate without its key takes it from
+    the certificate's file. Returns the error queue it adds."""
+    queue: list[str] = []
+    for slot in list(state.slots.values()):
+        if slot.cert_file is not None and slot.cert is not None and slot.key is None:
+            try:
+                _private_key(slot.cert_file, state)
+            except _Failed as exc:
+                queue += exc.queue
+                break  # finish stops at the first failure
+    return queue
+
+
 class _Unsupported(Exception):
     def __init__(self, command: str) -> None:
         self.command = command
@@ -465,9 +639,9 @@ def load_config(o: Options, console: Console) -> SslConfig:
         state = _State(fields={}, lists=[])
         for command, arg in cmds:
             try:
-                _run(command, arg, state)
+                _run(command, arg, state, system=True)
             except (_Failed, _Unsupported):
-                continue  # a system context has no certificate commands either
+                continue
         ems = bool(state.fields.pop("extended_master_secret", True))
         state.fields.pop("comp", None)  # no compression method in this OpenSSL
         for field_name, value in state.fields.items():
@@ -500,6 +674,8 @@ class Section:
     chain_store: TrustStore | None = None
     #: ``RequestCA*``: the certificate_authorities names.
     ca_names: tuple[bytes, ...] | None = None
+    #: ``Certificate`` / ``PrivateKey``: (key, certificate, its chain or None).
+    credential: tuple[Any, bytes, tuple[bytes, ...] | None] | None = None
 
 
 def apply_ssl_config(o: Options, config: SslConfig, console: Console) -> Section:
@@ -540,6 +716,16 @@ def apply_ssl_config(o: Options, config: SslConfig, console: Console) -> Section
                 raise Exit(1) from None
             if state.cleared:
                 queue.clear()
+        try:
+            finish = _finish(state)
+        except _Unsupported as exc:
+            console.err(
+                f"s_client: the -ssl_config command {exc.command} is not supported yet by sclient\n"
+            )
+            raise Exit(1) from None
+        if finish:
+            failed = True
+            queue += finish
     if failed:
         tid = thread_id()
         console.err(
@@ -557,7 +743,19 @@ def apply_ssl_config(o: Options, config: SslConfig, console: Console) -> Section
     for field_name, value in state.fields.items():
         setattr(o, field_name, value)
     o.ssl_conf.extend(state.lists)
+    ready = [sl for sl in state.slots.values() if sl.cert is not None and sl.key is not None]
+    if len(ready) > 1:
+        console.err(
+            "s_client: the -ssl_config command Certificate (for more than one key type)"
+            " is not supported yet by sclient\n"
+        )
+        raise Exit(1)
+    credential = None
+    if ready:
+        assert ready[0].cert is not None
+        credential = (ready[0].key, ready[0].cert, ready[0].chain)
     return Section(
+        credential=credential,
         extended_master_secret=ems,
         verify_store=state.stores.get("verify"),
         chain_store=state.stores.get("chain"),
