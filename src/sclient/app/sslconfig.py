@@ -216,11 +216,11 @@ _OPTIONS: dict[str, tuple[str | None, bool]] = {
     "compression": ("comp", True),
     "unsafelegacyrenegotiation": ("legacy_renegotiation", False),
     "unsafelegacyserverconnect": ("legacy_server_connect", False),
-    "clientrenegotiation": ("client_renegotiation", False),
+    "clientrenegotiation": (None, False),  # a server's
     "encryptthenmac": ("no_etm", True),
     "norenegotiation": ("no_renegotiation", False),
     "allownodhekex": ("allow_no_dhe_kex", False),
-    "prioritizechacha": ("prioritize_chacha", False),
+    "prioritizechacha": (None, False),  # a server's
     "middleboxcompat": ("no_middlebox", True),
     "antireplay": (None, True),  # a server's
     "extendedmastersecret": ("extended_master_secret", False),
