@@ -21,6 +21,7 @@ from sclient.tls.registry.protocol import SSL3, TLS1_0, TLS1_1, TLS1_2, TLS1_3
 
 if TYPE_CHECKING:
     from sclient.app.credentials import CredentialError, Loaded
+    from sclient.app.sslconfig import Section
     from sclient.cli.optionsclass import Options
     from sclient.report.errors import ErrorEntry
     from sclient.tls.conf import CipherSelection
@@ -281,6 +282,8 @@ class ListOptions:
     groups: tuple[int, ...] | None = None
     sigalgs: tuple[int, ...] | None = None
     client_sigalgs: tuple[int, ...] | None = None
+    #: ``-record_padding``: the block size (0: none).
+    record_padding: int = 0
 
 
 def _parse_lists(lists: list[tuple[str, str]]) -> ListOptions:
@@ -302,6 +305,8 @@ def _parse_lists(lists: list[tuple[str, str]]) -> ListOptions:
             given.sigalgs = conf.sigalg_list(value)
         elif name == "client_sigalgs":
             given.client_sigalgs = conf.sigalg_list(value, option="-client_sigalgs")
+        elif name == "record_padding":
+            given.record_padding = conf.record_padding(value)
         elif name == "debug_broken_protocol" or name in _SERVER_COMMANDS:
             # s_client 3.0 passes them on, but SSL_CONF has no such command any
             # more, or has it for a server only
@@ -639,7 +644,7 @@ def _ct_log_store(o: Options, serverinfo_types: tuple[int, ...], console: Consol
 
 
 def load_trust_stores(
-    o: Options, console: Console
+    o: Options, console: Console, section: Section | None = None
 ) -> tuple[TrustStore, TrustStore | None, TrustStore]:
     """(the store the server chain is verified with, the chain store, the CA store).
 
@@ -683,6 +688,11 @@ def load_trust_stores(
                 chain_store = store
     except StoreLoadError as exc:
         raise fail(exc, "Error loading store locations\n") from None
+    if section is not None:  # -ssl_config's stores, unless the command line replaced them
+        if verify_store is None:
+            verify_store = section.verify_store
+        if chain_store is None:
+            chain_store = section.chain_store
     try:
         main = TrustStore.load(
             cafile=o.CAfile,
@@ -701,10 +711,23 @@ def load_trust_stores(
 
 
 def _credentials(
-    o: Options, loaded: Loaded | None, build_store: TrustStore, console: Console
+    o: Options,
+    loaded: Loaded | None,
+    build_store: TrustStore,
+    console: Console,
+    section: Section | None = None,
 ) -> tuple[ClientCredential, ...]:
     """``-cert``/``-key`` with its chain: ``-cert_chain``, or built from the
-    chain store (``-build_chain``, or automatically without ``-cert_chain``)."""
+    chain store (``-build_chain``, or automatically without ``-cert_chain``).
+    Without ``-cert``, the ``-ssl_config`` section's certificate, whose file's
+    other certificates are its chain."""
+    has_chain = o.cert_chain is not None
+    if (loaded is None or loaded.cert_der is None) and section is not None and section.credential:
+        from sclient.app.credentials import Loaded
+
+        key, cert_der, chain = section.credential
+        loaded = Loaded(key, cert_der, chain or ())
+        has_chain = chain is not None
     if loaded is None or loaded.cert_der is None:
         return ()
     from sclient.app import credentials as cred
@@ -712,7 +735,7 @@ def _credentials(
 
     try:
         credential = cred.make_credential(loaded)
-        chain_file = loaded.chain if o.cert_chain is not None else None
+        chain_file = loaded.chain if has_chain else None
         if o.build_chain:
             chain = cred.build_chain(loaded.cert_der, build_store, chain_file)
             credential = structs.replace(credential, chain=chain)
@@ -792,6 +815,10 @@ _MAX_PLAIN_LENGTH = 16384
 
 def build_settings(o: Options, console: Console) -> Settings:
     """Everything up to (not including) the connect, in OpenSSL's order."""
+    from sclient.app.sslconfig import load_config
+
+    # OPENSSL_init_ssl's configuration, with its system_default section
+    ssl_config = load_config(o, console)
     msgfile = _open_msgfile(o, console)
     target = resolve_target(o)
     crl = None
@@ -824,6 +851,15 @@ def build_settings(o: Options, console: Console) -> Settings:
         rng = version_range(o)
     except ConfError as exc:
         raise _conf_error(console, exc) from None
+    from sclient.app.sslconfig import Section
+
+    section = Section(extended_master_secret=ssl_config.extended_master_secret)
+    if o.ssl_config is not None:  # SSL_CTX_config, after the command line's SSL_CONF
+        from sclient.app.sslconfig import apply_ssl_config
+
+        section = apply_ssl_config(o, ssl_config, console)
+        given = _parse_lists(_ssl_conf(o))
+        rng = version_range(o)
     lo, hi, no_protocols = _versions(rng, given, console)
     offered = _offered_lists(given, lo, hi, o.psk is not None, o.srpuser is not None)
     psk, psk_tls12 = _psks(o, console)
@@ -831,13 +867,15 @@ def build_settings(o: Options, console: Console) -> Settings:
     alpn = _alpn(o, console)
     serverinfo_types = _serverinfo_types(o, console) if o.serverinfo else ()
     ca_names = _request_ca_names(o, console)
+    if o.requestCAfile is None and section.ca_names is not None:
+        ca_names = section.ca_names  # -requestCAfile would replace the section's list
     ct_logs = _ct_log_store(o, serverinfo_types, console) if _ct_enabled(o) else None
 
-    store, chain_store, ca_store = load_trust_stores(o, console)
+    store, chain_store, ca_store = load_trust_stores(o, console, section)
     build_store = chain_store if chain_store is not None else ca_store
     if crl is not None:
         store.add_crl(crl)
-    credentials = _credentials(o, loaded, build_store, console)
+    credentials = _credentials(o, loaded, build_store, console, section)
     extended_credentials, install_errors = _extended_credentials(o, extended, build_store)
 
     srp = None
@@ -886,6 +924,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         session_ticket=not o.no_ticket and offered.security_level < 3,
         middlebox_compat=not o.no_middlebox,
         encrypt_then_mac=not o.no_etm,
+        extended_master_secret=section.extended_master_secret,
         # final_renegotiate: either option lets a server without renegotiation_info in.
         legacy_server_connect=(o.legacy_server_connect and not o.no_legacy_server_connect)
         or o.legacy_renegotiation,
@@ -897,7 +936,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         allow_no_dhe_kex=o.allow_no_dhe_kex,
         max_fragment_length=_MFL_CODES.get(o.maxfraglen) if o.maxfraglen is not None else None,
         max_send_fragment=_send_fragment(o),
-        record_padding=int(o.record_padding) if o.record_padding is not None else 0,
+        record_padding=given.record_padding,
         certificate_authorities=ca_names,
         post_handshake_auth=o.enable_pha,
         extension_events=o.tlsextdebug,

@@ -10,7 +10,7 @@ HELP = (
     " -help                      Display this summary\n"
     " -engine val                Use engine, possibly a hardware device (not yet in sclient)\n"
     " -ssl_client_engine val     Specify engine to be used for client certificate operations (not yet in sclient)\n"
-    " -ssl_config val            Use specified section for SSL_CTX configuration (not yet in sclient)\n"
+    " -ssl_config val            Use specified section for SSL_CTX configuration\n"
     " -ct                        Request and parse SCTs (also enables OCSP stapling)\n"
     " -noct                      Do not request or parse SCTs (default)\n"
     " -ctlogfile infile          CT log list CONF file\n"

@@ -51,7 +51,9 @@ __all__ = [
     "offered_ciphersuites",
     "offered_groups",
     "offered_sigalgs",
+    "parse_list",
     "protocol_version",
+    "record_padding",
     "security_level_bits",
     "sigalg_auth_mask",
     "sigalg_list",
@@ -88,6 +90,11 @@ def _parse_list(value: str, sep: str = ":") -> Iterator[str | None]:
         if end < 0:
             return
         pos = end + 1
+
+
+def parse_list(value: str, sep: str = ":") -> Iterator[str | None]:
+    """``CONF_parse_list(value, sep, nospc=1, ...)`` (see :func:`_parse_list`)."""
+    return _parse_list(value, sep)
 
 
 # --- -cipher --------------------------------------------------------------------
@@ -614,6 +621,28 @@ def protocol_version(option: str, value: str, *, current: int | None = None) -> 
     if value.startswith("DTLS"):
         return current
     return PROTOCOL_VALUES[value]
+
+
+# --- -record_padding ---------------------------------------------------------------
+
+#: ``SSL3_RT_MAX_PLAIN_LENGTH``: the largest block ``SSL_CTX_set_block_padding`` takes.
+_MAX_BLOCK_PADDING = 16384
+
+
+def record_padding(value: str, *, option: str = "-record_padding") -> int:
+    """``-record_padding``: the TLS 1.3 record padding block, by ``atoi``; 1
+    means none (0).  A negative size or one above 16384 raises
+    :class:`ConfError` (no error-queue line)."""
+    import re
+
+    m = re.match(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", value)
+    size = 0
+    if m is not None:
+        size = max(min(int(m.group(1)), 2**63 - 1), -(2**63))  # strtol's clamp
+        size = (size & 0xFFFFFFFF) - ((size & 0x80000000) << 1)  # as a C int
+    if size < 0 or size > _MAX_BLOCK_PADDING:
+        raise ConfError(option, value)
+    return 0 if size == 1 else size
 
 
 def parse_protocol_list(s: str) -> list[bytes] | None:

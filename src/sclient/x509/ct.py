@@ -14,7 +14,6 @@ import binascii
 import errno as _errno
 import hashlib
 import os
-import re
 from collections.abc import Sequence
 
 from sclient.base import der
@@ -140,26 +139,6 @@ def default_log_file() -> str:
     return os.environ.get("CTLOG_FILE") or DEFAULT_LOG_FILE
 
 
-def _conf_sections(text: str) -> dict[str, dict[str, str]]:
-    """A plain NCONF reading: ``[section]`` headers, ``name = value`` lines,
-    ``#`` comments; values keep no surrounding blanks."""
-    sections: dict[str, dict[str, str]] = {"default": {}}
-    current = sections["default"]
-    for raw in text.splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        m = re.fullmatch(r"\[\s*([^\]]*?)\s*\]", line)
-        if m:
-            current = sections.setdefault(m.group(1), {})
-            continue
-        if "=" not in line:
-            raise ValueError(line)
-        name, value = line.split("=", 1)
-        current[name.strip()] = value.strip().strip('"')
-    return sections
-
-
 def load_log_store(path: str) -> LogStore:
     """The logs ``enabled_logs`` names, each a section with ``key`` (base64
     SPKI) and ``description``; failures raise :class:`LogStoreError`."""
@@ -194,11 +173,13 @@ def load_log_store(path: str) -> LogStore:
                 )
             )
         raise LogStoreError([*errs, _conf_invalid()]) from None
+    from sclient.base.conf import ConfSyntaxError, parse_conf
+
     try:
-        sections = _conf_sections(text)
-    except ValueError:
+        conf = parse_conf(text)
+    except ConfSyntaxError:
         raise LogStoreError([_conf_invalid()]) from None
-    enabled = sections["default"].get("enabled_logs")
+    enabled = conf.get(None, "enabled_logs")
     if enabled is None:
         raise LogStoreError([_no_value("<NULL>", "enabled_logs"), _conf_invalid(245)])
     logs = []
@@ -207,18 +188,19 @@ def load_log_store(path: str) -> LogStore:
         if not name:
             continue
         # ctlog_new_from_conf: the description, then the key
-        sec = sections.get(name, {})
-        if "description" not in sec:
+        description = conf.get(name, "description")
+        if description is None:
             errors += [_no_value(name, "description"), _ct_log_error(0x6F, "description", 154)]
             continue
-        if "key" not in sec:
+        key = conf.get(name, "key")
+        if key is None:
             errors += [_no_value(name, "key"), _ct_log_error(0x70, "key", 160)]
             continue
-        spki, key_errors = _spki_from_base64(sec["key"])
+        spki, key_errors = _spki_from_base64(key)
         if spki is None:
             errors += key_errors
             continue
-        logs.append(CtLog(sec["description"], spki, hashlib.sha256(spki).digest()))
+        logs.append(CtLog(description, spki, hashlib.sha256(spki).digest()))
     if errors:
         raise LogStoreError([*errors, _conf_invalid(250)])
     return LogStore(tuple(logs))
