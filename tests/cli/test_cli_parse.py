@@ -576,8 +576,8 @@ def test_not_yet() -> None:
         "s_client: Option -nbio_test is not supported yet by sclient (sclient -help marks every such option)\n",
     )
     fails(
-        ["--async", "-nbio_test"],
-        "s_client: Option -async is not supported yet by sclient (sclient -help marks every such option)\n",
+        ["--comp", "-nbio_test"],
+        "s_client: Option -comp is not supported yet by sclient (sclient -help marks every such option)\n",
     )
     fails(["-nbio_test", "-foo"], "s_client: Unknown option: -foo\n" + USAGE)
     fails(
@@ -631,6 +631,9 @@ def test_every_supported_option_parses() -> None:
                 "-psk": "ab",
                 "-rand": "/dev/null",  # a file that opens
                 "-max_pipelines": "2",
+                "-provider": "default",  # built in (loaded while parsing)
+                "-engine": "dynamic",
+                "-ssl_client_engine": "dynamic",
             }
             argv.append(
                 spec.choices[0]

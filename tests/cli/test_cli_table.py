@@ -50,6 +50,12 @@ SUPPORTED |= {
     "inhibit_any",
     "inhibit_map",
     "policy_print",
+    "engine",
+    "ssl_client_engine",
+    "async",
+    "provider-path",
+    "provider",
+    "propquery",
 }
 
 
@@ -110,6 +116,9 @@ DEVIATED = {
     "early_data",
     "srpuser",
     "srppass",
+    "engine",
+    "ssl_client_engine",
+    "provider",
 }
 
 

@@ -204,6 +204,8 @@ class Settings:
     install_errors: dict[int, list[ErrorEntry]] = field(default_factory=dict)
     #: ``-ct``: the CT log store (``sclient.x509.ct.LogStore``); None without -ct.
     ct_logs: Any = None
+    #: What a ``-propquery`` that does not parse leaves queued by the handshake.
+    query_errors: list[ErrorEntry] = field(default_factory=list)
 
     def our_sigalgs(self) -> tuple[int, ...]:
         """The signature schemes we accept from the server's CertificateRequest."""
@@ -775,6 +777,11 @@ def build_settings(o: Options, console: Console) -> Settings:
 
         crl = load_crl_option(o, console)
 
+    library = o.provider or o.propquery is not None or o.ssl_client_engine is not None
+    if library:
+        from sclient.app import providers
+
+        providers.check_store_loaders(o, console)
     loaded = None
     extended: list[Loaded] = []
     if o.cert is not None or o.key is not None or o.excerts:
@@ -785,6 +792,8 @@ def build_settings(o: Options, console: Console) -> Settings:
             extended = cred.load_extended(list(o.excerts))
         except cred.CredentialError as exc:
             raise _credential_error(console, exc) from None
+    if library:
+        providers.check_ctx(o, console)  # SSL_CTX_new_ex
 
     srp_password = None
     if o.srppass is not None or o.srpuser is not None:
@@ -799,6 +808,8 @@ def build_settings(o: Options, console: Console) -> Settings:
         rng = version_range(o)
     except ConfError as exc:
         raise _conf_error(console, exc) from None
+    if library:
+        providers.client_engine_error(o, console)
     lo, hi, no_protocols = _versions(rng, given, console)
     offered = _offered_lists(given, lo, hi, o.psk is not None, o.srpuser is not None)
     psk, psk_tls12 = _psks(o, console)
@@ -887,6 +898,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         resume=resume,
     )
     return Settings(
+        query_errors=providers.query_errors(o) if library else [],
         install_errors=install_errors,
         dane=dane,
         target=target,

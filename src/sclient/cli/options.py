@@ -184,8 +184,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
     *_section(
         'General',
         _o('-help', '', 'Display this summary', S),
-        _o('-engine', 'val', 'Use engine, possibly a hardware device', N, note='engines are an OpenSSL library feature'),
-        _o('-ssl_client_engine', 'val', 'Specify engine to be used for client certificate operations', N, note='engines are an OpenSSL library feature'),
+        _o('-engine', 'val', 'Use engine, possibly a hardware device', DEVIATION, note='loaded while parsing, as OpenSSL does: an engine that does not exist gives OpenSSL\'s `Invalid engine` lines and s_client goes on; `dynamic` (`Engine "dynamic" set.`) and `auto` change nothing for TLS and are accepted; an engine file that exists (afalg, padlock, ...) is native code sclient does not load: one line, exit 1'),
+        _o('-ssl_client_engine', 'val', 'Specify engine to be used for client certificate operations', DEVIATION, note='an engine that does not exist, or `auto`, is reported as OpenSSL does (`Error getting client auth engine`); `dynamic`, which has no client certificate method, as OpenSSL does (`Error setting client auth engine`); an engine file that exists is native code sclient does not load: one line, exit 1'),
         _o('-ssl_config', 'val', 'Use specified section for SSL_CTX configuration', N, note='planned'),
         _o('-ct', '', 'Request and parse SCTs (also enables OCSP stapling)', S),
         _o('-noct', '', 'Do not request or parse SCTs (default)', S),
@@ -277,7 +277,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-status', '', 'Request certificate status from server', S),
         _o('-serverinfo', 'val', 'types  Send empty ClientHello extensions (comma-separated numbers)', S, repeat=APPEND),
         _o('-alpn', 'val', 'Enable ALPN extension, considering named protocols supported (comma-separated list)', S),
-        _o('-async', '', 'Support asynchronous operation', N, note='asynchronous engines are an OpenSSL library feature'),
+        _o('-async', '', 'Support asynchronous operation', S, note='SSL_MODE_ASYNC only matters with an asynchronous engine, which sclient never has: nothing changes, as in OpenSSL without one'),
         _o(
             '-nbio',
             '',
@@ -410,9 +410,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     *_section(
         'Provider',
-        _o('-provider-path', 'val', "Provider load path (must be before 'provider' argument if required)", N, note='providers are an OpenSSL library feature'),
-        _o('-provider', 'val', 'Provider to load (can be specified multiple times)', N, note='providers are an OpenSSL library feature', repeat=APPEND),
-        _o('-propquery', 'val', 'Property query used when fetching algorithms', N, note='providers are an OpenSSL library feature'),
+        _o('-provider-path', 'val', "Provider load path (must be before 'provider' argument if required)", S, note='where the `-provider` options after it look for module files'),
+        _o('-provider', 'val', 'Provider to load (can be specified multiple times)', DEVIATION, note='providers are modelled as the algorithms they give sclient: `default`, `base`, `null` and (when its module file is present) `legacy`; loading any replaces the implicit default, as in OpenSSL (without `default`, `library has no ciphers`); a name without a module file fails with OpenSSL\'s lines; another module file that exists (`fips.so`, a third party provider) is refused in one line, exit 1. The SEED suites OpenSSL 3.0 gains from `legacy` are not in sclient\'s engine', repeat=APPEND),
+        _o('-propquery', 'val', 'Property query used when fetching algorithms', S, note='parsed and matched against the providers\' properties as OpenSSL does, with its errors for a query that does not parse'),
     ),
 )
 # fmt: on
