@@ -61,10 +61,7 @@ EXTRA_DEVIATIONS: list[str] = [
     "stops with `library has no ciphers`, and without `default` or `base` a `-key`/`-cert` "
     "fails first for want of a store loader, as in OpenSSL; other files (`-CRL`, `-xkey`, "
     "the trust stores) are still read.",
-    "`-propquery`: a query that does not parse is, as in OpenSSL, ignored when algorithms "
-    "are fetched, and its errors, left on the queue by the handshake's fetches, end the "
-    "connection once the handshake is complete (exit status 1); when the handshake itself "
-    "fails, OpenSSL prints them with the handshake's error and sclient does not.",
+
     "`-max_send_frag` outside 512..16384 is reported while parsing; OpenSSL reports it only "
     "after setting up its SSL_CTX, so when a command line also has a bad `-cipher`, "
     "`-groups`, … OpenSSL reports that one first.",

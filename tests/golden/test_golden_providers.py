@@ -35,7 +35,8 @@ NO_CIPHERS = ":error:0A0000A1:SSL routines:SSL_CTX_new_ex:library has no ciphers
 
 @pytest.fixture(scope="module")
 def servers(pki: PKI) -> Iterator[dict[str, OpenSSLServer]]:
-    with openssl_servers({"any": (pki["rsa"], [])}, loud=()) as started:
+    specs = {"any": (pki["rsa"], []), "tls12": (pki["rsa"], ["-tls1_2"])}
+    with openssl_servers(specs, loud=()) as started:
         yield started
 
 
@@ -247,6 +248,26 @@ def test_bad_query(servers: dict[str, OpenSSLServer], pki: PKI, case: str, versi
     assert got.rc == 1
     assert ":error:1B8000" in got.stderr and ":lib(55):" in got.stderr
     assert ", Cipher is " in got.stdout and "DONE" not in got.stdout + got.stderr
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+@pytest.mark.parametrize("case", ["not-identifier", "open-quote"])
+def test_bad_query_brief(
+    servers: dict[str, OpenSSLServer], pki: PKI, case: str, version: str
+) -> None:
+    """-brief: the errors come before CONNECTION ESTABLISHED, which never comes."""
+    args = _connect(servers, pki, "-brief", "-propquery", BAD_QUERIES[case], *VERSIONS[version])
+    _, got = both(args)
+    assert got.rc == 1
+    assert ":lib(55):" in got.stderr and "CONNECTION ESTABLISHED" not in got.stderr
+
+
+def test_bad_query_failed_handshake(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
+    """A handshake that fails shows its own error only."""
+    port = servers["tls12"].port
+    _, got = both(["-connect", f"{HOST}:{port}", "-propquery", "@@", "-tls1_3"])
+    assert got.rc == 1
+    assert ":lib(55):" not in got.stderr
 
 
 # --- engines --------------------------------------------------------------------------------

@@ -434,7 +434,9 @@ def query_errors(o: Options) -> list[ErrorEntry]:
 
 def subscribe_query_errors(program: Any, errors: list[ErrorEntry]) -> None:
     """Once the handshake is complete (and its summary out), s_client's next
-    I/O finds those errors queued: printed, shut, exit status 1."""
+    I/O finds those errors queued: printed, shut, exit status 1.  With
+    ``-brief`` that comes before ``CONNECTION ESTABLISHED``, which is then
+    never printed."""
     from sclient.app.common import leave_on_queued_errors
     from sclient.tls import events as ev
 
@@ -446,4 +448,4 @@ def subscribe_query_errors(program: Any, errors: list[ErrorEntry]) -> None:
         pending.clear()
         leave_on_queued_errors(entries, report)
 
-    program.stream.subscribe({ev.HandshakeComplete: check})
+    program.stream.subscribe({ev.HandshakeComplete: check}, first=bool(program.o.brief))

@@ -412,7 +412,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         'Provider',
         _o('-provider-path', 'val', "Provider load path (must be before 'provider' argument if required)", S, note='where the `-provider` options after it look for module files'),
         _o('-provider', 'val', 'Provider to load (can be specified multiple times)', DEVIATION, note='providers are modelled as the algorithms they give sclient: `default`, `base`, `null` and (when its module file is present) `legacy`; loading any replaces the implicit default, as in OpenSSL (without `default`, `library has no ciphers`); a name without a module file fails with OpenSSL\'s lines; another module file that exists (`fips.so`, a third party provider) is refused in one line, exit 1. The SEED suites OpenSSL 3.0 gains from `legacy` are not in sclient\'s engine', repeat=APPEND),
-        _o('-propquery', 'val', 'Property query used when fetching algorithms', S, note='parsed and matched against the providers\' properties as OpenSSL does, with its errors for a query that does not parse'),
+        _o('-propquery', 'val', 'Property query used when fetching algorithms', S, note='parsed and matched against the providers\' properties as OpenSSL does; a query that does not parse is ignored by the fetches and its errors end s_client once the handshake is complete (exit status 1), as in OpenSSL'),
     ),
 )
 # fmt: on
