@@ -181,6 +181,7 @@ NOT_FOUND = {
     "relative": ("-provider", "a/b"),
     "wrong-dir": ("-provider-path", "/nonexistent", "-provider", "legacy"),
     "trailing-slash": ("-provider-path", "/nonexistent/", "-provider", "x"),
+    "empty-path": ("-provider-path", "", "-provider", "x"),
     "after-default": ("-provider", "default", "-provider", "nosuch", "-provider", "other"),
     # loaded while parsing: before an unknown option after it, not before one before it
     "then-bad-option": ("-provider", "nosuch", "-nosuchoption"),
@@ -280,6 +281,7 @@ ENGINES = {
     "dynamic": ("-engine", "dynamic"),
     "auto": ("-engine", "auto"),
     "twice": ("-engine", "nosuch", "-engine", "dynamic"),
+    "empty": ("-engine", ""),
 }
 
 
@@ -301,6 +303,7 @@ CLIENT_ENGINES = {
     "dynamic-bad-cipher": ("-ssl_client_engine", "dynamic", "-cipher", "NOSUCH"),
     "dynamic-bad-cafile": ("-ssl_client_engine", "dynamic", "-CAfile", "/nonexistent"),
     "with-engine": ("-engine", "nosuch", "-ssl_client_engine", "nosuch"),
+    "empty": ("-ssl_client_engine", ""),
     "then-bad-option": ("-ssl_client_engine", "nosuch", "-nosuchoption"),
 }
 

@@ -115,7 +115,7 @@ def _dso_failure(path: str) -> list[ErrorEntry]:
 
 
 def _module_dir(search_path: str | None) -> str:
-    if search_path is not None:
+    if search_path:  # an empty -provider-path leaves the default
         return search_path
     return os.environ.get("OPENSSL_MODULES") or MODULESDIR
 
@@ -177,6 +177,19 @@ def setup_engine(engine_id: str) -> tuple[str, bool]:
         return "Enabling auto ENGINE support\n", False
     if engine_id == "dynamic":
         return f'Engine "{engine_id}" set.\n', True
+    from sclient.base.errorqueue import ErrorEntry
+
+    no_such = ErrorEntry(
+        _E_ENGINE_NO_SUCH,
+        _ENGINE_LIB,
+        "ENGINE_by_id",
+        "no such engine",
+        "../crypto/engine/eng_list.c",
+        428,
+        f"id={engine_id}",
+    )
+    if not engine_id:  # the dynamic engine refuses an empty id or path: no file tried
+        return LibraryError('Invalid engine ""\n', [no_such]).render(), False
     engines_dir = os.environ.get("OPENSSL_ENGINES") or ENGINESDIR
     # ENGINE_by_id: the engine directory, the file named after the id.
     first = _dso_merge(_dso_filename(engine_id, False), engines_dir)
@@ -193,20 +206,10 @@ def setup_engine(engine_id: str) -> tuple[str, bool]:
             f'{_PROG}: Cannot use engine "{engine_id}": sclient does not load OpenSSL '
             f"engines ({second})\n"
         )
-    from sclient.base.errorqueue import ErrorEntry
-
     entries = [
         *_dso_failure(first),
         _dso_not_found(),
-        ErrorEntry(
-            _E_ENGINE_NO_SUCH,
-            _ENGINE_LIB,
-            "ENGINE_by_id",
-            "no such engine",
-            "../crypto/engine/eng_list.c",
-            428,
-            f"id={engine_id}",
-        ),
+        no_such,
         *_dso_failure(second),
         _dso_not_found(),
     ]
