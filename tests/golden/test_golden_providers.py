@@ -285,6 +285,18 @@ ENGINES = {
 }
 
 
+def test_engine_key(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
+    """-keyform ENGINE asks the engine for the key: dynamic has none to give."""
+    leaf = pki["rsa"]
+    for key in (("-key", str(leaf.key)), ()):
+        args = ["-engine", "dynamic", "-keyform", "ENGINE", "-cert", str(leaf.leaf), *key]
+        _, got = both(_connect(servers, pki, *args))
+        assert got.rc == 1
+        assert "Could not read client certificate private key from org.openssl.engine:" in (
+            got.stderr
+        )
+
+
 @pytest.mark.parametrize("case", list(ENGINES))
 def test_engine(servers: dict[str, OpenSSLServer], pki: PKI, case: str) -> None:
     """s_client goes on whatever the engine lookup said."""

@@ -27,6 +27,7 @@ __all__ = [
     "Clause",
     "active_providers",
     "check_ctx",
+    "check_engine_key",
     "check_store_loaders",
     "client_engine_error",
     "match_count",
@@ -339,6 +340,20 @@ def tls_usable(o: Options) -> bool:
         return True
     query, _ = parse_query(o.propquery)
     return query is None or match_count(query, PROVIDER_PROPERTIES["default"]) >= 0
+
+
+def check_engine_key(o: Options, console: Console) -> None:
+    """``-keyform ENGINE`` with ``-engine dynamic`` (the only engine sclient
+    sets): the key is asked of that engine, which has no key loader; exit 1."""
+    key = o.key if o.key is not None else o.cert
+    if key is None or o.engine != "dynamic" or (o.keyform or "")[:1] not in ("e", "E"):
+        return
+    from sclient.app.common import Exit
+
+    console.err(
+        f"Could not read client certificate private key from org.openssl.engine:{o.engine}:{key}\n"
+    )
+    raise Exit(1)
 
 
 def check_store_loaders(o: Options, console: Console) -> None:

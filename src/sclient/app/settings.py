@@ -777,10 +777,11 @@ def build_settings(o: Options, console: Console) -> Settings:
 
         crl = load_crl_option(o, console)
 
-    library = o.provider or o.propquery is not None or o.ssl_client_engine is not None
+    library = o.provider or o.propquery is not None or o.engine or o.ssl_client_engine
     if library:
         from sclient.app import providers
 
+        providers.check_engine_key(o, console)
         providers.check_store_loaders(o, console)
     loaded = None
     extended: list[Loaded] = []

@@ -217,7 +217,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-cert_chain', 'infile', 'Client certificate chain file (in PEM format)', S),
         _o('-build_chain', '', 'Build client certificate chain', S),
         _o('-key', 'val', 'Private key file to use; default: -cert file', S),
-        _o('-keyform', 'PEM|DER|ENGINE', 'Key format (ENGINE, other values ignored)', S, note='accepted; PEM and DER are detected from the contents (ENGINE is not available)'),
+        _o('-keyform', 'PEM|DER|ENGINE', 'Key format (ENGINE, other values ignored)', S, note='accepted; PEM and DER are detected from the contents (ENGINE is not available; with `-engine dynamic` it fails as in OpenSSL)'),
         _o('-pass', 'val', 'Private key and cert file pass phrase source', S),
         _o('-verify', '+int', 'Turn on peer certificate verification', S),
         _o('-nameopt', 'val', 'Certificate subject/issuer name printing options', S, repeat=APPEND),
