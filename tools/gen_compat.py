@@ -59,8 +59,8 @@ EXTRA_DEVIATIONS: list[str] = [
     "sclient's engine does not have: with `-provider legacy -provider default` a "
     "`-cipher` naming a SEED suite finds no match in sclient). Without `default` s_client "
     "stops with `library has no ciphers`, and without `default` or `base` a `-key`/`-cert` "
-    "fails first for want of a store loader, as in OpenSSL; other files (`-CRL`, `-xkey`, "
-    "the trust stores) are still read.",
+    "fails first for want of a store loader, as in OpenSSL (likewise `-cert_chain`, `-CRL` "
+    "and `-xcert`).",
 
     "`-max_send_frag` outside 512..16384 is reported while parsing; OpenSSL reports it only "
     "after setting up its SSL_CTX, so when a command line also has a bad `-cipher`, "

@@ -165,6 +165,19 @@ def test_no_store_loader_for_the_key(
         assert "No store loader found." in got.stderr
 
 
+@pytest.mark.parametrize(
+    "files",
+    [("-CRL", "x"), ("-cert_chain", "x"), ("-xcert", "x"), ("-xcert", "x", "-CRL", "y")],
+    ids=["crl", "cert_chain", "xcert", "crl-first"],
+)
+def test_no_store_loader_for_other_files(
+    servers: dict[str, OpenSSLServer], pki: PKI, files: tuple[str, ...]
+) -> None:
+    _, got = both(_connect(servers, pki, "-provider", "null", *files))
+    assert got.rc == 1
+    assert "No store loader found." in got.stderr
+
+
 def test_base_loads_the_key(servers: dict[str, OpenSSLServer], pki: PKI) -> None:
     leaf = pki["rsa"]
     args = ["-provider", "base", "-cert", str(leaf.leaf), "-key", str(leaf.key)]

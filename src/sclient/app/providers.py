@@ -357,15 +357,18 @@ def check_engine_key(o: Options, console: Console) -> None:
 
 
 def check_store_loaders(o: Options, console: Console) -> None:
-    """Loading ``-key`` (or ``-cert``'s key) needs the file store loader,
-    which only the default and base providers have: else s_client fails
-    there, exit 1."""
+    """Loading a file before the SSL_CTX is made (the key, ``-cert_chain``,
+    ``-CRL``, ``-xcert``) needs the file store loader, which only the default
+    and base providers have: else s_client fails at the first, exit 1."""
     from sclient.app.common import Exit
     from sclient.report.errors import thread_id
 
-    key = o.key if o.key is not None else o.cert
-    if key is None or {"default", "base"} & set(active_providers(o)):
+    if {"default", "base"} & set(active_providers(o)):
         return
+    first = _first_file(o)
+    if first is None:
+        return
+    what, path, tail = first
     tid = thread_id()
     props = "<null>" if o.propquery is None else o.propquery
     store = "../crypto/store/"
@@ -392,10 +395,27 @@ def check_store_loaders(o: Options, console: Console) -> None:
         ),
     ]
     console.err(
-        f"Could not open file or uri for loading client certificate private key from {key}\n"
+        f"Could not open file or uri for loading {what} from {path}\n"
         + "".join(e.line_text(tid) + "\n" for e in entries)
+        + tail
     )
     raise Exit(1)
+
+
+def _first_file(o: Options) -> tuple[str, str, str] | None:
+    """The first file s_client loads, in its order: how it names it, its
+    path, and what s_client adds after the error queue."""
+    key = o.key if o.key is not None else o.cert
+    if key is not None:
+        return "client certificate private key", key, ""
+    if o.cert_chain is not None:
+        return "certs of client certificate chain", o.cert_chain, ""
+    if o.CRL is not None:
+        return "CRL", o.CRL, "Unable to load CRL\n"
+    for exc in o.excerts:  # newest first, as OpenSSL's list
+        if exc.certfile is not None:
+            return "cert of Server Certificate", exc.certfile, "Unable to load Server Certificate\n"
+    return None
 
 
 def check_ctx(o: Options, console: Console) -> None:

@@ -771,18 +771,18 @@ def build_settings(o: Options, console: Console) -> Settings:
     """Everything up to (not including) the connect, in OpenSSL's order."""
     msgfile = _open_msgfile(o, console)
     target = resolve_target(o)
-    crl = None
-    if o.CRL is not None:  # -CRL: loaded before the SSL_CTX is made
-        from sclient.app.crl import load_crl_option
-
-        crl = load_crl_option(o, console)
-
     library = o.provider or o.propquery is not None or o.engine or o.ssl_client_engine
     if library:
         from sclient.app import providers
 
         providers.check_engine_key(o, console)
         providers.check_store_loaders(o, console)
+    crl = None
+    if o.CRL is not None:  # -CRL: loaded before the SSL_CTX is made
+        from sclient.app.crl import load_crl_option
+
+        crl = load_crl_option(o, console)
+
     loaded = None
     extended: list[Loaded] = []
     if o.cert is not None or o.key is not None or o.excerts:
