@@ -47,12 +47,21 @@ EXTRA_DEVIATIONS: list[str] = [
     "them (same error texts and exit status), but a command line that uses one then stops "
     "with `s_client: Option -X is not supported yet by sclient (sclient -help marks every such option)` "
     "and exit status 1, after all the checks OpenSSL makes while parsing.",
-    "Errors that OpenSSL reports while parsing some *not yet* options are not reproduced; "
-    "the *not yet* message is printed instead: "
-    "`-engine`/`-ssl_client_engine`/`-provider` that cannot be loaded, `-rand` files that "
-    "cannot be read. (The supported options' parse errors, `-nameopt`, `-policy`, "
-    "`-verify_ip`, `-pass`, `-psk`, `-starttls`, `-purpose`, `-verify_name` and "
-    "`-srp_strength` among them, are reported as OpenSSL does.)",
+    "`-engine`, `-ssl_client_engine` and `-provider` are loaded while parsing, as OpenSSL "
+    "loads them, and one that cannot be found is reported with OpenSSL's lines and exit "
+    "status (for `-engine`, s_client then goes on, as OpenSSL's does). sclient cannot run "
+    "OpenSSL's native modules: an engine file or a provider module file that exists and "
+    "that sclient has no model of (an engine such as `afalg` or `padlock`, `fips.so`, a "
+    "third party provider) ends s_client with one line naming the file and exit status 1, "
+    "where OpenSSL would load it (or print the module's own initialisation errors). "
+    "Providers are modelled as the algorithms they give: `default` (everything sclient "
+    "uses), `base` and `null` (nothing TLS can use), `legacy` (only the SEED suites, which "
+    "sclient's engine does not have: with `-provider legacy -provider default` a "
+    "`-cipher` naming a SEED suite finds no match in sclient). Without `default` s_client "
+    "stops with `library has no ciphers`, and without `default` or `base` a `-key`/`-cert` "
+    "fails first for want of a store loader, as in OpenSSL (likewise `-cert_chain`, `-CRL` "
+    "and `-xcert`).",
+
     "`-max_send_frag` outside 512..16384 is reported while parsing; OpenSSL reports it only "
     "after setting up its SSL_CTX, so when a command line also has a bad `-cipher`, "
     "`-groups`, … OpenSSL reports that one first.",

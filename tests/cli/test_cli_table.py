@@ -50,6 +50,12 @@ SUPPORTED |= {
     "inhibit_any",
     "inhibit_map",
     "policy_print",
+    "engine",
+    "ssl_client_engine",
+    "async",
+    "provider-path",
+    "provider",
+    "propquery",
 }
 
 
@@ -114,6 +120,9 @@ DEVIATED = {
     "sctp_label_bug",
     "comp",
     "ssl_config",
+    "engine",
+    "ssl_client_engine",
+    "provider",
 }
 SUPPORTED |= {"sctp", "sctp_label_bug", "comp"}
 

@@ -93,6 +93,10 @@ def _run(options: Options) -> int:
             write_document(setup_failure_report(json_setup(options), console.err_log, t_start))
         return e.status
     program = Program(options, console, settings)
+    if settings.query_errors:
+        from sclient.app.providers import subscribe_query_errors
+
+        subscribe_query_errors(program, settings.query_errors)
     try:
         return program.run()
     except _Signalled as sig:

@@ -205,6 +205,8 @@ class Settings:
     install_errors: dict[int, list[ErrorEntry]] = field(default_factory=dict)
     #: ``-ct``: the CT log store (``sclient.x509.ct.LogStore``); None without -ct.
     ct_logs: Any = None
+    #: What a ``-propquery`` that does not parse leaves queued by the handshake.
+    query_errors: list[ErrorEntry] = field(default_factory=list)
 
     def our_sigalgs(self) -> tuple[int, ...]:
         """The signature schemes we accept from the server's CertificateRequest."""
@@ -821,6 +823,12 @@ def build_settings(o: Options, console: Console) -> Settings:
     ssl_config = load_config(o, console)
     msgfile = _open_msgfile(o, console)
     target = resolve_target(o)
+    library = o.provider or o.propquery is not None or o.engine or o.ssl_client_engine
+    if library:
+        from sclient.app import providers
+
+        providers.check_engine_key(o, console)
+        providers.check_store_loaders(o, console)
     crl = None
     if o.CRL is not None:  # -CRL: loaded before the SSL_CTX is made
         from sclient.app.crl import load_crl_option
@@ -837,6 +845,8 @@ def build_settings(o: Options, console: Console) -> Settings:
             extended = cred.load_extended(list(o.excerts))
         except cred.CredentialError as exc:
             raise _credential_error(console, exc) from None
+    if library:
+        providers.check_ctx(o, console)  # SSL_CTX_new_ex
 
     srp_password = None
     if o.srppass is not None or o.srpuser is not None:
@@ -860,6 +870,8 @@ def build_settings(o: Options, console: Console) -> Settings:
         section = apply_ssl_config(o, ssl_config, console)
         given = _parse_lists(_ssl_conf(o))
         rng = version_range(o)
+    if library:
+        providers.client_engine_error(o, console)
     lo, hi, no_protocols = _versions(rng, given, console)
     offered = _offered_lists(given, lo, hi, o.psk is not None, o.srpuser is not None)
     psk, psk_tls12 = _psks(o, console)
@@ -953,6 +965,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         resume=resume,
     )
     return Settings(
+        query_errors=providers.query_errors(o) if library else [],
         install_errors=install_errors,
         dane=dane,
         target=target,

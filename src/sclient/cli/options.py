@@ -189,8 +189,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
     *_section(
         'General',
         _o('-help', '', 'Display this summary', S),
-        _o('-engine', 'val', 'Use engine, possibly a hardware device', N, note='engines are an OpenSSL library feature'),
-        _o('-ssl_client_engine', 'val', 'Specify engine to be used for client certificate operations', N, note='engines are an OpenSSL library feature'),
+        _o('-engine', 'val', 'Use engine, possibly a hardware device', DEVIATION, note='loaded while parsing, as OpenSSL does: an engine that does not exist gives OpenSSL\'s `Invalid engine` lines and s_client goes on; `dynamic` (`Engine "dynamic" set.`) and `auto` change nothing for TLS and are accepted; an engine file that exists (afalg, padlock, ...) is native code sclient does not load: one line, exit 1'),
+        _o('-ssl_client_engine', 'val', 'Specify engine to be used for client certificate operations', DEVIATION, note='an engine that does not exist, or `auto`, is reported as OpenSSL does (`Error getting client auth engine`); `dynamic`, which has no client certificate method, as OpenSSL does (`Error setting client auth engine`); an engine file that exists is native code sclient does not load: one line, exit 1'),
         _o('-ssl_config', 'val', 'Use specified section for SSL_CTX configuration', DEVIATION, note="the section's commands are read from the OpenSSL configuration file (OPENSSL_CONF, else /usr/lib/ssl/openssl.cnf) and applied as OpenSSL applies them, after the command line's SSL_CONF options, with a system_default section applied at every start before them; of the file's other modules (providers, engines, alg_section, oid_section, random) none is run, so their failures, fatal under config_diagnostics, are not reproduced, and an ssl_conf failure under config_diagnostics is reported after the command line was read, not before; refused as not supported yet: an encrypted PrivateKey (OpenSSL asks for its pass phrase on the terminal), certificates of more than one key type, and Options=Compression (a system_default section's are skipped, as is its CipherString when it selects no TLS 1.2 suite, which OpenSSL keeps as an empty list); -cert replaces the section's certificate whatever its key type (OpenSSL keeps both when the types differ); RequestCAFile/RequestCAPath keep the names in file order, where OpenSSL sorts all but the last"),
         _o('-ct', '', 'Request and parse SCTs (also enables OCSP stapling)', S),
         _o('-noct', '', 'Do not request or parse SCTs (default)', S),
@@ -222,7 +222,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-cert_chain', 'infile', 'Client certificate chain file (in PEM format)', S),
         _o('-build_chain', '', 'Build client certificate chain', S),
         _o('-key', 'val', 'Private key file to use; default: -cert file', S),
-        _o('-keyform', 'PEM|DER|ENGINE', 'Key format (ENGINE, other values ignored)', S, note='accepted; PEM and DER are detected from the contents (ENGINE is not available)'),
+        _o('-keyform', 'PEM|DER|ENGINE', 'Key format (ENGINE, other values ignored)', S, note='accepted; PEM and DER are detected from the contents (ENGINE is not available; with `-engine dynamic` it fails as in OpenSSL)'),
         _o('-pass', 'val', 'Private key and cert file pass phrase source', S),
         _o('-verify', '+int', 'Turn on peer certificate verification', S),
         _o('-nameopt', 'val', 'Certificate subject/issuer name printing options', S, repeat=APPEND),
@@ -282,7 +282,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-status', '', 'Request certificate status from server', S),
         _o('-serverinfo', 'val', 'types  Send empty ClientHello extensions (comma-separated numbers)', S, repeat=APPEND),
         _o('-alpn', 'val', 'Enable ALPN extension, considering named protocols supported (comma-separated list)', S),
-        _o('-async', '', 'Support asynchronous operation', N, note='asynchronous engines are an OpenSSL library feature'),
+        _o('-async', '', 'Support asynchronous operation', S, note='SSL_MODE_ASYNC only matters with an asynchronous engine, which sclient never has: nothing changes, as in OpenSSL without one'),
         _o(
             '-nbio',
             '',
@@ -416,9 +416,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     *_section(
         'Provider',
-        _o('-provider-path', 'val', "Provider load path (must be before 'provider' argument if required)", N, note='providers are an OpenSSL library feature'),
-        _o('-provider', 'val', 'Provider to load (can be specified multiple times)', N, note='providers are an OpenSSL library feature', repeat=APPEND),
-        _o('-propquery', 'val', 'Property query used when fetching algorithms', N, note='providers are an OpenSSL library feature'),
+        _o('-provider-path', 'val', "Provider load path (must be before 'provider' argument if required)", S, note='where the `-provider` options after it look for module files'),
+        _o('-provider', 'val', 'Provider to load (can be specified multiple times)', DEVIATION, note='providers are modelled as the algorithms they give sclient: `default`, `base`, `null` and (when its module file is present) `legacy`; loading any replaces the implicit default, as in OpenSSL (without `default`, `library has no ciphers`); a name without a module file fails with OpenSSL\'s lines; another module file that exists (`fips.so`, a third party provider) is refused in one line, exit 1. The SEED suites OpenSSL 3.0 gains from `legacy` are not in sclient\'s engine', repeat=APPEND),
+        _o('-propquery', 'val', 'Property query used when fetching algorithms', S, note='parsed and matched against the providers\' properties as OpenSSL does; a query that does not parse is ignored by the fetches and its errors end s_client once the handshake is complete (exit status 1), as in OpenSSL'),
     ),
 )
 # fmt: on

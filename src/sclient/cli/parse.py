@@ -374,8 +374,25 @@ class _Parser:
                 raise self.fail("")
         elif name in ("-xcert", "-xkey", "-xchain", "-xchain_build", "-xcertform", "-xkeyform"):
             self.extended_cert(name, arg)
+        elif name in ("-provider", "-engine", "-ssl_client_engine"):
+            self.library(name, str(arg))
         if name in _PROTOCOL_FLAGS:
             o.protocol_flag = name
+
+    def library(self, name: str, arg: str) -> None:
+        """Providers and engines are loaded the moment their option is read."""
+        from sclient.cli.libctx import LibraryError, load_provider, setup_engine
+
+        try:
+            if name == "-provider":
+                load_provider(arg, self.o.provider_path)
+                return
+            text, ok = setup_engine(arg)
+        except LibraryError as e:
+            raise self.fail(e.render()) from None
+        if name == "-ssl_client_engine" and not ok:
+            raise self.fail(text + "Error getting client auth engine\n", usage=True)
+        self.say(text)
 
     def say(self, text: str) -> None:
         self.out.append(text)

@@ -40,9 +40,12 @@ class Stream:
     def __init__(self) -> None:
         self._handlers: dict[type, list[Handler]] = {}
 
-    def subscribe(self, table: Mapping[type, Handler]) -> None:
+    def subscribe(self, table: Mapping[type, Handler], first: bool = False) -> None:
+        """Add the handlers of ``table``: after those already there, or,
+        with ``first``, before them."""
         for kind, handler in table.items():
-            self._handlers.setdefault(kind, []).append(handler)
+            handlers = self._handlers.setdefault(kind, [])
+            handlers.insert(0 if first else len(handlers), handler)
 
     def publish(self, event: object) -> None:
         """An engine event, or a fact of the driver's (its socket I/O, -debug)."""
