@@ -41,7 +41,7 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     security_debug_verbose status early_data keymatexport keymatexportlen use_srtp nextprotoneg
     serverinfo ct noct ctlogfile fallback_scsv allow_no_dhe_kex bugs rand writerand split_send_frag
     max_pipelines read_buf debug_broken_protocol srpuser srppass srp_lateuser srp_moregroups
-    srp_strength ssl_config"""
+    srp_strength ssl_config strict"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 SUPPORTED |= {
     "policy",

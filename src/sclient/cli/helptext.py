@@ -141,7 +141,7 @@ HELP = (
     " -no_legacy_server_connect  Disallow initial connection to servers that don't support RI\n"
     " -allow_no_dhe_kex          In TLSv1.3 allow non-(ec)dhe based key exchange on resumption\n"
     " -prioritize_chacha         Prioritize ChaCha ciphers when preferred by clients\n"
-    " -strict                    Enforce strict certificate checks as per TLS standard (not yet in sclient)\n"
+    " -strict                    Enforce strict certificate checks as per TLS standard\n"
     " -sigalgs val               Signature algorithms to support (colon-separated list)\n"
     " -client_sigalgs val        Signature algorithms to support for client certificate authentication (colon-separated list)\n"
     " -groups val                Groups to advertise (colon-separated list)\n"

@@ -346,7 +346,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-no_legacy_server_connect', '', "Disallow initial connection to servers that don't support RI", S, family=SSL_CONF),
         _o('-allow_no_dhe_kex', '', 'In TLSv1.3 allow non-(ec)dhe based key exchange on resumption', S, family=SSL_CONF),
         _o('-prioritize_chacha', '', 'Prioritize ChaCha ciphers when preferred by clients', S, note='a server\'s command: refused as OpenSSL refuses it in a client (`Call to SSL_CONF_cmd(...) failed`, exit 1)', family=SSL_CONF),
-        _o('-strict', '', 'Enforce strict certificate checks as per TLS standard', N, note='planned', family=SSL_CONF),
+        _o('-strict', '', 'Enforce strict certificate checks as per TLS standard', S, family=SSL_CONF),
         _o('-sigalgs', 'val', 'Signature algorithms to support (colon-separated list)', S, family=SSL_CONF),
         _o('-client_sigalgs', 'val', 'Signature algorithms to support for client certificate authentication (colon-separated list)', S, family=SSL_CONF),
         _o('-groups', 'val', 'Groups to advertise (colon-separated list)', DEVIATION, family=SSL_CONF, note='the groups cryptography cannot compute with (the binary sect* curves, secp160k1/r1/r2, secp192k1, secp224k1) are refused as unknown names; OpenSSL 3.0 accepts them'),
