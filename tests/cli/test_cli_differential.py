@@ -186,10 +186,10 @@ def test_same_stderr_and_status(argv: list[str], tmp_path: os.PathLike[str]) -> 
 
 def test_not_yet_message_from_the_program(tmp_path: os.PathLike[str]) -> None:
     """A command line that parses but uses a not-yet option: sclient's own message."""
-    argv = [sys.executable, "-m", "sclient", "-nbio_test", "-connect", "127.0.0.1:1"]
+    argv = [sys.executable, "-m", "sclient", "-async", "-connect", "127.0.0.1:1"]
     r = _run(argv, str(tmp_path))
     assert r.returncode == 1
     assert r.stderr == (
-        b"s_client: Option -nbio_test is not supported yet by sclient (sclient -help marks every such option)\n"
+        b"s_client: Option -async is not supported yet by sclient (sclient -help marks every such option)\n"
     )
     assert r.stdout == b""

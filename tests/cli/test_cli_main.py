@@ -50,11 +50,11 @@ def test_usage_error(capfd: pytest.CaptureFixture[str]) -> None:
 
 
 def test_not_yet(capfd: pytest.CaptureFixture[str]) -> None:
-    status, _out, err = run_main(["-nbio_test"], capfd)
+    status, _out, err = run_main(["-async"], capfd)
     assert status == 1
     assert (
         err
-        == "s_client: Option -nbio_test is not supported yet by sclient (sclient -help marks every such option)\n"
+        == "s_client: Option -async is not supported yet by sclient (sclient -help marks every such option)\n"
     )
 
 

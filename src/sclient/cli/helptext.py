@@ -79,7 +79,7 @@ HELP = (
     " -debug                     Extra output\n"
     " -msg                       Show protocol messages\n"
     " -msgfile outfile           File to send output of -msg or -trace, instead of stdout\n"
-    " -nbio_test                 More ssl protocol testing (not yet in sclient)\n"
+    " -nbio_test                 More ssl protocol testing\n"
     " -state                     Print the ssl states\n"
     " -keymatexport val          Export keying material using label\n"
     " -keymatexportlen +int      Export len bytes of keying material; default 20\n"
