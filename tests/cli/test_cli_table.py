@@ -41,7 +41,7 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     security_debug_verbose status early_data keymatexport keymatexportlen use_srtp nextprotoneg
     serverinfo ct noct ctlogfile fallback_scsv allow_no_dhe_kex bugs rand writerand split_send_frag
     max_pipelines read_buf debug_broken_protocol srpuser srppass srp_lateuser srp_moregroups
-    srp_strength ssl_config"""
+    srp_strength ssl_config strict nbio_test"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 SUPPORTED |= {
     "policy",
@@ -100,6 +100,7 @@ def test_resolved_fields_do_not_shadow_rows() -> None:
 #: Supported with a documented difference (docs/compatibility.md).
 DEVIATED = {
     "nbio",
+    "nbio_test",
     "ctlogfile",
     "max_pipelines",
     "crl_download",

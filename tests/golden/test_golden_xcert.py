@@ -148,3 +148,21 @@ def test_extended_load_errors(files: Files, case: tuple[str, list[str]]) -> None
     got = run_client(sclient_cmd(), cmd, stdin=b"")
     assert ref.rc == 1
     compare(ref, got)
+
+
+@pytest.mark.parametrize("version", ["-tls1_2", "-tls1_3"])
+@pytest.mark.parametrize(
+    "sets",
+    [[*RSA, *P256], [*RSA, "-xchain", "ca.pem"], [*K1, *RSA]],
+    ids=["rsa-and-ecdsa", "chain-given", "bad-curve"],
+)
+def test_extended_certificates_strict(files: Files, sets: list[str], version: str) -> None:
+    """``-strict``: a set is valid only if every check passes (the CA
+    signatures, the certificate type, the issuer name too); in TLS 1.3 a
+    request has no certificate types, so no RSA or ECDSA set is."""
+    with server(files, "-Verify", "1") as srv:
+        base = ["-connect", f"{HOST}:{srv.port}", version, "-strict", *_paths(files, sets)]
+        ref = run_client(["openssl", "s_client"], base)
+        got = run_client(sclient_cmd(), base)
+    assert "Checking cert chain 1:" in str(got.stderr)
+    compare(ref, got)

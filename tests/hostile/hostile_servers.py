@@ -529,6 +529,30 @@ def _ske12(params_of: Callable[[], bytes], suite: int, *, signed: bool = True) -
     return script
 
 
+def _ske_signed_with(scheme: int, digest: hashes.HashAlgorithm) -> Script:
+    """A correct ECDHE ServerKeyExchange signed with the PKCS#1 ``scheme``
+    whatever the client offered; then an unexpected message."""
+
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        sr = os.urandom(32)
+        params = _ecdh_params(SECP256R1, _p256_point())
+        sig = _rsa_key(pki).sign(ch.random + sr + params, padding.PKCS1v15(), digest)
+        ske = t.handshake(t.SERVER_KEY_EXCHANGE, params + t.u16(scheme) + t.vec16(sig))
+        conn.send(
+            t.record(t.HANDSHAKE, _sh12(ch, random=sr))
+            + t.record(t.HANDSHAKE, t.certificate_tls12(_ders(pki)))
+            + t.record(t.HANDSHAKE, ske)
+        )
+        _unexpected_tail(conn)
+
+    return script
+
+
+ske_sha1_unoffered = _ske_signed_with(0x0201, hashes.SHA1())
+ske_sha384_unoffered = _ske_signed_with(0x0501, hashes.SHA384())
+
+
 def _dh_params(p: bytes, g: bytes = b"\x02", ys: bytes = b"\x02") -> bytes:
     return t.vec16(p) + t.vec16(g) + t.vec16(ys)
 

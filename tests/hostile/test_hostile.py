@@ -377,6 +377,30 @@ SCENARIOS += [
         note="the ClientHello offers ansiX962_compressed_prime, as OpenSSL's does",
         **_GOES_ON,
     ),
+    # SHA-1 not offered (-sigalgs without it), security level 0: taken
+    # unless -strict.
+    Scenario(
+        "ske-sha1-not-offered",
+        h.ske_sha1_unoffered,
+        args=("-tls1_2", "-cipher", "DEFAULT:@SECLEVEL=0", "-sigalgs", "RSA+SHA256"),
+        **_GOES_ON,
+    ),
+    Scenario(
+        "ske-sha1-not-offered-strict",
+        h.ske_sha1_unoffered,
+        args=("-tls1_2", "-cipher", "DEFAULT:@SECLEVEL=0", "-sigalgs", "RSA+SHA256", "-strict"),
+        alert=(0x0303, 40),
+        code="0A000172",
+        reason="wrong signature type",
+    ),
+    Scenario(
+        "ske-sha384-not-offered",
+        h.ske_sha384_unoffered,
+        args=("-tls1_2", "-sigalgs", "RSA+SHA256"),
+        alert=(0x0303, 40),
+        code="0A000172",
+        reason="wrong signature type",
+    ),
     Scenario(
         "ske-ecdh-point-at-infinity",
         h.ske_ecdh_infinity,

@@ -1,7 +1,7 @@
 """What the driver's modules share, so that none imports another to get it:
 the ``Exit`` that ends the program with a status, the exceptions that
-leave a connection (``Shut``, ``Reconnect``, ``DoneWaiting``), and
-``resume_collection``."""
+leave a connection (``Shut``, ``Reconnect``, ``DoneWaiting``),
+``resume_collection`` and ``nonblocking``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sclient.app.program import Program
     from sclient.base.errorqueue import ErrorEntry
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Reconnect",
     "Shut",
     "leave_on_queued_errors",
+    "nonblocking",
     "resume_collection",
     "valid_server_name",
 ]
@@ -78,3 +80,23 @@ class DoneWaiting(Exception):
 
 class Reconnect(Exception):
     """-reconnect: drop this connection and make the next one."""
+
+
+def nonblocking(program: Program) -> None:
+    """``-nbio``: s_client's notice. ``-nbio_test``: the connection through
+    OpenSSL's nbio_test filter from the ClientHello on (its pieces and
+    retries go where ``-debug``, ``-state`` and the BLOCK lines show them)."""
+    if program.o.nbio:
+        program.c.out("Turned on non blocking io\n")
+    if not program.o.nbio_test:
+        return
+    from sclient.transport.nbiotest import NbioTest
+
+    tap = program.tap
+    program.conn = NbioTest(
+        program.conn,
+        program.stream.publish,
+        tap.chunks if tap is not None else None,
+        lambda: bool(program.current.in_init),
+        lambda: bool(program.current.client_hello_sent),
+    )

@@ -488,6 +488,62 @@ def cert_signature(der: bytes) -> tuple[str | None, str]:
     return (algo.name if algo is not None else None, kind)
 
 
+def _issued_by(issuers: list[Any]) -> Any:
+    """``ssl_check_ca_name`` over certificates with these (canonical) issuers."""
+
+    def issued_by(names: Any) -> bool:
+        from sclient.x509.names import Name
+
+        wanted = set()
+        for n in names:
+            try:
+                wanted.add(Name.from_der(n).canonical())
+            except Exception:
+                continue
+        return any(i in wanted for i in issuers)
+
+    return issued_by
+
+
+def chain_facts(leaf: bytes, own_chain: tuple[bytes, ...]) -> Any:
+    """The engine's ChainFacts (what ``-strict`` checks) of a leaf and the
+    chain set with its key (``-cert_chain``, a built chain; not the chain the
+    stores add when the certificate is sent)."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from sclient.base.spki import spki_of
+    from sclient.tls.config import ChainFacts
+    from sclient.x509.cert import Certificate
+
+    certs = [Certificate(d) for d in (leaf, *own_chain)]
+    _, key = _cert_key(leaf)
+    ee_group = None
+    compressed = False
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        ee_group = _TLS_GROUPS.get(key.curve.name, 0)
+        spki = spki_of(leaf)
+        compressed = spki is not None and _point_form(spki) in (2, 3)
+    return ChainFacts(
+        tuple(cert_signature(d) for d in (leaf, *own_chain)),
+        ee_group,
+        _issued_by([c.issuer.canonical() for c in certs]),
+        compressed,
+    )
+
+
+def _point_form(spki: bytes) -> int | None:
+    """The first byte of the encoded point of an EC SubjectPublicKeyInfo."""
+    from sclient.base import der
+
+    try:
+        top, _ = der.read(spki, 0)
+        parts = top.children()
+        bits = parts[1].content if len(parts) == 2 and parts[1].tag == 0x03 else b""
+    except der.DERError:
+        return None
+    return bits[1] if len(bits) > 1 else None
+
+
 _SLOTS = {"rsa": "rsa", "ec": "ecdsa", "ed25519": "ed25519", "ed448": "ed448", "dsa": "dsa"}
 
 
@@ -524,21 +580,10 @@ def extended_credential(loaded: Loaded, build: bool, store: Any) -> tuple[Any, l
     if isinstance(cert_key, ec.EllipticCurvePublicKey):
         ee_group = _TLS_GROUPS.get(cert_key.curve.name, 0)
     certs = [Certificate(d) for d in chain]
-    issuers = [c.issuer.canonical() for c in certs]
-
-    def issued_by(names: Any) -> bool:
-        from sclient.x509.names import Name
-
-        wanted = set()
-        for n in names:
-            try:
-                wanted.add(Name.from_der(n).canonical())
-            except Exception:
-                continue
-        return any(i in wanted for i in issuers)
-
+    issued_by = _issued_by([c.issuer.canonical() for c in certs])
     sigs = tuple(cert_signature(d) for d in chain)
-    cred = ClientCredential(chain, loaded.key, rsa_pss, sigs[0])
+    own = chain[1:] if has_chain else ()
+    cred = ClientCredential(chain, loaded.key, rsa_pss, sigs[0], chain_facts(chain[0], own))
     return (
         ExtendedCredential(
             cred, sigs, ee_group, cert_slot, key_slot, issued_by, bool(failure), has_chain
@@ -592,7 +637,11 @@ def make_credential(loaded: Loaded) -> Any:
             [_KEY_VALUES_MISMATCH],
         )
     return ClientCredential(
-        (loaded.cert_der, *loaded.chain), key, rsa_pss, cert_signature(loaded.cert_der)
+        (loaded.cert_der, *loaded.chain),
+        key,
+        rsa_pss,
+        cert_signature(loaded.cert_der),
+        chain_facts(loaded.cert_der, loaded.chain),
     )
 
 

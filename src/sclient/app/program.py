@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sclient.app.common import DoneWaiting, Reconnect, Shut, resume_collection
+from sclient.app.common import DoneWaiting, Reconnect, Shut, nonblocking, resume_collection
 from sclient.app.console import Console
 from sclient.app.settings import Settings, cleared
 from sclient.report.collector import Collector, ConnectionReport
@@ -62,7 +62,7 @@ class Program:
         self.renderers: list[Any] = []
         self.tap: SocketTap | None = None
         if any((options.msg, options.trace, options.state, options.debug, options.tlsextdebug,
-                options.security_debug, options.security_debug_verbose)):  # fmt: skip
+                options.security_debug, options.security_debug_verbose, options.nbio_test)):  # fmt: skip
             from sclient.app.renderers import subscribe_tracing
 
             self.renderers, self.tap = subscribe_tracing(self)
@@ -289,8 +289,8 @@ class Program:
                 self.summary(final=True)
             return self.finish()
         self.c.out(f"CONNECTED({self.conn.fileno():08X})\n")
-        if self.o.nbio:
-            self.c.out("Turned on non blocking io\n")
+        if self.o.nbio or self.o.nbio_test:
+            nonblocking(self)
         try:
             self.status = self.session_loop()
         except Shut as shut:

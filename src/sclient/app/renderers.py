@@ -34,7 +34,7 @@ def tracing_renderers(
 
         # first: OpenSSL's BIO callback sees a read before the message callback
         # sees what it read (the driver publishes its socket I/O)
-        renderers.append(DebugDump(console))
+        renderers.append(DebugDump(console, chunked=options.nbio_test))
         if options.psk is not None:
             console.out("PSK key given, setting client callback\n")
     # One message callback: -msg's or SSL_trace, whichever was given last.
@@ -66,21 +66,28 @@ def tracing_renderers(
         from sclient.report.tlsextdebug import TlsextDebug
 
         renderers.append(TlsextDebug(console))
+    if options.nbio_test:
+        from sclient.report.blocklines import BlockLines
+
+        renderers.append(BlockLines(console))
     return renderers
 
 
 def subscribe_tracing(program: Program) -> tuple[list[Any], SocketTap | None]:
     """Subscribe the tracing renderers to the program's stream; with ``-debug``,
     the tap through which the driver tells the stream of its socket reads and
-    writes."""
+    writes (``-nbio_test``: the filter's pieces and retries, placed the same way)."""
     renderers = tracing_renderers(program.o, program.s, program.c, program.text.error)
     for renderer in renderers:
         program.stream.subscribe(renderer.table())
-    if not program.o.debug:
+    if not (program.o.debug or program.o.nbio_test):
         return renderers, None
     from sclient.transport.socketio import SocketTap
 
-    return renderers, SocketTap(program.stream.publish)
+    tap = SocketTap(program.stream.publish)
+    if program.o.nbio_test:
+        tap.chunks = []
+    return renderers, tap
 
 
 #: Where BIO_flush of a ``-msgfile`` raises its errors (OpenSSL 3.0's bss_file.c).

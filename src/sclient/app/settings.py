@@ -740,10 +740,12 @@ def _credentials(
         chain_file = loaded.chain if has_chain else None
         if o.build_chain:
             chain = cred.build_chain(loaded.cert_der, build_store, chain_file)
-            credential = structs.replace(credential, chain=chain)
+            facts = cred.chain_facts(chain[0], chain[1:])
+            credential = structs.replace(credential, chain=chain, facts=facts)
         elif chain_file is None:
             chain = cred.auto_chain(loaded.cert_der, build_store)
-            credential = structs.replace(credential, chain=chain)
+            facts = cred.chain_facts(chain[0], ())
+            credential = structs.replace(credential, chain=chain, facts=facts)
     except cred.CredentialError as exc:
         raise _credential_error(console, exc) from None
     return (credential,)
@@ -943,6 +945,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         no_renegotiation=o.no_renegotiation,
         # ssl_allow_compression: SSL_SECOP_COMPRESSION is refused from level 2.
         compression=_compression_on(o) and offered.security_level < 2,
+        strict=o.strict,
         tls_padding=o.bugs,
         fallback_scsv=o.fallback_scsv,
         allow_no_dhe_kex=o.allow_no_dhe_kex,

@@ -6,7 +6,8 @@ OpenSSL reads a record as a 5-byte header read and then a body read (no
 read-ahead): the reads are drawn from the engine's :class:`RecordReceived`
 events; the writes, and the reads outside records (the drain after shutdown,
 EOF), from the driver's :mod:`sclient.transport.socketio` events. The
-``-debug`` lines of s_client's PSK client callback are here too. Pointers
+``-debug`` lines of s_client's PSK client callback are here too. With
+``-nbio_test`` every read piece and retry comes from the driver. Pointers
 are stable made-up ids in glibc's ``%p`` form.
 """
 
@@ -34,8 +35,11 @@ def _line(verb: str, buffer: int, requested: int, result: int) -> str:
 class DebugDump:
     """The ``-debug`` lines, on stdout."""
 
-    def __init__(self, sink: Sink) -> None:
+    def __init__(self, sink: Sink, chunked: bool = False) -> None:
         self.sink = sink
+        #: ``-nbio_test``: the driver tells of every read piece (SocketRead);
+        #: records show no reads of their own.
+        self.chunked = chunked
 
     def table(self) -> dict[type, Handler]:
         return {
@@ -53,11 +57,13 @@ class DebugDump:
         self.sink.out(text)
 
     def header(self, e: ev.RecordHeaderReceived) -> None:
+        if self.chunked:
+            return
         self._transfer("read from", _READ_BUFFER, 5, e.header, len(e.header))
 
     def record(self, e: ev.RecordReceived) -> None:
         body = e.raw[5:]
-        if body:
+        if body and not self.chunked:
             self._transfer("read from", _READ_BUFFER + 5, len(body), body, len(body))
 
     def written(self, e: SocketWritten) -> None:
@@ -65,6 +71,8 @@ class DebugDump:
 
     def read(self, e: SocketRead) -> None:
         buffer = _APP_BUFFER if e.requested != 5 else _READ_BUFFER
+        if self.chunked:
+            buffer = _READ_BUFFER
         self._transfer("read from", buffer, e.requested, e.data, e.result)
 
     def psk(self, e: ev.PskClientCallback) -> None:

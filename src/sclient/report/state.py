@@ -8,7 +8,11 @@ output.md §13), on stderr.
 * a handshake that fails: ``SSL_connect:error in error`` (OpenSSL's state
   machine is in its error state by then); one whose socket fails under it
   (a reset): ``SSL_connect:error in <the last state>``, which no error
-  state replaced.
+  state replaced;
+* ``-nbio_test``: each retry in the handshake, ``SSL_connect:error in
+  <state>``, where the state is the one the handshake is in: the state the
+  next ``SSL_connect:<state>`` line names (OpenSSL prints a state as it
+  leaves it), so the retries wait for that line.
 """
 
 from __future__ import annotations
@@ -34,9 +38,14 @@ class StateRenderer:
     def __init__(self, err: Callable[[str], None]) -> None:
         self.err = err
         self.state = "before SSL initialization"
+        self.retries = 0  # -nbio_test: retries waiting for the state they happened in
 
     def table(self) -> dict[type, Handler]:
+        from sclient.transport.nbiotest import NbioRetry
+
         return {
+            NbioRetry: self.retry,
+            ev.HandshakeComplete: self.complete,
             ev.StateChanged: self.changed,
             ev.AlertSent: lambda e: self.err(alert_line(False, e.level, e.description)),
             ev.AlertReceived: lambda e: self.err(alert_line(True, e.level, e.description)),
@@ -45,7 +54,15 @@ class StateRenderer:
 
     def changed(self, e: ev.StateChanged) -> None:
         self.state = e.state
-        self.err(f"SSL_connect:{e.state}\n")
+        self.err(f"SSL_connect:error in {e.state}\n" * self.retries + f"SSL_connect:{e.state}\n")
+        self.retries = 0
+
+    def retry(self, e: Any) -> None:
+        if e.in_handshake:
+            self.retries += 1
+
+    def complete(self, e: ev.HandshakeComplete) -> None:
+        self.retries = 0
 
     def failed(self, e: ev.ConnectionFailed) -> None:
         from sclient.tls.errors import TransportFailed

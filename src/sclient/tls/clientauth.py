@@ -21,6 +21,16 @@ request, as s_client's ``set_cert_cb`` does: every set is checked with
 each, in command-line order) and each valid one is installed in the slot of
 its key type; the last installed is the TLS 1.2 current key, TLS 1.3
 chooses among all slots.
+
+``-strict`` (``ssl3_check_client_certificate``): the chosen certificate is
+sent only if its chain passes ``tls1_check_chain`` for the current key: the
+leaf's signature (TLS 1.2) and each chain certificate's among the shared
+schemes (TLS 1.3: ``signature_algorithms_cert`` when sent); an EC leaf key on
+one of our groups, in a point format the server allows (TLS 1.2); an RSA,
+DSA or EC key's certificate type in the request (a TLS 1.3 request has none,
+so only RSA-PSS and EdDSA keys pass there); the leaf's or a chain
+certificate's issuer among the request's certificate authorities when it
+lists any. For ``-xcert`` sets every one of those checks decides validity.
 """
 
 from __future__ import annotations
@@ -33,14 +43,23 @@ from sclient.base import structs
 from sclient.base.pyca import key_kind
 from sclient.base.structs import struct
 from sclient.tls import events as ev
-from sclient.tls.config import ClientConfig, ClientCredential, ExtendedCredential
+from sclient.tls.config import ChainFacts, ClientConfig, ClientCredential, ExtendedCredential
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.signatures import SIGNATURE_SCHEMES, sign_scheme
 from sclient.tls.errors import LocalError
 from sclient.tls.registry import alerts
 
-__all__ = ["CHAIN_FLAGS", "Choice", "answer", "check_chain", "choose", "shared_schemes", "sign"]
+__all__ = [
+    "CHAIN_FLAGS",
+    "Choice",
+    "answer",
+    "check_chain",
+    "choose",
+    "shared_schemes",
+    "sign",
+    "strict_chain_ok",
+]
 
 # SSL_check_chain's CERT_PKEY_* bits.
 CHAIN_VALID = 0x1
@@ -52,6 +71,11 @@ CHAIN_CA_PARAM = 0x80
 CHAIN_EXPLICIT_SIGN = 0x100
 CHAIN_ISSUER_NAME = 0x200
 CHAIN_CERT_TYPE = 0x400
+# CERT_PKEY_VALID_FLAGS and CERT_PKEY_STRICT_FLAGS: what SSL_check_chain needs for validity.
+_VALID_FLAGS = CHAIN_EE_SIGNATURE | CHAIN_EE_PARAM
+_STRICT_FLAGS = (
+    _VALID_FLAGS | CHAIN_CA_SIGNATURE | CHAIN_CA_PARAM | CHAIN_ISSUER_NAME | CHAIN_CERT_TYPE
+)
 
 #: s_client's ``chain_flags`` table: the lines ``print_chain_flags`` prints.
 CHAIN_FLAGS: tuple[tuple[str, int], ...] = (
@@ -218,8 +242,9 @@ def check_chain(
     tls13: bool,
     xc: ExtendedCredential,
 ) -> int:
-    """``SSL_check_chain`` for a client (``tls1_check_chain`` with idx -1, not
-    strict): the CHAIN_* bits; valid = EE signature and EE key parameters."""
+    """``SSL_check_chain`` for a client (``tls1_check_chain`` with idx -1): the
+    CHAIN_* bits; valid = EE signature and EE key parameters (``-strict``:
+    every check passed)."""
     if xc.key_kind not in _SLOT.values():
         return 0  # ssl_cert_lookup_by_pkey: not a signing key type
     shared = shared_schemes(config, request.signature_schemes)
@@ -251,7 +276,8 @@ def check_chain(
         rv |= CHAIN_CERT_TYPE
     if not request.authorities or xc.issued_by(request.authorities):
         rv |= CHAIN_ISSUER_NAME
-    if rv & (CHAIN_EE_SIGNATURE | CHAIN_EE_PARAM) == CHAIN_EE_SIGNATURE | CHAIN_EE_PARAM:
+    need = _STRICT_FLAGS if config.strict else _VALID_FLAGS
+    if rv & need == need:
         rv |= CHAIN_VALID
     # tls1_process_sigalgs: the key's slot has a shared scheme (no PKCS#1 in TLS 1.3).
     for scheme in shared:
@@ -264,14 +290,72 @@ def check_chain(
     return rv
 
 
+def _point_format_ok(facts: ChainFacts, tls13: bool, point_formats: Sequence[int] | None) -> bool:
+    """``tls1_check_pkey_comp``: the server's ec_point_formats (TLS 1.2; none
+    sent: any) must hold the form of our EC key."""
+    if facts.ee_group is None or point_formats is None:
+        return True
+    if facts.ee_compressed:
+        return tls13 or 1 in point_formats  # ansiX962_compressed_prime
+    return 0 in point_formats
+
+
+def strict_chain_ok(
+    config: ClientConfig,
+    request: ev.CertificateRequested,
+    tls13: bool,
+    cred: ClientCredential,
+    point_formats: Sequence[int] | None = None,
+) -> bool:
+    """``tls1_check_chain`` for the chosen certificate (idx -2, what
+    ``-strict`` adds before a certificate is sent); False: send none."""
+    facts = cred.facts
+    if facts is None:
+        return True
+    shared = shared_schemes(config, request.signature_schemes)
+    if not tls13 and not _sig_allowed(facts.sigs[0], shared, None):
+        return False
+    cert_schemes = request.cert_schemes if tls13 else None
+    if not all(_sig_allowed(sig, shared, cert_schemes) for sig in facts.sigs[1:]):
+        return False
+    # tls1_check_cert_param: the EC key's form and curve (one of ours).
+    if not _point_format_ok(facts, tls13, point_formats):
+        return False
+    if facts.ee_group is not None and facts.ee_group not in config.groups:
+        return False
+    ctype = _CERT_TYPE.get(_key_kind(cred.key, cred.rsa_pss))
+    if ctype is not None and ctype not in request.certificate_types:
+        return False
+    return not request.authorities or facts.issued_by(request.authorities)
+
+
 def answer(
     config: ClientConfig,
     request: ev.CertificateRequested,
     tls13: bool,
     events: list[ev.Event],
+    point_formats: Sequence[int] | None = None,
 ) -> Choice | None:
     """Our answer to ``request``: from the ``-xcert`` sets when there are any
-    (s_client's certificate callback), else from ``credentials``."""
+    (s_client's certificate callback), else from ``credentials``; with
+    ``-strict`` only a chain that passes :func:`strict_chain_ok`
+    (``point_formats``: the server's ec_point_formats)."""
+    choice = _answer(config, request, tls13, events)
+    if (
+        choice is not None
+        and config.strict
+        and not strict_chain_ok(config, request, tls13, choice.credential, point_formats)
+    ):
+        return None
+    return choice
+
+
+def _answer(
+    config: ClientConfig,
+    request: ev.CertificateRequested,
+    tls13: bool,
+    events: list[ev.Event],
+) -> Choice | None:
     cert_schemes = request.cert_schemes if tls13 else None
     if not config.extended_credentials:
         return choose(config, request.signature_schemes, tls13, cert_schemes)
@@ -295,7 +379,9 @@ def answer(
         prev = slots.get(xc.cert_kind)
         if not xc.has_chain:
             extra = prev.chain[1:] if prev is not None else ()
-            cred = structs.replace(cred, chain=(cred.chain[0], *extra))
+            cred = structs.replace(
+                cred, chain=(cred.chain[0], *extra), facts=_inherit(cred.facts, prev)
+            )
         slots[xc.cert_kind] = cred
         current = xc.cert_kind
     if tls13:
@@ -304,6 +390,19 @@ def answer(
         cur = slots.get(current) if current is not None else None
         creds = (cur,) if cur is not None else ()
     return choose(config, request.signature_schemes, tls13, cert_schemes, creds)
+
+
+def _inherit(facts: ChainFacts | None, prev: ClientCredential | None) -> ChainFacts | None:
+    """A set without a chain of its own keeps the chain of the slot's earlier set."""
+    before = prev.facts if prev is not None else None
+    if facts is None or before is None:
+        return facts
+    mine, theirs = facts.issued_by, before.issued_by
+
+    def issued_by(names: Sequence[bytes]) -> bool:
+        return mine(names) or theirs(names)
+
+    return structs.replace(facts, sigs=(facts.sigs[0], *before.sigs[1:]), issued_by=issued_by)
 
 
 def sign(choice: Choice, data: bytes, tls13: bool) -> bytes:

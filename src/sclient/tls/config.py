@@ -61,6 +61,26 @@ class ClientCredential:
     #: The leaf's own signature (hash name or None, signing key kind), for a
     #: TLS 1.3 ``signature_algorithms_cert`` restriction (None: not known).
     leaf_sig: tuple[str | None, str] | None = None
+    #: What ``-strict`` checks of the chain (None: nothing known, no check).
+    facts: ChainFacts | None = None
+
+
+@struct(frozen=True, slots=True)
+class ChainFacts:
+    """What the strict checks of a client chain (OpenSSL's ``tls1_check_chain``)
+    read: ``sigs`` the signature of the leaf, then of each certificate of the
+    chain set with the key (``-cert_chain``, a built chain; not the chain
+    added automatically from the stores when the certificate is sent), as
+    (hash name or None, signing key kind); ``ee_group`` the TLS group of an
+    EC leaf key (0: a curve that is no TLS group; None: not EC);
+    ``ee_compressed``: the EC leaf key is a compressed point;
+    ``issued_by(names)``: whether the leaf's or one of those chain
+    certificates' issuer is one of the DER names."""
+
+    sigs: tuple[tuple[str | None, str], ...]
+    ee_group: int | None
+    issued_by: Callable[[Sequence[bytes]], bool]
+    ee_compressed: bool = False
 
 
 @struct(frozen=True, slots=True)
@@ -229,6 +249,11 @@ class ClientConfig:
     #: ``-xcert`` sets in command-line order; when given they replace ``credentials``
     #: at each CertificateRequest (s_client's ``set_cert_cb``).
     extended_credentials: tuple[ExtendedCredential, ...] = ()
+    #: ``-strict`` (SSL_CERT_FLAG_TLS_STRICT): a SHA-1 signature the server
+    #: chose without our offering it is refused, and our certificate chain
+    #: must fit the CertificateRequest (signatures, curve, certificate type,
+    #: issuer names) or no certificate is sent.
+    strict: bool = False
     #: ``-client_sigalgs``: the schemes we may sign a CertificateVerify with
     #: (None: ``signature_schemes``).
     client_signature_schemes: tuple[int, ...] | None = None

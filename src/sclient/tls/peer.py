@@ -228,8 +228,10 @@ def check_peer_sigalg(
     offered: tuple[int, ...],
     groups: tuple[int, ...] = (),
     seclevel: int = 2,
+    strict: bool = False,
 ) -> sigschemes.SignatureScheme:
-    """OpenSSL's tls12_check_peer_sigalg at security level ``seclevel``.
+    """OpenSSL's tls12_check_peer_sigalg at security level ``seclevel``
+    (``strict``: ``-strict``, no SHA-1 scheme we did not offer).
     ``lu.key`` is OpenSSL's certificate slot of the scheme (``lu->sig_idx``)."""
     kind = peer.kind
     if tls13 and kind == "dsa":
@@ -252,9 +254,9 @@ def check_peer_sigalg(
                 raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CURVE")
         elif groups and peer.curve not in groups:
             raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CURVE")
-    # A SHA-1 scheme we did not offer is still taken (no strict mode) ...
-    if scheme not in offered and lu.hash != "SHA1":
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_SIGNATURE_TYPE")
+    # A SHA-1 scheme we did not offer is still taken (not with -strict) ...
+    if scheme not in offered and (lu.hash != "SHA1" or strict):
+        raise LocalError(alerts.HANDSHAKE_FAILURE, "WRONG_SIGNATURE_TYPE")
     # ... if the security level allows its strength (level 1 wants 80 bits,
     # more than SHA-1's 64; level 0 takes anything).
     if seclevel > 0 and _scheme_bits(lu) < security_level_bits(seclevel):

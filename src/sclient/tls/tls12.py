@@ -336,6 +336,7 @@ class ExpectServerKeyExchange(State):
             hs.offer.schemes,
             groups,
             hs.config.security_level,
+            hs.config.strict,
         )
         hs.facts.peer_scheme = ske.scheme
         data = tls12_server_key_exchange_input(
@@ -619,7 +620,9 @@ class ExpectCertificateRequestOrDone(State):
         if self.request is not None:
             from sclient.tls import clientauth
 
-            choice = clientauth.answer(hs.config, self.request, False, hs.events)
+            choice = clientauth.answer(
+                hs.config, self.request, False, hs.events, hs.facts.ec_point_formats
+            )
             chain = choice.credential.chain if choice is not None else ()
             hs.queue(Certificate12(chain), OsslState.CW_CERT)
             hs.events.append(clientauth.sent_event(choice))

@@ -323,7 +323,12 @@ class ExpectCertificateVerify(State):
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         cv = cast(CertificateVerify, msg)
         check_peer_sigalg(
-            cv.scheme, self.peer, True, hs.offer.schemes, seclevel=hs.config.security_level
+            cv.scheme,
+            self.peer,
+            True,
+            hs.offer.schemes,
+            seclevel=hs.config.security_level,
+            strict=hs.config.strict,
         )
         hs.facts.peer_scheme = cv.scheme  # OpenSSL reports it even if the signature fails
         content = tls13_certificate_verify_input(self.transcript_hash, server=True)

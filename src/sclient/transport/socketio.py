@@ -44,6 +44,9 @@ class SocketTap:
 
     def __init__(self, publish: Callable[[object], None]) -> None:
         self.publish = publish
+        #: ``-nbio_test``: the pieces and retries of the writes since the last
+        #: :meth:`placed` (None: each write is one piece).
+        self.chunks: list[object] | None = None
 
     def read(self, requested: int, data: bytes, result: int) -> None:
         self.publish(SocketRead(requested, data, result))
@@ -64,5 +67,9 @@ class SocketTap:
         for i, e in enumerate(out):
             if isinstance(e, sent):
                 at = i + 1
-        out.insert(at, SocketWritten(bytes(written), len(written)))
+        if self.chunks:
+            out[at:at] = self.chunks
+            self.chunks.clear()
+        else:
+            out.insert(at, SocketWritten(bytes(written), len(written)))
         return out
