@@ -719,13 +719,10 @@ def _ciphers(
     assert mac_hash is not None
     iv_c = kb.client_iv if iv_len else None
     iv_s = kb.server_iv if iv_len else None
+    etm = hs.facts.etm
     return (
-        Tls12Cbc(
-            kb.client_key, kb.client_mac_key, mac_hash, hs.facts.etm, hs.random, version, iv_c
-        ),
-        Tls12Cbc(
-            kb.server_key, kb.server_mac_key, mac_hash, hs.facts.etm, hs.random, version, iv_s
-        ),
+        Tls12Cbc(kb.client_key, kb.client_mac_key, mac_hash, etm, hs.random, version, iv_c, name),
+        Tls12Cbc(kb.server_key, kb.server_mac_key, mac_hash, etm, hs.random, version, iv_s, name),
     )
 
 
