@@ -73,12 +73,6 @@ EXTRA_DEVIATIONS: list[str] = [
     "by proxy` and exits 1.",
     "stdout is flushed before each stderr line, so the two streams keep their logical order "
     "even when piped (OpenSSL block-buffers stdout on a pipe).",
-    "TLS 1.0 and 1.1: the ClientHello offers them as OpenSSL's does, and a server that picks "
-    "them with RSA key exchange is served; with (EC)DHE they fail as OpenSSL 3.0 fails at its "
-    "default security level (`legacy sigalg disallowed or unsupported`). `-tls1`, `-tls1_1` "
-    "and ranges that end below TLS 1.2 are not yet supported; `@SECLEVEL=0` re-enables SHA-1 "
-    "signature schemes in TLS 1.2, as in OpenSSL, but not the MD5+SHA-1 signatures of TLS 1.0 "
-    "and 1.1.",
     "Renegotiation (TLS 1.2) works as in OpenSSL 3.0 (`R`: a full handshake offering no "
     "session; the server's HelloRequest: an abbreviated handshake offering the current "
     "session; RFC 5746 renegotiation_info checked both ways; `-no_renegotiation` refuses "

@@ -96,6 +96,7 @@ NOT_READ_BY_THE_HELLO = {
     "bulk_data",
     "check_status",
     "no_renegotiation",
+    "dont_insert_empty_fragments",
 }
 
 

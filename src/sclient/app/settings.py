@@ -328,7 +328,7 @@ _DH_BITS = {0: 512, 1: 1024, 2: 2048, 3: 3072, 4: 7680, 5: 15360}
 
 
 #: The lowest protocol version the security level leaves (``SSL_SECOP_VERSION``).
-_SECLEVEL_MIN_VERSION = {3: TLS1_1, 4: TLS1_2, 5: TLS1_2}
+_SECLEVEL_MIN_VERSION = {2: TLS1_0, 3: TLS1_1, 4: TLS1_2, 5: TLS1_2}
 
 
 @struct
@@ -443,19 +443,20 @@ def _security_inputs(o: Options, given: ListOptions, offered: Offered, lo: int, 
 # ------------------------------------------------------------ versions
 
 
-def _versions(
-    rng: tuple[int, int] | None, given: ListOptions, console: Console
-) -> tuple[int, int, bool]:
+def _versions(rng: tuple[int, int] | None, given: ListOptions) -> tuple[int, int, bool]:
     """(min, max, no protocols at all): the range left by the version options,
-    raised to what ``@SECLEVEL=n`` allows; below TLS 1.2 only is refused."""
+    raised to what ``@SECLEVEL=n`` allows; a range the security level leaves
+    empty has no protocols either (tls_setup_handshake: "no protocols
+    available")."""
     no_protocols = rng is None
     lo, hi = rng if rng is not None else (TLS1_3, TLS1_3)
-    if not no_protocols and hi < TLS1_2:
-        console.err("s_client: TLS 1.0 and 1.1 are not supported yet by sclient\n")
-        raise Exit(1)
     if given.cipher is not None and not no_protocols:
-        # The security callback refuses TLS 1.0 from level 3, TLS 1.1 from level 4.
+        # The security callback refuses TLS 1.0 from level 3, TLS 1.1 from level 4
+        # (and SSL 3.0 from level 2).
         lo = max(lo, _SECLEVEL_MIN_VERSION.get(given.cipher[1].seclevel, lo))
+        no_protocols = lo > hi
+    if no_protocols:
+        lo, hi = TLS1_3, TLS1_3
     return lo, hi, no_protocols
 
 
@@ -860,7 +861,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         section = apply_ssl_config(o, ssl_config, console)
         given = _parse_lists(_ssl_conf(o))
         rng = version_range(o)
-    lo, hi, no_protocols = _versions(rng, given, console)
+    lo, hi, no_protocols = _versions(rng, given)
     offered = _offered_lists(given, lo, hi, o.psk is not None, o.srpuser is not None)
     psk, psk_tls12 = _psks(o, console)
     srtp_profiles = _srtp_profiles(o, console) if o.use_srtp is not None else ()
@@ -932,6 +933,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         # ssl_allow_compression: SSL_SECOP_COMPRESSION is refused from level 2.
         compression=_compression_on(o) and offered.security_level < 2,
         tls_padding=o.bugs,
+        dont_insert_empty_fragments=o.bugs,
         fallback_scsv=o.fallback_scsv,
         allow_no_dhe_kex=o.allow_no_dhe_kex,
         max_fragment_length=_MFL_CODES.get(o.maxfraglen) if o.maxfraglen is not None else None,

@@ -421,6 +421,14 @@ class Client:
     def send(self, data: bytes | memoryview) -> list[ev.Event]:
         """Application data (after the handshake), split per max_send_fragment."""
         self._require_open()
+        if (
+            data
+            and getattr(self._rl.write_cipher, "chained_iv", False)
+            and not self._config.dont_insert_empty_fragments
+        ):
+            # TLS 1.0/SSL 3.0 CBC: an empty record first (OpenSSL's countermeasure
+            # against the predictable IV), once per write.
+            self._rl.write(P.APPLICATION_DATA, b"", self._events)
         if data and not (self._config.bulk_data and self._rl.write_run(data)):
             self._rl.write(P.APPLICATION_DATA, data, self._events)
         return self._take_events()

@@ -371,6 +371,9 @@ def _post_handshake_auth(p: HelloPlan) -> X.Extension | None:
 
 
 def _signature_algorithms(p: HelloPlan) -> X.Extension | None:
+    # Only a client that may speak TLS 1.2 sends it (SSL_CLIENT_USE_SIGALGS).
+    if p.versions[0] < P.TLS1_2:
+        return None
     return X.SignatureAlgorithms(p.schemes) if p.schemes else None
 
 

@@ -54,6 +54,7 @@ from sclient.tls.peer import (
     PeerKey,
     check_peer_sigalg,
     distinguished_name_length,
+    legacy_sigalg,
     process_certificates,
     status_callback,
     take_status,
@@ -327,21 +328,19 @@ class ExpectServerKeyExchange(State):
             dhe_check(hs, dhe.p, dhe.g, dhe.ys)
         ske = cast(ServerKeyExchangeEcdhe | ServerKeyExchangeDhe, msg)
         if version < P.TLS1_2 or ske.scheme is None:
-            raise LocalError(alerts.INTERNAL_ERROR, "LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED")
-        groups = tuple(g for g in hs.offer.groups if G.BY_CODE.get(g, None) is not None)
-        check_peer_sigalg(
-            ske.scheme,
-            self.peer,
-            False,
-            hs.offer.schemes,
-            groups,
-            hs.config.security_level,
-        )
-        hs.facts.peer_scheme = ske.scheme
+            # No scheme on the wire: the key type fixes it.
+            scheme = legacy_sigalg(self.peer.kind, hs.config.security_level)
+        else:
+            scheme = ske.scheme
+            groups = tuple(g for g in hs.offer.groups if G.BY_CODE.get(g, None) is not None)
+            check_peer_sigalg(
+                scheme, self.peer, False, hs.offer.schemes, groups, hs.config.security_level
+            )
+        hs.facts.peer_scheme = scheme
         data = tls12_server_key_exchange_input(
             hs.facts.client_random, hs.facts.server_random, ske.params
         )
-        verify_signature(ske.scheme, self.peer, data, ske.signature, False)
+        verify_signature(scheme, self.peer, data, ske.signature, False)
         if exchange is None:
             exchange = self._dhe(hs, cast(ServerKeyExchangeDhe, msg))
         hs.transcript.update(ske.raw)
@@ -619,7 +618,8 @@ class ExpectCertificateRequestOrDone(State):
         if self.request is not None:
             from sclient.tls import clientauth
 
-            choice = clientauth.answer(hs.config, self.request, False, hs.events)
+            legacy = params.version < P.TLS1_2
+            choice = clientauth.answer(hs.config, self.request, False, hs.events, legacy)
             chain = choice.credential.chain if choice is not None else ()
             hs.queue(Certificate12(chain), OsslState.CW_CERT)
             hs.events.append(clientauth.sent_event(choice))
@@ -671,7 +671,9 @@ def finish_client_flight(
         from sclient.tls import clientauth
 
         signature = clientauth.sign(choice, hs.transcript.raw(), False)
-        hs.queue(CertificateVerify(choice.scheme, signature), OsslState.CW_CERT_VRFY)
+        # TLS 1.0/1.1 send no scheme: the key type fixed it.
+        scheme = choice.scheme if version >= P.TLS1_2 else None
+        hs.queue(CertificateVerify(scheme, signature), OsslState.CW_CERT_VRFY)
     hs.keylog("CLIENT_RANDOM", master)
     write, read = _ciphers(hs, suite, version, master)
 

@@ -626,12 +626,14 @@ class ServerHelloDone(HandshakeMessage):
 @struct(frozen=True, slots=True)
 class CertificateVerify(HandshakeMessage):
     MSG_TYPE = P.CERTIFICATE_VERIFY
-    scheme: int
+    #: None in TLS 1.0/1.1 and SSL 3.0, whose CertificateVerify is the signature alone.
+    scheme: int | None
     signature: bytes
     raw: bytes = _raw()
 
     def encode_body(self) -> bytes:
-        return self.scheme.to_bytes(2, "big") + vec(2, self.signature)
+        head = b"" if self.scheme is None else self.scheme.to_bytes(2, "big")
+        return head + vec(2, self.signature)
 
     @classmethod
     def decode(cls, r: Reader) -> Self:
