@@ -63,16 +63,21 @@ _KEYS = {
 }
 
 
-@pytest.fixture(scope="module")
-def legacy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Legacy]:
-    require("openssl")
-    d = tmp_path_factory.mktemp("legacy")
+def make_keys(d: Path) -> None:
+    """Self-signed RSA, ECDSA (P-256) and DSA certificates: ``d/<kind>.pem``, ``.key``."""
     _ossl("dsaparam", "-out", "dsa.param", "2048", cwd=d)
     for kind, newkey in _KEYS.items():
         _ossl(
             "req", "-x509", *newkey, "-nodes", "-keyout", f"{kind}.key", "-out", f"{kind}.pem",
             "-subj", "/CN=localhost", "-days", "30", cwd=d,
         )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def legacy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Legacy]:
+    require("openssl")
+    d = tmp_path_factory.mktemp("legacy")
+    make_keys(d)
     servers: dict[str, OpenSSLServer] = {}
     try:
         for kind in _KEYS:
