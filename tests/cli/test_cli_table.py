@@ -114,8 +114,9 @@ DEVIATED = {
     "sctp_label_bug",
     "comp",
     "ssl_config",
+    "ssl3",
 }
-SUPPORTED |= {"sctp", "sctp_label_bug", "comp"}
+SUPPORTED |= {"sctp", "sctp_label_bug", "comp", "ssl3"}
 
 
 def test_statuses() -> None:

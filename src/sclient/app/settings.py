@@ -144,7 +144,7 @@ def version_range(o: Options) -> tuple[int, int] | None:
         lo = _protocol_value("min_protocol", mn) or 0
     if mx is not None:
         hi = _protocol_value("max_protocol", mx) or 0
-    # -tls1 ... -tls1_3 (-ssl3 is not in the build: its row stays False)
+    # -ssl3, -tls1 ... -tls1_3
     only = {TLS1_3: o.tls1_3, TLS1_2: o.tls1_2, TLS1_1: o.tls1_1, TLS1_0: o.tls1, SSL3: o.ssl3}
     for v in _ORDER:
         if only[v]:
@@ -157,7 +157,10 @@ def version_range(o: Options) -> tuple[int, int] | None:
         SSL3: o.no_ssl3,
     }
     disabled = {v for v in _ORDER if no[v]}
-    disabled.add(SSL3)  # not built into OpenSSL 3.0's default provider set
+    if not o.ssl3:
+        # OpenSSL 3.0.19 is built without SSL 3.0: sclient speaks it only when
+        # -ssl3 asks for it (as a 1.1.1 build with SSL 3.0 did).
+        disabled.add(SSL3)
     version = 0
     low = 0
     hole = True
@@ -450,10 +453,11 @@ def _versions(rng: tuple[int, int] | None, given: ListOptions) -> tuple[int, int
     available")."""
     no_protocols = rng is None
     lo, hi = rng if rng is not None else (TLS1_3, TLS1_3)
-    if given.cipher is not None and not no_protocols:
-        # The security callback refuses TLS 1.0 from level 3, TLS 1.1 from level 4
-        # (and SSL 3.0 from level 2).
-        lo = max(lo, _SECLEVEL_MIN_VERSION.get(given.cipher[1].seclevel, lo))
+    if not no_protocols:
+        # The security callback refuses SSL 3.0 from level 2, TLS 1.0 from
+        # level 3, TLS 1.1 from level 4.
+        level = given.cipher[1].seclevel if given.cipher is not None else DEFAULT_AUTH_LEVEL
+        lo = max(lo, _SECLEVEL_MIN_VERSION.get(level, lo))
         no_protocols = lo > hi
     if no_protocols:
         lo, hi = TLS1_3, TLS1_3

@@ -295,8 +295,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     *_section(
         'Protocol and version',
-        _o('-ssl3', '', 'Just use SSLv3', N, in_build=False,
-           note='not in OpenSSL 3.0.19 builds (no-ssl3): rejected as an unknown option, as openssl does'),
+        _o('-ssl3', '', 'Just use SSLv3', DEVIATION, in_build=False, recognized=True,
+           note='OpenSSL 3.0.19 is built without SSL 3.0 (no-ssl3) and rejects -ssl3 as an unknown option; sclient recognizes it and speaks SSL 3.0 as a 1.1.1 build with it did (SSL 3.0 only, and only at `@SECLEVEL=0` or `1`: at the default level 2, `no protocols available`); -help does not list it, as openssl\'s does not'),
         _o('-tls1', '', 'Just use TLSv1', S),
         _o('-tls1_1', '', 'Just use TLSv1.1', S),
         _o('-tls1_2', '', 'Just use TLSv1.2', S),

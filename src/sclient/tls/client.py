@@ -284,6 +284,9 @@ class Client:
                 # s_client's psk_use_session_cb fails while the ClientHello is built.
                 self._events.append(ev.PskUnusable(True))
                 raise LocalError(alerts.INTERNAL_ERROR, "BAD_PSK")
+            if config.max_version == P.SSL3:
+                # An SSL 3.0-only client writes its ClientHello in an SSL 3.0 record.
+                self._rl.set_write_version(P.SSL3)
             shares: dict[int, KeyShare] = {}
             if client_hello is None:
                 ch = build_client_hello(config, config.random, shares)

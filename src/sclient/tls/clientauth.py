@@ -339,6 +339,17 @@ def sign(choice: Choice, data: bytes, tls13: bool) -> bytes:
         raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"signing failed: {e}") from None
 
 
+def sign_ssl3(choice: Choice, md5_sha1: bytes) -> bytes:
+    """SSL 3.0's CertificateVerify: the MD5 and SHA-1 hashes of its own
+    construction, signed as they are."""
+    from sclient.tls.crypto.signatures import sign_digests
+
+    try:
+        return sign_digests(choice.scheme, choice.credential.key, md5_sha1)  # type: ignore[arg-type]
+    except (cerr.CryptoError, ValueError, TypeError) as e:
+        raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"signing failed: {e}") from None
+
+
 def sent_event(choice: Choice | None, post_handshake: bool = False) -> ev.ClientCertificateSent:
     if choice is None:
         return ev.ClientCertificateSent((), None, post_handshake)

@@ -35,6 +35,7 @@ __all__ = [
     "TLS13_SCHEMES",
     "SchemeInfo",
     "scheme_info",
+    "sign_digests",
     "sign_scheme",
     "tls12_server_key_exchange_input",
     "tls13_certificate_verify_input",
@@ -243,6 +244,26 @@ class _Md5Sha1(_hashes.HashAlgorithm):
     name = "md5-sha1"
     digest_size = 36
     block_size = 64
+
+
+def sign_digests(scheme: int, private_key: PrivateKeyTypes, md5_sha1: bytes) -> bytes:
+    """Sign hashes computed elsewhere (SSL 3.0's CertificateVerify): an RSA
+    key (``rsa_pkcs1_md5_sha1``) signs all 36 bytes of MD5 and SHA-1, a DSA
+    or ECDSA key (their SHA-1 schemes) the 20 bytes of SHA-1."""
+    info = scheme_info(scheme)
+    _check(scheme, info, private_key, False, None)
+    if len(md5_sha1) != 36:
+        raise SchemeMismatch("MD5 and SHA-1 digests expected")
+    if info.hash == hashes.MD5_SHA1:
+        assert isinstance(private_key, rsa.RSAPrivateKey)
+        return private_key.sign(md5_sha1, padding.PKCS1v15(), utils.Prehashed(_Md5Sha1()))
+    if info.hash != "sha1":
+        raise SchemeMismatch(f"{info.name} cannot sign SSL 3.0 digests")
+    prehashed = utils.Prehashed(hashes.algorithm("sha1"))
+    if info.kind == "ecdsa":
+        assert isinstance(private_key, ec.EllipticCurvePrivateKey)
+        return private_key.sign(md5_sha1[16:], ec.ECDSA(prehashed))
+    return cast("dsa.DSAPrivateKey", private_key).sign(md5_sha1[16:], prehashed)
 
 
 _CV_SERVER = b" " * 64 + b"TLS 1.3, server CertificateVerify\x00"
