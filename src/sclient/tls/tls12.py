@@ -621,9 +621,15 @@ class ExpectCertificateRequestOrDone(State):
 
             legacy = params.version < P.TLS1_2
             choice = clientauth.answer(hs.config, self.request, False, hs.events, legacy)
-            chain = choice.credential.chain if choice is not None else ()
-            hs.queue(Certificate12(chain), OsslState.CW_CERT)
-            hs.events.append(clientauth.sent_event(choice))
+            if choice is None and params.version == P.SSL3:
+                # SSL 3.0 has no empty Certificate: a no_certificate warning instead.
+                hs.flush()
+                hs.rl.write(P.ALERT, bytes((alerts.WARNING, alerts.NO_CERTIFICATE)), hs.events)
+                hs.events.append(ev.AlertSent(alerts.WARNING, alerts.NO_CERTIFICATE))
+            else:
+                chain = choice.credential.chain if choice is not None else ()
+                hs.queue(Certificate12(chain), OsslState.CW_CERT)
+                hs.events.append(clientauth.sent_event(choice))
         if self.srp is not None:
             return srp_client_flight(hs, params, self.srp, choice)
         assert exchange is not None
