@@ -149,6 +149,21 @@ CASES = [
     # signature_algorithms, and the ServerKeyExchange without a scheme.
     Case("tls1-msg", ("-tls1", "-cipher", _LEVEL0, "-msg")),
     Case("tls1_1-trace-ecdsa", ("-tls1_1", "-cipher", _LEVEL0, "-trace"), server="ecdsa"),
+    # -security_debug: the version checks of each level, the legacy scheme's check.
+    Case(
+        "tls1_1-level0-security-debug", ("-tls1_1", "-cipher", _LEVEL0, "-security_debug_verbose")
+    ),
+    Case("tls1-default-level-security-debug", ("-tls1", "-security_debug_verbose"), rc=1),
+    Case(
+        "max-tls1_1-level3-security-debug",
+        ("-max_protocol", "TLSv1.1", "-cipher", "DEFAULT:@SECLEVEL=3", "-security_debug_verbose"),
+        rc=1,
+    ),
+    Case(
+        "tls1-level0-security-debug-ecdsa",
+        ("-tls1", "-cipher", _LEVEL0, "-security_debug_verbose"),
+        server="ecdsa",
+    ),
     # Client certificates.
     Case(
         "tls1-cert-rsa",

@@ -675,6 +675,13 @@ class Client:
             if hs.complete and mt in (P.NEW_SESSION_TICKET, P.KEY_UPDATE, P.HELLO_REQUEST):
                 hs.loop(OsslState.OK)
 
+    def _legacy_signature_check(self, sec: Any) -> None:
+        """TLS 1.0/1.1: the check of the scheme the server's key type fixes."""
+        peer = getattr(self._state, "peer", None)
+        kind = getattr(peer, "kind", None)
+        if isinstance(kind, str):
+            sec.legacy_signature(kind)
+
     def _security_checks(self, msg: HandshakeMessage) -> None:
         """-security_debug: the checks OpenSSL makes processing ``msg``."""
         from sclient.tls import secdebug as sd
@@ -711,10 +718,14 @@ class Client:
             sec.group(sd.CHECK_CURVE, msg.group)
             if msg.scheme is not None:
                 sec.peer_signature(msg.scheme)
+            else:
+                self._legacy_signature_check(sec)
         elif isinstance(msg, ServerKeyExchangeDhe):
             sec.temp_dh(int.from_bytes(msg.p, "big").bit_length())
             if msg.scheme is not None:
                 sec.peer_signature(msg.scheme)
+            else:
+                self._legacy_signature_check(sec)
         elif isinstance(msg, ServerKeyExchangePsk):
             if msg.kx == "DHEPSK":
                 sec.temp_dh(int.from_bytes(msg.p, "big").bit_length())
