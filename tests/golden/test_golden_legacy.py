@@ -314,3 +314,26 @@ def test_tls11_renegotiation(legacy: Legacy) -> None:
         result = proc.finish(CLIENT_TIMEOUT)
     assert result.rc == 0
     assert result.stderr.count("depth=0 CN = localhost\nverify error:num=18") == 2
+
+
+def test_legacy_json(legacy: Legacy) -> None:
+    """-json below TLS 1.2: the version and the scheme the key type fixed."""
+    import json
+
+    from support.jsondoc import validate
+
+    for server, cipher, scheme, digest in (
+        ("rsa", _LEVEL0, "rsa_pkcs1_md5_sha1", "MD5-SHA1"),
+        ("dsa", "DHE-DSS-AES128-SHA:@SECLEVEL=0", "dsa_sha1", "SHA1"),  # DEFAULT has no DSS
+    ):
+        port = legacy.servers[server].port
+        args = ["-connect", f"{HOST}:{port}", "-tls1", "-cipher", cipher, "-json"]
+        with Proc([*sclient_cmd(), *args], env=_env()) as proc:
+            proc.close_stdin()
+            result = proc.finish(CLIENT_TIMEOUT)
+        assert result.rc == 0, result.stderr
+        doc = json.loads(result.stdout)
+        validate(doc)
+        assert doc["protocol"] == "TLSv1"
+        assert doc["peer_signature"]["scheme"] == scheme
+        assert doc["peer_signature"]["digest"] == digest
