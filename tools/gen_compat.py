@@ -74,8 +74,8 @@ EXTRA_DEVIATIONS: list[str] = [
     "stdout is flushed before each stderr line, so the two streams keep their logical order "
     "even when piped (OpenSSL block-buffers stdout on a pipe).",
     "SSL 3.0 (`-ssl3`): OpenSSL 3.0.19 is built without it and rejects the option as unknown; "
-    "sclient speaks it as an OpenSSL 1.1.1 build with SSL 3.0 did, and lists `-ssl3` in "
-    "`-help`. Only `-ssl3` enables it (the default range and `-min_protocol SSLv3` start at "
+    "sclient recognizes it (not listing it in `-help`, as openssl does not) and speaks SSL 3.0 "
+    "as an OpenSSL 1.1.1 build with it did. Only `-ssl3` enables it (the default range and `-min_protocol SSLv3` start at "
     "TLS 1.0, as in the 3.0 build), and only at `@SECLEVEL=0` or `1` (at the default level 2: "
     "`no protocols available`). The ClientHello is 1.1.1's: SSL 3.0 record and version, no "
     "elliptic-curve suites or extensions, no signature_algorithms, but server_name, "
