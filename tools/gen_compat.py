@@ -82,13 +82,19 @@ EXTRA_DEVIATIONS: list[str] = [
     "by proxy` and exits 1.",
     "stdout is flushed before each stderr line, so the two streams keep their logical order "
     "even when piped (OpenSSL block-buffers stdout on a pipe).",
-    "TLS 1.0 and 1.1: the ClientHello offers them as OpenSSL's does, and a server that picks "
-    "them with RSA key exchange is served; with (EC)DHE they fail as OpenSSL 3.0 fails at its "
-    "default security level (`legacy sigalg disallowed or unsupported`). `-tls1`, `-tls1_1` "
-    "and ranges that end below TLS 1.2 are not yet supported; `@SECLEVEL=0` re-enables SHA-1 "
-    "signature schemes in TLS 1.2, as in OpenSSL, but not the MD5+SHA-1 signatures of TLS 1.0 "
-    "and 1.1.",
-    "Renegotiation (TLS 1.2) works as in OpenSSL 3.0 (`R`: a full handshake offering no "
+    "SSL 3.0 (`-ssl3`): OpenSSL 3.0.19 is built without it and rejects the option as unknown; "
+    "sclient recognizes it (not listing it in `-help`, as openssl does not) and speaks SSL 3.0 "
+    "as an OpenSSL 1.1.1 build with it did. Only `-ssl3` enables it (the default range and `-min_protocol SSLv3` start at "
+    "TLS 1.0, as in the 3.0 build), and only at `@SECLEVEL=0` or `1` (at the default level 2: "
+    "`no protocols available`). The ClientHello is 1.1.1's: SSL 3.0 record and version, no "
+    "elliptic-curve suites or extensions, no signature_algorithms, but server_name, "
+    "session_ticket, encrypt_then_mac and extended_master_secret; a server that agrees to the "
+    "last two in SSL 3.0 gets neither (SSL 3.0's own master secret and MAC; `Extended master "
+    "secret` still reports what the server sent). Without a client certificate to send, the "
+    "no_certificate warning goes instead of a Certificate (`-msg` names alert 41 `???`, as "
+    "OpenSSL 3.0 does). The SSLv2-compatible ClientHello is not sent; `-security_debug` shows "
+    "no version check for SSL 3.0.",
+    "Renegotiation (TLS 1.0 to 1.2) works as in OpenSSL 3.0 (`R`: a full handshake offering no "
     "session; the server's HelloRequest: an abbreviated handshake offering the current "
     "session; RFC 5746 renegotiation_info checked both ways; `-no_renegotiation` refuses "
     "both); the one difference is where stdout is written: after a renegotiation the server "

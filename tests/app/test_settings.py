@@ -99,11 +99,38 @@ def test_version_range(argv: list[str], expected: tuple[int, int] | None) -> Non
     assert version_range(parse_args(argv)) == expected
 
 
-def test_tls10_only_is_refused(capfd: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(Exit) as e:
-        build_settings(parse_args(["-no_tls1_2"]), Console())
-    assert e.value.status == 1
-    assert capfd.readouterr().err == "s_client: TLS 1.0 and 1.1 are not supported yet by sclient\n"
+@pytest.mark.parametrize(
+    "argv,expected",
+    [
+        (["-tls1"], (TLS1_0, TLS1_0)),
+        (["-tls1_1"], (TLS1_1, TLS1_1)),
+        (["-no_tls1_2"], (TLS1_0, TLS1_1)),
+        (["-max_protocol", "TLSv1.1"], (TLS1_0, TLS1_1)),
+        (["-min_protocol", "TLSv1.1", "-max_protocol", "TLSv1.1"], (TLS1_1, TLS1_1)),
+        # @SECLEVEL=3 leaves TLS 1.1 and up, @SECLEVEL=4 TLS 1.2 and up.
+        (["-max_protocol", "TLSv1.1", "-cipher", "DEFAULT:@SECLEVEL=3"], (TLS1_1, TLS1_1)),
+        (["-tls1", "-cipher", "DEFAULT:@SECLEVEL=0"], (TLS1_0, TLS1_0)),
+    ],
+)
+def test_ranges_below_tls12(argv: list[str], expected: tuple[int, int]) -> None:
+    s = build_settings(parse_args(argv), Console())
+    assert not s.no_protocols
+    assert (s.min_version, s.max_version) == expected
+    assert (s.config.min_version, s.config.max_version) == expected
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-tls1", "-cipher", "DEFAULT:@SECLEVEL=3"],
+        ["-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=4"],
+        ["-max_protocol", "TLSv1.1", "-cipher", "DEFAULT:@SECLEVEL=5"],
+    ],
+)
+def test_security_level_empties_the_range(argv: list[str]) -> None:
+    # tls_setup_handshake: "no protocols available" (the engine says it).
+    s = build_settings(parse_args(argv), Console())
+    assert s.no_protocols
 
 
 def test_default_range_is_openssls() -> None:
@@ -111,12 +138,6 @@ def test_default_range_is_openssls() -> None:
     s = build_settings(parse_args([]), Console())
     assert (s.min_version, s.max_version) == (TLS1_0, TLS1_3)
     assert s.config.min_version == TLS1_0
-
-
-def test_range_below_tls12_only_is_refused(capfd: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(Exit):
-        build_settings(parse_args(["-max_protocol", "TLSv1.1"]), Console())
-    assert "TLS 1.0 and 1.1 are not supported yet by sclient" in capfd.readouterr().err
 
 
 @pytest.mark.parametrize("spec", ["", ","])

@@ -43,7 +43,7 @@ CASES: list[list[str]] = [
     ["-h=1"],
     ["-help=x"],
     ["-host:port=1"],
-    ["-ssl3"],
+    ["-ssl3x"],
     # +int / int / intmax
     ["-port", "abc"],
     ["-port", ""],

@@ -22,7 +22,7 @@ JSON_LINE = (
 )
 
 _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass unix 4 6 servername noservername
-    alpn no_ticket tls1_2 tls1_3 no_ssl3 no_tls1 no_tls1_1 no_tls1_2 no_tls1_3 min_protocol
+    alpn no_ticket tls1 tls1_1 tls1_2 tls1_3 no_ssl3 no_tls1 no_tls1_1 no_tls1_2 no_tls1_3 min_protocol
     max_protocol cipher ciphersuites curves groups sigalgs named_curve serverpref
     prioritize_chacha no_resumption_on_reneg client_renegotiation no_middlebox no_etm
     legacy_server_connect no_legacy_server_connect legacy_renegotiation no_renegotiation no_comp
@@ -124,8 +124,9 @@ DEVIATED = {
     "engine",
     "ssl_client_engine",
     "provider",
+    "ssl3",
 }
-SUPPORTED |= {"sctp", "sctp_label_bug", "comp"}
+SUPPORTED |= {"sctp", "sctp_label_bug", "comp", "ssl3"}
 
 
 def test_statuses() -> None:

@@ -57,6 +57,7 @@ SCHEME_KEYS: dict[int, str] = {
     0x0804: "rsa",
     0x0805: "rsa",
     0x0806: "rsa",
+    0x10000: "rsa",  # TLS 1.0/1.1: MD5 and SHA-1, no DigestInfo
     0x0809: "rsa",
     0x080A: "rsa",
     0x080B: "rsa",
@@ -207,3 +208,23 @@ def test_certificate_verify_input() -> None:
     assert tls12_server_key_exchange_input(b"c" * 32, b"s" * 32, b"params") == (
         b"c" * 32 + b"s" * 32 + b"params"
     )
+
+
+def test_md5_sha1_signature_is_bare_pkcs1() -> None:
+    """TLS 1.0/1.1 RSA: PKCS#1 v1.5 type 1 over the 36 digest bytes, no
+    DigestInfo (RFC 4346 section 7.4.3), both ways; SSL 3.0's prehashed form too."""
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    from sclient.tls.crypto import hashes
+    from sclient.tls.crypto.signatures import sign_digests
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    sig = sign_scheme(0x10000, key, b"data")
+    got = key.public_key().recover_data_from_signature(sig, padding.PKCS1v15(), None)
+    assert got == hashes.digest("md5", b"data") + hashes.digest("sha1", b"data")
+    verify_scheme(0x10000, key.public_key(), b"data", sig)
+    with pytest.raises(BadSignature):
+        verify_scheme(0x10000, key.public_key(), b"datA", sig)
+    digests = bytes(range(36))
+    sig = sign_digests(0x10000, key, digests)
+    assert key.public_key().recover_data_from_signature(sig, padding.PKCS1v15(), None) == digests

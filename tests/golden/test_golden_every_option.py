@@ -52,6 +52,7 @@ _ELSEWHERE = (
 _NO_REFERENCE = {
     "-sctp": "openssl 3.0.19 is built no-sctp (tests/cli/test_cli_parse.py)",
     "-sctp_label_bug": "openssl 3.0.19 is built no-sctp (tests/cli/test_cli_parse.py)",
+    "-ssl3": "openssl 3.0.19 is built no-ssl3 (tests/interop/test_interop_ssl3.py: tlslite-ng)",
 }
 
 

@@ -62,6 +62,8 @@ class Scenario:
     reason: str = ""
     extra: str | None = None  # further text the error line must carry
     kind: str = "rsa"  # certificate of the relayed real server
+    #: The relayed real server also speaks TLS 1.0/1.1 (at security level 0).
+    legacy: bool = False
     note: str = ""
     #: What ``openssl s_client`` does where sclient deliberately does otherwise
     #: (a deviation documented in docs/compatibility.md); None: the same.
@@ -240,6 +242,28 @@ SCENARIOS = [
         reason="bad signature",
         note="TLS 1.2: the ServerKeyExchange signature is in the clear; a TLS 1.3 "
         "CertificateVerify is encrypted, so corrupting it gives bad_record_mac",
+    ),
+    Scenario(
+        "bad-ske-signature-tls1-rsa",
+        None,
+        relay=h.corrupt_ske_signature,
+        args=("-tls1", "-cipher", "ECDHE-RSA-AES128-SHA:@SECLEVEL=0"),
+        alert=(0x0301, 51),
+        code="0A00007B",
+        reason="bad signature",
+        legacy=True,
+        note="TLS 1.0: the MD5+SHA-1 signature the RSA key fixes",
+    ),
+    Scenario(
+        "bad-ske-signature-tls1_1-ecdsa",
+        None,
+        relay=h.corrupt_ske_signature,
+        args=("-tls1_1", "-cipher", "ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0"),
+        alert=(0x0302, 51),
+        code="0A00007B",
+        reason="bad signature",
+        kind="ecdsa",
+        legacy=True,
     ),
     Scenario(
         "bad-ske-signature-ecdsa",
@@ -744,7 +768,13 @@ def test_hostile(sc: Scenario, which: str, pki: PKI) -> None:
         server_saw = None
     else:
         assert sc.relay is not None
-        with PyTLSServer(pki[sc.kind]) as real, Relay(real.port, server_hook=sc.relay()) as relay:
+        extra: dict[str, Any] = {}
+        if sc.legacy:
+            extra = {"min_version": ssl.TLSVersion.MINIMUM_SUPPORTED, "ciphers": "ALL:@SECLEVEL=0"}
+        with (
+            PyTLSServer(pki[sc.kind], **extra) as real,
+            Relay(real.port, server_hook=sc.relay()) as relay,
+        ):
             res, took = _run_client(prefix, relay.port, sc.args)
             deadline = time.monotonic() + 5
             while not real.errors and time.monotonic() < deadline:

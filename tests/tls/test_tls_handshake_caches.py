@@ -97,6 +97,7 @@ NOT_READ_BY_THE_HELLO = {
     "check_status",
     "no_renegotiation",
     "strict",
+    "dont_insert_empty_fragments",
 }
 
 

@@ -144,7 +144,7 @@ def version_range(o: Options) -> tuple[int, int] | None:
         lo = _protocol_value("min_protocol", mn) or 0
     if mx is not None:
         hi = _protocol_value("max_protocol", mx) or 0
-    # -tls1 ... -tls1_3 (-ssl3 is not in the build: its row stays False)
+    # -ssl3, -tls1 ... -tls1_3
     only = {TLS1_3: o.tls1_3, TLS1_2: o.tls1_2, TLS1_1: o.tls1_1, TLS1_0: o.tls1, SSL3: o.ssl3}
     for v in _ORDER:
         if only[v]:
@@ -157,7 +157,10 @@ def version_range(o: Options) -> tuple[int, int] | None:
         SSL3: o.no_ssl3,
     }
     disabled = {v for v in _ORDER if no[v]}
-    disabled.add(SSL3)  # not built into OpenSSL 3.0's default provider set
+    if not o.ssl3:
+        # OpenSSL 3.0.19 is built without SSL 3.0: sclient speaks it only when
+        # -ssl3 asks for it (as a 1.1.1 build with SSL 3.0 did).
+        disabled.add(SSL3)
     version = 0
     low = 0
     hole = True
@@ -330,7 +333,7 @@ _DH_BITS = {0: 512, 1: 1024, 2: 2048, 3: 3072, 4: 7680, 5: 15360}
 
 
 #: The lowest protocol version the security level leaves (``SSL_SECOP_VERSION``).
-_SECLEVEL_MIN_VERSION = {3: TLS1_1, 4: TLS1_2, 5: TLS1_2}
+_SECLEVEL_MIN_VERSION = {2: TLS1_0, 3: TLS1_1, 4: TLS1_2, 5: TLS1_2}
 
 
 @struct
@@ -445,19 +448,21 @@ def _security_inputs(o: Options, given: ListOptions, offered: Offered, lo: int, 
 # ------------------------------------------------------------ versions
 
 
-def _versions(
-    rng: tuple[int, int] | None, given: ListOptions, console: Console
-) -> tuple[int, int, bool]:
+def _versions(rng: tuple[int, int] | None, given: ListOptions) -> tuple[int, int, bool]:
     """(min, max, no protocols at all): the range left by the version options,
-    raised to what ``@SECLEVEL=n`` allows; below TLS 1.2 only is refused."""
+    raised to what ``@SECLEVEL=n`` allows; a range the security level leaves
+    empty has no protocols either (tls_setup_handshake: "no protocols
+    available")."""
     no_protocols = rng is None
     lo, hi = rng if rng is not None else (TLS1_3, TLS1_3)
-    if not no_protocols and hi < TLS1_2:
-        console.err("s_client: TLS 1.0 and 1.1 are not supported yet by sclient\n")
-        raise Exit(1)
-    if given.cipher is not None and not no_protocols:
-        # The security callback refuses TLS 1.0 from level 3, TLS 1.1 from level 4.
-        lo = max(lo, _SECLEVEL_MIN_VERSION.get(given.cipher[1].seclevel, lo))
+    if not no_protocols:
+        # The security callback refuses SSL 3.0 from level 2, TLS 1.0 from
+        # level 3, TLS 1.1 from level 4.
+        level = given.cipher[1].seclevel if given.cipher is not None else DEFAULT_AUTH_LEVEL
+        lo = max(lo, _SECLEVEL_MIN_VERSION.get(level, lo))
+        no_protocols = lo > hi
+    if no_protocols:
+        lo, hi = TLS1_3, TLS1_3
     return lo, hi, no_protocols
 
 
@@ -874,7 +879,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         rng = version_range(o)
     if library:
         providers.client_engine_error(o, console)
-    lo, hi, no_protocols = _versions(rng, given, console)
+    lo, hi, no_protocols = _versions(rng, given)
     offered = _offered_lists(given, lo, hi, o.psk is not None, o.srpuser is not None)
     psk, psk_tls12 = _psks(o, console)
     srtp_profiles = _srtp_profiles(o, console) if o.use_srtp is not None else ()
@@ -947,6 +952,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         compression=_compression_on(o) and offered.security_level < 2,
         strict=o.strict,
         tls_padding=o.bugs,
+        dont_insert_empty_fragments=o.bugs,
         fallback_scsv=o.fallback_scsv,
         allow_no_dhe_kex=o.allow_no_dhe_kex,
         max_fragment_length=_MFL_CODES.get(o.maxfraglen) if o.maxfraglen is not None else None,

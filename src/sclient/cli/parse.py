@@ -59,7 +59,7 @@ X509_PURPOSES = (
 #: ``-verify_name`` values accepted by OpenSSL 3.0 (X509_VERIFY_PARAM table).
 VERIFY_NAMES = ("default", "pkcs7", "smime_sign", "ssl_client", "ssl_server")
 
-_PROTOCOL_FLAGS = {"-tls1", "-tls1_1", "-tls1_2", "-tls1_3", "-dtls", "-dtls1", "-dtls1_2"}
+_PROTOCOL_FLAGS = {"-ssl3", "-tls1", "-tls1_1", "-tls1_2", "-tls1_3", "-dtls", "-dtls1", "-dtls1_2"}
 _DTLS_FLAGS = {"-dtls", "-dtls1", "-dtls1_2"}
 _NO_PROTOCOL_FLAGS = {"-no_ssl3", "-no_tls1", "-no_tls1_1", "-no_tls1_2", "-no_tls1_3"}
 _INET_FLAGS = {"-4", "-6", "-host", "-port", "-connect"}

@@ -284,6 +284,9 @@ class Client:
                 # s_client's psk_use_session_cb fails while the ClientHello is built.
                 self._events.append(ev.PskUnusable(True))
                 raise LocalError(alerts.INTERNAL_ERROR, "BAD_PSK")
+            if config.max_version == P.SSL3:
+                # An SSL 3.0-only client writes its ClientHello in an SSL 3.0 record.
+                self._rl.set_write_version(P.SSL3)
             shares: dict[int, KeyShare] = {}
             if client_hello is None:
                 ch = build_client_hello(config, config.random, shares)
@@ -421,6 +424,14 @@ class Client:
     def send(self, data: bytes | memoryview) -> list[ev.Event]:
         """Application data (after the handshake), split per max_send_fragment."""
         self._require_open()
+        if (
+            data
+            and getattr(self._rl.write_cipher, "chained_iv", False)
+            and not self._config.dont_insert_empty_fragments
+        ):
+            # TLS 1.0/SSL 3.0 CBC: an empty record first (OpenSSL's countermeasure
+            # against the predictable IV), once per write.
+            self._rl.write(P.APPLICATION_DATA, b"", self._events)
         if data and not (self._config.bulk_data and self._rl.write_run(data)):
             self._rl.write(P.APPLICATION_DATA, data, self._events)
         return self._take_events()
@@ -664,6 +675,13 @@ class Client:
             if hs.complete and mt in (P.NEW_SESSION_TICKET, P.KEY_UPDATE, P.HELLO_REQUEST):
                 hs.loop(OsslState.OK)
 
+    def _legacy_signature_check(self, sec: Any) -> None:
+        """TLS 1.0/1.1: the check of the scheme the server's key type fixes."""
+        peer = getattr(self._state, "peer", None)
+        kind = getattr(peer, "kind", None)
+        if isinstance(kind, str):
+            sec.legacy_signature(kind)
+
     def _security_checks(self, msg: HandshakeMessage) -> None:
         """-security_debug: the checks OpenSSL makes processing ``msg``."""
         from sclient.tls import secdebug as sd
@@ -700,10 +718,14 @@ class Client:
             sec.group(sd.CHECK_CURVE, msg.group)
             if msg.scheme is not None:
                 sec.peer_signature(msg.scheme)
+            else:
+                self._legacy_signature_check(sec)
         elif isinstance(msg, ServerKeyExchangeDhe):
             sec.temp_dh(int.from_bytes(msg.p, "big").bit_length())
             if msg.scheme is not None:
                 sec.peer_signature(msg.scheme)
+            else:
+                self._legacy_signature_check(sec)
         elif isinstance(msg, ServerKeyExchangePsk):
             if msg.kx == "DHEPSK":
                 sec.temp_dh(int.from_bytes(msg.p, "big").bit_length())

@@ -204,17 +204,41 @@ def _cert_usable(cred: ClientCredential, cert_schemes: Sequence[int] | None) -> 
     return any(_hash_and_key(s) == cred.leaf_sig for s in cert_schemes)
 
 
+#: Our key kinds by the names of ``sigschemes.LEGACY_BY_KEY``.
+_LEGACY_KIND = {"rsa": "rsa", "ecdsa": "ec", "dsa": "dsa", "ed25519": "ed25519", "ed448": "ed448"}
+
+
+def _legacy_choice(config: ClientConfig, cred: ClientCredential) -> Choice | None:
+    """TLS 1.0/1.1 (no signature_algorithms): the key type fixes the scheme,
+    if the security level allows it (``tls1_get_legacy_sigalg``: MD5+SHA-1
+    and SHA-1 only at level 0); otherwise no certificate is sent."""
+    from sclient.tls.errors import LocalError
+    from sclient.tls.peer import legacy_sigalg
+
+    kind = _LEGACY_KIND.get(_key_kind(cred.key, cred.rsa_pss))
+    if kind is None:
+        return None
+    try:
+        return Choice(cred, legacy_sigalg(kind, config.security_level))
+    except LocalError:
+        return None
+
+
 def choose(
     config: ClientConfig,
     peer_schemes: Sequence[int],
     tls13: bool,
     cert_schemes: Sequence[int] | None = None,
     credentials: Sequence[ClientCredential] | None = None,
+    legacy: bool = False,
 ) -> Choice | None:
-    """The credential and scheme OpenSSL would use, or None (send no certificate)."""
+    """The credential and scheme OpenSSL would use, or None (send no certificate).
+    ``legacy``: TLS 1.0/1.1, where the key type fixes the scheme."""
     creds = tuple(config.credentials if credentials is None else credentials)
     if not creds:
         return None
+    if legacy:
+        return _legacy_choice(config, creds[0])
     if not tls13:
         creds = creds[:1]
     for scheme in shared_schemes(config, peer_schemes):
@@ -335,12 +359,13 @@ def answer(
     tls13: bool,
     events: list[ev.Event],
     point_formats: Sequence[int] | None = None,
+    legacy: bool = False,
 ) -> Choice | None:
     """Our answer to ``request``: from the ``-xcert`` sets when there are any
     (s_client's certificate callback), else from ``credentials``; with
     ``-strict`` only a chain that passes :func:`strict_chain_ok`
-    (``point_formats``: the server's ec_point_formats)."""
-    choice = _answer(config, request, tls13, events)
+    (``point_formats``: the server's ec_point_formats). ``legacy``: TLS 1.0/1.1."""
+    choice = _answer(config, request, tls13, events, legacy)
     if (
         choice is not None
         and config.strict
@@ -355,10 +380,11 @@ def _answer(
     request: ev.CertificateRequested,
     tls13: bool,
     events: list[ev.Event],
+    legacy: bool = False,
 ) -> Choice | None:
     cert_schemes = request.cert_schemes if tls13 else None
     if not config.extended_credentials:
-        return choose(config, request.signature_schemes, tls13, cert_schemes)
+        return choose(config, request.signature_schemes, tls13, cert_schemes, legacy=legacy)
     slots: dict[str, ClientCredential | None] = {}
     current: str | None = None
     for index, xc in enumerate(config.extended_credentials, 1):
@@ -389,7 +415,7 @@ def _answer(
     else:
         cur = slots.get(current) if current is not None else None
         creds = (cur,) if cur is not None else ()
-    return choose(config, request.signature_schemes, tls13, cert_schemes, creds)
+    return choose(config, request.signature_schemes, tls13, cert_schemes, creds, legacy)
 
 
 def _inherit(facts: ChainFacts | None, prev: ClientCredential | None) -> ChainFacts | None:
@@ -408,6 +434,17 @@ def _inherit(facts: ChainFacts | None, prev: ClientCredential | None) -> ChainFa
 def sign(choice: Choice, data: bytes, tls13: bool) -> bytes:
     try:
         return sign_scheme(choice.scheme, choice.credential.key, data, tls13)  # type: ignore[arg-type]
+    except (cerr.CryptoError, ValueError, TypeError) as e:
+        raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"signing failed: {e}") from None
+
+
+def sign_ssl3(choice: Choice, md5_sha1: bytes) -> bytes:
+    """SSL 3.0's CertificateVerify: the MD5 and SHA-1 hashes of its own
+    construction, signed as they are."""
+    from sclient.tls.crypto.signatures import sign_digests
+
+    try:
+        return sign_digests(choice.scheme, choice.credential.key, md5_sha1)  # type: ignore[arg-type]
     except (cerr.CryptoError, ValueError, TypeError) as e:
         raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"signing failed: {e}") from None
 

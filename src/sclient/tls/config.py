@@ -217,6 +217,11 @@ class ClientConfig:
     #: allows compression (0 or 1): a TLS <= 1.2 ClientHello offers DEFLATE
     #: (RFC 3749) and a ServerHello may choose it.
     compression: bool = False
+    #: SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS (part of ``-bugs``): without it, each
+    #: write of application data under TLS 1.0 or SSL 3.0 CBC (whose IV is the
+    #: previous record's last block) starts with an empty record, so that the
+    #: first block of the data is encrypted under an IV the peer has not seen.
+    dont_insert_empty_fragments: bool = False
     #: ``-allow_no_dhe_kex`` (SSL_OP_ALLOW_NO_DHE_KEX): offer psk_ke too.
     allow_no_dhe_kex: bool = False
     #: max_fragment_length code 1..4 (512..4096) or None.

@@ -57,7 +57,7 @@ __all__ = [
     "offered_versions",
 ]
 
-_KNOWN_VERSIONS = (P.TLS1_3, P.TLS1_2, P.TLS1_1, P.TLS1_0)
+_KNOWN_VERSIONS = (P.TLS1_3, P.TLS1_2, P.TLS1_1, P.TLS1_0, P.SSL3)
 _EC_POINT_FORMATS = (0, 1, 2)
 _PSK_DHE_KE = 1
 _PSK_KE = 0
@@ -371,6 +371,9 @@ def _post_handshake_auth(p: HelloPlan) -> X.Extension | None:
 
 
 def _signature_algorithms(p: HelloPlan) -> X.Extension | None:
+    # Only a client that may speak TLS 1.2 sends it (SSL_CLIENT_USE_SIGALGS).
+    if p.versions[0] < P.TLS1_2:
+        return None
     return X.SignatureAlgorithms(p.schemes) if p.schemes else None
 
 
@@ -694,6 +697,8 @@ def _suite_ok(code: int, tls13: bool, max_version: int = P.TLS1_2) -> bool:
         return True  # an unknown code point the user asked for: send it
     if s.tls13 != tls13:
         return False
+    if s.version == "TLSv1.0" and max_version < P.TLS1_0:
+        return False  # an SSL 3.0 ClientHello offers no suite SSL 3.0 lacks (ECDHE, PSK ...)
     return not (s.version == "TLSv1.2" and max_version < P.TLS1_2)
 
 

@@ -264,8 +264,21 @@ def check_peer_sigalg(
     return lu
 
 
+def legacy_sigalg(kind: str, seclevel: int) -> int:
+    """``tls1_get_legacy_sigalg``: the scheme TLS 1.0/1.1 fix by the key type
+    (MD5+SHA-1 for RSA, SHA-1 for ECDSA and DSA), if the security level allows
+    it (SHA-1 counts 64 bits and MD5+SHA-1 67, both under level 1's 80);
+    otherwise internal_error "legacy sigalg disallowed or unsupported"."""
+    code = sigschemes.LEGACY_BY_KEY.get(kind)
+    lu = sigschemes.BY_CODE.get(code) if code is not None else None
+    if lu is None or (seclevel > 0 and _scheme_bits(lu) < security_level_bits(seclevel)):
+        raise LocalError(alerts.INTERNAL_ERROR, "LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED")
+    return lu.code
+
+
 #: ``sigalg_security_bits``: half the digest, SHA-1 64, EdDSA per RFC 8032.
 _SCHEME_BITS: dict[str | None, int] = {
+    "MD5-SHA1": 67,
     "SHA1": 64,
     "SHA224": 112,
     "SHA256": 128,

@@ -87,8 +87,10 @@ _SCHEME_NAMES = {
     0x080A: "rsa_pss_pss_sha384",
     0x080B: "rsa_pss_pss_sha512",
 }
-_HASH_BYTE = {1: "MD5", 2: "SHA1", 3: "SHA224", 4: "SHA256", 5: "SHA384", 6: "SHA512"}
-_SIG_BYTE = {1: "RSA", 2: "DSA", 3: "ECDSA"}
+_HASH_BYTE = {0: "none", 1: "MD5", 2: "SHA1", 3: "SHA224", 4: "SHA256", 5: "SHA384", 6: "SHA512"}
+_SIG_BYTE = {0: "anonymous", 1: "RSA", 2: "DSA", 3: "ECDSA"}
+#: ``sigalg_security_bits`` of the schemes TLS 1.0/1.1 fix by the key type.
+_LEGACY_BITS = {"MD5-SHA1": 67, "SHA1": 64}
 
 
 @struct(frozen=True, slots=True)
@@ -171,7 +173,12 @@ class Checks:
 
     def version(self, version: int) -> None:
         level = self.inp.level
-        ok = not ((version <= P.SSL3 and level >= 2) or (version <= P.TLS1_1 and level >= 4))
+        # SSL 3.0 goes at level 2, TLS 1.0 at level 3, TLS 1.1 at level 4.
+        ok = not (
+            (version <= P.SSL3 and level >= 2)
+            or (version <= P.TLS1_0 and level >= 3)
+            or (version <= P.TLS1_1 and level >= 4)
+        )
         self._add(VERSION, _VERSION_NAMES.get(version, "???"), None, ok)
 
     def version_range(self) -> None:
@@ -352,6 +359,19 @@ class Checks:
         level = self.inp.level
         ok = bits >= 80 if level <= 0 else bits >= self.minbits
         self._add(TMP_DH, "", bits, ok)
+
+    def legacy_signature(self, kind: str) -> None:
+        """``tls1_get_legacy_sigalg``'s check of the scheme the key type fixes
+        in TLS 1.0/1.1 (OpenSSL names MD5+SHA-1 by its internal code 0)."""
+        from sclient.tls.registry import sigschemes
+
+        code = sigschemes.LEGACY_BY_KEY.get(kind)
+        lu = sigschemes.BY_CODE.get(code) if code is not None else None
+        if code is None or lu is None:
+            return
+        bits = _LEGACY_BITS.get(lu.hash or "", 224 if lu.sig == "ed448" else 128)
+        wire = 0 if code == sigschemes.RSA_PKCS1_MD5_SHA1 else code
+        self._add(SUPPORTED_SIGALG, scheme_text(wire), bits, self._bits_ok(bits))
 
     def peer_signature(self, code: int) -> None:
         """``tls12_check_peer_sigalg``: an EC key's curve, then the algorithm."""

@@ -137,9 +137,10 @@ def choose_version(hs: Handshake, sh: ServerHello, retried: bool) -> int:
     the RFC 8446 §4.1.3 downgrade sentinels."""
     config = hs.config
     version = sh.legacy_version
-    if version == P.SSL3:
+    if version == P.SSL3 and config.min_version > P.SSL3:
         # OpenSSL 3.0 refuses an SSLv3 legacy_version even when supported_versions
-        # names TLS 1.3 (any other legacy_version is left to supported_versions).
+        # names TLS 1.3 (any other legacy_version is left to supported_versions);
+        # only -ssl3 (sclient's SSL 3.0) takes it.
         raise version_error("UNSUPPORTED_PROTOCOL", "legacy_version SSLv3")
     for e in sh.extensions:
         if isinstance(e, X.Malformed) and e.type == ext.SUPPORTED_VERSIONS:
@@ -161,7 +162,7 @@ def choose_version(hs: Handshake, sh: ServerHello, retried: bool) -> int:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "INAPPROPRIATE_FALLBACK")
     if version < P.TLS1_2 and real_max > version and tail == P.DOWNGRADE_TLS11:
         raise LocalError(alerts.ILLEGAL_PARAMETER, "INAPPROPRIATE_FALLBACK")
-    if version not in (P.TLS1_3, P.TLS1_2, P.TLS1_1, P.TLS1_0):
+    if version not in (P.TLS1_3, P.TLS1_2, P.TLS1_1, P.TLS1_0, P.SSL3):
         raise version_error("UNSUPPORTED_PROTOCOL")
     return version
 

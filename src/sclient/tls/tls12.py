@@ -54,6 +54,7 @@ from sclient.tls.peer import (
     PeerKey,
     check_peer_sigalg,
     distinguished_name_length,
+    legacy_sigalg,
     process_certificates,
     status_callback,
     take_status,
@@ -327,22 +328,25 @@ class ExpectServerKeyExchange(State):
             dhe_check(hs, dhe.p, dhe.g, dhe.ys)
         ske = cast(ServerKeyExchangeEcdhe | ServerKeyExchangeDhe, msg)
         if version < P.TLS1_2 or ske.scheme is None:
-            raise LocalError(alerts.INTERNAL_ERROR, "LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED")
-        groups = tuple(g for g in hs.offer.groups if G.BY_CODE.get(g, None) is not None)
-        check_peer_sigalg(
-            ske.scheme,
-            self.peer,
-            False,
-            hs.offer.schemes,
-            groups,
-            hs.config.security_level,
-            hs.config.strict,
-        )
-        hs.facts.peer_scheme = ske.scheme
+            # No scheme on the wire: the key type fixes it.
+            scheme = legacy_sigalg(self.peer.kind, hs.config.security_level)
+        else:
+            scheme = ske.scheme
+            groups = tuple(g for g in hs.offer.groups if G.BY_CODE.get(g, None) is not None)
+            check_peer_sigalg(
+                scheme,
+                self.peer,
+                False,
+                hs.offer.schemes,
+                groups,
+                hs.config.security_level,
+                hs.config.strict,
+            )
+        hs.facts.peer_scheme = scheme
         data = tls12_server_key_exchange_input(
             hs.facts.client_random, hs.facts.server_random, ske.params
         )
-        verify_signature(ske.scheme, self.peer, data, ske.signature, False)
+        verify_signature(scheme, self.peer, data, ske.signature, False)
         if exchange is None:
             exchange = self._dhe(hs, cast(ServerKeyExchangeDhe, msg))
         hs.transcript.update(ske.raw)
@@ -615,17 +619,25 @@ class ExpectCertificateRequestOrDone(State):
                 encrypted = rsa_encrypt_premaster(self.peer.key, premaster)  # type: ignore[arg-type]
             except cerr.CryptoError as e:
                 raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", str(e)) from None
-            exchange = Exchange(encrypted, 2, premaster)
+            # SSL 3.0 sends the encrypted secret without a length (RFC 6101 5.6.7.1).
+            exchange = Exchange(encrypted, 0 if params.version == P.SSL3 else 2, premaster)
         choice = None
         if self.request is not None:
             from sclient.tls import clientauth
 
+            legacy = params.version < P.TLS1_2
             choice = clientauth.answer(
-                hs.config, self.request, False, hs.events, hs.facts.ec_point_formats
+                hs.config, self.request, False, hs.events, hs.facts.ec_point_formats, legacy
             )
-            chain = choice.credential.chain if choice is not None else ()
-            hs.queue(Certificate12(chain), OsslState.CW_CERT)
-            hs.events.append(clientauth.sent_event(choice))
+            if choice is None and params.version == P.SSL3:
+                # SSL 3.0 has no empty Certificate: a no_certificate warning instead.
+                hs.flush()
+                hs.rl.write(P.ALERT, bytes((alerts.WARNING, alerts.NO_CERTIFICATE)), hs.events)
+                hs.events.append(ev.AlertSent(alerts.WARNING, alerts.NO_CERTIFICATE))
+            else:
+                chain = choice.credential.chain if choice is not None else ()
+                hs.queue(Certificate12(chain), OsslState.CW_CERT)
+                hs.events.append(clientauth.sent_event(choice))
         if self.srp is not None:
             return srp_client_flight(hs, params, self.srp, choice)
         assert exchange is not None
@@ -664,7 +676,12 @@ def finish_client_flight(
         premaster = premaster()
 
     h = prf_hash(suite, version)
-    if hs.facts.ems:
+    if version == P.SSL3:
+        # SSL 3.0 has its own derivation (and none with the session hash).
+        from sclient.tls.crypto import ssl3
+
+        master = ssl3.master_secret(premaster, hs.facts.client_random, hs.facts.server_random)
+    elif hs.facts.ems:
         session_hash = hs.transcript.digest(h)
         master = extended_master_secret(h, premaster, session_hash)
     else:
@@ -673,8 +690,16 @@ def finish_client_flight(
         # CertificateVerify signs every handshake message so far (RFC 5246 §7.4.8).
         from sclient.tls import clientauth
 
-        signature = clientauth.sign(choice, hs.transcript.raw(), False)
-        hs.queue(CertificateVerify(choice.scheme, signature), OsslState.CW_CERT_VRFY)
+        if version == P.SSL3:
+            from sclient.tls.crypto import ssl3
+
+            digests = ssl3.certificate_verify_hashes(master, hs.transcript.raw())
+            signature = clientauth.sign_ssl3(choice, digests)
+        else:
+            signature = clientauth.sign(choice, hs.transcript.raw(), False)
+        # TLS 1.0/1.1 send no scheme: the key type fixed it.
+        scheme = choice.scheme if version >= P.TLS1_2 else None
+        hs.queue(CertificateVerify(scheme, signature), OsslState.CW_CERT_VRFY)
     hs.keylog("CLIENT_RANDOM", master)
     write, read = _ciphers(hs, suite, version, master)
 
@@ -682,7 +707,7 @@ def finish_client_flight(
     hs.rl.install(WRITE, write)
     if params.next_protocol is not None:
         hs.queue(NextProtocol(params.next_protocol), OsslState.CW_NEXT_PROTO)
-    verify = verify_data12(h, master, b"client finished", hs.transcript.digest(h))
+    verify = finished_data(hs, params, master, client=True)
     hs.queue(Finished(verify), OsslState.CW_FINISHED)
     hs.flush()
     hs.loop()
@@ -693,6 +718,19 @@ def finish_client_flight(
     if params.ticket_expected:
         return ExpectNewSessionTicket12(keys)
     return ExpectChangeCipherSpec12(keys)
+
+
+def finished_data(hs: Handshake, params: Params12, master: bytes, client: bool) -> bytes:
+    """The verify_data of a Finished message over the transcript so far: the
+    PRF's 12 bytes, or SSL 3.0's 36."""
+    if params.version == P.SSL3:
+        from sclient.tls.crypto import ssl3
+
+        sender = ssl3.CLIENT_SENDER if client else ssl3.SERVER_SENDER
+        return ssl3.finished(master, hs.transcript.raw(), sender)
+    h = prf_hash(params.suite, params.version)
+    label = b"client finished" if client else b"server finished"
+    return verify_data12(h, master, label, hs.transcript.digest(h))
 
 
 def _ciphers(
@@ -706,13 +744,14 @@ def _ciphers(
     mac_hash = None if suite.aead else suite.mac_hash
     mac_len = 0 if mac_hash is None else MAC_PARAMS[mac_hash]
     iv_len = fixed_iv_len(name, version)
-    block = key_block(
-        h,
-        master,
-        hs.facts.server_random,
-        hs.facts.client_random,
-        2 * (mac_len + p.key_len + iv_len),
-    )
+    size = 2 * (mac_len + p.key_len + iv_len)
+    sr, cr = hs.facts.server_random, hs.facts.client_random
+    if version == P.SSL3:
+        from sclient.tls.crypto import ssl3
+
+        block = ssl3.key_block(master, sr, cr, size)
+    else:
+        block = key_block(h, master, sr, cr, size)
     kb = split_key_block(block, mac_len, p.key_len, iv_len)
     if suite.aead:
         return (
@@ -722,13 +761,18 @@ def _ciphers(
     assert mac_hash is not None
     iv_c = kb.client_iv if iv_len else None
     iv_s = kb.server_iv if iv_len else None
+    if version == P.SSL3:
+        from sclient.tls.crypto import ssl3
+
+        assert iv_c is not None and iv_s is not None
+        return (
+            ssl3.Ssl3Cbc(kb.client_key, kb.client_mac_key, mac_hash, hs.random, iv_c, name),
+            ssl3.Ssl3Cbc(kb.server_key, kb.server_mac_key, mac_hash, hs.random, iv_s, name),
+        )
+    etm = hs.facts.etm
     return (
-        Tls12Cbc(
-            kb.client_key, kb.client_mac_key, mac_hash, hs.facts.etm, hs.random, version, iv_c
-        ),
-        Tls12Cbc(
-            kb.server_key, kb.server_mac_key, mac_hash, hs.facts.etm, hs.random, version, iv_s
-        ),
+        Tls12Cbc(kb.client_key, kb.client_mac_key, mac_hash, etm, hs.random, version, iv_c, name),
+        Tls12Cbc(kb.server_key, kb.server_mac_key, mac_hash, etm, hs.random, version, iv_s, name),
     )
 
 
@@ -796,8 +840,7 @@ class ExpectFinished12(State):
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         fin = cast(Finished, msg)
         params = self.keys.params
-        h = prf_hash(params.suite, params.version)
-        expected = verify_data12(h, self.keys.master, b"server finished", hs.transcript.digest(h))
+        expected = finished_data(hs, params, self.keys.master, client=False)
         if len(fin.verify_data) != len(expected):
             raise LocalError(alerts.DECODE_ERROR, "BAD_DIGEST_LENGTH")
         if not hashes.equal(fin.verify_data, expected):
@@ -811,9 +854,7 @@ class ExpectFinished12(State):
             hs.rl.install(WRITE, self.keys.write)
             if params.next_protocol is not None:
                 hs.queue(NextProtocol(params.next_protocol), OsslState.CW_NEXT_PROTO)
-            client_verify = verify_data12(
-                h, self.keys.master, b"client finished", hs.transcript.digest(h)
-            )
+            client_verify = finished_data(hs, params, self.keys.master, client=True)
             hs.queue(Finished(client_verify), OsslState.CW_FINISHED)
             hs.flush()
         hs.loop(OsslState.OK)

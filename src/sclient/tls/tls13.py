@@ -322,17 +322,19 @@ class ExpectCertificateVerify(State):
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         cv = cast(CertificateVerify, msg)
+        scheme = cv.scheme
+        assert scheme is not None  # the decoder always reads one
         check_peer_sigalg(
-            cv.scheme,
+            scheme,
             self.peer,
             True,
             hs.offer.schemes,
             seclevel=hs.config.security_level,
             strict=hs.config.strict,
         )
-        hs.facts.peer_scheme = cv.scheme  # OpenSSL reports it even if the signature fails
+        hs.facts.peer_scheme = scheme  # OpenSSL reports it even if the signature fails
         content = tls13_certificate_verify_input(self.transcript_hash, server=True)
-        verify_signature(cv.scheme, self.peer, content, cv.signature, True)
+        verify_signature(scheme, self.peer, content, cv.signature, True)
         hs.transcript.update(cv.raw)
         if self.request is None:
             return ExpectFinished(self.keys, None)

@@ -593,6 +593,11 @@ class Tls12Cbc:
         #: is on the TLSCompressed limit (:func:`allow_compressed`).
         self.limit = MAX_PLAINTEXT
 
+    @property
+    def chained_iv(self) -> bool:
+        """Whether each record's IV is the previous record's last block (TLS 1.0)."""
+        return self._chained
+
     # -- helpers -------------------------------------------------------------
     def _mac_of(self, seq: int, content_type: int, version: int, *parts: Buffer) -> bytes:
         h = self._mac.copy()

@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, NamedTuple, cast
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
+from cryptography.hazmat.primitives import hashes as _hashes
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa, utils
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 
 from sclient.base.pyca import key_kind
@@ -29,15 +30,21 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric import dsa
 
 __all__ = [
+    "RSA_PKCS1_MD5_SHA1",
     "SIGNATURE_SCHEMES",
     "TLS13_SCHEMES",
     "SchemeInfo",
     "scheme_info",
+    "sign_digests",
     "sign_scheme",
     "tls12_server_key_exchange_input",
     "tls13_certificate_verify_input",
     "verify_scheme",
 ]
+
+#: The TLS 1.0/1.1 RSA signature (not a wire code point; see
+#: ``sclient.tls.registry.sigschemes.RSA_PKCS1_MD5_SHA1``).
+RSA_PKCS1_MD5_SHA1 = 0x10000
 
 SchemeKind = Literal["rsa_pkcs1", "rsa_pss_rsae", "rsa_pss_pss", "ecdsa", "ed25519", "ed448", "dsa"]
 
@@ -68,6 +75,8 @@ def _s(
 
 SIGNATURE_SCHEMES: dict[int, SchemeInfo] = {
     0x0201: _s("rsa_pkcs1_sha1", "rsa_pkcs1", "sha1"),
+    # TLS 1.0/1.1: PKCS#1 v1.5 over MD5 || SHA-1, no DigestInfo (an internal code).
+    RSA_PKCS1_MD5_SHA1: _s("rsa_pkcs1_md5_sha1", "rsa_pkcs1", hashes.MD5_SHA1),
     0x0301: _s("rsa_pkcs1_sha224", "rsa_pkcs1", "sha224"),
     0x0401: _s("rsa_pkcs1_sha256", "rsa_pkcs1", "sha256"),
     0x0501: _s("rsa_pkcs1_sha384", "rsa_pkcs1", "sha384"),
@@ -172,6 +181,13 @@ def verify_scheme(
             public_key.verify(signature, data)
             return
         assert info.hash is not None
+        if info.hash == hashes.MD5_SHA1:
+            assert isinstance(public_key, rsa.RSAPublicKey)
+            # No DigestInfo: the recovered block is the 36 digest bytes themselves.
+            got = public_key.recover_data_from_signature(signature, padding.PKCS1v15(), None)
+            if not hashes.equal(got, hashes.digest(hashes.MD5_SHA1, data)):
+                raise InvalidSignature
+            return
         alg = hashes.algorithm(info.hash)
         if kind == "ecdsa":
             assert isinstance(public_key, ec.EllipticCurvePublicKey)
@@ -204,6 +220,10 @@ def sign_scheme(
         assert isinstance(private_key, ed448.Ed448PrivateKey)
         return private_key.sign(data)
     assert info.hash is not None
+    if info.hash == hashes.MD5_SHA1:
+        assert isinstance(private_key, rsa.RSAPrivateKey)
+        digest = hashes.digest(hashes.MD5_SHA1, data)
+        return private_key.sign(digest, padding.PKCS1v15(), utils.Prehashed(_Md5Sha1()))
     alg = hashes.algorithm(info.hash)
     if kind == "ecdsa":
         assert isinstance(private_key, ec.EllipticCurvePrivateKey)
@@ -213,6 +233,37 @@ def sign_scheme(
     assert isinstance(private_key, rsa.RSAPrivateKey)
     pad = padding.PKCS1v15() if kind == "rsa_pkcs1" else _pss(info.hash)
     return private_key.sign(data, pad, alg)
+
+
+class _Md5Sha1(_hashes.HashAlgorithm):
+    """Names OpenSSL's ``MD5-SHA1`` digest for a prehashed PKCS#1 v1.5
+    signature: ``cryptography`` looks the digest up by this name, and OpenSSL
+    signs the 36 bytes without a DigestInfo, as TLS 1.0/1.1 want. It hashes
+    nothing itself (the digests come from :func:`hashes.digest`)."""
+
+    name = "md5-sha1"
+    digest_size = 36
+    block_size = 64
+
+
+def sign_digests(scheme: int, private_key: PrivateKeyTypes, md5_sha1: bytes) -> bytes:
+    """Sign hashes computed elsewhere (SSL 3.0's CertificateVerify): an RSA
+    key (``rsa_pkcs1_md5_sha1``) signs all 36 bytes of MD5 and SHA-1, a DSA
+    or ECDSA key (their SHA-1 schemes) the 20 bytes of SHA-1."""
+    info = scheme_info(scheme)
+    _check(scheme, info, private_key, False, None)
+    if len(md5_sha1) != 36:
+        raise SchemeMismatch("MD5 and SHA-1 digests expected")
+    if info.hash == hashes.MD5_SHA1:
+        assert isinstance(private_key, rsa.RSAPrivateKey)
+        return private_key.sign(md5_sha1, padding.PKCS1v15(), utils.Prehashed(_Md5Sha1()))
+    if info.hash != "sha1":
+        raise SchemeMismatch(f"{info.name} cannot sign SSL 3.0 digests")
+    prehashed = utils.Prehashed(hashes.algorithm("sha1"))
+    if info.kind == "ecdsa":
+        assert isinstance(private_key, ec.EllipticCurvePrivateKey)
+        return private_key.sign(md5_sha1[16:], ec.ECDSA(prehashed))
+    return cast("dsa.DSAPrivateKey", private_key).sign(md5_sha1[16:], prehashed)
 
 
 _CV_SERVER = b" " * 64 + b"TLS 1.3, server CertificateVerify\x00"

@@ -107,7 +107,26 @@ SCHEMES: tuple[SignatureScheme, ...] = (
     _dsa(0x0202, "dsa_sha1", "SHA1"),
 )
 
+#: TLS 1.0 and 1.1 have no SignatureScheme: an RSA key signs the MD5 and SHA-1
+#: digests side by side (RFC 4346 section 7.4.3), which OpenSSL reports as
+#: ``Peer signing digest: MD5-SHA1``. Its code is outside the 16-bit space so
+#: that no wire value can name it; it is never offered or parsed.
+RSA_PKCS1_MD5_SHA1 = 0x10000
+LEGACY_RSA = SignatureScheme(
+    RSA_PKCS1_MD5_SHA1, "rsa_pkcs1_md5_sha1", "RSA", "MD5-SHA1", "rsa", "RSA+MD5-SHA1", "RSA", False
+)
+#: The scheme TLS 1.0/1.1 (and SSL 3.0) fix by the key type (OpenSSL's
+#: ``tls_default_sigalg`` and ``legacy_rsa_sigalg``).
+LEGACY_BY_KEY: dict[str, int] = {
+    "rsa": RSA_PKCS1_MD5_SHA1,
+    "ec": 0x0203,
+    "dsa": 0x0202,
+    "ed25519": 0x0807,
+    "ed448": 0x0808,
+}
+
 BY_CODE: dict[int, SignatureScheme] = {s.code: s for s in SCHEMES}
+BY_CODE[RSA_PKCS1_MD5_SHA1] = LEGACY_RSA
 BY_IANA: dict[str, SignatureScheme] = {s.iana: s for s in SCHEMES}
 
 #: What ``openssl s_client`` 3.0 (security level 2) offers, in its order.

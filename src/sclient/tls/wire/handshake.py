@@ -626,12 +626,14 @@ class ServerHelloDone(HandshakeMessage):
 @struct(frozen=True, slots=True)
 class CertificateVerify(HandshakeMessage):
     MSG_TYPE = P.CERTIFICATE_VERIFY
-    scheme: int
+    #: None in TLS 1.0/1.1 and SSL 3.0, whose CertificateVerify is the signature alone.
+    scheme: int | None
     signature: bytes
     raw: bytes = _raw()
 
     def encode_body(self) -> bytes:
-        return self.scheme.to_bytes(2, "big") + vec(2, self.signature)
+        head = b"" if self.scheme is None else self.scheme.to_bytes(2, "big")
+        return head + vec(2, self.signature)
 
     @classmethod
     def decode(cls, r: Reader) -> Self:
@@ -644,7 +646,7 @@ class CertificateVerify(HandshakeMessage):
 @struct(frozen=True, slots=True)
 class ClientKeyExchange(HandshakeMessage):
     """``exchange`` is the ECDH point (``width`` 1), the DH Yc or the
-    RSA-encrypted premaster (``width`` 2)."""
+    RSA-encrypted premaster (``width`` 2, or 0 in SSL 3.0: no length)."""
 
     MSG_TYPE = P.CLIENT_KEY_EXCHANGE
     exchange: bytes
@@ -652,7 +654,8 @@ class ClientKeyExchange(HandshakeMessage):
     raw: bytes = _raw()
 
     def encode_body(self) -> bytes:
-        return vec(self.width, self.exchange)
+        # width 0: SSL 3.0's RSA-encrypted secret, which has no length.
+        return vec(self.width, self.exchange) if self.width else self.exchange
 
     @classmethod
     def decode(cls, r: Reader, width: int = 1) -> Self:
