@@ -97,6 +97,8 @@ NOT_READ_BY_THE_HELLO = {
     "check_status",
     "no_renegotiation",
     "strict",
+    "dtls",
+    "dtls_mtu",
 }
 
 

@@ -1,0 +1,150 @@
+"""What DTLS changes in the handshake, at the edges of the TLS states.
+
+* Versions: the states speak TLS 1.1 for DTLS 1.0 and TLS 1.2 for DTLS 1.2;
+  the ClientHello and ServerHello carry the DTLS versions, and so do the
+  events the client reports (:func:`dtls_events`).
+* Our messages get message_seq (:class:`Framer`): the 12-byte header is what
+  is sent, hashed into the transcript and reported.
+* The ClientHello has a cookie; a HelloVerifyRequest (RFC 6347 §4.2.1) is
+  answered with the same ClientHello carrying the server's cookie, and
+  neither the first ClientHello nor the HelloVerifyRequest is hashed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sclient.base import structs
+from sclient.base.structs import struct
+from sclient.tls import events as ev
+from sclient.tls.crypto.transcript import Transcript
+from sclient.tls.dtls.records import tls_version, wire_version
+from sclient.tls.errors import DecodeError, LocalError
+from sclient.tls.registry import alerts
+from sclient.tls.registry import protocol as P
+from sclient.tls.states import Handshake, OsslState
+from sclient.tls.wire.buffer import Reader
+from sclient.tls.wire.handshake import (
+    ClientHello,
+    HandshakeMessage,
+    ServerHello,
+    decode_message,
+)
+
+__all__ = [
+    "Framer",
+    "HelloVerifyRequest",
+    "client_hello",
+    "decode",
+    "dtls_events",
+    "hello_verify_request",
+]
+
+#: OpenSSL's read state after a HelloVerifyRequest.
+CR_HELLO_VERIFY = "DTLS1 read hello verify request"
+
+
+@struct(frozen=True, slots=True)
+class HelloVerifyRequest(HandshakeMessage):
+    MSG_TYPE = P.HELLO_VERIFY_REQUEST
+    server_version: int
+    cookie: bytes
+    raw: bytes = structs.field(default=b"", compare=False, repr=False)
+
+    def encode_body(self) -> bytes:
+        return self.server_version.to_bytes(2, "big") + bytes((len(self.cookie),)) + self.cookie
+
+
+class Framer:
+    """Our message_seq: each message we send gets the next."""
+
+    __slots__ = ("seq",)
+
+    def __init__(self) -> None:
+        self.seq = 0
+
+    def frame(self, raw: bytes) -> bytes:
+        """A TLS-framed message (4-byte header) in DTLS form."""
+        body = raw[4:]
+        n = raw[1:4]
+        out = b"".join((raw[:1], n, self.seq.to_bytes(2, "big"), b"\0\0\0", n, body))
+        self.seq += 1
+        return out
+
+
+def client_hello(ch: ClientHello) -> ClientHello:
+    """The ClientHello as DTLS sends it: the DTLS version, an empty cookie."""
+    return structs.replace(ch, legacy_version=wire_version(ch.legacy_version), cookie=b"")
+
+
+def decode(raw: bytes, **kw: Any) -> HandshakeMessage:
+    """Decode a message with its DTLS header (the states see TLS versions)."""
+    if raw[0] == P.HELLO_VERIFY_REQUEST:
+        r = Reader(raw, 12)
+        try:
+            version = r.u16()
+            cookie = r.vec(1)
+            r.done()
+        except DecodeError:
+            raise DecodeError("HelloVerifyRequest", "LENGTH_MISMATCH") from None
+        msg: HandshakeMessage = HelloVerifyRequest(version, cookie)
+    else:
+        msg = decode_message(raw[:4] + raw[12:], **kw)
+        if isinstance(msg, ServerHello):
+            inner = tls_version(msg.legacy_version) or 0
+            msg = structs.replace(msg, legacy_version=inner)
+    object.__setattr__(msg, "raw", raw)
+    return msg
+
+
+def hello_verify_request(hs: Handshake, hvr: HelloVerifyRequest) -> None:
+    """dtls_process_hello_verify: the ClientHello again, with the cookie; the
+    transcript starts over with it."""
+    if len(hvr.cookie) > 255:
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "LENGTH_MISMATCH")
+    ch = structs.replace(hs.ch, cookie=hvr.cookie)
+    hs.ch = ch
+    hs.transcript = Transcript()
+    hs.loop(OsslState.CW_CLNT_HELLO)
+    hs.send_message(ch)
+
+
+def _version(v: int | None) -> int | None:
+    return None if v is None or v >> 8 != 3 else wire_version(v)
+
+
+def _session(s: Any) -> Any:
+    if s is None or s.version >> 8 != 3:
+        return s
+    return structs.replace(s, version=wire_version(s.version))
+
+
+def dtls_events(events: list[ev.Event]) -> list[ev.Event]:
+    """The events with the DTLS versions where the states put TLS ones."""
+    out: list[ev.Event] = []
+    for e in events:
+        changes: dict[str, Any] = {}
+        for name in ("version", "negotiated", "session", "resumed_session"):
+            if not hasattr(e, name) or isinstance(e, ev.RecordSent | ev.RecordReceived):
+                continue
+            value = getattr(e, name)
+            if name == "version":
+                if isinstance(value, int) and value >> 8 == 3:
+                    changes[name] = _version(value)
+            elif name == "negotiated":
+                if value is not None and value.version >> 8 == 3:
+                    changes[name] = structs.replace(value, version=wire_version(value.version))
+            else:
+                new = _session(value)
+                if new is not value:
+                    changes[name] = new
+        out.append(structs.replace(e, **changes) if changes else e)
+    return out
+
+
+def inner_session(s: Any) -> Any:
+    """A session read from a file (DTLS version) as the states resume it."""
+    if s is None:
+        return s
+    inner = tls_version(s.version)
+    return s if inner is None else structs.replace(s, version=inner)
