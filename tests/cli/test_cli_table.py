@@ -44,6 +44,11 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     srp_strength ssl_config strict nbio_test"""
 SUPPORTED = set(_SUPPORTED_TEXT.split())
 SUPPORTED |= {
+    "dtls",
+    "dtls1",
+    "dtls1_2",
+    "mtu",
+    "timeout",
     "policy",
     "policy_check",
     "explicit_policy",
@@ -124,6 +129,8 @@ DEVIATED = {
     "engine",
     "ssl_client_engine",
     "provider",
+    "dtls",
+    "dtls1",
 }
 SUPPORTED |= {"sctp", "sctp_label_bug", "comp"}
 

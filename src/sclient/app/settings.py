@@ -130,6 +130,13 @@ _ORDER = (TLS1_3, TLS1_2, TLS1_1, TLS1_0, SSL3)
 _DTLS_RANGES = {"-dtls": (TLS1_1, TLS1_2), "-dtls1": (TLS1_1, TLS1_1), "-dtls1_2": (TLS1_2, TLS1_2)}
 
 
+def _dtls_wire(version: int) -> int:
+    """The DTLS version built on a TLS version (what the report names)."""
+    from sclient.tls.dtls.records import wire_version
+
+    return wire_version(version)
+
+
 def _protocol_value(option: str, value: str) -> int | None:
     from sclient.tls import conf
 
@@ -450,13 +457,13 @@ def _security_inputs(o: Options, given: ListOptions, offered: Offered, lo: int, 
 
 
 def _versions(
-    rng: tuple[int, int] | None, given: ListOptions, console: Console
+    rng: tuple[int, int] | None, given: ListOptions, console: Console, dtls: bool = False
 ) -> tuple[int, int, bool]:
     """(min, max, no protocols at all): the range left by the version options,
     raised to what ``@SECLEVEL=n`` allows; below TLS 1.2 only is refused."""
     no_protocols = rng is None
     lo, hi = rng if rng is not None else (TLS1_3, TLS1_3)
-    if not no_protocols and hi < TLS1_2:
+    if not no_protocols and hi < TLS1_2 and not dtls:
         console.err("s_client: TLS 1.0 and 1.1 are not supported yet by sclient\n")
         raise Exit(1)
     if given.cipher is not None and not no_protocols:
@@ -878,7 +885,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         rng = version_range(o)
     if library:
         providers.client_engine_error(o, console)
-    lo, hi, no_protocols = _versions(rng, given, console)
+    lo, hi, no_protocols = _versions(rng, given, console, o.protocol_flag in _DTLS_RANGES)
     offered = _offered_lists(given, lo, hi, o.psk is not None, o.srpuser is not None)
     psk, psk_tls12 = _psks(o, console)
     srtp_profiles = _srtp_profiles(o, console) if o.use_srtp is not None else ()
@@ -978,8 +985,8 @@ def build_settings(o: Options, console: Console) -> Settings:
         dane=dane,
         target=target,
         sni=sni,
-        min_version=lo,
-        max_version=hi,
+        min_version=_dtls_wire(lo) if o.protocol_flag in _DTLS_RANGES else lo,
+        max_version=_dtls_wire(hi) if o.protocol_flag in _DTLS_RANGES else hi,
         no_protocols=no_protocols,
         config=config,
         verify=verify_settings(o),

@@ -330,9 +330,9 @@ class Client:
             psks = tuple(p for p in offered_psks(config, resume) if p.identity in sent)
             offer = Offer.of(ch, psks, resume)
             if self._dtls is not None:
-                from sclient.tls.dtls.handshake import client_hello
+                from sclient.tls.dtls import handshake as dtls_hs
 
-                ch = client_hello(ch)
+                ch = dtls_hs.client_hello(ch)
             facts = self._facts
             facts.client_random = ch.random
             facts.server_name_sent = offer.server_name
@@ -641,7 +641,10 @@ class Client:
             self._events.append(closed)
             return
         if level == alerts.FATAL or tls13:
-            raise PeerAlert(desc, level)
+            error = PeerAlert(desc, level)
+            if self._dtls is not None:
+                error.reason = "DTLS_PEER_ALERT"
+            raise error
         if desc == alerts.NO_RENEGOTIATION:
             raise LocalError(alerts.HANDSHAKE_FAILURE, "NO_RENEGOTIATION")
         if level == alerts.WARNING:

@@ -40,8 +40,8 @@ __all__ = [
     "HM_HEADER_LEN",
     "INITIAL_TIMEOUT",
     "MAX_TIMEOUTS",
-    "DtlsRecordLayer",
     "Datagrams",
+    "DtlsRecordLayer",
     "tls_version",
     "wire_version",
 ]
@@ -223,11 +223,14 @@ class DtlsRecordLayer:
         length = len(raw) - HEADER_LEN
         if version >> 8 != 0xFE:
             return None
-        if self.version is not None and version != wire_version(self.version):
-            # dtls1_get_record: a wrong version is dropped (an alert may
-            # still carry the first record's version).
-            if not (ctype == P.ALERT and not self.read_protected):
-                return None
+        # dtls1_get_record: a wrong version is dropped (an alert may still
+        # carry the first record's version).
+        if (
+            self.version is not None
+            and version != wire_version(self.version)
+            and not (ctype == P.ALERT and not self.read_protected)
+        ):
+            return None
         if ctype not in (P.CHANGE_CIPHER_SPEC, P.ALERT, P.HANDSHAKE, P.APPLICATION_DATA):
             return None
         if epoch == self.read_epoch + 1:
@@ -349,9 +352,7 @@ class DtlsRecordLayer:
                 room = self.mtu - overhead
             room = max(1, min(room, self.max_fragment) - HM_HEADER_LEN)
             frag = body[off : off + room]
-            fragment = b"".join(
-                (head, off.to_bytes(3, "big"), len(frag).to_bytes(3, "big"), frag)
-            )
+            fragment = b"".join((head, off.to_bytes(3, "big"), len(frag).to_bytes(3, "big"), frag))
             self._record(writer, epoch, ctype, fragment, events)
             off += len(frag)
             if off >= len(body):

@@ -40,6 +40,8 @@ _SRP = "../ssl/tls_srp.c"
 REASONS: dict[str, Reason] = {
     # A received fatal alert: code and text come from registry.alerts.
     "PEER_ALERT": R(0, "ssl3_read_bytes", "", _RL, 1601),
+    # The same in DTLS (ssl/record/rec_layer_d1.c).
+    "DTLS_PEER_ALERT": R(0, "dtls1_read_bytes", "", "../ssl/record/rec_layer_d1.c", 619),
     "UNEXPECTED_EOF_WHILE_READING": R(
         0x0A000126, "ssl3_read_n", "unexpected eof while reading", _RL, 318
     ),

@@ -1,0 +1,143 @@
+"""DTLS differential tests: ``openssl s_client -dtls…`` and sclient against the
+same ``openssl s_server -dtls…`` on 127.0.0.1 UDP; stdout, stderr and exit
+status must match after masking what is random (as test_golden.py masks).
+
+s_server answers every first ClientHello with a HelloVerifyRequest (its
+cookie exchange is on for DTLS), and its own messages are cut to its
+minimum MTU (228 bytes a datagram: it cannot ask the kernel, its socket is
+not connected), so every case also runs the cookie resend and the
+reassembly of fragments.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from support import masking
+from support.dtlspeers import DtlsServer
+from support.peers import HOST, require
+from support.pki import PKI
+from support.procs import CLIENT_TIMEOUT, Proc, Result, _env, assert_clean_stderr, sclient_cmd
+
+pytestmark = pytest.mark.golden
+
+
+def mask(text: str) -> str:
+    return masking.mask(text, masking.ERROR_POSITION, masking.WRITTEN)
+
+
+@dataclass
+class Servers:
+    dtls12: DtlsServer
+    dtls: DtlsServer
+    dtls10: DtlsServer
+    pki: PKI
+
+
+@pytest.fixture(scope="module")
+def servers(pki: PKI) -> Iterator[Servers]:
+    require("openssl")
+    rsa = pki["rsa"]
+    started: list[DtlsServer] = []
+    try:
+        for args in (
+            ["-dtls1_2"],
+            ["-dtls"],
+            ["-dtls1", "-cipher", "ALL:@SECLEVEL=0"],
+        ):
+            started.append(DtlsServer(rsa, args).start())
+        yield Servers(started[0], started[1], started[2], pki)
+    finally:
+        for s in started:
+            s.stop()
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    args: tuple[str, ...]
+    server: str = "dtls12"
+    stdin: str = "Q"  # "Q": Q\n after the summary; "eof": EOF at once
+    rc: int = 0
+
+
+CASES = [
+    Case("dtls1_2", ("-dtls1_2",)),
+    Case("dtls", ("-dtls",), server="dtls"),
+    Case("dtls1_2-brief", ("-dtls1_2", "-brief")),
+    Case("dtls1_2-aes128-sha", ("-dtls1_2", "-cipher", "AES128-SHA")),
+    Case("dtls1_2-ecdhe-aes128-sha", ("-dtls1_2", "-cipher", "ECDHE-RSA-AES128-SHA")),
+    Case("dtls1_2-aes128-gcm-rsa", ("-dtls1_2", "-cipher", "AES128-GCM-SHA256")),
+    Case("dtls1_2-ecdhe-aes128-sha256", ("-dtls1_2", "-cipher", "ECDHE-RSA-AES128-SHA256")),
+    Case("dtls1_2-no_ticket", ("-dtls1_2", "-no_ticket")),
+    Case("dtls1_2-mtu-300", ("-dtls1_2", "-mtu", "300")),
+    Case("dtls1_2-mtu-300-cbc", ("-dtls1_2", "-mtu", "300", "-cipher", "AES256-SHA")),
+    Case("dtls1_2-mtu-too-small", ("-dtls1_2", "-mtu", "255"), stdin="eof", rc=1),
+    Case("dtls1_2-timeout", ("-dtls1_2", "-timeout")),
+    Case("dtls1_2-prexit", ("-dtls1_2", "-prexit")),
+    Case("dtls1-to-dtls1_2-server", ("-dtls1", "-cipher", "ALL:@SECLEVEL=0"), stdin="eof", rc=1),
+    Case("dtls1-aes128-sha", ("-dtls1", "-cipher", "AES128-SHA:@SECLEVEL=0"), server="dtls10"),
+    Case("dtls-to-dtls1-server", ("-dtls", "-cipher", "AES256-SHA:@SECLEVEL=0"), server="dtls10"),
+]
+
+_SUMMARY_END = re.compile(rb"(Extended master secret: \w+\n---\n)")
+
+
+def run_case(prefix: list[str], case: Case, servers: Servers) -> Result:
+    server: DtlsServer = getattr(servers, case.server)
+    args = ["-connect", f"{HOST}:{server.port}", *case.args]
+    with Proc([*prefix, *args], env=_env()) as proc:
+        if case.stdin == "eof":
+            proc.close_stdin()
+        else:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and proc.running():
+                if _SUMMARY_END.search(proc.out.data) or b"CONNECTION ESTABLISHED" in proc.err.data:
+                    break
+                time.sleep(0.02)
+            time.sleep(0.2)
+            with contextlib.suppress(BrokenPipeError, ValueError):
+                proc.write(b"Q\n")
+        return proc.finish(CLIENT_TIMEOUT)
+
+
+def _diff(name: str, want: str, got: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            want.splitlines(keepends=True),
+            got.splitlines(keepends=True),
+            fromfile=f"openssl s_client {name}",
+            tofile=f"sclient {name}",
+        )
+    )
+
+
+def compare(ref: Result, got: Result) -> list[str]:
+    problems = []
+    if got.rc != ref.rc:
+        problems.append(f"exit status: openssl {ref.rc}, sclient {got.rc}")
+    for name, want, have in (
+        ("stdout", ref.stdout, got.stdout),
+        ("stderr", ref.stderr, got.stderr),
+    ):
+        mw, mh = mask(want), mask(have)
+        if mw != mh:
+            problems.append(_diff(name, mw, mh))
+    return problems
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_golden_dtls(case: Case, servers: Servers) -> None:
+    ref = run_case(["openssl", "s_client"], case, servers)
+    assert ref.rc == case.rc, f"openssl s_client changed behaviour: exit {ref.rc}\n{ref.stderr}"
+    got = run_case(sclient_cmd(), case, servers)
+    assert_clean_stderr(got.stderr)
+    problems = compare(ref, got)
+    assert not problems, "\n".join(problems)
