@@ -131,6 +131,7 @@ DEVIATED = {
     "provider",
     "dtls",
     "dtls1",
+    "use_srtp",
 }
 SUPPORTED |= {"sctp", "sctp_label_bug", "comp"}
 

@@ -1,0 +1,98 @@
+"""sclient over DTLS against ``openssl s_server -dtls…``: data both ways, and
+a relay between them that loses, repeats and reorders datagrams: the
+handshake completes through the retransmission timer and the reassembly,
+and never waits longer than the timers say."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from support.dtlspeers import DtlsServer, UdpRelay
+from support.peers import HOST, client_line, require
+from support.pki import PKI
+from support.procs import Proc, start_sclient
+
+
+def _session(port: int, args: list[str], server: DtlsServer, token: str) -> Proc:
+    proc = start_sclient(["-connect", f"{HOST}:{port}", *args])
+    assert proc.wait_stdout(b"Extended master secret", 20), proc.err.data.decode()
+    proc.write(client_line(token))
+    assert server.expect_client_line(token), server.stdout
+    expected = server.reply(token)
+    assert proc.wait_stdout(expected, 10), proc.out.data.decode()
+    return proc
+
+
+@pytest.mark.parametrize(
+    "cipher", ["ECDHE-RSA-AES256-GCM-SHA384", "AES128-SHA", "ECDHE-RSA-AES128-SHA256"]
+)
+def test_data_both_ways(pki: PKI, cipher: str) -> None:
+    require("openssl")
+    with DtlsServer(pki["rsa"], ["-dtls1_2"]) as server:
+        proc = _session(server.port, ["-dtls1_2", "-cipher", cipher], server, cipher)
+        with proc:
+            proc.write(b"Q\n")
+            result = proc.finish(10)
+        assert result.rc == 0
+        assert f"Cipher    : {cipher}" in result.stdout
+        assert "Protocol  : DTLSv1.2" in result.stdout
+
+
+def _run_through(
+    pki: PKI, mangle: Callable[[str, int, bytes], list[bytes]]
+) -> tuple[float, UdpRelay]:
+    with DtlsServer(pki["rsa"], ["-dtls1_2"]) as server, UdpRelay(server.port, mangle) as relay:
+        t0 = time.monotonic()
+        proc = _session(relay.port, ["-dtls1_2"], server, "relay")
+        elapsed = time.monotonic() - t0
+        with proc:
+            proc.write(b"Q\n")
+            assert proc.finish(10).rc == 0
+        return elapsed, relay
+
+
+def test_lost_hello_verify_request_is_retransmitted(pki: PKI) -> None:
+    """The server's first datagram (its HelloVerifyRequest) is lost: our
+    ClientHello goes again after the 1 s timer."""
+    elapsed, relay = _run_through(pki, lambda d, i, b: [] if (d, i) == ("s2c", 0) else [b])
+    assert relay.counts["c2s"] >= 3  # ClientHello, again, with the cookie, ...
+    assert 0.9 < elapsed < 8
+
+
+def test_lost_client_finished_flight(pki: PKI) -> None:
+    """Our ClientKeyExchange/ChangeCipherSpec/Finished datagram is lost once."""
+    lost: list[int] = []
+
+    def mangle(d: str, i: int, b: bytes) -> list[bytes]:
+        if d == "c2s" and i == 2 and not lost:
+            lost.append(i)
+            return []
+        return [b]
+
+    elapsed, relay = _run_through(pki, mangle)
+    assert lost and relay.counts["c2s"] >= 4
+    assert 0.9 < elapsed < 8
+
+
+def test_server_flight_reordered_and_repeated(pki: PKI) -> None:
+    """The server's datagrams after the HelloVerifyRequest come in reverse
+    order within its flight, each twice: reassembly puts the fragments in
+    order, the replay window drops the copies."""
+    held: list[bytes] = []
+
+    def mangle(d: str, i: int, b: bytes) -> list[bytes]:
+        if d != "s2c" or i == 0:
+            return [b]
+        held.append(b)
+        # The certificate flight: hold five datagrams, then release all reversed.
+        if 1 <= i <= 5:
+            return []
+        out = [x for x in reversed(held) for _ in range(2)]
+        held.clear()
+        return out
+
+    elapsed, _relay = _run_through(pki, mangle)
+    assert elapsed < 8
