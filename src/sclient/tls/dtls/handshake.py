@@ -21,6 +21,7 @@ from sclient.tls.crypto.transcript import Transcript
 from sclient.tls.dtls.records import tls_version, wire_version
 from sclient.tls.errors import DecodeError, LocalError
 from sclient.tls.registry import alerts
+from sclient.tls.registry import extensions as ext_types
 from sclient.tls.registry import protocol as P
 from sclient.tls.states import Handshake, OsslState
 from sclient.tls.wire.buffer import Reader
@@ -73,8 +74,14 @@ class Framer:
 
 
 def client_hello(ch: ClientHello) -> ClientHello:
-    """The ClientHello as DTLS sends it: the DTLS version, an empty cookie."""
-    return structs.replace(ch, legacy_version=wire_version(ch.legacy_version), cookie=b"")
+    """The ClientHello as DTLS sends it: the DTLS version, an empty cookie;
+    for DTLS 1.0 alone no signature_algorithms (a TLS 1.2 extension)."""
+    exts = ch.extensions
+    if ch.legacy_version < P.TLS1_2:
+        exts = tuple(e for e in exts if e.ext_type != ext_types.SIGNATURE_ALGORITHMS)
+    return structs.replace(
+        ch, legacy_version=wire_version(ch.legacy_version), cookie=b"", extensions=exts
+    )
 
 
 def decode(raw: bytes, **kw: Any) -> HandshakeMessage:
@@ -107,6 +114,7 @@ def hello_verify_request(hs: Handshake, hvr: HelloVerifyRequest) -> None:
     hs.transcript = Transcript()
     hs.loop(OsslState.CW_CLNT_HELLO)
     hs.send_message(ch)
+    hs.loop()
 
 
 def _version(v: int | None) -> int | None:
