@@ -52,8 +52,21 @@ def _mask_msg(text: str) -> str:
     return "".join(out)
 
 
+#: -trace and -debug: pointers, dumps, long hex values (randoms, keys,
+#: cookies, tickets, MACs) and the hello's time.
+_TRACE_DEBUG = (
+    (re.compile(r"0x[0-9a-f]{12}"), "0x<p>"),
+    (re.compile(r"^ *[0-9a-f]{4} - .*$", re.M), "<dump>"),
+    (re.compile(r"[0-9A-F]{16,}"), "<hex>"),
+    (re.compile(r"gmt_unix_time=0x[0-9A-F]+"), "gmt_unix_time=<t>"),
+)
+
+
 def mask(text: str) -> str:
-    return _mask_msg(masking.mask(text, masking.ERROR_POSITION, masking.WRITTEN))
+    text = masking.mask(text, masking.ERROR_POSITION, masking.WRITTEN)
+    for pat, repl in _TRACE_DEBUG:
+        text = pat.sub(repl, text)
+    return _mask_msg(text)
 
 
 @dataclass
@@ -108,6 +121,13 @@ CASES = [
     Case("dtls1_2-msg", ("-dtls1_2", "-msg")),
     Case("dtls1_2-msg-mtu-300-cbc", ("-dtls1_2", "-msg", "-mtu", "300", "-cipher", "AES256-SHA")),
     Case("dtls1_2-state", ("-dtls1_2", "-state")),
+    Case("dtls1_2-trace", ("-dtls1_2", "-trace")),
+    Case("dtls1_2-trace-mtu-300", ("-dtls1_2", "-trace", "-mtu", "300")),
+    Case("dtls1_2-debug", ("-dtls1_2", "-debug")),
+    Case(
+        "dtls1_2-debug-mtu-300-cbc", ("-dtls1_2", "-debug", "-mtu", "300", "-cipher", "AES256-SHA")
+    ),
+    Case("dtls1-trace", ("-dtls1", "-trace", "-cipher", "AES128-SHA:@SECLEVEL=0"), server="dtls10"),
     Case("dtls1-msg", ("-dtls1", "-msg", "-cipher", "AES128-SHA:@SECLEVEL=0"), server="dtls10"),
     Case("dtls1_2-reconnect", ("-dtls1_2", "-reconnect")),
     Case("dtls1_2-reconnect-no_ticket", ("-dtls1_2", "-reconnect", "-no_ticket")),

@@ -28,6 +28,8 @@ __all__ = ["MIN_LINK_MTU", "connect_udp", "setup"]
 
 #: dtls1_link_min_mtu().
 MIN_LINK_MTU = 256
+#: The read OpenSSL asks of a datagram socket (its DTLS read buffer).
+_DTLS_READ = 16717
 
 
 class Timer:
@@ -84,6 +86,9 @@ def connect_udp(p: Program) -> bool:
     timer = Timer(p)
     udp.wait = timer.wait
     udp.on_timeout = timer.expired
+    tap = p.tap
+    if tap is not None:  # -debug: OpenSSL reads each datagram whole
+        udp.on_datagram = lambda d: tap.read(_DTLS_READ, d, len(d))
     p.conn = udp
     p.current.t_connected = conn.connected
     return True

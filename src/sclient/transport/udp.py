@@ -52,6 +52,8 @@ class UdpConnection:
         self.bytes_written = 0
         self.wait: Callable[[], float | None] = lambda: None
         self.on_timeout: Callable[[], None] = lambda: None
+        #: Hears of each datagram read (-debug).
+        self.on_datagram: Callable[[bytes], None] | None = None
 
     def enable_timeouts(self) -> None:
         """``-timeout``: the socket's receive and send timeouts (250 ms)."""
@@ -80,6 +82,8 @@ class UdpConnection:
                 continue
             if data:  # an empty datagram is no end of file
                 self.bytes_read += len(data)
+                if self.on_datagram is not None:
+                    self.on_datagram(data)
                 return data
 
     def recv_into(self, buf: memoryview) -> int:
@@ -91,6 +95,8 @@ class UdpConnection:
                 continue
             if n:
                 self.bytes_read += n
+                if self.on_datagram is not None:
+                    self.on_datagram(bytes(buf[:n]))
                 return n
 
     def sendall(self, data: bytes | memoryview) -> None:
