@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 import pytest
 
-from support.dtlspeers import DtlsServer, UdpRelay
+from support.dtlspeers import DtlsServer, GnuTLSDtlsServer, UdpRelay
 from support.peers import HOST, client_line, require
 from support.pki import PKI
-from support.procs import Proc, start_sclient
+from support.procs import Proc, start_openssl_s_client, start_sclient
 
 
 def _session(port: int, args: list[str], server: DtlsServer, token: str) -> Proc:
@@ -96,3 +96,26 @@ def test_server_flight_reordered_and_repeated(pki: PKI) -> None:
 
     elapsed, _relay = _run_through(pki, mangle)
     assert elapsed < 8
+
+
+@pytest.mark.parametrize("cipher", ["ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-SHA"])
+def test_gnutls_udp_echo_and_summary(pki: PKI, cipher: str) -> None:
+    """gnutls-serv --udp: the echo comes back, and the summary is the one
+    openssl s_client prints against the same server."""
+    require("gnutls-serv")
+    from golden.test_golden_dtls import mask
+
+    with GnuTLSDtlsServer(pki["rsa"]) as server:
+        outs = []
+        for start in (start_sclient, start_openssl_s_client):
+            proc = start(["-connect", f"{HOST}:{server.port}", "-dtls1_2", "-cipher", cipher])
+            with proc:
+                assert proc.wait_stdout(b"Extended master secret", 20), proc.err.data.decode()
+                proc.write(client_line(cipher))
+                assert proc.wait_stdout(client_line(cipher), 10), proc.out.data.decode()
+                proc.write(b"Q\n")
+                result = proc.finish(10)
+            assert result.rc == 0, result.stderr
+            outs.append(mask(result.stdout))
+        assert f"Cipher    : {cipher}" in outs[0]
+        assert outs[0] == outs[1]

@@ -3,18 +3,20 @@ loses, reorders and repeats datagrams between a client and a server."""
 
 from __future__ import annotations
 
+import os
 import random
 import select
 import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from support.peers import HOST, OpenSSLServer
+from support.peers import HOST, GnuTLSServer, OpenSSLServer
 from support.pki import Chain
 from support.procs import Proc
 
-__all__ = ["DtlsServer", "UdpRelay", "udp_bound"]
+__all__ = ["DtlsServer", "GnuTLSDtlsServer", "UdpRelay", "udp_bound"]
 
 
 def udp_bound(port: int) -> bool:
@@ -110,3 +112,22 @@ class UdpRelay:
                             self.front.sendto(out, self.client)
                     except OSError:
                         pass
+
+
+class GnuTLSDtlsServer(GnuTLSServer):
+    """``gnutls-serv --udp --echo`` (DTLS; it echoes what the client sends)."""
+
+    def __init__(self, chain: Chain, args: Sequence[str] = (), **kw: Any) -> None:
+        super().__init__(chain, ["--udp", *args], **kw)
+        self.port = free_udp_port()
+
+    def start(self) -> GnuTLSDtlsServer:
+        env = dict(os.environ)
+        env["LD_PRELOAD"] = str(self.shim)
+        self.proc = Proc(self._cmd(), env=env)
+        deadline = time.monotonic() + 15
+        while not udp_bound(self.port):
+            if not self.proc.running() or time.monotonic() > deadline:
+                raise RuntimeError(f"gnutls-serv did not bind UDP {self.port}")
+            time.sleep(0.05)
+        return self
