@@ -716,7 +716,7 @@ class Client:
             if mt == P.HELLO_VERIFY_REQUEST and self._dtls is not None:
                 from sclient.tls.dtls.handshake import hello_verify_request
 
-                hello_verify_request(hs, msg)  # type: ignore[arg-type]
+                hello_verify_request(hs, msg, self._dtls)  # type: ignore[arg-type]
                 continue
             if mt == P.HELLO_REQUEST and hs.complete and not self._config.no_renegotiation:
                 self._events.append(ev.HelloRequestReceived())

@@ -56,13 +56,22 @@ class HelloVerifyRequest(HandshakeMessage):
         return self.server_version.to_bytes(2, "big") + bytes((len(self.cookie),)) + self.cookie
 
 
-class Framer:
-    """Our message_seq: each message we send gets the next."""
+#: HelloVerifyRequests accepted in one handshake. RFC 6347 sets no limit
+#: and OpenSSL 3.0 has none: a server that answers every ClientHello with a
+#: new cookie keeps s_client resending for ever. sclient gives up after this
+#: many (unexpected_message).
+MAX_HELLO_VERIFY = 8
 
-    __slots__ = ("seq",)
+
+class Framer:
+    """Our message_seq: each message we send gets the next; the
+    HelloVerifyRequests of this handshake."""
+
+    __slots__ = ("hello_verifies", "seq")
 
     def __init__(self) -> None:
         self.seq = 0
+        self.hello_verifies = 0
 
     def frame(self, raw: bytes) -> bytes:
         """A TLS-framed message (4-byte header) in DTLS form."""
@@ -104,11 +113,16 @@ def decode(raw: bytes, **kw: Any) -> HandshakeMessage:
     return msg
 
 
-def hello_verify_request(hs: Handshake, hvr: HelloVerifyRequest) -> None:
+def hello_verify_request(hs: Handshake, hvr: HelloVerifyRequest, framer: Framer) -> None:
     """dtls_process_hello_verify: the ClientHello again, with the cookie; the
     transcript starts over with it."""
-    if len(hvr.cookie) > 255:
-        raise LocalError(alerts.ILLEGAL_PARAMETER, "LENGTH_MISMATCH")
+    framer.hello_verifies += 1
+    if framer.hello_verifies > MAX_HELLO_VERIFY:
+        raise LocalError(
+            alerts.UNEXPECTED_MESSAGE,
+            "UNEXPECTED_MESSAGE",
+            "HelloVerifyRequest after HelloVerifyRequest",
+        )
     ch = structs.replace(hs.ch, cookie=hvr.cookie)
     hs.ch = ch
     hs.transcript = Transcript()

@@ -21,7 +21,10 @@ from __future__ import annotations
 from sclient.tls.errors import LocalError
 from sclient.tls.registry import alerts
 
-__all__ = ["MAX_MESSAGE_LEN", "DtlsHandshakeReader"]
+__all__ = ["MAX_MESSAGE_LEN", "SILENT_FAILURE", "DtlsHandshakeReader"]
+
+#: The reason of a failure OpenSSL reports with no alert and nothing queued.
+SILENT_FAILURE = "DTLS_SILENT_FAILURE"
 
 HM_HEADER_LEN = 12
 #: dtls1_max_handshake_message_len: the larger of a record's most and
@@ -88,8 +91,9 @@ class DtlsHandshakeReader:
             if pos > len(mv):
                 raise LocalError(alerts.DECODE_ERROR, "LENGTH_MISMATCH", "fragment past its record")
             if offset + flen > length or length > MAX_MESSAGE_LEN:
-                # dtls1_preprocess_fragment
-                raise LocalError(alerts.ILLEGAL_PARAMETER, "EXCESSIVE_MESSAGE_SIZE")
+                # dtls1_reassemble_fragment gives up without an alert or an
+                # error-queue entry (s_client then says write:errno=0).
+                raise LocalError(None, SILENT_FAILURE, "fragment outside its message")
             if seq < self._next:
                 self.old += 1
                 continue

@@ -40,6 +40,10 @@ _SRP = "../ssl/tls_srp.c"
 REASONS: dict[str, Reason] = {
     # A received fatal alert: code and text come from registry.alerts.
     "PEER_ALERT": R(0, "ssl3_read_bytes", "", _RL, 1601),
+    # DTLS: the retransmission timer expired once too often (dtls1_check_timeout_num).
+    "READ_TIMEOUT_EXPIRED": R(
+        0x0A000138, "dtls1_check_timeout_num", "read timeout expired", "../ssl/d1_lib.c", 435
+    ),
     # The same in DTLS (ssl/record/rec_layer_d1.c).
     "DTLS_PEER_ALERT": R(0, "dtls1_read_bytes", "", "../ssl/record/rec_layer_d1.c", 619),
     "UNEXPECTED_EOF_WHILE_READING": R(
