@@ -82,6 +82,12 @@ EXTRA_DEVIATIONS: list[str] = [
     "by proxy` and exits 1.",
     "stdout is flushed before each stderr line, so the two streams keep their logical order "
     "even when piped (OpenSSL block-buffers stdout on a pipe).",
+    "DTLS: a server that answers every ClientHello with a HelloVerifyRequest (a cookie "
+    "loop): `openssl s_client` 3.0.19 resends its ClientHello for ever (tens of thousands a "
+    "second); sclient accepts eight HelloVerifyRequests in a handshake and then fails with "
+    "`unexpected_message` (`ossl_statem_client_read_transition:unexpected message`), exit 1.",
+    "DTLS: the server's answer to `-use_srtp` is refused (DTLS-SRTP negotiation is not done "
+    "yet), see `-use_srtp`.",
     "TLS 1.0 and 1.1: the ClientHello offers them as OpenSSL's does, and a server that picks "
     "them with RSA key exchange is served; with (EC)DHE they fail as OpenSSL 3.0 fails at its "
     "default security level (`legacy sigalg disallowed or unsupported`). `-tls1`, `-tls1_1` "
@@ -194,6 +200,16 @@ RESOURCE_BOUNDS: list[str] = [
     "starts the count again. One-byte records are processed one by one (a 100 KiB message in "
     "102,404 records takes about a second).",
     'Warning alerts: the 5th in a row is `unexpected_message` "too many warn alerts".',
+    "DTLS datagrams: each is cut into records at once; a record that fails its checks "
+    "(version, epoch, a sequence number the 64-record replay window has seen, its MAC) is "
+    "dropped without an alert, as OpenSSL drops it; up to 100 records of the next epoch "
+    "wait for its keys. Handshake fragments are kept for the next message and the 10 after "
+    "it; a fragment outside its message or a message over 100 KiB ends the handshake as "
+    "OpenSSL's reassembly does (no alert, nothing queued, `write:errno=0`).",
+    "DTLS time: our flight is sent again 1 s after it went unanswered, then after 2, 4, 8, 16, "
+    "32 and 60 s (the timer doubles up to 60 s); the 13th timeout fails the handshake with "
+    '"read timeout expired", as in OpenSSL. Nothing is printed at a retransmission (s_client '
+    "prints nothing either).",
     "Time: like OpenSSL, sclient sets no handshake timeout; a server that sends slowly or not at "
     'all is waited for until it closes (then `decode_error` "unexpected eof while reading") or '
     "a signal ends sclient.",
