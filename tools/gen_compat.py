@@ -86,8 +86,6 @@ EXTRA_DEVIATIONS: list[str] = [
     "loop): `openssl s_client` 3.0.19 resends its ClientHello for ever (tens of thousands a "
     "second); sclient accepts eight HelloVerifyRequests in a handshake and then fails with "
     "`unexpected_message` (`ossl_statem_client_read_transition:unexpected message`), exit 1.",
-    "DTLS: the server's answer to `-use_srtp` is refused (DTLS-SRTP negotiation is not done "
-    "yet), see `-use_srtp`.",
     "TLS 1.0 and 1.1: the ClientHello offers them as OpenSSL's does, and a server that picks "
     "them with RSA key exchange is served; with (EC)DHE they fail as OpenSSL 3.0 fails at its "
     "default security level (`legacy sigalg disallowed or unsupported`). `-tls1`, `-tls1_1` "

@@ -131,7 +131,6 @@ DEVIATED = {
     "provider",
     "dtls",
     "dtls1",
-    "use_srtp",
 }
 SUPPORTED |= {"sctp", "sctp_label_bug", "comp"}
 

@@ -74,6 +74,7 @@ class Servers:
     dtls12: DtlsServer
     dtls: DtlsServer
     dtls10: DtlsServer
+    srtp: DtlsServer
     pki: PKI
 
 
@@ -87,9 +88,10 @@ def servers(pki: PKI) -> Iterator[Servers]:
             ["-dtls1_2"],
             ["-dtls"],
             ["-dtls1", "-cipher", "ALL:@SECLEVEL=0"],
+            ["-dtls1_2", "-use_srtp", "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80"],
         ):
             started.append(DtlsServer(rsa, args).start())
-        yield Servers(started[0], started[1], started[2], pki)
+        yield Servers(*started, pki=pki)
     finally:
         for s in started:
             s.stop()
@@ -129,6 +131,19 @@ CASES = [
     ),
     Case("dtls1-trace", ("-dtls1", "-trace", "-cipher", "AES128-SHA:@SECLEVEL=0"), server="dtls10"),
     Case("dtls1-msg", ("-dtls1", "-msg", "-cipher", "AES128-SHA:@SECLEVEL=0"), server="dtls10"),
+    Case(
+        "srtp",
+        ("-dtls1_2", "-use_srtp", "SRTP_AES128_CM_SHA1_80:SRTP_AEAD_AES_128_GCM"),
+        server="srtp",
+    ),
+    Case("srtp-none-shared", ("-dtls1_2", "-use_srtp", "SRTP_AES128_CM_SHA1_32"), server="srtp"),
+    Case(
+        "srtp-tlsextdebug",
+        ("-dtls1_2", "-tlsextdebug", "-use_srtp", "SRTP_AEAD_AES_128_GCM"),
+        server="srtp",
+    ),
+    Case("srtp-not-asked", ("-dtls1_2",), server="srtp"),
+    Case("dtls1_2-tlsextdebug", ("-dtls1_2", "-tlsextdebug")),
     Case("dtls1_2-reconnect", ("-dtls1_2", "-reconnect")),
     Case("dtls1_2-reconnect-no_ticket", ("-dtls1_2", "-reconnect", "-no_ticket")),
     Case("dtls1-to-dtls1_2-server", ("-dtls1", "-cipher", "ALL:@SECLEVEL=0"), stdin="eof", rc=1),

@@ -180,9 +180,12 @@ def _forged_run(pki: PKI, cmd: list[str]) -> list[tuple[str, int]]:
         with UdpRelay(server.port, mangle) as relay:
             proc = Proc([*cmd, "-connect", f"{HOST}:{relay.port}", "-dtls1_2"], env=_env())
             with proc:
-                done = proc.wait_stdout(b"Extended master secret", 3.6)
+                deadline = time.monotonic() + 10
+                while not relay.log and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                time.sleep(3.4)  # the first ClientHello, then 1 s and 2 s more
                 proc.kill()
-            assert not done
+            assert b"Extended master secret" not in proc.out.data
             return list(relay.log)
 
 
@@ -196,3 +199,44 @@ def test_forged_hello_verify_request(pki: PKI) -> None:
     got = _forged_run(pki, sclient_cmd())
     assert got == ref
     assert [n for _, n in got][:2] == [205, 218] and len(got) == 4
+
+
+def _server_hello(ch_datagram: bytes, extensions: bytes) -> bytes:
+    """A DTLS 1.2 ServerHello for ECDHE-RSA-AES128-GCM-SHA256 (message_seq 0:
+    no cookie exchange) with ``extensions`` after renegotiation_info."""
+    exts = b"\xff\x01\x00\x01\x00" + extensions
+    body = (
+        b"\xfe\xfd"
+        + os.urandom(32)
+        + b"\x00"
+        + b"\xc0\x2f"
+        + b"\x00"
+        + len(exts).to_bytes(2, "big")
+        + exts
+    )
+    return record(22, fragment(2, len(body), 0, 0, body), 0, version=0xFEFD)
+
+
+@pytest.mark.parametrize(
+    ("name", "srtp"),
+    [
+        ("profile-not-offered", b"\x00\x02\x00\x05\x00"),
+        ("mki", b"\x00\x02\x00\x01\x01\xaa"),
+        ("two-profiles", b"\x00\x04\x00\x01\x00\x02\x00"),
+    ],
+)
+def test_bad_use_srtp_answer(name: str, srtp: bytes) -> None:
+    """The server's use_srtp names a profile we did not offer, carries an
+    MKI, or names two profiles: the same alert and error line as openssl."""
+    ext = b"\x00\x0e" + len(srtp).to_bytes(2, "big") + srtp
+
+    def answer(d: bytes, i: int) -> list[bytes]:
+        return [_server_hello(d, ext)] if d[0] == 22 and d[13] == 1 else []
+
+    with ScriptedUdp(answer) as server:
+        ref, got = both(server.port, "-use_srtp", "SRTP_AES128_CM_SHA1_80")
+        alerts = [d[-2:] for _, d in server.received if d[0] == 21]
+    assert ref.rc == got.rc == 1
+    assert _errors(got.stderr) == _errors(ref.stderr) != []
+    assert len(got.stderr.splitlines()) == len(ref.stderr.splitlines()) == 1
+    assert len(alerts) == 2 and alerts[0] == alerts[1]

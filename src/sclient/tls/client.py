@@ -330,6 +330,9 @@ class Client:
             psks = tuple(p for p in offered_psks(config, resume) if p.identity in sent)
             offer = Offer.of(ch, psks, resume)
             if self._dtls is not None:
+                from sclient.base import structs
+
+                offer = structs.replace(offer, dtls=True)
                 from sclient.tls.dtls import handshake as dtls_hs
 
                 ch = dtls_hs.client_hello(ch)
@@ -710,6 +713,7 @@ class Client:
                 and not hs.extensions_settled
                 and _settles_extensions(msg)
                 and _collects(msg, hs.offer)
+                and self._dtls_parses(msg)
             ):
                 hs.extensions_settled = True
                 self._events.append(ev.ServerExtensionsSettled())
@@ -834,6 +838,14 @@ class Client:
         return events
 
     # -- DTLS --------------------------------------------------------------------------
+
+    def _dtls_parses(self, msg: HandshakeMessage) -> bool:
+        """DTLS: the ServerHello's use_srtp parses (OpenSSL's finalisers run)."""
+        if self._dtls is None or not isinstance(msg, ServerHello):
+            return True
+        from sclient.tls.dtls.handshake import srtp_parses
+
+        return srtp_parses(msg, self._config.srtp_profiles)
 
     def _hello_verify(self, mt: int) -> bool:
         """DTLS: a HelloVerifyRequest is welcome instead of a ServerHello."""

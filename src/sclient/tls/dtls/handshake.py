@@ -131,6 +131,44 @@ def hello_verify_request(hs: Handshake, hvr: HelloVerifyRequest, framer: Framer)
     hs.loop()
 
 
+def srtp_answer(data: bytes, offered: tuple[int, ...]) -> int | LocalError:
+    """tls_parse_stoc_use_srtp: one profile, no MKI, one we offered (OpenSSL
+    answers decode_error when it is not, observed); the profile or the error."""
+    r = Reader(data)
+    try:
+        if r.u16() != 2:
+            raise DecodeError("profile list length")
+        profile = r.u16()
+        mki = r.u8()
+        r.done()
+    except DecodeError:
+        return LocalError(alerts.DECODE_ERROR, "BAD_SRTP_PROTECTION_PROFILE_LIST")
+    if mki != 0:
+        return LocalError(alerts.ILLEGAL_PARAMETER, "BAD_SRTP_MKI_VALUE")
+    if profile not in offered:
+        return LocalError(alerts.DECODE_ERROR, "BAD_SRTP_PROTECTION_PROFILE_LIST")
+    return profile
+
+
+def srtp_parses(msg: HandshakeMessage, offered: tuple[int, ...]) -> bool:
+    """A ServerHello's use_srtp (if any) parses: else OpenSSL stops before its
+    extension finalisers."""
+    for e in getattr(msg, "extensions", ()):
+        if e.ext_type == ext_types.USE_SRTP and isinstance(
+            srtp_answer(e.encode_body(), offered), LocalError
+        ):
+            return False
+    return True
+
+
+def use_srtp(hs: Handshake, e: Any) -> None:
+    """The server's use_srtp: the profile it chose."""
+    got = srtp_answer(e.encode_body(), hs.config.srtp_profiles)
+    if isinstance(got, LocalError):
+        raise got
+    hs.facts.srtp_profile = got
+
+
 def _version(v: int | None) -> int | None:
     return None if v is None or v >> 8 != 3 else wire_version(v)
 
