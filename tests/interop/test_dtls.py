@@ -5,6 +5,7 @@ and never waits longer than the timers say."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 
@@ -119,3 +120,46 @@ def test_gnutls_udp_echo_and_summary(pki: PKI, cipher: str) -> None:
             outs.append(mask(result.stdout))
         assert f"Cipher    : {cipher}" in outs[0]
         assert outs[0] == outs[1]
+
+
+def _renegotiate(start: Callable[[list[str]], Proc], port: int, line: bytes) -> tuple[Proc, bytes]:
+    proc = start(["-connect", f"{HOST}:{port}", "-dtls1_2"])
+    assert proc.wait_stdout(b"Extended master secret", 20), proc.err.data.decode()
+    proc.write(b"R\n")
+    proc.wait_stderr(b"RENEGOTIATING", 5)
+    time.sleep(1.0)
+    with contextlib.suppress(BrokenPipeError, ValueError):  # it may have ended
+        proc.write(line)
+    return proc, line
+
+
+def test_renegotiation_refused_by_s_server(pki: PKI) -> None:
+    """s_server refuses a DTLS renegotiation (a no_renegotiation warning):
+    both clients end with dtls1_read_bytes' "no renegotiation", exit 1."""
+    require("openssl")
+    from golden.test_golden_dtls import mask
+
+    with DtlsServer(pki["rsa"], ["-dtls1_2"]) as server:
+        results = []
+        for start in (start_openssl_s_client, start_sclient):
+            proc, _ = _renegotiate(start, server.port, b"after\n")
+            with proc:
+                results.append(proc.finish(10))
+    ref, got = results
+    assert ref.rc == got.rc == 1
+    assert "dtls1_read_bytes:no renegotiation" in got.stderr
+    assert mask(got.stderr) == mask(ref.stderr)
+
+
+def test_renegotiation_with_gnutls(pki: PKI) -> None:
+    """gnutls-serv renegotiates: a second full handshake (the chain verified
+    again), and the echo after it comes back under the new keys."""
+    require("gnutls-serv")
+    with GnuTLSDtlsServer(pki["rsa"]) as server:
+        proc, line = _renegotiate(start_sclient, server.port, client_line("reneg"))
+        with proc:
+            assert proc.wait_stdout(line, 10), proc.err.data.decode()
+            proc.write(b"Q\n")
+            result = proc.finish(10)
+    assert result.rc == 0
+    assert result.stderr.count("verify error:num=20") == 2

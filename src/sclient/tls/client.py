@@ -90,6 +90,8 @@ _MAX_WARN_ALERTS = 5
 BUG = "unexpected exception: "
 
 
+#: Reasons DTLS's record layer (dtls1_read_bytes) gives where TLS's gives them.
+_DTLS_REASONS = {"PEER_ALERT": "DTLS_PEER_ALERT", "NO_RENEGOTIATION": "DTLS_NO_RENEGOTIATION"}
 #: DTLS read states of OpenSSL's info callback.
 _DTLS_READ_STATE = {P.HELLO_VERIFY_REQUEST: "DTLS1 read hello verify request"}
 
@@ -442,6 +444,12 @@ class Client:
         if hs is None or not hs.complete or self._failed is not None:
             return
         rl.stop_timer()
+        if self._dtls.completed is not hs:
+            # tls_finish_handshake: both sides' message_seq start again at 0.
+            self._dtls.completed = hs
+            self._dtls.seq = 0
+            hsr.reset()
+            return
         if hsr.old and not self._renegotiating():
             hsr.old = 0
             rl.resend(self._events)
@@ -524,6 +532,9 @@ class Client:
             self._sec.compression()  # the state machine's start: ssl3_setup_write_buffer
             self._sec.client_hello(start=False, session_version=None, hrr_group=None)
             self._events.extend(self._sec.take())
+        if self._dtls is not None:
+            hsr: Any = self._hsr
+            hsr.finished_is_old = False
         hs, facts = reneg.start(old, state, self._rl, version, session, by_server)
         self._hs, self._facts = hs, facts
         self._state = ExpectServerHello()
@@ -644,10 +655,7 @@ class Client:
             self._events.append(closed)
             return
         if level == alerts.FATAL or tls13:
-            error = PeerAlert(desc, level)
-            if self._dtls is not None:
-                error.reason = "DTLS_PEER_ALERT"
-            raise error
+            raise PeerAlert(desc, level)
         if desc == alerts.NO_RENEGOTIATION:
             raise LocalError(alerts.HANDSHAKE_FAILURE, "NO_RENEGOTIATION")
         if level == alerts.WARNING:
@@ -807,6 +815,8 @@ class Client:
     def _fail(self, error: TLSError) -> None:
         if self._failed is not None:
             return
+        if self._dtls is not None and error.reason in _DTLS_REASONS:
+            error.reason = _DTLS_REASONS[error.reason]  # DTLS's record layer says it
         self._failed = error
         hs = self._hs
         if hs is not None:

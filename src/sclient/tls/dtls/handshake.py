@@ -67,11 +67,13 @@ class Framer:
     """Our message_seq: each message we send gets the next; the
     HelloVerifyRequests of this handshake."""
 
-    __slots__ = ("hello_verifies", "seq")
+    __slots__ = ("completed", "hello_verifies", "seq")
 
     def __init__(self) -> None:
         self.seq = 0
         self.hello_verifies = 0
+        #: The handshake whose end reset the sequence numbers.
+        self.completed: object = None
 
     def frame(self, raw: bytes) -> bytes:
         """A TLS-framed message (4-byte header) in DTLS form."""
@@ -85,12 +87,13 @@ class Framer:
 def client_hello(ch: ClientHello) -> ClientHello:
     """The ClientHello as DTLS sends it: the DTLS version, an empty cookie;
     for DTLS 1.0 alone no signature_algorithms (a TLS 1.2 extension)."""
+    version = ch.legacy_version
+    if version >> 8 == 3:
+        version = wire_version(version)
     exts = ch.extensions
-    if ch.legacy_version < P.TLS1_2:
+    if version == P.DTLS1_0:
         exts = tuple(e for e in exts if e.ext_type != ext_types.SIGNATURE_ALGORITHMS)
-    return structs.replace(
-        ch, legacy_version=wire_version(ch.legacy_version), cookie=b"", extensions=exts
-    )
+    return structs.replace(ch, legacy_version=version, cookie=b"", extensions=exts)
 
 
 def decode(raw: bytes, **kw: Any) -> HandshakeMessage:

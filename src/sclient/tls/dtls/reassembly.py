@@ -57,7 +57,7 @@ class _Partial:
 class DtlsHandshakeReader:
     """Joins handshake fragments into whole messages, in message_seq order."""
 
-    __slots__ = ("_checked", "_next", "_partial", "old", "on_message")
+    __slots__ = ("_checked", "_next", "_partial", "finished_is_old", "old", "on_message")
 
     def __init__(self) -> None:
         self._partial: dict[int, _Partial] = {}
@@ -68,6 +68,17 @@ class DtlsHandshakeReader:
         #: Called with each message handed over (the record layer learns
         #: that the peer's flight came).
         self.on_message: object = None
+        #: Between handshakes a Finished is the peer's last flight again.
+        self.finished_is_old = False
+
+    def reset(self) -> None:
+        """A handshake ended (tls_finish_handshake): the next one starts at
+        message_seq 0; until it starts, a Finished is a retransmission."""
+        self._partial.clear()
+        self._next = 0
+        self._checked = False
+        self.old = 0
+        self.finished_is_old = True
 
     @property
     def next_seq(self) -> int:
@@ -94,7 +105,7 @@ class DtlsHandshakeReader:
                 # dtls1_reassemble_fragment gives up without an alert or an
                 # error-queue entry (s_client then says write:errno=0).
                 raise LocalError(None, SILENT_FAILURE, "fragment outside its message")
-            if seq < self._next:
+            if seq < self._next or (self.finished_is_old and msg_type == 20):
                 self.old += 1
                 continue
             if seq > self._next + _AHEAD:

@@ -51,6 +51,9 @@ REASONS: dict[str, Reason] = {
     ),
     # The same in DTLS (ssl/record/rec_layer_d1.c).
     "DTLS_PEER_ALERT": R(0, "dtls1_read_bytes", "", "../ssl/record/rec_layer_d1.c", 619),
+    "DTLS_NO_RENEGOTIATION": R(
+        0x0A000153, "dtls1_read_bytes", "no renegotiation", "../ssl/record/rec_layer_d1.c", 613
+    ),
     "UNEXPECTED_EOF_WHILE_READING": R(
         0x0A000126, "ssl3_read_n", "unexpected eof while reading", _RL, 318
     ),
