@@ -6,8 +6,10 @@ and never waits longer than the timers say."""
 from __future__ import annotations
 
 import contextlib
+import subprocess
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -163,3 +165,40 @@ def test_renegotiation_with_gnutls(pki: PKI) -> None:
             result = proc.finish(10)
     assert result.rc == 0
     assert result.stderr.count("verify error:num=20") == 2
+
+
+def test_json_over_dtls(pki: PKI) -> None:
+    """-json: the document validates and names the DTLS version."""
+    require("openssl")
+    from support.jsondoc import sclient_json
+    from support.procs import run_sclient
+
+    with DtlsServer(pki["rsa"], ["-dtls1_2"]) as server:
+        result = run_sclient(["-connect", f"{HOST}:{server.port}", "-dtls1_2", "-json"])
+    doc = sclient_json(result.stdout)
+    assert doc["protocol"] == "DTLSv1.2" and doc["handshake_complete"] is True
+
+
+def test_sessions_move_between_sclient_and_openssl(pki: PKI, tmp_path: Path) -> None:
+    """-sess_out of one client resumes with -sess_in of the other, both ways."""
+    require("openssl")
+    from support.procs import run_openssl_s_client, run_sclient
+
+    with DtlsServer(pki["rsa"], ["-dtls1_2"]) as server:
+        target = ["-connect", f"{HOST}:{server.port}", "-dtls1_2"]
+        for writer, reader in (
+            (run_sclient, run_openssl_s_client),
+            (run_openssl_s_client, run_sclient),
+        ):
+            sess = tmp_path / f"{writer.__name__}.pem"
+            first = writer([*target, "-sess_out", str(sess)])
+            assert first.rc == 0 and "New, TLSv1.2" in first.stdout
+            text = subprocess.run(
+                ["openssl", "sess_id", "-in", str(sess), "-noout", "-text"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            assert "Protocol  : DTLSv1.2" in text
+            second = reader([*target, "-sess_in", str(sess)])
+            assert second.rc == 0 and "Reused, TLSv1.2" in second.stdout, second.stdout
