@@ -6,6 +6,7 @@ and never waits longer than the timers say."""
 from __future__ import annotations
 
 import contextlib
+import re
 import subprocess
 import time
 from collections.abc import Callable
@@ -202,3 +203,27 @@ def test_sessions_move_between_sclient_and_openssl(pki: PKI, tmp_path: Path) -> 
             assert "Protocol  : DTLSv1.2" in text
             second = reader([*target, "-sess_in", str(sess)])
             assert second.rc == 0 and "Reused, TLSv1.2" in second.stdout, second.stdout
+
+
+def test_renegotiation_hello_lost(pki: PKI) -> None:
+    """The renegotiation's ClientHello is lost: the connected loop keeps the
+    retransmission timer too, and the second handshake completes."""
+    require("gnutls-serv")
+    dropped: list[int] = []
+
+    def mangle(d: str, i: int, b: bytes) -> list[bytes]:
+        if d == "c2s" and i == 3 and not dropped:  # after the 3 datagrams of the handshake
+            dropped.append(i)
+            return []
+        return [b]
+
+    with GnuTLSDtlsServer(pki["rsa"]) as server, UdpRelay(server.port, mangle) as relay:
+        proc, line = _renegotiate(start_sclient, relay.port, client_line("lost"))
+        with proc:
+            assert proc.wait_stdout(line, 10), proc.err.data.decode()
+            twice = re.compile(rb"num=20[^\0]*num=20")
+            assert proc.wait_stderr(twice, 10), proc.err.data.decode()
+            proc.write(b"Q\n")
+            result = proc.finish(10)
+    assert dropped and result.rc == 0
+    assert result.stderr.count("verify error:num=20") == 2
