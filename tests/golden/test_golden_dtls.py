@@ -147,6 +147,7 @@ CASES = [
     Case("dtls1_2-reconnect", ("-dtls1_2", "-reconnect")),
     Case("dtls1_2-reconnect-no_ticket", ("-dtls1_2", "-reconnect", "-no_ticket")),
     Case("dtls1-to-dtls1_2-server", ("-dtls1", "-cipher", "ALL:@SECLEVEL=0"), stdin="eof", rc=1),
+    Case("dtls1-ecdhe-default-seclevel", ("-dtls1",), server="dtls10", stdin="eof", rc=1),
     Case("dtls1-aes128-sha", ("-dtls1", "-cipher", "AES128-SHA:@SECLEVEL=0"), server="dtls10"),
     Case("dtls-to-dtls1-server", ("-dtls", "-cipher", "AES256-SHA:@SECLEVEL=0"), server="dtls10"),
 ]
