@@ -155,6 +155,14 @@ class DtlsRecordLayer:
             self._writers[self.write_epoch] = _Writer(cipher)
             self.write_protected = True
 
+    def compress(self, method: int) -> None:
+        """The ServerHello's compression method: sclient does not compress
+        DTLS records (a stream over datagrams that may be lost)."""
+        if method:
+            raise LocalError(
+                alerts.ILLEGAL_PARAMETER, "UNSUPPORTED_COMPRESSION_ALGORITHM", "DEFLATE over DTLS"
+            )
+
     def limit_plaintext(self, n: int) -> None:
         self.max_recv_plaintext = n
         self.max_fragment = min(self.max_fragment, n)
