@@ -196,3 +196,22 @@ def test_timer_doubles_then_gives_up() -> None:
     assert isinstance(events[-1], ev.ConnectionFailed)
     assert events[-1].error.reason == "READ_TIMEOUT_EXPIRED"
     assert c.timer() is None
+
+
+def test_mtu_falls_back_after_two_timeouts() -> None:
+    """Without -mtu, from the third timeout on the flight is cut to the
+    fallback MTU (OpenSSL's dtls1_check_timeout_num)."""
+    rl = DtlsRecordLayer(1400, fallback_mtu=548)
+    events: list[ev.Event] = []
+    rl.write(22, frag(11, 1000, 0, 0, bytes(1000)), events)
+    assert len(rl.take_output().parts) == 1
+    for n in range(1, 4):
+        rl.retransmit(events)
+        sizes = [len(d) for d in rl.take_output().parts]
+        assert (len(sizes) == 1) if n <= 2 else (max(sizes) <= 548 and len(sizes) == 2)
+    fixed = DtlsRecordLayer(1400)  # -mtu: no fallback
+    fixed.write(22, frag(11, 1000, 0, 0, bytes(1000)), events)
+    for _ in range(4):
+        fixed.take_output()
+        fixed.retransmit(events)
+        assert len(fixed.take_output().parts) == 1

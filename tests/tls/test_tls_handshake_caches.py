@@ -99,6 +99,7 @@ NOT_READ_BY_THE_HELLO = {
     "strict",
     "dtls",
     "dtls_mtu",
+    "dtls_fallback_mtu",
 }
 
 

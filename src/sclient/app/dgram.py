@@ -10,11 +10,14 @@ IP and UDP headers, at least DTLS's minimum (256 less the headers); with
 N below 256 is refused after ``CONNECTED(…)`` with ``MTU too small. Must be
 at least 256``, the summary and exit status 1. The timer starts at 1 s when a
 flight is sent and doubles at each retransmission (to at most 60 s); the 13th
-timeout ends the handshake. s_client prints nothing when it retransmits.
+timeout ends the handshake; without ``-mtu``, from the third timeout on the
+flight is cut to the MTU every path takes (576 bytes for IPv4, 1280 for
+IPv6, less the headers). s_client prints nothing when it retransmits.
 """
 
 from __future__ import annotations
 
+import socket
 from typing import TYPE_CHECKING
 
 from sclient.app.common import Shut
@@ -28,6 +31,8 @@ __all__ = ["MIN_LINK_MTU", "connect_udp", "setup"]
 
 #: dtls1_link_min_mtu().
 MIN_LINK_MTU = 256
+#: BIO_CTRL_DGRAM_GET_FALLBACK_MTU: the link MTU every IPv4 (IPv6) path takes.
+FALLBACK_LINK_MTU = {socket.AF_INET: 576, socket.AF_INET6: 1280}
 #: The read OpenSSL asks of a datagram socket (its DTLS read buffer).
 _DTLS_READ = 16717
 
@@ -59,8 +64,6 @@ class Timer:
 
 def connect_udp(p: Program) -> bool:
     """The connected UDP socket (the TCP connect's lookups and errors)."""
-    import socket
-
     from sclient.transport import tcp
     from sclient.transport.udp import UdpConnection
 
@@ -107,6 +110,8 @@ def setup(p: Program) -> None:
             p.c.err(f"MTU too small. Must be at least {MIN_LINK_MTU}\n")
             raise Shut(1)
         mtu = p.o.mtu - overhead
+        fallback = 0
     else:
         mtu = max((link_mtu(conn._conn) or 0) - overhead, MIN_LINK_MTU - overhead)
-    p.s.config = structs.replace(p.s.config, dtls_mtu=mtu)
+        fallback = FALLBACK_LINK_MTU.get(conn.family, 576) - overhead
+    p.s.config = structs.replace(p.s.config, dtls_mtu=mtu, dtls_fallback_mtu=fallback)

@@ -239,7 +239,7 @@ class Client:
         from sclient.tls.dtls.reassembly import DtlsHandshakeReader
         from sclient.tls.dtls.records import DtlsRecordLayer
 
-        rl = DtlsRecordLayer(config.dtls_mtu)
+        rl = DtlsRecordLayer(config.dtls_mtu, config.dtls_fallback_mtu)
         rl.max_fragment = max(1, min(config.max_send_fragment, 1 << 14))
         hsr = DtlsHandshakeReader()
         hsr.on_message = rl.peer_message

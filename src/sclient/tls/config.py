@@ -228,6 +228,9 @@ class ClientConfig:
     #: DTLS: the most a datagram we write carries (the path MTU less the IP
     #: and UDP headers); handshake messages are cut to fit.
     dtls_mtu: int = 1472
+    #: DTLS without ``-mtu``: the MTU to fall back to after two timeouts
+    #: (OpenSSL's BIO_CTRL_DGRAM_GET_FALLBACK_MTU; 0: none, the MTU was given).
+    dtls_fallback_mtu: int = 0
     #: TLS 1.3 record padding block size (0 = none).
     record_padding: int = 0
     #: Smallest DHE prime accepted (OpenSSL security level 2: 2048).

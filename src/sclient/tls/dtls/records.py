@@ -99,9 +99,11 @@ class DtlsRecordLayer:
 
     header_len = HEADER_LEN
 
-    def __init__(self, mtu: int) -> None:
+    def __init__(self, mtu: int, fallback_mtu: int = 0) -> None:
         #: Largest datagram payload we write (the path MTU less IP and UDP).
         self.mtu = mtu
+        #: What the MTU becomes after two timeouts (0: it stays).
+        self.fallback_mtu = fallback_mtu
         self._records: deque[bytes] = deque()
         self._future: list[bytes] = []
         self._inbuf = bytearray(1 << 16)
@@ -294,6 +296,9 @@ class DtlsRecordLayer:
     def retransmit(self, events: list[ev.Event]) -> None:
         """The timer expired: the current flight again, the timer doubled."""
         self.timeouts += 1
+        if self.timeouts > 2 and self.fallback_mtu:
+            # dtls1_check_timeout_num: the path may not take our datagrams.
+            self.mtu = min(self.mtu, self.fallback_mtu)
         if self.timeouts > MAX_TIMEOUTS:
             raise LocalError(None, "READ_TIMEOUT_EXPIRED")
         self.timer_interval = min(2 * self.timer_interval, MAX_TIMEOUT)
