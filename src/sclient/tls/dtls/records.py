@@ -54,7 +54,7 @@ INITIAL_TIMEOUT = 1.0
 MAX_TIMEOUT = 60.0
 #: DTLS1_TMO_ALERT_COUNT: the timeout after this many fails the handshake.
 MAX_TIMEOUTS = 12
-#: UDP over IPv4: the IP and UDP headers (BIO_dgram_get_mtu_overhead).
+#: The most plaintext a record carries (2^14).
 _MAX_PLAINTEXT = 1 << 14
 #: Records of the next epoch kept until its keys arrive.
 _MAX_FUTURE = 100
