@@ -119,6 +119,12 @@ CASES = [
     Case("dtls1_2-no_ticket", ("-dtls1_2", "-no_ticket")),
     Case("dtls1_2-mtu-300", ("-dtls1_2", "-mtu", "300")),
     Case("dtls1_2-mtu-300-cbc", ("-dtls1_2", "-mtu", "300", "-cipher", "AES256-SHA")),
+    Case("dtls1_2-mtu-256-debug", ("-dtls1_2", "-mtu", "256", "-debug")),
+    Case(
+        "dtls1-mtu-256-debug",
+        ("-dtls1", "-mtu", "256", "-debug", "-cipher", "AES128-SHA:@SECLEVEL=0"),
+        server="dtls10",
+    ),
     Case("dtls1_2-mtu-too-small", ("-dtls1_2", "-mtu", "255"), stdin="eof", rc=1),
     Case("dtls1_2-timeout", ("-dtls1_2", "-timeout")),
     Case("dtls1_2-prexit", ("-dtls1_2", "-prexit")),
