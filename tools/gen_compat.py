@@ -94,6 +94,16 @@ EXTRA_DEVIATIONS: list[str] = [
     "no_certificate warning goes instead of a Certificate (`-msg` names alert 41 `???`, as "
     "OpenSSL 3.0 does). The SSLv2-compatible ClientHello is not sent; `-security_debug` shows "
     "no version check for SSL 3.0.",
+    "DTLS `-msg` and `-trace` with an MTU that cuts one of our handshake messages (a client "
+    "certificate chain with `-mtu`): OpenSSL 3.0 writes each later fragment's 12-byte header "
+    "over the message in its buffer before the message callback sees it, so its dump shows "
+    "those headers inside the body, and `-trace`'s certificate decoder may fail on the damaged "
+    "certificate (ASN.1 errors, exit status 1) although the handshake went well; the bytes on "
+    "the wire are right. sclient shows the message it sent.",
+    "DTLS: a server that answers every ClientHello with a HelloVerifyRequest (a cookie "
+    "loop): `openssl s_client` 3.0.19 resends its ClientHello for ever (tens of thousands a "
+    "second); sclient accepts eight HelloVerifyRequests in a handshake and then fails with "
+    "`unexpected_message` (`ossl_statem_client_read_transition:unexpected message`), exit 1.",
     "Renegotiation (TLS 1.0 to 1.2) works as in OpenSSL 3.0 (`R`: a full handshake offering no "
     "session; the server's HelloRequest: an abbreviated handshake offering the current "
     "session; RFC 5746 renegotiation_info checked both ways; `-no_renegotiation` refuses "
@@ -200,6 +210,16 @@ RESOURCE_BOUNDS: list[str] = [
     "starts the count again. One-byte records are processed one by one (a 100 KiB message in "
     "102,404 records takes about a second).",
     'Warning alerts: the 5th in a row is `unexpected_message` "too many warn alerts".',
+    "DTLS datagrams: each is cut into records at once; a record that fails its checks "
+    "(version, epoch, a sequence number the 64-record replay window has seen, its MAC) is "
+    "dropped without an alert, as OpenSSL drops it; up to 100 records of the next epoch "
+    "wait for its keys. Handshake fragments are kept for the next message and the 10 after "
+    "it; a fragment outside its message or a message over 100 KiB ends the handshake as "
+    "OpenSSL's reassembly does (no alert, nothing queued, `write:errno=0`).",
+    "DTLS time: our flight is sent again 1 s after it went unanswered, then after 2, 4, 8, 16, "
+    "32 and 60 s (the timer doubles up to 60 s); the 13th timeout fails the handshake with "
+    '"read timeout expired", as in OpenSSL. Nothing is printed at a retransmission (s_client '
+    "prints nothing either).",
     "Time: like OpenSSL, sclient sets no handshake timeout; a server that sends slowly or not at "
     'all is waited for until it closes (then `decode_error` "unexpected eof while reading") or '
     "a signal ends sclient.",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 
 import pytest
 
@@ -182,23 +181,3 @@ def test_same_stderr_and_status(argv: list[str], tmp_path: os.PathLike[str]) -> 
         ref.returncode,
     ), f"openssl stdout: {ref.stdout!r}"
     assert ours.stdout == ref.stdout == b""
-
-
-def test_not_yet_message_from_the_program(tmp_path: os.PathLike[str]) -> None:
-    """A command line that parses but uses a not-yet option: sclient's own message."""
-    from cli.test_cli_parse import not_yet_switches
-
-    refused = not_yet_switches()
-    if not refused:
-        pytest.skip("no option is refused any more")
-    argv = [sys.executable, "-m", "sclient", refused[0], "-connect", "127.0.0.1:1"]
-    r = _run(argv, str(tmp_path))
-    assert r.returncode == 1
-    assert (
-        r.stderr
-        == (
-            f"s_client: Option {refused[0]} is not supported yet by sclient "
-            "(sclient -help marks every such option)\n"
-        ).encode()
-    )
-    assert r.stdout == b""

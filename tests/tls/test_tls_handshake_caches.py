@@ -98,6 +98,9 @@ NOT_READ_BY_THE_HELLO = {
     "no_renegotiation",
     "strict",
     "dont_insert_empty_fragments",
+    "dtls",
+    "dtls_mtu",
+    "dtls_fallback_mtu",
 }
 
 

@@ -46,9 +46,15 @@ def interactive(p: Program) -> int:
             p.feed(n=p.read_socket(size))
             continue
         rlist = [sock, 0]
+        # DTLS: a renegotiation's retransmission timer (None: wait as long as it takes).
+        wait = getattr(p.conn, "wait", None)
+        timeout = wait() if wait is not None else None
         try:
-            readable, _, _ = select.select(rlist, [], [])
+            readable, _, _ = select.select(rlist, [], [], timeout)
         except InterruptedError:
+            continue
+        if not readable:
+            p.conn.on_timeout()
             continue
         if sock in readable:
             p.feed(n=p.read_socket(size))

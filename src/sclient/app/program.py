@@ -259,6 +259,10 @@ class Program:
         """The TCP (or unix socket) connection, to the proxy if there is one."""
         from sclient.transport import tcp
 
+        if self.s.config.dtls:
+            from sclient.app.dgram import connect_udp
+
+            return connect_udp(self)
         t = self.s.target
         self.current.t_connect_start = clock.monotonic()
         host, port = (t.proxy_host, t.proxy_port) if t.proxied else (t.host, t.port)
@@ -364,6 +368,10 @@ class Program:
             except OSError as exc:
                 self.c.err(f"write:errno={exc.errno or 0}\n")
                 return 1
+        if self.s.config.dtls:
+            from sclient.app.dgram import setup
+
+            setup(self)  # -mtu, -timeout
         if self.o.starttls is not None:
             status = self.run_starttls()
             if status is not None:
@@ -389,20 +397,10 @@ class Program:
         return interactive(self)
 
     def run_starttls(self) -> int | None:
-        """The ``-starttls`` exchange on this connection; the exit status when it
-        stops the run (starttls.md: "shut" prints the summary, "end" does not).
-        Runs once per TCP connection: ``-reconnect`` calls it for each one."""
-        from sclient.app.starttls import run_exchange
-        from sclient.starttls.steps import END, OK, Context
+        """The ``-starttls`` exchange on this connection (:func:`sclient.app.starttls.run_on`)."""
+        from sclient.app.starttls import run_on
 
-        ctx = Context(protohost=self.o.protohost, host=self.s.target.host or "localhost")
-        say = self.c.err_bytes
-        ex = run_exchange(self.conn, str(self.o.starttls), ctx, say, self.tap)
-        self.current.starttls = ex
-        if ex.outcome.status == OK:
-            return None
-        self.skip_shut = ex.outcome.status == END
-        return 1
+        return run_on(self)
 
     def start_engine(self) -> None:
         from sclient.app.verify import engine_callbacks

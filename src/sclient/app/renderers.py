@@ -42,7 +42,9 @@ def tracing_renderers(
     if options.msg and callback != "-trace":
         from sclient.report.msg import MsgRenderer
 
-        renderers.append(MsgRenderer(channel.out, channel.flush, settings.config.max_version))
+        # DTLS: the DTLS version (the engine's config names the TLS one inside).
+        top = settings.max_version if settings.config.dtls else settings.config.max_version
+        renderers.append(MsgRenderer(channel.out, channel.flush, top))
         if settings.msgfile is not None and report_error is not None:
             renderers.append(MsgfileCheck(channel, report_error))
     if options.trace and callback != "-msg":

@@ -127,6 +127,14 @@ def server_name(o: Options, t: Target) -> str | None:
 # ------------------------------------------------------------------- versions
 
 _ORDER = (TLS1_3, TLS1_2, TLS1_1, TLS1_0, SSL3)
+_DTLS_RANGES = {"-dtls": (TLS1_1, TLS1_2), "-dtls1": (TLS1_1, TLS1_1), "-dtls1_2": (TLS1_2, TLS1_2)}
+
+
+def _dtls_wire(version: int) -> int:
+    """The DTLS version built on a TLS version (what the report names)."""
+    from sclient.tls.dtls.records import wire_version
+
+    return wire_version(version)
 
 
 def _protocol_value(option: str, value: str) -> int | None:
@@ -137,7 +145,10 @@ def _protocol_value(option: str, value: str) -> int | None:
 
 def version_range(o: Options) -> tuple[int, int] | None:
     """(min, max) the ClientHello offers, by ``ssl_get_min_max_version``'s
-    hole rule; None when nothing is left ("no protocols available")."""
+    hole rule; None when nothing is left ("no protocols available"). DTLS:
+    the TLS versions DTLS 1.0 and 1.2 are built on."""
+    if o.protocol_flag in _DTLS_RANGES:
+        return _DTLS_RANGES[o.protocol_flag]
     lo = hi = 0
     mn, mx = o.min_protocol, o.max_protocol
     if mn is not None:
@@ -972,6 +983,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         psk_tls12=psk_tls12,
         srp=srp,
         resume=resume,
+        dtls=o.protocol_flag in _DTLS_RANGES,
     )
     return Settings(
         query_errors=providers.query_errors(o) if library else [],
@@ -979,8 +991,8 @@ def build_settings(o: Options, console: Console) -> Settings:
         dane=dane,
         target=target,
         sni=sni,
-        min_version=lo,
-        max_version=hi,
+        min_version=_dtls_wire(lo) if o.protocol_flag in _DTLS_RANGES else lo,
+        max_version=_dtls_wire(hi) if o.protocol_flag in _DTLS_RANGES else hi,
         no_protocols=no_protocols,
         config=config,
         verify=verify_settings(o),

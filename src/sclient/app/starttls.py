@@ -20,7 +20,7 @@ every new connection, as OpenSSL repeats the whole exchange).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sclient.base.structs import field, struct
 from sclient.starttls.steps import (
@@ -38,6 +38,9 @@ from sclient.starttls.steps import (
 )
 from sclient.transport.socketio import SocketIO
 from sclient.transport.tcp import Connection
+
+if TYPE_CHECKING:
+    from sclient.app.program import Program
 
 #: ``DEFAULT_BUFFER_SIZE`` of crypto/bio/bf_buff.c
 LINE_BUFFER_SIZE = 4096
@@ -181,3 +184,18 @@ def run_exchange(
         outcome: Outcome = stop.value
     wire.drop_buffer()
     return Exchange(protocol, outcome if outcome is not None else Outcome(END), transcript)
+
+
+def run_on(p: Program) -> int | None:
+    """The ``-starttls`` exchange on the program's connection; the exit status
+    when it stops the run (starttls.md: "shut" prints the summary, "end" does
+    not). Runs once per TCP connection: ``-reconnect`` calls it for each one."""
+    from sclient.starttls.steps import END, OK, Context
+
+    ctx = Context(protohost=p.o.protohost, host=p.s.target.host or "localhost")
+    ex = run_exchange(p.conn, str(p.o.starttls), ctx, p.c.err_bytes, p.tap)
+    p.current.starttls = ex
+    if ex.outcome.status == OK:
+        return None
+    p.skip_shut = ex.outcome.status == END
+    return 1

@@ -9,6 +9,10 @@ EOF), from the driver's :mod:`sclient.transport.socketio` events. The
 ``-debug`` lines of s_client's PSK client callback are here too. With
 ``-nbio_test`` every read piece and retry comes from the driver. Pointers
 are stable made-up ids in glibc's ``%p`` form.
+
+DTLS: OpenSSL reads a whole datagram at once (asking for 16717 bytes), so
+the reads come from the driver's socket events and the records' headers
+show no reads of their own; each datagram written is a write.
 """
 
 from __future__ import annotations
@@ -23,6 +27,12 @@ _BIO = 0x55D3A6F1CDF0
 _WRITE_BUFFER = 0x55D3A6F24690
 _READ_BUFFER = 0x55D3A6F1B463  # the header; the body follows it
 _APP_BUFFER = 0x55D3A6E4A0A0  # s_client's own buffer (the drain)
+#: What OpenSSL asks of a datagram socket: its DTLS read buffer.
+DTLS_READ = 16717
+
+
+def _dtls(raw: bytes) -> bool:
+    return len(raw) >= 13 and raw[1] == 0xFE
 
 
 def _line(verb: str, buffer: int, requested: int, result: int) -> str:
@@ -57,11 +67,13 @@ class DebugDump:
         self.sink.out(text)
 
     def header(self, e: ev.RecordHeaderReceived) -> None:
-        if self.chunked:
+        if self.chunked or _dtls(e.header):
             return
         self._transfer("read from", _READ_BUFFER, 5, e.header, len(e.header))
 
     def record(self, e: ev.RecordReceived) -> None:
+        if _dtls(e.raw):
+            return
         body = e.raw[5:]
         if body and not self.chunked:
             self._transfer("read from", _READ_BUFFER + 5, len(body), body, len(body))
@@ -70,7 +82,7 @@ class DebugDump:
         self._transfer("write to", _WRITE_BUFFER, len(e.data), e.data, e.result)
 
     def read(self, e: SocketRead) -> None:
-        buffer = _APP_BUFFER if e.requested != 5 else _READ_BUFFER
+        buffer = _APP_BUFFER if e.requested not in (5, DTLS_READ) else _READ_BUFFER
         if self.chunked:
             buffer = _READ_BUFFER
         self._transfer("read from", buffer, e.requested, e.data, e.result)

@@ -42,8 +42,8 @@ def tls_error_entry(error: object) -> ErrorEntry:
 
     reason_key = getattr(error, "reason", "INTERNAL_ERROR")
     alert = getattr(error, "alert", None)
-    if reason_key == "PEER_ALERT" and alert is not None:
-        row = reasons.REASONS["PEER_ALERT"]
+    if reason_key in ("PEER_ALERT", "DTLS_PEER_ALERT") and alert is not None:
+        row = reasons.REASONS[reason_key]
         a = alerts.describe(alert)
         return ErrorEntry(
             a.reason_code,

@@ -92,6 +92,11 @@ def summary_data(
     d.resumed = n.resumed
     d.secure_renegotiation = n.secure_renegotiation
     d.alpn = n.alpn
+    if n.srtp_profile is not None:
+        from sclient.tls.registry.srtp import BY_CODE
+
+        known = BY_CODE.get(n.srtp_profile)
+        d.srtp_profile = known.openssl if known is not None else str(n.srtp_profile)
     d.early_data = n.early_data
     d.ec_point_formats = n.ec_point_formats
     if n.peer_signature_scheme is not None:

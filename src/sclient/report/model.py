@@ -66,6 +66,8 @@ class SummaryData:
     compression: str | None = None
     expansion: str | None = None
     alpn: bytes | None = None
+    #: DTLS-SRTP: OpenSSL's name of the profile the server chose.
+    srtp_profile: str | None = None
     early_data: str = "not sent"
     session: Session | None = None
     verify_text: Callable[[int], str] = _default_verify_text

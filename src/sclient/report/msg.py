@@ -17,6 +17,11 @@ protected record adds its inner content type (``InnerContent``): with the
 record version when sent, with the connection version when received. A
 received ChangeCipherSpec shows only as its record header.
 
+DTLS: OpenSSL passes version 0 with a record header (its 13 bytes), so every
+header line is ``Not TLS data or unknown version (version=0, …)``, and
+s_client's callback knows no DTLS 1.2, whose messages print the same way
+with ``version=65277``; a received ChangeCipherSpec shows as a message too.
+
 The lines go to the ``-msgfile`` when there is one, else to stdout (also
 under ``-quiet``, as s_client opens a stdout channel of its own for them).
 """
@@ -54,6 +59,10 @@ def version_prefix(version: int, content_type: int) -> str:
     return f"{name}, {ctype}"
 
 
+def _dtls(version: int) -> bool:
+    return version >> 8 == 0xFE
+
+
 def details(content_type: int, data: bytes) -> str:
     """What follows ``[length …]``: the handshake or alert name."""
     if content_type == P.HANDSHAKE and data:
@@ -71,7 +80,9 @@ def message_text(sent: bool, version: int, content_type: int, data: bytes) -> st
     """One callback's line and its dump."""
     head = ">>>" if sent else "<<<"
     prefix = version_prefix(version, content_type)
-    line = f"{head} {prefix} [length {len(data):04x}]{details(content_type, data)}\n"
+    # An unknown version (DTLS 1.2, a DTLS record header) gets no details.
+    more = details(content_type, data) if version in P.VERSION_TRACE_NAMES else ""
+    line = f"{head} {prefix} [length {len(data):04x}]{more}\n"
     return line + hex_lines(data)
 
 
@@ -98,6 +109,7 @@ class MsgRenderer:
             ev.ChangeCipherSpecSent: lambda e: self.show(True, P.CHANGE_CIPHER_SPEC, b"\x01"),
             ev.AlertSent: lambda e: self.show(True, P.ALERT, bytes((e.level, e.description))),
             ev.AlertReceived: lambda e: self.show(False, P.ALERT, bytes((e.level, e.description))),
+            ev.ChangeCipherSpecReceived: self.ccs_received,
         }
 
     def new_connection(self) -> None:
@@ -118,7 +130,14 @@ class MsgRenderer:
     def show(self, sent: bool, content_type: int, data: bytes) -> None:
         self.emit(message_text(sent, self.version, content_type, data))
 
+    def ccs_received(self, e: ev.ChangeCipherSpecReceived) -> None:
+        if _dtls(self.version):
+            self.show(False, P.CHANGE_CIPHER_SPEC, b"\x01")
+
     def record_sent(self, e: ev.RecordSent) -> None:
+        if _dtls(e.version):
+            self.emit(message_text(True, 0, P.RECORD_HEADER, e.raw[:13]))
+            return
         text = message_text(True, e.version, P.RECORD_HEADER, e.raw[:5])
         if e.inner_type is not None:
             text += message_text(True, e.version, P.INNER_CONTENT, bytes((e.inner_type,)))
@@ -126,6 +145,8 @@ class MsgRenderer:
 
     def record_header(self, e: ev.RecordHeaderReceived) -> None:
         version = (e.header[1] << 8) | e.header[2]
+        if _dtls(version):
+            version = 0
         self.emit(message_text(False, version, P.RECORD_HEADER, e.header))
 
     def record_received(self, e: ev.RecordReceived) -> None:

@@ -51,6 +51,10 @@ class View:
         return name_text(der, self.nameopt)
 
 
+#: DTLS_ANY_VERSION: a DTLS connection's version before its ClientHello.
+_DTLS_ANY_VERSION = 0x1FFFF
+
+
 def connection_version(c: ConnectionReport, view: View) -> int:
     """SSL_version(): negotiated, else the accepted ServerHello's, else the
     client's maximum once the ClientHello is built, else "any"."""
@@ -60,7 +64,7 @@ def connection_version(c: ConnectionReport, view: View) -> int:
         return int(c.version)
     if c.client_hello_sent:
         return view.max_version
-    return ANY_VERSION
+    return ANY_VERSION if view.max_version >> 8 == 3 else _DTLS_ANY_VERSION
 
 
 def _byte_counts(c: ConnectionReport, final: bool) -> tuple[int, int]:

@@ -125,6 +125,8 @@ def render_summary(d: SummaryData) -> str:
         out.append("ALPN protocol: " + d.alpn.decode("latin-1") + "\n")
     else:
         out.append("No ALPN negotiated\n")
+    if d.srtp_profile is not None:
+        out.append(f"SRTP Extension negotiated, profile={d.srtp_profile}\n")
     if tls13:
         out.append(f"Early data was {d.early_data}\n")
         out.append(f"Verify return code: {d.verify_code} ({d.verify_text(d.verify_code)})\n")

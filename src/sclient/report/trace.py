@@ -101,6 +101,7 @@ class TraceStream:
             ev.HandshakeSent: lambda e: self.handshake(e.raw, False),
             ev.HandshakeReceived: lambda e: self.handshake(e.raw, True),
             ev.ChangeCipherSpecSent: lambda e: self.sink.out(render(describe_ccs(b"\x01")) + "\n"),
+            ev.ChangeCipherSpecReceived: self.ccs_received,
             ev.AlertSent: self.alert,
             ev.AlertReceived: self.alert,
         }
@@ -112,6 +113,8 @@ class TraceStream:
     def header(self, raw: bytes, sent: bool) -> None:
         if len(raw) < 5:
             return
+        if raw[1] == 0xFE:
+            self.tracker.dtls = True
         head = "Sent Record\n" if sent else "Received Record\n"
         text = head + render(describe_record(raw, None))
         self.sink.out(text[:-1] + "\n")
@@ -119,6 +122,11 @@ class TraceStream:
     def inner(self, raw: bytes, inner_type: int | None) -> None:
         if inner_type is not None and len(raw) >= 5:
             self.sink.out(render(describe_record(raw, inner_type).children[-1]))
+
+    def ccs_received(self, e: ev.ChangeCipherSpecReceived) -> None:
+        """DTLS: the message callback also sees a received ChangeCipherSpec."""
+        if self.tracker.dtls:
+            self.sink.out(render(describe_ccs(b"\x01")) + "\n")
 
     def header_received(self, e: ev.RecordHeaderReceived) -> None:
         """The header, as OpenSSL's callback shows it before reading the body."""

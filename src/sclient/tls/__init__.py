@@ -26,6 +26,9 @@ Layout, bottom up (who owns what):
   :class:`~sclient.tls.hello.Offer`; ``serverhello`` — the ServerHello and
   HelloRetryRequest, handing over to ``tls13`` or ``tls12``; ``peer`` — the
   server's certificates and signatures; ``clientauth`` — our certificate.
+* ``dtls`` — DTLS 1.0 and 1.2 behind the same client: its record layer
+  (epochs, replay window, flights, the retransmission timer), handshake
+  reassembly, the cookie exchange; the TLS states run unchanged.
 * ``client`` — :class:`~sclient.tls.client.Client`, the sans-I/O driver;
   ``events`` — everything it reports, one event per OpenSSL callback moment;
   ``config``, ``session``, ``sessionfile``, ``conf``/``conf_ciph`` (OpenSSL's

@@ -22,7 +22,7 @@ handshake states in :mod:`sclient.tls.serverhello`, :mod:`sclient.tls.tls13` and
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import Any, cast
 
 from sclient.tls import events as ev
 from sclient.tls.config import ClientConfig
@@ -88,6 +88,18 @@ __all__ = ["Client"]
 _MAX_WARN_ALERTS = 5
 #: Detail prefix of the internal_error a bug in the engine turns into.
 BUG = "unexpected exception: "
+
+
+#: Reasons DTLS's record layer (dtls1_read_bytes) gives where TLS's gives them.
+_DTLS_REASONS = {"PEER_ALERT": "DTLS_PEER_ALERT", "NO_RENEGOTIATION": "DTLS_NO_RENEGOTIATION"}
+#: DTLS read states of OpenSSL's info callback.
+_DTLS_READ_STATE = {P.HELLO_VERIFY_REQUEST: "DTLS1 read hello verify request"}
+
+
+def _dtls_decode(raw: bytes, **kw: Any) -> HandshakeMessage:
+    from sclient.tls.dtls.handshake import decode
+
+    return decode(raw, **kw)
 
 
 class _Idle(State):
@@ -177,6 +189,7 @@ class Client:
     __slots__ = (
         "_closed",
         "_config",
+        "_dtls",
         "_events",
         "_facts",
         "_failed",
@@ -190,6 +203,14 @@ class Client:
     )
 
     def __init__(self, config: ClientConfig) -> None:
+        #: DTLS: our message_seq (None: TLS).
+        self._dtls: Any = None
+        if config.dtls:
+            from sclient.base import structs
+            from sclient.tls.dtls.handshake import Framer, inner_session
+
+            config = structs.replace(config, resume=inner_session(config.resume), bulk_data=False)
+            self._dtls = Framer()
         self._config = config
         self._events: list[ev.Event] = []
         self._rl = RecordLayer(
@@ -201,6 +222,8 @@ class Client:
         self._hs: Handshake | None = None
         self._state: State = _Idle()
         self._hsr = HandshakeReader()
+        if config.dtls:
+            self._dtls_layers(config)
         self._failed: TLSError | None = None
         self._peer_closed = False
         self._closed = False
@@ -211,6 +234,17 @@ class Client:
             from sclient.tls.secdebug import Checks
 
             self._sec = Checks(config.security_checks)  # type: ignore[arg-type]
+
+    def _dtls_layers(self, config: ClientConfig) -> None:
+        from sclient.tls.dtls.reassembly import DtlsHandshakeReader
+        from sclient.tls.dtls.records import DtlsRecordLayer
+
+        rl = DtlsRecordLayer(config.dtls_mtu, config.dtls_fallback_mtu)
+        rl.max_fragment = max(1, min(config.max_send_fragment, 1 << 14))
+        hsr = DtlsHandshakeReader()
+        hsr.on_message = rl.peer_message
+        self._rl = cast(RecordLayer, rl)
+        self._hsr = cast(HandshakeReader, hsr)
 
     # -- properties ------------------------------------------------------------------
 
@@ -300,6 +334,13 @@ class Client:
             sent = {i.identity for i in ext.identities} if ext is not None else set()
             psks = tuple(p for p in offered_psks(config, resume) if p.identity in sent)
             offer = Offer.of(ch, psks, resume)
+            if self._dtls is not None:
+                from sclient.base import structs
+
+                offer = structs.replace(offer, dtls=True)
+                from sclient.tls.dtls import handshake as dtls_hs
+
+                ch = dtls_hs.client_hello(ch)
             facts = self._facts
             facts.client_random = ch.random
             facts.server_name_sent = offer.server_name
@@ -307,6 +348,8 @@ class Client:
                 config, self._rl, self._events, facts, ch, offer, shares, OsslState.CW_CLNT_HELLO
             )
             hs.retry_hello = retry_hello
+            if self._dtls is not None:
+                hs.frame = self._dtls.frame
             self._hs = hs
             hs.send_message(ch)
             if ch.ext(EarlyData) is not None:
@@ -392,6 +435,27 @@ class Client:
         except Exception as e:  # a bug in the engine must not escape as a crash
             self._fail(LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"{BUG}{e!r}"))
         rl.compact()
+        if self._dtls is not None:
+            self._dtls_after_input()
+
+    def _dtls_after_input(self) -> None:
+        """The timer stops when the handshake is complete; the peer's
+        Finished again after it means our last flight was lost."""
+        hs = self._hs
+        rl: Any = self._rl
+        hsr: Any = self._hsr
+        if hs is None or not hs.complete or self._failed is not None:
+            return
+        rl.stop_timer()
+        if self._dtls.completed is not hs:
+            # tls_finish_handshake: both sides' message_seq start again at 0.
+            self._dtls.completed = hs
+            self._dtls.seq = 0
+            hsr.reset()
+            return
+        if hsr.old and not self._renegotiating():
+            hsr.old = 0
+            rl.resend(self._events)
 
     def _renegotiating(self) -> bool:
         """A renegotiation is under way (application data still flows)."""
@@ -479,6 +543,9 @@ class Client:
             self._sec.compression()  # the state machine's start: ssl3_setup_write_buffer
             self._sec.client_hello(start=False, session_version=None, hrr_group=None)
             self._events.extend(self._sec.take())
+        if self._dtls is not None:
+            hsr: Any = self._hsr
+            hsr.finished_is_old = False
         hs, facts = reneg.start(old, state, self._rl, version, session, by_server)
         self._hs, self._facts = hs, facts
         self._state = ExpectServerHello()
@@ -523,7 +590,7 @@ class Client:
 
     def _on_record(self, ctype: int, payload: bytes, raw: bytes, inner: int | None) -> None:
         events = self._events
-        events.append(ev.RecordHeaderReceived(raw[:5]))
+        events.append(ev.RecordHeaderReceived(raw[: 13 if self._dtls is not None else 5]))
         events.append(ev.RecordReceived(raw[0], (raw[1] << 8) | raw[2], raw, inner))
         if ctype != P.HANDSHAKE and self._state.AFTER_CCS:
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "DATA_BETWEEN_CCS_AND_FINISHED")
@@ -557,6 +624,8 @@ class Client:
 
     def _on_ccs(self, payload: bytes) -> None:
         hs = self._handshake()
+        if self._dtls is not None and (hs.complete or CCS not in self._state.EXPECTED):
+            return  # DTLS: a repeated or early ChangeCipherSpec is dropped
         if self._rl.compat_ccs:
             # A middlebox-compatibility CCS; the record layer checked it.
             self._events.append(ev.ChangeCipherSpecReceived())
@@ -624,7 +693,7 @@ class Client:
                     self._events.append(ev.HandshakeReceived(mt, raw, HelloRequest(raw=raw)))
                     continue
                 state = self._state
-                if mt not in state.EXPECTED:
+                if mt not in state.EXPECTED and not self._hello_verify(mt):
                     raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
                 if hs.complete:
                     hs.loop()
@@ -632,7 +701,7 @@ class Client:
                     # OpenSSL writes record version 0x0301 only while its state
                     # is "write client hello"; reading the ServerHello moves it.
                     self._rl.set_write_version(min(self._config.max_version, P.TLS1_2))
-                hs.loop(READ_STATE.get(mt))
+                hs.loop(READ_STATE.get(mt) or _DTLS_READ_STATE.get(mt))
                 if length > self._max_size(mt):
                     raise LocalError(alerts.ILLEGAL_PARAMETER, "EXCESSIVE_MESSAGE_SIZE")
                 hsr.mark_checked()
@@ -643,7 +712,7 @@ class Client:
             version = facts.version
             suite = facts.suite
             try:
-                msg = decode_message(
+                msg = (decode_message if self._dtls is None else _dtls_decode)(
                     raw,
                     tls13=version == P.TLS1_3,
                     kx=suite.kx if suite is not None else None,
@@ -663,9 +732,15 @@ class Client:
                 and not hs.extensions_settled
                 and _settles_extensions(msg)
                 and _collects(msg, hs.offer)
+                and self._dtls_parses(msg)
             ):
                 hs.extensions_settled = True
                 self._events.append(ev.ServerExtensionsSettled())
+            if mt == P.HELLO_VERIFY_REQUEST and self._dtls is not None:
+                from sclient.tls.dtls.handshake import hello_verify_request
+
+                hello_verify_request(hs, msg, self._dtls)  # type: ignore[arg-type]
+                continue
             if mt == P.HELLO_REQUEST and hs.complete and not self._config.no_renegotiation:
                 self._events.append(ev.HelloRequestReceived())
                 self._renegotiate(self._state, by_server=True)
@@ -762,6 +837,8 @@ class Client:
     def _fail(self, error: TLSError) -> None:
         if self._failed is not None:
             return
+        if self._dtls is not None and error.reason in _DTLS_REASONS:
+            error.reason = _DTLS_REASONS[error.reason]  # DTLS's record layer says it
         self._failed = error
         hs = self._hs
         if hs is not None:
@@ -786,4 +863,51 @@ class Client:
     def _take_events(self) -> list[ev.Event]:
         events = self._events[:]
         self._events.clear()
+        if self._dtls is not None:
+            from sclient.tls.dtls.handshake import dtls_events
+
+            return dtls_events(events)
         return events
+
+    # -- DTLS --------------------------------------------------------------------------
+
+    def _dtls_parses(self, msg: HandshakeMessage) -> bool:
+        """DTLS: the ServerHello's use_srtp parses (OpenSSL's finalisers run)."""
+        if self._dtls is None or not isinstance(msg, ServerHello):
+            return True
+        from sclient.tls.dtls.handshake import srtp_parses
+
+        return srtp_parses(msg, self._config.srtp_profiles)
+
+    def _hello_verify(self, mt: int) -> bool:
+        """DTLS: a HelloVerifyRequest is welcome instead of a ServerHello."""
+        return (
+            mt == P.HELLO_VERIFY_REQUEST
+            and self._dtls is not None
+            and isinstance(self._state, ExpectServerHello)
+            and self._facts.version is None
+        )
+
+    def timer(self) -> tuple[int, float] | None:
+        """DTLS: the retransmission timer, as (generation, seconds): the
+        driver wakes the engine with :meth:`handle_timeout` that long after
+        the generation changed, unless input came that stopped the timer
+        (None: no timer; TLS never has one)."""
+        if self._dtls is None or self._failed is not None or self._peer_closed:
+            return None
+        rl: Any = self._rl
+        hs = self._hs
+        if hs is None or (hs.complete and not self._renegotiating()) or not rl.timer_running:
+            return None
+        return rl.timer_generation, rl.timer_interval
+
+    def handle_timeout(self) -> list[ev.Event]:
+        """DTLS: the timer expired: the flight again (or, after too many
+        timeouts, the handshake fails)."""
+        if self.timer() is not None:
+            rl: Any = self._rl
+            try:
+                rl.retransmit(self._events)
+            except TLSError as e:
+                self._fail(e)
+        return self._take_events()

@@ -227,6 +227,15 @@ class ClientConfig:
     #: max_fragment_length code 1..4 (512..4096) or None.
     max_fragment_length: int | None = None
     max_send_fragment: int = 16384
+    #: DTLS (``-dtls``, ``-dtls1``, ``-dtls1_2``): the versions above are the
+    #: TLS versions DTLS is built on (TLS 1.1 for DTLS 1.0, TLS 1.2 for DTLS 1.2).
+    dtls: bool = False
+    #: DTLS: the most a datagram we write carries (the path MTU less the IP
+    #: and UDP headers); handshake messages are cut to fit.
+    dtls_mtu: int = 1472
+    #: DTLS without ``-mtu``: the MTU to fall back to after two timeouts
+    #: (OpenSSL's BIO_CTRL_DGRAM_GET_FALLBACK_MTU; 0: none, the MTU was given).
+    dtls_fallback_mtu: int = 0
     #: TLS 1.3 record padding block size (0 = none).
     record_padding: int = 0
     #: Smallest DHE prime accepted (OpenSSL security level 2: 2048).

@@ -294,6 +294,7 @@ class Negotiated:
     certificate_request: CertificateRequested | None = None
     ec_point_formats: tuple[int, ...] | None = None  # TLS <= 1.2, server's list if sent
     compression: int = 0  # TLS <= 1.2 compression method (1: DEFLATE, -comp)
+    srtp_profile: int | None = None  # DTLS-SRTP: the profile the server chose
 
 
 @struct(frozen=True, slots=True)

@@ -52,6 +52,7 @@ class Facts:
         "server_random",
         "session",
         "sni_acked",
+        "srtp_profile",
         "suite",
         "version",
     )
@@ -65,6 +66,8 @@ class Facts:
         #: The server_name our ClientHello sent.
         self.server_name_sent: str | None = None
         self.hrr = False
+        #: DTLS-SRTP: the protection profile the server chose (None: none).
+        self.srtp_profile: int | None = None
         #: The ServerHello's version (None before it is accepted).
         self.version: int | None = None
         self.suite: CipherSuite | None = None
@@ -151,6 +154,7 @@ class Facts:
             certificate_request=self.cert_request,
             ec_point_formats=self.ec_point_formats,
             compression=self.compression,
+            srtp_profile=self.srtp_profile,
         )
 
     def settled(self) -> ev.Negotiated:

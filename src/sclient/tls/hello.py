@@ -95,6 +95,8 @@ class Offer:
     psks: tuple[OfferedPsk, ...] = ()
     #: The session whose id or ticket the ClientHello offers.
     resume: Session | None = None
+    #: DTLS: the DTLS-only extensions (use_srtp) may come back.
+    dtls: bool = False
 
     @classmethod
     def of(
@@ -748,7 +750,7 @@ def collect_extensions(exts: tuple[X.Extension, ...], context: X.Context, offer:
         allowed = X.OPENSSL_CONTEXTS.get(t)
         if allowed is None:
             continue
-        if t in seen or not allowed & ctx or allowed & dtls_only:
+        if t in seen or not allowed & ctx or (allowed & dtls_only and not offer.dtls):
             raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", f"extension {t}")
         seen.add(t)
         if (
@@ -794,3 +796,7 @@ def parse_common_extension(hs: Handshake, e: X.Extension) -> None:
         hs.facts.alpn = e.protocols[0]
     elif isinstance(e, X.EarlyData):
         raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", "early_data: not sent")
+    elif e.ext_type == ext.USE_SRTP and hs.offer.dtls:
+        from sclient.tls.dtls.handshake import use_srtp
+
+        use_srtp(hs, e)

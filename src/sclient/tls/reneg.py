@@ -65,11 +65,17 @@ def start(
     ch = build_client_hello(config, config.random, shares)  # type: ignore[arg-type]
     ch = renegotiation_hello(ch, old.ch1.legacy_version, state.client_verify)
     offer = Offer.of(ch, (), resumable(config))
+    if old.frame is not None:  # DTLS: its ClientHello, message_seq
+        from sclient.tls.dtls.handshake import client_hello
+
+        ch = client_hello(ch)
+        offer = structs.replace(offer, dtls=True)
     facts = Facts(version)
     facts.client_random = ch.random
     facts.server_name_sent = offer.server_name
     hs = Handshake(config, rl, old.events, facts, ch, offer, {}, OsslState.CW_CLNT_HELLO)
     hs.renegotiation = by_server
+    hs.frame = old.frame
     hs.binding = state.client_verify + state.server_verify
     hs.send_message(ch)
     hs.loop()

@@ -169,6 +169,7 @@ class Handshake:
         "events",
         "extensions_settled",
         "facts",
+        "frame",
         "offer",
         "ossl",
         "pending",
@@ -224,6 +225,9 @@ class Handshake:
         #: What the server's renegotiation_info must carry (RFC 5746): empty in
         #: the first handshake, both previous verify_data in a renegotiation.
         self.binding = b""
+        #: DTLS: puts a message in its DTLS form (message_seq) before it is
+        #: hashed and sent (None: TLS).
+        self.frame: Callable[[bytes], bytes] | None = None
 
     # -- -state ------------------------------------------------------------------
 
@@ -242,6 +246,8 @@ class Handshake:
         if state is not None:
             self.loop(state)
         raw = msg.encode()
+        if self.frame is not None:
+            raw = self.frame(raw)
         self.transcript.update(raw)
         self.pending.append((raw, msg))
         return raw

@@ -71,5 +71,6 @@ class SocketTap:
             out[at:at] = self.chunks
             self.chunks.clear()
         else:
-            out.insert(at, SocketWritten(bytes(written), len(written)))
+            parts = getattr(written, "parts", None) or (written,)  # datagrams: one write each
+            out[at:at] = [SocketWritten(bytes(p), len(p)) for p in parts]
         return out

@@ -131,13 +131,14 @@ def _family_name(family: int) -> str:
 
 
 def _getaddrinfo(
-    host: str | None, port: str | None, family: int
+    host: str | None, port: str | None, family: int, socktype: int = socket.SOCK_STREAM
 ) -> list[tuple[int, int, int, str, object]]:
     flags = socket.AI_ADDRCONFIG if family == socket.AF_UNSPEC else 0
     node: str | bytes | None = host
     if host is not None and host.isascii():
         node = host.encode("ascii")  # a str host costs an import of the idna codec
-    return socket.getaddrinfo(node, port, family, socket.SOCK_STREAM, socket.IPPROTO_TCP, flags)  # type: ignore[return-value]
+    proto = socket.IPPROTO_TCP if socktype == socket.SOCK_STREAM else socket.IPPROTO_UDP
+    return socket.getaddrinfo(node, port, family, socktype, proto, flags)  # type: ignore[return-value]
 
 
 def connect(
@@ -148,19 +149,21 @@ def connect(
     bind_host: str | None = None,
     bind_port: str | None = None,
     unix_path: str | None = None,
+    socktype: int = socket.SOCK_STREAM,
 ) -> Connection:
-    """Connect like ``init_client``: look up, then try each address in order."""
+    """Connect like ``init_client``: look up, then try each address in order
+    (``socktype`` SOCK_DGRAM: a connected UDP socket, for DTLS)."""
     started = clock.monotonic()
     if unix_path is not None:
         return _connect_unix(unix_path, started)
     try:
-        targets = _getaddrinfo(host, port, family)
+        targets = _getaddrinfo(host, port, family, socktype)
     except socket.gaierror as exc:
         raise ConnectError([_lookup_error(exc)]) from None
     binds: list[tuple[int, int, int, str, object]] | None = None
     if bind_host is not None or bind_port is not None:
         try:
-            binds = _getaddrinfo(bind_host, bind_port, family)
+            binds = _getaddrinfo(bind_host, bind_port, family, socktype)
         except socket.gaierror as exc:
             raise ConnectError([_lookup_error(exc)]) from None
 
@@ -205,7 +208,7 @@ def connect(
                 last_errno = code
                 break
         try:
-            if fam in (socket.AF_INET, socket.AF_INET6):
+            if fam in (socket.AF_INET, socket.AF_INET6) and socktype == socket.SOCK_STREAM:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.connect(addr)  # type: ignore[arg-type]
         except OSError as exc:

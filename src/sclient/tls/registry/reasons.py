@@ -40,6 +40,20 @@ _SRP = "../ssl/tls_srp.c"
 REASONS: dict[str, Reason] = {
     # A received fatal alert: code and text come from registry.alerts.
     "PEER_ALERT": R(0, "ssl3_read_bytes", "", _RL, 1601),
+    # DTLS-SRTP: the server's use_srtp (tls_parse_stoc_use_srtp).
+    "BAD_SRTP_PROTECTION_PROFILE_LIST": R(
+        0x0A000161, "tls_parse_stoc_use_srtp", "bad srtp protection profile list", _EXTC, 1693
+    ),
+    "BAD_SRTP_MKI_VALUE": R(0x0A000160, "tls_parse_stoc_use_srtp", "bad srtp mki value", _EXTC, 0),
+    # DTLS: the retransmission timer expired once too often (dtls1_check_timeout_num).
+    "READ_TIMEOUT_EXPIRED": R(
+        0x0A000138, "dtls1_check_timeout_num", "read timeout expired", "../ssl/d1_lib.c", 435
+    ),
+    # The same in DTLS (ssl/record/rec_layer_d1.c).
+    "DTLS_PEER_ALERT": R(0, "dtls1_read_bytes", "", "../ssl/record/rec_layer_d1.c", 619),
+    "DTLS_NO_RENEGOTIATION": R(
+        0x0A000153, "dtls1_read_bytes", "no renegotiation", "../ssl/record/rec_layer_d1.c", 613
+    ),
     "UNEXPECTED_EOF_WHILE_READING": R(
         0x0A000126, "ssl3_read_n", "unexpected eof while reading", _RL, 318
     ),

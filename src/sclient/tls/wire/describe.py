@@ -78,6 +78,8 @@ class Context:
     keyex: str = "UNKNOWN"
     #: the record version of the connection (``SSL3`` changes the RSA CKE)
     version: int = protocol.TLS1_2
+    #: DTLS: 12-byte message headers, the ClientHello's cookie
+    dtls: bool = False
 
 
 class _Short(Exception):
@@ -114,6 +116,8 @@ class _Cur:
 
 
 def version_name(v: int) -> str:
+    if v == protocol.DTLS1_2:  # the trace knows it, s_client's -msg does not
+        return "DTLS 1.2"
     return protocol.VERSION_TRACE_NAMES.get(v, "UNKNOWN")
 
 
@@ -440,6 +444,8 @@ def _client_hello(c: _Cur, ctx: Context, out: list[Field]) -> None:
     out.append(_version(c, "client_version")[1])
     out.append(_random(c))
     out.append(_hex("session_id", c.vec(1)))
+    if ctx.dtls:
+        out.append(_hex("cookie", c.vec(1)))
     n = c.uint(2)
     head = f"cipher_suites (len={n})"
     if c.left < n or n % 2:
@@ -697,8 +703,14 @@ def _cert_verify(c: _Cur, ctx: Context, out: list[Field]) -> None:
     _signature(c, ctx, out)
 
 
+def _hello_verify(c: _Cur, ctx: Context, out: list[Field]) -> None:
+    out.append(_version(c, "server_version")[1])
+    out.append(_hex("cookie", c.vec(1)))
+
+
 _BODIES: dict[int, Callable[[_Cur, Context, list[Field]], None]] = {
     protocol.CLIENT_HELLO: _client_hello,
+    protocol.HELLO_VERIFY_REQUEST: _hello_verify,
     protocol.SERVER_HELLO: _server_hello,
     protocol.SERVER_KEY_EXCHANGE: _server_keyex,
     protocol.CLIENT_KEY_EXCHANGE: _client_keyex,
@@ -714,13 +726,21 @@ _BODIES: dict[int, Callable[[_Cur, Context, list[Field]], None]] = {
 
 
 def describe_handshake(raw: bytes, ctx: Context) -> Field:
-    """One handshake message (4-byte header included) as its field tree."""
-    if len(raw) < 4:
+    """One handshake message (4-byte header included, 12 bytes in DTLS) as
+    its field tree."""
+    hlen = 12 if ctx.dtls else 4
+    if len(raw) < hlen:
         return Field("handshake", raw, None, (_error(),), 4, "group")
     mt = raw[0]
     length = int.from_bytes(raw[1:4], "big")
     out: list[Field] = []
-    body = raw[4:]
+    body = raw[hlen:]
+    if ctx.dtls:
+        seq = int.from_bytes(raw[4:6], "big")
+        off = int.from_bytes(raw[6:9], "big")
+        flen = int.from_bytes(raw[9:12], "big")
+        text = f"message_seq={seq}, fragment_offset={off}, fragment_length={flen}"
+        out.append(_line("dtls_header", seq, text, 0))
     ok = len(body) >= length
     if ok:
         fn = _BODIES.get(mt)
@@ -749,9 +769,13 @@ def describe_record(raw: bytes, inner_type: int | None) -> Field:
     """A record header (and the TLS 1.3 inner content type)."""
     v = (raw[1] << 8) | raw[2]
     ct = raw[0]
-    length = (raw[3] << 8) | raw[4]
-    kids = [
-        _line("version", v, f"Version = {version_name(v)} (0x{v:x})"),
+    dtls = v >> 8 == 0xFE and len(raw) >= 13
+    length = (raw[11] << 8) | raw[12] if dtls else (raw[3] << 8) | raw[4]
+    kids = [_line("version", v, f"Version = {version_name(v)} (0x{v:x})")]
+    if dtls:
+        epoch = (raw[3] << 8) | raw[4]
+        kids.append(_line("epoch", epoch, f"epoch={epoch}, sequence_number={raw[5:11].hex()}"))
+    kids += [
         _line("content_type", ct, f"Content Type = {content_name(ct)} ({ct})"),
         _line("length", length, f"Length = {length}"),
     ]
@@ -797,14 +821,22 @@ class Tracker:
         self.version = protocol.TLS1_2
         self.tls13 = False
         self.keyex = "UNKNOWN"
+        #: DTLS (the trace saw a DTLS record).
+        self.dtls = False
 
     def context(self, from_server: bool) -> Context:
+        sigalgs = (
+            self.version in (protocol.TLS1_2, protocol.DTLS1_2)
+            if self.dtls
+            else self.version >= protocol.TLS1_2
+        )
         return Context(
             from_server=from_server,
             tls13=self.tls13,
             keyex=self.keyex,
             version=self.version,
-            sigalgs=self.version >= protocol.TLS1_2,
+            sigalgs=sigalgs,
+            dtls=self.dtls,
         )
 
     def describe(self, raw: bytes, from_server: bool) -> Field:
@@ -816,7 +848,7 @@ class Tracker:
 
     def _server_hello(self, raw: bytes) -> None:
         try:
-            c = _Cur(raw[4:])
+            c = _Cur(raw[12:] if self.dtls else raw[4:])
             version = c.uint(2)
             c.take(32)
             c.vec(1)  # session id

@@ -134,6 +134,8 @@ class ClientHello(HandshakeMessage):
     compression_methods: bytes = b"\x00"
     extensions: tuple[X.Extension, ...] = ()
     raw: bytes = _raw()
+    #: DTLS: the cookie after the session id (None: TLS, no cookie field).
+    cookie: bytes | None = None
 
     def encode_body(self) -> bytes:
         return b"".join(
@@ -141,6 +143,7 @@ class ClientHello(HandshakeMessage):
                 self.legacy_version.to_bytes(2, "big"),
                 self.random,
                 vec(1, self.session_id),
+                b"" if self.cookie is None else vec(1, self.cookie),
                 vec(2, b"".join(s.to_bytes(2, "big") for s in self.cipher_suites)),
                 vec(1, self.compression_methods),
                 X.encode_extensions(self.extensions) if self.extensions else b"",
