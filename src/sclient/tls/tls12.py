@@ -362,6 +362,7 @@ def ecdhe_exchange(hs: Handshake, curve_type: int, group_code: int, public: byte
         or group_code not in hs.offer.groups
         or group is None
         or group.kind == "ffdhe"
+        or group.kind in G.KEM_KINDS
     ):
         raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CURVE")
     share: KeyShare = make_key_share(hs.config, group_code)
