@@ -1,0 +1,106 @@
+"""Post-quantum and hybrid key exchange against a real OpenSSL 3.5 (node 26).
+
+Each computable group is negotiated with data both ways; HelloRetryRequest
+goes into a PQ group and out of one; OpenSSL 3.5's group-list syntax sends two
+key shares. MLKEM512 cannot be offered (``cryptography`` has no ML-KEM-512).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from support.exchange import exchange
+from support.nodepeer import PQ_GROUPS, NodeServer
+from support.peers import HOST
+from support.pki import PKI, Chain
+from support.procs import run_sclient
+
+pytestmark = pytest.mark.interop
+
+COMPUTABLE = tuple(g for g in PQ_GROUPS if g != "MLKEM512")
+
+
+@pytest.fixture(scope="module")
+def chain(pki: PKI) -> Chain:
+    return pki["ecdsa"]
+
+
+@pytest.fixture(scope="module")
+def node_all(chain: Chain) -> Iterator[NodeServer]:
+    with NodeServer(chain) as server:
+        yield server
+
+
+def _args(chain: Chain, *extra: str) -> list[str]:
+    return ["-CAfile", str(chain.root), "-verify_return_error", *extra]
+
+
+@pytest.mark.parametrize("group", COMPUTABLE)
+def test_each_group_with_data_both_ways(node_all: NodeServer, chain: Chain, group: str) -> None:
+    r = exchange(node_all, _args(chain, "-groups", group))
+    assert r.rc == 0, r.stderr
+    assert f"Negotiated TLS1.3 group: {group}\n" in r.stdout
+    assert "Server Temp Key" not in r.stdout
+    assert "Verify return code: 0 (ok)" in r.stdout
+    brief = exchange(node_all, _args(chain, "-groups", group, "-brief"))
+    assert f"Negotiated TLS1.3 group: {group}\n" in brief.stderr + brief.stdout
+
+
+@pytest.mark.parametrize("group", ["X25519MLKEM768", "SecP384r1MLKEM1024", "MLKEM1024"])
+def test_json_names_the_group(node_all: NodeServer, chain: Chain, group: str) -> None:
+    conn = _json_conn(node_all, chain, "-groups", group)
+    assert conn["group"] == group
+    assert conn["server_temp_key"] is None
+    assert conn["hello_retry_request"] is False
+
+
+def _json_conn(server: NodeServer, chain: Chain, *args: str) -> dict[str, object]:
+    """One -json run (the handshake's facts; stdin at EOF at once)."""
+    r = run_sclient(["-connect", f"{HOST}:{server.port}", *_args(chain, *args), "-json"])
+    assert r.rc == 0, r.stderr
+    conn = json.loads(r.stdout)["connections"][0]
+    assert isinstance(conn, dict)
+    return conn
+
+
+def test_hello_retry_request_into_a_pq_group(chain: Chain) -> None:
+    # The first ClientHello has an x25519 share only; the server wants the hybrid.
+    with NodeServer(chain, ["SecP384r1MLKEM1024"]) as server:
+        conn = _json_conn(server, chain, "-groups", "X25519:SecP384r1MLKEM1024")
+        assert conn["hello_retry_request"] is True
+        assert conn["group"] == "SecP384r1MLKEM1024"
+        t = exchange(server, _args(chain, "-groups", "X25519:SecP384r1MLKEM1024", "-trace"))
+        assert t.stdout.count("NamedGroup: SecP384r1MLKEM1024 (4589)") >= 2  # HRR, then the share
+
+
+def test_hello_retry_request_out_of_a_pq_group(chain: Chain) -> None:
+    with NodeServer(chain, ["X25519"]) as server:
+        conn = _json_conn(server, chain, "-groups", "X25519MLKEM768:X25519")
+        assert conn["hello_retry_request"] is True
+        assert conn["group"] == "x25519"
+        text = exchange(server, _args(chain, "-groups", "X25519MLKEM768:X25519"))
+        assert "Server Temp Key: X25519, 253 bits" in text.stdout
+        assert "Negotiated TLS1.3 group" not in text.stdout
+
+
+def test_default_sends_two_key_shares_and_needs_no_retry(
+    node_all: NodeServer, chain: Chain
+) -> None:
+    r = exchange(node_all, _args(chain, "-groups", "DEFAULT", "-trace"))
+    assert r.rc == 0, r.stderr
+    hello = r.stdout[: r.stdout.index("ServerHello")]
+    assert "NamedGroup: X25519MLKEM768 (4588)" in hello
+    assert "NamedGroup: ecdh_x25519 (29)" in hello
+    assert "Negotiated TLS1.3 group: X25519MLKEM768" in r.stdout
+    assert _json_conn(node_all, chain, "-groups", "DEFAULT")["hello_retry_request"] is False
+
+
+def test_key_share_marker_picks_the_share(node_all: NodeServer, chain: Chain) -> None:
+    # Without "*" the first group's share goes out (x25519, which this server
+    # does not accept: a retry); "*MLKEM768" puts the share on MLKEM768.
+    conn = _json_conn(node_all, chain, "-groups", "X25519:*MLKEM768")
+    assert conn["group"] == "MLKEM768"
+    assert conn["hello_retry_request"] is False
