@@ -7,12 +7,12 @@ key shares. MLKEM512 cannot be offered (``cryptography`` has no ML-KEM-512).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
 
 from support.exchange import exchange
+from support.jsondoc import sclient_json
 from support.nodepeer import PQ_GROUPS, NodeServer
 from support.peers import HOST
 from support.pki import PKI, Chain
@@ -61,7 +61,7 @@ def _json_conn(server: NodeServer, chain: Chain, *args: str) -> dict[str, object
     """One -json run (the handshake's facts; stdin at EOF at once)."""
     r = run_sclient(["-connect", f"{HOST}:{server.port}", *_args(chain, *args), "-json"])
     assert r.rc == 0, r.stderr
-    conn = json.loads(r.stdout)["connections"][0]
+    conn = sclient_json(r.stdout)["connections"][0]
     assert isinstance(conn, dict)
     return conn
 
