@@ -233,7 +233,11 @@ NEWER_OPENSSL: list[str] = [
     "flat), names match case-insensitively and a repeated group is ignored. Every other "
     "list keeps OpenSSL 3.0's strict reading (case-sensitive, a duplicate is an error), so "
     "the default ClientHello and every list 3.0 accepts are unchanged. Errors print "
-    "`Call to SSL_CONF_cmd(-groups, …) failed`, with the `gid_cb` line for an unknown name.",
+    "`Call to SSL_CONF_cmd(-groups, …) failed` and OpenSSL 3.5's error-queue line "
+    "(`tls1_set_groups_list` `Syntax error in '…'` or too many key shares, `tuple_cb`/`gid_cb` "
+    "`unsupported config value` for an empty element) with source line 0, its line in 3.5 "
+    "not being known; an unknown name queues nothing, as in OpenSSL 3.5, and a group sclient "
+    "cannot compute with (MLKEM512, the binary curves) gets the `gid_cb` `cannot be set` line.",
     "**OpenSSL 3.5's default group list: `-groups DEFAULT`.** OpenSSL 3.0 rejects "
     "`-groups DEFAULT` (`group 'DEFAULT' cannot be set`), so sclient gives it OpenSSL 3.5's "
     "meaning: `?*X25519MLKEM768 / ?*X25519:?secp256r1 / ?X448:?secp384r1:?secp521r1 / "

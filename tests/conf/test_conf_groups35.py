@@ -79,24 +79,40 @@ def test_ignore_unknown_prefix() -> None:
     assert "group 'MLKEM512' cannot be set" in str(e.value)
 
 
+SYNTAX = ":error:0A080106:SSL routines:tls1_set_groups_list:passed invalid argument:"
+EMPTY = ":error:0A00019E:SSL routines:{}:unsupported config value:"
+
+
 @pytest.mark.parametrize(
-    "spec",
+    ("spec", "line"),
     [
-        "**X25519",
-        "??X25519",
-        "--X25519:X448",
-        "*",
-        "X25519/",
-        "/X25519",
-        "X25519//P-256",
-        "?DEFAULT",
-        "-DEFAULT",
-        "*DEFAULT",  # OpenSSL puts "*" before "?*X25519MLKEM768": two "*"
-        "*X25519:*P-256:*X448:*P-384:*P-521",  # more than 4 key shares
-        "*" + "A" * 64,
+        ("**X25519", SYNTAX + "../ssl/t1_lib.c:0:Syntax error in '**X25519'"),
+        ("??X25519", SYNTAX),
+        ("--X25519:X448", SYNTAX),
+        ("*", SYNTAX),
+        ("?DEFAULT", SYNTAX),
+        ("-DEFAULT", SYNTAX),
+        ("*DEFAULT", SYNTAX),  # OpenSSL puts "*" before "?*X25519MLKEM768": two "*"
+        ("*" + "A" * 64, SYNTAX),
+        (
+            "*X25519:*P-256:*X448:*P-384:*P-521",
+            "To many keyshares requested in '*X25519:*P-256:*X448:*P-384:*P-521' (max = 4)",
+        ),
+        ("X25519/", EMPTY.format("tuple_cb")),
+        ("/X25519", EMPTY.format("tuple_cb")),
+        ("X25519//P-256", EMPTY.format("tuple_cb")),
+        ("*X25519::P-256", EMPTY.format("gid_cb")),
     ],
 )
-def test_syntax_errors(spec: str) -> None:
+def test_errors(spec: str, line: str) -> None:
     with pytest.raises(conf.ConfError) as e:
         conf.group_selection(spec)
-    assert str(e.value).startswith(f"Call to SSL_CONF_cmd(-groups, {spec}) failed")
+    assert e.value.lines[0] == f"Call to SSL_CONF_cmd(-groups, {spec}) failed"
+    assert len(e.value.lines) == 2 and line in e.value.lines[1], e.value.lines
+
+
+def test_unknown_name_fails_without_a_queue_line() -> None:
+    # As OpenSSL 3.5 (and 4.1) do: SSL_CONF_cmd fails, nothing is queued.
+    with pytest.raises(conf.ConfError) as e:
+        conf.group_selection("*X25519:nonsense")
+    assert e.value.lines == ["Call to SSL_CONF_cmd(-groups, *X25519:nonsense) failed"]

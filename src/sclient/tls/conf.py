@@ -327,6 +327,8 @@ _NOT_COMPUTABLE = frozenset({0x0200})
 #: ``gid_cb``'s ``ERR_raise_data`` in 3.0.19's ssl/t1_lib.c.
 LINE_GID_CB = 748
 _E_INVALID_ARGUMENT = 0x0A080106
+#: SSL_R_UNSUPPORTED_CONFIG_VALUE (OpenSSL 3.5's tuple_cb/gid_cb on an empty element).
+_E_UNSUPPORTED_CONFIG_VALUE = 0x0A00019E
 
 
 def group_list(spec: str, *, option: str = "-groups") -> tuple[int, ...]:
@@ -438,13 +440,35 @@ class _GroupList35:
         self.groups: list[int] = []
         self.shares: list[int] = []
 
+    def _failure(self, code: int, func: str, reason: str, data: str = "") -> ConfError:
+        # OpenSSL 3.5's functions and texts (seen through OpenSSL 4.1.1's
+        # SSL_CTX_set1_groups_list); the source line is not known: 0.
+        return ConfError(
+            self.option, self.spec, [queue_line(code, func, reason, "../ssl/t1_lib.c", 0, data)]
+        )
+
     def syntax_error(self) -> ConfError:
-        return ConfError(self.option, self.spec)
+        text = self.spec.lstrip(_C_SPACE)
+        return self._failure(
+            _E_INVALID_ARGUMENT,
+            "tls1_set_groups_list",
+            "passed invalid argument",
+            f"Syntax error in '{text}'",
+        )
+
+    def empty_element(self, func: str) -> ConfError:
+        return self._failure(_E_UNSUPPORTED_CONFIG_VALUE, func, "unsupported config value")
 
     def parse(self) -> GroupSelection:
         self._tuples(self.spec.lstrip(_C_SPACE), in_default=False)
         if len(self.shares) > MAX_KEY_SHARES:
-            raise self.syntax_error()
+            text = self.spec.lstrip(_C_SPACE)
+            raise self._failure(
+                _E_INVALID_ARGUMENT,
+                "tls1_set_groups_list",
+                "passed invalid argument",
+                f"To many keyshares requested in '{text}' (max = {MAX_KEY_SHARES})",
+            )
         shares = tuple(self.shares) if self.shares else None
         return GroupSelection(tuple(self.groups), shares)
 
@@ -453,10 +477,10 @@ class _GroupList35:
             return
         for tup in _parse_list(text, "/"):
             if tup is None:
-                raise self.syntax_error()
+                raise self.empty_element("tuple_cb")
             for elem in _parse_list(tup):
                 if elem is None:
-                    raise self.syntax_error()
+                    raise self.empty_element("gid_cb")
                 self._group(elem, in_default)
 
     def _group(self, elem: str, in_default: bool) -> None:
@@ -493,6 +517,10 @@ class _GroupList35:
         if code is None or code not in _registry_groups.BY_CODE or code in _NOT_COMPUTABLE:
             if ignore:
                 return
+            if code is None:
+                # OpenSSL 3.5 fails an unknown name without an error-queue line.
+                raise ConfError(self.option, self.spec)
+            # A group OpenSSL knows that sclient cannot compute with: say which.
             raise _unknown_group(self.option, self.spec, elem)
         if remove:
             if code in self.groups:
