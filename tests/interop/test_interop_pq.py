@@ -104,3 +104,14 @@ def test_key_share_marker_picks_the_share(node_all: NodeServer, chain: Chain) ->
     conn = _json_conn(node_all, chain, "-groups", "X25519:*MLKEM768")
     assert conn["group"] == "MLKEM768"
     assert conn["hello_retry_request"] is False
+
+
+@pytest.mark.parametrize("group", ["X25519MLKEM768", "MLKEM1024"])
+def test_resumption_with_a_fresh_kem_share(node_all: NodeServer, chain: Chain, group: str) -> None:
+    # psk_dhe_ke: each resumed handshake carries a new share of the group.
+    r = run_sclient(
+        ["-connect", f"{HOST}:{node_all.port}", *_args(chain, "-groups", group, "-reconnect")]
+    )
+    assert r.rc == 0, r.stderr
+    assert r.stdout.count("Reused, TLSv1.3") == 5, r.stdout
+    assert f"Negotiated TLS1.3 group: {group}\n" in r.stdout
