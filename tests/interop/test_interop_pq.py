@@ -1,8 +1,10 @@
-"""Post-quantum and hybrid key exchange against a real OpenSSL 3.5 (node 26).
+"""Post-quantum and hybrid key exchange against a real OpenSSL 3.5 (node 26)
+and the OpenSSL 4.x that ``cryptography`` bundles (driven through its binding).
 
 Each computable group is negotiated with data both ways; HelloRetryRequest
 goes into a PQ group and out of one; OpenSSL 3.5's group-list syntax sends two
-key shares. MLKEM512 cannot be offered (``cryptography`` has no ML-KEM-512).
+key shares; resumption sends a fresh share. MLKEM512 cannot be offered
+(``cryptography`` has no ML-KEM-512).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from support.cryptopeer import BindingServer
 from support.exchange import exchange
 from support.jsondoc import sclient_json
 from support.nodepeer import PQ_GROUPS, NodeServer
@@ -115,3 +118,16 @@ def test_resumption_with_a_fresh_kem_share(node_all: NodeServer, chain: Chain, g
     assert r.rc == 0, r.stderr
     assert r.stdout.count("Reused, TLSv1.3") == 5, r.stdout
     assert f"Negotiated TLS1.3 group: {group}\n" in r.stdout
+
+
+# --- a second OpenSSL: the one cryptography bundles (4.x), through its binding ---------
+
+
+@pytest.mark.parametrize("group", COMPUTABLE)
+def test_each_group_against_cryptographys_openssl(chain: Chain, group: str) -> None:
+    with BindingServer(chain, PQ_GROUPS) as server:
+        r = exchange(server, _args(chain, "-groups", group))
+        assert r.rc == 0, r.stderr
+        assert f"Negotiated TLS1.3 group: {group}\n" in r.stdout
+        # The server's own account of the group (SSL_get0_group_name).
+        assert server.negotiated() == [group]
