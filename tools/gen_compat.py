@@ -224,7 +224,8 @@ NEWER_OPENSSL: list[str] = [
     "unknown group (`?MLKEM512` skips it): `cryptography` has no ML-KEM-512. The shares and "
     "secrets follow draft-ietf-tls-mlkem and draft-ietf-tls-ecdhe-mlkem (ML-KEM half first "
     "for X25519MLKEM768, the ECDH half first for the NIST-curve hybrids); tests negotiate "
-    "each against node 26.12.1 (OpenSSL 3.5.9).",
+    "each against node 26.12.1 (OpenSSL 3.5.9) and against the OpenSSL 4.x that "
+    "`cryptography` bundles.",
     "**OpenSSL 3.5's group-list language.** A `-groups` value that uses its syntax "
     "or names a post-quantum group is read as OpenSSL 3.5 reads it: `*name` sends a key "
     "share for the group (at most 4; without any `*`, the first group's, as before), "
