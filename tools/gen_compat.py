@@ -249,8 +249,9 @@ NEWER_OPENSSL: list[str] = [
     "summaries print `Negotiated TLS1.3 group: X25519MLKEM768` where `Server Temp Key:` "
     "would be. `-json` gives the group's name in `group` and `server_temp_key` null; "
     "`-trace` names the groups as OpenSSL 3.5's trace does (`X25519MLKEM768 (4588)`); "
-    "`-security_debug` lists them by the same names with their security bits "
-    "(MLKEM512 128, the 768 groups 192, the 1024 groups 256).",
+    "`-security_debug` lists them as OpenSSL 3.5's callback does, which finds no NID for "
+    "them: `Supported Curve=UNDEF, security bits=192` (MLKEM512 128, the 768 groups 192, "
+    "the 1024 groups 256).",
     "**A server key share that does not decapsulate** (a ciphertext of the wrong length, "
     "or a hybrid's ECDH half off the curve) ends the handshake with an internal_error alert "
     "and `ssl_decapsulate:internal error`, as OpenSSL 3.5 does (checked against node 26's "

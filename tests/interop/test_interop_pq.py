@@ -131,3 +131,14 @@ def test_each_group_against_cryptographys_openssl(chain: Chain, group: str) -> N
         assert f"Negotiated TLS1.3 group: {group}\n" in r.stdout
         # The server's own account of the group (SSL_get0_group_name).
         assert server.negotiated() == [group]
+
+
+def test_security_debug_names_kem_groups_as_openssl35(node_all: NodeServer, chain: Chain) -> None:
+    # OpenSSL 3.5's callback gets NID_undef for an ML-KEM group: "UNDEF".
+    r = exchange(
+        node_all, _args(chain, "-groups", "*SecP384r1MLKEM1024:X25519", "-security_debug_verbose")
+    )
+    assert r.rc == 0, r.stderr
+    lines = r.stdout + r.stderr
+    assert "Security callback: Supported Curve=UNDEF, security bits=256: yes" in lines
+    assert "Security callback: Supported Curve=X25519, security bits=128: yes" in lines
