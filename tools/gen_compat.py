@@ -256,7 +256,9 @@ NEWER_OPENSSL: list[str] = [
     "or a hybrid's ECDH half off the curve) ends the handshake with an internal_error alert "
     "and `ssl_decapsulate:internal error`, as OpenSSL 3.5 does (checked against node 26's "
     "client on the same scripted servers); a classical share of the wrong length is still "
-    "illegal_parameter / `bad ecpoint`.",
+    "illegal_parameter / `bad ecpoint`. A TLS 1.2 ServerKeyExchange naming an offered "
+    "ML-KEM group fails with illegal_parameter / `bad ecpoint`, as in OpenSSL 3.5 (no "
+    "ECPoint can hold such a key).",
 ]
 
 

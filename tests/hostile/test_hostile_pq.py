@@ -101,3 +101,55 @@ def test_openssl35_sends_the_same_alert(name: str, group: int, share: object, pk
     assert srv.error is None, repr(srv.error)
     assert r.stdout.startswith("error "), r.stdout + r.stderr
     assert srv.response.startswith(INTERNAL_ERROR_ALERT), srv.response.hex()
+
+
+#: fatal illegal_parameter.
+ILLEGAL_PARAMETER_ALERT = bytes.fromhex("1503030002022f")
+
+
+def _tls12_kem_ske() -> h.Script:
+    """A TLS 1.2 ServerHello, then a (correctly signed) ServerKeyExchange naming
+    the offered X25519MLKEM768: an ECPoint (at most 255 bytes) is never a key of it."""
+    return h._ske12(lambda: h._ecdh_params(0x11EC, os.urandom(65)), h.ECDHE_RSA_AES128_GCM)
+
+
+def test_tls12_server_key_exchange_with_a_kem_group(pki: PKI) -> None:
+    srv = h.ScriptedServer(_tls12_kem_ske(), pki).start()
+    try:
+        res = run(
+            [
+                *sclient_cmd(),
+                "-connect",
+                f"127.0.0.1:{srv.port}",
+                "-groups",
+                "X25519MLKEM768:X25519",
+            ],
+            stdin=None,
+            timeout=15,
+        )
+        srv.join(15)
+    finally:
+        srv.stop()
+    assert srv.error is None, repr(srv.error)
+    assert res.rc == 1, res.stderr
+    assert_clean_stderr(res.stderr)
+    assert ":error:0A000132:SSL routines:tls_process_ske_ecdhe:bad ecpoint:" in res.stderr
+    assert srv.response.startswith(ILLEGAL_PARAMETER_ALERT), srv.response.hex()
+
+
+def test_tls12_kem_group_openssl35_reference(pki: PKI) -> None:
+    node = node_binary()
+    srv = h.ScriptedServer(_tls12_kem_ske(), pki).start()
+    js = (
+        f"const s=require('tls').connect({{port:{srv.port},host:'127.0.0.1',"
+        "ecdhCurve:'X25519MLKEM768:X25519',rejectUnauthorized:false});"
+        "s.on('error',e=>console.log('error '+e.code));"
+    )
+    try:
+        r = subprocess.run([node, "-e", js], capture_output=True, text=True, timeout=20)
+        srv.join(15)
+    finally:
+        srv.stop()
+    assert srv.error is None, repr(srv.error)
+    assert r.stdout.startswith("error "), r.stdout + r.stderr
+    assert srv.response.startswith(ILLEGAL_PARAMETER_ALERT), srv.response.hex()
