@@ -142,3 +142,18 @@ def test_security_debug_names_kem_groups_as_openssl35(node_all: NodeServer, chai
     lines = r.stdout + r.stderr
     assert "Security callback: Supported Curve=UNDEF, security bits=256: yes" in lines
     assert "Security callback: Supported Curve=X25519, security bits=128: yes" in lines
+
+
+def test_retry_after_two_key_shares(chain: Chain) -> None:
+    # -groups DEFAULT sends X25519MLKEM768 and X25519 shares; a P-256-only
+    # server asks again, and the second ClientHello carries the P-256 share only.
+    with NodeServer(chain, ["P-256"]) as server:
+        r = exchange(server, _args(chain, "-groups", "DEFAULT", "-trace"))
+        assert r.rc == 0, r.stderr
+        second = r.stdout.split("ServerHello")[1]  # after the HelloRetryRequest
+        hello2 = second[: second.index("ServerHello")] if "ServerHello" in second else second
+        assert "NamedGroup: secp256r1 (P-256) (23)" in hello2
+        assert "NamedGroup: X25519MLKEM768" not in hello2
+        assert "NamedGroup: ecdh_x25519" not in hello2
+        assert "Server Temp Key: ECDH, prime256v1, 256 bits" in r.stdout
+        assert _json_conn(server, chain, "-groups", "DEFAULT")["hello_retry_request"] is True
