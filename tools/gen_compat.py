@@ -247,6 +247,56 @@ SECOND_OPINIONS: list[str] = [
 ]
 
 
+# --------------------------------------------------------------------------------------
+# NEWER_OPENSSL: options and behaviour of OpenSSL 3.2 - 4.x that sclient supports. They
+# change nothing OpenSSL 3.0 accepts: each is reached only by input 3.0 rejects.
+# --------------------------------------------------------------------------------------
+NEWER_OPENSSL: list[str] = [
+    "**Post-quantum key exchange (OpenSSL 3.5).** `-groups`/`-curves` take the ML-KEM groups "
+    "under OpenSSL 3.5's names: `X25519MLKEM768` (0x11EC), `SecP256r1MLKEM768` (0x11EB), "
+    "`SecP384r1MLKEM1024` (0x11ED), `MLKEM768` (0x0201) and `MLKEM1024` (0x0202), TLS 1.3 "
+    "only, with HelloRetryRequest into and out of them. `MLKEM512` (0x0200) is refused as an "
+    "unknown group (`?MLKEM512` skips it): `cryptography` has no ML-KEM-512. The shares and "
+    "secrets follow draft-ietf-tls-mlkem and draft-ietf-tls-ecdhe-mlkem (ML-KEM half first "
+    "for X25519MLKEM768, the ECDH half first for the NIST-curve hybrids); tests negotiate "
+    "each against node 26.12.1 (OpenSSL 3.5.9) and against the OpenSSL 4.x that "
+    "`cryptography` bundles.",
+    "**OpenSSL 3.5's group-list language.** A `-groups` value that uses its syntax "
+    "or names a post-quantum group is read as OpenSSL 3.5 reads it: `*name` sends a key "
+    "share for the group (at most 4; without any `*`, the first group's, as before), "
+    "`?name` skips a group this build cannot use, `-name` removes a group given earlier, "
+    "`/` separates tuples (they steer a server's choice only, so a client offers the groups "
+    "flat), names match case-insensitively and a repeated group is ignored. Every other "
+    "list keeps OpenSSL 3.0's strict reading (case-sensitive, a duplicate is an error), so "
+    "the default ClientHello and every list 3.0 accepts are unchanged. Errors print "
+    "`Call to SSL_CONF_cmd(-groups, …) failed` and OpenSSL 3.5's error-queue line "
+    "(`tls1_set_groups_list` `Syntax error in '…'` or too many key shares, `tuple_cb`/`gid_cb` "
+    "`unsupported config value` for an empty element) with source line 0, its line in 3.5 "
+    "not being known; an unknown name queues nothing, as in OpenSSL 3.5, and a group sclient "
+    "cannot compute with (MLKEM512, the binary curves) gets the `gid_cb` `cannot be set` line.",
+    "**OpenSSL 3.5's default group list: `-groups DEFAULT`.** OpenSSL 3.0 rejects "
+    "`-groups DEFAULT` (`group 'DEFAULT' cannot be set`), so sclient gives it OpenSSL 3.5's "
+    "meaning: `?*X25519MLKEM768 / ?*X25519:?secp256r1 / ?X448:?secp384r1:?secp521r1 / "
+    "?ffdhe2048:?ffdhe3072`, two key shares (X25519MLKEM768 and X25519). It combines like "
+    "any group (`DEFAULT:-X448`). Without `-groups` the ClientHello stays OpenSSL 3.0's.",
+    "**Summary of a key-encapsulation group.** The client holds no server public key for "
+    "these groups, so, as OpenSSL 3.5's `ssl_print_tmp_key` does, the full and `-brief` "
+    "summaries print `Negotiated TLS1.3 group: X25519MLKEM768` where `Server Temp Key:` "
+    "would be. `-json` gives the group's name in `group` and `server_temp_key` null; "
+    "`-trace` names the groups as OpenSSL 3.5's trace does (`X25519MLKEM768 (4588)`); "
+    "`-security_debug` lists them as OpenSSL 3.5's callback does, which finds no NID for "
+    "them: `Supported Curve=UNDEF, security bits=192` (MLKEM512 128, the 768 groups 192, "
+    "the 1024 groups 256).",
+    "**A server key share that does not decapsulate** (a ciphertext of the wrong length, "
+    "or a hybrid's ECDH half off the curve) ends the handshake with an internal_error alert "
+    "and `ssl_decapsulate:internal error`, as OpenSSL 3.5 does (checked against node 26's "
+    "client on the same scripted servers); a classical share of the wrong length is still "
+    "illegal_parameter / `bad ecpoint`. A TLS 1.2 ServerKeyExchange naming an offered "
+    "ML-KEM group fails with illegal_parameter / `bad ecpoint`, as in OpenSSL 3.5 (no "
+    "ECPoint can hold such a key).",
+]
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -308,6 +358,16 @@ def render() -> str:
             "the only difference from OpenSSL's help text."
         )
     for item in EXTRA_DEVIATIONS:
+        w(f"- {item}")
+    w("")
+    w("## Behaviour of newer OpenSSL")
+    w("")
+    w(
+        "Options and behaviour of OpenSSL 3.2 to 4.x that sclient supports. Each is reached "
+        "only by input OpenSSL 3.0.19 rejects, so nothing 3.0 accepts changes meaning."
+    )
+    w("")
+    for item in NEWER_OPENSSL:
         w(f"- {item}")
     w("")
     w("## Resource bounds")

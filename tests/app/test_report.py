@@ -295,6 +295,25 @@ def test_temp_key_texts() -> None:
     assert temp_key_text(n()) is None
 
 
+def test_kem_group_replaces_temp_key() -> None:
+    from sclient.report.facts import kem_group_name, temp_key_text
+
+    def n(**kw: object) -> Negotiated:
+        return Negotiated(0x0304, 0x1302, b"", b"", b"", **kw)  # type: ignore[arg-type]
+
+    for code, name in (
+        (0x11EC, "X25519MLKEM768"),
+        (0x11ED, "SecP384r1MLKEM1024"),
+        (0x0202, "MLKEM1024"),
+    ):
+        assert temp_key_text(n(group=code)) is None
+        assert kem_group_name(n(group=code)) == name
+    assert kem_group_name(n(group=0x001D)) is None
+    d = _tls13_data(temp_key=None, kem_group="X25519MLKEM768")
+    assert "Negotiated TLS1.3 group: X25519MLKEM768\n" in render_brief(d)
+    assert "Server Temp Key" not in render_brief(d)
+
+
 def test_error_lines() -> None:
     e = tls_error_entry(PeerAlert(70))
     assert e.line_text("80BBFC364B7F0000") == (

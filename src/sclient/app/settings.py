@@ -296,6 +296,8 @@ class ListOptions:
     ciphersuites: tuple[int, ...] | None = None
     #: ``-groups`` / ``-curves``.
     groups: tuple[int, ...] | None = None
+    #: The ``*``-marked groups of an OpenSSL 3.5 group list (key shares).
+    key_shares: tuple[int, ...] | None = None
     sigalgs: tuple[int, ...] | None = None
     client_sigalgs: tuple[int, ...] | None = None
     #: ``-record_padding``: the block size (0: none).
@@ -316,7 +318,8 @@ def _parse_lists(lists: list[tuple[str, str]]) -> ListOptions:
         elif name == "ciphersuites":
             given.ciphersuites = conf.ciphersuites(value)
         elif name in ("curves", "groups"):
-            given.groups = conf.group_list(value, option="-" + name)
+            selection = conf.group_selection(value, option="-" + name)
+            given.groups, given.key_shares = selection.groups, selection.key_shares
         elif name == "sigalgs":
             given.sigalgs = conf.sigalg_list(value)
         elif name == "client_sigalgs":
@@ -358,6 +361,8 @@ class Offered:
     #: The security level (``@SECLEVEL=n``, else the build's default).
     security_level: int
     min_dh_bits: int
+    #: The groups the first ClientHello sends key shares for (None: the first).
+    key_shares: tuple[int, ...] | None = None
 
 
 def _offered_lists(
@@ -420,6 +425,12 @@ def _offered_lists(
             min_version=lo,
             max_version=hi,
         )
+    if given.key_shares is not None:
+        # Those that survive the filters and can serve TLS 1.3 (else the first group's).
+        usable = tuple(
+            g for g in given.key_shares if g in out.groups and conf.group_ok_for_tls13(g)
+        )
+        out.key_shares = usable or None
     return out
 
 
@@ -941,6 +952,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         tls13_suites=offered.tls13_suites,
         tls12_suites=offered.tls12_suites,
         groups=offered.groups,
+        key_share_groups=offered.key_shares,
         signature_schemes=offered.signature_schemes,
         client_signature_schemes=given.client_sigalgs,
         security_level=offered.security_level,

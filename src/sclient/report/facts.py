@@ -20,9 +20,24 @@ def temp_key_text(n: Negotiated) -> str | None:
     if n.group is None:
         return None
     g = groups.BY_CODE.get(n.group)
-    if g is None:
+    if g is None or g.kind in groups.KEM_KINDS:
         return None
     return f"{g.temp_key}, {g.bits} bits"
+
+
+def kem_group_name(n: Negotiated) -> str | None:
+    """The group of a key-encapsulation exchange (``Negotiated TLS1.3 group:``).
+
+    The client holds no server public key for such a group, so OpenSSL 3.5's
+    ``ssl_print_tmp_key`` names the negotiated group where ``Server Temp Key:``
+    would be; sclient does the same, for these groups only (OpenSSL 3.0 prints
+    nothing for a TLS 1.3 resumption without a key exchange, and so does sclient)."""
+    if n.group is None:
+        return None
+    g = groups.BY_CODE.get(n.group)
+    if g is None or g.kind not in groups.KEM_KINDS:
+        return None
+    return g.openssl
 
 
 def shared_sigalgs(peer: Sequence[int], ours: Sequence[int], tls13: bool = False) -> list[int]:
@@ -105,4 +120,5 @@ def summary_data(
             d.peer_digest = s.peer_digest
             d.peer_sigtype = s.peer_type
     d.temp_key = temp_key_text(n)
+    d.kem_group = kem_group_name(n)
     return d

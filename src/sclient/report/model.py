@@ -52,6 +52,7 @@ class SummaryData:
     peer_digest: str | None = None  # "SHA256"; None for EdDSA / unknown
     peer_sigtype: str | None = None  # "RSA-PSS", "ECDSA", "ed25519" ...
     temp_key: str | None = None  # "X25519, 253 bits"
+    kem_group: str | None = None  # "X25519MLKEM768": printed instead of temp_key
     bytes_read: int = 0
     bytes_written: int = 0
     verify_code: int = 0

@@ -104,8 +104,7 @@ def render_summary(d: SummaryData) -> str:
         else:
             out.append("---\nNo client certificate CA names sent\n")
         out.append(_sigalgs_lines(d))
-        if d.temp_key is not None:
-            out.append(f"Server Temp Key: {d.temp_key}\n")
+        out.append(_temp_key_line(d))
         if d.sct_block is not None:
             out.append(d.sct_block)
         out.append(
@@ -155,6 +154,15 @@ def render_brief(d: SummaryData) -> str:
     if d.ec_point_formats:
         names = [POINT_FORMAT_NAMES.get(p, f"unknown({p})") for p in d.ec_point_formats]
         out.append("Supported Elliptic Curve Point Formats: " + ":".join(names) + "\n")
-    if d.temp_key is not None:
-        out.append(f"Server Temp Key: {d.temp_key}\n")
+    out.append(_temp_key_line(d))
     return "".join(out)
+
+
+def _temp_key_line(d: SummaryData) -> str:
+    """``ssl_print_tmp_key``: the server's ephemeral key, or for a
+    key-encapsulation group (OpenSSL 3.5) the group's name."""
+    if d.temp_key is not None:
+        return f"Server Temp Key: {d.temp_key}\n"
+    if d.kem_group is not None:
+        return f"Negotiated TLS1.3 group: {d.kem_group}\n"
+    return ""

@@ -5,7 +5,9 @@ The options ``openssl s_client`` hands to ``SSL_CONF_cmd``:
 * ``-cipher``        :func:`cipher_list` (the TLS <= 1.2 cipher-string language,
   :mod:`sclient.tls.conf_ciph`), :func:`cipher_selection` for the unfiltered list;
 * ``-ciphersuites``  :func:`ciphersuites` (TLS 1.3);
-* ``-groups`` / ``-curves``  :func:`group_list`;
+* ``-groups`` / ``-curves``  :func:`group_list` (OpenSSL 3.0's language) and
+  :func:`group_selection` (which switches to OpenSSL 3.5's when the list
+  uses its syntax or names a post-quantum group);
 * ``-sigalgs`` / ``-client_sigalgs``  :func:`sigalg_list`;
 * ``-min_protocol`` / ``-max_protocol``  :func:`protocol_version`.
 
@@ -48,6 +50,7 @@ __all__ = [
     "cipher_selection",
     "ciphersuites",
     "group_list",
+    "group_selection",
     "offered_ciphersuites",
     "offered_groups",
     "offered_sigalgs",
@@ -307,12 +310,32 @@ _GROUPS: dict[int, tuple[tuple[str, ...], int, int, int]] = {
     0x0102: (("ffdhe4096",), 128, TLS1_3_VERSION, 0),
     0x0103: (("ffdhe6144",), 128, TLS1_3_VERSION, 0),
     0x0104: (("ffdhe8192",), 192, TLS1_3_VERSION, 0),
+    # OpenSSL 3.5's key-encapsulation groups (TLS 1.3 only).
+    0x0200: (("MLKEM512",), 128, TLS1_3_VERSION, 0),
+    0x0201: (("MLKEM768",), 192, TLS1_3_VERSION, 0),
+    0x0202: (("MLKEM1024",), 256, TLS1_3_VERSION, 0),
+    0x11EB: (("SecP256r1MLKEM768",), 192, TLS1_3_VERSION, 0),
+    0x11EC: (("X25519MLKEM768",), 192, TLS1_3_VERSION, 0),
+    0x11ED: (("SecP384r1MLKEM1024",), 256, TLS1_3_VERSION, 0),
 }
-_GROUP_BY_NAME: dict[str, int] = {n: code for code, g in _GROUPS.items() for n in g[0]}
+#: The groups OpenSSL 3.0 did not know: only OpenSSL 3.5's list language names them.
+_PQ_GROUPS = frozenset({0x0200, 0x0201, 0x0202, 0x11EB, 0x11EC, 0x11ED})
+_GROUP_BY_NAME: dict[str, int] = {
+    n: code for code, g in _GROUPS.items() if code not in _PQ_GROUPS for n in g[0]
+}
+#: OpenSSL 3.5 matches group names case-insensitively.
+_GROUP_BY_LOWER: dict[str, int] = {n.lower(): code for code, g in _GROUPS.items() for n in g[0]}
+_PQ_LOWER = frozenset(n for n, code in _GROUP_BY_LOWER.items() if code in _PQ_GROUPS)
+#: Groups sclient cannot compute with although OpenSSL knows them: MLKEM512
+#: (``cryptography`` has ML-KEM-768 and -1024 only). The binary curves and the
+#: small Koblitz/SEC curves are the others: they are absent from the registry.
+_NOT_COMPUTABLE = frozenset({0x0200})
 
 #: ``gid_cb``'s ``ERR_raise_data`` in 3.0.19's ssl/t1_lib.c.
 LINE_GID_CB = 748
 _E_INVALID_ARGUMENT = 0x0A080106
+#: SSL_R_UNSUPPORTED_CONFIG_VALUE (OpenSSL 3.5's tuple_cb/gid_cb on an empty element).
+_E_UNSUPPORTED_CONFIG_VALUE = 0x0A00019E
 
 
 def group_list(spec: str, *, option: str = "-groups") -> tuple[int, ...]:
@@ -337,24 +360,186 @@ def group_list(spec: str, *, option: str = "-groups") -> tuple[int, ...]:
             raise ConfError(option, spec)
         code = _GROUP_BY_NAME.get(elem)
         if code is None or code not in _registry_groups.BY_CODE:
-            raise ConfError(
-                option,
-                spec,
-                [
-                    queue_line(
-                        _E_INVALID_ARGUMENT,
-                        "gid_cb",
-                        "passed invalid argument",
-                        "../ssl/t1_lib.c",
-                        LINE_GID_CB,
-                        f"group '{elem}' cannot be set",
-                    )
-                ],
-            )
+            raise _unknown_group(option, spec, elem)
         if code in out:
             raise ConfError(option, spec)
         out.append(code)
     return tuple(out)
+
+
+def _unknown_group(option: str, spec: str, elem: str) -> ConfError:
+    return ConfError(
+        option,
+        spec,
+        [
+            queue_line(
+                _E_INVALID_ARGUMENT,
+                "gid_cb",
+                "passed invalid argument",
+                "../ssl/t1_lib.c",
+                LINE_GID_CB,
+                f"group '{elem}' cannot be set",
+            )
+        ],
+    )
+
+
+class GroupSelection:
+    """What ``-groups`` sets: the supported_groups list and the groups to
+    send key shares for (None: the first usable group, OpenSSL 3.0's rule)."""
+
+    __slots__ = ("groups", "key_shares")
+
+    def __init__(self, groups: tuple[int, ...], key_shares: tuple[int, ...] | None) -> None:
+        self.groups = groups
+        self.key_shares = key_shares
+
+    def __repr__(self) -> str:
+        return f"GroupSelection({self.groups!r}, {self.key_shares!r})"
+
+
+#: ``OPENSSL_CLIENT_MAX_KEY_SHARES``.
+MAX_KEY_SHARES = 4
+_GROUP_PREFIXES = "*?-"
+
+
+def uses_35_group_syntax(spec: str) -> bool:
+    """Whether a ``-groups`` value is read in OpenSSL 3.5's language: it uses
+    a tuple ``/``, a ``*``/``?``/``-`` prefix or ``DEFAULT`` (all of which
+    OpenSSL 3.0 rejects), or names a post-quantum group (3.0 knows none).
+    Every list OpenSSL 3.0 accepts keeps 3.0's meaning."""
+    if "/" in spec:
+        return True
+    for elem in _parse_list(spec):
+        if elem is None:
+            continue
+        if elem[:1] in _GROUP_PREFIXES or "*" in elem or "?" in elem:
+            return True
+        low = elem.lower()
+        if low == "default" or low in _PQ_LOWER:
+            return True
+    return False
+
+
+def group_selection(spec: str, *, option: str = "-groups") -> GroupSelection:
+    """``-groups``/``-curves``: OpenSSL 3.0's :func:`group_list`, or OpenSSL
+    3.5's language when :func:`uses_35_group_syntax` says so."""
+    if not uses_35_group_syntax(spec):
+        return GroupSelection(group_list(spec, option=option), None)
+    return _GroupList35(spec, option).parse()
+
+
+class _GroupList35:
+    """OpenSSL 3.5's ``tls1_set_groups_list`` for a client.
+
+    Tuples (``/``) only steer a server's choice: a client offers the groups
+    flat, so a tuple boundary reads like ``:``. Prefixes: ``*`` sends a key
+    share, ``?`` skips a group this build cannot use, ``-`` removes a group
+    given earlier; ``DEFAULT`` inserts 3.5's default list (unknown groups in
+    it skipped). A duplicate is ignored; names match case-insensitively.
+    """
+
+    __slots__ = ("groups", "option", "shares", "spec")
+
+    def __init__(self, spec: str, option: str) -> None:
+        self.spec = spec
+        self.option = option
+        self.groups: list[int] = []
+        self.shares: list[int] = []
+
+    def _failure(self, code: int, func: str, reason: str, data: str = "") -> ConfError:
+        # OpenSSL 3.5's functions and texts (seen through OpenSSL 4.1.1's
+        # SSL_CTX_set1_groups_list); the source line is not known: 0.
+        return ConfError(
+            self.option, self.spec, [queue_line(code, func, reason, "../ssl/t1_lib.c", 0, data)]
+        )
+
+    def syntax_error(self) -> ConfError:
+        text = self.spec.lstrip(_C_SPACE)
+        return self._failure(
+            _E_INVALID_ARGUMENT,
+            "tls1_set_groups_list",
+            "passed invalid argument",
+            f"Syntax error in '{text}'",
+        )
+
+    def empty_element(self, func: str) -> ConfError:
+        return self._failure(_E_UNSUPPORTED_CONFIG_VALUE, func, "unsupported config value")
+
+    def parse(self) -> GroupSelection:
+        self._tuples(self.spec.lstrip(_C_SPACE), in_default=False)
+        if len(self.shares) > MAX_KEY_SHARES:
+            text = self.spec.lstrip(_C_SPACE)
+            raise self._failure(
+                _E_INVALID_ARGUMENT,
+                "tls1_set_groups_list",
+                "passed invalid argument",
+                f"To many keyshares requested in '{text}' (max = {MAX_KEY_SHARES})",
+            )
+        shares = tuple(self.shares) if self.shares else None
+        return GroupSelection(tuple(self.groups), shares)
+
+    def _tuples(self, text: str, in_default: bool) -> None:
+        if not text:
+            return
+        for tup in _parse_list(text, "/"):
+            if tup is None:
+                raise self.empty_element("tuple_cb")
+            for elem in _parse_list(tup):
+                if elem is None:
+                    raise self.empty_element("gid_cb")
+                self._group(elem, in_default)
+
+    def _group(self, elem: str, in_default: bool) -> None:
+        share = remove = ignore = False
+        while elem:
+            c = elem[0]
+            if c == "*":
+                if share:
+                    raise self.syntax_error()
+                share = True
+            elif c == "-":
+                if remove:
+                    raise self.syntax_error()
+                remove = True
+            elif c == "?":
+                if ignore:
+                    raise self.syntax_error()
+                ignore = True
+            else:
+                break
+            elem = elem[1:]
+        if not elem or len(elem) > 63:
+            raise self.syntax_error()
+        if elem.lower() == "default":
+            if ignore or remove:
+                raise self.syntax_error()
+            text = _registry_groups.DEFAULT_GROUP_LIST_35
+            # A "*" before DEFAULT is put before the list's first group, as
+            # OpenSSL does (which then reads "*?*X25519MLKEM768": an error).
+            self._tuples("*" + text if share else text, in_default=True)
+            return
+        ignore = ignore or in_default
+        code = _GROUP_BY_LOWER.get(elem.lower())
+        if code is None or code not in _registry_groups.BY_CODE or code in _NOT_COMPUTABLE:
+            if ignore:
+                return
+            if code is None:
+                # OpenSSL 3.5 fails an unknown name without an error-queue line.
+                raise ConfError(self.option, self.spec)
+            # A group OpenSSL knows that sclient cannot compute with: say which.
+            raise _unknown_group(self.option, self.spec, elem)
+        if remove:
+            if code in self.groups:
+                self.groups.remove(code)
+                if code in self.shares:
+                    self.shares.remove(code)
+            return
+        if code in self.groups:
+            return
+        self.groups.append(code)
+        if share:
+            self.shares.append(code)
 
 
 def offered_groups(

@@ -133,7 +133,13 @@ def scheme_text(code: int) -> str:
 
 
 def group_text(code: int) -> str:
-    """``EC_curve_nid2nist`` or else the short name."""
+    """``EC_curve_nid2nist`` or else the short name.
+
+    The ML-KEM groups have no entry in OpenSSL 3.5's NID table
+    (``tls1_group_id2nid`` gives ``NID_undef``), so its callback names them
+    ``OBJ_nid2sn(NID_undef)``: ``UNDEF``."""
+    if code in conf._PQ_GROUPS:
+        return "UNDEF"
     info = conf._GROUPS.get(code)
     if info is None:
         return f"0x{code:04x}"

@@ -369,6 +369,10 @@ def ecdhe_exchange(hs: Handshake, curve_type: int, group_code: int, public: byte
         or group.kind == "ffdhe"
     ):
         raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CURVE")
+    if group.kind in G.KEM_KINDS:
+        # An offered ML-KEM group passes OpenSSL 3.5's group check, and then no
+        # ECPoint (at most 255 bytes) is a key of it: "bad ecpoint".
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "SKE_BAD_ECPOINT", "an ML-KEM group in TLS 1.2")
     share: KeyShare = make_key_share(hs.config, group_code)
     try:
         if isinstance(share, EcKeyShare):

@@ -46,6 +46,7 @@ from sclient.tls.peer import (
 )
 from sclient.tls.records import EPOCH_APPLICATION, EPOCH_HANDSHAKE, READ, WRITE
 from sclient.tls.registry import alerts
+from sclient.tls.registry import groups as G
 from sclient.tls.registry import protocol as P
 from sclient.tls.registry.extensions import STATUS_REQUEST
 from sclient.tls.registry.suites import CipherSuite
@@ -140,6 +141,11 @@ def in_openssl_order(exts: tuple[X.Extension, ...]) -> list[X.Extension]:
     return sorted(known, key=lambda e: _OPENSSL_ORDER[e.ext_type])
 
 
+def _is_kem(group: int) -> bool:
+    row = G.BY_CODE.get(group)
+    return row is not None and row.kind in G.KEM_KINDS
+
+
 def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> State:
     """The TLS 1.3 part of tls_process_server_hello: key share, handshake
     secrets, read keys."""
@@ -176,6 +182,8 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> 
         try:
             shared = share.exchange(entry.key_exchange)
         except cerr.IllegalKeyShare as e:
+            if _is_kem(entry.group):
+                raise LocalError(alerts.INTERNAL_ERROR, "KEM_DECAPSULATION", str(e)) from None
             raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_ECPOINT", str(e)) from None
         hs.facts.group = entry.group
 

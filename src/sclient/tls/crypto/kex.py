@@ -36,12 +36,15 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MIN_DH_BITS",
     "GROUP_NAMES",
+    "KEM_GROUPS",
     "MAX_DH_BITS",
     "SUPPORTED_GROUPS",
     "DheKeyShare",
     "EcKeyShare",
     "FfdheKeyShare",
+    "HybridKeyShare",
     "KeyShare",
+    "MlKemKeyShare",
     "X448KeyShare",
     "X25519KeyShare",
     "dhe_client_share",
@@ -61,6 +64,12 @@ SECP521R1 = 0x0019
 BRAINPOOLP256R1 = 0x001A
 BRAINPOOLP384R1 = 0x001B
 BRAINPOOLP512R1 = 0x001C
+MLKEM512 = 0x0200
+MLKEM768 = 0x0201
+MLKEM1024 = 0x0202
+SECP256R1MLKEM768 = 0x11EB
+X25519MLKEM768 = 0x11EC
+SECP384R1MLKEM1024 = 0x11ED
 
 GROUP_NAMES: dict[int, str] = {
     X25519: "x25519",
@@ -79,8 +88,14 @@ GROUP_NAMES: dict[int, str] = {
     0x0102: "ffdhe4096",
     0x0103: "ffdhe6144",
     0x0104: "ffdhe8192",
+    MLKEM768: "MLKEM768",
+    MLKEM1024: "MLKEM1024",
+    SECP256R1MLKEM768: "SecP256r1MLKEM768",
+    X25519MLKEM768: "X25519MLKEM768",
+    SECP384R1MLKEM1024: "SecP384r1MLKEM1024",
 }
-#: Every NamedGroup :func:`generate_key_share` accepts.
+#: Every NamedGroup :func:`generate_key_share` accepts. MLKEM512 (0x0200) is
+#: not among them: ``cryptography`` offers ML-KEM-768 and ML-KEM-1024 only.
 SUPPORTED_GROUPS: tuple[int, ...] = tuple(GROUP_NAMES)
 
 _EC_CURVES: dict[int, tuple[type[ec.EllipticCurve], int]] = {
@@ -388,6 +403,118 @@ def dhe_client_share(
     return share.public_bytes(), share.exchange
 
 
+# --- ML-KEM (FIPS 203) and the hybrids -------------------------------------------
+#
+# draft-ietf-tls-mlkem: a pure ML-KEM group's client share is the encapsulation
+# key, the server's the ciphertext, the shared secret ML-KEM's 32 bytes.
+# draft-ietf-tls-ecdhe-mlkem: a hybrid share concatenates the two halves in a
+# per-group order, and the secret in the same order -- ML-KEM first for
+# X25519MLKEM768, the ECDH half first for the two NIST-curve groups.
+
+#: ML-KEM parameter set -> (encapsulation-key bytes, ciphertext bytes).
+_MLKEM_SIZES: dict[int, tuple[int, int]] = {768: (1184, 1088), 1024: (1568, 1568)}
+
+#: Pure ML-KEM groups -> parameter set.
+_PURE_KEM: dict[int, int] = {MLKEM768: 768, MLKEM1024: 1024}
+#: Hybrid groups -> (classical group, ML-KEM parameter set, ML-KEM half first).
+_HYBRID: dict[int, tuple[int, int, bool]] = {
+    X25519MLKEM768: (X25519, 768, True),
+    SECP256R1MLKEM768: (SECP256R1, 768, False),
+    SECP384R1MLKEM1024: (SECP384R1, 1024, False),
+}
+#: Every key-encapsulation group sclient computes with (TLS 1.3 only).
+KEM_GROUPS: frozenset[int] = frozenset(_PURE_KEM) | frozenset(_HYBRID)
+
+
+class MlKemKeyShare:
+    """A pure ML-KEM share: ``public_bytes`` is the encapsulation key;
+    ``exchange`` decapsulates the server's ciphertext (which must have
+    exactly the parameter set's length)."""
+
+    __slots__ = ("_ct_len", "_params", "_priv", "_pub", "group")
+
+    def __init__(self, group: int, params: int | None = None) -> None:
+        if params is None:
+            try:
+                params = _PURE_KEM[group]
+            except KeyError:
+                raise UnsupportedAlgorithm(f"not an ML-KEM group: 0x{group:04x}") from None
+        # Imported here: only a connection that offers such a group pays for it.
+        from cryptography.hazmat.primitives.asymmetric import mlkem
+
+        self.group = group
+        self._params = params
+        self._ct_len = _MLKEM_SIZES[params][1]
+        try:
+            if params == 768:
+                self._priv: mlkem.MLKEM768PrivateKey | mlkem.MLKEM1024PrivateKey = (
+                    mlkem.MLKEM768PrivateKey.generate()
+                )
+            else:
+                self._priv = mlkem.MLKEM1024PrivateKey.generate()
+        except Exception as e:  # cryptography built without ML-KEM
+            raise UnsupportedAlgorithm(f"ML-KEM-{params} is not available: {e}") from None
+        self._pub = self._priv.public_key().public_bytes_raw()
+
+    @property
+    def ciphertext_len(self) -> int:
+        return self._ct_len
+
+    def public_bytes(self) -> bytes:
+        return self._pub
+
+    def exchange(self, peer: bytes, strip_leading_zeros: bool = False) -> bytes:
+        if len(peer) != self._ct_len:
+            raise IllegalKeyShare(
+                f"ML-KEM-{self._params} ciphertext of {len(peer)} bytes, expected {self._ct_len}"
+            )
+        try:
+            return self._priv.decapsulate(peer)
+        except ValueError:
+            raise IllegalKeyShare(f"ML-KEM-{self._params} decapsulation failed") from None
+
+
+class HybridKeyShare:
+    """An ECDHE-MLKEM hybrid (X25519MLKEM768, SecP256r1MLKEM768,
+    SecP384r1MLKEM1024): both halves concatenated in the group's order, in the
+    shares and in the shared secret."""
+
+    __slots__ = ("_classic", "_kem", "_kem_first", "_pub", "group")
+
+    def __init__(self, group: int) -> None:
+        try:
+            classic_group, params, kem_first = _HYBRID[group]
+        except KeyError:
+            raise UnsupportedAlgorithm(f"not a hybrid group: 0x{group:04x}") from None
+        self.group = group
+        self._kem = MlKemKeyShare(group, params)
+        self._classic: X25519KeyShare | EcKeyShare = (
+            X25519KeyShare() if classic_group == X25519 else EcKeyShare(classic_group)
+        )
+        self._kem_first = kem_first
+        k, c = self._kem.public_bytes(), self._classic.public_bytes()
+        self._pub = k + c if kem_first else c + k
+
+    def public_bytes(self) -> bytes:
+        return self._pub
+
+    def exchange(self, peer: bytes, strip_leading_zeros: bool = False) -> bytes:
+        ct_len = self._kem.ciphertext_len
+        classic_len = len(self._classic.public_bytes())
+        if len(peer) != ct_len + classic_len:
+            raise IllegalKeyShare(
+                f"{GROUP_NAMES[self.group]} key share of {len(peer)} bytes,"
+                f" expected {ct_len + classic_len}"
+            )
+        if self._kem_first:
+            ct, classic = peer[:ct_len], peer[ct_len:]
+        else:
+            classic, ct = peer[:classic_len], peer[classic_len:]
+        kem_secret = self._kem.exchange(ct)
+        classic_secret = self._classic.exchange(classic)
+        return kem_secret + classic_secret if self._kem_first else classic_secret + kem_secret
+
+
 def generate_key_share(group_id: int) -> KeyShare:
     """A fresh key pair for a NamedGroup (see :data:`SUPPORTED_GROUPS`)."""
     if group_id == X25519:
@@ -398,6 +525,10 @@ def generate_key_share(group_id: int) -> KeyShare:
         return EcKeyShare(group_id)
     if group_id in FFDHE_GROUPS:
         return FfdheKeyShare(group_id)
+    if group_id in _PURE_KEM:
+        return MlKemKeyShare(group_id)
+    if group_id in _HYBRID:
+        return HybridKeyShare(group_id)
     raise UnsupportedAlgorithm(f"unsupported group 0x{group_id:04x}")
 
 

@@ -2,7 +2,15 @@
 
 ``names`` are the spellings ``-groups``/``-curves`` accept (OpenSSL compares
 them case-insensitively); ``trace`` is the ``-trace`` rendering; ``temp_key``
-the ``Server Temp Key:`` text without the bit count.
+the ``Server Temp Key:`` text without the bit count (empty for the
+key-encapsulation groups: the client never holds a server public key for
+them, so OpenSSL 3.5 prints ``Negotiated TLS1.3 group:`` instead).
+
+The ML-KEM groups (draft-ietf-tls-mlkem) and the ECDHE-MLKEM hybrids
+(draft-ietf-tls-ecdhe-mlkem) carry OpenSSL 3.5's names; none of them is in
+OpenSSL 3.0's default list, so the default ClientHello does not change.
+MLKEM512 is named (``-trace``, ``-json``) but cannot be offered: ``cryptography``
+has no ML-KEM-512 (``tls.conf`` refuses it).
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ class Group:
     code: int
     iana: str
     names: tuple[str, ...]
-    kind: str  # "x" (RFC 7748), "ec" (NIST or brainpool curve), "ffdhe"
+    kind: str  # "x" (RFC 7748), "ec" (NIST or brainpool curve), "ffdhe", "kem" (ML-KEM), "hybrid"
     bits: int  # bits printed in "Server Temp Key"
     security_bits: int
     trace: str
@@ -117,7 +125,34 @@ GROUPS: tuple[Group, ...] = (
     Group(0x0102, "ffdhe4096", ("ffdhe4096",), "ffdhe", 4096, 152, "ffdhe4096", "DH"),
     Group(0x0103, "ffdhe6144", ("ffdhe6144",), "ffdhe", 6144, 176, "ffdhe6144", "DH"),
     Group(0x0104, "ffdhe8192", ("ffdhe8192",), "ffdhe", 8192, 192, "ffdhe8192", "DH"),
+    Group(0x0200, "MLKEM512", ("MLKEM512",), "kem", 512, 128, "MLKEM512", ""),
+    Group(0x0201, "MLKEM768", ("MLKEM768",), "kem", 768, 192, "MLKEM768", ""),
+    Group(0x0202, "MLKEM1024", ("MLKEM1024",), "kem", 1024, 256, "MLKEM1024", ""),
+    Group(
+        0x11EB,
+        "SecP256r1MLKEM768",
+        ("SecP256r1MLKEM768",),
+        "hybrid",
+        768,
+        192,
+        "SecP256r1MLKEM768",
+        "",
+    ),
+    Group(0x11EC, "X25519MLKEM768", ("X25519MLKEM768",), "hybrid", 768, 192, "X25519MLKEM768", ""),
+    Group(
+        0x11ED,
+        "SecP384r1MLKEM1024",
+        ("SecP384r1MLKEM1024",),
+        "hybrid",
+        1024,
+        256,
+        "SecP384r1MLKEM1024",
+        "",
+    ),
 )
+
+#: The key-encapsulation groups (pure ML-KEM and hybrids): TLS 1.3 only.
+KEM_KINDS = frozenset({"kem", "hybrid"})
 
 BY_CODE: dict[int, Group] = {g.code: g for g in GROUPS}
 BY_NAME: dict[str, Group] = {n.lower(): g for g in GROUPS for n in g.names}
@@ -134,6 +169,13 @@ DEFAULT_GROUPS: tuple[int, ...] = (
     0x0102,
     0x0103,
     0x0104,
+)
+
+#: OpenSSL 3.5's default list (``TLS_DEFAULT_GROUP_LIST``), what ``-groups
+#: DEFAULT`` selects: X25519MLKEM768 / X25519:secp256r1 / X448:secp384r1:
+#: secp521r1 / ffdhe2048:ffdhe3072, with key shares for X25519MLKEM768 and X25519.
+DEFAULT_GROUP_LIST_35 = (
+    "?*X25519MLKEM768 / ?*X25519:?secp256r1 / ?X448:?secp384r1:?secp521r1 / ?ffdhe2048:?ffdhe3072"
 )
 
 

@@ -299,6 +299,13 @@ REASONS: dict[str, Reason] = {
     ),
     # --- key exchange (TLS 1.2) -------------------------------------------------------
     "BAD_ECPOINT": R(0x0A000132, "tls_parse_stoc_key_share", "bad ecpoint", _EXTC, 1870),
+    # OpenSSL 3.5's ssl_decapsulate (ssl/s3_lib.c): a key-encapsulation share
+    # that does not decapsulate -- a ciphertext of the wrong length, or a
+    # hybrid's ECDH half off the curve -- is an internal_error there, as seen
+    # from node 26.12.1 (OpenSSL 3.5.9) against a scripted server.
+    "KEM_DECAPSULATION": R(
+        0x0A0C0103, "ssl_decapsulate", "internal error", "../ssl/s3_lib.c", 5491
+    ),
     "SKE_BAD_ECPOINT": R(0x0A000132, "tls_process_ske_ecdhe", "bad ecpoint", _CLNT, 2160),
     "BAD_DH_VALUE": R(0x0A000066, "tls_process_ske_dhe", "bad dh value", _CLNT, 0),
     # SRP (RFC 5054), all observed: srp_verify_server_param's checks, the
