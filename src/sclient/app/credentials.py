@@ -707,22 +707,10 @@ def load_ca_names(path: str) -> tuple[bytes, ...]:
             data = f.read()
     except OSError as e:
         en = e.errno or 0
+        from sclient.x509.store import bio_read_filename_errors
+
         raise CredentialError(
-            "Error loading CA names\n",
-            [
-                ErrorEntry(
-                    0x80000000 | en,
-                    _SYS,
-                    "file_ctrl",
-                    os.strerror(en),
-                    "../crypto/bio/bss_file.c",
-                    297,
-                    f"calling fopen({path}, r)",
-                ),
-                ErrorEntry(
-                    0x10080002, _BIO, "file_ctrl", "system lib", "../crypto/bio/bss_file.c", 300
-                ),
-            ],
+            "Error loading CA names\n", bio_read_filename_errors(path, en)
         ) from None
     names: list[bytes] = []
     for label, raw in armoured(data):

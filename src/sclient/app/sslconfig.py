@@ -453,26 +453,12 @@ def _fopen_errors(path: str, e: OSError, func: str, line: int) -> list[str]:
     """``BIO_read_filename``'s failure, then the SSL function's."""
     import errno as _errno
 
+    from sclient.x509.store import bio_read_filename_errors
+
     en = e.errno or _errno.ENOENT
     return _queue(
         [
-            ErrorEntry(
-                0x80000000 | en,
-                "system library",
-                "file_ctrl",
-                os.strerror(en),
-                "../crypto/bio/bss_file.c",
-                297,
-                f"calling fopen({path}, r)",
-            ),
-            ErrorEntry(
-                0x10080002,
-                "BIO routines",
-                "file_ctrl",
-                "system lib",
-                "../crypto/bio/bss_file.c",
-                300,
-            ),
+            *bio_read_filename_errors(path, en),
             _ssl_entry(0x0A080002, func, "system lib", "../ssl/ssl_rsa.c", line),
         ]
     )

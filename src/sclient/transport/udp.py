@@ -106,11 +106,10 @@ class UdpConnection:
             self.bytes_written += len(part)
 
     def readable(self, timeout: float | None) -> bool:
-        r, _, _ = select.select([self.sock], [], [], timeout)
-        return bool(r)
+        return self._conn.readable(timeout)
 
     def set_blocking(self, flag: bool) -> None:
-        self.sock.setblocking(flag)
+        self._conn.set_blocking(flag)
 
     def shutdown_and_drain(
         self,

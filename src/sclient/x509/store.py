@@ -55,6 +55,22 @@ class StoreLoadError(Exception):
         super().__init__("; ".join(e.reason for e in self.errors))
 
 
+def bio_read_filename_errors(path: str, en: int) -> list[ErrorEntry]:
+    """``BIO_read_filename``'s error queue when ``fopen(path, "r")`` fails with errno ``en``."""
+    return [
+        ErrorEntry(
+            0x80000000 | en,
+            _SYS,
+            "file_ctrl",
+            os.strerror(en),
+            "../crypto/bio/bss_file.c",
+            297,
+            f"calling fopen({path}, r)",
+        ),
+        ErrorEntry(0x10080002, _BIO, "file_ctrl", "system lib", "../crypto/bio/bss_file.c", 300),
+    ]
+
+
 def bio_fopen_errors(path: str, en: int) -> list[ErrorEntry]:
     """``BIO_new_file``'s error queue when ``fopen(path, "r")`` fails with errno ``en``."""
     recs = [
