@@ -18,6 +18,7 @@ import pytest
 from golden.test_golden_clientauth import run_client
 from golden.test_golden_msg_state import compare
 from golden.test_golden_trace import compare as trace_compare
+from support import masking
 from support.peers import HOST, OpenSSLServer, require
 from support.procs import Result, _env, sclient_cmd
 
@@ -193,6 +194,9 @@ def test_unreadable_file(replayable: OpenSSLServer, ticket: Path) -> None:
     assert ref.rc == got.rc == 1
     assert got.stderr.splitlines()[0] == "Cannot open early data file"
     assert ref.stderr == got.stderr
+    # the offered session is the connection's: its certificate and cipher
+    assert masking.mask(got.stdout) == masking.mask(ref.stdout)
+    assert "New, TLSv1.3, Cipher is TLS_" in got.stdout
 
 
 def test_too_much_early_data(replayable: OpenSSLServer, ticket: Path, certdir: Path) -> None:
@@ -203,6 +207,9 @@ def test_too_much_early_data(replayable: OpenSSLServer, ticket: Path, certdir: P
     assert lines[0] == "Error writing early data"
     assert ":too much early data:../ssl/record/ssl3_record.c:143:" in lines[1]
     assert len(lines) == len(ref.stderr.splitlines())
+    # offered and not accepted: rejected (SSL_EARLY_DATA_REJECTED from the ClientHello on)
+    assert masking.mask(got.stdout) == masking.mask(ref.stdout)
+    assert "Early data was rejected" in got.stdout
 
 
 @pytest.mark.parametrize("early", [True, False], ids=["accepted", "not-sent"])

@@ -36,6 +36,8 @@ def with_early_data(p: Program, path: str, cfg: ClientConfig) -> ClientConfig:
         data = b""
     except OSError:
         p.c.err("Cannot open early data file\n")
+        # SSL_set_session's session is the connection's: the summary shows it
+        p.current.offered_session = cfg.resume
         raise Shut(1) from None
     return structs.replace(cfg, early_data=data)
 

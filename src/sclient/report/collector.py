@@ -75,6 +75,7 @@ class ConnectionReport:
     settled: ev.Negotiated | None = None  # what a failed handshake had settled
     partial_session: Session | None = None  # the session a failed handshake had made
     offered_session: Session | None = None  # the session the ClientHello offered
+    early_data_offered: bool = False  # the ClientHello carried early_data
     resumed_session: Session | None = None
     ccs_sent: bool = False  # our ChangeCipherSpec (TLS <= 1.2)
     peer_chain: tuple[bytes, ...] | None = None
@@ -315,6 +316,7 @@ def _settled(c: ConnectionReport, e: ev.ConnectionFailed | ev.ConnectionClosed) 
 
 def _offered(r: RunReport, e: ev.SessionOffered, now: float) -> None:
     r.current.offered_session = e.session
+    r.current.early_data_offered = e.early_data
 
 
 def _closed(r: RunReport, e: ev.ConnectionClosed, now: float) -> None:

@@ -155,6 +155,8 @@ def summary_data(run: RunReport, view: View, full: bool, final: bool = False) ->
         full=full,
         showcerts=view.showcerts,
     )
+    if negotiated is None and c.early_data_offered:
+        d.early_data = "rejected"  # until the server accepts it (SSL_EARLY_DATA_REJECTED)
     d.keying_material = c.keying_material
     if negotiated is not None and negotiated.compression:
         from sclient.tls.registry.protocol import CHANGE_CIPHER_SPEC, COMPRESSION_NAMES

@@ -328,8 +328,8 @@ class Client:
                 ch = client_hello
                 self._adopt_shares(ch, shares)
             resume = resumable(config)
-            if resume is not None:
-                self._events.append(ev.SessionOffered(resume))
+            if resume is not None or ch.ext(EarlyData) is not None:
+                self._events.append(ev.SessionOffered(resume, ch.ext(EarlyData) is not None))
             ext = ch.ext(PreSharedKeyClient)
             sent = {i.identity for i in ext.identities} if ext is not None else set()
             psks = tuple(p for p in offered_psks(config, resume) if p.identity in sent)

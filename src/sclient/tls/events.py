@@ -229,9 +229,12 @@ class PskClientCallback(Event):
 class SessionOffered(Event):
     """The ClientHello offers ``session`` (``-sess_in``, ``-reconnect``): until
     a ServerHello settles another, it is the connection's session, the one a
-    failed handshake's summary shows (OpenSSL's SSL_set_session)."""
+    failed handshake's summary shows (OpenSSL's SSL_set_session). With
+    ``early_data`` it carries the early_data extension: the early data counts
+    as rejected until the server accepts it."""
 
-    session: Session
+    session: Session | None
+    early_data: bool = field(default=False)
 
 
 @struct(frozen=True, slots=True)
