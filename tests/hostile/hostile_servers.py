@@ -883,12 +883,16 @@ status13_intermediate_bad = _status13(b"\x02", entry=1)
 # --- DEFLATE compression (RFC 3749), TLS 1.2 RSA key exchange ----------------------------
 
 
-def deflate_handshake(conn: t.Conn, pki: PKI) -> tuple[t.Deflated, t.Deflated] | None:
+def deflate_handshake(
+    conn: t.Conn, pki: PKI, then: Callable[[t.Deflated], bytes] | None = None
+) -> tuple[t.Deflated, t.Deflated] | None:
     """A TLS 1.2 handshake whose ServerHello chooses DEFLATE (method 1), its
     Finished messages compressed: returns (client's, server's) streams, or
     None when the client answered the ServerHello with an alert (left
     unread). ``notes``: the ClientHello's ``compression_methods``, the
-    client's Finished as inflated, and ``client_keys`` for its alert."""
+    client's Finished as inflated, and ``client_keys`` for its alert.
+    ``then(server)``: a record sent in the same write as our Finished (the
+    client meets it before its stdin's end can close the connection)."""
     ch = conn.read_client_hello()
     conn.notes["compression_methods"] = ch.compression_methods
     assert RSA_AES128_GCM in ch.cipher_suites, "client must offer AES128-GCM-SHA256"
@@ -923,9 +927,10 @@ def deflate_handshake(conn: t.Conn, pki: PKI) -> tuple[t.Deflated, t.Deflated] |
     conn.notes["client_finished"] = fin
     conn.notes["client_keys"] = client
     transcript = ch.raw + b"".join(msgs) + cke + fin
-    conn.send(
-        t.record(t.CCS, b"\x01") + server.seal(t.HANDSHAKE, _server_finished(master, transcript))
+    flight = t.record(t.CCS, b"\x01") + server.seal(
+        t.HANDSHAKE, _server_finished(master, transcript)
     )
+    conn.send(flight + (then(server) if then is not None else b""))
     return client, server
 
 
@@ -957,11 +962,7 @@ def _deflate_then(fragment: Callable[[t.Deflated], bytes]) -> Script:
     TLSCompressed fragment is ``fragment(server stream)``, protected as is."""
 
     def script(conn: t.Conn, pki: PKI) -> None:
-        streams = deflate_handshake(conn, pki)
-        if streams is None:
-            return
-        _client, server = streams
-        conn.send(server.keys.seal(t.APPDATA, fragment(server)))
+        deflate_handshake(conn, pki, then=lambda s: s.keys.seal(t.APPDATA, fragment(s)))
 
     return script
 
