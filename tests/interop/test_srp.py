@@ -330,7 +330,15 @@ def test_strength_against_openssl(peer: SrpPeer) -> None:
     """The -srp_strength failure happens before OpenSSL's crash: all of its
     output is compared."""
     args = ["-connect", f"{HOST}:{peer.port}", *LOGIN, "-srp_strength", "4096", "-msg"]
-    msgs.both(args, stdin=b"")
+    # The server's B is new each connection and sent without leading zero bytes:
+    # one time in 256 the two ServerKeyExchange messages differ in length.
+    for attempt in range(3):
+        try:
+            msgs.both(args, stdin=b"")
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
 
 
 @pytest.mark.parametrize(
