@@ -87,6 +87,7 @@ NOT_READ_BY_THE_HELLO = {
     "min_dh_bits",
     "security_level",
     "verify_certificates",
+    "verify_rpk",
     "credentials",
     "extended_credentials",
     "client_signature_schemes",

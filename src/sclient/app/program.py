@@ -44,6 +44,7 @@ class Program:
             max_version=settings.max_version,
             our_sigalgs=settings.our_sigalgs(),
             ct_logs=settings.ct_logs,
+            show_server_rpk=options.enable_server_rpk,
         )
         self.text = TextStream(
             console,

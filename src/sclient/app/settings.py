@@ -939,6 +939,10 @@ def build_settings(o: Options, console: Console) -> Settings:
         from sclient.app.dane import load_dane
 
         dane = load_dane(o, console)
+    if o.expected_rpk:
+        from sclient.app.rpk import add_expected_rpks
+
+        dane = add_expected_rpks(o, console, dane)
 
     from sclient.tls.config import ClientConfig
     from sclient.transport import clock
@@ -983,6 +987,8 @@ def build_settings(o: Options, console: Console) -> Settings:
         record_padding=given.record_padding,
         certificate_authorities=ca_names,
         post_handshake_auth=o.enable_pha,
+        server_cert_types=(2, 0) if o.enable_server_rpk else (),
+        client_cert_types=(2, 0) if o.enable_client_rpk else (),
         extension_events=o.tlsextdebug,
         status_request=o.status,
         sct_request=ct_logs is not None,

@@ -97,6 +97,15 @@ class Verifier:
         )
         return Verdict(alert=alert_for(done.verify_result) if aborted else None, detail=verdict)
 
+    def verify_rpk(self, spki: bytes) -> Verdict:
+        """The engine's ``verify_rpk``: a raw public key (RFC 7250) judged as
+        OpenSSL 3.2+ judges it (:mod:`sclient.x509.rpk`)."""
+        from sclient.x509.errors import alert_for
+        from sclient.x509.rpk import verify_rpk
+
+        verdict = verify_rpk(spki, self.dane, self.callback, self.verify_peer)
+        return Verdict(alert=alert_for(verdict.code) if verdict.aborted else None, detail=verdict)
+
 
 class StatusChecker:
     """The engine's ``check_status`` (``-status``): s_client's status callback
@@ -145,6 +154,8 @@ def engine_callbacks(settings: Any, json_mode: bool, now: Callable[[], float]) -
         dane=settings.dane,
     )
     out: dict[str, Any] = {"verify_certificates": verifier}
+    if settings.config.server_cert_types:
+        out["verify_rpk"] = verifier.verify_rpk
     if settings.config.status_request:
         out["check_status"] = StatusChecker(verifier, now, json_mode)
     return out

@@ -123,6 +123,8 @@ class Options:
     dane_tlsa_rrdata: list[str] = field(default_factory=list)
     #: -dane_ee_no_namechecks: Disable name checks when matching DANE-EE(3) TLSA records
     dane_ee_no_namechecks: bool = False
+    #: -expected_rpk: PEM file of the server raw public keys to trust (sclient)
+    expected_rpk: list[str] = field(default_factory=list)
     #: -psk_identity: PSK identity
     psk_identity: str | None = None
     #: -psk: PSK in hex (without 0x)
@@ -237,6 +239,10 @@ class Options:
     early_data: str | None = None
     #: -enable_pha: Enable post-handshake-authentication
     enable_pha: bool = False
+    #: -enable_server_rpk: Enable raw public keys (RFC7250) from the server
+    enable_server_rpk: bool = False
+    #: -enable_client_rpk: Enable raw public keys (RFC7250) from the client
+    enable_client_rpk: bool = False
     #: -use_srtp: Offer SRTP key management with a colon-separated profile list
     use_srtp: str | None = None
     #: -srpuser: (deprecated) SRP authentication for 'user'

@@ -80,6 +80,10 @@ class ConnectionReport:
     ccs_sent: bool = False  # our ChangeCipherSpec (TLS <= 1.2)
     peer_chain: tuple[bytes, ...] | None = None
     verdict: ChainVerdict | None = None  # None: no verification on this connection
+    #: RFC 7250: (client, server) certificate types settled (None: not offered)
+    cert_types: tuple[int, int] | None = None
+    #: the server's raw public key (DER SubjectPublicKeyInfo; None: none came)
+    peer_rpk: bytes | None = None
     cert_request: ev.CertificateRequested | None = None
     #: ``-status``: the status callback's moment (None: it did not run)
     status: ev.CertificateStatusChecked | None = None
@@ -213,6 +217,15 @@ def _peer_chain(r: RunReport, e: ev.PeerCertificates, now: float) -> None:
 def _verified(r: RunReport, e: ev.CertificateVerified, now: float) -> None:
     detail = e.verdict.detail
     r.current.verdict = detail if isinstance(detail, ChainVerdict) else ChainVerdict()
+
+
+def _cert_types(r: RunReport, e: ev.CertificateTypesNegotiated, now: float) -> None:
+    r.current.cert_types = (e.client, e.server)
+
+
+def _peer_rpk(r: RunReport, e: ev.PeerRawPublicKey, now: float) -> None:
+    r.current.peer_rpk = e.spki
+    _verified(r, ev.CertificateVerified((), e.verdict), now)
 
 
 def _status(r: RunReport, e: ev.CertificateStatusChecked, now: float) -> None:
@@ -365,6 +378,8 @@ _HANDLERS: dict[type, Handler] = {
     ev.ServerHelloAccepted: _server_hello,
     ev.PeerCertificates: _peer_chain,
     ev.CertificateVerified: _verified,
+    ev.CertificateTypesNegotiated: _cert_types,
+    ev.PeerRawPublicKey: _peer_rpk,
     ev.CertificateStatusChecked: _status,
     ev.SctsReceived: _scts,
     ev.NextProtocolSelected: _next_protocol,

@@ -53,6 +53,13 @@ class SummaryData:
     peer_sigtype: str | None = None  # "RSA-PSS", "ECDSA", "ed25519" ...
     temp_key: str | None = None  # "X25519, 253 bits"
     kem_group: str | None = None  # "X25519MLKEM768": printed instead of temp_key
+    #: RFC 7250 (OpenSSL 3.2+): raw public keys negotiated each way, whether
+    #: ``-enable_server_rpk`` asked to see the server's, and its
+    #: ``EVP_PKEY_print_public`` text (None: ``no peer rpk available``).
+    client_rpk: bool = False
+    server_rpk: bool = False
+    show_server_rpk: bool = False
+    server_rpk_text: str | None = None
     bytes_read: int = 0
     bytes_written: int = 0
     verify_code: int = 0

@@ -35,6 +35,8 @@ class View:
     our_sigalgs: Sequence[int] = ()
     #: ``-ct``: the log store (sclient.x509.ct.LogStore); None: CT is off.
     ct_logs: Any = None
+    #: ``-enable_server_rpk`` (OpenSSL 3.2): the summary shows the server's raw public key.
+    show_server_rpk: bool = False
     _certs: dict[bytes, CertInfo] = field(default_factory=dict)
 
     def cert(self, der: bytes) -> CertInfo:
@@ -158,6 +160,10 @@ def summary_data(run: RunReport, view: View, full: bool, final: bool = False) ->
     if negotiated is None and c.early_data_offered:
         d.early_data = "rejected"  # until the server accepts it (SSL_EARLY_DATA_REJECTED)
     d.keying_material = c.keying_material
+    if c.cert_types is not None or view.show_server_rpk:
+        from sclient.report.rpk import fill_summary
+
+        fill_summary(d, c.cert_types, c.peer_rpk, view.show_server_rpk)
     if negotiated is not None and negotiated.compression:
         from sclient.tls.registry.protocol import CHANGE_CIPHER_SPEC, COMPRESSION_NAMES
 

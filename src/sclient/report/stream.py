@@ -90,6 +90,7 @@ class TextStream:
         return {
             ev.ServerExtensionsSettled: lambda e: self.servername_notice(),
             ev.CertificateVerified: self.verified,
+            ev.PeerRawPublicKey: self.verified,
             ev.CertChainChecked: self.chain_checked,
             ev.CertificateStatusChecked: self.status,
             ev.NextProtocolSelected: self.next_protocols,
@@ -169,7 +170,7 @@ class TextStream:
         block = e.ext_type.to_bytes(2, "big") + len(e.data).to_bytes(2, "big") + e.data
         self.sink.out(encode(f"SERVERINFO FOR EXTENSION {e.ext_type}", block))
 
-    def verified(self, e: ev.CertificateVerified) -> None:
+    def verified(self, e: ev.CertificateVerified | ev.PeerRawPublicKey) -> None:
         """The verify callback's lines, where OpenSSL's callback runs."""
         verdict = self.collector.report.current.verdict
         if verdict is not None and verdict.text:

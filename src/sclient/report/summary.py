@@ -98,6 +98,8 @@ def render_summary(d: SummaryData) -> str:
             out.append(f"issuer={issuer}\n")
         else:
             out.append("no peer certificate available\n")
+        if d.client_rpk or d.server_rpk or d.show_server_rpk:
+            out.append(_rpk_lines(d))
         if d.ca_names:
             out.append("---\nAcceptable client certificate CA names\n")
             out.extend(name + "\n" for name in d.ca_names)
@@ -166,3 +168,18 @@ def _temp_key_line(d: SummaryData) -> str:
     if d.kem_group is not None:
         return f"Negotiated TLS1.3 group: {d.kem_group}\n"
     return ""
+
+
+def _rpk_lines(d: SummaryData) -> str:
+    """OpenSSL 3.2's print_stuff lines for raw public keys (RFC 7250)."""
+    out = []
+    if d.client_rpk:
+        out.append("Client-to-server raw public key negotiated\n")
+    if d.server_rpk:
+        out.append("Server-to-client raw public key negotiated\n")
+    if d.show_server_rpk:
+        if d.server_rpk_text is not None:
+            out.append("Server raw public key\n" + d.server_rpk_text)
+        else:
+            out.append("no peer rpk available\n")
+    return "".join(out)

@@ -711,13 +711,19 @@ class Client:
             hs.record_pending = hsr.buffered > 0
             version = facts.version
             suite = facts.suite
+            msg: HandshakeMessage
             try:
-                msg = (decode_message if self._dtls is None else _dtls_decode)(
-                    raw,
-                    tls13=version == P.TLS1_3,
-                    kx=suite.kx if suite is not None else None,
-                    tls12=version is None or version >= P.TLS1_2,
-                )
+                if mt == P.CERTIFICATE and facts.server_cert_type == 2 and not hs.complete:
+                    from sclient.tls.rpk import decode_certificate
+
+                    msg = decode_certificate(raw, version == P.TLS1_3)
+                else:
+                    msg = (decode_message if self._dtls is None else _dtls_decode)(
+                        raw,
+                        tls13=version == P.TLS1_3,
+                        kx=suite.kx if suite is not None else None,
+                        tls12=version is None or version >= P.TLS1_2,
+                    )
             except TLSError:
                 # OpenSSL's message callback sees the bytes before they are parsed.
                 self._events.append(ev.HandshakeReceived(mt, raw, None))

@@ -166,6 +166,10 @@ def _no_verifier(chain: Sequence[bytes]) -> Verdict:
     return Verdict()
 
 
+def _no_rpk_verifier(spki: bytes) -> Verdict:
+    return Verdict()
+
+
 def _no_status_check(response: bytes | None) -> Verdict:
     return Verdict()
 
@@ -276,6 +280,14 @@ class ClientConfig:
     certificate_authorities: tuple[bytes, ...] = ()
     #: ``-enable_pha``: offer post-handshake authentication (TLS 1.3).
     post_handshake_auth: bool = False
+    #: RFC 7250 (OpenSSL 3.2's ``-enable_server_rpk`` / ``-enable_client_rpk``):
+    #: the certificate types offered in server_certificate_type /
+    #: client_certificate_type, most preferred first (empty: not sent).
+    server_cert_types: tuple[int, ...] = ()
+    client_cert_types: tuple[int, ...] = ()
+    #: Called with the server's raw public key (DER SubjectPublicKeyInfo) when
+    #: a raw public key was negotiated: OpenSSL's ``ssl_verify_rpk`` moment.
+    verify_rpk: Callable[[bytes], Verdict] = field(default=_no_rpk_verifier)
     #: The TLS 1.3 external PSK (``-psk``, or ``-psk_session``'s key, suite and hash).
     psk: ExternalPsk | None = None
     #: The session to resume (``-sess_in``, ``-reconnect``): its id and TLS <= 1.2

@@ -121,6 +121,26 @@ class CertificateVerified(Event):
 
 
 @struct(frozen=True, slots=True)
+class CertificateTypesNegotiated(Event):
+    """RFC 7250 (``-enable_server_rpk``/``-enable_client_rpk``): the types the
+    ServerHello (TLS 1.2) or EncryptedExtensions (TLS 1.3) settled, 0 (X.509)
+    when the server left an offered extension out."""
+
+    client: int
+    server: int
+
+
+@struct(frozen=True, slots=True)
+class PeerRawPublicKey(Event):
+    """The server's Certificate carried a raw public key (DER
+    SubjectPublicKeyInfo); ``verdict`` is ``ClientConfig.verify_rpk``'s, the
+    verification OpenSSL runs right after (``ssl_verify_rpk``)."""
+
+    spki: bytes
+    verdict: Verdict
+
+
+@struct(frozen=True, slots=True)
 class CertificateStatusChecked(Event):
     """``-status``: s_client's OCSP status callback ran (TLS <= 1.2: after
     the ServerHelloDone; TLS 1.3: after the server's Finished) on the stapled

@@ -30,6 +30,7 @@ class Facts:
     __slots__ = (
         "alpn",
         "cert_request",
+        "client_cert_type",
         "client_random",
         "compression",
         "dh_bits",
@@ -47,6 +48,7 @@ class Facts:
         "resumed",
         "sct_list",
         "secure_renegotiation",
+        "server_cert_type",
         "server_ext_types",
         "server_name_sent",
         "server_random",
@@ -59,6 +61,9 @@ class Facts:
 
     def __init__(self, max_version: int) -> None:
         self.client_random = b""
+        #: RFC 7250: the certificate types negotiated (0 X.509, 2 raw public key).
+        self.client_cert_type = 0
+        self.server_cert_type = 0
         #: SSL_get_early_data_status: "not sent", "rejected" (the ClientHello
         #: offered early data) or "accepted" (EncryptedExtensions said so).
         self.early_data = "not sent"

@@ -372,6 +372,16 @@ def _post_handshake_auth(p: HelloPlan) -> X.Extension | None:
     return X.PostHandshakeAuth() if p.tls13 and p.config.post_handshake_auth else None
 
 
+def _client_cert_type(p: HelloPlan) -> X.Extension | None:
+    types = p.config.client_cert_types
+    return X.CertificateTypes(ext.CLIENT_CERT_TYPE, types) if types else None
+
+
+def _server_cert_type(p: HelloPlan) -> X.Extension | None:
+    types = p.config.server_cert_types
+    return X.CertificateTypes(ext.SERVER_CERT_TYPE, types) if types else None
+
+
 def _signature_algorithms(p: HelloPlan) -> X.Extension | None:
     # Only a client that may speak TLS 1.2 sends it (SSL_CLIENT_USE_SIGALGS).
     if p.versions[0] < P.TLS1_2:
@@ -453,6 +463,8 @@ CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
     (ext.SCT, _sct),
     (ext.EXTENDED_MASTER_SECRET, _extended_master_secret),
     (ext.POST_HANDSHAKE_AUTH, _post_handshake_auth),
+    (ext.CLIENT_CERT_TYPE, _client_cert_type),  # OpenSSL 3.2's place for them
+    (ext.SERVER_CERT_TYPE, _server_cert_type),
     (ext.SIGNATURE_ALGORITHMS, _signature_algorithms),
     (ext.SUPPORTED_VERSIONS, _supported_versions),
     (ext.PSK_KEY_EXCHANGE_MODES, _psk_key_exchange_modes),
@@ -492,6 +504,8 @@ HELLO_FIELDS = (
     "encrypt_then_mac",
     "extended_master_secret",
     "post_handshake_auth",
+    "client_cert_types",
+    "server_cert_types",
     "certificate_authorities",
     "allow_no_dhe_kex",
     "next_protocols",

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, cast
 from sclient.base import structs
 from sclient.base.structs import struct
 from sclient.tls import events as ev
+from sclient.tls import rpk
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.kex import (
@@ -195,6 +196,7 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
             hs.facts.sct_list = e.data  # tls_parse_stoc_sct
         else:
             parse_common_extension(hs, e)
+    rpk.settle(hs, sh.extensions)
     # The application's extensions are parsed after the built-in ones, in the
     # order they were registered.
     for t in hs.config.serverinfo_types:
@@ -255,8 +257,11 @@ class ExpectCertificate12(State):
 
     def after_certificate(self, hs: Handshake, cert: Certificate12) -> State:
         hs.transcript.update(cert.raw)
-        peer = process_certificates(hs, cert.chain, self.params.suite)
-        hs.facts.update_session(peer_certificate=cert.chain[0])
+        if isinstance(cert, rpk.RpkCertificate):
+            peer = rpk.process_server_rpk(hs, cert, self.params.suite)
+        else:
+            peer = process_certificates(hs, cert.chain, self.params.suite)
+            hs.facts.update_session(peer_certificate=cert.chain[0])
         kx = self.params.suite.kx
         if kx in ("ECDH", "DH"):
             return ExpectServerKeyExchange(self.params, peer)
@@ -640,7 +645,10 @@ class ExpectCertificateRequestOrDone(State):
                 hs.events.append(ev.AlertSent(alerts.WARNING, alerts.NO_CERTIFICATE))
             else:
                 chain = choice.credential.chain if choice is not None else ()
-                hs.queue(Certificate12(chain), OsslState.CW_CERT)
+                if hs.facts.client_cert_type == rpk.RPK:
+                    hs.queue(rpk.client_certificate(False, chain), OsslState.CW_CERT)
+                else:
+                    hs.queue(Certificate12(chain), OsslState.CW_CERT)
                 hs.events.append(clientauth.sent_event(choice))
         if self.srp is not None:
             return srp_client_flight(hs, params, self.srp, choice)

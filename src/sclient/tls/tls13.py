@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, cast
 
 from sclient.base.structs import struct
 from sclient.tls import events as ev
+from sclient.tls import rpk
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.keyschedule import (
@@ -230,6 +231,7 @@ class ExpectEncryptedExtensions(State):
         hs.transcript.update(ee.raw)
         collect_extensions(ee.extensions, X.Context.EE, hs.offer)
         process_server_extensions(hs, ee.extensions)
+        rpk.settle(hs, ee.extensions)
         hs.facts.server_ext_types.extend(e.ext_type for e in ee.extensions)
         if hs.facts.psk_accepted:
             # A PSK handshake authenticates the server by the key: Finished next.
@@ -294,6 +296,11 @@ class ExpectCertificate(State):
     request: PendingRequest | None
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
+        if isinstance(msg, rpk.RpkCertificate):
+            hs.transcript.update(msg.raw)
+            key = rpk.process_server_rpk(hs, msg, None)
+            hs.facts.session = hs.facts.built_session(hs.complete, hs.config.now())
+            return ExpectCertificateVerify(self.keys, self.request, key, hs.transcript.digest())
         cert = cast(Certificate13, msg)
         if cert.context:
             raise LocalError(alerts.DECODE_ERROR, "LENGTH_MISMATCH", "non-empty context")
@@ -432,8 +439,12 @@ def send_client_certificate(
         choice = prepared[0]
     else:
         choice = clientauth.answer(hs.config, request.asked, True, hs.events)
-    entries = tuple(CertificateEntry(d) for d in choice.credential.chain) if choice else ()
-    hs.queue(Certificate13(request.context, entries), OsslState.CW_CERT)
+    if hs.facts.client_cert_type == rpk.RPK:
+        chain = choice.credential.chain if choice else ()
+        hs.queue(rpk.client_certificate(True, chain, request.context), OsslState.CW_CERT)
+    else:
+        entries = tuple(CertificateEntry(d) for d in choice.credential.chain) if choice else ()
+        hs.queue(Certificate13(request.context, entries), OsslState.CW_CERT)
     if choice is not None:
         content = tls13_certificate_verify_input(hs.transcript.digest(), server=False)
         signature = clientauth.sign(choice, content, True)

@@ -119,6 +119,8 @@ TABLE: dict[int, tuple[str, str]] = {
     92: ("ERR_CA_CERT_MISSING_KEY_USAGE", "CA cert does not include key usage extension"),
     93: ("ERR_EXTENSIONS_REQUIRE_VERSION_3", "Using cert extension requires at least X509v3"),
     94: ("ERR_EC_KEY_EXPLICIT_PARAMS", "Certificate public key has explicit ECC parameters"),
+    # OpenSSL 3.2+: a raw public key (RFC 7250) that no expected key or DANE record vouches for
+    95: ("ERR_RPK_UNTRUSTED", "Raw public key untrusted, no trusted keys configured"),
 }
 
 UNKNOWN = "unknown certificate verification error"

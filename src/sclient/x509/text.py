@@ -16,7 +16,7 @@ from typing import Any
 
 from sclient.x509 import names, oids
 
-__all__ = ["certificate_text", "signature_text"]
+__all__ = ["certificate_text", "public_key_text", "signature_text"]
 
 
 def _hexcolon(data: bytes, per_line: int, indent: int) -> str:
@@ -64,23 +64,29 @@ _CURVE_OID_NAME = {"secp192r1": "prime192v1", "secp256r1": "prime256v1"}
 
 
 def _public_key(cert: Any) -> str | None:
+    return public_key_text(cert.public_key(), 16)
+
+
+def public_key_text(key: Any, indent: int) -> str | None:
+    """``EVP_PKEY_print_public(bio, key, indent, NULL)`` for RSA, EC (named
+    curves) and EdDSA keys (None for another key type)."""
     from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    key = cert.public_key()
-    pad = " " * 16
+    pad = " " * indent
+    hexpad = indent + 4
     if isinstance(key, rsa.RSAPublicKey):
         nums = key.public_numbers()
         return (
             f"{pad}Public-Key: ({key.key_size} bit)\n{pad}Modulus:\n"
-            + _hexcolon(_bn_bytes(nums.n), 15, 20)
+            + _hexcolon(_bn_bytes(nums.n), 15, hexpad)
             + f"{pad}Exponent: {nums.e} (0x{nums.e:x})\n"
         )
     if isinstance(key, ec.EllipticCurvePublicKey):
         point = key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
         curve = key.curve.name
         text = f"{pad}Public-Key: ({key.curve.key_size} bit)\n{pad}pub:\n" + _hexcolon(
-            point, 15, 20
+            point, 15, hexpad
         )
         text += f"{pad}ASN1 OID: {_CURVE_OID_NAME.get(curve, curve)}\n"
         if curve in _NIST:
@@ -89,7 +95,7 @@ def _public_key(cert: Any) -> str | None:
     for kind, label in ((ed25519.Ed25519PublicKey, "ED25519"), (ed448.Ed448PublicKey, "ED448")):
         if isinstance(key, kind):
             raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
-            return f"{pad}{label} Public-Key:\n{pad}pub:\n" + _hexcolon(raw, 15, 20)
+            return f"{pad}{label} Public-Key:\n{pad}pub:\n" + _hexcolon(raw, 15, hexpad)
     return None
 
 

@@ -49,6 +49,9 @@ EXTENSIONS: tuple[ExtensionType, ...] = (
         "signed_certificate_timestamps",
         "signed certificate timestamps",
     ),
+    # RFC 7250, OpenSSL 3.2's names (3.0 knows neither)
+    _E(19, "client_certificate_type", "client_cert_type", "client cert type"),
+    _E(20, "server_certificate_type", "server_cert_type", "server cert type"),
     _E(21, "padding", "padding", "TLS padding"),
     _E(22, "encrypt_then_mac", "encrypt_then_mac", "encrypt-then-mac"),
     _E(23, "extended_master_secret", "extended_master_secret", "extended master secret"),
@@ -87,6 +90,8 @@ SIGNATURE_ALGORITHMS = 13
 USE_SRTP = 14
 ALPN = 16
 SCT = 18
+CLIENT_CERT_TYPE = 19
+SERVER_CERT_TYPE = 20
 PADDING = 21
 ENCRYPT_THEN_MAC = 22
 EXTENDED_MASTER_SECRET = 23

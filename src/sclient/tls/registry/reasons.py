@@ -342,4 +342,29 @@ REASONS: dict[str, Reason] = {
     "RENEGOTIATION_DISABLED": R(
         0x0A000153, "can_renegotiate", "no renegotiation", "../ssl/ssl_lib.c", 2292
     ),
+    # --- RFC 7250 raw public keys (OpenSSL 3.2+: its functions, its reason codes) ------
+    "SERVER_CERT_TYPE_BAD_EXTENSION": R(
+        0x0A00006E, "tls_parse_stoc_server_cert_type", "bad extension", _EXTC, 0
+    ),
+    "SERVER_CERT_TYPE_BAD_VALUE": R(
+        0x0A000180, "tls_parse_stoc_server_cert_type", "bad value", _EXTC, 0
+    ),
+    "CLIENT_CERT_TYPE_BAD_EXTENSION": R(
+        0x0A00006E, "tls_parse_stoc_client_cert_type", "bad extension", _EXTC, 0
+    ),
+    "CLIENT_CERT_TYPE_BAD_VALUE": R(
+        0x0A000180, "tls_parse_stoc_client_cert_type", "bad value", _EXTC, 0
+    ),
+    "RPK_INVALID_CONTEXT": R(0x0A00011A, "tls_process_rpk", "invalid context", _LIB, 0),
+    "RPK_LENGTH_MISMATCH": R(0x0A00009F, "tls_process_rpk", "length mismatch", _LIB, 0),
+    "RPK_BAD_LENGTH": R(0x0A00010F, "tls_process_rpk", "bad length", _LIB, 0),
+    "RPK_EMPTY": R(0x0A00015D, "tls_process_rpk", "empty raw public key", _LIB, 0),
+    "RPK_NONE": R(0x0A00015C, "tls_process_server_rpk", "bad certificate", _CLNT, 0),
+    "RPK_VERIFY_FAILED": R(
+        0x0A000086, "tls_post_process_server_rpk", "certificate verify failed", _CLNT, 0
+    ),
+    "RPK_UNKNOWN_TYPE": R(
+        0x0A0000F7, "tls_post_process_server_rpk", "unknown certificate type", _CLNT, 0
+    ),
+    "WRONG_RPK_TYPE": R(0x0A00015F, "tls_post_process_server_rpk", "wrong rpk type", _CLNT, 0),
 }

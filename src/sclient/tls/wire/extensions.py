@@ -30,6 +30,7 @@ __all__ = [
     "OPENSSL_CONTEXTS",
     "Alpn",
     "CertificateAuthorities",
+    "CertificateTypes",
     "Context",
     "Cookie",
     "CustomExtensions",
@@ -747,6 +748,25 @@ class PostHandshakeAuth(Extension):
     def decode(cls, r: Reader) -> PostHandshakeAuth:
         _empty(r)
         return cls()
+
+
+@struct(frozen=True, slots=True)
+class CertificateTypes(Extension):
+    """RFC 7250 client_certificate_type (19) / server_certificate_type (20)
+    in a ClientHello: the types we accept, most preferred first. The server's
+    answer (one type) is left undecoded (``Unknown``): OpenSSL 3.0 does not
+    know the extension, and its checks under ``-enable_*_rpk`` are
+    ``tls.rpk``'s."""
+
+    type: int
+    types: tuple[int, ...]
+
+    @property
+    def ext_type(self) -> int:
+        return self.type
+
+    def encode_body(self) -> bytes:
+        return vec(1, bytes(self.types))
 
 
 @struct(frozen=True, slots=True)
