@@ -185,6 +185,28 @@ def _client_auth(c: ConnectionReport, view: View) -> dict[str, Any] | None:
     }
 
 
+def _cert_types(c: ConnectionReport) -> dict[str, Any] | None:
+    """RFC 7250: the certificate types settled (null: none offered, or no
+    ServerHello / EncryptedExtensions read)."""
+    if c.cert_types is None:
+        return None
+    from sclient.report.rpk import CERT_TYPE_NAMES
+
+    client, server = c.cert_types
+    return {
+        "client": CERT_TYPE_NAMES.get(client, str(client)),
+        "server": CERT_TYPE_NAMES.get(server, str(server)),
+    }
+
+
+def _raw_public_key(c: ConnectionReport) -> dict[str, Any] | None:
+    if c.peer_rpk is None:
+        return None
+    from sclient.report.rpk import key_json
+
+    return key_json(c.peer_rpk)
+
+
 def _verification(c: ConnectionReport) -> dict[str, Any]:
     """What was verified on this connection (docs/json.md, ``verification``)."""
     v = c.verdict
@@ -399,6 +421,8 @@ def _blank_connection() -> dict[str, Any]:
         "hello_retry_request": False,
         "server_extensions": [],
         "certificate_chain": [],
+        "certificate_types": None,
+        "server_raw_public_key": None,
         "verification": {
             "performed": False,
             "source": None,
@@ -440,6 +464,8 @@ def connection_document(
         "handshake_complete": n is not None,
         "protocol": _version_name(n.version) if n is not None else None,
         "certificate_chain": [_cert(view, d, now) for d in (c.peer_chain or ())],
+        "certificate_types": _cert_types(c),
+        "server_raw_public_key": _raw_public_key(c),
         "verification": _verification(c),
         "ocsp": _ocsp(c) if setup.status else None,
         "scts": _scts(c, view.ct_logs) if view.ct_logs is not None else None,

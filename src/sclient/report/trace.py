@@ -52,6 +52,9 @@ def _draw(f: Field, parent: int, parts: list[str]) -> None:
     elif kind == "cert":
         parts.append(f"{'':{at}}{f.text}")
         parts.append(_certificate_text(f.value))
+    elif kind == "rpk":
+        parts.append(f"{'':{at}}{f.text}\n")
+        parts.append(_raw_public_key_text(f.value, at + 2))
     elif kind == "dn":
         parts.append(f"{'':{at}}{f.text}{_dn_text(f.value)}\n")
     elif kind != "group" and f.text is not None:
@@ -71,6 +74,16 @@ def _certificate_text(der: bytes) -> str:
     from sclient.base.pem import certificate_pem
 
     return f"\n------details-----\n{text}{certificate_pem(der)}------------------\n"
+
+
+def _raw_public_key_text(spki: bytes, indent: int) -> str:
+    """``EVP_PKEY_print_public`` of a raw public key (OpenSSL 3.2+'s trace)."""
+    from sclient.report.rpk import public_key
+    from sclient.x509.text import public_key_text
+
+    key = public_key(spki)
+    text = public_key_text(key, indent) if key is not None else None
+    return text or ""
 
 
 def _dn_text(der: bytes) -> str:

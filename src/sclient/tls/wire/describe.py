@@ -80,6 +80,10 @@ class Context:
     version: int = protocol.TLS1_2
     #: DTLS: 12-byte message headers, the ClientHello's cookie
     dtls: bool = False
+    #: RFC 7250: a raw public key was negotiated for the server's / the
+    #: client's Certificate (``ext.server_cert_type`` / ``client_cert_type``)
+    server_rpk: bool = False
+    client_rpk: bool = False
 
 
 class _Short(Exception):
@@ -584,6 +588,9 @@ def _certificate(c: _Cur, ctx: Context, out: list[Field]) -> None:
     total = c.uint(3)
     if c.left != total:
         raise _Short
+    if ctx.server_rpk if ctx.from_server else ctx.client_rpk:
+        _raw_public_key(c, ctx, out)
+        return
     certs: list[Field] = []
     head = f"certificate_list, length={total}"
     try:
@@ -598,6 +605,23 @@ def _certificate(c: _Cur, ctx: Context, out: list[Field]) -> None:
                     certs.extend(sub)
     finally:
         out.append(Field("certificate_list", total, head, tuple(certs)))
+
+
+def _raw_public_key(c: _Cur, ctx: Context, out: list[Field]) -> None:
+    """``ssl_print_raw_public_key`` (OpenSSL 3.2+): the key's length and
+    ``EVP_PKEY_print_public`` two columns in (the renderer's ``rpk`` kind),
+    then, in TLS 1.3, the entry's extensions."""
+    spki = c.vec(3) if ctx.tls13 else c.take(c.left)
+    sub: list[Field] = []
+    try:
+        if ctx.tls13:
+            _extensions(c, ctx, protocol.CERTIFICATE, sub, 2)
+    finally:
+        out.append(
+            Field(
+                "raw_public_key", spki, f"raw_public_key, length={len(spki)}", tuple(sub), 2, "rpk"
+            )
+        )
 
 
 def _cert_request(c: _Cur, ctx: Context, out: list[Field]) -> None:
@@ -823,6 +847,9 @@ class Tracker:
         self.keyex = "UNKNOWN"
         #: DTLS (the trace saw a DTLS record).
         self.dtls = False
+        #: RFC 7250: the types the ServerHello / EncryptedExtensions settled.
+        self.server_rpk = False
+        self.client_rpk = False
 
     def context(self, from_server: bool) -> Context:
         sigalgs = (
@@ -837,6 +864,8 @@ class Tracker:
             version=self.version,
             sigalgs=sigalgs,
             dtls=self.dtls,
+            server_rpk=self.server_rpk,
+            client_rpk=self.client_rpk,
         )
 
     def describe(self, raw: bytes, from_server: bool) -> Field:
@@ -844,7 +873,23 @@ class Tracker:
         tree = describe_handshake(raw, self.context(from_server))
         if raw and raw[0] == protocol.SERVER_HELLO and from_server:
             self._server_hello(raw)
+        if raw and raw[0] == protocol.ENCRYPTED_EXTENSIONS and from_server:
+            self._cert_types(raw[12:] if self.dtls else raw[4:])
         return tree
+
+    def _cert_types(self, body: bytes) -> None:
+        """The server_certificate_type / client_certificate_type answers of a
+        TLS 1.2 ServerHello's or TLS 1.3 EncryptedExtensions' extension block."""
+        try:
+            exts = _Cur(_Cur(body).vec(2))
+            while exts.left >= 4:
+                code, data = exts.uint(2), exts.vec(2)
+                if code == extensions.SERVER_CERT_TYPE and len(data) == 1:
+                    self.server_rpk = data[0] == 2
+                elif code == extensions.CLIENT_CERT_TYPE and len(data) == 1:
+                    self.client_rpk = data[0] == 2
+        except _Short:
+            return
 
     def _server_hello(self, raw: bytes) -> None:
         try:
@@ -860,6 +905,10 @@ class Tracker:
                     code, data = exts.uint(2), exts.vec(2)
                     if code == extensions.SUPPORTED_VERSIONS and len(data) == 2:
                         version = int.from_bytes(data, "big")
+                    elif code == extensions.SERVER_CERT_TYPE and len(data) == 1:
+                        self.server_rpk = data[0] == 2
+                    elif code == extensions.CLIENT_CERT_TYPE and len(data) == 1:
+                        self.client_rpk = data[0] == 2
         except _Short:
             return
         self.version = version
