@@ -244,3 +244,11 @@ def test_client_sends_its_key_as_a_raw_public_key(pki: PKI, kind: str, version: 
         pem = _pub_pem(client_chain).read_bytes()
         assert server.proc.out.wait_for(pem.strip(), 10), server.proc.out.data.decode()
         assert server.proc.out.wait_for(b"Certificate type: Raw Public Key", 10)
+
+
+def test_tlsextdebug_names_the_extension(rpk_server: tuple[GnuTLSServer, Chain]) -> None:
+    """OpenSSL 3.2 knows the extension, so its debug callback shows it (s_client's name)."""
+    server, _ = rpk_server
+    res = run_sclient(_connect(server, "-enable_server_rpk", "-tlsextdebug"))
+    assert res.rc == 0, res.stderr
+    assert 'TLS server extension "server cert type" (id=20), len=1\n0000 - 02 ' in res.stdout

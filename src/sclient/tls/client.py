@@ -162,7 +162,9 @@ def _collects(msg: HandshakeMessage, offer: Offer) -> bool:
     return True
 
 
-def _received_extensions(mt: int, msg: HandshakeMessage) -> list[ev.Event]:
+def _received_extensions(
+    mt: int, msg: HandshakeMessage, also: frozenset[int] = frozenset()
+) -> list[ev.Event]:
     """OpenSSL's extension debug callback, as ``tls_collect_extensions`` runs
     it: each extension it recognises, in the order received (a TLS 1.3
     Certificate's entries one after the other)."""
@@ -178,7 +180,7 @@ def _received_extensions(mt: int, msg: HandshakeMessage) -> list[ev.Event]:
     for block in blocks:
         for e in block:
             code = getattr(e, "ext_type", None)
-            if isinstance(code, int) and code in OPENSSL_CONTEXTS:
+            if isinstance(code, int) and (code in OPENSSL_CONTEXTS or code in also):
                 found.append(ev.ExtensionReceived(mt, code, e.encode_body()))  # type: ignore[attr-defined]
     return found
 
@@ -730,7 +732,10 @@ class Client:
                 raise
             self._events.append(ev.HandshakeReceived(mt, raw, msg))
             if self._config.extension_events:
-                self._events.extend(_received_extensions(mt, msg))
+                # OpenSSL 3.2 knows the RFC 7250 extensions its -enable_*_rpk offer
+                rpk = self._config.server_cert_types or self._config.client_cert_types
+                also = frozenset((19, 20)) if rpk else frozenset()
+                self._events.extend(_received_extensions(mt, msg, also))
             if self._sec is not None:
                 self._security_checks(msg)
             if (
