@@ -157,6 +157,8 @@ def test_extension_table_gives_the_order() -> None:
             sct_request=True,
             early_data=b"",
             srp=SrpLogin(b"user", lambda: b"password"),
+            server_cert_types=(2, 0),
+            client_cert_types=(2, 0),
         )
     )
     c.start()
@@ -165,6 +167,12 @@ def test_extension_table_gives_the_order() -> None:
     assert isinstance(ch, ClientHello)
     sent = [e.ext_type for e in ch.extensions]
     assert sent[sent.index(1) + 1] == 12  # srp after max_fragment_length
+    # OpenSSL 3.2: client_, server_certificate_type between post_handshake_auth
+    # and signature_algorithms, each listing RawPublicKey then X.509
+    i = sent.index(49)
+    assert sent[i : i + 4] == [49, 19, 20, 13]
+    bodies = {e.ext_type: e.encode_body() for e in ch.extensions}
+    assert bodies[19] == bodies[20] == b"\x02\x02\x00"
     assert sent == [t for t in order if t in sent]
     # every builder but the application's own extensions (-serverinfo), which
     # come first, -use_srtp's and -nextprotoneg's
