@@ -122,6 +122,10 @@ def process_server_hello(
     hs.facts.suite = suite
     hs.facts.server_ext_types.extend(e.ext_type for e in sh.extensions)
     hs.facts.update_session(version=version)
+    if hs.ech is not None:
+        from sclient.tls import ech
+
+        ech.server_hello(hs, sh, suite)
     if version == P.TLS1_3:
         return tls13.process_server_hello(hs, sh, suite)
     from sclient.tls import tls12
@@ -233,7 +237,12 @@ def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSu
     hs.transcript.update(hrr.raw)
 
     new_share = make_key_share(hs.config, new_group) if new_group is not None else None
-    ch2 = second_client_hello(hs.ch, hs.shares, new_share, cookie)
+    if hs.ech is not None:
+        from sclient.tls import ech
+
+        ch2 = ech.second_client_hello(hs, hrr, suite, new_share, cookie, second_client_hello)
+    else:
+        ch2 = second_client_hello(hs.ch, hs.shares, new_share, cookie)
     if hs.config.tls_padding:
         ch2 = with_padding(ch2, hs.config)
     if ch2.ext(X.PreSharedKeyClient) is not None:
