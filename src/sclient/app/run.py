@@ -10,6 +10,8 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sclient.app.console import Console
+    from sclient.app.program import Program
     from sclient.cli.optionsclass import Options
 
 
@@ -72,6 +74,23 @@ def run(options: Options) -> int:
                 signal.signal(signo, handler)
 
 
+def _ech_retry(program: Program, console: Console) -> Program | None:
+    """``-ech_retry``: a new program for the same settings with the
+    retry_configs the server sent when it rejected ECH (None: it sent none)."""
+    from sclient.app.program import Program
+    from sclient.base import structs
+
+    outcome = program.report.current.ech
+    if outcome is None or outcome.retry_configs is None:
+        return None
+    settings = program.s
+    ech = structs.replace(settings.config.ech, config_list=outcome.retry_configs)  # type: ignore[type-var]
+    settings = structs.replace(settings, config=structs.replace(settings.config, ech=ech))
+    console.err("ECH: retrying with the server's retry_configs\n")
+    console.flush()
+    return Program(program.o, console, settings)
+
+
 def _run(options: Options) -> int:
     from sclient.app.common import Exit
     from sclient.app.console import Console
@@ -98,7 +117,13 @@ def _run(options: Options) -> int:
 
         subscribe_query_errors(program, settings.query_errors)
     try:
-        return program.run()
+        status = program.run()
+        if options.ech_retry and status:
+            retry = _ech_retry(program, console)
+            if retry is not None:
+                program = retry
+                status = program.run()
+        return status
     except _Signalled as sig:
         if program.json_mode:
             console.flush()
