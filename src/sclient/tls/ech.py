@@ -456,6 +456,7 @@ def second_client_hello(
             inner2 = structs.replace(inner2, extensions=exts)
     outer2 = make_second(hs.ch, {}, new_share, cookie)
     state.inner = inner2
+    t.update(inner2.encode())
     state.inner_transcript = t
     return _seal_into_outer(state, inner2, outer2, b"")
 
