@@ -53,6 +53,19 @@ _NO_REFERENCE = {
     "-sctp": "openssl 3.0.19 is built no-sctp (tests/cli/test_cli_parse.py)",
     "-sctp_label_bug": "openssl 3.0.19 is built no-sctp (tests/cli/test_cli_parse.py)",
     "-ssl3": "openssl 3.0.19 is built no-ssl3 (tests/interop/test_interop_ssl3.py: tlslite-ng)",
+    # OpenSSL 4.x's Encrypted Client Hello: no OpenSSL here speaks it; the peer is
+    # BoringSSL's bssl server (tests/interop/test_interop_ech.py).
+    **{
+        f"-{name}": "an OpenSSL 4.x option (tests/interop/test_interop_ech.py: bssl)"
+        for name in (
+            "ech_config_list",
+            "ech_outer_sni",
+            "ech_no_outer_sni",
+            "ech_outer_alpn",
+            "ech_grease",
+            "ech_retry",
+        )
+    },
 }
 
 

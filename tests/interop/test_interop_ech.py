@@ -107,9 +107,7 @@ def test_ech_accepted_the_server_sees_the_inner_name_the_wire_the_public_name(
     assert r.rc == 0, r.stderr
     assert "Client sent SNI: secret.example" in r.stdout
     assert "Encrypted ClientHello: yes" in r.stdout
-    assert (
-        f"ECH: success: outer SNI: '{PUBLIC_NAME}', inner SNI: '{SECRET_NAME}'\n" in r.stdout
-    )
+    assert f"ECH: success: outer SNI: '{PUBLIC_NAME}', inner SNI: '{SECRET_NAME}'\n" in r.stdout
     wire = bytes(relay.client_bytes[0])
     exts = _client_hello_extensions(wire)
     assert _sni(exts[0]) == PUBLIC_NAME
@@ -218,3 +216,24 @@ def test_config_list_is_base64_of_the_wire_form(setup: Setup) -> None:
     raw = base64.b64decode(setup.good.b64)
     assert struct.unpack(">H", raw[:2])[0] == len(raw) - 2
     assert raw[2:4] == b"\xfe\x0d"
+
+
+def test_ech_no_outer_sni_and_outer_alpn(setup: Setup, server: BsslServer) -> None:
+    with Relay(server.port, upstream_host="::1") as relay:
+        r = _sclient(
+            setup,
+            f"127.0.0.1:{relay.port}",
+            "-ech_config_list",
+            setup.good.b64,
+            "-ech_no_outer_sni",
+            "-ech_outer_alpn",
+            "h2,http/1.1",
+        )
+    assert r.rc == 0, r.stderr
+    assert "ECH: success: outer SNI: 'none', inner SNI: 'secret.example'" in r.stdout
+    assert "Encrypted ClientHello: yes" in r.stdout
+    exts = _client_hello_extensions(bytes(relay.client_bytes[0]))
+    assert 0 not in exts
+    assert exts[16] == b"\x00\x0c\x02h2\x08http/1.1"
+    # The inner ClientHello offered no ALPN: none was negotiated.
+    assert "No ALPN negotiated" in r.stdout

@@ -52,7 +52,7 @@ def make_cert(directory: Path) -> tuple[Path, Path]:
     secret name: (cert.pem, key.pem). It is also the trust anchor."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sclient ECH test")])
-    now = _dt.datetime.now(_dt.timezone.utc)
+    now = _dt.datetime.now(_dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -123,7 +123,9 @@ class EchKeys:
 class BsslServer:
     """``bssl server -www -loop`` with one ECH key, on ``[::1]``."""
 
-    def __init__(self, keys: EchKeys | None, cert: Path, key: Path, args: Sequence[str] = ()) -> None:
+    def __init__(
+        self, keys: EchKeys | None, cert: Path, key: Path, args: Sequence[str] = ()
+    ) -> None:
         self.binary = bssl_binary()
         self.shim = loopback_bind_shim()
         self.keys = keys

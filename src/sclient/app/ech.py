@@ -20,7 +20,9 @@ def _alpn_list(text: str) -> tuple[bytes, ...]:
     return tuple(p.encode() for p in text.split(",") if p)
 
 
-def ech_settings(o: Options, hi: int, console: Console, retry_configs: bytes | None = None) -> object:
+def ech_settings(
+    o: Options, hi: int, console: Console, retry_configs: bytes | None = None
+) -> object:
     """The EchSettings of the command line (None: no ECH option given).
     ``retry_configs`` replaces ``-ech_config_list`` (the retry of ``-ech_retry``)."""
     wanted = (

@@ -84,7 +84,7 @@ def _ech_retry(program: Program, console: Console) -> Program | None:
     if outcome is None or outcome.retry_configs is None:
         return None
     settings = program.s
-    ech = structs.replace(settings.config.ech, config_list=outcome.retry_configs)  # type: ignore[type-var]
+    ech = structs.replace(settings.config.ech, config_list=outcome.retry_configs)
     settings = structs.replace(settings, config=structs.replace(settings.config, ech=ech))
     console.err("ECH: retrying with the server's retry_configs\n")
     console.flush()

@@ -31,8 +31,7 @@ from typing import TYPE_CHECKING
 from sclient.base import structs
 from sclient.base.structs import struct
 from sclient.tls import events as ev
-from sclient.tls.crypto import hashes
-from sclient.tls.crypto import hpke
+from sclient.tls.crypto import hashes, hpke
 from sclient.tls.crypto.errors import CryptoError
 from sclient.tls.crypto.keyschedule import hkdf_expand_label, hkdf_extract
 from sclient.tls.crypto.transcript import Transcript
@@ -259,7 +258,9 @@ def _with_inner_marker(ch: ClientHello) -> ClientHello:
     return structs.replace(ch, extensions=tuple(exts))
 
 
-def _outer_extensions(inner: ClientHello, settings: EchSettings, outer_sni: str | None) -> list[X.Extension]:
+def _outer_extensions(
+    inner: ClientHello, settings: EchSettings, outer_sni: str | None
+) -> list[X.Extension]:
     """The outer ClientHello's extensions: the inner's, with the public name,
     the outer ALPN, no PSK and no early data; the ECH extension is a
     placeholder (type kept) until the payload is known."""
@@ -332,7 +333,9 @@ def _seal_into_outer(
     aad = aad_hello.encode()[4:]
     payload = ctx.seal(aad, plain)
     final = X.Unknown(ECH, _outer_body(cfg, state.kdf, state.aead, enc, payload))
-    return structs.replace(aad_hello, extensions=tuple(final if e is placeholder else e for e in exts))
+    return structs.replace(
+        aad_hello, extensions=tuple(final if e is placeholder else e for e in exts)
+    )
 
 
 def _grease_outer(ch: ClientHello, random: Callable[[int], bytes]) -> ClientHello:
@@ -371,7 +374,7 @@ def wrap(
     ``with_binders`` recomputes the PSK binders of the inner ClientHello
     (the inner marker changes the bytes they cover)."""
     settings = config.ech
-    assert settings is not None
+    assert isinstance(settings, EchSettings)
     state = EchState(settings)
     chosen = choose_config(settings.config_list) if settings.config_list is not None else None
     if chosen is None:
@@ -396,9 +399,7 @@ def wrap(
     state.outer_sni = outer_sni or None
     state.outer_alpn = settings.outer_alpn
     outer_exts = _outer_extensions(inner, settings, state.outer_sni)
-    outer = structs.replace(
-        inner, random=config.random(32), extensions=tuple(outer_exts)
-    )
+    outer = structs.replace(inner, random=config.random(32), extensions=tuple(outer_exts))
     outer = _seal_into_outer(state, inner, outer, ctx.enc)
     return outer, state
 
@@ -406,7 +407,9 @@ def wrap(
 # --- the server's answers -------------------------------------------------------------
 
 
-def _confirmation(hash_name: str, inner_random: bytes, label: bytes, transcript_hash: bytes) -> bytes:
+def _confirmation(
+    hash_name: str, inner_random: bytes, label: bytes, transcript_hash: bytes
+) -> bytes:
     prk = hkdf_extract(hash_name, None, inner_random)
     return hkdf_expand_label(hash_name, prk, label, transcript_hash, _CONFIRM)
 
@@ -417,7 +420,9 @@ def second_client_hello(
     suite: CipherSuite,
     new_share: KeyShare | None,
     cookie: bytes | None,
-    make_second: Callable[[ClientHello, dict[int, KeyShare], KeyShare | None, bytes | None], ClientHello],
+    make_second: Callable[
+        [ClientHello, dict[int, KeyShare], KeyShare | None, bytes | None], ClientHello
+    ],
 ) -> ClientHello:
     """ClientHelloOuter2 after a HelloRetryRequest (RFC 9849 §6.1.5): the HRR's
     ECH confirmation is checked; ClientHelloInner2 is sealed with the same
@@ -481,7 +486,9 @@ def server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> None:
     zeroed = raw[:30] + bytes(_CONFIRM) + raw[38:]
     accepted = False
     if not state.hrr_rejected:
-        expected = _confirmation(h, (state.inner1 or inner).random, b"ech accept confirmation", t.digest_with(h, zeroed))
+        expected = _confirmation(
+            h, (state.inner1 or inner).random, b"ech accept confirmation", t.digest_with(h, zeroed)
+        )
         accepted = hashes.equal(expected, sh.random[-_CONFIRM:])
     elif state.inner_transcript is not None:
         accepted = False
@@ -511,7 +518,9 @@ def encrypted_extensions(hs: Handshake, exts: tuple[X.Extension, ...]) -> None:
             try:
                 decode_config_list(e.data)
             except DecodeError:
-                raise LocalError(alerts.DECODE_ERROR, "BAD_EXTENSION", "ECH retry_configs") from None
+                raise LocalError(
+                    alerts.DECODE_ERROR, "BAD_EXTENSION", "ECH retry_configs"
+                ) from None
             state.retry_configs = e.data
 
 

@@ -72,7 +72,9 @@ def _expand(hash_name: str, prk: bytes, info: bytes, length: int) -> bytes:
     return out[:length]
 
 
-def _labeled_extract(hash_name: str, suite_id: bytes, salt: bytes, label: bytes, ikm: bytes) -> bytes:
+def _labeled_extract(
+    hash_name: str, suite_id: bytes, salt: bytes, label: bytes, ikm: bytes
+) -> bytes:
     return _extract(hash_name, salt, _V1 + suite_id + label + ikm)
 
 
@@ -124,7 +126,9 @@ class SenderContext:
 
     def seal(self, aad: bytes, plaintext: bytes) -> bytes:
         n = len(self._base_nonce)
-        nonce = bytes(a ^ b for a, b in zip(self._base_nonce, self._seq.to_bytes(n, "big"), strict=True))
+        nonce = bytes(
+            a ^ b for a, b in zip(self._base_nonce, self._seq.to_bytes(n, "big"), strict=True)
+        )
         self._seq += 1
         return self._aead.encrypt(nonce, plaintext, aad)
 
@@ -151,7 +155,9 @@ def setup_base_sender(
 
     _, h = KDFS[kdf_id]
     _, nk, nn = AEADS[aead_id]
-    suite_id = b"HPKE" + kem_id.to_bytes(2, "big") + kdf_id.to_bytes(2, "big") + aead_id.to_bytes(2, "big")
+    suite_id = (
+        b"HPKE" + kem_id.to_bytes(2, "big") + kdf_id.to_bytes(2, "big") + aead_id.to_bytes(2, "big")
+    )
     psk_id_hash = _labeled_extract(h, suite_id, b"", b"psk_id_hash", b"")
     info_hash = _labeled_extract(h, suite_id, b"", b"info_hash", info)
     context = b"\x00" + psk_id_hash + info_hash
