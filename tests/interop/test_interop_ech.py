@@ -237,3 +237,27 @@ def test_ech_no_outer_sni_and_outer_alpn(setup: Setup, server: BsslServer) -> No
     assert exts[16] == b"\x00\x0c\x02h2\x08http/1.1"
     # The inner ClientHello offered no ALPN: none was negotiated.
     assert "No ALPN negotiated" in r.stdout
+
+
+def test_ech_resumes_a_session_inside_the_encrypted_hello(setup: Setup, server: BsslServer) -> None:
+    sess = setup.dir / "session.pem"
+    first = _sclient(
+        setup, server.connect, "-ech_config_list", setup.good.b64, "-sess_out", str(sess)
+    )
+    assert first.rc == 0, first.stderr
+    assert sess.exists()
+    with Relay(server.port, upstream_host="::1") as relay:
+        r = _sclient(
+            setup,
+            f"127.0.0.1:{relay.port}",
+            "-ech_config_list",
+            setup.good.b64,
+            "-sess_in",
+            str(sess),
+        )
+    assert r.rc == 0, r.stderr
+    assert "Reused, TLSv1.3" in r.stdout
+    assert "Resumed session: yes" in r.stdout and "Encrypted ClientHello: yes" in r.stdout
+    # The ticket travels in the inner ClientHello only.
+    exts = _client_hello_extensions(bytes(relay.client_bytes[0]))
+    assert 41 not in exts and ECH_EXT in exts

@@ -466,17 +466,21 @@ def second_client_hello(
     return _seal_into_outer(state, inner2, outer2, b"")
 
 
-def server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite) -> None:
+def server_hello(hs: Handshake, sh: ServerHello) -> None:
     """Was ECH accepted? Checks the ServerHello's confirmation (the last 8
-    bytes of its random) and, if so, switches the connection to the inner
-    ClientHello: its transcript, offer, client random and server name."""
+    bytes of its random, with the hash of the suite it names) and, if so,
+    switches the connection to the inner ClientHello: its transcript, offer,
+    client random and server name. Runs before the ServerHello's other
+    checks, which then apply to the ClientHello the server answered."""
     from sclient.tls.hello import Offer
+    from sclient.tls.registry import suites
 
     state: EchState = hs.ech  # type: ignore[assignment]
-    if state.grease or state.inner is None:
+    row = suites.BY_CODE.get(sh.cipher_suite)
+    if state.grease or state.inner is None or row is None or not row.tls13:
         state.accepted = False
         return
-    h = suite.prf_hash
+    h = row.prf_hash
     inner = state.inner
     t = state.inner_transcript
     if t is None:

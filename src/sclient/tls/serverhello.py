@@ -99,6 +99,11 @@ def process_server_hello(
     version = P.TLS1_3
     if not is_hrr:
         hs.facts.server_random = sh.random
+        if hs.ech is not None:
+            from sclient.tls import ech
+
+            ech.server_hello(hs, sh)  # accepted: the inner ClientHello's offer applies
+            offer = hs.offer
         collect_extensions(sh.extensions, X.Context.SH, offer)
         version = choose_version(hs, sh, retried)
     if version == P.TLS1_3:
@@ -122,10 +127,6 @@ def process_server_hello(
     hs.facts.suite = suite
     hs.facts.server_ext_types.extend(e.ext_type for e in sh.extensions)
     hs.facts.update_session(version=version)
-    if hs.ech is not None:
-        from sclient.tls import ech
-
-        ech.server_hello(hs, sh, suite)
     if version == P.TLS1_3:
         return tls13.process_server_hello(hs, sh, suite)
     from sclient.tls import tls12
