@@ -34,6 +34,7 @@ _X448_LIST = len(_X448).to_bytes(2, "big") + _X448
             "s_client: ECH options need -ech_config_list or -ech_grease\n",
         ),
         (["-ech_grease", "-tls1_2"], "s_client: ECH needs TLSv1.3\n"),
+        (["-ech_retry"], "s_client: ECH options need -ech_config_list or -ech_grease\n"),
     ],
 )
 def test_refused(args: list[str], line: str) -> None:

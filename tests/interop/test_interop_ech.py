@@ -261,3 +261,38 @@ def test_ech_resumes_a_session_inside_the_encrypted_hello(setup: Setup, server: 
     # The ticket travels in the inner ClientHello only.
     exts = _client_hello_extensions(bytes(relay.client_bytes[0]))
     assert 41 not in exts and ECH_EXT in exts
+
+
+@pytest.mark.parametrize("good", [True, False], ids=["accepted", "rejected"])
+def test_a_rejecting_server_is_authenticated_for_the_public_name(setup: Setup, good: bool) -> None:
+    """RFC 9849 §6.1.7: the outer handshake is checked against the public
+    name. The certificate here names only the secret name, so -verify_hostname
+    secret.example passes when ECH is accepted and fails when it is rejected."""
+    cert, key = make_cert(setup.dir, ("localhost", SECRET_NAME), stem="secret-only-")
+    keys = setup.good if good else setup.stale
+    with BsslServer(setup.good, cert, key) as srv:
+        r = run_sclient(
+            [
+                "-connect",
+                srv.connect,
+                "-servername",
+                SECRET_NAME,
+                "-CAfile",
+                str(cert),
+                "-verify_hostname",
+                SECRET_NAME,
+                "-ech_config_list",
+                keys.b64,
+                "-ignore_unexpected_eof",
+            ],
+            stdin=GET,
+        )
+    if good:
+        assert r.rc == 0, r.stderr
+        assert "Verify return code: 0 (ok)" in r.stdout
+        assert "ECH: success" in r.stdout
+    else:
+        assert r.rc == 1
+        assert "verify error:num=62:hostname mismatch" in r.stderr
+        assert "Verify return code: 62 (hostname mismatch)" in r.stdout
+        assert ":ech required:" in r.stderr

@@ -47,9 +47,12 @@ def bssl_binary() -> str:
     return str(path)
 
 
-def make_cert(directory: Path) -> tuple[Path, Path]:
-    """A self-signed P-256 certificate for localhost, the public and the
-    secret name: (cert.pem, key.pem). It is also the trust anchor."""
+def make_cert(
+    directory: Path, names: Sequence[str] = ("localhost", PUBLIC_NAME, SECRET_NAME), stem: str = ""
+) -> tuple[Path, Path]:
+    """A self-signed P-256 certificate for ``names`` (by default localhost,
+    the public and the secret name): (cert.pem, key.pem). It is also the
+    trust anchor."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sclient ECH test")])
     now = _dt.datetime.now(_dt.UTC)
@@ -62,19 +65,13 @@ def make_cert(directory: Path) -> tuple[Path, Path]:
         .not_valid_before(now - _dt.timedelta(days=1))
         .not_valid_after(now + _dt.timedelta(days=30))
         .add_extension(
-            x509.SubjectAlternativeName(
-                [
-                    x509.DNSName("localhost"),
-                    x509.DNSName(PUBLIC_NAME),
-                    x509.DNSName(SECRET_NAME),
-                ]
-            ),
+            x509.SubjectAlternativeName([x509.DNSName(n) for n in names]),
             critical=False,
         )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path, key_path = directory / f"{stem}cert.pem", directory / f"{stem}key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
         key.private_bytes(

@@ -31,6 +31,7 @@ def ech_settings(
         or o.ech_outer_sni is not None
         or o.ech_no_outer_sni
         or o.ech_outer_alpn is not None
+        or o.ech_retry
     )
     if not wanted and retry_configs is None:
         return None

@@ -498,6 +498,12 @@ def server_hello(hs: Handshake, sh: ServerHello) -> None:
         accepted = False
     state.accepted = accepted
     if not accepted:
+        # The server answered the outer ClientHello: it is authenticated for
+        # the public name (RFC 9849 §6.1.7), when the verifier checks a name.
+        cfg = state.config
+        rename = getattr(hs.config.verify_certificates, "for_name", None)
+        if cfg is not None and callable(rename):
+            hs.config = structs.replace(hs.config, verify_certificates=rename(cfg.public_name))
         return
     hs.transcript = t
     hs.ch = inner
