@@ -234,3 +234,23 @@ def test_grease_without_a_config() -> None:
     assert [e.ext_type for e in outer.extensions if e.ext_type != ech.ECH] == [
         e.ext_type for e in ch.extensions
     ]
+
+
+def test_hpke_rfc9180_a1_known_answer() -> None:
+    """RFC 9180 Appendix A.1 (DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
+    AES-128-GCM, base mode): the published ephemeral key gives the published
+    enc and first ciphertext."""
+    sk_e = bytes.fromhex("52c4a758a802cd8b936eceea314432798d5baf2d7e9235dc084ab1b9cfa2f736")
+    pk_r = bytes.fromhex("3948cfe0ad1ddb695d780e59077195da6c56506b027329794ab02bca80815c4d")
+    info = bytes.fromhex("4f6465206f6e2061204772656369616e2055726e")
+
+    def ephemeral(kem: int) -> tuple[object, bytes]:
+        sk = x25519.X25519PrivateKey.from_private_bytes(sk_e)
+        return sk, sk.public_key().public_bytes_raw()
+
+    ctx = hpke.setup_base_sender(0x0020, 1, 1, pk_r, info, ephemeral)
+    assert ctx.enc.hex() == "37fda3567bdbd628e88668c3c8d7e97d1d1253b6d4ea6d44c150f741f1bf4431"
+    ct = ctx.seal(b"Count-0", b"Beauty is truth, truth beauty")
+    assert ct.hex() == (
+        "f938558b5d72f1a23810b4be2ab4f84331acc02fc97babc53a52ae8218a355a96d8770ac83d07bea87e13c512a"
+    )
