@@ -494,8 +494,6 @@ def server_hello(hs: Handshake, sh: ServerHello) -> None:
             h, (state.inner1 or inner).random, b"ech accept confirmation", t.digest_with(h, zeroed)
         )
         accepted = hashes.equal(expected, sh.random[-_CONFIRM:])
-    elif state.inner_transcript is not None:
-        accepted = False
     state.accepted = accepted
     if not accepted:
         # The server answered the outer ClientHello: it is authenticated for
@@ -508,9 +506,8 @@ def server_hello(hs: Handshake, sh: ServerHello) -> None:
     hs.transcript = t
     hs.ch = inner
     hs.ch1 = state.inner1 or inner
-    psks = tuple(p for p in state.inner_psks if p in hs.offer.psks) or state.inner_psks
     hs.offer = structs.replace(
-        Offer.of(inner, psks, hs.offer.resume),  # type: ignore[arg-type]
+        Offer.of(inner, state.inner_psks, hs.offer.resume),  # type: ignore[arg-type]
         dtls=hs.offer.dtls,
     )
     hs.facts.client_random = inner.random
