@@ -296,3 +296,17 @@ def test_a_rejecting_server_is_authenticated_for_the_public_name(setup: Setup, g
         assert "verify error:num=62:hostname mismatch" in r.stderr
         assert "Verify return code: 62 (hostname mismatch)" in r.stdout
         assert ":ech required:" in r.stderr
+
+
+def test_ech_retry_json_is_one_document_with_both_connections(
+    setup: Setup, server: BsslServer
+) -> None:
+    r = _sclient(setup, server.connect, "-ech_config_list", setup.stale.b64, "-ech_retry", "-json")
+    doc = sclient_json(r.stdout)
+    assert doc["exit_status"] == 0
+    first, second = doc["connections"]
+    assert first["ech"]["status"] == "failed_retry_configs"
+    assert first["error"]["reason"] == "ECH_REQUIRED"
+    assert second["ech"]["status"] == "success" and second["ech"]["config_id"] == 1
+    assert second["ech"]["config"] is not None
+    assert doc["ech"] == second["ech"] and doc["error"] is None
