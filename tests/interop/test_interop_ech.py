@@ -310,3 +310,18 @@ def test_ech_retry_json_is_one_document_with_both_connections(
     assert second["ech"]["status"] == "success" and second["ech"]["config_id"] == 1
     assert second["ech"]["config"] is not None
     assert doc["ech"] == second["ech"] and doc["error"] is None
+
+
+def test_ech_trace_shows_the_outer_extension_and_the_retry_configs(
+    setup: Setup, server: BsslServer
+) -> None:
+    r = _sclient(setup, server.connect, "-ech_config_list", setup.stale.b64, "-trace")
+    out = r.stdout
+    hello = out.split("ClientHello", 1)[1].split("ServerHello", 1)[0]
+    assert "extension_type=encrypted_client_hello(65037)" in hello
+    # server_name_list of one host_name: 2 + 1 + 2 + len("public.example")
+    assert "extension_type=server_name(0), length=19" in hello and ".....public.exa" in hello
+    ee = out.split("EncryptedExtensions", 1)[1].split("Certificate", 1)[0]
+    n = len(setup.good.config_list.read_bytes())
+    assert f"extension_type=encrypted_client_hello(65037), length={n}" in ee
+    assert "Alert" in out and "ech_required" in out
