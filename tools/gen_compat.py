@@ -61,7 +61,6 @@ EXTRA_DEVIATIONS: list[str] = [
     "stops with `library has no ciphers`, and without `default` or `base` a `-key`/`-cert` "
     "fails first for want of a store loader, as in OpenSSL (likewise `-cert_chain`, `-CRL` "
     "and `-xcert`).",
-
     "`-max_send_frag` outside 512..16384 is reported while parsing; OpenSSL reports it only "
     "after setting up its SSL_CTX, so when a command line also has a bad `-cipher`, "
     "`-groups`, … OpenSSL reports that one first.",
@@ -326,6 +325,38 @@ NEWER_OPENSSL: list[str] = [
     "3.2's security-level check of the key's size (`EE_KEY_TOO_SMALL`) is not made for a "
     "raw public key; the reason codes of 3.2's new errors (`empty raw public key`, "
     "`bad certificate`, `wrong rpk type`) come from its headers as read, not observed.",
+    "**Encrypted Client Hello (OpenSSL 4.0, RFC 9849).** `-ech_config_list` takes a base64 "
+    "ECHConfigList; the first config of version 0xfe0d with DHKEM(X25519) or DHKEM(P-256), "
+    "HKDF-SHA256/384/512 and AES-128-GCM, AES-256-GCM or ChaCha20-Poly1305 is used (HPKE "
+    "base mode, built on `cryptography`'s primitives and checked against RFC 9180's vector "
+    "and `cryptography`'s HPKE opener; its own HPKE cannot give `enc` before "
+    "sealing nor seal twice). The ClientHello sclient would send becomes the encrypted inner "
+    "one; the outer one carries the config's public name (`-ech_outer_sni NAME` replaces "
+    "it, `-ech_no_outer_sni` leaves it out), `-ech_outer_alpn` an outer ALPN list, the same "
+    "key shares and other extensions (compressed in the inner one with "
+    "`ech_outer_extensions`), no PSK; the inner one is padded as RFC 9849 §6.1.3 "
+    "recommends. With a config, both ClientHellos offer TLS 1.3 only. The ServerHello's "
+    "(and a HelloRetryRequest's) acceptance confirmation decides: accepted, the inner "
+    "ClientHello is the transcript and the summary prints `ECH: success: outer SNI: '…', "
+    "inner SNI: '…'` after `Verify return code`; rejected, the handshake goes on with the "
+    "outer one until the server's Finished is checked, then ends with the `ech_required` "
+    "alert (the server being authenticated for the public name: with `-verify_hostname`, "
+    "that name is checked, RFC 9849 §6.1.7) "
+    "and `…:error:0A0001A8:SSL routines:tls_process_initial_server_flight:ech "
+    "required:…` (exit status 1), the summary printing `ECH: tried, failed and got ECH in "
+    "return` and the server's retry_configs (`xx:` bytes, 16 a line), or `ECH: tried but "
+    "failed`. `-ech_grease` sends a GREASE ECH extension (random config id, X25519 enc "
+    "and payload; `ECH: only greasing`). `-json` has an `ech` object (status, config, "
+    "SNIs, HPKE suite, retry_configs in base64). `-ech_retry` (an sclient switch; OpenSSL "
+    "has none) connects once more with the retry_configs a rejecting server sent (`ECH: "
+    "retrying with the server's retry_configs` on stderr; `-json` prints one document "
+    "whose `connections` hold both attempts). `-trace` shows the ECH extension as a hex dump, as for the extensions "
+    "OpenSSL's trace has no printer for. The printed lines follow the ECH code OpenSSL 4.0 "
+    "took from the DEfO project's s_client; the OpenSSL 4.x source was not available to "
+    "compare line by line. Not supported: `-ech_grease_suite`, `-ech_grease_type`, "
+    "`-ech_select`, `-ech_ignore_cid` (refused as unknown options), `-early_data` with a "
+    "config (refused). Tests: tests/interop/test_interop_ech.py against BoringSSL's "
+    "`bssl server` (`.ci/build-bssl`), tests/tls/test_tls_ech.py.",
 ]
 
 

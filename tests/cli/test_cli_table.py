@@ -131,7 +131,17 @@ DEVIATED = {
     "provider",
     "ssl3",
 }
-SUPPORTED |= {"sctp", "sctp_label_bug", "comp", "ssl3"}
+#: OpenSSL 4.x's Encrypted Client Hello options (absent from 3.0.19), and -ech_retry.
+ECH_OPTIONS = {
+    "ech_config_list",
+    "ech_outer_sni",
+    "ech_no_outer_sni",
+    "ech_outer_alpn",
+    "ech_grease",
+    "ech_retry",
+}
+DEVIATED |= ECH_OPTIONS
+SUPPORTED |= {"sctp", "sctp_label_bug", "comp", "ssl3"} | ECH_OPTIONS
 #: OpenSSL 3.2's raw public keys, and sclient's switch for SSL_add_expected_rpk
 SUPPORTED |= {"enable_server_rpk", "enable_client_rpk", "expected_rpk"}
 
@@ -159,6 +169,7 @@ def test_json_row() -> None:
     assert json_row.help == "Print the session as one JSON document on stdout (sclient)"
     assert json_row.added and json_row.status == "supported"
     assert "-json" in [o.name for o in OPTIONS if o.added]
+    assert "-ech_retry" in [o.name for o in OPTIONS if o.added]
 
 
 def test_help_text_trailing_space_kept() -> None:
@@ -213,7 +224,9 @@ def test_manual_synopsis_options_are_in_the_table() -> None:
 
 def test_options_absent_from_build_are_documented() -> None:
     absent = [o for o in OPTIONS if not o.in_build]
-    assert {o.name for o in absent} == {"-ssl3", "-sctp", "-sctp_label_bug"}
+    assert {o.name for o in absent} == {"-ssl3", "-sctp", "-sctp_label_bug"} | {
+        "-" + n for n in ECH_OPTIONS
+    }
     for o in absent:
         assert o.name not in format_help()
         assert "unknown option" in o.note

@@ -58,6 +58,19 @@ _NO_REFERENCE = {
     "-enable_server_rpk": "OpenSSL 3.2 option (tests/interop/test_interop_rpk.py, gnutls-serv)",
     "-enable_client_rpk": "OpenSSL 3.2 option (tests/interop/test_interop_rpk.py, gnutls-serv)",
     "-expected_rpk": "sclient's (SSL_add_expected_rpk): tests/interop/test_interop_rpk.py",
+    # OpenSSL 4.x's Encrypted Client Hello: no OpenSSL here speaks it; the peer is
+    # BoringSSL's bssl server (tests/interop/test_interop_ech.py).
+    **{
+        f"-{name}": "an OpenSSL 4.x option (tests/interop/test_interop_ech.py: bssl)"
+        for name in (
+            "ech_config_list",
+            "ech_outer_sni",
+            "ech_no_outer_sni",
+            "ech_outer_alpn",
+            "ech_grease",
+            "ech_retry",
+        )
+    },
 }
 
 

@@ -102,6 +102,8 @@ NOT_READ_BY_THE_HELLO = {
     "dtls",
     "dtls_mtu",
     "dtls_fallback_mtu",
+    # Encrypted Client Hello wraps the built ClientHello (sclient.tls.ech.wrap).
+    "ech",
 }
 
 

@@ -10,6 +10,8 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sclient.app.console import Console
+    from sclient.app.program import Program
     from sclient.cli.optionsclass import Options
 
 
@@ -72,6 +74,32 @@ def run(options: Options) -> int:
                 signal.signal(signo, handler)
 
 
+def _ech_retry(program: Program, console: Console) -> Program | None:
+    """``-ech_retry``: a new program for the same settings with the
+    retry_configs the server sent when it rejected ECH (None: it sent none)."""
+    from sclient.app.program import Program
+    from sclient.base import structs
+
+    outcome = program.report.current.ech
+    if outcome is None or outcome.retry_configs is None:
+        return None
+    settings = program.s
+    ech = structs.replace(settings.config.ech, config_list=outcome.retry_configs)
+    settings = structs.replace(settings, config=structs.replace(settings.config, ech=ech))
+    console.err("ECH: retrying with the server's retry_configs\n")
+    console.flush()
+    retry = Program(program.o, console, settings)
+    # One run: the first attempt's connection and error queue come first
+    # (-json prints one document with both connections, as for -reconnect).
+    first, again = program.report, retry.report
+    for c in again.connections:
+        c.first_error += len(first.errors)
+    again.errors[:0] = first.errors
+    again.connections[:0] = first.connections
+    again.t_start = first.t_start
+    return retry
+
+
 def _run(options: Options) -> int:
     from sclient.app.common import Exit
     from sclient.app.console import Console
@@ -98,13 +126,24 @@ def _run(options: Options) -> int:
 
         subscribe_query_errors(program, settings.query_errors)
     try:
-        return program.run()
+        if options.ech_retry and program.json_mode:
+            # -json prints one document, after the retry if there is one.
+            program.emit_json = lambda: None  # type: ignore[method-assign]
+        status = program.run()
+        if options.ech_retry:
+            retry = _ech_retry(program, console) if status else None
+            if retry is not None:
+                program = retry
+                status = program.run()
+            elif program.json_mode:
+                Program.emit_json(program)
+        return status
     except _Signalled as sig:
         if program.json_mode:
             console.flush()
             program.report.signal = sig.signo
             program.status = 128 + sig.signo
-            program.emit_json()
+            Program.emit_json(program)  # also when -ech_retry held the document back
         raise
     finally:
         console.flush()

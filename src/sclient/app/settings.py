@@ -947,6 +947,13 @@ def build_settings(o: Options, console: Console) -> Settings:
     from sclient.tls.config import ClientConfig
     from sclient.transport import clock
 
+    ech = None
+    if not no_protocols:
+        from sclient.app.ech import ech_settings
+
+        ech = ech_settings(o, hi, console)
+        if ech is not None and getattr(ech, "config_list", None) is not None:
+            lo = max(lo, TLS1_3)  # both ClientHellos offer TLS 1.3 only
     config = ClientConfig(
         random=clock.random_bytes,
         now=clock.wall,
@@ -1002,6 +1009,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         srp=srp,
         resume=resume,
         dtls=o.protocol_flag in _DTLS_RANGES,
+        ech=ech,
     )
     return Settings(
         query_errors=providers.query_errors(o) if library else [],

@@ -49,6 +49,22 @@ class Verifier:
         #: (the chain as sent, the chain built) of the last verification
         self.chains: tuple[tuple[bytes, ...], tuple[bytes, ...]] = ((), ())
 
+    def for_name(self, name: str) -> Verifier:
+        """The same verification with ``name`` for the host check of
+        ``-verify_hostname``: a server that rejected Encrypted Client Hello
+        is authenticated for the ECHConfig's public name (RFC 9849 §6.1.7),
+        the name its outer ClientHello carried. Without a host to check,
+        nothing changes."""
+        if not self.params.hosts:
+            return self
+        import copy
+
+        from sclient.base import structs
+
+        other = copy.copy(self)
+        other.params = structs.replace(self.params, hosts=(name,))
+        return other
+
     def __call__(self, chain: Sequence[bytes]) -> Verdict:
         # Imported here, not with the module: a run that never sees a chain
         # (a refused handshake, a PSK) does not load the verifier.

@@ -243,6 +243,18 @@ class Options:
     enable_server_rpk: bool = False
     #: -enable_client_rpk: Enable raw public keys (RFC7250) from the client
     enable_client_rpk: bool = False
+    #: -ech_config_list: Set ECHConfigList, value is base 64 encoded ECHConfigList
+    ech_config_list: str | None = None
+    #: -ech_outer_sni: The name to put in the outer CH overriding the server's choice
+    ech_outer_sni: str | None = None
+    #: -ech_no_outer_sni: Do not send the server name (SNI) extension in the outer ClientHello
+    ech_no_outer_sni: bool = False
+    #: -ech_outer_alpn: Specify outer ALPN value, when using ECH (comma-separated list)
+    ech_outer_alpn: str | None = None
+    #: -ech_grease: Send GREASE values when not really using ECH
+    ech_grease: bool = False
+    #: -ech_retry: Retry once with the retry_configs of a server that rejected ECH (sclient)
+    ech_retry: bool = False
     #: -use_srtp: Offer SRTP key management with a colon-separated profile list
     use_srtp: str | None = None
     #: -srpuser: (deprecated) SRP authentication for 'user'

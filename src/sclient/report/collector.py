@@ -114,6 +114,8 @@ class ConnectionReport:
     messages: list[Message] = field(default_factory=list)
     #: TLS <= 1.2 renegotiations, in order (the last may be unfinished).
     renegotiations: list[Renegotiation] = field(default_factory=list)
+    #: Encrypted Client Hello: what was offered and what the server did (None: no ECH).
+    ech: ev.EchOutcome | None = None
 
     def resumed(self) -> Session | None:
         """The session this connection resumed (None: a full handshake)."""
@@ -332,6 +334,10 @@ def _offered(r: RunReport, e: ev.SessionOffered, now: float) -> None:
     r.current.early_data_offered = e.early_data
 
 
+def _ech(r: RunReport, e: ev.EchOutcome, now: float) -> None:
+    r.current.ech = e
+
+
 def _closed(r: RunReport, e: ev.ConnectionClosed, now: float) -> None:
     r.current.peer_closed = True
     if r.current.in_init:
@@ -394,4 +400,5 @@ _HANDLERS: dict[type, Handler] = {
     ev.ConnectionClosed: _closed,
     ev.ConnectionFailed: _failed,
     ev.SessionOffered: _offered,
+    ev.EchOutcome: _ech,
 }

@@ -380,6 +380,30 @@ def _keying_material(c: ConnectionReport) -> dict[str, Any] | None:
     }
 
 
+def _ech(e: Any) -> dict[str, Any]:
+    import base64
+
+    def b64(data: bytes | None) -> str | None:
+        return base64.b64encode(data).decode() if data is not None else None
+
+    def code(v: int | None) -> str | None:
+        return f"0x{v:04X}" if v is not None else None
+
+    return {
+        "status": e.status,
+        "outer_sni": e.outer_sni,
+        "inner_sni": e.inner_sni,
+        "config": b64(e.config),
+        "config_id": e.config_id,
+        "kem": code(e.kem_id),
+        "kdf": code(e.kdf_id),
+        "aead": code(e.aead_id),
+        "public_name": e.public_name,
+        "retry_configs": b64(e.retry_configs),
+        "hello_retry_request": e.hrr,
+    }
+
+
 def _renegotiation(r: Any) -> dict[str, Any]:
     """One TLS <= 1.2 renegotiation (a ``collector.Renegotiation``)."""
     from sclient.tls.registry import suites
@@ -434,6 +458,7 @@ def _blank_connection() -> dict[str, Any]:
         "ocsp": None,
         "scts": None,
         "keying_material": None,
+        "ech": None,
         "serverinfo": [],
         "client_authentication": None,
         "session": None,
@@ -470,6 +495,7 @@ def connection_document(
         "ocsp": _ocsp(c) if setup.status else None,
         "scts": _scts(c, view.ct_logs) if view.ct_logs is not None else None,
         "keying_material": _keying_material(c),
+        "ech": _ech(c.ech) if c.ech is not None else None,
         "serverinfo": [{"type": s.ext_type, "data": s.data.hex()} for s in c.serverinfo],
         "next_protocol": None
         if c.next_protocol is None

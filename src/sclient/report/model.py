@@ -86,3 +86,5 @@ class SummaryData:
     next_protocol: tuple[int, bytes] | None = None
     #: ``-ct``: the ``---`` ``SCTs present (N)`` block (None: not printed).
     sct_block: str | None = None
+    #: Encrypted Client Hello: OpenSSL 4.x's ``ECH: ...`` lines (None: no ECH).
+    ech_lines: str | None = None

@@ -176,6 +176,10 @@ def summary_data(run: RunReport, view: View, full: bool, final: bool = False) ->
             d.expansion = name
     if c.next_protocol is not None:
         d.next_protocol = (c.next_protocol.status, c.next_protocol.protocol)
+    if c.ech is not None:
+        from sclient.report.ech import ech_lines
+
+        d.ech_lines = ech_lines(c.ech)
     if view.ct_logs is not None and peer is not None and not d.resumed and full:
         from sclient.report.ct import sct_lines
 

@@ -131,6 +131,8 @@ def render_summary(d: SummaryData) -> str:
     if tls13:
         out.append(f"Early data was {d.early_data}\n")
         out.append(f"Verify return code: {d.verify_code} ({d.verify_text(d.verify_code)})\n")
+        if d.ech_lines is not None:
+            out.append(d.ech_lines)
     elif d.session is not None:
         out.append(render_session(d.session, d.verify_text))
     if d.keying_material is not None:

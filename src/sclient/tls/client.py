@@ -330,6 +330,9 @@ class Client:
                 ch = client_hello
                 self._adopt_shares(ch, shares)
             resume = resumable(config)
+            ech_state = None
+            if config.ech is not None and client_hello is None:
+                ch, ech_state = self._encrypt_hello(ch, resume)
             if resume is not None or ch.ext(EarlyData) is not None:
                 self._events.append(ev.SessionOffered(resume, ch.ext(EarlyData) is not None))
             ext = ch.ext(PreSharedKeyClient)
@@ -350,6 +353,7 @@ class Client:
                 config, self._rl, self._events, facts, ch, offer, shares, OsslState.CW_CLNT_HELLO
             )
             hs.retry_hello = retry_hello
+            hs.ech = ech_state
             if self._dtls is not None:
                 hs.frame = self._dtls.frame
             self._hs = hs
@@ -366,6 +370,15 @@ class Client:
         except TLSError as e:
             self._fail(e)
         return self._take_events()
+
+    def _encrypt_hello(self, ch: ClientHello, resume: Session | None) -> tuple[ClientHello, Any]:
+        """Encrypted Client Hello: ``ch`` becomes the inner ClientHello; the
+        outer one is sent (:mod:`sclient.tls.ech`)."""
+        from sclient.tls import ech
+        from sclient.tls.hello import with_psk_binders
+
+        psks = offered_psks(self._config, resume)
+        return ech.wrap(self._config, ch, psks, lambda inner: with_psk_binders(inner, psks, None))
 
     def _adopt_shares(self, ch: ClientHello, shares: dict[int, KeyShare]) -> None:
         from sclient.tls.hello import make_key_share

@@ -318,3 +318,6 @@ class ClientConfig:
     bulk_data: bool = False
     #: Test hook: build the key share for a group (known-answer tests); None = fresh keys.
     key_share_factory: Callable[[int], object] | None = None
+    #: Encrypted Client Hello (``-ech_config_list``, ``-ech_grease``): an
+    #: :class:`sclient.tls.ech.EchSettings`; None: no ECH extension.
+    ech: object = None

@@ -444,6 +444,30 @@ class ServerInfoReceived(Event):
     data: bytes
 
 
+@struct(frozen=True, slots=True)
+class EchOutcome(Event):
+    """Encrypted Client Hello, once the server's Finished was checked: what
+    was offered and what the server did (OpenSSL 4.x's ``SSL_ech_get1_status``).
+    ``status``: ``success`` (the inner ClientHello was used), ``failed``
+    (the outer one), ``failed_retry_configs`` (the outer one, and the server
+    sent retry_configs), ``grease`` (only GREASE was sent)."""
+
+    status: str
+    outer_sni: str | None
+    inner_sni: str | None
+    #: The ECHConfig used (its bytes), its id, KEM, and the KDF and AEAD chosen.
+    config: bytes | None
+    config_id: int | None
+    kem_id: int | None
+    kdf_id: int | None
+    aead_id: int | None
+    public_name: str | None
+    #: The server's retry_configs (an ECHConfigList), if it sent them.
+    retry_configs: bytes | None
+    #: A HelloRetryRequest came (both ClientHellos were encrypted).
+    hrr: bool = False
+
+
 #: The events that bring a session the application may keep (OpenSSL's
 #: new-session callback runs on each).
 SESSION_EVENTS = (HandshakeComplete, RenegotiationComplete, NewSessionTicket)

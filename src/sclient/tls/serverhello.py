@@ -99,6 +99,11 @@ def process_server_hello(
     version = P.TLS1_3
     if not is_hrr:
         hs.facts.server_random = sh.random
+        if hs.ech is not None:
+            from sclient.tls import ech
+
+            ech.server_hello(hs, sh)  # accepted: the inner ClientHello's offer applies
+            offer = hs.offer
         collect_extensions(sh.extensions, X.Context.SH, offer)
         version = choose_version(hs, sh, retried)
     if version == P.TLS1_3:
@@ -233,7 +238,12 @@ def process_hello_retry_request(hs: Handshake, hrr: ServerHello, suite: CipherSu
     hs.transcript.update(hrr.raw)
 
     new_share = make_key_share(hs.config, new_group) if new_group is not None else None
-    ch2 = second_client_hello(hs.ch, hs.shares, new_share, cookie)
+    if hs.ech is not None:
+        from sclient.tls import ech
+
+        ch2 = ech.second_client_hello(hs, hrr, suite, new_share, cookie, second_client_hello)
+    else:
+        ch2 = second_client_hello(hs.ch, hs.shares, new_share, cookie)
     if hs.config.tls_padding:
         ch2 = with_padding(ch2, hs.config)
     if ch2.ext(X.PreSharedKeyClient) is not None:

@@ -166,6 +166,7 @@ class Handshake:
         "complete",
         "config",
         "early",
+        "ech",
         "events",
         "extensions_settled",
         "facts",
@@ -211,6 +212,8 @@ class Handshake:
         #: (an :class:`sclient.tls.early.EarlySent`; None: no early data, or a
         #: HelloRetryRequest ended it).
         self.early: object = None
+        #: Encrypted Client Hello in flight (an :class:`sclient.tls.ech.EchState`; None: none).
+        self.ech: object = None
         #: Our ChangeCipherSpec was written (TLS <= 1.2, or TLS 1.3's compatibility one).
         self.ccs_sent = False
         #: :class:`~sclient.tls.events.ServerExtensionsSettled` was emitted.

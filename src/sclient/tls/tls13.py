@@ -232,6 +232,10 @@ class ExpectEncryptedExtensions(State):
         collect_extensions(ee.extensions, X.Context.EE, hs.offer)
         process_server_extensions(hs, ee.extensions)
         rpk.settle(hs, ee.extensions)
+        if hs.ech is not None:
+            from sclient.tls import ech
+
+            ech.encrypted_extensions(hs, ee.extensions)
         hs.facts.server_ext_types.extend(e.ext_type for e in ee.extensions)
         if hs.facts.psk_accepted:
             # A PSK handshake authenticates the server by the key: Finished next.
@@ -408,6 +412,10 @@ class ExpectFinished(State):
             hs.send_ccs()
         hs.keylog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", keys.client_hs)
         rl.install(WRITE, _cipher(hs, suite, keys.client_hs), EPOCH_HANDSHAKE)
+        if hs.ech is not None:
+            from sclient.tls import ech
+
+            ech.server_finished(hs)  # a rejected ECH ends here (ech_required)
         if self.request is not None:
             send_client_certificate(hs, self.request, prepared=self.prepared)
         verify_data = finished_verify_data(h, keys.client_hs, hs.transcript.digest())

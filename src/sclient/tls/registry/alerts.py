@@ -108,6 +108,8 @@ ALERTS: tuple[Alert, ...] = (
         "no application protocol",
         "tlsv1 alert no application protocol",
     ),
+    # RFC 9849; OpenSSL 4.x's texts.
+    _A(121, "ech_required", "ech required", "tlsv1 alert ech required"),
 )
 
 BY_CODE: dict[int, Alert] = {a.code: a for a in ALERTS}
@@ -139,6 +141,7 @@ UNSUPPORTED_EXTENSION = 110
 UNRECOGNIZED_NAME = 112
 BAD_CERTIFICATE_STATUS_RESPONSE = 113
 NO_APPLICATION_PROTOCOL = 120
+ECH_REQUIRED = 121
 
 
 #: Alerts s_client's ``-msg`` callback has no name for (it prints ``???``).

@@ -69,6 +69,9 @@ EXTENSIONS: tuple[ExtensionType, ...] = (
     _E(51, "key_share", "key_share", "key share"),
     _E(13172, "next_protocol_negotiation", "next_proto_neg", "next protocol"),
     _E(65281, "renegotiation_info", "renegotiate", "renegotiation info"),
+    # RFC 9849 (OpenSSL 4.x names them; 3.0 does not).
+    _E(0xFD00, "ech_outer_extensions", "ech_outer_extensions", "unknown"),
+    _E(0xFE0D, "encrypted_client_hello", "encrypted_client_hello", "unknown"),
 )
 
 BY_CODE: dict[int, ExtensionType] = {e.code: e for e in EXTENSIONS}

@@ -333,6 +333,10 @@ REASONS: dict[str, Reason] = {
     "APPLICATION_DATA_AFTER_CLOSE_NOTIFY": R(
         0x0A000123, "ssl3_read_bytes", "application data after close notify", _RL, 0
     ),
+    # --- Encrypted Client Hello (OpenSSL 4.x: SSL_R_ECH_REQUIRED, 424) ----------------
+    #: The server used the outer ClientHello (ECH rejected), raised after its
+    #: Finished as OpenSSL 4.x's tls_process_initial_server_flight does.
+    "ECH_REQUIRED": R(0x0A0001A8, "tls_process_initial_server_flight", "ech required", _CLNT, 0),
     # --- API misuse (no alert) --------------------------------------------------------
     #: Renegotiation or KeyUpdate asked for on a version without it.
     "WRONG_SSL_VERSION": R(
