@@ -98,6 +98,10 @@ def _run(options: Options) -> int:
 
         subscribe_query_errors(program, settings.query_errors)
     try:
+        if options.connect_timeout_s is not None or options.max_time_s is not None:
+            from sclient.app.timeouts import run_with
+
+            return run_with(program, t_start)
         return program.run()
     except _Signalled as sig:
         if program.json_mode:

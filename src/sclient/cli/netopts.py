@@ -35,7 +35,9 @@ def seconds(name: str, value: str) -> float:
     except ValueError:
         s = math.nan
     if not math.isfinite(s) or value.lower().startswith(("0x", "+0x", "-0x")):
-        raise NetOptError(f'Can\'t parse "{value}" as a number of seconds for option {name}\n', True)
+        raise NetOptError(
+            f'Can\'t parse "{value}" as a number of seconds for option {name}\n', True
+        )
     if s <= 0:
         raise NetOptError(f'Non-positive number "{value}" for option {name}\n', True)
     return s
@@ -89,7 +91,9 @@ def _env(environ: Mapping[str, str], name: str) -> tuple[str, str] | None:
     return None
 
 
-def proxy_from_env(host: str | None, environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+def proxy_from_env(
+    host: str | None, environ: Mapping[str, str] | None = None
+) -> tuple[str, str] | None:
     """``(variable, value)`` of the proxy the environment gives for ``host``, or None."""
     env = os.environ if environ is None else environ
     exempt = _env(env, "no_proxy")
@@ -130,7 +134,9 @@ def resolve(o: Options) -> str | None:
     o.proxy_url_user, o.proxy_url_password, rest = split_userinfo(rest)
     user, password = o.proxy_url_user or "", o.proxy_url_password or ""
     if len(user.encode()) > 255 or len(password.encode()) > 255:
-        raise NetOptError(f"{o.proxy_source}: SOCKS5 user name and password are 255 bytes at most\n")
+        raise NetOptError(
+            f"{o.proxy_source}: SOCKS5 user name and password are 255 bytes at most\n"
+        )
     if not rest:
         raise NetOptError(f"{o.proxy_source} argument malformed or ambiguous\n")
     return rest
