@@ -11,11 +11,20 @@ from collections.abc import Iterator
 
 import pytest
 
-from support.dante import PASSWORD, USER, Dante, dante  # noqa: F401
+from support.dante import PASSWORD, USER, Dante
 from support.jsondoc import sclient_json
 from support.peers import HOST, OpenSSLServer, free_port
 from support.pki import PKI
 from support.procs import run_sclient
+
+
+@pytest.fixture(scope="module")
+def dante(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dante]:
+    d = Dante(tmp_path_factory.mktemp("dante"))
+    try:
+        yield d
+    finally:
+        d.stop()
 
 
 @pytest.fixture(scope="module")

@@ -53,6 +53,11 @@ _NO_REFERENCE = {
     "-sctp": "openssl 3.0.19 is built no-sctp (tests/cli/test_cli_parse.py)",
     "-sctp_label_bug": "openssl 3.0.19 is built no-sctp (tests/cli/test_cli_parse.py)",
     "-ssl3": "openssl 3.0.19 is built no-ssl3 (tests/interop/test_interop_ssl3.py: tlslite-ng)",
+    # sclient's additions: openssl s_client has no such option.
+    "-connect_timeout": "sclient addition, curl's meaning (tests/app/test_timeouts.py)",
+    "-max_time": "sclient addition, curl's meaning (tests/app/test_timeouts.py)",
+    "-proxy_env": "sclient addition; openssl ignores proxy variables (tests/app/test_socks5.py)",
+    "-version": "sclient addition; openssl's is `openssl version` (tests/cli/test_netopts.py)",
 }
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,12 +86,3 @@ class Dante:
     def stop(self) -> None:
         for p in self.procs:
             p.kill()
-
-
-@pytest.fixture(scope="module")
-def dante(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dante]:
-    d = Dante(tmp_path_factory.mktemp("dante"))
-    try:
-        yield d
-    finally:
-        d.stop()

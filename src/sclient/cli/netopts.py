@@ -146,12 +146,15 @@ def version_text() -> str:
     """``-version``: one line each, name then version, the way ``openssl
     version`` and ``curl --version`` start theirs."""
     import platform
+    from importlib.metadata import PackageNotFoundError, version
 
     import cryptography
     from cryptography.hazmat.bindings._rust import openssl as rust_openssl
 
-    from sclient import __version__
-
+    try:
+        __version__ = version("sclient")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        __version__ = "(not installed)"
     return (
         f"sclient {__version__}\n"
         f"Python {platform.python_version()}\n"
