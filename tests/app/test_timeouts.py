@@ -197,3 +197,19 @@ def test_connect_timeout_leaves_the_session_alone(pki: PKI) -> None:
     assert p.returncode == 0, err.decode()
     doc = sclient_json(out)
     assert doc["error"] is None and doc["handshake_complete"] is True
+
+
+def test_reconnect_under_deadlines(pki: PKI) -> None:
+    """-reconnect's six connections each get their own connection phase; the
+    timer that watches them (and wakes while one connection ends and the next
+    begins) breaks none of them."""
+    with OpenSSLServer(pki["rsa"]).start() as server:
+        r = subprocess.run(
+            [*sclient_cmd(), "-connect", f"{HOST}:{server.port}", "-reconnect",
+             "-connect_timeout", "20", "-max_time", "60", "-json"],
+            stdin=subprocess.DEVNULL, capture_output=True, env=_env(), timeout=90,
+        )  # fmt: skip
+    assert r.returncode == 0, r.stderr.decode()
+    doc = sclient_json(r.stdout)
+    assert doc["error"] is None
+    assert [c["resumed"] for c in doc["connections"]] == [False] + [True] * 5

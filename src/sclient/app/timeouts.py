@@ -105,6 +105,11 @@ class Deadlines:
     def check(self) -> None:
         """Raise :class:`TimedOut` when a deadline has passed; else set the
         timer for the next one."""
+        if self.p.report.current.t_end is not None:
+            # This connection is closed: the run is ending (its summary, its
+            # document), which no timeout interrupts, or -reconnect begins the next.
+            signal.setitimer(signal.ITIMER_REAL, _POLL)
+            return
         now = clock.monotonic()
         wake: list[float] = []
         if self.max_s is not None:

@@ -95,6 +95,8 @@ def proxy_from_env(
     host: str | None, environ: Mapping[str, str] | None = None
 ) -> tuple[str, str] | None:
     """``(variable, value)`` of the proxy the environment gives for ``host``, or None."""
+    if host is None:
+        return None  # no host: loopback, never proxied
     env = os.environ if environ is None else environ
     exempt = _env(env, "no_proxy")
     if exempt is not None and no_proxy_matches(host, exempt[1]):
