@@ -28,6 +28,7 @@ def without_added(help_text: str) -> str:
     """-help's text without the lines of sclient's additions."""
     return "".join(ln for ln in help_text.splitlines(True) if not ln.endswith("(sclient)\n"))
 
+
 _SUPPORTED_TEXT = """help version host port connect bind proxy proxy_user proxy_pass proxy_env
     connect_timeout max_time unix 4 6 servername noservername
     alpn no_ticket tls1 tls1_1 tls1_2 tls1_3 no_ssl3 no_tls1 no_tls1_1 no_tls1_2 no_tls1_3 min_protocol
