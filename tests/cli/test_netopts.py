@@ -83,6 +83,10 @@ def test_proxy_env_is_opt_in(monkeypatch: pytest.MonkeyPatch) -> None:
     # -proxy wins over the environment.
     o = parse_args(["-connect", "h.example:443", "-proxy_env", "-proxy", "socks5h://p:1"])
     assert (o.proxy_scheme, o.proxy_host) == ("socks5h", "p")
+    # Credentials in the variable's URL serve as -proxy_user/-proxy_pass.
+    monkeypatch.setenv("HTTPS_PROXY", "http://u%3A1:p%40ss@env-proxy.example:8080")
+    o = parse_args(["-connect", "h.example:443", "-proxy_env"])
+    assert (o.proxy_host, o.proxy_user, o.proxy_password) == ("env-proxy.example", "u:1", "p@ss")
     monkeypatch.setenv("https_proxy", "ftp://x:1")
     assert usage(["-connect", "h:443", "-proxy_env"]) == (
         "s_client: https_proxy: ftp:// proxies are not supported (http, socks5, socks5h)\n"

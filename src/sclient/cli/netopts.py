@@ -132,6 +132,11 @@ def resolve(o: Options) -> str | None:
         return None
     o.proxy_scheme, rest = proxy_scheme(value)
     if o.proxy_scheme == "http":
+        if o.proxy_source != "-proxy" and "@" in rest:
+            # http://user:password@host:port in the variable: as -proxy_user/-proxy_pass.
+            user, password, rest = split_userinfo(rest)
+            if o.proxy_user is None:
+                o.proxy_user, o.proxy_password = user, password
         return rest
     o.proxy_url_user, o.proxy_url_password, rest = split_userinfo(rest)
     user, password = o.proxy_url_user or "", o.proxy_url_password or ""

@@ -215,7 +215,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-proxy_user', 'val', 'UserID for proxy authentication', S),
         _o('-proxy_pass', 'val', 'Proxy authentication password source', S),
         _o('-proxy_env', '', 'Use https_proxy/all_proxy/no_proxy from the environment (sclient)', S, added=True,
-           note='sclient addition: with no `-proxy`, the proxy comes from `https_proxy` (or `HTTPS_PROXY`), else `all_proxy` (`ALL_PROXY`), unless `no_proxy` (`NO_PROXY`) names the host; without this switch the environment is ignored, as OpenSSL ignores it'),
+           note='sclient addition: with no `-proxy`, the proxy comes from `https_proxy` (or `HTTPS_PROXY`), else `all_proxy` (`ALL_PROXY`), unless `no_proxy` (`NO_PROXY`) names the host (curl\'s rules: comma-separated names matching themselves and their subdomains, `*` for all); the value is `host:port` or `http://[user:password@]host:port` (HTTP CONNECT, the credentials as `-proxy_user`/`-proxy_pass`) or a `socks5://`/`socks5h://` URL; without this switch the environment is ignored, as OpenSSL ignores it'),
         _o('-connect_timeout', 'val', 'Seconds (decimals allowed) to connect: DNS, TCP, proxy, STARTTLS, handshake (sclient)', S, added=True,
            note="sclient addition, curl's `--connect-timeout`: the whole connection phase of each connection (DNS, TCP connect, the proxy's CONNECT or SOCKS5 exchange, STARTTLS and the TLS or DTLS handshake) must end within the bound; on expiry one error line names the phase, exit 1"),
         _o('-max_time', 'val', 'Seconds (decimals allowed) the whole run may take (sclient)', S, added=True,
