@@ -221,3 +221,29 @@ def test_reconnect_under_deadlines(pki: PKI) -> None:
     doc = sclient_json(r.stdout)
     assert doc["error"] is None
     assert [c["resumed"] for c in doc["connections"]] == [False] + [True] * 5
+
+
+def test_sigterm_under_a_deadline_still_prints_the_document(silent: Stall) -> None:
+    """A signal before the deadline ends the run as without one: the
+    document (reason SIGNAL), then death by the signal."""
+    import signal
+
+    r, w = os.pipe()
+    p = subprocess.Popen(
+        [*sclient_cmd(), "-connect", f"{HOST}:{silent.port}", "-max_time", "60", "-json"],
+        stdin=r, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
+    )  # fmt: skip
+    os.close(r)
+    try:
+        deadline = time.monotonic() + 20
+        while not silent.held and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the ClientHello is out, the handshake waits
+        p.send_signal(signal.SIGTERM)
+        out, _err = p.communicate(timeout=20)
+    finally:
+        os.close(w)
+    assert p.returncode == -signal.SIGTERM
+    doc = sclient_json(out)
+    assert doc["error"]["reason"] == "SIGNAL" and "timeout" not in doc["error"]
+    assert doc["exit_status"] == 128 + signal.SIGTERM
