@@ -2,8 +2,8 @@
 names and meaning): the app owns the clock, the engine knows nothing of it.
 
 ``-connect_timeout`` bounds each connection's connection phase as curl's
-``--connect-timeout`` does (curl: "the name resolve, and all protocol
-handshakes and negotiations until there is an established connection"): the
+``--connect-timeout`` does (curl counts in it the name lookup and every
+protocol handshake and negotiation up to the established connection): the
 DNS lookup, the TCP connect, the proxy's CONNECT or SOCKS5 exchange, STARTTLS
 and the TLS or DTLS handshake. ``-max_time`` bounds the whole run, as curl's
 ``--max-time``.
