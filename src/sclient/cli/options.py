@@ -211,7 +211,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-connect', 'val', 'TCP/IP where to connect; default: 4433)', S),
         _o('-bind', 'val', 'bind local address for connection', S),
         _o('-proxy', 'val', 'Connect to via specified proxy to the real server', S,
-           note="`host:port` is OpenSSL's HTTP CONNECT proxy. sclient addition: `socks5://[user[:password]@]host[:port]` (the target's name resolved here, its address sent) and `socks5h://…` (the name sent to the proxy, which resolves it), as curl spells them; port 1080 by default; user and password percent-decoded, else those of `-proxy_user`/`-proxy_pass`; refusals are one line in the spirit of curl's (`User was rejected by the SOCKS5 proxy`, `Can't complete SOCKS5 connection to HOST:PORT: connection refused (reply 5)`), exit 1"),
+           note="`host:port` is OpenSSL's HTTP CONNECT proxy. sclient addition: `socks5://[user[:password]@]host[:port]` (the target's name resolved here, its address sent) and `socks5h://…` (the name sent to the proxy, which resolves it), as curl spells them; port 1080 by default; user and password percent-decoded, else those of `-proxy_user`/`-proxy_pass`; refusals are one line in the spirit of curl's (`User was rejected by the SOCKS5 proxy`, `Can't complete SOCKS5 connection to HOST:PORT: connection refused (reply 5)`), exit 1; a proxy that cannot be reached gives the connect error, as an HTTP proxy does"),
         _o('-proxy_user', 'val', 'UserID for proxy authentication', S),
         _o('-proxy_pass', 'val', 'Proxy authentication password source', S),
         _o('-proxy_env', '', 'Use https_proxy/all_proxy/no_proxy from the environment (sclient)', S, added=True,
