@@ -7,15 +7,32 @@ connection to HOST:PORT. (N)")."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 
 import pytest
 
+from sclient.transport.proxy import ProxyError
+from sclient.transport.socks import address, password_request
 from support.dante import PASSWORD, USER, Dante
 from support.jsondoc import sclient_json
 from support.peers import HOST, OpenSSLServer, free_port
 from support.pki import PKI
 from support.procs import run_sclient
+
+pytestmark = pytest.mark.interop
+
+
+def test_request_addresses() -> None:
+    """DST.ADDR as RFC 1928 lays it out: an address literal as itself, a name
+    sent as a name (socks5h) or as the address it resolves to (socks5)."""
+    assert address("127.0.0.1", 443, False, 0) == bytes([1, 127, 0, 0, 1, 1, 0xBB])
+    assert address("[::1]", 8443, True, 0) == bytes([4]) + bytes(15) + b"\x01" + b"\x20\xfb"
+    assert address("example.test", 443, True, 0) == b"\x03\x0cexample.test\x01\xbb"
+    assert address("localhost", 443, False, socket.AF_INET) == bytes([1, 127, 0, 0, 1, 1, 0xBB])
+    with pytest.raises(ProxyError, match=r'Failed to resolve "no\.such\.host\.invalid" for SOCKS5'):
+        address("no.such.host.invalid", 443, False, 0)
+    assert password_request("u", "pw") == b"\x01\x01u\x02pw"
 
 
 @pytest.fixture(scope="module")
