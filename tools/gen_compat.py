@@ -65,7 +65,19 @@ EXTRA_DEVIATIONS: list[str] = [
     "after setting up its SSL_CTX, so when a command line also has a bad `-cipher`, "
     "`-groups`, … OpenSSL reports that one first.",
     "SIGINT and SIGTERM end sclient by the signal, as `openssl s_client`; with `-json` the "
-    "document is printed first (`error.reason` `SIGNAL`).",
+    "document is printed first (`error.reason` `SIGNAL`). The shell then reports 128 + the "
+    "signal number, which is also the document's `exit_status`; curl too dies by the signal.",
+    "`-connect_timeout` and `-max_time` (sclient additions) take curl's meaning: "
+    "`-connect_timeout` bounds each connection until its handshake is complete (name lookup, "
+    "TCP connect, the proxy's CONNECT or SOCKS5 exchange, STARTTLS, the TLS or DTLS "
+    "handshake), as curl's `--connect-timeout` counts the name lookup and every protocol "
+    "handshake and negotiation up to the established connection; `-max_time` bounds "
+    "the whole run, the session included. On expiry: one error-queue line, "
+    "`BIO_do_connect_retry:connect timeout` (`-connect_timeout`) or `BIO_wait:transfer timed "
+    "out` (`-max_time`), OpenSSL's reasons for its own connect and transfer timeouts, whose "
+    "data names the phase (`phase handshake (TLS handshake) not done within -connect_timeout "
+    "5 s`), no summary, exit 1 (curl gives 28); `-json` prints its document with "
+    "`error.reason` `TIMEOUT` and `error.timeout` (`phase`, `limit`, `seconds`).",
     "The pass-phrase prompt reads `/dev/tty` with echo off, as OpenSSL's console UI does; "
     "without a terminal, stdin (OpenSSL's stdio buffer may take more than the line from "
     "piped stdin, sclient's likewise).",

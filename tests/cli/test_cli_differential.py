@@ -1,7 +1,7 @@
 """Differential tests: bad command lines and -help through ``openssl s_client`` and sclient.
 
 Every case fails while parsing (or is -help) in both programs, so no network is involved:
-stderr must be byte-identical (for -help: except sclient's added ``-json`` line) and the exit
+stderr must be byte-identical (for -help: except the lines of sclient's additions) and the exit
 status the same.  Skipped when ``openssl`` is not on PATH.
 """
 

@@ -20,8 +20,17 @@ OPTIONS_SPEC = SPEC_DIR / "options.md"
 JSON_LINE = (
     " -json                      Print the session as one JSON document on stdout (sclient)\n"
 )
+#: sclient's additions, in table order (each help text ends with "(sclient)").
+ADDED = ["-version", "-proxy_env", "-connect_timeout", "-max_time", "-json"]
 
-_SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass unix 4 6 servername noservername
+
+def without_added(help_text: str) -> str:
+    """-help's text without the lines of sclient's additions."""
+    return "".join(ln for ln in help_text.splitlines(True) if not ln.endswith("(sclient)\n"))
+
+
+_SUPPORTED_TEXT = """help version host port connect bind proxy proxy_user proxy_pass proxy_env
+    connect_timeout max_time unix 4 6 servername noservername
     alpn no_ticket tls1 tls1_1 tls1_2 tls1_3 no_ssl3 no_tls1 no_tls1_1 no_tls1_2 no_tls1_3 min_protocol
     max_protocol cipher ciphersuites curves groups sigalgs named_curve serverpref
     prioritize_chacha no_resumption_on_reneg client_renegotiation no_middlebox no_etm
@@ -170,6 +179,7 @@ def test_json_row() -> None:
     assert json_row.added and json_row.status == "supported"
     assert "-json" in [o.name for o in OPTIONS if o.added]
     assert "-ech_retry" in [o.name for o in OPTIONS if o.added]
+    assert set(ADDED) <= {o.name for o in OPTIONS if o.added}
 
 
 def test_help_text_trailing_space_kept() -> None:
@@ -189,6 +199,8 @@ def _spec_help() -> str:
 def test_help_matches_spec_section_8() -> None:
     ours = format_help()
     assert ours.count(JSON_LINE) == 1
+    # every sclient addition listed in -help says so
+    assert all(f" {o} " in ours for o in ADDED if o != "-json")
     not_yet = [o for o in OPTIONS if o.in_build and o.status == "not yet"]
     assert ours.count(" (not yet in sclient)\n") == len(not_yet)
     # the lines of the options newer than 3.0 (OpenSSL 3.2's raw public keys ...)

@@ -71,6 +71,11 @@ _NO_REFERENCE = {
             "ech_retry",
         )
     },
+    # sclient's additions: openssl s_client has no such option.
+    "-connect_timeout": "sclient addition, curl's meaning (tests/app/test_timeouts.py)",
+    "-max_time": "sclient addition, curl's meaning (tests/app/test_timeouts.py)",
+    "-proxy_env": "sclient addition; openssl ignores proxy variables (tests/app/test_socks5.py)",
+    "-version": "sclient addition; openssl's is `openssl version` (tests/cli/test_netopts.py)",
 }
 
 

@@ -26,6 +26,7 @@ def json_setup(o: Options) -> Setup:
         unix=t.unix,
         proxy_host=t.proxy_host if t.proxied else None,
         proxy_port=t.proxy_port if t.proxied else None,
+        proxy_type=o.proxy_scheme,
         sni=server_name(o, t),
         host_check=host_check,
         status=o.status,

@@ -352,23 +352,10 @@ class Program:
     def session_loop(self) -> int:
         t = self.s.target
         if t.proxied:
-            from sclient.transport.proxy import ProxyError, http_connect
+            from sclient.app.proxying import through_proxy
 
-            try:
-                http_connect(
-                    self.conn,
-                    t.host or "",
-                    t.port,
-                    self.o.proxy_user,
-                    self.s.proxy_password,
-                    self.tap,
-                )
-            except ProxyError as exc:
-                self.c.err(f"s_client: {exc.message}\n")
-                return 1
-            except OSError as exc:
-                self.c.err(f"write:errno={exc.errno or 0}\n")
-                return 1
+            if (failed := through_proxy(self)) is not None:
+                return failed
         if self.s.config.dtls:
             from sclient.app.dgram import setup
 

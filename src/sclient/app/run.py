@@ -126,15 +126,24 @@ def _run(options: Options) -> int:
 
         subscribe_query_errors(program, settings.query_errors)
     try:
+        timed = options.connect_timeout_s is not None or options.max_time_s is not None
+
+        def run_one(p: Program) -> int:
+            if timed:
+                from sclient.app.timeouts import run_with
+
+                return run_with(p, t_start)
+            return p.run()
+
         if options.ech_retry and program.json_mode:
             # -json prints one document, after the retry if there is one.
             program.emit_json = lambda: None  # type: ignore[method-assign]
-        status = program.run()
+        status = run_one(program)
         if options.ech_retry:
             retry = _ech_retry(program, console) if status else None
             if retry is not None:
                 program = retry
-                status = program.run()
+                status = run_one(program)
             elif program.json_mode:
                 Program.emit_json(program)
         return status

@@ -79,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
             options = parse_args(argv)
         except UsageError as e:
             _write_stderr(e.text)
+            if e.stdout:
+                sys.stdout.write(e.stdout)
+                sys.stdout.flush()
             return _write_rand(e.writerand, e.status)
         _write_stderr("".join(options.messages))
         try:

@@ -37,6 +37,8 @@ class Options:
     # -- General options
     #: -help: Display this summary
     help: bool = False
+    #: -version: Print the versions of sclient, Python, cryptography and its OpenSSL (sclient)
+    version: bool = False
     #: -engine: Use engine, possibly a hardware device
     engine: str | None = None
     #: -ssl_client_engine: Specify engine to be used for client certificate operations
@@ -65,6 +67,12 @@ class Options:
     proxy_user: str | None = None
     #: -proxy_pass: Proxy authentication password source
     proxy_pass: str | None = None
+    #: -proxy_env: Use https_proxy/all_proxy/no_proxy from the environment (sclient)
+    proxy_env: bool = False
+    #: -connect_timeout: Seconds (decimals allowed) to connect: DNS, TCP, proxy, STARTTLS, handshake (sclient)
+    connect_timeout: str | None = None
+    #: -max_time: Seconds (decimals allowed) the whole run may take (sclient)
+    max_time: str | None = None
     #: -unix: Connect over the specified Unix-domain socket
     unix: str | None = None
     #: -4: Use IPv4 only
@@ -455,6 +463,18 @@ class Options:
     proxy_port: str | None = None
     #: read from the -proxy_pass source
     proxy_password: str | None = None
+    #: -proxy's kind: http (CONNECT), socks5, socks5h
+    proxy_scheme: str = "http"
+    #: the user name in a socks5:// -proxy URL
+    proxy_url_user: str | None = None
+    #: the password in a socks5:// -proxy URL
+    proxy_url_password: str | None = None
+    #: where the proxy came from: -proxy or the variable
+    proxy_source: str = "-proxy"
+    #: -connect_timeout in seconds
+    connect_timeout_s: float | None = None
+    #: -max_time in seconds
+    max_time_s: float | None = None
     #: read from the -pass source
     key_password: str | None = None
     #: read from the -srppass source

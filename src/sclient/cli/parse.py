@@ -79,9 +79,13 @@ class UsageError(Exception):
     ``text`` includes what was printed while parsing before the error (``verify depth is N``).
     """
 
-    def __init__(self, text: str, status: int = 1, writerand: str | None = None) -> None:
+    def __init__(
+        self, text: str, status: int = 1, writerand: str | None = None, stdout: str = ""
+    ) -> None:
         super().__init__(text)
         self.text = text
+        #: what goes to stdout (``-version``)
+        self.stdout = stdout
         self.status = status
         #: the -writerand file given before the error: OpenSSL still writes it
         self.writerand = writerand
@@ -278,6 +282,10 @@ class _Parser:
             from sclient.cli.help import format_help
 
             raise UsageError("".join(self.out) + format_help(), 0, self.o.writerand)
+        if name == "-version":
+            from sclient.cli.netopts import version_text
+
+            raise UsageError("".join(self.out), 0, self.o.writerand, stdout=version_text())
 
         o.given.append(name)
         # Store the value.
@@ -472,15 +480,27 @@ class _Parser:
                     f"{PROG}: -connect argument or target parameter malformed or ambiguous\n"
                 ) from None
 
-        if o.proxy is not None:
+        proxy = o.proxy
+        if proxy is not None or o.proxy_env or o.connect_timeout or o.max_time:
+            from sclient.cli.netopts import NetOptError, resolve
+
+            try:
+                proxy = resolve(o)
+            except NetOptError as e:
+                raise self.fail(f"{PROG}: {e.text}", usage=e.usage) from None
+        if proxy is not None:
             if o.host is None or o.port is None:
                 raise self.fail(
-                    f"{PROG}: -proxy requires use of -connect or target parameter\n", usage=True
+                    f"{PROG}: {o.proxy_source} requires use of -connect or target parameter\n",
+                    usage=True,
                 )
+            default = o.port if o.proxy_scheme == "http" else "1080"
             try:
-                o.proxy_host, o.proxy_port = parse_host_port(o.proxy, o.port)
+                o.proxy_host, o.proxy_port = parse_host_port(proxy, default)
             except HostPortError:
-                raise self.fail(f"{PROG}: -proxy argument malformed or ambiguous\n") from None
+                raise self.fail(
+                    f"{PROG}: {o.proxy_source} argument malformed or ambiguous\n"
+                ) from None
 
         if o.bind is not None:
             try:

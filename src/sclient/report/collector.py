@@ -161,6 +161,9 @@ class RunReport:
     t_start: float = 0.0
     status: int = 0
     signal: int | None = None  # the signal that ended the run
+    #: -connect_timeout/-max_time ended the run: ``phase``, ``limit`` (the
+    #: option's name without its dash), ``seconds``.
+    timeout: dict[str, object] | None = None
 
     @property
     def current(self) -> ConnectionReport:

@@ -26,6 +26,7 @@ class Setup:
     unix: str | None = None
     proxy_host: str | None = None
     proxy_port: str | None = None
+    proxy_type: str = "http"  # http (CONNECT), socks5, socks5h
     sni: str | None = None
     #: -verify_hostname, -verify_ip, -verify_email (None: none given).
     host_check: dict[str, str | None] | None = None
@@ -283,6 +284,16 @@ def _error(
             "text": f"ended by signal {run.signal}",
             "alert": None,
             "lines": [e.line_text("0" * 16) for e in entries],
+        }
+    if final and run.timeout is not None:
+        phase = str(run.timeout["phase"])
+        return {
+            "stage": "connect" if phase == "dns" else phase,
+            "reason": "TIMEOUT",
+            "text": entries[-1].reason if entries else "timeout",
+            "alert": None,
+            "lines": [e.line_text("0" * 16) for e in entries],
+            "timeout": dict(run.timeout),
         }
     if entries:
         err = c.error
@@ -568,7 +579,7 @@ def _target(setup: Setup) -> dict[str, Any]:
         "unix": setup.unix,
         "proxy": None
         if not setup.proxied
-        else {"host": setup.proxy_host, "port": setup.proxy_port},
+        else {"host": setup.proxy_host, "port": setup.proxy_port, "type": setup.proxy_type},
     }
 
 

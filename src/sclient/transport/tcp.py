@@ -141,6 +141,12 @@ def _getaddrinfo(
     return socket.getaddrinfo(node, port, family, socktype, proto, flags)  # type: ignore[return-value]
 
 
+#: The name lookup :func:`connect` uses: a deadline (``-connect_timeout``)
+#: puts one there that a signal can interrupt (``app.timeouts``).
+Resolver = Callable[[str | None, str | None, int, int], list[tuple[int, int, int, str, object]]]
+resolver: Resolver | None = None
+
+
 def connect(
     host: str | None,
     port: str | None,
@@ -157,7 +163,7 @@ def connect(
     if unix_path is not None:
         return _connect_unix(unix_path, started)
     try:
-        targets = _getaddrinfo(host, port, family, socktype)
+        targets = (resolver or _getaddrinfo)(host, port, family, socktype)
     except socket.gaierror as exc:
         raise ConnectError([_lookup_error(exc)]) from None
     binds: list[tuple[int, int, int, str, object]] | None = None
