@@ -53,6 +53,12 @@ _NO_REFERENCE = {
     "-sctp": "openssl 3.0.19 is built no-sctp (tests/cli/test_cli_parse.py)",
     "-sctp_label_bug": "openssl 3.0.19 is built no-sctp (tests/cli/test_cli_parse.py)",
     "-ssl3": "openssl 3.0.19 is built no-ssl3 (tests/interop/test_interop_ssl3.py: tlslite-ng)",
+    # OpenSSL 3.2+ (RFC 8879): 3.0.19 has no certificate compression; node 26 (OpenSSL
+    # 3.5.9) is the reference, as server and as client on the same hostile servers.
+    "-cert_comp": "OpenSSL 3.2+ (tests/interop/test_interop_certcomp.py, "
+    "tests/hostile/test_hostile_certcomp.py: node 26)",
+    "-no_rx_cert_comp": "OpenSSL 3.2+ (tests/interop/test_interop_certcomp.py: node 26)",
+    "-no_tx_cert_comp": "OpenSSL 3.2+ (tests/interop/test_interop_certcomp.py: node 26)",
 }
 
 

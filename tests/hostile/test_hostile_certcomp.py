@@ -200,6 +200,109 @@ def test_trace_shows_the_bomb_before_refusing_it(pki: PKI) -> None:
     assert "certificate_list" not in out
 
 
+# --- compress_certificate where it does not belong -----------------------------------------
+
+
+def _flight(*messages: Callable[[], bytes]) -> h.Script:
+    """ServerHello, then each message protected under the handshake keys."""
+
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        s = t.Tls13Server(ch)
+        conn.send(t.record(t.HANDSHAKE, s.server_hello()))
+        for m in messages:
+            conn.send(s.seal(t.HANDSHAKE, m()))
+
+    return script
+
+
+def _ext(data: bytes) -> bytes:
+    return t.ext(EXT_COMPRESS_CERTIFICATE, data)
+
+
+def _request(exts: bytes) -> bytes:
+    sigalgs = t.ext(13, t.vec16(t.u16(0x0804) + t.u16(0x0403)))
+    return t.handshake(13, t.vec8(b"") + t.vec16(sigalgs + exts))
+
+
+SERVER_HELLO_DONE = lambda: t.handshake(14, b"")  # noqa: E731  (unexpected in TLS 1.3)
+
+#: (id, script, sclient's options, the alert, the error-queue text)
+PLACES: list[tuple[str, h.Script, tuple[str, ...], bytes, str]] = [
+    (
+        "in-encrypted-extensions",
+        _flight(lambda: t.encrypted_extensions(_ext(t.vec8(t.u16(ZLIB))))),
+        ("-cert_comp",),
+        ILLEGAL_PARAMETER,
+        ":bad extension:",
+    ),
+    (
+        "empty-list-in-certificate-request",
+        _flight(lambda: t.encrypted_extensions(), lambda: _request(_ext(t.vec8(b"")))),
+        ("-cert_comp",),
+        DECODE_ERROR,
+        ":bad extension:",
+    ),
+    (
+        "odd-list-in-certificate-request",
+        _flight(lambda: t.encrypted_extensions(), lambda: _request(_ext(t.vec8(b"\x00\x01\x02")))),
+        ("-cert_comp",),
+        DECODE_ERROR,
+        ":bad extension:",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "alert", "reason"), [p[1:] for p in PLACES], ids=[p[0] for p in PLACES]
+)
+def test_compress_certificate_out_of_place(
+    script: h.Script, args: tuple[str, ...], alert: bytes, reason: str, pki: PKI
+) -> None:
+    res, srv = _run_script(script, pki, *args)
+    assert res.rc == 1, res.stderr  # type: ignore[attr-defined]
+    assert srv.response.startswith(alert), srv.response.hex()
+    assert reason in res.stderr  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("script", "args"),
+    [
+        # not offered: OpenSSL 3.0 does not know the extension and reads on
+        (_flight(lambda: t.encrypted_extensions(_ext(t.vec8(t.u16(ZLIB)))), SERVER_HELLO_DONE), ()),
+        # -no_tx_cert_comp: a CertificateRequest's list is not even parsed
+        (
+            _flight(
+                lambda: t.encrypted_extensions(),
+                lambda: _request(_ext(t.vec8(b""))),
+                SERVER_HELLO_DONE,
+            ),
+            ("-no_tx_cert_comp",),
+        ),
+    ],
+    ids=["encrypted-extensions-not-offered", "certificate-request-no-tx"],
+)
+def test_compress_certificate_ignored(script: h.Script, args: tuple[str, ...], pki: PKI) -> None:
+    res, srv = _run_script(script, pki, *args)
+    assert res.rc == 1
+    assert srv.response.startswith(UNEXPECTED_MESSAGE), srv.response.hex()  # the ServerHelloDone
+    assert ":unexpected message:" in res.stderr  # type: ignore[attr-defined]
+
+
+def _run_script(script: h.Script, pki: PKI, *args: str) -> tuple[object, h.ScriptedServer]:
+    srv = h.ScriptedServer(script, pki, drain_timeout=5).start()
+    try:
+        res = run(
+            [*sclient_cmd(), "-connect", f"127.0.0.1:{srv.port}", *args], stdin=None, timeout=20
+        )
+        srv.join(15)
+    finally:
+        srv.stop()
+    assert srv.error is None, f"{srv.error!r}\n{res.stderr}"
+    assert_clean_stderr(res.stderr)
+    return res, srv
+
+
 # --- the bound, measured ------------------------------------------------------------------
 
 
@@ -265,6 +368,22 @@ def test_openssl_35_sends_the_same_alert(case: str, pki: PKI, tmp_path: object) 
     node = node_binary()
     _, message, alert, _ = next(c for c in CASES if c[0] == case)
     srv = h.ScriptedServer(_script(lambda: message(pki)), pki, drain_timeout=5).start()
+    try:
+        subprocess.run(
+            [node, "-e", _NODE_CLIENT, str(srv.port)], capture_output=True, timeout=20, check=False
+        )
+        srv.join(15)
+    finally:
+        srv.stop()
+    assert srv.error is None, repr(srv.error)
+    assert srv.response.startswith(alert), srv.response.hex()
+
+
+@pytest.mark.parametrize("case", [p[0] for p in PLACES])
+def test_openssl_35_refuses_the_extension_alike(case: str, pki: PKI) -> None:
+    node = node_binary()
+    _, script, _, alert, _ = next(p for p in PLACES if p[0] == case)
+    srv = h.ScriptedServer(script, pki, drain_timeout=5).start()
     try:
         subprocess.run(
             [node, "-e", _NODE_CLIENT, str(srv.port)], capture_output=True, timeout=20, check=False

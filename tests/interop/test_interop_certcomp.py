@@ -184,6 +184,9 @@ def test_node_client_certificate_compressed(chain: Chain, client: Chain) -> None
         assert "    CompressedCertificate, Length=" in ours
         assert "      Compression type=zstd (0x0003)\n" in ours
         assert f"      Uncompressed length={certificate_body(client.fullchain)}\n" in ours
+        st = exchange(server, [*args, "-state"])
+        assert "SSL_connect:TLSv1.3 read server compressed certificate\n" in st.stderr + st.stdout
+        assert "SSL_connect:TLSv1.3 write client compressed certificate\n" in st.stderr + st.stdout
         # -no_tx_cert_comp: a plain Certificate, the server's still compressed
         plain = exchange(server, [*args, "-no_tx_cert_comp", "-msg"])
         assert plain.rc == 0, plain.stderr
