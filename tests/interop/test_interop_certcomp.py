@@ -237,3 +237,27 @@ def test_tlslite_takes_a_compressed_client_certificate(
         assert f"CERTCOMP server=brotli client={alg}\n".encode() in srv.log
     finally:
         srv.stop()
+
+
+def test_without_the_extras_only_zlib_is_offered(
+    node_servers: dict[str, NodeServer],
+    chain: Chain,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """brotli and zstd come from optional packages: where they cannot be
+    imported, -cert_comp offers zlib alone (no error), and a server that
+    only has brotli sends a plain Certificate."""
+    for name in ("brotli", "zstandard"):
+        (tmp_path / f"{name}.py").write_text(f"raise ImportError('no {name} here')\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    t = exchange(node_servers["zlib"], _args(chain, "-cert_comp", "-trace"))
+    hello = t.stdout[: t.stdout.index("ServerHello")]
+    assert (
+        "        extension_type=compress_certificate(27), length=3\n          zlib (1)\n" in hello
+    )
+    assert "      Compression type=zlib (0x0001)\n" in t.stdout
+    plain = exchange(node_servers["brotli"], _args(chain, "-cert_comp", "-trace"))
+    assert plain.rc == 0, plain.stderr
+    assert "CompressedCertificate" not in plain.stdout
+    assert "    Certificate, Length=" in plain.stdout
