@@ -334,9 +334,11 @@ NEWER_OPENSSL: list[str] = [
     "`Compression type=zstd (0x0003)`, `Uncompressed length=N`, `Compressed length=M, "
     "Ratio=R:1` (R the C float quotient, `%f`), a hex dump of the compressed bytes, then the "
     "certificates it expands to as a Certificate's trace shows them; `-msg` names it "
-    "`CompressedCertificate` as OpenSSL 3.2+'s callback does, `-state` shows `TLSv1.3 read "
+    "`CompressedCertificate` as OpenSSL 3.2+'s callback does (also one a server sends "
+    "unasked, which OpenSSL 3.0's `-msg` shows as `???` and its `-trace` as `UNKNOWN` with a "
+    "hex dump; the compress_certificate extension likewise), `-state` shows `TLSv1.3 read "
     "server compressed certificate` and `TLSv1.3 write client compressed certificate`. The "
-    "summary prints nothing more: OpenSSL 3.5's `print_stuff` has no line for it. `-json` "
+    "summary prints nothing more: OpenSSL's `print_stuff` (3.2 to master) has no line for it. `-json` "
     "gives `certificate_compression` (`received`/`sent`: algorithm, compressed and "
     "uncompressed lengths). `-tlsextdebug` names the extension `unknown`, as 3.0's table "
     "does (3.2+ says `compress certificate`).",
