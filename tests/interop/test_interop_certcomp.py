@@ -31,7 +31,7 @@ from support.jsondoc import sclient_json
 from support.nodepeer import NodeServer
 from support.peers import HOST
 from support.pki import PKI, Chain
-from support.procs import run_sclient
+from support.procs import run_sclient, start_sclient
 
 pytestmark = pytest.mark.interop
 
@@ -261,3 +261,29 @@ def test_without_the_extras_only_zlib_is_offered(
     assert plain.rc == 0, plain.stderr
     assert "CompressedCertificate" not in plain.stdout
     assert "    Certificate, Length=" in plain.stdout
+
+
+def test_tlslite_post_handshake_certificate_compressed(chain: Chain, client: Chain) -> None:
+    """-enable_pha: tlslite-ng's post-handshake CertificateRequest carries
+    compress_certificate too, and the certificate that answers it goes
+    compressed (OpenSSL's do_compressed_cert holds for both requests)."""
+    _codecs()
+    pytest.importorskip("tlslite", reason="tlslite-ng is not installed (the test extra)")
+    srv = TlsliteServer(chain.fullchain, chain.key, *TLS13, "--certcomp-receive", "zstd").start()
+    try:
+        args = ["-connect", f"{HOST}:{srv.port}", *_args(chain, "-cert_comp", "-enable_pha")]
+        with start_sclient([*args, *_client_args(client), "-msg"]) as proc:
+            proc.write(b"request-pha\n")
+            assert proc.out.wait_for(b"pha-requested\n", 15), proc.out.data.decode()
+            proc.write(b"pha-status\n")
+            # tlslite-ng records the post-handshake algorithm by its code (zstd = 3)
+            assert srv.proc is not None
+            assert srv.proc.out.wait_for(b"PHA cert=yes client=3\n", 15), srv.log.decode()
+            assert proc.out.wait_for(b"pha-status\n", 15)
+            proc.kill()
+        out = proc.out.data.decode()
+        after = out[out.index("], CertificateRequest\n") :]
+        assert ">>> TLS 1.3, Handshake [length " in after
+        assert "], CompressedCertificate\n" in after
+    finally:
+        srv.stop()

@@ -3,7 +3,9 @@ process: ``python tlslite_server.py PORT CERT KEY [--min 3.0] [--max 3.0]
 [--kx rsa,dhe_rsa] [--ciphers aes128,aes256] [--macs sha] [--reqcert CA]
 [--certcomp-send zlib,brotli,zstd] [--certcomp-receive zlib,brotli,zstd]``
 (the last two: TLS 1.3 certificate compression, RFC 8879; tlslite-ng's default
-is all three both ways).
+is all three both ways). In TLS 1.3 the line ``request-pha`` makes it send a
+post-handshake CertificateRequest (answered ``pha-requested``), and
+``pha-status`` prints ``PHA cert=<yes/no> client=<algorithm or None>``.
 
 It listens on 127.0.0.1:PORT, prints ``READY`` once listening, and serves
 connections one at a time: each line received is answered as the other test
@@ -107,6 +109,17 @@ def main() -> int:
                 while b"\n" in buf:
                     line, buf = buf.split(b"\n", 1)
                     print(f"LINE {line.decode(errors='replace')}", flush=True)
+                    if line == b"request-pha":  # TLS 1.3 post-handshake authentication
+                        for _ in conn.request_post_handshake_auth(settings):
+                            pass
+                        conn.write(b"pha-requested\n")
+                        continue
+                    if line == b"pha-status":  # what the answer to it held
+                        algo = conn.client_cert_compression_algo
+                        chain = conn.session.clientCertChain
+                        print(f"PHA cert={'yes' if chain else 'no'} client={algo}", flush=True)
+                        conn.write(b"pha-status\n")
+                        continue
                     prefix = b"hello-from-client-"
                     if line.startswith(prefix):
                         conn.write(b"hello-from-server-" + line[len(prefix) :] + b"\n")
