@@ -287,3 +287,18 @@ def test_tlslite_post_handshake_certificate_compressed(chain: Chain, client: Cha
         assert "], CompressedCertificate\n" in after
     finally:
         srv.stop()
+
+
+def test_node_after_a_hello_retry_request(chain: Chain) -> None:
+    """The second ClientHello keeps compress_certificate (after the cookie, as
+    OpenSSL places it): node, which wants P-384, retries, then sends its
+    certificate compressed, and the transcript holds the compressed message."""
+    _codecs()
+    with NodeServer(chain, ["secp384r1"], cert_compression=["zlib"]) as server:
+        conn = _json(server.port, chain, "-cert_comp")
+        assert conn["hello_retry_request"] is True
+        cc = conn["certificate_compression"]
+        assert isinstance(cc, dict) and cc["received"]["algorithm"] == "zlib"
+        t = exchange(server, _args(chain, "-cert_comp", "-trace"))
+        assert t.rc == 0, t.stderr
+        assert t.stdout.count("extension_type=compress_certificate(27)") == 2  # both ClientHellos
