@@ -76,6 +76,12 @@ _NO_REFERENCE = {
     "-max_time": "sclient addition, curl's meaning (tests/app/test_timeouts.py)",
     "-proxy_env": "sclient addition; openssl ignores proxy variables (tests/app/test_socks5.py)",
     "-version": "sclient addition; openssl's is `openssl version` (tests/cli/test_netopts.py)",
+    # OpenSSL 3.2+ (RFC 8879): 3.0.19 has no certificate compression; node 26 (OpenSSL
+    # 3.5.9) is the reference, as server and as client on the same hostile servers.
+    "-cert_comp": "OpenSSL 3.2+ (tests/interop/test_interop_certcomp.py, "
+    "tests/hostile/test_hostile_certcomp.py: node 26)",
+    "-no_rx_cert_comp": "OpenSSL 3.2+ (tests/interop/test_interop_certcomp.py: node 26)",
+    "-no_tx_cert_comp": "OpenSSL 3.2+ (tests/interop/test_interop_certcomp.py: node 26)",
 }
 
 

@@ -17,6 +17,7 @@ secrets from the group the client reports.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -47,11 +48,17 @@ PQ_GROUPS = (
 
 _SCRIPT = r"""
 const tls = require('tls'), fs = require('fs');
-const [port, curves, cert, key] = process.argv.slice(2);
-const server = tls.createServer({
+const [port, curves, cert, key, extra] = process.argv.slice(2);
+const more = extra ? JSON.parse(extra) : {};
+if (more.ca) { more.ca = fs.readFileSync(more.ca); }
+const server = tls.createServer(Object.assign({
   key: fs.readFileSync(key), cert: fs.readFileSync(cert),
   minVersion: 'TLSv1.3', ecdhCurve: curves,
-}, (s) => {
+}, more), (s) => {
+  if (more.requestCert) {
+    const pc = s.getPeerCertificate();
+    console.log('client-cert ' + (pc && pc.subject ? pc.subject.CN : 'none'));
+  }
   let buf = '';
   s.on('data', (d) => {
     buf += d.toString('latin1');
@@ -91,10 +98,26 @@ class NodeServer:
 
     name = "node26"
 
-    def __init__(self, chain: Chain, groups: Sequence[str] = PQ_GROUPS) -> None:
+    def __init__(
+        self,
+        chain: Chain,
+        groups: Sequence[str] = PQ_GROUPS,
+        *,
+        cert_compression: Sequence[str] = (),
+        client_ca: Path | None = None,
+    ) -> None:
+        """``cert_compression``: node's ``certificateCompression`` (RFC 8879,
+        its preference order; empty: off, node's default). ``client_ca``: ask
+        for a client certificate and require one that chains to it (the
+        server prints ``client-cert <CN>`` for each handshake)."""
         self.binary = node_binary()
         self.chain = chain
         self.groups = ":".join(groups)
+        self.extra: dict[str, object] = {}
+        if cert_compression:
+            self.extra["certificateCompression"] = list(cert_compression)
+        if client_ca is not None:
+            self.extra |= {"requestCert": True, "rejectUnauthorized": False, "ca": str(client_ca)}
         self.port = free_port()
         self.proc: Proc | None = None
         self._dir = tempfile.TemporaryDirectory(prefix="sclient-node-")
@@ -110,6 +133,8 @@ class NodeServer:
             str(self.chain.fullchain),
             str(self.chain.key),
         ]
+        if self.extra:
+            cmd.append(json.dumps(self.extra))
         self.proc = Proc(cmd)
         wait_listening(self.port, HOST, proc=self.proc)
         return self

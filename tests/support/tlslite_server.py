@@ -1,13 +1,20 @@
 """A tlslite-ng server for the SSL 3.0 tests, run as a script in its own
 process: ``python tlslite_server.py PORT CERT KEY [--min 3.0] [--max 3.0]
-[--kx rsa,dhe_rsa] [--ciphers aes128,aes256] [--reqcert CA]``.
+[--kx rsa,dhe_rsa] [--ciphers aes128,aes256] [--macs sha] [--reqcert CA]
+[--certcomp-send zlib,brotli,zstd] [--certcomp-receive zlib,brotli,zstd]``
+(the last two: TLS 1.3 certificate compression, RFC 8879; tlslite-ng's default
+is all three both ways). In TLS 1.3 the line ``request-pha`` makes it send a
+post-handshake CertificateRequest (answered ``pha-requested``), and
+``pha-status`` prints ``PHA cert=<yes/no> client=<algorithm or None>``.
 
 It listens on 127.0.0.1:PORT, prints ``READY`` once listening, and serves
 connections one at a time: each line received is answered as the other test
 servers answer (``hello-from-client-X`` -> ``hello-from-server-X``, else
 ``echo: <line>``); after each handshake it prints ``HANDSHAKE <version>
 <cipher> <client certificate: yes/no>`` on stdout, and a failed handshake
-``FAILED <error>``. Sessions are cached, so a client may resume."""
+``FAILED <error>``; a TLS 1.3 handshake adds ``CERTCOMP server=<algorithm or
+None> client=<algorithm or None>`` (what each certificate went compressed with).
+Sessions are cached, so a client may resume."""
 
 from __future__ import annotations
 
@@ -36,6 +43,11 @@ def main() -> int:
     ap.add_argument("--kx", default="rsa,dhe_rsa,dhe_dsa,ecdhe_rsa,ecdhe_ecdsa")
     ap.add_argument("--ciphers", default="aes128,aes256")
     ap.add_argument("--reqcert", action="store_true")
+    ap.add_argument("--macs", default="sha")
+    # RFC 8879 (TLS 1.3): the algorithms the server compresses its certificate
+    # with and accepts a compressed client certificate in ("" for none).
+    ap.add_argument("--certcomp-send", default=None)
+    ap.add_argument("--certcomp-receive", default=None)
     a = ap.parse_args()
 
     def version(text: str) -> tuple[int, int]:
@@ -47,7 +59,11 @@ def main() -> int:
     settings.maxVersion = version(a.max)
     settings.keyExchangeNames = a.kx.split(",")
     settings.cipherNames = a.ciphers.split(",")
-    settings.macNames = ["sha"]
+    settings.macNames = a.macs.split(",")
+    if a.certcomp_send is not None:
+        settings.certificate_compression_send = [x for x in a.certcomp_send.split(",") if x]
+    if a.certcomp_receive is not None:
+        settings.certificate_compression_receive = [x for x in a.certcomp_receive.split(",") if x]
     if settings.maxVersion == (3, 0):
         # tlslite-ng 0.8.2 agrees to extended_master_secret and encrypt_then_mac
         # in SSL 3.0, then fails on its own SSL 3.0 master secret (an assertion):
@@ -78,6 +94,12 @@ def main() -> int:
             )
             cert = "yes" if conn.session.clientCertChain else "no"
             print(f"HANDSHAKE {conn.version} {conn.getCipherName()} {cert}", flush=True)
+            if conn.version >= (3, 4):
+                print(
+                    f"CERTCOMP server={conn.server_cert_compression_algo} "
+                    f"client={conn.client_cert_compression_algo}",
+                    flush=True,
+                )
             buf = b""
             while True:
                 data = conn.recv(4096)
@@ -87,6 +109,17 @@ def main() -> int:
                 while b"\n" in buf:
                     line, buf = buf.split(b"\n", 1)
                     print(f"LINE {line.decode(errors='replace')}", flush=True)
+                    if line == b"request-pha":  # TLS 1.3 post-handshake authentication
+                        for _ in conn.request_post_handshake_auth(settings):
+                            pass
+                        conn.write(b"pha-requested\n")
+                        continue
+                    if line == b"pha-status":  # what the answer to it held
+                        algo = conn.client_cert_compression_algo
+                        chain = conn.session.clientCertChain
+                        print(f"PHA cert={'yes' if chain else 'no'} client={algo}", flush=True)
+                        conn.write(b"pha-status\n")
+                        continue
                     prefix = b"hello-from-client-"
                     if line.startswith(prefix):
                         conn.write(b"hello-from-server-" + line[len(prefix) :] + b"\n")

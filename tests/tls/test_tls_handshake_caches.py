@@ -81,6 +81,7 @@ def test_an_impossible_configuration_fails_every_time() -> None:
 
 #: ClientConfig fields that no part of the first ClientHello reads.
 NOT_READ_BY_THE_HELLO = {
+    "cert_comp_tx",  # read when a CertificateRequest asks for compression
     "legacy_server_connect",
     "max_send_fragment",
     "record_padding",

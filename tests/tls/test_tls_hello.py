@@ -159,6 +159,7 @@ def test_extension_table_gives_the_order() -> None:
             srp=SrpLogin(b"user", lambda: b"password"),
             server_cert_types=(2, 0),
             client_cert_types=(2, 0),
+            cert_comp_rx=(2, 1, 3),
         )
     )
     c.start()
@@ -173,6 +174,8 @@ def test_extension_table_gives_the_order() -> None:
     assert sent[i : i + 4] == [49, 19, 20, 13]
     bodies = {e.ext_type: e.encode_body() for e in ch.extensions}
     assert bodies[19] == bodies[20] == b"\x02\x02\x00"
+    # compress_certificate (OpenSSL 3.2+) between key_share and early_data
+    assert sent[sent.index(51) + 1 : sent.index(42)] == [27]
     assert sent == [t for t in order if t in sent]
     # every builder but the application's own extensions (-serverinfo), which
     # come first, -use_srtp's and -nextprotoneg's

@@ -954,6 +954,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         ech = ech_settings(o, hi, console)
         if ech is not None and getattr(ech, "config_list", None) is not None:
             lo = max(lo, TLS1_3)  # both ClientHellos offer TLS 1.3 only
+    cert_comp = _cert_compression(o)
     config = ClientConfig(
         random=clock.random_bytes,
         now=clock.wall,
@@ -996,6 +997,8 @@ def build_settings(o: Options, console: Console) -> Settings:
         post_handshake_auth=o.enable_pha,
         server_cert_types=(2, 0) if o.enable_server_rpk else (),
         client_cert_types=(2, 0) if o.enable_client_rpk else (),
+        cert_comp_rx=cert_comp[0],
+        cert_comp_tx=cert_comp[1],
         extension_events=o.tlsextdebug,
         status_request=o.status,
         sct_request=ct_logs is not None,
@@ -1027,4 +1030,22 @@ def build_settings(o: Options, console: Console) -> Settings:
         proxy_password=o.proxy_password,
         trust_store=store,
         ct_logs=ct_logs,
+    )
+
+
+def _cert_compression(o: Options) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """RFC 8879, OpenSSL 3.2+'s way: ``-cert_comp`` (sclient's) or either of
+    3.2's ``-no_rx_cert_comp`` / ``-no_tx_cert_comp`` asks for what OpenSSL
+    3.2+ built with the codecs does (compress_certificate offered, the client
+    certificate compressed on request), less the direction a ``-no_*``
+    turns off: the algorithms to receive and to send with. Without any of
+    them, OpenSSL 3.0's ClientHello."""
+    if not (o.cert_comp or o.no_rx_cert_comp or o.no_tx_cert_comp):
+        return (), ()
+    from sclient.tls.certcomp import available
+
+    algorithms = available()
+    return (
+        () if o.no_rx_cert_comp else algorithms,
+        () if o.no_tx_cert_comp else algorithms,
     )

@@ -301,6 +301,12 @@ class Options:
     comp: bool = False
     #: -no_ticket: Disable use of TLS session tickets
     no_ticket: bool = False
+    #: -no_tx_cert_comp: Disable sending TLSv1.3 compressed certificates
+    no_tx_cert_comp: bool = False
+    #: -no_rx_cert_comp: Disable receiving TLSv1.3 compressed certificates
+    no_rx_cert_comp: bool = False
+    #: -cert_comp: Use TLSv1.3 certificate compression both ways (sclient)
+    cert_comp: bool = False
     #: -serverpref: Use server's cipher preferences
     serverpref: bool = False
     #: -legacy_renegotiation: Enable use of legacy renegotiation (dangerous)

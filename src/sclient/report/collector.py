@@ -100,6 +100,8 @@ class ConnectionReport:
     serverinfo: list[ev.ServerInfoReceived] = field(default_factory=list)
     pha_requests: list[ev.CertificateRequested] = field(default_factory=list)
     client_certs_sent: list[ev.ClientCertificateSent] = field(default_factory=list)
+    #: RFC 8879: each Certificate that went compressed, either way, in order.
+    cert_compression: list[ev.CertificateCompression] = field(default_factory=list)
     tickets: list[Session] = field(default_factory=list)
     #: The session s_client held when this connection's handshake ended.
     session: Session | None = None
@@ -260,6 +262,10 @@ def _cert_sent(r: RunReport, e: ev.ClientCertificateSent, now: float) -> None:
     r.current.client_certs_sent.append(e)
 
 
+def _cert_compression(r: RunReport, e: ev.CertificateCompression, now: float) -> None:
+    r.current.cert_compression.append(e)
+
+
 def _complete(r: RunReport, e: ev.HandshakeComplete, now: float) -> None:
     c = r.current
     c.negotiated = e.negotiated
@@ -395,6 +401,7 @@ _HANDLERS: dict[type, Handler] = {
     ev.ServerInfoReceived: _serverinfo,
     ev.CertificateRequested: _cert_request,
     ev.ClientCertificateSent: _cert_sent,
+    ev.CertificateCompression: _cert_compression,
     ev.HandshakeComplete: _complete,
     ev.RenegotiationStarted: _reneg_started,
     ev.RenegotiationComplete: _renegotiated,

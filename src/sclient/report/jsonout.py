@@ -433,6 +433,22 @@ def _renegotiation(r: Any) -> dict[str, Any]:
     }
 
 
+def _cert_compression(c: ConnectionReport) -> dict[str, Any] | None:
+    """RFC 8879: the server's and our compressed Certificate (the last of each)."""
+    if not c.cert_compression:
+        return None
+    from sclient.tls.registry import certcomp
+
+    out: dict[str, Any] = {"received": None, "sent": None}
+    for e in c.cert_compression:
+        out["sent" if e.sent else "received"] = {
+            "algorithm": certcomp.trace_name(e.algorithm),
+            "compressed_length": e.compressed_length,
+            "uncompressed_length": e.uncompressed_length,
+        }
+    return out
+
+
 def _blank_connection() -> dict[str, Any]:
     """One entry of ``connections`` before anything is known: every field, in
     the schema's order, at its "nothing happened" value."""
@@ -453,6 +469,7 @@ def _blank_connection() -> dict[str, Any]:
         "extended_master_secret": False,
         "encrypt_then_mac": False,
         "compression": None,
+        "certificate_compression": None,
         "hello_retry_request": False,
         "server_extensions": [],
         "certificate_chain": [],
@@ -516,6 +533,7 @@ def connection_document(
             "protocol": c.next_protocol.protocol.decode("latin-1"),
         },
         "client_authentication": _client_auth(c, view),
+        "certificate_compression": _cert_compression(c),
         "session": None,
         "tickets": [
             {

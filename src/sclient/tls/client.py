@@ -708,7 +708,12 @@ class Client:
                     self._events.append(ev.HandshakeReceived(mt, raw, HelloRequest(raw=raw)))
                     continue
                 state = self._state
-                if mt not in state.EXPECTED and not self._hello_verify(mt):
+                if (
+                    mt not in state.EXPECTED
+                    or (mt == P.COMPRESSED_CERTIFICATE and not hs.config.cert_comp_rx)
+                ) and not self._hello_verify(mt):
+                    # OpenSSL 3.2+ reads a CompressedCertificate only after
+                    # sending compress_certificate (compress_certificate_sent).
                     raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE")
                 if hs.complete:
                     hs.loop()

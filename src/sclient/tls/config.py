@@ -288,6 +288,15 @@ class ClientConfig:
     #: Called with the server's raw public key (DER SubjectPublicKeyInfo) when
     #: a raw public key was negotiated: OpenSSL's ``ssl_verify_rpk`` moment.
     verify_rpk: Callable[[bytes], Verdict] = field(default=_no_rpk_verifier)
+    #: RFC 8879 (OpenSSL 3.2+): the certificate compression algorithms a TLS
+    #: 1.3 ClientHello offers in compress_certificate, in preference order
+    #: (empty: no extension, as OpenSSL 3.0); a CompressedCertificate is
+    #: accepted only in one of them.
+    cert_comp_rx: tuple[int, ...] = ()
+    #: The algorithms we may compress our own Certificate with when a
+    #: CertificateRequest's compress_certificate lists one (the first it
+    #: lists that is here); empty: always a plain Certificate.
+    cert_comp_tx: tuple[int, ...] = ()
     #: The TLS 1.3 external PSK (``-psk``, or ``-psk_session``'s key, suite and hash).
     psk: ExternalPsk | None = None
     #: The session to resume (``-sess_in``, ``-reconnect``): its id and TLS <= 1.2

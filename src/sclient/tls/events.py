@@ -291,6 +291,18 @@ class ClientCertificateSent(Event):
 
 
 @struct(frozen=True, slots=True)
+class CertificateCompression(Event):
+    """RFC 8879: a Certificate went compressed (``sent``: ours, else the
+    server's, expanded and checked). Lengths are of the Certificate message
+    body (``uncompressed_length``) and of the compressed bytes."""
+
+    sent: bool
+    algorithm: int
+    compressed_length: int
+    uncompressed_length: int
+
+
+@struct(frozen=True, slots=True)
 class Negotiated:
     """What the handshake settled; the summary and JSON are printed from this."""
 

@@ -426,6 +426,11 @@ def _certificate_authorities(p: HelloPlan) -> X.Extension | None:
     return X.CertificateAuthorities(names) if p.tls13 and names else None
 
 
+def _compress_certificate(p: HelloPlan) -> X.Extension | None:
+    algorithms = p.config.cert_comp_rx
+    return X.CompressCertificate(algorithms) if p.tls13 and algorithms else None
+
+
 def _early_data(p: HelloPlan) -> X.Extension | None:
     if not p.tls13 or p.config.early_data is None:
         return None
@@ -469,6 +474,7 @@ CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
     (ext.SUPPORTED_VERSIONS, _supported_versions),
     (ext.PSK_KEY_EXCHANGE_MODES, _psk_key_exchange_modes),
     (ext.KEY_SHARE, _key_share),
+    (ext.COMPRESS_CERTIFICATE, _compress_certificate),  # OpenSSL 3.2+'s place
     (ext.EARLY_DATA, _early_data),
     (ext.CERTIFICATE_AUTHORITIES, _certificate_authorities),
     (ext.PRE_SHARED_KEY, _pre_shared_key),
@@ -514,6 +520,7 @@ HELLO_FIELDS = (
     "srtp_profiles",
     "status_request",
     "compression",
+    "cert_comp_rx",
 )
 #: Read for each ClientHello: the entropy, the clock (a ticket's age), the
 #: session to resume, the external PSK, the key share maker, the early data
@@ -762,8 +769,8 @@ def collect_extensions(exts: tuple[X.Extension, ...], context: X.Context, offer:
     for e in exts:
         t = e.ext_type
         allowed = X.OPENSSL_CONTEXTS.get(t)
-        if allowed is None:
-            continue
+        if allowed is None or (t == ext.COMPRESS_CERTIFICATE and t not in offer.ext_types):
+            continue  # compress_certificate: unknown to OpenSSL 3.0, which never sends it
         if t in seen or not allowed & ctx or (allowed & dtls_only and not offer.dtls):
             raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", f"extension {t}")
         seen.add(t)

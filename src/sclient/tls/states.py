@@ -85,6 +85,8 @@ class OsslState:
     EARLY_DATA = "TLSv1.3 early data"
     PENDING_EARLY_DATA_END = "TLSv1.3 pending early data end"
     CW_END_OF_EARLY_DATA = "TLSv1.3 write end of early data"
+    CR_COMP_CERT = "TLSv1.3 read server compressed certificate"  # OpenSSL 3.2+
+    CW_COMP_CERT = "TLSv1.3 write client compressed certificate"  # OpenSSL 3.2+
 
 
 #: The state OpenSSL moves to when it reads each message type.
@@ -101,6 +103,7 @@ READ_STATE: dict[int, str] = {
     P.ENCRYPTED_EXTENSIONS: OsslState.CR_ENCRYPTED_EXTENSIONS,
     P.CERTIFICATE_VERIFY: OsslState.CR_CERT_VRFY,
     P.KEY_UPDATE: OsslState.CR_KEY_UPDATE,
+    P.COMPRESSED_CERTIFICATE: OsslState.CR_COMP_CERT,
     CCS: OsslState.CR_CHANGE,
 }
 
@@ -109,6 +112,7 @@ MAX_MESSAGE_SIZE: dict[int, int] = {
     P.SERVER_HELLO: 20000,
     P.ENCRYPTED_EXTENSIONS: 20000,
     P.CERTIFICATE: 100 * 1024,
+    P.COMPRESSED_CERTIFICATE: 100 * 1024,  # OpenSSL 3.2+: max_cert_list too
     P.CERTIFICATE_REQUEST: 100 * 1024,
     P.SERVER_KEY_EXCHANGE: 100 * 1024,
     P.CERTIFICATE_VERIFY: 1 << 14,

@@ -47,6 +47,7 @@ from sclient.tls.peer import (
 )
 from sclient.tls.records import EPOCH_APPLICATION, EPOCH_HANDSHAKE, READ, WRITE
 from sclient.tls.registry import alerts
+from sclient.tls.registry import extensions as ext
 from sclient.tls.registry import groups as G
 from sclient.tls.registry import protocol as P
 from sclient.tls.registry.extensions import STATUS_REQUEST
@@ -58,6 +59,7 @@ from sclient.tls.wire.handshake import (
     CertificateEntry,
     CertificateRequest13,
     CertificateVerify,
+    CompressedCertificate,
     EncryptedExtensions,
     Finished,
     HandshakeMessage,
@@ -128,6 +130,7 @@ _OPENSSL_ORDER = {
             51,
             44,
             0xFDE8,
+            27,  # compress_certificate (OpenSSL 3.2+)
             42,
             47,
             21,
@@ -249,7 +252,7 @@ class ExpectEncryptedExtensions(State):
 @register
 @struct(frozen=True, slots=True)
 class ExpectCertificateOrRequest(State):
-    EXPECTED = frozenset({P.CERTIFICATE_REQUEST, P.CERTIFICATE})
+    EXPECTED = frozenset({P.CERTIFICATE_REQUEST, P.CERTIFICATE, P.COMPRESSED_CERTIFICATE})
     keys: Keys13
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
@@ -265,6 +268,9 @@ class PendingRequest:
 
     context: bytes
     asked: ev.CertificateRequested
+    #: The CertificateRequest's compress_certificate algorithms that we may
+    #: compress with, in its order (OpenSSL's compress_certificate_from_peer).
+    compress_with: tuple[int, ...] = ()
 
 
 def process_certificate_request(
@@ -275,10 +281,16 @@ def process_certificate_request(
     schemes: tuple[int, ...] | None = None
     cert_schemes: tuple[int, ...] | None = None
     authorities: tuple[bytes, ...] = ()
+    compress_with: tuple[int, ...] = ()
     for e in in_openssl_order(cr.extensions):
+        if e.ext_type == ext.COMPRESS_CERTIFICATE and not hs.config.cert_comp_tx:
+            continue  # ignored, as OpenSSL 3.2+ does under SSL_OP_NO_TX_CERTIFICATE_COMPRESSION
         if isinstance(e, X.Malformed):
             e.raise_error()
-        if isinstance(e, X.SignatureAlgorithms):
+        if isinstance(e, X.CompressCertificate):
+            tx = hs.config.cert_comp_tx
+            compress_with = tuple(dict.fromkeys(a for a in e.algorithms if a in tx))
+        elif isinstance(e, X.SignatureAlgorithms):
             schemes = e.schemes
         elif isinstance(e, X.SignatureAlgorithmsCert):
             cert_schemes = e.schemes
@@ -289,13 +301,13 @@ def process_certificate_request(
     asked = ev.CertificateRequested((), schemes, authorities, post_handshake, cert_schemes)
     hs.facts.cert_request = asked
     hs.events.append(asked)
-    return PendingRequest(cr.context, asked)
+    return PendingRequest(cr.context, asked, compress_with)
 
 
 @register
 @struct(frozen=True, slots=True)
 class ExpectCertificate(State):
-    EXPECTED = frozenset({P.CERTIFICATE})
+    EXPECTED = frozenset({P.CERTIFICATE, P.COMPRESSED_CERTIFICATE})
     keys: Keys13
     request: PendingRequest | None
 
@@ -305,7 +317,10 @@ class ExpectCertificate(State):
             key = rpk.process_server_rpk(hs, msg, None)
             hs.facts.session = hs.facts.built_session(hs.complete, hs.config.now())
             return ExpectCertificateVerify(self.keys, self.request, key, hs.transcript.digest())
-        cert = cast(Certificate13, msg)
+        if isinstance(msg, CompressedCertificate):
+            cert = _expand_certificate(hs, msg)
+        else:
+            cert = cast(Certificate13, msg)
         if cert.context:
             raise LocalError(alerts.DECODE_ERROR, "LENGTH_MISMATCH", "non-empty context")
         if not cert.entries:
@@ -328,6 +343,22 @@ class ExpectCertificate(State):
             hs.complete, hs.config.now(), peer_certificate=cert.chain[0]
         )
         return ExpectCertificateVerify(self.keys, self.request, peer, hs.transcript.digest())
+
+
+def _expand_certificate(hs: Handshake, msg: CompressedCertificate) -> Certificate13:
+    """The Certificate a CompressedCertificate carries (RFC 8879), with the
+    compressed message's bytes as its ``raw``: the transcript holds the
+    message as it was sent."""
+    from sclient.tls import certcomp
+    from sclient.tls.wire.buffer import Reader
+
+    body = certcomp.expand(hs.config.cert_comp_rx, msg)
+    algorithm = msg.algorithm
+    assert algorithm is not None  # expand checked it
+    hs.events.append(ev.CertificateCompression(False, algorithm, len(msg.body) - 8, len(body)))
+    cert = Certificate13.decode(Reader(body))
+    object.__setattr__(cert, "raw", msg.raw)
+    return cert
 
 
 @register
@@ -452,7 +483,21 @@ def send_client_certificate(
         hs.queue(rpk.client_certificate(True, chain, request.context), OsslState.CW_CERT)
     else:
         entries = tuple(CertificateEntry(d) for d in choice.credential.chain) if choice else ()
-        hs.queue(Certificate13(request.context, entries), OsslState.CW_CERT)
+        certificate = Certificate13(request.context, entries)
+        if choice is not None and request.compress_with:
+            # OpenSSL 3.2+: a certificate (not an empty one) goes compressed with
+            # the first algorithm the CertificateRequest lists that we have.
+            from sclient.tls import certcomp
+
+            algorithm = request.compress_with[0]
+            plain = certificate.encode_body()
+            packed = certcomp.compress(algorithm, plain)
+            hs.queue(
+                CompressedCertificate.build(algorithm, len(plain), packed), OsslState.CW_COMP_CERT
+            )
+            hs.events.append(ev.CertificateCompression(True, algorithm, len(packed), len(plain)))
+        else:
+            hs.queue(certificate, OsslState.CW_CERT)
     if choice is not None:
         content = tls13_certificate_verify_input(hs.transcript.digest(), server=False)
         signature = clientauth.sign(choice, content, True)

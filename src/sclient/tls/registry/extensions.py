@@ -55,6 +55,8 @@ EXTENSIONS: tuple[ExtensionType, ...] = (
     _E(21, "padding", "padding", "TLS padding"),
     _E(22, "encrypt_then_mac", "encrypt_then_mac", "encrypt-then-mac"),
     _E(23, "extended_master_secret", "extended_master_secret", "extended master secret"),
+    # RFC 8879 (OpenSSL 3.2+'s trace name); 3.0's -tlsextdebug table lacks it.
+    _E(27, "compress_certificate", "compress_certificate", "unknown"),
     _E(28, "record_size_limit", "UNKNOWN", "unknown"),  # in neither of 3.0's tables
     _E(35, "session_ticket", "session_ticket", "session ticket"),
     _E(41, "pre_shared_key", "psk", "psk"),
@@ -98,6 +100,7 @@ SERVER_CERT_TYPE = 20
 PADDING = 21
 ENCRYPT_THEN_MAC = 22
 EXTENDED_MASTER_SECRET = 23
+COMPRESS_CERTIFICATE = 27
 RECORD_SIZE_LIMIT = 28
 SESSION_TICKET = 35
 PRE_SHARED_KEY = 41

@@ -375,6 +375,13 @@ def _ext_body(code: int, data: bytes, ctx: Context, mt: int) -> list[Field]:
         if c.left:
             raise _Short
         return _listed("psk_key_exchange_mode", body, 1, _table(_PSK_MODES))
+    if code == extensions.COMPRESS_CERTIFICATE:  # OpenSSL 3.2+
+        body = c.vec(1)
+        if c.left:
+            raise _Short
+        from sclient.tls.registry import certcomp
+
+        return _listed("certificate_compression_algorithm", body, 2, certcomp.trace_name)
     if code == extensions.EARLY_DATA:
         if mt != protocol.NEW_SESSION_TICKET:
             return []
@@ -624,6 +631,45 @@ def _raw_public_key(c: _Cur, ctx: Context, out: list[Field]) -> None:
         )
 
 
+def _compressed_certificate(c: _Cur, ctx: Context, out: list[Field]) -> None:
+    """OpenSSL 3.2+'s ``ssl_print_compressed_certificates`` in a build with
+    zlib, brotli and zstd: the algorithm, both lengths and the ratio (a C
+    float quotient), the compressed bytes, then the Certificate they expand
+    to, at the same indent; an algorithm that build lacks (or a declared
+    length of 0) is a parse error, a stream that does not expand to the
+    declared length ends the message quietly."""
+    import struct as _struct
+
+    from sclient.tls import certcomp as codec
+    from sclient.tls.registry import certcomp
+
+    if c.left < 8:
+        raise _Short
+    alg = c.uint(2)
+    uclen = c.uint(3)
+    clen = c.uint(3)
+    if c.left != clen:
+        raise _Short
+    data = c.rest()
+    out.append(
+        _line("algorithm", alg, f"Compression type={certcomp.trace_name(alg)} (0x{alg:04x})")
+    )
+    out.append(_line("uncompressed_length", uclen, f"Uncompressed length={uclen}"))
+    if clen:
+        ratio = _struct.unpack("f", _struct.pack("f", uclen / clen))[0]
+        text = f"Compressed length={clen}, Ratio={ratio:f}:1"
+    else:
+        text = f"Compressed length={clen}, Ratio=unknown"
+    out.append(_line("compressed_length", clen, text))
+    out.append(_dump("compressed_certificate_message", data))
+    if alg not in certcomp.BY_CODE or not codec.available((alg,)) or uclen == 0:
+        raise _Short
+    body = codec.decompress(alg, data, uclen)
+    if body is None or len(body) != uclen:
+        return
+    _certificate(_Cur(body), ctx, out)
+
+
 def _cert_request(c: _Cur, ctx: Context, out: list[Field]) -> None:
     if ctx.tls13:
         out.append(_hex("request_context", c.vec(1)))
@@ -739,6 +785,7 @@ _BODIES: dict[int, Callable[[_Cur, Context, list[Field]], None]] = {
     protocol.SERVER_KEY_EXCHANGE: _server_keyex,
     protocol.CLIENT_KEY_EXCHANGE: _client_keyex,
     protocol.CERTIFICATE: _certificate,
+    protocol.COMPRESSED_CERTIFICATE: _compressed_certificate,
     protocol.CERTIFICATE_VERIFY: _cert_verify,
     protocol.CERTIFICATE_REQUEST: _cert_request,
     protocol.FINISHED: _finished,

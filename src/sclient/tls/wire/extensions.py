@@ -31,6 +31,7 @@ __all__ = [
     "Alpn",
     "CertificateAuthorities",
     "CertificateTypes",
+    "CompressCertificate",
     "Context",
     "Cookie",
     "CustomExtensions",
@@ -738,6 +739,29 @@ class CertificateAuthorities(Extension):
 
 
 @struct(frozen=True, slots=True)
+class CompressCertificate(Extension):
+    """RFC 8879: the certificate compression algorithms, in preference order
+    (``CertificateCompressionAlgorithm algorithms<2..2^8-2>``)."""
+
+    TYPE = ext.COMPRESS_CERTIFICATE
+    algorithms: tuple[int, ...]
+
+    def encode_body(self) -> bytes:
+        return _enc_u16_list(self.algorithms, 1)
+
+    @classmethod
+    def decode(cls, r: Reader) -> CompressCertificate:
+        b = r.block(1, 1)
+        if b.remaining % 2:
+            raise DecodeError("odd algorithm list")
+        out = []
+        while b.remaining:
+            out.append(b.u16())
+        r.done()
+        return cls(tuple(out))
+
+
+@struct(frozen=True, slots=True)
 class PostHandshakeAuth(Extension):
     TYPE = ext.POST_HANDSHAKE_AUTH
 
@@ -927,6 +951,7 @@ _reg(Cookie, _CH, _HRR)
 _reg(PskKeyExchangeModes, _CH)
 _reg(CertificateAuthorities, _CH, _CR)
 _reg(PostHandshakeAuth, _CH)
+_reg(CompressCertificate, _CH, _CR)
 _reg(KeyShareClient, _CH)
 _reg(KeyShareServer, _SH)
 _reg(KeyShareRetry, _HRR)
@@ -961,6 +986,8 @@ _OPENSSL_CONTEXTS: dict[int, Context] = {
     ext.EARLY_DATA: _C.CH | _C.EE | _C.NST | _C.TLS13_ONLY,
     ext.CERTIFICATE_AUTHORITIES: _C.CH | _C.CR | _C.TLS13_ONLY,
     ext.PADDING: _C.CH,
+    # OpenSSL 3.2+ (RFC 8879); 3.0 does not know it: see hello.collect_extensions.
+    ext.COMPRESS_CERTIFICATE: _C.CH | _C.CR | _C.TLS13_ONLY,
     ext.PRE_SHARED_KEY: _C.CH | _C.SH13 | _C.TLS13_ONLY,
 }
 

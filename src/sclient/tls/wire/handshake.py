@@ -34,6 +34,7 @@ __all__ = [
     "ClientHello",
     "ClientKeyExchange",
     "ClientKeyExchangePsk",
+    "CompressedCertificate",
     "EncryptedExtensions",
     "EndOfEarlyData",
     "Finished",
@@ -343,6 +344,44 @@ class Certificate13(HandshakeMessage):
             entries.append(CertificateEntry(data, X.decode_extensions(b, X.Context.CT)))
         r.done()
         return cls(ctx, tuple(entries))
+
+
+@struct(frozen=True, slots=True)
+class CompressedCertificate(HandshakeMessage):
+    """RFC 8879: ``algorithm`` (u16), ``uncompressed_length`` (u24) and the
+    compressed Certificate message body (u24-prefixed). Decoding keeps the
+    body as it came and never fails: OpenSSL reads the fields one at a time
+    in ``tls13_process_compressed_certificate``, each with its own alert
+    (:func:`sclient.tls.certcomp.expand`); the properties read them leniently
+    for the renderers (None where the bytes are short)."""
+
+    MSG_TYPE = P.COMPRESSED_CERTIFICATE
+    body: bytes
+    raw: bytes = _raw()
+
+    @classmethod
+    def build(cls, algorithm: int, uncompressed_length: int, compressed: bytes) -> Self:
+        head = algorithm.to_bytes(2, "big") + uncompressed_length.to_bytes(3, "big")
+        return cls(head + vec(3, compressed))
+
+    @property
+    def algorithm(self) -> int | None:
+        return int.from_bytes(self.body[:2], "big") if len(self.body) >= 2 else None
+
+    @property
+    def uncompressed_length(self) -> int | None:
+        return int.from_bytes(self.body[2:5], "big") if len(self.body) >= 5 else None
+
+    @property
+    def compressed_length(self) -> int | None:
+        return int.from_bytes(self.body[5:8], "big") if len(self.body) >= 8 else None
+
+    def encode_body(self) -> bytes:
+        return self.body
+
+    @classmethod
+    def decode(cls, r: Reader) -> Self:
+        return cls(r.rest())
 
 
 @struct(frozen=True, slots=True)
@@ -751,6 +790,7 @@ _TLS13: dict[int, type[HandshakeMessage]] = {
     P.NEW_SESSION_TICKET: NewSessionTicket13,
     P.CERTIFICATE: Certificate13,
     P.CERTIFICATE_REQUEST: CertificateRequest13,
+    P.COMPRESSED_CERTIFICATE: CompressedCertificate,
 }
 _TLS12: dict[int, type[HandshakeMessage]] = {
     P.NEW_SESSION_TICKET: NewSessionTicket12,
