@@ -319,6 +319,10 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-srp_lateuser', '', '(deprecated) SRP username into second ClientHello message', S, note='as in OpenSSL 3.0 (no second ClientHello exists any more): the user name is left out of the ClientHello while the SRP suites are still offered; a server that picks one anyway ends the handshake with internal_error (`tls_construct_cke_srp:malloc failure`)'),
         _o('-srp_moregroups', '', '(deprecated) Tolerate other than the known g N values.', S, note='as in OpenSSL: a group not in RFC 5054 passes if N is a safe prime and g a generator of at most 64 bits; s_client sets its checking callback only with `-msg` or `-debug` as well, so alone the option lets nothing more through'),
         _o('-srp_strength', '+int', '(deprecated) Minimal length in bits for N', S),
+        _o('-grease', '', 'Send GREASE values (RFC 8701) in every ClientHello field (sclient)', S, added=True,
+           note='sclient addition (OpenSSL 4.1 has the client option SSL_OP_GREASE, but no s_client or SSL_CONF name for it): one random reserved value per connection in the cipher suites, extensions (an empty one first, a one-byte one last), supported_groups and key_share (a one-byte share), signature_algorithms, supported_versions, psk_key_exchange_modes and ALPN, where the ClientHello has them; kept in a second ClientHello, whose key_share for the group a HelloRetryRequest asks for has no GREASE entry (as BoringSSL); a server that selects a GREASE value, or answers with a GREASE extension in ServerHello, HelloRetryRequest, EncryptedExtensions or Certificate, is refused (RFC 8701)'),
+        _o('-grease_fields', 'val', 'GREASE only these fields: cipher,ext,group,sigalg,version,pskmode,alpn or all (sclient)', S, added=True,
+           note='sclient addition: `-grease` for the listed fields only (comma-separated; `group` covers supported_groups and key_share)'),
     ),
     *_section(
         'Random state',
