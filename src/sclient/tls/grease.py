@@ -50,6 +50,17 @@ __all__ = [
 #: The fields, in the order of ``-grease_fields`` (and of the JSON document).
 FIELDS: tuple[str, ...] = ("cipher", "ext", "group", "sigalg", "version", "pskmode", "alpn")
 ALL_FIELDS: frozenset[str] = frozenset(FIELDS)
+#: What :func:`fields_of` reports, in this order (``group`` is in two lists).
+REPORTED: tuple[str, ...] = (
+    "cipher",
+    "ext",
+    "group",
+    "key_share",
+    "sigalg",
+    "version",
+    "pskmode",
+    "alpn",
+)
 
 #: RFC 8701 §2: the 16 two-byte values 0x0A0A, 0x1A1A, ... 0xFAFA (cipher
 #: suites, extensions, groups, signature algorithms, versions; ALPN as two bytes).
@@ -152,6 +163,8 @@ def fields_of(ch: ClientHello) -> dict[str, list[int]]:
     for e in ch.extensions:
         if isinstance(e, X.SupportedGroups):
             add("group", e.groups)
+        elif isinstance(e, X.KeyShareClient):
+            add("key_share", (k.group for k in e.entries))
         elif isinstance(e, X.SignatureAlgorithms):
             add("sigalg", e.schemes)
         elif isinstance(e, X.SupportedVersions):
@@ -162,7 +175,7 @@ def fields_of(ch: ClientHello) -> dict[str, list[int]]:
                 out["pskmode"] = modes
         elif isinstance(e, X.Alpn):
             add("alpn", (int.from_bytes(p, "big") for p in e.protocols if is_grease_alpn(p)))
-    return {f: out[f] for f in FIELDS if f in out}
+    return {f: out[f] for f in REPORTED if f in out}
 
 
 def check_server_extension(ext_type: int) -> None:
