@@ -364,8 +364,7 @@ def _grease(c: ConnectionReport) -> dict[str, list[str]] | None:
         return None
     width = {"pskmode": 2}
     return {
-        name: [f"0x{v:0{width.get(name, 4)}X}" for v in values]
-        for name, values in c.grease.items()
+        name: [f"0x{v:0{width.get(name, 4)}X}" for v in values] for name, values in c.grease.items()
     }
 
 
