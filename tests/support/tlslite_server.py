@@ -1,6 +1,6 @@
 """A tlslite-ng server for the SSL 3.0 tests, run as a script in its own
 process: ``python tlslite_server.py PORT CERT KEY [--min 3.0] [--max 3.0]
-[--kx rsa,dhe_rsa] [--ciphers aes128,aes256] [--reqcert CA]``.
+[--kx rsa,dhe_rsa] [--ciphers aes128,aes256] [--macs sha] [--reqcert CA]``.
 
 It listens on 127.0.0.1:PORT, prints ``READY`` once listening, and serves
 connections one at a time: each line received is answered as the other test
@@ -36,6 +36,7 @@ def main() -> int:
     ap.add_argument("--kx", default="rsa,dhe_rsa,dhe_dsa,ecdhe_rsa,ecdhe_ecdsa")
     ap.add_argument("--ciphers", default="aes128,aes256")
     ap.add_argument("--reqcert", action="store_true")
+    ap.add_argument("--macs", default="sha")
     a = ap.parse_args()
 
     def version(text: str) -> tuple[int, int]:
@@ -47,7 +48,7 @@ def main() -> int:
     settings.maxVersion = version(a.max)
     settings.keyExchangeNames = a.kx.split(",")
     settings.cipherNames = a.ciphers.split(",")
-    settings.macNames = ["sha"]
+    settings.macNames = a.macs.split(",")
     if settings.maxVersion == (3, 0):
         # tlslite-ng 0.8.2 agrees to extended_master_secret and encrypt_then_mac
         # in SSL 3.0, then fails on its own SSL 3.0 master secret (an assertion):
