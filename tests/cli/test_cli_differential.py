@@ -25,6 +25,13 @@ pytestmark = pytest.mark.skipif(
 JSON_HELP_LINE = (
     b" -json                      Print the session as one JSON document on stdout (sclient)\n"
 )
+#: sclient's GREASE options (RFC 8701), absent from openssl s_client's -help.
+GREASE_HELP_LINES = (
+    b" -grease                    Send GREASE values (RFC 8701) in every ClientHello field"
+    b" (sclient)\n",
+    b" -grease_fields val         GREASE only these fields:"
+    b" cipher,ext,group,sigalg,version,pskmode,alpn or all (sclient)\n",
+)
 
 CASES: list[list[str]] = [
     # word syntax
@@ -176,6 +183,9 @@ def test_same_stderr_and_status(argv: list[str], tmp_path: os.PathLike[str]) -> 
         # not implemented yet (both absent if SCLIENT_CMD is openssl).
         assert got.count(JSON_HELP_LINE) == (0 if client_is_openssl() else 1)
         got = got.replace(JSON_HELP_LINE, b"").replace(b" (not yet in sclient)\n", b"\n")
+        for line in GREASE_HELP_LINES:
+            assert got.count(line) == (0 if client_is_openssl() else 1)
+            got = got.replace(line, b"")
     assert (got.decode(errors="replace"), ours.returncode) == (
         ref.stderr.decode(errors="replace"),
         ref.returncode,

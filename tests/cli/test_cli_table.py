@@ -132,6 +132,14 @@ DEVIATED = {
     "ssl3",
 }
 SUPPORTED |= {"sctp", "sctp_label_bug", "comp", "ssl3"}
+#: sclient's GREASE options (RFC 8701).
+SUPPORTED |= {"grease", "grease_fields"}
+GREASE_LINES = (
+    " -grease                    Send GREASE values (RFC 8701) in every ClientHello field"
+    " (sclient)\n",
+    " -grease_fields val         GREASE only these fields:"
+    " cipher,ext,group,sigalg,version,pskmode,alpn or all (sclient)\n",
+)
 
 
 def test_statuses() -> None:
@@ -156,7 +164,15 @@ def test_json_row() -> None:
     assert json_row.valtype == ""
     assert json_row.help == "Print the session as one JSON document on stdout (sclient)"
     assert json_row.added and json_row.status == "supported"
-    assert [o.name for o in OPTIONS if o.added] == ["-json"]
+    assert [o.name for o in OPTIONS if o.added] == ["-json", "-grease", "-grease_fields"]
+
+
+def test_grease_rows() -> None:
+    rows = {o.name: o for o in OPTIONS if o.added and o.name.startswith("-grease")}
+    assert rows["-grease"].valtype == "" and rows["-grease_fields"].valtype == "val"
+    assert all(
+        o.section == "Protocol and version" and o.status == "supported" for o in rows.values()
+    )
 
 
 def test_help_text_trailing_space_kept() -> None:
@@ -178,6 +194,9 @@ def test_help_matches_spec_section_8() -> None:
     assert ours.count(JSON_LINE) == 1
     not_yet = [o for o in OPTIONS if o.in_build and o.status == "not yet"]
     assert ours.count(" (not yet in sclient)\n") == len(not_yet)
+    for line in GREASE_LINES:
+        assert ours.count(line) == 1
+        ours = ours.replace(line, "")
     assert ours.replace(JSON_LINE, "").replace(" (not yet in sclient)\n", "\n") == _spec_help()
 
 

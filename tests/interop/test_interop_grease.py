@@ -296,3 +296,34 @@ def test_bssl_every_field(bssl: int, chain: Chain) -> None:
     )
     assert r.rc == 0, r.stderr
     assert "HTTP/1.0 200 OK" in r.stdout and "TLSv1.3" in r.stdout
+
+
+def _tickets_as_traced(stdout: str) -> list[str]:
+    """The NewSessionTicket blocks of a -trace, the random parts masked (the
+    ticket, its nonce, age_add and the server's GREASE value)."""
+    blocks = re.findall(r"^ {4}NewSessionTicket, Length=\d+\n(?: {6,}.*\n)+", stdout, re.M)
+    masked = []
+    for b in blocks:
+        b = re.sub(r"UNKNOWN\(\d+\)", "UNKNOWN(N)", b)
+        b = re.sub(
+            r"(ticket_age_add|ticket_nonce|ticket \(len=\d+\)).*\n(?: {8,}\S.*\n)*", r"\1\n", b
+        )
+        masked.append(b)
+    return masked
+
+
+def test_bssl_tickets_trace_as_openssl_30(bssl: int, chain: Chain) -> None:
+    """openssl s_client 3.0 -trace against the same bssl: the same text for
+    each NewSessionTicket, its GREASE extension shown as ``UNKNOWN(n)``."""
+    args = ["-connect", f"[::1]:{bssl}", *_args(chain, "-trace", "-tlsextdebug", "-ign_eof")]
+    args.append("-ignore_unexpected_eof")
+    get = b"GET / HTTP/1.0\r\n\r\n"
+    ours, ref = run_sclient(args, stdin=get), run_openssl_s_client(args, stdin=get)
+    assert ours.rc == ref.rc == 0, ours.stderr
+    tickets = _tickets_as_traced(ours.stdout)
+    assert len(tickets) == 2
+    assert all("extension_type=UNKNOWN(N), length=0" in b for b in tickets)
+    assert _tickets_as_traced(ours.stdout) == _tickets_as_traced(ref.stdout)
+    # -tlsextdebug shows no ticket extension of an unknown type, in either.
+    for out in (ours.stdout, ref.stdout):
+        assert 'TLS server extension "UNKNOWN"' not in out
