@@ -158,6 +158,31 @@ def test_hello_retry_request_keeps_the_values(chain: Chain, tmp_path: Path) -> N
     assert "NamedGroup: secp256r1 (P-256) (23)" in second
 
 
+@pytest.mark.parametrize("version", ["-tls1_3", "-tls1_2"])
+def test_resumption(s_server: object, chain: Chain, version: str) -> None:
+    # TLS 1.3: pre_shared_key stays the last extension, after the one-byte GREASE one.
+    port = s_server.port  # type: ignore[attr-defined]
+    r = run_sclient(["-connect", f"{HOST}:{port}", *_args(chain, "-grease", version, "-reconnect")])
+    assert r.rc == 0, r.stderr
+    assert r.stdout.count("Reused, TLSv1.") == 5, r.stdout
+
+
+def test_dtls(pki: PKI) -> None:
+    from support.dtlspeers import DtlsServer
+    from support.procs import start_sclient
+
+    with DtlsServer(pki["rsa"], ["-dtls1_2"]) as server:
+        proc = start_sclient(["-connect", f"{HOST}:{server.port}", "-dtls1_2", "-grease"])
+        with proc:
+            assert proc.wait_stdout(b"Extended master secret", 20), proc.err.data.decode()
+            proc.write(b"hello-from-client-dtls\n")
+            assert server.expect_client_line("dtls"), server.stdout
+            assert proc.wait_stdout(server.reply("dtls"), 10), proc.out.data.decode()
+            proc.write(b"Q\n")
+            result = proc.finish(10)
+    assert result.rc == 0 and "Protocol  : DTLSv1.2" in result.stdout
+
+
 def test_bad_field_list() -> None:
     r = run_sclient(["-connect", f"{HOST}:1", "-grease_fields", "cipher,bogus"])
     assert r.rc == 1
