@@ -354,8 +354,12 @@ def render() -> str:
     for o in added:
         w(
             f"- `{o.name}` is an sclient addition: {o.help.rstrip()}. OpenSSL rejects it as "
-            f"an unknown option. `-help` lists it in the {o.section} section; that line is "
-            "the only difference from OpenSSL's help text."
+            f"an unknown option. `-help` lists it in the {o.section} section; "
+            + (
+                "that line is the only difference from OpenSSL's help text."
+                if len(added) == 1
+                else "the added options' lines are the only differences from OpenSSL's help text."
+            )
         )
     for item in EXTRA_DEVIATIONS:
         w(f"- {item}")
