@@ -134,16 +134,27 @@ def test_a_grease_extension_in_server_hello(pki: PKI) -> None:
     assert [r for _c, r in _ssl_errors(plain.stderr)] == ["unexpected eof while reading"]
 
 
-def test_openssl_41_refuses_a_grease_extension_in_server_hello_the_same_way(pki: PKI) -> None:
-    """The reference for the alert and reason: OpenSSL 4.1 with SSL_OP_GREASE."""
+def _encrypted_extensions_with(extra: bytes) -> h.Script:
+    def script(conn: t.Conn, pki: PKI) -> None:
+        ch = conn.read_client_hello()
+        srv = t.Tls13Server(ch)
+        conn.send(t.record(t.HANDSHAKE, srv.server_hello()))
+        conn.send(srv.seal(t.HANDSHAKE, t.encrypted_extensions(extra)))
+
+    return script
+
+
+def _openssl41_grease_client(script: h.Script, pki: PKI) -> tuple[list[str], bytes]:
+    """OpenSSL 4.1 (cryptography's) as a client with SSL_OP_GREASE against
+    ``script``: its error reasons and what it sent after the ClientHello."""
     binding = pytest.importorskip("cryptography.hazmat.bindings.openssl.binding").Binding
-    lib, ffi = binding.lib, binding.ffi
-    op_grease = 0x20000000000  # SSL_OP_GREASE (OpenSSL 4.1)
     from cryptography.hazmat.backends.openssl import backend
 
     if not backend.openssl_version_text().startswith("OpenSSL 4.1"):
         pytest.skip(f"cryptography's OpenSSL is not 4.1: {backend.openssl_version_text()}")
-    srv = h.ScriptedServer(_server_hello13(extra=GREASE_EXTENSION), pki).start()
+    lib, ffi = binding.lib, binding.ffi
+    op_grease = 0x20000000000  # SSL_OP_GREASE (OpenSSL 4.1)
+    srv = h.ScriptedServer(script, pki).start()
     reasons = []
     try:
         ctx = lib.SSL_CTX_new(lib.TLS_client_method())
@@ -161,5 +172,29 @@ def test_openssl_41_refuses_a_grease_extension_in_server_hello_the_same_way(pki:
         srv.join(15)
     finally:
         srv.stop()
+    assert srv.error is None, repr(srv.error)
+    return reasons, srv.response
+
+
+def test_openssl_41_refuses_a_grease_extension_in_server_hello_the_same_way(pki: PKI) -> None:
+    """The reference for the alert and reason: OpenSSL 4.1 with SSL_OP_GREASE."""
+    reasons, sent = _openssl41_grease_client(_server_hello13(extra=GREASE_EXTENSION), pki)
     assert reasons == ["unsolicited extension"]
-    assert _alerts(srv.response) == [bytes((2, UNSUPPORTED_EXTENSION))]
+    assert _alerts(sent) == [bytes((2, UNSUPPORTED_EXTENSION))]
+
+
+def test_a_grease_extension_in_encrypted_extensions(pki: PKI) -> None:
+    """RFC 8701 §3.1 refuses it (sclient with -grease: unsupported_extension,
+    under the handshake keys); OpenSSL 4.1 with SSL_OP_GREASE lets it pass
+    (a documented difference), as OpenSSL 3.0 and sclient without -grease do."""
+    script = _encrypted_extensions_with(GREASE_EXTENSION)
+    ours, sent = _run(script, pki, sclient_cmd(), "-grease")
+    assert ours.rc == 1
+    assert_clean_stderr(ours.stderr)
+    assert [r for _c, r in _ssl_errors(ours.stderr)] == ["unsolicited extension"]
+    # In plaintext, as OpenSSL 3.0 sends its alert for an EncryptedExtensions it refuses.
+    assert _alerts(sent) == [bytes((2, UNSUPPORTED_EXTENSION))]
+    plain, _ = _run(script, pki, sclient_cmd())
+    assert [r for _c, r in _ssl_errors(plain.stderr)] == ["unexpected eof while reading"]
+    reasons, ossl_sent = _openssl41_grease_client(script, pki)
+    assert reasons == ["unexpected eof while reading"] and _alerts(ossl_sent) == []
