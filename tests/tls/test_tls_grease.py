@@ -392,3 +392,12 @@ def test_a_grease_extension_where_rfc_8701_refuses_it(where: str) -> None:
     # Without GREASE of our own, OpenSSL 3.0's answer: an unknown type is ignored.
     plain = run_hooked(hooks, grease=frozenset(), hrr=0x0017 if where == "hrr" else None)
     assert plain.failure is None, plain.failure
+
+
+def test_a_serverinfo_type_of_grease_shape_is_no_grease() -> None:
+    # -serverinfo 2570: the user's own extension (0x0A0A), which a TLS 1.2
+    # server may answer, as OpenSSL 3.0 lets it.
+    ch = hello(frozenset(), serverinfo_types=(0x0A0A,))
+    assert grease.fields_of(ch) == {}
+    offer = Offer.of(ch)
+    assert not offer.grease and 0x0A0A in offer.ext_types

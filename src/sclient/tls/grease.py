@@ -159,7 +159,8 @@ def fields_of(ch: ClientHello) -> dict[str, list[int]]:
             out.setdefault(name, []).extend(found)
 
     add("cipher", ch.cipher_suites)
-    add("ext", (e.ext_type for e in ch.extensions))
+    # (a -serverinfo type of GREASE's shape is the user's own extension: not counted)
+    add("ext", (e.ext_type for e in ch.extensions if isinstance(e, X.Unknown)))
     for e in ch.extensions:
         if isinstance(e, X.SupportedGroups):
             add("group", e.groups)

@@ -128,7 +128,11 @@ class Offer:
             groups=strip_values(sg.groups) if sg else (),
             schemes=strip_values(sa.schemes) if sa else (),
             alpn=tuple(p for p in al.protocols if not is_grease_alpn(p)) if al else (),
-            ext_types=frozenset(e.ext_type for e in ch.extensions if not is_grease(e.ext_type)),
+            ext_types=frozenset(
+                e.ext_type
+                for e in ch.extensions
+                if not (isinstance(e, X.Unknown) and is_grease(e.ext_type))
+            ),
             session_id=ch.session_id,
             max_fragment_length=mf.code if mf else None,
             server_name=host.decode("ascii", "replace") if host is not None else None,
