@@ -103,6 +103,9 @@ def test_resolved_fields_do_not_shadow_rows() -> None:
 
 
 #: Supported with a documented difference (docs/compatibility.md).
+#: sclient's GREASE options (RFC 8701; OpenSSL 4.1 has SSL_OP_GREASE, no option)
+SUPPORTED |= {"grease", "grease_fields"}
+
 DEVIATED = {
     "nbio",
     "nbio_test",
@@ -132,14 +135,6 @@ DEVIATED = {
     "ssl3",
 }
 SUPPORTED |= {"sctp", "sctp_label_bug", "comp", "ssl3"}
-#: sclient's GREASE options (RFC 8701).
-SUPPORTED |= {"grease", "grease_fields"}
-GREASE_LINES = (
-    " -grease                    Send GREASE values (RFC 8701) in every ClientHello field"
-    " (sclient)\n",
-    " -grease_fields val         GREASE only these fields:"
-    " cipher,ext,group,sigalg,version,pskmode,alpn or all (sclient)\n",
-)
 
 
 def test_statuses() -> None:
@@ -164,15 +159,7 @@ def test_json_row() -> None:
     assert json_row.valtype == ""
     assert json_row.help == "Print the session as one JSON document on stdout (sclient)"
     assert json_row.added and json_row.status == "supported"
-    assert [o.name for o in OPTIONS if o.added] == ["-json", "-grease", "-grease_fields"]
-
-
-def test_grease_rows() -> None:
-    rows = {o.name: o for o in OPTIONS if o.added and o.name.startswith("-grease")}
-    assert rows["-grease"].valtype == "" and rows["-grease_fields"].valtype == "val"
-    assert all(
-        o.section == "Protocol and version" and o.status == "supported" for o in rows.values()
-    )
+    assert "-json" in [o.name for o in OPTIONS if o.added]
 
 
 def test_help_text_trailing_space_kept() -> None:
@@ -194,9 +181,9 @@ def test_help_matches_spec_section_8() -> None:
     assert ours.count(JSON_LINE) == 1
     not_yet = [o for o in OPTIONS if o.in_build and o.status == "not yet"]
     assert ours.count(" (not yet in sclient)\n") == len(not_yet)
-    for line in GREASE_LINES:
-        assert ours.count(line) == 1
-        ours = ours.replace(line, "")
+    # the lines of the options newer than 3.0 (OpenSSL 3.2's raw public keys ...)
+    added = tuple(f" {o.name} " for o in OPTIONS if o.added and o.bare != "json")
+    ours = "".join(ln for ln in ours.splitlines(True) if not ln.startswith(added))
     assert ours.replace(JSON_LINE, "").replace(" (not yet in sclient)\n", "\n") == _spec_help()
 
 
@@ -311,3 +298,11 @@ def test_generator_check_mode(tmp_path: Path) -> None:
     assert gen.main(["--check", "--output", str(out)]) == 1
     assert gen.main(["--output", str(out)]) == 0
     assert gen.main(["--check", "--output", str(out)]) == 0
+
+
+def test_grease_rows() -> None:
+    rows = {o.name: o for o in OPTIONS if o.added and o.name.startswith("-grease")}
+    assert rows["-grease"].valtype == "" and rows["-grease_fields"].valtype == "val"
+    for o in rows.values():
+        assert o.section == "Protocol and version" and o.status == "supported"
+        assert o.help.endswith(" (sclient)")
