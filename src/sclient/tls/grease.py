@@ -3,8 +3,9 @@ ignoring what they do not know.
 
 Opt-in, field by field (``ClientConfig.grease``): each chosen field of the
 ClientHello gets one value drawn at random, per connection, from the RFC's
-reserved values, in the places BoringSSL (Chrome) and OpenSSL 4.1's
-``SSL_OP_GREASE`` put them: first in the cipher suites, supported_groups,
+reserved values, in the places BoringSSL (Chrome) puts them (OpenSSL 4.1's
+``SSL_OP_GREASE`` puts both extensions last and leaves signature_algorithms,
+psk_key_exchange_modes and ALPN alone): first in the cipher suites, supported_groups,
 signature_algorithms, supported_versions, psk_key_exchange_modes and ALPN
 lists; a key share of the supported_groups GREASE group holding one byte
 first in key_share; an empty GREASE extension first and one with a one-byte
@@ -14,8 +15,8 @@ ClientHello after a HelloRetryRequest is the first one again
 its key_share, when the HelloRetryRequest names a group, holds that
 group's share alone, without the GREASE entry (as BoringSSL does).
 
-GREASE values are never negotiable: :func:`strip` takes them out of what the
-server's answers are checked against, so a server that selects one (suite,
+GREASE values are never negotiable: :class:`sclient.tls.hello.Offer` leaves
+them out (:func:`strip_values`) of what the server's answers are checked against, so a server that selects one (suite,
 group, version, ALPN protocol) is refused by the ordinary checks, and
 :func:`check_server_extension` refuses a GREASE extension in a ServerHello,
 HelloRetryRequest, EncryptedExtensions or Certificate (RFC 8701 §3.1).
