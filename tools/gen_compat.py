@@ -263,6 +263,32 @@ SECOND_OPINIONS: list[str] = [
 # change nothing OpenSSL 3.0 accepts: each is reached only by input 3.0 rejects.
 # --------------------------------------------------------------------------------------
 NEWER_OPENSSL: list[str] = [
+    "**GREASE (RFC 8701; OpenSSL 4.1's `SSL_OP_GREASE`, which has no s_client or SSL_CONF "
+    "name).** sclient's `-grease` puts one reserved value, random per connection, in each "
+    "field of the ClientHello that has a list: first in the cipher suites, "
+    "supported_groups, signature_algorithms, supported_versions, psk_key_exchange_modes "
+    "(one of 0x0B, 0x2A, ... 0xE4) and ALPN (a two-byte protocol); a key share of the "
+    "supported_groups GREASE group holding one byte, first; an empty GREASE extension "
+    "first and a one-byte one last (before pre_shared_key), of two different types (where "
+    "BoringSSL and OpenSSL 4.1 put them; OpenSSL 4.1 puts both extensions last and does "
+    "not GREASE signature algorithms, PSK modes or ALPN). `-grease_fields "
+    "cipher,ext,group,sigalg,version,pskmode,alpn` chooses the fields. A second "
+    "ClientHello after a HelloRetryRequest repeats every value; its key_share holds the "
+    "asked-for group alone (BoringSSL drops the GREASE share there too). GREASE values are "
+    "never negotiated: a server that selects one (suite, version, key share group, "
+    "HelloRetryRequest group, ALPN protocol, CertificateVerify scheme) is refused by the "
+    "checks OpenSSL 3.0 applies to any unknown value (illegal_parameter `unknown cipher "
+    "returned`, `bad protocol version number`, `bad key share`; checked against "
+    "openssl s_client 3.0 on the same scripted servers), and a GREASE extension in a "
+    "ServerHello, HelloRetryRequest, EncryptedExtensions or Certificate is refused "
+    "(RFC 8701 §3.1) with unsupported_extension, `unsolicited extension`, as OpenSSL 4.1 "
+    "refuses one in a ServerHello (OpenSSL 4.1 lets one in EncryptedExtensions pass; "
+    "without `-grease` sclient, like OpenSSL 3.0, ignores all of them). GREASE in a "
+    "NewSessionTicket (bssl server sends one in each) or a CertificateRequest is ignored. "
+    "`-trace` shows the values as OpenSSL 3.0 shows unknown ones (`{0x7A, 0x7A} UNKNOWN`, "
+    "`UNKNOWN (31354)`, `extension_type=UNKNOWN(14906)`; the same text as s_server 3.0's "
+    "trace of the ClientHello), `-json` lists them by field in `grease`. Tested against "
+    "openssl s_server 3.0, gnutls-serv, node 26, tlslite-ng and bssl server.",
     "**Post-quantum key exchange (OpenSSL 3.5).** `-groups`/`-curves` take the ML-KEM groups "
     "under OpenSSL 3.5's names: `X25519MLKEM768` (0x11EC), `SecP256r1MLKEM768` (0x11EB), "
     "`SecP384r1MLKEM1024` (0x11ED), `MLKEM768` (0x0201) and `MLKEM1024` (0x0202), TLS 1.3 "
@@ -477,8 +503,12 @@ def render() -> str:
     for o in added:
         w(
             f"- `{o.name}` is an sclient addition: {o.help.rstrip()}. OpenSSL rejects it as "
-            f"an unknown option. `-help` lists it in the {o.section} section; that line is "
-            "the only difference from OpenSSL's help text."
+            f"an unknown option. `-help` lists it in the {o.section} section; "
+            + (
+                "that line is the only difference from OpenSSL's help text."
+                if len(added) == 1
+                else "the added options' lines are the only differences from OpenSSL's help text."
+            )
         )
     for item in EXTRA_DEVIATIONS:
         w(f"- {item}")

@@ -112,6 +112,9 @@ def test_resolved_fields_do_not_shadow_rows() -> None:
 
 
 #: Supported with a documented difference (docs/compatibility.md).
+#: sclient's GREASE options (RFC 8701; OpenSSL 4.1 has SSL_OP_GREASE, no option)
+SUPPORTED |= {"grease", "grease_fields"}
+
 DEVIATED = {
     "nbio",
     "nbio_test",
@@ -338,3 +341,11 @@ def test_generator_check_mode(tmp_path: Path) -> None:
     assert gen.main(["--check", "--output", str(out)]) == 1
     assert gen.main(["--output", str(out)]) == 0
     assert gen.main(["--check", "--output", str(out)]) == 0
+
+
+def test_grease_rows() -> None:
+    rows = {o.name: o for o in OPTIONS if o.added and o.name.startswith("-grease")}
+    assert rows["-grease"].valtype == "" and rows["-grease_fields"].valtype == "val"
+    for o in rows.values():
+        assert o.section == "Protocol and version" and o.status == "supported"
+        assert o.help.endswith(" (sclient)")

@@ -50,6 +50,13 @@ _ELSEWHERE = (
 
 #: Options this openssl cannot be compared on, and why.
 _NO_REFERENCE = {
+    # sclient's GREASE (RFC 8701): no openssl s_client sends GREASE (OpenSSL 4.1 has
+    # only SSL_OP_GREASE); tests/interop/test_interop_grease.py compares sclient's
+    # -trace of the GREASE ClientHello with s_server 3.0's -trace of it and the
+    # negotiated facts with s_client 3.0's; tests/hostile/test_hostile_grease.py the
+    # refusals with s_client 3.0's and OpenSSL 4.1's
+    "-grease": "an sclient addition (tests/interop/test_interop_grease.py)",
+    "-grease_fields": "an sclient addition (tests/interop/test_interop_grease.py)",
     "-sctp": "openssl 3.0.19 is built no-sctp (tests/cli/test_cli_parse.py)",
     "-sctp_label_bug": "openssl 3.0.19 is built no-sctp (tests/cli/test_cli_parse.py)",
     "-ssl3": "openssl 3.0.19 is built no-ssl3 (tests/interop/test_interop_ssl3.py: tlslite-ng)",

@@ -40,6 +40,8 @@ from sclient.tls.crypto.signatures import (
     tls13_certificate_verify_input,
 )
 from sclient.tls.crypto.transcript import Transcript
+from sclient.tls.grease import is_grease_alpn
+from sclient.tls.registry import groups as G
 from sclient.tls.registry import protocol as P
 from sclient.tls.registry import suites
 from sclient.tls.wire import extensions as X
@@ -262,7 +264,8 @@ class Fake13(_Base):
             assert (echoed.cookie if echoed else None) == self.cookie, "cookie not echoed"
             assert ks.entries[0].group == self.hrr_group, "wrong key share after HRR"
             self.client_hello2 = ch
-        entry = ks.entries[0]
+        # The first share of a group we know (a GREASE share is skipped, RFC 8701).
+        entry = next(e for e in ks.entries if e.group in G.BY_CODE)
         share = generate_key_share(entry.group)
         shared = share.exchange(entry.key_exchange)
         sh = ServerHello(
@@ -296,7 +299,9 @@ class Fake13(_Base):
         if self.middlebox and not self.hrr_sent:
             items.append(Item(P.CHANGE_CIPHER_SPEC, b"\x01"))
         alpn = ch.ext(X.Alpn)
-        ee_exts: tuple[X.Extension, ...] = (X.Alpn((alpn.protocols[0],)),) if alpn else ()
+        # The client's first protocol, a GREASE one skipped (RFC 8701).
+        protos = [p for p in alpn.protocols if not is_grease_alpn(p)] if alpn else []
+        ee_exts: tuple[X.Extension, ...] = (X.Alpn((protos[0],)),) if protos else ()
         flight: list[HandshakeMessage] = [
             self.hooks.encrypted_extensions(EncryptedExtensions(ee_exts))
         ]

@@ -555,6 +555,19 @@ def _alpn(o: Options, console: Console) -> tuple[bytes, ...]:
     return tuple(protos)
 
 
+def _grease(o: Options, console: Console) -> frozenset[str]:
+    """``-grease`` (every field) and ``-grease_fields`` (the fields listed)."""
+    from sclient.tls import grease
+
+    if o.grease_fields is not None:
+        fields = grease.parse_fields(o.grease_fields)
+        if fields is None:
+            console.err("Error parsing -grease_fields argument\n")
+            raise Exit(1)
+        return fields
+    return grease.ALL_FIELDS if o.grease else frozenset()
+
+
 def _next_protocols(o: Options) -> tuple[bytes, ...] | None:
     """``-nextprotoneg`` (checked by the parser): our protocols, in order."""
     if o.nextprotoneg is None:
@@ -1013,6 +1026,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         resume=resume,
         dtls=o.protocol_flag in _DTLS_RANGES,
         ech=ech,
+        grease=_grease(o, console),
     )
     return Settings(
         query_errors=providers.query_errors(o) if library else [],

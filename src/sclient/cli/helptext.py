@@ -124,6 +124,8 @@ HELP = (
     " -srp_lateuser              (deprecated) SRP username into second ClientHello message\n"
     " -srp_moregroups            (deprecated) Tolerate other than the known g N values.\n"
     " -srp_strength +int         (deprecated) Minimal length in bits for N\n"
+    " -grease                    Send GREASE values (RFC 8701) in every ClientHello field (sclient)\n"
+    " -grease_fields val         GREASE only these fields: cipher,ext,group,sigalg,version,pskmode,alpn or all (sclient)\n"
     "\n"
     "Random state options:\n"
     " -rand val                  Load the given file(s) into the random number generator\n"

@@ -275,6 +275,10 @@ class Options:
     srp_moregroups: bool = False
     #: -srp_strength: (deprecated) Minimal length in bits for N
     srp_strength: int | None = None
+    #: -grease: Send GREASE values (RFC 8701) in every ClientHello field (sclient)
+    grease: bool = False
+    #: -grease_fields: GREASE only these fields: cipher,ext,group,sigalg,version,pskmode,alpn or all (sclient)
+    grease_fields: str | None = None
 
     # -- Random state options
     #: -rand: Load the given file(s) into the random number generator

@@ -118,6 +118,9 @@ class ConnectionReport:
     renegotiations: list[Renegotiation] = field(default_factory=list)
     #: Encrypted Client Hello: what was offered and what the server did (None: no ECH).
     ech: ev.EchOutcome | None = None
+    #: The GREASE values (RFC 8701) of the first ClientHello, by field (None:
+    #: no ClientHello was sent; empty: it had none).
+    grease: dict[str, list[int]] | None = None
 
     def resumed(self) -> Session | None:
         """The session this connection resumed (None: a full handshake)."""
@@ -365,6 +368,10 @@ def _failed(r: RunReport, e: ev.ConnectionFailed, now: float) -> None:
 def _handshake(r: RunReport, e: ev.HandshakeSent | ev.HandshakeReceived, now: float) -> None:
     sent = isinstance(e, ev.HandshakeSent)
     r.current.messages.append(Message(sent, HANDSHAKE, e.msg_type, e.raw, now))
+    if sent and e.msg_type == 1 and r.current.grease is None and e.message is not None:
+        from sclient.tls.grease import fields_of
+
+        r.current.grease = fields_of(e.message)  # type: ignore[arg-type]
 
 
 def _alert(r: RunReport, e: ev.AlertSent | ev.AlertReceived, now: float) -> None:

@@ -415,6 +415,16 @@ def _ech(e: Any) -> dict[str, Any]:
     }
 
 
+def _grease(c: ConnectionReport) -> dict[str, list[str]] | None:
+    """The GREASE values of the first ClientHello by field (null: none)."""
+    if not c.grease:
+        return None
+    width = {"pskmode": 2}
+    return {
+        name: [f"0x{v:0{width.get(name, 4)}X}" for v in values] for name, values in c.grease.items()
+    }
+
+
 def _renegotiation(r: Any) -> dict[str, Any]:
     """One TLS <= 1.2 renegotiation (a ``collector.Renegotiation``)."""
     from sclient.tls.registry import suites
@@ -471,6 +481,7 @@ def _blank_connection() -> dict[str, Any]:
         "compression": None,
         "certificate_compression": None,
         "hello_retry_request": False,
+        "grease": None,
         "server_extensions": [],
         "certificate_chain": [],
         "certificate_types": None,
@@ -545,6 +556,7 @@ def connection_document(
             for s in c.tickets
         ],
         "renegotiations": [_renegotiation(r) for r in c.renegotiations],
+        "grease": _grease(c),
         "messages": _messages(c, run.t_start),
         "bytes": {
             "read": c.bytes_read,

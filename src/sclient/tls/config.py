@@ -325,6 +325,10 @@ class ClientConfig:
     #: view valid until the next call on the engine. For a driver that does
     #: not observe single records.
     bulk_data: bool = False
+    #: GREASE (RFC 8701, ``-grease``/``-grease_fields``): the ClientHello
+    #: fields that get a reserved value (``cipher``, ``ext``, ``group``,
+    #: ``sigalg``, ``version``, ``pskmode``, ``alpn``; empty: none, as OpenSSL 3.0).
+    grease: frozenset[str] = frozenset()
     #: Test hook: build the key share for a group (known-answer tests); None = fresh keys.
     key_share_factory: Callable[[int], object] | None = None
     #: Encrypted Client Hello (``-ech_config_list``, ``-ech_grease``): an

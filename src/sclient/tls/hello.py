@@ -36,6 +36,14 @@ from sclient.tls.config import ClientConfig, ExternalPsk
 from sclient.tls.crypto.hashes import digest, hash_len
 from sclient.tls.crypto.kex import KeyShare, generate_key_share
 from sclient.tls.errors import LocalError
+from sclient.tls.grease import apply as apply_grease
+from sclient.tls.grease import (
+    check_server_extension,
+    fields_of,
+    is_grease,
+    is_grease_alpn,
+    strip_values,
+)
 from sclient.tls.registry import alerts, sigschemes, suites
 from sclient.tls.registry import extensions as ext
 from sclient.tls.registry import groups as G
@@ -97,6 +105,10 @@ class Offer:
     resume: Session | None = None
     #: DTLS: the DTLS-only extensions (use_srtp) may come back.
     dtls: bool = False
+    #: The ClientHello carries GREASE (RFC 8701): the values above leave it
+    #: out, and a GREASE extension in a ServerHello, HelloRetryRequest,
+    #: EncryptedExtensions or Certificate is refused.
+    grease: bool = False
 
     @classmethod
     def of(
@@ -109,19 +121,25 @@ class Offer:
         mf = ch.ext(X.MaxFragmentLength)
         sn = ch.ext(X.ServerName)
         host = sn.host_name if sn else None
+        grease = bool(fields_of(ch))
         return cls(
-            versions=sv.versions if sv else (ch.legacy_version,),
-            suites=ch.cipher_suites,
-            groups=sg.groups if sg else (),
-            schemes=sa.schemes if sa else (),
-            alpn=al.protocols if al else (),
-            ext_types=frozenset(e.ext_type for e in ch.extensions),
+            versions=strip_values(sv.versions) if sv else (ch.legacy_version,),
+            suites=strip_values(ch.cipher_suites),
+            groups=strip_values(sg.groups) if sg else (),
+            schemes=strip_values(sa.schemes) if sa else (),
+            alpn=tuple(p for p in al.protocols if not is_grease_alpn(p)) if al else (),
+            ext_types=frozenset(
+                e.ext_type
+                for e in ch.extensions
+                if not (isinstance(e, X.Unknown) and is_grease(e.ext_type))
+            ),
             session_id=ch.session_id,
             max_fragment_length=mf.code if mf else None,
             server_name=host.decode("ascii", "replace") if host is not None else None,
             psk_offered=ch.ext(X.PreSharedKeyClient) is not None,
             psks=psks,
             resume=resume,
+            grease=grease,
         )
 
     @property
@@ -535,6 +553,7 @@ PER_CONNECTION_FIELDS = (
     "middlebox_compat",
     "early_data",
     "tls_padding",
+    "grease",
 )
 
 
@@ -639,6 +658,8 @@ def build_client_hello(
         compression_methods=compression_methods(config, versions[0]),
         extensions=tuple(exts),
     )
+    if config.grease:
+        ch = apply_grease(ch, config.grease, random)
     if config.tls_padding:
         ch = with_padding(ch, config)
     if plan.psks:
@@ -770,7 +791,10 @@ def collect_extensions(exts: tuple[X.Extension, ...], context: X.Context, offer:
         t = e.ext_type
         allowed = X.OPENSSL_CONTEXTS.get(t)
         if allowed is None or (t == ext.COMPRESS_CERTIFICATE and t not in offer.ext_types):
-            continue  # compress_certificate: unknown to OpenSSL 3.0, which never sends it
+            # compress_certificate: unknown to OpenSSL 3.0, which never sends it
+            if allowed is None and offer.grease and ctx & _GREASE_REFUSED:
+                check_server_extension(t)
+            continue
         if t in seen or not allowed & ctx or (allowed & dtls_only and not offer.dtls):
             raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", f"extension {t}")
         seen.add(t)
@@ -785,6 +809,8 @@ def collect_extensions(exts: tuple[X.Extension, ...], context: X.Context, offer:
 
 
 _REQUESTS = int(X.Context.CR | X.Context.NST)
+#: RFC 8701 §3.1: where a GREASE extension fails the connection.
+_GREASE_REFUSED = int(X.Context.SH | X.Context.HRR | X.Context.EE | X.Context.CT)
 
 
 def validate_contexts(exts: tuple[X.Extension, ...], context: X.Context) -> None:
