@@ -98,7 +98,12 @@ def _run(options: Options) -> int:
 
         subscribe_query_errors(program, settings.query_errors)
     try:
-        return program.run()
+        status = program.run()
+        if options.explain:
+            from sclient.app.explain import print_explanations
+
+            print_explanations(program)
+        return status
     except _Signalled as sig:
         if program.json_mode:
             console.flush()

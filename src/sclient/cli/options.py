@@ -259,6 +259,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-prexit', '', 'Print session information when the program exits', S),
         _o('-json', '', 'Print the session as one JSON document on stdout (sclient)', S, added=True,
            note='sclient addition: prints the session as one JSON document on stdout'),
+        _o('-explain', '', 'Explain a failure in plain words after the output (sclient)', S, added=True,
+           note='sclient addition: after the usual output, a diagnosis on stderr (with `-json`, an `explanations` array): what went wrong in plain words, the facts that prove it, and the fix; the output before it is unchanged'),
     ),
     *_section(
         'Debug',

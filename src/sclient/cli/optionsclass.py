@@ -159,6 +159,8 @@ class Options:
     prexit: bool = False
     #: -json: Print the session as one JSON document on stdout (sclient)
     json: bool = False
+    #: -explain: Explain a failure in plain words after the output (sclient)
+    explain: bool = False
 
     # -- Debug options
     #: -showcerts: Show all certificates sent by the server

@@ -31,6 +31,8 @@ class Setup:
     host_check: dict[str, str | None] | None = None
     #: -status: OCSP stapling was asked for.
     status: bool = False
+    #: -explain: the document carries ``explanations``.
+    explain: bool = False
 
     @property
     def proxied(self) -> bool:
@@ -538,6 +540,10 @@ def build_report(
         "exit_status": run.status,
     }
     doc["timing_ms"] = dict(last["timing_ms"], total=_ms(run.t_start, clock.monotonic()))
+    if setup.explain:
+        from sclient.report.explain import explain
+
+        doc["explanations"] = [e.as_json() for e in explain(run, view, setup, err_log)]
     return doc
 
 
