@@ -113,6 +113,16 @@ def _host_matches(host: str, dns: Sequence[str], ips: Sequence[str]) -> bool:
     return False
 
 
+def _is_ip(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def _span(delta: _dt.timedelta) -> str:
     """A duration in words: ``3 days``, ``5 hours``, ``2 minutes``."""
     s = abs(int(delta.total_seconds()))
@@ -179,8 +189,13 @@ def _verification(c: ConnectionReport, view: View, setup: Setup, now: float) -> 
                         "missing_intermediate",
                         f"The server sent only its own certificate, not the intermediate "
                         f"CA certificate that issued it ({info.issuer}).",
-                        (said, f"certificate sent: {info.subject}", f"issued by: {info.issuer}",
-                         f"certificates sent: {sent}", where),  # fmt: skip
+                        (
+                            said,
+                            f"certificate sent: {info.subject}",
+                            f"issued by: {info.issuer}",
+                            f"certificates sent: {sent}",
+                            where,
+                        ),
                         "Configure the server to send its full chain (leaf, then the "
                         "intermediates), or give the intermediate to -CAfile / -untrusted.",
                     )
@@ -191,8 +206,13 @@ def _verification(c: ConnectionReport, view: View, setup: Setup, now: float) -> 
                         "untrusted_root",
                         f"The chain leads to {info.issuer}, which is not in the trusted "
                         "certificates.",
-                        (said, f"topmost certificate: {info.subject}", f"issued by: {info.issuer}",
-                         f"certificates sent: {sent}", where),  # fmt: skip
+                        (
+                            said,
+                            f"topmost certificate: {info.subject}",
+                            f"issued by: {info.issuer}",
+                            f"certificates sent: {sent}",
+                            where,
+                        ),
                         "Trust that CA (-CAfile FILE or -CApath DIR), or get the server "
                         "a certificate from a CA your trust store holds.",
                     )
@@ -202,9 +222,12 @@ def _verification(c: ConnectionReport, view: View, setup: Setup, now: float) -> 
             out.append(
                 Explanation(
                     "self_signed" if leaf else "untrusted_root",
-                    (f"The server's certificate is self-signed ({info.subject}): nothing "
-                     "vouches for it." if leaf else
-                     f"The chain ends in a root CA that is not trusted: {info.subject}."),  # fmt: skip
+                    (
+                        f"The server's certificate is self-signed ({info.subject}): nothing "
+                        "vouches for it."
+                        if leaf
+                        else f"The chain ends in a root CA that is not trusted: {info.subject}."
+                    ),
                     (said, f"subject and issuer: {info.subject}"),
                     "Trust it explicitly with -CAfile (after checking its fingerprint out of band), "
                     "or give the server a certificate from a trusted CA.",
@@ -229,8 +252,12 @@ def _verification(c: ConnectionReport, view: View, setup: Setup, now: float) -> 
                 Explanation(
                     "expired" if code == E.CERT_HAS_EXPIRED else "not_yet_valid",
                     finding,
-                    (said, f"notBefore: {_when(start)}", f"notAfter: {_when(end)}",
-                     f"now: {_when(moment)}"),  # fmt: skip
+                    (
+                        said,
+                        f"notBefore: {_when(start)}",
+                        f"notAfter: {_when(end)}",
+                        f"now: {_when(moment)}",
+                    ),
                     fix,
                 )
             )
@@ -244,15 +271,21 @@ def _verification(c: ConnectionReport, view: View, setup: Setup, now: float) -> 
                     "revoked",
                     f"The certificate {info.subject} (serial {cert.serial_number:X}) has been "
                     "revoked by its CA.",
-                    (said, f"issuer: {info.issuer}", "source: the CRL given to -CRLfile / -crl_download"),
+                    (
+                        said,
+                        f"issuer: {info.issuer}",
+                        "source: the CRL given to -CRLfile / -crl_download",
+                    ),
                     "The server must get a new certificate; a revoked one must not be trusted.",
                 )
             )
         elif code in (E.EE_KEY_TOO_SMALL, E.CA_KEY_TOO_SMALL, E.CA_MD_TOO_WEAK) and cert and info:
             out.append(_weak(code, cert, info, said))
-    if c.verdict is not None and not any(
-        e in errs for e in (E.HOSTNAME_MISMATCH, E.IP_ADDRESS_MISMATCH)
-    ) and c.peer_chain:
+    if (
+        c.verdict is not None
+        and not any(e in errs for e in (E.HOSTNAME_MISMATCH, E.IP_ADDRESS_MISMATCH))
+        and c.peer_chain
+    ):
         leaf = _load(c.peer_chain[0])
         if leaf is not None:
             out += _host_unchecked(leaf, setup)
@@ -275,7 +308,7 @@ def _mismatch(
     ]
     if not checked:
         evidence.append("the host was not checked: no -verify_hostname or -verify_ip was given")
-    if setup.sni is None:
+    if setup.sni is None and not _is_ip(host):
         evidence.append("no server name (SNI) was sent")
         return Explanation(
             "sni_default_certificate",
@@ -308,9 +341,12 @@ def _host_unchecked(leaf: Any, setup: Setup) -> list[Explanation]:
                 "hostname_not_checked",
                 f"The certificate's names were not checked against the host ({host}); "
                 "they do cover it.",
-                (f"host: {host}", f"DNS names: {', '.join(dns) or 'none'}",
-                 f"IP addresses: {', '.join(ips) or 'none'}",
-                 "s_client checks the chain only, unless told which name to expect"),  # fmt: skip
+                (
+                    f"host: {host}",
+                    f"DNS names: {', '.join(dns) or 'none'}",
+                    f"IP addresses: {', '.join(ips) or 'none'}",
+                    "s_client checks the chain only, unless told which name to expect",
+                ),
                 f"Add -verify_hostname {host} (or -verify_ip) so that a wrong certificate fails.",
             )
         ]
@@ -347,9 +383,13 @@ def _weak(code: int, cert: Any, info: Any, said: str) -> Explanation:
     return Explanation(
         "weak_signature" if code == E.CA_MD_TOO_WEAK else "weak_key",
         f"The certificate {info.subject} {what}, too weak for the security level.",
-        (said, f"key: {kind} {bits or ''}".rstrip(), f"signature: {info.sigalg}",
-         "security level 1 refuses SHA-1 and MD5 signatures and RSA/DSA keys under 1024 "
-         "bits; level 2 (the default) keys under 2048 bits"),  # fmt: skip
+        (
+            said,
+            f"key: {kind} {bits or ''}".rstrip(),
+            f"signature: {info.sigalg}",
+            "security level 1 refuses SHA-1 and MD5 signatures and RSA/DSA keys under 1024 "
+            "bits; level 2 (the default) keys under 2048 bits",
+        ),
         "Reissue the certificate with an RSA key of 2048 bits or more (or ECDSA) signed with "
         "SHA-256; only to look at it, lower the level (-cipher DEFAULT@SECLEVEL=0).",
     )
@@ -442,7 +482,11 @@ def recognize(data: bytes) -> tuple[str, str | None] | None:
         length = int.from_bytes(head[:3], "little")
         if 0 < length <= 0xFFFF:
             return "MySQL", "mysql"
-    if head[:1] in (b"E", b"N", b"R") and len(head) >= 5 and (b"SFATAL" in head or b"SERROR" in head):
+    if (
+        head[:1] in (b"E", b"N", b"R")
+        and len(head) >= 5
+        and (b"SFATAL" in head or b"SERROR" in head)
+    ):
         return "PostgreSQL", "postgres"
     if head[:1] == b"0" and b"1.3.6.1.4.1.1466.20036" in head:
         return "LDAP", "ldap"
@@ -453,9 +497,9 @@ def recognize(data: bytes) -> tuple[str, str | None] | None:
 
 def _printable(data: bytes, limit: int = 60) -> str:
     """The first line of ``data`` shown safely (non-printable bytes as \\xNN)."""
-    line = data.split(b"\n", 1)[0][:limit]
+    line = data.split(b"\n", 1)[0].rstrip(b"\r")[:limit]
     out = "".join(chr(b) if 32 <= b < 127 else f"\\x{b:02x}" for b in line)
-    return out + ("…" if len(data) > len(line) else "")
+    return out + ("…" if len(data.rstrip(b"\r\n")) > len(line) else "")
 
 
 def _plaintext(c: ConnectionReport, setup: Setup) -> list[Explanation]:
@@ -463,7 +507,10 @@ def _plaintext(c: ConnectionReport, setup: Setup) -> list[Explanation]:
     if data is None:
         return []
     found = recognize(data)
-    evidence = [f"first bytes received: {_printable(data)}", f"({len(data)} bytes shown to sclient)"]
+    evidence = [
+        f"first bytes received: {_printable(data)}",
+        f"({len(data)} bytes shown to sclient)",
+    ]
     if found is None:
         return [
             Explanation(
@@ -474,6 +521,9 @@ def _plaintext(c: ConnectionReport, setup: Setup) -> list[Explanation]:
             )
         ]
     name, starttls = found
+    if name == "MySQL" and len(data) > 5 and data[4] == 0x0A:
+        version = data[5:].split(b"\0", 1)[0].decode("latin-1")
+        evidence.append(f"MySQL protocol 10 greeting, server version {version}")
     if name == "HTTP":
         fix = "This port serves plain HTTP: use the HTTPS port (usually 443)."
     elif starttls is None:
@@ -546,11 +596,15 @@ def _version_names(versions: Sequence[int]) -> str:
     return ", ".join(VERSION_NAMES.get(v, f"0x{v:04X}") for v in versions)
 
 
+#: Signalling values among the suites (RFC 5746, RFC 7507): no cipher.
+_SIGNALLING = (0x00FF, 0x5600)
+
+
 def _suite_names(codes: Sequence[int], limit: int = 8) -> str:
     from sclient.tls.registry import suites
 
     names = [s.openssl if (s := suites.BY_CODE.get(x)) else f"0x{x:04X}" for x in codes]
-    names = [n for n in names if n not in ("TLS_EMPTY_RENEGOTIATION_INFO_SCSV",)]
+    names = [n for x, n in zip(codes, names, strict=True) if x not in _SIGNALLING]
     more = len(names) - limit
     return ", ".join(names[:limit]) + (f" and {more} more" if more > 0 else "")
 
@@ -590,8 +644,9 @@ def _handshake(c: ConnectionReport, setup: Setup, view: View) -> list[Explanatio
         out.append(
             Explanation(
                 "sni_required",
-                f"The server does not know the name {sni}." if sni else
-                "The server needs a server name (SNI) and none was sent.",  # fmt: skip
+                f"The server does not know the name {sni}."
+                if sni
+                else "The server needs a server name (SNI) and none was sent.",
                 (said, f"server name sent: {sni or 'none'}"),
                 "Send the name the server serves with -servername NAME "
                 + ("(check its spelling)." if sni else "(not -noservername)."),
@@ -609,14 +664,28 @@ def _handshake(c: ConnectionReport, setup: Setup, view: View) -> list[Explanatio
                 "or leave -alpn out.",
             )
         )
-    elif c.cert_request is not None and c.in_init and (
-        alert in (_CERTIFICATE_REQUIRED, A.HANDSHAKE_FAILURE, A.BAD_CERTIFICATE, A.UNKNOWN_CA,
-                  _ACCESS_DENIED, A.CERTIFICATE_UNKNOWN, A.DECRYPT_ERROR)  # fmt: skip
+    elif (
+        c.cert_request is not None
+        and c.in_init
+        and (
+            alert
+            in (
+                _CERTIFICATE_REQUIRED,
+                A.HANDSHAKE_FAILURE,
+                A.BAD_CERTIFICATE,
+                A.UNKNOWN_CA,
+                _ACCESS_DENIED,
+                A.CERTIFICATE_UNKNOWN,
+                A.DECRYPT_ERROR,
+            )
+        )
     ):
         cas = [view.name(n) for n in c.cert_request.authorities]
         sent = [s for s in c.client_certs_sent if s.chain]
         ev_lines = [said, "the server asked for a client certificate (CertificateRequest)"]
-        ev_lines += [f"acceptable CA: {n}" for n in cas] or ["acceptable CAs: not named by the server"]
+        ev_lines += [f"acceptable CA: {n}" for n in cas] or [
+            "acceptable CAs: not named by the server"
+        ]
         if sent:
             subj = view.cert(sent[-1].chain[0]).subject
             ev_lines.append(f"certificate sent: {subj}")
@@ -666,8 +735,18 @@ def _handshake(c: ConnectionReport, setup: Setup, view: View) -> list[Explanatio
                 "-ciphersuites); older servers may need -cipher DEFAULT@SECLEVEL=1.",
             )
         )
-    elif reason in ("UNSUPPORTED_PROTOCOL", "TLSV1_ALERT_PROTOCOL_VERSION", "WRONG_SSL_VERSION",
-                    "NO_SHARED_CIPHER", "WRONG_CIPHER_RETURNED", "UNSUPPORTED_SSL_VERSION") and c.in_init:  # fmt: skip
+    elif (
+        reason
+        in (
+            "UNSUPPORTED_PROTOCOL",
+            "TLSV1_ALERT_PROTOCOL_VERSION",
+            "WRONG_SSL_VERSION",
+            "NO_SHARED_CIPHER",
+            "WRONG_CIPHER_RETURNED",
+            "UNSUPPORTED_SSL_VERSION",
+        )
+        and c.in_init
+    ):
         out.append(
             Explanation(
                 "version_or_cipher_mismatch",
@@ -688,7 +767,7 @@ def _handshake(c: ConnectionReport, setup: Setup, view: View) -> list[Explanatio
             )
         )
     if reason == "UNEXPECTED_EOF_WHILE_READING" and c.in_init and c.foreign is None and not out:
-        read = (c.tls_read or 0)
+        read = c.tls_read or 0
         port_proto = _PORTS.get(setup.port or "")
         ev_lines = [
             "the connection was closed by the server during the handshake, with no alert",
@@ -700,8 +779,10 @@ def _handshake(c: ConnectionReport, setup: Setup, view: View) -> list[Explanatio
             ev_lines.append(f"port {setup.port} is {name}'s, whose clients speak first")
             fix = f"Add -starttls {port_proto}: a {name} server waits for its client, and closes on a ClientHello."
         elif read == 0:
-            ev_lines.append("a server that waits for its client to speak first (PostgreSQL, LDAP, "
-                            "XMPP) closes like this on a ClientHello")  # fmt: skip
+            ev_lines.append(
+                "a server that waits for its client to speak first (PostgreSQL, LDAP, "
+                "XMPP) closes like this on a ClientHello"
+            )
         out.append(
             Explanation(
                 "closed_without_alert",
@@ -719,7 +800,9 @@ def _handshake(c: ConnectionReport, setup: Setup, view: View) -> list[Explanatio
 _ERRNO = re.compile(r"connect:errno=(\d+)")
 
 
-def _connect(c: ConnectionReport, run: RunReport, setup: Setup, err_log: Sequence[str]) -> list[Explanation]:
+def _connect(
+    c: ConnectionReport, run: RunReport, setup: Setup, err_log: Sequence[str]
+) -> list[Explanation]:
     import errno as E
 
     if c.t_connected is not None:
