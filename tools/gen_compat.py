@@ -61,7 +61,6 @@ EXTRA_DEVIATIONS: list[str] = [
     "stops with `library has no ciphers`, and without `default` or `base` a `-key`/`-cert` "
     "fails first for want of a store loader, as in OpenSSL (likewise `-cert_chain`, `-CRL` "
     "and `-xcert`).",
-
     "`-max_send_frag` outside 512..16384 is reported while parsing; OpenSSL reports it only "
     "after setting up its SSL_CTX, so when a command line also has a bad `-cipher`, "
     "`-groups`, … OpenSSL reports that one first.",
@@ -354,8 +353,12 @@ def render() -> str:
     for o in added:
         w(
             f"- `{o.name}` is an sclient addition: {o.help.rstrip()}. OpenSSL rejects it as "
-            f"an unknown option. `-help` lists it in the {o.section} section; that line is "
-            "the only difference from OpenSSL's help text."
+            f"an unknown option. `-help` lists it in the {o.section} section; "
+            + (
+                "that line is the only difference from OpenSSL's help text."
+                if len(added) == 1
+                else "the additions' lines are the only differences from OpenSSL's help text."
+            )
         )
     for item in EXTRA_DEVIATIONS:
         w(f"- {item}")

@@ -20,6 +20,9 @@ OPTIONS_SPEC = SPEC_DIR / "options.md"
 JSON_LINE = (
     " -json                      Print the session as one JSON document on stdout (sclient)\n"
 )
+EXPLAIN_LINE = (
+    " -explain                   Explain a failure in plain words after the output (sclient)\n"
+)
 
 _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass unix 4 6 servername noservername
     alpn no_ticket tls1 tls1_1 tls1_2 tls1_3 no_ssl3 no_tls1 no_tls1_1 no_tls1_2 no_tls1_3 min_protocol
@@ -28,7 +31,7 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     legacy_server_connect no_legacy_server_connect legacy_renegotiation no_renegotiation no_comp
     record_padding maxfraglen max_send_frag showcerts prexit quiet brief crlf ign_eof no_ign_eof
     nocommands ignore_unexpected_eof nbio CAfile CApath no-CAfile no-CApath verify
-    verify_return_error verify_quiet keylogfile json crl_check crl_check_all use_deltas
+    verify_return_error verify_quiet keylogfile json explain crl_check crl_check_all use_deltas
     extended_crl CRL CRLform crl_download purpose verify_name verify_depth auth_level
     attime verify_hostname verify_email verify_ip ignore_critical issuer_checks x509_strict
     check_ss_sig trusted_first partial_chain no_alt_chains no_check_time allow_proxy_certs
@@ -156,7 +159,10 @@ def test_json_row() -> None:
     assert json_row.valtype == ""
     assert json_row.help == "Print the session as one JSON document on stdout (sclient)"
     assert json_row.added and json_row.status == "supported"
-    assert [o.name for o in OPTIONS if o.added] == ["-json"]
+    assert [o.name for o in OPTIONS if o.added] == ["-json", "-explain"]
+    explain_row = rows[i + 1]
+    assert explain_row.name == "-explain" and explain_row.valtype == ""
+    assert explain_row.added and explain_row.status == "supported"
 
 
 def test_help_text_trailing_space_kept() -> None:
@@ -176,6 +182,8 @@ def _spec_help() -> str:
 def test_help_matches_spec_section_8() -> None:
     ours = format_help()
     assert ours.count(JSON_LINE) == 1
+    assert ours.count(EXPLAIN_LINE) == 1
+    ours = ours.replace(EXPLAIN_LINE, "")
     not_yet = [o for o in OPTIONS if o.in_build and o.status == "not yet"]
     assert ours.count(" (not yet in sclient)\n") == len(not_yet)
     assert ours.replace(JSON_LINE, "").replace(" (not yet in sclient)\n", "\n") == _spec_help()

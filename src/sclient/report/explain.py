@@ -3,7 +3,7 @@ facts that prove it and the fix.
 
 The diagnosis reads only what the run collected (:class:`RunReport`: the
 engine's events as folded, the verifier's verdict, the error queue, the
-driver's stderr lines) and the options the run was given (``jsonout.Setup``);
+driver's stderr lines) and the options the run was given (``runsetup.Setup``);
 it connects nowhere and fetches nothing. Each :class:`Explanation` has a
 stable ``code`` (docs/json.md lists them), a one-line ``finding``, the
 ``evidence`` lines and the ``fix``. The text block goes to stderr after the
@@ -19,8 +19,8 @@ from typing import Any
 
 from sclient.base.structs import struct
 from sclient.report.collector import ConnectionReport, RunReport
-from sclient.report.jsonout import Setup
 from sclient.report.present import View, verify_text
+from sclient.report.runsetup import Setup
 
 
 @struct(frozen=True, slots=True)
