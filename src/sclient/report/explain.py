@@ -179,9 +179,9 @@ def _verification(c: ConnectionReport, view: View, setup: Setup, now: float) -> 
             sent = len(c.peer_chain or ())
             aia = _ca_issuers(cert) if cert is not None else []
             where = (
-                f"its AIA (caIssuers) points to {', '.join(aia)}"
+                f"its AIA caIssuers offers the issuer at {', '.join(aia)} (not fetched)"
                 if aia
-                else "it has no AIA caIssuers URI to fetch it from"
+                else "it has no AIA caIssuers URI: it does not say where its issuer is"
             )
             if depth == 0 and sent <= 1:
                 out.append(
@@ -324,8 +324,12 @@ def _mismatch(
         + ("." if checked else " (this was not checked: Verification still said OK)."),
         tuple(evidence),
         f"Connect with the name the certificate holds, or fix the server's certificate; "
-        f"check with -verify_hostname {host}.",
+        f"check with {_check_option(host)}.",
     )
+
+
+def _check_option(host: str) -> str:
+    return f"-verify_ip {host}" if _is_ip(host) else f"-verify_hostname {host}"
 
 
 def _host_unchecked(leaf: Any, setup: Setup) -> list[Explanation]:
@@ -347,7 +351,7 @@ def _host_unchecked(leaf: Any, setup: Setup) -> list[Explanation]:
                     f"IP addresses: {', '.join(ips) or 'none'}",
                     "s_client checks the chain only, unless told which name to expect",
                 ),
-                f"Add -verify_hostname {host} (or -verify_ip) so that a wrong certificate fails.",
+                f"Add {_check_option(host)} so that a wrong certificate fails.",
             )
         ]
     return [_mismatch(host, dns, ips, checked=False, setup=setup, said="")]
