@@ -27,6 +27,7 @@ JSON_HELP_LINE = (
 )
 EXPLAIN_HELP_LINE = (
     b" -explain                   Explain a failure in plain words after the output (sclient)\n"
+    b" -explain_probe             -explain, with extra connections to find what the server speaks (sclient)\n"
 )
 
 CASES: list[list[str]] = [
@@ -175,7 +176,7 @@ def test_same_stderr_and_status(argv: list[str], tmp_path: os.PathLike[str]) -> 
     assert b"Traceback" not in ours.stderr
     got = ours.stderr
     if ref.returncode == 0 and ref.stderr.startswith(b"Usage: s_client"):
-        # -help: identical except sclient's added -json and -explain lines and the marks
+        # -help: identical except sclient's added -json, -explain and -explain_probe lines and the marks
         # on the options not implemented yet (all absent if SCLIENT_CMD is openssl).
         assert got.count(JSON_HELP_LINE) == (0 if client_is_openssl() else 1)
         assert got.count(EXPLAIN_HELP_LINE) == (0 if client_is_openssl() else 1)

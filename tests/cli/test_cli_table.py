@@ -22,6 +22,7 @@ JSON_LINE = (
 )
 EXPLAIN_LINE = (
     " -explain                   Explain a failure in plain words after the output (sclient)\n"
+    " -explain_probe             -explain, with extra connections to find what the server speaks (sclient)\n"
 )
 
 _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass unix 4 6 servername noservername
@@ -31,7 +32,7 @@ _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass uni
     legacy_server_connect no_legacy_server_connect legacy_renegotiation no_renegotiation no_comp
     record_padding maxfraglen max_send_frag showcerts prexit quiet brief crlf ign_eof no_ign_eof
     nocommands ignore_unexpected_eof nbio CAfile CApath no-CAfile no-CApath verify
-    verify_return_error verify_quiet keylogfile json explain crl_check crl_check_all use_deltas
+    verify_return_error verify_quiet keylogfile json explain explain_probe crl_check crl_check_all use_deltas
     extended_crl CRL CRLform crl_download purpose verify_name verify_depth auth_level
     attime verify_hostname verify_email verify_ip ignore_critical issuer_checks x509_strict
     check_ss_sig trusted_first partial_chain no_alt_chains no_check_time allow_proxy_certs
@@ -159,7 +160,7 @@ def test_json_row() -> None:
     assert json_row.valtype == ""
     assert json_row.help == "Print the session as one JSON document on stdout (sclient)"
     assert json_row.added and json_row.status == "supported"
-    assert [o.name for o in OPTIONS if o.added] == ["-json", "-explain"]
+    assert [o.name for o in OPTIONS if o.added] == ["-json", "-explain", "-explain_probe"]
     explain_row = rows[i + 1]
     assert explain_row.name == "-explain" and explain_row.valtype == ""
     assert explain_row.added and explain_row.status == "supported"

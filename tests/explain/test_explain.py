@@ -515,6 +515,32 @@ def test_cipher_mismatch_lists_the_suites_offered(pki: PKI) -> None:
     assert "cipher suites offered: ECDHE-RSA-CHACHA20-POLY1305" in e["evidence"]
 
 
+def test_probe_finds_what_the_server_speaks(pki: PKI) -> None:
+    """-explain_probe: one connection per version, the server's choice named
+    with the options that reach it."""
+    with OpenSSLServer(pki["rsa"], ["-tls1_2", "-cipher", "AES128-SHA"]) as srv:
+        _, doc = explained(connect(srv, "-tls1_3"))
+        assert not any("probe " in x for e in doc["explanations"] for x in e["evidence"])
+        r = run_sclient([*connect(srv, "-tls1_3"), "-explain_probe", "-json"])
+    assert_clean_stderr(r.stderr)
+    doc = sclient_json(r.stdout)
+    e = entry(doc, "version_or_cipher_mismatch")
+    assert "probe TLSv1.3 alone: refused (protocol_version)" in e["evidence"]
+    assert "probe TLSv1.2 alone: accepted, the server chose AES128-SHA" in e["evidence"]
+    assert "probe TLSv1.1 alone: refused (protocol_version)" in e["evidence"]
+    assert "-tls1_2 -cipher AES128-SHA" in e["fix"]
+    # The run's own connection is the one reported.
+    assert len(doc["connections"]) == 1 and doc["connections"][0]["protocol"] is None
+    assert "[version_or_cipher_mismatch]" in r.stderr
+
+
+def test_probe_is_not_made_for_other_failures(pki: PKI) -> None:
+    with OpenSSLServer(pki["rsa"], ["-alpn", "h2"]) as srv:
+        _, doc = explained(connect(srv, "-alpn", "foo"))
+        r = run_sclient([*connect(srv, "-alpn", "foo"), "-explain_probe", "-json"])
+    assert sclient_json(r.stdout)["explanations"] == doc["explanations"]
+
+
 def test_client_certificate_required_names_the_cas(pki: PKI) -> None:
     chain = pki["rsa"]
     with OpenSSLServer(chain, ["-Verify", "1", "-CAfile", str(chain.root)]) as srv:
@@ -616,6 +642,14 @@ def test_text_block_carries_the_json_entries(pki: PKI, tmp_path: Path) -> None:
         assert e["finding"] in block and e["fix"] in block
 
 
+def _same_before_the_block(args: list[str], option: str, code: str) -> None:
+    ref = run_client(["openssl", "s_client"], args)
+    got = run_client(sclient_cmd(), [*args, option])
+    assert f"[{code}]" in got.stderr
+    cut = got.stderr.index("---\nExplanation (sclient -explain):")
+    compare(ref, Result(got.rc, got.stdout, got.stderr[:cut]))
+
+
 @pytest.mark.golden
 def test_output_before_the_block_is_openssls(pki: PKI, tmp_path: Path) -> None:
     """``-explain`` adds its block and changes nothing else: openssl without
@@ -623,8 +657,13 @@ def test_output_before_the_block_is_openssls(pki: PKI, tmp_path: Path) -> None:
     crt, key, _ = mint(pki, tmp_path, "leaf", aia="http://ca.example.test/int.der")
     with serve(crt, key) as srv:
         args = connect(srv, "-CAfile", str(pki["rsa"].root))
-        ref = run_client(["openssl", "s_client"], args)
-        got = run_client(sclient_cmd(), [*args, "-explain"])
-    assert "[missing_intermediate]" in got.stderr
-    cut = got.stderr.index("---\nExplanation (sclient -explain):")
-    compare(ref, Result(got.rc, got.stdout, got.stderr[:cut]))
+        _same_before_the_block(args, "-explain", "missing_intermediate")
+
+
+@pytest.mark.golden
+def test_output_before_the_block_is_openssls_with_probes(pki: PKI) -> None:
+    """``-explain_probe``'s extra connections print nothing of their own."""
+    with OpenSSLServer(pki["rsa"], ["-tls1_2"]) as srv:
+        _same_before_the_block(
+            connect(srv, "-tls1_3"), "-explain_probe", "version_or_cipher_mismatch"
+        )

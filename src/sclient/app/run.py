@@ -92,6 +92,8 @@ def _run(options: Options) -> int:
 
             write_document(setup_failure_report(json_setup(options), console.err_log, t_start))
         return e.status
+    if options.explain_probe:
+        from sclient.app.probe import ProbingProgram as Program
     program = Program(options, console, settings)
     if settings.query_errors:
         from sclient.app.providers import subscribe_query_errors
@@ -99,7 +101,7 @@ def _run(options: Options) -> int:
         subscribe_query_errors(program, settings.query_errors)
     try:
         status = program.run()
-        if options.explain:
+        if options.explain or options.explain_probe:
             from sclient.app.explain import print_explanations
 
             print_explanations(program)

@@ -74,6 +74,7 @@ HELP = (
     " -prexit                    Print session information when the program exits\n"
     " -json                      Print the session as one JSON document on stdout (sclient)\n"
     " -explain                   Explain a failure in plain words after the output (sclient)\n"
+    " -explain_probe             -explain, with extra connections to find what the server speaks (sclient)\n"
     "\n"
     "Debug options:\n"
     " -showcerts                 Show all certificates sent by the server\n"

@@ -157,6 +157,8 @@ class RunReport:
     t_start: float = 0.0
     status: int = 0
     signal: int | None = None  # the signal that ended the run
+    #: ``-explain_probe``: what each extra connection found (report.explain.ProbeResult).
+    probes: list[Any] = field(default_factory=list)
 
     @property
     def current(self) -> ConnectionReport:

@@ -41,6 +41,27 @@ class Explanation:
         }
 
 
+@struct(frozen=True, slots=True)
+class ProbeResult:
+    """One ``-explain_probe`` connection offering ``offered`` alone: the
+    version and suite the server chose, or its refusal."""
+
+    offered: int
+    chosen: int | None = None
+    suite: int | None = None
+    alert: int | None = None
+    error: str | None = None
+
+    def text(self) -> str:
+        name = _version_names([self.offered])
+        if self.chosen is not None:
+            suite = _suite_names([self.suite]) if self.suite is not None else "?"
+            return f"probe {name} alone: accepted, the server chose {suite}"
+        if self.alert is not None:
+            return f"probe {name} alone: refused ({_alert_name(self.alert)})"
+        return f"probe {name} alone: failed ({self.error or 'no answer'})"
+
+
 # --------------------------------------------------------------- certificates
 
 
@@ -630,7 +651,30 @@ _ACCESS_DENIED = 49
 _CERTIFICATE_REQUIRED = 116
 
 
-def _handshake(c: ConnectionReport, setup: Setup, view: View) -> list[Explanation]:
+def _probe_fix(probes: Sequence[ProbeResult]) -> str | None:
+    """The options that reach what the probes found the server speaks."""
+    from sclient.tls.registry import suites
+    from sclient.tls.registry.protocol import TLS1_3
+
+    switch = {0x0304: "-tls1_3", 0x0303: "-tls1_2", 0x0302: "-tls1_1", 0x0301: "-tls1"}
+    for p in probes:
+        if p.chosen is None or p.suite is None:
+            continue
+        suite = suites.BY_CODE.get(p.suite)
+        name = suite.openssl if suite else f"0x{p.suite:04X}"
+        what = "-ciphersuites" if p.chosen == TLS1_3 else "-cipher"
+        level = "" if p.chosen == TLS1_3 else "@SECLEVEL=0"
+        return (
+            f"The server speaks {_version_names([p.chosen])} with {name}: "
+            f"{switch.get(p.chosen, '')} {what} {name}{level} reaches it "
+            "(if that is weak, better upgrade the server)."
+        )
+    return None
+
+
+def _handshake(
+    c: ConnectionReport, setup: Setup, view: View, probes: Sequence[ProbeResult] = ()
+) -> list[Explanation]:
     from sclient.tls.registry import alerts as A
 
     err = c.error
@@ -730,15 +774,15 @@ def _handshake(c: ConnectionReport, setup: Setup, view: View) -> list[Explanatio
                 "The server found nothing in common with the offer: no shared cipher "
                 "suite, version, group or signature algorithm."
             )
-        out.append(
-            Explanation(
-                "version_or_cipher_mismatch",
-                finding,
-                tuple(ev_lines),
-                "Try other versions (-tls1_2, -tls1_3, -no_tls1_3) and suites (-cipher, "
-                "-ciphersuites); older servers may need -cipher DEFAULT@SECLEVEL=1.",
-            )
+        fix = (
+            "Try other versions (-tls1_2, -tls1_3, -no_tls1_3) and suites (-cipher, "
+            "-ciphersuites); older servers may need -cipher DEFAULT@SECLEVEL=1; "
+            "-explain_probe asks the server which it speaks."
         )
+        if probes:
+            ev_lines += [p.text() for p in probes]
+            fix = _probe_fix(probes) or fix
+        out.append(Explanation("version_or_cipher_mismatch", finding, tuple(ev_lines), fix))
     elif (
         reason
         in (
@@ -874,7 +918,7 @@ def explain(run: RunReport, view: View, setup: Setup, err_log: Sequence[str]) ->
     if out:
         return out
     out = _plaintext(c, setup)
-    out += _handshake(c, setup, view)
+    out += _handshake(c, setup, view, run.probes)
     out += _verification(c, view, setup, clock.wall())
     return out
 
