@@ -388,6 +388,25 @@ def test_revoked_by_crl(pki: PKI, tmp_path: Path) -> None:
     assert f"issuer: {chain.int_subject}" in e["evidence"]
 
 
+def test_revoked_by_stapled_ocsp(pki: PKI, tmp_path: Path) -> None:
+    from support.ocsp import responses
+
+    chain = pki["rsa"]
+    revoked = responses(chain, tmp_path / "ocsp")["revoked"]
+    with OpenSSLServer(chain, ["-status_file", str(revoked)]) as srv:
+        _, doc = explained(connect(srv, "-CAfile", str(chain.root), "-status"))
+    assert doc["verification"]["code"] == 0  # OCSP does not fail verification in s_client
+    e = entry(doc, "revoked")
+    assert chain.leaf_subject in e["finding"]
+    assert "OCSP" in e["finding"]
+    assert "responder signature: issuer" in e["evidence"]
+    assert any(x.startswith("revoked at: ") for x in e["evidence"])
+    # The same server without -status: nothing said about revocation.
+    with OpenSSLServer(chain, ["-status_file", str(revoked)]) as srv:
+        _, doc = explained(connect(srv, "-CAfile", str(chain.root)))
+    assert not [x for x in doc["explanations"] if x["code"] == "revoked"]
+
+
 # --- plaintext on a TLS port ---------------------------------------------------------
 
 #: keyword -> (the protocol named, a fact of the greeting shown).

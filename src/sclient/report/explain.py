@@ -295,13 +295,14 @@ def _verification(c: ConnectionReport, view: View, setup: Setup, now: float) -> 
                     (
                         said,
                         f"issuer: {info.issuer}",
-                        "source: the CRL given to -CRLfile / -crl_download",
+                        "source: the CRL given to -CRL / -crl_download",
                     ),
                     "The server must get a new certificate; a revoked one must not be trusted.",
                 )
             )
         elif code in (E.EE_KEY_TOO_SMALL, E.CA_KEY_TOO_SMALL, E.CA_MD_TOO_WEAK) and cert and info:
             out.append(_weak(code, cert, info, said))
+    out += _ocsp_revoked(c, view)
     if (
         c.verdict is not None
         and not any(e in errs for e in (E.HOSTNAME_MISMATCH, E.IP_ADDRESS_MISMATCH))
@@ -315,6 +316,39 @@ def _verification(c: ConnectionReport, view: View, setup: Setup, now: float) -> 
     ):
         out += _weak_accepted(c, view)
     return out
+
+
+def _ocsp_revoked(c: ConnectionReport, view: View) -> list[Explanation]:
+    """``-status``: a stapled OCSP response that says the leaf is revoked."""
+    e = c.status
+    if e is None or e.response is None or not c.peer_chain:
+        return []
+    from sclient.report.ocsp import response_json
+
+    detail = e.verdict.detail
+    validation = getattr(detail, "validation", None) or {}
+    if validation.get("cert_status") != "revoked":
+        return []
+    doc = response_json(e.response, getattr(detail, "parsed", None))
+    singles = ((doc.get("decoded") or {}).get("responses")) or []
+    single = next((r for r in singles if r.get("cert_status") == "revoked"), {})
+    info = view.cert(c.peer_chain[0])
+    evidence = ["source: the OCSP response the server stapled (-status)"]
+    if single.get("revocation_time"):
+        evidence.append(f"revoked at: {single['revocation_time']}")
+    if single.get("revocation_reason"):
+        evidence.append(f"reason: {single['revocation_reason']}")
+    evidence.append(f"responder signature: {validation.get('signer') or 'not verified'}")
+    evidence += [f"response problem: {p}" for p in validation.get("problems") or ()]
+    return [
+        Explanation(
+            "revoked",
+            f"The certificate {info.subject} has been revoked, says the OCSP response the "
+            "server stapled (s_client prints it and goes on).",
+            tuple(evidence),
+            "The server must get a new certificate; a revoked one must not be trusted.",
+        )
+    ]
 
 
 def _mismatch(
