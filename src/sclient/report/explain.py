@@ -331,7 +331,7 @@ def _ocsp_revoked(c: ConnectionReport, view: View) -> list[Explanation]:
         return []
     doc = response_json(e.response, getattr(detail, "parsed", None))
     singles = ((doc.get("decoded") or {}).get("responses")) or []
-    single = next((r for r in singles if r.get("cert_status") == "revoked"), {})
+    single: dict[str, Any] = next((r for r in singles if r.get("cert_status") == "revoked"), {})
     info = view.cert(c.peer_chain[0])
     evidence = ["source: the OCSP response the server stapled (-status)"]
     if single.get("revocation_time"):
