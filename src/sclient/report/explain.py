@@ -948,13 +948,27 @@ def explain(run: RunReport, view: View, setup: Setup, err_log: Sequence[str]) ->
     from sclient.transport import clock
 
     c = run.current
-    out = _connect(c, run, setup, err_log)
+    out = _safely(_connect, c, run, setup, err_log)
     if out:
         return out
-    out = _plaintext(c, setup)
-    out += _handshake(c, setup, view, run.probes)
-    out += _verification(c, view, setup, clock.wall())
+    out = _safely(_plaintext, c, setup)
+    out += _safely(_handshake, c, setup, view, run.probes)
+    out += _safely(_verification, c, view, setup, clock.wall())
     return out
+
+
+def _safely(part: Any, *args: Any) -> list[Explanation]:
+    """One part of the diagnosis; a part that fails says nothing rather than
+    change the run's output or exit status (``SCLIENT_DEBUG=1`` shows it)."""
+    import os
+
+    try:
+        found: list[Explanation] = part(*args)
+    except Exception:
+        if os.environ.get("SCLIENT_DEBUG"):
+            raise
+        return []
+    return found
 
 
 def render_text(explanations: Sequence[Explanation]) -> str:
