@@ -15,6 +15,7 @@ import datetime as dt
 import ipaddress
 import re
 import socket
+import struct
 import subprocess
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -443,9 +444,9 @@ def test_silent_servers_close_without_alert(realpeers: Any, keyword: str) -> Non
     assert any("PostgreSQL, LDAP" in x for x in e["evidence"])
 
 
-def _greeter(reply: bytes, *, first: bool) -> Iterator[int]:
+def _greeter(reply: bytes, *, first: bool, reset: bool = False) -> Iterator[int]:
     """One-connection server: ``reply`` at once (``first``) or after the
-    client's first bytes; yields its port."""
+    client's first bytes (``reset``: then a TCP reset); yields its port."""
     import threading
 
     lsock = socket.socket()
@@ -458,6 +459,9 @@ def _greeter(reply: bytes, *, first: bool) -> Iterator[int]:
             with c:
                 if not first:
                     c.recv(4096)
+                if reset:
+                    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    return
                 c.sendall(reply)
                 c.shutdown(socket.SHUT_WR)
                 c.settimeout(5)
@@ -625,6 +629,15 @@ def test_closed_without_alert_after_hello() -> None:
         _, doc = explained(["-connect", f"{HOST}:{port}"])
         e = entry(doc, "closed_without_alert")
         assert "bytes read from the server: 0" in e["evidence"]
+
+
+def test_reset_during_the_handshake() -> None:
+    """A server (or a middlebox) that answers the ClientHello with a TCP reset."""
+    for port in _greeter(b"", first=False, reset=True):
+        r, doc = explained(["-connect", f"{HOST}:{port}"])
+        e = entry(doc, "closed_without_alert")
+        assert "errno=104, ECONNRESET" in e["evidence"][0]
+        assert "errno=104" in r.stderr
 
 
 # --- connecting ----------------------------------------------------------------------

@@ -706,8 +706,28 @@ def _probe_fix(probes: Sequence[ProbeResult]) -> str | None:
     return None
 
 
+_RESET = re.compile(r"^(?:read|write):errno=(\d+)$", re.M)
+
+
+def _reset(c: ConnectionReport, err_log: Sequence[str]) -> str | None:
+    """The socket error that ended the handshake (``write:errno=104``), if it
+    was the peer's reset or a broken pipe."""
+    import errno as E
+
+    for text in err_log[c.first_err_line :]:
+        for m in _RESET.finditer(text):
+            code = int(m.group(1))
+            if code in (E.ECONNRESET, E.EPIPE):
+                return f"{m.group(0)}, {E.errorcode[code]}"
+    return None
+
+
 def _handshake(
-    c: ConnectionReport, setup: Setup, view: View, probes: Sequence[ProbeResult] = ()
+    c: ConnectionReport,
+    setup: Setup,
+    view: View,
+    probes: Sequence[ProbeResult] = (),
+    err_log: Sequence[str] = (),
 ) -> list[Explanation]:
     from sclient.tls.registry import alerts as A
 
@@ -848,11 +868,15 @@ def _handshake(
                 "does; use -tls1_2 and a server that allows it to test renegotiation).",
             )
         )
-    if reason == "UNEXPECTED_EOF_WHILE_READING" and c.in_init and c.foreign is None and not out:
+    reset = _reset(c, err_log)
+    eof = reason == "UNEXPECTED_EOF_WHILE_READING"
+    if (eof or reset) and c.in_init and c.foreign is None and not out:
         read = c.tls_read or 0
         port_proto = _PORTS.get(setup.port or "")
         ev_lines = [
-            "the connection was closed by the server during the handshake, with no alert",
+            f"the server reset the connection during the handshake ({reset})"
+            if reset
+            else "the connection was closed by the server during the handshake, with no alert",
             f"bytes read from the server: {read}",
         ]
         fix = "Look at the server's log: it may not speak TLS on this port, or it dropped the ClientHello."
@@ -952,7 +976,7 @@ def explain(run: RunReport, view: View, setup: Setup, err_log: Sequence[str]) ->
     if out:
         return out
     out = _safely(_plaintext, c, setup)
-    out += _safely(_handshake, c, setup, view, run.probes)
+    out += _safely(_handshake, c, setup, view, run.probes, err_log)
     out += _safely(_verification, c, view, setup, clock.wall())
     return out
 
