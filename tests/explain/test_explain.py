@@ -564,10 +564,17 @@ def test_probe_is_not_made_for_other_failures(pki: PKI) -> None:
     assert sclient_json(r.stdout)["explanations"] == doc["explanations"]
 
 
-def test_client_certificate_required_names_the_cas(pki: PKI) -> None:
+@pytest.mark.parametrize("version", ["-tls1_2", "-tls1_3"])
+def test_client_certificate_required_names_the_cas(pki: PKI, version: str) -> None:
+    """In TLS 1.3 the server's refusal comes after the client's Finished."""
     chain = pki["rsa"]
     with OpenSSLServer(chain, ["-Verify", "1", "-CAfile", str(chain.root)]) as srv:
-        _, doc = explained(connect(srv, "-CAfile", str(chain.root), "-tls1_2"))
+        # stdin stays open 3 s: the TLS 1.3 refusal must arrive before its end.
+        args = [*connect(srv, "-CAfile", str(chain.root), version), "-explain", "-json"]
+        r = run_client(sclient_cmd(), args, wait=3.0)
+    assert_clean_stderr(r.stderr)
+    doc = sclient_json(r.stdout)
+    assert doc["error"] is not None, r.stderr
     e = entry(doc, "client_cert_required")
     assert f"acceptable CA: {chain.root_subject}" in e["evidence"]
     assert chain.root_subject in e["fix"]

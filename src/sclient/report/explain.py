@@ -768,7 +768,6 @@ def _handshake(
         )
     elif (
         c.cert_request is not None
-        and c.in_init
         and (
             alert
             in (
