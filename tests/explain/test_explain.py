@@ -284,6 +284,8 @@ def test_hostname_mismatch_not_checked_says_so(pki: PKI, other_host: OpenSSLServ
     _lists_the_names(e)
     assert "not checked" in e["finding"]
     assert "-verify_hostname localhost" in e["fix"]
+    # openssl s_server without -servername does not acknowledge the name.
+    assert any("did not acknowledge the server name localhost" in x for x in e["evidence"])
 
 
 def test_sni_not_sent_default_certificate(pki: PKI, other_host: OpenSSLServer) -> None:

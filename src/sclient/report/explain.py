@@ -285,7 +285,9 @@ def _verification(c: ConnectionReport, view: View, setup: Setup, now: float) -> 
         elif code in (E.HOSTNAME_MISMATCH, E.IP_ADDRESS_MISMATCH) and cert is not None:
             dns, ips = _names(_load(c.peer_chain[0]) if c.peer_chain else cert)
             host = _target_host(setup) or ""
-            out.append(_mismatch(host, dns, ips, checked=True, setup=setup, said=said))
+            out.append(
+                _mismatch(host, dns, ips, checked=True, setup=setup, said=said, sni_acked=_acked(c))
+            )
         elif code == E.CERT_REVOKED and cert is not None and info:
             out.append(
                 Explanation(
@@ -310,7 +312,7 @@ def _verification(c: ConnectionReport, view: View, setup: Setup, now: float) -> 
     ):
         leaf = _load(c.peer_chain[0])
         if leaf is not None:
-            out += _host_unchecked(leaf, setup)
+            out += _host_unchecked(leaf, setup, _acked(c))
     if c.peer_chain and not any(
         e in errs for e in (E.EE_KEY_TOO_SMALL, E.CA_KEY_TOO_SMALL, E.CA_MD_TOO_WEAK)
     ):
@@ -352,7 +354,14 @@ def _ocsp_revoked(c: ConnectionReport, view: View) -> list[Explanation]:
 
 
 def _mismatch(
-    host: str, dns: Sequence[str], ips: Sequence[str], *, checked: bool, setup: Setup, said: str
+    host: str,
+    dns: Sequence[str],
+    ips: Sequence[str],
+    *,
+    checked: bool,
+    setup: Setup,
+    said: str,
+    sni_acked: bool | None = None,
 ) -> Explanation:
     names = ", ".join([*dns, *ips]) or "none"
     evidence = [said] if said else []
@@ -363,6 +372,11 @@ def _mismatch(
     ]
     if not checked:
         evidence.append("the host was not checked: no -verify_hostname or -verify_ip was given")
+    if setup.sni is not None and sni_acked is False:
+        evidence.append(
+            f"the server did not acknowledge the server name {setup.sni}: it may not know it "
+            "and have served its default certificate"
+        )
     if setup.sni is None and not _is_ip(host):
         evidence.append("no server name (SNI) was sent")
         return Explanation(
@@ -387,7 +401,13 @@ def _check_option(host: str) -> str:
     return f"-verify_ip {host}" if _is_ip(host) else f"-verify_hostname {host}"
 
 
-def _host_unchecked(leaf: Any, setup: Setup) -> list[Explanation]:
+def _acked(c: ConnectionReport) -> bool | None:
+    """Whether the server acknowledged our server_name (None: not known)."""
+    n = c.negotiated or c.settled
+    return None if n is None else bool(n.server_name_acked)
+
+
+def _host_unchecked(leaf: Any, setup: Setup, sni_acked: bool | None = None) -> list[Explanation]:
     if setup.host_check is not None:
         return []
     host = setup.sni or setup.host
@@ -409,7 +429,7 @@ def _host_unchecked(leaf: Any, setup: Setup) -> list[Explanation]:
                 f"Add {_check_option(host)} so that a wrong certificate fails.",
             )
         ]
-    return [_mismatch(host, dns, ips, checked=False, setup=setup, said="")]
+    return [_mismatch(host, dns, ips, checked=False, setup=setup, said="", sni_acked=sni_acked)]
 
 
 def _key_text(cert: Any) -> tuple[str, int | None]:
@@ -766,19 +786,16 @@ def _handshake(
                 "or leave -alpn out.",
             )
         )
-    elif (
-        c.cert_request is not None
-        and (
-            alert
-            in (
-                _CERTIFICATE_REQUIRED,
-                A.HANDSHAKE_FAILURE,
-                A.BAD_CERTIFICATE,
-                A.UNKNOWN_CA,
-                _ACCESS_DENIED,
-                A.CERTIFICATE_UNKNOWN,
-                A.DECRYPT_ERROR,
-            )
+    elif c.cert_request is not None and (
+        alert
+        in (
+            _CERTIFICATE_REQUIRED,
+            A.HANDSHAKE_FAILURE,
+            A.BAD_CERTIFICATE,
+            A.UNKNOWN_CA,
+            _ACCESS_DENIED,
+            A.CERTIFICATE_UNKNOWN,
+            A.DECRYPT_ERROR,
         )
     ):
         cas = [view.name(n) for n in c.cert_request.authorities]
