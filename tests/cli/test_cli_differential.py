@@ -187,8 +187,8 @@ def test_same_stderr_and_status(argv: list[str], tmp_path: os.PathLike[str]) -> 
     assert b"Traceback" not in ours.stderr
     got = ours.stderr
     if ref.returncode == 0 and ref.stderr.startswith(b"Usage: s_client"):
-        # -help: identical except sclient's added -json line and the marks on the options
-        # not implemented yet (both absent if SCLIENT_CMD is openssl).
+        # -help: identical except sclient's added -json, -explain and -explain_probe lines and the marks
+        # on the options not implemented yet (all absent if SCLIENT_CMD is openssl).
         assert got.count(JSON_HELP_LINE) == (0 if client_is_openssl() else 1)
         got = got.replace(JSON_HELP_LINE, b"").replace(b" (not yet in sclient)\n", b"\n")
         got = _without_added_options(got)

@@ -22,6 +22,10 @@ JSON_LINE = (
 )
 #: sclient's additions, in table order (each help text ends with "(sclient)").
 ADDED = ["-version", "-proxy_env", "-connect_timeout", "-max_time", "-json"]
+EXPLAIN_LINE = (
+    " -explain                   Explain a failure in plain words after the output (sclient)\n"
+    " -explain_probe             -explain, with extra connections to find what the server speaks (sclient)\n"
+)
 
 
 def without_added(help_text: str) -> str:
@@ -37,7 +41,7 @@ _SUPPORTED_TEXT = """help version host port connect bind proxy proxy_user proxy_
     legacy_server_connect no_legacy_server_connect legacy_renegotiation no_renegotiation no_comp
     record_padding maxfraglen max_send_frag showcerts prexit quiet brief crlf ign_eof no_ign_eof
     nocommands ignore_unexpected_eof nbio CAfile CApath no-CAfile no-CApath verify
-    verify_return_error verify_quiet keylogfile json crl_check crl_check_all use_deltas
+    verify_return_error verify_quiet keylogfile json explain explain_probe crl_check crl_check_all use_deltas
     extended_crl CRL CRLform crl_download purpose verify_name verify_depth auth_level
     attime verify_hostname verify_email verify_ip ignore_critical issuer_checks x509_strict
     check_ss_sig trusted_first partial_chain no_alt_chains no_check_time allow_proxy_certs
@@ -185,6 +189,9 @@ def test_json_row() -> None:
     assert "-json" in [o.name for o in OPTIONS if o.added]
     assert "-ech_retry" in [o.name for o in OPTIONS if o.added]
     assert set(ADDED) <= {o.name for o in OPTIONS if o.added}
+    explain_row = rows[i + 1]
+    assert explain_row.name == "-explain" and explain_row.valtype == ""
+    assert explain_row.added and explain_row.status == "supported"
 
 
 def test_help_text_trailing_space_kept() -> None:
@@ -206,6 +213,8 @@ def test_help_matches_spec_section_8() -> None:
     assert ours.count(JSON_LINE) == 1
     # every sclient addition listed in -help says so
     assert all(f" {o} " in ours for o in ADDED if o != "-json")
+    assert ours.count(EXPLAIN_LINE) == 1
+    ours = ours.replace(EXPLAIN_LINE, "")
     not_yet = [o for o in OPTIONS if o.in_build and o.status == "not yet"]
     assert ours.count(" (not yet in sclient)\n") == len(not_yet)
     # the lines of the options newer than 3.0 (OpenSSL 3.2's raw public keys ...)

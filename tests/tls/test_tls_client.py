@@ -572,3 +572,38 @@ def test_mutated_encrypted_flight_never_raises(edits: list[tuple[int, int]], cut
     for e in conv.events:
         if isinstance(e, ev.ConnectionFailed):
             assert not e.error.detail.startswith(BUG), e.error.detail
+
+
+# --- a reply that is no TLS ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [b"220 mail.example.test ESMTP Postfix\r\n", b"HTTP/1.1 400 Bad Request\r\n\r\n", b"* OK"],
+)
+def test_first_bytes_of_a_reply_that_is_no_tls(reply: bytes) -> None:
+    """The engine hands on what it refused (for -explain): the header event,
+    then the bytes as they arrived, then the failure."""
+    c = Client(config())
+    c.start()
+    c.data_to_send()
+    events = c.receive(reply + b"\x00" * 600)
+    kinds = [type(e).__name__ for e in events]
+    i = kinds.index("ForeignBytesReceived")
+    assert kinds[i - 1] == "RecordHeaderReceived" and kinds[-1] == "ConnectionFailed"
+    foreign = events[i]
+    assert isinstance(foreign, ev.ForeignBytesReceived)
+    assert foreign.data == (reply + b"\x00" * 600)[:512]
+    failed = events[-1]
+    assert isinstance(failed, ev.ConnectionFailed)
+    assert failed.error.reason == "WRONG_VERSION_NUMBER"
+
+
+def test_a_bad_tls_record_is_not_foreign() -> None:
+    """A record with a TLS header (version 3.x) that fails is not shown as foreign."""
+    c = Client(config())
+    c.start()
+    c.data_to_send()
+    events = c.receive(b"\x17\x03\x03\x00\x05hello")
+    assert not any(isinstance(e, ev.ForeignBytesReceived) for e in events)
+    assert isinstance(events[-1], ev.ConnectionFailed)

@@ -30,4 +30,5 @@ def json_setup(o: Options) -> Setup:
         sni=server_name(o, t),
         host_check=host_check,
         status=o.status,
+        explain=o.explain or o.explain_probe,
     )

@@ -120,6 +120,8 @@ def _run(options: Options) -> int:
 
             write_document(setup_failure_report(json_setup(options), console.err_log, t_start))
         return e.status
+    if options.explain_probe:
+        from sclient.app.probe import ProbingProgram as Program
     program = Program(options, console, settings)
     if settings.query_errors:
         from sclient.app.providers import subscribe_query_errors
@@ -146,6 +148,10 @@ def _run(options: Options) -> int:
                 status = run_one(program)
             elif program.json_mode:
                 Program.emit_json(program)
+        if options.explain or options.explain_probe:
+            from sclient.app.explain import print_explanations
+
+            print_explanations(program)
         return status
     except _Signalled as sig:
         if program.json_mode:

@@ -78,6 +78,8 @@ HELP = (
     " -brief                     Restrict output to brief summary of connection parameters\n"
     " -prexit                    Print session information when the program exits\n"
     " -json                      Print the session as one JSON document on stdout (sclient)\n"
+    " -explain                   Explain a failure in plain words after the output (sclient)\n"
+    " -explain_probe             -explain, with extra connections to find what the server speaks (sclient)\n"
     "\n"
     "Debug options:\n"
     " -showcerts                 Show all certificates sent by the server\n"

@@ -276,6 +276,10 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-prexit', '', 'Print session information when the program exits', S),
         _o('-json', '', 'Print the session as one JSON document on stdout (sclient)', S, added=True,
            note='sclient addition: prints the session as one JSON document on stdout'),
+        _o('-explain', '', 'Explain a failure in plain words after the output (sclient)', S, added=True,
+           note='sclient addition: after the usual output, a diagnosis on stderr (with `-json`, an `explanations` array): what went wrong in plain words, the facts that prove it, and the fix; the output before it is unchanged'),
+        _o('-explain_probe', '', '-explain, with extra connections to find what the server speaks (sclient)', S, added=True,
+           note='sclient addition: `-explain`, and when the handshake failed on a version or cipher mismatch, one more connection per version (TLS 1.3 to 1.0), each offering that version alone with every suite at security level 0 and stopped at the server\'s answer; the diagnosis then says which version and suite the server chose and the options that reach them. Not through `-proxy`, `-starttls`, `-unix` or DTLS'),
     ),
     *_section(
         'Debug',

@@ -169,6 +169,10 @@ class Options:
     prexit: bool = False
     #: -json: Print the session as one JSON document on stdout (sclient)
     json: bool = False
+    #: -explain: Explain a failure in plain words after the output (sclient)
+    explain: bool = False
+    #: -explain_probe: -explain, with extra connections to find what the server speaks (sclient)
+    explain_probe: bool = False
 
     # -- Debug options
     #: -showcerts: Show all certificates sent by the server

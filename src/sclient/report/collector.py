@@ -106,6 +106,8 @@ class ConnectionReport:
     #: The session s_client held when this connection's handshake ended.
     session: Session | None = None
     records_read: int = 0
+    #: The first bytes of a reply that was no TLS (``-explain`` recognizes them).
+    foreign: bytes | None = None
     tls_read: int | None = None  # what the record layer had read when it failed
     #: The TLSError s_client printed for this connection (the driver sets it:
     #: an unexpected EOF ignored under -ignore_unexpected_eof is no error).
@@ -169,6 +171,8 @@ class RunReport:
     #: -connect_timeout/-max_time ended the run: ``phase``, ``limit`` (the
     #: option's name without its dash), ``seconds``.
     timeout: dict[str, object] | None = None
+    #: ``-explain_probe``: what each extra connection found (report.explain.ProbeResult).
+    probes: list[Any] = field(default_factory=list)
 
     @property
     def current(self) -> ConnectionReport:
@@ -213,6 +217,10 @@ Handler = Callable[[RunReport, Any, float], None]
 
 def _record(r: RunReport, e: ev.RecordReceived, now: float) -> None:
     r.current.records_read += len(e.raw)
+
+
+def _foreign(r: RunReport, e: ev.ForeignBytesReceived, now: float) -> None:
+    r.current.foreign = e.data
 
 
 def _server_hello(r: RunReport, e: ev.ServerHelloAccepted, now: float) -> None:
@@ -398,6 +406,7 @@ _HANDLERS: dict[type, Handler] = {
     ev.AlertSent: _alert,
     ev.AlertReceived: _alert,
     ev.ServerHelloAccepted: _server_hello,
+    ev.ForeignBytesReceived: _foreign,
     ev.PeerCertificates: _peer_chain,
     ev.CertificateVerified: _verified,
     ev.CertificateTypesNegotiated: _cert_types,

@@ -9,33 +9,13 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from sclient.base.structs import struct
 from sclient.report.collector import ConnectionReport, RunReport
 from sclient.report.present import View, connection_version, verify_text
+from sclient.report.runsetup import Setup
 from sclient.tls.registry.protocol import COMPRESSION_NAMES, TLS1_3
 from sclient.transport import clock
 
-
-@struct(frozen=True, slots=True)
-class Setup:
-    """What the run was asked to do (the document's ``target``, ``sni`` and
-    ``host_check``)."""
-
-    host: str | None
-    port: str | None
-    unix: str | None = None
-    proxy_host: str | None = None
-    proxy_port: str | None = None
-    proxy_type: str = "http"  # http (CONNECT), socks5, socks5h
-    sni: str | None = None
-    #: -verify_hostname, -verify_ip, -verify_email (None: none given).
-    host_check: dict[str, str | None] | None = None
-    #: -status: OCSP stapling was asked for.
-    status: bool = False
-
-    @property
-    def proxied(self) -> bool:
-        return self.proxy_host is not None
+__all__ = ["Setup", "build_report", "setup_failure_report", "write_document"]
 
 
 REPORT_VERSION = 1
@@ -631,6 +611,10 @@ def build_report(
         "exit_status": run.status,
     }
     doc["timing_ms"] = dict(last["timing_ms"], total=_ms(run.t_start, clock.monotonic()))
+    if setup.explain:
+        from sclient.report.explain import explain
+
+        doc["explanations"] = [e.as_json() for e in explain(run, view, setup, err_log)]
     return doc
 
 

@@ -446,6 +446,10 @@ class Client:
             if rl.refused is not None:
                 self._events.append(ev.RecordHeaderReceived(rl.refused))
                 rl.refused = None
+            foreign = getattr(rl, "foreign", None)  # the DTLS record layer keeps none
+            if foreign is not None:
+                self._events.append(ev.ForeignBytesReceived(foreign))
+                rl.foreign = None
             self._fail(e)
         except Exception as e:  # a bug in the engine must not escape as a crash
             self._fail(LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"{BUG}{e!r}"))

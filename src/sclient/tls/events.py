@@ -50,6 +50,17 @@ class RecordHeaderReceived(Event):
 
 
 @struct(frozen=True, slots=True)
+class ForeignBytesReceived(Event):
+    """The first record's header was no TLS record's: ``data`` holds the
+    first bytes of the peer's stream as they had arrived (up to 512), which
+    a diagnosis can recognize (an SMTP greeting, an HTTP answer). The
+    :class:`RecordHeaderReceived` of those bytes precedes it and the failure
+    follows."""
+
+    data: bytes
+
+
+@struct(frozen=True, slots=True)
 class HandshakeSent(Event):
     """A handshake message we sent; ``raw`` includes the 4-byte header."""
 

@@ -84,6 +84,8 @@ MAX_PLAINTEXT = 1 << 14
 #: (alignment); a header announcing more than the buffer holds is "packet
 #: length too long" (ssl3_get_record).
 _RBUF_BODY_MAX = MAX_PLAINTEXT + 320 + 3
+#: How much of a stream that is not TLS the record layer keeps to show.
+FOREIGN_MAX = 512
 #: SSL3_RT_MAX_TLS13_ENCRYPTED_LENGTH.
 _MAX_CIPHERTEXT_13 = MAX_PLAINTEXT + 256
 #: SSL3_RT_MAX_ENCRYPTED_LENGTH without the compression allowance (2^14 + 320):
@@ -174,6 +176,7 @@ class RecordLayer:
         "compat_ccs",
         "consumed",
         "first_record",
+        "foreign",
         "max_fragment",
         "max_recv_plaintext",
         "out",
@@ -237,6 +240,10 @@ class RecordLayer:
         #: The header of the record :meth:`read` refused last (its header or
         #: its protection failed), for the engine's RecordHeaderReceived event.
         self.refused: bytes | None = None
+        #: The first bytes of a stream whose first record is no TLS record (a
+        #: plaintext greeting, an HTTP answer), as far as they had arrived, up
+        #: to :data:`FOREIGN_MAX`: for the engine's ForeignBytesReceived event.
+        self.foreign: bytes | None = None
 
     # -- configuration ---------------------------------------------------------
 
@@ -358,6 +365,8 @@ class RecordLayer:
         except TLSError:
             self.consumed += 5
             self.refused = bytes(buf[pos : pos + 5])
+            if self.first_record and version >> 8 != 3:
+                self.foreign = bytes(buf[pos : min(self._end, pos + FOREIGN_MAX)])
             raise
         end = pos + 5 + length
         if self._end < end:
