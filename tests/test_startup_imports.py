@@ -18,11 +18,16 @@ from tests.support.peers import OpenSSLServer
 from tests.support.pki import PKI
 
 #: Never on a plain connection's path: cryptography's certificate layer (and the
-#: ``dataclasses``/``inspect``/``email`` machinery it pulls), stdlib modules
-#: sclient has light substitutes for, and sclient's own rooms for options the
-#: run does not use.
+#: ``dataclasses``/``inspect``/``email`` machinery it pulls), its OpenSSL
+#: backend object (its bindings and ``threading``: ``ec.ECDSA`` and
+#: ``X25519PrivateKey.generate`` load it only for a capability check, see
+#: ``sclient.base.pyca``), stdlib modules sclient has light substitutes for,
+#: and sclient's own rooms for options the run does not use.
 HEAVY = (
     "cryptography.x509",
+    "cryptography.hazmat.backends",
+    "cryptography.hazmat.bindings.openssl",
+    "threading",
     "cryptography.hazmat.asn1",
     "cryptography.hazmat.primitives.serialization",
     "dataclasses",

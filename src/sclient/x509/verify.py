@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from sclient.base import der
-from sclient.base.pyca import key_kind
+from sclient.base.pyca import ecdsa, key_kind
 from sclient.base.structs import field, struct
 from sclient.x509 import cert as C
 from sclient.x509 import errors, oids
@@ -525,7 +525,7 @@ def x509_verify(subject: Certificate, issuer_key: Any, issuer_key_alg: str) -> b
     if not (fam == need or (need == oids.RSA_PSS and fam == oids.RSA)):
         return False
     from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric import ec, padding
+    from cryptography.hazmat.primitives.asymmetric import padding
 
     sig, data = subject.signature, subject.tbs_raw
     try:
@@ -545,7 +545,7 @@ def x509_verify(subject: Certificate, issuer_key: Any, issuer_key_alg: str) -> b
         elif need == oids.EC:
             if digest is None:
                 return False
-            issuer_key.verify(sig, data, ec.ECDSA(_hash(digest)))
+            issuer_key.verify(sig, data, ecdsa(_hash(digest)))
         elif need == oids.DSA:
             assert digest is not None
             issuer_key.verify(sig, data, _hash(digest))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, x448, x25519
 
-from sclient.base.pyca import allow
+from sclient.base.pyca import allow, x25519_generate, x25519_public_key
 from sclient.tls.crypto.errors import (
     CryptoError,
     IllegalKeyShare,
@@ -141,7 +141,7 @@ class X25519KeyShare:
 
     def __init__(self, private_key: x25519.X25519PrivateKey | None = None) -> None:
         self.group = X25519
-        self._priv = private_key or x25519.X25519PrivateKey.generate()
+        self._priv = private_key or x25519_generate()
         self._pub = self._priv.public_key().public_bytes_raw()
 
     @classmethod
@@ -156,7 +156,7 @@ class X25519KeyShare:
         if len(peer) != 32:
             raise IllegalKeyShare(f"x25519 key share of {len(peer)} bytes, expected 32")
         try:
-            z = self._priv.exchange(x25519.X25519PublicKey.from_public_bytes(peer))
+            z = self._priv.exchange(x25519_public_key(peer))
         except ValueError:
             raise IllegalKeyShare("x25519 exchange failed (low-order point)") from None
         if z == bytes(32):

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes as _hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa, utils
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 
-from sclient.base.pyca import key_kind
+from sclient.base.pyca import ecdsa, key_kind
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.errors import BadSignature, SchemeMismatch
 
@@ -191,7 +191,7 @@ def verify_scheme(
         alg = hashes.algorithm(info.hash)
         if kind == "ecdsa":
             assert isinstance(public_key, ec.EllipticCurvePublicKey)
-            public_key.verify(signature, data, ec.ECDSA(alg))
+            public_key.verify(signature, data, ecdsa(alg))
         elif kind == "dsa":
             cast("dsa.DSAPublicKey", public_key).verify(signature, data, alg)
         else:
@@ -227,7 +227,7 @@ def sign_scheme(
     alg = hashes.algorithm(info.hash)
     if kind == "ecdsa":
         assert isinstance(private_key, ec.EllipticCurvePrivateKey)
-        return private_key.sign(data, ec.ECDSA(alg))
+        return private_key.sign(data, ecdsa(alg))
     if kind == "dsa":
         return cast("dsa.DSAPrivateKey", private_key).sign(data, alg)
     assert isinstance(private_key, rsa.RSAPrivateKey)
@@ -262,7 +262,7 @@ def sign_digests(scheme: int, private_key: PrivateKeyTypes, md5_sha1: bytes) -> 
     prehashed = utils.Prehashed(hashes.algorithm("sha1"))
     if info.kind == "ecdsa":
         assert isinstance(private_key, ec.EllipticCurvePrivateKey)
-        return private_key.sign(md5_sha1[16:], ec.ECDSA(prehashed))
+        return private_key.sign(md5_sha1[16:], ecdsa(prehashed))
     return cast("dsa.DSAPrivateKey", private_key).sign(md5_sha1[16:], prehashed)
 
 
