@@ -113,6 +113,37 @@ def test_connection_imports_nothing_heavy(server: tuple[OpenSSLServer, str], ver
     assert not heavy, f"a plain connection imported: {heavy}"
 
 
+#: What only an RSA key needs: RSA's key and padding modules (``random`` with
+#: them) and the key types' union that names every kind of key.
+RSA_ONLY = (
+    "cryptography.hazmat.primitives.asymmetric.rsa",
+    "cryptography.hazmat.primitives.asymmetric.padding",
+    "cryptography.hazmat.primitives.asymmetric.types",
+    "random",
+)
+
+
+@pytest.mark.parametrize("version", ["-tls1_3", "-tls1_2"])
+def test_ecdsa_connection_imports_nothing_of_rsa(pki: PKI, version: str) -> None:
+    with OpenSSLServer(pki["ecdsa"]) as srv:
+        root = str(pki["ecdsa"].root)
+        modules = _imported(
+            ["-connect", f"127.0.0.1:{srv.port}", "-CAfile", root, "-verify_return_error", version]
+        )
+    assert "sclient.x509.verify" in modules, "the run never verified the chain"
+    assert "cryptography.hazmat.primitives.asymmetric.ec" in modules
+    rsa = [m for m in modules if m in RSA_ONLY]
+    assert not rsa, f"a connection to an ECDSA server imported: {rsa}"
+
+
+def test_rsa_connection_imports_rsa(pki: PKI) -> None:
+    """The same guard on an RSA server sees RSA's modules: it can fail."""
+    with OpenSSLServer(pki["rsa"]) as srv:
+        modules = _imported(["-connect", f"127.0.0.1:{srv.port}", "-CAfile", str(pki["rsa"].root)])
+    missing = [m for m in RSA_ONLY[:2] if m not in modules]
+    assert not missing, f"an RSA connection did not import {missing}"
+
+
 def test_json_imports_json_only_when_asked(server: tuple[OpenSSLServer, str]) -> None:
     srv, root = server
     modules, out = _run(["-connect", f"127.0.0.1:{srv.port}", "-CAfile", root, "-json"])

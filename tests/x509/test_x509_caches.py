@@ -151,4 +151,6 @@ def test_common_objects_are_openssls_rows() -> None:
         assert oids.sn(oid) == OBJECTS[oid][1] and oids.ln(oid) == OBJECTS[oid][2]
     # an object outside the short table still comes from the whole one
     assert oids.sn("1.3.6.1.5.5.7.1.1") == OBJECTS["1.3.6.1.5.5.7.1.1"][1] == "authorityInfoAccess"
-    assert not oids.known("1.2.3.4.5.6.7.8.9") and oids.sn("1.2.3.4.5.6.7.8.9") == "1.2.3.4.5.6.7.8.9"
+    assert (
+        not oids.known("1.2.3.4.5.6.7.8.9") and oids.sn("1.2.3.4.5.6.7.8.9") == "1.2.3.4.5.6.7.8.9"
+    )

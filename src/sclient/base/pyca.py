@@ -26,10 +26,10 @@ from __future__ import annotations
 import contextlib
 import warnings
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeGuard
 
 if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric import ec, x25519
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa, x25519
     from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
     from cryptography.hazmat.primitives.hashes import HashAlgorithm
 
@@ -40,6 +40,7 @@ __all__ = [
     "allow",
     "ecdsa",
     "is_private_key",
+    "is_rsa_public_key",
     "key_kind",
     "x25519_generate",
     "x25519_public_key",
@@ -87,6 +88,16 @@ def key_kind(key: object) -> KeyKind | None:
 def is_private_key(key: object) -> bool:
     """Whether ``key`` is a ``cryptography`` private key (of any kind)."""
     return key_kind(key) is not None and type(key).__name__.endswith("PrivateKey")
+
+
+def is_rsa_public_key(key: object) -> TypeGuard[rsa.RSAPublicKey]:
+    """``isinstance(key, rsa.RSAPublicKey)``, with RSA's module (and the
+    ``random`` module it pulls) imported only for an RSA key."""
+    if key_kind(key) != "rsa":
+        return False
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return isinstance(key, rsa.RSAPublicKey)
 
 
 @contextlib.contextmanager

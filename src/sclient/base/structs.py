@@ -292,9 +292,9 @@ def _struct_repr(self: Any) -> str:
     return f"{self.__struct_qualname__}({inner})"
 
 
-def _struct_eq(self: Any, other: object) -> bool:
+def _struct_eq(self: Any, other: Any) -> bool:
     if other.__class__ is not self.__class__:
-        return NotImplemented
+        return NotImplemented  # type: ignore[no-any-return]
     return all(getattr(self, n) == getattr(other, n) for n in self.__struct_compared__)
 
 
@@ -321,7 +321,7 @@ def _build(cls: type, frozen: bool, slots: bool, kw_only: bool) -> type:
         elif seen_default:
             raise TypeError(f"non-default argument {f.name!r} follows default argument")
     own = cls.__dict__
-    annotated = own.get("__annotations__", {})  # noqa: RUF063
+    annotated = own.get("__annotations__", {})
     own_names = [f.name for f in all_fields if f.name in annotated]
     qualname = cls.__qualname__
     init = _make_init(cls.__name__, all_fields, hasattr(cls, "__post_init__"))
