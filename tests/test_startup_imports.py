@@ -24,7 +24,8 @@ from tests.support.pki import PKI
 #: ``sclient.base.pyca``), stdlib modules sclient has light substitutes for,
 #: and sclient's own rooms for options the run does not use (OpenSSL's whole
 #: object table included: the names ordinary certificates use are in
-#: ``sclient.x509.oids._COMMON``).
+#: ``sclient.x509.oids._COMMON``) and the option table (the parser reads
+#: ``sclient.cli.parsetable``, generated from it).
 HEAVY = (
     "cryptography.x509",
     "cryptography.hazmat.backends",
@@ -43,6 +44,7 @@ HEAVY = (
     "base64",
     "json",
     "sclient.x509._objects",
+    "sclient.cli.options",
     "sclient.app.crl",
     "sclient.app.dane",
     "sclient.app.credentials",
