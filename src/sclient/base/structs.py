@@ -93,16 +93,29 @@ def _collect(cls: type, kw_only: bool) -> list[Field]:
         for f in base.__dict__.get("__struct_fields__", ()):
             inherited[f.name] = f
     own: list[Field] = []
-    for name, annotation in cls.__dict__.get("__annotations__", {}).items():  # noqa: RUF063
+    namespace = cls.__dict__
+    for name, annotation in namespace.get("__annotations__", {}).items():  # noqa: RUF063
         if _is_classvar(annotation):
             continue
-        value = cls.__dict__.get(name, MISSING)
-        f = value if isinstance(value, Field) else Field(default=value)
+        value = namespace.get(name, MISSING)
+        if isinstance(value, Field):
+            f = value
+        else:
+            # Field(default=value), without the call's argument handling
+            f = _new_field(Field)
+            f.default = value
+            f.default_factory = MISSING
+            f.compare = True
+            f.repr = True
         f.name = name
         f.kw_only = kw_only
         own.append(f)
-        inherited.pop(name, None)
-    return [*inherited.values(), *own]
+        if inherited:
+            inherited.pop(name, None)
+    return [*inherited.values(), *own] if inherited else own
+
+
+_new_field = object.__new__
 
 
 def _has_default(f: Field) -> bool:
@@ -361,9 +374,9 @@ def _build(cls: type, frozen: bool, slots: bool, kw_only: bool) -> type:
     for name in own_names:
         ns.pop(name, None)
     ns["__slots__"] = tuple(own_names)
+    ns["__qualname__"] = qualname
     ns.update(methods)
     new = type(cls)(cls.__name__, cls.__bases__, ns)
-    new.__qualname__ = qualname
     _own(new)
     return new
 
