@@ -94,7 +94,7 @@ def _collect(cls: type, kw_only: bool) -> list[Field]:
             inherited[f.name] = f
     own: list[Field] = []
     namespace = cls.__dict__
-    for name, annotation in namespace.get("__annotations__", {}).items():  # noqa: RUF063
+    for name, annotation in namespace.get("__annotations__", {}).items():
         if _is_classvar(annotation):
             continue
         value = namespace.get(name, MISSING)
