@@ -93,6 +93,7 @@ lock:
 bench: $(STAMP)
 	@$(PY) -m compileall -q src > /dev/null
 	$(PY) bench/one_connection.py
+	$(PY) bench/instructions.py
 	$(PY) bench/import_profile.py
 	$(PY) bench/handshakes.py
 	$(PY) bench/verify_chain.py

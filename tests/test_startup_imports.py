@@ -18,11 +18,19 @@ from tests.support.peers import OpenSSLServer
 from tests.support.pki import PKI
 
 #: Never on a plain connection's path: cryptography's certificate layer (and the
-#: ``dataclasses``/``inspect``/``email`` machinery it pulls), stdlib modules
-#: sclient has light substitutes for, and sclient's own rooms for options the
-#: run does not use.
+#: ``dataclasses``/``inspect``/``email`` machinery it pulls), its OpenSSL
+#: backend object (its bindings and ``threading``: ``ec.ECDSA`` and
+#: ``X25519PrivateKey.generate`` load it only for a capability check, see
+#: ``sclient.base.pyca``), stdlib modules sclient has light substitutes for,
+#: and sclient's own rooms for options the run does not use (OpenSSL's whole
+#: object table included: the names ordinary certificates use are in
+#: ``sclient.x509.oids._COMMON``) and the option table (the parser reads
+#: ``sclient.cli.parsetable``, generated from it).
 HEAVY = (
     "cryptography.x509",
+    "cryptography.hazmat.backends",
+    "cryptography.hazmat.bindings.openssl",
+    "threading",
     "cryptography.hazmat.asn1",
     "cryptography.hazmat.primitives.serialization",
     "dataclasses",
@@ -35,6 +43,8 @@ HEAVY = (
     "ipaddress",
     "base64",
     "json",
+    "sclient.x509._objects",
+    "sclient.cli.options",
     "sclient.app.crl",
     "sclient.app.dane",
     "sclient.app.credentials",
@@ -105,13 +115,45 @@ def test_connection_imports_nothing_heavy(server: tuple[OpenSSLServer, str], ver
     assert not heavy, f"a plain connection imported: {heavy}"
 
 
+#: What only an RSA key needs: RSA's key and padding modules (``random`` with
+#: them) and the key types' union that names every kind of key.
+RSA_ONLY = (
+    "cryptography.hazmat.primitives.asymmetric.rsa",
+    "cryptography.hazmat.primitives.asymmetric.padding",
+    "cryptography.hazmat.primitives.asymmetric.types",
+    "random",
+)
+
+
+@pytest.mark.parametrize("version", ["-tls1_3", "-tls1_2"])
+def test_ecdsa_connection_imports_nothing_of_rsa(pki: PKI, version: str) -> None:
+    with OpenSSLServer(pki["ecdsa"]) as srv:
+        root = str(pki["ecdsa"].root)
+        modules = _imported(
+            ["-connect", f"127.0.0.1:{srv.port}", "-CAfile", root, "-verify_return_error", version]
+        )
+    assert "sclient.x509.verify" in modules, "the run never verified the chain"
+    assert "cryptography.hazmat.primitives.asymmetric.ec" in modules
+    rsa = [m for m in modules if m in RSA_ONLY]
+    assert not rsa, f"a connection to an ECDSA server imported: {rsa}"
+
+
+def test_rsa_connection_imports_rsa(pki: PKI) -> None:
+    """The same guard on an RSA server sees RSA's modules: it can fail."""
+    with OpenSSLServer(pki["rsa"]) as srv:
+        modules = _imported(["-connect", f"127.0.0.1:{srv.port}", "-CAfile", str(pki["rsa"].root)])
+    missing = [m for m in RSA_ONLY[:2] if m not in modules]
+    assert not missing, f"an RSA connection did not import {missing}"
+
+
 def test_json_imports_json_only_when_asked(server: tuple[OpenSSLServer, str]) -> None:
     srv, root = server
     modules, out = _run(["-connect", f"127.0.0.1:{srv.port}", "-CAfile", root, "-json"])
     assert sclient_json(out)["connections"], "no connection in the document"
     assert "json" in modules and "sclient.report.jsonout" in modules
     # ipaddress: the test certificates name ::1, printed in its compressed form.
-    allowed = ("json", "sclient.report.jsonout", "ipaddress")
+    # _objects: the document names every extension, whatever its OID.
+    allowed = ("json", "sclient.report.jsonout", "ipaddress", "sclient.x509._objects")
     heavy = [m for m in modules if _heavy(m, allowed=allowed)]
     assert not heavy, f"-json imported: {heavy}"
 

@@ -52,10 +52,15 @@ def test_usage_error(capfd: pytest.CaptureFixture[str]) -> None:
 def test_not_yet(capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """An option marked not yet (none is now; -async stands in): sclient's line, exit 1."""
     from sclient.base import structs
-    from sclient.cli import options
+    from sclient.cli import options, parsetable
 
     spec = options.BY_NAME["async"]
     monkeypatch.setitem(options.BY_NAME, "async", structs.replace(spec, status=options.NOT_YET))
+    # the parser reads the table generated from options (sclient.cli.parsetable)
+    row = parsetable.BY_NAME["async"]
+    fields = (row.name, row.attr, row.valtype, row.value_kind, row.repeat, row.family)
+    not_yet = parsetable.ParseSpec(*fields, options.NOT_YET, row.choices)
+    monkeypatch.setitem(parsetable.BY_NAME, "async", not_yet)
     status, _out, err = run_main(["-async"], capfd)
     assert status == 1
     assert err == (

@@ -313,6 +313,25 @@ def test_helptext_is_current() -> None:
     assert format_help() == HELP
 
 
+def test_parsetable_is_current_and_is_the_tables_rows() -> None:
+    """The parser reads the generated table: it must say what the option table says."""
+    from sclient.cli import options, parsetable
+
+    gen = _load_generator("gen_options")
+    module = ROOT / "src" / "sclient" / "cli" / "parsetable.py"
+    assert module.read_text(encoding="utf-8") == gen.render_table(), (
+        "src/sclient/cli/parsetable.py is out of date: run python tools/gen_options.py"
+    )
+    assert list(parsetable.BY_NAME) == list(options.BY_NAME)
+    names = ("name", "attr", "valtype", "value_kind", "repeat", "family", "status", "choices")
+    for bare, spec in options.BY_NAME.items():
+        row = parsetable.BY_NAME[bare]
+        assert [getattr(row, n) for n in names] == [getattr(spec, n) for n in names], bare
+        assert row.takes_value == spec.takes_value
+    for name in ("APPEND", "DEFAULT_PORT", "NOT_YET", "NOT_YET_HINT", "PROG", "SSL_CONF"):
+        assert getattr(parsetable, name) == getattr(options, name)
+
+
 def test_options_class_has_one_typed_field_per_row() -> None:
     from sclient.base.structs import fields
     from sclient.cli import options

@@ -135,3 +135,22 @@ def test_key_security_bits_are_kept_per_certificate_and_bounded() -> None:
     assert V._cert_key_bits(cert) == V.key_security_bits(cert.public_key) > 0
     assert V._cert_key_bits(C.Certificate(leaf)) == V._cert_key_bits(cert)  # by DER
     assert V._cert_key_bits.cache_info().maxsize == C.DECODED_CACHE_SIZE
+
+
+def test_common_objects_are_openssls_rows() -> None:
+    """The short table looked up before OpenSSL's whole object table holds
+    exactly that table's rows: a name, NID or long name copied wrong there
+    would print differently from openssl."""
+    from sclient.x509 import oids
+    from sclient.x509._objects import OBJECTS
+
+    assert oids._COMMON, "no common rows"
+    wrong = {oid: row for oid, row in oids._COMMON.items() if OBJECTS.get(oid) != row}
+    assert not wrong, wrong
+    for oid in ("2.5.4.3", "1.2.840.10045.4.3.2", "1.2.840.113549.1.1.11"):
+        assert oids.sn(oid) == OBJECTS[oid][1] and oids.ln(oid) == OBJECTS[oid][2]
+    # an object outside the short table still comes from the whole one
+    assert oids.sn("1.3.6.1.5.5.7.1.1") == OBJECTS["1.3.6.1.5.5.7.1.1"][1] == "authorityInfoAccess"
+    assert (
+        not oids.known("1.2.3.4.5.6.7.8.9") and oids.sn("1.2.3.4.5.6.7.8.9") == "1.2.3.4.5.6.7.8.9"
+    )

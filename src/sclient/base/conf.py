@@ -47,12 +47,19 @@ class ConfSyntaxError(Exception):
         super().__init__(f"{reason} (line {line})")
 
 
+#: What ``_alnum`` accepts: ASCII letters and digits, and ``_``.
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+#: A name's characters (``eat_alpha_numeric``): those, and the punctuation.
+_NAME_CHARS = _ALNUM | frozenset(_PUNCT)
+
+
 def _alnum(c: str) -> bool:
-    return c.isascii() and (c.isalnum() or c == "_")
+    return c in _ALNUM
 
 
-def _alnum_punct(c: str) -> bool:
-    return _alnum(c) or (c != "" and c in _PUNCT)
+def _plain(s: str) -> bool:
+    """No quote and no backslash in ``s``."""
+    return "\\" not in s and '"' not in s and "'" not in s and "`" not in s
 
 
 class ConfFile:
@@ -106,6 +113,10 @@ def _skip_quote(s: str, i: int) -> int:
 
 
 def _clear_comments(s: str) -> str:
+    if _plain(s):
+        # no quote or escape can hide a "#": the first one starts the comment
+        cut = s.find("#")
+        return s if cut < 0 else s[:cut]
     i = 0
     while i < len(s):
         c = s[i]
@@ -128,11 +139,15 @@ def _eat_ws(s: str, i: int) -> int:
 
 def _eat_name(conf: ConfFile, s: str, i: int) -> int:
     """``eat_alpha_numeric``: past the name characters (and escapes)."""
-    while i < len(s):
-        if s[i] == "\\":
-            i = _skip_escape(s, i)
-        elif _alnum_punct(s[i]) or (conf.dollarid and s[i] == "$"):
+    n = len(s)
+    names = _NAME_CHARS
+    dollarid = conf.dollarid
+    while i < n:
+        c = s[i]
+        if c in names or (dollarid and c == "$"):
             i += 1
+        elif c == "\\":
+            i = _skip_escape(s, i)
         else:
             break
     return i
@@ -140,6 +155,8 @@ def _eat_name(conf: ConfFile, s: str, i: int) -> int:
 
 def _expand(conf: ConfFile, section: str | None, text: str, line: int) -> str:
     """``str_copy``: quotes, escapes and ``$`` variables resolved."""
+    if "$" not in text and _plain(text):
+        return text
     out: list[str] = []
     size = 0
     i = 0
@@ -259,6 +276,9 @@ def _load_into(conf: ConfFile, text: str, state: list[str], depth: int) -> None:
             pending = buf[:-1]
             continue
         pending = ""
+        bare = buf.lstrip(_WS)
+        if not bare or bare[0] == "#":
+            continue  # a blank line or a comment: nothing to read
         s = _clear_comments(buf)
         i = _eat_ws(s, 0)
         if i >= len(s):

@@ -17,12 +17,26 @@ keys, whose legacy encryption lives in the headers; certificates of
 from __future__ import annotations
 
 import binascii
+import functools
 import re
 
 from sclient.base.structs import struct
 
-_BEGIN = re.compile(rb"^-----BEGIN (.*)-----$")
-_ARMOURED = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", re.DOTALL)
+_BEGIN = b"-----BEGIN "
+_DASHES = b"-----"
+
+
+def _begin_name(line: bytes) -> bytes | None:
+    """The label of a ``-----BEGIN <label>-----`` line (a line holds no newline)."""
+    if len(line) >= 16 and line.startswith(_BEGIN) and line.endswith(_DASHES):
+        return line[11:-5]
+    return None
+
+
+@functools.cache
+def _armoured() -> re.Pattern[bytes]:
+    # compiled when first needed: a connection reads its PEM files line by line
+    return re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", re.DOTALL)
 
 
 class PemError(ValueError):
@@ -53,11 +67,10 @@ def read_blocks(data: bytes) -> list[PemBlock]:
     i = 0
     n = len(lines)
     while i < n:
-        m = _BEGIN.match(lines[i])
+        name = _begin_name(lines[i])
         i += 1
-        if not m:
+        if name is None:
             continue
-        name = m.group(1)
         end_line = b"-----END " + name + b"-----"
         body: list[bytes] = []
         # headers: only if the first line has a colon
@@ -89,7 +102,7 @@ def read_blocks(data: bytes) -> list[PemBlock]:
 def armoured(data: bytes) -> list[tuple[bytes, bytes]]:
     """(label, the block's text from ``-----BEGIN`` to the end of ``-----END <label>-----``)
     for each complete block in ``data``."""
-    return [(m.group(1), m.group(0)) for m in _ARMOURED.finditer(data)]
+    return [(m.group(1), m.group(0)) for m in _armoured().finditer(data)]
 
 
 def encode(name: str, data: bytes) -> str:

@@ -93,16 +93,29 @@ def _collect(cls: type, kw_only: bool) -> list[Field]:
         for f in base.__dict__.get("__struct_fields__", ()):
             inherited[f.name] = f
     own: list[Field] = []
-    for name, annotation in cls.__dict__.get("__annotations__", {}).items():  # noqa: RUF063
+    namespace = cls.__dict__
+    for name, annotation in namespace.get("__annotations__", {}).items():
         if _is_classvar(annotation):
             continue
-        value = cls.__dict__.get(name, MISSING)
-        f = value if isinstance(value, Field) else Field(default=value)
+        value = namespace.get(name, MISSING)
+        if isinstance(value, Field):
+            f = value
+        else:
+            # Field(default=value), without the call's argument handling
+            f = _new_field(Field)
+            f.default = value
+            f.default_factory = MISSING
+            f.compare = True
+            f.repr = True
         f.name = name
         f.kw_only = kw_only
         own.append(f)
-        inherited.pop(name, None)
-    return [*inherited.values(), *own]
+        if inherited:
+            inherited.pop(name, None)
+    return [*inherited.values(), *own] if inherited else own
+
+
+_new_field = object.__new__
 
 
 def _has_default(f: Field) -> bool:
@@ -287,77 +300,89 @@ def _frozen_delattr(self: Any, name: str) -> None:
     raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
+def _struct_repr(self: Any) -> str:
+    inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__struct_shown__)
+    return f"{self.__struct_qualname__}({inner})"
+
+
+def _struct_eq(self: Any, other: Any) -> bool:
+    if other.__class__ is not self.__class__:
+        return NotImplemented  # type: ignore[no-any-return]
+    return all(getattr(self, n) == getattr(other, n) for n in self.__struct_compared__)
+
+
+def _struct_hash(self: Any) -> int:
+    return hash(tuple(getattr(self, n) for n in self.__struct_compared__))
+
+
+#: The methods :func:`_build` may give a class, unless the class has its own.
+_OWN_FIRST = ("__repr__", "__eq__", "__init__", "__hash__")
+
+
 def _build(cls: type, frozen: bool, slots: bool, kw_only: bool) -> type:
+    """The struct class for ``cls``.  ``__repr__``, ``__eq__`` and ``__hash__``
+    are shared functions reading the fields they show and compare from the
+    class (``__struct_shown__``, ``__struct_compared__``), so that a class costs
+    one new function (its ``__init__``) and, with ``slots``, one more class."""
     all_fields = _collect(cls, kw_only)
     seen_default = False
     for f in all_fields:
         if f.kw_only:
             continue
-        if _has_default(f):
+        if f.default is not MISSING or f.default_factory is not MISSING:
             seen_default = True
         elif seen_default:
             raise TypeError(f"non-default argument {f.name!r} follows default argument")
-    annotated = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
-    own_names = {f.name for f in all_fields if f.name in annotated}
-    shown = tuple(f.name for f in all_fields if f.repr)
-    compared = tuple(f.name for f in all_fields if f.compare)
-    ns: dict[str, Any] = {}
-    if slots:
-        ns = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
-        for name in own_names:
-            ns.pop(name, None)
-        ns["__slots__"] = tuple(f.name for f in all_fields if f.name in own_names)
-    else:
-        for name in own_names:
-            value = cls.__dict__.get(name)
-            if isinstance(value, Field):
-                if value.default is MISSING:
-                    delattr(cls, name)
-                else:
-                    setattr(cls, name, value.default)
+    own = cls.__dict__
+    annotated = own.get("__annotations__", {})
+    own_names = [f.name for f in all_fields if f.name in annotated]
     qualname = cls.__qualname__
-
-    def __repr__(self: Any) -> str:
-        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in shown)
-        return f"{qualname}({inner})"
-
-    def __eq__(self: Any, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return all(getattr(self, n) == getattr(other, n) for n in compared)
-
-    def __hash__(self: Any) -> int:
-        return hash(tuple(getattr(self, n) for n in compared))
-
+    init = _make_init(cls.__name__, all_fields, hasattr(cls, "__post_init__"))
+    init.__qualname__ = f"{qualname}.__init__"
     methods: dict[str, Any] = {
-        "__init__": _make_init(cls.__name__, all_fields, hasattr(cls, "__post_init__")),
-        "__repr__": __repr__,
-        "__eq__": __eq__,
+        "__init__": init,
+        "__repr__": _struct_repr,
+        "__eq__": _struct_eq,
         "__struct_fields__": tuple(all_fields),
+        "__struct_shown__": tuple(f.name for f in all_fields if f.repr),
+        "__struct_compared__": tuple(f.name for f in all_fields if f.compare),
+        "__struct_qualname__": qualname,
         "__match_args__": tuple(f.name for f in all_fields if not f.kw_only),
     }
     if frozen:
         methods["__setattr__"] = _frozen_setattr
         methods["__delattr__"] = _frozen_delattr
-        methods["__hash__"] = __hash__
-    elif "__hash__" not in cls.__dict__ or cls.__dict__["__hash__"] is None:
+        methods["__hash__"] = _struct_hash
+    elif own.get("__hash__") is None:
         methods["__hash__"] = None
-    for name, method in methods.items():
-        if name in ("__repr__", "__eq__", "__init__", "__hash__") and cls.__dict__.get(name):
-            continue
-        if callable(method) and hasattr(method, "__qualname__"):
-            method.__qualname__ = f"{qualname}.{name}"
-        if slots:
-            ns[name] = method
-        else:
-            setattr(cls, name, method)
+    for name in _OWN_FIRST:
+        if own.get(name):
+            methods.pop(name, None)
     if not slots:
+        for name in own_names:
+            value = own.get(name)
+            if isinstance(value, Field):
+                if value.default is MISSING:
+                    delattr(cls, name)
+                else:
+                    setattr(cls, name, value.default)
+        for name, method in methods.items():
+            setattr(cls, name, method)
         _own(cls)
         return cls
+    ns = {k: v for k, v in own.items() if k not in _NOT_COPIED}
+    for name in own_names:
+        ns.pop(name, None)
+    ns["__slots__"] = tuple(own_names)
+    ns["__qualname__"] = qualname
+    ns.update(methods)
     new = type(cls)(cls.__name__, cls.__bases__, ns)
-    new.__qualname__ = qualname
     _own(new)
     return new
+
+
+#: What a slots class is not given of its first version's namespace.
+_NOT_COPIED = frozenset(("__dict__", "__weakref__"))
 
 
 def _own(cls: type) -> None:

@@ -13,7 +13,8 @@ import os
 from collections.abc import Sequence
 
 from sclient.cli.numbers import NumberError, atoi, opt_int, opt_intmax
-from sclient.cli.options import (
+from sclient.cli.optionsclass import ExtendedCert, Options
+from sclient.cli.parsetable import (
     APPEND,
     BY_NAME,
     DEFAULT_PORT,
@@ -21,9 +22,8 @@ from sclient.cli.options import (
     NOT_YET_HINT,
     PROG,
     SSL_CONF,
-    OptionSpec,
+    ParseSpec,
 )
-from sclient.cli.optionsclass import ExtendedCert, Options
 from sclient.cli.passwd import PasswordSourceError, read_password_source
 
 __all__ = [
@@ -169,7 +169,7 @@ def _format_check(arg: str, valtype: str) -> str | None:
     return f'{PROG}: Bad format "{arg}"; must be one of:\n   PEM/DER\n   engine\n'
 
 
-def _check_value(spec: OptionSpec, arg: str) -> str | None:
+def _check_value(spec: ParseSpec, arg: str) -> str | None:
     """opt_next()'s syntax check of a value; the error text (without usage line) or None."""
     vt = spec.valtype
     try:
@@ -191,7 +191,7 @@ def _check_value(spec: OptionSpec, arg: str) -> str | None:
     return None
 
 
-def _convert(spec: OptionSpec, arg: str) -> str | int:
+def _convert(spec: ParseSpec, arg: str) -> str | int:
     if spec.value_kind == "int":
         return atoi(arg)
     if spec.value_kind == "intmax":
@@ -260,7 +260,7 @@ class _Parser:
         self.finish()
         return self.o
 
-    def apply(self, spec: OptionSpec, arg: str | None) -> None:
+    def apply(self, spec: ParseSpec, arg: str | None) -> None:
         """The body of s_client's option loop for one option."""
         o = self.o
         name = spec.name

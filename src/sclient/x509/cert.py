@@ -13,7 +13,7 @@ import functools
 from typing import Any
 
 from sclient.base import der
-from sclient.base.pyca import allow, key_kind
+from sclient.base.pyca import allow, is_rsa_public_key, key_kind
 from sclient.base.spki import light_public_key
 from sclient.base.structs import struct
 from sclient.x509 import oids
@@ -592,9 +592,9 @@ def key_family(key: Any, key_alg_oid: str) -> str | None:
     """The ``oids`` family of a public key (RSA vs RSA-PSS told apart by the SPKI OID)."""
     if key is None:
         return None
-    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519
 
-    if isinstance(key, rsa.RSAPublicKey):
+    if is_rsa_public_key(key):
         return oids.RSA_PSS if key_alg_oid == oids.OID_RSA_PSS else oids.RSA
     if isinstance(key, ec.EllipticCurvePublicKey):
         return oids.EC

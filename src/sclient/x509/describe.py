@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sclient.base.pem import certificate_pem
-from sclient.base.pyca import key_kind
+from sclient.base.pyca import is_rsa_public_key, key_kind
 from sclient.x509 import oids
 from sclient.x509.cert import Certificate
 
@@ -68,9 +68,9 @@ def key_description(cert: Certificate | bytes) -> tuple[str, int] | None:
     key = c.public_key
     if key is None:
         return None
-    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa, x448, x25519
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, x448, x25519
 
-    if isinstance(key, rsa.RSAPublicKey):
+    if is_rsa_public_key(key):
         name = "RSASSA-PSS" if c.key_alg_oid == oids.OID_RSA_PSS else "rsaEncryption"
     elif isinstance(key, ec.EllipticCurvePublicKey):
         name = "id-ecPublicKey"

@@ -120,6 +120,50 @@ DIGEST_SIZE: dict[str, int] = {
 }
 
 
+#: The rows of OpenSSL's object table (``sclient.x509._objects``, the same
+#: values: ``tests/x509`` compares them) that ordinary certificates name: the
+#: name attributes, key and signature algorithms.  Looked up first, so that a
+#: connection printing and checking such certificates never loads the table
+#: of some 1,100 objects.
+_COMMON: dict[str, tuple[int, str, str]] = {
+    "2.5.4.3": (13, "CN", "commonName"),
+    "2.5.4.6": (14, "C", "countryName"),
+    "2.5.4.7": (15, "L", "localityName"),
+    "2.5.4.8": (16, "ST", "stateOrProvinceName"),
+    "2.5.4.10": (17, "O", "organizationName"),
+    "2.5.4.11": (18, "OU", "organizationalUnitName"),
+    "2.5.4.5": (105, "serialNumber", "serialNumber"),
+    "2.5.4.9": (660, "street", "streetAddress"),
+    "2.5.4.12": (106, "title", "title"),
+    "2.5.4.42": (99, "GN", "givenName"),
+    "2.5.4.4": (100, "SN", "surname"),
+    "2.5.4.43": (101, "initials", "initials"),
+    "0.9.2342.19200300.100.1.25": (391, "DC", "domainComponent"),
+    "1.2.840.113549.1.9.1": (48, "emailAddress", "emailAddress"),
+    "0.9.2342.19200300.100.1.1": (458, "UID", "userId"),
+    "2.5.4.15": (860, "businessCategory", "businessCategory"),
+    "1.3.6.1.4.1.311.60.2.1.3": (957, "jurisdictionC", "jurisdictionCountryName"),
+    "1.3.6.1.4.1.311.60.2.1.2": (956, "jurisdictionST", "jurisdictionStateOrProvinceName"),
+    "2.5.4.17": (661, "postalCode", "postalCode"),
+    "2.5.4.97": (1089, "organizationIdentifier", "organizationIdentifier"),
+    "1.2.840.113549.1.1.1": (6, "rsaEncryption", "rsaEncryption"),
+    "1.2.840.10045.2.1": (408, "id-ecPublicKey", "id-ecPublicKey"),
+    "1.3.101.112": (1087, "ED25519", "ED25519"),
+    "1.3.101.113": (1088, "ED448", "ED448"),
+    "1.2.840.113549.1.1.10": (912, "RSASSA-PSS", "rsassaPss"),
+    "1.2.840.10045.4.3.2": (794, "ecdsa-with-SHA256", "ecdsa-with-SHA256"),
+    "1.2.840.10045.4.3.3": (795, "ecdsa-with-SHA384", "ecdsa-with-SHA384"),
+    "1.2.840.10045.4.3.4": (796, "ecdsa-with-SHA512", "ecdsa-with-SHA512"),
+    "1.2.840.10045.4.1": (416, "ecdsa-with-SHA1", "ecdsa-with-SHA1"),
+    "1.2.840.113549.1.1.11": (668, "RSA-SHA256", "sha256WithRSAEncryption"),
+    "1.2.840.113549.1.1.12": (669, "RSA-SHA384", "sha384WithRSAEncryption"),
+    "1.2.840.113549.1.1.13": (670, "RSA-SHA512", "sha512WithRSAEncryption"),
+    "1.2.840.113549.1.1.5": (65, "RSA-SHA1", "sha1WithRSAEncryption"),
+    "1.2.840.113549.1.1.14": (671, "RSA-SHA224", "sha224WithRSAEncryption"),
+    "1.2.840.10045.4.3.1": (793, "ecdsa-with-SHA224", "ecdsa-with-SHA224"),
+}
+
+
 @functools.cache
 def _table() -> dict[str, tuple[int, str, str]]:
     from sclient.x509._objects import OBJECTS
@@ -127,24 +171,29 @@ def _table() -> dict[str, tuple[int, str, str]]:
     return OBJECTS
 
 
+def _row(oid: str) -> tuple[int, str, str] | None:
+    row = _COMMON.get(oid)
+    return row if row is not None else _table().get(oid)
+
+
 def known(oid: str) -> bool:
     """True when OpenSSL has a NID for ``oid`` (``OBJ_obj2nid != NID_undef``)."""
-    return oid in _table()
+    return _row(oid) is not None
 
 
 def nid(oid: str) -> int:
-    row = _table().get(oid)
+    row = _row(oid)
     return row[0] if row else 0
 
 
 def sn(oid: str) -> str:
     """``OBJ_nid2sn`` (the dotted OID when unknown, like ``i2t_ASN1_OBJECT``)."""
-    row = _table().get(oid)
+    row = _row(oid)
     return row[1] if row else oid
 
 
 def ln(oid: str) -> str:
-    row = _table().get(oid)
+    row = _row(oid)
     return row[2] if row else oid
 
 

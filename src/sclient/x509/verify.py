@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from sclient.base import der
-from sclient.base.pyca import key_kind
+from sclient.base.pyca import ecdsa, is_rsa_public_key, key_kind
 from sclient.base.structs import field, struct
 from sclient.x509 import cert as C
 from sclient.x509 import errors, oids
@@ -395,9 +395,9 @@ def _bn_security_bits(lbits: int, nbits: int) -> int:
 
 def key_security_bits(key: Any) -> int:
     """``EVP_PKEY_get_security_bits`` for a ``cryptography`` public key (0 if unknown)."""
-    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519
 
-    if isinstance(key, rsa.RSAPublicKey):
+    if is_rsa_public_key(key):
         return _ifc_security_bits(key.key_size)
     if isinstance(key, ec.EllipticCurvePublicKey):
         from sclient.x509.describe import ec_order_bits
@@ -525,11 +525,12 @@ def x509_verify(subject: Certificate, issuer_key: Any, issuer_key_alg: str) -> b
     if not (fam == need or (need == oids.RSA_PSS and fam == oids.RSA)):
         return False
     from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric import ec, padding
 
     sig, data = subject.signature, subject.tbs_raw
     try:
         if need == oids.RSA_PSS:
+            from cryptography.hazmat.primitives.asymmetric import padding
+
             pss = _pss_params(subject.sig_alg_raw)
             if pss is None:
                 return False
@@ -540,12 +541,14 @@ def x509_verify(subject: Certificate, issuer_key: Any, issuer_key_alg: str) -> b
         elif fam == oids.RSA_PSS:
             return False
         elif need == oids.RSA:
+            from cryptography.hazmat.primitives.asymmetric import padding
+
             assert digest is not None
             issuer_key.verify(sig, data, padding.PKCS1v15(), _hash(digest))
         elif need == oids.EC:
             if digest is None:
                 return False
-            issuer_key.verify(sig, data, ec.ECDSA(_hash(digest)))
+            issuer_key.verify(sig, data, ecdsa(_hash(digest)))
         elif need == oids.DSA:
             assert digest is not None
             issuer_key.verify(sig, data, _hash(digest))

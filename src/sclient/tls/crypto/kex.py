@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, x448, x25519
+from cryptography.hazmat.primitives.asymmetric import ec, x448, x25519
 
-from sclient.base.pyca import allow
+from sclient.base.pyca import allow, x25519_generate, x25519_public_key
 from sclient.tls.crypto.errors import (
     CryptoError,
     IllegalKeyShare,
@@ -27,11 +27,12 @@ from sclient.tls.crypto.ffdhe import FFDHE_G, FFDHE_GROUPS
 from sclient.tls.registry.protocol import TLS1_2
 
 if TYPE_CHECKING:
+    # RSA key transport imports its modules when it runs.
     # cryptography 50 deprecates finite-field Diffie-Hellman, and warns when
     # its names are touched. TLS servers still pick ffdhe groups and DHE
     # suites, and openssl s_client offers them by default, so sclient keeps
     # them: the module is reached only inside allow("ffdh") below.
-    from cryptography.hazmat.primitives.asymmetric import dh
+    from cryptography.hazmat.primitives.asymmetric import dh, rsa
 
 __all__ = [
     "DEFAULT_MIN_DH_BITS",
@@ -141,7 +142,7 @@ class X25519KeyShare:
 
     def __init__(self, private_key: x25519.X25519PrivateKey | None = None) -> None:
         self.group = X25519
-        self._priv = private_key or x25519.X25519PrivateKey.generate()
+        self._priv = private_key or x25519_generate()
         self._pub = self._priv.public_key().public_bytes_raw()
 
     @classmethod
@@ -156,7 +157,7 @@ class X25519KeyShare:
         if len(peer) != 32:
             raise IllegalKeyShare(f"x25519 key share of {len(peer)} bytes, expected 32")
         try:
-            z = self._priv.exchange(x25519.X25519PublicKey.from_public_bytes(peer))
+            z = self._priv.exchange(x25519_public_key(peer))
         except ValueError:
             raise IllegalKeyShare("x25519 exchange failed (low-order point)") from None
         if z == bytes(32):
@@ -544,6 +545,8 @@ def make_rsa_premaster(rng: Callable[[int], bytes], client_version: int = TLS1_2
 def rsa_encrypt_premaster(public_key: rsa.RSAPublicKey, premaster: bytes) -> bytes:
     """RSAES-PKCS1-v1_5 encryption of the premaster secret (the body of the
     EncryptedPreMasterSecret, without the TLS 1.0+ 2-byte length prefix)."""
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise CryptoError("RSA key exchange needs an RSA public key")
     return public_key.encrypt(premaster, padding.PKCS1v15())

@@ -17,17 +17,20 @@ from typing import TYPE_CHECKING, Literal, NamedTuple, cast
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes as _hashes
-from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa, utils
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, utils
 
-from sclient.base.pyca import key_kind
+from sclient.base.pyca import ecdsa, key_kind
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.errors import BadSignature, SchemeMismatch
 
 if TYPE_CHECKING:
+    # RSA's key and padding modules (with the key types' union, which names every
+    # kind of key) are imported where an RSA scheme is used: a connection to
+    # an ECDSA server has no use for them.
     # DSA is deprecated in cryptography: its classes are named only for the
     # type checker (touching them at run time warns; see sclient.base.pyca).
-    from cryptography.hazmat.primitives.asymmetric import dsa
+    from cryptography.hazmat.primitives.asymmetric import dsa, padding
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 
 __all__ = [
     "RSA_PKCS1_MD5_SHA1",
@@ -125,6 +128,8 @@ def _check(
         raise SchemeMismatch(f"{info.name} is not allowed in TLS 1.3")
     kind = info.kind
     if kind in ("rsa_pkcs1", "rsa_pss_rsae", "rsa_pss_pss"):
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
         ok = isinstance(key, rsa.RSAPublicKey | rsa.RSAPrivateKey)
         if ok and rsa_pss_key is not None:
             if kind == "rsa_pss_pss":
@@ -148,6 +153,8 @@ def _check(
 
 def _pss(hash_name: str) -> padding.PSS:
     # RFC 8446 section 4.2.3: MGF1 with the same hash, salt length = digest length.
+    from cryptography.hazmat.primitives.asymmetric import padding
+
     return padding.PSS(
         mgf=padding.MGF1(hashes.algorithm(hash_name)), salt_length=hashes.hash_len(hash_name)
     )
@@ -182,6 +189,8 @@ def verify_scheme(
             return
         assert info.hash is not None
         if info.hash == hashes.MD5_SHA1:
+            from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
             assert isinstance(public_key, rsa.RSAPublicKey)
             # No DigestInfo: the recovered block is the 36 digest bytes themselves.
             got = public_key.recover_data_from_signature(signature, padding.PKCS1v15(), None)
@@ -191,10 +200,12 @@ def verify_scheme(
         alg = hashes.algorithm(info.hash)
         if kind == "ecdsa":
             assert isinstance(public_key, ec.EllipticCurvePublicKey)
-            public_key.verify(signature, data, ec.ECDSA(alg))
+            public_key.verify(signature, data, ecdsa(alg))
         elif kind == "dsa":
             cast("dsa.DSAPublicKey", public_key).verify(signature, data, alg)
         else:
+            from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
             assert isinstance(public_key, rsa.RSAPublicKey)
             pad = padding.PKCS1v15() if kind == "rsa_pkcs1" else _pss(info.hash)
             public_key.verify(signature, data, pad, alg)
@@ -210,6 +221,8 @@ def sign_scheme(
     """Sign ``data`` with ``scheme`` (client authentication).
 
     Raises :class:`SchemeMismatch` if the scheme does not fit the key."""
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
     info = scheme_info(scheme)
     _check(scheme, info, private_key, tls13, None)
     kind = info.kind
@@ -227,7 +240,7 @@ def sign_scheme(
     alg = hashes.algorithm(info.hash)
     if kind == "ecdsa":
         assert isinstance(private_key, ec.EllipticCurvePrivateKey)
-        return private_key.sign(data, ec.ECDSA(alg))
+        return private_key.sign(data, ecdsa(alg))
     if kind == "dsa":
         return cast("dsa.DSAPrivateKey", private_key).sign(data, alg)
     assert isinstance(private_key, rsa.RSAPrivateKey)
@@ -250,6 +263,8 @@ def sign_digests(scheme: int, private_key: PrivateKeyTypes, md5_sha1: bytes) -> 
     """Sign hashes computed elsewhere (SSL 3.0's CertificateVerify): an RSA
     key (``rsa_pkcs1_md5_sha1``) signs all 36 bytes of MD5 and SHA-1, a DSA
     or ECDSA key (their SHA-1 schemes) the 20 bytes of SHA-1."""
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
     info = scheme_info(scheme)
     _check(scheme, info, private_key, False, None)
     if len(md5_sha1) != 36:
@@ -262,7 +277,7 @@ def sign_digests(scheme: int, private_key: PrivateKeyTypes, md5_sha1: bytes) -> 
     prehashed = utils.Prehashed(hashes.algorithm("sha1"))
     if info.kind == "ecdsa":
         assert isinstance(private_key, ec.EllipticCurvePrivateKey)
-        return private_key.sign(md5_sha1[16:], ec.ECDSA(prehashed))
+        return private_key.sign(md5_sha1[16:], ecdsa(prehashed))
     return cast("dsa.DSAPrivateKey", private_key).sign(md5_sha1[16:], prehashed)
 
 
