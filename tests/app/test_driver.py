@@ -162,11 +162,18 @@ def test_ctrl_c_stops_a_shell_loop(quiet_server: OpenSSLServer) -> None:
         p.kill()
 
 
-def test_sigterm_with_json_prints_the_document(quiet_server: OpenSSLServer) -> None:
-    p = _connected_and_waiting([*sclient_cmd(), "-connect", f"{HOST}:{quiet_server.port}", "-json"])
+def test_sigterm_with_json_prints_the_document(quiet_server: OpenSSLServer, tmp_path: Path) -> None:
+    sess = tmp_path / "sess.pem"
+    p = _connected_and_waiting(
+        [*sclient_cmd(), "-connect", f"{HOST}:{quiet_server.port}", "-json", "-sess_out", str(sess)]
+    )
     try:
-        # -json prints nothing before the end: wait for the server's tickets instead.
-        time.sleep(1.5)
+        # -json prints nothing before the end: wait for the server's ticket instead
+        # (-sess_out writes the session when it arrives, after the handshake).
+        deadline = time.monotonic() + 30
+        while not sess.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sess.exists(), p.err.data
         p.p.send_signal(signal.SIGTERM)
         assert p.wait(10) == -signal.SIGTERM
         doc = sclient_json(p.out.data)

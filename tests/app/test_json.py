@@ -336,8 +336,15 @@ def client_cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def _client_auth_run(
-    srv: OpenSSLServer, cert: tuple[Path, Path], wait: float, server_says: bytes = b""
+    srv: OpenSSLServer,
+    cert: tuple[Path, Path],
+    wait: float,
+    server_says: bytes = b"",
+    ticket_file: Path | None = None,
 ) -> dict:  # type: ignore[type-arg]
+    """One -json run with a client certificate; with ``ticket_file``, it waits (up
+    to 30 s) for the server's ticket to be saved there rather than ``wait`` seconds."""
+    extra = ["-sess_out", str(ticket_file)] if ticket_file is not None else []
     p = start_sclient(
         [
             "-connect",
@@ -348,10 +355,16 @@ def _client_auth_run(
             "-key",
             str(cert[1]),
             "-json",
+            *extra,
         ]
     )
     with p:
-        time.sleep(wait)
+        if ticket_file is not None:
+            deadline = time.monotonic() + 30
+            while not ticket_file.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        else:
+            time.sleep(wait)
         if server_says:
             srv.write(server_says)
             time.sleep(wait)
@@ -374,15 +387,17 @@ def test_client_auth_unknown_until_the_server_shows_it(client_cert: tuple[Path, 
 def test_client_auth_accepted_once_data_arrives(client_cert: tuple[Path, Path]) -> None:
     args = ["-Verify", "1", "-CAfile", str(client_cert[0]), "-num_tickets", "0"]
     with OpenSSLServer(None, args, cert_args=_server_cert_args()) as srv:
-        doc = _client_auth_run(srv, client_cert, 1.0, server_says=b"hello\n")
+        doc = _client_auth_run(srv, client_cert, 2.0, server_says=b"hello\n")
     assert doc["client_authentication"]["accepted"] is True
     assert doc["bytes"]["read"] > doc["bytes"]["handshake_read"]
 
 
-def test_client_auth_accepted_once_a_ticket_arrives(client_cert: tuple[Path, Path]) -> None:
+def test_client_auth_accepted_once_a_ticket_arrives(
+    client_cert: tuple[Path, Path], tmp_path: Path
+) -> None:
     args = ["-Verify", "1", "-CAfile", str(client_cert[0])]
     with OpenSSLServer(None, args, cert_args=_server_cert_args()) as srv:
-        doc = _client_auth_run(srv, client_cert, 3.0)
+        doc = _client_auth_run(srv, client_cert, 0, ticket_file=tmp_path / "sess.pem")
     assert doc["tickets"] and doc["client_authentication"]["accepted"] is True
 
 
