@@ -227,3 +227,35 @@ def test_renegotiation_hello_lost(pki: PKI) -> None:
             result = proc.finish(10)
     assert dropped and result.rc == 0
     assert result.stderr.count("verify error:num=20") == 2
+
+
+@pytest.mark.parametrize("version", ["-dtls1_2", "-dtls1"])
+def test_gnutls_without_cookie(pki: PKI, version: str) -> None:
+    """gnutls-serv --udp --nocookie answers the first ClientHello with its
+    ServerHello: the handshake goes on without a HelloVerifyRequest, with a
+    single ClientHello, as openssl s_client's -state shows against the same
+    server; with cookies (the control) both show the HelloVerifyRequest and
+    the second ClientHello."""
+    require("gnutls-serv")
+    require("openssl")
+    extra = ["-cipher", "DEFAULT:@SECLEVEL=0"] if version == "-dtls1" else []
+    for nocookie in (True, False):
+        with GnuTLSDtlsServer(pki["rsa"], ["--nocookie"] if nocookie else []) as server:
+            outs = []
+            for start in (start_sclient, start_openssl_s_client):
+                proc = start(["-connect", f"{HOST}:{server.port}", version, "-state", *extra])
+                with proc:
+                    assert proc.wait_stdout(b"Extended master secret", 20), proc.err.data.decode()
+                    proc.write(client_line("nocookie"))
+                    assert proc.wait_stdout(client_line("nocookie"), 10), proc.out.data.decode()
+                    proc.write(b"Q\n")
+                    result = proc.finish(10)
+                assert result.rc == 0, result.stderr
+                states = [ln for ln in result.stderr.splitlines() if ln.startswith("SSL_connect:")]
+                outs.append(states)
+            assert outs[0] == outs[1], (nocookie, outs)
+            hvr = outs[0].count("SSL_connect:DTLS1 read hello verify request")
+            # (-state prints "write client hello" twice per ClientHello in DTLS)
+            hellos = outs[0].count("SSL_connect:SSLv3/TLS write client hello")
+            assert (hellos, hvr) == ((2, 0) if nocookie else (4, 1)), (nocookie, outs[0])
+            assert outs[0].index("SSL_connect:SSLv3/TLS read server hello") == hellos + 1 + hvr
