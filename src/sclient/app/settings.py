@@ -960,6 +960,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         server_name=sni,
         alpn=alpn,
         srtp_profiles=srtp_profiles,
+        heartbeat=o.heartbeat,
         next_protocols=_next_protocols(o),
         serverinfo_types=serverinfo_types,
         # SSL_SECOP_TICKET: no tickets from security level 3

@@ -112,6 +112,7 @@ HELP = (
     " -early_data infile         File to send as early data\n"
     " -enable_pha                Enable post-handshake-authentication\n"
     " -use_srtp val              Offer SRTP key management with a colon-separated profile list\n"
+    " -heartbeat                 Offer RFC 6520 heartbeats; B sends a HeartbeatRequest (sclient)\n"
     " -srpuser val               (deprecated) SRP authentication for 'user'\n"
     " -srppass val               (deprecated) Password for 'user'\n"
     " -srp_lateuser              (deprecated) SRP username into second ClientHello message\n"

@@ -239,6 +239,8 @@ class Options:
     enable_pha: bool = False
     #: -use_srtp: Offer SRTP key management with a colon-separated profile list
     use_srtp: str | None = None
+    #: -heartbeat: Offer RFC 6520 heartbeats; B sends a HeartbeatRequest (sclient)
+    heartbeat: bool = False
     #: -srpuser: (deprecated) SRP authentication for 'user'
     srpuser: str | None = None
     #: -srppass: (deprecated) Password for 'user'

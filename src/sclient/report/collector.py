@@ -110,6 +110,8 @@ class ConnectionReport:
     messages: list[Message] = field(default_factory=list)
     #: TLS <= 1.2 renegotiations, in order (the last may be unfinished).
     renegotiations: list[Renegotiation] = field(default_factory=list)
+    #: RFC 6520 heartbeat messages sent and received, in order.
+    heartbeats: list[ev.HeartbeatSent | ev.HeartbeatReceived] = field(default_factory=list)
 
     def resumed(self) -> Session | None:
         """The session this connection resumed (None: a full handshake)."""
@@ -300,6 +302,10 @@ def _ticket(r: RunReport, e: ev.NewSessionTicket, now: float) -> None:
         r.session = r.current.session = e.session
 
 
+def _heartbeat(r: RunReport, e: ev.HeartbeatSent | ev.HeartbeatReceived, now: float) -> None:
+    r.current.heartbeats.append(e)
+
+
 def _data(r: RunReport, e: ev.ApplicationData, now: float) -> None:
     r.current.data_received += len(e.data)
 
@@ -376,6 +382,8 @@ _HANDLERS: dict[type, Handler] = {
     ev.RenegotiationComplete: _renegotiated,
     ev.NewSessionTicket: _ticket,
     ev.ApplicationData: _data,
+    ev.HeartbeatSent: _heartbeat,
+    ev.HeartbeatReceived: _heartbeat,
     ev.ConnectionClosed: _closed,
     ev.ConnectionFailed: _failed,
     ev.SessionOffered: _offered,

@@ -12,6 +12,7 @@ from typing import Any
 from sclient.base.structs import struct
 from sclient.report.collector import ConnectionReport, RunReport
 from sclient.report.present import View, connection_version, verify_text
+from sclient.tls import events as ev
 from sclient.tls.registry.protocol import COMPRESSION_NAMES, TLS1_3
 from sclient.transport import clock
 
@@ -376,6 +377,29 @@ def _renegotiation(r: Any) -> dict[str, Any]:
     }
 
 
+#: RFC 6520's HeartbeatMode names.
+_HB_MODES = {1: "peer_allowed_to_send", 2: "peer_not_allowed_to_send"}
+
+
+def _heartbeat(c: Any) -> dict[str, Any] | None:
+    """``-heartbeat``: the server's mode and what came of the messages (None:
+    no heartbeat extension from the server and no heartbeat message)."""
+    n = c.negotiated
+    mode = n.heartbeat if n is not None else None
+    if mode is None and not c.heartbeats:
+        return None
+    sent = [e for e in c.heartbeats if isinstance(e, ev.HeartbeatSent)]
+    got = [e for e in c.heartbeats if isinstance(e, ev.HeartbeatReceived)]
+    return {
+        "mode": _HB_MODES.get(mode, str(mode)) if mode is not None else None,
+        "requests_sent": sum(1 for e in sent if e.raw[:1] == b"\x01" and not e.retransmission),
+        "retransmissions": sum(1 for e in sent if e.retransmission),
+        "responses_matched": sum(1 for e in got if e.outcome == "response"),
+        "requests_answered": sum(1 for e in got if e.outcome == "request answered"),
+        "discarded": [e.outcome.split(": ", 1)[1] for e in got if e.outcome.startswith("discarded")],
+    }
+
+
 def _blank_connection() -> dict[str, Any]:
     """One entry of ``connections`` before anything is known: every field, in
     the schema's order, at its "nothing happened" value."""
@@ -415,6 +439,7 @@ def _blank_connection() -> dict[str, Any]:
         "session": None,
         "tickets": [],
         "renegotiations": [],
+        "heartbeat": None,
         "messages": [],
         "bytes": {"read": 0, "written": 0, "handshake_read": None, "handshake_written": None},
         "timing_ms": {"connect": None, "handshake": None, "total": 0.0},
@@ -464,6 +489,7 @@ def connection_document(
             for s in c.tickets
         ],
         "renegotiations": [_renegotiation(r) for r in c.renegotiations],
+        "heartbeat": _heartbeat(c),
         "messages": _messages(c, run.t_start),
         "bytes": {
             "read": c.bytes_read,

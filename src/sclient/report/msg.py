@@ -53,6 +53,8 @@ def version_prefix(version: int, content_type: int) -> str:
     name = P.VERSION_TRACE_NAMES.get(version)
     if name is None:
         return f"Not TLS data or unknown version (version={version}, content_type={content_type})"
+    if content_type == P.HEARTBEAT:  # 1.1.1's msg_cb: no content-type word, details only
+        return name
     ctype = P.MSG_CONTENT_TYPE_NAMES.get(content_type)
     if ctype is None:
         ctype = f"Unknown (content_type={content_type})"
@@ -68,6 +70,9 @@ def details(content_type: int, data: bytes) -> str:
     if content_type == P.HANDSHAKE and data:
         name = P.HANDSHAKE_NAMES.get(data[0])
         return f", {name}" if name is not None else "???"
+    if content_type == P.HEARTBEAT:
+        kind = {1: "Request", 2: "Response"}.get(data[0], "") if data else ""
+        return f", Heartbeat{kind}"
     if content_type == P.ALERT:
         if len(data) != 2:
             return ", ???"
@@ -110,6 +115,8 @@ class MsgRenderer:
             ev.AlertSent: lambda e: self.show(True, P.ALERT, bytes((e.level, e.description))),
             ev.AlertReceived: lambda e: self.show(False, P.ALERT, bytes((e.level, e.description))),
             ev.ChangeCipherSpecReceived: self.ccs_received,
+            ev.HeartbeatSent: lambda e: self.show(True, P.HEARTBEAT, e.raw),
+            ev.HeartbeatReceived: lambda e: self.show(False, P.HEARTBEAT, e.raw),
         }
 
     def new_connection(self) -> None:

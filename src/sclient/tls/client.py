@@ -193,6 +193,7 @@ class Client:
         "_events",
         "_facts",
         "_failed",
+        "_hb",
         "_hs",
         "_hsr",
         "_peer_closed",
@@ -225,6 +226,8 @@ class Client:
         if config.dtls:
             self._dtls_layers(config)
         self._failed: TLSError | None = None
+        #: RFC 6520 heartbeats (made when the server's extension allows them).
+        self._hb: Any = None
         self._peer_closed = False
         self._closed = False
         self._warn_alerts = 0
@@ -447,6 +450,7 @@ class Client:
         if hs is None or not hs.complete or self._failed is not None:
             return
         rl.stop_timer()
+        rl.heartbeats = self._heartbeats() is not None
         if self._dtls.completed is not hs:
             # tls_finish_handshake: both sides' message_seq start again at 0.
             self._dtls.completed = hs
@@ -509,6 +513,42 @@ class Client:
             raise TLSError(None, "WRONG_SSL_VERSION", "KeyUpdate needs TLS 1.3")
         self._state.send_key_update(self._handshake(), request)
         return self._take_events()
+
+    def heartbeat(self) -> list[ev.Event]:
+        """Send an RFC 6520 HeartbeatRequest (``B``; :mod:`sclient.tls.heartbeat`):
+        refused unless the server's heartbeat extension allows our requests,
+        while one is in flight, and during a handshake."""
+        from sclient.tls import heartbeat
+
+        self._require_open()
+        hb = self._heartbeats()
+        if hb is None or self._facts.heartbeat != 1:
+            raise heartbeat.refuse()
+        if self._renegotiating():
+            raise TLSError(None, "UNEXPECTED_MESSAGE", "heartbeat during a handshake")
+        heartbeat.send(self._rl, hb.request(), self._events)
+        return self._take_events()
+
+    def _heartbeats(self) -> Any:
+        """The heartbeat state, once the server's extension came in TLS 1.2
+        or below (or DTLS); None otherwise."""
+        if self._hb is None and self._facts.heartbeat is not None and self._config.heartbeat:
+            if self._facts.version is None or self._facts.version == P.TLS1_3:
+                return None
+            from sclient.tls.heartbeat import Heartbeats
+
+            self._hb = Heartbeats(self._config.random)
+        return self._hb
+
+    def _on_heartbeat(self, payload: bytes) -> None:
+        from sclient.tls import heartbeat
+
+        hb = self._hb
+        may_answer = self.handshake_complete and not self._renegotiating()
+        outcome, answer = hb.received(payload, may_answer)
+        self._events.append(ev.HeartbeatReceived(payload, outcome))
+        if answer is not None and not self._closed:
+            heartbeat.send(self._rl, answer, self._events)
 
     def renegotiate(self) -> list[ev.Event]:
         """Start a TLS <= 1.2 renegotiation (OpenSSL's SSL_renegotiate: a full
@@ -617,6 +657,9 @@ class Client:
             return
         if ctype == P.CHANGE_CIPHER_SPEC:
             self._on_ccs(payload)
+            return
+        if ctype == P.HEARTBEAT and self._heartbeats() is not None:
+            self._on_heartbeat(payload)
             return
         if self._facts.version is None:
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE", "before ServerHello")
@@ -897,6 +940,10 @@ class Client:
             return None
         rl: Any = self._rl
         hs = self._hs
+        hb = self._hb
+        if hb is not None and hb.pending is not None and not self._renegotiating():
+            # a heartbeat request in flight: its own timer (negative generations)
+            return -hb.generation, hb.interval
         if hs is None or (hs.complete and not self._renegotiating()) or not rl.timer_running:
             return None
         return rl.timer_generation, rl.timer_interval
@@ -904,10 +951,16 @@ class Client:
     def handle_timeout(self) -> list[ev.Event]:
         """DTLS: the timer expired: the flight again (or, after too many
         timeouts, the handshake fails)."""
-        if self.timer() is not None:
+        timer = self.timer()
+        if timer is not None:
             rl: Any = self._rl
             try:
-                rl.retransmit(self._events)
+                if timer[0] < 0:
+                    from sclient.tls import heartbeat
+
+                    heartbeat.send(rl, self._hb.timed_out(), self._events, True)
+                else:
+                    rl.retransmit(self._events)
             except TLSError as e:
                 self._fail(e)
         return self._take_events()

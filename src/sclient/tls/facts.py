@@ -53,6 +53,7 @@ class Facts:
         "session",
         "sni_acked",
         "srtp_profile",
+        "heartbeat",
         "suite",
         "version",
     )
@@ -68,6 +69,8 @@ class Facts:
         self.hrr = False
         #: DTLS-SRTP: the protection profile the server chose (None: none).
         self.srtp_profile: int | None = None
+        #: RFC 6520: the HeartbeatMode the server's extension sent (None: none).
+        self.heartbeat: int | None = None
         #: The ServerHello's version (None before it is accepted).
         self.version: int | None = None
         self.suite: CipherSuite | None = None
@@ -155,6 +158,7 @@ class Facts:
             ec_point_formats=self.ec_point_formats,
             compression=self.compression,
             srtp_profile=self.srtp_profile,
+            heartbeat=self.heartbeat,
         )
 
     def settled(self) -> ev.Negotiated:

@@ -360,6 +360,10 @@ def _use_srtp(p: HelloPlan) -> X.Extension | None:
     return X.UseSrtp(p.config.srtp_profiles) if p.config.srtp_profiles else None
 
 
+def _heartbeat(p: HelloPlan) -> X.Extension | None:
+    return X.Heartbeat(1) if p.config.heartbeat else None  # peer_allowed_to_send
+
+
 def _encrypt_then_mac(p: HelloPlan) -> X.Extension | None:
     return X.EncryptThenMac() if p.config.encrypt_then_mac else None
 
@@ -446,6 +450,7 @@ CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
     (ext.SUPPORTED_GROUPS, _supported_groups_ext),
     (ext.SESSION_TICKET, _session_ticket),
     (ext.STATUS_REQUEST, _status_request),
+    (ext.HEARTBEAT, _heartbeat),  # where 1.1.x put it (3.0 has none)
     (ext.NEXT_PROTO_NEG, _next_proto_neg),
     (ext.ALPN, _alpn),
     (ext.USE_SRTP, _use_srtp),
@@ -498,6 +503,7 @@ HELLO_FIELDS = (
     "sct_request",
     "serverinfo_types",
     "srtp_profiles",
+    "heartbeat",
     "status_request",
     "compression",
 )
@@ -796,6 +802,11 @@ def parse_common_extension(hs: Handshake, e: X.Extension) -> None:
         hs.facts.alpn = e.protocols[0]
     elif isinstance(e, X.EarlyData):
         raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", "early_data: not sent")
+    elif isinstance(e, X.Heartbeat):
+        # RFC 6520 §2: an unknown mode is answered with illegal_parameter.
+        if e.mode not in (1, 2):
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", "heartbeat: unknown mode")
+        hs.facts.heartbeat = e.mode
     elif e.ext_type == ext.USE_SRTP and hs.offer.dtls:
         from sclient.tls.dtls.handshake import use_srtp
 

@@ -104,7 +104,7 @@ __all__ = [
     "process_server_hello",
 ]
 
-_OPENSSL_ORDER = (65281, 0, 1, 11, 10, 35, 5, 13172, 16, 14, 22, 18, 23)
+_OPENSSL_ORDER = (65281, 0, 1, 11, 10, 35, 5, 15, 13172, 16, 14, 22, 18, 23)
 
 
 def select_next_protocol(hs: Handshake, advertised: tuple[bytes, ...]) -> bytes:

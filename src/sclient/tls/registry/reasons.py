@@ -342,4 +342,12 @@ REASONS: dict[str, Reason] = {
     "RENEGOTIATION_DISABLED": R(
         0x0A000153, "can_renegotiate", "no renegotiation", "../ssl/ssl_lib.c", 2292
     ),
+    #: ``B`` with -heartbeat (RFC 6520): OpenSSL 3.0 has no heartbeats; the
+    #: reasons and the function are 1.1.1's (dtls1_heartbeat), in 3.0's form.
+    "TLS_HEARTBEAT_PEER_DOESNT_ACCEPT": R(
+        0x0A00016D, "dtls1_heartbeat", "peer does not accept heartbeats", "../ssl/d1_lib.c"
+    ),
+    "TLS_HEARTBEAT_PENDING": R(
+        0x0A00016E, "dtls1_heartbeat", "heartbeat request already pending", "../ssl/d1_lib.c"
+    ),
 }
