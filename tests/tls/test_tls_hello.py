@@ -157,6 +157,7 @@ def test_extension_table_gives_the_order() -> None:
             sct_request=True,
             early_data=b"",
             srp=SrpLogin(b"user", lambda: b"password"),
+            heartbeat=True,
         )
     )
     c.start()
@@ -165,6 +166,7 @@ def test_extension_table_gives_the_order() -> None:
     assert isinstance(ch, ClientHello)
     sent = [e.ext_type for e in ch.extensions]
     assert sent[sent.index(1) + 1] == 12  # srp after max_fragment_length
+    assert sent[sent.index(5) + 1] == 15  # heartbeat after status_request (1.1.x)
     assert sent == [t for t in order if t in sent]
     # every builder but the application's own extensions (-serverinfo), which
     # come first, -use_srtp's and -nextprotoneg's

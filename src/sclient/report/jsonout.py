@@ -396,7 +396,9 @@ def _heartbeat(c: Any) -> dict[str, Any] | None:
         "retransmissions": sum(1 for e in sent if e.retransmission),
         "responses_matched": sum(1 for e in got if e.outcome == "response"),
         "requests_answered": sum(1 for e in got if e.outcome == "request answered"),
-        "discarded": [e.outcome.split(": ", 1)[1] for e in got if e.outcome.startswith("discarded")],
+        "discarded": [
+            e.outcome.split(": ", 1)[1] for e in got if e.outcome.startswith("discarded")
+        ],
     }
 
 

@@ -38,6 +38,7 @@ class Facts:
         "ems",
         "etm",
         "group",
+        "heartbeat",
         "hrr",
         "max_fragment_length",
         "ocsp_response",
@@ -53,7 +54,6 @@ class Facts:
         "session",
         "sni_acked",
         "srtp_profile",
-        "heartbeat",
         "suite",
         "version",
     )

@@ -33,7 +33,7 @@ from sclient.tls import events as ev
 from sclient.tls.errors import LocalError, TLSError
 from sclient.tls.registry import protocol as P
 
-__all__ = ["Heartbeats", "REQUEST", "RESPONSE"]
+__all__ = ["REQUEST", "RESPONSE", "Heartbeats"]
 
 REQUEST = 1
 RESPONSE = 2
