@@ -1,7 +1,7 @@
 """Differential tests: bad command lines and -help through ``openssl s_client`` and sclient.
 
 Every case fails while parsing (or is -help) in both programs, so no network is involved:
-stderr must be byte-identical (for -help: except sclient's added ``-json`` line) and the exit
+stderr must be byte-identical (for -help: except sclient's added ``-json`` and ``-heartbeat`` lines) and the exit
 status the same.  Skipped when ``openssl`` is not on PATH.
 """
 
@@ -24,6 +24,9 @@ pytestmark = pytest.mark.skipif(
 
 JSON_HELP_LINE = (
     b" -json                      Print the session as one JSON document on stdout (sclient)\n"
+)
+HEARTBEAT_HELP_LINE = (
+    b" -heartbeat                 Offer RFC 6520 heartbeats; B sends a HeartbeatRequest (sclient)\n"
 )
 
 CASES: list[list[str]] = [
@@ -172,10 +175,12 @@ def test_same_stderr_and_status(argv: list[str], tmp_path: os.PathLike[str]) -> 
     assert b"Traceback" not in ours.stderr
     got = ours.stderr
     if ref.returncode == 0 and ref.stderr.startswith(b"Usage: s_client"):
-        # -help: identical except sclient's added -json line and the marks on the options
-        # not implemented yet (both absent if SCLIENT_CMD is openssl).
-        assert got.count(JSON_HELP_LINE) == (0 if client_is_openssl() else 1)
-        got = got.replace(JSON_HELP_LINE, b"").replace(b" (not yet in sclient)\n", b"\n")
+        # -help: identical except sclient's added -json and -heartbeat lines and the marks
+        # on the options not implemented yet (all absent if SCLIENT_CMD is openssl).
+        for added in (JSON_HELP_LINE, HEARTBEAT_HELP_LINE):
+            assert got.count(added) == (0 if client_is_openssl() else 1)
+            got = got.replace(added, b"")
+        got = got.replace(b" (not yet in sclient)\n", b"\n")
     assert (got.decode(errors="replace"), ours.returncode) == (
         ref.stderr.decode(errors="replace"),
         ref.returncode,

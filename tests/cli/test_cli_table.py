@@ -20,6 +20,9 @@ OPTIONS_SPEC = SPEC_DIR / "options.md"
 JSON_LINE = (
     " -json                      Print the session as one JSON document on stdout (sclient)\n"
 )
+HEARTBEAT_LINE = (
+    " -heartbeat                 Offer RFC 6520 heartbeats; B sends a HeartbeatRequest (sclient)\n"
+)
 
 _SUPPORTED_TEXT = """help host port connect bind proxy proxy_user proxy_pass unix 4 6 servername noservername
     alpn no_ticket tls1 tls1_1 tls1_2 tls1_3 no_ssl3 no_tls1 no_tls1_1 no_tls1_2 no_tls1_3 min_protocol
@@ -132,6 +135,7 @@ DEVIATED = {
     "ssl3",
 }
 SUPPORTED |= {"sctp", "sctp_label_bug", "comp", "ssl3"}
+SUPPORTED |= {"heartbeat"}  # an sclient addition (RFC 6520; OpenSSL 3.0 has none)
 
 
 def test_statuses() -> None:
@@ -156,7 +160,7 @@ def test_json_row() -> None:
     assert json_row.valtype == ""
     assert json_row.help == "Print the session as one JSON document on stdout (sclient)"
     assert json_row.added and json_row.status == "supported"
-    assert [o.name for o in OPTIONS if o.added] == ["-json"]
+    assert [o.name for o in OPTIONS if o.added] == ["-json", "-heartbeat"]
 
 
 def test_help_text_trailing_space_kept() -> None:
@@ -176,9 +180,10 @@ def _spec_help() -> str:
 def test_help_matches_spec_section_8() -> None:
     ours = format_help()
     assert ours.count(JSON_LINE) == 1
+    assert ours.count(HEARTBEAT_LINE) == 1
     not_yet = [o for o in OPTIONS if o.in_build and o.status == "not yet"]
     assert ours.count(" (not yet in sclient)\n") == len(not_yet)
-    assert ours.replace(JSON_LINE, "").replace(" (not yet in sclient)\n", "\n") == _spec_help()
+    assert ours.replace(JSON_LINE, "").replace(HEARTBEAT_LINE, "").replace(" (not yet in sclient)\n", "\n") == _spec_help()
 
 
 def test_help_layout_long_option() -> None:

@@ -615,6 +615,12 @@ def build_client_hello(
             e = build(plan)
         if e is not None:
             exts.append(e)
+    if versions[0] == P.SSL3:
+        # OpenSSL 1.1.1 with SSL 3.0 as its highest version (s->version is
+        # SSL3_VERSION, extension_is_relevant): only SSL_EXT_SSL3_ALLOWED
+        # extensions, i.e. renegotiation_info, which a first ClientHello
+        # replaces with the SCSV: no extensions at all.
+        exts = [e for e in exts if e.ext_type == ext.RENEGOTIATION_INFO]
 
     ch = ClientHello(
         legacy_version=min(versions[0], P.TLS1_2),
