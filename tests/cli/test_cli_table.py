@@ -183,7 +183,12 @@ def test_help_matches_spec_section_8() -> None:
     assert ours.count(HEARTBEAT_LINE) == 1
     not_yet = [o for o in OPTIONS if o.in_build and o.status == "not yet"]
     assert ours.count(" (not yet in sclient)\n") == len(not_yet)
-    assert ours.replace(JSON_LINE, "").replace(HEARTBEAT_LINE, "").replace(" (not yet in sclient)\n", "\n") == _spec_help()
+    assert (
+        ours.replace(JSON_LINE, "")
+        .replace(HEARTBEAT_LINE, "")
+        .replace(" (not yet in sclient)\n", "\n")
+        == _spec_help()
+    )
 
 
 def test_help_layout_long_option() -> None:
