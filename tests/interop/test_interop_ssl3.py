@@ -245,3 +245,23 @@ def test_ssl3_security_levels(
     else:
         assert result.rc == 1
         assert f":{outcome}:" in result.stderr
+
+
+def test_ssl3_security_debug(servers: dict[str, TlsliteServer]) -> None:
+    """-security_debug: SSL 3.0 is one more version the walks ask about once
+    -ssl3 enables it (OpenSSL 3.0 has no SSL 3.0 method to ask about; 1.1.1
+    built with it asked, under s_client's own name for it, ``SSL 3.0``); at
+    the default level 2 it is the refused one; no extension check runs."""
+    srv = servers["rsa"]
+    ok = _run(srv, ["-ssl3", "-cipher", "AES128-SHA:@SECLEVEL=0", "-security_debug_verbose"])
+    assert ok.rc == 0, ok.stderr
+    lines = [ln for ln in ok.stderr.splitlines() if ln.startswith("Security callback: ")]
+    walk = [f"Security callback: Version={v}: yes" for v in ("TLS 1.3", "TLS 1.2", "TLS 1.1")]
+    walk += ["Security callback: Version=TLS 1.0: yes", "Security callback: Version=SSL 3.0: yes"]
+    text = "\n".join(lines)
+    assert text.count("\n".join(walk)) >= 3, text
+    assert "Supported Curve" not in text and "Supported Signature" not in text
+    refused = _run(srv, ["-ssl3", "-security_debug"])
+    assert refused.rc == 1
+    assert refused.stderr.startswith("Security callback: Version=SSL 3.0: no\n"), refused.stderr
+    assert ":tls_setup_handshake:no protocols available:" in refused.stderr

@@ -296,7 +296,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     *_section(
         'Protocol and version',
         _o('-ssl3', '', 'Just use SSLv3', DEVIATION, in_build=False, recognized=True,
-           note='OpenSSL 3.0.19 is built without SSL 3.0 (no-ssl3) and rejects -ssl3 as an unknown option; sclient recognizes it and speaks SSL 3.0 as a 1.1.1 build with it did (SSL 3.0 only, and only at `@SECLEVEL=0` or `1`: at the default level 2, `no protocols available`); -help does not list it, as openssl\'s does not'),
+           note='OpenSSL 3.0.19 is built without SSL 3.0 (no-ssl3) and rejects -ssl3 as an unknown option; sclient recognizes it and speaks SSL 3.0 as a 1.1.1 build with it did (SSL 3.0 only, and only at `@SECLEVEL=0` or `1`: at the default level 2, `no protocols available`): its ClientHello carries no extension, as 1.1.1 sent only SSL 3.0-allowed ones (renegotiation_info, replaced by the SCSV in a first handshake), so sessions resume (`-reconnect`, `-sess_in`) against servers that follow RFC 7627; `-security_debug` asks about SSL 3.0 as one more version and runs no extension check; -help does not list it, as openssl\'s does not'),
         _o('-tls1', '', 'Just use TLSv1', S),
         _o('-tls1_1', '', 'Just use TLSv1.1', S),
         _o('-tls1_2', '', 'Just use TLSv1.2', S),

@@ -307,6 +307,9 @@ class Client:
             # protocol_version in a TLS 1.2 record, before any session exists.
             self._state = _NotStarted()
             self._rl.set_write_version(P.TLS1_2)
+            if self._sec is not None:  # the checks up to tls_setup_handshake's walk
+                self._sec.no_protocols()
+                self._events.extend(self._sec.take())
             self._fail(LocalError(alerts.PROTOCOL_VERSION, "NO_PROTOCOLS_AVAILABLE"))
             return self._take_events()
         try:
