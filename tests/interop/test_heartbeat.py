@@ -254,3 +254,23 @@ def test_dtls_lost_message_is_retransmitted(pki: PKI, lose: str) -> None:
     doc = sclient_json(r.stdout)
     assert doc["heartbeat"]["retransmissions"] == 1
     assert doc["heartbeat"]["responses_matched"] == 1
+
+
+def test_extension_in_trace_tlsextdebug_and_json(pki: PKI) -> None:
+    """The extension both ways under -trace (1.1.1's ``HeartbeatMode:``
+    line), the server's under -tlsextdebug (1.1.1's name) and in -json."""
+    from support.procs import run_sclient
+
+    with GnuTLSServer(pki["rsa"], ["--heartbeat"]) as server:
+        base = ["-connect", f"{HOST}:{server.port}", "-tls1_2", "-heartbeat"]
+        trace = run_sclient([*base, "-trace"])
+        debug = run_sclient([*base, "-tlsextdebug"])
+        doc = sclient_json(run_sclient([*base, "-json"]).stdout)
+    want = (
+        "        extension_type=tls_heartbeat(15), length=1\n"
+        "          HeartbeatMode: peer_allowed_to_send\n"
+    )
+    assert trace.stdout.count(want) == 2, trace.stdout  # ClientHello, ServerHello
+    assert 'TLS server extension "heartbeat" (id=15), len=1\n0000 - 01 ' in debug.stdout
+    assert doc["heartbeat"]["mode"] == "peer_allowed_to_send"
+    assert {"type": 15, "name": "heartbeat"} in doc["server_extensions"]

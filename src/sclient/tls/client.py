@@ -178,7 +178,8 @@ def _received_extensions(mt: int, msg: HandshakeMessage) -> list[ev.Event]:
     for block in blocks:
         for e in block:
             code = getattr(e, "ext_type", None)
-            if isinstance(code, int) and code in OPENSSL_CONTEXTS:
+            # (heartbeat: recognised by 1.1.1 built with heartbeats, -heartbeat's model)
+            if isinstance(code, int) and (code in OPENSSL_CONTEXTS or code == 15):
                 found.append(ev.ExtensionReceived(mt, code, e.encode_body()))  # type: ignore[attr-defined]
     return found
 
