@@ -246,6 +246,8 @@ def test_dtls_lost_message_is_retransmitted(pki: PKI, lose: str) -> None:
     )
     # the same request twice (a retransmission, not a new request)
     assert len(sent) == 2 and sent[0] == sent[1], r.stdout
+    # silently, as openssl 3.0 resends a renegotiation's lost flight (test_dtls.py)
+    assert "TIMEOUT occurred" not in r.stderr
     assert 1.0 <= elapsed < 10
     dropped.clear()
     server = GnuTLSDtlsServer(pki["rsa"], ["--heartbeat"])
