@@ -50,6 +50,9 @@ def servers(pki: PKI) -> Iterator[dict[str, OpenSSLServer]]:
 CASES = [
     ("default", "rsa", ("-security_debug",)),
     ("default-tls1_2", "rsa", ("-security_debug", "-tls1_2")),
+    # one setting: the last of the two options wins
+    ("verbose-then-plain", "rsa", ("-tls1_2", V, "-security_debug")),
+    ("plain-then-verbose", "rsa", ("-security_debug", V, "-tls1_2")),
     ("tls1_3", "rsa", (V,)),
     ("tls1_3-only", "rsa", (V, "-tls1_3")),
     ("tls1_2-ecdhe-rsa", "rsa", (V, "-tls1_2")),
