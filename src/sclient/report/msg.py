@@ -53,8 +53,6 @@ def version_prefix(version: int, content_type: int) -> str:
     name = P.VERSION_TRACE_NAMES.get(version)
     if name is None:
         return f"Not TLS data or unknown version (version={version}, content_type={content_type})"
-    if content_type == P.HEARTBEAT:  # 1.1.1's msg_cb: no content-type word, details only
-        return name
     ctype = P.MSG_CONTENT_TYPE_NAMES.get(content_type)
     if ctype is None:
         ctype = f"Unknown (content_type={content_type})"
@@ -70,15 +68,23 @@ def details(content_type: int, data: bytes) -> str:
     if content_type == P.HANDSHAKE and data:
         name = P.HANDSHAKE_NAMES.get(data[0])
         return f", {name}" if name is not None else "???"
-    if content_type == P.HEARTBEAT:
-        kind = {1: "Request", 2: "Response"}.get(data[0], "") if data else ""
-        return f", Heartbeat{kind}"
     if content_type == P.ALERT:
         if len(data) != 2:
             return ", ???"
         level = alerts.LEVEL_NAMES.get(data[0], "???")
         return f", {level} {alerts.msg_name(data[1])}"
     return ""
+
+
+def heartbeat_text(sent: bool, version: int, data: bytes) -> str:
+    """An RFC 6520 message as OpenSSL 1.1.1's msg_cb showed it (3.0 has no
+    heartbeats): no content-type word, the kind after the length."""
+    if version not in P.VERSION_TRACE_NAMES:
+        return message_text(sent, version, P.HEARTBEAT, data)
+    kind = {1: "Request", 2: "Response"}.get(data[0], "") if data else ""
+    head = ">>>" if sent else "<<<"
+    line = f"{head} {P.VERSION_TRACE_NAMES[version]} [length {len(data):04x}], Heartbeat{kind}\n"
+    return line + hex_lines(data)
 
 
 def message_text(sent: bool, version: int, content_type: int, data: bytes) -> str:
@@ -115,8 +121,8 @@ class MsgRenderer:
             ev.AlertSent: lambda e: self.show(True, P.ALERT, bytes((e.level, e.description))),
             ev.AlertReceived: lambda e: self.show(False, P.ALERT, bytes((e.level, e.description))),
             ev.ChangeCipherSpecReceived: self.ccs_received,
-            ev.HeartbeatSent: lambda e: self.show(True, P.HEARTBEAT, e.raw),
-            ev.HeartbeatReceived: lambda e: self.show(False, P.HEARTBEAT, e.raw),
+            ev.HeartbeatSent: lambda e: self.emit(heartbeat_text(True, self.version, e.raw)),
+            ev.HeartbeatReceived: lambda e: self.emit(heartbeat_text(False, self.version, e.raw)),
         }
 
     def new_connection(self) -> None:
