@@ -25,6 +25,9 @@ pytestmark = pytest.mark.skipif(
 JSON_HELP_LINE = (
     b" -json                      Print the session as one JSON document on stdout (sclient)\n"
 )
+HEARTBEAT_HELP_LINE = (
+    b" -heartbeat                 Offer RFC 6520 heartbeats; B sends a HeartbeatRequest (sclient)\n"
+)
 
 CASES: list[list[str]] = [
     # word syntax

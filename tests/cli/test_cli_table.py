@@ -26,6 +26,9 @@ EXPLAIN_LINE = (
     " -explain                   Explain a failure in plain words after the output (sclient)\n"
     " -explain_probe             -explain, with extra connections to find what the server speaks (sclient)\n"
 )
+HEARTBEAT_LINE = (
+    " -heartbeat                 Offer RFC 6520 heartbeats; B sends a HeartbeatRequest (sclient)\n"
+)
 
 
 def without_added(help_text: str) -> str:
@@ -162,6 +165,7 @@ SUPPORTED |= {"sctp", "sctp_label_bug", "comp", "ssl3"} | ECH_OPTIONS
 SUPPORTED |= {"enable_server_rpk", "enable_client_rpk", "expected_rpk"}
 # OpenSSL 3.2+'s certificate compression options and sclient's -cert_comp (not in 3.0's build)
 SUPPORTED |= {"cert_comp", "no_rx_cert_comp", "no_tx_cert_comp"}
+SUPPORTED |= {"heartbeat"}  # an sclient addition (RFC 6520; OpenSSL 3.0 has none)
 
 
 def test_statuses() -> None:
@@ -211,6 +215,7 @@ def _spec_help() -> str:
 def test_help_matches_spec_section_8() -> None:
     ours = format_help()
     assert ours.count(JSON_LINE) == 1
+    assert ours.count(HEARTBEAT_LINE) == 1
     # every sclient addition listed in -help says so
     assert all(f" {o} " in ours for o in ADDED if o != "-json")
     assert ours.count(EXPLAIN_LINE) == 1

@@ -123,6 +123,51 @@ def test_ssl3_against_tlslite(seed: int) -> None:
             assert ssl3.finished(want, messages, sender) == fin
 
 
+@pytest.mark.parametrize("kind", ["dsa", "ecdsa", "rsa"])
+def test_ssl3_certificate_verify_against_tlslite(kind: str) -> None:
+    """A client certificate's CertificateVerify over SSL 3.0. tlslite-ng's
+    server cannot check a DSA one end to end (its calcVerifyBytes hands the
+    whole 36 bytes to a DSA verify, where OpenSSL's SSL 3.0 signs the SHA-1
+    part), so the proof is here: the hashes are the ones tlslite-ng computes
+    (``HandshakeHashes.digestSSL`` with an empty label), and the signature
+    verifies, with cryptography, over what OpenSSL 1.1.1 signed: the SHA-1
+    part for DSA and ECDSA (dsa_sha1, ecdsa_sha1), all 36 bytes with
+    PKCS#1 v1.5 and no DigestInfo for RSA."""
+    hh_mod = pytest.importorskip("tlslite.handshakehashes", reason="tlslite-ng is not installed")
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa, utils
+
+    from sclient.tls.crypto.signatures import sign_digests
+    from sclient.tls.registry import sigschemes
+
+    master = bytes(range(48))
+    messages = bytes(range(7, 7 + 200))
+    hh = hh_mod.HandshakeHashes()
+    hh.update(bytearray(messages))
+    want = bytes(hh.digestSSL(bytearray(master), bytearray(b"")))
+    digests = ssl3.certificate_verify_hashes(master, messages)
+    assert digests == want
+    sha1 = utils.Prehashed(hashes.SHA1())
+    if kind == "dsa":
+        key = dsa.generate_private_key(2048)
+        sig = sign_digests(0x0202, key, digests)
+        key.public_key().verify(sig, want[16:], sha1)
+        with pytest.raises(InvalidSignature):  # the SHA-1 part, not the first 20 bytes
+            key.public_key().verify(sig, want[:20], sha1)
+    elif kind == "ecdsa":
+        eckey = ec.generate_private_key(ec.SECP256R1())
+        sig = sign_digests(0x0203, eckey, digests)
+        eckey.public_key().verify(sig, want[16:], ec.ECDSA(sha1))
+    else:
+        rkey = rsa.generate_private_key(65537, 2048)
+        sig = sign_digests(sigschemes.RSA_PKCS1_MD5_SHA1, rkey, digests)
+        # raw PKCS#1 v1.5 type 1 over the 36 bytes: recover them with the public key
+        n = rkey.public_key().public_numbers()
+        em = pow(int.from_bytes(sig, "big"), n.e, n.n).to_bytes(256, "big")
+        assert em[:2] == b"\x00\x01" and em.endswith(b"\x00" + want)
+
+
 def _pair() -> tuple[ssl3.Ssl3Cbc, ssl3.Ssl3Cbc]:
     def make() -> ssl3.Ssl3Cbc:
         return ssl3.Ssl3Cbc(bytes(16), bytes(range(20)), "sha1", bytes, bytes(16), "AES-128-CBC")

@@ -50,6 +50,9 @@ def servers(pki: PKI) -> Iterator[dict[str, OpenSSLServer]]:
 CASES = [
     ("default", "rsa", ("-security_debug",)),
     ("default-tls1_2", "rsa", ("-security_debug", "-tls1_2")),
+    # one setting: the last of the two options wins
+    ("verbose-then-plain", "rsa", ("-tls1_2", V, "-security_debug")),
+    ("plain-then-verbose", "rsa", ("-security_debug", V, "-tls1_2")),
     ("tls1_3", "rsa", (V,)),
     ("tls1_3-only", "rsa", (V, "-tls1_3")),
     ("tls1_2-ecdhe-rsa", "rsa", (V, "-tls1_2")),
@@ -65,6 +68,10 @@ CASES = [
     ("seclevel3", "rsa", (V, "-tls1_2", "-cipher", "DEFAULT@SECLEVEL=3")),
     ("seclevel4-refusals", "rsa", ("-security_debug", "-cipher", "DEFAULT@SECLEVEL=4")),
     ("reconnect-tls1_2", "rsa", (V, "-tls1_2", "-reconnect")),
+    # no version left: tls_setup_handshake's walk says which the level refused
+    ("no-protocols-tls1_1", "rsa", ("-security_debug", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=4")),
+    ("no-protocols-tls1", "rsa", ("-security_debug", "-tls1", "-cipher", "DEFAULT@SECLEVEL=3")),
+    ("no-protocols-range", "rsa", (V, "-max_protocol", "TLSv1.1", "-cipher", "DEFAULT@SECLEVEL=4")),
     # -comp: ssl_allow_compression asks the callback (refused from level 2)
     ("comp", "rsa", ("-security_debug", "-comp")),
     ("comp-tls1_2", "rsa", ("-security_debug", "-comp", "-tls1_2")),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -166,25 +167,54 @@ def test_ssl3_client_hello(servers: dict[str, TlsliteServer]) -> None:
     assert "client_version=0x300 (SSL 3.0)" in hello
     assert "ECDHE" not in hello and "GCM" not in hello and "SHA256" not in hello
     assert "TLS_EMPTY_RENEGOTIATION_INFO_SCSV" in hello
-    for absent in ("supported_groups", "ec_point_formats", "signature_algorithms"):
-        assert absent not in hello
+    # OpenSSL 1.1.1 sent only SSL_EXT_SSL3_ALLOWED extensions with SSL 3.0 as
+    # its highest version: renegotiation_info, which the SCSV stands for in a
+    # first ClientHello; the empty block is left out
+    assert "      No extensions\n" in hello and "extension_type" not in hello
     assert "Version = SSL 3.0 (0x300)" in before
 
 
-def test_ssl3_reconnect_offers_the_session(servers: dict[str, TlsliteServer]) -> None:
-    """-reconnect offers the first session's id again. tlslite-ng (as RFC 7627
-    section 5.3 wants) makes a full handshake for it: the session has no
-    extended master secret and the ClientHello offers one (as OpenSSL
-    1.1.1's SSL 3.0 ClientHello did), so the abbreviated SSL 3.0 handshake
-    is not reached against this server."""
+def test_ssl3_reconnect_resumes(servers: dict[str, TlsliteServer]) -> None:
+    """-reconnect offers the first session's id again and tlslite-ng resumes
+    it five times: the abbreviated SSL 3.0 handshake (its Finished computed
+    with SSL 3.0's MD5/SHA-1 construction from the kept master secret). The
+    ClientHello carries no extended_master_secret (no extension at all), so
+    RFC 7627 section 5.3 does not stop the server from resuming."""
     args = ["-ssl3", "-cipher", "AES128-SHA:@SECLEVEL=0", "-reconnect", "-trace"]
     result = _run(servers["rsa"], args, summaries=6)
     assert result.rc == 0, result.stderr
     first = re.search(r"^    Session-ID: ([0-9A-F]{64})$", result.stdout, re.M)
     assert first is not None
     offered = re.findall(r"^      session_id \(len=32\): ([0-9A-F]{64})$", result.stdout, re.M)
-    assert first.group(1) in offered[1:]
-    assert result.stdout.count("New, SSLv3, Cipher is AES128-SHA") == 6
+    assert offered == [first.group(1)] * 11  # the ServerHellos and the 5 ClientHellos after
+    assert result.stdout.count("New, SSLv3, Cipher is AES128-SHA") == 1
+    assert result.stdout.count("Reused, SSLv3, Cipher is AES128-SHA") == 5
+    # the resumed handshakes: no Certificate from the server, our Finished after its
+    resumed = result.stdout.split("Reused, SSLv3", 1)[0].split("ClientHello")[2]
+    assert "Certificate" not in resumed.split("Finished", 1)[0]
+
+
+def test_ssl3_sess_out_sess_in(servers: dict[str, TlsliteServer], tmp_path: Path) -> None:
+    """-sess_out keeps an SSL 3.0 session (``Protocol  : SSLv3`` in the file
+    as openssl sess_id reads it); -sess_in resumes it in a new process."""
+    sess = tmp_path / "ssl3.pem"
+    base = ["-ssl3", "-cipher", "AES128-SHA:@SECLEVEL=0"]
+    srv = servers["rsa"]
+    first = _run(srv, [*base, "-sess_out", str(sess)])
+    assert first.rc == 0, first.stderr
+    assert "New, SSLv3, Cipher is AES128-SHA" in first.stdout
+    text = subprocess.run(
+        ["openssl", "sess_id", "-in", str(sess), "-noout", "-text"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "    Protocol  : SSLv3\n" in text
+    second = _run(srv, [*base, "-sess_in", str(sess)])
+    assert second.rc == 0, second.stderr
+    assert "Reused, SSLv3, Cipher is AES128-SHA" in second.stdout
+    ids = [re.search(r"^    Session-ID: ([0-9A-F]{64})$", r.stdout, re.M) for r in (first, second)]
+    assert ids[0] and ids[1] and ids[0][1] == ids[1][1]
 
 
 @pytest.mark.parametrize(
@@ -215,3 +245,23 @@ def test_ssl3_security_levels(
     else:
         assert result.rc == 1
         assert f":{outcome}:" in result.stderr
+
+
+def test_ssl3_security_debug(servers: dict[str, TlsliteServer]) -> None:
+    """-security_debug: SSL 3.0 is one more version the walks ask about once
+    -ssl3 enables it (OpenSSL 3.0 has no SSL 3.0 method to ask about; 1.1.1
+    built with it asked, under s_client's own name for it, ``SSL 3.0``); at
+    the default level 2 it is the refused one; no extension check runs."""
+    srv = servers["rsa"]
+    ok = _run(srv, ["-ssl3", "-cipher", "AES128-SHA:@SECLEVEL=0", "-security_debug_verbose"])
+    assert ok.rc == 0, ok.stderr
+    lines = [ln for ln in ok.stderr.splitlines() if ln.startswith("Security callback: ")]
+    walk = [f"Security callback: Version={v}: yes" for v in ("TLS 1.3", "TLS 1.2", "TLS 1.1")]
+    walk += ["Security callback: Version=TLS 1.0: yes", "Security callback: Version=SSL 3.0: yes"]
+    text = "\n".join(lines)
+    assert text.count("\n".join(walk)) >= 3, text
+    assert "Supported Curve" not in text and "Supported Signature" not in text
+    refused = _run(srv, ["-ssl3", "-security_debug"])
+    assert refused.rc == 1
+    assert refused.stderr.startswith("Security callback: Version=SSL 3.0: no\n"), refused.stderr
+    assert ":tls_setup_handshake:no protocols available:" in refused.stderr

@@ -234,6 +234,43 @@ def test_srp_rsa(rsa_peer: SrpPeer, pki: PKI) -> None:
     assert "srp-echo: hello srp\n" in r.stdout
 
 
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+def test_legacy_versions(pki: PKI, version: str) -> None:
+    """SRP over TLS 1.0 and 1.1 against a server that speaks only that
+    version: plain SRP needs no lower security level (no signature), SRP-RSA
+    needs @SECLEVEL=0 for its MD5+SHA-1 signature, as in OpenSSL 3.0."""
+    _tlslite()
+    chain = pki["rsa"]
+    name = {"1.0": "TLSv1", "1.1": "TLSv1.1"}[version]
+    flag = {"1.0": "-tls1", "1.1": "-tls1_1"}[version]
+    tls = {"1.0": "TLS 1.0", "1.1": "TLS 1.1"}[version]
+    with SrpPeer("--version", version) as p:
+        r = sclient(p, *LOGIN, "-cipher", "SRP-AES-128-CBC-SHA")
+        assert_clean_stderr(r.stderr)
+        assert r.rc == 0, r.stderr
+        assert f"    Protocol  : {name}\n" in r.stdout
+        assert "Cipher is SRP-AES-128-CBC-SHA\n" in r.stdout
+        assert "    SRP username: alice\n" in r.stdout
+        assert "srp-echo: hello srp\n" in r.stdout
+        assert re.search(rf"^ok alice aes128 {tls}$", p.log(), re.M), p.log()
+    args = ("--version", version, "--cert", str(chain.fullchain), "--key", str(chain.key))
+    with SrpPeer(*args) as p:
+        rsa = ("-cipher", "SRP-RSA-AES-256-CBC-SHA", "-CAfile", str(chain.root))
+        r = sclient(p, *LOGIN, flag, *rsa[:1], rsa[1] + ":@SECLEVEL=0", *rsa[2:])
+        assert r.rc == 0, r.stderr
+        assert f"    Protocol  : {name}\n" in r.stdout
+        assert "Cipher is SRP-RSA-AES-256-CBC-SHA\n" in r.stdout
+        assert "Verification: OK\n" in r.stdout
+        assert "srp-echo: hello srp\n" in r.stdout
+        # at the default level the MD5+SHA-1 signature is refused
+        r = sclient(p, *LOGIN, flag, *rsa)
+        assert r.rc == 1
+        assert ":tls_process_key_exchange:legacy sigalg disallowed or unsupported:" in r.stderr
+        assert "srp-echo" not in r.stdout
+        log = p.log()
+    assert re.search(rf"^ok alice aes256 {tls}$", log, re.M), log
+
+
 def test_strength(peer: SrpPeer) -> None:
     r = sclient(peer, *LOGIN, "-srp_strength", "3072")
     assert r.rc == 1

@@ -61,6 +61,9 @@ def main() -> int:
     minor = {"1.0": 1, "1.1": 2, "1.2": 3}[a.version]
     settings.minVersion = (3, minor)
     settings.maxVersion = (3, minor)
+    # tlslite-ng negotiates from ``versions``; min/maxVersion alone leave it
+    # at TLS 1.2 whenever the client offers 1.2.
+    settings.versions = [(3, minor)]
     settings.keyExchangeNames = ["srp_sha", "srp_sha_rsa"]
     settings.cipherNames = ["aes256", "aes128"]
 

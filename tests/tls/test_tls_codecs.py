@@ -51,6 +51,7 @@ EXTENSIONS: dict[type[X.Extension], st.SearchStrategy[Any]] = {
     X.SignatureAlgorithmsCert: st.builds(X.SignatureAlgorithmsCert, tup(u16, 1)),
     X.Alpn: st.builds(X.Alpn, tup(opaque(1, 10), 1)),
     X.UseSrtp: st.builds(X.UseSrtp, tup(st.integers(0, 0xFFFF)), opaque(0, 4)),
+    X.Heartbeat: st.builds(X.Heartbeat, u8),
     X.SignedCertificateTimestamps: st.builds(X.SignedCertificateTimestamps, opaque()),
     X.Padding: st.builds(X.Padding, st.integers(0, 40)),
     X.EncryptThenMac: st.builds(X.EncryptThenMac, opaque(0, 4)),

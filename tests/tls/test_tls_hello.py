@@ -160,6 +160,7 @@ def test_extension_table_gives_the_order() -> None:
             server_cert_types=(2, 0),
             client_cert_types=(2, 0),
             cert_comp_rx=(2, 1, 3),
+            heartbeat=True,
         )
     )
     c.start()
@@ -176,6 +177,7 @@ def test_extension_table_gives_the_order() -> None:
     assert bodies[19] == bodies[20] == b"\x02\x02\x00"
     # compress_certificate (OpenSSL 3.2+) between key_share and early_data
     assert sent[sent.index(51) + 1 : sent.index(42)] == [27]
+    assert sent[sent.index(5) + 1] == 15  # heartbeat after status_request (1.1.x)
     assert sent == [t for t in order if t in sent]
     # every builder but the application's own extensions (-serverinfo), which
     # come first, -use_srtp's and -nextprotoneg's

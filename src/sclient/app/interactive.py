@@ -1,6 +1,6 @@
 """The loops after the handshake: the connected loop (options.md §7) — stdin to
 the server, the server's data to stdout, the commands a line can start with
-(``Q``, ``R``, ``k``, ``K``) — and ``-reconnect``'s wait for TLS 1.3 tickets."""
+(``Q``, ``R``, ``k``, ``K``, and ``B`` with ``-heartbeat``) — and ``-reconnect``'s wait for TLS 1.3 tickets."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 _STDIN_READ = 8192
 #: The connected commands (a read of stdin starting with one of them).
 _COMMANDS = frozenset(b"QRkK")
+#: With -heartbeat, ``B`` too (OpenSSL 1.1.1 built with heartbeats).
+_HEARTBEAT_COMMANDS = frozenset(b"QRkKB")
 
 
 def interactive(p: Program) -> int:
@@ -87,8 +89,9 @@ def send_stdin(p: Program, chunk: bytes | memoryview, commands: bool, crlf: bool
     command instead (the piece is not sent)."""
     start = 0
     if commands:
+        letters = _HEARTBEAT_COMMANDS if p.o.heartbeat else _COMMANDS
         for off in range(0, len(chunk), _STDIN_READ):
-            if chunk[off] in _COMMANDS:
+            if chunk[off] in letters:
                 _send(p, chunk[start:off], crlf)
                 command(p, bytes(chunk[off : off + 1]))
                 start = off + _STDIN_READ
@@ -125,6 +128,17 @@ def command(p: Program, first: bytes) -> bool:
             p.text.error(errors.KEY_UPDATE_WRONG_VERSION)
             raise Shut(1)
         p.call_engine(lambda: p.client.key_update(first == b"K"))
+        return True
+    if first == b"B" and p.o.heartbeat:
+        from sclient.tls.errors import TLSError
+
+        p.c.err("HEARTBEATING\n")
+        try:
+            events = p.client.heartbeat()
+        except TLSError as exc:  # not allowed, or one in flight: the connection goes on
+            p.text.error(errors.reason_entry(exc.reason))
+            return True
+        p.process(events, p.flush_engine())
         return True
     return False
 

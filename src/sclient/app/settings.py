@@ -447,7 +447,7 @@ def _security_inputs(o: Options, given: ListOptions, offered: Offered, lo: int, 
     proto_min = 0
     if o.min_protocol is not None:
         proto_min = _protocol_value("min_protocol", o.min_protocol) or 0
-    only = {TLS1_3: o.tls1_3, TLS1_2: o.tls1_2, TLS1_1: o.tls1_1, TLS1_0: o.tls1}
+    only = {TLS1_3: o.tls1_3, TLS1_2: o.tls1_2, TLS1_1: o.tls1_1, TLS1_0: o.tls1, SSL3: o.ssl3}
     for v in _ORDER:
         if only.get(v):
             proto_min = v
@@ -985,6 +985,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         server_name=sni,
         alpn=alpn,
         srtp_profiles=srtp_profiles,
+        heartbeat=o.heartbeat,
         next_protocols=_next_protocols(o),
         serverinfo_types=serverinfo_types,
         # SSL_SECOP_TICKET: no tickets from security level 3

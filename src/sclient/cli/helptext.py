@@ -121,6 +121,7 @@ HELP = (
     " -enable_server_rpk         Enable raw public keys (RFC7250) from the server\n"
     " -enable_client_rpk         Enable raw public keys (RFC7250) from the client\n"
     " -use_srtp val              Offer SRTP key management with a colon-separated profile list\n"
+    " -heartbeat                 Offer RFC 6520 heartbeats; B sends a HeartbeatRequest (sclient)\n"
     " -srpuser val               (deprecated) SRP authentication for 'user'\n"
     " -srppass val               (deprecated) Password for 'user'\n"
     " -srp_lateuser              (deprecated) SRP username into second ClientHello message\n"

@@ -269,6 +269,8 @@ class Options:
     ech_retry: bool = False
     #: -use_srtp: Offer SRTP key management with a colon-separated profile list
     use_srtp: str | None = None
+    #: -heartbeat: Offer RFC 6520 heartbeats; B sends a HeartbeatRequest (sclient)
+    heartbeat: bool = False
     #: -srpuser: (deprecated) SRP authentication for 'user'
     srpuser: str | None = None
     #: -srppass: (deprecated) Password for 'user'

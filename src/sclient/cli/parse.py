@@ -331,6 +331,10 @@ class _Parser:
             o.ign_eof = True
         elif name == "-ign_eof":
             o.ign_eof = True
+        elif name == "-security_debug":  # one setting (sdebug): the last of the two wins
+            o.security_debug_verbose = False
+        elif name == "-security_debug_verbose":
+            o.security_debug = False
         elif name == "-no_ign_eof":
             o.ign_eof = False
         elif name in ("-name", "-xmpphost"):

@@ -171,6 +171,7 @@ BY_NAME: dict[str, ParseSpec] = {
     "ech_grease": _S("-ech_grease", "ech_grease", "", "bool", "last", "", "deviation", ()),
     "ech_retry": _S("-ech_retry", "ech_retry", "", "bool", "last", "", "deviation", ()),
     "use_srtp": _S("-use_srtp", "use_srtp", "val", "str", "last", "", "supported", ()),
+    "heartbeat": _S("-heartbeat", "heartbeat", "", "bool", "last", "", "supported", ()),
     "srpuser": _S("-srpuser", "srpuser", "val", "str", "last", "", "deviation", ()),
     "srppass": _S("-srppass", "srppass", "val", "str", "last", "", "deviation", ()),
     "srp_lateuser": _S("-srp_lateuser", "srp_lateuser", "", "bool", "last", "", "supported", ()),

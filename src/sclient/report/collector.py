@@ -123,6 +123,8 @@ class ConnectionReport:
     #: The GREASE values (RFC 8701) of the first ClientHello, by field (None:
     #: no ClientHello was sent; empty: it had none).
     grease: dict[str, list[int]] | None = None
+    #: RFC 6520 heartbeat messages sent and received, in order.
+    heartbeats: list[ev.HeartbeatSent | ev.HeartbeatReceived] = field(default_factory=list)
 
     def resumed(self) -> Session | None:
         """The session this connection resumed (None: a full handshake)."""
@@ -335,6 +337,10 @@ def _ticket(r: RunReport, e: ev.NewSessionTicket, now: float) -> None:
         r.session = r.current.session = e.session
 
 
+def _heartbeat(r: RunReport, e: ev.HeartbeatSent | ev.HeartbeatReceived, now: float) -> None:
+    r.current.heartbeats.append(e)
+
+
 def _data(r: RunReport, e: ev.ApplicationData, now: float) -> None:
     r.current.data_received += len(e.data)
 
@@ -423,6 +429,8 @@ _HANDLERS: dict[type, Handler] = {
     ev.RenegotiationComplete: _renegotiated,
     ev.NewSessionTicket: _ticket,
     ev.ApplicationData: _data,
+    ev.HeartbeatSent: _heartbeat,
+    ev.HeartbeatReceived: _heartbeat,
     ev.ConnectionClosed: _closed,
     ev.ConnectionFailed: _failed,
     ev.SessionOffered: _offered,

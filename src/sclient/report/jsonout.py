@@ -12,6 +12,7 @@ from typing import Any
 from sclient.report.collector import ConnectionReport, RunReport
 from sclient.report.present import View, connection_version, verify_text
 from sclient.report.runsetup import Setup
+from sclient.tls import events as ev
 from sclient.tls.registry.protocol import COMPRESSION_NAMES, TLS1_3
 from sclient.transport import clock
 
@@ -439,6 +440,31 @@ def _cert_compression(c: ConnectionReport) -> dict[str, Any] | None:
     return out
 
 
+#: RFC 6520's HeartbeatMode names.
+_HB_MODES = {1: "peer_allowed_to_send", 2: "peer_not_allowed_to_send"}
+
+
+def _heartbeat(c: Any) -> dict[str, Any] | None:
+    """``-heartbeat``: the server's mode and what came of the messages (None:
+    no heartbeat extension from the server and no heartbeat message)."""
+    n = c.negotiated
+    mode = n.heartbeat if n is not None else None
+    if mode is None and not c.heartbeats:
+        return None
+    sent = [e for e in c.heartbeats if isinstance(e, ev.HeartbeatSent)]
+    got = [e for e in c.heartbeats if isinstance(e, ev.HeartbeatReceived)]
+    return {
+        "mode": _HB_MODES.get(mode, str(mode)) if mode is not None else None,
+        "requests_sent": sum(1 for e in sent if e.raw[:1] == b"\x01" and not e.retransmission),
+        "retransmissions": sum(1 for e in sent if e.retransmission),
+        "responses_matched": sum(1 for e in got if e.outcome == "response"),
+        "requests_answered": sum(1 for e in got if e.outcome == "request answered"),
+        "discarded": [
+            e.outcome.split(": ", 1)[1] for e in got if e.outcome.startswith("discarded")
+        ],
+    }
+
+
 def _blank_connection() -> dict[str, Any]:
     """One entry of ``connections`` before anything is known: every field, in
     the schema's order, at its "nothing happened" value."""
@@ -483,6 +509,7 @@ def _blank_connection() -> dict[str, Any]:
         "session": None,
         "tickets": [],
         "renegotiations": [],
+        "heartbeat": None,
         "messages": [],
         "bytes": {"read": 0, "written": 0, "handshake_read": None, "handshake_written": None},
         "timing_ms": {"connect": None, "handshake": None, "total": 0.0},
@@ -537,6 +564,7 @@ def connection_document(
         ],
         "renegotiations": [_renegotiation(r) for r in c.renegotiations],
         "grease": _grease(c),
+        "heartbeat": _heartbeat(c),
         "messages": _messages(c, run.t_start),
         "bytes": {
             "read": c.bytes_read,

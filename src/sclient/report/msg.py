@@ -76,6 +76,17 @@ def details(content_type: int, data: bytes) -> str:
     return ""
 
 
+def heartbeat_text(sent: bool, version: int, data: bytes) -> str:
+    """An RFC 6520 message as OpenSSL 1.1.1's msg_cb showed it (3.0 has no
+    heartbeats): no content-type word, the kind after the length."""
+    if version not in P.VERSION_TRACE_NAMES:
+        return message_text(sent, version, P.HEARTBEAT, data)
+    kind = {1: "Request", 2: "Response"}.get(data[0], "") if data else ""
+    head = ">>>" if sent else "<<<"
+    line = f"{head} {P.VERSION_TRACE_NAMES[version]} [length {len(data):04x}], Heartbeat{kind}\n"
+    return line + hex_lines(data)
+
+
 def message_text(sent: bool, version: int, content_type: int, data: bytes) -> str:
     """One callback's line and its dump."""
     head = ">>>" if sent else "<<<"
@@ -110,6 +121,8 @@ class MsgRenderer:
             ev.AlertSent: lambda e: self.show(True, P.ALERT, bytes((e.level, e.description))),
             ev.AlertReceived: lambda e: self.show(False, P.ALERT, bytes((e.level, e.description))),
             ev.ChangeCipherSpecReceived: self.ccs_received,
+            ev.HeartbeatSent: lambda e: self.emit(heartbeat_text(True, self.version, e.raw)),
+            ev.HeartbeatReceived: lambda e: self.emit(heartbeat_text(False, self.version, e.raw)),
         }
 
     def new_connection(self) -> None:

@@ -96,6 +96,26 @@ def _dn_text(der: bytes) -> str:
     return names.print_ex(name, names.XN_FLAG_ONELINE)
 
 
+#: OpenSSL 1.1.1's ssl_hb_type_tbl.
+_HB_TYPES = {1: "heartbeat_request", 2: "heartbeat_response"}
+
+
+def heartbeat_text(msg: bytes) -> str:
+    """1.1.1's ``ssl_print_heartbeat`` (3.0 has none): the type, then the
+    payload and the padding as ``ssl_print_hex`` lines; a message shorter
+    than 3 bytes prints nothing, one whose payload length runs past its
+    end only its type."""
+    if len(msg) < 3:
+        return ""
+    out = f"    HeartBeatMessageType: {_HB_TYPES.get(msg[0], 'UNKNOWN')}\n"
+    n = int.from_bytes(msg[1:3], "big")
+    if 3 + n > len(msg):
+        return out
+    out += f"    payload (len={n}): {msg[3 : 3 + n].hex().upper()}\n"
+    pad = msg[3 + n :]
+    return out + f"    padding (len={len(pad)}): {pad.hex().upper()}\n"
+
+
 class TraceStream:
     """The ``-trace`` renderer: subscribes to the record and message events."""
 
@@ -117,6 +137,8 @@ class TraceStream:
             ev.ChangeCipherSpecReceived: self.ccs_received,
             ev.AlertSent: self.alert,
             ev.AlertReceived: self.alert,
+            ev.HeartbeatSent: lambda e: self.sink.out(heartbeat_text(e.raw) + "\n"),
+            ev.HeartbeatReceived: lambda e: self.sink.out(heartbeat_text(e.raw) + "\n"),
         }
 
     def record(self, e: ev.RecordSent, sent: bool) -> None:

@@ -180,7 +180,8 @@ def _received_extensions(
     for block in blocks:
         for e in block:
             code = getattr(e, "ext_type", None)
-            if isinstance(code, int) and (code in OPENSSL_CONTEXTS or code in also):
+            # (heartbeat: recognised by 1.1.1 built with heartbeats, -heartbeat's model)
+            if isinstance(code, int) and (code in OPENSSL_CONTEXTS or code in also or code == 15):
                 found.append(ev.ExtensionReceived(mt, code, e.encode_body()))  # type: ignore[attr-defined]
     return found
 
@@ -195,6 +196,7 @@ class Client:
         "_events",
         "_facts",
         "_failed",
+        "_hb",
         "_hs",
         "_hsr",
         "_peer_closed",
@@ -227,6 +229,8 @@ class Client:
         if config.dtls:
             self._dtls_layers(config)
         self._failed: TLSError | None = None
+        #: RFC 6520 heartbeats (made when the server's extension allows them).
+        self._hb: Any = None
         self._peer_closed = False
         self._closed = False
         self._warn_alerts = 0
@@ -306,6 +310,9 @@ class Client:
             # protocol_version in a TLS 1.2 record, before any session exists.
             self._state = _NotStarted()
             self._rl.set_write_version(P.TLS1_2)
+            if self._sec is not None:  # the checks up to tls_setup_handshake's walk
+                self._sec.no_protocols()
+                self._events.extend(self._sec.take())
             self._fail(LocalError(alerts.PROTOCOL_VERSION, "NO_PROTOCOLS_AVAILABLE"))
             return self._take_events()
         try:
@@ -466,6 +473,7 @@ class Client:
         if hs is None or not hs.complete or self._failed is not None:
             return
         rl.stop_timer()
+        rl.heartbeats = self._heartbeats() is not None
         if self._dtls.completed is not hs:
             # tls_finish_handshake: both sides' message_seq start again at 0.
             self._dtls.completed = hs
@@ -528,6 +536,42 @@ class Client:
             raise TLSError(None, "WRONG_SSL_VERSION", "KeyUpdate needs TLS 1.3")
         self._state.send_key_update(self._handshake(), request)
         return self._take_events()
+
+    def heartbeat(self) -> list[ev.Event]:
+        """Send an RFC 6520 HeartbeatRequest (``B``; :mod:`sclient.tls.heartbeat`):
+        refused unless the server's heartbeat extension allows our requests,
+        while one is in flight, and during a handshake."""
+        from sclient.tls import heartbeat
+
+        self._require_open()
+        hb = self._heartbeats()
+        if hb is None or self._facts.heartbeat != 1:
+            raise heartbeat.refuse()
+        if self._renegotiating():
+            raise TLSError(None, "UNEXPECTED_MESSAGE", "heartbeat during a handshake")
+        heartbeat.send(self._rl, hb.request(), self._events)
+        return self._take_events()
+
+    def _heartbeats(self) -> Any:
+        """The heartbeat state, once the server's extension came in TLS 1.2
+        or below (or DTLS); None otherwise."""
+        if self._hb is None and self._facts.heartbeat is not None and self._config.heartbeat:
+            if self._facts.version is None or self._facts.version == P.TLS1_3:
+                return None
+            from sclient.tls.heartbeat import Heartbeats
+
+            self._hb = Heartbeats(self._config.random)
+        return self._hb
+
+    def _on_heartbeat(self, payload: bytes) -> None:
+        from sclient.tls import heartbeat
+
+        hb = self._hb
+        may_answer = self.handshake_complete and not self._renegotiating()
+        outcome, answer = hb.received(payload, may_answer)
+        self._events.append(ev.HeartbeatReceived(payload, outcome))
+        if answer is not None and not self._closed:
+            heartbeat.send(self._rl, answer, self._events)
 
     def renegotiate(self) -> list[ev.Event]:
         """Start a TLS <= 1.2 renegotiation (OpenSSL's SSL_renegotiate: a full
@@ -636,6 +680,9 @@ class Client:
             return
         if ctype == P.CHANGE_CIPHER_SPEC:
             self._on_ccs(payload)
+            return
+        if ctype == P.HEARTBEAT and self._heartbeats() is not None:
+            self._on_heartbeat(payload)
             return
         if self._facts.version is None:
             raise LocalError(alerts.UNEXPECTED_MESSAGE, "UNEXPECTED_MESSAGE", "before ServerHello")
@@ -930,6 +977,10 @@ class Client:
             return None
         rl: Any = self._rl
         hs = self._hs
+        hb = self._hb
+        if hb is not None and hb.pending is not None and not self._renegotiating():
+            # a heartbeat request in flight: its own timer (negative generations)
+            return -hb.generation, hb.interval
         if hs is None or (hs.complete and not self._renegotiating()) or not rl.timer_running:
             return None
         return rl.timer_generation, rl.timer_interval
@@ -937,10 +988,16 @@ class Client:
     def handle_timeout(self) -> list[ev.Event]:
         """DTLS: the timer expired: the flight again (or, after too many
         timeouts, the handshake fails)."""
-        if self.timer() is not None:
+        timer = self.timer()
+        if timer is not None:
             rl: Any = self._rl
             try:
-                rl.retransmit(self._events)
+                if timer[0] < 0:
+                    from sclient.tls import heartbeat
+
+                    heartbeat.send(rl, self._hb.timed_out(), self._events, True)
+                else:
+                    rl.retransmit(self._events)
             except TLSError as e:
                 self._fail(e)
         return self._take_events()

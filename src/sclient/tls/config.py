@@ -197,6 +197,11 @@ class ClientConfig:
     #: ``-use_srtp``: the DTLS-SRTP protection profiles offered in use_srtp
     #: (OpenSSL sends them in TLS too; a server's answer is a bad extension there).
     srtp_profiles: tuple[int, ...] = ()
+    #: ``-heartbeat``: offer RFC 6520's heartbeat extension (mode
+    #: peer_allowed_to_send: the server's requests are answered), as OpenSSL
+    #: 1.1.1 built with heartbeats did for DTLS; :meth:`Client.heartbeat`
+    #: then sends requests if the server allows them.
+    heartbeat: bool = False
     #: ``-nextprotoneg``: the protocols we support, in our order (None: NPN is
     #: not offered); next_protocol_negotiation goes out empty, the choice is
     #: sent in a NextProtocol message before our Finished (TLS 1.2).

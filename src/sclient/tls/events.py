@@ -61,6 +61,25 @@ class ForeignBytesReceived(Event):
 
 
 @struct(frozen=True, slots=True)
+class HeartbeatSent(Event):
+    """An RFC 6520 HeartbeatMessage we sent (``raw``: type, payload length,
+    payload, padding), a request or our answer to the server's."""
+
+    raw: bytes
+    retransmission: bool = False
+
+
+@struct(frozen=True, slots=True)
+class HeartbeatReceived(Event):
+    """An RFC 6520 HeartbeatMessage from the server, and what became of it:
+    ``response`` (the answer to our request), ``request answered``, or
+    ``discarded: <why>`` (RFC 6520 §4's silent discards)."""
+
+    raw: bytes
+    outcome: str
+
+
+@struct(frozen=True, slots=True)
 class HandshakeSent(Event):
     """A handshake message we sent; ``raw`` includes the 4-byte header."""
 
@@ -341,6 +360,7 @@ class Negotiated:
     ec_point_formats: tuple[int, ...] | None = None  # TLS <= 1.2, server's list if sent
     compression: int = 0  # TLS <= 1.2 compression method (1: DEFLATE, -comp)
     srtp_profile: int | None = None  # DTLS-SRTP: the profile the server chose
+    heartbeat: int | None = None  # RFC 6520: the server's HeartbeatMode (None: not sent)
 
 
 @struct(frozen=True, slots=True)

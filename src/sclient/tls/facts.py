@@ -39,6 +39,7 @@ class Facts:
         "ems",
         "etm",
         "group",
+        "heartbeat",
         "hrr",
         "max_fragment_length",
         "ocsp_response",
@@ -73,6 +74,8 @@ class Facts:
         self.hrr = False
         #: DTLS-SRTP: the protection profile the server chose (None: none).
         self.srtp_profile: int | None = None
+        #: RFC 6520: the HeartbeatMode the server's extension sent (None: none).
+        self.heartbeat: int | None = None
         #: The ServerHello's version (None before it is accepted).
         self.version: int | None = None
         self.suite: CipherSuite | None = None
@@ -160,6 +163,7 @@ class Facts:
             ec_point_formats=self.ec_point_formats,
             compression=self.compression,
             srtp_profile=self.srtp_profile,
+            heartbeat=self.heartbeat,
         )
 
     def settled(self) -> ev.Negotiated:

@@ -378,6 +378,10 @@ def _use_srtp(p: HelloPlan) -> X.Extension | None:
     return X.UseSrtp(p.config.srtp_profiles) if p.config.srtp_profiles else None
 
 
+def _heartbeat(p: HelloPlan) -> X.Extension | None:
+    return X.Heartbeat(1) if p.config.heartbeat else None  # peer_allowed_to_send
+
+
 def _encrypt_then_mac(p: HelloPlan) -> X.Extension | None:
     return X.EncryptThenMac() if p.config.encrypt_then_mac else None
 
@@ -479,6 +483,7 @@ CLIENT_HELLO_EXTENSIONS: tuple[tuple[int, ExtensionBuilder], ...] = (
     (ext.SUPPORTED_GROUPS, _supported_groups_ext),
     (ext.SESSION_TICKET, _session_ticket),
     (ext.STATUS_REQUEST, _status_request),
+    (ext.HEARTBEAT, _heartbeat),  # where 1.1.x put it (3.0 has none)
     (ext.NEXT_PROTO_NEG, _next_proto_neg),
     (ext.ALPN, _alpn),
     (ext.USE_SRTP, _use_srtp),
@@ -536,6 +541,7 @@ HELLO_FIELDS = (
     "sct_request",
     "serverinfo_types",
     "srtp_profiles",
+    "heartbeat",
     "status_request",
     "compression",
     "cert_comp_rx",
@@ -649,6 +655,12 @@ def build_client_hello(
             e = build(plan)
         if e is not None:
             exts.append(e)
+    if versions[0] == P.SSL3:
+        # OpenSSL 1.1.1 with SSL 3.0 as its highest version (s->version is
+        # SSL3_VERSION, extension_is_relevant): only SSL_EXT_SSL3_ALLOWED
+        # extensions, i.e. renegotiation_info, which a first ClientHello
+        # replaces with the SCSV: no extensions at all.
+        exts = [e for e in exts if e.ext_type == ext.RENEGOTIATION_INFO]
 
     ch = ClientHello(
         legacy_version=min(versions[0], P.TLS1_2),
@@ -843,6 +855,11 @@ def parse_common_extension(hs: Handshake, e: X.Extension) -> None:
         hs.facts.alpn = e.protocols[0]
     elif isinstance(e, X.EarlyData):
         raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", "early_data: not sent")
+    elif isinstance(e, X.Heartbeat):
+        # RFC 6520 §2: an unknown mode is answered with illegal_parameter.
+        if e.mode not in (1, 2):
+            raise LocalError(alerts.ILLEGAL_PARAMETER, "BAD_EXTENSION", "heartbeat: unknown mode")
+        hs.facts.heartbeat = e.mode
     elif e.ext_type == ext.USE_SRTP and hs.offer.dtls:
         from sclient.tls.dtls.handshake import use_srtp
 

@@ -62,7 +62,7 @@ _VERSION_NAMES = {
     P.TLS1_2: "TLS 1.2",
     P.TLS1_1: "TLS 1.1",
     P.TLS1_0: "TLS 1.0",
-    P.SSL3: "SSL 3",
+    P.SSL3: "SSL 3.0",  # s_cb.c's ssl_versions, as for the other versions
 }
 #: ``ssl_get_min_max_version`` walks these, highest first (SSLv3 is not built).
 _VERSIONS = (P.TLS1_3, P.TLS1_2, P.TLS1_1, P.TLS1_0)
@@ -188,8 +188,12 @@ class Checks:
         self._add(VERSION, _VERSION_NAMES.get(version, "???"), None, ok)
 
     def version_range(self) -> None:
-        """``ssl_get_min_max_version``."""
-        for v in _VERSIONS:
+        """``ssl_get_min_max_version``. SSL 3.0 is walked only when it is
+        enabled (``-ssl3``): OpenSSL 3.0 has no SSL 3.0 method to walk, 1.1.1
+        built with it asked its security callback about it too."""
+        inp = self.inp
+        ssl3 = (P.SSL3,) if P.SSL3 in (inp.proto_min, inp.min_version) else ()
+        for v in (*_VERSIONS, *ssl3):
             if self.inp.proto_min and v < self.inp.proto_min:
                 continue
             self.version(v)
@@ -307,6 +311,15 @@ class Checks:
 
     # --- the ClientHello ----------------------------------------------------------
 
+    def no_protocols(self) -> None:
+        """No version is left to speak: the state machine's start, then
+        ``tls_setup_handshake``'s walk, whose refusals say why."""
+        self.version(P.TLS1_3)
+        if not self.inp.read_buffer:
+            self.compression()
+        self.compression()
+        self.version_range()
+
     def client_hello(
         self, *, start: bool, session_version: int | None, hrr_group: int | None
     ) -> None:
@@ -324,6 +337,8 @@ class Checks:
         self.supported_ciphers()  # the cipher suite list
         self.compression()  # the compression methods
         self.version_range()  # tls_construct_extensions
+        if inp.max_version == P.SSL3:
+            return  # 1.1.1 built no extension for SSL 3.0: none of their checks ran
         self.version_range()  # ec_point_formats
         self.use_ecc()
         self.version_range()  # supported_groups

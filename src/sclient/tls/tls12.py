@@ -105,7 +105,7 @@ __all__ = [
     "process_server_hello",
 ]
 
-_OPENSSL_ORDER = (65281, 0, 1, 11, 10, 35, 5, 13172, 16, 14, 22, 18, 23)
+_OPENSSL_ORDER = (65281, 0, 1, 11, 10, 35, 5, 15, 13172, 16, 14, 22, 18, 23)
 
 
 def select_next_protocol(hs: Handshake, advertised: tuple[bytes, ...]) -> bytes:
@@ -527,16 +527,19 @@ class ExpectSrpServerKeyExchange(State):
         if self.peer is not None:
             assert ske.signature is not None
             if self.params.version < P.TLS1_2 or ske.scheme is None:
-                raise LocalError(alerts.INTERNAL_ERROR, "LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED")
-            groups = tuple(g for g in hs.offer.groups if G.BY_CODE.get(g, None) is not None)
-            check_peer_sigalg(
-                ske.scheme, self.peer, False, hs.offer.schemes, groups, hs.config.security_level
-            )
-            hs.facts.peer_scheme = ske.scheme
+                # TLS 1.0/1.1: the key type fixes the scheme (MD5+SHA-1 for RSA)
+                scheme = legacy_sigalg(self.peer.kind, hs.config.security_level)
+            else:
+                scheme = ske.scheme
+                groups = tuple(g for g in hs.offer.groups if G.BY_CODE.get(g, None) is not None)
+                check_peer_sigalg(
+                    scheme, self.peer, False, hs.offer.schemes, groups, hs.config.security_level
+                )
+            hs.facts.peer_scheme = scheme
             data = tls12_server_key_exchange_input(
                 hs.facts.client_random, hs.facts.server_random, ske.params
             )
-            verify_signature(ske.scheme, self.peer, data, ske.signature, False)
+            verify_signature(scheme, self.peer, data, ske.signature, False)
         hs.transcript.update(ske.raw)
         exchange = SrpClient(n, g, ske.salt, b, hs.random)
         return ExpectCertificateRequestOrDone(self.params, self.peer, None, srp=exchange)

@@ -137,6 +137,8 @@ class DtlsRecordLayer:
         self.timer_interval = INITIAL_TIMEOUT
         self.timeouts = 0
         self.timer_running = False
+        #: RFC 6520: heartbeat records are taken (the extension was negotiated).
+        self.heartbeats = False
 
     # -- the record port -------------------------------------------------------------
 
@@ -241,7 +243,9 @@ class DtlsRecordLayer:
             and not (ctype == P.ALERT and not self.read_protected)
         ):
             return None
-        if ctype not in (P.CHANGE_CIPHER_SPEC, P.ALERT, P.HANDSHAKE, P.APPLICATION_DATA):
+        if ctype not in (P.CHANGE_CIPHER_SPEC, P.ALERT, P.HANDSHAKE, P.APPLICATION_DATA) and not (
+            ctype == P.HEARTBEAT and self.heartbeats
+        ):
             return None
         if epoch == self.read_epoch + 1:
             if len(self._future) < _MAX_FUTURE and ctype != P.CHANGE_CIPHER_SPEC:

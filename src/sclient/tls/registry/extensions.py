@@ -37,6 +37,8 @@ EXTENSIONS: tuple[ExtensionType, ...] = (
     _E(12, "srp", "srp", "SRP"),
     _E(13, "signature_algorithms", "signature_algorithms", "signature algorithms"),
     _E(14, "use_srtp", "use_srtp", "use SRTP"),
+    # in neither of 3.0's tables (OpenSSL 3.0 has no heartbeats): 1.1.1's names
+    _E(15, "heartbeat", "tls_heartbeat", "heartbeat"),
     _E(
         16,
         "application_layer_protocol_negotiation",
@@ -93,6 +95,7 @@ SUPPORTED_GROUPS = 10
 EC_POINT_FORMATS = 11
 SIGNATURE_ALGORITHMS = 13
 USE_SRTP = 14
+HEARTBEAT = 15
 ALPN = 16
 SCT = 18
 CLIENT_CERT_TYPE = 19

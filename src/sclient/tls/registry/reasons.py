@@ -382,4 +382,12 @@ REASONS: dict[str, Reason] = {
         0x0A0000F7, "tls_post_process_server_rpk", "unknown certificate type", _CLNT, 0
     ),
     "WRONG_RPK_TYPE": R(0x0A00015F, "tls_post_process_server_rpk", "wrong rpk type", _CLNT, 0),
+    #: ``B`` with -heartbeat (RFC 6520): OpenSSL 3.0 has no heartbeats; the
+    #: reasons and the function are 1.1.1's (dtls1_heartbeat), in 3.0's form.
+    "TLS_HEARTBEAT_PEER_DOESNT_ACCEPT": R(
+        0x0A00016D, "dtls1_heartbeat", "peer does not accept heartbeats", "../ssl/d1_lib.c"
+    ),
+    "TLS_HEARTBEAT_PENDING": R(
+        0x0A00016E, "dtls1_heartbeat", "heartbeat request already pending", "../ssl/d1_lib.c"
+    ),
 }

@@ -280,6 +280,10 @@ def _sigalg(code: int, step: int = 2) -> Field:
 # ------------------------------------------------------------------ extensions
 
 
+#: 1.1.1's ssl_hb_tbl.
+_HEARTBEAT_MODES = {1: "peer_allowed_to_send", 2: "peer_not_allowed_to_send"}
+
+
 def _ext_body(code: int, data: bytes, ctx: Context, mt: int) -> list[Field]:
     """The decoded body of one extension; raises _Short where OpenSSL gives up."""
     c = _Cur(data)
@@ -289,6 +293,11 @@ def _ext_body(code: int, data: bytes, ctx: Context, mt: int) -> list[Field]:
         if n < 1:
             raise _Short
         return _listed("max_fragment_length", data, 1, _table(_MFL))
+    if code == extensions.HEARTBEAT:  # 1.1.1's trace (3.0 has no heartbeats)
+        if n != 1:
+            raise _Short
+        mode = _table(_HEARTBEAT_MODES)(data[0])
+        return [_line("heartbeat_mode", data[0], f"HeartbeatMode: {mode}")]
     if code == extensions.EC_POINT_FORMATS:
         body = c.vec(1)
         if c.left:

@@ -41,6 +41,7 @@ __all__ = [
     "EncryptThenMac",
     "ExtendedMasterSecret",
     "Extension",
+    "Heartbeat",
     "KeyShareClient",
     "KeyShareEntry",
     "KeyShareRetry",
@@ -460,6 +461,24 @@ class UseSrtp(Extension):
         mki = r.vec(1)
         r.done()
         return cls(profiles, mki)
+
+
+@struct(frozen=True, slots=True)
+class Heartbeat(Extension):
+    """RFC 6520 §2: the HeartbeatMode, 1 peer_allowed_to_send (the sender
+    answers requests), 2 peer_not_allowed_to_send."""
+
+    TYPE = ext.HEARTBEAT
+    mode: int
+
+    def encode_body(self) -> bytes:
+        return bytes((self.mode,))
+
+    @classmethod
+    def decode(cls, r: Reader) -> Heartbeat:
+        v = r.u8()
+        r.done()
+        return cls(v)
 
 
 @struct(frozen=True, slots=True)
@@ -935,6 +954,7 @@ _reg(SignatureAlgorithms, _CH, _CR)
 _reg(SignatureAlgorithmsCert, _CH, _CR)
 _reg(Alpn, _CH, _SH, _EE)
 _reg(UseSrtp, _CH)
+_reg(Heartbeat, _CH, _SH, _EE)
 _reg(SignedCertificateTimestamps, _CH, _SH, _CT, _CR)
 _reg(Padding, _CH)
 _reg(EncryptThenMac, _CH, _SH)
