@@ -44,9 +44,14 @@ def test_error_strings_match_libcrypto() -> None:
     version = ctypes.cast(lib.OpenSSL_version, ctypes.CFUNCTYPE(ctypes.c_char_p, ctypes.c_int))(0)
     if not version.startswith(b"OpenSSL 3.0."):
         pytest.skip(f"libcrypto is {version!r}")
+    # 95 (X509_V_ERR_RPK_UNTRUSTED) is OpenSSL 3.2's, for raw public keys: 3.0
+    # has no text for it.
+    newer = {95}
     for code in range(-1, 100):
-        assert errors.error_string(code) == f(code).decode(), code
-    assert sorted(errors.TABLE) == list(range(95))
+        if code not in newer:
+            assert errors.error_string(code) == f(code).decode(), code
+    assert sorted(errors.TABLE) == list(range(96))
+    assert errors.error_string(95) == "Raw public key untrusted, no trusted keys configured"
 
 
 def test_alerts() -> None:
