@@ -52,9 +52,18 @@ demo: $(STAMP)
 
 # Byte-compile first: the tests start sclient hundreds of times, and with
 # PYTHONDONTWRITEBYTECODE set each start would compile every module again.
+# The suite mostly waits on servers and child processes, so it runs in
+# TEST_WORKERS processes (pytest-xdist; a test file stays in one process, with
+# its module-scoped servers); TEST_WORKERS=0 runs it in this process alone. The
+# temporary directory is short because the real servers' unix sockets live
+# under it (108 bytes at most), and it is removed after the run.
+TEST_WORKERS ?= 4
 test: $(STAMP)
 	@$(PY) -m compileall -q src > /dev/null
-	$(PY) -m pytest -q
+	@tmp=$$(mktemp -d /tmp/sct.XXXXXX) && chmod 755 $$tmp; \
+	echo "$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --basetemp=$$tmp"; \
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --basetemp=$$tmp; \
+	status=$$?; rm -rf $$tmp; exit $$status
 
 # The newest release of every dependency (not the lock), in a venv of its own:
 # run on purpose before moving the lock, never by CI.
