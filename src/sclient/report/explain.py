@@ -390,7 +390,7 @@ def _mismatch(
     return Explanation(
         "hostname_mismatch",
         f"The certificate is for {names}, not for {host}"
-        + ("." if checked else " (s_client did not check the name, so it did not fail for it)."),
+        + ("." if checked else " (not checked: s_client did not fail for it)."),
         tuple(evidence),
         f"Connect with the name the certificate holds, or fix the server's certificate; "
         f"check with {_check_option(host)}.",
