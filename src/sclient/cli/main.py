@@ -84,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stdout.flush()
             return _write_rand(e.writerand, e.status)
         _write_stderr("".join(options.messages))
+        if options.targets is not None:
+            from sclient.app.fleet import run_fleet
+
+            return _write_rand(options.writerand, run_fleet(options, argv))
         try:
             from sclient.app.run import run
         except ModuleNotFoundError as e:
