@@ -505,7 +505,7 @@ class _Parser:
             except NetOptError as e:
                 raise self.fail(f"{PROG}: {e.text}", usage=e.usage) from None
         if proxy is not None:
-            if o.host is None or o.port is None:
+            if (o.host is None or o.port is None) and o.targets is None:
                 raise self.fail(
                     f"{PROG}: {o.proxy_source} requires use of -connect or target parameter\n",
                     usage=True,
