@@ -42,7 +42,9 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         kill_and_reap(p)  # type: ignore[arg-type]
 
 
-def run(args: list[str], stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*sclient_cmd(), *args],
         input=stdin if stdin is not None else "",
@@ -224,7 +226,10 @@ def test_bad_fleet_options(args: list[str], expected: str) -> None:
 def test_bad_targets_files(tmp_path: Path) -> None:
     r = run(["-targets", str(tmp_path / "none.txt")])
     assert (r.returncode, r.stdout) == (1, "")
-    assert r.stderr == f's_client: Can\'t open "{tmp_path / "none.txt"}" for reading, No such file or directory\n'
+    assert (
+        r.stderr
+        == f's_client: Can\'t open "{tmp_path / "none.txt"}" for reading, No such file or directory\n'
+    )
     empty = tmp_path / "empty.txt"
     empty.write_text("# nothing\n\n")
     r = run(["-targets", str(empty)])

@@ -37,18 +37,17 @@ checked: each target's host is checked unless ``-verify_hostname`` or
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import ipaddress
 import os
 import selectors
 import socket
-import sys
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from sclient.app.console import Console
-from sclient.app.fleetlines import TargetLine, TargetsError, read_targets, target_argv
 from sclient.transport import clock
 
 if TYPE_CHECKING:
@@ -61,8 +60,6 @@ if TYPE_CHECKING:
 #: round trips of targets some tens of milliseconds away without opening
 #: hundreds of sockets at once against one host (see bench/README.md).
 DEFAULT_PARALLEL = 16
-#: -connect_timeout when none is given: a silent target must not hold the fleet.
-DEFAULT_CONNECT_TIMEOUT = 10.0
 #: Name lookups at once (threads).
 _LOOKUPS = 4
 
@@ -82,9 +79,10 @@ class FleetConsole(Console):
 class Job:
     """One target: its run's options, program and socket."""
 
-    def __init__(self, index: int, line: TargetLine, options: Options) -> None:
+    def __init__(self, index: int, target: str, args: list[str], options: Options) -> None:
         self.index = index
-        self.line = line
+        self.target = target  # the line's host:port
+        self.args = args  # the line's options
         self.o = options
         self.console = FleetConsole()
         self.program: Program | None = None
@@ -223,7 +221,7 @@ class Fleet:
         from sclient.app.verifysettings import verify_settings
         from sclient.base import structs
 
-        key = tuple(job.line.args)
+        key = tuple(job.args)
         base = self.settings_cache.get(key)
         if base is None:
             base = self.settings_cache[key] = build_settings(job.o, job.console)
@@ -293,9 +291,7 @@ class Fleet:
             sock.close()
             job.last_errno = code
             job.connect_errors += tcp.connect_error_entries(code)
-        self.connect_failed(
-            job, tcp.ConnectError(job.connect_errors, job.last_errno)
-        )
+        self.connect_failed(job, tcp.ConnectError(job.connect_errors, job.last_errno))
 
     def connect_failed(self, job: Job, exc: Any) -> None:
         p = job.program
@@ -361,10 +357,8 @@ class Fleet:
 
     def unregister(self, job: Job) -> None:
         if job.sock is not None:
-            try:
+            with contextlib.suppress(KeyError, ValueError):
                 self.sel.unregister(job.sock)
-            except (KeyError, ValueError):
-                pass
 
     def finish(self, job: Job) -> None:
         from sclient.app.jsonsetup import json_setup
@@ -402,8 +396,12 @@ class Fleet:
             return
         self.t_progress = now
         total = len(self.jobs)
-        text = "" if final else (
-            f"{self.done}/{total} checked, {len(self.active)} in flight, {self.failed} failed"
+        text = (
+            ""
+            if final
+            else (
+                f"{self.done}/{total} checked, {len(self.active)} in flight, {self.failed} failed"
+            )
         )
         try:
             os.write(2, f"\r\x1b[K{text}".encode())
@@ -432,24 +430,13 @@ def _numeric(host: str, port: str | None, family: int) -> list[Any]:
     return tcp._getaddrinfo(host, port, family)
 
 
-def run_fleet(options: Options, argv: Sequence[str]) -> int:
-    """``-targets``: check every target; the exit status (0: all passed)."""
+def run_fleet(options: Options, targets: Sequence[tuple[str, list[str], Options]]) -> int:
+    """``-targets``: check every target (its ``host:port``, its line's options,
+    its options parsed); the exit status (0: all passed)."""
     from sclient.app.fleetout import Output
     from sclient.app.settings import shared_trust_stores
 
-    from sclient.app.fleetlines import check_fleet_options
-
-    try:
-        check_fleet_options(options)
-        lines = read_targets(options.targets or "-")
-        jobs = [
-            Job(i, line, line.options(target_argv(argv), options))
-            for i, line in enumerate(lines)
-        ]
-    except TargetsError as e:
-        sys.stdout.flush()
-        os.write(2, e.text.encode("utf-8", "surrogateescape"))
-        return 1
+    jobs = [Job(i, target, args, o) for i, (target, args, o) in enumerate(targets)]
     shared_trust_stores()
     out = Output(options, jobs)
     Fleet(options, jobs, out).run()

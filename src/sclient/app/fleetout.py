@@ -7,6 +7,7 @@ code of the first explanation (``report.explain``)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from typing import TYPE_CHECKING, Any
@@ -37,8 +38,7 @@ class Output:
         if self.brief or self.closed:
             return
         chunks = []
-        while self.next < len(jobs) and jobs[self.next].doc is not None:
-            doc = jobs[self.next].doc
+        while self.next < len(jobs) and (doc := jobs[self.next].doc) is not None:
             chunks.append(json.dumps(doc, separators=(",", ":")) + "\n")
             jobs[self.next].doc = _verdict_only(doc)
             self.next += 1
@@ -51,7 +51,7 @@ class Output:
     def close_with(self, jobs: list[Job]) -> None:
         if not self.brief:
             return
-        rows = [brief_row(job.line.target, job.doc or {}, self.explain) for job in jobs]
+        rows = [brief_row(job.target, job.doc or {}, self.explain) for job in jobs]
         header = HEADER if self.explain else HEADER[:-1]
         table = [header, *rows]
         widths = [max(len(r[i]) for r in table) for i in range(len(header))]
@@ -59,10 +59,8 @@ class Output:
             "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() + "\n"
             for r in table
         )
-        try:
+        with contextlib.suppress(OSError):
             _write(text.encode("utf-8", "surrogateescape"))
-        except OSError:
-            pass
 
 
 def _verdict_only(doc: dict[str, Any]) -> dict[str, Any]:

@@ -85,9 +85,16 @@ def main(argv: list[str] | None = None) -> int:
             return _write_rand(e.writerand, e.status)
         _write_stderr("".join(options.messages))
         if options.targets is not None:
+            from sclient.cli.targets import TargetsError, fleet_targets
+
+            try:
+                targets = fleet_targets(options, argv)
+            except TargetsError as e:
+                _write_stderr(e.text)
+                return 1
             from sclient.app.fleet import run_fleet
 
-            return _write_rand(options.writerand, run_fleet(options, argv))
+            return run_fleet(options, targets)
         try:
             from sclient.app.run import run
         except ModuleNotFoundError as e:

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from sclient.cli.optionsclass import Options
 
 PROG = "s_client"
+#: -connect_timeout when none is given: a silent target must not hold the fleet.
+DEFAULT_CONNECT_TIMEOUT = 10.0
 
 #: Options that make no sense per target: they read the terminal, print
 #: traces or write one file per run, or make more than one connection.
@@ -78,7 +80,9 @@ class TargetLine:
         mine = o.given[shared + 1 :]
         for name in mine:
             if name in PLACE:
-                raise TargetsError(f"{PROG}: {self.where}: {name}: the line's host:port says where\n")
+                raise TargetsError(
+                    f"{PROG}: {self.where}: {name}: the line's host:port says where\n"
+                )
             if name in GLOBAL_ONLY:
                 raise TargetsError(
                     f"{PROG}: {self.where}: {name} applies to the whole fleet: "
@@ -87,8 +91,6 @@ class TargetLine:
         _refuse(o.given, self.where)
         o.json = True
         if o.connect_timeout_s is None:
-            from sclient.app.fleet import DEFAULT_CONNECT_TIMEOUT
-
             o.connect_timeout_s = DEFAULT_CONNECT_TIMEOUT
         if o.verify_hostname is None and o.verify_ip is None and o.host is not None:
             if _is_ip(o.host):
@@ -178,6 +180,17 @@ def target_argv(argv: Sequence[str]) -> list[str]:
             out.append(argv[i])
             i += 1
     return out
+
+
+def fleet_targets(options: Options, argv: Sequence[str]) -> list[tuple[str, list[str], Options]]:
+    """Every target of ``-targets``: (its ``host:port``, its line's options,
+    its parsed options); :class:`TargetsError` for the first bad line."""
+    check_fleet_options(options)
+    base = target_argv(argv)
+    return [
+        (line.target, line.args, line.options(base, options))
+        for line in read_targets(options.targets or "-")
+    ]
 
 
 def check_fleet_options(options: Options) -> None:
