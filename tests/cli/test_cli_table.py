@@ -21,7 +21,15 @@ JSON_LINE = (
     " -json                      Print the session as one JSON document on stdout (sclient)\n"
 )
 #: sclient's additions, in table order (each help text ends with "(sclient)").
-ADDED = ["-version", "-proxy_env", "-targets", "-parallel", "-connect_timeout", "-max_time", "-json"]
+ADDED = [
+    "-version",
+    "-proxy_env",
+    "-targets",
+    "-parallel",
+    "-connect_timeout",
+    "-max_time",
+    "-json",
+]
 EXPLAIN_LINE = (
     " -explain                   Explain a failure in plain words after the output (sclient)\n"
     " -explain_probe             -explain, with extra connections to find what the server speaks (sclient)\n"
