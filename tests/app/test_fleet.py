@@ -158,6 +158,18 @@ def test_brief_columns(fleet: dict[str, Any]) -> None:
     assert "10 (certificate has expired)" in expired and expired.split()[-1] == "expired"
     assert "64 (IP address mismatch)" in wrong and wrong.split()[-1] == "hostname_mismatch"
     assert refused.split()[1:4] == ["-", "-", "-"] and refused.split()[-1] == "tcp_refused"
+    assert "connect: Connection refused" in refused
+
+
+def test_brief_silent_target(fleet: dict[str, Any]) -> None:
+    path = write(fleet, "silent.txt", [f"127.0.0.1:{fleet['silent'][0]}"])
+    t0 = time.monotonic()
+    r = run(["-targets", str(path), "-brief", "-connect_timeout", "0.5"])
+    assert time.monotonic() - t0 < 10
+    assert r.returncode == 1
+    assert r.stdout.splitlines()[1].split(None, 4)[1:] == [
+        "-", "-", "-", "handshake: timed out (-connect_timeout 0.5 s)",
+    ]  # fmt: skip
 
 
 def test_stdin_and_per_line_options(fleet: dict[str, Any]) -> None:

@@ -76,8 +76,7 @@ def brief_row(target: str, doc: dict[str, Any], explain: bool) -> tuple[str, ...
     verification = doc.get("verification") or {}
     error = doc.get("error")
     if error is not None and not doc.get("handshake_complete"):
-        reason = error.get("reason") or error.get("text") or "failed"
-        verify = f"{error.get('stage', 'error')}: {reason}"
+        verify = f"{error.get('stage', 'error')}: {_failure(error)}"
     elif verification.get("code") == 0:
         verify = "OK"
     elif verification.get("code") is not None:
@@ -93,5 +92,19 @@ def brief_row(target: str, doc: dict[str, Any], explain: bool) -> tuple[str, ...
     ]
     if explain:
         found = doc.get("explanations") or []
-        cells.append(found[0]["code"] if found else "-")
+        cells.append(",".join(e["code"] for e in found) if found else "-")
     return tuple(cells)
+
+
+def _failure(error: dict[str, Any]) -> str:
+    """What failed, in a few words: the limit that passed, the system's
+    reason for a connect error (``Connection refused``), else the reason."""
+    timeout = error.get("timeout")
+    if timeout is not None:
+        return f"timed out (-{timeout['limit']} {timeout['seconds']:g} s)"
+    lines = error.get("lines") or []
+    if error.get("stage") == "connect" and lines:
+        parts = lines[0].split(":")
+        if len(parts) > 5 and parts[1] == "error":
+            return parts[5]
+    return str(error.get("reason") or error.get("text") or "failed")
