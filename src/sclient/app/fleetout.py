@@ -106,5 +106,5 @@ def _failure(error: dict[str, Any]) -> str:
     if error.get("stage") == "connect" and lines:
         parts = lines[0].split(":")
         if len(parts) > 5 and parts[1] == "error":
-            return parts[5]
+            return str(parts[5])
     return str(error.get("reason") or error.get("text") or "failed")
