@@ -15,14 +15,15 @@ sockets, that hands each socket's bytes to its engine (``tls.client`` is
 sans-I/O: ``receive()``/``data_to_send()``), and stops each connection once
 its handshake is done (no session: nothing is read from stdin).
 
-The loop is ``selectors`` (epoll), not asyncio. Measured on this 2-core
-machine, 200 handshakes against local servers (``bench/fleet.py``): the
-loop costs next to nothing beside the handshakes' own CPU (key exchange,
-signature check, chain verification), all of it in this one thread, and
-asyncio adds a task, a future and a transport/protocol pair per connection
-and a slower loop iteration for no gain, since nothing here awaits anything
-but a socket. Name lookups, which block, run in a small thread pool
-(``_LOOKUPS`` at once); IP literals are not looked up.
+The loop is ``selectors`` (epoll), not asyncio, by measurement
+(``bench/fleet.py``, 200 local servers, this 2-core machine under others'
+load, medians of 7 runs): the same 200 handshakes with Python's ``ssl``
+took 0.29 s of CPU driven by a selectors loop and 0.45 s driven by asyncio
+(0.44 s / 0.73 s wall): asyncio's task, future and transport/protocol pair
+per connection cost about 0.8 ms of CPU per target, more than half a
+handshake, for nothing this loop needs: it awaits sockets only. Name
+lookups, which block, run in a small thread pool (``_LOOKUPS`` at once); IP
+literals are not looked up.
 
 Deadlines are the loop's: ``-connect_timeout`` (10 s unless given, so that
 a silent target cannot hold the fleet) and ``-max_time`` run from each
@@ -55,11 +56,14 @@ if TYPE_CHECKING:
     from sclient.app.settings import Settings
     from sclient.cli.optionsclass import Options
 
-#: -parallel's default: connections in flight at once. The work is CPU-bound in
-#: one thread (about 1.5 ms of CPU a handshake here); 16 in flight hide the
-#: round trips of targets some tens of milliseconds away without opening
-#: hundreds of sockets at once against one host (see bench/README.md).
+#: -parallel's default: connections in flight at once. The work is CPU-bound
+#: in one thread (some 6 ms of CPU a target here, handshake, verification and
+#: document): 16 in flight keep the CPU busy while waiting on targets up to
+#: about 100 ms away, without opening hundreds of sockets at once against one
+#: host or network; on loopback 16 and 64 measure the same (bench/README.md).
 DEFAULT_PARALLEL = 16
+#: How long a write may wait for room in the socket's buffer.
+_WRITE_WAIT = 5.0
 #: Name lookups at once (threads).
 _LOOKUPS = 4
 
@@ -321,6 +325,9 @@ class Fleet:
                 job.connect_errors += tcp.connect_error_entries(code)
                 self.try_next_address(job)
                 return
+            # Reads are made when the socket is readable; a write waits for
+            # room at most _WRITE_WAIT (a flight larger than the socket's buffer).
+            job.sock.settimeout(_WRITE_WAIT)
             conn = tcp.Connection(job.sock, job.family, started=job.t_start)
             conn.connected = clock.monotonic()
             p.conn = conn
