@@ -278,3 +278,20 @@ def test_progress_on_a_terminal(fleet: dict[str, Any]) -> None:
     text = seen.decode()
     assert "/30 checked, " in text and text.endswith("\r\x1b[K")  # the line is cleared at the end
     assert len(r.stdout.splitlines()) == 30
+
+
+def test_max_time_and_a_bad_service(fleet: dict[str, Any]) -> None:
+    silent, good = fleet["silent"][0], fleet["good"][0]
+    lines = [f"127.0.0.1:{silent}", f"127.0.0.1:{good}", "127.0.0.1:nosuchservice"]
+    t0 = time.monotonic()
+    r = run(["-targets", "-", "-CAfile", fleet["root"], "-max_time", "0.5"],
+            stdin="\n".join(lines) + "\n")  # fmt: skip
+    assert time.monotonic() - t0 < 10
+    docs = documents(r.stdout)
+    assert docs[0]["error"]["timeout"] == {
+        "phase": "handshake", "limit": "max_time", "seconds": 0.5,
+    }  # fmt: skip
+    assert docs[1]["verification"]["code"] == 0
+    assert not docs[2]["connected"] and docs[2]["error"]["stage"] == "connect"
+    assert "BIO_lookup_ex" in docs[2]["error"]["lines"][0]
+    assert r.returncode == 1

@@ -128,20 +128,42 @@ class Fleet:
                 job = self.jobs[self.next]
                 self.next += 1
                 self.active.append(job)
-                self.start(job)
+                self.guarded(self.start, job)
             if self.done >= len(self.jobs):
                 break
             timeout = self.wait_time()
             for key, _mask in self.sel.select(timeout):
                 job = key.data
                 if job.doc is None:
-                    self.on_ready(job)
+                    self.guarded(self.on_ready, job)
             self.poll_lookups()
             self.check_deadlines()
             self.show_progress()
         self.show_progress(final=True)
         if self.pool is not None:
             self.pool.shutdown(wait=False)
+
+    def guarded(self, step: Any, job: Job) -> None:
+        """``step(job)``; an unexpected exception ends that target alone, with
+        the line the single run prints (``s_client: internal error: …``)."""
+        try:
+            step(job)
+        except Exception as exc:
+            if os.environ.get("SCLIENT_DEBUG"):
+                raise
+            what = str(exc) or type(exc).__name__
+            job.console.err(f"s_client: internal error: {type(exc).__name__}: {what}\n")
+            self.unregister(job)
+            if job.sock is not None:
+                job.sock.close()
+            p = job.program
+            if p is None:
+                self.setup_failed(job, 1)
+                return
+            p.status = 1
+            with contextlib.suppress(Exception):
+                p.finish()
+            self.finish(job)
 
     def wait_time(self) -> float | None:
         now = clock.monotonic()
@@ -210,7 +232,14 @@ class Fleet:
         t = settings.target
         host = t.host
         if host is not None and _is_ip(host):
-            self.resolved(job, _numeric(host, t.port, t.family))
+            try:
+                addrs = _numeric(host, t.port, t.family)
+            except socket.gaierror as exc:
+                from sclient.transport import tcp
+
+                self.connect_failed(job, tcp.ConnectError([tcp._lookup_error(exc)]))
+                return
+            self.resolved(job, addrs)
             return
         if self.pool is None:
             self.pool = ThreadPoolExecutor(_LOOKUPS, thread_name_prefix="lookup")
