@@ -199,8 +199,11 @@ def test_stdin_and_per_line_options(fleet: dict[str, Any]) -> None:
     [
         ("127.0.0.1:1 -nosuchoption", "stdin line 2 (127.0.0.1:1): Unknown option: -nosuchoption"),
         ("127.0.0.1:1 -reconnect", "stdin line 2 (127.0.0.1:1): -reconnect cannot be used with -targets"),
-        ("127.0.0.1:1 -starttls smtp",
-         "stdin line 2 (127.0.0.1:1): -starttls is not supported yet with -targets (check that target alone)"),
+        ("127.0.0.1:1 -proxy 127.0.0.1:3128",
+         "stdin line 2 (127.0.0.1:1): -proxy is not supported yet with -targets (check that target alone)"),
+        ("127.0.0.1:1 -starttls nosuch",
+         "stdin line 2 (127.0.0.1:1): Value must be one of: smtp, pop3, imap, ftp, xmpp, "
+         "xmpp-server, telnet, irc, mysql, postgres, lmtp, nntp, sieve, ldap"),
         ("127.0.0.1:1 -json", "stdin line 2 (127.0.0.1:1): -json applies to the whole fleet: give it on the command line"),
         ("127.0.0.1:1 -connect 127.0.0.1:2", "stdin line 2 (127.0.0.1:1): -connect: the line's host:port says where"),
         ("-tls1_2", "stdin line 2: a line starts with host:port, not -tls1_2"),
@@ -295,3 +298,55 @@ def test_max_time_and_a_bad_service(fleet: dict[str, Any]) -> None:
     assert not docs[2]["connected"] and docs[2]["error"]["stage"] == "connect"
     assert "BIO_lookup_ex" in docs[2]["error"]["lines"][0]
     assert r.returncode == 1
+
+
+STARTTLS_KINDS = ("smtp", "imap", "pop3", "ftp", "xmpp", "postgres", "ldap", "sieve")
+
+
+def test_starttls_targets_match_single_runs(pki: Any) -> None:
+    """STARTTLS per target, driven by the fleet's loop: each target's
+    ``starttls``, verification and protocol are those of the single run's
+    -json document against the same scripted server; a refusal too."""
+    from starttls.scripted import ScriptedServer
+    from starttls.scripts import REFUSAL, SUCCESS
+
+    chain = pki["rsa"]
+    servers = []
+    lines = []
+    try:
+        for kind in STARTTLS_KINDS:
+            s = ScriptedServer(chain=chain, script=SUCCESS[kind]).start()
+            servers.append(s)
+            lines.append(f"localhost:{s.port} -starttls {kind}")
+        s = ScriptedServer(chain=chain, script=REFUSAL["smtp"]).start()
+        servers.append(s)
+        lines.append(f"localhost:{s.port} -starttls smtp")
+        r = run(["-targets", "-", "-CAfile", str(chain.root), "-connect_timeout", "5"],
+                stdin="\n".join(lines) + "\n")  # fmt: skip
+        docs = documents(r.stdout)
+        assert len(docs) == len(lines)
+        assert r.returncode == 1  # the refusal
+        for line, doc in zip(lines, docs, strict=True):
+            port, opts = line.split(None, 1)[0].split(":")[1], line.split()[1:]
+            alone = run(["-connect", f"localhost:{port}", *opts, "-CAfile", str(chain.root),
+                         "-verify_hostname", "localhost", "-json"])  # fmt: skip
+            single = sclient_json(alone.stdout)
+            for key in ("starttls", "handshake_complete", "protocol", "cipher"):
+                assert doc[key] == single[key], (line, key)
+            assert doc["verification"]["code"] == single["verification"]["code"], line
+            assert doc["exit_status"] == single["exit_status"], line
+        assert [d["verification"]["code"] for d in docs[:-1]] == [0] * len(STARTTLS_KINDS)
+        assert docs[-1]["handshake_complete"] is False and docs[-1]["starttls"] is not None
+    finally:
+        for s in servers:
+            s.stop()
+
+
+def test_starttls_greeting_never_sent(fleet: dict[str, Any]) -> None:
+    line = f"127.0.0.1:{fleet['silent'][1]} -starttls smtp"
+    r = run(["-targets", "-", "-connect_timeout", "0.5"], stdin=line + "\n")
+    (doc,) = documents(r.stdout)
+    assert doc["error"]["timeout"] == {
+        "phase": "starttls", "limit": "connect_timeout", "seconds": 0.5,
+    }  # fmt: skip
+    assert doc["error"]["stage"] == "starttls" and r.returncode == 1

@@ -13,7 +13,9 @@ module drives. What differs is the loop: the single-connection driver
 blocks on its socket, so the fleet has a loop of its own, over non-blocking
 sockets, that hands each socket's bytes to its engine (``tls.client`` is
 sans-I/O: ``receive()``/``data_to_send()``), and stops each connection once
-its handshake is done (no session: nothing is read from stdin).
+its handshake is done (no session: nothing is read from stdin). ``-starttls``
+dialogues, sans-I/O too, are driven by the same loop
+(``app.fleetstarttls``).
 
 The loop is ``selectors`` (epoll), not asyncio, by measurement
 (``bench/fleet.py``, 200 local servers, this 2-core machine under others'
@@ -101,6 +103,7 @@ class Job:
         self.connect_errors: list[Any] = []
         self.last_errno = 0
         self.handshaking = False
+        self.dialogue: Any = None  # -starttls (app.fleetstarttls.Dialogue)
 
 
 class Fleet:
@@ -137,6 +140,7 @@ class Fleet:
                 if job.doc is None:
                     self.guarded(self.on_ready, job)
             self.poll_lookups()
+            self.check_dialogues()
             self.check_deadlines()
             self.show_progress()
         self.show_progress(final=True)
@@ -168,6 +172,11 @@ class Fleet:
     def wait_time(self) -> float | None:
         now = clock.monotonic()
         ends = [e for job in self.active if (e := self.next_deadline(job)) is not None]
+        ends += [
+            job.dialogue.wait_until
+            for job in self.active
+            if job.dialogue is not None and job.dialogue.wait_until is not None
+        ]
         wait = max(min(ends) - now, 0.0) if ends else None
         if any(job.lookup is not None for job in self.active):
             wait = 0.005 if wait is None else min(wait, 0.005)
@@ -363,13 +372,18 @@ class Fleet:
             p.current.t_connected = conn.connected
             job.handshaking = True
             self.sel.register(job.sock, selectors.EVENT_READ, job)
-            try:
-                p.current.pre_tls_read = 0
-                p.current.hello_time = clock.wall()
-                p.current.client_hello_sent = True
-                p.start_engine()
-            except Shut as shut:
-                self.shut(job, shut.status)
+            if job.o.starttls is not None:
+                from sclient.app.fleetstarttls import Dialogue
+
+                job.dialogue = Dialogue(p)
+                if job.dialogue.start():
+                    self.after_dialogue(job)
+                return
+            self.start_tls(job)
+            return
+        if job.dialogue is not None and job.dialogue.outcome is None:
+            if job.dialogue.readable():
+                self.after_dialogue(job)
             return
         try:
             n = p.read_socket()
@@ -380,6 +394,41 @@ class Fleet:
         if not p.current.in_init:
             p.send_close_notify()
             self.shut(job, 0)
+
+    def start_tls(self, job: Job) -> None:
+        """The ClientHello, once connected (and after STARTTLS)."""
+        from sclient.app.common import Shut
+
+        p = job.program
+        assert p is not None and p.conn is not None
+        try:
+            p.current.pre_tls_read = p.conn.bytes_read
+            p.current.hello_time = clock.wall()
+            p.current.client_hello_sent = True
+            p.start_engine()
+        except Shut as shut:
+            self.shut(job, shut.status)
+
+    def after_dialogue(self, job: Job) -> None:
+        """The STARTTLS dialogue has ended: TLS, or the end of the target (as
+        ``app.starttls.run_on`` ends the single run)."""
+        from sclient.starttls.steps import OK
+
+        d = job.dialogue
+        assert d is not None and d.outcome is not None
+        if d.outcome.status == OK:
+            self.start_tls(job)
+        else:
+            self.shut(job, 1)
+
+    def check_dialogues(self) -> None:
+        """WaitReadable's timeouts."""
+        now = clock.monotonic()
+        for job in list(self.active):
+            d = job.dialogue
+            waiting = d is not None and d.outcome is None and d.wait_until is not None
+            if waiting and d.expired(now):
+                self.guarded(self.after_dialogue, job)
 
     def shut(self, job: Job, status: int) -> None:
         p = job.program

@@ -5,7 +5,7 @@ s_client's own parser (``cli.parse``) after the command line's.
 A line that cannot be used ends the run before any connection, with one line
 naming the file and the line: an option the parser refuses, one that makes
 no sense per target (interactive, tracing, session files, ``-reconnect``,
-DTLS…), one the fleet does not do yet (``-starttls``, ``-proxy``)."""
+DTLS…), one the fleet does not do yet (``-proxy``, ``-bind``)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ PLACE = frozenset({"-connect", "-host", "-port"})
 #: Options a line may not give: they shape the fleet's output.
 GLOBAL_ONLY = frozenset({"-json", "-brief", "-explain"})
 #: Options the fleet's loop does not do yet (the dialogue before TLS).
-NOT_YET = frozenset({"-starttls", "-proxy", "-proxy_env", "-proxy_user", "-proxy_pass", "-bind"})
+NOT_YET = frozenset({"-proxy", "-proxy_env", "-proxy_user", "-proxy_pass", "-bind"})
 
 
 class TargetsError(Exception):
@@ -67,15 +67,19 @@ class TargetLine:
     def options(self, base: list[str], fleet: Options) -> Options:
         """The target's options: the command line's (``base``), ``-connect``
         and the line's, parsed together; the fleet's defaults filled in."""
-        from sclient.cli.parse import UsageError, parse_args
+        from sclient.cli.parse import USAGE_LINE, UsageError, parse_args
 
         try:
             o = parse_args([*base, "-connect", self.target, *self.args])
         except UsageError as e:
-            first = next((ln for ln in e.text.splitlines() if ln.strip()), "bad options")
-            raise TargetsError(
-                f"{PROG}: {self.where}: {first.removeprefix(PROG + ': ')}\n"
-            ) from None
+            said = [
+                ln.strip().removeprefix(PROG + ": ")
+                for ln in e.text.splitlines()
+                if ln.strip() and ln != USAGE_LINE.rstrip("\n")
+            ]
+            # One line: a list the parser prints one to a line is joined.
+            text = said[0] + " " + ", ".join(said[1:]) if len(said) > 1 else "".join(said)
+            raise TargetsError(f"{PROG}: {self.where}: {text or 'bad options'}\n") from None
         shared = sum(1 for n in fleet.given if n not in ("-targets", "-parallel"))
         mine = o.given[shared + 1 :]
         for name in mine:
