@@ -199,8 +199,8 @@ def test_stdin_and_per_line_options(fleet: dict[str, Any]) -> None:
     [
         ("127.0.0.1:1 -nosuchoption", "stdin line 2 (127.0.0.1:1): Unknown option: -nosuchoption"),
         ("127.0.0.1:1 -reconnect", "stdin line 2 (127.0.0.1:1): -reconnect cannot be used with -targets"),
-        ("127.0.0.1:1 -proxy 127.0.0.1:3128",
-         "stdin line 2 (127.0.0.1:1): -proxy is not supported yet with -targets (check that target alone)"),
+        ("127.0.0.1:1 -bind 127.0.0.1",
+         "stdin line 2 (127.0.0.1:1): -bind is not supported yet with -targets (check that target alone)"),
         ("127.0.0.1:1 -starttls nosuch",
          "stdin line 2 (127.0.0.1:1): Value must be one of: smtp, pop3, imap, ftp, xmpp, "
          "xmpp-server, telnet, irc, mysql, postgres, lmtp, nntp, sieve, ldap"),
@@ -225,8 +225,8 @@ def test_bad_target_line(line: str, expected: str) -> None:
          "s_client: -targets cannot be used with -connect, -unix or a target parameter\n"
          "s_client: Use -help for summary.\n"),
         (["-msg"], "s_client: -targets: -msg cannot be used with -targets\n"),
-        (["-proxy", "127.0.0.1:3128"],
-         "s_client: -targets: -proxy is not supported yet with -targets (check that target alone)\n"),
+        (["-bind", "127.0.0.1"],
+         "s_client: -targets: -bind is not supported yet with -targets (check that target alone)\n"),
         (["-parallel", "0"],
          's_client: Non-positive number "0" for option -parallel\ns_client: Use -help for summary.\n'),
         (["-parallel", "513"],
@@ -350,3 +350,48 @@ def test_starttls_greeting_never_sent(fleet: dict[str, Any]) -> None:
         "phase": "starttls", "limit": "connect_timeout", "seconds": 0.5,
     }  # fmt: skip
     assert doc["error"]["stage"] == "starttls" and r.returncode == 1
+
+
+def test_proxies_per_target(fleet: dict[str, Any], tmp_path: Path) -> None:
+    """-proxy per target: an HTTP CONNECT proxy (the tests' relay), a real
+    SOCKS5 server (Dante) when installed, a proxy that never answers (its
+    phase times out), a proxy that refuses the connection; the other
+    targets beside them go direct."""
+    from starttls.test_more import ConnectProxy
+    from support.dante import Dante
+
+    good = fleet["good"]
+    silent = fleet["silent"][0]
+    with ConnectProxy() as proxy:
+        lines = [
+            f"127.0.0.1:{good[0]} -proxy 127.0.0.1:{proxy.port}",
+            f"127.0.0.1:{good[1]}",
+            f"127.0.0.1:{good[2]} -proxy 127.0.0.1:{silent}",
+            f"127.0.0.1:{good[3]} -proxy 127.0.0.1:{fleet['refused'][0]}",
+        ]
+        dante = Dante(tmp_path)
+        try:
+            try:
+                dante.start_open()
+            except pytest.skip.Exception:
+                dante = None  # type: ignore[assignment]
+            if dante is not None:
+                lines.append(f"localhost:{good[4]} -proxy socks5h://127.0.0.1:{dante.port}")
+            r = run(["-targets", "-", "-CAfile", fleet["root"], "-connect_timeout", "1"],
+                    stdin="\n".join(lines) + "\n")  # fmt: skip
+        finally:
+            if dante is not None:
+                dante.stop()
+        assert any(f"CONNECT 127.0.0.1:{good[0]} ".encode() in q for q in proxy.requests)
+    docs = documents(r.stdout)
+    assert len(docs) == len(lines)
+    assert docs[0]["target"]["proxy"] is not None
+    assert docs[0]["verification"]["code"] == 0 and docs[0]["handshake_complete"]
+    assert docs[1]["verification"]["code"] == 0 and docs[1]["target"]["proxy"] is None
+    assert docs[2]["error"]["timeout"] == {
+        "phase": "proxy", "limit": "connect_timeout", "seconds": 1.0,
+    }  # fmt: skip
+    assert not docs[3]["connected"] and docs[3]["error"]["stage"] == "connect"
+    if len(docs) > 4:
+        assert docs[4]["verification"]["code"] == 0 and docs[4]["handshake_complete"]
+    assert r.returncode == 1

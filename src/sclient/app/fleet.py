@@ -15,7 +15,10 @@ sockets, that hands each socket's bytes to its engine (``tls.client`` is
 sans-I/O: ``receive()``/``data_to_send()``), and stops each connection once
 its handshake is done (no session: nothing is read from stdin). ``-starttls``
 dialogues, sans-I/O too, are driven by the same loop
-(``app.fleetstarttls``).
+(``app.fleetstarttls``). A ``-proxy`` exchange (HTTP CONNECT or SOCKS5,
+``app.proxying``) blocks on its socket: it runs in a worker thread, its
+waits bounded by the target's deadline, and the loop takes the tunnel over
+when it is open.
 
 The loop is ``selectors`` (epoll), not asyncio, by measurement
 (``bench/fleet.py``, 200 local servers, this 2-core machine under others'
@@ -66,7 +69,7 @@ if TYPE_CHECKING:
 DEFAULT_PARALLEL = 16
 #: How long a write may wait for room in the socket's buffer.
 _WRITE_WAIT = 5.0
-#: Name lookups at once (threads).
+#: Name lookups and proxy exchanges at once (threads).
 _LOOKUPS = 4
 
 
@@ -104,6 +107,9 @@ class Job:
         self.last_errno = 0
         self.handshaking = False
         self.dialogue: Any = None  # -starttls (app.fleetstarttls.Dialogue)
+        #: -proxy: the exchange running in a worker thread, then its result.
+        self.proxying: Future[int | None] | None = None
+        self.proxy_done: Future[int | None] | None = None
 
 
 class Fleet:
@@ -140,6 +146,7 @@ class Fleet:
                 if job.doc is None:
                     self.guarded(self.on_ready, job)
             self.poll_lookups()
+            self.poll_proxies()
             self.check_dialogues()
             self.check_deadlines()
             self.show_progress()
@@ -178,7 +185,7 @@ class Fleet:
             if job.dialogue is not None and job.dialogue.wait_until is not None
         ]
         wait = max(min(ends) - now, 0.0) if ends else None
-        if any(job.lookup is not None for job in self.active):
+        if any(job.lookup is not None or job.proxying is not None for job in self.active):
             wait = 0.005 if wait is None else min(wait, 0.005)
         if self.progress:
             wait = 0.1 if wait is None else min(wait, 0.1)
@@ -212,6 +219,7 @@ class Fleet:
             if job.lookup is not None:
                 job.lookup.cancel()
                 job.lookup = None
+            job.proxying = None  # its thread meets the closed socket and ends
             p = job.program
             assert p is not None
             if p.conn is None and job.sock is not None:
@@ -239,10 +247,10 @@ class Fleet:
         job.deadlines = Deadlines(p, job.t_start)
         p.current.t_connect_start = job.t_start
         t = settings.target
-        host = t.host
+        host, port = (t.proxy_host, t.proxy_port) if t.proxied else (t.host, t.port)
         if host is not None and _is_ip(host):
             try:
-                addrs = _numeric(host, t.port, t.family)
+                addrs = _numeric(host, port, t.family)
             except socket.gaierror as exc:
                 from sclient.transport import tcp
 
@@ -254,7 +262,7 @@ class Fleet:
             self.pool = ThreadPoolExecutor(_LOOKUPS, thread_name_prefix="lookup")
         from sclient.transport import tcp
 
-        job.lookup = self.pool.submit(tcp._getaddrinfo, host, t.port, t.family)
+        job.lookup = self.pool.submit(tcp._getaddrinfo, host, port, t.family)
 
     def settings_for(self, job: Job) -> Settings:
         """The target's settings: built once for each distinct set of line
@@ -348,7 +356,6 @@ class Fleet:
         self.finish(job)
 
     def on_ready(self, job: Job) -> None:
-        from sclient.app.common import Shut
         from sclient.transport import tcp
 
         p = job.program
@@ -371,20 +378,37 @@ class Fleet:
             p.conn = conn
             p.current.t_connected = conn.connected
             job.handshaking = True
-            self.sel.register(job.sock, selectors.EVENT_READ, job)
-            if job.o.starttls is not None:
-                from sclient.app.fleetstarttls import Dialogue
-
-                job.dialogue = Dialogue(p)
-                if job.dialogue.start():
-                    self.after_dialogue(job)
+            if p.s.target.proxied:
+                self.through_proxy(job)
                 return
-            self.start_tls(job)
+            self.sel.register(job.sock, selectors.EVENT_READ, job)
+            self.after_connect(job)
             return
         if job.dialogue is not None and job.dialogue.outcome is None:
             if job.dialogue.readable():
                 self.after_dialogue(job)
             return
+        self.feed(job)
+
+    def after_connect(self, job: Job) -> None:
+        """Connected (through the proxy if any): STARTTLS, or the ClientHello."""
+        p = job.program
+        assert p is not None
+        if job.o.starttls is not None:
+            from sclient.app.fleetstarttls import Dialogue
+
+            job.dialogue = Dialogue(p)
+            if job.dialogue.start():
+                self.after_dialogue(job)
+            return
+        self.start_tls(job)
+
+    def feed(self, job: Job) -> None:
+        """The socket is readable in the handshake: a read for the engine."""
+        from sclient.app.common import Shut
+
+        p = job.program
+        assert p is not None
         try:
             n = p.read_socket()
             p.feed(n=n)
@@ -394,6 +418,43 @@ class Fleet:
         if not p.current.in_init:
             p.send_close_notify()
             self.shut(job, 0)
+
+    def through_proxy(self, job: Job) -> None:
+        """The proxy's CONNECT or SOCKS5 exchange (``app.proxying``, which
+        blocks on its socket) in a worker thread, the socket's waits bounded
+        by the target's deadline; the loop polls it (:meth:`poll_proxies`)."""
+        p = job.program
+        assert p is not None and job.sock is not None
+        end = self.next_deadline(job)
+        # A second more than the deadline: the loop reports the timeout first.
+        wait = _WRITE_WAIT if end is None else max(end - clock.monotonic(), 0.0) + 1.0
+        job.sock.settimeout(wait)
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(_LOOKUPS, thread_name_prefix="lookup")
+        from sclient.app.proxying import through_proxy
+
+        job.proxying = self.pool.submit(through_proxy, p)
+
+    def poll_proxies(self) -> None:
+        for job in list(self.active):
+            f = job.proxying
+            if f is None or not f.done():
+                continue
+            job.proxying, job.proxy_done = None, f
+            self.guarded(self.proxy_done, job)
+
+    def proxy_done(self, job: Job) -> None:
+        p = job.program
+        assert p is not None and job.sock is not None and job.proxy_done is not None
+        failed = job.proxy_done.result()
+        job.proxy_done = None
+        if failed is not None:
+            self.shut(job, failed)
+            return
+        job.deadlines.tunnelled = p.current
+        job.sock.settimeout(_WRITE_WAIT)
+        self.sel.register(job.sock, selectors.EVENT_READ, job)
+        self.after_connect(job)
 
     def start_tls(self, job: Job) -> None:
         """The ClientHello, once connected (and after STARTTLS)."""

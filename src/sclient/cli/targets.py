@@ -5,7 +5,7 @@ s_client's own parser (``cli.parse``) after the command line's.
 A line that cannot be used ends the run before any connection, with one line
 naming the file and the line: an option the parser refuses, one that makes
 no sense per target (interactive, tracing, session files, ``-reconnect``,
-DTLS…), one the fleet does not do yet (``-proxy``, ``-bind``)."""
+DTLS…), one the fleet does not do yet (``-bind``)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ PLACE = frozenset({"-connect", "-host", "-port"})
 #: Options a line may not give: they shape the fleet's output.
 GLOBAL_ONLY = frozenset({"-json", "-brief", "-explain"})
 #: Options the fleet's loop does not do yet (the dialogue before TLS).
-NOT_YET = frozenset({"-proxy", "-proxy_env", "-proxy_user", "-proxy_pass", "-bind"})
+NOT_YET = frozenset({"-bind"})
 
 
 class TargetsError(Exception):
