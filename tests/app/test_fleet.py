@@ -395,3 +395,25 @@ def test_proxies_per_target(fleet: dict[str, Any], tmp_path: Path) -> None:
     if len(docs) > 4:
         assert docs[4]["verification"]["code"] == 0 and docs[4]["handshake_complete"]
     assert r.returncode == 1
+
+
+def test_client_certificate_per_target(pki: Any) -> None:
+    """-cert/-key on one line: that target alone answers the server's
+    CertificateRequest with the certificate; the line without sends none."""
+    from support.peers import OpenSSLServer
+
+    server_chain, client = pki["rsa"], pki["ecdsa"]
+    args = ["-verify", "1", "-CAfile", str(client.root), "-tls1_2"]
+    with OpenSSLServer(server_chain, args).start() as server:
+        lines = [
+            f"localhost:{server.port} -cert {client.leaf} -key {client.key}",
+            f"localhost:{server.port}",
+        ]
+        r = run(["-targets", "-", "-CAfile", str(server_chain.root)],
+                stdin="\n".join(lines) + "\n")  # fmt: skip
+    with_cert, without = documents(r.stdout)
+    assert with_cert["client_authentication"]["requested"] is not None
+    sent = with_cert["client_authentication"]["sent"]
+    assert sent is not None and len(sent["certificates"]) >= 1
+    assert without["client_authentication"]["requested"] is not None
+    assert without["client_authentication"]["sent"]["certificates"] == []  # an empty Certificate
