@@ -27,8 +27,8 @@ took 0.29 s of CPU driven by a selectors loop and 0.45 s driven by asyncio
 (0.44 s / 0.73 s wall): asyncio's task, future and transport/protocol pair
 per connection cost about 0.8 ms of CPU per target, more than half a
 handshake, for nothing this loop needs: it awaits sockets only. Name
-lookups, which block, run in a small thread pool (``_LOOKUPS`` at once); IP
-literals are not looked up.
+lookups, which block, run each in a daemon thread (at most ``-parallel`` at
+once); IP literals are not looked up.
 
 Deadlines are the loop's: ``-connect_timeout`` (10 s unless given, so that
 a silent target cannot hold the fleet) and ``-max_time`` run from each
@@ -50,8 +50,9 @@ import ipaddress
 import os
 import selectors
 import socket
-from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from sclient.app.console import Console
@@ -70,8 +71,6 @@ if TYPE_CHECKING:
 DEFAULT_PARALLEL = 16
 #: How long a write may wait for room in the socket's buffer.
 _WRITE_WAIT = 5.0
-#: Name lookups and proxy exchanges at once (threads).
-_LOOKUPS = 4
 
 
 class FleetConsole(Console):
@@ -119,7 +118,6 @@ class Fleet:
         self.jobs = jobs
         self.parallel = options.parallel or DEFAULT_PARALLEL
         self.sel = selectors.DefaultSelector()
-        self.pool: ThreadPoolExecutor | None = None
         self.active: list[Job] = []
         self.next = 0
         self.done = 0
@@ -152,8 +150,6 @@ class Fleet:
             self.check_deadlines()
             self.show_progress()
         self.show_progress(final=True)
-        if self.pool is not None:
-            self.pool.shutdown(wait=False)
 
     def guarded(self, step: Any, job: Job) -> None:
         """``step(job)``; an unexpected exception ends that target alone, with
@@ -217,9 +213,7 @@ class Fleet:
             job.deadlines.resolving = job.lookup is not None
             t = TimedOut(limit, secs, job.deadlines.phase())
             self.unregister(job)
-            if job.lookup is not None:
-                job.lookup.cancel()
-                job.lookup = None
+            job.lookup = None  # a lookup still running is left to end alone
             job.proxying = None  # its thread meets the closed socket and ends
             p = job.program
             assert p is not None
@@ -259,11 +253,9 @@ class Fleet:
                 return
             self.resolved(job, addrs)
             return
-        if self.pool is None:
-            self.pool = ThreadPoolExecutor(_LOOKUPS, thread_name_prefix="lookup")
         from sclient.transport import tcp
 
-        job.lookup = self.pool.submit(tcp._getaddrinfo, host, port, t.family)
+        job.lookup = _in_thread(tcp._getaddrinfo, host, port, t.family)
 
     def settings_for(self, job: Job) -> Settings:
         """The target's settings: built once for each distinct set of line
@@ -430,11 +422,9 @@ class Fleet:
         # A second more than the deadline: the loop reports the timeout first.
         wait = _WRITE_WAIT if end is None else max(end - clock.monotonic(), 0.0) + 1.0
         job.sock.settimeout(wait)
-        if self.pool is None:
-            self.pool = ThreadPoolExecutor(_LOOKUPS, thread_name_prefix="lookup")
         from sclient.app.proxying import through_proxy
 
-        job.proxying = self.pool.submit(through_proxy, p)
+        job.proxying = _in_thread(through_proxy, p)
 
     def poll_proxies(self) -> None:
         for job in list(self.active):
@@ -554,6 +544,21 @@ class Fleet:
             os.write(2, f"\r\x1b[K{text}".encode())
         except OSError:
             self.progress = False
+
+
+def _in_thread(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """``fn(*args)`` in a daemon thread (a lookup that never returns must not
+    hold the process's exit, as a pool's thread would); its future."""
+    f: Future[Any] = Future()
+
+    def work() -> None:
+        try:
+            f.set_result(fn(*args))
+        except BaseException as exc:  # handed to the loop through the future
+            f.set_exception(exc)
+
+    threading.Thread(target=work, name="fleet", daemon=True).start()
+    return f
 
 
 def _stderr_is_terminal() -> bool:
