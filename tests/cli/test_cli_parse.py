@@ -679,5 +679,7 @@ def test_every_supported_option_parses() -> None:
             argv += (
                 ["-proxy_user", "u", "-connect", "h:1"] if spec.name == "-proxy_pass" else ["h:1"]
             )
+        if spec.name == "-parallel":
+            argv += ["-targets", "-"]
         o = parse_args(argv)
         assert o.given[0] == spec.name

@@ -21,7 +21,15 @@ JSON_LINE = (
     " -json                      Print the session as one JSON document on stdout (sclient)\n"
 )
 #: sclient's additions, in table order (each help text ends with "(sclient)").
-ADDED = ["-version", "-proxy_env", "-connect_timeout", "-max_time", "-json"]
+ADDED = [
+    "-version",
+    "-proxy_env",
+    "-targets",
+    "-parallel",
+    "-connect_timeout",
+    "-max_time",
+    "-json",
+]
 EXPLAIN_LINE = (
     " -explain                   Explain a failure in plain words after the output (sclient)\n"
     " -explain_probe             -explain, with extra connections to find what the server speaks (sclient)\n"
@@ -37,7 +45,7 @@ def without_added(help_text: str) -> str:
 
 
 _SUPPORTED_TEXT = """help version host port connect bind proxy proxy_user proxy_pass proxy_env
-    connect_timeout max_time unix 4 6 servername noservername
+    targets parallel connect_timeout max_time unix 4 6 servername noservername
     alpn no_ticket tls1 tls1_1 tls1_2 tls1_3 no_ssl3 no_tls1 no_tls1_1 no_tls1_2 no_tls1_3 min_protocol
     max_protocol cipher ciphersuites curves groups sigalgs named_curve serverpref
     prioritize_chacha no_resumption_on_reneg client_renegotiation no_middlebox no_etm

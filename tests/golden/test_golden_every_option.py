@@ -81,6 +81,8 @@ _NO_REFERENCE = {
     },
     # sclient's additions: openssl s_client has no such option.
     "-connect_timeout": "sclient addition, curl's meaning (tests/app/test_timeouts.py)",
+    "-targets": "sclient addition, fleet mode (tests/app/test_fleet.py)",
+    "-parallel": "sclient addition, fleet mode (tests/app/test_fleet.py)",
     "-max_time": "sclient addition, curl's meaning (tests/app/test_timeouts.py)",
     "-proxy_env": "sclient addition; openssl ignores proxy variables (tests/app/test_socks5.py)",
     "-version": "sclient addition; openssl's is `openssl version` (tests/cli/test_netopts.py)",

@@ -685,7 +685,38 @@ def _ct_log_store(o: Options, serverinfo_types: tuple[int, ...], console: Consol
         raise Exit(1) from None
 
 
+#: ``-targets``: the stores already loaded in this process, by the options that
+#: name them (:func:`shared_trust_stores`); None: each run loads its own.
+_STORES: dict[tuple[object, ...], tuple[TrustStore, TrustStore | None, TrustStore]] | None = None
+
+
+def shared_trust_stores() -> None:
+    """From now on, runs whose options name the same stores share them (loaded
+    once): the fleet of ``-targets`` verifies every target with one store."""
+    global _STORES
+    if _STORES is None:
+        _STORES = {}
+
+
 def load_trust_stores(
+    o: Options, console: Console, section: Section | None = None
+) -> tuple[TrustStore, TrustStore | None, TrustStore]:
+    """:func:`_load_trust_stores`, or the stores loaded for the same options
+    (:func:`shared_trust_stores`)."""
+    own = section is not None and (section.verify_store or section.chain_store) is not None
+    if _STORES is None or own or o.CRL is not None:  # -CRL is added to the store
+        return _load_trust_stores(o, console, section)
+    key = (
+        o.verifyCAfile, o.verifyCApath, o.verifyCAstore, o.chainCAfile, o.chainCApath,
+        o.chainCAstore, o.CAfile, o.CApath, o.no_CAfile, o.no_CApath, o.CAstore, o.no_CAstore,
+    )  # fmt: skip
+    stores = _STORES.get(key)
+    if stores is None:
+        stores = _STORES[key] = _load_trust_stores(o, console, section)
+    return stores
+
+
+def _load_trust_stores(
     o: Options, console: Console, section: Section | None = None
 ) -> tuple[TrustStore, TrustStore | None, TrustStore]:
     """(the store the server chain is verified with, the chain store, the CA store).

@@ -27,6 +27,8 @@ HELP = (
     " -proxy_env                 Use https_proxy/all_proxy/no_proxy from the environment (sclient)\n"
     " -connect_timeout val       Seconds (decimals allowed) to connect: DNS, TCP, proxy, STARTTLS, handshake (sclient)\n"
     " -max_time val              Seconds (decimals allowed) the whole run may take (sclient)\n"
+    " -targets val               Check every host:port [options] line of a file (- for stdin) (sclient)\n"
+    " -parallel +int             With -targets: connections in flight at once (default 16) (sclient)\n"
     " -unix val                  Connect over the specified Unix-domain socket\n"
     " -4                         Use IPv4 only\n"
     " -6                         Use IPv6 only\n"

@@ -84,6 +84,17 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stdout.flush()
             return _write_rand(e.writerand, e.status)
         _write_stderr("".join(options.messages))
+        if options.targets is not None:
+            from sclient.cli.targets import TargetsError, fleet_targets
+
+            try:
+                targets = fleet_targets(options, argv)
+            except TargetsError as e:
+                _write_stderr(e.text)
+                return 1
+            from sclient.app.fleet import run_fleet
+
+            return run_fleet(options, targets)
         try:
             from sclient.app.run import run
         except ModuleNotFoundError as e:

@@ -73,6 +73,10 @@ class Options:
     connect_timeout: str | None = None
     #: -max_time: Seconds (decimals allowed) the whole run may take (sclient)
     max_time: str | None = None
+    #: -targets: Check every host:port [options] line of a file (- for stdin) (sclient)
+    targets: str | None = None
+    #: -parallel: With -targets: connections in flight at once (default 16) (sclient)
+    parallel: int | None = None
     #: -unix: Connect over the specified Unix-domain socket
     unix: str | None = None
     #: -4: Use IPv4 only

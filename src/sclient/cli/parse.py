@@ -39,6 +39,9 @@ __all__ = [
 
 USAGE_LINE = f"{PROG}: Use -help for summary.\n"
 
+#: -targets: at most this many connections in flight (-parallel).
+MAX_PARALLEL = 512
+
 #: ``-starttls`` values, in OpenSSL's order (the order of its error message): the
 #: option table's, which come from the STARTTLS registry.
 STARTTLS_PROTOCOLS = BY_NAME["starttls"].choices
@@ -476,6 +479,19 @@ class _Parser:
         if o.protocol_flag == "-tls1_3" and o.nextprotoneg is not None:
             raise self.fail("Cannot supply -nextprotoneg with TLSv1.3\n", usage=True)
 
+        if o.targets is not None and (connectstr is not None or o.unix is not None):
+            raise self.fail(
+                f"{PROG}: -targets cannot be used with -connect, -unix or a target parameter\n",
+                usage=True,
+            )
+        if o.parallel is not None:
+            if o.targets is None:
+                raise self.fail(f"{PROG}: -parallel requires -targets\n", usage=True)
+            if not 1 <= o.parallel <= MAX_PARALLEL:
+                raise self.fail(
+                    f"{PROG}: -parallel {o.parallel} is out of range (1 to {MAX_PARALLEL})\n",
+                    usage=True,
+                )
         if connectstr is not None:
             try:
                 o.host, o.port = parse_host_port(connectstr, o.port)
@@ -493,7 +509,7 @@ class _Parser:
             except NetOptError as e:
                 raise self.fail(f"{PROG}: {e.text}", usage=e.usage) from None
         if proxy is not None:
-            if o.host is None or o.port is None:
+            if (o.host is None or o.port is None) and o.targets is None:
                 raise self.fail(
                     f"{PROG}: {o.proxy_source} requires use of -connect or target parameter\n",
                     usage=True,

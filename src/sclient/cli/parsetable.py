@@ -78,6 +78,8 @@ BY_NAME: dict[str, ParseSpec] = {
     "proxy_env": _S("-proxy_env", "proxy_env", "", "bool", "last", "", "supported", ()),
     "connect_timeout": _S("-connect_timeout", "connect_timeout", "val", "str", "last", "", "supported", ()),
     "max_time": _S("-max_time", "max_time", "val", "str", "last", "", "supported", ()),
+    "targets": _S("-targets", "targets", "val", "str", "last", "", "supported", ()),
+    "parallel": _S("-parallel", "parallel", "+int", "int", "last", "", "supported", ()),
     "unix": _S("-unix", "unix", "val", "str", "last", "", "supported", ()),
     "4": _S("-4", "ipv4", "", "bool", "last", "", "supported", ()),
     "6": _S("-6", "ipv6", "", "bool", "last", "", "supported", ()),

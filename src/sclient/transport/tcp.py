@@ -120,6 +120,22 @@ class Connection:
             self.sock.close()
 
 
+def socket_error_entries(code: int) -> list[ErrorEntry]:
+    """The error queue of a socket() that failed with ``code``."""
+    return [
+        system_error("BIO_socket", code, _strerror(code), _SOCK2, 54, "calling socket()"),
+        ErrorEntry(0x10000076, BIO_LIB, "BIO_socket", "unable to create socket", _SOCK2, 55),
+    ]
+
+
+def connect_error_entries(code: int) -> list[ErrorEntry]:
+    """The error queue of a connect() that failed with ``code``."""
+    return [
+        system_error("BIO_connect", code, _strerror(code), _SOCK2, 117, "calling connect()"),
+        ErrorEntry(0x10000067, BIO_LIB, "BIO_connect", "connect error", _SOCK2, 119),
+    ]
+
+
 def _family_name(family: int) -> str:
     if family == socket.AF_INET6:
         return "IPv6 "
@@ -188,12 +204,7 @@ def connect(
             sock = socket.socket(fam, stype, proto)
         except OSError as exc:
             code = exc.errno or 0
-            entries.append(
-                system_error("BIO_socket", code, _strerror(code), _SOCK2, 54, "calling socket()")
-            )
-            entries.append(
-                ErrorEntry(0x10000076, BIO_LIB, "BIO_socket", "unable to create socket", _SOCK2, 55)
-            )
+            entries += socket_error_entries(code)
             last_errno = code
             continue
         if bind_addr is not None:
@@ -219,12 +230,7 @@ def connect(
             sock.connect(addr)  # type: ignore[arg-type]
         except OSError as exc:
             code = exc.errno or 0
-            entries.append(
-                system_error("BIO_connect", code, _strerror(code), _SOCK2, 117, "calling connect()")
-            )
-            entries.append(
-                ErrorEntry(0x10000067, BIO_LIB, "BIO_connect", "connect error", _SOCK2, 119)
-            )
+            entries += connect_error_entries(code)
             sock.close()
             last_errno = code
             continue
