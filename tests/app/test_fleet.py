@@ -80,7 +80,8 @@ def test_fleet_of_200_json_lines(fleet: dict[str, Any]) -> None:
     lines, kinds = mixed(fleet)
     path = write(fleet, "mixed.txt", lines)
     t0 = time.monotonic()
-    r = run(["-targets", str(path), "-CAfile", fleet["root"], "-connect_timeout", "1",
+    # a bound that a loaded machine's good handshakes keep well within
+    r = run(["-targets", str(path), "-CAfile", fleet["root"], "-connect_timeout", "5",
              "-parallel", "32"])  # fmt: skip
     wall = time.monotonic() - t0
     assert r.returncode == 1, r.stderr
@@ -110,7 +111,7 @@ def test_fleet_of_200_json_lines(fleet: dict[str, Any]) -> None:
         else:  # silent: accepted, never answered
             assert doc["connected"] and not doc["handshake_complete"]
             assert doc["error"]["timeout"] == {
-                "phase": "handshake", "limit": "connect_timeout", "seconds": 1.0,
+                "phase": "handshake", "limit": "connect_timeout", "seconds": 5.0,
             }  # fmt: skip
     # the silent ones time out side by side, not one after the other
     assert wall < 60
@@ -377,7 +378,7 @@ def test_proxies_per_target(fleet: dict[str, Any], tmp_path: Path) -> None:
                 dante = None  # type: ignore[assignment]
             if dante is not None:
                 lines.append(f"localhost:{good[4]} -proxy socks5h://127.0.0.1:{dante.port}")
-            r = run(["-targets", "-", "-CAfile", fleet["root"], "-connect_timeout", "1"],
+            r = run(["-targets", "-", "-CAfile", fleet["root"], "-connect_timeout", "5"],
                     stdin="\n".join(lines) + "\n")  # fmt: skip
         finally:
             if dante is not None:
