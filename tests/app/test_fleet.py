@@ -390,7 +390,7 @@ def test_proxies_per_target(fleet: dict[str, Any], tmp_path: Path) -> None:
     assert docs[0]["verification"]["code"] == 0 and docs[0]["handshake_complete"]
     assert docs[1]["verification"]["code"] == 0 and docs[1]["target"]["proxy"] is None
     assert docs[2]["error"]["timeout"] == {
-        "phase": "proxy", "limit": "connect_timeout", "seconds": 1.0,
+        "phase": "proxy", "limit": "connect_timeout", "seconds": 5.0,
     }  # fmt: skip
     assert not docs[3]["connected"] and docs[3]["error"]["stage"] == "connect"
     if len(docs) > 4:
