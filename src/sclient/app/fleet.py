@@ -46,7 +46,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import gc
-import ipaddress
 import os
 import selectors
 import socket
@@ -56,7 +55,7 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from sclient.app.console import Console
-from sclient.transport import clock
+from sclient.transport import clock, tcp
 
 if TYPE_CHECKING:
     from sclient.app.program import Program
@@ -243,18 +242,14 @@ class Fleet:
         p.current.t_connect_start = job.t_start
         t = settings.target
         host, port = (t.proxy_host, t.proxy_port) if t.proxied else (t.host, t.port)
-        if host is not None and _is_ip(host):
+        if host is not None and tcp.is_ip_literal(host):
             try:
                 addrs = _numeric(host, port, t.family)
             except socket.gaierror as exc:
-                from sclient.transport import tcp
-
                 self.connect_failed(job, tcp.ConnectError([tcp._lookup_error(exc)]))
                 return
             self.resolved(job, addrs)
             return
-        from sclient.transport import tcp
-
         job.lookup = _in_thread(tcp._getaddrinfo, host, port, t.family)
 
     def settings_for(self, job: Job) -> Settings:
@@ -305,8 +300,6 @@ class Fleet:
             try:
                 self.resolved(job, f.result())
             except _s.gaierror as exc:
-                from sclient.transport import tcp
-
                 self.connect_failed(job, tcp.ConnectError([tcp._lookup_error(exc)]))
 
     def resolved(self, job: Job, addrs: list[Any]) -> None:
@@ -314,8 +307,6 @@ class Fleet:
         self.try_next_address(job)
 
     def try_next_address(self, job: Job) -> None:
-        from sclient.transport import tcp
-
         while job.addrs:
             fam, stype, proto, _canon, addr = job.addrs.pop(0)
             try:
@@ -349,8 +340,6 @@ class Fleet:
         self.finish(job)
 
     def on_ready(self, job: Job) -> None:
-        from sclient.transport import tcp
-
         p = job.program
         assert p is not None and job.sock is not None
         if not job.handshaking:
@@ -568,17 +557,7 @@ def _stderr_is_terminal() -> bool:
         return False
 
 
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return False
-    return True
-
-
 def _numeric(host: str, port: str | None, family: int) -> list[Any]:
-    from sclient.transport import tcp
-
     return tcp._getaddrinfo(host, port, family)
 
 

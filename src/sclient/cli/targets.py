@@ -97,21 +97,13 @@ class TargetLine:
         if o.connect_timeout_s is None:
             o.connect_timeout_s = DEFAULT_CONNECT_TIMEOUT
         if o.verify_hostname is None and o.verify_ip is None and o.host is not None:
-            if _is_ip(o.host):
+            from sclient.transport.tcp import is_ip_literal
+
+            if is_ip_literal(o.host):
                 o.verify_ip = o.host.split("%", 1)[0]
             else:
                 o.verify_hostname = o.host
         return o
-
-
-def _is_ip(host: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return False
-    return True
 
 
 def _refuse(given: Sequence[str], where: str) -> None:

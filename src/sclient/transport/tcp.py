@@ -146,6 +146,18 @@ def _family_name(family: int) -> str:
     return ""
 
 
+def is_ip_literal(host: str) -> bool:
+    """Whether ``host`` is an IPv4 or IPv6 address (with an IPv6 zone such as
+    ``%eth0`` allowed) rather than a name to look up."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
 def _getaddrinfo(
     host: str | None, port: str | None, family: int, socktype: int = socket.SOCK_STREAM
 ) -> list[tuple[int, int, int, str, object]]:
