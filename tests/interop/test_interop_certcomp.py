@@ -25,13 +25,13 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from interop.test_interop_ssl3 import TlsliteServer
 from support.exchange import exchange
 from support.jsondoc import sclient_json
 from support.nodepeer import NodeServer
 from support.peers import HOST
 from support.pki import PKI, Chain
 from support.procs import run_sclient, start_sclient
+from support.tlslitepeer import TlsliteServer
 
 pytestmark = pytest.mark.interop
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,11 +26,11 @@ from support.peers import (
     gnutls_server,
     loopback_bind_shim,
     openssl_server,
-    server_line,
     wait_listening,
 )
 from support.pki import PKI, Chain
 from support.procs import Proc, _env, assert_clean_stderr, run_openssl_s_client, run_sclient
+from support.tlslitepeer import TlsliteServer
 
 pytestmark = pytest.mark.interop
 
@@ -217,44 +216,13 @@ def test_node26_hello_retry_request(chain: Chain) -> None:
         assert doc["hello_retry_request"] is True and doc["group"] == "secp256r1"
 
 
-TLSLITE = Path(__file__).resolve().parent.parent / "support" / "tlslite_server.py"
-
-
-class TlsliteServer:
-    def __init__(self, chain: Chain, *extra: str) -> None:
-        self.cmd = [sys.executable, str(TLSLITE), "", str(chain.fullchain), str(chain.key), *extra]
-        self.port = 0
-        self.proc: Proc | None = None
-
-    def __enter__(self) -> TlsliteServer:
-        for _ in range(3):
-            self.port = free_port()
-            self.cmd[2] = str(self.port)
-            self.proc = Proc(self.cmd, env=_env())
-            if self.proc.wait_stdout(b"READY\n", 20):
-                return self
-            self.proc.kill()
-        raise AssertionError("the tlslite-ng server did not start")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-
-    def expect_client_line(self, token: str, timeout: float = 10.0) -> bool:
-        assert self.proc is not None
-        return self.proc.out.wait_for(f"LINE hello-from-client-{token}\n".encode(), timeout)
-
-    def reply(self, token: str) -> bytes:
-        return server_line(token)
-
-
 @pytest.mark.parametrize("version", ["3.4", "3.3"], ids=["tls1_3", "tls1_2"])
 def test_tlslite(pki: PKI, version: str) -> None:
     pytest.importorskip("tlslite", reason="tlslite-ng is not installed (pip install tlslite-ng)")
     rsa = pki["rsa"]
     extra = ("--min", version, "--max", version, "--kx", "ecdhe_rsa")
     extra += ("--ciphers", "aes128gcm,aes256gcm,chacha20-poly1305", "--macs", "aead,sha256,sha384")
-    with TlsliteServer(rsa, *extra) as srv:
+    with TlsliteServer(rsa.fullchain, rsa.key, *extra) as srv:
         # (no -alpn: tlslite-ng 0.8.2's server fails on ALPN it was not given, GREASE or not)
         r = exchange(srv, _args(rsa, "-grease"))
         assert r.rc == 0, r.stderr

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import re
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,46 +21,12 @@ import pytest
 
 from golden.test_golden_legacy import make_keys
 from support.exchange import exchange
-from support.peers import HOST, free_port, require, server_line
+from support.peers import HOST, require
 from support.procs import CLIENT_TIMEOUT, Proc, Result, _env, assert_clean_stderr, sclient_cmd
 from support.summary import parse_text
+from support.tlslitepeer import TlsliteServer
 
 pytestmark = pytest.mark.interop
-
-SERVER = Path(__file__).resolve().parent.parent / "support" / "tlslite_server.py"
-
-
-class TlsliteServer:
-    def __init__(self, cert: Path, key: Path, *extra: str) -> None:
-        self.cmd = [sys.executable, str(SERVER), "", str(cert), str(key), *extra]
-        self.port = 0
-        self.proc: Proc | None = None
-
-    def start(self) -> TlsliteServer:
-        for _ in range(3):
-            self.port = free_port()
-            self.cmd[2] = str(self.port)
-            self.proc = Proc(self.cmd, env=_env())
-            if self.proc.wait_stdout(b"READY\n", 20):
-                return self
-            self.proc.kill()
-        raise AssertionError("the tlslite-ng server did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-
-    @property
-    def log(self) -> bytes:
-        assert self.proc is not None
-        return self.proc.out.data
-
-    def expect_client_line(self, token: str, timeout: float = 10.0) -> bool:
-        assert self.proc is not None
-        return self.proc.out.wait_for(f"LINE hello-from-client-{token}\n".encode(), timeout)
-
-    def reply(self, token: str) -> bytes:
-        return server_line(token)  # the server answers by itself
 
 
 @pytest.fixture(scope="module")
