@@ -12,6 +12,7 @@ from sclient.app.common import Exit
 if TYPE_CHECKING:
     from sclient.app.console import Console
     from sclient.cli.optionsclass import Options
+    from sclient.tls.ech import EchSettings
 
 __all__ = ["ech_settings"]
 
@@ -20,11 +21,8 @@ def _alpn_list(text: str) -> tuple[bytes, ...]:
     return tuple(p.encode() for p in text.split(",") if p)
 
 
-def ech_settings(
-    o: Options, hi: int, console: Console, retry_configs: bytes | None = None
-) -> object:
-    """The EchSettings of the command line (None: no ECH option given).
-    ``retry_configs`` replaces ``-ech_config_list`` (the retry of ``-ech_retry``)."""
+def ech_settings(o: Options, hi: int, console: Console) -> EchSettings | None:
+    """The EchSettings of the command line (None: no ECH option given)."""
     wanted = (
         o.ech_config_list is not None
         or o.ech_grease
@@ -33,14 +31,14 @@ def ech_settings(
         or o.ech_outer_alpn is not None
         or o.ech_retry
     )
-    if not wanted and retry_configs is None:
+    if not wanted:
         return None
     from sclient.tls import ech
     from sclient.tls.registry import protocol as P
 
     prog = "s_client"
-    config_list: bytes | None = retry_configs
-    if config_list is None and o.ech_config_list is not None:
+    config_list: bytes | None = None
+    if o.ech_config_list is not None:
         try:
             config_list = ech.parse_config_list_b64(o.ech_config_list)
         except ValueError as e:

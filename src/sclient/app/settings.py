@@ -996,7 +996,7 @@ def build_settings(o: Options, console: Console) -> Settings:
         from sclient.app.ech import ech_settings
 
         ech = ech_settings(o, hi, console)
-        if ech is not None and getattr(ech, "config_list", None) is not None:
+        if ech is not None and ech.config_list is not None:
             lo = max(lo, TLS1_3)  # both ClientHellos offer TLS 1.3 only
     cert_comp = _cert_compression(o)
     config = ClientConfig(
