@@ -113,25 +113,22 @@ def _ca_issuers(cert: Any) -> list[str]:
     ]
 
 
-def _host_matches(host: str, dns: Sequence[str], ips: Sequence[str]) -> bool:
-    """RFC 6125 matching as OpenSSL's default: exact (case-insensitive), or a
-    ``*.`` wildcard covering exactly one left-most label; IP names for IPs."""
+def _host_matches(leaf_der: bytes, host: str) -> bool:
+    """Whether the certificate covers ``host`` as the verifier checks it with
+    ``-verify_hostname`` / ``-verify_ip`` (X509_check_host / X509_check_ip)."""
     import ipaddress
 
+    from sclient.x509 import identity
+    from sclient.x509.cert import CertificateError, decoded
+
     try:
-        addr = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        addr = None
-    if addr is not None:
-        return any(ipaddress.ip_address(i) == addr for i in ips)
-    h = host.rstrip(".").lower()
-    for name in dns:
-        n = name.rstrip(".").lower()
-        if n == h:
-            return True
-        if n.startswith("*.") and "." in h and h.split(".", 1)[1] == n[2:] and n.count(".") >= 2:
-            return True
-    return False
+        cert = decoded(leaf_der)
+    except CertificateError:
+        return False
+    name = host.strip("[]")
+    if _is_ip(name):
+        return identity.check_ip(cert, ipaddress.ip_address(name).packed) == 1
+    return identity.check_host(cert, name)[0] == 1
 
 
 def _is_ip(host: str) -> bool:
@@ -312,7 +309,7 @@ def _verification(c: ConnectionReport, view: View, setup: Setup, now: float) -> 
     ):
         leaf = _load(c.peer_chain[0])
         if leaf is not None:
-            out += _host_unchecked(leaf, setup, _acked(c))
+            out += _host_unchecked(leaf, c.peer_chain[0], setup, _acked(c))
     if c.peer_chain and not any(
         e in errs for e in (E.EE_KEY_TOO_SMALL, E.CA_KEY_TOO_SMALL, E.CA_MD_TOO_WEAK)
     ):
@@ -407,14 +404,16 @@ def _acked(c: ConnectionReport) -> bool | None:
     return None if n is None else bool(n.server_name_acked)
 
 
-def _host_unchecked(leaf: Any, setup: Setup, sni_acked: bool | None = None) -> list[Explanation]:
+def _host_unchecked(
+    leaf: Any, leaf_der: bytes, setup: Setup, sni_acked: bool | None = None
+) -> list[Explanation]:
     if setup.host_check is not None:
         return []
     host = setup.sni or setup.host
     if not host:
         return []
     dns, ips = _names(leaf)
-    if _host_matches(host, dns, ips):
+    if _host_matches(leaf_der, host):
         return [
             Explanation(
                 "hostname_not_checked",
