@@ -68,6 +68,19 @@ TRACE_MASKS = (
         ),
         r"\1<random dump>\n",
     ),
+    # A TLS 1.3 ticket is the server's session, encrypted in 16-byte AES-CBC
+    # blocks: after client authentication (the session holds the client's
+    # certificate) its length was seen to differ by one block between the two
+    # clients' runs on a loaded machine (1152 and 1136 bytes), and never when run
+    # alone; the cause is not known. Its contents are masked above; the
+    # lengths of the record, the message and the ticket are masked here.
+    (
+        re.compile(
+            r"(Length = )\d+(\n  Inner Content Type = Handshake \(22\)\n"
+            r"    NewSessionTicket, Length=)\d+((?:\n {8}.*)*?\n {8}ticket \(len=)\d+"
+        ),
+        r"\1<n>\2<n>\3<n>",
+    ),
 )
 
 #: ECDSA signatures vary in size: the signature's length, the message's and its record's.
@@ -410,26 +423,7 @@ def test_trace_server_command(pki: PKI, case: tuple[str, list[str], list[str], b
         s = OpenSSLServer(chain, server_args, quiet=False)
         with s:
             results.append(_drive(s, args, command, prefix))
-    if _id == "post-handshake-auth":
-        # The ticket s_server sends after it has the client's certificate is that
-        # session encrypted in AES-CBC blocks: a few bytes more or less in its DER
-        # (values that differ from run to run) can cross a 16-byte block, so its
-        # length is not the same in two runs of the same client.
-        results = [_masked_ticket_lengths(r) for r in results]
     compare(results[0], results[1])
-
-
-_NST_LENGTHS = re.compile(
-    r"(Length = )\d+(\n  Inner Content Type = Handshake \(22\)\n    NewSessionTicket, Length=)\d+"
-    r"((?:\n {8}.*)*?\n {8}ticket \(len=)\d+"
-)
-
-
-def _masked_ticket_lengths(r: Result) -> Result:
-    # 0, not a mark: the hex masks that follow want digits there
-    out, n = _NST_LENGTHS.subn(r"\g<1>0\g<2>0\g<3>0", r.stdout)
-    assert n, "no TLS 1.3 NewSessionTicket in the trace"
-    return r._replace(stdout=out)
 
 
 # --- gnutls-serv: what openssl's server does not send -----------------------------------------
