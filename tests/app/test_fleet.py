@@ -100,6 +100,12 @@ def test_fleet_of_200_json_lines(fleet: dict[str, Any]) -> None:
             # the host is checked by default: a name as a name, an address as an address
             check = doc["host_check"]
             assert check["hostname" if host == "localhost" else "ip"] == host
+            # each message's bytes, not its -trace decoding (docs/json.md)
+            msgs = doc["messages"]
+            assert [m["name"] for m in msgs[:2]] == ["ClientHello", "ServerHello"]
+            assert all("fields" not in m for m in msgs)
+            assert all(int(m["hex"][:2], 16) == m["type"] for m in msgs if m["content_type"] == 22)
+            assert doc["connections"][0]["messages"] == msgs
         elif kind == "expired":
             assert doc["handshake_complete"] and v["code"] == 10
             assert doc["certificate_chain"][0]["days_until_expiry"] < 0

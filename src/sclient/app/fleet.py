@@ -49,9 +49,7 @@ import gc
 import os
 import selectors
 import socket
-import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sclient.app.console import Console
@@ -60,6 +58,7 @@ from sclient.transport import clock, tcp
 if TYPE_CHECKING:
     from sclient.app.program import Program
     from sclient.app.settings import Settings
+    from sclient.base.background import Background
     from sclient.cli.optionsclass import Options
 
 #: -parallel's default: connections in flight at once. The work is CPU-bound
@@ -98,7 +97,7 @@ class Job:
         self.passed = False
         self.t_start = 0.0
         self.deadlines: Any = None
-        self.lookup: Future[list[Any]] | None = None
+        self.lookup: Background[list[Any]] | None = None
         self.addrs: list[Any] = []
         self.sock: socket.socket | None = None
         self.family = 0
@@ -107,8 +106,8 @@ class Job:
         self.handshaking = False
         self.dialogue: Any = None  # -starttls (app.fleetstarttls.Dialogue)
         #: -proxy: the exchange running in a worker thread, then its result.
-        self.proxying: Future[int | None] | None = None
-        self.proxy_done: Future[int | None] | None = None
+        self.proxying: Background[int | None] | None = None
+        self.proxy_done: Background[int | None] | None = None
 
 
 class Fleet:
@@ -250,7 +249,9 @@ class Fleet:
                 return
             self.resolved(job, addrs)
             return
-        job.lookup = _in_thread(tcp._getaddrinfo, host, port, t.family)
+        from sclient.base.background import Background
+
+        job.lookup = Background(tcp._getaddrinfo, host, port, t.family, name="fleet")
 
     def settings_for(self, job: Job) -> Settings:
         """The target's settings: built once for each distinct set of line
@@ -412,8 +413,9 @@ class Fleet:
         wait = _WRITE_WAIT if end is None else max(end - clock.monotonic(), 0.0) + 1.0
         job.sock.settimeout(wait)
         from sclient.app.proxying import through_proxy
+        from sclient.base.background import Background
 
-        job.proxying = _in_thread(through_proxy, p)
+        job.proxying = Background(through_proxy, p, name="fleet")
 
     def poll_proxies(self) -> None:
         for job in list(self.active):
@@ -487,12 +489,19 @@ class Fleet:
                 self.sel.unregister(job.sock)
 
     def finish(self, job: Job) -> None:
+        """The target's document: for ``-brief``, only what its line shows
+        (``report.jsonout.brief_report``); else the ``-json`` document, its
+        messages without their decoded ``fields`` (docs/json.md)."""
         from sclient.app.jsonsetup import json_setup
-        from sclient.report.jsonout import build_report
+        from sclient.report.jsonout import brief_report, build_report
 
         p = job.program
         assert p is not None
-        job.doc = build_report(p.report, p.view, json_setup(job.o), job.console.err_log)
+        setup = json_setup(job.o)
+        if self.o.brief:
+            job.doc = brief_report(p.report, p.view, setup, job.console.err_log)
+        else:
+            job.doc = build_report(p.report, p.view, setup, job.console.err_log, decode=False)
         job.program = None  # its memory goes with it
         self.complete(job)
 
@@ -535,21 +544,6 @@ class Fleet:
             self.progress = False
 
 
-def _in_thread(fn: Callable[..., Any], *args: Any) -> Future[Any]:
-    """``fn(*args)`` in a daemon thread (a lookup that never returns must not
-    hold the process's exit, as a pool's thread would); its future."""
-    f: Future[Any] = Future()
-
-    def work() -> None:
-        try:
-            f.set_result(fn(*args))
-        except BaseException as exc:  # handed to the loop through the future
-            f.set_exception(exc)
-
-    threading.Thread(target=work, name="fleet", daemon=True).start()
-    return f
-
-
 def _stderr_is_terminal() -> bool:
     try:
         return os.isatty(2)
@@ -566,9 +560,11 @@ def run_fleet(options: Options, targets: Sequence[tuple[str, list[str], Options]
     its options parsed); the exit status (0: all passed)."""
     from sclient.app.fleetout import Output
     from sclient.app.settings import shared_trust_stores
+    from sclient.base.structs import compile_sooner
 
     jobs = [Job(i, target, args, o) for i, (target, args, o) in enumerate(targets)]
     shared_trust_stores()
+    compile_sooner()  # each record class is made a few times a target
     # The command pauses the cyclic collector for one short run; a fleet frees
     # each target's objects (their cycles) as it goes. What start-up made is
     # frozen out of the collections' way.

@@ -8,7 +8,6 @@ code of the first explanation (``report.explain``)."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +36,8 @@ class Output:
         """Write the documents of the targets done, up to the first still running."""
         if self.brief or self.closed:
             return
+        import json
+
         chunks = []
         while self.next < len(jobs) and (doc := jobs[self.next].doc) is not None:
             chunks.append(json.dumps(doc, separators=(",", ":")) + "\n")

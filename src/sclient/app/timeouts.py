@@ -151,28 +151,15 @@ class Deadlines:
         self, host: str | None, port: str | None, family: int, socktype: int
     ) -> list[tuple[int, int, int, str, object]]:
         """``getaddrinfo`` in a thread: the wait for it is what the timer interrupts."""
-        import threading
+        from sclient.base.background import Background
 
-        box: list[Any] = []
-        done = threading.Event()
-
-        def work() -> None:
-            try:
-                box.append(tcp._getaddrinfo(host, port, family, socktype))
-            except BaseException as exc:  # handed to the waiting thread
-                box.append(exc)
-            done.set()
-
-        threading.Thread(target=work, name="resolve", daemon=True).start()
+        lookup = Background(tcp._getaddrinfo, host, port, family, socktype, name="resolve")
         self.resolving = True
         try:
-            done.wait()
+            lookup.wait()
         finally:
             self.resolving = False
-        if isinstance(box[0], BaseException):
-            raise box[0]
-        result: list[tuple[int, int, int, str, object]] = box[0]
-        return result
+        return lookup.result()
 
     # ------------------------------------------------------------ the end
 

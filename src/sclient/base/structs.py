@@ -128,6 +128,14 @@ def _has_default(f: Field) -> bool:
 COMPILE_AFTER = 256
 
 
+def compile_sooner(after: int = 2) -> None:
+    """Compile each class's ``__init__`` once it has been called ``after``
+    times: for a process that makes many connections (``-targets``), whose
+    classes are each made a few times a connection."""
+    global COMPILE_AFTER
+    COMPILE_AFTER = after
+
+
 def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Callable[..., None]:
     positional = tuple(f.name for f in all_fields if not f.kw_only)
     order = tuple(f.name for f in all_fields)
@@ -161,8 +169,9 @@ def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Calla
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         state[0] += 1
-        if state[0] == COMPILE_AFTER and state[1] is not None:
-            _install_compiled(state[1], cls_name, all_fields, post_init)
+        if state[0] >= COMPILE_AFTER and state[1] is not None:
+            cls, state[1] = state[1], None  # compiled once, or never if it cannot be
+            _install_compiled(cls, cls_name, all_fields, post_init)
         n = len(args)
         if n == n_all and not kwargs:
             for name, value in zip(order, args, strict=True):

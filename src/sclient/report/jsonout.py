@@ -29,20 +29,17 @@ def _ms(a: float | None, b: float | None) -> float | None:
 
 
 def _cert(view: View, der: bytes, now: float) -> dict[str, Any]:
-    import math
-
-    from sclient.report.certs import extension_facts, not_after_posix, sha256_fingerprint
-    from sclient.x509.cert import Certificate
+    from sclient.report.certs import extension_facts, sha256_fingerprint
+    from sclient.x509.cert import decoded
 
     c = view.cert(der)
-    cert = Certificate(der)  # one parse for the facts the text summary does not need
-    expiry = not_after_posix(cert)
+    cert = decoded(der)  # the verifier's parse, when it is still in the cache
     return {
         "subject": c.subject,
         "issuer": c.issuer,
         "not_before": c.not_before_iso or c.not_before,
         "not_after": c.not_after_iso or c.not_after,
-        "days_until_expiry": None if expiry is None else math.floor((expiry - now) / 86400),
+        "days_until_expiry": _days_left(cert, now),
         "key_type": c.key_type,
         "key_bits": c.key_bits,
         "signature_algorithm": c.sigalg,
@@ -50,6 +47,20 @@ def _cert(view: View, der: bytes, now: float) -> dict[str, Any]:
         **extension_facts(cert),
         "pem": c.pem,
     }
+
+
+def _days_left(cert: Any, now: float | None = None) -> int | None:
+    """``days_until_expiry``: whole days from ``now`` to the certificate's
+    notAfter (negative once expired); ``cert`` a Certificate or its DER."""
+    import math
+
+    from sclient.report.certs import not_after_posix
+    from sclient.x509.cert import Certificate, decoded
+
+    expiry = not_after_posix(cert if isinstance(cert, Certificate) else decoded(cert))
+    if expiry is None:
+        return None
+    return math.floor((expiry - (clock.wall() if now is None else now)) / 86400)
 
 
 def _session(s: Any) -> dict[str, Any]:
@@ -299,38 +310,44 @@ def _error(
     }
 
 
-def _messages(c: ConnectionReport, t_start: float) -> list[dict[str, Any]]:
+def _messages(c: ConnectionReport, t_start: float, decode: bool = True) -> list[dict[str, Any]]:
     """``messages``: every handshake message, ChangeCipherSpec and alert, in
-    order; ``timestamp`` in seconds from the connection's start."""
+    order; ``timestamp`` in seconds from the connection's start; without
+    ``decode``, no message's ``fields`` (``-targets``: docs/json.md)."""
     from sclient.tls.registry import alerts
     from sclient.tls.registry import protocol as P
-    from sclient.tls.wire import describe as d
 
+    if decode:
+        from sclient.tls.wire import describe as d
+
+        tracker = d.Tracker()  # the decoding -trace prints, as data
     origin = c.t_connect_start if c.t_connect_start is not None else t_start
-    tracker = d.Tracker()  # the decoding -trace prints, as data
     out = []
     for m in c.messages:
         if m.content_type == P.HANDSHAKE:
             name: str | None = P.HANDSHAKE_NAMES.get(m.type)
-            tree = tracker.describe(m.raw, not m.sent)
         elif m.content_type == P.ALERT:
             name = alerts.describe(m.type).msg
-            tree = d.describe_alert(m.raw[0] if m.raw else 0, m.type)
         else:
             name = P.CONTENT_TYPE_NAMES.get(m.content_type)
-            tree = d.describe_ccs(m.raw)
-        out.append(
-            {
-                "direction": "sent" if m.sent else "received",
-                "content_type": m.content_type,
-                "type": m.type,
-                "name": name,
-                "length": len(m.raw),
-                "timestamp": round(max(0.0, m.t - origin), 6),
-                "hex": m.raw.hex(),
-                "fields": d.fields_json(tree),
-            }
-        )
+        entry: dict[str, Any] = {
+            "direction": "sent" if m.sent else "received",
+            "content_type": m.content_type,
+            "type": m.type,
+            "name": name,
+            "length": len(m.raw),
+            "timestamp": round(max(0.0, m.t - origin), 6),
+            "hex": m.raw.hex(),
+        }
+        if decode:
+            if m.content_type == P.HANDSHAKE:
+                tree = tracker.describe(m.raw, not m.sent)
+            elif m.content_type == P.ALERT:
+                tree = d.describe_alert(m.raw[0] if m.raw else 0, m.type)
+            else:
+                tree = d.describe_ccs(m.raw)
+            entry["fields"] = d.fields_json(tree)
+        out.append(entry)
     return out
 
 
@@ -518,9 +535,15 @@ def _blank_connection() -> dict[str, Any]:
 
 
 def connection_document(
-    run: RunReport, index: int, view: View, setup: Setup, err_log: Sequence[str]
+    run: RunReport,
+    index: int,
+    view: View,
+    setup: Setup,
+    err_log: Sequence[str],
+    decode: bool = True,
 ) -> dict[str, Any]:
-    """One entry of ``connections``: the facts of connection ``index``."""
+    """One entry of ``connections``: the facts of connection ``index`` (without
+    ``decode``, its messages' ``fields`` are left out)."""
     from sclient.report.facts import temp_key_text
     from sclient.tls.registry import groups, sigschemes, suites
 
@@ -565,7 +588,7 @@ def connection_document(
         "renegotiations": [_renegotiation(r) for r in c.renegotiations],
         "grease": _grease(c),
         "heartbeat": _heartbeat(c),
-        "messages": _messages(c, run.t_start),
+        "messages": _messages(c, run.t_start, decode),
         "bytes": {
             "read": c.bytes_read,
             "written": c.bytes_written,
@@ -622,10 +645,14 @@ def _target(setup: Setup) -> dict[str, Any]:
 
 
 def build_report(
-    run: RunReport, view: View, setup: Setup, err_log: Sequence[str]
+    run: RunReport, view: View, setup: Setup, err_log: Sequence[str], decode: bool = True
 ) -> dict[str, Any]:
-    """The whole document: every connection, the last one's facts on top."""
-    conns = [connection_document(run, i, view, setup, err_log) for i in range(len(run.connections))]
+    """The whole document: every connection, the last one's facts on top
+    (without ``decode``, no message's ``fields``)."""
+    conns = [
+        connection_document(run, i, view, setup, err_log, decode)
+        for i in range(len(run.connections))
+    ]
     last = conns[-1]
     doc: dict[str, Any] = {
         "sclient_report_version": REPORT_VERSION,
@@ -639,6 +666,43 @@ def build_report(
         "exit_status": run.status,
     }
     doc["timing_ms"] = dict(last["timing_ms"], total=_ms(run.t_start, clock.monotonic()))
+    if setup.explain:
+        from sclient.report.explain import explain
+
+        doc["explanations"] = [e.as_json() for e in explain(run, view, setup, err_log)]
+    return doc
+
+
+def brief_report(
+    run: RunReport, view: View, setup: Setup, err_log: Sequence[str]
+) -> dict[str, Any]:
+    """What ``-targets -brief`` shows of a run, with the document's names and
+    values (``exit_status``, ``handshake_complete``, ``protocol``, ``cipher``,
+    ``verification``'s code and text, the leaf's ``days_until_expiry``,
+    ``error``, ``explanations``), and nothing else: a fleet's table does not
+    pay for the whole document."""
+    index = len(run.connections) - 1
+    c = run.connections[index]
+    n = c.negotiated
+    doc: dict[str, Any] = {
+        "exit_status": run.status,
+        "handshake_complete": n is not None,
+        "protocol": _version_name(n.version) if n is not None else None,
+        "cipher": None,
+        "verification": _verification(c),
+        "certificate_chain": [],
+        "error": _error(run, index, setup, err_log, True),
+    }
+    if n is not None:
+        from sclient.tls.registry import suites
+
+        suite = suites.BY_CODE.get(n.cipher_suite)
+        doc["cipher"] = {
+            "iana": suite.iana if suite else suites.iana_name(n.cipher_suite),
+            "openssl": suite.openssl if suite else None,
+        }
+    if c.peer_chain:
+        doc["certificate_chain"] = [{"days_until_expiry": _days_left(c.peer_chain[0])}]
     if setup.explain:
         from sclient.report.explain import explain
 

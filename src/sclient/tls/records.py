@@ -306,8 +306,9 @@ class RecordLayer:
         """``size`` bytes of room after the received bytes, for the transport
         to read into; :meth:`commit` says how many it put there."""
         end = self._end
-        if end + size > len(self._in) or len(self._in) < _BULK_CAPACITY:
-            if len(self._in) < _BULK_CAPACITY:
+        if end + size > len(self._in):
+            if size >= BULK_READ and len(self._in) < _BULK_CAPACITY:
+                # Bulk reads: room once for a read and the record it may end in.
                 self._reserve(_BULK_CAPACITY - self.buffered)
             self._reserve(size)
             end = self._end
