@@ -1,14 +1,14 @@
 """What the driver's modules share, so that none imports another to get it:
 the ``Exit`` that ends the program with a status, the exceptions that
 leave a connection (``Shut``, ``Reconnect``, ``DoneWaiting``),
-``resume_collection`` and ``nonblocking``."""
+``resume_collection``, ``nonblocking`` and the events' ``Role``."""
 
 from __future__ import annotations
 
 import gc
 import os
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from sclient.app.program import Program
@@ -18,12 +18,40 @@ __all__ = [
     "DoneWaiting",
     "Exit",
     "Reconnect",
+    "Role",
     "Shut",
     "leave_on_queued_errors",
     "nonblocking",
     "resume_collection",
     "valid_server_name",
 ]
+
+
+class Role:
+    """What the program does with an event beyond collecting and rendering it
+    (:meth:`of`): a driver's own event (socket I/O, not the engine's), the
+    connection's end, the handshake's completion, a session to keep, data."""
+
+    DRIVER, END, COMPLETE, SESSION, DATA = 1, 2, 4, 8, 16
+    _known: ClassVar[dict[type, int]] = {}
+
+    @staticmethod
+    def of(kind: type) -> int:
+        """The bits above for an event type (0: nothing more), worked out once
+        a type: a handshake's ~50 events each asked five ``isinstance``."""
+        role = Role._known.get(kind)
+        if role is None:
+            from sclient.tls import events as ev
+
+            role = (
+                (0 if issubclass(kind, ev.Event) else Role.DRIVER)
+                | (Role.END if issubclass(kind, ev.ConnectionClosed | ev.ConnectionFailed) else 0)
+                | (Role.COMPLETE if issubclass(kind, ev.HandshakeComplete) else 0)
+                | (Role.SESSION if issubclass(kind, ev.SESSION_EVENTS) else 0)
+                | (Role.DATA if issubclass(kind, ev.ApplicationData) else 0)
+            )
+            Role._known[kind] = role
+        return role
 
 
 def resume_collection() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sclient.app.common import DoneWaiting, Reconnect, Shut, nonblocking, resume_collection
+from sclient.app.common import DoneWaiting, Reconnect, Role, Shut, nonblocking, resume_collection
 from sclient.app.console import Console
 from sclient.app.settings import Settings, cleared
 from sclient.report.collector import Collector, ConnectionReport
@@ -165,25 +165,32 @@ class Program:
         now = clock.monotonic()
         if written and self.tap:
             events = self.tap.placed(events, written)
-        for e in events:
-            if not isinstance(e, ev.Event):  # the driver's own (socket I/O)
-                self.stream.publish(e)
+        fold, publish = self.collector.fold, self.stream.publish
+        batch: Sequence[Any] = events  # their types are told by Role
+        for e in batch:
+            what = Role.of(type(e))
+            if not what:  # most events: collected and rendered, nothing more
+                fold(e, now)
+                publish(e)
                 continue
-            if self.awaiting_tickets and isinstance(e, ev.ConnectionClosed | ev.ConnectionFailed):
+            if what & Role.DRIVER:  # the driver's own (socket I/O)
+                publish(e)
+                continue
+            if what & Role.END and self.awaiting_tickets:
                 raise DoneWaiting
-            self.collector.fold(e, now)
-            if isinstance(e, ev.HandshakeComplete):
+            fold(e, now)
+            if what & Role.COMPLETE:
                 self.export_keys()
-            if self.keeps_sessions and isinstance(e, ev.SESSION_EVENTS):
+            if what & Role.SESSION and self.keeps_sessions:
                 from sclient.app.sessions import keep_session
 
                 keep_session(self, e)
-            self.stream.publish(e)
-            if isinstance(e, ev.HandshakeComplete) and self.view.ct_logs is not None:
+            publish(e)
+            if what & Role.COMPLETE and self.view.ct_logs is not None:
                 from sclient.app.ct import check_sct_errors
 
                 check_sct_errors(self)
-            if isinstance(e, ev.ApplicationData):
+            if what & Role.DATA:
                 # -json: the console counts the data and keeps it off stdout.
                 if not self.c.data(e.data):
                     self.c.out("DONE\n")

@@ -128,7 +128,7 @@ def _has_default(f: Field) -> bool:
 COMPILE_AFTER = 256
 
 
-def compile_sooner(after: int = 2) -> None:
+def compile_sooner(after: int = 4) -> None:
     """Compile each class's ``__init__`` once it has been called ``after``
     times: for a process that makes many connections (``-targets``), whose
     classes are each made a few times a connection."""

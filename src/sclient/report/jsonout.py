@@ -28,25 +28,43 @@ def _ms(a: float | None, b: float | None) -> float | None:
     return round((b - a) * 1000.0, 3)
 
 
+#: A certificate's facts by (DER, -nameopt), but for ``days_until_expiry``:
+#: a process checking many servers (``-targets``) meets the same
+#: intermediates, often the same leaf, again and again.
+_CERT_FACTS: dict[tuple[bytes, str], dict[str, Any]] = {}
+_CERT_FACTS_MAX = 256
+
+
 def _cert(view: View, der: bytes, now: float) -> dict[str, Any]:
-    from sclient.report.certs import extension_facts, sha256_fingerprint
     from sclient.x509.cert import decoded
 
-    c = view.cert(der)
+    key = (der, repr(view.nameopt))
+    facts = _CERT_FACTS.get(key)
     cert = decoded(der)  # the verifier's parse, when it is still in the cache
-    return {
-        "subject": c.subject,
-        "issuer": c.issuer,
-        "not_before": c.not_before_iso or c.not_before,
-        "not_after": c.not_after_iso or c.not_after,
-        "days_until_expiry": _days_left(cert, now),
-        "key_type": c.key_type,
-        "key_bits": c.key_bits,
-        "signature_algorithm": c.sigalg,
-        "sha256_fingerprint": sha256_fingerprint(der),
-        **extension_facts(cert),
-        "pem": c.pem,
-    }
+    if facts is None:
+        from sclient.report.certs import extension_facts, sha256_fingerprint
+
+        c = view.cert(der)
+        facts = {
+            "subject": c.subject,
+            "issuer": c.issuer,
+            "not_before": c.not_before_iso or c.not_before,
+            "not_after": c.not_after_iso or c.not_after,
+            "days_until_expiry": None,
+            "key_type": c.key_type,
+            "key_bits": c.key_bits,
+            "signature_algorithm": c.sigalg,
+            "sha256_fingerprint": sha256_fingerprint(der),
+            **extension_facts(cert),
+            "pem": c.pem,
+        }
+        if len(_CERT_FACTS) >= _CERT_FACTS_MAX:
+            _CERT_FACTS.clear()
+        _CERT_FACTS[key] = facts
+    # a copy (its lists are shared, and never changed): the key order stays
+    doc = dict(facts)
+    doc["days_until_expiry"] = _days_left(cert, now)
+    return doc
 
 
 def _days_left(cert: Any, now: float | None = None) -> int | None:

@@ -511,6 +511,26 @@ def _pss_params(alg_raw: bytes) -> tuple[str, str, int] | None:
         return None
 
 
+#: Chain signatures already checked: (the certificate's DER, its issuer's
+#: SubjectPublicKeyInfo) -> the outcome. A process that makes many connections
+#: (``-targets``, ``-reconnect``) meets the same intermediates, often the same
+#: chain, again; a signature's check depends on those bytes alone.
+_SIGNED_BY: dict[tuple[bytes, bytes], bool] = {}
+_SIGNED_BY_MAX = 1024
+
+
+def signed_by(subject: Certificate, issuer: Certificate) -> bool:
+    """``X509_verify(subject, X509_get0_pubkey(issuer))``, once for the same pair."""
+    key = (subject.der, issuer.spki_raw)
+    ok = _SIGNED_BY.get(key)
+    if ok is None:
+        ok = x509_verify(subject, issuer.public_key, issuer.key_alg_oid)
+        if len(_SIGNED_BY) >= _SIGNED_BY_MAX:
+            _SIGNED_BY.clear()
+        _SIGNED_BY[key] = ok
+    return ok
+
+
 def x509_verify(subject: Certificate, issuer_key: Any, issuer_key_alg: str) -> bool:
     """``X509_verify(subject, issuer_key)``: the signature on ``subject`` checks out."""
     if subject.sig_alg_raw != subject.tbs_sig_alg_raw:
@@ -1107,7 +1127,7 @@ class _Ctx:
                     self.verify_cb_cert(xi, issuer_depth, errors.UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY)
                 else:
                     self.cb_fail_if(
-                        not x509_verify(xs, xi.public_key, xi.key_alg_oid),
+                        not signed_by(xs, xi),
                         xs,
                         n,
                         errors.CERT_SIGNATURE_FAILURE,
