@@ -564,7 +564,8 @@ def run_fleet(options: Options, targets: Sequence[tuple[str, list[str], Options]
 
     jobs = [Job(i, target, args, o) for i, (target, args, o) in enumerate(targets)]
     shared_trust_stores()
-    compile_sooner()  # a record class is made once or more a target
+    if len(jobs) >= 16:  # a record class is made once or more a target
+        compile_sooner()
     # The command pauses the cyclic collector for one short run; a fleet frees
     # each target's objects (their cycles) as it goes. What start-up made is
     # frozen out of the collections' way.

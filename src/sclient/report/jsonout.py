@@ -4,7 +4,6 @@ the same report the text summary renders from. See docs/json.md."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -766,6 +765,8 @@ def setup_failure_report(setup: Setup, err_log: Sequence[str], t_start: float) -
 
 
 def write_document(doc: dict[str, Any]) -> None:
+    import json
+
     data = (json.dumps(doc, indent=2) + "\n").encode("utf-8")
     try:
         view = memoryview(data)
