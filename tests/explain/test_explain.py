@@ -532,6 +532,17 @@ def test_version_mismatch_lists_what_was_offered(pki: PKI) -> None:
     assert "versions offered: TLSv1.2" in e["evidence"]
 
 
+def test_server_without_a_usable_version_answers_internal_error(pki: PKI) -> None:
+    """OpenSSL 3's s_server limited to TLS 1.0 has no version left at its own
+    security level: it answers the ClientHello with internal_error."""
+    with OpenSSLServer(pki["rsa"], ["-tls1"]) as srv:
+        _, doc = explained(connect(srv))
+    e = entry(doc, "version_or_cipher_mismatch")
+    assert "internal_error (80)" in e["evidence"][0]
+    assert "before choosing a version" in e["finding"]
+    assert doc["protocol"] is None
+
+
 def test_cipher_mismatch_lists_the_suites_offered(pki: PKI) -> None:
     with OpenSSLServer(pki["rsa"], ["-tls1_2", "-cipher", "AES128-SHA"]) as srv:
         _, doc = explained(connect(srv, "-tls1_2", "-cipher", "ECDHE-RSA-CHACHA20-POLY1305"))

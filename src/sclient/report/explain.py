@@ -825,7 +825,12 @@ def _handshake(
                     + (f", issued by {cas[0]}." if len(cas) == 1 else "."),
                 )
             )
-    elif alert in (A.HANDSHAKE_FAILURE, A.PROTOCOL_VERSION, A.INSUFFICIENT_SECURITY) and c.in_init:
+    elif c.in_init and (
+        alert in (A.HANDSHAKE_FAILURE, A.PROTOCOL_VERSION, A.INSUFFICIENT_SECURITY)
+        # An OpenSSL server with no version of the offer enabled ("no protocols
+        # available") answers the ClientHello with internal_error.
+        or (alert == A.INTERNAL_ERROR and c.version is None)
+    ):
         ev_lines = [said]
         if offered_versions:
             ev_lines.append(f"versions offered: {_version_names(offered_versions)}")
@@ -833,6 +838,12 @@ def _handshake(
             ev_lines.append(f"cipher suites offered: {_suite_names(hello['suites'])}")
         if alert == A.PROTOCOL_VERSION:
             finding = "The server speaks none of the TLS versions offered."
+        elif alert == A.INTERNAL_ERROR:
+            finding = (
+                "The server gave up on the ClientHello with internal_error, before choosing "
+                "a version: OpenSSL servers do so when none of the versions offered is "
+                "enabled on their side."
+            )
         elif c.version is not None:
             finding = (
                 f"The server chose {_version_names([c.version])} but refused the rest of the "
