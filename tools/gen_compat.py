@@ -501,13 +501,19 @@ def render() -> str:
             w(f"- `{o.name}`: {o.note}")
     added = [o for o in rows if o.added]
     for o in added:
+        # "(sclient)" ends the help text of sclient's own options; the others
+        # are options of a newer OpenSSL, with its help text.
+        ours = o.help.rstrip().endswith("(sclient)")
         w(
-            f"- `{o.name}` is an sclient addition: {o.help.rstrip()}. OpenSSL rejects it as "
+            f"- `{o.name}` is "
+            + ("an sclient addition" if ours else "an option of a newer OpenSSL")
+            + f": {o.help.rstrip()}. OpenSSL 3.0.19 rejects it as "
             f"an unknown option. `-help` lists it in the {o.section} section; "
             + (
-                "that line is the only difference from OpenSSL's help text."
+                "that line is the only difference from OpenSSL 3.0's help text."
                 if len(added) == 1
-                else "the added options' lines are the only differences from OpenSSL's help text."
+                else "the added options' lines are the only differences from OpenSSL 3.0's "
+                "help text."
             )
         )
     for item in EXTRA_DEVIATIONS:

@@ -266,20 +266,27 @@ def test_manual_synopsis_options_are_in_the_table() -> None:
 NEWER_OPENSSL = {"-cert_comp", "-no_rx_cert_comp", "-no_tx_cert_comp"}
 
 
-def test_newer_openssl_options_are_parsed_not_listed() -> None:
-    for name in NEWER_OPENSSL:
+def test_newer_openssl_options_are_parsed_and_listed() -> None:
+    """Options of OpenSSL 3.2 to 4.x (raw public keys, certificate compression,
+    ECH) and sclient's own are listed in -help as additions, with the newer
+    OpenSSL's text; 3.0.19's lines are unchanged around them."""
+    help_text = format_help()
+    newer = NEWER_OPENSSL | {"-" + n for n in ECH_OPTIONS} | {
+        "-enable_server_rpk",
+        "-enable_client_rpk",
+    }
+    for name in newer:
         o = table.option(name)
-        assert not o.in_build and o.recognized and o.status == "supported"
+        assert o.in_build and o.added, name
         assert o.bare in table.BY_NAME
-        assert name not in format_help()
-        assert "#behaviour-of-newer-openssl" in o.note
+        assert f"\n {name} " in help_text, name
+    for name in NEWER_OPENSSL | {"-" + n for n in ECH_OPTIONS if n != "ech_retry"}:
+        assert "#behaviour-of-newer-openssl" in table.option(name).note
 
 
 def test_options_absent_from_build_are_documented() -> None:
-    absent = [o for o in OPTIONS if not o.in_build and o.name not in NEWER_OPENSSL]
-    assert {o.name for o in absent} == {"-ssl3", "-sctp", "-sctp_label_bug"} | {
-        "-" + n for n in ECH_OPTIONS
-    }
+    absent = [o for o in OPTIONS if not o.in_build]
+    assert {o.name for o in absent} == {"-ssl3", "-sctp", "-sctp_label_bug"}
     for o in absent:
         assert o.name not in format_help()
         assert "unknown option" in o.note
