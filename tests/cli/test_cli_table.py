@@ -271,10 +271,14 @@ def test_newer_openssl_options_are_parsed_and_listed() -> None:
     ECH) and sclient's own are listed in -help as additions, with the newer
     OpenSSL's text; 3.0.19's lines are unchanged around them."""
     help_text = format_help()
-    newer = NEWER_OPENSSL | {"-" + n for n in ECH_OPTIONS} | {
-        "-enable_server_rpk",
-        "-enable_client_rpk",
-    }
+    newer = (
+        NEWER_OPENSSL
+        | {"-" + n for n in ECH_OPTIONS}
+        | {
+            "-enable_server_rpk",
+            "-enable_client_rpk",
+        }
+    )
     for name in newer:
         o = table.option(name)
         assert o.in_build and o.added, name
