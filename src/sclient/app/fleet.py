@@ -551,8 +551,34 @@ def _stderr_is_terminal() -> bool:
         return False
 
 
+#: The answer of the first lookup of an IPv4 address literal, by family asked:
+#: the same lookup for another address and port differs only in those. Asked
+#: with AI_ADDRCONFIG, each lookup costs a netlink round trip (~50 us).
+_IPV4_LOOKUP: dict[int, tuple[int, int, int, str]] = {}
+
+
 def _numeric(host: str, port: str | None, family: int) -> list[Any]:
-    return tcp._getaddrinfo(host, port, family)
+    """``getaddrinfo`` for an address literal: for an IPv4 address and a port
+    number, once a lookup of that kind has answered one address, the same
+    answer made for this one."""
+    fast = (
+        port is not None
+        and port.isdigit()
+        and port.isascii()
+        and int(port) <= 0xFFFF
+        and "." in host
+        and ":" not in host
+    )
+    if fast and port is not None:
+        shape = _IPV4_LOOKUP.get(family)
+        if shape is not None:
+            fam, socktype, proto, canon = shape
+            return [(fam, socktype, proto, canon, (host, int(port)))]
+    found = tcp._getaddrinfo(host, port, family)
+    if fast and len(found) == 1 and found[0][0] == socket.AF_INET:
+        fam, socktype, proto, canon, _addr = found[0]
+        _IPV4_LOOKUP[family] = (fam, socktype, proto, canon)
+    return found
 
 
 def run_fleet(options: Options, targets: Sequence[tuple[str, list[str], Options]]) -> int:
