@@ -596,6 +596,9 @@ def run_fleet(options: Options, targets: Sequence[tuple[str, list[str], Options]
     # each target's objects (their cycles) as it goes. What start-up made is
     # frozen out of the collections' way.
     gc.freeze()
+    # A target leaves a few kB of cycles: the young generation is collected
+    # every 50,000 allocations (a few targets), not every 700.
+    gc.set_threshold(50_000, 10, 10)
     gc.enable()
     out = Output(options, jobs)
     Fleet(options, jobs, out).run()
