@@ -151,18 +151,30 @@ def run_client(
     stdin: bytes | None = None,
     settle: float = 0.5,
     wait: float | None = None,
+    wait_for: bytes | None = None,
+    ends_within: float | None = None,
 ) -> Result:
     """Run a client; once the summary is out (and the tickets had time to
     arrive) write ``lines`` one by one, ``settle`` seconds apart. With
     ``stdin`` given, write it and close stdin at once instead; with ``wait``,
-    close stdin after that many seconds."""
+    close stdin after that many seconds (counted once ``wait_for`` is on
+    stderr, when given); with ``ends_within``, a client that
+    ends by itself (a failure after the handshake): stdin stays open until it
+    has ended, or that many seconds have passed (however slow the machine)."""
     with Proc([*prefix, *args], env=_env()) as proc:
+        if ends_within is not None:
+            proc.wait(ends_within)
+            return proc.finish(CLIENT_TIMEOUT)
         if stdin is not None:
             with contextlib.suppress(BrokenPipeError, ValueError):
                 proc.write(stdin)
             proc.close_stdin()
             return proc.finish(CLIENT_TIMEOUT)
         if wait is not None:  # no summary to wait for: wait, then end stdin
+            if wait_for is not None:  # (once stderr shows that line, however slow the machine)
+                deadline = time.monotonic() + 10
+                while wait_for not in proc.err.data and time.monotonic() < deadline:
+                    time.sleep(0.02)
             time.sleep(wait)
             proc.close_stdin()
             return proc.finish(CLIENT_TIMEOUT)
@@ -325,8 +337,9 @@ def test_quiet(rsa_server: OpenSSLServer, tracing: tuple[str, ...]) -> None:
     """-quiet: no summary, no commands; stdin's end (-no_ign_eof) once the
     tickets are in ends the run. -msg keeps printing to stdout."""
     args = _connect(rsa_server, *tracing, "-quiet", "-no_ign_eof")
-    ref = run_client(OPENSSL, args, (), wait=1.0)
-    got = run_client(sclient_cmd(), args, (), wait=1.0)
+    ticket = b"SSL_connect:SSLv3/TLS read server session ticket"
+    ref = run_client(OPENSSL, args, (), wait=0.5, wait_for=ticket)
+    got = run_client(sclient_cmd(), args, (), wait=0.5, wait_for=ticket)
     compare(ref, got)
     assert "SSL_connect:SSLv3/TLS read server session ticket" in got.stderr
 
@@ -469,8 +482,8 @@ def test_failure_after_handshake(pki: PKI, case: str) -> None:
     version, ciphers, after, reason = POST_HANDSHAKE[case]
     with _misbehaving_server(pki, after, ciphers) as port:
         args = ["-connect", f"{HOST}:{port}", "-state", "-msg", *version]
-        ref = run_client(OPENSSL, args, wait=1.5)
-        got = run_client(sclient_cmd(), args, wait=1.5)
+        ref = run_client(OPENSSL, args, ends_within=10)
+        got = run_client(sclient_cmd(), args, ends_within=10)
     compare(ref, got)
     assert got.rc == 1 and f":{reason}:" in got.stderr
 
