@@ -326,6 +326,33 @@ def test_request_ca_file(files: Files) -> None:
         compare(run_client(["openssl", "s_client"], cmd), run_client(sclient_cmd(), cmd))
 
 
+def _ca_extension(trace: str) -> str | None:
+    """The ClientHello's certificate_authorities line of a -trace output."""
+    found = re.search(r"extension_type=certificate_authorities\(47\), length=\d+", trace)
+    return found.group(0) if found else None
+
+
+@pytest.mark.parametrize("content", ["none", "broken-second"])
+def test_request_ca_file_read_as_openssl_reads_it(files: Files, content: str) -> None:
+    """SSL_add_file_cert_subjects_to_stack: a file with no certificate is no
+    error (no extension is sent), and a certificate that does not decode ends
+    the list (the names before it are sent)."""
+    path = Path(files.p(f"request-{content}.pem"))
+    ca = Path(files.p("ca.pem")).read_text()
+    broken = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+    path.write_text("no certificate here\n" if content == "none" else ca + broken + ca)
+    with server(files) as srv:
+        cmd = ["-connect", f"{HOST}:{srv.port}", "-requestCAfile", str(path)]
+        ref = run_client(["openssl", "s_client"], cmd, stdin=b"")
+        got = run_client(sclient_cmd(), cmd, stdin=b"")
+        compare(ref, got)
+        ref = run_client(["openssl", "s_client"], [*cmd, "-trace"], stdin=b"")
+        got = run_client(sclient_cmd(), [*cmd, "-trace"], stdin=b"")
+    assert ref.rc == got.rc == 0
+    assert _ca_extension(got.stdout) == _ca_extension(ref.stdout)
+    assert (_ca_extension(got.stdout) is None) == (content == "none")
+
+
 # --- load errors -------------------------------------------------------------------------
 
 ERRORS = [

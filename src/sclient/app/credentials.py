@@ -699,7 +699,12 @@ def auto_chain(leaf: bytes, store: Any) -> tuple[bytes, ...]:
 
 
 def load_ca_names(path: str) -> tuple[bytes, ...]:
-    """``-requestCAfile``: the subject names (DER) of the file's certificates."""
+    """``-requestCAfile`` (``SSL_add_file_cert_subjects_to_stack``): the subject
+    names (DER) of the file's certificates, each once, read as
+    ``PEM_read_bio_X509`` reads them until one fails: a certificate that does
+    not decode ends the list, and a file with none gives none (no
+    certificate_authorities extension). Only a file that cannot be opened is
+    an error."""
     from cryptography import x509
 
     try:
@@ -719,11 +724,9 @@ def load_ca_names(path: str) -> tuple[bytes, ...]:
                 with allow("serial"):
                     der = x509.load_pem_x509_certificate(raw).subject.public_bytes()
             except ValueError:
-                continue
+                break
             if der not in names:
                 names.append(der)
-    if not names:
-        raise CredentialError("Error loading CA names\n")
     return tuple(names)
 
 
