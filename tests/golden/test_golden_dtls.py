@@ -195,6 +195,28 @@ CASES = [
         server="dtls10",
     ),
     Case("dtls-to-dtls1-server", ("-dtls", "-cipher", "AES256-SHA:@SECLEVEL=0"), server="dtls10"),
+    # -min_protocol/-max_protocol bound -dtls with DTLS names; -dtls1 and -dtls1_2
+    # set both bounds after them; a TLS name is no bound of a DTLS method
+    Case(
+        "dtls-max_protocol-DTLSv1-to-dtls1_2-server",
+        ("-dtls", "-max_protocol", "DTLSv1", "-cipher", "ALL:@SECLEVEL=0"),
+        stdin="eof",
+        rc=1,
+    ),
+    Case(
+        "dtls-min-above-max",
+        ("-dtls", "-min_protocol", "DTLSv1.2", "-max_protocol", "DTLSv1"),
+        stdin="eof",
+        rc=1,
+    ),
+    Case(
+        "dtls1-max_protocol-DTLSv1.2-to-dtls1_2-server",
+        ("-dtls1", "-max_protocol", "DTLSv1.2", "-cipher", "ALL:@SECLEVEL=0"),
+        stdin="eof",
+        rc=1,
+    ),
+    Case("dtls-max_protocol-None", ("-dtls", "-max_protocol", "DTLSv1", "-max_protocol", "None")),
+    Case("dtls-max_protocol-TLSv1.1", ("-dtls", "-max_protocol", "TLSv1.1")),
 ]
 
 _SUMMARY_END = re.compile(rb"(Extended master secret: \w+\n---\n)")

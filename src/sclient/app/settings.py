@@ -143,14 +143,51 @@ def _protocol_value(option: str, value: str) -> int | None:
     return conf.protocol_version(option, value)
 
 
+#: The TLS version each DTLS version is built on (how the range is kept).
+_DTLS_BASE = {"DTLSv1": TLS1_1, "DTLSv1.2": TLS1_2}
+
+
+def _bound_of_kind(o: Options, option: str, dtls: bool) -> str | None:
+    """The last ``option`` value of the command line's SSL_CONF options that a
+    method of that kind takes (``ssl_set_version_bound``: "None", or a
+    version of its own kind; another kind's version leaves the bound as it
+    was); None when there is none."""
+    found = None
+    for name, value in o.ssl_conf:
+        if (
+            name == option
+            and value is not None
+            and (value == "None" or value.startswith("DTLS") == dtls)
+        ):
+            found = value
+    return found
+
+
 def version_range(o: Options) -> tuple[int, int] | None:
     """(min, max) the ClientHello offers, by ``ssl_get_min_max_version``'s
     hole rule; None when nothing is left ("no protocols available"). DTLS:
     the TLS versions DTLS 1.0 and 1.2 are built on."""
     if o.protocol_flag in _DTLS_RANGES:
-        return _DTLS_RANGES[o.protocol_flag]
+        lo, hi = _DTLS_RANGES[o.protocol_flag]
+        if o.protocol_flag != "-dtls":
+            # -dtls1 and -dtls1_2 set both bounds after SSL_CONF's: theirs stand
+            return lo, hi
+        # -dtls: SSL_CONF's bounds; "None" lifts one; a TLS name is no bound
+        # of a DTLS method.
+        mn, mx = _bound_of_kind(o, "-min_protocol", True), _bound_of_kind(o, "-max_protocol", True)
+        if mn is not None:
+            lo = _DTLS_BASE.get(mn, TLS1_1)
+        if mx is not None:
+            hi = _DTLS_BASE.get(mx, TLS1_2)
+        return (lo, hi) if lo <= hi else None
     lo = hi = 0
     mn, mx = o.min_protocol, o.max_protocol
+    if mn is not None and mn.startswith("DTLS"):
+        _protocol_value("min_protocol", mn)
+        mn = _bound_of_kind(o, "-min_protocol", False)
+    if mx is not None and mx.startswith("DTLS"):
+        _protocol_value("max_protocol", mx)
+        mx = _bound_of_kind(o, "-max_protocol", False)
     if mn is not None:
         lo = _protocol_value("min_protocol", mn) or 0
     if mx is not None:
@@ -326,6 +363,8 @@ def _parse_lists(lists: list[tuple[str, str]]) -> ListOptions:
             given.client_sigalgs = conf.sigalg_list(value, option="-client_sigalgs")
         elif name == "record_padding":
             given.record_padding = conf.record_padding(value)
+        elif name in ("min_protocol", "max_protocol"):
+            conf.protocol_version("-" + name, value)  # checked in turn (version_range)
         elif name == "debug_broken_protocol" or name in _SERVER_COMMANDS:
             # s_client 3.0 passes them on, but SSL_CONF has no such command any
             # more, or has it for a server only
