@@ -93,6 +93,17 @@ def test_target_defaults_and_host_only_keeps_port() -> None:
         (["-max_protocol", "TLSv1.2", "-min_protocol", "TLSv1.2"], (TLS1_2, TLS1_2)),
         (["-min_protocol", "TLSv1.3", "-max_protocol", "TLSv1.2"], None),
         (["-no_tls1_3", "-no_tls1_2", "-no_tls1_1", "-no_tls1"], None),
+        # a DTLS name is no bound of TLS: the bound before it stands
+        (["-min_protocol", "TLSv1.3", "-min_protocol", "DTLSv1"], (TLS1_3, TLS1_3)),
+        (["-max_protocol", "DTLSv1"], (TLS1_0, TLS1_3)),
+        # DTLS (the TLS versions DTLS 1.0 and 1.2 are built on): -dtls takes DTLS bounds
+        (["-dtls", "-max_protocol", "DTLSv1"], (TLS1_1, TLS1_1)),
+        (["-dtls", "-max_protocol", "DTLSv1", "-max_protocol", "TLSv1.3"], (TLS1_1, TLS1_1)),
+        (["-dtls", "-max_protocol", "DTLSv1", "-max_protocol", "None"], (TLS1_1, TLS1_2)),
+        (["-dtls", "-min_protocol", "DTLSv1.2", "-max_protocol", "DTLSv1"], None),
+        # ... -dtls1 and -dtls1_2 set both bounds after them
+        (["-dtls1", "-max_protocol", "DTLSv1.2"], (TLS1_1, TLS1_1)),
+        (["-dtls1_2", "-min_protocol", "DTLSv1"], (TLS1_2, TLS1_2)),
     ],
 )
 def test_version_range(argv: list[str], expected: tuple[int, int] | None) -> None:
