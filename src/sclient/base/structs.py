@@ -83,36 +83,48 @@ def field(
 
 def _is_classvar(annotation: object) -> bool:
     if isinstance(annotation, str):
-        return annotation.startswith(("ClassVar", "typing.ClassVar", "t.ClassVar"))
+        return "ClassVar" in annotation and annotation.startswith(_CLASSVAR)
     return getattr(annotation, "__origin__", None) is not None and "ClassVar" in repr(annotation)
 
 
-def _collect(cls: type, kw_only: bool) -> list[Field]:
+_CLASSVAR = ("ClassVar", "typing.ClassVar", "t.ClassVar")
+
+
+def _collect(cls: type, kw_only: bool) -> tuple[list[Field], list[Field]]:
+    """All of ``cls``'s fields (inherited ones first) and its own."""
     inherited: dict[str, Field] = {}
-    for base in reversed(cls.__mro__[1:]):
-        for f in base.__dict__.get("__struct_fields__", ()):
-            inherited[f.name] = f
+    for base in cls.__mro__[:0:-1]:
+        found = base.__dict__.get("__struct_fields__")
+        if found:
+            for f in found:
+                inherited[f.name] = f
     own: list[Field] = []
     namespace = cls.__dict__
-    for name, annotation in namespace.get("__annotations__", {}).items():
-        if _is_classvar(annotation):
-            continue
-        value = namespace.get(name, MISSING)
-        if isinstance(value, Field):
-            f = value
-        else:
-            # Field(default=value), without the call's argument handling
-            f = _new_field(Field)
-            f.default = value
-            f.default_factory = MISSING
-            f.compare = True
-            f.repr = True
-        f.name = name
-        f.kw_only = kw_only
-        own.append(f)
-        if inherited:
-            inherited.pop(name, None)
-    return [*inherited.values(), *own] if inherited else own
+    annotations = namespace.get("__annotations__")
+    if annotations:
+        new = _new_field
+        for name, annotation in annotations.items():
+            if annotation.__class__ is str:
+                if "ClassVar" in annotation and annotation.startswith(_CLASSVAR):
+                    continue
+            elif _is_classvar(annotation):
+                continue
+            value = namespace.get(name, MISSING)
+            if isinstance(value, Field):
+                f = value
+            else:
+                # Field(default=value), without the call's argument handling
+                f = new(Field)
+                f.default = value
+                f.default_factory = MISSING
+                f.compare = True
+                f.repr = True
+            f.name = name
+            f.kw_only = kw_only
+            own.append(f)
+            if inherited:
+                inherited.pop(name, None)
+    return ([*inherited.values(), *own] if inherited else own), own
 
 
 _new_field = object.__new__
@@ -129,12 +141,14 @@ COMPILE_AFTER = 256
 
 
 def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Callable[..., None]:
-    positional = tuple(f.name for f in all_fields if not f.kw_only)
-    order = tuple(f.name for f in all_fields)
-    defaults = {f.name: f.default for f in all_fields if f.default is not MISSING}
-    factories = {f.name: f.default_factory for f in all_fields if f.default_factory is not MISSING}
-    n_pos = len(positional)
-    n_all = len(order) if n_pos == len(order) else -1
+    # What the calls need of the fields is worked out on the first call: most
+    # classes of a short run are made a few times, many of them never.
+    positional: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
+    planned = False
+    defaults: dict[str, Any] = {}
+    factories: dict[str, Any] = {}
+    n_pos = n_all = 0
     # rest_for(n): the fields not given by n positional arguments, in order
     # (made on first use: a class of 200 fields would otherwise pay n^2 at import).
     rest_cache: dict[int, tuple[str, ...]] = {}
@@ -150,6 +164,18 @@ def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Calla
     #: [calls so far, the class (set by _build once it exists)]
     state: list[Any] = [0, None]
 
+    def plan() -> None:
+        nonlocal positional, order, defaults, factories, n_pos, n_all, planned
+        positional = tuple(f.name for f in all_fields if not f.kw_only)
+        defaults = {f.name: f.default for f in all_fields if f.default is not MISSING}
+        factories = {
+            f.name: f.default_factory for f in all_fields if f.default_factory is not MISSING
+        }
+        n_pos = len(positional)
+        n_all = len(all_fields) if n_pos == len(all_fields) else -1
+        order = tuple(f.name for f in all_fields)
+        planned = True
+
     def _fail(n: int, kwargs: dict[str, Any]) -> None:
         for name in kwargs:
             if name in positional[:n]:
@@ -160,6 +186,8 @@ def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Calla
                 )
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if not planned:
+            plan()
         state[0] += 1
         if state[0] == COMPILE_AFTER and state[1] is not None:
             _install_compiled(state[1], cls_name, all_fields, post_init)
@@ -324,72 +352,78 @@ def _build(cls: type, frozen: bool, slots: bool, kw_only: bool) -> type:
     are shared functions reading the fields they show and compare from the
     class (``__struct_shown__``, ``__struct_compared__``), so that a class costs
     one new function (its ``__init__``) and, with ``slots``, one more class."""
-    all_fields = _collect(cls, kw_only)
+    all_fields, own_fields = _collect(cls, kw_only)
+    shown: list[str] = []
+    compared: list[str] = []
+    positional: list[str] = []
     seen_default = False
     for f in all_fields:
+        name = f.name
+        if f.repr:
+            shown.append(name)
+        if f.compare:
+            compared.append(name)
         if f.kw_only:
             continue
+        positional.append(name)
         if f.default is not MISSING or f.default_factory is not MISSING:
             seen_default = True
         elif seen_default:
-            raise TypeError(f"non-default argument {f.name!r} follows default argument")
+            raise TypeError(f"non-default argument {name!r} follows default argument")
     own = cls.__dict__
-    annotated = own.get("__annotations__", {})
-    own_names = [f.name for f in all_fields if f.name in annotated]
     qualname = cls.__qualname__
     init = _make_init(cls.__name__, all_fields, hasattr(cls, "__post_init__"))
-    init.__qualname__ = f"{qualname}.__init__"
+    init.__qualname__ = qualname + ".__init__"
     methods: dict[str, Any] = {
         "__init__": init,
         "__repr__": _struct_repr,
         "__eq__": _struct_eq,
         "__struct_fields__": tuple(all_fields),
-        "__struct_shown__": tuple(f.name for f in all_fields if f.repr),
-        "__struct_compared__": tuple(f.name for f in all_fields if f.compare),
+        "__struct_shown__": tuple(shown),
+        "__struct_compared__": tuple(compared),
         "__struct_qualname__": qualname,
-        "__match_args__": tuple(f.name for f in all_fields if not f.kw_only),
+        "__match_args__": tuple(positional),
     }
     if frozen:
-        methods["__setattr__"] = _frozen_setattr
-        methods["__delattr__"] = _frozen_delattr
-        methods["__hash__"] = _struct_hash
+        methods.update(_FROZEN_METHODS)
     elif own.get("__hash__") is None:
         methods["__hash__"] = None
     for name in _OWN_FIRST:
         if own.get(name):
             methods.pop(name, None)
     if not slots:
-        for name in own_names:
-            value = own.get(name)
+        for f in own_fields:
+            value = own.get(f.name)
             if isinstance(value, Field):
                 if value.default is MISSING:
-                    delattr(cls, name)
+                    delattr(cls, f.name)
                 else:
-                    setattr(cls, name, value.default)
+                    setattr(cls, f.name, value.default)
         for name, method in methods.items():
             setattr(cls, name, method)
-        _own(cls)
-        return cls
-    ns = {k: v for k, v in own.items() if k not in _NOT_COPIED}
-    for name in own_names:
-        ns.pop(name, None)
-    ns["__slots__"] = tuple(own_names)
-    ns["__qualname__"] = qualname
-    ns.update(methods)
-    new = type(cls)(cls.__name__, cls.__bases__, ns)
-    _own(new)
+        new = cls
+    else:
+        ns = dict(own)
+        ns.pop("__dict__", None)
+        ns.pop("__weakref__", None)
+        own_names = tuple([f.name for f in own_fields])
+        for name in own_names:
+            ns.pop(name, None)
+        ns["__slots__"] = own_names
+        ns["__qualname__"] = qualname
+        ns.update(methods)
+        new = type(cls)(cls.__name__, cls.__bases__, ns)
+    if "__init__" in methods:
+        # the generic __init__ learns its class (for _install_compiled)
+        init.__struct_state__[1] = new  # type: ignore[attr-defined]
     return new
 
 
-#: What a slots class is not given of its first version's namespace.
-_NOT_COPIED = frozenset(("__dict__", "__weakref__"))
-
-
-def _own(cls: type) -> None:
-    """Tell the generic ``__init__`` its class (for :func:`_install_compiled`)."""
-    state = getattr(cls.__dict__.get("__init__"), "__struct_state__", None)
-    if state is not None:
-        state[1] = cls
+_FROZEN_METHODS: dict[str, Any] = {
+    "__setattr__": _frozen_setattr,
+    "__delattr__": _frozen_delattr,
+    "__hash__": _struct_hash,
+}
 
 
 @overload
