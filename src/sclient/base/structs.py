@@ -17,10 +17,20 @@ namesakes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar, dataclass_transform, overload
 
-__all__ = ["Field", "FrozenInstanceError", "field", "fields", "make_struct", "replace", "struct"]
+__all__ = [
+    "Field",
+    "FrozenInstanceError",
+    "Struct",
+    "StructMeta",
+    "field",
+    "fields",
+    "make_struct",
+    "replace",
+    "struct",
+]
 
 T = TypeVar("T")
 
@@ -351,8 +361,60 @@ def _build(cls: type, frozen: bool, slots: bool, kw_only: bool) -> type:
     """The struct class for ``cls``.  ``__repr__``, ``__eq__`` and ``__hash__``
     are shared functions reading the fields they show and compare from the
     class (``__struct_shown__``, ``__struct_compared__``), so that a class costs
-    one new function (its ``__init__``) and, with ``slots``, one more class."""
+    one new function (its ``__init__``) and, with ``slots``, one more class (a
+    :class:`Struct` subclass is made once)."""
+    if slots:
+        ns = dict(cls.__dict__)
+        ns.pop("__dict__", None)
+        ns.pop("__weakref__", None)
+        return _make_class(type(cls), cls.__name__, cls.__bases__, ns, frozen, slots, kw_only)
     all_fields, own_fields = _collect(cls, kw_only)
+    own = cls.__dict__
+    methods = _methods(
+        cls.__name__, cls.__qualname__, own, all_fields, hasattr(cls, "__post_init__"), frozen
+    )
+    for f in own_fields:
+        value = own.get(f.name)
+        if isinstance(value, Field):
+            if value.default is MISSING:
+                delattr(cls, f.name)
+            else:
+                setattr(cls, f.name, value.default)
+    for name, method in methods.items():
+        setattr(cls, name, method)
+    _finish(cls, all_fields, methods)
+    return cls
+
+
+def _methods(
+    name: str,
+    qualname: str,
+    own: Mapping[str, Any],
+    all_fields: list[Field],
+    post_init: bool,
+    frozen: bool,
+) -> dict[str, Any]:
+    """The methods a struct class is given, unless it has its own."""
+    init = _make_init(name, all_fields, post_init)
+    init.__qualname__ = qualname + ".__init__"
+    methods: dict[str, Any] = {
+        "__init__": init,
+        "__repr__": _struct_repr,
+        "__eq__": _struct_eq,
+        "__struct_qualname__": qualname,
+    }
+    if frozen:
+        methods.update(_FROZEN_METHODS)
+    elif own.get("__hash__") is None:
+        methods["__hash__"] = None
+    for key in _OWN_FIRST:
+        if own.get(key):
+            methods.pop(key, None)
+    return methods
+
+
+def _field_names(all_fields: list[Field]) -> dict[str, tuple[Any, ...]]:
+    """The class attributes naming a struct's fields (``all_fields``, in order)."""
     shown: list[str] = []
     compared: list[str] = []
     positional: list[str] = []
@@ -370,53 +432,105 @@ def _build(cls: type, frozen: bool, slots: bool, kw_only: bool) -> type:
             seen_default = True
         elif seen_default:
             raise TypeError(f"non-default argument {name!r} follows default argument")
-    own = cls.__dict__
-    qualname = cls.__qualname__
-    init = _make_init(cls.__name__, all_fields, hasattr(cls, "__post_init__"))
-    init.__qualname__ = qualname + ".__init__"
-    methods: dict[str, Any] = {
-        "__init__": init,
-        "__repr__": _struct_repr,
-        "__eq__": _struct_eq,
+    return {
         "__struct_fields__": tuple(all_fields),
         "__struct_shown__": tuple(shown),
         "__struct_compared__": tuple(compared),
-        "__struct_qualname__": qualname,
         "__match_args__": tuple(positional),
     }
-    if frozen:
-        methods.update(_FROZEN_METHODS)
-    elif own.get("__hash__") is None:
-        methods["__hash__"] = None
-    for name in _OWN_FIRST:
-        if own.get(name):
-            methods.pop(name, None)
-    if not slots:
-        for f in own_fields:
-            value = own.get(f.name)
+
+
+def _finish(cls: type, all_fields: list[Field], methods: dict[str, Any]) -> None:
+    """Give ``cls`` the attributes naming its fields and tell its generic
+    ``__init__`` the class."""
+    for name, value in _field_names(all_fields).items():
+        type.__setattr__(cls, name, value)
+    _own(cls, methods)
+
+
+def _own(cls: type, methods: dict[str, Any]) -> None:
+    init = methods.get("__init__")
+    if init is not None:
+        # the generic __init__ learns its class (for _install_compiled)
+        init.__struct_state__[1] = cls
+
+
+def _inherited(mro: tuple[type, ...], own: list[Field]) -> list[Field]:
+    """The fields of a class whose bases are ``mro`` (nearest first), then ``own``."""
+    inherited: dict[str, Field] = {}
+    for base in mro[::-1]:
+        found = base.__dict__.get("__struct_fields__")
+        if found:
+            for f in found:
+                inherited[f.name] = f
+    if not inherited:
+        return own
+    for f in own:
+        inherited.pop(f.name, None)
+    return [*inherited.values(), *own]
+
+
+def _make_class(
+    make: Callable[..., type],
+    name: str,
+    bases: tuple[type, ...],
+    ns: dict[str, Any],
+    frozen: bool,
+    slots: bool,
+    kw_only: bool,
+) -> type:
+    """A struct class made once, by ``make(name, bases, ns)``, from the
+    namespace of its class statement (``ns``, changed in place)."""
+    own: list[Field] = []
+    annotations = ns.get("__annotations__")
+    if annotations:
+        new = _new_field
+        for fname, annotation in annotations.items():
+            if annotation.__class__ is str:
+                if "ClassVar" in annotation and annotation.startswith(_CLASSVAR):
+                    continue
+            elif _is_classvar(annotation):
+                continue
+            value = ns.get(fname, MISSING)
+            if isinstance(value, Field):
+                f = value
+            else:
+                f = new(Field)
+                f.default = value
+                f.default_factory = MISSING
+                f.compare = True
+                f.repr = True
+            f.name = fname
+            f.kw_only = kw_only
+            own.append(f)
+    if slots:
+        own_names = tuple([f.name for f in own])
+        for fname in own_names:
+            ns.pop(fname, None)
+        ns["__slots__"] = own_names
+    else:
+        for f in own:
+            value = ns.get(f.name)
             if isinstance(value, Field):
                 if value.default is MISSING:
-                    delattr(cls, f.name)
+                    del ns[f.name]
                 else:
-                    setattr(cls, f.name, value.default)
-        for name, method in methods.items():
-            setattr(cls, name, method)
-        new = cls
+                    ns[f.name] = value.default
+    # The fields, when one base gives the MRO; else once the class exists
+    # (the generic __init__ reads the list on its first call).
+    all_fields = _inherited(bases[0].__mro__, own) if len(bases) == 1 else []
+    post_init = "__post_init__" in ns or any(hasattr(b, "__post_init__") for b in bases)
+    methods = _methods(name, ns.get("__qualname__", name), ns, all_fields, post_init, frozen)
+    ns.update(methods)
+    if len(bases) == 1:
+        ns.update(_field_names(all_fields))
+        cls = make(name, bases, ns)
+        _own(cls, methods)
     else:
-        ns = dict(own)
-        ns.pop("__dict__", None)
-        ns.pop("__weakref__", None)
-        own_names = tuple([f.name for f in own_fields])
-        for name in own_names:
-            ns.pop(name, None)
-        ns["__slots__"] = own_names
-        ns["__qualname__"] = qualname
-        ns.update(methods)
-        new = type(cls)(cls.__name__, cls.__bases__, ns)
-    if "__init__" in methods:
-        # the generic __init__ learns its class (for _install_compiled)
-        init.__struct_state__[1] = new  # type: ignore[attr-defined]
-    return new
+        cls = make(name, bases, ns)
+        all_fields.extend(_inherited(cls.__mro__[1:], own))
+        _finish(cls, all_fields, methods)
+    return cls
 
 
 _FROZEN_METHODS: dict[str, Any] = {
@@ -424,6 +538,49 @@ _FROZEN_METHODS: dict[str, Any] = {
     "__delattr__": _frozen_delattr,
     "__hash__": _struct_hash,
 }
+
+
+@dataclass_transform(field_specifiers=(field, Field))
+class StructMeta(type):
+    """The metaclass of :class:`Struct`: a subclass given any of the flags
+    ``frozen``, ``slots``, ``kw_only`` is made a record class as :func:`struct`
+    would make it, in one class creation (the decorator, given a class, makes
+    a second one for ``__slots__``).  A subclass given no flag is an ordinary
+    subclass."""
+
+    def __new__(
+        mcs,
+        name: str,
+        bases: tuple[type, ...],
+        ns: dict[str, Any],
+        **flags: bool,
+    ) -> StructMeta:
+        if not flags:
+            return super().__new__(mcs, name, bases, ns)
+        unknown = flags.keys() - _FLAGS
+        if unknown:
+            raise TypeError(f"unknown struct flag(s): {', '.join(sorted(unknown))}")
+        made = _make_class(
+            lambda n, b, d: type.__new__(mcs, n, b, d),
+            name,
+            bases,
+            ns,
+            flags.get("frozen", False),
+            flags.get("slots", False),
+            flags.get("kw_only", False),
+        )
+        assert isinstance(made, StructMeta)
+        return made
+
+
+_FLAGS = frozenset(("frozen", "slots", "kw_only"))
+
+
+class Struct(metaclass=StructMeta):
+    """Base of record classes made once: ``class Point(Struct, frozen=True,
+    slots=True)`` is ``@struct(frozen=True, slots=True) class Point``."""
+
+    __slots__ = ()
 
 
 @overload
