@@ -8,7 +8,7 @@ walked here rather than through a higher-level parser.
 
 from __future__ import annotations
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 # Universal tags.
 BOOLEAN = 0x01
@@ -40,8 +40,7 @@ class DERError(ValueError):
     """Malformed DER."""
 
 
-@struct(frozen=True, slots=True)
-class TLV:
+class TLV(Struct, frozen=True, slots=True):
     """One element: ``tag`` is the identifier octet (class+constructed+number < 31)."""
 
     tag: int

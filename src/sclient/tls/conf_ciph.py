@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.tls.conf_error import ConfError, queue_line
 from sclient.tls.registry import protocol as P
 
@@ -182,8 +182,7 @@ OPENSSL_TABLE_ORDER: tuple[int, ...] = (
 )  # fmt: skip
 
 
-@struct(frozen=True, slots=True)
-class Cipher:
+class Cipher(Struct, frozen=True, slots=True):
     """One TLS <= 1.2 suite as ``ssl_ciph.c`` sees it (an ``SSL_CIPHER``)."""
 
     code: int
@@ -241,8 +240,7 @@ def ciphers() -> tuple[Cipher, ...]:
 # --- aliases (cipher_aliases[] in ssl_ciph.c) ----------------------------------
 
 
-@struct(frozen=True, slots=True)
-class _Alias:
+class _Alias(Struct, frozen=True, slots=True):
     name: str
     mkey: int = 0
     auth: int = 0
@@ -331,8 +329,7 @@ _ALIASES: tuple[_Alias, ...] = (
 _ADD, _KILL, _DEL, _ORD, _SPECIAL, _BUMP = 1, 2, 3, 4, 5, 6
 
 
-@struct(slots=True)
-class _Rule:
+class _Rule(Struct, slots=True):
     cipher_id: int = 0
     mkey: int = 0
     auth: int = 0
@@ -575,8 +572,7 @@ def _combine(rule: _Rule, a: _Alias, cipher_id: int) -> bool:
     return True
 
 
-@struct(slots=True)
-class _State:
+class _State(Struct, slots=True):
     seclevel: int
     errors: list[str]
 
@@ -588,8 +584,7 @@ SUITEB_128_ONLY = "SUITEB128ONLY"
 SUITEB_192 = "SUITEB192"
 
 
-@struct(frozen=True, slots=True)
-class CipherSelection:
+class CipherSelection(Struct, frozen=True, slots=True):
     """What ``SSL_CTX_set_cipher_list`` leaves in the context.
 
     ``suites`` is the TLS <= 1.2 part of ``SSL_get_ciphers`` (what
