@@ -323,11 +323,20 @@ def _compile_init(
         )
 
     g["_bad"] = _bad
-    exec(compile("\n".join(lines) + "\n", f"<struct {cls_name}.__init__>", "exec"), g)
+    exec("\n".join(lines) + "\n", g)  # not compile(): see _named
     init: Callable[..., None] = g["__init__"]
+    _named(init, f"<struct {cls_name}.__init__>")
     # replace() knows this module's __init__s by their state
     init.__struct_state__ = getattr(cls.__dict__.get("__init__"), "__struct_state__", [0, cls])  # type: ignore[attr-defined]
     return init
+
+
+def _named(fn: Any, filename: str) -> None:
+    """Give ``fn``, made by ``exec`` of a string, the file name its tracebacks
+    show.  (``compile()`` would take the name, but a run's first ``compile()``
+    sets up the ``ast`` module's types, some 10 M instructions; ``exec`` of a
+    string does not.)"""
+    fn.__code__ = fn.__code__.replace(co_filename=filename)
 
 
 def _frozen_setattr(self: Any, name: str, value: Any) -> None:
@@ -675,8 +684,9 @@ def _compile_replace(cls: type) -> Callable[[Any, dict[str, Any]], Any]:
         raise TypeError(f"{cls.__name__}.__init__() got an unexpected keyword argument {name!r}")
 
     g["_unexpected"] = _unexpected
-    exec(compile("\n".join(lines) + "\n", f"<struct {cls.__name__} replace>", "exec"), g)
+    exec("\n".join(lines) + "\n", g)  # not compile(): see _named
     fn: Callable[[Any, dict[str, Any]], Any] = g["_replace"]
+    _named(fn, f"<struct {cls.__name__} replace>")
     return fn
 
 
