@@ -151,95 +151,108 @@ COMPILE_AFTER = 256
 
 
 def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Callable[..., None]:
-    # What the calls need of the fields is worked out on the first call: most
-    # classes of a short run are made a few times, many of them never.
-    positional: tuple[str, ...] = ()
-    order: tuple[str, ...] = ()
-    planned = False
-    defaults: dict[str, Any] = {}
-    factories: dict[str, Any] = {}
-    n_pos = n_all = 0
-    # rest_for(n): the fields not given by n positional arguments, in order
-    # (made on first use: a class of 200 fields would otherwise pay n^2 at import).
-    rest_cache: dict[int, tuple[str, ...]] = {}
-
-    def rest_for(n: int) -> tuple[str, ...]:
-        found = rest_cache.get(n)
-        if found is None:
-            given = set(positional[:n])
-            found = rest_cache[n] = tuple(x for x in order if x not in given)
-        return found
-
-    setter = object.__setattr__
-    #: [calls so far, the class (set by _build once it exists)]
-    state: list[Any] = [0, None]
-
-    def plan() -> None:
-        nonlocal positional, order, defaults, factories, n_pos, n_all, planned
-        positional = tuple(f.name for f in all_fields if not f.kw_only)
-        defaults = {f.name: f.default for f in all_fields if f.default is not MISSING}
-        factories = {
-            f.name: f.default_factory for f in all_fields if f.default_factory is not MISSING
-        }
-        n_pos = len(positional)
-        n_all = len(all_fields) if n_pos == len(all_fields) else -1
-        order = tuple(f.name for f in all_fields)
-        planned = True
-
-    def _fail(n: int, kwargs: dict[str, Any]) -> None:
-        for name in kwargs:
-            if name in positional[:n]:
-                raise TypeError(f"{cls_name}.__init__() got multiple values for argument {name!r}")
-            if name not in order:
-                raise TypeError(
-                    f"{cls_name}.__init__() got an unexpected keyword argument {name!r}"
-                )
+    """The generic ``__init__`` of a class: one closure, whose plan of the
+    fields (:class:`_Plan`) is made on its first call: most classes of a short
+    run are made a few times, many of them never."""
+    #: [calls so far, the class (set once it exists), the plan (first call)]
+    state: list[Any] = [0, None, None]
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if not planned:
-            plan()
+        plan: _Plan = state[2] or _plan(state, all_fields)
         state[0] += 1
         if state[0] == COMPILE_AFTER and state[1] is not None:
             _install_compiled(state[1], cls_name, all_fields, post_init)
-        n = len(args)
-        if n == n_all and not kwargs:
-            for name, value in zip(order, args, strict=True):
-                setter(self, name, value)
+        if len(args) == plan.n_all and not kwargs:
+            for name, value in zip(plan.order, args, strict=True):
+                _setattr(self, name, value)
         else:
-            if n > n_pos:
-                raise TypeError(
-                    f"{cls_name}.__init__() takes {n_pos + 1} positional arguments "
-                    f"but {n + 1} were given"
-                )
-            for name, value in zip(positional, args, strict=False):
-                setter(self, name, value)
-            used = 0
-            for name in rest_for(n):
-                if name in kwargs:
-                    setter(self, name, kwargs[name])
-                    used += 1
-                elif name in defaults:
-                    setter(self, name, defaults[name])
-                elif name in factories:
-                    setter(self, name, factories[name]())
-                else:
-                    _fail(n, kwargs)
-                    missing = [
-                        x
-                        for x in rest_for(n)
-                        if x not in kwargs and x not in defaults and x not in factories
-                    ]
-                    raise TypeError(
-                        f"{cls_name}.__init__() missing required argument(s): "
-                        + ", ".join(repr(m) for m in missing)
-                    )
-            if used != len(kwargs):
-                _fail(n, kwargs)
+            _init_other(cls_name, plan, self, args, kwargs)
         if post_init:
             self.__post_init__()
 
     __init__.__struct_state__ = state  # type: ignore[attr-defined]
     return __init__
+
+
+_setattr = object.__setattr__
+
+
+class _Plan:
+    """What the generic ``__init__`` needs of a class's fields."""
+
+    __slots__ = ("defaults", "factories", "n_all", "n_pos", "order", "positional", "rest_cache")
+
+    def __init__(self, all_fields: list[Field]) -> None:
+        self.positional = positional = tuple([f.name for f in all_fields if not f.kw_only])
+        self.defaults = {f.name: f.default for f in all_fields if f.default is not MISSING}
+        self.factories = {
+            f.name: f.default_factory for f in all_fields if f.default_factory is not MISSING
+        }
+        self.n_pos = len(positional)
+        self.n_all = len(all_fields) if len(positional) == len(all_fields) else -1
+        self.order = tuple([f.name for f in all_fields])
+        # rest_for(n): the fields not given by n positional arguments, in order
+        # (made on first use: a class of 200 fields would otherwise pay n^2 at import).
+        self.rest_cache: dict[int, tuple[str, ...]] = {}
+
+    def rest_for(self, n: int) -> tuple[str, ...]:
+        found = self.rest_cache.get(n)
+        if found is None:
+            given = set(self.positional[:n])
+            found = self.rest_cache[n] = tuple([x for x in self.order if x not in given])
+        return found
+
+
+def _plan(state: list[Any], all_fields: list[Field]) -> _Plan:
+    plan = state[2] = _Plan(all_fields)
+    return plan
+
+
+def _init_other(
+    cls_name: str, plan: _Plan, self: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    """The generic ``__init__`` given keywords, or fewer positional arguments
+    than fields: defaults and factories fill the rest."""
+    n = len(args)
+    if n > plan.n_pos:
+        raise TypeError(
+            f"{cls_name}.__init__() takes {plan.n_pos + 1} positional arguments "
+            f"but {n + 1} were given"
+        )
+    for name, value in zip(plan.positional, args, strict=False):
+        _setattr(self, name, value)
+    used = 0
+    defaults = plan.defaults
+    factories = plan.factories
+    for name in plan.rest_for(n):
+        if name in kwargs:
+            _setattr(self, name, kwargs[name])
+            used += 1
+        elif name in defaults:
+            _setattr(self, name, defaults[name])
+        elif name in factories:
+            _setattr(self, name, factories[name]())
+        else:
+            _fail(cls_name, plan, n, kwargs)
+            missing = [
+                x
+                for x in plan.rest_for(n)
+                if x not in kwargs and x not in defaults and x not in factories
+            ]
+            raise TypeError(
+                f"{cls_name}.__init__() missing required argument(s): "
+                + ", ".join(repr(m) for m in missing)
+            )
+    if used != len(kwargs):
+        _fail(cls_name, plan, n, kwargs)
+
+
+def _fail(cls_name: str, plan: _Plan, n: int, kwargs: dict[str, Any]) -> None:
+    for name in kwargs:
+        if name in plan.positional[:n]:
+            raise TypeError(f"{cls_name}.__init__() got multiple values for argument {name!r}")
+        if name not in plan.order:
+            raise TypeError(f"{cls_name}.__init__() got an unexpected keyword argument {name!r}")
 
 
 def _install_compiled(cls: type, cls_name: str, all_fields: list[Field], post_init: bool) -> None:
@@ -528,7 +541,12 @@ def _make_class(
     # The fields, when one base gives the MRO; else once the class exists
     # (the generic __init__ reads the list on its first call).
     all_fields = _inherited(bases[0].__mro__, own) if len(bases) == 1 else []
-    post_init = "__post_init__" in ns or any(hasattr(b, "__post_init__") for b in bases)
+    post_init = "__post_init__" in ns
+    if not post_init:
+        for base in bases:
+            if hasattr(base, "__post_init__"):
+                post_init = True
+                break
     methods = _methods(name, ns.get("__qualname__", name), ns, all_fields, post_init, frozen)
     ns.update(methods)
     if len(bases) == 1:
@@ -566,9 +584,9 @@ class StructMeta(type):
     ) -> StructMeta:
         if not flags:
             return super().__new__(mcs, name, bases, ns)
-        unknown = flags.keys() - _FLAGS
-        if unknown:
-            raise TypeError(f"unknown struct flag(s): {', '.join(sorted(unknown))}")
+        if not _FLAGS.issuperset(flags):
+            unknown = sorted(flags.keys() - _FLAGS)
+            raise TypeError(f"unknown struct flag(s): {', '.join(unknown)}")
         made = _make_class(
             lambda n, b, d: type.__new__(mcs, n, b, d),
             name,
