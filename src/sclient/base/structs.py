@@ -8,6 +8,11 @@ made the decorator the largest single part of a run's start-up.  :func:`struct`
 gives the same classes (typed the same way through ``dataclass_transform``)
 from shared, generic methods: a class costs tens of microseconds.
 
+A class with ``slots`` is better written as a :class:`Struct` subclass,
+``class Point(Struct, frozen=True, slots=True)``: the metaclass sees the class
+statement's namespace and makes the class once, with its ``__slots__``, where
+the decorator, given a finished class, must make a second one.
+
 Supported: ``frozen``, ``slots``, ``kw_only``; ``field(default=...,
 default_factory=..., compare=..., repr=...)``; inheritance from other structs;
 ``__post_init__``; ``ClassVar`` annotations are not fields.  :func:`replace`,
