@@ -115,6 +115,47 @@ def test_connection_imports_nothing_heavy(server: tuple[OpenSSLServer, str], ver
     assert not heavy, f"a plain connection imported: {heavy}"
 
 
+#: sclient run with ``compile`` wrapped: it writes at exit what was compiled,
+#: modules' own files (when their bytecode is not cached) aside.
+_COUNT_COMPILES = """
+import builtins, runpy, sys
+seen = []
+real = builtins.compile
+def compile(source, filename, *args, **kwargs):
+    if not str(filename).endswith(".py"):
+        seen.append((str(filename), str(source)[:60]))
+    return real(source, filename, *args, **kwargs)
+builtins.compile = compile
+sys.argv = ["sclient", *sys.argv[1:]]
+try:
+    runpy.run_module("sclient", run_name="__main__", alter_sys=True)
+finally:
+    sys.stderr.write(f"compiled: {seen!r}\\n")
+"""
+
+
+@pytest.mark.parametrize("version", ["-tls1_3", "-tls1_2"])
+def test_connection_compiles_nothing(server: tuple[OpenSSLServer, str], version: str) -> None:
+    """A run's first ``compile()`` costs some 10 M instructions (it sets up the
+    ``ast`` module's types, to see whether it was given a tree), more than a
+    tenth of sclient's own start-up: a plain connection calls it for nothing
+    (``typing.NamedTuple``'s class form compiles each of its annotations,
+    strings under ``from __future__ import annotations``; ``exec`` and ``eval``
+    of a string do not pay it)."""
+    srv, root = server
+    args = ["-connect", f"127.0.0.1:{srv.port}", "-CAfile", root, "-verify_return_error", version]
+    r = subprocess.run(
+        [sys.executable, "-c", _COUNT_COMPILES, *args],
+        input=b"",
+        capture_output=True,
+        timeout=60,
+    )
+    err = r.stderr.decode("utf-8", "replace")
+    assert r.returncode == 0, f"exit status {r.returncode}\n{err[-3000:]}"
+    assert b"Verify return code: 0 (ok)" in r.stdout, "the run never verified the chain"
+    assert "compiled: []" in err, err[-3000:]
+
+
 #: What only an RSA key needs: RSA's key and padding modules (``random`` with
 #: them) and the key types' union that names every kind of key.
 RSA_ONLY = (

@@ -47,13 +47,12 @@ Change the table (or its ``RESOLVED_FIELDS``) and run ``python tools/gen_options
 
 from __future__ import annotations
 
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field
 
 __all__ = ["ExtendedCert", "Options"]
 
 
-@struct(slots=True)
-class ExtendedCert:
+class ExtendedCert(Struct, slots=True):
     """One ``-xcert`` entry (``-xkey``, ``-xchain``, ``-xchain_build``, forms)."""
 
     certfile: str | None = None
@@ -64,8 +63,7 @@ class ExtendedCert:
     keyform: str | None = None
 
 
-@struct(slots=True)
-class Options:
+class Options(Struct, slots=True):
     """Parsed command line (:func:`sclient.cli.parse.parse_args`).
 
     One attribute per option row (see ``sclient.cli.options.OPTIONS``): flags

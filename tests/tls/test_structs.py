@@ -312,3 +312,43 @@ def test_replace_of_fields_that_cannot_be_parameters() -> None:
     for i in range(structs.REPLACE_COMPILE_AFTER + 2):
         assert replace(obj, x=i) == made(1, i) and replace(obj, _hidden=i)._hidden == i
     assert made in structs._REPLACERS
+
+
+def test_struct_base_class_makes_the_class_once() -> None:
+    from sclient.base.structs import Struct
+
+    made: list[str] = []
+
+    class Counted(Struct):
+        __slots__ = ()
+
+        def __init_subclass__(cls) -> None:
+            made.append(cls.__name__)
+
+    class Pt(Counted, frozen=True, slots=True):
+        x: int
+        tags: list[str] = field(default_factory=list)
+
+    class Pt3(Pt, frozen=True, slots=True):
+        z: int = 0
+
+    assert made == ["Pt", "Pt3"]  # one class each: __init_subclass__ ran once
+    p = Pt3(1, ["a"], 3)
+    assert (
+        repr(p) == "test_struct_base_class_makes_the_class_once.<locals>.Pt3(x=1, tags=['a'], z=3)"
+    )
+    assert Pt3.__match_args__ == ("x", "tags", "z") and Pt3.__slots__ == ("z",)
+    assert not hasattr(p, "__dict__") and p == Pt3(1, ["a"], 3)
+    assert Pt(1).tags == [] and Pt(1).tags is not Pt(1).tags
+    with pytest.raises(FrozenInstanceError):
+        p.x = 2  # type: ignore[misc]
+    assert replace(p, z=5).z == 5 and [f.name for f in fields(Pt3)] == ["x", "tags", "z"]
+
+    class Plain(Pt):  # no flag: an ordinary subclass, as of a decorated class
+        pass
+
+    assert fields(Plain) == fields(Pt) and Plain(2).x == 2
+    with pytest.raises(TypeError, match="unknown struct flag"):
+
+        class Bad(Struct, ordered=True):
+            pass

@@ -19,7 +19,7 @@ from typing import Any
 
 from sclient.base.pem import armoured
 from sclient.base.pyca import allow, key_kind
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.report.errors import ErrorEntry, thread_id
 from sclient.x509 import oids
 
@@ -58,8 +58,7 @@ class CredentialError(Exception):
         return self.text + "".join(e.line_text(tid) + "\n" for e in self.entries) + self.tail
 
 
-@struct(frozen=True, slots=True)
-class Loaded:
+class Loaded(Struct, frozen=True, slots=True):
     """What the files gave, before the key is matched to the certificate."""
 
     key: Any
@@ -733,8 +732,7 @@ def load_ca_names(path: str) -> tuple[bytes, ...]:
 # ------------------------------------------------------------------ -psk_session
 
 
-@struct(frozen=True, slots=True)
-class PskSession:
+class PskSession(Struct, frozen=True, slots=True):
     """What ``-psk_session`` takes from an ``SSL SESSION PARAMETERS`` file."""
 
     version: int

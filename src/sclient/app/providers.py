@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sclient.base.errorqueue import ErrorEntry
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 if TYPE_CHECKING:
     from sclient.app.console import Console
@@ -64,8 +64,7 @@ def _prop_error(func: str, reason: str, line: int, data: str) -> ErrorEntry:
     return ErrorEntry(0x1B800000 | _PROP_R[reason], _PROP_LIB, func, reason, _PROP_FILE, line, data)
 
 
-@struct(frozen=True, slots=True)
-class Clause:
+class Clause(Struct, frozen=True, slots=True):
     """One clause of a property query."""
 
     name: str

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field
 from sclient.starttls.steps import (
     BUFSIZZ,
     END,
@@ -48,8 +48,7 @@ LINE_BUFFER_SIZE = 4096
 Direction = Literal["sent", "received", "discarded"]
 
 
-@struct(frozen=True, slots=True)
-class Chunk:
+class Chunk(Struct, frozen=True, slots=True):
     """One entry of the plaintext transcript: bytes sent, bytes received (one
     ``recv``), or received bytes the buffering layer read ahead and dropped."""
 
@@ -57,8 +56,7 @@ class Chunk:
     data: bytes
 
 
-@struct(slots=True)
-class Exchange:
+class Exchange(Struct, slots=True):
     """The result of one STARTTLS exchange."""
 
     protocol: str

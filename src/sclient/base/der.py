@@ -8,7 +8,7 @@ walked here rather than through a higher-level parser.
 
 from __future__ import annotations
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 # Universal tags.
 BOOLEAN = 0x01
@@ -40,8 +40,7 @@ class DERError(ValueError):
     """Malformed DER."""
 
 
-@struct(frozen=True, slots=True)
-class TLV:
+class TLV(Struct, frozen=True, slots=True):
     """One element: ``tag`` is the identifier octet (class+constructed+number < 31)."""
 
     tag: int
@@ -62,6 +61,15 @@ class TLV:
 
     def children(self) -> list[TLV]:
         return read_all(self.content)
+
+
+# read() sets a TLV's three slots itself, as TLV(tag, content, raw) would
+# through the class's generic __init__ at several times the cost: a chain of
+# two certificates is some two hundred TLVs.
+_new = object.__new__
+_set_tag = TLV.__dict__["tag"].__set__
+_set_content = TLV.__dict__["content"].__set__
+_set_raw = TLV.__dict__["raw"].__set__
 
 
 def read(data: bytes, pos: int = 0) -> tuple[TLV, int]:
@@ -90,7 +98,11 @@ def read(data: bytes, pos: int = 0) -> tuple[TLV, int]:
     end = p + length
     if end > n:
         raise DERError("truncated content")
-    return TLV(tag, bytes(data[p:end]), bytes(data[pos:end])), end
+    tlv = _new(TLV)
+    _set_tag(tlv, tag)
+    _set_content(tlv, bytes(data[p:end]))
+    _set_raw(tlv, bytes(data[pos:end]))
+    return tlv, end
 
 
 def get_object(buf: bytes, pos: int, omax: int) -> tuple[int, int, int, int, int]:

@@ -7,13 +7,12 @@ does and ``-json`` lists them.
 
 from __future__ import annotations
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 __all__ = ["ErrorEntry"]
 
 
-@struct(frozen=True, slots=True)
-class ErrorEntry:
+class ErrorEntry(Struct, frozen=True, slots=True):
     """One entry of OpenSSL's error queue (the engine's, the verifier's, the
     program's), printed by ``ERR_print_errors`` as :meth:`line_text`."""
 

@@ -20,7 +20,7 @@ import binascii
 import functools
 import re
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 _BEGIN = b"-----BEGIN "
 _DASHES = b"-----"
@@ -47,8 +47,7 @@ class PemError(ValueError):
         self.line = line
 
 
-@struct(frozen=True, slots=True)
-class PemBlock:
+class PemBlock(Struct, frozen=True, slots=True):
     name: str
     data: bytes
 

@@ -8,6 +8,11 @@ made the decorator the largest single part of a run's start-up.  :func:`struct`
 gives the same classes (typed the same way through ``dataclass_transform``)
 from shared, generic methods: a class costs tens of microseconds.
 
+A class with ``slots`` is better written as a :class:`Struct` subclass,
+``class Point(Struct, frozen=True, slots=True)``: the metaclass sees the class
+statement's namespace and makes the class once, with its ``__slots__``, where
+the decorator, given a finished class, must make a second one.
+
 Supported: ``frozen``, ``slots``, ``kw_only``; ``field(default=...,
 default_factory=..., compare=..., repr=...)``; inheritance from other structs;
 ``__post_init__``; ``ClassVar`` annotations are not fields.  :func:`replace`,
@@ -17,10 +22,20 @@ namesakes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar, dataclass_transform, overload
 
-__all__ = ["Field", "FrozenInstanceError", "field", "fields", "make_struct", "replace", "struct"]
+__all__ = [
+    "Field",
+    "FrozenInstanceError",
+    "Struct",
+    "StructMeta",
+    "field",
+    "fields",
+    "make_struct",
+    "replace",
+    "struct",
+]
 
 T = TypeVar("T")
 
@@ -83,36 +98,48 @@ def field(
 
 def _is_classvar(annotation: object) -> bool:
     if isinstance(annotation, str):
-        return annotation.startswith(("ClassVar", "typing.ClassVar", "t.ClassVar"))
+        return "ClassVar" in annotation and annotation.startswith(_CLASSVAR)
     return getattr(annotation, "__origin__", None) is not None and "ClassVar" in repr(annotation)
 
 
-def _collect(cls: type, kw_only: bool) -> list[Field]:
+_CLASSVAR = ("ClassVar", "typing.ClassVar", "t.ClassVar")
+
+
+def _collect(cls: type, kw_only: bool) -> tuple[list[Field], list[Field]]:
+    """All of ``cls``'s fields (inherited ones first) and its own."""
     inherited: dict[str, Field] = {}
-    for base in reversed(cls.__mro__[1:]):
-        for f in base.__dict__.get("__struct_fields__", ()):
-            inherited[f.name] = f
+    for base in cls.__mro__[:0:-1]:
+        found = base.__dict__.get("__struct_fields__")
+        if found:
+            for f in found:
+                inherited[f.name] = f
     own: list[Field] = []
     namespace = cls.__dict__
-    for name, annotation in namespace.get("__annotations__", {}).items():
-        if _is_classvar(annotation):
-            continue
-        value = namespace.get(name, MISSING)
-        if isinstance(value, Field):
-            f = value
-        else:
-            # Field(default=value), without the call's argument handling
-            f = _new_field(Field)
-            f.default = value
-            f.default_factory = MISSING
-            f.compare = True
-            f.repr = True
-        f.name = name
-        f.kw_only = kw_only
-        own.append(f)
-        if inherited:
-            inherited.pop(name, None)
-    return [*inherited.values(), *own] if inherited else own
+    annotations = namespace.get("__annotations__")
+    if annotations:
+        new = _new_field
+        for name, annotation in annotations.items():
+            if annotation.__class__ is str:
+                if "ClassVar" in annotation and annotation.startswith(_CLASSVAR):
+                    continue
+            elif _is_classvar(annotation):
+                continue
+            value = namespace.get(name, MISSING)
+            if isinstance(value, Field):
+                f = value
+            else:
+                # Field(default=value), without the call's argument handling
+                f = new(Field)
+                f.default = value
+                f.default_factory = MISSING
+                f.compare = True
+                f.repr = True
+            f.name = name
+            f.kw_only = kw_only
+            own.append(f)
+            if inherited:
+                inherited.pop(name, None)
+    return ([*inherited.values(), *own] if inherited else own), own
 
 
 _new_field = object.__new__
@@ -137,80 +164,109 @@ def compile_sooner(after: int = 4) -> None:
 
 
 def _make_init(cls_name: str, all_fields: list[Field], post_init: bool) -> Callable[..., None]:
-    positional = tuple(f.name for f in all_fields if not f.kw_only)
-    order = tuple(f.name for f in all_fields)
-    defaults = {f.name: f.default for f in all_fields if f.default is not MISSING}
-    factories = {f.name: f.default_factory for f in all_fields if f.default_factory is not MISSING}
-    n_pos = len(positional)
-    n_all = len(order) if n_pos == len(order) else -1
-    # rest_for(n): the fields not given by n positional arguments, in order
-    # (made on first use: a class of 200 fields would otherwise pay n^2 at import).
-    rest_cache: dict[int, tuple[str, ...]] = {}
-
-    def rest_for(n: int) -> tuple[str, ...]:
-        found = rest_cache.get(n)
-        if found is None:
-            given = set(positional[:n])
-            found = rest_cache[n] = tuple(x for x in order if x not in given)
-        return found
-
-    setter = object.__setattr__
-    #: [calls so far, the class (set by _build once it exists)]
-    state: list[Any] = [0, None]
-
-    def _fail(n: int, kwargs: dict[str, Any]) -> None:
-        for name in kwargs:
-            if name in positional[:n]:
-                raise TypeError(f"{cls_name}.__init__() got multiple values for argument {name!r}")
-            if name not in order:
-                raise TypeError(
-                    f"{cls_name}.__init__() got an unexpected keyword argument {name!r}"
-                )
+    """The generic ``__init__`` of a class: one closure, whose plan of the
+    fields (:class:`_Plan`) is made on its first call: most classes of a short
+    run are made a few times, many of them never."""
+    #: [calls so far, the class (set once it exists), the plan (first call)]
+    state: list[Any] = [0, None, None]
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        plan: _Plan = state[2] or _plan(state, all_fields)
         state[0] += 1
         if state[0] >= COMPILE_AFTER and state[1] is not None:
             cls, state[1] = state[1], None  # compiled once, or never if it cannot be
             _install_compiled(cls, cls_name, all_fields, post_init)
-        n = len(args)
-        if n == n_all and not kwargs:
-            for name, value in zip(order, args, strict=True):
-                setter(self, name, value)
+        if len(args) == plan.n_all and not kwargs:
+            for name, value in zip(plan.order, args, strict=True):
+                _setattr(self, name, value)
         else:
-            if n > n_pos:
-                raise TypeError(
-                    f"{cls_name}.__init__() takes {n_pos + 1} positional arguments "
-                    f"but {n + 1} were given"
-                )
-            for name, value in zip(positional, args, strict=False):
-                setter(self, name, value)
-            used = 0
-            for name in rest_for(n):
-                if name in kwargs:
-                    setter(self, name, kwargs[name])
-                    used += 1
-                elif name in defaults:
-                    setter(self, name, defaults[name])
-                elif name in factories:
-                    setter(self, name, factories[name]())
-                else:
-                    _fail(n, kwargs)
-                    missing = [
-                        x
-                        for x in rest_for(n)
-                        if x not in kwargs and x not in defaults and x not in factories
-                    ]
-                    raise TypeError(
-                        f"{cls_name}.__init__() missing required argument(s): "
-                        + ", ".join(repr(m) for m in missing)
-                    )
-            if used != len(kwargs):
-                _fail(n, kwargs)
+            _init_other(cls_name, plan, self, args, kwargs)
         if post_init:
             self.__post_init__()
 
     __init__.__struct_state__ = state  # type: ignore[attr-defined]
     return __init__
+
+
+_setattr = object.__setattr__
+
+
+class _Plan:
+    """What the generic ``__init__`` needs of a class's fields."""
+
+    __slots__ = ("defaults", "factories", "n_all", "n_pos", "order", "positional", "rest_cache")
+
+    def __init__(self, all_fields: list[Field]) -> None:
+        self.positional = positional = tuple([f.name for f in all_fields if not f.kw_only])
+        self.defaults = {f.name: f.default for f in all_fields if f.default is not MISSING}
+        self.factories = {
+            f.name: f.default_factory for f in all_fields if f.default_factory is not MISSING
+        }
+        self.n_pos = len(positional)
+        self.n_all = len(all_fields) if len(positional) == len(all_fields) else -1
+        self.order = tuple([f.name for f in all_fields])
+        # rest_for(n): the fields not given by n positional arguments, in order
+        # (made on first use: a class of 200 fields would otherwise pay n^2 at import).
+        self.rest_cache: dict[int, tuple[str, ...]] = {}
+
+    def rest_for(self, n: int) -> tuple[str, ...]:
+        found = self.rest_cache.get(n)
+        if found is None:
+            given = set(self.positional[:n])
+            found = self.rest_cache[n] = tuple([x for x in self.order if x not in given])
+        return found
+
+
+def _plan(state: list[Any], all_fields: list[Field]) -> _Plan:
+    plan = state[2] = _Plan(all_fields)
+    return plan
+
+
+def _init_other(
+    cls_name: str, plan: _Plan, self: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    """The generic ``__init__`` given keywords, or fewer positional arguments
+    than fields: defaults and factories fill the rest."""
+    n = len(args)
+    if n > plan.n_pos:
+        raise TypeError(
+            f"{cls_name}.__init__() takes {plan.n_pos + 1} positional arguments "
+            f"but {n + 1} were given"
+        )
+    for name, value in zip(plan.positional, args, strict=False):
+        _setattr(self, name, value)
+    used = 0
+    defaults = plan.defaults
+    factories = plan.factories
+    for name in plan.rest_for(n):
+        if name in kwargs:
+            _setattr(self, name, kwargs[name])
+            used += 1
+        elif name in defaults:
+            _setattr(self, name, defaults[name])
+        elif name in factories:
+            _setattr(self, name, factories[name]())
+        else:
+            _fail(cls_name, plan, n, kwargs)
+            missing = [
+                x
+                for x in plan.rest_for(n)
+                if x not in kwargs and x not in defaults and x not in factories
+            ]
+            raise TypeError(
+                f"{cls_name}.__init__() missing required argument(s): "
+                + ", ".join(repr(m) for m in missing)
+            )
+    if used != len(kwargs):
+        _fail(cls_name, plan, n, kwargs)
+
+
+def _fail(cls_name: str, plan: _Plan, n: int, kwargs: dict[str, Any]) -> None:
+    for name in kwargs:
+        if name in plan.positional[:n]:
+            raise TypeError(f"{cls_name}.__init__() got multiple values for argument {name!r}")
+        if name not in plan.order:
+            raise TypeError(f"{cls_name}.__init__() got an unexpected keyword argument {name!r}")
 
 
 def _install_compiled(cls: type, cls_name: str, all_fields: list[Field], post_init: bool) -> None:
@@ -294,11 +350,20 @@ def _compile_init(
         )
 
     g["_bad"] = _bad
-    exec(compile("\n".join(lines) + "\n", f"<struct {cls_name}.__init__>", "exec"), g)
+    exec("\n".join(lines) + "\n", g)  # not compile(): see _named
     init: Callable[..., None] = g["__init__"]
+    _named(init, f"<struct {cls_name}.__init__>")
     # replace() knows this module's __init__s by their state
     init.__struct_state__ = getattr(cls.__dict__.get("__init__"), "__struct_state__", [0, cls])  # type: ignore[attr-defined]
     return init
+
+
+def _named(fn: Any, filename: str) -> None:
+    """Give ``fn``, made by ``exec`` of a string, the file name its tracebacks
+    show.  (``compile()`` would take the name, but a run's first ``compile()``
+    sets up the ``ast`` module's types, some 10 M instructions; ``exec`` of a
+    string does not.)"""
+    fn.__code__ = fn.__code__.replace(co_filename=filename)
 
 
 def _frozen_setattr(self: Any, name: str, value: Any) -> None:
@@ -332,73 +397,231 @@ def _build(cls: type, frozen: bool, slots: bool, kw_only: bool) -> type:
     """The struct class for ``cls``.  ``__repr__``, ``__eq__`` and ``__hash__``
     are shared functions reading the fields they show and compare from the
     class (``__struct_shown__``, ``__struct_compared__``), so that a class costs
-    one new function (its ``__init__``) and, with ``slots``, one more class."""
-    all_fields = _collect(cls, kw_only)
-    seen_default = False
-    for f in all_fields:
-        if f.kw_only:
-            continue
-        if f.default is not MISSING or f.default_factory is not MISSING:
-            seen_default = True
-        elif seen_default:
-            raise TypeError(f"non-default argument {f.name!r} follows default argument")
+    one new function (its ``__init__``) and, with ``slots``, one more class (a
+    :class:`Struct` subclass is made once)."""
+    if slots:
+        ns = dict(cls.__dict__)
+        ns.pop("__dict__", None)
+        ns.pop("__weakref__", None)
+        return _make_class(type(cls), cls.__name__, cls.__bases__, ns, frozen, slots, kw_only)
+    all_fields, own_fields = _collect(cls, kw_only)
     own = cls.__dict__
-    annotated = own.get("__annotations__", {})
-    own_names = [f.name for f in all_fields if f.name in annotated]
-    qualname = cls.__qualname__
-    init = _make_init(cls.__name__, all_fields, hasattr(cls, "__post_init__"))
-    init.__qualname__ = f"{qualname}.__init__"
+    methods = _methods(
+        cls.__name__, cls.__qualname__, own, all_fields, hasattr(cls, "__post_init__"), frozen
+    )
+    for f in own_fields:
+        value = own.get(f.name)
+        if isinstance(value, Field):
+            if value.default is MISSING:
+                delattr(cls, f.name)
+            else:
+                setattr(cls, f.name, value.default)
+    for name, method in methods.items():
+        setattr(cls, name, method)
+    _finish(cls, all_fields, methods)
+    return cls
+
+
+def _methods(
+    name: str,
+    qualname: str,
+    own: Mapping[str, Any],
+    all_fields: list[Field],
+    post_init: bool,
+    frozen: bool,
+) -> dict[str, Any]:
+    """The methods a struct class is given, unless it has its own."""
+    init = _make_init(name, all_fields, post_init)
+    init.__qualname__ = qualname + ".__init__"
     methods: dict[str, Any] = {
         "__init__": init,
         "__repr__": _struct_repr,
         "__eq__": _struct_eq,
-        "__struct_fields__": tuple(all_fields),
-        "__struct_shown__": tuple(f.name for f in all_fields if f.repr),
-        "__struct_compared__": tuple(f.name for f in all_fields if f.compare),
         "__struct_qualname__": qualname,
-        "__match_args__": tuple(f.name for f in all_fields if not f.kw_only),
     }
     if frozen:
-        methods["__setattr__"] = _frozen_setattr
-        methods["__delattr__"] = _frozen_delattr
-        methods["__hash__"] = _struct_hash
+        methods.update(_FROZEN_METHODS)
     elif own.get("__hash__") is None:
         methods["__hash__"] = None
-    for name in _OWN_FIRST:
-        if own.get(name):
-            methods.pop(name, None)
-    if not slots:
-        for name in own_names:
-            value = own.get(name)
+    for key in _OWN_FIRST:
+        if own.get(key):
+            methods.pop(key, None)
+    return methods
+
+
+def _field_names(all_fields: list[Field]) -> dict[str, tuple[Any, ...]]:
+    """The class attributes naming a struct's fields (``all_fields``, in order)."""
+    shown: list[str] = []
+    compared: list[str] = []
+    positional: list[str] = []
+    seen_default = False
+    for f in all_fields:
+        name = f.name
+        if f.repr:
+            shown.append(name)
+        if f.compare:
+            compared.append(name)
+        if f.kw_only:
+            continue
+        positional.append(name)
+        if f.default is not MISSING or f.default_factory is not MISSING:
+            seen_default = True
+        elif seen_default:
+            raise TypeError(f"non-default argument {name!r} follows default argument")
+    return {
+        "__struct_fields__": tuple(all_fields),
+        "__struct_shown__": tuple(shown),
+        "__struct_compared__": tuple(compared),
+        "__match_args__": tuple(positional),
+    }
+
+
+def _finish(cls: type, all_fields: list[Field], methods: dict[str, Any]) -> None:
+    """Give ``cls`` the attributes naming its fields and tell its generic
+    ``__init__`` the class."""
+    for name, value in _field_names(all_fields).items():
+        type.__setattr__(cls, name, value)
+    _own(cls, methods)
+
+
+def _own(cls: type, methods: dict[str, Any]) -> None:
+    init = methods.get("__init__")
+    if init is not None:
+        # the generic __init__ learns its class (for _install_compiled)
+        init.__struct_state__[1] = cls
+
+
+def _inherited(mro: tuple[type, ...], own: list[Field]) -> list[Field]:
+    """The fields of a class whose bases are ``mro`` (nearest first), then ``own``."""
+    inherited: dict[str, Field] = {}
+    for base in mro[::-1]:
+        found = base.__dict__.get("__struct_fields__")
+        if found:
+            for f in found:
+                inherited[f.name] = f
+    if not inherited:
+        return own
+    for f in own:
+        inherited.pop(f.name, None)
+    return [*inherited.values(), *own]
+
+
+def _make_class(
+    make: Callable[..., type],
+    name: str,
+    bases: tuple[type, ...],
+    ns: dict[str, Any],
+    frozen: bool,
+    slots: bool,
+    kw_only: bool,
+) -> type:
+    """A struct class made once, by ``make(name, bases, ns)``, from the
+    namespace of its class statement (``ns``, changed in place)."""
+    own: list[Field] = []
+    annotations = ns.get("__annotations__")
+    if annotations:
+        new = _new_field
+        for fname, annotation in annotations.items():
+            if annotation.__class__ is str:
+                if "ClassVar" in annotation and annotation.startswith(_CLASSVAR):
+                    continue
+            elif _is_classvar(annotation):
+                continue
+            value = ns.get(fname, MISSING)
+            if isinstance(value, Field):
+                f = value
+            else:
+                f = new(Field)
+                f.default = value
+                f.default_factory = MISSING
+                f.compare = True
+                f.repr = True
+            f.name = fname
+            f.kw_only = kw_only
+            own.append(f)
+    if slots:
+        own_names = tuple([f.name for f in own])
+        for fname in own_names:
+            ns.pop(fname, None)
+        ns["__slots__"] = own_names
+    else:
+        for f in own:
+            value = ns.get(f.name)
             if isinstance(value, Field):
                 if value.default is MISSING:
-                    delattr(cls, name)
+                    del ns[f.name]
                 else:
-                    setattr(cls, name, value.default)
-        for name, method in methods.items():
-            setattr(cls, name, method)
-        _own(cls)
-        return cls
-    ns = {k: v for k, v in own.items() if k not in _NOT_COPIED}
-    for name in own_names:
-        ns.pop(name, None)
-    ns["__slots__"] = tuple(own_names)
-    ns["__qualname__"] = qualname
+                    ns[f.name] = value.default
+    # The fields, when one base gives the MRO; else once the class exists
+    # (the generic __init__ reads the list on its first call).
+    all_fields = _inherited(bases[0].__mro__, own) if len(bases) == 1 else []
+    post_init = "__post_init__" in ns
+    if not post_init:
+        for base in bases:
+            if hasattr(base, "__post_init__"):
+                post_init = True
+                break
+    methods = _methods(name, ns.get("__qualname__", name), ns, all_fields, post_init, frozen)
     ns.update(methods)
-    new = type(cls)(cls.__name__, cls.__bases__, ns)
-    _own(new)
-    return new
+    if len(bases) == 1:
+        ns.update(_field_names(all_fields))
+        cls = make(name, bases, ns)
+        _own(cls, methods)
+    else:
+        cls = make(name, bases, ns)
+        all_fields.extend(_inherited(cls.__mro__[1:], own))
+        _finish(cls, all_fields, methods)
+    return cls
 
 
-#: What a slots class is not given of its first version's namespace.
-_NOT_COPIED = frozenset(("__dict__", "__weakref__"))
+_FROZEN_METHODS: dict[str, Any] = {
+    "__setattr__": _frozen_setattr,
+    "__delattr__": _frozen_delattr,
+    "__hash__": _struct_hash,
+}
 
 
-def _own(cls: type) -> None:
-    """Tell the generic ``__init__`` its class (for :func:`_install_compiled`)."""
-    state = getattr(cls.__dict__.get("__init__"), "__struct_state__", None)
-    if state is not None:
-        state[1] = cls
+@dataclass_transform(field_specifiers=(field, Field))
+class StructMeta(type):
+    """The metaclass of :class:`Struct`: a subclass given any of the flags
+    ``frozen``, ``slots``, ``kw_only`` is made a record class as :func:`struct`
+    would make it, in one class creation (the decorator, given a class, makes
+    a second one for ``__slots__``).  A subclass given no flag is an ordinary
+    subclass."""
+
+    def __new__(
+        mcs,
+        name: str,
+        bases: tuple[type, ...],
+        ns: dict[str, Any],
+        **flags: bool,
+    ) -> StructMeta:
+        if not flags:
+            return super().__new__(mcs, name, bases, ns)
+        if not _FLAGS.issuperset(flags):
+            unknown = sorted(flags.keys() - _FLAGS)
+            raise TypeError(f"unknown struct flag(s): {', '.join(unknown)}")
+        made = _make_class(
+            lambda n, b, d: type.__new__(mcs, n, b, d),
+            name,
+            bases,
+            ns,
+            flags.get("frozen", False),
+            flags.get("slots", False),
+            flags.get("kw_only", False),
+        )
+        assert isinstance(made, StructMeta)
+        return made
+
+
+_FLAGS = frozenset(("frozen", "slots", "kw_only"))
+
+
+class Struct(metaclass=StructMeta):
+    """Base of record classes made once: ``class Point(Struct, frozen=True,
+    slots=True)`` is ``@struct(frozen=True, slots=True) class Point``."""
+
+    __slots__ = ()
 
 
 @overload
@@ -493,8 +716,9 @@ def _compile_replace(cls: type) -> Callable[[Any, dict[str, Any]], Any]:
         raise TypeError(f"{cls.__name__}.__init__() got an unexpected keyword argument {name!r}")
 
     g["_unexpected"] = _unexpected
-    exec(compile("\n".join(lines) + "\n", f"<struct {cls.__name__} replace>", "exec"), g)
+    exec("\n".join(lines) + "\n", g)  # not compile(): see _named
     fn: Callable[[Any, dict[str, Any]], Any] = g["_replace"]
+    _named(fn, f"<struct {cls.__name__} replace>")
     return fn
 
 

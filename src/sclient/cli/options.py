@@ -20,7 +20,7 @@ from __future__ import annotations
 import keyword
 from typing import Any, Literal
 
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field
 from sclient.starttls.registry import PROTOCOLS as STARTTLS_PROTOCOLS
 
 Status = Literal["supported", "deviation", "not yet"]
@@ -128,8 +128,7 @@ def attr_name(name: str) -> str:
     return attr + "_" if keyword.iskeyword(attr) else attr
 
 
-@struct(frozen=True, slots=True)
-class OptionSpec:
+class OptionSpec(Struct, frozen=True, slots=True):
     """One option of ``s_client``."""
 
     name: str  # with its leading dash, e.g. "-connect"

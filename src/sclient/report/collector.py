@@ -12,15 +12,14 @@ from typing import Any
 
 from sclient.base import structs
 from sclient.base.errorqueue import ErrorEntry
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field
 from sclient.tls import events as ev
 from sclient.tls.registry.protocol import ALERT, CHANGE_CIPHER_SPEC, HANDSHAKE, TLS1_3
 from sclient.tls.session import Session
 from sclient.x509.verdict import ChainVerdict
 
 
-@struct(frozen=True, slots=True)
-class Message:
+class Message(Struct, frozen=True, slots=True):
     """One handshake message, ChangeCipherSpec or alert, sent or received, as
     the ``-json`` ``messages`` array lists it. ``t``: the driver's clock when
     the batch of events it came in was folded; ``raw``: the message bytes
@@ -33,8 +32,7 @@ class Message:
     t: float
 
 
-@struct(slots=True)
-class Renegotiation:
+class Renegotiation(Struct, slots=True):
     """One renegotiation: who asked, when, what it settled (None: it did not
     finish)."""
 
@@ -45,8 +43,7 @@ class Renegotiation:
     resumed: bool = False
 
 
-@struct(slots=True)
-class ConnectionReport:
+class ConnectionReport(Struct, slots=True):
     """What one TCP connection showed, as it stands (each ``-reconnect``
     connection gets its own)."""
 
@@ -157,8 +154,7 @@ class ConnectionReport:
         return session
 
 
-@struct(slots=True)
-class RunReport:
+class RunReport(Struct, slots=True):
     """The whole run: its connections (the last is the current one), the
     session s_client holds, the error queue, and how it ended."""
 

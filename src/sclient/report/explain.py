@@ -17,14 +17,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.report.collector import ConnectionReport, RunReport
 from sclient.report.present import View, verify_text
 from sclient.report.runsetup import Setup
 
 
-@struct(frozen=True, slots=True)
-class Explanation:
+class Explanation(Struct, frozen=True, slots=True):
     """One diagnosis."""
 
     code: str
@@ -41,8 +40,7 @@ class Explanation:
         }
 
 
-@struct(frozen=True, slots=True)
-class ProbeResult:
+class ProbeResult(Struct, frozen=True, slots=True):
     """One ``-explain_probe`` connection offering ``offered`` alone: the
     version and suite the server chose, or its refusal."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field
 from sclient.tls.session import Session
 
 
@@ -13,8 +13,7 @@ def _default_verify_text(code: int) -> str:
     return "ok" if code == 0 else "unknown certificate verification error"
 
 
-@struct(frozen=True, slots=True)
-class CertInfo:
+class CertInfo(Struct, frozen=True, slots=True):
     """One certificate as the summary and JSON show it."""
 
     subject: str  # rendered with the -nameopt flags (default oneline)
@@ -34,8 +33,7 @@ class CertInfo:
     issuer_line: str | None = None
 
 
-@struct(slots=True)
-class SummaryData:
+class SummaryData(Struct, slots=True):
     """Everything ``print_stuff`` (output.md §5) reads."""
 
     #: The connection's version: negotiated, else the client's maximum before

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sclient.base import structs
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field
 from sclient.report.collector import ConnectionReport, RunReport
 from sclient.report.model import CertInfo, SummaryData
 from sclient.tls.registry.protocol import ANY_VERSION, TLS1_3
@@ -22,8 +22,7 @@ def verify_text(code: int) -> str:
     return error_string(code)
 
 
-@struct(slots=True)
-class View:
+class View(Struct, slots=True):
     """How the run shows certificates and names, and what it offered: the
     options the renderers need, and one description per certificate."""
 

@@ -4,11 +4,10 @@ compares with the certificate's names)."""
 
 from __future__ import annotations
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 
-@struct(frozen=True, slots=True)
-class Setup:
+class Setup(Struct, frozen=True, slots=True):
     """What the run was asked to do (the document's ``target``, ``sni`` and
     ``host_check``)."""
 

@@ -20,44 +20,38 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Literal
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 #: ``BUFSIZZ`` of apps/s_client.c: the size of its scratch buffers.
 BUFSIZZ = 8192
 
 
-@struct(frozen=True, slots=True)
-class Send:
+class Send(Struct, frozen=True, slots=True):
     """Write ``data`` to the server (through the buffering layer if present)."""
 
     data: bytes
 
 
-@struct(frozen=True, slots=True)
-class ReadLine:
+class ReadLine(Struct, frozen=True, slots=True):
     """``BIO_gets(fbio, mbuf, BUFSIZZ)``; the reply is the line (bytes)."""
 
 
-@struct(frozen=True, slots=True)
-class ReadChunk:
+class ReadChunk(Struct, frozen=True, slots=True):
     """``BIO_read(sbio, buf, BUFSIZZ)``; the reply is bytes, or None on error."""
 
 
-@struct(frozen=True, slots=True)
-class DropBuffer:
+class DropBuffer(Struct, frozen=True, slots=True):
     """``BIO_pop`` + ``BIO_free`` of the buffering layer: read-ahead is discarded."""
 
 
-@struct(frozen=True, slots=True)
-class WaitReadable:
+class WaitReadable(Struct, frozen=True, slots=True):
     """True at once if the buffering layer holds bytes, else wait up to
     ``timeout`` seconds for the socket to become readable; the reply is a bool."""
 
     timeout: float
 
 
-@struct(frozen=True, slots=True)
-class Message:
+class Message(Struct, frozen=True, slots=True):
     """Bytes for stderr (OpenSSL's diagnostics quote server bytes verbatim)."""
 
     data: bytes
@@ -74,8 +68,7 @@ SHUT: Status = "shut"
 END: Status = "end"
 
 
-@struct(frozen=True, slots=True)
-class Outcome:
+class Outcome(Struct, frozen=True, slots=True):
     """How a dialogue ended.
 
     ``residue`` is what s_client writes to stderr after the handshake (the first
@@ -90,8 +83,7 @@ class Outcome:
 Dialogue = Generator[Step, Reply, Outcome]
 
 
-@struct(frozen=True, slots=True)
-class Context:
+class Context(Struct, frozen=True, slots=True):
     """What a dialogue needs from the command line: ``-name``/``-xmpphost``
     (None if not given) and the host part of the target."""
 

@@ -41,7 +41,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
 from sclient.base import structs
 from sclient.base.pyca import key_kind
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.tls import events as ev
 from sclient.tls.config import ChainFacts, ClientConfig, ClientCredential, ExtendedCredential
 from sclient.tls.crypto import errors as cerr
@@ -110,8 +110,7 @@ _CURVES: dict[type[ec.EllipticCurve], int] = {
 }
 
 
-@struct(frozen=True, slots=True)
-class Choice:
+class Choice(Struct, frozen=True, slots=True):
     credential: ClientCredential
     scheme: int
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.tls.conf_error import ConfError, queue_line
 from sclient.tls.registry import protocol as P
 
@@ -182,8 +182,7 @@ OPENSSL_TABLE_ORDER: tuple[int, ...] = (
 )  # fmt: skip
 
 
-@struct(frozen=True, slots=True)
-class Cipher:
+class Cipher(Struct, frozen=True, slots=True):
     """One TLS <= 1.2 suite as ``ssl_ciph.c`` sees it (an ``SSL_CIPHER``)."""
 
     code: int
@@ -241,8 +240,7 @@ def ciphers() -> tuple[Cipher, ...]:
 # --- aliases (cipher_aliases[] in ssl_ciph.c) ----------------------------------
 
 
-@struct(frozen=True, slots=True)
-class _Alias:
+class _Alias(Struct, frozen=True, slots=True):
     name: str
     mkey: int = 0
     auth: int = 0
@@ -256,83 +254,87 @@ class _Alias:
 # DES) are left out of OpenSSL's lookup list (``ssl_cipher_collect_aliases``),
 # so those words are simply unknown; 3DES exists but no 3DES suite is built,
 # so ``3DES`` (and the ``EDH-*-DES-CBC3-SHA`` aliases) select nothing either.
-_ALIASES: tuple[_Alias, ...] = (
-    _Alias("ALL", enc=_ALL32 & ~E_NULL),
-    _Alias("COMPLEMENTOFALL", enc=E_NULL),
-    _Alias("COMPLEMENTOFDEFAULT", strength=S_NOT_DEFAULT),
-    _Alias("kRSA", mkey=K_RSA),
-    _Alias("kEDH", mkey=K_DHE),
-    _Alias("kDHE", mkey=K_DHE),
-    _Alias("DH", mkey=K_DHE),
-    _Alias("kEECDH", mkey=K_ECDHE),
-    _Alias("kECDHE", mkey=K_ECDHE),
-    _Alias("ECDH", mkey=K_ECDHE),
-    _Alias("kPSK", mkey=K_PSK),
-    _Alias("kRSAPSK", mkey=K_RSAPSK),
-    _Alias("kECDHEPSK", mkey=K_ECDHEPSK),
-    _Alias("kDHEPSK", mkey=K_DHEPSK),
-    _Alias("kSRP", mkey=K_SRP),
-    _Alias("aRSA", auth=A_RSA),
-    _Alias("aDSS", auth=A_DSS),
-    _Alias("DSS", auth=A_DSS),
-    _Alias("aNULL", auth=A_NULL),
-    _Alias("aECDSA", auth=A_ECDSA),
-    _Alias("ECDSA", auth=A_ECDSA),
-    _Alias("aPSK", auth=A_PSK),
-    _Alias("aSRP", auth=A_SRP),
-    _Alias("EDH", mkey=K_DHE, auth=_ALL32 & ~A_NULL),
-    _Alias("DHE", mkey=K_DHE, auth=_ALL32 & ~A_NULL),
-    _Alias("EECDH", mkey=K_ECDHE, auth=_ALL32 & ~A_NULL),
-    _Alias("ECDHE", mkey=K_ECDHE, auth=_ALL32 & ~A_NULL),
-    _Alias("NULL", enc=E_NULL),
-    _Alias("RSA", mkey=K_RSA, auth=A_RSA),
-    _Alias("ADH", mkey=K_DHE, auth=A_NULL),
-    _Alias("AECDH", mkey=K_ECDHE, auth=A_NULL),
-    _Alias("PSK", mkey=K_ANY_PSK),
-    _Alias("SRP", mkey=K_SRP),
-    _Alias("3DES", enc=E_3DES),
-    _Alias("eNULL", enc=E_NULL),
-    _Alias("AES128", enc=E_AES128 | E_AES128GCM | E_AES128CCM | E_AES128CCM8),
-    _Alias("AES256", enc=E_AES256 | E_AES256GCM | E_AES256CCM | E_AES256CCM8),
-    _Alias("AES", enc=E_AES),
-    _Alias("AESGCM", enc=E_AESGCM),
-    _Alias("AESCCM", enc=E_AESCCM),
-    _Alias("AESCCM8", enc=E_AES128CCM8 | E_AES256CCM8),
-    _Alias("CAMELLIA128", enc=E_CAMELLIA128),
-    _Alias("CAMELLIA256", enc=E_CAMELLIA256),
-    _Alias("CAMELLIA", enc=E_CAMELLIA),
-    _Alias("CHACHA20", enc=E_CHACHA20POLY1305),
-    _Alias("ARIA", enc=E_ARIAGCM),
-    _Alias("ARIAGCM", enc=E_ARIAGCM),
-    _Alias("ARIA128", enc=E_ARIA128GCM),
-    _Alias("ARIA256", enc=E_ARIA256GCM),
-    _Alias("CBC", enc=E_CBC),
-    _Alias("MD5", mac=M_MD5),
-    _Alias("SHA1", mac=M_SHA1),
-    _Alias("SHA", mac=M_SHA1),
-    _Alias("SHA256", mac=M_SHA256),
-    _Alias("SHA384", mac=M_SHA384),
-    _Alias("SSLv3", min_tls=SSL3_VERSION),
-    _Alias("TLSv1", min_tls=TLS1_VERSION),
-    _Alias("TLSv1.0", min_tls=TLS1_VERSION),
-    _Alias("TLSv1.2", min_tls=TLS1_2_VERSION),
-    _Alias("LOW", strength=S_LOW),
-    _Alias("MEDIUM", strength=S_MEDIUM),
-    _Alias("HIGH", strength=S_HIGH),
-    _Alias("FIPS", enc=_ALL32 & ~E_NULL, strength=S_FIPS),
-    _Alias("EDH-DSS-DES-CBC3-SHA", mkey=K_DHE, auth=A_DSS, enc=E_3DES, mac=M_SHA1,
-           strength=S_HIGH | S_FIPS),
-    _Alias("EDH-RSA-DES-CBC3-SHA", mkey=K_DHE, auth=A_RSA, enc=E_3DES, mac=M_SHA1,
-           strength=S_HIGH | S_FIPS),
-)  # fmt: skip
+# (Made on first use: a run given no cipher string never reads them, and
+# seventy records made at import would cost it some 2 M instructions.)
+@cache
+def _aliases() -> tuple[_Alias, ...]:
+    return (
+        _Alias("ALL", enc=_ALL32 & ~E_NULL),
+        _Alias("COMPLEMENTOFALL", enc=E_NULL),
+        _Alias("COMPLEMENTOFDEFAULT", strength=S_NOT_DEFAULT),
+        _Alias("kRSA", mkey=K_RSA),
+        _Alias("kEDH", mkey=K_DHE),
+        _Alias("kDHE", mkey=K_DHE),
+        _Alias("DH", mkey=K_DHE),
+        _Alias("kEECDH", mkey=K_ECDHE),
+        _Alias("kECDHE", mkey=K_ECDHE),
+        _Alias("ECDH", mkey=K_ECDHE),
+        _Alias("kPSK", mkey=K_PSK),
+        _Alias("kRSAPSK", mkey=K_RSAPSK),
+        _Alias("kECDHEPSK", mkey=K_ECDHEPSK),
+        _Alias("kDHEPSK", mkey=K_DHEPSK),
+        _Alias("kSRP", mkey=K_SRP),
+        _Alias("aRSA", auth=A_RSA),
+        _Alias("aDSS", auth=A_DSS),
+        _Alias("DSS", auth=A_DSS),
+        _Alias("aNULL", auth=A_NULL),
+        _Alias("aECDSA", auth=A_ECDSA),
+        _Alias("ECDSA", auth=A_ECDSA),
+        _Alias("aPSK", auth=A_PSK),
+        _Alias("aSRP", auth=A_SRP),
+        _Alias("EDH", mkey=K_DHE, auth=_ALL32 & ~A_NULL),
+        _Alias("DHE", mkey=K_DHE, auth=_ALL32 & ~A_NULL),
+        _Alias("EECDH", mkey=K_ECDHE, auth=_ALL32 & ~A_NULL),
+        _Alias("ECDHE", mkey=K_ECDHE, auth=_ALL32 & ~A_NULL),
+        _Alias("NULL", enc=E_NULL),
+        _Alias("RSA", mkey=K_RSA, auth=A_RSA),
+        _Alias("ADH", mkey=K_DHE, auth=A_NULL),
+        _Alias("AECDH", mkey=K_ECDHE, auth=A_NULL),
+        _Alias("PSK", mkey=K_ANY_PSK),
+        _Alias("SRP", mkey=K_SRP),
+        _Alias("3DES", enc=E_3DES),
+        _Alias("eNULL", enc=E_NULL),
+        _Alias("AES128", enc=E_AES128 | E_AES128GCM | E_AES128CCM | E_AES128CCM8),
+        _Alias("AES256", enc=E_AES256 | E_AES256GCM | E_AES256CCM | E_AES256CCM8),
+        _Alias("AES", enc=E_AES),
+        _Alias("AESGCM", enc=E_AESGCM),
+        _Alias("AESCCM", enc=E_AESCCM),
+        _Alias("AESCCM8", enc=E_AES128CCM8 | E_AES256CCM8),
+        _Alias("CAMELLIA128", enc=E_CAMELLIA128),
+        _Alias("CAMELLIA256", enc=E_CAMELLIA256),
+        _Alias("CAMELLIA", enc=E_CAMELLIA),
+        _Alias("CHACHA20", enc=E_CHACHA20POLY1305),
+        _Alias("ARIA", enc=E_ARIAGCM),
+        _Alias("ARIAGCM", enc=E_ARIAGCM),
+        _Alias("ARIA128", enc=E_ARIA128GCM),
+        _Alias("ARIA256", enc=E_ARIA256GCM),
+        _Alias("CBC", enc=E_CBC),
+        _Alias("MD5", mac=M_MD5),
+        _Alias("SHA1", mac=M_SHA1),
+        _Alias("SHA", mac=M_SHA1),
+        _Alias("SHA256", mac=M_SHA256),
+        _Alias("SHA384", mac=M_SHA384),
+        _Alias("SSLv3", min_tls=SSL3_VERSION),
+        _Alias("TLSv1", min_tls=TLS1_VERSION),
+        _Alias("TLSv1.0", min_tls=TLS1_VERSION),
+        _Alias("TLSv1.2", min_tls=TLS1_2_VERSION),
+        _Alias("LOW", strength=S_LOW),
+        _Alias("MEDIUM", strength=S_MEDIUM),
+        _Alias("HIGH", strength=S_HIGH),
+        _Alias("FIPS", enc=_ALL32 & ~E_NULL, strength=S_FIPS),
+        _Alias("EDH-DSS-DES-CBC3-SHA", mkey=K_DHE, auth=A_DSS, enc=E_3DES, mac=M_SHA1,
+               strength=S_HIGH | S_FIPS),
+        _Alias("EDH-RSA-DES-CBC3-SHA", mkey=K_DHE, auth=A_RSA, enc=E_3DES, mac=M_SHA1,
+               strength=S_HIGH | S_FIPS),
+    )  # fmt: skip
+
 
 # --- the ordered list with active flags (CIPHER_ORDER) -------------------------
 
 _ADD, _KILL, _DEL, _ORD, _SPECIAL, _BUMP = 1, 2, 3, 4, 5, 6
 
 
-@struct(slots=True)
-class _Rule:
+class _Rule(Struct, slots=True):
     cipher_id: int = 0
     mkey: int = 0
     auth: int = 0
@@ -458,7 +460,7 @@ def _lookup() -> dict[str, tuple[_Alias, int]]:
     for c in ciphers():
         masks = _Alias(c.name, c.mkey, c.auth, c.enc, c.mac, c.min_tls, c.strength)
         table.setdefault(c.name, (masks, c.code))
-    for a in _ALIASES:
+    for a in _aliases():
         table.setdefault(a.name, (a, 0))
     return table
 
@@ -575,8 +577,7 @@ def _combine(rule: _Rule, a: _Alias, cipher_id: int) -> bool:
     return True
 
 
-@struct(slots=True)
-class _State:
+class _State(Struct, slots=True):
     seclevel: int
     errors: list[str]
 
@@ -588,8 +589,7 @@ SUITEB_128_ONLY = "SUITEB128ONLY"
 SUITEB_192 = "SUITEB192"
 
 
-@struct(frozen=True, slots=True)
-class CipherSelection:
+class CipherSelection(Struct, frozen=True, slots=True):
     """What ``SSL_CTX_set_cipher_list`` leaves in the context.
 
     ``suites`` is the TLS <= 1.2 part of ``SSL_get_ciphers`` (what

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field
 from sclient.tls.registry import groups, sigschemes
 from sclient.tls.registry import protocol as P
 from sclient.tls.session import Session
@@ -47,8 +47,7 @@ DEFAULT_TLS12_SUITES: tuple[int, ...] = (
 )
 
 
-@struct(frozen=True, slots=True)
-class ClientCredential:
+class ClientCredential(Struct, frozen=True, slots=True):
     """A client certificate chain and its private key (``-cert``/``-key``).
 
     ``chain`` is DER, leaf first; ``key`` is a ``cryptography`` private key;
@@ -65,8 +64,7 @@ class ClientCredential:
     facts: ChainFacts | None = None
 
 
-@struct(frozen=True, slots=True)
-class ChainFacts:
+class ChainFacts(Struct, frozen=True, slots=True):
     """What the strict checks of a client chain (OpenSSL's ``tls1_check_chain``)
     read: ``sigs`` the signature of the leaf, then of each certificate of the
     chain set with the key (``-cert_chain``, a built chain; not the chain
@@ -83,8 +81,7 @@ class ChainFacts:
     ee_compressed: bool = False
 
 
-@struct(frozen=True, slots=True)
-class ExtendedCredential:
+class ExtendedCredential(Struct, frozen=True, slots=True):
     """One ``-xcert`` set (``-xkey``, ``-xchain``, ``-xchain_build``): offered
     to each CertificateRequest as s_client's certificate callback does.
 
@@ -111,8 +108,7 @@ class ExtendedCredential:
     has_chain: bool = False
 
 
-@struct(frozen=True, slots=True)
-class ExternalPsk:
+class ExternalPsk(Struct, frozen=True, slots=True):
     """A pre-shared key (``-psk``/``-psk_identity`` or ``-psk_session``).
 
     ``hash`` is the TLS 1.3 hash the key is bound to (``sha256`` for
@@ -129,8 +125,7 @@ class ExternalPsk:
     unusable: bool = False
 
 
-@struct(frozen=True, slots=True)
-class SrpLogin:
+class SrpLogin(Struct, frozen=True, slots=True):
     """SRP (RFC 5054, ``-srpuser``): the user name the ClientHello's srp
     extension carries (None with ``-srp_lateuser``: no extension, and the
     handshake fails if the server still picks an SRP suite), the password,
@@ -150,8 +145,7 @@ class SrpLogin:
     debug: bool = False
 
 
-@struct(frozen=True, slots=True)
-class Verdict:
+class Verdict(Struct, frozen=True, slots=True):
     """What ``ClientConfig.verify_certificates`` says of the server's chain.
 
     ``alert``: the fatal alert to end the handshake with (None: go on);
@@ -174,8 +168,7 @@ def _no_status_check(response: bytes | None) -> Verdict:
     return Verdict()
 
 
-@struct(frozen=True, slots=True, kw_only=True)
-class ClientConfig:
+class ClientConfig(Struct, frozen=True, slots=True, kw_only=True):
     """Client settings. Defaults reproduce ``openssl s_client`` 3.0's ClientHello."""
 
     #: Injected entropy: ``random(n)`` returns n random bytes.

@@ -17,7 +17,7 @@ Finished. Data the server rejected is not sent again (s_client 3.0 does not).
 from __future__ import annotations
 
 from sclient.base import structs
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.tls import events as ev
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.keyschedule import KeySchedule13, traffic_key_iv
@@ -46,8 +46,7 @@ CHUNK = 8192
 EPOCH_EARLY = 1
 
 
-@struct(frozen=True, slots=True)
-class EarlySent:
+class EarlySent(Struct, frozen=True, slots=True):
     """What went out as 0-RTT (kept on the handshake for EndOfEarlyData)."""
 
     plan: EarlyPlan

@@ -29,7 +29,7 @@ import binascii
 from typing import TYPE_CHECKING
 
 from sclient.base import structs
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.tls import events as ev
 from sclient.tls.crypto import hashes, hpke
 from sclient.tls.crypto.errors import CryptoError
@@ -72,8 +72,7 @@ _INNER = 1
 _CONFIRM = 8
 
 
-@struct(frozen=True, slots=True)
-class EchSettings:
+class EchSettings(Struct, frozen=True, slots=True):
     """What the user asked for (``-ech_config_list`` and friends)."""
 
     #: The ECHConfigList (binary); None with GREASE only.
@@ -86,8 +85,7 @@ class EchSettings:
     grease: bool = False
 
 
-@struct(frozen=True, slots=True)
-class EchConfig:
+class EchConfig(Struct, frozen=True, slots=True):
     """One ECHConfig of version 0xfe0d, and its bytes (the HPKE info uses them)."""
 
     raw: bytes

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field
 
 if TYPE_CHECKING:
     from sclient.tls.config import Verdict
@@ -16,13 +16,11 @@ if TYPE_CHECKING:
     from sclient.tls.session import Session
 
 
-@struct(frozen=True, slots=True)
-class Event:
+class Event(Struct, frozen=True, slots=True):
     """Base class of all engine events."""
 
 
-@struct(frozen=True, slots=True)
-class RecordSent(Event):
+class RecordSent(Event, frozen=True, slots=True):
     """One record written (``raw`` = header + fragment as on the wire)."""
 
     content_type: int
@@ -31,16 +29,14 @@ class RecordSent(Event):
     inner_type: int | None = None  # TLS 1.3 inner content type of a protected record
 
 
-@struct(frozen=True, slots=True)
-class RecordReceived(Event):
+class RecordReceived(Event, frozen=True, slots=True):
     content_type: int
     version: int
     raw: bytes
     inner_type: int | None = None
 
 
-@struct(frozen=True, slots=True)
-class RecordHeaderReceived(Event):
+class RecordHeaderReceived(Event, frozen=True, slots=True):
     """The record layer read a record's 5-byte ``header``: OpenSSL's message
     callback shows it before the body is read. The :class:`RecordReceived`
     of the record follows, or, when the record is refused (a bad header, a
@@ -49,8 +45,7 @@ class RecordHeaderReceived(Event):
     header: bytes
 
 
-@struct(frozen=True, slots=True)
-class ForeignBytesReceived(Event):
+class ForeignBytesReceived(Event, frozen=True, slots=True):
     """The first record's header was no TLS record's: ``data`` holds the
     first bytes of the peer's stream as they had arrived (up to 512), which
     a diagnosis can recognize (an SMTP greeting, an HTTP answer). The
@@ -60,8 +55,7 @@ class ForeignBytesReceived(Event):
     data: bytes
 
 
-@struct(frozen=True, slots=True)
-class HeartbeatSent(Event):
+class HeartbeatSent(Event, frozen=True, slots=True):
     """An RFC 6520 HeartbeatMessage we sent (``raw``: type, payload length,
     payload, padding), a request or our answer to the server's."""
 
@@ -69,8 +63,7 @@ class HeartbeatSent(Event):
     retransmission: bool = False
 
 
-@struct(frozen=True, slots=True)
-class HeartbeatReceived(Event):
+class HeartbeatReceived(Event, frozen=True, slots=True):
     """An RFC 6520 HeartbeatMessage from the server, and what became of it:
     ``response`` (the answer to our request), ``request answered``, or
     ``discarded: <why>`` (RFC 6520 §4's silent discards)."""
@@ -79,8 +72,7 @@ class HeartbeatReceived(Event):
     outcome: str
 
 
-@struct(frozen=True, slots=True)
-class HandshakeSent(Event):
+class HandshakeSent(Event, frozen=True, slots=True):
     """A handshake message we sent; ``raw`` includes the 4-byte header."""
 
     msg_type: int
@@ -88,44 +80,37 @@ class HandshakeSent(Event):
     message: object = None
 
 
-@struct(frozen=True, slots=True)
-class HandshakeReceived(Event):
+class HandshakeReceived(Event, frozen=True, slots=True):
     msg_type: int
     raw: bytes
     message: object = None
 
 
-@struct(frozen=True, slots=True)
-class ChangeCipherSpecSent(Event):
+class ChangeCipherSpecSent(Event, frozen=True, slots=True):
     pass
 
 
-@struct(frozen=True, slots=True)
-class ChangeCipherSpecReceived(Event):
+class ChangeCipherSpecReceived(Event, frozen=True, slots=True):
     pass
 
 
-@struct(frozen=True, slots=True)
-class AlertSent(Event):
+class AlertSent(Event, frozen=True, slots=True):
     level: int
     description: int
 
 
-@struct(frozen=True, slots=True)
-class AlertReceived(Event):
+class AlertReceived(Event, frozen=True, slots=True):
     level: int
     description: int
 
 
-@struct(frozen=True, slots=True)
-class StateChanged(Event):
+class StateChanged(Event, frozen=True, slots=True):
     """OpenSSL-style handshake state reached (``-state``): a key of registry states."""
 
     state: str
 
 
-@struct(frozen=True, slots=True)
-class KeylogSecret(Event):
+class KeylogSecret(Event, frozen=True, slots=True):
     """An NSS key-log line: ``label`` ``client_random`` ``secret``."""
 
     label: str
@@ -133,15 +118,13 @@ class KeylogSecret(Event):
     secret: bytes
 
 
-@struct(frozen=True, slots=True)
-class PeerCertificates(Event):
+class PeerCertificates(Event, frozen=True, slots=True):
     """The server's Certificate message, DER certificates in the order sent."""
 
     chain: tuple[bytes, ...]
 
 
-@struct(frozen=True, slots=True)
-class CertificateVerified(Event):
+class CertificateVerified(Event, frozen=True, slots=True):
     """The verifier (``ClientConfig.verify_certificates``) judged the chain
     of the :class:`PeerCertificates` before it: OpenSSL's verification
     moment. A ``verdict.alert`` ends the handshake next."""
@@ -150,8 +133,7 @@ class CertificateVerified(Event):
     verdict: Verdict
 
 
-@struct(frozen=True, slots=True)
-class CertificateTypesNegotiated(Event):
+class CertificateTypesNegotiated(Event, frozen=True, slots=True):
     """RFC 7250 (``-enable_server_rpk``/``-enable_client_rpk``): the types the
     ServerHello (TLS 1.2) or EncryptedExtensions (TLS 1.3) settled, 0 (X.509)
     when the server left an offered extension out."""
@@ -160,8 +142,7 @@ class CertificateTypesNegotiated(Event):
     server: int
 
 
-@struct(frozen=True, slots=True)
-class PeerRawPublicKey(Event):
+class PeerRawPublicKey(Event, frozen=True, slots=True):
     """The server's Certificate carried a raw public key (DER
     SubjectPublicKeyInfo); ``verdict`` is ``ClientConfig.verify_rpk``'s, the
     verification OpenSSL runs right after (``ssl_verify_rpk``)."""
@@ -170,8 +151,7 @@ class PeerRawPublicKey(Event):
     verdict: Verdict
 
 
-@struct(frozen=True, slots=True)
-class CertificateStatusChecked(Event):
+class CertificateStatusChecked(Event, frozen=True, slots=True):
     """``-status``: s_client's OCSP status callback ran (TLS <= 1.2: after
     the ServerHelloDone; TLS 1.3: after the server's Finished) on the stapled
     ``response`` (None: the server sent none). ``verdict`` is
@@ -181,8 +161,7 @@ class CertificateStatusChecked(Event):
     verdict: Verdict
 
 
-@struct(frozen=True, slots=True)
-class SctsReceived(Event):
+class SctsReceived(Event, frozen=True, slots=True):
     """``-ct``: where OpenSSL validates SCTs (after the status callback): the
     server's SCT list extension (None: not sent) and the stapled OCSP
     response (None: none), the sources besides the leaf's embedded list."""
@@ -191,16 +170,14 @@ class SctsReceived(Event):
     ocsp_response: bytes | None
 
 
-@struct(frozen=True, slots=True)
-class ServerHelloAccepted(Event):
+class ServerHelloAccepted(Event, frozen=True, slots=True):
     """The ServerHello's version was accepted: the connection speaks
     ``version`` from here on (the suite may still be refused next)."""
 
     version: int
 
 
-@struct(frozen=True, slots=True)
-class ExtensionReceived(Event):
+class ExtensionReceived(Event, frozen=True, slots=True):
     """One extension of a message from the server, at the moment OpenSSL's
     extension debug callback sees it (``tls_parse_extension``): right after
     the :class:`HandshakeReceived` of the ServerHello, HelloRetryRequest,
@@ -213,8 +190,7 @@ class ExtensionReceived(Event):
     data: bytes
 
 
-@struct(frozen=True, slots=True)
-class SecurityCheck(Event):
+class SecurityCheck(Event, frozen=True, slots=True):
     """One check OpenSSL's security callback is asked for (``ssl_security``),
     where the library asks it: ``kind`` is s_client's name for the operation
     (``Version``, ``Supported Ciphersuite``, ... ``""`` for the session
@@ -228,8 +204,7 @@ class SecurityCheck(Event):
     ok: bool
 
 
-@struct(frozen=True, slots=True)
-class ServerExtensionsSettled(Event):
+class ServerExtensionsSettled(Event, frozen=True, slots=True):
     """OpenSSL's extension finalisers ran (``final_server_name`` among them,
     where s_client's servername callback looks): right after the
     :class:`HandshakeReceived` of a ServerHello without supported_versions
@@ -237,8 +212,7 @@ class ServerExtensionsSettled(Event):
     EncryptedExtensions). Once per handshake."""
 
 
-@struct(frozen=True, slots=True)
-class CertificateRequested(Event):
+class CertificateRequested(Event, frozen=True, slots=True):
     """The server asked for a client certificate."""
 
     certificate_types: tuple[int, ...] = ()
@@ -250,8 +224,7 @@ class CertificateRequested(Event):
     cert_schemes: tuple[int, ...] | None = None
 
 
-@struct(frozen=True, slots=True)
-class CertChainChecked(Event):
+class CertChainChecked(Event, frozen=True, slots=True):
     """One ``-xcert`` set checked against a CertificateRequest
     (``SSL_check_chain``): ``index`` counts from 1, ``flags`` are the
     ``CHAIN_*`` bits of :mod:`sclient.tls.clientauth`; ``install_fails``:
@@ -263,8 +236,7 @@ class CertChainChecked(Event):
     install_fails: bool = False
 
 
-@struct(frozen=True, slots=True)
-class PskClientCallback(Event):
+class PskClientCallback(Event, frozen=True, slots=True):
     """s_client's TLS 1.2 PSK client callback runs (building the
     ClientKeyExchange): the server's identity hint (None when it sent none,
     or an empty one), the identity sent, and the key's length (None when
@@ -275,8 +247,7 @@ class PskClientCallback(Event):
     key_length: int | None
 
 
-@struct(frozen=True, slots=True)
-class SessionOffered(Event):
+class SessionOffered(Event, frozen=True, slots=True):
     """The ClientHello offers ``session`` (``-sess_in``, ``-reconnect``): until
     a ServerHello settles another, it is the connection's session, the one a
     failed handshake's summary shows (OpenSSL's SSL_set_session). With
@@ -287,8 +258,7 @@ class SessionOffered(Event):
     early_data: bool = field(default=False)
 
 
-@struct(frozen=True, slots=True)
-class SrpGroupChecked(Event):
+class SrpGroupChecked(Event, frozen=True, slots=True):
     """s_client's SRP parameter callback ran on the server's N and g:
     ``shown`` (``-debug``, ``-msg``, ``-srp_moregroups``) it prints them;
     ``deeper`` (an unknown group, ``-srp_moregroups`` and ``-debug``) it says
@@ -302,16 +272,14 @@ class SrpGroupChecked(Event):
     accepted: bool
 
 
-@struct(frozen=True, slots=True)
-class PskUnusable(Event):
+class PskUnusable(Event, frozen=True, slots=True):
     """The ``-psk`` key could not be used (TLS 1.3 ClientHello or TLS 1.2
     ClientKeyExchange); the handshake fails next."""
 
     tls13: bool
 
 
-@struct(frozen=True, slots=True)
-class ClientCertificateSent(Event):
+class ClientCertificateSent(Event, frozen=True, slots=True):
     """Our answer to a CertificateRequest: the chain sent (empty when no
     certificate fits the request) and the CertificateVerify scheme."""
 
@@ -320,8 +288,7 @@ class ClientCertificateSent(Event):
     post_handshake: bool = False
 
 
-@struct(frozen=True, slots=True)
-class CertificateCompression(Event):
+class CertificateCompression(Event, frozen=True, slots=True):
     """RFC 8879: a Certificate went compressed (``sent``: ours, else the
     server's, expanded and checked). Lengths are of the Certificate message
     body (``uncompressed_length``) and of the compressed bytes."""
@@ -332,8 +299,7 @@ class CertificateCompression(Event):
     uncompressed_length: int
 
 
-@struct(frozen=True, slots=True)
-class Negotiated:
+class Negotiated(Struct, frozen=True, slots=True):
     """What the handshake settled; the summary and JSON are printed from this."""
 
     version: int
@@ -363,8 +329,7 @@ class Negotiated:
     heartbeat: int | None = None  # RFC 6520: the server's HeartbeatMode (None: not sent)
 
 
-@struct(frozen=True, slots=True)
-class HandshakeComplete(Event):
+class HandshakeComplete(Event, frozen=True, slots=True):
     """The handshake finished: what it settled and the session it made.
     ``resumed_session``: the offered session the server agreed to resume
     (None: a full handshake, or an external PSK)."""
@@ -374,16 +339,14 @@ class HandshakeComplete(Event):
     resumed_session: Session | None = None
 
 
-@struct(frozen=True, slots=True)
-class NewSessionTicket(Event):
+class NewSessionTicket(Event, frozen=True, slots=True):
     """A ticket arrived; ``session`` is the resumable session it makes."""
 
     session: Session
     post_handshake: bool = True
 
 
-@struct(frozen=True, slots=True)
-class ApplicationData(Event):
+class ApplicationData(Event, frozen=True, slots=True):
     """Application data received. With ``ClientConfig.bulk_data``, the
     contents of all the records one receive call opened in a run, as a view
     of the engine's buffer, valid until the next receive call."""
@@ -391,18 +354,15 @@ class ApplicationData(Event):
     data: bytes | memoryview
 
 
-@struct(frozen=True, slots=True)
-class KeyUpdateReceived(Event):
+class KeyUpdateReceived(Event, frozen=True, slots=True):
     update_requested: bool
 
 
-@struct(frozen=True, slots=True)
-class HelloRequestReceived(Event):
+class HelloRequestReceived(Event, frozen=True, slots=True):
     pass
 
 
-@struct(frozen=True, slots=True)
-class RenegotiationStarted(Event):
+class RenegotiationStarted(Event, frozen=True, slots=True):
     """A TLS <= 1.2 renegotiation begins: the new ClientHello follows
     (``by_server``: answering the server's HelloRequest, an abbreviated
     handshake offering the current session; else the application asked,
@@ -411,14 +371,12 @@ class RenegotiationStarted(Event):
     by_server: bool = False
 
 
-@struct(frozen=True, slots=True)
-class RenegotiationRefused(Event):
+class RenegotiationRefused(Event, frozen=True, slots=True):
     """A HelloRequest was answered with a no_renegotiation warning
     (``-no_renegotiation``); the connection goes on."""
 
 
-@struct(frozen=True, slots=True)
-class RenegotiationComplete(Event):
+class RenegotiationComplete(Event, frozen=True, slots=True):
     """A renegotiation finished: the new keys are in use both ways. The
     fields are :class:`HandshakeComplete`'s for the new handshake."""
 
@@ -428,14 +386,12 @@ class RenegotiationComplete(Event):
     by_server: bool = False
 
 
-@struct(frozen=True, slots=True)
-class PostHandshakeAuthDone(Event):
+class PostHandshakeAuthDone(Event, frozen=True, slots=True):
     """Our answer to a post-handshake CertificateRequest is sent (its Finished
     included): where OpenSSL's SSL_read comes back wanting more data."""
 
 
-@struct(frozen=True, slots=True)
-class ConnectionClosed(Event):
+class ConnectionClosed(Event, frozen=True, slots=True):
     """The peer sent close_notify. During the handshake the fields say, as
     :class:`ConnectionFailed`'s do, what was settled by then (after it they
     are left unset: :class:`HandshakeComplete` said it all)."""
@@ -446,8 +402,7 @@ class ConnectionClosed(Event):
     ccs_sent: bool = field(default=False)
 
 
-@struct(frozen=True, slots=True)
-class ConnectionFailed(Event):
+class ConnectionFailed(Event, frozen=True, slots=True):
     """A fatal error; always the last event. The fatal alert (if any) is queued."""
 
     error: TLSError
@@ -466,8 +421,7 @@ class ConnectionFailed(Event):
     ccs_sent: bool = field(default=False)
 
 
-@struct(frozen=True, slots=True)
-class NextProtocolSelected(Event):
+class NextProtocolSelected(Event, frozen=True, slots=True):
     """``-nextprotoneg``: the TLS 1.2 ServerHello's next_protocol_negotiation
     list reached s_client's NPN callback (which prints the list), and
     ``SSL_select_next_proto`` chose: ``status`` 1 (negotiated: the first of
@@ -478,8 +432,7 @@ class NextProtocolSelected(Event):
     protocol: bytes
 
 
-@struct(frozen=True, slots=True)
-class ServerInfoReceived(Event):
+class ServerInfoReceived(Event, frozen=True, slots=True):
     """``-serverinfo``: the server answered one of the requested extension
     types in its TLS 1.2 ServerHello (s_client's parse callback prints it)."""
 
@@ -487,8 +440,7 @@ class ServerInfoReceived(Event):
     data: bytes
 
 
-@struct(frozen=True, slots=True)
-class EchOutcome(Event):
+class EchOutcome(Event, frozen=True, slots=True):
     """Encrypted Client Hello, once the server's Finished was checked: what
     was offered and what the server did (OpenSSL 4.x's ``SSL_ech_get1_status``).
     ``status``: ``success`` (the inner ClientHello was used), ``failed``

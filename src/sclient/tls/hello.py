@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sclient.base import structs
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.tls.conf import group_valid
 from sclient.tls.config import ClientConfig, ExternalPsk
 from sclient.tls.crypto.hashes import digest, hash_len
@@ -84,8 +84,7 @@ def make_key_share(config: ClientConfig, group: int) -> KeyShare:
     return generate_key_share(group)
 
 
-@struct(frozen=True, slots=True)
-class Offer:
+class Offer(Struct, frozen=True, slots=True):
     """What our ClientHello offered, read back from the message itself (so a
     replayed ClientHello is checked exactly like a built one)."""
 
@@ -151,8 +150,7 @@ class Offer:
         return min(self.versions)
 
 
-@struct(frozen=True, slots=True)
-class OfferedPsk:
+class OfferedPsk(Struct, frozen=True, slots=True):
     """One identity of our pre_shared_key extension and the key behind it:
     a resumption ticket (``session`` set) or the external PSK."""
 
@@ -180,8 +178,7 @@ def resumable(config: ClientConfig) -> Session | None:
     return s
 
 
-@struct(frozen=True, slots=True)
-class EarlyPlan:
+class EarlyPlan(Struct, frozen=True, slots=True):
     """The PSK early data is sent under (the first identity offered) and its
     limit."""
 

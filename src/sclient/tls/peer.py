@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sclient.base import der as der_codec
 from sclient.base.pyca import allow, key_kind
 from sclient.base.spki import light_public_key, spki_of
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.tls import events as ev
 from sclient.tls.conf_ciph import security_level_bits
 from sclient.tls.crypto import errors as cerr
@@ -54,8 +54,7 @@ _CURVES = {
 }
 
 
-@struct(frozen=True, slots=True)
-class PeerKey:
+class PeerKey(Struct, frozen=True, slots=True):
     """The leaf certificate's public key and OpenSSL's name for its type."""
 
     key: PublicKeyTypes

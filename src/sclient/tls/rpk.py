@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.tls import events as ev
 from sclient.tls.errors import DecodeError, LocalError
 from sclient.tls.registry import alerts
@@ -88,8 +88,7 @@ def settle(hs: Handshake, exts: tuple[X.Extension, ...]) -> None:
     )
 
 
-@struct(frozen=True, slots=True)
-class RpkCertificate(HandshakeMessage):
+class RpkCertificate(HandshakeMessage, Struct, frozen=True, slots=True):
     """A Certificate message carrying a raw public key: TLS 1.3
     ``context, CertificateEntry{spki, extensions}``, TLS 1.2 the SPKI alone
     (``opaque ASN.1_subjectPublicKeyInfo<1..2^24-1>``). ``spki`` None: the

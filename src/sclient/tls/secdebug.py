@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.tls import conf
 from sclient.tls import conf_ciph as ciph
 from sclient.tls import events as ev
@@ -93,8 +93,7 @@ _SIG_BYTE = {0: "anonymous", 1: "RSA", 2: "DSA", 3: "ECDSA"}
 _LEGACY_BITS = {"MD5-SHA1": 67, "SHA1": 64}
 
 
-@struct(frozen=True, slots=True)
-class SecurityInputs:
+class SecurityInputs(Struct, frozen=True, slots=True):
     """What the checks are made on: the configuration before the security
     level filtered it."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import cast
 
 from sclient.base import structs
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.errors import LocalError, TLSError
@@ -61,8 +61,7 @@ def _suite_range(s: suites.CipherSuite) -> tuple[int, int]:
 
 
 @register
-@struct(frozen=True, slots=True)
-class ExpectServerHello(State):
+class ExpectServerHello(State, Struct, frozen=True, slots=True):
     """Waiting for ServerHello (or a HelloRetryRequest, unless one came)."""
 
     EXPECTED = frozenset({P.SERVER_HELLO})

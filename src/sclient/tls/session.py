@@ -6,11 +6,10 @@ writes it in OpenSSL's ``SSL SESSION PARAMETERS`` form.
 
 from __future__ import annotations
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 
-@struct(frozen=True, slots=True)
-class Session:
+class Session(Struct, frozen=True, slots=True):
     version: int
     cipher_suite: int | None  # None before a cipher was chosen
     session_id: bytes = b""

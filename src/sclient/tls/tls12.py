@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from sclient.base import structs
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.tls import events as ev
 from sclient.tls import rpk
 from sclient.tls.crypto import errors as cerr
@@ -125,8 +125,7 @@ def prf_hash(suite: CipherSuite, version: int) -> str:
     return suite.prf_hash if version >= P.TLS1_2 else hashes.MD5_SHA1
 
 
-@struct(frozen=True, slots=True)
-class Params12:
+class Params12(Struct, frozen=True, slots=True):
     """What the ServerHello settled."""
 
     suite: CipherSuite
@@ -244,8 +243,7 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
 
 
 @register
-@struct(frozen=True, slots=True)
-class ExpectCertificate12(State):
+class ExpectCertificate12(State, Struct, frozen=True, slots=True):
     EXPECTED = frozenset({P.CERTIFICATE})
     params: Params12
 
@@ -282,8 +280,7 @@ class ExpectCertificate12(State):
         raise LocalError(alerts.INTERNAL_ERROR, "INTERNAL_ERROR", f"key exchange {kx}")
 
 
-@struct(frozen=True, slots=True)
-class ExpectCertificateStatus12(State):
+class ExpectCertificateStatus12(State, Struct, frozen=True, slots=True):
     """After the Certificate, when the ServerHello acknowledged status_request:
     a CertificateStatus, or (it is optional) what ``then`` accepts."""
 
@@ -304,8 +301,7 @@ class ExpectCertificateStatus12(State):
 _CERT_STATUS = frozenset({P.CERTIFICATE_STATUS})
 
 
-@struct(frozen=True, slots=True)
-class Exchange:
+class Exchange(Struct, frozen=True, slots=True):
     """Our half of the key exchange, decided at ServerKeyExchange."""
 
     public: bytes  # ClientKeyExchange contents
@@ -314,8 +310,7 @@ class Exchange:
 
 
 @register
-@struct(frozen=True, slots=True)
-class ExpectServerKeyExchange(State):
+class ExpectServerKeyExchange(State, Struct, frozen=True, slots=True):
     EXPECTED = frozenset({P.SERVER_KEY_EXCHANGE})
     params: Params12
     peer: PeerKey
@@ -437,8 +432,7 @@ def dhe_exchange(hs: Handshake, p_raw: bytes, g_raw: bytes, ys_raw: bytes) -> Ex
 
 
 @register
-@struct(frozen=True, slots=True)
-class ExpectPskServerKeyExchange(State):
+class ExpectPskServerKeyExchange(State, Struct, frozen=True, slots=True):
     """A PSK suite after ServerHello (or, for RSA-PSK, after Certificate): the
     ServerKeyExchange (identity hint and DHE/ECDHE parameters) is required
     for DHE-PSK and ECDHE-PSK, optional for PSK and RSA-PSK."""
@@ -500,8 +494,7 @@ class ExpectPskServerKeyExchange(State):
 
 
 @register
-@struct(frozen=True, slots=True)
-class ExpectSrpServerKeyExchange(State):
+class ExpectSrpServerKeyExchange(State, Struct, frozen=True, slots=True):
     """An SRP suite after ServerHello (or, for SRP-RSA and SRP-DSS, after
     Certificate): the ServerKeyExchange's N, g, s and B, checked as
     ``srp_verify_server_param`` checks them, then its signature if the suite
@@ -595,8 +588,7 @@ def srp_client_flight(
 
 
 @register
-@struct(frozen=True, slots=True)
-class ExpectCertificateRequestOrDone(State):
+class ExpectCertificateRequestOrDone(State, Struct, frozen=True, slots=True):
     EXPECTED = frozenset({P.CERTIFICATE_REQUEST, P.SERVER_HELLO_DONE})
     params: Params12
     peer: PeerKey | None
@@ -799,8 +791,7 @@ def _resumption_keys(hs: Handshake, params: Params12, master: bytes) -> Keys12:
     return Keys12(params, master, read, hs.facts.client_random, hs.facts.server_random, write)
 
 
-@struct(frozen=True, slots=True)
-class Keys12:
+class Keys12(Struct, frozen=True, slots=True):
     params: Params12
     master: bytes
     read: RecordCipher
@@ -816,8 +807,7 @@ class Keys12:
 
 
 @register
-@struct(frozen=True, slots=True)
-class ExpectNewSessionTicket12(State):
+class ExpectNewSessionTicket12(State, Struct, frozen=True, slots=True):
     EXPECTED = frozenset({P.NEW_SESSION_TICKET})
     keys: Keys12
 
@@ -834,8 +824,7 @@ class ExpectNewSessionTicket12(State):
 
 
 @register
-@struct(frozen=True, slots=True)
-class ExpectChangeCipherSpec12(State):
+class ExpectChangeCipherSpec12(State, Struct, frozen=True, slots=True):
     EXPECTED = frozenset({0x100})
     keys: Keys12
 
@@ -845,8 +834,7 @@ class ExpectChangeCipherSpec12(State):
 
 
 @register
-@struct(frozen=True, slots=True)
-class ExpectFinished12(State):
+class ExpectFinished12(State, Struct, frozen=True, slots=True):
     EXPECTED = frozenset({P.FINISHED})
     #: Anything but handshake data now is "data between CCS and Finished".
     AFTER_CCS = True
@@ -889,8 +877,7 @@ class ExpectFinished12(State):
 
 
 @register
-@struct(frozen=True, slots=True)
-class Connected12(State):
+class Connected12(State, Struct, frozen=True, slots=True):
     """After the handshake. A HelloRequest starts a renegotiation (the client
     does that: it replaces the handshake context); here, with
     ``config.no_renegotiation``, it is answered with a warning

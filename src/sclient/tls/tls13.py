@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.tls import events as ev
 from sclient.tls import rpk
 from sclient.tls.crypto import errors as cerr
@@ -91,8 +91,7 @@ def _cipher(hs: Handshake, suite: CipherSuite, secret: bytes) -> Tls13Aead:
     return Tls13Aead(name, key, iv, hs.config.record_padding)
 
 
-@struct(frozen=True, slots=True)
-class Keys13:
+class Keys13(Struct, frozen=True, slots=True):
     """The handshake-phase secrets."""
 
     suite: CipherSuite
@@ -224,8 +223,7 @@ def process_server_extensions(hs: Handshake, exts: tuple[X.Extension, ...]) -> N
 
 
 @register
-@struct(frozen=True, slots=True)
-class ExpectEncryptedExtensions(State):
+class ExpectEncryptedExtensions(State, Struct, frozen=True, slots=True):
     EXPECTED = frozenset({P.ENCRYPTED_EXTENSIONS})
     keys: Keys13
 
@@ -250,8 +248,7 @@ class ExpectEncryptedExtensions(State):
 
 
 @register
-@struct(frozen=True, slots=True)
-class ExpectCertificateOrRequest(State):
+class ExpectCertificateOrRequest(State, Struct, frozen=True, slots=True):
     EXPECTED = frozenset({P.CERTIFICATE_REQUEST, P.CERTIFICATE, P.COMPRESSED_CERTIFICATE})
     keys: Keys13
 
@@ -262,8 +259,7 @@ class ExpectCertificateOrRequest(State):
         return ExpectCertificate(self.keys, None).handle(hs, msg)
 
 
-@struct(frozen=True, slots=True)
-class PendingRequest:
+class PendingRequest(Struct, frozen=True, slots=True):
     """A CertificateRequest still to answer: its context and what it asked."""
 
     context: bytes
@@ -305,8 +301,7 @@ def process_certificate_request(
 
 
 @register
-@struct(frozen=True, slots=True)
-class ExpectCertificate(State):
+class ExpectCertificate(State, Struct, frozen=True, slots=True):
     EXPECTED = frozenset({P.CERTIFICATE, P.COMPRESSED_CERTIFICATE})
     keys: Keys13
     request: PendingRequest | None
@@ -362,8 +357,7 @@ def _expand_certificate(hs: Handshake, msg: CompressedCertificate) -> Certificat
 
 
 @register
-@struct(frozen=True, slots=True)
-class ExpectCertificateVerify(State):
+class ExpectCertificateVerify(State, Struct, frozen=True, slots=True):
     EXPECTED = frozenset({P.CERTIFICATE_VERIFY})
     keys: Keys13
     request: PendingRequest | None
@@ -400,8 +394,7 @@ class ExpectCertificateVerify(State):
 
 
 @register
-@struct(frozen=True, slots=True)
-class ExpectFinished(State):
+class ExpectFinished(State, Struct, frozen=True, slots=True):
     EXPECTED = frozenset({P.FINISHED})
     keys: Keys13
     request: PendingRequest | None
@@ -515,8 +508,7 @@ def complete(hs: Handshake) -> None:
 # --- after the handshake --------------------------------------------------------------
 
 
-@struct(slots=True)
-class App13:
+class App13(Struct, slots=True):
     """Application-phase secrets (mutable: KeyUpdate moves them)."""
 
     suite: CipherSuite
@@ -530,8 +522,7 @@ class App13:
 
 
 @register
-@struct(frozen=True, slots=True)
-class Connected13(State):
+class Connected13(State, Struct, frozen=True, slots=True):
     EXPECTED = frozenset({P.NEW_SESSION_TICKET, P.KEY_UPDATE, P.CERTIFICATE_REQUEST})
     app: App13
 

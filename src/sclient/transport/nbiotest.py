@@ -27,14 +27,13 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.transport.socketio import SocketRead, SocketWritten
 
 __all__ = ["NbioRetry", "NbioTest"]
 
 
-@struct(frozen=True, slots=True)
-class NbioRetry:
+class NbioRetry(Struct, frozen=True, slots=True):
     """A read (``write`` False) or write the filter turned into a retry:
     ``block`` the line s_client's loop prints (None: none, the shutdown's
     busy loop); ``in_handshake``: the handshake was under way."""

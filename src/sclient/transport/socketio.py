@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 
 class SocketIO(Protocol):
@@ -19,8 +19,7 @@ class SocketIO(Protocol):
     def written(self, data: bytes, result: int) -> None: ...
 
 
-@struct(frozen=True, slots=True)
-class SocketWritten:
+class SocketWritten(Struct, frozen=True, slots=True):
     """One write on the socket: ``data`` offered, ``result`` the count
     written, or -1 when the write failed."""
 
@@ -28,8 +27,7 @@ class SocketWritten:
     result: int
 
 
-@struct(frozen=True, slots=True)
-class SocketRead:
+class SocketRead(Struct, frozen=True, slots=True):
     """One read on the socket outside a record: ``requested`` bytes asked
     for, ``data`` got; ``result`` is ``len(data)``, 0 at EOF, -1 on error."""
 

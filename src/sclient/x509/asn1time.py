@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 
 from sclient.base import der
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 UTCTIME = 23
 GENERALIZEDTIME = 24
@@ -28,8 +28,7 @@ def _leap(y: int) -> bool:
     return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
 
 
-@struct(frozen=True, slots=True)
-class Tm:
+class Tm(Struct, frozen=True, slots=True):
     year: int
     month: int  # 1..12
     day: int
@@ -46,8 +45,7 @@ class Tm:
         )
 
 
-@struct(frozen=True, slots=True)
-class Asn1Time:
+class Asn1Time(Struct, frozen=True, slots=True):
     type: int  # 23 (UTCTime) or 24 (GeneralizedTime); anything else is invalid
     text: bytes
 

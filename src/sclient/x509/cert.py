@@ -15,7 +15,7 @@ from typing import Any
 from sclient.base import der
 from sclient.base.pyca import allow, is_rsa_public_key, key_kind
 from sclient.base.spki import light_public_key
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.x509 import oids
 from sclient.x509.asn1time import Asn1Time
 from sclient.x509.names import Name, NameError_
@@ -125,15 +125,13 @@ class CertificateError(ValueError):
     """The DER is not a certificate OpenSSL would decode."""
 
 
-@struct(frozen=True, slots=True)
-class Extension:
+class Extension(Struct, frozen=True, slots=True):
     oid: str
     critical: bool
     value: bytes  # the extnValue OCTET STRING contents
 
 
-@struct(frozen=True, slots=True)
-class AuthorityKeyId:
+class AuthorityKeyId(Struct, frozen=True, slots=True):
     keyid: bytes | None
     issuer_dirnames: tuple[Name, ...] | None  # None when authorityCertIssuer is absent
     serial: int | None
@@ -169,8 +167,7 @@ def parse_trusted(data: bytes) -> Certificate:
     return cert
 
 
-@struct(frozen=True, slots=True)
-class CertAux:
+class CertAux(Struct, frozen=True, slots=True):
     """``X509_CERT_AUX`` (from ``TRUSTED CERTIFICATE`` PEM): trust/reject EKU OIDs."""
 
     trust: tuple[str, ...] | None

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from sclient.base import der
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.x509 import cert as C
 from sclient.x509 import errors
 from sclient.x509.asn1time import Asn1Time
@@ -83,8 +83,7 @@ class CrlError(ValueError):
 GeneralName = tuple[int, bytes]
 
 
-@struct(frozen=True, slots=True)
-class DistPointName:
+class DistPointName(Struct, frozen=True, slots=True):
     """``DIST_POINT_NAME``: a full name (type 0) or a name relative to the CRL issuer
     (type 1, with ``dpname`` = issuer + RDN as ``DIST_POINT_set_dpname`` makes it)."""
 
@@ -93,8 +92,7 @@ class DistPointName:
     dpname: Name | None
 
 
-@struct(frozen=True, slots=True)
-class DistPoint:
+class DistPoint(Struct, frozen=True, slots=True):
     """A certificate's ``DIST_POINT`` with ``dp_reasons`` as ``setup_dp`` computes it."""
 
     distpoint: DistPointName | None
@@ -103,8 +101,7 @@ class DistPoint:
     urls: tuple[str, ...]
 
 
-@struct(frozen=True, slots=True)
-class Revoked:
+class Revoked(Struct, frozen=True, slots=True):
     serial: int
     reason: int
     issuer: tuple[GeneralName, ...] | None  # certificateIssuer in force (indirect CRLs)
@@ -510,8 +507,7 @@ class RevocationContext(Protocol):
     def check_crl_path(self, x: Certificate | None) -> int: ...
 
 
-@struct(slots=True)
-class _State:
+class _State(Struct, slots=True):
     issuer: Certificate | None = None
     score: int = 0
     reasons: int = 0
@@ -690,8 +686,7 @@ def _get_delta_sk(
     return None, score
 
 
-@struct(slots=True)
-class _Pick:
+class _Pick(Struct, slots=True):
     crl: Crl | None = None
     dcrl: Crl | None = None
     issuer: Certificate | None = None

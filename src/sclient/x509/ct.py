@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from sclient.base import der
 from sclient.base.errorqueue import ErrorEntry
 from sclient.base.spki import spki_of
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field
 
 #: ``X509_get_default_cert_area()/ct_log_list.cnf`` (OPENSSLDIR of the system's
 #: OpenSSL 3.0); the ``CTLOG_FILE`` environment variable overrides it.
@@ -48,15 +48,13 @@ _CT_LIB = "CT routines"
 _CT_VFY = "../crypto/ct/ct_vfy.c"
 
 
-@struct(frozen=True, slots=True)
-class CtLog:
+class CtLog(Struct, frozen=True, slots=True):
     name: str  # the description
     spki: bytes  # DER SubjectPublicKeyInfo
     log_id: bytes  # SHA-256 of the SPKI
 
 
-@struct(frozen=True, slots=True)
-class LogStore:
+class LogStore(Struct, frozen=True, slots=True):
     logs: tuple[CtLog, ...] = ()
 
     def by_id(self, log_id: bytes) -> CtLog | None:
@@ -209,8 +207,7 @@ def load_log_store(path: str) -> LogStore:
 # --------------------------------------------------------------------- SCTs
 
 
-@struct(frozen=True, slots=True)
-class Sct:
+class Sct(Struct, frozen=True, slots=True):
     raw: bytes
     version: int
     source: str

@@ -26,7 +26,7 @@ from typing import Any
 from sclient.base import der
 from sclient.base.errorqueue import ErrorEntry
 from sclient.base.pyca import allow
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field, struct
 from sclient.x509.cert import Certificate
 
 USAGE_PKIX_TA = 0
@@ -202,8 +202,7 @@ def _outer_too_long(data: bytes) -> bool:
     return ret != der.GET_OBJECT_ERROR and bool(ret & der.GET_OBJECT_ERROR)
 
 
-@struct(frozen=True, slots=True)
-class TlsaRecord:
+class TlsaRecord(Struct, frozen=True, slots=True):
     """One usable TLSA record (``danetls_record``)."""
 
     usage: int
@@ -343,8 +342,7 @@ class Dane:
         return [r.cert for r in self.records if r.cert is not None]
 
 
-@struct(slots=True)
-class DaneState:
+class DaneState(Struct, slots=True):
     """The per-verification fields of ``SSL_DANE`` (``dane_reset``)."""
 
     mdpth: int = -1  # depth of the matching record, -1: none

@@ -14,7 +14,7 @@ OpenSSL can decode a certificate's subjectAltName / nameConstraints extension
 from __future__ import annotations
 
 from sclient.base import der
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.x509.names import Name, NameError_, to_utf8
 from sclient.x509.oids import OID_COMMON_NAME, OID_EMAIL_ADDRESS
 
@@ -50,8 +50,7 @@ _IA5 = 22
 _UTF8 = 12
 
 
-@struct(frozen=True, slots=True)
-class GeneralName:
+class GeneralName(Struct, frozen=True, slots=True):
     """One GeneralName. ``value`` holds the string/octets for email, DNS, URI and
     iPAddress; ``name`` the directoryName; ``other_type``/``other_tag``/``value``
     the otherName's type-id, inner value tag and content."""
@@ -63,15 +62,13 @@ class GeneralName:
     other_tag: int = 0
 
 
-@struct(frozen=True, slots=True)
-class Subtree:
+class Subtree(Struct, frozen=True, slots=True):
     base: GeneralName
     minimum: int | None  # None: absent
     maximum: int | None
 
 
-@struct(frozen=True, slots=True)
-class NameConstraints:
+class NameConstraints(Struct, frozen=True, slots=True):
     permitted: tuple[Subtree, ...]
     excluded: tuple[Subtree, ...]
 

@@ -15,7 +15,7 @@ OpenSSL's bytes back (the default ``oneline`` output is always ASCII).
 from __future__ import annotations
 
 from sclient.base import der
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field, struct
 from sclient.x509 import oids
 
 # --- ASN1_STRFLGS_* (low 16 bits) -------------------------------------------------------------
@@ -163,8 +163,7 @@ class NameError_(ValueError):
     """A name OpenSSL would refuse to decode (for example invalid UTF-8)."""
 
 
-@struct(frozen=True, slots=True)
-class NameEntry:
+class NameEntry(Struct, frozen=True, slots=True):
     """One AttributeTypeAndValue. ``type`` is the value's universal tag number
     (``V_ASN1_*``; SEQUENCE/SET and other non-primitive values keep 16/17/…)."""
 

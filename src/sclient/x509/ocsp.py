@@ -22,7 +22,7 @@ from typing import Any
 
 from sclient.base import der, structs
 from sclient.base.errorqueue import ErrorEntry
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.x509.asn1time import Asn1Time
 
 __all__ = [
@@ -62,15 +62,13 @@ CRL_REASONS = {
 }
 
 
-@struct(frozen=True, slots=True)
-class OcspExtension:
+class OcspExtension(Struct, frozen=True, slots=True):
     oid: str
     critical: bool
     value: bytes  # the extnValue octets
 
 
-@struct(frozen=True, slots=True)
-class CertId:
+class CertId(Struct, frozen=True, slots=True):
     hash_oid: str
     name_hash: bytes
     key_hash: bytes
@@ -78,8 +76,7 @@ class CertId:
     serial: bytes
 
 
-@struct(frozen=True, slots=True)
-class SingleResponse:
+class SingleResponse(Struct, frozen=True, slots=True):
     cert_id: CertId
     #: 0 good, 1 revoked, 2 unknown
     status: int
@@ -90,8 +87,7 @@ class SingleResponse:
     extensions: tuple[OcspExtension, ...] = ()
 
 
-@struct(frozen=True, slots=True)
-class BasicResponse:
+class BasicResponse(Struct, frozen=True, slots=True):
     """A BasicOCSPResponse; the signature fields are named as
     :class:`~sclient.x509.cert.Certificate`'s so one verifier serves both."""
 
@@ -115,8 +111,7 @@ class BasicResponse:
         return self.sig_alg_raw
 
 
-@struct(frozen=True, slots=True)
-class OcspResponse:
+class OcspResponse(Struct, frozen=True, slots=True):
     der: bytes
     status: int
     #: the responseBytes' type (None: no responseBytes)
@@ -125,8 +120,7 @@ class OcspResponse:
     basic: BasicResponse | None = None
 
 
-@struct(frozen=True, slots=True)
-class StatusVerdict:
+class StatusVerdict(Struct, frozen=True, slots=True):
     """What sclient made of a stapled response (the detail of the engine's
     status verdict): the response as parsed (None: none sent, or it does
     not decode), ``d2i_OCSP_RESPONSE``'s error queue when it does not

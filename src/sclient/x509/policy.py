@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sclient.base import der
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field
 from sclient.x509 import oids
 from sclient.x509.cert import EXFLAG_SI, Certificate
 
@@ -59,8 +59,7 @@ class _TreeFull(Exception):
 # Decoded extensions
 
 
-@struct(frozen=True, slots=True)
-class Qualifier:
+class Qualifier(Struct, frozen=True, slots=True):
     """A PolicyQualifierInfo: ``cps`` (the IA5 URI), a user notice, or an unknown one."""
 
     oid: str
@@ -184,8 +183,7 @@ def _oid_key(oid: str) -> tuple[int, bytes]:
 # The policy cache of one certificate
 
 
-@struct(slots=True)
-class PolicyData:
+class PolicyData(Struct, slots=True):
     valid_policy: str
     critical: bool
     qualifiers: tuple[Qualifier, ...] | None
@@ -193,8 +191,7 @@ class PolicyData:
     expected: list[str] = field(default_factory=list)
 
 
-@struct(slots=True)
-class PolicyCache:
+class PolicyCache(Struct, slots=True):
     data: list[PolicyData] | None = None
     any_policy: PolicyData | None = None
     any_skip: int = -1
@@ -313,23 +310,20 @@ def _set_mapping(cache: PolicyCache, value: bytes) -> bool:
 # The tree
 
 
-@struct(slots=True)
-class Node:
+class Node(Struct, slots=True):
     data: PolicyData
     parent: Node | None
     nchild: int = 0
 
 
-@struct(slots=True)
-class _Level:
+class _Level(Struct, slots=True):
     cache: PolicyCache | None = None
     nodes: list[Node] = field(default_factory=list)
     any_policy: Node | None = None
     flags: int = 0
 
 
-@struct(slots=True)
-class _Tree:
+class _Tree(Struct, slots=True):
     levels: list[_Level]
     node_count: int = 0
     auth_policies: list[Node] | None = None
@@ -353,8 +347,7 @@ class _Tree:
         return node
 
 
-@struct(frozen=True, slots=True)
-class PolicyResult:
+class PolicyResult(Struct, frozen=True, slots=True):
     """What ``X509_policy_check`` leaves in the verification context."""
 
     ret: int  # TREE_VALID, TREE_FAILURE, TREE_INVALID or TREE_INTERNAL

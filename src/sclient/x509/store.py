@@ -30,7 +30,7 @@ from typing import Any
 from sclient.base import der
 from sclient.base.errorqueue import ErrorEntry
 from sclient.base.pem import PemError, read_blocks
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field, struct
 from sclient.x509.cert import Certificate, CertificateError, parse_trusted
 from sclient.x509.names import Name
 
@@ -212,8 +212,7 @@ def read_cert_file(path: str) -> list[Certificate]:
     return out
 
 
-@struct(frozen=True, slots=True)
-class DefaultPaths:
+class DefaultPaths(Struct, frozen=True, slots=True):
     """OpenSSL's compiled-in default locations (``X509_get_default_cert_*``)."""
 
     cert_file: str

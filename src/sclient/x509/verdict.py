@@ -9,11 +9,10 @@ point of the event stream (output.md §4, verify.md §4).
 
 from __future__ import annotations
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 
-@struct(frozen=True, slots=True)
-class DepthResult:
+class DepthResult(Struct, frozen=True, slots=True):
     """One call of the verify callback: the depth, the error it saw, its answer."""
 
     depth: int
@@ -21,8 +20,7 @@ class DepthResult:
     ok: bool
 
 
-@struct(frozen=True, slots=True)
-class ChainVerdict:
+class ChainVerdict(Struct, frozen=True, slots=True):
     """The verification of one chain as sent."""
 
     #: ``SSL_get_verify_result``: X509_V_OK or the error OpenSSL keeps.

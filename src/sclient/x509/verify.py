@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from sclient.base import der
 from sclient.base.pyca import ecdsa, is_rsa_public_key, key_kind
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field, struct
 from sclient.x509 import cert as C
 from sclient.x509 import errors, oids
 from sclient.x509.cert import Certificate, decoded
@@ -83,8 +83,7 @@ PURPOSES: dict[str, str] = {
 _MINBITS = (80, 112, 128, 192, 256)
 
 
-@struct(frozen=True, slots=True)
-class CallbackCall:
+class CallbackCall(Struct, frozen=True, slots=True):
     """One call of the verify callback, with what it can query from the context.
 
     ``error`` is ``X509_STORE_CTX_get_error`` at that moment: it is sticky, so

@@ -87,23 +87,29 @@ _HDR = struct.Struct("!BHH")
 _SEQ_HDR = struct.Struct("!QBHH")
 
 
-class CipherParams(NamedTuple):
-    """Sizes the engine needs to cut a key block (all in bytes)."""
-
-    kind: Literal["aead", "cbc"]
-    key_len: int
-    #: TLS 1.3 per-direction IV (``"iv"`` of the key schedule); 0: not a TLS 1.3 cipher.
-    iv_len: int
-    #: TLS 1.2 implicit IV taken from the key block (4 for GCM/CCM, 12 for
-    #: ChaCha20-Poly1305, 0 for CBC in TLS 1.1+; see :func:`fixed_iv_len`).
-    fixed_iv_len: int
-    #: Per-record explicit nonce/IV on the wire in TLS 1.2 (8 for GCM/CCM, 0 for
-    #: ChaCha20-Poly1305, 16 for CBC in TLS 1.1+).
-    record_iv_len: int
-    #: AEAD tag length (0 for CBC: the MAC length comes from :data:`MAC_PARAMS`).
-    tag_len: int
-    #: Cipher block size (1 for the AEADs).
-    block_size: int
+#: Sizes the engine needs to cut a key block (all in bytes).
+#: (The call form, with the types themselves: the class form's annotations are
+#: strings here, which ``NamedTuple`` compiles one by one, and a run's first
+#: ``compile()`` costs some 10 M instructions.)
+CipherParams = NamedTuple(  # noqa: UP014
+    "CipherParams",
+    [
+        ("kind", Literal["aead", "cbc"]),
+        ("key_len", int),
+        # TLS 1.3 per-direction IV (``"iv"`` of the key schedule); 0: not a TLS 1.3 cipher.
+        ("iv_len", int),
+        # TLS 1.2 implicit IV taken from the key block (4 for GCM/CCM, 12 for
+        # ChaCha20-Poly1305, 0 for CBC in TLS 1.1+; see :func:`fixed_iv_len`).
+        ("fixed_iv_len", int),
+        # Per-record explicit nonce/IV on the wire in TLS 1.2 (8 for GCM/CCM, 0 for
+        # ChaCha20-Poly1305, 16 for CBC in TLS 1.1+).
+        ("record_iv_len", int),
+        # AEAD tag length (0 for CBC: the MAC length comes from :data:`MAC_PARAMS`).
+        ("tag_len", int),
+        # Cipher block size (1 for the AEADs).
+        ("block_size", int),
+    ],
+)
 
 
 CIPHER_PARAMS: dict[str, CipherParams] = {

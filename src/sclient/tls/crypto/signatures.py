@@ -52,18 +52,24 @@ RSA_PKCS1_MD5_SHA1 = 0x10000
 SchemeKind = Literal["rsa_pkcs1", "rsa_pss_rsae", "rsa_pss_pss", "ecdsa", "ed25519", "ed448", "dsa"]
 
 
-class SchemeInfo(NamedTuple):
-    """What a SignatureScheme code point means."""
-
-    name: str
-    kind: SchemeKind
-    #: Hash name (``None`` for EdDSA).
-    hash: str | None
-    #: Curve the scheme is bound to in TLS 1.3 (always, for the brainpool
-    #: TLS 1.3 code points); ``None`` if unbound.
-    curve: type[ec.EllipticCurve] | None
-    #: Allowed in a TLS 1.3 CertificateVerify.
-    tls13: bool
+#: What a SignatureScheme code point means.
+#: (The call form, with the types themselves: the class form's annotations are
+#: strings here, which ``NamedTuple`` compiles one by one, and a run's first
+#: ``compile()`` costs some 10 M instructions.)
+SchemeInfo = NamedTuple(  # noqa: UP014
+    "SchemeInfo",
+    [
+        ("name", str),
+        ("kind", SchemeKind),
+        # Hash name (``None`` for EdDSA).
+        ("hash", str | None),
+        # Curve the scheme is bound to in TLS 1.3 (always, for the brainpool
+        # TLS 1.3 code points); ``None`` if unbound.
+        ("curve", type[ec.EllipticCurve] | None),
+        # Allowed in a TLS 1.3 CertificateVerify.
+        ("tls13", bool),
+    ],
+)
 
 
 def _s(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from sclient.base import structs
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.tls import events as ev
 from sclient.tls.crypto.transcript import Transcript
 from sclient.tls.dtls.records import tls_version, wire_version
@@ -45,8 +45,7 @@ __all__ = [
 CR_HELLO_VERIFY = "DTLS1 read hello verify request"
 
 
-@struct(frozen=True, slots=True)
-class HelloVerifyRequest(HandshakeMessage):
+class HelloVerifyRequest(HandshakeMessage, Struct, frozen=True, slots=True):
     MSG_TYPE = P.HELLO_VERIFY_REQUEST
     server_version: int
     cookie: bytes

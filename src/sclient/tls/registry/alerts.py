@@ -8,14 +8,13 @@ alert (``tlsv1 alert protocol version``), whose code is ``0x0A000000 | (1000 + c
 
 from __future__ import annotations
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 WARNING = 1
 FATAL = 2
 
 
-@struct(frozen=True, slots=True)
-class Alert:
+class Alert(Struct, frozen=True, slots=True):
     code: int
     msg: str
     long: str

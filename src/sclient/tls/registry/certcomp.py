@@ -9,11 +9,10 @@ Python's own; brotli and zstd come from the optional ``brotli`` and
 
 from __future__ import annotations
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 
-@struct(frozen=True, slots=True)
-class CertCompressionAlgorithm:
+class CertCompressionAlgorithm(Struct, frozen=True, slots=True):
     code: int
     name: str
     module: str

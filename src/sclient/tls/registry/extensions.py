@@ -8,11 +8,10 @@ table does not name prints as ``unknown`` (:func:`debug_name`).
 
 from __future__ import annotations
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 
-@struct(frozen=True, slots=True)
-class ExtensionType:
+class ExtensionType(Struct, frozen=True, slots=True):
     code: int
     iana: str
     trace: str

@@ -15,11 +15,10 @@ has no ML-KEM-512 (``tls.conf`` refuses it).
 
 from __future__ import annotations
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 
-@struct(frozen=True, slots=True)
-class Group:
+class Group(Struct, frozen=True, slots=True):
     code: int
     iana: str
     names: tuple[str, ...]

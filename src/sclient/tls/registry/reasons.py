@@ -7,11 +7,10 @@ Each row: the 3.0 packed error code, the function and source position OpenSSL
 
 from __future__ import annotations
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 
-@struct(frozen=True, slots=True)
-class Reason:
+class Reason(Struct, frozen=True, slots=True):
     code: int
     func: str
     text: str

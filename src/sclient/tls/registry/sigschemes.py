@@ -9,11 +9,10 @@ word (``None`` for EdDSA, which has no separate digest).
 
 from __future__ import annotations
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 
-@struct(frozen=True, slots=True)
-class SignatureScheme:
+class SignatureScheme(Struct, frozen=True, slots=True):
     code: int
     iana: str
     sig: str  # "RSA", "RSA-PSS", "ECDSA", "DSA", "ed25519", "ed448"

@@ -4,11 +4,10 @@ knows (``srtp_known_profiles`` in ssl/d1_srtp.c), by the names
 
 from __future__ import annotations
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 
-@struct(frozen=True, slots=True)
-class SrtpProfile:
+class SrtpProfile(Struct, frozen=True, slots=True):
     code: int
     iana: str
     openssl: str

@@ -12,11 +12,10 @@ strength.
 
 from __future__ import annotations
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 
 
-@struct(frozen=True, slots=True)
-class CipherSuite:
+class CipherSuite(Struct, frozen=True, slots=True):
     code: int
     iana: str
     openssl: str

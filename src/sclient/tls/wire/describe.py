@@ -28,7 +28,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from sclient.base.structs import struct
+from sclient.base.structs import Struct
 from sclient.tls.registry import (
     alerts,
     extensions,
@@ -51,8 +51,7 @@ __all__ = [
 ]
 
 
-@struct(frozen=True, slots=True)
-class Field:
+class Field(Struct, frozen=True, slots=True):
     """One named field: ``name`` is its wire name, ``value`` the decoded value
     (int, str, bytes or None), ``text`` the line shown for it."""
 
@@ -64,8 +63,7 @@ class Field:
     kind: str = "line"
 
 
-@struct(slots=True)
-class Context:
+class Context(Struct, slots=True):
     """What the decoding of a message depends on beyond its bytes."""
 
     #: the message came from the server (OpenSSL's ``server`` argument)

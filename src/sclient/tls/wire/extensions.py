@@ -20,7 +20,7 @@ import enum
 from collections.abc import Callable, Sequence
 from typing import ClassVar, TypeVar
 
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field
 from sclient.tls.errors import DecodeError
 from sclient.tls.registry import extensions as ext
 from sclient.tls.wire.buffer import Reader, vec
@@ -144,8 +144,7 @@ def _empty(r: Reader) -> None:
 # --- bodies -------------------------------------------------------------------
 
 
-@struct(frozen=True, slots=True)
-class Unknown(Extension):
+class Unknown(Extension, Struct, frozen=True, slots=True):
     """An extension sclient does not decode (or decodes no further)."""
 
     type: int
@@ -159,8 +158,7 @@ class Unknown(Extension):
         return self.data
 
 
-@struct(frozen=True, slots=True)
-class Malformed(Extension):
+class Malformed(Extension, Struct, frozen=True, slots=True):
     """A recognised extension whose body did not parse. Kept (not raised) so
     the engine can run OpenSSL's message-level checks (duplicates, unsolicited
     extensions) first; :meth:`raise_error` raises the DecodeError when the
@@ -182,8 +180,7 @@ class Malformed(Extension):
         raise DecodeError(self.detail, self.reason)
 
 
-@struct(frozen=True, slots=True)
-class ServerName(Extension):
+class ServerName(Extension, Struct, frozen=True, slots=True):
     """RFC 6066 §3 ClientHello body: ``(name_type, name)`` pairs (0 = host_name)."""
 
     TYPE = ext.SERVER_NAME
@@ -211,8 +208,7 @@ class ServerName(Extension):
         return cls(tuple(names))
 
 
-@struct(frozen=True, slots=True)
-class ServerNameAck(Extension):
+class ServerNameAck(Extension, Struct, frozen=True, slots=True):
     """The server's empty server_name (it used our name)."""
 
     TYPE = ext.SERVER_NAME
@@ -226,8 +222,7 @@ class ServerNameAck(Extension):
         return cls()
 
 
-@struct(frozen=True, slots=True)
-class MaxFragmentLength(Extension):
+class MaxFragmentLength(Extension, Struct, frozen=True, slots=True):
     """RFC 6066 §4: code 1..4 = 2^9..2^12 bytes."""
 
     TYPE = ext.MAX_FRAGMENT_LENGTH
@@ -243,8 +238,7 @@ class MaxFragmentLength(Extension):
         return cls(v)
 
 
-@struct(frozen=True, slots=True)
-class Srp(Extension):
+class Srp(Extension, Struct, frozen=True, slots=True):
     """RFC 5054 §2.8.1: the SRP user name (``srp_I``, 1 to 255 bytes)."""
 
     TYPE = 12
@@ -260,8 +254,7 @@ class Srp(Extension):
         return cls(v)
 
 
-@struct(frozen=True, slots=True)
-class StatusRequest(Extension):
+class StatusRequest(Extension, Struct, frozen=True, slots=True):
     """RFC 6066 §8 ClientHello body (status_type 1 = ocsp)."""
 
     TYPE = ext.STATUS_REQUEST
@@ -287,8 +280,7 @@ class StatusRequest(Extension):
         return cls(t, tuple(ids), exts)
 
 
-@struct(frozen=True, slots=True)
-class StatusRequestAck(Extension):
+class StatusRequestAck(Extension, Struct, frozen=True, slots=True):
     """TLS 1.2 ServerHello: empty status_request (a CertificateStatus follows)."""
 
     TYPE = ext.STATUS_REQUEST
@@ -322,8 +314,7 @@ def decode_certificate_status(r: Reader) -> tuple[bytes, int]:
     return resp, 1
 
 
-@struct(frozen=True, slots=True)
-class OcspResponse(Extension):
+class OcspResponse(Extension, Struct, frozen=True, slots=True):
     """TLS 1.3 Certificate entry: a CertificateStatus (RFC 8446 §4.4.2.1)."""
 
     TYPE = ext.STATUS_REQUEST
@@ -340,8 +331,7 @@ class OcspResponse(Extension):
         return cls(*decode_certificate_status(r))
 
 
-@struct(frozen=True, slots=True)
-class SupportedGroups(Extension):
+class SupportedGroups(Extension, Struct, frozen=True, slots=True):
     TYPE = ext.SUPPORTED_GROUPS
     groups: tuple[int, ...]
 
@@ -355,8 +345,7 @@ class SupportedGroups(Extension):
         return cls(v)
 
 
-@struct(frozen=True, slots=True)
-class EcPointFormats(Extension):
+class EcPointFormats(Extension, Struct, frozen=True, slots=True):
     """RFC 8422 §5.1.2 (0 = uncompressed)."""
 
     TYPE = ext.EC_POINT_FORMATS
@@ -372,8 +361,7 @@ class EcPointFormats(Extension):
         return cls(v)
 
 
-@struct(frozen=True, slots=True)
-class SignatureAlgorithms(Extension):
+class SignatureAlgorithms(Extension, Struct, frozen=True, slots=True):
     TYPE = ext.SIGNATURE_ALGORITHMS
     schemes: tuple[int, ...]
 
@@ -387,8 +375,7 @@ class SignatureAlgorithms(Extension):
         return cls(v)
 
 
-@struct(frozen=True, slots=True)
-class SignatureAlgorithmsCert(Extension):
+class SignatureAlgorithmsCert(Extension, Struct, frozen=True, slots=True):
     TYPE = ext.SIGNATURE_ALGORITHMS_CERT
     schemes: tuple[int, ...]
 
@@ -402,8 +389,7 @@ class SignatureAlgorithmsCert(Extension):
         return cls(v)
 
 
-@struct(frozen=True, slots=True)
-class Alpn(Extension):
+class Alpn(Extension, Struct, frozen=True, slots=True):
     """RFC 7301. In a ServerHello/EncryptedExtensions the list must hold exactly
     one name; the engine checks that (OpenSSL's reason differs by case)."""
 
@@ -423,8 +409,7 @@ class Alpn(Extension):
         return cls(tuple(out))
 
 
-@struct(frozen=True, slots=True)
-class CustomExtensions(Extension):
+class CustomExtensions(Extension, Struct, frozen=True, slots=True):
     """The application's own ClientHello extensions, each with an empty body
     (``-serverinfo``: ``SSL_CTX_add_client_custom_ext`` with no add callback),
     which OpenSSL writes before its built-in ones: one entry of the
@@ -443,8 +428,7 @@ class CustomExtensions(Extension):
         return b"".join(t.to_bytes(2, "big") + b"\x00\x00" for t in self.types)
 
 
-@struct(frozen=True, slots=True)
-class UseSrtp(Extension):
+class UseSrtp(Extension, Struct, frozen=True, slots=True):
     """RFC 5764 §4.1.1: the protection profiles offered (the server's answer
     names one) and the MKI, which OpenSSL always sends empty."""
 
@@ -463,8 +447,7 @@ class UseSrtp(Extension):
         return cls(profiles, mki)
 
 
-@struct(frozen=True, slots=True)
-class Heartbeat(Extension):
+class Heartbeat(Extension, Struct, frozen=True, slots=True):
     """RFC 6520 §2: the HeartbeatMode, 1 peer_allowed_to_send (the sender
     answers requests), 2 peer_not_allowed_to_send."""
 
@@ -481,8 +464,7 @@ class Heartbeat(Extension):
         return cls(v)
 
 
-@struct(frozen=True, slots=True)
-class SignedCertificateTimestamps(Extension):
+class SignedCertificateTimestamps(Extension, Struct, frozen=True, slots=True):
     """RFC 6962: empty in a ClientHello, a SignedCertificateTimestampList
     (kept opaque) from the server."""
 
@@ -497,8 +479,7 @@ class SignedCertificateTimestamps(Extension):
         return cls(r.rest())
 
 
-@struct(frozen=True, slots=True)
-class Padding(Extension):
+class Padding(Extension, Struct, frozen=True, slots=True):
     """RFC 7685: zero bytes."""
 
     TYPE = ext.PADDING
@@ -515,8 +496,7 @@ class Padding(Extension):
         return cls(len(data))
 
 
-@struct(frozen=True, slots=True)
-class EncryptThenMac(Extension):
+class EncryptThenMac(Extension, Struct, frozen=True, slots=True):
     """Empty; OpenSSL ignores a body, so it is kept rather than rejected."""
 
     TYPE = ext.ENCRYPT_THEN_MAC
@@ -530,8 +510,7 @@ class EncryptThenMac(Extension):
         return cls(r.rest())
 
 
-@struct(frozen=True, slots=True)
-class ExtendedMasterSecret(Extension):
+class ExtendedMasterSecret(Extension, Struct, frozen=True, slots=True):
     """Empty; OpenSSL ignores a body, so it is kept rather than rejected."""
 
     TYPE = ext.EXTENDED_MASTER_SECRET
@@ -545,8 +524,7 @@ class ExtendedMasterSecret(Extension):
         return cls(r.rest())
 
 
-@struct(frozen=True, slots=True)
-class RecordSizeLimit(Extension):
+class RecordSizeLimit(Extension, Struct, frozen=True, slots=True):
     """RFC 8449 (OpenSSL 3.0 does not know it)."""
 
     TYPE = ext.RECORD_SIZE_LIMIT
@@ -562,8 +540,7 @@ class RecordSizeLimit(Extension):
         return cls(v)
 
 
-@struct(frozen=True, slots=True)
-class SessionTicket(Extension):
+class SessionTicket(Extension, Struct, frozen=True, slots=True):
     """RFC 5077: the ticket (empty to ask for one; empty from the server)."""
 
     TYPE = ext.SESSION_TICKET
@@ -577,14 +554,12 @@ class SessionTicket(Extension):
         return cls(r.rest())
 
 
-@struct(frozen=True, slots=True)
-class PskIdentity:
+class PskIdentity(Struct, frozen=True, slots=True):
     identity: bytes
     obfuscated_ticket_age: int
 
 
-@struct(frozen=True, slots=True)
-class PreSharedKeyClient(Extension):
+class PreSharedKeyClient(Extension, Struct, frozen=True, slots=True):
     """RFC 8446 §4.2.11 OfferedPsks."""
 
     TYPE = ext.PRE_SHARED_KEY
@@ -620,8 +595,7 @@ class PreSharedKeyClient(Extension):
         return cls(tuple(ids), tuple(binders))
 
 
-@struct(frozen=True, slots=True)
-class PreSharedKeySelected(Extension):
+class PreSharedKeySelected(Extension, Struct, frozen=True, slots=True):
     TYPE = ext.PRE_SHARED_KEY
     DECODE_REASON = "LENGTH_MISMATCH"
     selected_identity: int
@@ -636,8 +610,7 @@ class PreSharedKeySelected(Extension):
         return cls(v)
 
 
-@struct(frozen=True, slots=True)
-class EarlyData(Extension):
+class EarlyData(Extension, Struct, frozen=True, slots=True):
     """Empty early_data (ClientHello, EncryptedExtensions)."""
 
     TYPE = ext.EARLY_DATA
@@ -651,8 +624,7 @@ class EarlyData(Extension):
         return cls()
 
 
-@struct(frozen=True, slots=True)
-class EarlyDataMax(Extension):
+class EarlyDataMax(Extension, Struct, frozen=True, slots=True):
     """NewSessionTicket early_data: max_early_data_size."""
 
     TYPE = ext.EARLY_DATA
@@ -669,8 +641,7 @@ class EarlyDataMax(Extension):
         return cls(v)
 
 
-@struct(frozen=True, slots=True)
-class SupportedVersions(Extension):
+class SupportedVersions(Extension, Struct, frozen=True, slots=True):
     """ClientHello body: the versions offered."""
 
     TYPE = ext.SUPPORTED_VERSIONS
@@ -686,8 +657,7 @@ class SupportedVersions(Extension):
         return cls(v)
 
 
-@struct(frozen=True, slots=True)
-class SupportedVersionSelected(Extension):
+class SupportedVersionSelected(Extension, Struct, frozen=True, slots=True):
     """ServerHello/HelloRetryRequest body: the version chosen."""
 
     TYPE = ext.SUPPORTED_VERSIONS
@@ -704,8 +674,7 @@ class SupportedVersionSelected(Extension):
         return cls(v)
 
 
-@struct(frozen=True, slots=True)
-class Cookie(Extension):
+class Cookie(Extension, Struct, frozen=True, slots=True):
     TYPE = ext.COOKIE
     DECODE_REASON = "LENGTH_MISMATCH"
     cookie: bytes
@@ -720,8 +689,7 @@ class Cookie(Extension):
         return cls(c)
 
 
-@struct(frozen=True, slots=True)
-class PskKeyExchangeModes(Extension):
+class PskKeyExchangeModes(Extension, Struct, frozen=True, slots=True):
     """0 = psk_ke, 1 = psk_dhe_ke."""
 
     TYPE = ext.PSK_KEY_EXCHANGE_MODES
@@ -737,8 +705,7 @@ class PskKeyExchangeModes(Extension):
         return cls(v)
 
 
-@struct(frozen=True, slots=True)
-class CertificateAuthorities(Extension):
+class CertificateAuthorities(Extension, Struct, frozen=True, slots=True):
     """DER distinguished names."""
 
     TYPE = ext.CERTIFICATE_AUTHORITIES
@@ -757,8 +724,7 @@ class CertificateAuthorities(Extension):
         return cls(tuple(out))
 
 
-@struct(frozen=True, slots=True)
-class CompressCertificate(Extension):
+class CompressCertificate(Extension, Struct, frozen=True, slots=True):
     """RFC 8879: the certificate compression algorithms, in preference order
     (``CertificateCompressionAlgorithm algorithms<2..2^8-2>``)."""
 
@@ -780,8 +746,7 @@ class CompressCertificate(Extension):
         return cls(tuple(out))
 
 
-@struct(frozen=True, slots=True)
-class PostHandshakeAuth(Extension):
+class PostHandshakeAuth(Extension, Struct, frozen=True, slots=True):
     TYPE = ext.POST_HANDSHAKE_AUTH
 
     def encode_body(self) -> bytes:
@@ -793,8 +758,7 @@ class PostHandshakeAuth(Extension):
         return cls()
 
 
-@struct(frozen=True, slots=True)
-class CertificateTypes(Extension):
+class CertificateTypes(Extension, Struct, frozen=True, slots=True):
     """RFC 7250 client_certificate_type (19) / server_certificate_type (20)
     in a ClientHello: the types we accept, most preferred first. The server's
     answer (one type) is left undecoded (``Unknown``): OpenSSL 3.0 does not
@@ -812,8 +776,7 @@ class CertificateTypes(Extension):
         return vec(1, bytes(self.types))
 
 
-@struct(frozen=True, slots=True)
-class KeyShareEntry:
+class KeyShareEntry(Struct, frozen=True, slots=True):
     group: int
     key_exchange: bytes
 
@@ -826,8 +789,7 @@ class KeyShareEntry:
         return cls(g, r.vec(2, 1))
 
 
-@struct(frozen=True, slots=True)
-class KeyShareClient(Extension):
+class KeyShareClient(Extension, Struct, frozen=True, slots=True):
     TYPE = ext.KEY_SHARE
     DECODE_REASON = "LENGTH_MISMATCH"
     entries: tuple[KeyShareEntry, ...]
@@ -845,8 +807,7 @@ class KeyShareClient(Extension):
         return cls(tuple(out))
 
 
-@struct(frozen=True, slots=True)
-class KeyShareServer(Extension):
+class KeyShareServer(Extension, Struct, frozen=True, slots=True):
     TYPE = ext.KEY_SHARE
     DECODE_REASON = "LENGTH_MISMATCH"
     entry: KeyShareEntry
@@ -861,8 +822,7 @@ class KeyShareServer(Extension):
         return cls(e)
 
 
-@struct(frozen=True, slots=True)
-class KeyShareRetry(Extension):
+class KeyShareRetry(Extension, Struct, frozen=True, slots=True):
     """HelloRetryRequest body: the group the server wants."""
 
     TYPE = ext.KEY_SHARE
@@ -879,8 +839,7 @@ class KeyShareRetry(Extension):
         return cls(g)
 
 
-@struct(frozen=True, slots=True)
-class NextProtocolNegotiation(Extension):
+class NextProtocolNegotiation(Extension, Struct, frozen=True, slots=True):
     """draft-agl-tls-nextprotoneg: empty from the client, the server's list."""
 
     TYPE = ext.NEXT_PROTO_NEG
@@ -897,8 +856,7 @@ class NextProtocolNegotiation(Extension):
         return cls(tuple(out))
 
 
-@struct(frozen=True, slots=True)
-class RenegotiationInfo(Extension):
+class RenegotiationInfo(Extension, Struct, frozen=True, slots=True):
     """RFC 5746 §3.2."""
 
     TYPE = ext.RENEGOTIATION_INFO

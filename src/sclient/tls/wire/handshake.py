@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Self, TypeVar
 
-from sclient.base.structs import field, struct
+from sclient.base.structs import Struct, field
 from sclient.tls.errors import DecodeError
 from sclient.tls.registry import protocol as P
 from sclient.tls.wire import extensions as X
@@ -97,8 +97,7 @@ def _suites(r: Reader) -> tuple[int, ...]:
     return tuple(out)
 
 
-@struct(frozen=True, slots=True)
-class UnknownMessage(HandshakeMessage):
+class UnknownMessage(HandshakeMessage, Struct, frozen=True, slots=True):
     type: int
     body: bytes
     raw: bytes = _raw()
@@ -111,8 +110,7 @@ class UnknownMessage(HandshakeMessage):
         return self.body
 
 
-@struct(frozen=True, slots=True)
-class HelloRequest(HandshakeMessage):
+class HelloRequest(HandshakeMessage, Struct, frozen=True, slots=True):
     MSG_TYPE = P.HELLO_REQUEST
     raw: bytes = _raw()
 
@@ -125,8 +123,7 @@ class HelloRequest(HandshakeMessage):
         return cls()
 
 
-@struct(frozen=True, slots=True)
-class ClientHello(HandshakeMessage):
+class ClientHello(HandshakeMessage, Struct, frozen=True, slots=True):
     MSG_TYPE = P.CLIENT_HELLO
     legacy_version: int
     random: bytes
@@ -174,8 +171,7 @@ class ClientHello(HandshakeMessage):
         return X.find(self.extensions, cls)
 
 
-@struct(frozen=True, slots=True)
-class ServerHello(HandshakeMessage):
+class ServerHello(HandshakeMessage, Struct, frozen=True, slots=True):
     """ServerHello, or a HelloRetryRequest when ``random`` is the HRR value."""
 
     MSG_TYPE = P.SERVER_HELLO
@@ -228,8 +224,7 @@ class ServerHello(HandshakeMessage):
         return X.find(self.extensions, cls)
 
 
-@struct(frozen=True, slots=True)
-class NewSessionTicket13(HandshakeMessage):
+class NewSessionTicket13(HandshakeMessage, Struct, frozen=True, slots=True):
     MSG_TYPE = P.NEW_SESSION_TICKET
     lifetime: int
     age_add: int
@@ -260,8 +255,7 @@ class NewSessionTicket13(HandshakeMessage):
         return cls(life, add, nonce, ticket, exts)
 
 
-@struct(frozen=True, slots=True)
-class NewSessionTicket12(HandshakeMessage):
+class NewSessionTicket12(HandshakeMessage, Struct, frozen=True, slots=True):
     """RFC 5077 §3.3."""
 
     MSG_TYPE = P.NEW_SESSION_TICKET
@@ -280,8 +274,7 @@ class NewSessionTicket12(HandshakeMessage):
         return cls(hint, t)
 
 
-@struct(frozen=True, slots=True)
-class EndOfEarlyData(HandshakeMessage):
+class EndOfEarlyData(HandshakeMessage, Struct, frozen=True, slots=True):
     MSG_TYPE = P.END_OF_EARLY_DATA
     raw: bytes = _raw()
 
@@ -294,8 +287,7 @@ class EndOfEarlyData(HandshakeMessage):
         return cls()
 
 
-@struct(frozen=True, slots=True)
-class EncryptedExtensions(HandshakeMessage):
+class EncryptedExtensions(HandshakeMessage, Struct, frozen=True, slots=True):
     MSG_TYPE = P.ENCRYPTED_EXTENSIONS
     extensions: tuple[X.Extension, ...] = ()
     raw: bytes = _raw()
@@ -313,14 +305,12 @@ class EncryptedExtensions(HandshakeMessage):
         return X.find(self.extensions, cls)
 
 
-@struct(frozen=True, slots=True)
-class CertificateEntry:
+class CertificateEntry(Struct, frozen=True, slots=True):
     data: bytes  # DER X.509 (or a raw public key)
     extensions: tuple[X.Extension, ...] = ()
 
 
-@struct(frozen=True, slots=True)
-class Certificate13(HandshakeMessage):
+class Certificate13(HandshakeMessage, Struct, frozen=True, slots=True):
     MSG_TYPE = P.CERTIFICATE
     context: bytes
     entries: tuple[CertificateEntry, ...]
@@ -346,8 +336,7 @@ class Certificate13(HandshakeMessage):
         return cls(ctx, tuple(entries))
 
 
-@struct(frozen=True, slots=True)
-class CompressedCertificate(HandshakeMessage):
+class CompressedCertificate(HandshakeMessage, Struct, frozen=True, slots=True):
     """RFC 8879: ``algorithm`` (u16), ``uncompressed_length`` (u24) and the
     compressed Certificate message body (u24-prefixed). Decoding keeps the
     body as it came and never fails: OpenSSL reads the fields one at a time
@@ -384,8 +373,7 @@ class CompressedCertificate(HandshakeMessage):
         return cls(r.rest())
 
 
-@struct(frozen=True, slots=True)
-class Certificate12(HandshakeMessage):
+class Certificate12(HandshakeMessage, Struct, frozen=True, slots=True):
     MSG_TYPE = P.CERTIFICATE
     certificates: tuple[bytes, ...]
     raw: bytes = _raw()
@@ -407,8 +395,7 @@ class Certificate12(HandshakeMessage):
         return cls(tuple(certs))
 
 
-@struct(frozen=True, slots=True)
-class ServerKeyExchangeEcdhe(HandshakeMessage):
+class ServerKeyExchangeEcdhe(HandshakeMessage, Struct, frozen=True, slots=True):
     """RFC 8422 §5.4 (named_curve only). ``scheme`` is None before TLS 1.2."""
 
     MSG_TYPE = P.SERVER_KEY_EXCHANGE
@@ -439,8 +426,7 @@ class ServerKeyExchangeEcdhe(HandshakeMessage):
         return cls(g, pub, scheme, sig, ct)
 
 
-@struct(frozen=True, slots=True)
-class ServerKeyExchangeDhe(HandshakeMessage):
+class ServerKeyExchangeDhe(HandshakeMessage, Struct, frozen=True, slots=True):
     """RFC 5246 §7.4.3 ServerDHParams + signature."""
 
     MSG_TYPE = P.SERVER_KEY_EXCHANGE
@@ -471,8 +457,7 @@ class ServerKeyExchangeDhe(HandshakeMessage):
         return cls(p, g, ys, scheme, sig)
 
 
-@struct(frozen=True, slots=True)
-class ServerKeyExchangeSrp(HandshakeMessage):
+class ServerKeyExchangeSrp(HandshakeMessage, Struct, frozen=True, slots=True):
     """RFC 5054 §2.8.2 ServerSRPParams (N, g, s, B), then for the SRP-RSA and
     SRP-DSS suites the signature (``scheme`` None: unsigned or before TLS 1.2)."""
 
@@ -518,8 +503,7 @@ class ServerKeyExchangeSrp(HandshakeMessage):
 PSK_KX = frozenset({"PSK", "DHEPSK", "ECDHEPSK", "RSAPSK"})
 
 
-@struct(frozen=True, slots=True)
-class ServerKeyExchangePsk(HandshakeMessage):
+class ServerKeyExchangePsk(HandshakeMessage, Struct, frozen=True, slots=True):
     """RFC 4279 §2, §3, §4 and RFC 5489: ``psk_identity_hint``, then for
     DHE-PSK the ServerDHParams and for ECDHE-PSK the ServerECDHParams
     (named_curve), unsigned."""
@@ -562,8 +546,7 @@ class ServerKeyExchangePsk(HandshakeMessage):
         return cls(kx, hint)
 
 
-@struct(frozen=True, slots=True)
-class ClientKeyExchangePsk(HandshakeMessage):
+class ClientKeyExchangePsk(HandshakeMessage, Struct, frozen=True, slots=True):
     """``psk_identity``, then the DH Yc (``width`` 2), the ECDH point
     (``width`` 1), the RSA-encrypted premaster (``width`` 2) or nothing
     (``width`` 0, plain PSK)."""
@@ -585,8 +568,7 @@ class ClientKeyExchangePsk(HandshakeMessage):
         return cls(identity, e, width)
 
 
-@struct(frozen=True, slots=True)
-class CertificateRequest13(HandshakeMessage):
+class CertificateRequest13(HandshakeMessage, Struct, frozen=True, slots=True):
     MSG_TYPE = P.CERTIFICATE_REQUEST
     context: bytes
     extensions: tuple[X.Extension, ...]
@@ -606,8 +588,7 @@ class CertificateRequest13(HandshakeMessage):
         return X.find(self.extensions, cls)
 
 
-@struct(frozen=True, slots=True)
-class CertificateRequest12(HandshakeMessage):
+class CertificateRequest12(HandshakeMessage, Struct, frozen=True, slots=True):
     MSG_TYPE = P.CERTIFICATE_REQUEST
     certificate_types: bytes
     signature_schemes: tuple[int, ...]
@@ -651,8 +632,7 @@ class CertificateRequest12(HandshakeMessage):
         return cls(types, tuple(schemes), tuple(cas), tls12=tls12, bad_sigalgs=bad)
 
 
-@struct(frozen=True, slots=True)
-class ServerHelloDone(HandshakeMessage):
+class ServerHelloDone(HandshakeMessage, Struct, frozen=True, slots=True):
     MSG_TYPE = P.SERVER_HELLO_DONE
     raw: bytes = _raw()
 
@@ -665,8 +645,7 @@ class ServerHelloDone(HandshakeMessage):
         return cls()
 
 
-@struct(frozen=True, slots=True)
-class CertificateVerify(HandshakeMessage):
+class CertificateVerify(HandshakeMessage, Struct, frozen=True, slots=True):
     MSG_TYPE = P.CERTIFICATE_VERIFY
     #: None in TLS 1.0/1.1 and SSL 3.0, whose CertificateVerify is the signature alone.
     scheme: int | None
@@ -685,8 +664,7 @@ class CertificateVerify(HandshakeMessage):
         return cls(s, sig)
 
 
-@struct(frozen=True, slots=True)
-class ClientKeyExchange(HandshakeMessage):
+class ClientKeyExchange(HandshakeMessage, Struct, frozen=True, slots=True):
     """``exchange`` is the ECDH point (``width`` 1), the DH Yc or the
     RSA-encrypted premaster (``width`` 2, or 0 in SSL 3.0: no length)."""
 
@@ -706,8 +684,7 @@ class ClientKeyExchange(HandshakeMessage):
         return cls(e, width)
 
 
-@struct(frozen=True, slots=True)
-class Finished(HandshakeMessage):
+class Finished(HandshakeMessage, Struct, frozen=True, slots=True):
     MSG_TYPE = P.FINISHED
     verify_data: bytes
     raw: bytes = _raw()
@@ -720,8 +697,7 @@ class Finished(HandshakeMessage):
         return cls(r.rest())
 
 
-@struct(frozen=True, slots=True)
-class NextProtocol(HandshakeMessage):
+class NextProtocol(HandshakeMessage, Struct, frozen=True, slots=True):
     """draft-agl-tls-nextprotoneg-04 §4: the protocol chosen, padded so that
     the body is a multiple of 32 bytes long; sent encrypted before Finished."""
 
@@ -741,8 +717,7 @@ class NextProtocol(HandshakeMessage):
         return cls(protocol)
 
 
-@struct(frozen=True, slots=True)
-class CertificateStatus(HandshakeMessage):
+class CertificateStatus(HandshakeMessage, Struct, frozen=True, slots=True):
     """RFC 6066 §8 (TLS <= 1.2): an OCSP response."""
 
     MSG_TYPE = P.CERTIFICATE_STATUS
@@ -758,8 +733,7 @@ class CertificateStatus(HandshakeMessage):
         return cls(*X.decode_certificate_status(r))
 
 
-@struct(frozen=True, slots=True)
-class KeyUpdate(HandshakeMessage):
+class KeyUpdate(HandshakeMessage, Struct, frozen=True, slots=True):
     MSG_TYPE = P.KEY_UPDATE
     request_update: int  # 0 update_not_requested, 1 update_requested
     raw: bytes = _raw()
