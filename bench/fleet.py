@@ -12,6 +12,11 @@ user + system of the child), in rotation so that the machine's load (shared
 with others) falls on each alike.
 
     .venv/bin/python bench/fleet.py [--targets 200] [--runs 7] [--parallel 16]
+                                    [--instructions]
+
+``--instructions`` also counts, once each, the instructions of the Python
+clients' processes (``valgrind --tool=callgrind``, Ir: kernel work not
+counted), which do not move with the machine's load as walls do.
 """
 
 from __future__ import annotations
@@ -26,6 +31,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import CHILD_ENV, precompile
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -101,7 +110,9 @@ def timed(cmd: list[str] | str, shell: bool = False) -> tuple[float, float, str]
     """(wall s, child CPU s, stdout) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    r = subprocess.run(cmd, shell=shell, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    r = subprocess.run(
+        cmd, shell=shell, capture_output=True, text=True, stdin=subprocess.DEVNULL, env=CHILD_ENV
+    )
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -113,8 +124,13 @@ def main() -> None:
     ap.add_argument("--targets", type=int, default=200)
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--parallel", type=int, default=16)
+    ap.add_argument(
+        "--instructions", action="store_true", help="callgrind Ir of each Python client"
+    )
     args = ap.parse_args()
     env_python = sys.executable
+    precompile()
+    counts: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         server = subprocess.Popen(
@@ -132,10 +148,14 @@ def main() -> None:
         par = str(args.parallel)
         cases: dict[str, tuple[list[str] | str, bool, int]] = {
             f"sclient -targets (-parallel {par})": (
-                [*sclient, "-targets", str(targets), "-CAfile", root, "-parallel", par], False, 200
+                [*sclient, "-targets", str(targets), "-CAfile", root, "-parallel", par],
+                False,
+                200,
             ),
             "sclient -targets -parallel 64": (
-                [*sclient, "-targets", str(targets), "-CAfile", root, "-parallel", "64"], False, 200
+                [*sclient, "-targets", str(targets), "-CAfile", root, "-parallel", "64"],
+                False,
+                200,
             ),
             "sclient -targets -brief": (
                 [*sclient, "-targets", str(targets), "-CAfile", root, "-parallel", par, "-brief"],
@@ -143,15 +163,19 @@ def main() -> None:
                 201,
             ),
             f"ssl + asyncio (semaphore {par})": (
-                [env_python, "-c", ASYNCIO_CLIENT, json.dumps(ports), root, par], False, 200
+                [env_python, "-c", ASYNCIO_CLIENT, json.dumps(ports), root, par],
+                False,
+                200,
             ),
             f"ssl + selectors ({par} in flight)": (
-                [env_python, "-c", SELECTORS_CLIENT, json.dumps(ports), root, par], False, 200
+                [env_python, "-c", SELECTORS_CLIENT, json.dumps(ports), root, par],
+                False,
+                200,
             ),
             f"xargs -P {par} openssl s_client": (
                 f"xargs -P {par} -I@ sh -c 'openssl s_client -connect 127.0.0.1:@ -CAfile {root} "
                 f"-verify_ip 127.0.0.1 -verify_return_error -brief </dev/null 2>&1 | "
-                f"grep -c \"^Verification: OK\"' < {d / 'ports.txt'}",
+                f'grep -c "^Verification: OK"\' < {d / "ports.txt"}',
                 True,
                 200,
             ),
@@ -167,6 +191,12 @@ def main() -> None:
                 for name, (cmd, shell, _lines) in cases.items():
                     wall, cpu, _ = timed(cmd, shell)
                     results[name].append((wall, cpu))
+            if args.instructions:
+                from instructions import instructions
+
+                for name, (cmd, _shell, _lines) in cases.items():
+                    if isinstance(cmd, list):  # not the shell pipeline
+                        counts[name] = instructions(cmd)
         finally:
             server.stdin.close()  # type: ignore[union-attr]
             server.wait(10)
@@ -178,6 +208,7 @@ def main() -> None:
         print(
             f"{name:40} {statistics.median(walls):11.3f}s {min(walls):7.3f}s "
             f"{statistics.median(cpus):10.3f}s"
+            + (f"  {counts[name] / 1e9:6.3f} G instructions" if name in counts else "")
         )
 
 
