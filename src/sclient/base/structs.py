@@ -113,36 +113,44 @@ def _collect(cls: type, kw_only: bool) -> tuple[list[Field], list[Field]]:
         if found:
             for f in found:
                 inherited[f.name] = f
-    own: list[Field] = []
-    namespace = cls.__dict__
-    annotations = namespace.get("__annotations__")
-    if annotations:
-        new = _new_field
-        for name, annotation in annotations.items():
-            if annotation.__class__ is str:
-                if "ClassVar" in annotation and annotation.startswith(_CLASSVAR):
-                    continue
-            elif _is_classvar(annotation):
-                continue
-            value = namespace.get(name, MISSING)
-            if isinstance(value, Field):
-                f = value
-            else:
-                # Field(default=value), without the call's argument handling
-                f = new(Field)
-                f.default = value
-                f.default_factory = MISSING
-                f.compare = True
-                f.repr = True
-            f.name = name
-            f.kw_only = kw_only
-            own.append(f)
-            if inherited:
-                inherited.pop(name, None)
+    own = _own_fields(cls.__dict__, kw_only)
+    if inherited:
+        for f in own:
+            inherited.pop(f.name, None)
     return ([*inherited.values(), *own] if inherited else own), own
 
 
 _new_field = object.__new__
+
+
+def _own_fields(namespace: Mapping[str, Any], kw_only: bool) -> list[Field]:
+    """The fields a class statement's annotations declare, in order (a
+    ``ClassVar`` is none); a plain value is the field's default."""
+    own: list[Field] = []
+    annotations = namespace.get("__annotations__")
+    if not annotations:
+        return own
+    new = _new_field
+    for name, annotation in annotations.items():
+        if annotation.__class__ is str:
+            if "ClassVar" in annotation and annotation.startswith(_CLASSVAR):
+                continue
+        elif _is_classvar(annotation):
+            continue
+        value = namespace.get(name, MISSING)
+        if isinstance(value, Field):
+            f = value
+        else:
+            # Field(default=value), without the call's argument handling
+            f = new(Field)
+            f.default = value
+            f.default_factory = MISSING
+            f.compare = True
+            f.repr = True
+        f.name = name
+        f.kw_only = kw_only
+        own.append(f)
+    return own
 
 
 def _has_default(f: Field) -> bool:
@@ -517,28 +525,7 @@ def _make_class(
 ) -> type:
     """A struct class made once, by ``make(name, bases, ns)``, from the
     namespace of its class statement (``ns``, changed in place)."""
-    own: list[Field] = []
-    annotations = ns.get("__annotations__")
-    if annotations:
-        new = _new_field
-        for fname, annotation in annotations.items():
-            if annotation.__class__ is str:
-                if "ClassVar" in annotation and annotation.startswith(_CLASSVAR):
-                    continue
-            elif _is_classvar(annotation):
-                continue
-            value = ns.get(fname, MISSING)
-            if isinstance(value, Field):
-                f = value
-            else:
-                f = new(Field)
-                f.default = value
-                f.default_factory = MISSING
-                f.compare = True
-                f.repr = True
-            f.name = fname
-            f.kw_only = kw_only
-            own.append(f)
+    own = _own_fields(ns, kw_only)
     if slots:
         own_names = tuple([f.name for f in own])
         for fname in own_names:
