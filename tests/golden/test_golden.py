@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import pytest
 
 from support import masking
-from support.peers import HOST, OpenSSLServer, PyTLSServer, free_port, require
+from support.peers import HOST, OpenSSLServer, PyTLSServer, refused_port, require
 from support.pki import PKI
 from support.procs import (
     CLIENT_TIMEOUT,
@@ -81,7 +81,8 @@ def servers(pki: PKI) -> Iterator[Servers]:
             rsa, greeting=b"greetings from the server\n", close_after_greeting=True
         ).start()
         started.append(d)
-        yield Servers(a, b, c, d, free_port(), pki)
+        with refused_port() as refused:
+            yield Servers(a, b, c, d, refused, pki)
     finally:
         for s in started:
             s.stop()  # type: ignore[attr-defined]

@@ -70,6 +70,17 @@ def free_port(host: str = HOST) -> int:
         return int(s.getsockname()[1])
 
 
+@contextlib.contextmanager
+def refused_port(host: str = HOST) -> Iterator[int]:
+    """A port that refuses connections for as long as the block runs: bound by
+    a socket that never listens, so that no server started meanwhile (other
+    test processes start many) can take it, as one released at once could be."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        yield int(s.getsockname()[1])
+
+
 def wait_listening(
     port: int, host: str = HOST, timeout: float = START_TIMEOUT, proc: Proc | None = None
 ) -> None:
