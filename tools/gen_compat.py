@@ -358,8 +358,9 @@ NEWER_OPENSSL: list[str] = [
     "the key); `-json` has `certificate_types` and `server_raw_public_key` (algorithm, "
     "bits, curve, SHA-256 of the SubjectPublicKeyInfo, PEM). Tested against gnutls-serv "
     "(ECDSA, RSA, Ed25519; TLS 1.3 and 1.2; the client's key checked in gnutls-serv's own "
-    "report) and scripted servers. Not done: resuming a session whose server "
-    "authenticated with a raw public key shows no key (the session does not keep it); "
+    "report) and scripted servers. The session keeps the server's key as 3.2's does "
+    "(`peer_rpk`, written by `-sess_out` as the session's [20]): a resumed connection "
+    "(`-reconnect`, `-sess_in`) prints it and `-json` has it. Not done: "
     "3.2's security-level check of the key's size (`EE_KEY_TOO_SMALL`) is not made for a "
     "raw public key; the reason codes of 3.2's new errors (`empty raw public key`, "
     "`bad certificate`, `wrong rpk type`) come from its headers as read, not observed.",

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -22,7 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from support.jsondoc import sclient_json
 from support.peers import HOST, GnuTLSServer, require
 from support.pki import PKI, Chain
-from support.procs import assert_clean_stderr, run_sclient
+from support.procs import assert_clean_stderr, run_sclient, start_sclient
 
 KINDS = ("ecdsa", "rsa", "ed25519")
 VERSIONS = {"tls13": "-tls1_3", "tls12": "-tls1_2"}
@@ -102,6 +104,46 @@ def test_server_raw_public_key_as_openssl_3_2_prints_it(
     assert f"Verification error: {UNTRUSTED}\n" in out
     proto = "TLSv1.3" if version == "tls13" else "TLSv1.2"
     assert f"New, {proto}, Cipher is" in out
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+def test_resumed_session_keeps_the_key(
+    rpk_server: tuple[GnuTLSServer, Chain], version: str, tmp_path: Path
+) -> None:
+    """OpenSSL 3.2 keeps the server's raw public key in the session (its
+    ``peer_rpk``, [20] of the session's DER) and ``SSL_get0_peer_rpk`` gives
+    it on a resumed connection: the summary prints it again, -json has it."""
+    from sclient.base import pem as pemlib
+    from sclient.tls.sessionfile import decode
+
+    server, chain = rpk_server
+    sess = tmp_path / "rpk.sess"
+
+    def saved() -> Any:
+        if not sess.exists():
+            return None
+        blocks = pemlib.read_blocks(sess.read_bytes())
+        return decode(blocks[0].data, 0) if blocks else None
+
+    with start_sclient(
+        _connect(server, "-enable_server_rpk", VERSIONS[version], "-sess_out", str(sess))
+    ) as p:
+        deadline = time.monotonic() + 10  # a TLS 1.3 ticket comes after our Finished
+        while time.monotonic() < deadline and not ((s := saved()) is not None and s.ticket):
+            time.sleep(0.05)
+        first = p.finish()
+    assert first.rc == 0, first.stderr
+    args = _connect(server, "-enable_server_rpk", VERSIONS[version], "-sess_in", str(sess))
+    res = run_sclient(args)
+    assert_clean_stderr(res.stderr)
+    assert res.rc == 0, res.stderr
+    assert "Reused, " in res.stdout, res.stdout
+    assert "Server raw public key\n" + _openssl_key_text(_pub_pem(chain), 2) in res.stdout
+    doc = sclient_json(run_sclient([*args, "-json"]).stdout)
+    assert doc["resumed"] is True
+    assert doc["server_raw_public_key"] is not None
+    # the key is in the session file, as OpenSSL 3.2 writes it: [20] OCTET STRING
+    assert saved().peer_rpk == _spki(chain)
 
 
 @pytest.mark.parametrize("version", list(VERSIONS))

@@ -279,6 +279,9 @@ def _complete(r: RunReport, e: ev.HandshakeComplete, now: float) -> None:
     c = r.current
     c.negotiated = e.negotiated
     c.resumed_session = e.resumed_session
+    resumed = c.resumed()
+    if resumed is not None and c.peer_rpk is None:
+        c.peer_rpk = resumed.peer_rpk  # SSL_get0_peer_rpk: the session's key
     c.version = e.negotiated.version
     r.session = e.session
     if e.negotiated.version != TLS1_3 and c.resumed() is None:

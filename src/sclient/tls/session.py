@@ -27,6 +27,10 @@ class Session(Struct, frozen=True, slots=True):
     alpn: bytes | None = None
     server_name: str | None = None
     peer_certificate: bytes | None = None  # DER of the leaf
+    #: The server's raw public key (RFC 7250), its SubjectPublicKeyInfo DER:
+    #: OpenSSL 3.2's ``peer_rpk``, kept with the session so that a resumed
+    #: connection still has it (``SSL_get0_peer_rpk``).
+    peer_rpk: bytes | None = None
     group: int | None = None
     psk_identity: bytes | None = None  # TLS <= 1.2 PSK suites
     psk_identity_hint: bytes | None = None

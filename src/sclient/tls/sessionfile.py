@@ -84,6 +84,8 @@ def encode(session: Session) -> bytes:
     if session.alpn is not None:
         parts.append(_explicit(16, _octets(session.alpn)))
     parts.append(_explicit(19, der.encode_int(session.group or 0)))
+    if session.peer_rpk is not None:  # OpenSSL 3.2+: [20] the i2d_PUBKEY of peer_rpk
+        parts.append(_explicit(20, _octets(session.peer_rpk)))
     return der.encode(der.SEQUENCE, b"".join(parts))
 
 
@@ -164,6 +166,7 @@ def _decode(data: bytes, now: int) -> Session:
         alpn=string(16),
         server_name=host.decode("utf-8", "surrogateescape") if host is not None else None,
         peer_certificate=string(3),
+        peer_rpk=string(20),
         group=integer(19) or None,
         psk_identity=string(8),
         psk_identity_hint=string(7),

@@ -257,6 +257,7 @@ class ExpectCertificate12(State, Struct, frozen=True, slots=True):
         hs.transcript.update(cert.raw)
         if isinstance(cert, rpk.RpkCertificate):
             peer = rpk.process_server_rpk(hs, cert, self.params.suite)
+            hs.facts.update_session(peer_rpk=cert.spki)
         else:
             peer = process_certificates(hs, cert.chain, self.params.suite)
             hs.facts.update_session(peer_certificate=cert.chain[0])

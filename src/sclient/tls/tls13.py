@@ -310,7 +310,9 @@ class ExpectCertificate(State, Struct, frozen=True, slots=True):
         if isinstance(msg, rpk.RpkCertificate):
             hs.transcript.update(msg.raw)
             key = rpk.process_server_rpk(hs, msg, None)
-            hs.facts.session = hs.facts.built_session(hs.complete, hs.config.now())
+            hs.facts.session = hs.facts.built_session(
+                hs.complete, hs.config.now(), peer_rpk=msg.spki
+            )
             return ExpectCertificateVerify(self.keys, self.request, key, hs.transcript.digest())
         if isinstance(msg, CompressedCertificate):
             cert = _expand_certificate(hs, msg)
