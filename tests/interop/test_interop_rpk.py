@@ -144,6 +144,11 @@ def test_resumed_session_keeps_the_key(
     assert doc["server_raw_public_key"] is not None
     # the key is in the session file, as OpenSSL 3.2 writes it: [20] OCTET STRING
     assert saved().peer_rpk == _spki(chain)
+    # -reconnect: every resumed connection's summary has it
+    res = run_sclient(_connect(server, "-enable_server_rpk", VERSIONS[version], "-reconnect"))
+    assert res.rc == 0, res.stderr
+    assert res.stdout.count("Reused, ") == 5
+    assert "no peer rpk available" not in res.stdout
 
 
 @pytest.mark.parametrize("version", list(VERSIONS))
