@@ -26,11 +26,12 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from support.peers import free_port, loopback_bind_shim, wait_listening
+from support.pki import write_pair
 from support.procs import Proc
 
 REPO = Path(__file__).resolve().parents[2]
@@ -71,16 +72,7 @@ def make_cert(
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
-    cert_path, key_path = directory / f"{stem}cert.pem", directory / f"{stem}key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
+    return write_pair(cert, key, directory / f"{stem}cert.pem", directory / f"{stem}key.pem")
 
 
 class EchKeys:

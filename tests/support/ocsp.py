@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from support.pki import Chain
+from support.pki import Chain, write_pair
 from support.procs import _env
 
 
@@ -69,16 +69,7 @@ def _delegated(chain: Chain, d: Path) -> tuple[Path, Path]:
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]), critical=False)
         .sign(int_key, hashes.SHA256())  # type: ignore[arg-type]
     )
-    cert_path, key_path = d / "responder.pem", d / "responder.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
+    return write_pair(cert, key, d / "responder.pem", d / "responder.key")
 
 
 def _expired(chain: Chain, out: Path) -> None:

@@ -154,6 +154,14 @@ def _key_pem(key) -> bytes:  # type: ignore[no-untyped-def]
     )
 
 
+def write_pair(cert: x509.Certificate, key, cert_path: Path, key_path: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+    """``cert`` and its private ``key`` written as PEM (the key PKCS#8,
+    unencrypted): ``(cert_path, key_path)``."""
+    cert_path.write_bytes(_pem(cert))
+    key_path.write_bytes(_key_pem(key))
+    return cert_path, key_path
+
+
 LOCALHOST_SANS: list[x509.GeneralName] = [
     x509.DNSName("localhost"),
     x509.IPAddress(ipaddress.ip_address("127.0.0.1")),

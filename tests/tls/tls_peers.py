@@ -31,6 +31,7 @@ from cryptography.x509.oid import NameOID
 from sclient.tls import events as ev
 from sclient.tls.client import Client
 from sclient.tls.config import ClientConfig
+from support.pki import write_pair
 
 OPENSSL = shutil.which("openssl")
 
@@ -68,15 +69,8 @@ def make_cert(directory: Path, kind: str = "rsa", name: str = "localhost") -> Pk
     )
     algo = None if kind == "ed25519" else hashes.SHA256()
     cert = builder.sign(key, algo)
-    cert_path = directory / f"{kind}-cert.pem"
-    key_path = directory / f"{kind}-key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+    cert_path, key_path = write_pair(
+        cert, key, directory / f"{kind}-cert.pem", directory / f"{kind}-key.pem"
     )
     return Pki(cert_path, key_path, cert.public_bytes(serialization.Encoding.DER))
 
