@@ -175,11 +175,16 @@ def process_certificates(
     hs.events.append(ev.CertificateVerified(chain, verdict))
     if verdict.alert is not None:
         raise LocalError(verdict.alert, "CERTIFICATE_VERIFY_FAILED")
-    if suite is not None:
-        allowed = _AUTH_KEYS.get(suite.au)
-        if allowed is None or peer.kind not in allowed:
-            raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CERTIFICATE_TYPE")
+    if suite is not None and not suits_suite(peer, suite):
+        raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_CERTIFICATE_TYPE")
     return peer
+
+
+def suits_suite(peer: PeerKey, suite: CipherSuite) -> bool:
+    """The key can authenticate the TLS <= 1.2 ``suite`` (its ``Au=``; OpenSSL's
+    ``amask`` of the key type), a certificate's or a raw public key."""
+    allowed = _AUTH_KEYS.get(suite.au)
+    return allowed is not None and peer.kind in allowed
 
 
 def take_status(hs: Handshake, response: bytes) -> None:

@@ -197,14 +197,6 @@ def _is_rsa_pss(spki: bytes) -> bool:
         return False
 
 
-#: OpenSSL's ``amask`` of a key type against a TLS 1.2 suite's ``Au=``.
-_AUTH_KEYS: dict[str, frozenset[str]] = {
-    "RSA": frozenset(("rsa", "rsa-pss")),
-    "ECDSA": frozenset(("ec", "ed25519", "ed448")),
-    "DSS": frozenset(("dsa",)),
-}
-
-
 def process_server_rpk(hs: Handshake, msg: RpkCertificate, suite: CipherSuite | None) -> PeerKey:
     """The server's raw public key: present, parsed, verified (the verdict of
     ``ClientConfig.verify_rpk``; with ``SSL_VERIFY_PEER`` a failure ends the
@@ -218,8 +210,9 @@ def process_server_rpk(hs: Handshake, msg: RpkCertificate, suite: CipherSuite | 
     if verdict.alert is not None:
         raise LocalError(verdict.alert, "RPK_VERIFY_FAILED")
     if suite is not None:
-        allowed = _AUTH_KEYS.get(suite.au)
-        if allowed is None or peer.kind not in allowed:
+        from sclient.tls.peer import suits_suite
+
+        if not suits_suite(peer, suite):
             raise LocalError(alerts.ILLEGAL_PARAMETER, "WRONG_RPK_TYPE")
     return peer
 
