@@ -182,11 +182,9 @@ def version_range(o: Options) -> tuple[int, int] | None:
         return (lo, hi) if lo <= hi else None
     lo = hi = 0
     mn, mx = o.min_protocol, o.max_protocol
-    if mn is not None and mn.startswith("DTLS"):
-        _protocol_value("min_protocol", mn)
+    if mn is not None and mn.startswith("DTLS"):  # no bound of a TLS method
         mn = _bound_of_kind(o, "-min_protocol", False)
     if mx is not None and mx.startswith("DTLS"):
-        _protocol_value("max_protocol", mx)
         mx = _bound_of_kind(o, "-max_protocol", False)
     if mn is not None:
         lo = _protocol_value("min_protocol", mn) or 0

@@ -62,22 +62,41 @@ def _cert(view: View, der: bytes, now: float) -> dict[str, Any]:
         _CERT_FACTS[key] = facts
     # a copy (its lists are shared, and never changed): the key order stays
     doc = dict(facts)
-    doc["days_until_expiry"] = _days_left(cert, now)
+    doc["days_until_expiry"] = _days_left(der, now)
     return doc
 
 
-def _days_left(cert: Any, now: float | None = None) -> int | None:
+def _days_left(der: bytes, now: float) -> int | None:
     """``days_until_expiry``: whole days from ``now`` to the certificate's
-    notAfter (negative once expired); ``cert`` a Certificate or its DER."""
+    notAfter (negative once expired)."""
     import math
 
     from sclient.report.certs import not_after_posix
-    from sclient.x509.cert import Certificate, decoded
+    from sclient.x509.cert import decoded
 
-    expiry = not_after_posix(cert if isinstance(cert, Certificate) else decoded(cert))
-    if expiry is None:
-        return None
-    return math.floor((expiry - (clock.wall() if now is None else now)) / 86400)
+    expiry = not_after_posix(decoded(der))
+    return None if expiry is None else math.floor((expiry - now) / 86400)
+
+
+def _cipher(code: int) -> dict[str, Any]:
+    """``cipher``: the suite's code and its IANA and OpenSSL names."""
+    from sclient.tls.registry import suites
+
+    suite = suites.BY_CODE.get(code)
+    return {
+        "code": f"0x{code:04X}",
+        "iana": suite.iana if suite else suites.iana_name(code),
+        "openssl": suite.openssl if suite else None,
+    }
+
+
+def _explanations(
+    run: RunReport, view: View, setup: Setup, err_log: Sequence[str]
+) -> list[dict[str, Any]]:
+    """``explanations`` (``-explain``)."""
+    from sclient.report.explain import explain
+
+    return [e.as_json() for e in explain(run, view, setup, err_log)]
 
 
 def _session(s: Any) -> dict[str, Any]:
@@ -562,7 +581,7 @@ def connection_document(
     """One entry of ``connections``: the facts of connection ``index`` (without
     ``decode``, its messages' ``fields`` are left out)."""
     from sclient.report.facts import temp_key_text
-    from sclient.tls.registry import groups, sigschemes, suites
+    from sclient.tls.registry import groups, sigschemes
 
     c = run.connections[index]
     final = index == len(run.connections) - 1
@@ -620,12 +639,7 @@ def connection_document(
         "error": _error(run, index, setup, err_log, final),
     }
     if n is not None:
-        suite = suites.BY_CODE.get(n.cipher_suite)
-        doc["cipher"] = {
-            "code": f"0x{n.cipher_suite:04X}",
-            "iana": suite.iana if suite else suites.iana_name(n.cipher_suite),
-            "openssl": suite.openssl if suite else None,
-        }
+        doc["cipher"] = _cipher(n.cipher_suite)
         g = groups.BY_CODE.get(n.group) if n.group is not None else None
         doc["group"] = g.iana if g else (None if n.group is None else f"0x{n.group:04X}")
         doc["server_temp_key"] = temp_key_text(n)
@@ -684,9 +698,7 @@ def build_report(
     }
     doc["timing_ms"] = dict(last["timing_ms"], total=_ms(run.t_start, clock.monotonic()))
     if setup.explain:
-        from sclient.report.explain import explain
-
-        doc["explanations"] = [e.as_json() for e in explain(run, view, setup, err_log)]
+        doc["explanations"] = _explanations(run, view, setup, err_log)
     return doc
 
 
@@ -711,19 +723,13 @@ def brief_report(
         "error": _error(run, index, setup, err_log, True),
     }
     if n is not None:
-        from sclient.tls.registry import suites
-
-        suite = suites.BY_CODE.get(n.cipher_suite)
-        doc["cipher"] = {
-            "iana": suite.iana if suite else suites.iana_name(n.cipher_suite),
-            "openssl": suite.openssl if suite else None,
-        }
+        doc["cipher"] = _cipher(n.cipher_suite)
     if c.peer_chain:
-        doc["certificate_chain"] = [{"days_until_expiry": _days_left(c.peer_chain[0])}]
+        doc["certificate_chain"] = [
+            {"days_until_expiry": _days_left(c.peer_chain[0], clock.wall())}
+        ]
     if setup.explain:
-        from sclient.report.explain import explain
-
-        doc["explanations"] = [e.as_json() for e in explain(run, view, setup, err_log)]
+        doc["explanations"] = _explanations(run, view, setup, err_log)
     return doc
 
 
