@@ -580,9 +580,11 @@ def test_scripted_server_against_openssl(ske: bytes) -> None:
 
 def test_other_group_moregroups_alone_against_openssl(other_group_peer: SrpPeer) -> None:
     """-srp_moregroups without -msg/-debug: s_client sets no callback, so
-    the group is refused (insufficient security) with nothing printed."""
+    the group is refused (insufficient security) with nothing printed.
+    Loose: the server's B is random, and one time in 256 its top byte is zero,
+    so the ServerKeyExchange (and the byte count read) is one byte shorter."""
     args = ["-connect", f"{HOST}:{other_group_peer.port}", *LOGIN, "-srp_moregroups"]
-    msgs.both(args, stdin=b"")
+    msgs.both(args, stdin=b"", loose=True)
 
 
 def test_security_debug_client_hello(srp_vfile: Path) -> None:
