@@ -53,6 +53,8 @@ HEAVY = (
     "sclient.x509.dane",
     "sclient.x509.identity",
     "sclient.x509.policy",
+    "sclient.tls.conf",
+    "sclient.tls.conf_ciph",
     "sclient.starttls.steps",
     "sclient.report.jsonout",
     "sclient.report.msg",

@@ -463,10 +463,10 @@ def _offered_lists(
             max_version=hi,
         )
     if given.key_shares is not None:
+        from sclient.tls.policy import group_ok_for_tls13
+
         # Those that survive the filters and can serve TLS 1.3 (else the first group's).
-        usable = tuple(
-            g for g in given.key_shares if g in out.groups and conf.group_ok_for_tls13(g)
-        )
+        usable = tuple(g for g in given.key_shares if g in out.groups and group_ok_for_tls13(g))
         out.key_shares = usable or None
     return out
 

@@ -539,18 +539,23 @@ def _make_class(
                     del ns[f.name]
                 else:
                     ns[f.name] = value.default
-    # The fields, when one base gives the MRO; else once the class exists
-    # (the generic __init__ reads the list on its first call).
-    all_fields = _inherited(bases[0].__mro__, own) if len(bases) == 1 else []
-    post_init = "__post_init__" in ns
-    if not post_init:
-        for base in bases:
-            if hasattr(base, "__post_init__"):
-                post_init = True
-                break
+    # The fields, when one base gives the MRO or no base has fields (a plain
+    # base beside Struct, the usual case); else once the class exists (the
+    # generic __init__ reads the list on its first call).
+    if len(bases) == 1:
+        all_fields = _inherited(bases[0].__mro__, own)
+        known = True
+    else:
+        known = not any(b.__dict__.get("__struct_fields__") for base in bases for b in base.__mro__)
+        all_fields = own if known else []
+    # (looked up in the bases' dictionaries: a failed hasattr() on a class
+    # makes and discards an AttributeError)
+    post_init = "__post_init__" in ns or any(
+        "__post_init__" in b.__dict__ for base in bases for b in base.__mro__
+    )
     methods = _methods(name, ns.get("__qualname__", name), ns, all_fields, post_init, frozen)
     ns.update(methods)
-    if len(bases) == 1:
+    if known:
         ns.update(_field_names(all_fields))
         cls = make(name, bases, ns)
         _own(cls, methods)

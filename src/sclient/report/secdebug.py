@@ -56,7 +56,7 @@ def cert_checks(der: bytes, is_ee: bool, level: int) -> list[ev.SecurityCheck]:
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
-    from sclient.tls.conf_ciph import security_level_bits
+    from sclient.tls.policy import security_level_bits
 
     minbits = security_level_bits(level) if level > 0 else 0
     try:

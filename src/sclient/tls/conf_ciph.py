@@ -32,6 +32,7 @@ from functools import cache
 
 from sclient.base.structs import Struct
 from sclient.tls.conf_error import ConfError, queue_line
+from sclient.tls.policy import security_level_bits
 from sclient.tls.registry import protocol as P
 
 # --- OpenSSL's algorithm bits (ssl/ssl_local.h) --------------------------------
@@ -660,13 +661,6 @@ def select(spec: str, *, seclevel: int = 2, option: str = "-cipher") -> CipherSe
 
 
 # --- what the ClientHello offers (SSL_get1_supported_ciphers) ------------------
-
-#: ``ssl_get_security_level_bits``: minimum strength bits per security level.
-LEVEL_BITS = (0, 80, 112, 128, 192, 256)
-
-
-def security_level_bits(level: int) -> int:
-    return LEVEL_BITS[max(0, min(level, 5))]
 
 
 def _secure(c: Cipher, level: int) -> bool:

@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING
 
 from sclient.base import structs
 from sclient.base.structs import Struct
-from sclient.tls.conf import group_valid
 from sclient.tls.config import ClientConfig, ExternalPsk
 from sclient.tls.crypto.hashes import digest, hash_len
 from sclient.tls.crypto.kex import KeyShare, generate_key_share
@@ -44,6 +43,7 @@ from sclient.tls.grease import (
     is_grease_alpn,
     strip_values,
 )
+from sclient.tls.policy import group_valid
 from sclient.tls.registry import alerts, sigschemes, suites
 from sclient.tls.registry import extensions as ext
 from sclient.tls.registry import groups as G

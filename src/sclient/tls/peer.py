@@ -18,10 +18,10 @@ from sclient.base.pyca import allow, key_kind
 from sclient.base.spki import light_public_key, spki_of
 from sclient.base.structs import Struct
 from sclient.tls import events as ev
-from sclient.tls.conf_ciph import security_level_bits
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto.signatures import verify_scheme
 from sclient.tls.errors import DecodeError, LocalError
+from sclient.tls.policy import security_level_bits
 from sclient.tls.registry import alerts, sigschemes
 from sclient.tls.registry.suites import CipherSuite
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sclient.base.structs import Struct
-from sclient.tls import conf
+from sclient.tls import conf, policy
 from sclient.tls import conf_ciph as ciph
 from sclient.tls import events as ev
 from sclient.tls.registry import protocol as P
@@ -137,9 +137,9 @@ def group_text(code: int) -> str:
     The ML-KEM groups have no entry in OpenSSL 3.5's NID table
     (``tls1_group_id2nid`` gives ``NID_undef``), so its callback names them
     ``OBJ_nid2sn(NID_undef)``: ``UNDEF``."""
-    if code in conf._PQ_GROUPS:
+    if code in policy.PQ_GROUPS:
         return "UNDEF"
-    info = conf._GROUPS.get(code)
+    info = policy.GROUPS.get(code)
     if info is None:
         return f"0x{code:04x}"
     names = info[0]
@@ -157,7 +157,7 @@ class Checks:
 
     def __init__(self, inp: SecurityInputs) -> None:
         self.inp = inp
-        self.minbits = ciph.security_level_bits(inp.level) if inp.level > 0 else 0
+        self.minbits = policy.security_level_bits(inp.level) if inp.level > 0 else 0
         #: ``s->s3.tmp.min_ver``: 0 until ``ssl_set_client_disabled`` first runs.
         self.state_min = 0
         self.out: list[ev.Event] = []
@@ -288,7 +288,7 @@ class Checks:
     # --- groups -------------------------------------------------------------------
 
     def group(self, kind: str, code: int) -> bool:
-        info = conf._GROUPS.get(code)
+        info = policy.GROUPS.get(code)
         if info is None:
             return False
         ok = self._bits_ok(info[1])
@@ -303,7 +303,7 @@ class Checks:
             return False
         lo, hi = self.inp.min_version, self.inp.max_version
         for code in self.inp.groups:
-            valid, _, is_ec = conf.group_valid(code, lo, hi)
+            valid, _, is_ec = policy.group_valid(code, lo, hi)
             if valid and is_ec and self.group(SUPPORTED_CURVE, code):
                 return True
         return False
@@ -344,7 +344,7 @@ class Checks:
         if self.use_ecc() or inp.max_version >= P.TLS1_3:
             lo, hi = inp.min_version, inp.max_version
             for code in inp.groups:
-                if conf.group_valid(code, lo, hi)[0]:
+                if policy.group_valid(code, lo, hi)[0]:
                     self.group(SUPPORTED_CURVE, code)
         if inp.tickets:
             self.ticket()
@@ -356,7 +356,7 @@ class Checks:
             for code in inp.groups:
                 if not self.group(SUPPORTED_CURVE, code):
                     continue
-                if conf.group_valid(code, P.TLS1_3, P.TLS1_3)[0]:
+                if policy.group_valid(code, P.TLS1_3, P.TLS1_3)[0]:
                     break
 
     # --- the server's messages ----------------------------------------------------

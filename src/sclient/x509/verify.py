@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from sclient.base import der
 from sclient.base.pyca import ecdsa, is_rsa_public_key, key_kind
 from sclient.base.structs import Struct, field, struct
+from sclient.tls.policy import security_level_bits
 from sclient.x509 import cert as C
 from sclient.x509 import errors, oids
 from sclient.x509.cert import Certificate, decoded
@@ -79,8 +80,6 @@ PURPOSES: dict[str, str] = {
     "ocsphelper": "compat",
     "timestampsign": "tsa",
 }
-
-_MINBITS = (80, 112, 128, 192, 256)
 
 
 class CallbackCall(Struct, frozen=True, slots=True):
@@ -723,14 +722,14 @@ class _Ctx:
             return True
         if x.public_key is None:
             return False
-        return _cert_key_bits(x) >= _MINBITS[min(level, 5) - 1]
+        return _cert_key_bits(x) >= security_level_bits(level)
 
     def sig_level_ok(self, x: Certificate) -> bool:
         level = self.params.auth_level
         if level <= 0:
             return True
         bits = signature_security_bits(x)
-        return bits is not None and bits >= _MINBITS[min(level, 5) - 1]
+        return bits is not None and bits >= security_level_bits(level)
 
     # --- check_trust --------------------------------------------------------------------------
     def check_trust(self, num_untrusted: int) -> int:
