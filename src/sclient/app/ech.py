@@ -21,18 +21,9 @@ def _alpn_list(text: str) -> tuple[bytes, ...]:
     return tuple(p.encode() for p in text.split(",") if p)
 
 
-def ech_settings(o: Options, hi: int, console: Console) -> EchSettings | None:
-    """The EchSettings of the command line (None: no ECH option given)."""
-    wanted = (
-        o.ech_config_list is not None
-        or o.ech_grease
-        or o.ech_outer_sni is not None
-        or o.ech_no_outer_sni
-        or o.ech_outer_alpn is not None
-        or o.ech_retry
-    )
-    if not wanted:
-        return None
+def ech_settings(o: Options, hi: int, console: Console) -> EchSettings:
+    """The EchSettings of the command line, given an ECH option (the caller,
+    ``build_settings``, looks for one, sparing a run without any this module)."""
     from sclient.tls import ech
     from sclient.tls.registry import protocol as P
 

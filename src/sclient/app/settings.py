@@ -1029,7 +1029,14 @@ def build_settings(o: Options, console: Console) -> Settings:
     from sclient.transport import clock
 
     ech = None
-    if not no_protocols:
+    if not no_protocols and (
+        o.ech_config_list is not None
+        or o.ech_grease
+        or o.ech_outer_sni is not None
+        or o.ech_no_outer_sni
+        or o.ech_outer_alpn is not None
+        or o.ech_retry
+    ):
         from sclient.app.ech import ech_settings
 
         ech = ech_settings(o, hi, console)

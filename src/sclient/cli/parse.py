@@ -24,7 +24,6 @@ from sclient.cli.parsetable import (
     SSL_CONF,
     ParseSpec,
 )
-from sclient.cli.passwd import PasswordSourceError, read_password_source
 
 __all__ = [
     "DEFAULT_PORT",
@@ -538,27 +537,8 @@ class _Parser:
         if o.nextprotoneg is not None and parse_protocol_list(o.nextprotoneg) is None:
             raise self.fail("Error parsing -nextprotoneg argument\n")
 
-        if o.pass_ is not None:
-            try:
-                o.key_password = read_password_source(o.pass_)
-            except PasswordSourceError as e:
-                raise self.fail(e.text + "Error getting private key password\n") from None
-
-        if o.proxy_pass is not None:
-            try:
-                o.proxy_password = read_password_source(o.proxy_pass)
-            except PasswordSourceError as e:
-                raise self.fail(e.text + "Error getting proxy password\n") from None
-            if o.proxy_user is None:
-                raise self.fail("Error: Must specify proxy_user with proxy_pass\n")
-
-        if o.srppass is not None:
-            # Read now; a failure is reported once the files are loaded, where
-            # s_client reads it (sclient.app.srp).
-            try:
-                o.srp_password = read_password_source(o.srppass)
-            except PasswordSourceError as e:
-                o.srp_password_error = e.text
+        if o.pass_ is not None or o.proxy_pass is not None or o.srppass is not None:
+            self._read_passwords(o)
 
         # OpenSSL checks this one later, after creating the SSL_CTX (SSL_CONF errors such as a
         # bad -cipher come first there); values <= 0 after atoi() are ignored.
@@ -590,6 +570,32 @@ class _Parser:
                 raise self.fail(
                     f"{PROG}: Option {name} is not supported yet by sclient {NOT_YET_HINT}\n"
                 )
+
+    def _read_passwords(self, o: Options) -> None:
+        """``-pass``, ``-proxy_pass`` and ``-srppass``, read as s_client reads them."""
+        from sclient.cli.passwd import PasswordSourceError, read_password_source
+
+        if o.pass_ is not None:
+            try:
+                o.key_password = read_password_source(o.pass_)
+            except PasswordSourceError as e:
+                raise self.fail(e.text + "Error getting private key password\n") from None
+
+        if o.proxy_pass is not None:
+            try:
+                o.proxy_password = read_password_source(o.proxy_pass)
+            except PasswordSourceError as e:
+                raise self.fail(e.text + "Error getting proxy password\n") from None
+            if o.proxy_user is None:
+                raise self.fail("Error: Must specify proxy_user with proxy_pass\n")
+
+        if o.srppass is not None:
+            # Read now; a failure is reported once the files are loaded, where
+            # s_client reads it (sclient.app.srp).
+            try:
+                o.srp_password = read_password_source(o.srppass)
+            except PasswordSourceError as e:
+                o.srp_password_error = e.text
 
 
 #: Options of builds with SCTP (the 1.1.1 manual's): recognized, never done.

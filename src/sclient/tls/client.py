@@ -784,7 +784,7 @@ class Client:
             suite = facts.suite
             msg: HandshakeMessage
             try:
-                if mt == P.CERTIFICATE and facts.server_cert_type == 2 and not hs.complete:
+                if mt == P.CERTIFICATE and hs.raw_public_key_expected():
                     from sclient.tls.rpk import decode_certificate
 
                     msg = decode_certificate(raw, version == P.TLS1_3)

@@ -43,8 +43,8 @@ __all__ = [
     "settle",
 ]
 
-X509 = 0
-RPK = 2
+X509 = ext.CERT_TYPE_X509
+RPK = ext.CERT_TYPE_RPK
 #: What ``-enable_server_rpk`` / ``-enable_client_rpk`` offer (s_client's
 #: ``cert_type_rpk``): a raw public key first, X.509 as the fallback.
 OFFER = (RPK, X509)
@@ -55,8 +55,6 @@ def settle(hs: Handshake, exts: tuple[X.Extension, ...]) -> None:
     EncryptedExtensions: each must answer one we sent, with one of the types
     we offered; an offered one left out means X.509."""
     config = hs.config
-    if not (config.server_cert_types or config.client_cert_types):
-        return
     seen: set[int] = set()
     for e in exts:
         t = e.ext_type

@@ -40,6 +40,7 @@ from sclient.tls.crypto.transcript import Transcript
 from sclient.tls.errors import LocalError
 from sclient.tls.registry import alerts
 from sclient.tls.registry import protocol as P
+from sclient.tls.registry.extensions import CERT_TYPE_RPK
 from sclient.tls.wire.handshake import HandshakeMessage
 
 if TYPE_CHECKING:
@@ -284,3 +285,9 @@ class Handshake:
 
     def keylog(self, label: str, secret: bytes) -> None:
         self.events.append(ev.KeylogSecret(label, self.facts.client_random, secret))
+
+    def raw_public_key_expected(self) -> bool:
+        """Whether the server's Certificate carries a raw public key (decoded
+        by :mod:`sclient.tls.rpk`, imported only then): the type was
+        negotiated for the handshake under way, not after it."""
+        return self.facts.server_cert_type == CERT_TYPE_RPK and not self.complete

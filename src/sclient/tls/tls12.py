@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, cast
 from sclient.base import structs
 from sclient.base.structs import Struct
 from sclient.tls import events as ev
-from sclient.tls import rpk
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.kex import (
@@ -63,6 +62,7 @@ from sclient.tls.peer import (
 )
 from sclient.tls.records import READ, WRITE
 from sclient.tls.registry import alerts
+from sclient.tls.registry import extensions as ext
 from sclient.tls.registry import groups as G
 from sclient.tls.registry import protocol as P
 from sclient.tls.registry.suites import CipherSuite
@@ -195,7 +195,10 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
             hs.facts.sct_list = e.data  # tls_parse_stoc_sct
         else:
             parse_common_extension(hs, e)
-    rpk.settle(hs, sh.extensions)
+    if hs.config.server_cert_types or hs.config.client_cert_types:
+        from sclient.tls import rpk
+
+        rpk.settle(hs, sh.extensions)
     # The application's extensions are parsed after the built-in ones, in the
     # order they were registered.
     for t in hs.config.serverinfo_types:
@@ -255,9 +258,12 @@ class ExpectCertificate12(State, Struct, frozen=True, slots=True):
 
     def after_certificate(self, hs: Handshake, cert: Certificate12) -> State:
         hs.transcript.update(cert.raw)
-        if isinstance(cert, rpk.RpkCertificate):
-            peer = rpk.process_server_rpk(hs, cert, self.params.suite)
-            hs.facts.update_session(peer_rpk=cert.spki)
+        if hs.raw_public_key_expected():
+            from sclient.tls import rpk
+
+            key = cast(rpk.RpkCertificate, cert)
+            peer = rpk.process_server_rpk(hs, key, self.params.suite)
+            hs.facts.update_session(peer_rpk=key.spki)
         else:
             peer = process_certificates(hs, cert.chain, self.params.suite)
             hs.facts.update_session(peer_certificate=cert.chain[0])
@@ -641,7 +647,9 @@ class ExpectCertificateRequestOrDone(State, Struct, frozen=True, slots=True):
                 hs.events.append(ev.AlertSent(alerts.WARNING, alerts.NO_CERTIFICATE))
             else:
                 chain = choice.credential.chain if choice is not None else ()
-                if hs.facts.client_cert_type == rpk.RPK:
+                if hs.facts.client_cert_type == ext.CERT_TYPE_RPK:
+                    from sclient.tls import rpk
+
                     hs.queue(rpk.client_certificate(False, chain), OsslState.CW_CERT)
                 else:
                     hs.queue(Certificate12(chain), OsslState.CW_CERT)

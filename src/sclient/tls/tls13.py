@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, cast
 
 from sclient.base.structs import Struct
 from sclient.tls import events as ev
-from sclient.tls import rpk
 from sclient.tls.crypto import errors as cerr
 from sclient.tls.crypto import hashes
 from sclient.tls.crypto.keyschedule import (
@@ -232,7 +231,10 @@ class ExpectEncryptedExtensions(State, Struct, frozen=True, slots=True):
         hs.transcript.update(ee.raw)
         collect_extensions(ee.extensions, X.Context.EE, hs.offer)
         process_server_extensions(hs, ee.extensions)
-        rpk.settle(hs, ee.extensions)
+        if hs.config.server_cert_types or hs.config.client_cert_types:
+            from sclient.tls import rpk
+
+            rpk.settle(hs, ee.extensions)
         if hs.ech is not None:
             from sclient.tls import ech
 
@@ -307,11 +309,14 @@ class ExpectCertificate(State, Struct, frozen=True, slots=True):
     request: PendingRequest | None
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
-        if isinstance(msg, rpk.RpkCertificate):
-            hs.transcript.update(msg.raw)
-            key = rpk.process_server_rpk(hs, msg, None)
+        if msg.MSG_TYPE == P.CERTIFICATE and hs.raw_public_key_expected():
+            from sclient.tls import rpk
+
+            rpk_cert = cast(rpk.RpkCertificate, msg)
+            hs.transcript.update(rpk_cert.raw)
+            key = rpk.process_server_rpk(hs, rpk_cert, None)
             hs.facts.session = hs.facts.built_session(
-                hs.complete, hs.config.now(), peer_rpk=msg.spki
+                hs.complete, hs.config.now(), peer_rpk=rpk_cert.spki
             )
             return ExpectCertificateVerify(self.keys, self.request, key, hs.transcript.digest())
         if isinstance(msg, CompressedCertificate):
@@ -473,7 +478,9 @@ def send_client_certificate(
         choice = prepared[0]
     else:
         choice = clientauth.answer(hs.config, request.asked, True, hs.events)
-    if hs.facts.client_cert_type == rpk.RPK:
+    if hs.facts.client_cert_type == ext.CERT_TYPE_RPK:
+        from sclient.tls import rpk
+
         chain = choice.credential.chain if choice else ()
         hs.queue(rpk.client_certificate(True, chain, request.context), OsslState.CW_CERT)
     else:

@@ -99,6 +99,9 @@ ALPN = 16
 SCT = 18
 CLIENT_CERT_TYPE = 19
 SERVER_CERT_TYPE = 20
+#: The certificate types those two extensions name (IANA "TLS Certificate Types").
+CERT_TYPE_X509 = 0
+CERT_TYPE_RPK = 2
 PADDING = 21
 ENCRYPT_THEN_MAC = 22
 EXTENDED_MASTER_SECRET = 23
