@@ -50,9 +50,8 @@ reason; the crypto layer's exceptions are mapped here.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from sclient.tls import events as ev
 from sclient.tls.crypto import errors as cerr
@@ -65,6 +64,9 @@ from sclient.tls.crypto.protection import (
 from sclient.tls.errors import LocalError, TLSError
 from sclient.tls.registry import alerts
 from sclient.tls.registry import protocol as P
+
+if TYPE_CHECKING:
+    import zlib
 
 __all__ = [
     "BULK_READ",
@@ -258,6 +260,8 @@ class RecordLayer:
     def install(self, direction: Direction, cipher: RecordCipher, epoch: int | None = None) -> None:
         deflate = bool(self._comp_next) and not self.tls13
         if deflate:
+            import zlib  # a DEFLATE connection's only
+
             allow_compressed(cipher)
         if direction == READ:
             self._inflate = zlib.decompressobj() if deflate else None
@@ -498,6 +502,8 @@ class RecordLayer:
             raise LocalError(alerts.RECORD_OVERFLOW, "COMPRESSED_LENGTH_TOO_LONG")
         if not data:
             return data
+        import zlib
+
         try:
             out = inflate.decompress(data, MAX_PLAINTEXT + 1)
         except zlib.error as e:
@@ -551,6 +557,8 @@ class RecordLayer:
     ) -> None:
         """:meth:`write` while compression is on: each fragment of at most
         ``max_fragment`` bytes deflated and flushed whole, then protected."""
+        import zlib
+
         mv = memoryview(data)
         step = self.max_fragment
         cipher = self._write
