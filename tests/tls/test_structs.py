@@ -230,13 +230,27 @@ def test_init_is_compiled_after_a_number_of_instances_only() -> None:
     assert cls(1, 2) == cls(1, 2, ["x"]) and cls.__init__.__qualname__.endswith("P.__init__")
 
 
-def test_fields_that_cannot_be_parameters_keep_the_generic_init() -> None:
+@pytest.mark.parametrize("odd", ["_args", "_d0", "_s_1", "lambda", "self"])
+def test_fields_that_cannot_be_parameters_keep_the_generic_init(odd: str) -> None:
+    """A field named as the compiled source's own helpers, or a keyword."""
     from sclient.base import structs
 
-    made = make_struct("Odd", [("_hidden", "int", 1), ("x", "int", 2)], slots=True)
+    made = make_struct("Odd", [(odd, "int", 1), ("x", "int", 2)], slots=True)
     generic = made.__init__
     structs._install_compiled(made, "Odd", list(fields(made)), False)
-    assert made.__init__ is generic and made(x=3)._hidden == 1
+    assert made.__init__ is generic and getattr(made(x=3), odd) == 1
+
+
+def test_a_private_field_compiles() -> None:
+    from sclient.base import structs
+
+    made = make_struct("Private", [("_hidden", "int", 1), ("x", "int", 2)], slots=True)
+    generic = made.__init__
+    structs._install_compiled(made, "Private", list(fields(made)), False)
+    assert made.__init__ is not generic
+    assert made(x=3)._hidden == 1 and made(5, 6)._hidden == 5
+    with pytest.raises(TypeError, match="unexpected keyword argument 'y'"):
+        made(y=1)
 
 
 def _replace_by_init(obj: object, **changes: object) -> object:
@@ -352,3 +366,13 @@ def test_struct_base_class_makes_the_class_once() -> None:
 
         class Bad(Struct, ordered=True):
             pass
+
+
+def test_a_private_field_is_copied_by_the_compiled_replace() -> None:
+    from sclient.base import structs
+
+    made = make_struct("Kept", [("_seen", "dict", None), ("x", "int", 0)], slots=True)
+    obj = made(_seen={"a": 1}, x=1)
+    copies = [replace(obj, x=i) for i in range(structs.REPLACE_COMPILE_AFTER + 2)]
+    assert made in structs._REPLACERS  # the last copies were made by the compiled one
+    assert all(c._seen is obj._seen for c in copies) and copies[-1].x == len(copies) - 1

@@ -23,6 +23,7 @@ namesakes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from keyword import iskeyword
 from typing import Any, TypeVar, dataclass_transform, overload
 
 __all__ = [
@@ -289,6 +290,16 @@ def _install_compiled(cls: type, cls_name: str, all_fields: list[Field], post_in
     type.__setattr__(cls, "__init__", init)
 
 
+def _helper_name(name: str) -> bool:
+    """Whether ``name`` is one :func:`_compile_init`'s source uses itself."""
+    return (
+        iskeyword(name)
+        or name in ("self", "_M", "_TypeError", "_setattr", "_args", "_kwargs", "_bad")
+        or (name[:2] in ("_d", "_f") and name[2:].isdigit())
+        or (name.startswith("_s_") and name[3:].isdigit())
+    )
+
+
 def _compile_init(
     cls: type, cls_name: str, all_fields: list[Field], post_init: bool
 ) -> Callable[..., None]:
@@ -299,7 +310,7 @@ def _compile_init(
     Parameters have the fields' names, so a field whose name is not an
     identifier (or clashes with the helpers') keeps the generic ``__init__``."""
     names = [f.name for f in all_fields]
-    if not all(n.isidentifier() and not n.startswith("_") and n != "self" for n in names):
+    if not all(n.isidentifier() and not _helper_name(n) for n in names):
         raise ValueError("field names not usable as parameters")
     g: dict[str, Any] = {
         "_M": MISSING,
@@ -683,7 +694,8 @@ def _compile_replace(cls: type) -> Callable[[Any, dict[str, Any]], Any]:
     ``__setattr__`` (through its slot when it has one)."""
     names = [f.name for f in fields(cls)]
     g: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_setattr": object.__setattr__}
-    if not all(n.isidentifier() and not n.startswith("_") for n in names):
+    # (the names are read as attributes and written as strings: any identifier)
+    if not all(n.isidentifier() and not iskeyword(n) for n in names):
         return lambda obj, changes: _replace_generic(cls, obj, changes)
     lines = ["def _replace(obj, ch):", "    new = _new(_cls)", "    if ch:", "        get = ch.pop"]
     plain: list[str] = []
