@@ -16,7 +16,7 @@ from sclient.transport.proxy import ProxyError
 from sclient.transport.socks import address, password_request
 from support.dante import PASSWORD, USER, Dante
 from support.jsondoc import sclient_json
-from support.peers import HOST, OpenSSLServer, free_port
+from support.peers import HOST, OpenSSLServer, refused_port
 from support.pki import PKI
 from support.procs import run_sclient
 
@@ -113,7 +113,11 @@ def test_through_dante_with_auth(dante: Dante, pki: PKI, server: OpenSSLServer) 
 def test_refusals(dante: Dante) -> None:
     if not dante.procs:
         dante.start_open()
-    closed = free_port()
+    with refused_port() as closed, refused_port() as no_proxy:
+        _refusals(dante, closed, no_proxy)
+
+
+def _refusals(dante: Dante, closed: int, no_proxy: int) -> None:
     r = run_sclient(
         ["-connect", f"{HOST}:{closed}", "-proxy", f"socks5://{HOST}:{dante.port}"], timeout=30
     )
@@ -130,7 +134,7 @@ def test_refusals(dante: Dante) -> None:
     assert "connection not allowed by ruleset (reply 2)" in r.stderr
     # Nothing listens where the proxy should be: the connect error, as for -proxy host:port.
     r = run_sclient(
-        ["-connect", f"{HOST}:{closed}", "-proxy", f"socks5://{HOST}:{free_port()}"], timeout=30
+        ["-connect", f"{HOST}:{closed}", "-proxy", f"socks5://{HOST}:{no_proxy}"], timeout=30
     )
     assert r.rc == 1
     assert "connect:errno=111" in r.stderr
@@ -142,14 +146,14 @@ def test_proxy_env_is_opt_in(
     """https_proxy is used with -proxy_env only; no_proxy exempts the host."""
     if not dante.procs:
         dante.start_open()
-    closed = free_port()
-    monkeypatch.setenv("https_proxy", f"socks5://{HOST}:{dante.port}")
-    # Without the switch: a direct connection (refused), never the proxy's words.
-    r = run_sclient(["-connect", f"{HOST}:{closed}"], timeout=30)
-    assert "connect:errno=111" in r.stderr and "SOCKS5" not in r.stderr
-    r = run_sclient(["-connect", f"{HOST}:{closed}", "-proxy_env"], timeout=30)
-    assert "Can't complete SOCKS5 connection" in r.stderr
-    _verified(pki, server, None, "-proxy_env")
-    monkeypatch.setenv("no_proxy", "example.org,localhost")
-    r = run_sclient(["-connect", f"localhost:{closed}", "-proxy_env"], timeout=30)
-    assert "connect:errno=111" in r.stderr and "SOCKS5" not in r.stderr
+    with refused_port() as closed:
+        monkeypatch.setenv("https_proxy", f"socks5://{HOST}:{dante.port}")
+        # Without the switch: a direct connection (refused), never the proxy's words.
+        r = run_sclient(["-connect", f"{HOST}:{closed}"], timeout=30)
+        assert "connect:errno=111" in r.stderr and "SOCKS5" not in r.stderr
+        r = run_sclient(["-connect", f"{HOST}:{closed}", "-proxy_env"], timeout=30)
+        assert "Can't complete SOCKS5 connection" in r.stderr
+        _verified(pki, server, None, "-proxy_env")
+        monkeypatch.setenv("no_proxy", "example.org,localhost")
+        r = run_sclient(["-connect", f"localhost:{closed}", "-proxy_env"], timeout=30)
+        assert "connect:errno=111" in r.stderr and "SOCKS5" not in r.stderr

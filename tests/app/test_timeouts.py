@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 
 from support import tlsforge as t
 from support.jsondoc import sclient_json
-from support.peers import HOST, OpenSSLServer, ThreadedListener, free_port
+from support.peers import HOST, OpenSSLServer, ThreadedListener, refused_port
 from support.pki import PKI
 from support.procs import _env, sclient_cmd
 
@@ -152,7 +152,8 @@ def test_handshake_stalls_after_certificate(pki: PKI) -> None:
 def test_proxy_never_answers(silent: Stall, proxy: str) -> None:
     where = f"{HOST}:{silent.port}"
     value = where if proxy == "http" else f"{proxy}://{where}"
-    assert_timed_out(["-connect", f"localhost:{free_port()}", "-proxy", value], "proxy")
+    with refused_port() as target:  # never reached: the proxy does not answer
+        assert_timed_out(["-connect", f"localhost:{target}", "-proxy", value], "proxy")
 
 
 def test_dtls_server_never_answers() -> None:

@@ -30,7 +30,7 @@ from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsag
 from golden.test_golden_exts import compare
 from golden.test_golden_msg_state import run_client
 from support.jsondoc import sclient_json
-from support.peers import OpenSSLServer, free_port
+from support.peers import OpenSSLServer, refused_port
 from support.pki import LOCALHOST_SANS, PKI
 from support.procs import Result, assert_clean_stderr, run_sclient, sclient_cmd
 
@@ -664,8 +664,8 @@ def test_reset_during_the_handshake() -> None:
 
 
 def test_tcp_refused() -> None:
-    port = free_port()
-    _, doc = explained(["-connect", f"{HOST}:{port}"])
+    with refused_port() as port:
+        _, doc = explained(["-connect", f"{HOST}:{port}"])
     e = entry(doc, "tcp_refused")
     assert f"{HOST}:{port}" in e["finding"]
     assert "connect:errno=111 (ECONNREFUSED)" in e["evidence"]

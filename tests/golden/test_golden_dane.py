@@ -13,7 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from test_golden import Case, Servers, _diff, mask, run_case
 
-from support.peers import OpenSSLServer, PyTLSServer, free_port, require
+from support.peers import OpenSSLServer, PyTLSServer, refused_port, require
 from support.pki import PKI
 from support.procs import assert_clean_stderr, sclient_cmd
 
@@ -27,7 +27,8 @@ def servers(pki: PKI) -> Iterator[Servers]:
     a = OpenSSLServer(rsa).start()
     try:
         d = PyTLSServer(rsa, greeting=b"x\n", close_after_greeting=True)
-        yield Servers(a, a, a, d, free_port(), pki)
+        with refused_port() as closed:
+            yield Servers(a, a, a, d, closed, pki)
     finally:
         a.stop()
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from support.peers import OpenSSLServer, free_port
+from support.peers import OpenSSLServer, refused_port
 from support.pki import PKI
 from support.procs import Result, run_openssl_s_client
 from support.realpeers import (
@@ -278,7 +278,8 @@ def test_proxy_wrong_password(
 @pytest.mark.parametrize("name", PROXIES)
 def test_proxy_refused_target(realpeers: RealPeers, pki: PKI, name: str, auth: bool) -> None:
     creds = (PROXY_USER, PROXY_PASS) if auth else None
-    r = _proxy_run(realpeers, pki, name, V4, auth=auth, creds=creds, target_port=free_port())
+    with refused_port() as closed:
+        r = _proxy_run(realpeers, pki, name, V4, auth=auth, creds=creds, target_port=closed)
     assert_connect_failed(r, REFUSED[name])
 
 

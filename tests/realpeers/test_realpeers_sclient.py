@@ -28,7 +28,7 @@ from test_realpeers_openssl import (
 )
 
 from support.masking import mask
-from support.peers import OpenSSLServer, free_port
+from support.peers import OpenSSLServer, refused_port
 from support.pki import PKI
 from support.procs import Result, run_openssl_s_client, run_sclient
 from support.realpeers import PROXY_PASS, PROXY_USER, V4, RealPeers
@@ -162,8 +162,9 @@ def test_sclient_proxy_refusals(
         "refused-target": None,
         "refused-target-auth": (PROXY_USER, PROXY_PASS),
     }[case]
-    port = free_port() if case.startswith("refused") else tls_target.port
-    ours, theirs = _both(realpeers, pki, name, V4, auth=auth, creds=creds, port=port)
+    with refused_port() as closed:
+        port = closed if case.startswith("refused") else tls_target.port
+        ours, theirs = _both(realpeers, pki, name, V4, auth=auth, creds=creds, port=port)
     assert theirs.rc == 1 and "s_client: HTTP CONNECT failed, reason=" in theirs.stderr
     # The bytes read: the proxy writes its status line and its error page apart, and
     # how much of the page the one read gets is a matter of timing.
