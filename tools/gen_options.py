@@ -47,7 +47,7 @@ Change the table (or its ``RESOLVED_FIELDS``) and run ``python tools/gen_options
 
 from __future__ import annotations
 
-from sclient.base.structs import Struct, field
+from sclient.base.structs import Struct
 
 __all__ = ["ExtendedCert", "Options"]
 
@@ -63,13 +63,19 @@ class ExtendedCert(Struct, slots=True):
     keyform: str | None = None
 
 
-class Options(Struct, slots=True):
+class Options:
     """Parsed command line (:func:`sclient.cli.parse.parse_args`).
 
     One attribute per option row (see ``sclient.cli.options.OPTIONS``): flags
     ``bool``, values ``str | None``, ``+int``/``int``/``intmax`` values ``int | None``
     (``atoi``/``strtoimax``), repeatable options ``list[str]``; then the resolved
-    fields (target, proxy_*, bind_*, commands, effective_quiet, ...).
+    fields (target, proxy_*, bind_*, commands, effective_quiet, ...), in the
+    order of ``__annotations__``.
+
+    A plain class: each default is a class attribute until the parser sets
+    the option, and only the lists are made for each instance (``__init__``),
+    so that neither the class (some 230 fields) nor an instance (one a
+    connection, one a ``-targets`` line) costs a field-by-field set-up.
     """
 '''
 
@@ -102,24 +108,37 @@ def _default(spec: _options.OptionSpec) -> str:
 
 
 def _field(name: str, annotation: str, default: str) -> str:
-    if default == "[]":
-        default = "field(default_factory=list)"
+    if default == "[]":  # made for each instance, by __init__
+        return f"    {name}: {annotation}\n"
     return f"    {name}: {annotation} = {default}\n"
+
+
+def _init(names: list[str]) -> str:
+    """``Options.__init__``: a new list for each list-valued field."""
+    body = "".join(f"        self.{n} = []\n" for n in names)
+    return f"\n    def __init__(self) -> None:\n{body}"
 
 
 def render() -> str:
     out = [HEADER]
     section = None
+    lists: list[str] = []
     for spec in _options.OPTIONS:
         if spec.section != section:
             section = spec.section
             out.append(f"\n    # -- {section} options\n")
         out.append(f"    #: {spec.name}: {spec.help.strip()}\n")
-        out.append(_field(spec.attr, _annotation(spec), _default(spec)))
+        default = _default(spec)
+        out.append(_field(spec.attr, _annotation(spec), default))
+        if default == "[]":
+            lists.append(spec.attr)
     out.append("\n    # -- resolved from the whole command line\n")
     for name, annotation, default, comment in _options.RESOLVED_FIELDS:
         out.append(f"    #: {comment}\n")
         out.append(_field(name, annotation, default))
+        if default == "[]":
+            lists.append(name)
+    out.append(_init(lists))
     out.append(FOOTER)
     return "".join(out)
 

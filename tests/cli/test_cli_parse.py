@@ -54,7 +54,7 @@ def test_defaults() -> None:
 
 
 def test_one_attribute_per_row() -> None:
-    names = {f.name for f in structs.fields(Options)}
+    names = set(Options.__annotations__)
     for spec in OPTIONS:
         assert spec.attr in names, spec.name
 
@@ -585,7 +585,6 @@ def test_help() -> None:
 @pytest.fixture
 def refused(monkeypatch: pytest.MonkeyPatch) -> str:
     """An option marked not yet (every option is supported now): -async."""
-    from sclient.base import structs
     from sclient.cli import options, parsetable
 
     spec = options.BY_NAME["async"]

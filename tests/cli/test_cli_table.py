@@ -357,11 +357,10 @@ def test_parsetable_is_current_and_is_the_tables_rows() -> None:
 
 
 def test_options_class_has_one_typed_field_per_row() -> None:
-    from sclient.base.structs import fields
     from sclient.cli import options
     from sclient.cli.optionsclass import Options
 
-    names = [f.name for f in fields(Options)]
+    names = list(Options.__annotations__)
     assert names == [o.attr for o in OPTIONS] + [r[0] for r in options.RESOLVED_FIELDS]
     annotations = Options.__annotations__
     for o in OPTIONS:

@@ -7,7 +7,7 @@ Change the table (or its ``RESOLVED_FIELDS``) and run ``python tools/gen_options
 
 from __future__ import annotations
 
-from sclient.base.structs import Struct, field
+from sclient.base.structs import Struct
 
 __all__ = ["ExtendedCert", "Options"]
 
@@ -23,13 +23,19 @@ class ExtendedCert(Struct, slots=True):
     keyform: str | None = None
 
 
-class Options(Struct, slots=True):
+class Options:
     """Parsed command line (:func:`sclient.cli.parse.parse_args`).
 
     One attribute per option row (see ``sclient.cli.options.OPTIONS``): flags
     ``bool``, values ``str | None``, ``+int``/``int``/``intmax`` values ``int | None``
     (``atoi``/``strtoimax``), repeatable options ``list[str]``; then the resolved
-    fields (target, proxy_*, bind_*, commands, effective_quiet, ...).
+    fields (target, proxy_*, bind_*, commands, effective_quiet, ...), in the
+    order of ``__annotations__``.
+
+    A plain class: each default is a class attribute until the parser sets
+    the option, and only the lists are made for each instance (``__init__``),
+    so that neither the class (some 230 fields) nor an instance (one a
+    connection, one a ``-targets`` line) costs a field-by-field set-up.
     """
 
     # -- General options
@@ -112,7 +118,7 @@ class Options(Struct, slots=True):
     #: -verify: Turn on peer certificate verification
     verify: int | None = None
     #: -nameopt: Certificate subject/issuer name printing options
-    nameopt: list[str] = field(default_factory=list)
+    nameopt: list[str]
     #: -CApath: PEM format directory of CA's
     CApath: str | None = None
     #: -CAfile: PEM format file of CA's
@@ -130,11 +136,11 @@ class Options(Struct, slots=True):
     #: -dane_tlsa_domain: DANE TLSA base domain
     dane_tlsa_domain: str | None = None
     #: -dane_tlsa_rrdata: DANE TLSA rrdata presentation form
-    dane_tlsa_rrdata: list[str] = field(default_factory=list)
+    dane_tlsa_rrdata: list[str]
     #: -dane_ee_no_namechecks: Disable name checks when matching DANE-EE(3) TLSA records
     dane_ee_no_namechecks: bool = False
     #: -expected_rpk: PEM file of the server raw public keys to trust (sclient)
-    expected_rpk: list[str] = field(default_factory=list)
+    expected_rpk: list[str]
     #: -psk_identity: PSK identity
     psk_identity: str | None = None
     #: -psk: PSK in hex (without 0x)
@@ -214,7 +220,7 @@ class Options(Struct, slots=True):
     #: -status: Request certificate status from server
     status: bool = False
     #: -serverinfo: types  Send empty ClientHello extensions (comma-separated numbers)
-    serverinfo: list[str] = field(default_factory=list)
+    serverinfo: list[str]
     #: -alpn: Enable ALPN extension, considering named protocols supported (comma-separated list)
     alpn: str | None = None
     #: -async: Support asynchronous operation
@@ -290,7 +296,7 @@ class Options(Struct, slots=True):
 
     # -- Random state options
     #: -rand: Load the given file(s) into the random number generator
-    rand: list[str] = field(default_factory=list)
+    rand: list[str]
     #: -writerand: Write random data to the specified file
     writerand: str | None = None
 
@@ -368,7 +374,7 @@ class Options(Struct, slots=True):
 
     # -- Validation options
     #: -policy: adds policy to the acceptable policy set
-    policy: list[str] = field(default_factory=list)
+    policy: list[str]
     #: -purpose: certificate chain purpose
     purpose: str | None = None
     #: -verify_name: verification policy name
@@ -452,23 +458,23 @@ class Options(Struct, slots=True):
 
     # -- Extended certificate options
     #: -xkey: key for Extended certificates
-    xkey: list[str] = field(default_factory=list)
+    xkey: list[str]
     #: -xcert: cert for Extended certificates
-    xcert: list[str] = field(default_factory=list)
+    xcert: list[str]
     #: -xchain: chain for Extended certificates
-    xchain: list[str] = field(default_factory=list)
+    xchain: list[str]
     #: -xchain_build: build certificate chain for the extended certificates
     xchain_build: bool = False
     #: -xcertform: format of Extended certificate (PEM/DER/P12); has no effect
-    xcertform: list[str] = field(default_factory=list)
+    xcertform: list[str]
     #: -xkeyform: format of Extended certificate's key (DER/PEM/P12); has no effect
-    xkeyform: list[str] = field(default_factory=list)
+    xkeyform: list[str]
 
     # -- Provider options
     #: -provider-path: Provider load path (must be before 'provider' argument if required)
     provider_path: str | None = None
     #: -provider: Provider to load (can be specified multiple times)
-    provider: list[str] = field(default_factory=list)
+    provider: list[str]
     #: -propquery: Property query used when fetching algorithms
     propquery: str | None = None
 
@@ -518,13 +524,31 @@ class Options(Struct, slots=True):
     #: -nameopt flags (None: oneline)
     nameopt_flags: int | None = None
     #: SSL_CONF options in order
-    ssl_conf: list[tuple[str, str | None]] = field(default_factory=list)
+    ssl_conf: list[tuple[str, str | None]]
     #: -xcert entries, newest first (as OpenSSL)
-    excerts: list[ExtendedCert] = field(default_factory=list)
+    excerts: list[ExtendedCert]
     #: canonical names of all options given, in order
-    given: list[str] = field(default_factory=list)
+    given: list[str]
     #: stderr text printed while parsing (verify depth ...)
-    messages: list[str] = field(default_factory=list)
+    messages: list[str]
+
+    def __init__(self) -> None:
+        self.nameopt = []
+        self.dane_tlsa_rrdata = []
+        self.expected_rpk = []
+        self.serverinfo = []
+        self.rand = []
+        self.policy = []
+        self.xkey = []
+        self.xcert = []
+        self.xchain = []
+        self.xcertform = []
+        self.xkeyform = []
+        self.provider = []
+        self.ssl_conf = []
+        self.excerts = []
+        self.given = []
+        self.messages = []
 
     def last_of(self, *names: str) -> str | None:
         """Which of ``names`` (``"-msg"``, ``"-trace"``) was given last, or ``None``."""
