@@ -12,19 +12,31 @@ strength.
 
 from __future__ import annotations
 
-from sclient.base.structs import Struct
+from functools import partial
+from typing import NamedTuple
 
 
-class CipherSuite(Struct, frozen=True, slots=True):
-    code: int
-    iana: str
-    openssl: str
-    version: str
-    kx: str
-    au: str
-    enc: str
-    bits: int
-    mac: str
+class CipherSuite(
+    NamedTuple(
+        "CipherSuite",
+        [
+            ("code", int),
+            ("iana", str),
+            ("openssl", str),
+            ("version", str),
+            ("kx", str),
+            ("au", str),
+            ("enc", str),
+            ("bits", int),
+            ("mac", str),
+        ],
+    )
+):
+    """One row: a read-only tuple with named fields (the table's 160 records are
+    made from constant rows at import, with no ``__init__`` run for each;
+    NamedTuple's call form, as its class form compiles each string annotation)."""
+
+    __slots__ = ()
 
     @property
     def tls13(self) -> bool:
@@ -75,13 +87,12 @@ _CIPHERS: dict[tuple[str, int], str] = {
     ("Camellia", 256): "CAMELLIA-256-CBC",
 }
 
-_S = CipherSuite
-
-SUITES: tuple[CipherSuite, ...] = (
-    _S(0x0001, "TLS_RSA_WITH_NULL_MD5", "NULL-MD5", "SSLv3", "RSA", "RSA", "None", 0, "MD5"),
-    _S(0x0002, "TLS_RSA_WITH_NULL_SHA", "NULL-SHA", "SSLv3", "RSA", "RSA", "None", 0, "SHA1"),
-    _S(0x002C, "TLS_PSK_WITH_NULL_SHA", "PSK-NULL-SHA", "SSLv3", "PSK", "PSK", "None", 0, "SHA1"),
-    _S(
+#: The rows, in the order of ``openssl ciphers -V -stdname``'s columns.
+_ROWS: tuple[tuple[int, str, str, str, str, str, str, int, str], ...] = (
+    (0x0001, "TLS_RSA_WITH_NULL_MD5", "NULL-MD5", "SSLv3", "RSA", "RSA", "None", 0, "MD5"),
+    (0x0002, "TLS_RSA_WITH_NULL_SHA", "NULL-SHA", "SSLv3", "RSA", "RSA", "None", 0, "SHA1"),
+    (0x002C, "TLS_PSK_WITH_NULL_SHA", "PSK-NULL-SHA", "SSLv3", "PSK", "PSK", "None", 0, "SHA1"),
+    (
         0x002D,
         "TLS_DHE_PSK_WITH_NULL_SHA",
         "DHE-PSK-NULL-SHA",
@@ -92,7 +103,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA1",
     ),
-    _S(
+    (
         0x002E,
         "TLS_RSA_PSK_WITH_NULL_SHA",
         "RSA-PSK-NULL-SHA",
@@ -103,7 +114,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA1",
     ),
-    _S(
+    (
         0x002F,
         "TLS_RSA_WITH_AES_128_CBC_SHA",
         "AES128-SHA",
@@ -114,7 +125,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0x0032,
         "TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
         "DHE-DSS-AES128-SHA",
@@ -125,7 +136,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0x0033,
         "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
         "DHE-RSA-AES128-SHA",
@@ -136,7 +147,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0x0034,
         "TLS_DH_anon_WITH_AES_128_CBC_SHA",
         "ADH-AES128-SHA",
@@ -147,7 +158,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0x0035,
         "TLS_RSA_WITH_AES_256_CBC_SHA",
         "AES256-SHA",
@@ -158,7 +169,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0x0038,
         "TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
         "DHE-DSS-AES256-SHA",
@@ -169,7 +180,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0x0039,
         "TLS_DHE_RSA_WITH_AES_256_CBC_SHA",
         "DHE-RSA-AES256-SHA",
@@ -180,7 +191,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0x003A,
         "TLS_DH_anon_WITH_AES_256_CBC_SHA",
         "ADH-AES256-SHA",
@@ -191,7 +202,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0x003B,
         "TLS_RSA_WITH_NULL_SHA256",
         "NULL-SHA256",
@@ -202,7 +213,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA256",
     ),
-    _S(
+    (
         0x003C,
         "TLS_RSA_WITH_AES_128_CBC_SHA256",
         "AES128-SHA256",
@@ -213,7 +224,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0x003D,
         "TLS_RSA_WITH_AES_256_CBC_SHA256",
         "AES256-SHA256",
@@ -224,7 +235,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA256",
     ),
-    _S(
+    (
         0x0040,
         "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256",
         "DHE-DSS-AES128-SHA256",
@@ -235,7 +246,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0x0041,
         "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA",
         "CAMELLIA128-SHA",
@@ -246,7 +257,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0x0044,
         "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA",
         "DHE-DSS-CAMELLIA128-SHA",
@@ -257,7 +268,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0x0045,
         "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA",
         "DHE-RSA-CAMELLIA128-SHA",
@@ -268,7 +279,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0x0046,
         "TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA",
         "ADH-CAMELLIA128-SHA",
@@ -279,7 +290,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0x0067,
         "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256",
         "DHE-RSA-AES128-SHA256",
@@ -290,7 +301,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0x006A,
         "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256",
         "DHE-DSS-AES256-SHA256",
@@ -301,7 +312,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA256",
     ),
-    _S(
+    (
         0x006B,
         "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256",
         "DHE-RSA-AES256-SHA256",
@@ -312,7 +323,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA256",
     ),
-    _S(
+    (
         0x006C,
         "TLS_DH_anon_WITH_AES_128_CBC_SHA256",
         "ADH-AES128-SHA256",
@@ -323,7 +334,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0x006D,
         "TLS_DH_anon_WITH_AES_256_CBC_SHA256",
         "ADH-AES256-SHA256",
@@ -334,7 +345,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA256",
     ),
-    _S(
+    (
         0x0084,
         "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA",
         "CAMELLIA256-SHA",
@@ -345,7 +356,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0x0087,
         "TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA",
         "DHE-DSS-CAMELLIA256-SHA",
@@ -356,7 +367,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0x0088,
         "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA",
         "DHE-RSA-CAMELLIA256-SHA",
@@ -367,7 +378,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0x0089,
         "TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA",
         "ADH-CAMELLIA256-SHA",
@@ -378,7 +389,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0x008C,
         "TLS_PSK_WITH_AES_128_CBC_SHA",
         "PSK-AES128-CBC-SHA",
@@ -389,7 +400,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0x008D,
         "TLS_PSK_WITH_AES_256_CBC_SHA",
         "PSK-AES256-CBC-SHA",
@@ -400,7 +411,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0x0090,
         "TLS_DHE_PSK_WITH_AES_128_CBC_SHA",
         "DHE-PSK-AES128-CBC-SHA",
@@ -411,7 +422,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0x0091,
         "TLS_DHE_PSK_WITH_AES_256_CBC_SHA",
         "DHE-PSK-AES256-CBC-SHA",
@@ -422,7 +433,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0x0094,
         "TLS_RSA_PSK_WITH_AES_128_CBC_SHA",
         "RSA-PSK-AES128-CBC-SHA",
@@ -433,7 +444,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0x0095,
         "TLS_RSA_PSK_WITH_AES_256_CBC_SHA",
         "RSA-PSK-AES256-CBC-SHA",
@@ -444,7 +455,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0x009C,
         "TLS_RSA_WITH_AES_128_GCM_SHA256",
         "AES128-GCM-SHA256",
@@ -455,7 +466,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0x009D,
         "TLS_RSA_WITH_AES_256_GCM_SHA384",
         "AES256-GCM-SHA384",
@@ -466,7 +477,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0x009E,
         "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
         "DHE-RSA-AES128-GCM-SHA256",
@@ -477,7 +488,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0x009F,
         "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
         "DHE-RSA-AES256-GCM-SHA384",
@@ -488,7 +499,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0x00A2,
         "TLS_DHE_DSS_WITH_AES_128_GCM_SHA256",
         "DHE-DSS-AES128-GCM-SHA256",
@@ -499,7 +510,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0x00A3,
         "TLS_DHE_DSS_WITH_AES_256_GCM_SHA384",
         "DHE-DSS-AES256-GCM-SHA384",
@@ -510,7 +521,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0x00A6,
         "TLS_DH_anon_WITH_AES_128_GCM_SHA256",
         "ADH-AES128-GCM-SHA256",
@@ -521,7 +532,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0x00A7,
         "TLS_DH_anon_WITH_AES_256_GCM_SHA384",
         "ADH-AES256-GCM-SHA384",
@@ -532,7 +543,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0x00A8,
         "TLS_PSK_WITH_AES_128_GCM_SHA256",
         "PSK-AES128-GCM-SHA256",
@@ -543,7 +554,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0x00A9,
         "TLS_PSK_WITH_AES_256_GCM_SHA384",
         "PSK-AES256-GCM-SHA384",
@@ -554,7 +565,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0x00AA,
         "TLS_DHE_PSK_WITH_AES_128_GCM_SHA256",
         "DHE-PSK-AES128-GCM-SHA256",
@@ -565,7 +576,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0x00AB,
         "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384",
         "DHE-PSK-AES256-GCM-SHA384",
@@ -576,7 +587,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0x00AC,
         "TLS_RSA_PSK_WITH_AES_128_GCM_SHA256",
         "RSA-PSK-AES128-GCM-SHA256",
@@ -587,7 +598,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0x00AD,
         "TLS_RSA_PSK_WITH_AES_256_GCM_SHA384",
         "RSA-PSK-AES256-GCM-SHA384",
@@ -598,7 +609,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0x00AE,
         "TLS_PSK_WITH_AES_128_CBC_SHA256",
         "PSK-AES128-CBC-SHA256",
@@ -609,7 +620,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0x00AF,
         "TLS_PSK_WITH_AES_256_CBC_SHA384",
         "PSK-AES256-CBC-SHA384",
@@ -620,7 +631,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA384",
     ),
-    _S(
+    (
         0x00B0,
         "TLS_PSK_WITH_NULL_SHA256",
         "PSK-NULL-SHA256",
@@ -631,7 +642,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA256",
     ),
-    _S(
+    (
         0x00B1,
         "TLS_PSK_WITH_NULL_SHA384",
         "PSK-NULL-SHA384",
@@ -642,7 +653,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA384",
     ),
-    _S(
+    (
         0x00B2,
         "TLS_DHE_PSK_WITH_AES_128_CBC_SHA256",
         "DHE-PSK-AES128-CBC-SHA256",
@@ -653,7 +664,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0x00B3,
         "TLS_DHE_PSK_WITH_AES_256_CBC_SHA384",
         "DHE-PSK-AES256-CBC-SHA384",
@@ -664,7 +675,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA384",
     ),
-    _S(
+    (
         0x00B4,
         "TLS_DHE_PSK_WITH_NULL_SHA256",
         "DHE-PSK-NULL-SHA256",
@@ -675,7 +686,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA256",
     ),
-    _S(
+    (
         0x00B5,
         "TLS_DHE_PSK_WITH_NULL_SHA384",
         "DHE-PSK-NULL-SHA384",
@@ -686,7 +697,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA384",
     ),
-    _S(
+    (
         0x00B6,
         "TLS_RSA_PSK_WITH_AES_128_CBC_SHA256",
         "RSA-PSK-AES128-CBC-SHA256",
@@ -697,7 +708,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0x00B7,
         "TLS_RSA_PSK_WITH_AES_256_CBC_SHA384",
         "RSA-PSK-AES256-CBC-SHA384",
@@ -708,7 +719,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA384",
     ),
-    _S(
+    (
         0x00B8,
         "TLS_RSA_PSK_WITH_NULL_SHA256",
         "RSA-PSK-NULL-SHA256",
@@ -719,7 +730,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA256",
     ),
-    _S(
+    (
         0x00B9,
         "TLS_RSA_PSK_WITH_NULL_SHA384",
         "RSA-PSK-NULL-SHA384",
@@ -730,7 +741,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA384",
     ),
-    _S(
+    (
         0x00BA,
         "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA256",
         "CAMELLIA128-SHA256",
@@ -741,7 +752,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0x00BD,
         "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA256",
         "DHE-DSS-CAMELLIA128-SHA256",
@@ -752,7 +763,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0x00BE,
         "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA256",
         "DHE-RSA-CAMELLIA128-SHA256",
@@ -763,7 +774,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0x00BF,
         "TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA256",
         "ADH-CAMELLIA128-SHA256",
@@ -774,7 +785,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0x00C0,
         "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA256",
         "CAMELLIA256-SHA256",
@@ -785,7 +796,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA256",
     ),
-    _S(
+    (
         0x00C3,
         "TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA256",
         "DHE-DSS-CAMELLIA256-SHA256",
@@ -796,7 +807,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA256",
     ),
-    _S(
+    (
         0x00C4,
         "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA256",
         "DHE-RSA-CAMELLIA256-SHA256",
@@ -807,7 +818,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA256",
     ),
-    _S(
+    (
         0x00C5,
         "TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA256",
         "ADH-CAMELLIA256-SHA256",
@@ -818,7 +829,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA256",
     ),
-    _S(
+    (
         0x1301,
         "TLS_AES_128_GCM_SHA256",
         "TLS_AES_128_GCM_SHA256",
@@ -829,7 +840,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0x1302,
         "TLS_AES_256_GCM_SHA384",
         "TLS_AES_256_GCM_SHA384",
@@ -840,7 +851,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0x1303,
         "TLS_CHACHA20_POLY1305_SHA256",
         "TLS_CHACHA20_POLY1305_SHA256",
@@ -851,7 +862,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0x1304,
         "TLS_AES_128_CCM_SHA256",
         "TLS_AES_128_CCM_SHA256",
@@ -862,7 +873,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0x1305,
         "TLS_AES_128_CCM_8_SHA256",
         "TLS_AES_128_CCM_8_SHA256",
@@ -873,7 +884,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC006,
         "TLS_ECDHE_ECDSA_WITH_NULL_SHA",
         "ECDHE-ECDSA-NULL-SHA",
@@ -884,7 +895,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA1",
     ),
-    _S(
+    (
         0xC009,
         "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
         "ECDHE-ECDSA-AES128-SHA",
@@ -895,7 +906,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0xC00A,
         "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
         "ECDHE-ECDSA-AES256-SHA",
@@ -906,7 +917,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0xC010,
         "TLS_ECDHE_RSA_WITH_NULL_SHA",
         "ECDHE-RSA-NULL-SHA",
@@ -917,7 +928,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA1",
     ),
-    _S(
+    (
         0xC013,
         "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
         "ECDHE-RSA-AES128-SHA",
@@ -928,7 +939,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0xC014,
         "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
         "ECDHE-RSA-AES256-SHA",
@@ -939,7 +950,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0xC015,
         "TLS_ECDH_anon_WITH_NULL_SHA",
         "AECDH-NULL-SHA",
@@ -950,7 +961,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA1",
     ),
-    _S(
+    (
         0xC018,
         "TLS_ECDH_anon_WITH_AES_128_CBC_SHA",
         "AECDH-AES128-SHA",
@@ -961,7 +972,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0xC019,
         "TLS_ECDH_anon_WITH_AES_256_CBC_SHA",
         "AECDH-AES256-SHA",
@@ -972,7 +983,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0xC01D,
         "TLS_SRP_SHA_WITH_AES_128_CBC_SHA",
         "SRP-AES-128-CBC-SHA",
@@ -983,7 +994,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0xC01E,
         "TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA",
         "SRP-RSA-AES-128-CBC-SHA",
@@ -994,7 +1005,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0xC01F,
         "TLS_SRP_SHA_DSS_WITH_AES_128_CBC_SHA",
         "SRP-DSS-AES-128-CBC-SHA",
@@ -1005,7 +1016,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0xC020,
         "TLS_SRP_SHA_WITH_AES_256_CBC_SHA",
         "SRP-AES-256-CBC-SHA",
@@ -1016,7 +1027,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0xC021,
         "TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA",
         "SRP-RSA-AES-256-CBC-SHA",
@@ -1027,7 +1038,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0xC022,
         "TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA",
         "SRP-DSS-AES-256-CBC-SHA",
@@ -1038,7 +1049,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0xC023,
         "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
         "ECDHE-ECDSA-AES128-SHA256",
@@ -1049,7 +1060,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0xC024,
         "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
         "ECDHE-ECDSA-AES256-SHA384",
@@ -1060,7 +1071,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA384",
     ),
-    _S(
+    (
         0xC027,
         "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
         "ECDHE-RSA-AES128-SHA256",
@@ -1071,7 +1082,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0xC028,
         "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
         "ECDHE-RSA-AES256-SHA384",
@@ -1082,7 +1093,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA384",
     ),
-    _S(
+    (
         0xC02B,
         "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
         "ECDHE-ECDSA-AES128-GCM-SHA256",
@@ -1093,7 +1104,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC02C,
         "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
         "ECDHE-ECDSA-AES256-GCM-SHA384",
@@ -1104,7 +1115,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC02F,
         "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
         "ECDHE-RSA-AES128-GCM-SHA256",
@@ -1115,7 +1126,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC030,
         "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
         "ECDHE-RSA-AES256-GCM-SHA384",
@@ -1126,7 +1137,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC035,
         "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA",
         "ECDHE-PSK-AES128-CBC-SHA",
@@ -1137,7 +1148,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA1",
     ),
-    _S(
+    (
         0xC036,
         "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA",
         "ECDHE-PSK-AES256-CBC-SHA",
@@ -1148,7 +1159,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA1",
     ),
-    _S(
+    (
         0xC037,
         "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256",
         "ECDHE-PSK-AES128-CBC-SHA256",
@@ -1159,7 +1170,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0xC038,
         "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384",
         "ECDHE-PSK-AES256-CBC-SHA384",
@@ -1170,7 +1181,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA384",
     ),
-    _S(
+    (
         0xC039,
         "TLS_ECDHE_PSK_WITH_NULL_SHA",
         "ECDHE-PSK-NULL-SHA",
@@ -1181,7 +1192,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA1",
     ),
-    _S(
+    (
         0xC03A,
         "TLS_ECDHE_PSK_WITH_NULL_SHA256",
         "ECDHE-PSK-NULL-SHA256",
@@ -1192,7 +1203,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA256",
     ),
-    _S(
+    (
         0xC03B,
         "TLS_ECDHE_PSK_WITH_NULL_SHA384",
         "ECDHE-PSK-NULL-SHA384",
@@ -1203,7 +1214,7 @@ SUITES: tuple[CipherSuite, ...] = (
         0,
         "SHA384",
     ),
-    _S(
+    (
         0xC050,
         "TLS_RSA_WITH_ARIA_128_GCM_SHA256",
         "ARIA128-GCM-SHA256",
@@ -1214,7 +1225,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC051,
         "TLS_RSA_WITH_ARIA_256_GCM_SHA384",
         "ARIA256-GCM-SHA384",
@@ -1225,7 +1236,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC052,
         "TLS_DHE_RSA_WITH_ARIA_128_GCM_SHA256",
         "DHE-RSA-ARIA128-GCM-SHA256",
@@ -1236,7 +1247,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC053,
         "TLS_DHE_RSA_WITH_ARIA_256_GCM_SHA384",
         "DHE-RSA-ARIA256-GCM-SHA384",
@@ -1247,7 +1258,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC056,
         "TLS_DHE_DSS_WITH_ARIA_128_GCM_SHA256",
         "DHE-DSS-ARIA128-GCM-SHA256",
@@ -1258,7 +1269,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC057,
         "TLS_DHE_DSS_WITH_ARIA_256_GCM_SHA384",
         "DHE-DSS-ARIA256-GCM-SHA384",
@@ -1269,7 +1280,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC05C,
         "TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256",
         "ECDHE-ECDSA-ARIA128-GCM-SHA256",
@@ -1280,7 +1291,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC05D,
         "TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384",
         "ECDHE-ECDSA-ARIA256-GCM-SHA384",
@@ -1291,7 +1302,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC060,
         "TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256",
         "ECDHE-ARIA128-GCM-SHA256",
@@ -1302,7 +1313,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC061,
         "TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384",
         "ECDHE-ARIA256-GCM-SHA384",
@@ -1313,7 +1324,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC06A,
         "TLS_PSK_WITH_ARIA_128_GCM_SHA256",
         "PSK-ARIA128-GCM-SHA256",
@@ -1324,7 +1335,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC06B,
         "TLS_PSK_WITH_ARIA_256_GCM_SHA384",
         "PSK-ARIA256-GCM-SHA384",
@@ -1335,7 +1346,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC06C,
         "TLS_DHE_PSK_WITH_ARIA_128_GCM_SHA256",
         "DHE-PSK-ARIA128-GCM-SHA256",
@@ -1346,7 +1357,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC06D,
         "TLS_DHE_PSK_WITH_ARIA_256_GCM_SHA384",
         "DHE-PSK-ARIA256-GCM-SHA384",
@@ -1357,7 +1368,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC06E,
         "TLS_RSA_PSK_WITH_ARIA_128_GCM_SHA256",
         "RSA-PSK-ARIA128-GCM-SHA256",
@@ -1368,7 +1379,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC06F,
         "TLS_RSA_PSK_WITH_ARIA_256_GCM_SHA384",
         "RSA-PSK-ARIA256-GCM-SHA384",
@@ -1379,7 +1390,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC072,
         "TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256",
         "ECDHE-ECDSA-CAMELLIA128-SHA256",
@@ -1390,7 +1401,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0xC073,
         "TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_CBC_SHA384",
         "ECDHE-ECDSA-CAMELLIA256-SHA384",
@@ -1401,7 +1412,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA384",
     ),
-    _S(
+    (
         0xC076,
         "TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256",
         "ECDHE-RSA-CAMELLIA128-SHA256",
@@ -1412,7 +1423,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0xC077,
         "TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384",
         "ECDHE-RSA-CAMELLIA256-SHA384",
@@ -1423,7 +1434,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA384",
     ),
-    _S(
+    (
         0xC094,
         "TLS_PSK_WITH_CAMELLIA_128_CBC_SHA256",
         "PSK-CAMELLIA128-SHA256",
@@ -1434,7 +1445,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0xC095,
         "TLS_PSK_WITH_CAMELLIA_256_CBC_SHA384",
         "PSK-CAMELLIA256-SHA384",
@@ -1445,7 +1456,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA384",
     ),
-    _S(
+    (
         0xC096,
         "TLS_DHE_PSK_WITH_CAMELLIA_128_CBC_SHA256",
         "DHE-PSK-CAMELLIA128-SHA256",
@@ -1456,7 +1467,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0xC097,
         "TLS_DHE_PSK_WITH_CAMELLIA_256_CBC_SHA384",
         "DHE-PSK-CAMELLIA256-SHA384",
@@ -1467,7 +1478,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA384",
     ),
-    _S(
+    (
         0xC098,
         "TLS_RSA_PSK_WITH_CAMELLIA_128_CBC_SHA256",
         "RSA-PSK-CAMELLIA128-SHA256",
@@ -1478,7 +1489,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0xC099,
         "TLS_RSA_PSK_WITH_CAMELLIA_256_CBC_SHA384",
         "RSA-PSK-CAMELLIA256-SHA384",
@@ -1489,7 +1500,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA384",
     ),
-    _S(
+    (
         0xC09A,
         "TLS_ECDHE_PSK_WITH_CAMELLIA_128_CBC_SHA256",
         "ECDHE-PSK-CAMELLIA128-SHA256",
@@ -1500,7 +1511,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "SHA256",
     ),
-    _S(
+    (
         0xC09B,
         "TLS_ECDHE_PSK_WITH_CAMELLIA_256_CBC_SHA384",
         "ECDHE-PSK-CAMELLIA256-SHA384",
@@ -1511,7 +1522,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "SHA384",
     ),
-    _S(
+    (
         0xC09C,
         "TLS_RSA_WITH_AES_128_CCM",
         "AES128-CCM",
@@ -1522,7 +1533,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC09D,
         "TLS_RSA_WITH_AES_256_CCM",
         "AES256-CCM",
@@ -1533,7 +1544,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC09E,
         "TLS_DHE_RSA_WITH_AES_128_CCM",
         "DHE-RSA-AES128-CCM",
@@ -1544,7 +1555,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC09F,
         "TLS_DHE_RSA_WITH_AES_256_CCM",
         "DHE-RSA-AES256-CCM",
@@ -1555,7 +1566,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC0A0,
         "TLS_RSA_WITH_AES_128_CCM_8",
         "AES128-CCM8",
@@ -1566,7 +1577,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC0A1,
         "TLS_RSA_WITH_AES_256_CCM_8",
         "AES256-CCM8",
@@ -1577,7 +1588,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC0A2,
         "TLS_DHE_RSA_WITH_AES_128_CCM_8",
         "DHE-RSA-AES128-CCM8",
@@ -1588,7 +1599,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC0A3,
         "TLS_DHE_RSA_WITH_AES_256_CCM_8",
         "DHE-RSA-AES256-CCM8",
@@ -1599,7 +1610,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC0A4,
         "TLS_PSK_WITH_AES_128_CCM",
         "PSK-AES128-CCM",
@@ -1610,7 +1621,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC0A5,
         "TLS_PSK_WITH_AES_256_CCM",
         "PSK-AES256-CCM",
@@ -1621,7 +1632,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC0A6,
         "TLS_DHE_PSK_WITH_AES_128_CCM",
         "DHE-PSK-AES128-CCM",
@@ -1632,7 +1643,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC0A7,
         "TLS_DHE_PSK_WITH_AES_256_CCM",
         "DHE-PSK-AES256-CCM",
@@ -1643,7 +1654,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC0A8,
         "TLS_PSK_WITH_AES_128_CCM_8",
         "PSK-AES128-CCM8",
@@ -1654,7 +1665,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC0A9,
         "TLS_PSK_WITH_AES_256_CCM_8",
         "PSK-AES256-CCM8",
@@ -1665,7 +1676,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC0AA,
         "TLS_PSK_DHE_WITH_AES_128_CCM_8",
         "DHE-PSK-AES128-CCM8",
@@ -1676,7 +1687,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC0AB,
         "TLS_PSK_DHE_WITH_AES_256_CCM_8",
         "DHE-PSK-AES256-CCM8",
@@ -1687,7 +1698,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC0AC,
         "TLS_ECDHE_ECDSA_WITH_AES_128_CCM",
         "ECDHE-ECDSA-AES128-CCM",
@@ -1698,7 +1709,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC0AD,
         "TLS_ECDHE_ECDSA_WITH_AES_256_CCM",
         "ECDHE-ECDSA-AES256-CCM",
@@ -1709,7 +1720,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xC0AE,
         "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8",
         "ECDHE-ECDSA-AES128-CCM8",
@@ -1720,7 +1731,7 @@ SUITES: tuple[CipherSuite, ...] = (
         128,
         "AEAD",
     ),
-    _S(
+    (
         0xC0AF,
         "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8",
         "ECDHE-ECDSA-AES256-CCM8",
@@ -1731,7 +1742,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xCCA8,
         "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
         "ECDHE-RSA-CHACHA20-POLY1305",
@@ -1742,7 +1753,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xCCA9,
         "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
         "ECDHE-ECDSA-CHACHA20-POLY1305",
@@ -1753,7 +1764,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xCCAA,
         "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
         "DHE-RSA-CHACHA20-POLY1305",
@@ -1764,7 +1775,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xCCAB,
         "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256",
         "PSK-CHACHA20-POLY1305",
@@ -1775,7 +1786,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xCCAC,
         "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256",
         "ECDHE-PSK-CHACHA20-POLY1305",
@@ -1786,7 +1797,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xCCAD,
         "TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256",
         "DHE-PSK-CHACHA20-POLY1305",
@@ -1797,7 +1808,7 @@ SUITES: tuple[CipherSuite, ...] = (
         256,
         "AEAD",
     ),
-    _S(
+    (
         0xCCAE,
         "TLS_RSA_PSK_WITH_CHACHA20_POLY1305_SHA256",
         "RSA-PSK-CHACHA20-POLY1305",
@@ -1809,6 +1820,9 @@ SUITES: tuple[CipherSuite, ...] = (
         "AEAD",
     ),
 )
+
+#: The records, made without a Python call each.
+SUITES: tuple[CipherSuite, ...] = tuple(map(partial(tuple.__new__, CipherSuite), _ROWS))
 
 #: Signalling suite values (RFC 5746, RFC 7507); not real suites.
 TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00FF
