@@ -553,17 +553,18 @@ def _make_class(
     # The fields, when one base gives the MRO or no base has fields (a plain
     # base beside Struct, the usual case); else once the class exists (the
     # generic __init__ reads the list on its first call).
+    post_init = "__post_init__" in ns
     if len(bases) == 1:
         all_fields = _inherited(bases[0].__mro__, own)
         known = True
+        post_init = post_init or _base_info(bases[0])[1]
     else:
-        known = not any(b.__dict__.get("__struct_fields__") for base in bases for b in base.__mro__)
+        known = True
+        for base in bases:
+            has_fields, has_post_init = _base_info(base)
+            known = known and not has_fields
+            post_init = post_init or has_post_init
         all_fields = own if known else []
-    # (looked up in the bases' dictionaries: a failed hasattr() on a class
-    # makes and discards an AttributeError)
-    post_init = "__post_init__" in ns or any(
-        "__post_init__" in b.__dict__ for base in bases for b in base.__mro__
-    )
     methods = _methods(name, ns.get("__qualname__", name), ns, all_fields, post_init, frozen)
     ns.update(methods)
     if known:
@@ -575,6 +576,23 @@ def _make_class(
         all_fields.extend(_inherited(cls.__mro__[1:], own))
         _finish(cls, all_fields, methods)
     return cls
+
+
+#: base class -> (whether its MRO holds struct fields, whether it has a
+#: ``__post_init__``), looked up in the classes' dictionaries (a failed
+#: hasattr() on a class makes and discards an AttributeError) once a base.
+_BASES: dict[type, tuple[bool, bool]] = {}
+
+
+def _base_info(base: type) -> tuple[bool, bool]:
+    info = _BASES.get(base)
+    if info is None:
+        mro = base.__mro__
+        info = _BASES[base] = (
+            any(b.__dict__.get("__struct_fields__") for b in mro),
+            any("__post_init__" in b.__dict__ for b in mro),
+        )
+    return info
 
 
 _FROZEN_METHODS: dict[str, Any] = {
