@@ -56,6 +56,7 @@ HEAVY = (
     "sclient.tls.conf",
     "sclient.tls.conf_ciph",
     "sclient.tls.rpk",
+    "sclient.tls.events_rare",
     "sclient.app.ech",
     "sclient.cli.passwd",
     "sclient.starttls.steps",

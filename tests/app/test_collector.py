@@ -168,3 +168,43 @@ def test_each_reconnection_is_its_own_connection_in_json() -> None:
     doc = build_report(col.report, View(), SETUP, err_log=[])
     assert [c["handshake_complete"] for c in doc["connections"]] == [True, False]
     assert doc["handshake_complete"] is False  # the top level is the last connection's
+
+
+def _event_classes() -> dict[str, type]:
+    from sclient.tls import events_rare
+
+    return {
+        name: value
+        for module in (ev, events_rare)
+        for name, value in vars(module).items()
+        if isinstance(value, type) and issubclass(value, ev.Event)
+    }
+
+
+def test_handlers_named_by_class_name_name_event_classes() -> None:
+    """The collector's table names its events (those of tls.events_rare among
+    them, so that it need not import that module): each name must be an event
+    class's, or its events would be silently dropped."""
+    from sclient.report import collector
+
+    classes = _event_classes()
+    assert set(collector._HANDLERS) <= set(classes), set(collector._HANDLERS) - set(classes)
+    assert "HeartbeatReceived" in collector._HANDLERS  # one of tls.events_rare's
+
+
+def test_stream_table_names_event_classes() -> None:
+    from sclient.report.stream import Stream, TextStream
+
+    classes = _event_classes()
+    text = TextStream.__new__(TextStream)  # the table only binds methods
+    names = {k if isinstance(k, str) else k.__name__ for k in TextStream.table(text)}
+    assert names <= set(classes), names - set(classes)
+    seen: list[object] = []
+    stream = Stream()
+    stream.subscribe({"PskUnusable": seen.append, ev.HandshakeComplete: seen.append})
+    from sclient.tls import events_rare
+
+    unusable = events_rare.PskUnusable(True)
+    stream.publish(unusable)
+    stream.publish(ev.ApplicationData(b"x"))
+    assert seen == [unusable]

@@ -14,6 +14,7 @@ from tls_scenarios import keys
 
 import sclient.tls
 from sclient.tls import events as ev
+from sclient.tls import events_rare as evr
 from sclient.tls.client import BUG, Client
 from sclient.tls.config import Verdict
 from sclient.tls.errors import PeerAlert, TLSError, UnexpectedEOF, UsageError
@@ -268,7 +269,7 @@ def test_application_data_and_fragmentation() -> None:
 def test_key_update_from_server() -> None:
     c, server, _ = handshake13()
     events = c.receive(server.key_update(True))
-    assert ev.KeyUpdateReceived(True) in events
+    assert evr.KeyUpdateReceived(True) in events
     answer = c.data_to_send()
     server.feed(answer)
     assert server.received[-1] == (P.HANDSHAKE, b"\x18\x00\x00\x01\x00")
@@ -295,10 +296,10 @@ def test_key_update_needs_tls13() -> None:
 def test_hello_request_refused_with_no_renegotiation() -> None:
     c, server, _ = handshake12(no_renegotiation=True)
     events = c.receive(server.ciphers["app"].encrypt(P.HANDSHAKE, HelloRequest().encode()))
-    assert ev.HelloRequestReceived() in events
+    assert evr.HelloRequestReceived() in events
     assert ev.AlertSent(1, 100) in events
     assert not any(isinstance(e, ev.ConnectionFailed) for e in events)
-    assert ev.RenegotiationRefused() in events
+    assert evr.RenegotiationRefused() in events
     server.feed(c.data_to_send())
     assert server.alerts[-1] == b"\x01\x64"
 
@@ -592,7 +593,7 @@ def test_first_bytes_of_a_reply_that_is_no_tls(reply: bytes) -> None:
     i = kinds.index("ForeignBytesReceived")
     assert kinds[i - 1] == "RecordHeaderReceived" and kinds[-1] == "ConnectionFailed"
     foreign = events[i]
-    assert isinstance(foreign, ev.ForeignBytesReceived)
+    assert isinstance(foreign, evr.ForeignBytesReceived)
     assert foreign.data == (reply + b"\x00" * 600)[:512]
     failed = events[-1]
     assert isinstance(failed, ev.ConnectionFailed)
@@ -605,5 +606,5 @@ def test_a_bad_tls_record_is_not_foreign() -> None:
     c.start()
     c.data_to_send()
     events = c.receive(b"\x17\x03\x03\x00\x05hello")
-    assert not any(isinstance(e, ev.ForeignBytesReceived) for e in events)
+    assert not any(isinstance(e, evr.ForeignBytesReceived) for e in events)
     assert isinstance(events[-1], ev.ConnectionFailed)

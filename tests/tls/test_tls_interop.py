@@ -21,6 +21,7 @@ from tls_peers import (
 )
 
 from sclient.tls import events as ev
+from sclient.tls import events_rare as evr
 from sclient.tls.client import Client
 from sclient.tls.registry import groups as G
 from sclient.tls.registry import protocol as P
@@ -240,10 +241,10 @@ def test_openssl_key_update_from_server(pki: dict[str, Pki], request_update: boo
             if not state["sent"] and len(r.of(ev.NewSessionTicket)) >= 2:  # type: ignore[attr-defined]
                 srv.command(b"K\n" if request_update else b"k\n")
                 state["sent"] = True
-            return bool(r.of(ev.KeyUpdateReceived) or r.failure)  # type: ignore[attr-defined]
+            return bool(r.of(evr.KeyUpdateReceived) or r.failure)  # type: ignore[attr-defined]
 
         res = run_client(srv.port, config(), until=until)
-        assert res.of(ev.KeyUpdateReceived) == [ev.KeyUpdateReceived(request_update)]
+        assert res.of(evr.KeyUpdateReceived) == [evr.KeyUpdateReceived(request_update)]
         c = res.client
         assert c is not None
         sent_update = [
@@ -264,7 +265,7 @@ def test_openssl_key_update_ours_and_app_data(pki: dict[str, Pki]) -> None:
             srv.port, config(), on_complete=go, until=lambda r: b"olleh" in r.app_data or r.failure
         )
     assert b"olleh" in res.app_data
-    assert res.of(ev.KeyUpdateReceived) == [ev.KeyUpdateReceived(False)]
+    assert res.of(evr.KeyUpdateReceived) == [evr.KeyUpdateReceived(False)]
 
 
 @needs_openssl

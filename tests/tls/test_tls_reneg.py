@@ -10,6 +10,7 @@ from tls_peers import config
 from tls_scenarios import keys
 
 from sclient.tls import events as ev
+from sclient.tls import events_rare as evr
 from sclient.tls.client import Client
 from sclient.tls.errors import TLSError
 from sclient.tls.registry import protocol as P
@@ -53,7 +54,7 @@ def test_client_renegotiation_full_handshake() -> None:
     c, server = connected()
     first_verify = server.client_verify
     events = run(c, server, c.renegotiate())
-    assert events[0] == ev.RenegotiationStarted(False)
+    assert events[0] == evr.RenegotiationStarted(False)
     done = [e for e in events if isinstance(e, ev.RenegotiationComplete)]
     assert len(done) == 1 and done[0].resumed_session is None and not done[0].by_server
     assert not any(isinstance(e, ev.HandshakeComplete | ev.ConnectionFailed) for e in events)
@@ -84,8 +85,8 @@ def test_hello_request_abbreviated_offer() -> None:
     session = c.session
     assert session is not None
     events = run(c, server, c.receive(server.hello_request()))
-    assert ev.HelloRequestReceived() in events
-    assert ev.RenegotiationStarted(True) in events
+    assert evr.HelloRequestReceived() in events
+    assert evr.RenegotiationStarted(True) in events
     assert any(isinstance(e, ev.RenegotiationComplete) and e.by_server for e in events)
     ch = hello(server)
     ticket = ch.ext(X.SessionTicket)

@@ -8,7 +8,7 @@ socket, and never looks inside the engine. The text summary, ``-brief`` and
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sclient.base import structs
 from sclient.base.errorqueue import ErrorEntry
@@ -17,6 +17,9 @@ from sclient.tls import events as ev
 from sclient.tls.registry.protocol import ALERT, CHANGE_CIPHER_SPEC, HANDSHAKE, TLS1_3
 from sclient.tls.session import Session
 from sclient.x509.verdict import ChainVerdict
+
+if TYPE_CHECKING:
+    from sclient.tls import events_rare as evr
 
 
 class Message(Struct, frozen=True, slots=True):
@@ -83,22 +86,22 @@ class ConnectionReport(Struct, slots=True):
     peer_rpk: bytes | None = None
     cert_request: ev.CertificateRequested | None = None
     #: ``-status``: the status callback's moment (None: it did not run)
-    status: ev.CertificateStatusChecked | None = None
+    status: evr.CertificateStatusChecked | None = None
     #: ``-ct``: the SCT sources the engine saw (None: CT was not enabled)
-    scts: ev.SctsReceived | None = None
+    scts: evr.SctsReceived | None = None
     #: the SCTs with their validation, once computed (``report.ct``)
     sct_results: list[Any] | None = None
     #: ``-keymatexport``: (label, length, material; None: the export failed),
     #: taken each time the summary is printed.
     keying_material: tuple[str, int, bytes | None] | None = None
     #: ``-nextprotoneg``: what s_client's NPN callback saw and chose (None: it did not run).
-    next_protocol: ev.NextProtocolSelected | None = None
+    next_protocol: evr.NextProtocolSelected | None = None
     #: ``-serverinfo``: the requested extensions the server answered, as printed.
-    serverinfo: list[ev.ServerInfoReceived] = field(default_factory=list)
+    serverinfo: list[evr.ServerInfoReceived] = field(default_factory=list)
     pha_requests: list[ev.CertificateRequested] = field(default_factory=list)
     client_certs_sent: list[ev.ClientCertificateSent] = field(default_factory=list)
     #: RFC 8879: each Certificate that went compressed, either way, in order.
-    cert_compression: list[ev.CertificateCompression] = field(default_factory=list)
+    cert_compression: list[evr.CertificateCompression] = field(default_factory=list)
     tickets: list[Session] = field(default_factory=list)
     #: The session s_client held when this connection's handshake ended.
     session: Session | None = None
@@ -116,12 +119,12 @@ class ConnectionReport(Struct, slots=True):
     #: TLS <= 1.2 renegotiations, in order (the last may be unfinished).
     renegotiations: list[Renegotiation] = field(default_factory=list)
     #: Encrypted Client Hello: what was offered and what the server did (None: no ECH).
-    ech: ev.EchOutcome | None = None
+    ech: evr.EchOutcome | None = None
     #: The GREASE values (RFC 8701) of the first ClientHello, by field (None:
     #: no ClientHello was sent; empty: it had none).
     grease: dict[str, list[int]] | None = None
     #: RFC 6520 heartbeat messages sent and received, in order.
-    heartbeats: list[ev.HeartbeatSent | ev.HeartbeatReceived] = field(default_factory=list)
+    heartbeats: list[evr.HeartbeatSent | evr.HeartbeatReceived] = field(default_factory=list)
 
     def resumed(self) -> Session | None:
         """The session this connection resumed (None: a full handshake)."""
@@ -205,7 +208,7 @@ class Collector:
         _settled(self.report.current, e)
 
     def fold(self, event: ev.Event, now: float) -> None:
-        handler = _HANDLERS.get(type(event))
+        handler = _HANDLERS.get(type(event).__name__)
         if handler is not None:
             handler(self.report, event, now)
 
@@ -217,7 +220,7 @@ def _record(r: RunReport, e: ev.RecordReceived, now: float) -> None:
     r.current.records_read += len(e.raw)
 
 
-def _foreign(r: RunReport, e: ev.ForeignBytesReceived, now: float) -> None:
+def _foreign(r: RunReport, e: evr.ForeignBytesReceived, now: float) -> None:
     r.current.foreign = e.data
 
 
@@ -235,28 +238,28 @@ def _verified(r: RunReport, e: ev.CertificateVerified, now: float) -> None:
     r.current.verdict = detail if isinstance(detail, ChainVerdict) else ChainVerdict()
 
 
-def _cert_types(r: RunReport, e: ev.CertificateTypesNegotiated, now: float) -> None:
+def _cert_types(r: RunReport, e: evr.CertificateTypesNegotiated, now: float) -> None:
     r.current.cert_types = (e.client, e.server)
 
 
-def _peer_rpk(r: RunReport, e: ev.PeerRawPublicKey, now: float) -> None:
+def _peer_rpk(r: RunReport, e: evr.PeerRawPublicKey, now: float) -> None:
     r.current.peer_rpk = e.spki
     _verified(r, ev.CertificateVerified((), e.verdict), now)
 
 
-def _status(r: RunReport, e: ev.CertificateStatusChecked, now: float) -> None:
+def _status(r: RunReport, e: evr.CertificateStatusChecked, now: float) -> None:
     r.current.status = e
 
 
-def _scts(r: RunReport, e: ev.SctsReceived, now: float) -> None:
+def _scts(r: RunReport, e: evr.SctsReceived, now: float) -> None:
     r.current.scts = e
 
 
-def _next_protocol(r: RunReport, e: ev.NextProtocolSelected, now: float) -> None:
+def _next_protocol(r: RunReport, e: evr.NextProtocolSelected, now: float) -> None:
     r.current.next_protocol = e
 
 
-def _serverinfo(r: RunReport, e: ev.ServerInfoReceived, now: float) -> None:
+def _serverinfo(r: RunReport, e: evr.ServerInfoReceived, now: float) -> None:
     r.current.serverinfo.append(e)
 
 
@@ -271,7 +274,7 @@ def _cert_sent(r: RunReport, e: ev.ClientCertificateSent, now: float) -> None:
     r.current.client_certs_sent.append(e)
 
 
-def _cert_compression(r: RunReport, e: ev.CertificateCompression, now: float) -> None:
+def _cert_compression(r: RunReport, e: evr.CertificateCompression, now: float) -> None:
     r.current.cert_compression.append(e)
 
 
@@ -295,7 +298,7 @@ def _complete(r: RunReport, e: ev.HandshakeComplete, now: float) -> None:
     c.handshake_written = c.bytes_written
 
 
-def _reneg_started(r: RunReport, e: ev.RenegotiationStarted, now: float) -> None:
+def _reneg_started(r: RunReport, e: evr.RenegotiationStarted, now: float) -> None:
     r.current.renegotiations.append(Renegotiation(e.by_server, now))
 
 
@@ -336,7 +339,7 @@ def _ticket(r: RunReport, e: ev.NewSessionTicket, now: float) -> None:
         r.session = r.current.session = e.session
 
 
-def _heartbeat(r: RunReport, e: ev.HeartbeatSent | ev.HeartbeatReceived, now: float) -> None:
+def _heartbeat(r: RunReport, e: evr.HeartbeatSent | evr.HeartbeatReceived, now: float) -> None:
     r.current.heartbeats.append(e)
 
 
@@ -359,7 +362,7 @@ def _offered(r: RunReport, e: ev.SessionOffered, now: float) -> None:
     r.current.early_data_offered = e.early_data
 
 
-def _ech(r: RunReport, e: ev.EchOutcome, now: float) -> None:
+def _ech(r: RunReport, e: evr.EchOutcome, now: float) -> None:
     r.current.ech = e
 
 
@@ -402,36 +405,39 @@ def _ccs_message(
         r.current.ccs_sent = True
 
 
-_HANDLERS: dict[type, Handler] = {
-    ev.RecordReceived: _record,
-    ev.ChangeCipherSpecSent: _ccs_message,
-    ev.ChangeCipherSpecReceived: _ccs_message,
-    ev.HandshakeSent: _handshake,
-    ev.HandshakeReceived: _handshake,
-    ev.AlertSent: _alert,
-    ev.AlertReceived: _alert,
-    ev.ServerHelloAccepted: _server_hello,
-    ev.ForeignBytesReceived: _foreign,
-    ev.PeerCertificates: _peer_chain,
-    ev.CertificateVerified: _verified,
-    ev.CertificateTypesNegotiated: _cert_types,
-    ev.PeerRawPublicKey: _peer_rpk,
-    ev.CertificateStatusChecked: _status,
-    ev.SctsReceived: _scts,
-    ev.NextProtocolSelected: _next_protocol,
-    ev.ServerInfoReceived: _serverinfo,
-    ev.CertificateRequested: _cert_request,
-    ev.ClientCertificateSent: _cert_sent,
-    ev.CertificateCompression: _cert_compression,
-    ev.HandshakeComplete: _complete,
-    ev.RenegotiationStarted: _reneg_started,
-    ev.RenegotiationComplete: _renegotiated,
-    ev.NewSessionTicket: _ticket,
-    ev.ApplicationData: _data,
-    ev.HeartbeatSent: _heartbeat,
-    ev.HeartbeatReceived: _heartbeat,
-    ev.ConnectionClosed: _closed,
-    ev.ConnectionFailed: _failed,
-    ev.SessionOffered: _offered,
-    ev.EchOutcome: _ech,
+#: Each event class's handler, by the class's name: the events of options
+#: and rarer paths (:mod:`sclient.tls.events_rare`) are named without
+#: importing their module.
+_HANDLERS: dict[str, Handler] = {
+    "RecordReceived": _record,
+    "ChangeCipherSpecSent": _ccs_message,
+    "ChangeCipherSpecReceived": _ccs_message,
+    "HandshakeSent": _handshake,
+    "HandshakeReceived": _handshake,
+    "AlertSent": _alert,
+    "AlertReceived": _alert,
+    "ServerHelloAccepted": _server_hello,
+    "ForeignBytesReceived": _foreign,
+    "PeerCertificates": _peer_chain,
+    "CertificateVerified": _verified,
+    "CertificateTypesNegotiated": _cert_types,
+    "PeerRawPublicKey": _peer_rpk,
+    "CertificateStatusChecked": _status,
+    "SctsReceived": _scts,
+    "NextProtocolSelected": _next_protocol,
+    "ServerInfoReceived": _serverinfo,
+    "CertificateRequested": _cert_request,
+    "ClientCertificateSent": _cert_sent,
+    "CertificateCompression": _cert_compression,
+    "HandshakeComplete": _complete,
+    "RenegotiationStarted": _reneg_started,
+    "RenegotiationComplete": _renegotiated,
+    "NewSessionTicket": _ticket,
+    "ApplicationData": _data,
+    "HeartbeatSent": _heartbeat,
+    "HeartbeatReceived": _heartbeat,
+    "ConnectionClosed": _closed,
+    "ConnectionFailed": _failed,
+    "SessionOffered": _offered,
+    "EchOutcome": _ech,
 }

@@ -17,10 +17,15 @@ show no reads of their own; each datagram written is a write.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sclient.report.hexdump import bio_dump
 from sclient.report.stream import Handler, Sink
 from sclient.tls import events as ev
 from sclient.transport.socketio import SocketRead, SocketWritten
+
+if TYPE_CHECKING:
+    from sclient.tls import events_rare as evr
 
 #: The socket BIO and the buffers OpenSSL would read into or write from.
 _BIO = 0x55D3A6F1CDF0
@@ -51,13 +56,13 @@ class DebugDump:
         #: records show no reads of their own.
         self.chunked = chunked
 
-    def table(self) -> dict[type, Handler]:
+    def table(self) -> dict[type | str, Handler]:
         return {
             ev.RecordHeaderReceived: self.header,
             ev.RecordReceived: self.record,
             SocketWritten: self.written,
             SocketRead: self.read,
-            ev.PskClientCallback: self.psk,
+            "PskClientCallback": self.psk,
         }
 
     def _transfer(self, verb: str, buffer: int, requested: int, data: bytes, result: int) -> None:
@@ -87,7 +92,7 @@ class DebugDump:
             buffer = _READ_BUFFER
         self._transfer("read from", buffer, e.requested, e.data, e.result)
 
-    def psk(self, e: ev.PskClientCallback) -> None:
+    def psk(self, e: evr.PskClientCallback) -> None:
         out = ["psk_client_cb\n"]
         if e.hint is None:
             out.append("NULL received PSK identity hint, continuing anyway\n")

@@ -4,7 +4,7 @@ s_client prints after ``Verify return code`` (TLS 1.3), from
 
 from __future__ import annotations
 
-from sclient.tls import events as ev
+from sclient.tls import events_rare as evr
 
 __all__ = ["ech_lines", "hex_block"]
 
@@ -18,7 +18,7 @@ def hex_block(data: bytes) -> str:
     return "\n".join(lines or ["    "]) + "\n"
 
 
-def ech_lines(e: ev.EchOutcome) -> str:
+def ech_lines(e: evr.EchOutcome) -> str:
     if e.status == "success":
         outer = e.outer_sni if e.outer_sni is not None else "none"
         inner = e.inner_sni if e.inner_sni is not None else "none"

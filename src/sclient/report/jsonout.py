@@ -11,7 +11,6 @@ from typing import Any
 from sclient.report.collector import ConnectionReport, RunReport
 from sclient.report.present import View, connection_version, verify_text
 from sclient.report.runsetup import Setup
-from sclient.tls import events as ev
 from sclient.tls.registry.protocol import COMPRESSION_NAMES, TLS1_3
 from sclient.transport import clock
 
@@ -504,8 +503,10 @@ def _heartbeat(c: Any) -> dict[str, Any] | None:
     mode = n.heartbeat if n is not None else None
     if mode is None and not c.heartbeats:
         return None
-    sent = [e for e in c.heartbeats if isinstance(e, ev.HeartbeatSent)]
-    got = [e for e in c.heartbeats if isinstance(e, ev.HeartbeatReceived)]
+    from sclient.tls import events_rare as evr
+
+    sent = [e for e in c.heartbeats if isinstance(e, evr.HeartbeatSent)]
+    got = [e for e in c.heartbeats if isinstance(e, evr.HeartbeatReceived)]
     return {
         "mode": _HB_MODES.get(mode, str(mode)) if mode is not None else None,
         "requests_sent": sum(1 for e in sent if e.raw[:1] == b"\x01" and not e.retransmission),

@@ -108,7 +108,7 @@ class MsgRenderer:
         self.max_version = max_version
         self.version = max_version
 
-    def table(self) -> dict[type, Handler]:
+    def table(self) -> dict[type | str, Handler]:
         return {
             ev.StateChanged: self.state,
             ev.ServerHelloAccepted: self.accepted,
@@ -121,8 +121,8 @@ class MsgRenderer:
             ev.AlertSent: lambda e: self.show(True, P.ALERT, bytes((e.level, e.description))),
             ev.AlertReceived: lambda e: self.show(False, P.ALERT, bytes((e.level, e.description))),
             ev.ChangeCipherSpecReceived: self.ccs_received,
-            ev.HeartbeatSent: lambda e: self.emit(heartbeat_text(True, self.version, e.raw)),
-            ev.HeartbeatReceived: lambda e: self.emit(heartbeat_text(False, self.version, e.raw)),
+            "HeartbeatSent": lambda e: self.emit(heartbeat_text(True, self.version, e.raw)),
+            "HeartbeatReceived": lambda e: self.emit(heartbeat_text(False, self.version, e.raw)),
         }
 
     def new_connection(self) -> None:

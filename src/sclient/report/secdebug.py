@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from sclient.report.stream import Handler, Sink
 from sclient.tls import events as ev
+from sclient.tls import events_rare as evr
 from sclient.tls import secdebug as sd
 
 
@@ -23,9 +24,9 @@ class SecurityDebug:
         self.level = level
 
     def table(self) -> dict[type, Handler]:
-        return {ev.SecurityCheck: self.check, ev.ClientCertificateSent: self.sent}
+        return {evr.SecurityCheck: self.check, ev.ClientCertificateSent: self.sent}
 
-    def check(self, e: ev.SecurityCheck) -> None:
+    def check(self, e: evr.SecurityCheck) -> None:
         if e.ok and not self.verbose:
             return
         if e.kind == sd.VERSION:
@@ -51,7 +52,7 @@ class SecurityDebug:
             self.chain(e.chain[:1])
 
 
-def cert_checks(der: bytes, is_ee: bool, level: int) -> list[ev.SecurityCheck]:
+def cert_checks(der: bytes, is_ee: bool, level: int) -> list[evr.SecurityCheck]:
     """The key's strength and (unless self-signed) the signature's digest."""
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
@@ -77,10 +78,10 @@ def cert_checks(der: bytes, is_ee: bool, level: int) -> list[ev.SecurityCheck]:
     else:
         return []
     kind = sd.EE_KEY if is_ee else "Certificate chain CA key"
-    out = [ev.SecurityCheck(kind, f", bits={bits}", secbits, secbits >= minbits)]
+    out = [evr.SecurityCheck(kind, f", bits={bits}", secbits, secbits >= minbits)]
     if cert.issuer != cert.subject:
         name, md_bits = _signature(cert)
-        out.append(ev.SecurityCheck(sd.CA_MD, name, md_bits, md_bits >= minbits))
+        out.append(evr.SecurityCheck(sd.CA_MD, name, md_bits, md_bits >= minbits))
     return out
 
 

@@ -15,13 +15,16 @@ messages), ``-tlsextdebug`` (extensions).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from sclient.base.errorqueue import ErrorEntry
 from sclient.report.collector import Collector
 from sclient.report.present import View, connection_version, summary_data, verify_text
 from sclient.tls import events as ev
 from sclient.tls.registry.protocol import TLS1_3
+
+if TYPE_CHECKING:
+    from sclient.tls import events_rare as evr
 
 Handler = Callable[[Any], None]
 
@@ -38,18 +41,22 @@ class Stream:
     """Event type → the renderers' handlers."""
 
     def __init__(self) -> None:
-        self._handlers: dict[type, list[Handler]] = {}
+        #: by the event class's name: a table may name a class it does not
+        #: import (those of :mod:`sclient.tls.events_rare`)
+        self._handlers: dict[str, list[Handler]] = {}
 
-    def subscribe(self, table: Mapping[type, Handler], first: bool = False) -> None:
-        """Add the handlers of ``table``: after those already there, or,
-        with ``first``, before them."""
+    def subscribe(self, table: Mapping[type | str, Handler], first: bool = False) -> None:
+        """Add the handlers of ``table`` (keyed by event class or its name):
+        after those already there, or, with ``first``, before them."""
         for kind, handler in table.items():
-            handlers = self._handlers.setdefault(kind, [])
+            handlers = self._handlers.setdefault(
+                kind if isinstance(kind, str) else kind.__name__, []
+            )
             handlers.insert(0 if first else len(handlers), handler)
 
     def publish(self, event: object) -> None:
         """An engine event, or a fact of the driver's (its socket I/O, -debug)."""
-        for handler in self._handlers.get(type(event), ()):
+        for handler in self._handlers.get(type(event).__name__, ()):
             handler(event)
 
 
@@ -86,26 +93,26 @@ class TextStream:
         self.queued: list[ErrorEntry] = []
         self.full = True  # the first summary shows the chain; later ones do not
 
-    def table(self) -> dict[type, Handler]:
+    def table(self) -> dict[type | str, Handler]:
         return {
             ev.ServerExtensionsSettled: lambda e: self.servername_notice(),
             ev.CertificateVerified: self.verified,
-            ev.PeerRawPublicKey: self.verified,
+            "PeerRawPublicKey": self.verified,
             ev.CertChainChecked: self.chain_checked,
-            ev.CertificateStatusChecked: self.status,
-            ev.NextProtocolSelected: self.next_protocols,
-            ev.ServerInfoReceived: self.serverinfo,
-            ev.PskUnusable: self.psk_unusable,
-            ev.SrpGroupChecked: self.srp_group,
+            "CertificateStatusChecked": self.status,
+            "NextProtocolSelected": self.next_protocols,
+            "ServerInfoReceived": self.serverinfo,
+            "PskUnusable": self.psk_unusable,
+            "SrpGroupChecked": self.srp_group,
             ev.KeylogSecret: self.write_keylog,
             ev.HandshakeComplete: self.handshake_complete,
             ev.NewSessionTicket: self.ticket,
-            ev.KeyUpdateReceived: lambda e: self.sink.out("read R BLOCK\n"),
-            ev.PostHandshakeAuthDone: lambda e: self.sink.out("read R BLOCK\n"),
-            ev.RenegotiationStarted: self.renegotiation_started,
+            "KeyUpdateReceived": lambda e: self.sink.out("read R BLOCK\n"),
+            "PostHandshakeAuthDone": lambda e: self.sink.out("read R BLOCK\n"),
+            "RenegotiationStarted": self.renegotiation_started,
             ev.RenegotiationComplete: self.renegotiated,
             # s_client's SSL_read, having answered the HelloRequest, wants more.
-            ev.RenegotiationRefused: lambda e: self.sink.out("read R BLOCK\n"),
+            "RenegotiationRefused": lambda e: self.sink.out("read R BLOCK\n"),
         }
 
     def new_connection(self) -> None:
@@ -157,12 +164,12 @@ class TextStream:
         if self.servername_notice_wanted:
             self.sink.err("Can't use SSL_get_servername\n")
 
-    def next_protocols(self, e: ev.NextProtocolSelected) -> None:
+    def next_protocols(self, e: evr.NextProtocolSelected) -> None:
         """s_client's NPN callback prints the server's list (stdout)."""
         names = ", ".join(p.decode("latin-1") for p in e.advertised)
         self.sink.out(f"Protocols advertised by server: {names}\n")
 
-    def serverinfo(self, e: ev.ServerInfoReceived) -> None:
+    def serverinfo(self, e: evr.ServerInfoReceived) -> None:
         """s_client's custom extension parse callback: the extension (type,
         length, data) as a PEM block (stdout)."""
         from sclient.base.pem import encode
@@ -170,13 +177,13 @@ class TextStream:
         block = e.ext_type.to_bytes(2, "big") + len(e.data).to_bytes(2, "big") + e.data
         self.sink.out(encode(f"SERVERINFO FOR EXTENSION {e.ext_type}", block))
 
-    def verified(self, e: ev.CertificateVerified | ev.PeerRawPublicKey) -> None:
+    def verified(self, e: ev.CertificateVerified | evr.PeerRawPublicKey) -> None:
         """The verify callback's lines, where OpenSSL's callback runs."""
         verdict = self.collector.report.current.verdict
         if verdict is not None and verdict.text:
             self.sink.err(verdict.text)
 
-    def status(self, e: ev.CertificateStatusChecked) -> None:
+    def status(self, e: evr.CertificateStatusChecked) -> None:
         """s_client's OCSP status callback (``-status``): its block on stdout;
         a response that does not decode leaves d2i's errors on the queue."""
         from sclient.report.ocsp import status_text
@@ -200,7 +207,7 @@ class TextStream:
             for entry in self.install_errors.get(e.index, ()):
                 self.error(entry)
 
-    def srp_group(self, e: ev.SrpGroupChecked) -> None:
+    def srp_group(self, e: evr.SrpGroupChecked) -> None:
         """s_client's ``ssl_srp_verify_param_cb`` (``BN_print``: upper-case
         hex without leading zeros)."""
         lines = []
@@ -213,7 +220,7 @@ class TextStream:
         if lines:
             self.sink.err("".join(lines))
 
-    def psk_unusable(self, e: ev.PskUnusable) -> None:
+    def psk_unusable(self, e: evr.PskUnusable) -> None:
         """s_client's PSK callbacks: ``Could not convert PSK key`` and
         OPENSSL_hexstr2buf's error, or (TLS 1.2) a key too long for the buffer."""
         from sclient.report import errors
@@ -251,7 +258,7 @@ class TextStream:
             # What is left in s_client's scratch buffer (output.md §3).
             self.sink.err(starttls.outcome.residue.decode("utf-8", "surrogateescape"))
 
-    def renegotiation_started(self, e: ev.RenegotiationStarted) -> None:
+    def renegotiation_started(self, e: evr.RenegotiationStarted) -> None:
         self.notice_done = False  # the server_name callback runs again
 
     def renegotiated(self, e: ev.RenegotiationComplete) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sclient.report.hexdump import bio_dump
 from sclient.report.stream import Handler, Sink
-from sclient.tls import events as ev
+from sclient.tls import events_rare as evr
 from sclient.tls.registry.extensions import debug_name
 
 
@@ -17,9 +17,9 @@ class TlsextDebug:
         self.sink = sink
 
     def table(self) -> dict[type, Handler]:
-        return {ev.ExtensionReceived: self.extension}
+        return {evr.ExtensionReceived: self.extension}
 
-    def extension(self, e: ev.ExtensionReceived) -> None:
+    def extension(self, e: evr.ExtensionReceived) -> None:
         name = debug_name(e.ext_type)
         self.sink.out(
             f'TLS server extension "{name}" (id={e.ext_type}), len={len(e.data)}\n'

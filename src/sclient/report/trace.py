@@ -126,7 +126,7 @@ class TraceStream:
     def new_connection(self) -> None:
         self.tracker = Tracker()
 
-    def table(self) -> dict[type, Handler]:
+    def table(self) -> dict[type | str, Handler]:
         return {
             ev.RecordSent: lambda e: self.record(e, True),
             ev.RecordHeaderReceived: self.header_received,
@@ -137,8 +137,8 @@ class TraceStream:
             ev.ChangeCipherSpecReceived: self.ccs_received,
             ev.AlertSent: self.alert,
             ev.AlertReceived: self.alert,
-            ev.HeartbeatSent: lambda e: self.sink.out(heartbeat_text(e.raw) + "\n"),
-            ev.HeartbeatReceived: lambda e: self.sink.out(heartbeat_text(e.raw) + "\n"),
+            "HeartbeatSent": lambda e: self.sink.out(heartbeat_text(e.raw) + "\n"),
+            "HeartbeatReceived": lambda e: self.sink.out(heartbeat_text(e.raw) + "\n"),
         }
 
     def record(self, e: ev.RecordSent, sent: bool) -> None:

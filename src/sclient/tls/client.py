@@ -182,7 +182,9 @@ def _received_extensions(
             code = getattr(e, "ext_type", None)
             # (heartbeat: recognised by 1.1.1 built with heartbeats, -heartbeat's model)
             if isinstance(code, int) and (code in OPENSSL_CONTEXTS or code in also or code == 15):
-                found.append(ev.ExtensionReceived(mt, code, e.encode_body()))  # type: ignore[attr-defined]
+                from sclient.tls import events_rare as evr
+
+                found.append(evr.ExtensionReceived(mt, code, e.encode_body()))  # type: ignore[attr-defined]
     return found
 
 
@@ -325,7 +327,9 @@ class Client:
             psk = config.psk
             if psk is not None and psk.unusable and config.max_version >= P.TLS1_3:
                 # s_client's psk_use_session_cb fails while the ClientHello is built.
-                self._events.append(ev.PskUnusable(True))
+                from sclient.tls import events_rare as evr
+
+                self._events.append(evr.PskUnusable(True))
                 raise LocalError(alerts.INTERNAL_ERROR, "BAD_PSK")
             if config.max_version == P.SSL3:
                 # An SSL 3.0-only client writes its ClientHello in an SSL 3.0 record.
@@ -455,7 +459,9 @@ class Client:
                 rl.refused = None
             foreign = getattr(rl, "foreign", None)  # the DTLS record layer keeps none
             if foreign is not None:
-                self._events.append(ev.ForeignBytesReceived(foreign))
+                from sclient.tls import events_rare as evr
+
+                self._events.append(evr.ForeignBytesReceived(foreign))
                 rl.foreign = None
             self._fail(e)
         except Exception as e:  # a bug in the engine must not escape as a crash
@@ -569,7 +575,9 @@ class Client:
         hb = self._hb
         may_answer = self.handshake_complete and not self._renegotiating()
         outcome, answer = hb.received(payload, may_answer)
-        self._events.append(ev.HeartbeatReceived(payload, outcome))
+        from sclient.tls import events_rare as evr
+
+        self._events.append(evr.HeartbeatReceived(payload, outcome))
         if answer is not None and not self._closed:
             heartbeat.send(self._rl, answer, self._events)
 
@@ -600,7 +608,9 @@ class Client:
         old = self._handshake()
         version = self._facts.version
         assert version is not None
-        self._events.append(ev.RenegotiationStarted(by_server))
+        from sclient.tls import events_rare as evr
+
+        self._events.append(evr.RenegotiationStarted(by_server))
         session = self._facts.session if by_server else None
         if self._sec is not None:  # the renegotiation ClientHello's checks
             self._sec.compression()  # the state machine's start: ssl3_setup_write_buffer
@@ -822,7 +832,9 @@ class Client:
                 hello_verify_request(hs, msg, self._dtls)  # type: ignore[arg-type]
                 continue
             if mt == P.HELLO_REQUEST and hs.complete and not self._config.no_renegotiation:
-                self._events.append(ev.HelloRequestReceived())
+                from sclient.tls import events_rare as evr
+
+                self._events.append(evr.HelloRequestReceived())
                 self._renegotiate(self._state, by_server=True)
                 hs = self._handshake()
                 continue

@@ -308,10 +308,10 @@ class ClientConfig(Struct, frozen=True, slots=True, kw_only=True):
     psk_tls12: ExternalPsk | None = None
     #: ``-srpuser``: offer the SRP suites and log in with this (None: no SRP).
     srp: SrpLogin | None = None
-    #: Report OpenSSL's security checks (:class:`~sclient.tls.events.SecurityCheck`)
+    #: Report OpenSSL's security checks (:class:`~sclient.tls.events_rare.SecurityCheck`)
     #: made on these inputs (``-security_debug``); None: none.
     security_checks: object = None
-    #: Report each extension received (:class:`~sclient.tls.events.ExtensionReceived`),
+    #: Report each extension received (:class:`~sclient.tls.events_rare.ExtensionReceived`),
     #: as OpenSSL's extension debug callback does (``-tlsextdebug``).
     extension_events: bool = False
     #: Bulk application data (TLS 1.3, after the handshake): received records

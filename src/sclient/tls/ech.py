@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from sclient.base import structs
 from sclient.base.structs import Struct
-from sclient.tls import events as ev
+from sclient.tls import events_rare as evr
 from sclient.tls.crypto import hashes, hpke
 from sclient.tls.crypto.errors import CryptoError
 from sclient.tls.crypto.keyschedule import hkdf_expand_label, hkdf_extract
@@ -529,7 +529,7 @@ def encrypted_extensions(hs: Handshake, exts: tuple[X.Extension, ...]) -> None:
             state.retry_configs = e.data
 
 
-def outcome(hs: Handshake) -> ev.EchOutcome:
+def outcome(hs: Handshake) -> evr.EchOutcome:
     state: EchState = hs.ech  # type: ignore[assignment]
     if state.grease:
         status = "grease"
@@ -540,7 +540,7 @@ def outcome(hs: Handshake) -> ev.EchOutcome:
     else:
         status = "failed"
     cfg = state.config
-    return ev.EchOutcome(
+    return evr.EchOutcome(
         status=status,
         outer_sni=state.outer_sni,
         inner_sni=state.inner_sni,

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sclient.tls import events as ev
+from sclient.tls import events_rare as evr
 from sclient.tls.errors import LocalError, TLSError
 from sclient.tls.registry import protocol as P
 
@@ -121,7 +122,7 @@ class Heartbeats:
 def send(rl: Any, msg: bytes, events: list[ev.Event], retransmission: bool = False) -> None:
     """One heartbeat message in its own record, and the event that shows it."""
     rl.write(P.HEARTBEAT, msg, events)  # its record first, as OpenSSL's callbacks show them
-    events.append(ev.HeartbeatSent(msg, retransmission))
+    events.append(evr.HeartbeatSent(msg, retransmission))
 
 
 def refuse() -> TLSError:

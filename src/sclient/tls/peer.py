@@ -203,12 +203,16 @@ def status_callback(hs: Handshake) -> None:
     if hs.config.status_request:
         response = hs.facts.ocsp_response
         verdict = hs.config.check_status(response)
-        hs.events.append(ev.CertificateStatusChecked(response, verdict))
+        from sclient.tls import events_rare as evr
+
+        hs.events.append(evr.CertificateStatusChecked(response, verdict))
         if verdict.alert is not None:
             raise LocalError(verdict.alert, "INVALID_STATUS_RESPONSE")
     if hs.config.sct_request:
         # ssl_validate_ct (s_client's permissive callback never fails)
-        hs.events.append(ev.SctsReceived(hs.facts.sct_list, hs.facts.ocsp_response))
+        from sclient.tls import events_rare as evr
+
+        hs.events.append(evr.SctsReceived(hs.facts.sct_list, hs.facts.ocsp_response))
 
 
 def _lu_sig(s: sigschemes.SignatureScheme) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sclient.base.structs import Struct
-from sclient.tls import events as ev
+from sclient.tls import events_rare as evr
 from sclient.tls.errors import DecodeError, LocalError
 from sclient.tls.registry import alerts
 from sclient.tls.registry import extensions as ext
@@ -82,7 +82,7 @@ def settle(hs: Handshake, exts: tuple[X.Extension, ...]) -> None:
         else:
             hs.facts.client_cert_type = data[0]
     hs.events.append(
-        ev.CertificateTypesNegotiated(hs.facts.client_cert_type, hs.facts.server_cert_type)
+        evr.CertificateTypesNegotiated(hs.facts.client_cert_type, hs.facts.server_cert_type)
     )
 
 
@@ -204,7 +204,7 @@ def process_server_rpk(hs: Handshake, msg: RpkCertificate, suite: CipherSuite | 
         raise LocalError(alerts.DECODE_ERROR, "RPK_NONE", "empty certificate list")
     peer = _load_key(msg.spki)
     verdict = hs.config.verify_rpk(msg.spki)
-    hs.events.append(ev.PeerRawPublicKey(msg.spki, verdict))
+    hs.events.append(evr.PeerRawPublicKey(msg.spki, verdict))
     if verdict.alert is not None:
         raise LocalError(verdict.alert, "RPK_VERIFY_FAILED")
     if suite is not None:

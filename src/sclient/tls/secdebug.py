@@ -1,7 +1,7 @@
 """OpenSSL 3.0's security checks as a client makes them (``ssl_security``
 and the default security callback), for ``-security_debug``: each check the
 library makes, in its order, with what it checks, the security bits and the
-callback's verdict, as :class:`~sclient.tls.events.SecurityCheck` events.
+callback's verdict, as :class:`~sclient.tls.events_rare.SecurityCheck` events.
 
 The engine does not decide anything from these: its offers are filtered by
 the security level elsewhere (``tls.conf``); this module only retraces the
@@ -36,6 +36,7 @@ from sclient.base.structs import Struct
 from sclient.tls import conf, policy
 from sclient.tls import conf_ciph as ciph
 from sclient.tls import events as ev
+from sclient.tls import events_rare as evr
 from sclient.tls.registry import protocol as P
 
 VERSION = "Version"
@@ -165,7 +166,7 @@ class Checks:
         self.peer_leaf: bytes | None = None
 
     def _add(self, kind: str, subject: str, bits: int | None, ok: bool) -> None:
-        self.out.append(ev.SecurityCheck(kind, subject, bits, ok))
+        self.out.append(evr.SecurityCheck(kind, subject, bits, ok))
 
     def take(self) -> list[ev.Event]:
         out, self.out = self.out, []

@@ -117,7 +117,9 @@ def select_next_protocol(hs: Handshake, advertised: tuple[bytes, ...]) -> bytes:
         if proto in ours:
             status, chosen = 1, proto
             break
-    hs.events.append(ev.NextProtocolSelected(advertised, status, chosen))
+    from sclient.tls import events_rare as evr
+
+    hs.events.append(evr.NextProtocolSelected(advertised, status, chosen))
     return chosen
 
 
@@ -205,7 +207,9 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
         for e in sh.extensions:
             if e.ext_type == t:
                 data = e.data if isinstance(e, X.Unknown | X.Malformed) else e.encode_body()
-                hs.events.append(ev.ServerInfoReceived(t, data))
+                from sclient.tls import events_rare as evr
+
+                hs.events.append(evr.ServerInfoReceived(t, data))
                 break
     # The "final" callbacks, in ext_defs order.
     if not ri and not hs.config.legacy_server_connect:
@@ -473,9 +477,11 @@ class ExpectPskServerKeyExchange(State, Struct, frozen=True, slots=True):
         psk = hs.config.psk_tls12
         assert psk is not None
         key_length = None if psk.unusable else len(psk.key)
-        hs.events.append(ev.PskClientCallback(self.hint or None, psk.identity, key_length))
+        from sclient.tls import events_rare as evr
+
+        hs.events.append(evr.PskClientCallback(self.hint or None, psk.identity, key_length))
         if psk.unusable:  # s_client's psk_client_cb returns 0
-            hs.events.append(ev.PskUnusable(False))
+            hs.events.append(evr.PskUnusable(False))
             raise LocalError(alerts.HANDSHAKE_FAILURE, "PSK_IDENTITY_NOT_FOUND")
         if self.exchange is not None:
             other, cke = self.exchange.premaster, self.exchange
@@ -563,7 +569,9 @@ def srp_check_group(hs: Handshake, login: SrpLogin, n: int, g: int, b: int) -> N
         return
     deeper = not known and login.more_groups
     accepted = known or (deeper and srp.is_safe_group(n, g))
-    hs.events.append(ev.SrpGroupChecked(n, g, login.show, deeper and login.debug, accepted))
+    from sclient.tls import events_rare as evr
+
+    hs.events.append(evr.SrpGroupChecked(n, g, login.show, deeper and login.debug, accepted))
     if not accepted:
         raise LocalError(alerts.INSUFFICIENT_SECURITY, "SRP_CALLBACK_FAILED")
 
@@ -900,10 +908,12 @@ class Connected12(State, Struct, frozen=True, slots=True):
 
     def handle(self, hs: Handshake, msg: HandshakeMessage) -> State:
         assert isinstance(msg, HelloRequest)
-        hs.events.append(ev.HelloRequestReceived())
+        from sclient.tls import events_rare as evr
+
+        hs.events.append(evr.HelloRequestReceived())
         hs.rl.write(P.ALERT, bytes((alerts.WARNING, alerts.NO_RENEGOTIATION)), hs.events)
         hs.events.append(ev.AlertSent(alerts.WARNING, alerts.NO_RENEGOTIATION))
-        hs.events.append(ev.RenegotiationRefused())
+        hs.events.append(evr.RenegotiationRefused())
         return self
 
     def export(self, label: bytes, context: bytes | None, length: int) -> bytes:

@@ -357,7 +357,9 @@ def _expand_certificate(hs: Handshake, msg: CompressedCertificate) -> Certificat
     body = certcomp.expand(hs.config.cert_comp_rx, msg)
     algorithm = msg.algorithm
     assert algorithm is not None  # expand checked it
-    hs.events.append(ev.CertificateCompression(False, algorithm, len(msg.body) - 8, len(body)))
+    from sclient.tls import events_rare as evr
+
+    hs.events.append(evr.CertificateCompression(False, algorithm, len(msg.body) - 8, len(body)))
     cert = Certificate13.decode(Reader(body))
     object.__setattr__(cert, "raw", msg.raw)
     return cert
@@ -497,7 +499,9 @@ def send_client_certificate(
             hs.queue(
                 CompressedCertificate.build(algorithm, len(plain), packed), OsslState.CW_COMP_CERT
             )
-            hs.events.append(ev.CertificateCompression(True, algorithm, len(packed), len(plain)))
+            from sclient.tls import events_rare as evr
+
+            hs.events.append(evr.CertificateCompression(True, algorithm, len(packed), len(plain)))
         else:
             hs.queue(certificate, OsslState.CW_CERT)
     if choice is not None:
@@ -601,7 +605,9 @@ class Connected13(State, Struct, frozen=True, slots=True):
             hs.flush()
         finally:
             hs.transcript = main
-        hs.events.append(ev.PostHandshakeAuthDone())
+        from sclient.tls import events_rare as evr
+
+        hs.events.append(evr.PostHandshakeAuthDone())
         hs.loop(OsslState.OK)
 
     def on_key_update(self, hs: Handshake, ku: KeyUpdate) -> None:
@@ -612,7 +618,9 @@ class Connected13(State, Struct, frozen=True, slots=True):
         app = self.app
         app.server_app = next_application_traffic_secret(app.suite.prf_hash, app.server_app)
         hs.rl.install(READ, _cipher(hs, app.suite, app.server_app))
-        hs.events.append(ev.KeyUpdateReceived(bool(ku.request_update)))
+        from sclient.tls import events_rare as evr
+
+        hs.events.append(evr.KeyUpdateReceived(bool(ku.request_update)))
         if ku.request_update:
             self.send_key_update(hs, False)
 
