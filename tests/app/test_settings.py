@@ -313,3 +313,17 @@ def test_verify_settings() -> None:
     assert s.verify.verify_peer and s.verify.crl_download
     # -suiteB_128_only's flag, and the one the cipher string's Suite B mode adds
     assert s.verify.params.suiteb == 0x10000 | 0x20000
+
+
+def test_ssl_conf_commands_set_only_option_fields() -> None:
+    """``Options`` is a plain class (no slots): a field name the SSL_CONF
+    command tables set must be one of its fields, or the setting is lost."""
+    from sclient.app import sslconfig
+    from sclient.cli.optionsclass import Options
+
+    names = {f for f, _ in sslconfig._OPTIONS.values() if f is not None}
+    names |= {f for fields in sslconfig._PROTOCOLS.values() for f in fields}
+    names |= set(sslconfig._PAIRED) | set(sslconfig._PAIRED.values())
+    names |= {"cipher", "min_protocol", "max_protocol"}
+    names -= {"extended_master_secret", "comp"}  # taken out before the fields are set
+    assert names <= set(Options.__annotations__), names - set(Options.__annotations__)
