@@ -788,14 +788,14 @@ def second_client_hello(
     )
 
 
-def collect_extensions(exts: tuple[X.Extension, ...], context: X.Context, offer: Offer) -> None:
+def collect_extensions(exts: tuple[X.Extension, ...], context: int, offer: Offer) -> None:
     """OpenSSL's tls_collect_extensions for a server message: a recognised
     extension twice or outside ``context`` is illegal_parameter ("bad
     extension"); one we did not send is unsupported_extension ("unsolicited
     extension"); types OpenSSL does not know pass unchecked."""
     seen: set[int] = set()
     ctx = int(context)
-    dtls_only = int(X.Context.DTLS_ONLY)
+    dtls_only = X.Context.DTLS_ONLY
     for e in exts:
         t = e.ext_type
         allowed = X.OPENSSL_CONTEXTS.get(t)
@@ -817,12 +817,12 @@ def collect_extensions(exts: tuple[X.Extension, ...], context: X.Context, offer:
             )
 
 
-_REQUESTS = int(X.Context.CR | X.Context.NST)
+_REQUESTS = X.Context.CR | X.Context.NST
 #: RFC 8701 §3.1: where a GREASE extension fails the connection.
-_GREASE_REFUSED = int(X.Context.SH | X.Context.HRR | X.Context.EE | X.Context.CT)
+_GREASE_REFUSED = X.Context.SH | X.Context.HRR | X.Context.EE | X.Context.CT
 
 
-def validate_contexts(exts: tuple[X.Extension, ...], context: X.Context) -> None:
+def validate_contexts(exts: tuple[X.Extension, ...], context: int) -> None:
     """OpenSSL's tls_validate_all_contexts: once the version is known, every
     recognised extension must be allowed in that version's message."""
     ctx = int(context)
