@@ -108,17 +108,8 @@ _CLASSVAR = ("ClassVar", "typing.ClassVar", "t.ClassVar")
 
 def _collect(cls: type, kw_only: bool) -> tuple[list[Field], list[Field]]:
     """All of ``cls``'s fields (inherited ones first) and its own."""
-    inherited: dict[str, Field] = {}
-    for base in cls.__mro__[:0:-1]:
-        found = base.__dict__.get("__struct_fields__")
-        if found:
-            for f in found:
-                inherited[f.name] = f
     own = _own_fields(cls.__dict__, kw_only)
-    if inherited:
-        for f in own:
-            inherited.pop(f.name, None)
-    return ([*inherited.values(), *own] if inherited else own), own
+    return _inherited(cls.__mro__[1:], own), own
 
 
 _new_field = object.__new__

@@ -190,6 +190,13 @@ def _section(section: str, *rows: dict[str, Any]) -> tuple[OptionSpec, ...]:
 
 
 # fmt: off
+#: The note of OpenSSL 4.0's Encrypted Client Hello options.
+_ECH40_NOTE = (
+    "an OpenSSL 4.0 option (Encrypted Client Hello, RFC 9849); openssl 3.0.19 rejects it as "
+    "an unknown option and its -help does not list it; sclient's -help lists it with "
+    "OpenSSL 4.0's text: see [Newer OpenSSL](#behaviour-of-newer-openssl)"
+)
+
 OPTIONS: tuple[OptionSpec, ...] = (
     *_section(
         'General',
@@ -342,15 +349,15 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _o('-enable_client_rpk', '', 'Enable raw public keys (RFC7250) from the client', S, added=True,
            note='OpenSSL 3.2\'s option (3.0.19 rejects it): offers client_certificate_type [RawPublicKey, X.509]; when the server asks for a certificate and chose RawPublicKey, the key of `-cert` is sent in place of the certificate'),
         _o('-ech_config_list', 'val', 'Set ECHConfigList, value is base 64 encoded ECHConfigList', DEVIATION, added=True,
-           note="an OpenSSL 4.0 option (Encrypted Client Hello, RFC 9849); openssl 3.0.19 rejects it as an unknown option and its -help does not list it; sclient's -help lists it with OpenSSL 4.0's text: see [Newer OpenSSL](#behaviour-of-newer-openssl)"),
+           note=_ECH40_NOTE),
         _o('-ech_outer_sni', 'val', "The name to put in the outer CH overriding the server's choice", DEVIATION, added=True,
-           note="an OpenSSL 4.0 option (Encrypted Client Hello, RFC 9849); openssl 3.0.19 rejects it as an unknown option and its -help does not list it; sclient's -help lists it with OpenSSL 4.0's text: see [Newer OpenSSL](#behaviour-of-newer-openssl)"),
+           note=_ECH40_NOTE),
         _o('-ech_no_outer_sni', '', 'Do not send the server name (SNI) extension in the outer ClientHello', DEVIATION, added=True,
-           note="an OpenSSL 4.0 option (Encrypted Client Hello, RFC 9849); openssl 3.0.19 rejects it as an unknown option and its -help does not list it; sclient's -help lists it with OpenSSL 4.0's text: see [Newer OpenSSL](#behaviour-of-newer-openssl)"),
+           note=_ECH40_NOTE),
         _o('-ech_outer_alpn', 'val', 'Specify outer ALPN value, when using ECH (comma-separated list)', DEVIATION, added=True,
-           note="an OpenSSL 4.0 option (Encrypted Client Hello, RFC 9849); openssl 3.0.19 rejects it as an unknown option and its -help does not list it; sclient's -help lists it with OpenSSL 4.0's text: see [Newer OpenSSL](#behaviour-of-newer-openssl)"),
+           note=_ECH40_NOTE),
         _o('-ech_grease', '', 'Send GREASE values when not really using ECH', DEVIATION, added=True,
-           note="an OpenSSL 4.0 option (Encrypted Client Hello, RFC 9849); openssl 3.0.19 rejects it as an unknown option and its -help does not list it; sclient's -help lists it with OpenSSL 4.0's text: see [Newer OpenSSL](#behaviour-of-newer-openssl)"),
+           note=_ECH40_NOTE),
         _o('-ech_retry', '', 'Retry once with the retry_configs of a server that rejected ECH (sclient)', DEVIATION, added=True,
            note='sclient addition (OpenSSL 4.x has no such option and rejects it as an unknown option, as does 3.0.19): when the server rejects ECH and sends retry_configs, connect again once with them'),
         _o('-use_srtp', 'val', 'Offer SRTP key management with a colon-separated profile list', S, note='over DTLS the profile the server chooses is checked and printed (`SRTP Extension negotiated, profile=…`) as OpenSSL does; over TLS the profiles are offered as OpenSSL 3.0 offers them, and a server that answers is refused as OpenSSL refuses it (bad extension, illegal_parameter)'),

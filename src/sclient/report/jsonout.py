@@ -38,10 +38,10 @@ def _cert(view: View, der: bytes, now: float) -> dict[str, Any]:
 
     key = (der, repr(view.nameopt))
     facts = _CERT_FACTS.get(key)
-    cert = decoded(der)  # the verifier's parse, when it is still in the cache
     if facts is None:
         from sclient.report.certs import extension_facts, sha256_fingerprint
 
+        cert = decoded(der)  # the verifier's parse, when it is still in the cache
         c = view.cert(der)
         facts = {
             "subject": c.subject,

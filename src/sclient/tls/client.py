@@ -812,8 +812,11 @@ class Client:
             self._events.append(ev.HandshakeReceived(mt, raw, msg))
             if self._config.extension_events:
                 # OpenSSL 3.2 knows the RFC 7250 extensions its -enable_*_rpk offer
-                rpk = self._config.server_cert_types or self._config.client_cert_types
-                also = frozenset((19, 20)) if rpk else frozenset()
+                also = (
+                    frozenset((ext_types.CLIENT_CERT_TYPE, ext_types.SERVER_CERT_TYPE))
+                    if self._config.offers_cert_types
+                    else frozenset()
+                )
                 self._events.extend(_received_extensions(mt, msg, also))
             if self._sec is not None:
                 self._security_checks(msg)

@@ -332,3 +332,8 @@ class ClientConfig(Struct, frozen=True, slots=True, kw_only=True):
     #: Encrypted Client Hello (``-ech_config_list``, ``-ech_grease``): an
     #: :class:`sclient.tls.ech.EchSettings`; None: no ECH extension.
     ech: object = None
+
+    @property
+    def offers_cert_types(self) -> bool:
+        """Whether the ClientHello carries either RFC 7250 extension."""
+        return bool(self.server_cert_types or self.client_cert_types)

@@ -169,27 +169,22 @@ def fields_of(ch: ClientHello) -> dict[str, list[int]]:
 
     add("cipher", ch.cipher_suites)
     # (a -serverinfo type of GREASE's shape is the user's own extension: not counted)
-    unknown = X.Unknown
-    add("ext", (e.ext_type for e in ch.extensions if type(e) is unknown))
+    add("ext", (e.ext_type for e in ch.extensions if isinstance(e, X.Unknown)))
     for e in ch.extensions:
-        kind = type(e)
-        if kind is unknown:
-            continue
-        if kind is X.SupportedGroups:
-            add("group", e.groups)  # type: ignore[attr-defined]
-        elif kind is X.KeyShareClient:
-            add("key_share", (k.group for k in e.entries))  # type: ignore[attr-defined]
-        elif kind is X.SignatureAlgorithms:
-            add("sigalg", e.schemes)  # type: ignore[attr-defined]
-        elif kind is X.SupportedVersions:
-            add("version", e.versions)  # type: ignore[attr-defined]
-        elif kind is X.PskKeyExchangeModes:
-            modes = [m for m in e.modes if is_grease_psk_mode(m)]  # type: ignore[attr-defined]
+        if isinstance(e, X.SupportedGroups):
+            add("group", e.groups)
+        elif isinstance(e, X.KeyShareClient):
+            add("key_share", (k.group for k in e.entries))
+        elif isinstance(e, X.SignatureAlgorithms):
+            add("sigalg", e.schemes)
+        elif isinstance(e, X.SupportedVersions):
+            add("version", e.versions)
+        elif isinstance(e, X.PskKeyExchangeModes):
+            modes = [m for m in e.modes if is_grease_psk_mode(m)]
             if modes:
                 out["pskmode"] = modes
-        elif kind is X.Alpn:
-            protocols = e.protocols  # type: ignore[attr-defined]
-            add("alpn", (int.from_bytes(p, "big") for p in protocols if is_grease_alpn(p)))
+        elif isinstance(e, X.Alpn):
+            add("alpn", (int.from_bytes(p, "big") for p in e.protocols if is_grease_alpn(p)))
     return {f: out[f] for f in REPORTED if f in out}
 
 

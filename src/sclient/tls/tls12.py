@@ -197,7 +197,7 @@ def process_server_hello(hs: Handshake, sh: ServerHello, suite: CipherSuite, ver
             hs.facts.sct_list = e.data  # tls_parse_stoc_sct
         else:
             parse_common_extension(hs, e)
-    if hs.config.server_cert_types or hs.config.client_cert_types:
+    if hs.config.offers_cert_types:
         from sclient.tls import rpk
 
         rpk.settle(hs, sh.extensions)

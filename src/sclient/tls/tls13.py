@@ -231,7 +231,7 @@ class ExpectEncryptedExtensions(State, Struct, frozen=True, slots=True):
         hs.transcript.update(ee.raw)
         collect_extensions(ee.extensions, X.Context.EE, hs.offer)
         process_server_extensions(hs, ee.extensions)
-        if hs.config.server_cert_types or hs.config.client_cert_types:
+        if hs.config.offers_cert_types:
             from sclient.tls import rpk
 
             rpk.settle(hs, ee.extensions)
