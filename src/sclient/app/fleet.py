@@ -586,9 +586,12 @@ def run_fleet(options: Options, targets: Sequence[tuple[str, list[str], Options]
     its options parsed); the exit status (0: all passed)."""
     from sclient.app.fleetout import Output
     from sclient.app.settings import shared_trust_stores
+    from sclient.base.structs import compile_sooner
 
     jobs = [Job(i, target, args, o) for i, (target, args, o) in enumerate(targets)]
     shared_trust_stores()
+    if len(jobs) >= 16:  # a record class is made once or more a target
+        compile_sooner()
     # The command pauses the cyclic collector for one short run; a fleet frees
     # each target's objects (their cycles) as it goes. What start-up made is
     # frozen out of the collections' way.

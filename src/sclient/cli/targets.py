@@ -196,14 +196,10 @@ def fleet_targets(options: Options, argv: Sequence[str]) -> list[tuple[str, list
     its parsed options); :class:`TargetsError` for the first bad line."""
     check_fleet_options(options)
     base = target_argv(argv)
-    lines = read_targets(options.targets or "-")
-    if len(lines) >= 16:
-        # Each target makes the same record classes again (its Options, of
-        # some 230 fields, first): their __init__ is compiled after a few.
-        from sclient.base.structs import compile_sooner
-
-        compile_sooner()
-    return [(line.target, line.args, line.options(base, options)) for line in lines]
+    return [
+        (line.target, line.args, line.options(base, options))
+        for line in read_targets(options.targets or "-")
+    ]
 
 
 def check_fleet_options(options: Options) -> None:
